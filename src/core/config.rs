@@ -1,0 +1,362 @@
+//! Typed configuration read through a lookup function (Worker vars, `.dev.vars`, `--var` or
+//! secrets all arrive the same way). Errors name every missing or invalid variable, never a value.
+
+use std::fmt;
+
+pub const DEFAULT_TWILIO_API_BASE_URL: &str = "https://api.twilio.com";
+pub const DEFAULT_REQUESTER_EMAIL_DOMAIN: &str = "whatsapp.zendesk.com";
+pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5_000;
+
+/// Every setting, for documentation and for the health check: (name, required, secret).
+pub const SETTINGS: &[(&str, bool, bool)] = &[
+    ("TWILIO_ACCOUNT_SID", true, false),
+    ("TWILIO_AUTH_TOKEN", true, true),
+    ("TWILIO_WHATSAPP_NUMBER", true, false),
+    ("ZENDESK_API_KEY", true, true),
+    ("ZENDESK_DOMAIN", true, false),
+    ("ZENDESK_EMAIL", true, false),
+    ("TWILIO_CONTENT_SID", false, false),
+    ("TWILIO_WEBHOOK_SECRET", false, true),
+    ("ZENDESK_BASE_URL", false, false),
+    ("TWILIO_API_BASE_URL", false, false),
+    ("REQUESTER_EMAIL_DOMAIN", false, false),
+    ("PUBLIC_BASE_URL", false, false),
+    ("UPSTREAM_TIMEOUT_MS", false, false),
+];
+
+/// Where replies come from: a WhatsApp sender number or a Messaging Service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplySender {
+    /// `whatsapp:+E164`
+    From(String),
+    /// `MG...`
+    MessagingService(String),
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    pub twilio_account_sid: String,
+    pub twilio_auth_token: String,
+    pub reply_sender: ReplySender,
+    pub twilio_content_sid: Option<String>,
+    pub twilio_webhook_secret: Option<String>,
+    pub twilio_api_base_url: String,
+    pub zendesk_api_key: String,
+    pub zendesk_email: String,
+    pub zendesk_domain: String,
+    pub zendesk_base_url: String,
+    pub requester_email_domain: String,
+    /// When set, signatures are checked against this origin instead of the request's URL
+    /// (for a custom domain or a proxy that rewrites the host).
+    pub public_base_url: Option<String>,
+    pub upstream_timeout_ms: u32,
+}
+
+// Hand-written so that secrets can never reach a log through `{:?}`.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("twilio_account_sid", &self.twilio_account_sid)
+            .field("twilio_auth_token", &"<redacted>")
+            .field("reply_sender", &self.reply_sender)
+            .field("zendesk_domain", &self.zendesk_domain)
+            .field("zendesk_base_url", &self.zendesk_base_url)
+            .field("zendesk_api_key", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConfigError {
+    pub missing: Vec<&'static str>,
+    /// (variable, what is expected): never the value itself.
+    pub invalid: Vec<(&'static str, &'static str)>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if !self.missing.is_empty() {
+            parts.push(format!(
+                "missing configuration: {}",
+                self.missing.join(", ")
+            ));
+        }
+        if !self.invalid.is_empty() {
+            let items: Vec<String> = self
+                .invalid
+                .iter()
+                .map(|(name, why)| format!("{name} ({why})"))
+                .collect();
+            parts.push(format!("invalid configuration: {}", items.join(", ")));
+        }
+        f.write_str(&parts.join("; "))
+    }
+}
+
+fn normalise_host(raw: &str) -> Option<String> {
+    let host = raw
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_ascii_lowercase();
+    let ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'));
+    ok.then_some(host)
+}
+
+fn normalise_base_url(raw: &str) -> Option<String> {
+    let url = raw.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    (!rest.is_empty() && !rest.contains(char::is_whitespace)).then(|| url.to_string())
+}
+
+impl Config {
+    /// Reads every setting through `lookup`; empty values count as absent.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let mut err = ConfigError::default();
+        let mut required = |name: &'static str| {
+            let v = get(name);
+            if v.is_none() {
+                err.missing.push(name);
+            }
+            v.unwrap_or_default()
+        };
+        let account_sid = required("TWILIO_ACCOUNT_SID");
+        let auth_token = required("TWILIO_AUTH_TOKEN");
+        let number = required("TWILIO_WHATSAPP_NUMBER");
+        let api_key = required("ZENDESK_API_KEY");
+        let domain_raw = required("ZENDESK_DOMAIN");
+        let email = required("ZENDESK_EMAIL");
+
+        if !account_sid.is_empty() && !account_sid.starts_with("AC") {
+            err.invalid
+                .push(("TWILIO_ACCOUNT_SID", "must start with AC"));
+        }
+        let reply_sender = if number.starts_with("MG") {
+            ReplySender::MessagingService(number.clone())
+        } else {
+            let bare = number.trim_start_matches("whatsapp:");
+            let digits = bare.trim_start_matches('+');
+            if !number.is_empty()
+                && (digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()))
+            {
+                err.invalid.push((
+                    "TWILIO_WHATSAPP_NUMBER",
+                    "must be a number like +14155238886 (or a Messaging Service SID MG...)",
+                ));
+            }
+            ReplySender::From(format!("whatsapp:+{digits}"))
+        };
+        let zendesk_domain = if domain_raw.is_empty() {
+            String::new()
+        } else {
+            normalise_host(&domain_raw).unwrap_or_else(|| {
+                err.invalid.push((
+                    "ZENDESK_DOMAIN",
+                    "must be a host name like acme.zendesk.com",
+                ));
+                String::new()
+            })
+        };
+        if !email.is_empty() && !email.contains('@') {
+            err.invalid.push((
+                "ZENDESK_EMAIL",
+                "must be the e-mail address of the API user",
+            ));
+        }
+        let mut base_url = |name: &'static str, default: String| match get(name) {
+            None => default,
+            Some(raw) => normalise_base_url(&raw).unwrap_or_else(|| {
+                err.invalid
+                    .push((name, "must be an http:// or https:// URL"));
+                default
+            }),
+        };
+        let zendesk_base_url = base_url("ZENDESK_BASE_URL", format!("https://{zendesk_domain}"));
+        let twilio_api_base_url =
+            base_url("TWILIO_API_BASE_URL", DEFAULT_TWILIO_API_BASE_URL.into());
+        let public_base_url = get("PUBLIC_BASE_URL").and_then(|raw| {
+            normalise_base_url(&raw).or_else(|| {
+                err.invalid
+                    .push(("PUBLIC_BASE_URL", "must be an http:// or https:// URL"));
+                None
+            })
+        });
+        let requester_email_domain = match get("REQUESTER_EMAIL_DOMAIN") {
+            None => DEFAULT_REQUESTER_EMAIL_DOMAIN.to_string(),
+            Some(raw) => normalise_host(&raw).unwrap_or_else(|| {
+                err.invalid.push((
+                    "REQUESTER_EMAIL_DOMAIN",
+                    "must be a domain like example.com",
+                ));
+                String::new()
+            }),
+        };
+        let upstream_timeout_ms = match get("UPSTREAM_TIMEOUT_MS") {
+            None => DEFAULT_UPSTREAM_TIMEOUT_MS,
+            Some(raw) => match raw.parse::<u32>() {
+                Ok(ms) if (100..=14_000).contains(&ms) => ms,
+                _ => {
+                    err.invalid.push((
+                        "UPSTREAM_TIMEOUT_MS",
+                        "must be a whole number of milliseconds from 100 to 14000",
+                    ));
+                    DEFAULT_UPSTREAM_TIMEOUT_MS
+                }
+            },
+        };
+        let content_sid = get("TWILIO_CONTENT_SID");
+        if content_sid.as_deref().is_some_and(|s| !s.starts_with("HX")) {
+            err.invalid.push((
+                "TWILIO_CONTENT_SID",
+                "must be a Content SID starting with HX",
+            ));
+        }
+
+        if !err.missing.is_empty() || !err.invalid.is_empty() {
+            return Err(err);
+        }
+        Ok(Config {
+            twilio_account_sid: account_sid,
+            twilio_auth_token: auth_token,
+            reply_sender,
+            twilio_content_sid: content_sid,
+            twilio_webhook_secret: get("TWILIO_WEBHOOK_SECRET"),
+            twilio_api_base_url,
+            zendesk_api_key: api_key,
+            zendesk_email: email,
+            zendesk_domain,
+            zendesk_base_url,
+            requester_email_domain,
+            public_base_url,
+            upstream_timeout_ms,
+        })
+    }
+
+    /// Keys that may sign Twilio webhooks: the auth token, and the optional webhook secret.
+    pub fn twilio_signing_keys(&self) -> Vec<&str> {
+        let mut keys = vec![self.twilio_auth_token.as_str()];
+        if let Some(secret) = &self.twilio_webhook_secret {
+            keys.push(secret);
+        }
+        keys
+    }
+
+    /// The values that must never appear in a log line.
+    pub fn secrets(&self) -> Vec<&str> {
+        let mut s = self.twilio_signing_keys();
+        s.push(&self.zendesk_api_key);
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn full() -> HashMap<&'static str, &'static str> {
+        HashMap::from([
+            ("TWILIO_ACCOUNT_SID", "AC123"),
+            ("TWILIO_AUTH_TOKEN", "tok-secret"),
+            ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
+            ("ZENDESK_API_KEY", "zd-secret"),
+            ("ZENDESK_DOMAIN", "acme.zendesk.com"),
+            ("ZENDESK_EMAIL", "ops@acme.com"),
+        ])
+    }
+
+    fn load(vars: &HashMap<&'static str, &'static str>) -> Result<Config, ConfigError> {
+        Config::from_lookup(|n| vars.get(n).map(|v| v.to_string()))
+    }
+
+    #[test]
+    fn defaults_follow_the_seed() {
+        let c = load(&full()).unwrap();
+        assert_eq!(c.zendesk_base_url, "https://acme.zendesk.com");
+        assert_eq!(c.twilio_api_base_url, "https://api.twilio.com");
+        assert_eq!(c.requester_email_domain, "whatsapp.zendesk.com");
+        assert_eq!(
+            c.reply_sender,
+            ReplySender::From("whatsapp:+14155238886".into())
+        );
+        assert_eq!(c.upstream_timeout_ms, 5000);
+        assert_eq!(c.twilio_content_sid, None);
+    }
+
+    #[test]
+    fn every_missing_variable_is_named_and_no_value_leaks() {
+        let mut vars = full();
+        vars.remove("TWILIO_AUTH_TOKEN");
+        vars.insert("ZENDESK_API_KEY", "   ");
+        vars.insert("ZENDESK_BASE_URL", "ftp://zd-secret");
+        let err = load(&vars).unwrap_err();
+        assert_eq!(err.missing, vec!["TWILIO_AUTH_TOKEN", "ZENDESK_API_KEY"]);
+        assert_eq!(err.invalid.len(), 1);
+        let text = err.to_string();
+        assert!(text.contains("TWILIO_AUTH_TOKEN") && text.contains("ZENDESK_BASE_URL"));
+        assert!(!text.contains("zd-secret") && !text.contains("tok-secret"));
+        let all_missing = Config::from_lookup(|_| None).unwrap_err();
+        assert_eq!(all_missing.missing.len(), 6);
+    }
+
+    #[test]
+    fn values_are_normalised_or_refused() {
+        let mut vars = full();
+        vars.insert("ZENDESK_DOMAIN", "https://Acme.zendesk.com/");
+        vars.insert("TWILIO_WHATSAPP_NUMBER", "whatsapp:+14155238886");
+        vars.insert("ZENDESK_BASE_URL", "http://127.0.0.1:9000/");
+        let c = load(&vars).unwrap();
+        assert_eq!(c.zendesk_domain, "acme.zendesk.com");
+        assert_eq!(c.zendesk_base_url, "http://127.0.0.1:9000");
+        assert_eq!(
+            c.reply_sender,
+            ReplySender::From("whatsapp:+14155238886".into())
+        );
+
+        vars.insert("TWILIO_WHATSAPP_NUMBER", "MG0123");
+        assert_eq!(
+            load(&vars).unwrap().reply_sender,
+            ReplySender::MessagingService("MG0123".into())
+        );
+
+        for (name, bad) in [
+            ("TWILIO_WHATSAPP_NUMBER", "call me"),
+            ("TWILIO_ACCOUNT_SID", "XX1"),
+            ("UPSTREAM_TIMEOUT_MS", "forever"),
+            ("UPSTREAM_TIMEOUT_MS", "60000"),
+            ("TWILIO_CONTENT_SID", "abc"),
+            ("ZENDESK_EMAIL", "nobody"),
+            ("ZENDESK_DOMAIN", "acme zendesk"),
+        ] {
+            let mut v = full();
+            v.insert(name, bad);
+            let err = load(&v).unwrap_err();
+            assert_eq!(
+                err.invalid.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+                vec![name],
+                "{name}={bad}"
+            );
+            assert!(!err.to_string().contains(bad));
+        }
+    }
+
+    #[test]
+    fn debug_output_redacts_secrets() {
+        let c = load(&full()).unwrap();
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("tok-secret") && !dbg.contains("zd-secret"));
+        assert_eq!(c.secrets(), vec!["tok-secret", "zd-secret"]);
+    }
+}

@@ -1,0 +1,16 @@
+//! The portable core: pure functions and plain data, no `worker` types and no I/O.
+//! Everything here is tested natively with `cargo test`; the Worker shell only feeds it
+//! bytes and carries out the requests it describes.
+
+pub mod config;
+pub mod form;
+pub mod http;
+pub mod logline;
+pub mod plan;
+pub mod redact;
+pub mod retry;
+pub mod signature;
+pub mod text;
+pub mod triage;
+pub mod twilio;
+pub mod zendesk;

@@ -1,0 +1,212 @@
+//! Webhook signatures. Twilio: base64(HMAC-SHA1(key, url + sorted name+value pairs)).
+
+use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+
+type HmacSha1 = Hmac<Sha1>;
+
+/// The string Twilio signs: the full URL, then every POST parameter sorted by name (values of a
+/// repeated name sorted too), each appended as name + value with no separator.
+pub fn twilio_signing_string(url: &str, params: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = params.iter().collect();
+    sorted.sort();
+    let mut out = String::with_capacity(url.len() + params.len() * 24);
+    out.push_str(url);
+    for (name, value) in sorted {
+        out.push_str(name);
+        out.push_str(value);
+    }
+    out
+}
+
+/// The signature Twilio would send for this URL and these parameters.
+pub fn twilio_signature(key: &str, url: &str, params: &[(String, String)]) -> String {
+    BASE64.encode(mac(key, url, params).finalize().into_bytes())
+}
+
+fn mac(key: &str, url: &str, params: &[(String, String)]) -> HmacSha1 {
+    let mut mac = HmacSha1::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(twilio_signing_string(url, params).as_bytes());
+    mac
+}
+
+/// Whether `header` is a valid Twilio signature for the request, under any of `keys`.
+/// Like Twilio's own libraries, the URL is tried as given, with its default port added and
+/// with its port removed, since Twilio's backend is not consistent about it.
+/// The comparison is constant-time (`Mac::verify_slice`).
+pub fn verify_twilio(keys: &[&str], url: &str, params: &[(String, String)], header: &str) -> bool {
+    let Ok(given) = BASE64.decode(header.trim()) else {
+        return false;
+    };
+    let urls = url_port_variants(url);
+    keys.iter().filter(|k| !k.is_empty()).any(|key| {
+        urls.iter()
+            .any(|u| mac(key, u, params).verify_slice(&given).is_ok())
+    })
+}
+
+/// The URL as given, without its port, and with the scheme's default port.
+fn url_port_variants(url: &str) -> Vec<String> {
+    let mut variants = vec![url.to_string()];
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return variants;
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let (userinfo, hostport) = match authority.rfind('@') {
+        Some(i) => authority.split_at(i + 1),
+        None => ("", authority),
+    };
+    // An IPv6 host is bracketed; a port follows the closing bracket.
+    let port_sep = match hostport.rfind(']') {
+        Some(close) => hostport[close..].find(':').map(|i| close + i),
+        None => hostport.rfind(':'),
+    };
+    let host = match port_sep {
+        Some(i) => &hostport[..i],
+        None => hostport,
+    };
+    let default_port = match scheme.to_ascii_lowercase().as_str() {
+        "https" => "443",
+        "http" => "80",
+        _ => return variants,
+    };
+    for candidate in [
+        format!("{scheme}://{userinfo}{host}{tail}"),
+        format!("{scheme}://{userinfo}{host}:{default_port}{tail}"),
+    ] {
+        if !variants.contains(&candidate) {
+            variants.push(candidate);
+        }
+    }
+    variants
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    // Twilio's documented example (webhooks security page): token 12345, this URL and these
+    // parameters sign to 0/KCTR6DLpKmkAf8muzZqo1nDgQ=.
+    const DOC_URL: &str = "https://mycompany.com/myapp.php?foo=1&bar=2";
+    fn doc_params() -> Vec<(String, String)> {
+        p(&[
+            ("CallSid", "CA1234567890ABCDE"),
+            ("Caller", "+12349013030"),
+            ("Digits", "1234"),
+            ("From", "+12349013030"),
+            ("To", "+18005551212"),
+        ])
+    }
+
+    #[test]
+    fn matches_twilios_documented_example() {
+        assert_eq!(
+            twilio_signature("12345", DOC_URL, &doc_params()),
+            "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+        );
+        assert!(verify_twilio(
+            &["12345"],
+            DOC_URL,
+            &doc_params(),
+            "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+        ));
+    }
+
+    #[test]
+    fn refuses_tampering_wrong_key_and_garbage() {
+        let good = twilio_signature("12345", DOC_URL, &doc_params());
+        let mut tampered = doc_params();
+        tampered[2].1 = "9999".into();
+        assert!(!verify_twilio(&["12345"], DOC_URL, &tampered, &good));
+        let mut extra = doc_params();
+        extra.push(("Unknown".into(), "x".into()));
+        assert!(!verify_twilio(&["12345"], DOC_URL, &extra, &good));
+        assert!(!verify_twilio(&["54321"], DOC_URL, &doc_params(), &good));
+        assert!(!verify_twilio(
+            &["12345"],
+            "https://mycompany.com/other",
+            &doc_params(),
+            &good
+        ));
+        assert!(!verify_twilio(
+            &["12345"],
+            DOC_URL,
+            &doc_params(),
+            "not base64!!"
+        ));
+        assert!(!verify_twilio(&["12345"], DOC_URL, &doc_params(), ""));
+        assert!(!verify_twilio(&[""], DOC_URL, &doc_params(), &good));
+    }
+
+    #[test]
+    fn any_configured_key_may_sign() {
+        let sig = twilio_signature("secondary", DOC_URL, &doc_params());
+        assert!(verify_twilio(
+            &["primary", "secondary"],
+            DOC_URL,
+            &doc_params(),
+            &sig
+        ));
+    }
+
+    #[test]
+    fn unknown_parameters_are_covered_and_sorted() {
+        let params = p(&[("b", "2"), ("a", "1"), ("b", "1"), ("Zz", "")]);
+        assert_eq!(twilio_signing_string("u", &params), "uZza1b1b2");
+    }
+
+    #[test]
+    fn accepts_with_and_without_the_default_port() {
+        let signed_with_port = twilio_signature(
+            "k",
+            "https://h.example.com:443/twilio/whatsapp",
+            &doc_params(),
+        );
+        assert!(verify_twilio(
+            &["k"],
+            "https://h.example.com/twilio/whatsapp",
+            &doc_params(),
+            &signed_with_port
+        ));
+        let signed_without = twilio_signature(
+            "k",
+            "https://h.example.com/twilio/whatsapp?x=1",
+            &doc_params(),
+        );
+        assert!(verify_twilio(
+            &["k"],
+            "https://h.example.com:443/twilio/whatsapp?x=1",
+            &doc_params(),
+            &signed_without
+        ));
+        let local = twilio_signature("k", "http://127.0.0.1:8787/twilio/whatsapp", &doc_params());
+        assert!(verify_twilio(
+            &["k"],
+            "http://127.0.0.1:8787/twilio/whatsapp",
+            &doc_params(),
+            &local
+        ));
+    }
+
+    #[test]
+    fn port_variants_handle_ipv6_and_userinfo() {
+        let v = url_port_variants("http://[::1]:8787/p");
+        assert!(v.contains(&"http://[::1]/p".to_string()));
+        assert!(v.contains(&"http://[::1]:80/p".to_string()));
+        let v = url_port_variants("https://u:p@h/p");
+        assert!(v.contains(&"https://u:p@h:443/p".to_string()));
+        assert_eq!(
+            url_port_variants("not a url"),
+            vec!["not a url".to_string()]
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! Text helpers that respect character boundaries (never split a UTF-8 sequence).
+
+/// The first `max` characters of `s` (characters, not bytes: emoji and Cyrillic stay intact).
+pub fn take_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((byte_index, _)) => &s[..byte_index],
+        None => s,
+    }
+}
+
+/// `s` cut to at most `max` characters; when cut, the last three are "..." so the result
+/// never exceeds `max` characters.
+pub fn truncate_with_ellipsis(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let kept = take_chars(s, max.saturating_sub(3)).trim_end();
+    format!("{kept}...")
+}
+
+/// Typographic apostrophes and quotes that phones insert in place of `'`.
+const APOSTROPHES: [char; 5] = ['\u{2019}', '\u{2018}', '\u{02BC}', '\u{FF07}', '\u{2032}'];
+
+/// Lowercased text with typographic apostrophes folded to `'`, so "Can’t" matches "can't".
+pub fn fold_for_matching(s: &str) -> String {
+    s.chars()
+        .map(|c| if APOSTROPHES.contains(&c) { '\'' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A character that belongs to a word for whole-word matching. The apostrophe counts so that
+/// "can't" is one word and "can" does not match inside it.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\'' || c == '_'
+}
+
+/// Whether `phrase` (already folded, words separated by single spaces) occurs in `folded_text`
+/// as whole words: "down" is found in "the site is down" but not in "download". The phrase's
+/// last word may carry a plain inflection ("need" matches "needed").
+/// Any run of whitespace in the text matches the single spaces of the phrase.
+pub fn contains_phrase(folded_text: &str, phrase: &str) -> bool {
+    let words: Vec<&str> = folded_text
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('\''))
+        .collect();
+    let wanted: Vec<&str> = phrase.split_whitespace().collect();
+    let Some((last, leading)) = wanted.split_last() else {
+        return false;
+    };
+    if wanted.len() > words.len() {
+        return false;
+    }
+    words.windows(wanted.len()).any(|window| {
+        let (window_last, window_leading) = window.split_last().expect("windows are non-empty");
+        window_leading == leading && is_word_or_inflection(window_last, last)
+    })
+}
+
+/// Plain English inflections a keyword may carry and still be the same word: "errors",
+/// "needed", "requesting". Anything else is another word ("download" is not "down").
+const INFLECTIONS: [&str; 5] = ["s", "es", "d", "ed", "ing"];
+
+fn is_word_or_inflection(word: &str, keyword: &str) -> bool {
+    match word.strip_prefix(keyword) {
+        Some("") => true,
+        Some(suffix) => INFLECTIONS.contains(&suffix),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn take_chars_counts_characters_not_bytes() {
+        assert_eq!(take_chars("привет мир", 6), "привет");
+        assert_eq!(take_chars("👍👍👍", 2), "👍👍");
+        assert_eq!(take_chars("abc", 10), "abc");
+        assert_eq!(take_chars("", 3), "");
+    }
+
+    #[test]
+    fn truncation_keeps_the_limit_and_marks_the_cut() {
+        assert_eq!(truncate_with_ellipsis("short", 50), "short");
+        let cut = truncate_with_ellipsis(&"é".repeat(60), 50);
+        assert_eq!(cut.chars().count(), 50);
+        assert!(cut.ends_with("..."));
+        let emoji = truncate_with_ellipsis(&"🔥".repeat(51), 50);
+        assert_eq!(emoji, format!("{}...", "🔥".repeat(47)));
+    }
+
+    #[test]
+    fn folding_lowercases_and_normalises_apostrophes() {
+        assert_eq!(fold_for_matching("I CAN’T"), "i can't");
+        assert_eq!(fold_for_matching("Don‘t ʼx"), "don't 'x");
+    }
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        assert!(contains_phrase("the site is down", "down"));
+        assert!(!contains_phrase("the download fails", "down"));
+        assert!(contains_phrase("it's not   working again", "not working"));
+        assert!(!contains_phrase("it's nothing working", "not working"));
+        assert!(contains_phrase("i can't log in", "can't"));
+        assert!(!contains_phrase("i can log in", "can't"));
+        assert!(contains_phrase("error!", "error"));
+        assert!(contains_phrase("errors", "error"));
+        assert!(contains_phrase("help needed", "need"));
+        assert!(contains_phrase("it keeps failing", "fail"));
+        assert!(!contains_phrase("needless to say", "need"));
+        assert!(!contains_phrase("downloads", "down"));
+        assert!(contains_phrase("'quoted' issue", "quoted"));
+        assert!(!contains_phrase("", "x"));
+        assert!(!contains_phrase("x", ""));
+    }
+}

@@ -1,0 +1,348 @@
+//! The seed's triage rules: is a first message detailed enough to become a ticket, its subject,
+//! and its priority. Keywords match whole words after folding case and typographic apostrophes.
+
+use crate::core::text::{contains_phrase, fold_for_matching, truncate_with_ellipsis};
+use serde::Serialize;
+
+pub const SUBJECT_MAX_CHARS: usize = 50;
+pub const FALLBACK_SUBJECT: &str = "WhatsApp Support Request";
+
+/// The rules as data, so that they can later be configured without a rebuild.
+#[derive(Debug, Clone)]
+pub struct TriageRules {
+    pub min_length: usize,
+    /// Words that alone make a message a greeting or pleasantry ("hi", "thanks", "ok").
+    pub greeting_words: Vec<String>,
+    pub issue_keywords: Vec<String>,
+    pub urgent_keywords: Vec<String>,
+    pub high_keywords: Vec<String>,
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for TriageRules {
+    fn default() -> Self {
+        TriageRules {
+            min_length: 10,
+            // The seed's GENERIC_PATTERNS (hi, hello, hey, good morning/afternoon/evening, thanks,
+            // thank you, ok, okay, yes, no, help, support) plus the filler words that come with them.
+            greeting_words: strings(&[
+                "hi",
+                "hello",
+                "hey",
+                "good",
+                "morning",
+                "afternoon",
+                "evening",
+                "thanks",
+                "thank",
+                "you",
+                "ok",
+                "okay",
+                "yes",
+                "no",
+                "help",
+                "support",
+                "there",
+                "team",
+                "please",
+                "so",
+                "much",
+                "a",
+                "lot",
+                "all",
+                "everyone",
+                "again",
+                "me",
+                "very",
+            ]),
+            issue_keywords: strings(&[
+                "problem",
+                "issue",
+                "error",
+                "bug",
+                "broken",
+                "not working",
+                "can't",
+                "cannot",
+                "failed",
+                "failure",
+                "trouble",
+                "difficulty",
+                "question",
+                "inquiry",
+                "request",
+                "need",
+                "want",
+                "looking for",
+                "searching for",
+                "trying to",
+            ]),
+            urgent_keywords: strings(&[
+                "urgent",
+                "emergency",
+                "critical",
+                "broken",
+                "down",
+                "outage",
+            ]),
+            high_keywords: strings(&[
+                "important",
+                "issue",
+                "problem",
+                "error",
+                "failed",
+                "not working",
+            ]),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Urgent,
+    High,
+    Normal,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Urgent => "urgent",
+            Priority::High => "high",
+            Priority::Normal => "normal",
+        }
+    }
+}
+
+/// Why a first message was not made into a ticket (for logs; the customer gets one reply text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    TooShort,
+    GreetingOnly,
+    NoIssueKeyword,
+}
+
+impl Rejection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rejection::TooShort => "too_short",
+            Rejection::GreetingOnly => "greeting_only",
+            Rejection::NoIssueKeyword => "no_issue_keyword",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Triage {
+    Accepted { subject: String, priority: Priority },
+    Rejected(Rejection),
+}
+
+impl TriageRules {
+    pub fn triage(&self, message: &str) -> Triage {
+        let trimmed = message.trim();
+        if trimmed.chars().count() < self.min_length {
+            return Triage::Rejected(Rejection::TooShort);
+        }
+        let folded = fold_for_matching(trimmed);
+        if self.is_greeting_only(&folded) {
+            return Triage::Rejected(Rejection::GreetingOnly);
+        }
+        if !any_phrase(&folded, &self.issue_keywords) {
+            return Triage::Rejected(Rejection::NoIssueKeyword);
+        }
+        Triage::Accepted {
+            subject: subject(trimmed),
+            priority: self.priority(&folded),
+        }
+    }
+
+    /// A message made only of greeting words ("Hello, good morning!", "thanks so much").
+    fn is_greeting_only(&self, folded: &str) -> bool {
+        let mut words = folded
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .filter(|w| !w.is_empty())
+            .peekable();
+        words.peek().is_some() && words.all(|w| self.greeting_words.iter().any(|g| g == w))
+    }
+
+    fn priority(&self, folded: &str) -> Priority {
+        if any_phrase(folded, &self.urgent_keywords) {
+            Priority::Urgent
+        } else if any_phrase(folded, &self.high_keywords) {
+            Priority::High
+        } else {
+            Priority::Normal
+        }
+    }
+}
+
+fn any_phrase(folded: &str, phrases: &[String]) -> bool {
+    phrases
+        .iter()
+        .any(|p| contains_phrase(folded, &fold_for_matching(p)))
+}
+
+/// The first sentence, at most 50 characters ("..." when cut), or the fallback when empty.
+/// A sentence ends at a line break, or at `.`, `!` or `?` followed by whitespace or the end.
+pub fn subject(message: &str) -> String {
+    let text = message.trim();
+    let mut end = text.len();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_is_space_or_end = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        if c == '\n' || c == '\r' {
+            end = i;
+            break;
+        }
+        if matches!(c, '.' | '!' | '?') && next_is_space_or_end {
+            end = i;
+            break;
+        }
+    }
+    let first = text[..end].trim();
+    if !first
+        .chars()
+        .any(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+    {
+        return FALLBACK_SUBJECT.to_string();
+    }
+    truncate_with_ellipsis(first, SUBJECT_MAX_CHARS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn triage(m: &str) -> Triage {
+        TriageRules::default().triage(m)
+    }
+
+    #[test]
+    fn seed_valid_examples_are_accepted() {
+        for m in [
+            "I can't log into my account, getting error 404",
+            "Billing question about invoice #12345",
+            "Need help with password reset",
+            "System is down, urgent assistance needed",
+        ] {
+            assert!(matches!(triage(m), Triage::Accepted { .. }), "{m}");
+        }
+    }
+
+    #[test]
+    fn seed_invalid_examples_are_rejected() {
+        for m in ["hi", "help", "hello", "thanks", "ok"] {
+            assert_eq!(triage(m), Triage::Rejected(Rejection::TooShort), "{m}");
+        }
+    }
+
+    #[test]
+    fn long_greetings_are_rejected_as_greetings() {
+        assert_eq!(
+            triage("Hello there, good morning!"),
+            Triage::Rejected(Rejection::GreetingOnly)
+        );
+        assert_eq!(
+            triage("Thank you so much!!"),
+            Triage::Rejected(Rejection::GreetingOnly)
+        );
+        assert_eq!(
+            triage("   ok      ok   "),
+            Triage::Rejected(Rejection::GreetingOnly)
+        );
+        assert_eq!(triage("   ok ok   "), Triage::Rejected(Rejection::TooShort));
+    }
+
+    #[test]
+    fn a_greeting_before_a_real_issue_is_accepted() {
+        assert!(matches!(
+            triage("Hi, I can't log into my account"),
+            Triage::Accepted { .. }
+        ));
+    }
+
+    #[test]
+    fn messages_without_an_issue_keyword_are_rejected() {
+        assert_eq!(
+            triage("The weather is lovely today"),
+            Triage::Rejected(Rejection::NoIssueKeyword)
+        );
+        // "down" is not "download", and "needed" is not "need".
+        assert_eq!(
+            triage("my download finished"),
+            Triage::Rejected(Rejection::NoIssueKeyword)
+        );
+    }
+
+    #[test]
+    fn typographic_apostrophes_are_folded() {
+        assert!(matches!(
+            triage("I can’t open the app"),
+            Triage::Accepted { .. }
+        ));
+        assert!(matches!(
+            triage("I CAN‘T open the app"),
+            Triage::Accepted { .. }
+        ));
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        // 9 Cyrillic characters are 18 bytes: still too short.
+        assert_eq!(triage("проблема!"), Triage::Rejected(Rejection::TooShort));
+    }
+
+    #[test]
+    fn priority_follows_the_seed_lists() {
+        let p = |m: &str| match triage(m) {
+            Triage::Accepted { priority, .. } => priority,
+            other => panic!("{m}: {other:?}"),
+        };
+        assert_eq!(
+            p("System is down, urgent assistance needed"),
+            Priority::Urgent
+        );
+        assert_eq!(p("There is an outage, need help"), Priority::Urgent);
+        assert_eq!(p("I have a problem with billing"), Priority::High);
+        assert_eq!(p("The export is not working for me"), Priority::High);
+        assert_eq!(p("Billing question about invoice #12345"), Priority::Normal);
+        // whole words: "download" is not "down"
+        assert_eq!(p("I need the download link please"), Priority::Normal);
+        // urgent wins over high
+        assert_eq!(p("Critical error in checkout"), Priority::Urgent);
+    }
+
+    #[test]
+    fn subject_is_the_first_sentence() {
+        assert_eq!(
+            subject("I can't log into my account, getting error 404. Please help!"),
+            "I can't log into my account, getting error 404"
+        );
+        assert_eq!(
+            subject("Version 2.5 is broken! Help"),
+            "Version 2.5 is broken"
+        );
+        assert_eq!(subject("first line\nsecond line"), "first line");
+        assert_eq!(subject("   "), FALLBACK_SUBJECT);
+        assert_eq!(subject("..."), FALLBACK_SUBJECT);
+    }
+
+    #[test]
+    fn long_subjects_are_cut_to_fifty_characters() {
+        let long =
+            "My account has a problem that keeps coming back every single morning when I log in";
+        let s = subject(long);
+        assert_eq!(s.chars().count(), 50);
+        assert!(s.ends_with("..."));
+        assert!(long.starts_with(s.trim_end_matches("...")));
+        let cyr = subject(&"ошибка ".repeat(20));
+        assert!(cyr.chars().count() <= 50 && cyr.ends_with("..."));
+        let emoji = subject(&"😀".repeat(80));
+        assert_eq!(emoji, format!("{}...", "😀".repeat(47)));
+    }
+}

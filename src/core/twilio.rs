@@ -1,0 +1,208 @@
+//! Twilio Messages API: the replies the seed sends and the reading of Twilio's answers.
+
+use crate::core::config::ReplySender;
+use crate::core::http::HttpRequest;
+use crate::core::text::take_chars;
+use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
+use serde::Deserialize;
+
+pub const MORE_DETAILS_TEXT: &str = "Please provide more details about your issue. For example: 'I can't log in' or 'Billing question about invoice #123'";
+pub const APOLOGY_TEXT: &str =
+    "Sorry, we couldn't create your ticket right now. Please try again later or contact support directly.";
+/// Template variable 1 carries the message cut to this many characters.
+pub const TEMPLATE_MESSAGE_CHARS: usize = 50;
+
+pub fn ticket_created_text(ticket_id: u64, subject: &str) -> String {
+    format!("Ticket #{ticket_id} created: '{subject}'. We'll get back to you soon.")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyContent {
+    Text(String),
+    /// An approved Content template: `ContentSid` plus `ContentVariables` as a JSON string.
+    Template {
+        content_sid: String,
+        variables: Vec<(String, String)>,
+    },
+}
+
+/// The confirmation for a new ticket: the Content template when one is configured
+/// (variables 1 = message cut to 50 characters, 2 = ticket id), else the seed's text.
+pub fn ticket_created_reply(
+    ticket_id: u64,
+    subject: &str,
+    message: &str,
+    content_sid: Option<&str>,
+) -> ReplyContent {
+    match content_sid {
+        Some(sid) => ReplyContent::Template {
+            content_sid: sid.to_string(),
+            variables: vec![
+                (
+                    "1".into(),
+                    take_chars(message.trim(), TEMPLATE_MESSAGE_CHARS).to_string(),
+                ),
+                ("2".into(), ticket_id.to_string()),
+            ],
+        },
+        None => ReplyContent::Text(ticket_created_text(ticket_id, subject)),
+    }
+}
+
+pub struct TwilioAccount<'a> {
+    pub api_base_url: &'a str,
+    pub account_sid: &'a str,
+    pub auth_token: &'a str,
+}
+
+/// `POST /2010-04-01/Accounts/{sid}/Messages.json` (form-encoded, Basic AccountSid:AuthToken).
+pub fn send_message_request(
+    account: &TwilioAccount,
+    sender: &ReplySender,
+    to: &str,
+    content: &ReplyContent,
+) -> HttpRequest {
+    let mut form: Vec<(&str, String)> = vec![("To", to.to_string())];
+    match sender {
+        ReplySender::From(from) => form.push(("From", from.clone())),
+        ReplySender::MessagingService(sid) => form.push(("MessagingServiceSid", sid.clone())),
+    }
+    match content {
+        ReplyContent::Text(body) => form.push(("Body", body.clone())),
+        ReplyContent::Template {
+            content_sid,
+            variables,
+        } => {
+            let vars: serde_json::Map<String, serde_json::Value> = variables
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone().into()))
+                .collect();
+            form.push(("ContentSid", content_sid.clone()));
+            form.push((
+                "ContentVariables",
+                serde_json::Value::Object(vars).to_string(),
+            ));
+        }
+    }
+    let credentials = BASE64.encode(format!("{}:{}", account.account_sid, account.auth_token));
+    HttpRequest {
+        method: "POST",
+        url: format!(
+            "{}/2010-04-01/Accounts/{}/Messages.json",
+            account.api_base_url, account.account_sid
+        ),
+        headers: vec![
+            ("Authorization", format!("Basic {credentials}")),
+            (
+                "Content-Type",
+                "application/x-www-form-urlencoded".to_string(),
+            ),
+            ("Accept", "application/json".to_string()),
+        ],
+        body: serde_urlencoded::to_string(&form).expect("string pairs always encode"),
+    }
+}
+
+/// The SID of a created message (`{"sid":"SM...","status":"queued",...}`).
+pub fn parse_sent_message_sid(body: &str) -> Result<String, String> {
+    #[derive(Deserialize)]
+    struct Sent {
+        sid: String,
+    }
+    serde_json::from_str::<Sent>(body)
+        .map(|s| s.sid)
+        .map_err(|e| format!("unexpected message answer: {e}"))
+}
+
+/// Twilio's error code and message from an error body (`{"code":21211,"message":..}`).
+pub fn parse_error(body: &str) -> Option<(u32, String)> {
+    #[derive(Deserialize)]
+    struct TwilioError {
+        code: u32,
+        #[serde(default)]
+        message: String,
+    }
+    serde_json::from_str::<TwilioError>(body)
+        .ok()
+        .map(|e| (e.code, e.message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account() -> TwilioAccount<'static> {
+        TwilioAccount {
+            api_base_url: "https://api.twilio.com",
+            account_sid: "AC1",
+            auth_token: "t",
+        }
+    }
+
+    fn form(req: &HttpRequest) -> Vec<(String, String)> {
+        serde_urlencoded::from_str(&req.body).unwrap()
+    }
+
+    #[test]
+    fn text_reply_from_a_number() {
+        let req = send_message_request(
+            &account(),
+            &ReplySender::From("whatsapp:+14155238886".into()),
+            "whatsapp:+15550001234",
+            &ticket_created_reply(12345, "I can't log in", "I can't log in", None),
+        );
+        assert_eq!(
+            req.url,
+            "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"
+        );
+        assert!(req
+            .headers
+            .contains(&("Authorization", "Basic QUMxOnQ=".into())));
+        assert_eq!(
+            form(&req),
+            vec![
+                ("To".into(), "whatsapp:+15550001234".into()),
+                ("From".into(), "whatsapp:+14155238886".into()),
+                (
+                    "Body".into(),
+                    "Ticket #12345 created: 'I can't log in'. We'll get back to you soon.".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn template_reply_from_a_messaging_service() {
+        let message = format!("{}tail", "ы".repeat(50));
+        let req = send_message_request(
+            &account(),
+            &ReplySender::MessagingService("MG9".into()),
+            "whatsapp:+15550001234",
+            &ticket_created_reply(7, "subj", &message, Some("HX123")),
+        );
+        let f = form(&req);
+        assert!(f.contains(&("MessagingServiceSid".into(), "MG9".into())));
+        assert!(f.contains(&("ContentSid".into(), "HX123".into())));
+        assert!(!f.iter().any(|(k, _)| k == "Body"));
+        let vars = &f.iter().find(|(k, _)| k == "ContentVariables").unwrap().1;
+        let v: serde_json::Value = serde_json::from_str(vars).unwrap();
+        assert_eq!(v["1"], "ы".repeat(50));
+        assert_eq!(v["2"], "7");
+    }
+
+    #[test]
+    fn reads_answers() {
+        assert_eq!(
+            parse_sent_message_sid(r#"{"sid":"SMabc","status":"queued"}"#),
+            Ok("SMabc".into())
+        );
+        assert!(parse_sent_message_sid("{}").is_err());
+        assert_eq!(
+            parse_error(
+                r#"{"code":21211,"message":"Invalid 'To' Phone Number","more_info":"x","status":400}"#
+            ),
+            Some((21211, "Invalid 'To' Phone Number".into()))
+        );
+        assert_eq!(parse_error("oops"), None);
+    }
+}

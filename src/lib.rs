@@ -1,0 +1,34 @@
+//! The Worker entry: routes each request to its handler. No logic of its own: the decisions
+//! live in `core` (pure, tested natively), the effects in the handler modules.
+
+pub mod core;
+
+mod env_config;
+mod health;
+mod log;
+mod respond;
+mod upstream;
+mod webhook;
+
+use worker::{event, Context, Env, Request, Response, Result};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let path = req.path();
+    let outcome = match path.as_str() {
+        "/twilio/whatsapp" => webhook::handle(req, &env).await,
+        "/healthz" => health::handle(&req, &env),
+        "/" => health::index(&req),
+        _ => respond::error(404, "not_found", "no such endpoint"),
+    };
+    // An unexpected runtime error is logged and answered plainly, never as a crash.
+    outcome.or_else(|e| {
+        log::emit(
+            &core::logline::LogLine::error("worker.unexpected_error")
+                .field("path", path)
+                .field("error", e.to_string()),
+            &[],
+        );
+        respond::error(500, "internal_error", "unexpected error, see the logs")
+    })
+}
