@@ -1,0 +1,430 @@
+// The local stand-in for Zendesk's and Twilio's APIs, and the customer's phone.
+// One emulator serves both `npm start` (the sandbox page) and the end-to-end tests.
+// It behaves like the real APIs where the gateway depends on it: Basic auth checked (401 with
+// the real error bodies), 201 bodies shaped as the real answers, 429 with Retry-After,
+// Zendesk's Idempotency-Key, and injectable faults and latency.
+import http from 'node:http';
+import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+const PAGE = new URL('./page.html', import.meta.url);
+
+export const SANDBOX_CREDENTIALS = Object.freeze({
+  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000sandbox',
+  TWILIO_AUTH_TOKEN: 'sandbox-twilio-auth-token-0001',
+  TWILIO_WHATSAPP_NUMBER: '+14155238886',
+  ZENDESK_API_KEY: 'sandbox-zendesk-api-token-0001',
+  ZENDESK_DOMAIN: 'sandbox.zendesk.com',
+  ZENDESK_EMAIL: 'agent@sandbox.example',
+});
+
+/** Twilio's webhook signature: base64(HMAC-SHA1(token, url + sorted name+value pairs)). */
+export function twilioSignature(authToken, url, params) {
+  const pairs = [...params].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  const data = url + pairs.map(([k, v]) => k + v).join('');
+  return crypto.createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
+}
+
+const hex = (n) => crypto.randomBytes(n).toString('hex');
+export const newMessageSid = () => `SM${hex(16)}`;
+const rfc2822 = (d = new Date()) => d.toUTCString().replace('GMT', '+0000');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function basicAuth(req) {
+  const h = req.headers.authorization || '';
+  if (!h.startsWith('Basic ')) return null;
+  const decoded = Buffer.from(h.slice(6), 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i < 0 ? null : { user: decoded.slice(0, i), pass: decoded.slice(i + 1) };
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res, status, body, headers = {}) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+  res.writeHead(status, { 'Content-Type': type, ...headers });
+  res.end(text);
+}
+
+/**
+ * @param {object} opts
+ * @param {string} [opts.gatewayUrl] where the customer's phone posts webhooks (.../twilio/whatsapp)
+ * @param {object} [opts.credentials] overrides of SANDBOX_CREDENTIALS
+ * @param {string} [opts.contentTemplate] how the sandbox renders the Content template
+ */
+export function createEmulator(opts = {}) {
+  const creds = { ...SANDBOX_CREDENTIALS, ...(opts.credentials || {}) };
+  const contentTemplate = opts.contentTemplate || 'Ticket {{2}} created: "{{1}}". We\'ll get back to you soon.';
+  let gatewayUrl = opts.gatewayUrl || 'http://127.0.0.1:8787/twilio/whatsapp';
+
+  const fresh = () => ({
+    tickets: new Map(), // id -> ticket
+    users: new Map(), // email -> user
+    idempotency: new Map(), // key -> {hash, status, body}
+    messages: [], // outbound Twilio messages (replies to customers)
+    inbound: [], // messages the customer's phone sent to the gateway
+    requests: [], // every API request received: {api, method, path, headers, body, status}
+    faults: { zendesk: [], twilio: [] },
+    latencyMs: { zendesk: 0, twilio: 0 },
+    rateLimit: { zendesk: null }, // {perMinute, hits: [timestamps]}
+    nextTicketId: 1001,
+    nextUserId: 9001,
+  });
+  let s = fresh();
+
+  // ---------- Zendesk ----------
+  function zendeskAuthOk(req) {
+    const a = basicAuth(req);
+    return a && a.user === `${creds.ZENDESK_EMAIL}/token` && a.pass === creds.ZENDESK_API_KEY;
+  }
+
+  function upsertUser(requester) {
+    const email = String(requester.email || '').toLowerCase();
+    let user = s.users.get(email);
+    if (!user) {
+      user = { id: s.nextUserId++, name: requester.name, email, role: 'end-user', created_at: new Date().toISOString() };
+      s.users.set(email, user);
+    }
+    return user;
+  }
+
+  function ticketResource(t) {
+    return {
+      url: `https://${creds.ZENDESK_DOMAIN}/api/v2/tickets/${t.id}.json`,
+      id: t.id,
+      external_id: null,
+      via: { channel: 'api', source: { from: {}, to: {}, rel: null } },
+      created_at: t.created_at,
+      updated_at: t.updated_at,
+      type: t.type,
+      subject: t.subject,
+      raw_subject: t.subject,
+      description: t.comments[0]?.body ?? '',
+      priority: t.priority,
+      status: t.status,
+      recipient: null,
+      requester_id: t.requester_id,
+      submitter_id: t.requester_id,
+      assignee_id: null,
+      organization_id: null,
+      group_id: null,
+      collaborator_ids: [],
+      follower_ids: [],
+      email_cc_ids: [],
+      forum_topic_id: null,
+      problem_id: null,
+      has_incidents: false,
+      is_public: true,
+      due_at: null,
+      tags: t.tags,
+      custom_fields: [],
+      satisfaction_rating: null,
+      sharing_agreement_ids: [],
+      custom_status_id: 1,
+      fields: [],
+      followup_ids: [],
+      ticket_form_id: 1,
+      brand_id: 1,
+      allow_channelback: false,
+      allow_attachments: true,
+      from_messaging_channel: false,
+    };
+  }
+
+  function validateTicket(body) {
+    const errors = {};
+    const t = body && body.ticket;
+    if (!t || typeof t !== 'object') return { base: [{ description: 'Ticket is missing' }] };
+    const comment = t.comment;
+    if (!comment || (typeof comment.body !== 'string' && typeof comment.html_body !== 'string') || !(comment.body || comment.html_body)) {
+      errors.description = [{ description: 'Description: cannot be blank', error: 'BlankValue' }];
+    }
+    if (t.priority && !['urgent', 'high', 'normal', 'low'].includes(t.priority)) {
+      errors.priority = [{ description: 'Priority: is not valid', error: 'InvalidValue' }];
+    }
+    if (t.type && !['problem', 'incident', 'question', 'task'].includes(t.type)) {
+      errors.type = [{ description: 'Type: is not valid', error: 'InvalidValue' }];
+    }
+    if (t.requester && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(t.requester.email || ''))) {
+      errors.requester = [{ description: 'Requester: Email is invalid', error: 'InvalidValue' }];
+    }
+    return Object.keys(errors).length ? errors : null;
+  }
+
+  async function zendesk(req, res, url, raw) {
+    const path = url.pathname;
+    if (!zendeskAuthOk(req)) return send(res, 401, { error: "Couldn't authenticate you" });
+    const limit = s.rateLimit.zendesk;
+    if (limit && req.method === 'POST' && path === '/api/v2/tickets.json') {
+      const now = Date.now();
+      limit.hits = limit.hits.filter((t) => now - t < 60_000);
+      if (limit.hits.length >= limit.perMinute) {
+        const retryAfter = Math.max(1, Math.ceil((60_000 - (now - limit.hits[0])) / 1000));
+        return send(res, 429, { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, {
+          'Retry-After': String(retryAfter), 'X-Rate-Limit': String(limit.perMinute), 'X-Rate-Limit-Remaining': '0',
+        });
+      }
+      limit.hits.push(now);
+    }
+    if (req.method === 'POST' && path === '/api/v2/tickets.json') {
+      if (!String(req.headers['content-type'] || '').startsWith('application/json')) {
+        return send(res, 415, { error: 'Unsupported Media Type', description: 'Content-Type must be application/json' });
+      }
+      let body;
+      try { body = JSON.parse(raw.toString('utf8')); } catch {
+        return send(res, 400, { error: 'Unprocessable Entity', description: 'Server could not parse JSON' });
+      }
+      const key = req.headers['idempotency-key'];
+      const hash = crypto.createHash('sha256').update(raw).digest('hex');
+      if (key) {
+        const seen = s.idempotency.get(key);
+        if (seen && seen.hash !== hash) {
+          return send(res, 400, { error: 'IdempotentRequestError', description: "Request parameters don't match the given idempotency key" });
+        }
+        if (seen) return send(res, seen.status, seen.body, { 'x-idempotency-lookup': 'hit', Location: seen.location });
+      }
+      const invalid = validateTicket(body);
+      if (invalid) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: invalid });
+      const t = body.ticket;
+      const requester = t.requester ? upsertUser(t.requester) : null;
+      const now = new Date().toISOString();
+      const ticket = {
+        id: s.nextTicketId++,
+        subject: t.subject || '',
+        priority: t.priority || null,
+        type: t.type || null,
+        status: 'new',
+        tags: [...new Set((t.tags || []).map(String))].sort(),
+        requester_id: requester ? requester.id : null,
+        requester: requester ? { name: requester.name, email: requester.email } : null,
+        comments: [{ id: Number(`${Date.now()}${s.nextTicketId}`), body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: requester?.id ?? null, created_at: now }],
+        created_at: now,
+        updated_at: now,
+        idempotency_key: key || null,
+      };
+      s.tickets.set(ticket.id, ticket);
+      const answer = {
+        ticket: ticketResource(ticket),
+        audit: { id: Number(`${Date.now()}1`), ticket_id: ticket.id, created_at: now, author_id: ticket.requester_id, metadata: { system: {}, custom: {} }, events: [{ id: 1, type: 'Create', field_name: 'subject', value: ticket.subject }], via: { channel: 'api' } },
+      };
+      const location = `https://${creds.ZENDESK_DOMAIN}/api/v2/tickets/${ticket.id}.json`;
+      if (key) s.idempotency.set(key, { hash, status: 201, body: answer, location });
+      return send(res, 201, answer, key ? { 'x-idempotency-lookup': 'miss', Location: location } : { Location: location });
+    }
+    const m = path.match(/^\/api\/v2\/tickets\/(\d+)\.json$/);
+    if (req.method === 'GET' && m) {
+      const t = s.tickets.get(Number(m[1]));
+      return t ? send(res, 200, { ticket: ticketResource(t) }) : send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
+    }
+    if (req.method === 'GET' && path === '/api/v2/tickets.json') {
+      return send(res, 200, { tickets: [...s.tickets.values()].map(ticketResource), next_page: null, previous_page: null, count: s.tickets.size });
+    }
+    return send(res, 404, { error: 'InvalidEndpoint', description: 'Not found' });
+  }
+
+  // ---------- Twilio ----------
+  const twilioError = (status, code, message) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+
+  function renderTemplate(variablesJson) {
+    let vars = {};
+    try { vars = JSON.parse(variablesJson || '{}'); } catch { return null; }
+    return contentTemplate.replace(/\{\{(\d+)\}\}/g, (_, n) => (vars[n] ?? ''));
+  }
+
+  async function twilio(req, res, url, raw) {
+    const a = basicAuth(req);
+    if (!a || a.user !== creds.TWILIO_ACCOUNT_SID || a.pass !== creds.TWILIO_AUTH_TOKEN) {
+      return send(res, 401, twilioError(401, 20003, 'Authenticate'), { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
+    }
+    const m = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/);
+    if (!m) return send(res, 404, twilioError(404, 20404, 'The requested resource was not found'));
+    if (m[1] !== creds.TWILIO_ACCOUNT_SID) return send(res, 404, twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${m[1]}/Messages.json was not found`));
+    if (req.method !== 'POST') return send(res, 405, twilioError(405, 20004, 'Method not allowed'));
+    const form = new URLSearchParams(raw.toString('utf8'));
+    const to = form.get('To');
+    const from = form.get('From');
+    const service = form.get('MessagingServiceSid');
+    const body = form.get('Body');
+    const contentSid = form.get('ContentSid');
+    if (!to) return send(res, 400, twilioError(400, 21604, "A 'To' phone number is required."));
+    if (!from && !service) return send(res, 400, twilioError(400, 21603, "A 'From' phone number is required."));
+    if (!body && !contentSid && !form.get('MediaUrl')) return send(res, 400, twilioError(400, 21602, 'Message body is required.'));
+    if (body && body.length > 1600) return send(res, 400, twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.'));
+    if (!/^whatsapp:(\+\d{6,15}|[A-Za-z0-9._-]+)$/.test(to)) return send(res, 400, twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`));
+    if (contentSid && !/^HX[0-9a-f]{32}$/i.test(contentSid) && !contentSid.startsWith('HX')) return send(res, 400, twilioError(400, 21656, 'The ContentSid is Invalid.'));
+    let rendered = body || '';
+    if (contentSid) {
+      rendered = renderTemplate(form.get('ContentVariables'));
+      if (rendered === null) return send(res, 400, twilioError(400, 21656, 'The ContentVariables Parameter is invalid.'));
+    }
+    const now = new Date();
+    const sid = newMessageSid();
+    const resource = {
+      account_sid: creds.TWILIO_ACCOUNT_SID,
+      api_version: '2010-04-01',
+      body: rendered,
+      date_created: rfc2822(now),
+      date_sent: null,
+      date_updated: rfc2822(now),
+      direction: 'outbound-api',
+      error_code: null,
+      error_message: null,
+      from: from || null,
+      messaging_service_sid: service || null,
+      num_media: '0',
+      num_segments: '1',
+      price: null,
+      price_unit: null,
+      sid,
+      status: service ? 'accepted' : 'queued',
+      subresource_uris: { media: `/2010-04-01/Accounts/${creds.TWILIO_ACCOUNT_SID}/Messages/${sid}/Media.json` },
+      to,
+      uri: `/2010-04-01/Accounts/${creds.TWILIO_ACCOUNT_SID}/Messages/${sid}.json`,
+    };
+    s.messages.push({ ...resource, content_sid: contentSid || null, content_variables: form.get('ContentVariables') || null, created_ms: Date.now() });
+    return send(res, 201, resource);
+  }
+
+  // ---------- the customer's phone ----------
+  /** Sends a WhatsApp message to the gateway exactly as Twilio does (all fields, signed). */
+  async function customerSends({ from = '+15550001234', body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url } = {}) {
+    const target = url || gatewayUrl;
+    const waFrom = from.startsWith('whatsapp:') ? from : `whatsapp:${from}`;
+    const params = [
+      ['SmsMessageSid', messageSid], ['NumMedia', '0'], ['ProfileName', profileName], ['MessageType', 'text'],
+      ['SmsSid', messageSid], ['WaId', waFrom.replace(/^whatsapp:\+?/, '')], ['SmsStatus', 'received'], ['Body', body],
+      ['To', `whatsapp:${creds.TWILIO_WHATSAPP_NUMBER}`], ['NumSegments', '1'], ['ReferralNumMedia', '0'],
+      ['MessageSid', messageSid], ['AccountSid', creds.TWILIO_ACCOUNT_SID], ['From', waFrom], ['ApiVersion', '2010-04-01'],
+      ...Object.entries(extra),
+    ];
+    const signature = twilioSignature(signWith ?? creds.TWILIO_AUTH_TOKEN, target, params);
+    const entry = { message_sid: messageSid, from: waFrom, body, sent_ms: Date.now(), gateway_status: null, gateway_ms: null };
+    s.inbound.push(entry);
+    const started = performance.now();
+    try {
+      const r = await fetch(target, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature, 'I-Twilio-Idempotency-Token': crypto.randomUUID(), 'User-Agent': 'TwilioProxy/1.1' },
+        body: new URLSearchParams(params).toString(),
+      });
+      entry.gateway_status = r.status;
+      entry.gateway_body = await r.text();
+    } catch (e) {
+      entry.gateway_status = 0;
+      entry.gateway_body = String(e.message || e);
+    }
+    entry.gateway_ms = performance.now() - started;
+    return { messageSid, status: entry.gateway_status, body: entry.gateway_body, ms: entry.gateway_ms };
+  }
+
+  // ---------- faults ----------
+  /** Applies the next queued fault of `api`, or the configured latency. Returns true when it answered. */
+  async function applyFault(api, res, handler) {
+    const fault = s.faults[api].shift();
+    const latency = s.latencyMs[api];
+    if (!fault) {
+      if (latency) await sleep(latency);
+      return false;
+    }
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.dropConnection) { res.socket.destroy(); return true; }
+    if (fault.afterEffectDelayMs !== undefined) {
+      // Do the work, then answer late (the gateway may have given up by then).
+      await sleep(0);
+      const buffered = { status: 0 };
+      const realWriteHead = res.writeHead.bind(res);
+      const realEnd = res.end.bind(res);
+      res.writeHead = (st, h) => { buffered.status = st; buffered.headers = h; return res; };
+      res.end = (b) => { buffered.body = b; return res; };
+      await handler();
+      await sleep(fault.afterEffectDelayMs);
+      realWriteHead(buffered.status, buffered.headers);
+      realEnd(buffered.body);
+      return true;
+    }
+    const headers = {};
+    if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
+    const status = fault.status || 500;
+    const body = fault.body ?? (api === 'twilio'
+      ? twilioError(status, status === 429 ? 20429 : 20500, status === 429 ? 'Too Many Requests' : 'Internal Server Error')
+      : status === 429 ? { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }
+        : status >= 500 ? 'Internal Server Error' : { error: 'RecordInvalid', description: 'Record validation errors' });
+    send(res, status, body, headers);
+    return true;
+  }
+
+  // ---------- control API and page ----------
+  function publicState() {
+    return {
+      gatewayUrl,
+      tickets: [...s.tickets.values()].map((t) => ({ ...t })),
+      messages: s.messages,
+      inbound: s.inbound,
+      faults: s.faults,
+      latencyMs: s.latencyMs,
+    };
+  }
+
+  async function control(req, res, url, raw) {
+    const path = url.pathname.slice('/__sandbox'.length);
+    const json = () => { try { return JSON.parse(raw.toString('utf8') || '{}'); } catch { return {}; } };
+    if (req.method === 'GET' && path === '/state') return send(res, 200, publicState());
+    if (req.method === 'GET' && path === '/requests') {
+      const api = url.searchParams.get('api');
+      return send(res, 200, s.requests.filter((r) => !api || r.api === api));
+    }
+    if (req.method === 'POST' && path === '/reset') { const keepUrl = gatewayUrl; s = fresh(); gatewayUrl = keepUrl; return send(res, 200, { ok: true }); }
+    if (req.method === 'POST' && path === '/faults') { const b = json(); s.faults[b.api] = [...(b.faults || [])]; return send(res, 200, { ok: true }); }
+    if (req.method === 'POST' && path === '/latency') { const b = json(); Object.assign(s.latencyMs, b); return send(res, 200, { ok: true }); }
+    if (req.method === 'POST' && path === '/rate-limit') { const b = json(); s.rateLimit.zendesk = b.perMinute ? { perMinute: b.perMinute, hits: [] } : null; return send(res, 200, { ok: true }); }
+    if (req.method === 'POST' && path === '/customer/send') {
+      const b = json();
+      if (typeof b.body !== 'string' || !b.body.trim()) return send(res, 400, { error: 'body is required' });
+      return send(res, 200, await customerSends({ from: b.from || undefined, body: b.body, profileName: b.profileName || undefined }));
+    }
+    return send(res, 404, { error: 'unknown sandbox endpoint' });
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://sandbox');
+    try {
+      const raw = await readBody(req);
+      if (url.pathname.startsWith('/__sandbox/')) return await control(req, res, url, raw);
+      if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        return res.end(readFileSync(PAGE));
+      }
+      const api = url.pathname.startsWith('/api/v2/') ? 'zendesk' : url.pathname.startsWith('/2010-04-01/') ? 'twilio' : null;
+      if (!api) return send(res, 404, { error: 'not found' });
+      const record = { api, method: req.method, path: url.pathname + url.search, headers: req.headers, body: raw.toString('utf8'), at: Date.now(), status: null };
+      s.requests.push(record);
+      const handler = () => (api === 'zendesk' ? zendesk(req, res, url, raw) : twilio(req, res, url, raw));
+      const origWriteHead = res.writeHead.bind(res);
+      res.writeHead = (st, ...rest) => { record.status = st; return origWriteHead(st, ...rest); };
+      if (await applyFault(api, res, handler)) return;
+      await handler();
+    } catch (e) {
+      if (!res.headersSent) send(res, 500, { error: 'sandbox failure', detail: String(e) });
+    }
+  });
+
+  return {
+    credentials: creds,
+    server,
+    get state() { return s; },
+    setGatewayUrl(u) { gatewayUrl = u; },
+    customerSends,
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve) => server.listen(port, host, () => resolve(`http://${host}:${server.address().port}`)));
+    },
+    close() { server.closeAllConnections?.(); return new Promise((r) => server.close(() => r())); },
+  };
+}

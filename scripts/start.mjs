@@ -1,0 +1,44 @@
+// `npm start`: the sandbox (Zendesk + Twilio stand-ins and the customer's phone) and the gateway
+// in `wrangler dev`, wired together on loopback. No account needed.
+import { createEmulator, SANDBOX_CREDENTIALS } from '../sandbox/emulator.mjs';
+import { startGateway } from '../sandbox/gateway.mjs';
+
+const sandboxPort = Number(process.env.SANDBOX_PORT || 8788);
+const gatewayPort = Number(process.env.GATEWAY_PORT || 8787);
+
+const emulator = createEmulator({ gatewayUrl: `http://127.0.0.1:${gatewayPort}/twilio/whatsapp` });
+const sandboxUrl = await emulator.listen(sandboxPort);
+console.log(`[start] sandbox (Zendesk + Twilio stand-ins) on ${sandboxUrl}`);
+console.log('[start] building and starting the gateway in wrangler dev (the first build takes a minute)...');
+
+const gateway = await startGateway({
+  port: gatewayPort,
+  persistTo: '.wrangler/sandbox-state',
+  vars: {
+    ...SANDBOX_CREDENTIALS,
+    ZENDESK_BASE_URL: sandboxUrl,
+    TWILIO_API_BASE_URL: sandboxUrl,
+    ...(process.env.TWILIO_CONTENT_SID ? { TWILIO_CONTENT_SID: process.env.TWILIO_CONTENT_SID } : {}),
+  },
+  onLine: (line) => console.log(`[gateway] ${line}`),
+});
+
+console.log(`
+  Gateway:  ${gateway.url}  (webhook: ${gateway.url}/twilio/whatsapp, health: ${gateway.url}/healthz)
+  Sandbox:  ${sandboxUrl}
+
+  Open ${sandboxUrl} in a browser, write as the customer, and watch the ticket and the reply appear.
+  Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  await gateway.stop();
+  await emulator.close();
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+gateway.child.on('exit', () => { if (!stopping) { console.error('[start] wrangler dev stopped'); shutdown(); } });

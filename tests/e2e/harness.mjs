@@ -1,0 +1,113 @@
+// Shared set-up for the end-to-end tests: the project's emulator of Zendesk and Twilio on
+// loopback, and the real built Worker in `wrangler dev` pointed at it.
+import assert from 'node:assert/strict';
+import { createEmulator, SANDBOX_CREDENTIALS, twilioSignature, newMessageSid } from '../../sandbox/emulator.mjs';
+import { startGateway } from '../../sandbox/gateway.mjs';
+
+export { SANDBOX_CREDENTIALS, twilioSignature, newMessageSid };
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts an emulator and a gateway. `vars` override the gateway's bindings (a value of null
+ * removes the binding). Returns helpers bound to both.
+ */
+export async function startStack({ vars = {}, name = 'e2e' } = {}) {
+  const emulator = createEmulator();
+  const apiUrl = await emulator.listen(0);
+  const bindings = { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '2000' };
+  for (const [k, v] of Object.entries(vars)) {
+    if (v === null) delete bindings[k];
+    else bindings[k] = v;
+  }
+  const gateway = await startGateway({
+    vars: bindings,
+    prebuilt: true,
+    persistTo: `.wrangler/test-${name}-${process.pid}`,
+  });
+  const webhookUrl = `${gateway.url}/twilio/whatsapp`;
+  emulator.setGatewayUrl(webhookUrl);
+  const stack = {
+    emulator,
+    gateway,
+    apiUrl,
+    webhookUrl,
+    bindings,
+    /** A customer message, delivered and signed exactly as Twilio does. */
+    send: (opts) => emulator.customerSends(opts),
+    requests: (api) => emulator.state.requests.filter((r) => !api || r.api === api),
+    tickets: () => [...emulator.state.tickets.values()],
+    replies: (to) => emulator.state.messages.filter((m) => !to || m.to === to),
+    /** POSTs a raw request to the webhook. */
+    post: (body, { headers = {}, method = 'POST', url = webhookUrl } = {}) => fetch(url, { method, headers, body }),
+    /** Waits until the gateway's output contains `needle` (logs arrive asynchronously). */
+    async waitForLog(needle, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!gateway.output().includes(needle)) {
+        if (Date.now() > deadline) assert.fail(`gateway output never contained ${JSON.stringify(needle)}:\n${gateway.output().slice(-3000)}`);
+        await sleep(50);
+      }
+    },
+    /** Waits for a structured log line matching `pred` and returns it. */
+    waitForLogLine(pred, what = 'log line') {
+      return waitFor(() => stack.logLines().find(pred), { what, timeoutMs: 5000 });
+    },
+    /** Structured log lines the Worker printed (one JSON object per line). */
+    logLines() {
+      return gateway.output().split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{')).flatMap((l) => {
+        try { return [JSON.parse(l)]; } catch { return []; }
+      });
+    },
+    async stop() {
+      await gateway.stop();
+      await emulator.close();
+    },
+  };
+  return stack;
+}
+
+/** Form-encodes and signs `params` for `url` with the sandbox auth token (or `key`). */
+export function signedForm(url, params, key = SANDBOX_CREDENTIALS.TWILIO_AUTH_TOKEN) {
+  const pairs = Object.entries(params);
+  return {
+    body: new URLSearchParams(pairs).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilioSignature(key, url, pairs) },
+  };
+}
+
+/** Twilio's fields for a text message from `from`. */
+export function twilioParams({ from = '+15550001234', body = 'I need help, my order is broken', messageSid = newMessageSid() } = {}) {
+  return {
+    SmsMessageSid: messageSid, NumMedia: '0', ProfileName: 'Test', MessageType: 'text', SmsSid: messageSid,
+    WaId: from.replace(/^\+/, ''), SmsStatus: 'received', Body: body, To: `whatsapp:${SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER}`,
+    NumSegments: '1', ReferralNumMedia: '0', MessageSid: messageSid, AccountSid: SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID,
+    From: `whatsapp:${from}`, ApiVersion: '2010-04-01',
+  };
+}
+
+/**
+ * The log check every suite ends with: no secret value and no full phone number in anything
+ * the Worker or wrangler printed during the run.
+ */
+export function assertLogsClean(stack, phones = []) {
+  const out = stack.gateway.output();
+  for (const name of ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY', 'TWILIO_WEBHOOK_SECRET']) {
+    const value = stack.bindings[name];
+    if (value) assert.ok(!out.includes(value), `${name}'s value appears in the gateway output`);
+  }
+  for (const phone of phones) {
+    const digits = phone.replace(/\D/g, '');
+    assert.ok(!out.includes(digits), `full number ${phone.slice(0, 5)}... appears in the gateway output`);
+  }
+  assert.ok(stack.logLines().length > 0, 'the gateway printed no structured log line');
+}
+
+/** Polls `fn` until it returns a truthy value (work may finish after the webhook is answered). */
+export async function waitFor(fn, { timeoutMs = 10_000, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
