@@ -295,7 +295,7 @@ export function createEmulator(opts = {}) {
 
   // ---------- the customer's phone ----------
   /** Sends a WhatsApp message to the gateway exactly as Twilio does (all fields, signed). */
-  async function customerSends({ from = '+15550001234', body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url } = {}) {
+  async function customerSends({ from = '+15550001234', body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url, signUrl } = {}) {
     const target = url || gatewayUrl;
     const waFrom = from.startsWith('whatsapp:') ? from : `whatsapp:${from}`;
     const params = [
@@ -305,7 +305,7 @@ export function createEmulator(opts = {}) {
       ['MessageSid', messageSid], ['AccountSid', creds.TWILIO_ACCOUNT_SID], ['From', waFrom], ['ApiVersion', '2010-04-01'],
       ...Object.entries(extra),
     ];
-    const signature = twilioSignature(signWith ?? creds.TWILIO_AUTH_TOKEN, target, params);
+    const signature = twilioSignature(signWith ?? creds.TWILIO_AUTH_TOKEN, signUrl || target, params);
     const entry = { message_sid: messageSid, from: waFrom, body, sent_ms: Date.now(), gateway_status: null, gateway_ms: null };
     s.inbound.push(entry);
     const started = performance.now();

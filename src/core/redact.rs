@@ -42,31 +42,34 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
     scrub_digit_runs(&out)
 }
 
+/// Masks every token that looks like a phone number: 7 to 15 digits, optionally after `+`,
+/// standing alone (a digit run inside an identifier such as a hex SID is not a number).
 fn scrub_digit_runs(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        let digits = run.chars().filter(char::is_ascii_digit).count();
-        if digits >= 7 {
-            out.push_str(&mask_phone(run));
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        let digits = token.strip_prefix('+').unwrap_or(token);
+        let is_number =
+            (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+        if is_number {
+            out.push_str(&mask_phone(token));
         } else {
-            out.push_str(run);
+            out.push_str(token);
         }
-        run.clear();
+        token.clear();
     };
     for c in text.chars() {
-        if c.is_ascii_digit() || (c == '+' && run.is_empty()) {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            if c == '+' {
-                run.push(c);
-            } else {
-                out.push(c);
+        if c.is_alphanumeric() || c == '+' {
+            if c == '+' && !token.is_empty() {
+                flush(&mut token, &mut out);
             }
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
         }
     }
-    flush(&mut run, &mut out);
+    flush(&mut token, &mut out);
     out
 }
 
@@ -101,6 +104,14 @@ mod tests {
         // short numbers such as ticket ids and status codes are left alone
         assert!(out.contains("12345"));
         assert_eq!(scrub("a+b 1+2", &[]), "a+b 1+2");
+        // digits inside identifiers are not phone numbers
+        let sid = "SMd37669c6d5d3412398e4c2612345a8";
+        assert_eq!(scrub(sid, &[]), sid);
+        assert_eq!(scrub("call 5550001234 now", &[]), "call +5550***1234 now");
+        assert_eq!(
+            scrub("+15550001234+15550004321", &[]),
+            "+1555***1234+1555***4321"
+        );
         assert_eq!(scrub("", &[]), "");
     }
 }

@@ -53,8 +53,11 @@ export async function startStack({ vars = {}, name = 'e2e' } = {}) {
     },
     /** Structured log lines the Worker printed (one JSON object per line). */
     logLines() {
-      return gateway.output().split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{')).flatMap((l) => {
-        try { return [JSON.parse(l)]; } catch { return []; }
+      // wrangler decorates console.warn/error lines ("✘ [ERROR] {...}", with colours): keep the JSON.
+      return gateway.output().replace(/\x1b\[[0-9;]*m/g, '').split('\n').flatMap((l) => {
+        const start = l.indexOf('{"');
+        if (start < 0) return [];
+        try { return [JSON.parse(l.slice(start, l.lastIndexOf('}') + 1))]; } catch { return []; }
       });
     },
     async stop() {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, then runs every test:
+#   1. the core's unit tests, natively (cargo test)
+#   2. a release build of the Worker (worker-build)
+#   3. the end-to-end tests: the built Worker in wrangler dev (workerd) against the project's
+#      emulator of Zendesk and Twilio on loopback (node --test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-tools.sh
+source scripts/toolchain.sh
+
+echo "== native unit tests (cargo test)"
+cargo test --quiet
+
+echo "== release build of the Worker"
+WA_GATEWAY_PREBUILT= bash scripts/build.sh
+wasm=build/index_bg.wasm
+echo "bundle: $(wc -c <"$wasm") bytes wasm, $(gzip -9c "$wasm" | wc -c) bytes gzip"
+
+echo "== end-to-end tests (wrangler dev + emulator)"
+rm -rf .wrangler/test-*
+node --test --test-concurrency=1 ${E2E_FILTER:-tests/e2e/*.test.mjs}

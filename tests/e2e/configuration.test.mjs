@@ -1,0 +1,94 @@
+// Configuration: optional settings change what is sent, and missing or invalid settings give a
+// clear error naming the variable, never its value.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, waitFor, assertLogsClean, signedForm, twilioParams } from './harness.mjs';
+
+describe('with the optional settings', () => {
+  let stack;
+  const vars = {
+    TWILIO_CONTENT_SID: 'HX0123456789abcdef0123456789abcdef',
+    TWILIO_WHATSAPP_NUMBER: 'MG0123456789abcdef0123456789abcdef',
+    REQUESTER_EMAIL_DOMAIN: 'customers.acme.test',
+    PUBLIC_BASE_URL: 'https://support.acme.test',
+    TWILIO_WEBHOOK_SECRET: 'rotated-webhook-secret-0002',
+  };
+  before(async () => { stack = await startStack({ name: 'config-optional', vars }); });
+  after(async () => { if (stack) { assertLogsClean(stack, ['+15550003333']); await stack.stop(); } });
+
+  const signUrl = 'https://support.acme.test/twilio/whatsapp';
+
+  test('the confirmation is the Content template, with the message (50 chars) and the ticket id', async () => {
+    const body = 'My parcel tracking page shows an error since Monday and nobody answers the phone';
+    const r = await stack.send({ from: '+15550003333', body, signUrl });
+    assert.equal(r.status, 200, r.body);
+    const ticket = await waitFor(() => stack.tickets().find((t) => t.idempotency_key === r.messageSid), { what: 'ticket' });
+    assert.equal(ticket.requester.email, '+15550003333@customers.acme.test');
+    const reply = await waitFor(() => stack.replies('whatsapp:+15550003333')[0], { what: 'reply' });
+    assert.equal(reply.content_sid, vars.TWILIO_CONTENT_SID);
+    assert.equal(reply.messaging_service_sid, vars.TWILIO_WHATSAPP_NUMBER, 'sent through the Messaging Service');
+    assert.deepEqual(JSON.parse(reply.content_variables), { 1: body.slice(0, 50), 2: String(ticket.id) });
+    const call = stack.requests('twilio').at(-1);
+    const form = new URLSearchParams(call.body);
+    assert.equal(form.get('Body'), null, 'no Body with a ContentSid');
+    assert.equal(form.get('From'), null);
+  });
+
+  test('the other replies stay free text', async () => {
+    const r = await stack.send({ from: '+15550003333', body: 'hello', signUrl });
+    assert.equal(r.status, 200);
+    const reply = await waitFor(() => stack.replies('whatsapp:+15550003333').find((m) => !m.content_sid), { what: 'reply' });
+    assert.match(reply.body, /^Please provide more details/);
+  });
+
+  test('signatures are checked against PUBLIC_BASE_URL, and the webhook secret is accepted as a key', async () => {
+    const local = await stack.send({ from: '+15550003333', body: 'I need a copy of my invoice' });
+    assert.equal(local.status, 403, 'signed for the local URL, but Twilio calls the public one');
+    const signed = signedForm(signUrl, twilioParams({ from: '+15550003333' }), vars.TWILIO_WEBHOOK_SECRET);
+    const r = await stack.post(signed.body, { headers: signed.headers });
+    assert.equal(r.status, 200, await r.text());
+  });
+});
+
+describe('with settings missing or invalid', () => {
+  let stack;
+  before(async () => {
+    stack = await startStack({
+      name: 'config-missing',
+      vars: { TWILIO_AUTH_TOKEN: null, ZENDESK_API_KEY: null, UPSTREAM_TIMEOUT_MS: 'soon', ZENDESK_EMAIL: 'agent-without-at-sign' },
+    });
+  });
+  after(async () => { if (stack) { assertLogsClean(stack); await stack.stop(); } });
+
+  test('GET /healthz names every missing and invalid variable, never a value', async () => {
+    const r = await fetch(`${stack.gateway.url}/healthz`);
+    const text = await r.text();
+    assert.equal(r.status, 503);
+    const body = JSON.parse(text);
+    assert.equal(body.status, 'misconfigured');
+    assert.deepEqual(body.missing, ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY']);
+    assert.deepEqual(body.invalid.map((i) => i.name).sort(), ['UPSTREAM_TIMEOUT_MS', 'ZENDESK_EMAIL']);
+    assert.ok(!text.includes('soon') && !text.includes('agent-without-at-sign'), 'values are not echoed');
+  });
+
+  test('the webhook answers 503 naming the variables and calls nothing', async () => {
+    const signed = signedForm(stack.webhookUrl, twilioParams());
+    const r = await stack.post(signed.body, { headers: signed.headers });
+    const body = await r.json();
+    assert.equal(r.status, 503);
+    assert.equal(body.error, 'configuration_error');
+    assert.match(body.detail, /TWILIO_AUTH_TOKEN, ZENDESK_API_KEY/);
+    assert.equal(stack.requests().length, 0);
+    const line = await stack.waitForLogLine((l) => l.event === 'config.invalid');
+    assert.deepEqual(line.missing, ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY']);
+  });
+
+  test('the healthy stack says ok', async () => {
+    const ok = await startStack({ name: 'config-ok' });
+    try {
+      const r = await fetch(`${ok.gateway.url}/healthz`);
+      assert.equal(r.status, 200);
+      assert.equal((await r.json()).status, 'ok');
+    } finally { await ok.stop(); }
+  });
+});

@@ -1,0 +1,123 @@
+// Security and bad input: forged webhooks are refused before any upstream call, and every kind
+// of bad request gets a clear 4xx, never a 5xx.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, signedForm, twilioParams, twilioSignature, assertLogsClean, SANDBOX_CREDENTIALS } from './harness.mjs';
+
+let stack;
+before(async () => { stack = await startStack({ name: 'security' }); });
+after(async () => {
+  if (!stack) return;
+  assertLogsClean(stack, ['+15550002222']);
+  await stack.stop();
+});
+
+const FORM = 'application/x-www-form-urlencoded';
+const upstreamCalls = () => stack.requests().length;
+
+async function expectRefused(response, status, code) {
+  const text = await response.text();
+  assert.equal(response.status, status, text);
+  const body = JSON.parse(text);
+  assert.equal(body.error, code);
+  assert.ok(body.detail, 'a human-readable detail');
+  return body;
+}
+
+test('a forged, absent or tampered signature gets 403 and no upstream call', async () => {
+  const params = twilioParams({ from: '+15550002222' });
+  const before = upstreamCalls();
+  const good = signedForm(stack.webhookUrl, params);
+
+  await expectRefused(await stack.post(good.body, { headers: { 'Content-Type': FORM } }), 403, 'invalid_signature');
+  const forged = signedForm(stack.webhookUrl, params, 'not-the-auth-token');
+  await expectRefused(await stack.post(forged.body, { headers: forged.headers }), 403, 'invalid_signature');
+  const tampered = new URLSearchParams(good.body);
+  tampered.set('Body', 'I need a refund of everything');
+  await expectRefused(await stack.post(tampered.toString(), { headers: good.headers }), 403, 'invalid_signature');
+  const extra = new URLSearchParams(good.body);
+  extra.append('Injected', 'x');
+  await expectRefused(await stack.post(extra.toString(), { headers: good.headers }), 403, 'invalid_signature');
+  const otherUrl = signedForm('https://attacker.example/twilio/whatsapp', params);
+  await expectRefused(await stack.post(otherUrl.body, { headers: otherUrl.headers }), 403, 'invalid_signature');
+  await expectRefused(await stack.post(good.body, { headers: { ...good.headers, 'X-Twilio-Signature': 'garbage!!' } }), 403, 'invalid_signature');
+
+  assert.equal(upstreamCalls(), before, 'no call to Zendesk or Twilio');
+  const refusal = await stack.waitForLogLine((l) => l.event === 'webhook.refused' && l.signature === 'mismatch');
+  assert.equal(refusal.level, 'error', 'refusals are loud');
+  assert.equal(refusal.url_checked, stack.webhookUrl, 'the log names the URL the signature was checked against');
+  await stack.waitForLogLine((l) => l.event === 'webhook.refused' && l.signature === 'absent');
+});
+
+test('the signature covers unknown parameters and is accepted with or without the default port', async () => {
+  const params = { ...twilioParams({ from: '+15550002222' }), SomethingTwilioAddsLater: 'value', ChannelMetadata: '{"type":"whatsapp"}' };
+  const signed = signedForm(stack.webhookUrl, params);
+  const r = await stack.post(signed.body, { headers: signed.headers });
+  assert.equal(r.status, 200, await r.text());
+
+  // The gateway listens on a non-default port; Twilio's libraries also accept a signature over
+  // the URL without its port. Prove the gateway does the same.
+  const withoutPort = stack.webhookUrl.replace(/:\d+\//, '/');
+  const p2 = twilioParams({ from: '+15550002222' });
+  const pairs = Object.entries(p2);
+  const r2 = await stack.post(new URLSearchParams(pairs).toString(), {
+    headers: { 'Content-Type': FORM, 'X-Twilio-Signature': twilioSignature(SANDBOX_CREDENTIALS.TWILIO_AUTH_TOKEN, withoutPort, pairs) },
+  });
+  assert.equal(r2.status, 200, await r2.text());
+});
+
+test('wrong method 405 with Allow, unknown path 404', async () => {
+  const r = await fetch(stack.webhookUrl);
+  await expectRefused(r, 405, 'method_not_allowed');
+  assert.equal(r.headers.get('allow'), 'POST');
+  await expectRefused(await fetch(stack.webhookUrl, { method: 'PUT', body: 'x' }), 405, 'method_not_allowed');
+  await expectRefused(await fetch(`${stack.gateway.url}/twilio/sms`, { method: 'POST' }), 404, 'not_found');
+  await expectRefused(await fetch(`${stack.gateway.url}/healthz`, { method: 'POST' }), 405, 'method_not_allowed');
+});
+
+test('an oversized body gets 413 and a wrong content type 415', async () => {
+  const before = upstreamCalls();
+  const huge = signedForm(stack.webhookUrl, { ...twilioParams(), Body: 'x'.repeat(70 * 1024) });
+  await expectRefused(await stack.post(huge.body, { headers: huge.headers }), 413, 'payload_too_large');
+  const json = JSON.stringify(twilioParams());
+  await expectRefused(await stack.post(json, { headers: { 'Content-Type': 'application/json' } }), 415, 'unsupported_media_type');
+  await expectRefused(await stack.post('a=b', { headers: { 'Content-Type': 'text/plain' } }), 415, 'unsupported_media_type');
+  assert.equal(upstreamCalls(), before);
+});
+
+test('a malformed or incomplete form gets 400 naming what is wrong', async () => {
+  const before = upstreamCalls();
+  // signed correctly, but MessageSid is missing
+  const { MessageSid, ...noSid } = twilioParams();
+  const a = signedForm(stack.webhookUrl, noSid);
+  const body = await expectRefused(await stack.post(a.body, { headers: a.headers }), 400, 'invalid_form');
+  assert.match(body.detail, /MessageSid/);
+  const { From, ...noFrom } = twilioParams();
+  const b = signedForm(stack.webhookUrl, noFrom);
+  assert.match((await expectRefused(await stack.post(b.body, { headers: b.headers }), 400, 'invalid_form')).detail, /From/);
+  const c = signedForm(stack.webhookUrl, { ...twilioParams(), From: 'whatsapp:<script>' });
+  assert.match((await expectRefused(await stack.post(c.body, { headers: c.headers }), 400, 'invalid_form')).detail, /From/);
+  // bytes that are not UTF-8 text
+  await expectRefused(await stack.post('Body=%FF%FE&MessageSid=SM1', { headers: { 'Content-Type': FORM, 'X-Twilio-Signature': 'x' } }), 400, 'malformed_form');
+  // an empty body is an incomplete form (after the signature check)
+  const empty = signedForm(stack.webhookUrl, {});
+  await expectRefused(await stack.post('', { headers: empty.headers }), 400, 'invalid_form');
+  assert.equal(upstreamCalls(), before);
+});
+
+test('no bad input ever produces a 5xx', async () => {
+  const cases = [
+    ['POST', '%%%&&&===', FORM],
+    ['POST', '&', FORM],
+    ['POST', 'From=whatsapp%3A%2B1&MessageSid=' + 'A'.repeat(5000), FORM],
+    ['POST', '\u0000\u0001', FORM],
+    ['POST', 'x', 'multipart/form-data; boundary=x'],
+    ['DELETE', '', FORM],
+    ['PATCH', 'a=b', FORM],
+  ];
+  for (const [method, body, type] of cases) {
+    const r = await fetch(stack.webhookUrl, { method, body, headers: { 'Content-Type': type, 'X-Twilio-Signature': 'AAAA' } });
+    await r.text();
+    assert.ok(r.status >= 400 && r.status < 500, `${method} ${JSON.stringify(body).slice(0, 40)} -> ${r.status}`);
+  }
+});
