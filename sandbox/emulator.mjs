@@ -62,7 +62,7 @@ function send(res, status, body, headers = {}) {
  */
 export function createEmulator(opts = {}) {
   const creds = { ...SANDBOX_CREDENTIALS, ...(opts.credentials || {}) };
-  const contentTemplate = opts.contentTemplate || 'Ticket {{2}} created: "{{1}}". We\'ll get back to you soon.';
+  const contentTemplate = opts.contentTemplate || 'Ticket #{{2}} created: "{{1}}". We\'ll get back to you soon.';
   let gatewayUrl = opts.gatewayUrl || 'http://127.0.0.1:8787/twilio/whatsapp';
 
   const fresh = () => ({

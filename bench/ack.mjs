@@ -1,0 +1,95 @@
+// Benchmark: webhook acknowledgement latency and end-to-end drain, on loopback only.
+// Starts the emulator and the built Worker in wrangler dev, sends N distinct signed webhooks
+// with C concurrent senders, and prints acknowledgement latency percentiles, the time until
+// every ticket and reply exists, and correctness (each message exactly once).
+//
+//   node bench/ack.mjs [--n 200] [--c 20] [--zendesk-latency-ms 300] [--rate-per-min 0]
+//                      [--customers N] [--drain-timeout-s 300]
+// The Worker must be built (npm run build); run through `npm run bench`.
+import { parseArgs } from 'node:util';
+import { createEmulator, SANDBOX_CREDENTIALS, newMessageSid } from '../sandbox/emulator.mjs';
+import { startGateway } from '../sandbox/gateway.mjs';
+import os from 'node:os';
+
+const { values: o } = parseArgs({
+  options: {
+    n: { type: 'string', default: '200' },
+    c: { type: 'string', default: '20' },
+    'zendesk-latency-ms': { type: 'string', default: '300' },
+    'rate-per-min': { type: 'string', default: '0' },
+    customers: { type: 'string', default: '0' },
+    'drain-timeout-s': { type: 'string', default: '300' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const N = Number(o.n), C = Number(o.c), LATENCY = Number(o['zendesk-latency-ms']);
+const RATE = Number(o['rate-per-min']), CUSTOMERS = Number(o.customers) || N;
+
+const emulator = createEmulator();
+const apiUrl = await emulator.listen(0);
+const gateway = await startGateway({
+  vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000' },
+  prebuilt: true,
+  persistTo: `.wrangler/bench-${process.pid}`,
+});
+emulator.setGatewayUrl(`${gateway.url}/twilio/whatsapp`);
+emulator.state.latencyMs.zendesk = LATENCY;
+if (RATE) emulator.state.rateLimit.zendesk = { perMinute: RATE, hits: [] };
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const customer = (i) => `+1555${String(3000000 + (i % CUSTOMERS)).padStart(7, '0')}`;
+
+// warm-up: one message, not measured
+await emulator.customerSends({ from: '+15559999999', body: 'warm-up: I need help with my order' });
+
+const sids = Array.from({ length: N }, () => newMessageSid());
+const acks = [];
+const statuses = new Map();
+let next = 0;
+const started = performance.now();
+await Promise.all(Array.from({ length: C }, async () => {
+  while (next < N) {
+    const i = next++;
+    const r = await emulator.customerSends({ from: customer(i), body: `Order ${i}: my parcel arrived broken, I need a replacement`, messageSid: sids[i] });
+    acks.push(r.ms);
+    statuses.set(r.status, (statuses.get(r.status) || 0) + 1);
+  }
+}));
+const sendSeconds = (performance.now() - started) / 1000;
+
+// drain: wait until each message has its ticket (or comment) and its reply
+const deadline = Date.now() + Number(o['drain-timeout-s']) * 1000;
+const wanted = new Set(sids);
+let drained = null;
+for (;;) {
+  const ticketed = new Set([...emulator.state.tickets.values()].map((t) => t.idempotency_key).filter((k) => wanted.has(k)));
+  const replies = emulator.state.messages.filter((m) => m.to !== 'whatsapp:+15559999999').length;
+  if (ticketed.size + (emulator.state.comments?.length || 0) >= N && replies >= N) { drained = (performance.now() - started) / 1000; break; }
+  if (Date.now() > deadline) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+const tickets = [...emulator.state.tickets.values()].filter((t) => wanted.has(t.idempotency_key));
+const perMessage = new Map();
+for (const t of tickets) perMessage.set(t.idempotency_key, (perMessage.get(t.idempotency_key) || 0) + 1);
+const repliesByTo = emulator.state.messages.filter((m) => m.to !== 'whatsapp:+15559999999');
+const sorted = [...acks].sort((a, b) => a - b);
+const result = {
+  machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model },
+  params: { n: N, c: C, zendesk_latency_ms: LATENCY, rate_per_min: RATE || null, customers: CUSTOMERS },
+  ack_ms: { median: +percentile(sorted, 50).toFixed(1), p95: +percentile(sorted, 95).toFixed(1), p99: +percentile(sorted, 99).toFixed(1), max: +sorted.at(-1).toFixed(1) },
+  statuses: Object.fromEntries(statuses),
+  send_seconds: +sendSeconds.toFixed(2),
+  drain_seconds: drained === null ? null : +drained.toFixed(2),
+  messages_per_second: drained === null ? null : +(N / drained).toFixed(1),
+  correctness: {
+    tickets: tickets.length,
+    messages_with_ticket: perMessage.size,
+    messages_with_two_or_more_tickets: [...perMessage.values()].filter((v) => v > 1).length,
+    replies: repliesByTo.length,
+    lost: N - perMessage.size,
+  },
+};
+await gateway.stop();
+await emulator.close();
+if (o.json) console.log(JSON.stringify(result));
+else console.log(JSON.stringify(result, null, 2));
