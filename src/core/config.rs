@@ -5,7 +5,10 @@ use std::fmt;
 
 pub const DEFAULT_TWILIO_API_BASE_URL: &str = "https://api.twilio.com";
 pub const DEFAULT_REQUESTER_EMAIL_DOMAIN: &str = "whatsapp.zendesk.com";
-pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5_000;
+pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 10_000;
+pub const DEFAULT_RETRY_WINDOW_HOURS: u64 = 24;
+pub const DEFAULT_RETRY_BASE_MS: u64 = 2_000;
+pub const DEFAULT_RETRY_MAX_DELAY_MS: u64 = 600_000;
 
 /// Every setting, for documentation and for the health check: (name, required, secret).
 pub const SETTINGS: &[(&str, bool, bool)] = &[
@@ -22,6 +25,11 @@ pub const SETTINGS: &[(&str, bool, bool)] = &[
     ("REQUESTER_EMAIL_DOMAIN", false, false),
     ("PUBLIC_BASE_URL", false, false),
     ("UPSTREAM_TIMEOUT_MS", false, false),
+    ("RETRY_WINDOW_HOURS", false, false),
+    ("RETRY_BASE_MS", false, false),
+    ("RETRY_MAX_DELAY_MS", false, false),
+    ("FOLLOWUP_ACK", false, false),
+    ("ADMIN_TOKEN", false, true),
 ];
 
 /// Where replies come from: a WhatsApp sender number or a Messaging Service.
@@ -50,6 +58,14 @@ pub struct Config {
     /// (for a custom domain or a proxy that rewrites the host).
     pub public_base_url: Option<String>,
     pub upstream_timeout_ms: u32,
+    /// How long a transient failure is retried before the message is marked failed.
+    pub retry_window_ms: u64,
+    pub retry_base_ms: u64,
+    pub retry_max_delay_ms: u64,
+    /// Whether a message added to an open ticket is acknowledged on WhatsApp.
+    pub followup_ack: bool,
+    /// Bearer token of the `/admin/` endpoints; they are disabled without it.
+    pub admin_token: Option<String>,
 }
 
 // Hand-written so that secrets can never reach a log through `{:?}`.
@@ -203,19 +219,59 @@ impl Config {
                 String::new()
             }),
         };
-        let upstream_timeout_ms = match get("UPSTREAM_TIMEOUT_MS") {
-            None => DEFAULT_UPSTREAM_TIMEOUT_MS,
-            Some(raw) => match raw.parse::<u32>() {
-                Ok(ms) if (100..=14_000).contains(&ms) => ms,
+        let mut number = |name: &'static str,
+                          default: u64,
+                          range: std::ops::RangeInclusive<u64>,
+                          expected: &'static str| match get(name) {
+            None => default,
+            Some(raw) => match raw.parse::<u64>() {
+                Ok(n) if range.contains(&n) => n,
                 _ => {
-                    err.invalid.push((
-                        "UPSTREAM_TIMEOUT_MS",
-                        "must be a whole number of milliseconds from 100 to 14000",
-                    ));
-                    DEFAULT_UPSTREAM_TIMEOUT_MS
+                    err.invalid.push((name, expected));
+                    default
                 }
             },
         };
+        // Without durable retries a webhook had to answer within Twilio's 15 s; now the calls run
+        // from a Durable Object alarm, so a slow Zendesk may take up to a minute.
+        let upstream_timeout_ms = number(
+            "UPSTREAM_TIMEOUT_MS",
+            DEFAULT_UPSTREAM_TIMEOUT_MS.into(),
+            100..=60_000,
+            "must be a whole number of milliseconds from 100 to 60000",
+        ) as u32;
+        let retry_window_hours = number(
+            "RETRY_WINDOW_HOURS",
+            DEFAULT_RETRY_WINDOW_HOURS,
+            1..=168,
+            "must be a whole number of hours from 1 to 168",
+        );
+        let retry_base_ms = number(
+            "RETRY_BASE_MS",
+            DEFAULT_RETRY_BASE_MS,
+            10..=600_000,
+            "must be a whole number of milliseconds from 10 to 600000",
+        );
+        let retry_max_delay_ms = number(
+            "RETRY_MAX_DELAY_MS",
+            DEFAULT_RETRY_MAX_DELAY_MS,
+            1_000..=21_600_000,
+            "must be a whole number of milliseconds from 1000 to 21600000",
+        );
+        let followup_ack = match get("FOLLOWUP_ACK").map(|v| v.to_ascii_lowercase()) {
+            None => false,
+            Some(v) if matches!(v.as_str(), "true" | "1" | "yes" | "on") => true,
+            Some(v) if matches!(v.as_str(), "false" | "0" | "no" | "off") => false,
+            Some(_) => {
+                err.invalid.push(("FOLLOWUP_ACK", "must be true or false"));
+                false
+            }
+        };
+        let admin_token = get("ADMIN_TOKEN");
+        if admin_token.as_deref().is_some_and(|t| t.len() < 16) {
+            err.invalid
+                .push(("ADMIN_TOKEN", "must be at least 16 characters"));
+        }
         let content_sid = get("TWILIO_CONTENT_SID");
         if content_sid.as_deref().is_some_and(|s| !s.starts_with("HX")) {
             err.invalid.push((
@@ -241,6 +297,11 @@ impl Config {
             requester_email_domain,
             public_base_url,
             upstream_timeout_ms,
+            retry_window_ms: retry_window_hours * 3_600_000,
+            retry_base_ms,
+            retry_max_delay_ms,
+            followup_ack,
+            admin_token,
         })
     }
 
@@ -257,6 +318,9 @@ impl Config {
     pub fn secrets(&self) -> Vec<&str> {
         let mut s = self.twilio_signing_keys();
         s.push(&self.zendesk_api_key);
+        if let Some(token) = &self.admin_token {
+            s.push(token);
+        }
         s
     }
 }
@@ -291,7 +355,10 @@ mod tests {
             c.reply_sender,
             ReplySender::From("whatsapp:+14155238886".into())
         );
-        assert_eq!(c.upstream_timeout_ms, 5000);
+        assert_eq!(c.upstream_timeout_ms, 10_000);
+        assert_eq!(c.retry_window_ms, 24 * 3_600_000);
+        assert!(!c.followup_ack);
+        assert_eq!(c.admin_token, None);
         assert_eq!(c.twilio_content_sid, None);
     }
 
@@ -335,7 +402,10 @@ mod tests {
             ("TWILIO_WHATSAPP_NUMBER", "call me"),
             ("TWILIO_ACCOUNT_SID", "XX1"),
             ("UPSTREAM_TIMEOUT_MS", "forever"),
-            ("UPSTREAM_TIMEOUT_MS", "60000"),
+            ("UPSTREAM_TIMEOUT_MS", "60001"),
+            ("RETRY_WINDOW_HOURS", "0"),
+            ("FOLLOWUP_ACK", "maybe"),
+            ("ADMIN_TOKEN", "short"),
             ("TWILIO_CONTENT_SID", "abc"),
             ("ZENDESK_EMAIL", "nobody"),
             ("ZENDESK_DOMAIN", "acme zendesk"),

@@ -1,5 +1,6 @@
 //! Twilio's inbound webhook form (application/x-www-form-urlencoded) to a typed message.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The raw parameters, in body order, exactly as decoded. They are what the signature covers,
@@ -68,7 +69,7 @@ fn hex(b: u8) -> Option<u8> {
 
 /// Who wrote: a phone number, or a WhatsApp business-scoped user id (BSUID) when the user
 /// hides their number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Sender {
     /// E.164 with the leading `+`, e.g. `+15550001234`.
     Phone(String),
@@ -115,7 +116,7 @@ impl Sender {
 }
 
 /// One inbound WhatsApp message, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundMessage {
     pub message_sid: String,
     pub account_sid: Option<String>,

@@ -3,6 +3,7 @@
 //! bytes and carries out the requests it describes.
 
 pub mod config;
+pub mod conversation;
 pub mod form;
 pub mod http;
 pub mod logline;
@@ -11,6 +12,7 @@ pub mod redact;
 pub mod retry;
 pub mod signature;
 pub mod text;
+pub mod time;
 pub mod triage;
 pub mod twilio;
 pub mod zendesk;

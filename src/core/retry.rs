@@ -80,6 +80,26 @@ pub fn classify_send(exchange: &Exchange) -> Verdict {
     }
 }
 
+/// How long to wait before attempt `attempt + 1` after a transient failure: Zendesk's or
+/// Twilio's `Retry-After` when given (plus up to a second of jitter so that many customers
+/// throttled together do not come back together), else capped exponential backoff with
+/// "equal jitter" (between half and all of `base * 2^(attempt-1)`). `jitter` is in [0, 1).
+pub fn backoff_ms(
+    attempt: u32,
+    retry_after_secs: Option<u64>,
+    base_ms: u64,
+    max_ms: u64,
+    jitter: f64,
+) -> u64 {
+    let jitter = jitter.clamp(0.0, 1.0);
+    if let Some(secs) = retry_after_secs {
+        return secs.saturating_mul(1000) + (jitter * 1000.0) as u64;
+    }
+    let exponent = attempt.saturating_sub(1).min(32);
+    let full = base_ms.saturating_mul(1u64 << exponent).min(max_ms);
+    full / 2 + (jitter * (full / 2) as f64) as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +177,17 @@ mod tests {
             classify_send(&answer(401, None)),
             Verdict::Permanent { .. }
         ));
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_honours_retry_after() {
+        assert_eq!(backoff_ms(1, None, 2000, 600_000, 0.0), 1000);
+        assert_eq!(backoff_ms(1, None, 2000, 600_000, 0.999), 1999);
+        assert_eq!(backoff_ms(3, None, 2000, 600_000, 0.0), 4000);
+        assert_eq!(backoff_ms(40, None, 2000, 600_000, 0.0), 300_000);
+        assert!(backoff_ms(40, None, 2000, 600_000, 0.99) <= 600_000);
+        assert_eq!(backoff_ms(5, Some(30), 2000, 600_000, 0.5), 30_500);
+        assert_eq!(backoff_ms(0, None, 2000, 600_000, 0.0), 1000);
     }
 
     #[test]

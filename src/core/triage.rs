@@ -2,7 +2,7 @@
 //! and its priority. Keywords match whole words after folding case and typographic apostrophes.
 
 use crate::core::text::{contains_phrase, fold_for_matching, truncate_with_ellipsis};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub const SUBJECT_MAX_CHARS: usize = 50;
 pub const FALLBACK_SUBJECT: &str = "WhatsApp Support Request";
@@ -100,7 +100,7 @@ impl Default for TriageRules {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     Urgent,

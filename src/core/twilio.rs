@@ -4,7 +4,7 @@ use crate::core::config::ReplySender;
 use crate::core::http::HttpRequest;
 use crate::core::text::take_chars;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub const MORE_DETAILS_TEXT: &str = "Please provide more details about your issue. For example: 'I can't log in' or 'Billing question about invoice #123'";
 pub const APOLOGY_TEXT: &str =
@@ -16,7 +16,12 @@ pub fn ticket_created_text(ticket_id: u64, subject: &str) -> String {
     format!("Ticket #{ticket_id} created: '{subject}'. We'll get back to you soon.")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The acknowledgement of a message added to the open ticket (when FOLLOWUP_ACK is on).
+pub fn comment_added_text(ticket_id: u64) -> String {
+    format!("Thanks, we've added your message to ticket #{ticket_id}.")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReplyContent {
     Text(String),
     /// An approved Content template: `ContentSid` plus `ContentVariables` as a JSON string.
@@ -101,6 +106,75 @@ pub fn send_message_request(
         ],
         body: serde_urlencoded::to_string(&form).expect("string pairs always encode"),
     }
+}
+
+/// `GET .../Messages.json?To=...`: the latest messages to the customer, newest first, to find
+/// out whether a send whose answer was lost went out after all.
+pub fn list_messages_request(
+    account: &TwilioAccount,
+    sender: &ReplySender,
+    to: &str,
+) -> HttpRequest {
+    let mut query = vec![("To", to.to_string()), ("PageSize", "50".to_string())];
+    if let ReplySender::From(from) = sender {
+        query.push(("From", from.clone()));
+    }
+    let credentials = BASE64.encode(format!("{}:{}", account.account_sid, account.auth_token));
+    HttpRequest {
+        method: "GET",
+        url: format!(
+            "{}/2010-04-01/Accounts/{}/Messages.json?{}",
+            account.api_base_url,
+            account.account_sid,
+            serde_urlencoded::to_string(&query).expect("string pairs always encode")
+        ),
+        headers: vec![
+            ("Authorization", format!("Basic {credentials}")),
+            ("Accept", "application/json".to_string()),
+        ],
+        body: String::new(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentMessage {
+    pub sid: String,
+    pub to: String,
+    pub body: String,
+    pub created_ms: Option<u64>,
+}
+
+pub fn parse_message_list(body: &str) -> Result<Vec<SentMessage>, String> {
+    #[derive(Deserialize)]
+    struct List {
+        messages: Vec<Item>,
+    }
+    #[derive(Deserialize)]
+    struct Item {
+        sid: String,
+        #[serde(default)]
+        to: Option<String>,
+        #[serde(default)]
+        body: Option<String>,
+        #[serde(default)]
+        date_created: Option<String>,
+    }
+    serde_json::from_str::<List>(body)
+        .map(|l| {
+            l.messages
+                .into_iter()
+                .map(|m| SentMessage {
+                    created_ms: m
+                        .date_created
+                        .as_deref()
+                        .and_then(crate::core::time::parse_rfc2822_ms),
+                    sid: m.sid,
+                    to: m.to.unwrap_or_default(),
+                    body: m.body.unwrap_or_default(),
+                })
+                .collect()
+        })
+        .map_err(|e| format!("unexpected message list: {e}"))
 }
 
 /// The SID of a created message (`{"sid":"SM...","status":"queued",...}`).
@@ -188,6 +262,23 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(vars).unwrap();
         assert_eq!(v["1"], "ы".repeat(50));
         assert_eq!(v["2"], "7");
+    }
+
+    #[test]
+    fn lists_messages_to_reconcile() {
+        let r = list_messages_request(
+            &account(),
+            &ReplySender::From("whatsapp:+1415".into()),
+            "whatsapp:+1555",
+        );
+        assert_eq!(r.method, "GET");
+        assert_eq!(
+            r.url,
+            "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?To=whatsapp%3A%2B1555&PageSize=50&From=whatsapp%3A%2B1415"
+        );
+        let l = parse_message_list(r#"{"messages":[{"sid":"SM1","to":"whatsapp:+1555","body":"hi","date_created":"Wed, 25 Nov 2026 06:38:33 +0000"}],"next_page_uri":null}"#).unwrap();
+        assert_eq!(l[0].created_ms, Some(1_795_588_713_000));
+        assert!(parse_message_list("{}").is_err());
     }
 
     #[test]

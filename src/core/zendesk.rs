@@ -10,19 +10,19 @@ use serde_json::Value;
 
 pub const TICKET_TAGS: [&str; 2] = ["whatsapp", "auto-created"];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requester {
     pub name: String,
     pub email: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     pub body: String,
     pub public: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTicket {
     pub subject: String,
     /// Zendesk ignores `description` on create: the first comment is the description.
@@ -31,7 +31,14 @@ pub struct NewTicket {
     pub tags: Vec<String>,
     pub priority: Priority,
     #[serde(rename = "type")]
-    pub ticket_type: &'static str,
+    pub ticket_type: String,
+    /// The MessageSid: lets the gateway find the ticket again after Zendesk's 2-hour
+    /// idempotency window (`GET /api/v2/tickets.json?external_id=`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub external_id: Option<String>,
+    /// Set when the customer's previous ticket is closed: Zendesk links the new one to it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub via_followup_source_id: Option<u64>,
 }
 
 /// The requester's e-mail local part: the number as is (`+15550001234`), or a user id reduced
@@ -72,7 +79,9 @@ pub fn new_ticket(
         requester: requester_for(&message.from, email_domain),
         tags: TICKET_TAGS.iter().map(|t| t.to_string()).collect(),
         priority,
-        ticket_type: "incident",
+        ticket_type: "incident".to_string(),
+        external_id: Some(message.message_sid.clone()),
+        via_followup_source_id: None,
     }
 }
 
@@ -109,19 +118,146 @@ pub fn create_ticket_request(
     }
 }
 
-/// The id of the ticket in a create answer (`{"ticket":{"id":123,...},"audit":{...}}`).
-pub fn parse_created_ticket_id(body: &str) -> Result<u64, String> {
+/// A ticket as the gateway needs it from Zendesk's answers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TicketRef {
+    pub id: u64,
+    #[serde(default)]
+    pub requester_id: Option<u64>,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// The ticket in a create answer (`{"ticket":{"id":123,"requester_id":..},"audit":{...}}`).
+pub fn parse_created_ticket(body: &str) -> Result<TicketRef, String> {
     #[derive(Deserialize)]
     struct Created {
-        ticket: CreatedTicket,
-    }
-    #[derive(Deserialize)]
-    struct CreatedTicket {
-        id: u64,
+        ticket: TicketRef,
     }
     serde_json::from_str::<Created>(body)
-        .map(|c| c.ticket.id)
+        .map(|c| c.ticket)
         .map_err(|e| format!("unexpected ticket answer: {e}"))
+}
+
+/// The id of the ticket in a create answer.
+pub fn parse_created_ticket_id(body: &str) -> Result<u64, String> {
+    parse_created_ticket(body).map(|t| t.id)
+}
+
+/// `PUT /api/v2/tickets/{id}.json` with one public comment written as the requester
+/// (Zendesk has no comment-create endpoint; a solved ticket is reopened by it).
+pub fn add_comment_request(
+    base_url: &str,
+    authorization: &str,
+    ticket_id: u64,
+    body: &str,
+    author_id: Option<u64>,
+) -> HttpRequest {
+    let mut comment = serde_json::json!({ "body": body, "public": true });
+    if let Some(author) = author_id {
+        comment["author_id"] = author.into();
+    }
+    HttpRequest {
+        method: "PUT",
+        url: format!("{base_url}/api/v2/tickets/{ticket_id}.json"),
+        headers: json_headers(authorization),
+        body: serde_json::json!({ "ticket": { "comment": comment } }).to_string(),
+    }
+}
+
+/// `GET /api/v2/tickets/{id}/comments.json`, newest first: to check whether a comment whose
+/// answer was lost was added after all.
+pub fn list_comments_request(base_url: &str, authorization: &str, ticket_id: u64) -> HttpRequest {
+    HttpRequest {
+        method: "GET",
+        url: format!(
+            "{base_url}/api/v2/tickets/{ticket_id}/comments.json?sort_order=desc&per_page=100"
+        ),
+        headers: json_headers(authorization),
+        body: String::new(),
+    }
+}
+
+/// `GET /api/v2/tickets.json?external_id=`: the ticket created for a MessageSid, if any.
+pub fn find_by_external_id_request(
+    base_url: &str,
+    authorization: &str,
+    external_id: &str,
+) -> HttpRequest {
+    let query = serde_urlencoded::to_string([("external_id", external_id)])
+        .expect("string pairs always encode");
+    HttpRequest {
+        method: "GET",
+        url: format!("{base_url}/api/v2/tickets.json?{query}"),
+        headers: json_headers(authorization),
+        body: String::new(),
+    }
+}
+
+fn json_headers(authorization: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("Authorization", authorization.to_string()),
+        ("Content-Type", "application/json".to_string()),
+        ("Accept", "application/json".to_string()),
+    ]
+}
+
+pub fn parse_ticket_list(body: &str) -> Result<Vec<TicketRef>, String> {
+    #[derive(Deserialize)]
+    struct List {
+        tickets: Vec<TicketRef>,
+    }
+    serde_json::from_str::<List>(body)
+        .map(|l| l.tickets)
+        .map_err(|e| format!("unexpected ticket list: {e}"))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentSeen {
+    pub body: String,
+    pub author_id: Option<u64>,
+    pub created_ms: Option<u64>,
+}
+
+pub fn parse_comment_list(body: &str) -> Result<Vec<CommentSeen>, String> {
+    #[derive(Deserialize)]
+    struct List {
+        comments: Vec<Item>,
+    }
+    #[derive(Deserialize)]
+    struct Item {
+        #[serde(default)]
+        body: String,
+        #[serde(default)]
+        author_id: Option<u64>,
+        #[serde(default)]
+        created_at: Option<String>,
+    }
+    serde_json::from_str::<List>(body)
+        .map(|l| {
+            l.comments
+                .into_iter()
+                .map(|c| CommentSeen {
+                    created_ms: c
+                        .created_at
+                        .as_deref()
+                        .and_then(crate::core::time::parse_iso8601_ms),
+                    body: c.body,
+                    author_id: c.author_id,
+                })
+                .collect()
+        })
+        .map_err(|e| format!("unexpected comment list: {e}"))
+}
+
+/// Whether a 422 answer to an update says the ticket is closed (then a follow-up is needed).
+pub fn is_closed_ticket_error(body: &str) -> bool {
+    let Ok(v) = serde_json::from_str::<Value>(body) else {
+        return false;
+    };
+    v.get("details")
+        .map(|d| d.to_string().to_ascii_lowercase().contains("closed"))
+        .unwrap_or(false)
 }
 
 /// A short, log-safe description of a Zendesk error body (`{"error":..,"description":..}`).
@@ -176,7 +312,8 @@ mod tests {
                 "requester": {"name": "WhatsApp User (+15550001234)", "email": "+15550001234@whatsapp.zendesk.com"},
                 "tags": ["whatsapp", "auto-created"],
                 "priority": "high",
-                "type": "incident"
+                "type": "incident",
+                "external_id": "SM1"
             }})
         );
     }
@@ -195,6 +332,48 @@ mod tests {
             basic_auth("ops@acme.com", "abc"),
             "Basic b3BzQGFjbWUuY29tL3Rva2VuOmFiYw=="
         );
+    }
+
+    #[test]
+    fn comment_and_look_up_requests() {
+        let c = add_comment_request("https://z", "Basic x", 42, "thanks!", Some(7));
+        assert_eq!(
+            (c.method, c.url.as_str()),
+            ("PUT", "https://z/api/v2/tickets/42.json")
+        );
+        let v: Value = serde_json::from_str(&c.body).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"ticket":{"comment":{"body":"thanks!","public":true,"author_id":7}}})
+        );
+        let f = find_by_external_id_request("https://z", "Basic x", "SM 1&x");
+        assert_eq!(f.url, "https://z/api/v2/tickets.json?external_id=SM+1%26x");
+        assert_eq!(list_comments_request("https://z", "a", 5).method, "GET");
+    }
+
+    #[test]
+    fn reads_lists_and_closed_errors() {
+        let t = parse_ticket_list(
+            r#"{"tickets":[{"id":5,"requester_id":9,"status":"open"}],"count":1}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            t,
+            vec![TicketRef {
+                id: 5,
+                requester_id: Some(9),
+                status: Some("open".into())
+            }]
+        );
+        let c = parse_comment_list(r#"{"comments":[{"id":1,"body":"hi","author_id":9,"created_at":"2026-11-25T06:38:33Z"}]}"#).unwrap();
+        assert_eq!(c[0].created_ms, Some(1_795_588_713_000));
+        assert!(is_closed_ticket_error(
+            r#"{"error":"RecordInvalid","description":"Record validation errors","details":{"status":[{"description":"Status: closed prevents ticket update"}]}}"#
+        ));
+        assert!(!is_closed_ticket_error(
+            r#"{"error":"RecordInvalid","details":{"base":[{"description":"x"}]}}"#
+        ));
+        assert!(!is_closed_ticket_error("oops"));
     }
 
     #[test]

@@ -1,0 +1,1289 @@
+//! The conversation state machine: one per customer, pure (`state + event -> state + effects`).
+//!
+//! The Durable Object shell stores a `Conversation`, feeds it events (a message received, an
+//! alarm, the answer to an HTTP call) and carries out the effects it returns (one HTTP call at a
+//! time, or an alarm). Every decision lives here, so every fault sequence is a native test.
+//!
+//! Guarantees, per `MessageSid`:
+//! - **at most one ticket or comment**: ticket creation carries `Idempotency-Key` and
+//!   `external_id` (both the MessageSid); a comment whose answer was lost is looked for before it
+//!   is written again;
+//! - **at most one reply**: the intent is stored before the send, and a send whose answer was
+//!   lost is looked for in Twilio's message list before it is sent again;
+//! - **in order**: the oldest unfinished message blocks the ones behind it;
+//! - **nothing dropped silently**: transient failures are retried with backoff for
+//!   `retry_window_ms`, then the message ends `failed` with the customer told (the apology).
+
+use crate::core::config::Config;
+use crate::core::form::{InboundMessage, Sender};
+use crate::core::http::{Exchange, HttpRequest};
+use crate::core::logline::LogLine;
+use crate::core::redact::mask_sender;
+use crate::core::retry::{backoff_ms, classify_idempotent, classify_send, Verdict};
+use crate::core::triage::{Triage, TriageRules};
+use crate::core::twilio::{self, ReplyContent, TwilioAccount};
+use crate::core::zendesk::{self, NewTicket, TicketRef};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// Zendesk keeps idempotency keys for 2 hours; past this age a retried create first looks the
+/// ticket up by `external_id`.
+pub const IDEMPOTENCY_WINDOW_MS: u64 = 110 * 60 * 1000;
+/// Finished messages are kept this long (to recognise late duplicates and answer look-ups).
+pub const KEEP_FINISHED_MS: u64 = 7 * 24 * 3600 * 1000;
+pub const KEEP_FINISHED_MAX: usize = 200;
+/// Zendesk allows 30 updates per ticket per 10 minutes. The gateway keeps below: past
+/// `TICKET_UPDATE_MERGE_FROM` updates pending messages are merged into one comment, and at
+/// `TICKET_UPDATE_BUDGET` the next comment waits for the window (collecting what arrives).
+pub const TICKET_UPDATE_WINDOW_MS: u64 = 10 * 60 * 1000;
+pub const TICKET_UPDATE_BUDGET: usize = 25;
+/// Past this many updates in the window, everything pending goes into one comment.
+pub const TICKET_UPDATE_MERGE_FROM: usize = 15;
+/// This many messages waiting for the same ticket are merged into one comment.
+pub const MERGE_BACKLOG: usize = 5;
+pub const MAX_MERGED: usize = 50;
+/// Clock difference tolerated between the gateway and the APIs when matching by time.
+pub const CLOCK_SKEW_MS: u64 = 120_000;
+/// A call recorded as in flight for longer than its timeout plus this was interrupted
+/// (the isolate was evicted or restarted): its outcome is unknown.
+pub const IN_FLIGHT_GRACE_MS: u64 = 15_000;
+pub const EMPTY_MESSAGE_TEXT: &str = "(message without text)";
+
+/// What a step needs besides the state: the time, a random number for jitter, the settings.
+pub struct Ctx<'a> {
+    pub now_ms: u64,
+    /// Uniform in [0, 1).
+    pub jitter: f64,
+    pub config: &'a Config,
+    pub rules: &'a TriageRules,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub customer: Sender,
+    #[serde(default)]
+    pub open_ticket: Option<OpenTicket>,
+    /// When the customer last wrote (WhatsApp's 24-hour window).
+    #[serde(default)]
+    pub last_inbound_ms: Option<u64>,
+    /// Arrival order; unfinished ones first to last, then kept finished ones.
+    #[serde(default)]
+    pub messages: Vec<Message>,
+    /// The call being made: stored before it goes out, cleared when its answer is applied.
+    #[serde(default)]
+    pub in_flight: Option<InFlight>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenTicket {
+    pub id: u64,
+    #[serde(default)]
+    pub requester_id: Option<u64>,
+    #[serde(default)]
+    pub recent_updates_ms: Vec<u64>,
+    /// Zendesk answered 429 to the last update: merge what is pending.
+    #[serde(default)]
+    pub throttled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TicketStep {
+    Pending,
+    /// A new ticket was created from this message (a follow-up of a closed one if `follow_up_of`).
+    Created {
+        ticket_id: u64,
+        follow_up_of: Option<u64>,
+    },
+    /// Added as a public comment to the customer's open ticket.
+    Commented {
+        ticket_id: u64,
+    },
+    /// Not detailed enough for a ticket: the customer was asked for more.
+    Rejected {
+        reason: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ReplyStep {
+    /// Waits for the ticket step.
+    Waiting,
+    NotNeeded,
+    Due {
+        kind: String,
+        content: ReplyContent,
+    },
+    Sent {
+        kind: String,
+        sid: String,
+    },
+    Failed {
+        kind: String,
+        reason: String,
+    },
+    /// A send whose outcome could not be established within the retry window.
+    Unknown {
+        kind: String,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub sid: String,
+    pub received_ms: u64,
+    /// The text; cleared once the message is finished (no customer text kept longer than needed).
+    pub body: String,
+    pub body_chars: usize,
+    pub ticket: TicketStep,
+    pub reply: ReplyStep,
+    /// Attempts of the current step, and when its first attempt was made.
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub step_started_ms: Option<u64>,
+    #[serde(default)]
+    pub total_attempts: u32,
+    #[serde(default)]
+    pub not_before_ms: u64,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// The last attempt's outcome is unknown: look before doing it again.
+    #[serde(default)]
+    pub verify_first: bool,
+    /// The comment batch whose outcome is unknown (sids and body), to look for it.
+    #[serde(default)]
+    pub unverified_comment: Option<(Vec<String>, String)>,
+    /// The customer's ticket was closed: this message starts a follow-up of it.
+    #[serde(default)]
+    pub follow_up_of: Option<u64>,
+    /// Part of an ongoing conversation (its ticket was closed or deleted): never rejected by triage.
+    #[serde(default)]
+    pub skip_triage: bool,
+    #[serde(default)]
+    pub duplicates: u32,
+    /// Recorded in the cross-customer look-up index.
+    #[serde(default)]
+    pub indexed: bool,
+    #[serde(default)]
+    pub finished_ms: Option<u64>,
+}
+
+impl Message {
+    pub fn is_finished(&self) -> bool {
+        self.finished_ms.is_some()
+    }
+
+    fn ticket_done(&self) -> bool {
+        !matches!(self.ticket, TicketStep::Pending)
+    }
+
+    fn reply_done(&self) -> bool {
+        matches!(
+            self.reply,
+            ReplyStep::NotNeeded
+                | ReplyStep::Sent { .. }
+                | ReplyStep::Failed { .. }
+                | ReplyStep::Unknown { .. }
+        )
+    }
+
+    fn reply_kind(&self) -> String {
+        match &self.reply {
+            ReplyStep::Due { kind, .. }
+            | ReplyStep::Sent { kind, .. }
+            | ReplyStep::Failed { kind, .. }
+            | ReplyStep::Unknown { kind, .. } => kind.clone(),
+            ReplyStep::Waiting | ReplyStep::NotNeeded => String::new(),
+        }
+    }
+
+    fn complete_step(&mut self) {
+        self.attempts = 0;
+        self.step_started_ms = None;
+        self.not_before_ms = 0;
+        self.verify_first = false;
+        self.unverified_comment = None;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InFlight {
+    pub call: Call,
+    pub started_ms: u64,
+}
+
+/// The upstream calls the machine makes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "snake_case")]
+pub enum Call {
+    CreateTicket {
+        sid: String,
+        ticket: NewTicket,
+    },
+    FindTicket {
+        sid: String,
+    },
+    AddComment {
+        ticket_id: u64,
+        sids: Vec<String>,
+        body: String,
+    },
+    FindComment {
+        ticket_id: u64,
+        sids: Vec<String>,
+        body: String,
+        since_ms: u64,
+    },
+    SendReply {
+        sid: String,
+    },
+    FindReply {
+        sid: String,
+        since_ms: u64,
+    },
+}
+
+impl Call {
+    fn name(&self) -> &'static str {
+        match self {
+            Call::CreateTicket { .. } => "create_ticket",
+            Call::FindTicket { .. } => "find_ticket",
+            Call::AddComment { .. } => "add_comment",
+            Call::FindComment { .. } => "find_comment",
+            Call::SendReply { .. } => "send_reply",
+            Call::FindReply { .. } => "find_reply",
+        }
+    }
+
+    /// The message whose step this call is (the last of a comment batch).
+    fn head_sid(&self) -> &str {
+        match self {
+            Call::CreateTicket { sid, .. }
+            | Call::FindTicket { sid }
+            | Call::SendReply { sid }
+            | Call::FindReply { sid, .. } => sid,
+            Call::AddComment { sids, .. } | Call::FindComment { sids, .. } => &sids[0],
+        }
+    }
+}
+
+enum TicketAction {
+    Call(Box<Call>),
+    /// Wait (Zendesk's per-ticket update budget is spent).
+    WaitUntil(u64),
+    /// Decided without a call (triage refused the message).
+    Decided,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Received(InboundMessage),
+    /// The alarm fired: do the next thing.
+    Wake,
+    /// The answer to the call in flight (or its absence).
+    Answered(Exchange),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Make this call, then feed its answer back as `Event::Answered`. The state must be stored
+    /// before the call is made.
+    Call(HttpRequest),
+    /// Wake the machine (an alarm) at this time.
+    WakeAt(u64),
+}
+
+#[derive(Debug, Default)]
+pub struct Output {
+    pub effect: Option<Effect>,
+    pub logs: Vec<LogLine>,
+    /// The received message was already known.
+    pub duplicate: bool,
+}
+
+impl Conversation {
+    pub fn new(customer: Sender) -> Self {
+        Conversation {
+            customer,
+            open_ticket: None,
+            last_inbound_ms: None,
+            messages: Vec::new(),
+            in_flight: None,
+        }
+    }
+
+    pub fn message(&self, sid: &str) -> Option<&Message> {
+        self.messages.iter().find(|m| m.sid == sid)
+    }
+
+    fn index_of(&self, sid: &str) -> Option<usize> {
+        self.messages.iter().position(|m| m.sid == sid)
+    }
+
+    pub fn pending_count(&self) -> usize {
+        self.messages.iter().filter(|m| !m.is_finished()).count()
+    }
+
+    /// Message sids not yet written to the look-up index.
+    pub fn unindexed(&self) -> Vec<String> {
+        self.messages
+            .iter()
+            .filter(|m| !m.indexed)
+            .map(|m| m.sid.clone())
+            .collect()
+    }
+
+    pub fn mark_indexed(&mut self, sids: &[String]) {
+        for m in self.messages.iter_mut().filter(|m| sids.contains(&m.sid)) {
+            m.indexed = true;
+        }
+    }
+
+    /// The one entry point: apply `event`, return what to do next.
+    pub fn step(&mut self, event: Event, ctx: &Ctx) -> Output {
+        let mut out = Output::default();
+        match event {
+            Event::Received(message) => {
+                out.duplicate = !self.accept(message, ctx, &mut out.logs);
+                if !out.duplicate {
+                    out.effect = Some(Effect::WakeAt(ctx.now_ms));
+                }
+            }
+            Event::Wake => out.effect = self.next(ctx, &mut out.logs),
+            Event::Answered(exchange) => {
+                self.answered(exchange, ctx, &mut out.logs);
+                out.effect = self.next(ctx, &mut out.logs);
+            }
+        }
+        out
+    }
+
+    fn masked(&self) -> String {
+        mask_sender(&self.customer)
+    }
+
+    fn line(&self, line: LogLine, sid: &str) -> LogLine {
+        line.field("message_sid", sid).field("from", self.masked())
+    }
+
+    fn accept(&mut self, message: InboundMessage, ctx: &Ctx, logs: &mut Vec<LogLine>) -> bool {
+        if let Some(i) = self.index_of(&message.message_sid) {
+            self.messages[i].duplicates += 1;
+            let m = &self.messages[i];
+            logs.push(
+                self.line(LogLine::info("message.duplicate"), &m.sid)
+                    .field("duplicates", m.duplicates)
+                    .field("finished", m.is_finished()),
+            );
+            return false;
+        }
+        let body_chars = message.body.chars().count();
+        logs.push(
+            self.line(LogLine::info("message.accepted"), &message.message_sid)
+                .field("body_chars", body_chars)
+                .field("num_media", message.num_media)
+                .field("queue", self.pending_count() + 1),
+        );
+        self.last_inbound_ms = Some(ctx.now_ms);
+        self.messages.push(Message {
+            sid: message.message_sid,
+            received_ms: ctx.now_ms,
+            body: message.body,
+            body_chars,
+            ticket: TicketStep::Pending,
+            reply: ReplyStep::Waiting,
+            attempts: 0,
+            step_started_ms: None,
+            total_attempts: 0,
+            not_before_ms: 0,
+            last_error: None,
+            verify_first: false,
+            unverified_comment: None,
+            follow_up_of: None,
+            skip_triage: false,
+            duplicates: 0,
+            indexed: false,
+            finished_ms: None,
+        });
+        // Keep unfinished messages in arrival order ahead of the finished ones.
+        self.messages.sort_by_key(|m| {
+            (
+                m.is_finished(),
+                if m.is_finished() { 0 } else { m.received_ms },
+            )
+        });
+        true
+    }
+
+    /// Decides the next call (recording it as in flight), or when to wake, or nothing.
+    fn next(&mut self, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Option<Effect> {
+        // Bounded: each pass either returns or finishes a step without a call (triage, done).
+        for _ in 0..(self.messages.len() * 4 + 4) {
+            if let Some(flight) = &self.in_flight {
+                let deadline = flight.started_ms
+                    + u64::from(ctx.config.upstream_timeout_ms)
+                    + IN_FLIGHT_GRACE_MS;
+                if ctx.now_ms < deadline {
+                    // Another invocation is making this call right now.
+                    return Some(Effect::WakeAt(deadline));
+                }
+                let call = flight.call.name();
+                let sid = flight.call.head_sid().to_string();
+                logs.push(
+                    self.line(LogLine::warn("call.interrupted"), &sid)
+                        .field("call", call),
+                );
+                self.answered(
+                    Exchange::NetworkError("interrupted before its answer was stored".into()),
+                    ctx,
+                    logs,
+                );
+                continue;
+            }
+            let Some(i) = self.messages.iter().position(|m| !m.is_finished()) else {
+                self.prune(ctx.now_ms);
+                return None;
+            };
+            let m = &self.messages[i];
+            if m.not_before_ms > ctx.now_ms {
+                return Some(Effect::WakeAt(m.not_before_ms));
+            }
+            if m.ticket_done() && m.reply_done() {
+                self.finish(i, ctx, logs);
+                continue;
+            }
+            if !m.ticket_done() {
+                match self.ticket_call(i, ctx, logs) {
+                    TicketAction::Call(call) => return Some(self.launch(i, *call, ctx)),
+                    TicketAction::WaitUntil(t) => return Some(Effect::WakeAt(t)),
+                    TicketAction::Decided => continue,
+                }
+            }
+            match &self.messages[i].reply {
+                ReplyStep::Due { .. } => {
+                    let sid = self.messages[i].sid.clone();
+                    let call = if self.messages[i].verify_first {
+                        let since = self.messages[i]
+                            .step_started_ms
+                            .unwrap_or(self.messages[i].received_ms);
+                        Call::FindReply {
+                            sid,
+                            since_ms: since,
+                        }
+                    } else {
+                        Call::SendReply { sid }
+                    };
+                    return Some(self.launch(i, call, ctx));
+                }
+                _ => self.messages[i].reply = ReplyStep::NotNeeded,
+            }
+        }
+        None
+    }
+
+    /// The Zendesk call for message `i`, or why there is none now.
+    fn ticket_call(&mut self, i: usize, ctx: &Ctx, logs: &mut Vec<LogLine>) -> TicketAction {
+        let m = &self.messages[i];
+        if let Some(open) = &self.open_ticket {
+            if m.follow_up_of.is_none() {
+                if m.verify_first {
+                    if let Some((sids, body)) = &m.unverified_comment {
+                        return TicketAction::Call(Box::new(Call::FindComment {
+                            ticket_id: open.id,
+                            sids: sids.clone(),
+                            body: body.clone(),
+                            since_ms: m.step_started_ms.unwrap_or(m.received_ms),
+                        }));
+                    }
+                }
+                let mut recent: Vec<u64> = open
+                    .recent_updates_ms
+                    .iter()
+                    .copied()
+                    .filter(|&t| t + TICKET_UPDATE_WINDOW_MS > ctx.now_ms)
+                    .collect();
+                recent.sort_unstable();
+                if recent.len() >= TICKET_UPDATE_BUDGET {
+                    let frees_at =
+                        recent[recent.len() - TICKET_UPDATE_BUDGET] + TICKET_UPDATE_WINDOW_MS;
+                    return TicketAction::WaitUntil(frees_at);
+                }
+                let (sids, body) = self.comment_batch(i, recent.len());
+                return TicketAction::Call(Box::new(Call::AddComment {
+                    ticket_id: open.id,
+                    sids,
+                    body,
+                }));
+            }
+        }
+        let age = ctx
+            .now_ms
+            .saturating_sub(m.step_started_ms.unwrap_or(ctx.now_ms));
+        if m.verify_first && age > IDEMPOTENCY_WINDOW_MS {
+            return TicketAction::Call(Box::new(Call::FindTicket { sid: m.sid.clone() }));
+        }
+        let inbound = InboundMessage {
+            message_sid: m.sid.clone(),
+            account_sid: None,
+            from: self.customer.clone(),
+            to: None,
+            body: m.body.clone(),
+            profile_name: None,
+            num_media: 0,
+        };
+        let domain = &ctx.config.requester_email_domain;
+        let (subject, priority) = match ctx.rules.triage(&m.body) {
+            Triage::Accepted { subject, priority } => (subject, priority),
+            Triage::Rejected(why) if !(m.skip_triage || m.follow_up_of.is_some()) => {
+                let sid = m.sid.clone();
+                logs.push(
+                    self.line(LogLine::info("triage.rejected"), &sid)
+                        .field("reason", why.as_str()),
+                );
+                let m = &mut self.messages[i];
+                m.ticket = TicketStep::Rejected {
+                    reason: why.as_str().into(),
+                };
+                m.reply = ReplyStep::Due {
+                    kind: "more_details".into(),
+                    content: ReplyContent::Text(twilio::MORE_DETAILS_TEXT.into()),
+                };
+                return TicketAction::Decided;
+            }
+            // A message that continues a conversation becomes a ticket whatever its wording.
+            Triage::Rejected(_) => {
+                let text = if m.body.trim().is_empty() {
+                    EMPTY_MESSAGE_TEXT
+                } else {
+                    m.body.as_str()
+                };
+                (
+                    crate::core::triage::subject(text),
+                    crate::core::triage::Priority::Normal,
+                )
+            }
+        };
+        let mut ticket = zendesk::new_ticket(&inbound, &subject, priority, domain);
+        if ticket.comment.body.trim().is_empty() {
+            ticket.comment.body = EMPTY_MESSAGE_TEXT.into();
+        }
+        ticket.via_followup_source_id = m.follow_up_of;
+        TicketAction::Call(Box::new(Call::CreateTicket {
+            sid: m.sid.clone(),
+            ticket,
+        }))
+    }
+
+    /// The messages that go into the next comment, starting at `i`, and the comment text.
+    fn comment_batch(&self, i: usize, recent_updates: usize) -> (Vec<String>, String) {
+        let waiting: Vec<&Message> = self.messages[i..]
+            .iter()
+            .take_while(|m| !m.is_finished() && !m.ticket_done() && m.follow_up_of.is_none())
+            .take(MAX_MERGED)
+            .collect();
+        let throttled = self.open_ticket.as_ref().is_some_and(|t| t.throttled);
+        let merge = throttled
+            || recent_updates >= TICKET_UPDATE_MERGE_FROM
+            || waiting.len() >= MERGE_BACKLOG;
+        let batch = if merge {
+            waiting
+        } else {
+            waiting.into_iter().take(1).collect()
+        };
+        let text = |m: &Message| {
+            if m.body.trim().is_empty() {
+                EMPTY_MESSAGE_TEXT.to_string()
+            } else {
+                m.body.clone()
+            }
+        };
+        (
+            batch.iter().map(|m| m.sid.clone()).collect(),
+            batch
+                .iter()
+                .map(|m| text(m))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        )
+    }
+
+    fn launch(&mut self, i: usize, call: Call, ctx: &Ctx) -> Effect {
+        let m = &mut self.messages[i];
+        m.step_started_ms.get_or_insert(ctx.now_ms);
+        let request = self.request_for(&call, ctx.config);
+        self.in_flight = Some(InFlight {
+            call,
+            started_ms: ctx.now_ms,
+        });
+        Effect::Call(request)
+    }
+
+    fn request_for(&self, call: &Call, config: &Config) -> HttpRequest {
+        let zd_auth = || zendesk::basic_auth(&config.zendesk_email, &config.zendesk_api_key);
+        let base = &config.zendesk_base_url;
+        let account = TwilioAccount {
+            api_base_url: &config.twilio_api_base_url,
+            account_sid: &config.twilio_account_sid,
+            auth_token: &config.twilio_auth_token,
+        };
+        let to = self.customer.whatsapp_address();
+        match call {
+            Call::CreateTicket { sid, ticket } => {
+                zendesk::create_ticket_request(base, &zd_auth(), sid, ticket)
+            }
+            Call::FindTicket { sid } => zendesk::find_by_external_id_request(base, &zd_auth(), sid),
+            Call::AddComment {
+                ticket_id, body, ..
+            } => {
+                let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
+                zendesk::add_comment_request(base, &zd_auth(), *ticket_id, body, author)
+            }
+            Call::FindComment { ticket_id, .. } => {
+                zendesk::list_comments_request(base, &zd_auth(), *ticket_id)
+            }
+            Call::SendReply { sid } => {
+                let content = match self.message(sid).map(|m| &m.reply) {
+                    Some(ReplyStep::Due { content, .. }) => content.clone(),
+                    _ => ReplyContent::Text(String::new()),
+                };
+                twilio::send_message_request(&account, &config.reply_sender, &to, &content)
+            }
+            Call::FindReply { .. } => {
+                twilio::list_messages_request(&account, &config.reply_sender, &to)
+            }
+        }
+    }
+
+    fn answered(&mut self, exchange: Exchange, ctx: &Ctx, logs: &mut Vec<LogLine>) {
+        let Some(InFlight { call, started_ms }) = self.in_flight.take() else {
+            logs.push(LogLine::warn("call.answer_without_call").field("from", self.masked()));
+            return;
+        };
+        let Some(i) = self.index_of(call.head_sid()) else {
+            return;
+        };
+        let elapsed = ctx.now_ms.saturating_sub(started_ms);
+        let answer = match &exchange {
+            Exchange::Answered(a) => Some(a),
+            _ => None,
+        };
+        let body = answer.map(|a| a.body.as_str()).unwrap_or("");
+        match call {
+            Call::CreateTicket { ticket, .. } => match classify_idempotent(&exchange) {
+                Verdict::Success => match zendesk::parse_created_ticket(body) {
+                    Ok(t) => {
+                        let hit = answer
+                            .and_then(|a| a.header("x-idempotency-lookup"))
+                            .map(str::to_string);
+                        self.ticket_created(i, t, &ticket, ctx, logs, elapsed, hit.as_deref());
+                    }
+                    Err(e) => self.retry_later(i, "create_ticket", &e, None, true, ctx, logs),
+                },
+                Verdict::Transient {
+                    retry_after_secs,
+                    reason,
+                } => {
+                    // 5xx or no answer: the ticket may exist (the retry's Idempotency-Key, or
+                    // past its window a look-up by external_id, keeps it single).
+                    let unknown = !reason.starts_with("http 4");
+                    let why = with_detail(&reason, zendesk::error_summary(body));
+                    self.retry_later(
+                        i,
+                        "create_ticket",
+                        &why,
+                        retry_after_secs,
+                        unknown,
+                        ctx,
+                        logs,
+                    );
+                }
+                Verdict::Ambiguous { reason } => {
+                    self.retry_later(i, "create_ticket", &reason, None, true, ctx, logs)
+                }
+                Verdict::Permanent { reason } => {
+                    let why = with_detail(&reason, zendesk::error_summary(body));
+                    self.fail_ticket(&[i], "create_ticket", &why, ctx, logs);
+                }
+            },
+            Call::FindTicket { .. } => match classify_idempotent(&exchange) {
+                Verdict::Success => match zendesk::parse_ticket_list(body) {
+                    Ok(list) => match list.into_iter().next() {
+                        Some(t) => {
+                            // Created by an attempt whose answer was lost: rebuild what it sent.
+                            let ticket = self.rebuilt_ticket(i, ctx);
+                            self.ticket_created(
+                                i,
+                                t,
+                                &ticket,
+                                ctx,
+                                logs,
+                                elapsed,
+                                Some("external_id"),
+                            );
+                        }
+                        None => {
+                            self.messages[i].verify_first = false;
+                            self.messages[i].step_started_ms = Some(ctx.now_ms);
+                        }
+                    },
+                    Err(e) => self.retry_later(i, "find_ticket", &e, None, true, ctx, logs),
+                },
+                Verdict::Permanent { reason } => {
+                    self.fail_ticket(&[i], "find_ticket", &reason, ctx, logs)
+                }
+                Verdict::Transient {
+                    retry_after_secs,
+                    reason,
+                } => self.retry_later(i, "find_ticket", &reason, retry_after_secs, true, ctx, logs),
+                Verdict::Ambiguous { reason } => {
+                    self.retry_later(i, "find_ticket", &reason, None, true, ctx, logs)
+                }
+            },
+            Call::AddComment {
+                ticket_id,
+                sids,
+                body: text,
+            } => match classify_send(&exchange) {
+                Verdict::Success => self.commented(ticket_id, &sids, ctx, logs, elapsed),
+                Verdict::Transient {
+                    retry_after_secs,
+                    reason,
+                } => {
+                    if let Some(open) = self.open_ticket.as_mut() {
+                        open.throttled = true;
+                    }
+                    self.retry_later(
+                        i,
+                        "add_comment",
+                        &reason,
+                        retry_after_secs,
+                        false,
+                        ctx,
+                        logs,
+                    );
+                }
+                Verdict::Ambiguous { reason } => {
+                    self.messages[i].unverified_comment = Some((sids, text));
+                    self.retry_later(i, "add_comment", &reason, None, true, ctx, logs);
+                }
+                Verdict::Permanent { reason } => {
+                    let status = answer.map(|a| a.status).unwrap_or(0);
+                    if status == 422 && zendesk::is_closed_ticket_error(body) {
+                        logs.push(
+                            self.line(LogLine::info("zendesk.ticket_closed"), &sids[0])
+                                .field("ticket_id", ticket_id),
+                        );
+                        self.open_ticket = None;
+                        self.messages[i].follow_up_of = Some(ticket_id);
+                        self.messages[i].complete_step();
+                    } else if status == 404 {
+                        logs.push(
+                            self.line(LogLine::warn("zendesk.ticket_gone"), &sids[0])
+                                .field("ticket_id", ticket_id),
+                        );
+                        self.open_ticket = None;
+                        self.messages[i].skip_triage = true;
+                        self.messages[i].complete_step();
+                    } else {
+                        let why = with_detail(&reason, zendesk::error_summary(body));
+                        let idx: Vec<usize> =
+                            sids.iter().filter_map(|s| self.index_of(s)).collect();
+                        self.fail_ticket(&idx, "add_comment", &why, ctx, logs);
+                    }
+                }
+            },
+            Call::FindComment {
+                ticket_id,
+                sids,
+                body: text,
+                since_ms,
+            } => match classify_idempotent(&exchange) {
+                Verdict::Success => match zendesk::parse_comment_list(body) {
+                    Ok(comments) => {
+                        let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
+                        let found = comments.iter().any(|c| {
+                            c.body.trim() == text.trim()
+                                && c.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
+                                && (author.is_none()
+                                    || c.author_id.is_none()
+                                    || c.author_id == author)
+                        });
+                        if found {
+                            logs.push(
+                                self.line(LogLine::info("zendesk.comment_found"), &sids[0])
+                                    .field("ticket_id", ticket_id),
+                            );
+                            self.commented(ticket_id, &sids, ctx, logs, elapsed);
+                        } else {
+                            let m = &mut self.messages[i];
+                            m.verify_first = false;
+                            m.unverified_comment = None;
+                        }
+                    }
+                    Err(e) => self.retry_later(i, "find_comment", &e, None, true, ctx, logs),
+                },
+                Verdict::Transient {
+                    retry_after_secs,
+                    reason,
+                } => self.retry_later(
+                    i,
+                    "find_comment",
+                    &reason,
+                    retry_after_secs,
+                    true,
+                    ctx,
+                    logs,
+                ),
+                Verdict::Ambiguous { reason } => {
+                    self.retry_later(i, "find_comment", &reason, None, true, ctx, logs)
+                }
+                Verdict::Permanent { reason } => {
+                    if answer.map(|a| a.status) == Some(404) {
+                        self.open_ticket = None;
+                        self.messages[i].skip_triage = true;
+                        self.messages[i].complete_step();
+                    } else {
+                        let idx: Vec<usize> =
+                            sids.iter().filter_map(|s| self.index_of(s)).collect();
+                        self.fail_ticket(&idx, "find_comment", &reason, ctx, logs);
+                    }
+                }
+            },
+            Call::SendReply { sid } => match classify_send(&exchange) {
+                Verdict::Success => {
+                    let reply_sid =
+                        twilio::parse_sent_message_sid(body).unwrap_or_else(|_| "unknown".into());
+                    self.replied(i, reply_sid, ctx, logs, elapsed, false);
+                }
+                Verdict::Transient {
+                    retry_after_secs,
+                    reason,
+                } => self.retry_later(i, "send_reply", &reason, retry_after_secs, false, ctx, logs),
+                Verdict::Ambiguous { reason } => {
+                    self.retry_later(i, "send_reply", &reason, None, true, ctx, logs)
+                }
+                Verdict::Permanent { reason } => {
+                    let code = twilio::parse_error(body);
+                    let why = match &code {
+                        Some((c, msg)) => format!("{reason}: twilio {c} {msg}"),
+                        None => reason,
+                    };
+                    let kind = self.messages[i].reply_kind();
+                    logs.push(
+                        self.line(LogLine::error("twilio.reply_failed"), &sid)
+                            .field("reply", kind.as_str())
+                            .field("reason", why.as_str())
+                            .opt("twilio_code", code.map(|(c, _)| c)),
+                    );
+                    self.messages[i].reply = ReplyStep::Failed {
+                        kind,
+                        reason: why.clone(),
+                    };
+                    self.messages[i].last_error = Some(why);
+                    self.messages[i].complete_step();
+                }
+            },
+            Call::FindReply { sid, since_ms } => match classify_idempotent(&exchange) {
+                Verdict::Success => match twilio::parse_message_list(body) {
+                    Ok(list) => {
+                        let to = self.customer.whatsapp_address();
+                        let expected = match &self.messages[i].reply {
+                            ReplyStep::Due {
+                                content: ReplyContent::Text(t),
+                                ..
+                            } => Some(t.clone()),
+                            _ => None,
+                        };
+                        let found = list.iter().find(|s| {
+                            s.to == to
+                                && s.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
+                                && expected.as_ref().is_none_or(|e| e.trim() == s.body.trim())
+                        });
+                        match found {
+                            Some(sent) => {
+                                let reply_sid = sent.sid.clone();
+                                logs.push(
+                                    self.line(LogLine::info("twilio.reply_found"), &sid)
+                                        .field("reply_sid", reply_sid.as_str()),
+                                );
+                                self.replied(i, reply_sid, ctx, logs, elapsed, true);
+                            }
+                            None => self.messages[i].verify_first = false,
+                        }
+                    }
+                    Err(e) => self.retry_later(i, "find_reply", &e, None, true, ctx, logs),
+                },
+                Verdict::Transient {
+                    retry_after_secs,
+                    reason,
+                } => self.retry_later(i, "find_reply", &reason, retry_after_secs, true, ctx, logs),
+                Verdict::Ambiguous { reason } => {
+                    self.retry_later(i, "find_reply", &reason, None, true, ctx, logs)
+                }
+                Verdict::Permanent { reason } => {
+                    let kind = self.messages[i].reply_kind();
+                    logs.push(
+                        self.line(LogLine::error("twilio.reply_unknown"), &sid)
+                            .field("reason", reason.as_str()),
+                    );
+                    self.messages[i].reply = ReplyStep::Unknown { kind, reason };
+                    self.messages[i].complete_step();
+                }
+            },
+        }
+    }
+
+    /// The ticket a create for message `i` sent (for a ticket found by its external id).
+    fn rebuilt_ticket(&self, i: usize, ctx: &Ctx) -> NewTicket {
+        let m = &self.messages[i];
+        let (subject, priority) = match ctx.rules.triage(&m.body) {
+            Triage::Accepted { subject, priority } => (subject, priority),
+            Triage::Rejected(_) => (
+                crate::core::triage::subject(&m.body),
+                crate::core::triage::Priority::Normal,
+            ),
+        };
+        let inbound = InboundMessage {
+            message_sid: m.sid.clone(),
+            account_sid: None,
+            from: self.customer.clone(),
+            to: None,
+            body: m.body.clone(),
+            profile_name: None,
+            num_media: 0,
+        };
+        zendesk::new_ticket(
+            &inbound,
+            &subject,
+            priority,
+            &ctx.config.requester_email_domain,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn ticket_created(
+        &mut self,
+        i: usize,
+        t: TicketRef,
+        ticket: &NewTicket,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+        elapsed: u64,
+        lookup: Option<&str>,
+    ) {
+        let m = &self.messages[i];
+        let follow_up_of = m.follow_up_of;
+        logs.push(
+            self.line(
+                LogLine::info(if follow_up_of.is_some() {
+                    "zendesk.followup_created"
+                } else {
+                    "zendesk.ticket_created"
+                }),
+                &m.sid,
+            )
+            .field("ticket_id", t.id)
+            .field("priority", ticket.priority.as_str())
+            .field("attempt", m.attempts + 1)
+            .field("ms", elapsed)
+            .opt("follow_up_of", follow_up_of)
+            .opt("idempotency_lookup", lookup),
+        );
+        let content = twilio::ticket_created_reply(
+            t.id,
+            &ticket.subject,
+            &m.body,
+            ctx.config.twilio_content_sid.as_deref(),
+        );
+        let kind = if matches!(content, ReplyContent::Template { .. }) {
+            "ticket_created_template"
+        } else {
+            "ticket_created"
+        };
+        self.open_ticket = Some(OpenTicket {
+            id: t.id,
+            requester_id: t.requester_id,
+            recent_updates_ms: vec![ctx.now_ms],
+            throttled: false,
+        });
+        let m = &mut self.messages[i];
+        m.ticket = TicketStep::Created {
+            ticket_id: t.id,
+            follow_up_of,
+        };
+        m.reply = ReplyStep::Due {
+            kind: kind.into(),
+            content,
+        };
+        m.total_attempts += 1;
+        m.complete_step();
+    }
+
+    fn commented(
+        &mut self,
+        ticket_id: u64,
+        sids: &[String],
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+        elapsed: u64,
+    ) {
+        if let Some(open) = self.open_ticket.as_mut() {
+            open.recent_updates_ms
+                .retain(|&t| t + TICKET_UPDATE_WINDOW_MS > ctx.now_ms);
+            open.recent_updates_ms.push(ctx.now_ms);
+            open.throttled = false;
+        }
+        let last = sids.len().saturating_sub(1);
+        for (n, sid) in sids.iter().enumerate() {
+            let Some(i) = self.index_of(sid) else {
+                continue;
+            };
+            logs.push(
+                self.line(LogLine::info("zendesk.comment_added"), sid)
+                    .field("ticket_id", ticket_id)
+                    .field("merged", sids.len())
+                    .field("attempt", self.messages[i].attempts + 1)
+                    .field("ms", elapsed),
+            );
+            let m = &mut self.messages[i];
+            m.ticket = TicketStep::Commented { ticket_id };
+            m.reply = if ctx.config.followup_ack && n == last {
+                ReplyStep::Due {
+                    kind: "comment_added".into(),
+                    content: ReplyContent::Text(twilio::comment_added_text(ticket_id)),
+                }
+            } else {
+                ReplyStep::NotNeeded
+            };
+            m.total_attempts += 1;
+            m.complete_step();
+        }
+    }
+
+    fn replied(
+        &mut self,
+        i: usize,
+        reply_sid: String,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+        elapsed: u64,
+        reconciled: bool,
+    ) {
+        let m = &self.messages[i];
+        let kind = m.reply_kind();
+        logs.push(
+            self.line(LogLine::info("twilio.reply_sent"), &m.sid)
+                .field("reply", kind.as_str())
+                .field("reply_sid", reply_sid.as_str())
+                .field("attempt", m.attempts + 1)
+                .field("ms", elapsed)
+                .field("reconciled", reconciled),
+        );
+        let m = &mut self.messages[i];
+        m.reply = ReplyStep::Sent {
+            kind,
+            sid: reply_sid,
+        };
+        m.total_attempts += 1;
+        m.complete_step();
+        let _ = ctx;
+    }
+
+    /// A failure that may pass: try again after a backoff, or give up past the retry window.
+    #[allow(clippy::too_many_arguments)]
+    fn retry_later(
+        &mut self,
+        i: usize,
+        call: &str,
+        reason: &str,
+        retry_after: Option<u64>,
+        unknown_outcome: bool,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) {
+        let cfg = ctx.config;
+        let m = &mut self.messages[i];
+        m.attempts += 1;
+        m.total_attempts += 1;
+        m.last_error = Some(format!("{call}: {reason}"));
+        m.verify_first = m.verify_first || unknown_outcome;
+        let started = *m.step_started_ms.get_or_insert(ctx.now_ms);
+        let sid = m.sid.clone();
+        let attempts = m.attempts;
+        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+            let why = format!("gave up after {attempts} attempts: {call}: {reason}");
+            if !m.ticket_done() {
+                self.fail_ticket(&[i], call, &why, ctx, logs);
+            } else {
+                let kind = m.reply_kind();
+                logs.push(
+                    self.line(LogLine::error("message.failed"), &sid)
+                        .field("step", "reply")
+                        .field("reason", why.as_str()),
+                );
+                let m = &mut self.messages[i];
+                m.reply = if unknown_outcome {
+                    ReplyStep::Unknown { kind, reason: why }
+                } else {
+                    ReplyStep::Failed { kind, reason: why }
+                };
+                m.complete_step();
+            }
+            return;
+        }
+        let delay = backoff_ms(
+            attempts,
+            retry_after,
+            cfg.retry_base_ms,
+            cfg.retry_max_delay_ms,
+            ctx.jitter,
+        );
+        m.not_before_ms = ctx.now_ms + delay;
+        logs.push(
+            self.line(LogLine::warn("call.retry"), &sid)
+                .field("call", call)
+                .field("attempt", attempts)
+                .field("reason", reason)
+                .field("retry_in_ms", delay)
+                .opt("retry_after_secs", retry_after),
+        );
+    }
+
+    /// The Zendesk step failed for good: the messages are marked failed and the customer gets
+    /// the apology once (on the last of them).
+    fn fail_ticket(
+        &mut self,
+        idx: &[usize],
+        call: &str,
+        reason: &str,
+        _ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) {
+        let last = idx.len().saturating_sub(1);
+        for (n, &i) in idx.iter().enumerate() {
+            let sid = self.messages[i].sid.clone();
+            logs.push(
+                self.line(LogLine::error("message.failed"), &sid)
+                    .field("step", call)
+                    .field("reason", reason),
+            );
+            let m = &mut self.messages[i];
+            m.ticket = TicketStep::Failed {
+                reason: reason.to_string(),
+            };
+            m.last_error = Some(format!("{call}: {reason}"));
+            m.reply = if n == last {
+                ReplyStep::Due {
+                    kind: "apology".into(),
+                    content: ReplyContent::Text(twilio::APOLOGY_TEXT.into()),
+                }
+            } else {
+                ReplyStep::NotNeeded
+            };
+            m.complete_step();
+        }
+    }
+
+    fn finish(&mut self, i: usize, ctx: &Ctx, logs: &mut Vec<LogLine>) {
+        let outcome = outcome_name(&self.messages[i]);
+        let m = &self.messages[i];
+        logs.push(
+            self.line(LogLine::info("message.done"), &m.sid)
+                .field("outcome", outcome)
+                .field("attempts", m.total_attempts)
+                .field("ms", ctx.now_ms.saturating_sub(m.received_ms)),
+        );
+        let m = &mut self.messages[i];
+        m.finished_ms = Some(ctx.now_ms);
+        m.body.clear();
+    }
+
+    fn prune(&mut self, now_ms: u64) {
+        self.messages
+            .retain(|m| m.finished_ms.is_none_or(|t| t + KEEP_FINISHED_MS > now_ms));
+        let finished = self.messages.iter().filter(|m| m.is_finished()).count();
+        if finished > KEEP_FINISHED_MAX {
+            let mut drop = finished - KEEP_FINISHED_MAX;
+            self.messages.retain(|m| {
+                if drop > 0 && m.is_finished() {
+                    drop -= 1;
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+    }
+
+    /// What an operator sees for one message: no text, the number masked.
+    pub fn view(&self, sid: &str, now_ms: u64) -> Option<Value> {
+        let m = self.message(sid)?;
+        let status = if m.is_finished() {
+            match (&m.ticket, &m.reply) {
+                (TicketStep::Failed { .. }, _) => "failed",
+                (_, ReplyStep::Failed { .. }) | (_, ReplyStep::Unknown { .. }) => {
+                    "done_reply_failed"
+                }
+                _ => "done",
+            }
+        } else if m.not_before_ms > now_ms {
+            "waiting_to_retry"
+        } else if m.ticket_done() {
+            "replying"
+        } else {
+            "received"
+        };
+        Some(json!({
+            "message_sid": m.sid,
+            "customer": self.masked(),
+            "status": status,
+            "outcome": outcome_name(m),
+            "received_at_ms": m.received_ms,
+            "finished_at_ms": m.finished_ms,
+            "body_chars": m.body_chars,
+            "ticket": m.ticket,
+            "reply": match &m.reply {
+                ReplyStep::Due { kind, .. } => json!({"state": "due", "kind": kind}),
+                other => serde_json::to_value(other).unwrap_or(Value::Null),
+            },
+            "attempts": m.total_attempts,
+            "current_step_attempts": m.attempts,
+            "next_attempt_at_ms": (m.not_before_ms > now_ms).then_some(m.not_before_ms),
+            "last_error": m.last_error,
+            "duplicates": m.duplicates,
+            "open_ticket_id": self.open_ticket.as_ref().map(|t| t.id),
+            "queue_position": self.messages.iter().filter(|x| !x.is_finished()).position(|x| x.sid == sid),
+        }))
+    }
+}
+
+fn outcome_name(m: &Message) -> &'static str {
+    match &m.ticket {
+        TicketStep::Pending => "pending",
+        TicketStep::Created {
+            follow_up_of: Some(_),
+            ..
+        } => "follow_up_ticket",
+        TicketStep::Created { .. } => "ticket_created",
+        TicketStep::Commented { .. } => "comment_added",
+        TicketStep::Rejected { .. } => "asked_for_details",
+        TicketStep::Failed { .. } => "failed",
+    }
+}
+
+fn with_detail(reason: &str, detail: Option<String>) -> String {
+    match detail {
+        Some(d) => format!("{reason} ({d})"),
+        None => reason.to_string(),
+    }
+}
+
+#[cfg(test)]
+#[path = "conversation_tests.rs"]
+mod tests;

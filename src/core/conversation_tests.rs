@@ -1,0 +1,826 @@
+//! The conversation state machine driven against a simulated Zendesk and Twilio, over
+//! enumerated fault sequences. After every run: each message finished, at most one ticket per
+//! MessageSid, each comment written once, and exactly one WhatsApp send per reply recorded.
+
+use super::*;
+use crate::core::config::Config;
+use crate::core::http::HttpAnswer;
+use std::collections::{HashMap, VecDeque};
+
+const CUSTOMER: &str = "+15550001234";
+
+fn config() -> Config {
+    let vars: HashMap<&str, &str> = HashMap::from([
+        ("TWILIO_ACCOUNT_SID", "AC1"),
+        ("TWILIO_AUTH_TOKEN", "tok"),
+        ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
+        ("ZENDESK_API_KEY", "key"),
+        ("ZENDESK_DOMAIN", "acme.zendesk.com"),
+        ("ZENDESK_EMAIL", "ops@acme.com"),
+        ("UPSTREAM_TIMEOUT_MS", "1000"),
+        ("RETRY_WINDOW_HOURS", "24"),
+    ]);
+    Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fault {
+    Status(u16),
+    RateLimited(u64),
+    /// No answer, and the request never reached the API.
+    TimeoutBefore,
+    /// The API did the work, but its answer was lost.
+    TimeoutAfter,
+    Network,
+    /// The isolate died while the call was in flight, after the API did the work.
+    CrashAfter,
+    /// The isolate died before the request left.
+    CrashBefore,
+}
+
+const ALL_FAULTS: [Fault; 9] = [
+    Fault::Status(500),
+    Fault::Status(502),
+    Fault::Status(503),
+    Fault::RateLimited(1),
+    Fault::TimeoutBefore,
+    Fault::TimeoutAfter,
+    Fault::Network,
+    Fault::CrashAfter,
+    Fault::CrashBefore,
+];
+
+#[derive(Debug, Default)]
+struct SimTicket {
+    id: u64,
+    external_id: Option<String>,
+    follow_up_of: Option<u64>,
+    closed: bool,
+    deleted: bool,
+    comments: Vec<(String, Option<u64>)>,
+}
+
+#[derive(Debug, Default)]
+struct World {
+    tickets: Vec<SimTicket>,
+    idempotency: HashMap<String, u64>,
+    sent: Vec<(String, String)>, // (sid, body)
+    faults: VecDeque<Option<Fault>>,
+    calls: Vec<String>,
+    now: u64,
+    update_times: Vec<u64>,
+}
+
+fn answer(status: u16, body: Value) -> Exchange {
+    Exchange::Answered(HttpAnswer {
+        status,
+        headers: vec![],
+        body: body.to_string(),
+    })
+}
+
+impl World {
+    fn ticket_json(t: &SimTicket) -> Value {
+        json!({"id": t.id, "requester_id": 77, "status": if t.closed { "closed" } else { "open" }, "external_id": t.external_id})
+    }
+
+    /// Carries the request out against the simulated APIs.
+    fn perform(&mut self, req: &HttpRequest) -> Exchange {
+        let path = req
+            .url
+            .split_once("://")
+            .map(|(_, r)| &r[r.find('/').unwrap()..])
+            .unwrap();
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        match (req.method, path) {
+            ("POST", "/api/v2/tickets.json") => {
+                let key = req
+                    .headers
+                    .iter()
+                    .find(|(k, _)| *k == "Idempotency-Key")
+                    .map(|(_, v)| v.clone());
+                if let Some(id) = key.as_ref().and_then(|k| self.idempotency.get(k)) {
+                    let t = self.tickets.iter().find(|t| t.id == *id).unwrap();
+                    return answer(201, json!({"ticket": Self::ticket_json(t), "audit": {}}));
+                }
+                let v: Value = serde_json::from_str(&req.body).unwrap();
+                let id = 1000 + self.tickets.len() as u64;
+                let t = SimTicket {
+                    id,
+                    external_id: v["ticket"]["external_id"].as_str().map(str::to_string),
+                    follow_up_of: v["ticket"]["via_followup_source_id"].as_u64(),
+                    closed: false,
+                    deleted: false,
+                    comments: vec![(
+                        v["ticket"]["comment"]["body"].as_str().unwrap().to_string(),
+                        Some(77),
+                    )],
+                };
+                let body = json!({"ticket": Self::ticket_json(&t), "audit": {}});
+                self.tickets.push(t);
+                if let Some(k) = key {
+                    self.idempotency.insert(k, id);
+                }
+                answer(201, body)
+            }
+            ("GET", "/api/v2/tickets.json") => {
+                let ext = query.strip_prefix("external_id=").unwrap_or("");
+                let list: Vec<Value> = self
+                    .tickets
+                    .iter()
+                    .filter(|t| t.external_id.as_deref() == Some(ext))
+                    .map(Self::ticket_json)
+                    .collect();
+                answer(200, json!({"tickets": list, "count": list.len()}))
+            }
+            ("PUT", p) if p.starts_with("/api/v2/tickets/") => {
+                let id: u64 = p
+                    .trim_start_matches("/api/v2/tickets/")
+                    .trim_end_matches(".json")
+                    .parse()
+                    .unwrap();
+                let Some(t) = self.tickets.iter_mut().find(|t| t.id == id && !t.deleted) else {
+                    return answer(
+                        404,
+                        json!({"error": "RecordNotFound", "description": "Not found"}),
+                    );
+                };
+                if t.closed {
+                    return answer(
+                        422,
+                        json!({"error": "RecordInvalid", "description": "Record validation errors", "details": {"status": [{"description": "Status: closed prevents ticket update"}]}}),
+                    );
+                }
+                let v: Value = serde_json::from_str(&req.body).unwrap();
+                let c = &v["ticket"]["comment"];
+                t.comments.push((
+                    c["body"].as_str().unwrap().to_string(),
+                    c["author_id"].as_u64(),
+                ));
+                self.update_times.push(self.now);
+                answer(200, json!({"ticket": Self::ticket_json(t), "audit": {}}))
+            }
+            ("GET", p) if p.ends_with("/comments.json") => {
+                let id: u64 = p
+                    .trim_start_matches("/api/v2/tickets/")
+                    .trim_end_matches("/comments.json")
+                    .parse()
+                    .unwrap();
+                let t = self.tickets.iter().find(|t| t.id == id).unwrap();
+                let list: Vec<Value> = t
+                    .comments
+                    .iter()
+                    .rev()
+                    .map(|(b, a)| json!({"body": b, "author_id": a}))
+                    .collect();
+                answer(200, json!({"comments": list}))
+            }
+            ("POST", p) if p.ends_with("/Messages.json") => {
+                let form: Vec<(String, String)> = serde_urlencoded::from_str(&req.body).unwrap();
+                let get = |k: &str| {
+                    form.iter()
+                        .find(|(n, _)| n == k)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default()
+                };
+                let sid = format!("SMout{}", self.sent.len());
+                let body = if get("ContentSid").is_empty() {
+                    get("Body")
+                } else {
+                    format!("template {}", get("ContentVariables"))
+                };
+                self.sent.push((sid.clone(), body));
+                answer(
+                    201,
+                    json!({"sid": sid, "status": "queued", "to": get("To")}),
+                )
+            }
+            ("GET", p) if p.ends_with("/Messages.json") => {
+                let list: Vec<Value> =
+                    self.sent.iter().rev().map(|(sid, body)| json!({"sid": sid, "to": format!("whatsapp:{CUSTOMER}"), "body": body})).collect();
+                answer(200, json!({"messages": list}))
+            }
+            other => panic!("unexpected request {other:?}"),
+        }
+    }
+}
+
+/// Drives a conversation: messages arrive at given times; the alarm loop runs the machine;
+/// every call goes through the world with the next scripted fault. The state is stored and
+/// reloaded (as JSON) around every call, as the Durable Object does.
+struct Sim {
+    stored: String,
+    world: World,
+    now: u64,
+    wake_at: Option<u64>,
+    logs: Vec<String>,
+    cfg: Config,
+    rules: TriageRules,
+    jitter_seed: u64,
+}
+
+impl Sim {
+    fn new(cfg: Config) -> Self {
+        let conv = Conversation::new(Sender::Phone(CUSTOMER.into()));
+        Sim {
+            stored: serde_json::to_string(&conv).unwrap(),
+            world: World::default(),
+            now: 1_800_000_000_000,
+            wake_at: None,
+            logs: vec![],
+            cfg,
+            rules: TriageRules::default(),
+            jitter_seed: 7,
+        }
+    }
+
+    fn load(&self) -> Conversation {
+        serde_json::from_str(&self.stored).unwrap()
+    }
+
+    fn jitter(&mut self) -> f64 {
+        self.jitter_seed = self
+            .jitter_seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.jitter_seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn step(&mut self, event: Event) -> Output {
+        let mut conv = self.load();
+        let jitter = self.jitter();
+        let ctx = Ctx {
+            now_ms: self.now,
+            jitter,
+            config: &self.cfg,
+            rules: &self.rules,
+        };
+        let out = conv.step(event, &ctx);
+        self.stored = serde_json::to_string(&conv).unwrap();
+        self.logs.extend(out.logs.iter().map(|l| l.finish(&[])));
+        out
+    }
+
+    fn receive(&mut self, sid: &str, body: &str) -> bool {
+        let msg = InboundMessage {
+            message_sid: sid.into(),
+            account_sid: None,
+            from: Sender::Phone(CUSTOMER.into()),
+            to: None,
+            body: body.into(),
+            profile_name: None,
+            num_media: 0,
+        };
+        let out = self.step(Event::Received(msg));
+        if let Some(Effect::WakeAt(t)) = out.effect {
+            self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
+        }
+        out.duplicate
+    }
+
+    /// One alarm: runs until the machine waits or has nothing to do.
+    fn alarm(&mut self) {
+        self.wake_at = None;
+        let mut out = self.step(Event::Wake);
+        for _ in 0..1000 {
+            match out.effect.take() {
+                None => return,
+                Some(Effect::WakeAt(t)) => {
+                    self.wake_at = Some(t);
+                    return;
+                }
+                Some(Effect::Call(req)) => {
+                    self.world.calls.push(format!("{} {}", req.method, req.url));
+                    self.world.now = self.now;
+                    let fault = self.world.faults.pop_front().flatten();
+                    let exchange = match fault {
+                        None => self.world.perform(&req),
+                        Some(Fault::Status(s)) => answer(s, json!({"error": "boom"})),
+                        Some(Fault::RateLimited(secs)) => Exchange::Answered(HttpAnswer {
+                            status: 429,
+                            headers: vec![("retry-after".into(), secs.to_string())],
+                            body: "{}".into(),
+                        }),
+                        Some(Fault::TimeoutBefore) => Exchange::TimedOut,
+                        Some(Fault::TimeoutAfter) => {
+                            self.world.perform(&req);
+                            Exchange::TimedOut
+                        }
+                        Some(Fault::Network) => Exchange::NetworkError("connection reset".into()),
+                        Some(Fault::CrashAfter) | Some(Fault::CrashBefore) => {
+                            if fault == Some(Fault::CrashAfter) {
+                                self.world.perform(&req);
+                            }
+                            // The isolate is gone: the answer is never applied. The runtime
+                            // retries the alarm; the stored in-flight record says what was going on.
+                            self.now += 2_000;
+                            self.wake_at = Some(self.now);
+                            return;
+                        }
+                    };
+                    self.now += 5;
+                    out = self.step(Event::Answered(exchange));
+                }
+            }
+        }
+        panic!("alarm loop did not settle");
+    }
+
+    /// Runs alarms (advancing the clock to each) until nothing is scheduled.
+    fn settle(&mut self) {
+        for _ in 0..500 {
+            match self.wake_at {
+                None => return,
+                Some(t) => {
+                    self.now = self.now.max(t);
+                    self.alarm();
+                }
+            }
+        }
+        panic!("never settled: {:?}", self.load());
+    }
+
+    fn conv(&self) -> Conversation {
+        self.load()
+    }
+
+    /// The invariants every run must keep.
+    fn check_invariants(&self, what: &str) {
+        let conv = self.conv();
+        assert!(conv.in_flight.is_none(), "{what}: a call still in flight");
+        for m in &conv.messages {
+            assert!(m.is_finished(), "{what}: {} not finished: {m:?}", m.sid);
+            let tickets = self
+                .world
+                .tickets
+                .iter()
+                .filter(|t| t.external_id.as_deref() == Some(&m.sid))
+                .count();
+            assert!(tickets <= 1, "{what}: {} has {tickets} tickets", m.sid);
+            if let TicketStep::Created { ticket_id, .. } = m.ticket {
+                assert_eq!(tickets, 1, "{what}: {} has no ticket", m.sid);
+                assert!(self.world.tickets.iter().any(|t| t.id == ticket_id));
+            }
+        }
+        // every comment body appears once on its ticket
+        for t in &self.world.tickets {
+            let mut bodies: Vec<&String> = t.comments.iter().map(|(b, _)| b).collect();
+            let n = bodies.len();
+            bodies.sort();
+            bodies.dedup();
+            assert_eq!(
+                bodies.len(),
+                n,
+                "{what}: a comment was written twice on #{}: {:?}",
+                t.id,
+                t.comments
+            );
+        }
+        // one WhatsApp send per reply the machine recorded as sent, none extra
+        let recorded: Vec<&String> = conv
+            .messages
+            .iter()
+            .filter_map(|m| match &m.reply {
+                ReplyStep::Sent { sid, .. } => Some(sid),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            recorded.len(),
+            self.world.sent.len(),
+            "{what}: sends {:?} vs recorded {recorded:?}",
+            self.world.sent
+        );
+        for sid in recorded {
+            assert!(
+                self.world.sent.iter().any(|(s, _)| s == sid),
+                "{what}: recorded reply {sid} was never sent"
+            );
+        }
+    }
+}
+
+const M1: (&str, &str) = (
+    "SM1",
+    "I can't log into my account, error 404 on the dashboard",
+);
+const M2: (&str, &str) = ("SM2", "thanks");
+const M3: (&str, &str) = ("SM3", "It also happens on my phone");
+
+/// The reference conversation: a ticket, its confirmation, then two follow-ups as comments.
+fn reference(sim: &mut Sim) {
+    for (sid, body) in [M1, M2, M3] {
+        sim.receive(sid, body);
+    }
+    sim.settle();
+}
+
+fn assert_reference_outcome(sim: &Sim, what: &str) {
+    sim.check_invariants(what);
+    let conv = sim.conv();
+    assert_eq!(
+        sim.world.tickets.len(),
+        1,
+        "{what}: tickets {:?}",
+        sim.world.tickets
+    );
+    let t = &sim.world.tickets[0];
+    let bodies: Vec<&str> = t.comments.iter().map(|(b, _)| b.as_str()).collect();
+    // in order; two follow-ups either as two comments or merged into one
+    let joined = bodies.join("\n\n");
+    assert_eq!(
+        joined,
+        format!("{}\n\n{}\n\n{}", M1.1, M2.1, M3.1),
+        "{what}: comments {bodies:?}"
+    );
+    assert!(
+        t.comments[1..].iter().all(|(_, a)| *a == Some(77)),
+        "{what}: comments authored by the requester"
+    );
+    assert_eq!(
+        sim.world.sent.len(),
+        1,
+        "{what}: exactly one reply (the confirmation): {:?}",
+        sim.world.sent
+    );
+    assert!(
+        sim.world.sent[0]
+            .1
+            .starts_with(&format!("Ticket #{} created", t.id)),
+        "{what}"
+    );
+    assert!(matches!(
+        conv.message("SM1").unwrap().ticket,
+        TicketStep::Created { .. }
+    ));
+    assert!(
+        matches!(
+            conv.message("SM2").unwrap().ticket,
+            TicketStep::Commented { .. }
+        ),
+        "{what}: thanks is a comment"
+    );
+}
+
+#[test]
+fn the_happy_path_makes_one_ticket_two_comments_one_reply() {
+    let mut sim = Sim::new(config());
+    reference(&mut sim);
+    assert_reference_outcome(&sim, "no faults");
+    assert_eq!(
+        sim.world.tickets[0].comments.len(),
+        3,
+        "three quick messages: ticket + 2 comments"
+    );
+    assert_eq!(sim.world.calls.len(), 4);
+}
+
+#[test]
+fn every_single_fault_at_every_call_keeps_exactly_once() {
+    let calls = {
+        let mut sim = Sim::new(config());
+        reference(&mut sim);
+        sim.world.calls.len()
+    };
+    let mut runs = 0;
+    for k in 0..calls + 3 {
+        for fault in ALL_FAULTS {
+            let mut sim = Sim::new(config());
+            sim.world.faults = (0..k).map(|_| None).chain([Some(fault)]).collect();
+            reference(&mut sim);
+            assert_reference_outcome(&sim, &format!("{fault:?} at call {k}"));
+            runs += 1;
+        }
+    }
+    assert!(runs >= 60, "{runs} runs");
+}
+
+#[test]
+fn every_pair_of_faults_keeps_exactly_once() {
+    let mut runs = 0;
+    for k1 in 0..5 {
+        for k2 in k1 + 1..7 {
+            for f1 in ALL_FAULTS {
+                for f2 in ALL_FAULTS {
+                    let mut sim = Sim::new(config());
+                    let mut script: Vec<Option<Fault>> = vec![None; k2 + 1];
+                    script[k1] = Some(f1);
+                    script[k2] = Some(f2);
+                    sim.world.faults = script.into();
+                    reference(&mut sim);
+                    assert_reference_outcome(&sim, &format!("{f1:?}@{k1} then {f2:?}@{k2}"));
+                    runs += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(runs, 20 * 81);
+}
+
+#[test]
+fn duplicates_at_any_moment_change_nothing() {
+    for after_calls in 0..6 {
+        for fault in [None, Some(Fault::TimeoutAfter), Some(Fault::CrashAfter)] {
+            let mut sim = Sim::new(config());
+            sim.world.faults = [fault].into();
+            sim.receive(M1.0, M1.1);
+            // let the machine make `after_calls` calls, delivering a duplicate before each alarm
+            for _ in 0..after_calls {
+                assert!(sim.receive(M1.0, M1.1), "a known sid is a duplicate");
+                if let Some(t) = sim.wake_at {
+                    sim.now = sim.now.max(t);
+                    sim.alarm();
+                }
+            }
+            for _ in 0..3 {
+                assert!(sim.receive(M1.0, M1.1));
+            }
+            sim.settle();
+            sim.check_invariants(&format!("duplicates after {after_calls} calls, {fault:?}"));
+            assert_eq!(sim.world.tickets.len(), 1);
+            assert_eq!(sim.world.sent.len(), 1);
+            assert!(sim.conv().message("SM1").unwrap().duplicates >= 3);
+        }
+    }
+}
+
+#[test]
+fn a_duplicate_arriving_while_a_call_is_in_flight_waits_for_it() {
+    let mut sim = Sim::new(config());
+    sim.receive(M1.0, M1.1);
+    let out = sim.step(Event::Wake);
+    assert!(matches!(out.effect, Some(Effect::Call(_))));
+    // a second alarm invocation while the first call is out: it must not start another call
+    let again = sim.step(Event::Wake);
+    assert!(
+        matches!(again.effect, Some(Effect::WakeAt(_))),
+        "{:?}",
+        again.effect
+    );
+}
+
+#[test]
+fn rate_limits_are_honoured_with_retry_after() {
+    let mut sim = Sim::new(config());
+    sim.world.faults = [Some(Fault::RateLimited(30)), Some(Fault::RateLimited(30))].into();
+    let start = sim.now;
+    sim.receive(M1.0, M1.1);
+    sim.settle();
+    sim.check_invariants("429 twice");
+    assert_eq!(sim.world.tickets.len(), 1);
+    assert!(
+        sim.now - start >= 60_000,
+        "waited the two Retry-After periods"
+    );
+    assert!(sim
+        .logs
+        .iter()
+        .any(|l| l.contains("\"retry_after_secs\":30")));
+}
+
+#[test]
+fn permanent_errors_fail_the_message_with_one_apology() {
+    for status in [400, 401, 403, 404, 422] {
+        let mut sim = Sim::new(config());
+        sim.world.faults = [Some(Fault::Status(status))].into();
+        sim.receive(M1.0, M1.1);
+        sim.settle();
+        sim.check_invariants(&format!("{status}"));
+        let conv = sim.conv();
+        let m = conv.message("SM1").unwrap();
+        assert!(
+            matches!(m.ticket, TicketStep::Failed { .. }),
+            "{status}: {m:?}"
+        );
+        assert_eq!(sim.world.sent.len(), 1);
+        assert_eq!(sim.world.sent[0].1, twilio::APOLOGY_TEXT);
+        assert!(sim.logs.iter().any(|l| l.contains("message.failed")));
+        assert_eq!(sim.world.calls.len(), 2, "{status}: not retried");
+    }
+}
+
+#[test]
+fn transient_failures_give_up_after_the_retry_window() {
+    let mut sim = Sim::new(config());
+    sim.world.faults = (0..1000).map(|_| Some(Fault::Status(503))).collect();
+    sim.receive(M1.0, M1.1);
+    // the apology also meets 503s: it gives up on it too, as "failed"
+    sim.settle();
+    let conv = sim.conv();
+    let m = conv.message("SM1").unwrap();
+    assert!(
+        matches!(m.ticket, TicketStep::Failed { ref reason } if reason.starts_with("gave up after")),
+        "{m:?}"
+    );
+    assert!(
+        matches!(
+            m.reply,
+            ReplyStep::Failed { .. } | ReplyStep::Unknown { .. }
+        ),
+        "{m:?}"
+    );
+    let elapsed_h = (sim.now - 1_800_000_000_000) as f64 / 3_600_000.0;
+    assert!((24.0..=50.0).contains(&elapsed_h), "{elapsed_h} hours");
+    let attempts = sim.world.calls.len();
+    // about 200 calls a day for the ticket, as many for the apology: exponential, capped at 10 min
+    assert!(
+        (20..=500).contains(&attempts),
+        "{attempts} calls: backoff is exponential and capped"
+    );
+    assert!(sim
+        .logs
+        .iter()
+        .any(|l| l.contains("\"event\":\"message.failed\"") && l.contains("\"level\":\"error\"")));
+}
+
+#[test]
+fn a_closed_ticket_starts_a_follow_up() {
+    let mut sim = Sim::new(config());
+    sim.receive(M1.0, M1.1);
+    sim.settle();
+    sim.world.tickets[0].closed = true;
+    sim.receive(M2.0, M2.1);
+    sim.receive(M3.0, M3.1);
+    sim.settle();
+    sim.check_invariants("closed");
+    assert_eq!(sim.world.tickets.len(), 2);
+    let follow = &sim.world.tickets[1];
+    assert_eq!(follow.follow_up_of, Some(sim.world.tickets[0].id));
+    assert_eq!(
+        follow.comments[0].0, "thanks",
+        "a follow-up is never rejected by triage"
+    );
+    assert_eq!(
+        follow.comments[1].0, M3.1,
+        "the next message comments on the follow-up"
+    );
+    assert_eq!(sim.world.sent.len(), 2, "confirmation of each ticket");
+    assert!(sim.world.sent[1]
+        .1
+        .starts_with(&format!("Ticket #{} created", follow.id)));
+    let conv = sim.conv();
+    assert!(matches!(
+        conv.message("SM2").unwrap().ticket,
+        TicketStep::Created {
+            follow_up_of: Some(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_deleted_ticket_starts_a_new_one() {
+    let mut sim = Sim::new(config());
+    sim.receive(M1.0, M1.1);
+    sim.settle();
+    sim.world.tickets[0].deleted = true;
+    sim.receive(M2.0, M2.1);
+    sim.settle();
+    sim.check_invariants("deleted");
+    assert_eq!(sim.world.tickets.len(), 2);
+    assert_eq!(sim.world.tickets[1].follow_up_of, None);
+}
+
+#[test]
+fn greetings_before_any_ticket_ask_for_details_and_then_a_ticket_follows() {
+    let mut sim = Sim::new(config());
+    sim.receive("SMa", "hi");
+    sim.receive("SMb", M1.1);
+    sim.settle();
+    sim.check_invariants("greeting first");
+    assert_eq!(sim.world.sent[0].1, twilio::MORE_DETAILS_TEXT);
+    assert_eq!(sim.world.tickets.len(), 1);
+    assert_eq!(sim.world.tickets[0].comments[0].0, M1.1);
+}
+
+#[test]
+fn a_chatty_customer_is_merged_into_few_updates() {
+    let mut sim = Sim::new(config());
+    sim.receive(M1.0, M1.1);
+    sim.settle();
+    for i in 0..60 {
+        sim.receive(&format!("SMc{i}"), &format!("detail number {i}"));
+    }
+    sim.settle();
+    sim.check_invariants("chatty");
+    let t = &sim.world.tickets[0];
+    let updates = t.comments.len() - 1;
+    assert!(updates <= 2, "60 pending messages became {updates} updates");
+    let all: String = t.comments[1..]
+        .iter()
+        .map(|(b, _)| b.clone())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let expected: Vec<String> = (0..60).map(|i| format!("detail number {i}")).collect();
+    assert_eq!(all, expected.join("\n\n"), "in order, none lost");
+}
+
+#[test]
+fn steady_follow_ups_stay_under_zendesks_per_ticket_limit() {
+    let mut sim = Sim::new(config());
+    sim.receive(M1.0, M1.1);
+    sim.settle();
+    // one message every 10 seconds for 10 minutes, alarms running in between
+    let start = sim.now;
+    for i in 0..60u64 {
+        let arrival = start + 10_000 * (i + 1);
+        while let Some(t) = sim.wake_at.filter(|&t| t <= arrival) {
+            sim.now = sim.now.max(t);
+            sim.alarm();
+        }
+        sim.now = arrival;
+        sim.receive(&format!("SMs{i}"), &format!("step {i}"));
+    }
+    sim.settle();
+    let t = &sim.world.tickets[0];
+    let times = &sim.world.update_times;
+    let busiest = times
+        .iter()
+        .map(|&start| {
+            times
+                .iter()
+                .filter(|&&x| x >= start && x < start + 600_000)
+                .count()
+        })
+        .max()
+        .unwrap();
+    assert!(busiest <= 30, "{busiest} updates in one 10-minute window");
+    assert!(t.comments.len() - 1 < 60, "some messages were merged");
+    let all: Vec<String> = t.comments[1..].iter().map(|(b, _)| b.clone()).collect();
+    let expected: Vec<String> = (0..60).map(|i| format!("step {i}")).collect();
+    assert_eq!(
+        all.join("\n\n"),
+        expected.join("\n\n"),
+        "in order, none lost"
+    );
+    sim.check_invariants("steady");
+}
+
+#[test]
+fn follow_up_acknowledgement_is_configurable() {
+    let mut cfg = config();
+    cfg.followup_ack = true;
+    let mut sim = Sim::new(cfg);
+    reference(&mut sim);
+    sim.check_invariants("ack on");
+    assert_eq!(sim.world.sent.len(), 3);
+    assert_eq!(
+        sim.world.sent[1].1,
+        twilio::comment_added_text(sim.world.tickets[0].id)
+    );
+}
+
+#[test]
+fn a_lost_create_answer_past_the_idempotency_window_is_found_by_external_id() {
+    let mut sim = Sim::new(config());
+    // the create times out after creating; then Zendesk is down for three hours
+    sim.world.faults = [Some(Fault::TimeoutAfter)]
+        .into_iter()
+        .chain((0..30).map(|_| Some(Fault::TimeoutBefore)))
+        .collect();
+    sim.world.idempotency.clear();
+    sim.receive(M1.0, M1.1);
+    // forget idempotency keys as Zendesk does after 2 hours
+    for _ in 0..200 {
+        let Some(t) = sim.wake_at else { break };
+        sim.now = sim.now.max(t);
+        if sim.now - 1_800_000_000_000 > 2 * 3_600_000 {
+            sim.world.idempotency.clear();
+        }
+        sim.alarm();
+    }
+    sim.check_invariants("external id");
+    assert_eq!(sim.world.tickets.len(), 1, "found, not created again");
+    assert!(sim
+        .world
+        .calls
+        .iter()
+        .any(|c| c.contains("external_id=SM1")));
+}
+
+#[test]
+fn the_stored_state_survives_json_and_the_view_shows_no_text() {
+    let mut sim = Sim::new(config());
+    sim.world.faults = [Some(Fault::Status(503))].into();
+    sim.receive(M1.0, M1.1);
+    sim.alarm();
+    let conv = sim.conv();
+    let v = conv.view("SM1", sim.now).unwrap();
+    assert_eq!(v["status"], "waiting_to_retry");
+    assert_eq!(v["customer"], "+1555***1234");
+    assert_eq!(v["attempts"], 1);
+    assert!(v["last_error"].as_str().unwrap().contains("503"));
+    assert!(
+        !v.to_string().contains("dashboard"),
+        "no message text in the view"
+    );
+    sim.settle();
+    let v = sim.conv().view("SM1", sim.now).unwrap();
+    assert_eq!(v["status"], "done");
+    assert_eq!(v["outcome"], "ticket_created");
+    assert!(
+        sim.conv().message("SM1").unwrap().body.is_empty(),
+        "text dropped once finished"
+    );
+    assert!(sim.conv().view("SMnope", sim.now).is_none());
+}
