@@ -34,7 +34,7 @@ const gateway = await startGateway({
 });
 emulator.setGatewayUrl(`${gateway.url}/twilio/whatsapp`);
 emulator.state.latencyMs.zendesk = LATENCY;
-if (RATE) emulator.state.rateLimit.zendesk = { perMinute: RATE, hits: [] };
+if (RATE) emulator.setRateLimit({ perMinute: RATE });
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const customer = (i) => `+1555${String(3000000 + (i % CUSTOMERS)).padStart(7, '0')}`;

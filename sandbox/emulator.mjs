@@ -77,6 +77,7 @@ export function createEmulator(opts = {}) {
     rateLimit: { zendesk: null }, // {perMinute, hits: [timestamps]}
     nextTicketId: 1001,
     nextUserId: 9001,
+    nextCommentId: 50001,
   });
   let s = fresh();
 
@@ -100,8 +101,10 @@ export function createEmulator(opts = {}) {
     return {
       url: `https://${creds.ZENDESK_DOMAIN}/api/v2/tickets/${t.id}.json`,
       id: t.id,
-      external_id: null,
-      via: { channel: 'api', source: { from: {}, to: {}, rel: null } },
+      external_id: t.external_id ?? null,
+      via: t.via_followup_source_id
+        ? { channel: 'api', source: { from: { ticket_id: t.via_followup_source_id, subject: s.tickets.get(t.via_followup_source_id)?.subject ?? '' }, to: {}, rel: 'follow_up' } }
+        : { channel: 'api', source: { from: {}, to: {}, rel: null } },
       created_at: t.created_at,
       updated_at: t.updated_at,
       type: t.type,
@@ -162,17 +165,22 @@ export function createEmulator(opts = {}) {
   async function zendesk(req, res, url, raw) {
     const path = url.pathname;
     if (!zendeskAuthOk(req)) return send(res, 401, { error: "Couldn't authenticate you" });
+    // Ticket creation rate limit: a token bucket of `perMinute` tokens a minute holding at most
+    // `burst`, answered like Zendesk: 429 with Retry-After in whole seconds.
     const limit = s.rateLimit.zendesk;
     if (limit && req.method === 'POST' && path === '/api/v2/tickets.json') {
       const now = Date.now();
-      limit.hits = limit.hits.filter((t) => now - t < 60_000);
-      if (limit.hits.length >= limit.perMinute) {
-        const retryAfter = Math.max(1, Math.ceil((60_000 - (now - limit.hits[0])) / 1000));
+      const perMs = limit.perMinute / 60_000;
+      limit.tokens = Math.min(limit.burst, limit.tokens + (now - limit.at) * perMs);
+      limit.at = now;
+      if (limit.tokens < 1) {
+        limit.refused += 1;
+        const retryAfter = Math.max(1, Math.ceil((1 - limit.tokens) / perMs / 1000));
         return send(res, 429, { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, {
           'Retry-After': String(retryAfter), 'X-Rate-Limit': String(limit.perMinute), 'X-Rate-Limit-Remaining': '0',
         });
       }
-      limit.hits.push(now);
+      limit.tokens -= 1;
     }
     if (req.method === 'POST' && path === '/api/v2/tickets.json') {
       if (!String(req.headers['content-type'] || '').startsWith('application/json')) {
@@ -205,10 +213,13 @@ export function createEmulator(opts = {}) {
         tags: [...new Set((t.tags || []).map(String))].sort(),
         requester_id: requester ? requester.id : null,
         requester: requester ? { name: requester.name, email: requester.email } : null,
-        comments: [{ id: Number(`${Date.now()}${s.nextTicketId}`), body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: requester?.id ?? null, created_at: now }],
+        comments: [{ id: s.nextCommentId++, body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: requester?.id ?? null, created_at: now }],
         created_at: now,
         updated_at: now,
         idempotency_key: key || null,
+        external_id: t.external_id ?? null,
+        via_followup_source_id: t.via_followup_source_id ?? null,
+        updates: [],
       };
       s.tickets.set(ticket.id, ticket);
       const answer = {
@@ -220,12 +231,50 @@ export function createEmulator(opts = {}) {
       return send(res, 201, answer, key ? { 'x-idempotency-lookup': 'miss', Location: location } : { Location: location });
     }
     const m = path.match(/^\/api\/v2\/tickets\/(\d+)\.json$/);
+    const notFound = () => send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
     if (req.method === 'GET' && m) {
       const t = s.tickets.get(Number(m[1]));
-      return t ? send(res, 200, { ticket: ticketResource(t) }) : send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
+      return t ? send(res, 200, { ticket: ticketResource(t) }) : notFound();
+    }
+    if (req.method === 'PUT' && m) {
+      const t = s.tickets.get(Number(m[1]));
+      if (!t) return notFound();
+      let body;
+      try { body = JSON.parse(raw.toString('utf8')); } catch {
+        return send(res, 400, { error: 'Unprocessable Entity', description: 'Server could not parse JSON' });
+      }
+      // Zendesk: 30 updates per ticket per 10 minutes
+      const now = Date.now();
+      t.updates = t.updates.filter((u) => now - u < 600_000);
+      if (t.updates.length >= 30) {
+        return send(res, 429, { error: 'TooManyRequests', description: 'Ticket update rate limit exceeded' }, { 'Retry-After': String(Math.ceil((600_000 - (now - t.updates[0])) / 1000)) });
+      }
+      if (t.status === 'closed') {
+        return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { status: [{ description: 'Status: closed prevents ticket update' }] } });
+      }
+      const c = body?.ticket?.comment;
+      if (c) {
+        if (!(c.body || c.html_body)) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Comment: cannot be blank' }] } });
+        t.comments.push({ id: s.nextCommentId++, body: c.body ?? c.html_body, public: c.public !== false, author_id: c.author_id ?? null, created_at: new Date().toISOString() });
+        // A comment by the requester reopens a solved ticket, as in Zendesk.
+        if (t.status === 'solved' || t.status === 'pending') t.status = 'open';
+      }
+      t.updates.push(now);
+      t.updated_at = new Date().toISOString();
+      return send(res, 200, { ticket: ticketResource(t), audit: { id: now, ticket_id: t.id, events: [] } });
+    }
+    const cm = path.match(/^\/api\/v2\/tickets\/(\d+)\/comments\.json$/);
+    if (req.method === 'GET' && cm) {
+      const t = s.tickets.get(Number(cm[1]));
+      if (!t) return notFound();
+      const list = t.comments.map((c) => ({ id: c.id, type: 'Comment', author_id: c.author_id, body: c.body, html_body: `<p>${c.body}</p>`, plain_body: c.body, public: c.public, attachments: [], created_at: c.created_at }));
+      if (url.searchParams.get('sort_order') === 'desc') list.reverse();
+      return send(res, 200, { comments: list, next_page: null, previous_page: null, count: list.length });
     }
     if (req.method === 'GET' && path === '/api/v2/tickets.json') {
-      return send(res, 200, { tickets: [...s.tickets.values()].map(ticketResource), next_page: null, previous_page: null, count: s.tickets.size });
+      const ext = url.searchParams.get('external_id');
+      const list = [...s.tickets.values()].filter((t) => ext === null || t.external_id === ext).map(ticketResource);
+      return send(res, 200, { tickets: list, next_page: null, previous_page: null, count: list.length });
     }
     return send(res, 404, { error: 'InvalidEndpoint', description: 'Not found' });
   }
@@ -247,6 +296,14 @@ export function createEmulator(opts = {}) {
     const m = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/);
     if (!m) return send(res, 404, twilioError(404, 20404, 'The requested resource was not found'));
     if (m[1] !== creds.TWILIO_ACCOUNT_SID) return send(res, 404, twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${m[1]}/Messages.json was not found`));
+    if (req.method === 'GET') {
+      const to = url.searchParams.get('To');
+      const from = url.searchParams.get('From');
+      const size = Math.min(1000, Number(url.searchParams.get('PageSize') || 50));
+      const list = s.messages.filter((m) => (!to || m.to === to) && (!from || m.from === from)).slice().reverse().slice(0, size)
+        .map(({ content_sid, content_variables, created_ms, ...resource }) => resource);
+      return send(res, 200, { messages: list, end: list.length - 1, first_page_uri: url.pathname, next_page_uri: null, page: 0, page_size: size, previous_page_uri: null, start: 0, uri: url.pathname + url.search });
+    }
     if (req.method !== 'POST') return send(res, 405, twilioError(405, 20004, 'Method not allowed'));
     const form = new URLSearchParams(raw.toString('utf8'));
     const to = form.get('To');
@@ -327,8 +384,12 @@ export function createEmulator(opts = {}) {
 
   // ---------- faults ----------
   /** Applies the next queued fault of `api`, or the configured latency. Returns true when it answered. */
-  async function applyFault(api, res, handler) {
-    const fault = s.faults[api].shift();
+  async function applyFault(api, req, res, handler) {
+    // A fault may name the request it applies to ("POST /api/v2/tickets.json", a prefix);
+    // requests it does not name pass untouched.
+    const here = `${req.method} ${new URL(req.url, 'http://x').pathname}`;
+    const index = s.faults[api].findIndex((f) => !f.match || here.startsWith(f.match));
+    const fault = index >= 0 ? s.faults[api].splice(index, 1)[0] : undefined;
     const latency = s.latencyMs[api];
     if (!fault) {
       if (latency) await sleep(latency);
@@ -361,6 +422,12 @@ export function createEmulator(opts = {}) {
     return true;
   }
 
+  /** Limits ticket creation to `perMinute`, with bursts of at most `burst` (default 1/10 of it). */
+  function setRateLimit({ perMinute, burst } = {}) {
+    const b = burst ?? Math.max(1, Math.round(perMinute / 10));
+    s.rateLimit.zendesk = perMinute ? { perMinute, burst: b, tokens: b, at: Date.now(), refused: 0 } : null;
+  }
+
   // ---------- control API and page ----------
   function publicState() {
     return {
@@ -384,7 +451,14 @@ export function createEmulator(opts = {}) {
     if (req.method === 'POST' && path === '/reset') { const keepUrl = gatewayUrl; s = fresh(); gatewayUrl = keepUrl; return send(res, 200, { ok: true }); }
     if (req.method === 'POST' && path === '/faults') { const b = json(); s.faults[b.api] = [...(b.faults || [])]; return send(res, 200, { ok: true }); }
     if (req.method === 'POST' && path === '/latency') { const b = json(); Object.assign(s.latencyMs, b); return send(res, 200, { ok: true }); }
-    if (req.method === 'POST' && path === '/rate-limit') { const b = json(); s.rateLimit.zendesk = b.perMinute ? { perMinute: b.perMinute, hits: [] } : null; return send(res, 200, { ok: true }); }
+    if (req.method === 'POST' && path === '/rate-limit') { setRateLimit(json()); return send(res, 200, { ok: true }); }
+    const st = path.match(/^\/tickets\/(\d+)\/status$/);
+    if (req.method === 'POST' && st) {
+      const t = s.tickets.get(Number(st[1]));
+      if (!t) return send(res, 404, { error: 'no such ticket' });
+      t.status = json().status || 'closed';
+      return send(res, 200, { ok: true });
+    }
     if (req.method === 'POST' && path === '/customer/send') {
       const b = json();
       if (typeof b.body !== 'string' || !b.body.trim()) return send(res, 400, { error: 'body is required' });
@@ -409,7 +483,7 @@ export function createEmulator(opts = {}) {
       const handler = () => (api === 'zendesk' ? zendesk(req, res, url, raw) : twilio(req, res, url, raw));
       const origWriteHead = res.writeHead.bind(res);
       res.writeHead = (st, ...rest) => { record.status = st; return origWriteHead(st, ...rest); };
-      if (await applyFault(api, res, handler)) return;
+      if (await applyFault(api, req, res, handler)) return;
       await handler();
     } catch (e) {
       if (!res.headersSent) send(res, 500, { error: 'sandbox failure', detail: String(e) });
@@ -421,6 +495,9 @@ export function createEmulator(opts = {}) {
     server,
     get state() { return s; },
     setGatewayUrl(u) { gatewayUrl = u; },
+    setRateLimit,
+    setFaults(api, faults) { s.faults[api] = [...faults]; },
+    setLatency(latency) { Object.assign(s.latencyMs, latency); },
     customerSends,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve) => server.listen(port, host, () => resolve(`http://${host}:${server.address().port}`)));

@@ -73,5 +73,10 @@ export async function startGateway({ vars, port, persistTo = '.wrangler/state', 
       break;
     } catch { await new Promise((r) => setTimeout(r, 250)); }
   }
-  return { url, port, stop, output: () => output, child };
+  const kill = () => new Promise((resolve) => {
+    if (exited) return resolve();
+    child.once('exit', () => resolve());
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { resolve(); }
+  });
+  return { url, port, stop, kill, output: () => output, child };
 }

@@ -3,12 +3,19 @@
 
 pub mod core;
 
+mod admin;
+mod conversation_do;
 mod env_config;
 mod health;
 mod log;
+mod message_index;
 mod respond;
+mod storage;
 mod upstream;
 mod webhook;
+
+pub use conversation_do::ConversationObject;
+pub use message_index::MessageIndex;
 
 use worker::{event, Context, Env, Request, Response, Result};
 
@@ -18,6 +25,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let outcome = match path.as_str() {
         "/twilio/whatsapp" => webhook::handle(req, &env).await,
         "/healthz" => health::handle(&req, &env),
+        p if p.starts_with("/admin/") => admin::handle(&req, &env).await,
         "/" => health::index(&req),
         _ => respond::error(404, "not_found", "no such endpoint"),
     };

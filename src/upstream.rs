@@ -14,8 +14,11 @@ async fn send(req: &HttpRequest, controller: &AbortController) -> Result<HttpAns
     }
     let mut init = RequestInit::new();
     init.with_method(Method::from(req.method.to_string()))
-        .with_headers(headers)
-        .with_body(Some(JsValue::from_str(&req.body)));
+        .with_headers(headers);
+    // GET and HEAD requests must not carry a body, not even an empty one.
+    if !matches!(req.method, "GET" | "HEAD") {
+        init.with_body(Some(JsValue::from_str(&req.body)));
+    }
     let request = Request::new_with_init(&req.url, &init).map_err(|e| e.to_string())?;
     let mut response = Fetch::Request(request)
         .send_with_signal(&controller.signal())

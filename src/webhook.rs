@@ -1,22 +1,16 @@
 //! `POST /twilio/whatsapp`: Twilio's incoming-message webhook.
 //! Checks, in order: method (405), size (413), content type (415), configuration (503),
-//! signature (403), form (400); then the message is triaged, the ticket created and the
-//! customer answered. Twilio always gets empty TwiML once the request is authentic: an
-//! upstream failure is the gateway's to handle, not a reason for Twilio to see an error.
+//! signature (403), form (400); then the message is handed to the customer's Conversation
+//! Durable Object and Twilio gets empty TwiML at once. Zendesk and Twilio's API are called
+//! later, from the object's alarm: their failures are the gateway's to handle.
 
 use crate::core::config::Config;
 use crate::core::form::{self, InboundMessage};
-use crate::core::http::Exchange;
 use crate::core::logline::LogLine;
-use crate::core::plan::{self, Plan};
 use crate::core::redact::mask_sender;
-use crate::core::retry::{classify_idempotent, classify_send, Verdict};
 use crate::core::signature::verify_twilio;
-use crate::core::triage::TriageRules;
-use crate::core::twilio::{self, ReplyContent, TwilioAccount};
-use crate::core::zendesk;
-use crate::{env_config, log, respond, upstream};
-use worker::{Date, Env, Method, Request, Response, Result};
+use crate::{conversation_do, env_config, log, respond};
+use worker::{Env, Method, Request, RequestInit, Response, Result};
 
 /// A Twilio webhook form is a few kilobytes; anything far larger is not from Twilio.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -90,8 +84,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         Err(e) => return refuse(400, "invalid_form", &e.to_string()),
     };
 
-    process(&message, &config, &secrets).await;
-    respond::empty_twiml()
+    hand_over(&message, env, &secrets).await
 }
 
 /// The URL Twilio signed: the request's own URL, or the configured public origin with the
@@ -130,185 +123,60 @@ fn refuse_signature(why: &str, url: &str) -> Result<Response> {
     )
 }
 
-fn now_ms() -> f64 {
-    Date::now().as_millis() as f64
-}
-
-async fn process(message: &InboundMessage, config: &Config, secrets: &[&str]) {
+/// Hands the message to its customer's Conversation Durable Object, which stores it (or
+/// recognises a duplicate) and does the work from its alarm. Nothing else waits.
+async fn hand_over(message: &InboundMessage, env: &Env, secrets: &[&str]) -> Result<Response> {
     let masked = mask_sender(&message.from);
-    log::emit(
-        &LogLine::info("message.received")
-            .field("message_sid", message.message_sid.as_str())
-            .field("from", masked.as_str())
-            .field("body_chars", message.body.chars().count())
-            .field("num_media", message.num_media),
-        secrets,
-    );
-    let reply = match plan::plan_message(
-        message,
-        &TriageRules::default(),
-        &config.requester_email_domain,
-    ) {
-        Plan::AskForDetails(why) => {
+    let stored = async {
+        let stub = env
+            .durable_object(conversation_do::BINDING)?
+            .id_from_name(&conversation_do::object_name(message))?
+            .get_stub()?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_body(Some(serde_json::to_string(message)?.into()));
+        let mut resp = stub
+            .fetch_with_request(Request::new_with_init(
+                "https://conversation/accept",
+                &init,
+            )?)
+            .await?;
+        if resp.status_code() != 200 {
+            return Err(worker::Error::RustError(format!(
+                "conversation answered {}: {}",
+                resp.status_code(),
+                resp.text().await?
+            )));
+        }
+        resp.json::<serde_json::Value>().await
+    }
+    .await;
+    match stored {
+        Ok(answer) => {
+            let duplicate = answer["duplicate"].as_bool().unwrap_or(false);
             log::emit(
-                &LogLine::info("triage.rejected")
+                &LogLine::info("webhook.accepted")
                     .field("message_sid", message.message_sid.as_str())
                     .field("from", masked.as_str())
-                    .field("reason", why.as_str()),
+                    .field("duplicate", duplicate),
                 secrets,
             );
-            plan::more_details_reply()
+            respond::empty_twiml()
         }
-        Plan::CreateTicket { ticket } => {
-            let ticket_id = create_ticket(message, &ticket, config, &masked, secrets).await;
-            plan::reply_after_ticket(
-                &ticket,
-                ticket_id,
-                message,
-                config.twilio_content_sid.as_deref(),
+        Err(e) => {
+            // Not stored: answer an error so that Twilio's retry or fallback URL takes over.
+            log::emit(
+                &LogLine::error("webhook.store_failed")
+                    .field("message_sid", message.message_sid.as_str())
+                    .field("from", masked.as_str())
+                    .field("error", e.to_string()),
+                secrets,
+            );
+            respond::error(
+                503,
+                "not_stored",
+                "the message could not be stored; Twilio may retry",
             )
-        }
-    };
-    send_reply(message, &reply, config, &masked, secrets).await;
-}
-
-async fn create_ticket(
-    message: &InboundMessage,
-    ticket: &zendesk::NewTicket,
-    config: &Config,
-    masked: &str,
-    secrets: &[&str],
-) -> Option<u64> {
-    let auth = zendesk::basic_auth(&config.zendesk_email, &config.zendesk_api_key);
-    let request = zendesk::create_ticket_request(
-        &config.zendesk_base_url,
-        &auth,
-        &message.message_sid,
-        ticket,
-    );
-    let started = now_ms();
-    let exchange = upstream::exchange(&request, config.upstream_timeout_ms).await;
-    let elapsed = now_ms() - started;
-    let base = |event: &str, level: fn(&str) -> LogLine| {
-        level(event)
-            .field("message_sid", message.message_sid.as_str())
-            .field("from", masked)
-            .field("ms", elapsed)
-    };
-    match (classify_idempotent(&exchange), &exchange) {
-        (Verdict::Success, Exchange::Answered(answer)) => {
-            match zendesk::parse_created_ticket_id(&answer.body) {
-                Ok(id) => {
-                    log::emit(
-                        &base("zendesk.ticket_created", LogLine::info)
-                            .field("ticket_id", id)
-                            .field("priority", ticket.priority.as_str())
-                            .opt("idempotency_lookup", answer.header("x-idempotency-lookup")),
-                        secrets,
-                    );
-                    Some(id)
-                }
-                Err(e) => {
-                    log::emit(
-                        &base("zendesk.ticket_failed", LogLine::error).field("reason", e),
-                        secrets,
-                    );
-                    None
-                }
-            }
-        }
-        (verdict, exchange) => {
-            let (kind, reason, retry_after) = match verdict {
-                Verdict::Transient {
-                    retry_after_secs,
-                    reason,
-                } => ("transient", reason, retry_after_secs),
-                Verdict::Permanent { reason } | Verdict::Ambiguous { reason } => {
-                    ("permanent", reason, None)
-                }
-                Verdict::Success => ("unexpected", "success without an answer".into(), None),
-            };
-            let detail = match exchange {
-                Exchange::Answered(a) => zendesk::error_summary(&a.body),
-                _ => None,
-            };
-            log::emit(
-                &base("zendesk.ticket_failed", LogLine::error)
-                    .field("failure", kind)
-                    .field("reason", reason)
-                    .opt("retry_after_secs", retry_after)
-                    .opt("zendesk_error", detail),
-                secrets,
-            );
-            None
-        }
-    }
-}
-
-fn reply_kind(reply: &ReplyContent) -> &'static str {
-    match reply {
-        ReplyContent::Text(t) if t == twilio::APOLOGY_TEXT => "apology",
-        ReplyContent::Text(t) if t == twilio::MORE_DETAILS_TEXT => "more_details",
-        ReplyContent::Text(_) => "ticket_created",
-        ReplyContent::Template { .. } => "ticket_created_template",
-    }
-}
-
-async fn send_reply(
-    message: &InboundMessage,
-    reply: &ReplyContent,
-    config: &Config,
-    masked: &str,
-    secrets: &[&str],
-) {
-    let account = TwilioAccount {
-        api_base_url: &config.twilio_api_base_url,
-        account_sid: &config.twilio_account_sid,
-        auth_token: &config.twilio_auth_token,
-    };
-    let request = twilio::send_message_request(
-        &account,
-        &config.reply_sender,
-        &message.from.whatsapp_address(),
-        reply,
-    );
-    let started = now_ms();
-    let exchange = upstream::exchange(&request, config.upstream_timeout_ms).await;
-    let line = |event: &str, level: fn(&str) -> LogLine| {
-        level(event)
-            .field("message_sid", message.message_sid.as_str())
-            .field("to", masked)
-            .field("reply", reply_kind(reply))
-            .field("ms", now_ms() - started)
-    };
-    let answer = match &exchange {
-        Exchange::Answered(a) => Some(a),
-        _ => None,
-    };
-    match classify_send(&exchange) {
-        Verdict::Success => {
-            let sid = answer.and_then(|a| twilio::parse_sent_message_sid(&a.body).ok());
-            log::emit(
-                &line("twilio.reply_sent", LogLine::info).opt("reply_sid", sid),
-                secrets,
-            );
-        }
-        verdict => {
-            let (kind, reason) = match verdict {
-                Verdict::Transient { reason, .. } => ("transient", reason),
-                Verdict::Ambiguous { reason } => ("ambiguous", reason),
-                Verdict::Permanent { reason } => ("permanent", reason),
-                Verdict::Success => unreachable!("handled above"),
-            };
-            let twilio_error = answer.and_then(|a| twilio::parse_error(&a.body));
-            log::emit(
-                &line("twilio.reply_failed", LogLine::error)
-                    .field("failure", kind)
-                    .field("reason", reason)
-                    .opt("twilio_code", twilio_error.as_ref().map(|(c, _)| *c))
-                    .opt("twilio_message", twilio_error.map(|(_, m)| m)),
-                secrets,
-            );
         }
     }
 }

@@ -7,7 +7,6 @@ pub mod conversation;
 pub mod form;
 pub mod http;
 pub mod logline;
-pub mod plan;
 pub mod redact;
 pub mod retry;
 pub mod signature;

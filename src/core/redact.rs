@@ -35,7 +35,12 @@ pub fn mask_sender(sender: &Sender) -> String {
 /// Last line of defence for any text that goes to a log: every run of 7 or more digits (with an
 /// optional leading `+`) is masked, and every secret is replaced.
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_string();
+    // URL-encoded numbers (`whatsapp%3A%2B1555...`) are decoded first so they are caught too.
+    let mut out = text
+        .replace("%2B", "+")
+        .replace("%2b", "+")
+        .replace("%3A", ":")
+        .replace("%3a", ":");
     for secret in secrets.iter().filter(|s| s.len() >= 4) {
         out = out.replace(secret, "[redacted]");
     }

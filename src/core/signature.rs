@@ -46,6 +46,22 @@ pub fn verify_twilio(keys: &[&str], url: &str, params: &[(String, String)], head
     })
 }
 
+/// Compares a presented secret (a bearer token) with the expected one in constant time: both
+/// are reduced to HMACs of the same length, compared with `verify_slice`.
+pub fn secret_matches(presented: &str, expected: &str) -> bool {
+    if expected.is_empty() {
+        return false;
+    }
+    let digest = |s: &str| {
+        let mut m = HmacSha1::new_from_slice(b"whatsapp-zendesk-gateway/secret-compare")
+            .expect("any key length");
+        m.update(s.as_bytes());
+        m
+    };
+    let expected_tag = digest(expected).finalize().into_bytes();
+    digest(presented).verify_slice(&expected_tag).is_ok()
+}
+
 /// The URL as given, without its port, and with the scheme's default port.
 fn url_port_variants(url: &str) -> Vec<String> {
     let mut variants = vec![url.to_string()];
@@ -195,6 +211,14 @@ mod tests {
             &doc_params(),
             &local
         ));
+    }
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(secret_matches("s3cret-token-value", "s3cret-token-value"));
+        assert!(!secret_matches("s3cret-token-valuE", "s3cret-token-value"));
+        assert!(!secret_matches("", "s3cret-token-value"));
+        assert!(!secret_matches("", ""));
     }
 
     #[test]

@@ -103,8 +103,9 @@ test('a business-scoped user id is accepted as the sender', async () => {
 test('every step is logged as one structured line with the number masked', async () => {
   const { messageSid, from } = await converse('My card payment failed twice today');
   await stack.waitForLogLine((l) => l.message_sid === messageSid && l.event === 'twilio.reply_sent');
+  await stack.waitForLogLine((l) => l.message_sid === messageSid && l.event === 'message.done');
   const lines = stack.logLines().filter((l) => l.message_sid === messageSid);
-  assert.deepEqual(lines.map((l) => l.event), ['message.received', 'zendesk.ticket_created', 'twilio.reply_sent']);
+  assert.deepEqual(lines.map((l) => l.event), ['message.accepted', 'webhook.accepted', 'zendesk.ticket_created', 'twilio.reply_sent', 'message.done']);
   const masked = `${from.slice(0, 5)}***${from.slice(-4)}`;
   assert.ok(lines.every((l) => (l.from ?? l.to) === masked), JSON.stringify(lines));
 });

@@ -14,23 +14,34 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startStack({ vars = {}, name = 'e2e' } = {}) {
   const emulator = createEmulator();
   const apiUrl = await emulator.listen(0);
-  const bindings = { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '2000' };
+  const bindings = { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '2000', RETRY_BASE_MS: '200', ADMIN_TOKEN: 'test-admin-token-0123456789' };
   for (const [k, v] of Object.entries(vars)) {
     if (v === null) delete bindings[k];
     else bindings[k] = v;
   }
-  const gateway = await startGateway({
-    vars: bindings,
-    prebuilt: true,
-    persistTo: `.wrangler/test-${name}-${process.pid}`,
-  });
-  const webhookUrl = `${gateway.url}/twilio/whatsapp`;
+  const persistTo = `.wrangler/test-${name}-${process.pid}`;
+  let gateway = await startGateway({ vars: bindings, prebuilt: true, persistTo });
+  let webhookUrl = `${gateway.url}/twilio/whatsapp`;
   emulator.setGatewayUrl(webhookUrl);
+  let earlierOutput = '';
   const stack = {
     emulator,
-    gateway,
+    get gateway() { return gateway; },
     apiUrl,
-    webhookUrl,
+    get webhookUrl() { return webhookUrl; },
+    /** Everything the gateway printed, across restarts. */
+    output: () => earlierOutput + gateway.output(),
+    /** Kills the gateway (SIGKILL: no clean shutdown) and starts it again on the same state. */
+    async killAndRestart() {
+      await gateway.kill();
+      earlierOutput += gateway.output();
+      gateway = await startGateway({ vars: bindings, prebuilt: true, persistTo });
+      webhookUrl = `${gateway.url}/twilio/whatsapp`;
+      emulator.setGatewayUrl(webhookUrl);
+    },
+    /** GET /admin/messages/{sid} with the admin token (or `token`). */
+    admin: (sid, token = bindings.ADMIN_TOKEN) =>
+      fetch(`${gateway.url}/admin/messages/${sid}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} }),
     bindings,
     /** A customer message, delivered and signed exactly as Twilio does. */
     send: (opts) => emulator.customerSends(opts),
@@ -39,11 +50,12 @@ export async function startStack({ vars = {}, name = 'e2e' } = {}) {
     replies: (to) => emulator.state.messages.filter((m) => !to || m.to === to),
     /** POSTs a raw request to the webhook. */
     post: (body, { headers = {}, method = 'POST', url = webhookUrl } = {}) => fetch(url, { method, headers, body }),
+    fault: (api, faults) => emulator.setFaults(api, faults),
     /** Waits until the gateway's output contains `needle` (logs arrive asynchronously). */
     async waitForLog(needle, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
-      while (!gateway.output().includes(needle)) {
-        if (Date.now() > deadline) assert.fail(`gateway output never contained ${JSON.stringify(needle)}:\n${gateway.output().slice(-3000)}`);
+      while (!stack.output().includes(needle)) {
+        if (Date.now() > deadline) assert.fail(`gateway output never contained ${JSON.stringify(needle)}:\n${stack.output().slice(-3000)}`);
         await sleep(50);
       }
     },
@@ -54,7 +66,7 @@ export async function startStack({ vars = {}, name = 'e2e' } = {}) {
     /** Structured log lines the Worker printed (one JSON object per line). */
     logLines() {
       // wrangler decorates console.warn/error lines ("✘ [ERROR] {...}", with colours): keep the JSON.
-      return gateway.output().replace(/\x1b\[[0-9;]*m/g, '').split('\n').flatMap((l) => {
+      return stack.output().replace(/\x1b\[[0-9;]*m/g, '').split('\n').flatMap((l) => {
         const start = l.indexOf('{"');
         if (start < 0) return [];
         try { return [JSON.parse(l.slice(start, l.lastIndexOf('}') + 1))]; } catch { return []; }
@@ -92,8 +104,8 @@ export function twilioParams({ from = '+15550001234', body = 'I need help, my or
  * the Worker or wrangler printed during the run.
  */
 export function assertLogsClean(stack, phones = []) {
-  const out = stack.gateway.output();
-  for (const name of ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY', 'TWILIO_WEBHOOK_SECRET']) {
+  const out = stack.output();
+  for (const name of ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY', 'TWILIO_WEBHOOK_SECRET', 'ADMIN_TOKEN']) {
     const value = stack.bindings[name];
     if (value) assert.ok(!out.includes(value), `${name}'s value appears in the gateway output`);
   }

@@ -1,0 +1,33 @@
+//! Durable Object storage helpers: values are stored as JSON strings (exact integers, one
+//! format for every value) and alarms are only ever moved earlier.
+
+use serde::{de::DeserializeOwned, Serialize};
+use worker::{js_sys, Result, ScheduledTime, Storage};
+
+pub async fn load<T: DeserializeOwned>(storage: &Storage, key: &str) -> Result<Option<T>> {
+    match storage.get::<String>(key).await? {
+        None => Ok(None),
+        Some(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| worker::Error::RustError(format!("stored {key} unreadable: {e}"))),
+    }
+}
+
+pub async fn save<T: Serialize>(storage: &Storage, key: &str, value: &T) -> Result<()> {
+    let text = serde_json::to_string(value).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    storage.put(key, text).await
+}
+
+/// Sets the object's alarm to `at_ms` unless one is already set earlier.
+pub async fn wake_at(storage: &Storage, at_ms: u64) -> Result<()> {
+    let current = storage.get_alarm().await?;
+    if current.is_some_and(|c| c <= at_ms as i64) {
+        return Ok(());
+    }
+    let date = js_sys::Date::new(&(at_ms as f64).into());
+    storage.set_alarm(ScheduledTime::new(date)).await
+}
+
+pub fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
