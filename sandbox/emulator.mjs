@@ -444,6 +444,17 @@ export function createEmulator(opts = {}) {
     const path = url.pathname.slice('/__sandbox'.length);
     const json = () => { try { return JSON.parse(raw.toString('utf8') || '{}'); } catch { return {}; } };
     if (req.method === 'GET' && path === '/state') return send(res, 200, publicState());
+    const status = path.match(/^\/status\/([A-Za-z0-9]+)$/);
+    if (req.method === 'GET' && status) {
+      // What the gateway says about a message (its admin look-up), for the sandbox page.
+      if (!opts.adminToken) return send(res, 503, { error: 'no admin token configured' });
+      try {
+        const r = await fetch(gatewayUrl.replace(/\/twilio\/whatsapp$/, `/admin/messages/${status[1]}`), { headers: { Authorization: `Bearer ${opts.adminToken}` } });
+        return send(res, r.status, await r.json());
+      } catch (e) {
+        return send(res, 502, { error: 'gateway unreachable', detail: String(e.message || e) });
+      }
+    }
     if (req.method === 'GET' && path === '/requests') {
       const api = url.searchParams.get('api');
       return send(res, 200, s.requests.filter((r) => !api || r.api === api));

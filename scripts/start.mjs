@@ -6,7 +6,9 @@ import { startGateway } from '../sandbox/gateway.mjs';
 const sandboxPort = Number(process.env.SANDBOX_PORT || 8788);
 const gatewayPort = Number(process.env.GATEWAY_PORT || 8787);
 
-const emulator = createEmulator({ gatewayUrl: `http://127.0.0.1:${gatewayPort}/twilio/whatsapp` });
+// The sandbox's own admin token: the page shows what the gateway says about each message.
+const adminToken = 'sandbox-admin-token-0001';
+const emulator = createEmulator({ gatewayUrl: `http://127.0.0.1:${gatewayPort}/twilio/whatsapp`, adminToken });
 const sandboxUrl = await emulator.listen(sandboxPort);
 console.log(`[start] sandbox (Zendesk + Twilio stand-ins) on ${sandboxUrl}`);
 console.log('[start] building and starting the gateway in wrangler dev (the first build takes a minute)...');
@@ -18,6 +20,7 @@ const gateway = await startGateway({
     ...SANDBOX_CREDENTIALS,
     ZENDESK_BASE_URL: sandboxUrl,
     TWILIO_API_BASE_URL: sandboxUrl,
+    ADMIN_TOKEN: adminToken,
     ...(process.env.TWILIO_CONTENT_SID ? { TWILIO_CONTENT_SID: process.env.TWILIO_CONTENT_SID } : {}),
   },
   onLine: (line) => console.log(`[gateway] ${line}`),

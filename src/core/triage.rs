@@ -152,7 +152,11 @@ impl TriageRules {
         if self.is_greeting_only(&folded) {
             return Triage::Rejected(Rejection::GreetingOnly);
         }
-        if !any_phrase(&folded, &self.issue_keywords) {
+        // A word that sets the priority ("down", "outage", "error") names an issue too.
+        let names_an_issue = any_phrase(&folded, &self.issue_keywords)
+            || any_phrase(&folded, &self.urgent_keywords)
+            || any_phrase(&folded, &self.high_keywords);
+        if !names_an_issue {
             return Triage::Rejected(Rejection::NoIssueKeyword);
         }
         Triage::Accepted {
@@ -277,6 +281,24 @@ mod tests {
             triage("my download finished"),
             Triage::Rejected(Rejection::NoIssueKeyword)
         );
+    }
+
+    #[test]
+    fn priority_words_also_name_an_issue() {
+        assert_eq!(
+            triage("Our checkout is down, urgent!"),
+            Triage::Accepted {
+                subject: "Our checkout is down, urgent".into(),
+                priority: Priority::Urgent
+            }
+        );
+        assert!(matches!(
+            triage("Payment error on invoice 12"),
+            Triage::Accepted {
+                priority: Priority::High,
+                ..
+            }
+        ));
     }
 
     #[test]
