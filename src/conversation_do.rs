@@ -58,6 +58,7 @@ impl ConversationObject {
             jitter: js_sys::Math::random(),
             config,
             rules: &rules,
+            status_callback_url: None,
         };
         let out = conv.step(Event::Received(message), &ctx);
         if !out.duplicate {
@@ -115,6 +116,7 @@ impl ConversationObject {
                 jitter: js_sys::Math::random(),
                 config,
                 rules: &rules,
+                status_callback_url: None,
             };
             let out = conv.step(event, &ctx);
             // Stored before the call it asks for: the intent survives an eviction.

@@ -20,6 +20,8 @@ pub const SETTINGS: &[(&str, bool, bool)] = &[
     ("ZENDESK_EMAIL", true, false),
     ("TWILIO_CONTENT_SID", false, false),
     ("TWILIO_WEBHOOK_SECRET", false, true),
+    ("TWILIO_AGENT_REPLY_CONTENT_SID", false, false),
+    ("ZENDESK_WEBHOOK_SECRET", false, true),
     ("ZENDESK_BASE_URL", false, false),
     ("TWILIO_API_BASE_URL", false, false),
     ("REQUESTER_EMAIL_DOMAIN", false, false),
@@ -66,6 +68,10 @@ pub struct Config {
     pub followup_ack: bool,
     /// Bearer token of the `/admin/` endpoints; they are disabled without it.
     pub admin_token: Option<String>,
+    /// Content template for agents' replies outside WhatsApp's 24-hour window.
+    pub twilio_agent_reply_content_sid: Option<String>,
+    /// Signing secret of the Zendesk webhook; `/zendesk/events` is disabled without it.
+    pub zendesk_webhook_secret: Option<String>,
 }
 
 // Hand-written so that secrets can never reach a log through `{:?}`.
@@ -272,6 +278,16 @@ impl Config {
             err.invalid
                 .push(("ADMIN_TOKEN", "must be at least 16 characters"));
         }
+        let agent_reply_sid = get("TWILIO_AGENT_REPLY_CONTENT_SID");
+        if agent_reply_sid
+            .as_deref()
+            .is_some_and(|s| !s.starts_with("HX"))
+        {
+            err.invalid.push((
+                "TWILIO_AGENT_REPLY_CONTENT_SID",
+                "must be a Content SID starting with HX",
+            ));
+        }
         let content_sid = get("TWILIO_CONTENT_SID");
         if content_sid.as_deref().is_some_and(|s| !s.starts_with("HX")) {
             err.invalid.push((
@@ -302,6 +318,8 @@ impl Config {
             retry_max_delay_ms,
             followup_ack,
             admin_token,
+            twilio_agent_reply_content_sid: agent_reply_sid,
+            zendesk_webhook_secret: get("ZENDESK_WEBHOOK_SECRET"),
         })
     }
 
@@ -320,6 +338,9 @@ impl Config {
         s.push(&self.zendesk_api_key);
         if let Some(token) = &self.admin_token {
             s.push(token);
+        }
+        if let Some(secret) = &self.zendesk_webhook_secret {
+            s.push(secret);
         }
         s
     }

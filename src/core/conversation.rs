@@ -26,6 +26,9 @@ use crate::core::zendesk::{self, NewTicket, TicketRef};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+mod agent;
+pub use agent::{AgentReply, AgentReplyState, Note, Retry};
+
 /// Zendesk keeps idempotency keys for 2 hours; past this age a retried create first looks the
 /// ticket up by `external_id`.
 pub const IDEMPOTENCY_WINDOW_MS: u64 = 110 * 60 * 1000;
@@ -56,6 +59,8 @@ pub struct Ctx<'a> {
     pub jitter: f64,
     pub config: &'a Config,
     pub rules: &'a TriageRules,
+    /// Where Twilio reports delivery statuses of this conversation's messages, if known.
+    pub status_callback_url: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,6 +77,35 @@ pub struct Conversation {
     /// The call being made: stored before it goes out, cleared when its answer is applied.
     #[serde(default)]
     pub in_flight: Option<InFlight>,
+    /// Tickets the gateway created for this customer.
+    #[serde(default)]
+    pub tickets: Vec<KnownTicket>,
+    /// Tickets Zendesk said changed: their comments are to be read.
+    #[serde(default)]
+    pub checks: Vec<u64>,
+    #[serde(default)]
+    pub check_retry: Retry,
+    /// Agents' public comments to deliver on WhatsApp, oldest first.
+    #[serde(default)]
+    pub agent_replies: Vec<AgentReply>,
+    /// Comment ids already considered (the dedup key of agent replies).
+    #[serde(default)]
+    pub seen_comments: Vec<u64>,
+    /// Internal notes for the agents (failed deliveries), each written once.
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// The public origin Twilio calls (from the signed webhook URL), for status callbacks.
+    #[serde(default)]
+    pub public_origin: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnownTicket {
+    pub id: u64,
+    #[serde(default)]
+    pub requester_id: Option<u64>,
+    #[serde(default)]
+    pub indexed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -172,6 +206,9 @@ pub struct Message {
     pub indexed: bool,
     #[serde(default)]
     pub finished_ms: Option<u64>,
+    /// The reply's latest delivery status from Twilio.
+    #[serde(default)]
+    pub delivery: Option<String>,
 }
 
 impl Message {
@@ -247,6 +284,23 @@ pub enum Call {
         sid: String,
         since_ms: u64,
     },
+    CheckTicket {
+        ticket_id: u64,
+    },
+    SendAgentReply {
+        comment_id: u64,
+    },
+    FindAgentReply {
+        comment_id: u64,
+        since_ms: u64,
+    },
+    AddNote {
+        key: String,
+    },
+    FindNote {
+        key: String,
+        since_ms: u64,
+    },
 }
 
 impl Call {
@@ -258,6 +312,11 @@ impl Call {
             Call::FindComment { .. } => "find_comment",
             Call::SendReply { .. } => "send_reply",
             Call::FindReply { .. } => "find_reply",
+            Call::CheckTicket { .. } => "check_ticket",
+            Call::SendAgentReply { .. } => "send_agent_reply",
+            Call::FindAgentReply { .. } => "find_agent_reply",
+            Call::AddNote { .. } => "add_note",
+            Call::FindNote { .. } => "find_note",
         }
     }
 
@@ -269,8 +328,16 @@ impl Call {
             | Call::SendReply { sid }
             | Call::FindReply { sid, .. } => sid,
             Call::AddComment { sids, .. } | Call::FindComment { sids, .. } => &sids[0],
+            _ => "",
         }
     }
+}
+
+enum Inbound {
+    Launch(Effect),
+    Settled,
+    Wait(u64),
+    Idle,
 }
 
 enum TicketAction {
@@ -288,6 +355,16 @@ pub enum Event {
     Wake,
     /// The answer to the call in flight (or its absence).
     Answered(Exchange),
+    /// Zendesk says this ticket changed (an agent may have replied).
+    AgentActivity {
+        ticket_id: u64,
+    },
+    /// Twilio reports the delivery status of a message the gateway sent.
+    DeliveryStatus {
+        sid: String,
+        status: String,
+        error_code: Option<u32>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -315,6 +392,13 @@ impl Conversation {
             last_inbound_ms: None,
             messages: Vec::new(),
             in_flight: None,
+            tickets: Vec::new(),
+            checks: Vec::new(),
+            check_retry: Retry::default(),
+            agent_replies: Vec::new(),
+            seen_comments: Vec::new(),
+            notes: Vec::new(),
+            public_origin: None,
         }
     }
 
@@ -359,6 +443,20 @@ impl Conversation {
             Event::Answered(exchange) => {
                 self.answered(exchange, ctx, &mut out.logs);
                 out.effect = self.next(ctx, &mut out.logs);
+            }
+            Event::AgentActivity { ticket_id } => {
+                if self.agent_activity(ticket_id, &mut out.logs) {
+                    out.effect = Some(Effect::WakeAt(ctx.now_ms));
+                }
+            }
+            Event::DeliveryStatus {
+                sid,
+                status,
+                error_code,
+            } => {
+                if self.delivery_status(&sid, &status, error_code, ctx, &mut out.logs) {
+                    out.effect = Some(Effect::WakeAt(ctx.now_ms));
+                }
             }
         }
         out
@@ -410,6 +508,7 @@ impl Conversation {
             duplicates: 0,
             indexed: false,
             finished_ms: None,
+            delivery: None,
         });
         // Keep unfinished messages in arrival order ahead of the finished ones.
         self.messages.sort_by_key(|m| {
@@ -423,8 +522,9 @@ impl Conversation {
 
     /// Decides the next call (recording it as in flight), or when to wake, or nothing.
     fn next(&mut self, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Option<Effect> {
-        // Bounded: each pass either returns or finishes a step without a call (triage, done).
-        for _ in 0..(self.messages.len() * 4 + 4) {
+        // Bounded: each pass either returns or settles something without a call.
+        let bound = (self.messages.len() + self.agent_replies.len() + self.notes.len()) * 4 + 8;
+        for _ in 0..bound {
             if let Some(flight) = &self.in_flight {
                 let deadline = flight.started_ms
                     + u64::from(ctx.config.upstream_timeout_ms)
@@ -446,45 +546,77 @@ impl Conversation {
                 );
                 continue;
             }
-            let Some(i) = self.messages.iter().position(|m| !m.is_finished()) else {
-                self.prune(ctx.now_ms);
-                return None;
+            // The customer's messages first (in order); agents' replies and notes when the
+            // oldest message is waiting or there is none.
+            let inbound_wait = match self.next_inbound(ctx, logs) {
+                Inbound::Launch(effect) => return Some(effect),
+                Inbound::Settled => continue,
+                Inbound::Wait(t) => Some(t),
+                Inbound::Idle => None,
             };
-            let m = &self.messages[i];
-            if m.not_before_ms > ctx.now_ms {
-                return Some(Effect::WakeAt(m.not_before_ms));
-            }
-            if m.ticket_done() && m.reply_done() {
-                self.finish(i, ctx, logs);
-                continue;
-            }
-            if !m.ticket_done() {
-                match self.ticket_call(i, ctx, logs) {
-                    TicketAction::Call(call) => return Some(self.launch(i, *call, ctx)),
-                    TicketAction::WaitUntil(t) => return Some(Effect::WakeAt(t)),
-                    TicketAction::Decided => continue,
+            let outbound_wait = match self.next_outbound(ctx, logs) {
+                agent::Next::Call(call) => {
+                    let request = self.outbound_request(&call, ctx);
+                    self.in_flight = Some(InFlight {
+                        call: *call,
+                        started_ms: ctx.now_ms,
+                    });
+                    return Some(Effect::Call(request));
                 }
-            }
-            match &self.messages[i].reply {
-                ReplyStep::Due { .. } => {
-                    let sid = self.messages[i].sid.clone();
-                    let call = if self.messages[i].verify_first {
-                        let since = self.messages[i]
-                            .step_started_ms
-                            .unwrap_or(self.messages[i].received_ms);
-                        Call::FindReply {
-                            sid,
-                            since_ms: since,
-                        }
-                    } else {
-                        Call::SendReply { sid }
-                    };
-                    return Some(self.launch(i, call, ctx));
+                agent::Next::Wait(t) => Some(t),
+                agent::Next::Idle => None,
+            };
+            return match (inbound_wait, outbound_wait) {
+                (None, None) => {
+                    self.prune(ctx.now_ms);
+                    None
                 }
-                _ => self.messages[i].reply = ReplyStep::NotNeeded,
-            }
+                (a, b) => Some(Effect::WakeAt(
+                    a.unwrap_or(u64::MAX).min(b.unwrap_or(u64::MAX)),
+                )),
+            };
         }
         None
+    }
+
+    fn next_inbound(&mut self, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Inbound {
+        let Some(i) = self.messages.iter().position(|m| !m.is_finished()) else {
+            return Inbound::Idle;
+        };
+        let m = &self.messages[i];
+        if m.not_before_ms > ctx.now_ms {
+            return Inbound::Wait(m.not_before_ms);
+        }
+        if m.ticket_done() && m.reply_done() {
+            self.finish(i, ctx, logs);
+            return Inbound::Settled;
+        }
+        if !m.ticket_done() {
+            return match self.ticket_call(i, ctx, logs) {
+                TicketAction::Call(call) => Inbound::Launch(self.launch(i, *call, ctx)),
+                TicketAction::WaitUntil(t) => Inbound::Wait(t),
+                TicketAction::Decided => Inbound::Settled,
+            };
+        }
+        match &self.messages[i].reply {
+            ReplyStep::Due { .. } => {
+                let m = &self.messages[i];
+                let sid = m.sid.clone();
+                let call = if m.verify_first {
+                    Call::FindReply {
+                        sid,
+                        since_ms: m.step_started_ms.unwrap_or(m.received_ms),
+                    }
+                } else {
+                    Call::SendReply { sid }
+                };
+                Inbound::Launch(self.launch(i, call, ctx))
+            }
+            _ => {
+                self.messages[i].reply = ReplyStep::NotNeeded;
+                Inbound::Settled
+            }
+        }
     }
 
     /// The Zendesk call for message `i`, or why there is none now.
@@ -616,7 +748,7 @@ impl Conversation {
     fn launch(&mut self, i: usize, call: Call, ctx: &Ctx) -> Effect {
         let m = &mut self.messages[i];
         m.step_started_ms.get_or_insert(ctx.now_ms);
-        let request = self.request_for(&call, ctx.config);
+        let request = self.request_for(&call, ctx);
         self.in_flight = Some(InFlight {
             call,
             started_ms: ctx.now_ms,
@@ -624,7 +756,8 @@ impl Conversation {
         Effect::Call(request)
     }
 
-    fn request_for(&self, call: &Call, config: &Config) -> HttpRequest {
+    fn request_for(&self, call: &Call, ctx: &Ctx) -> HttpRequest {
+        let config = ctx.config;
         let zd_auth = || zendesk::basic_auth(&config.zendesk_email, &config.zendesk_api_key);
         let base = &config.zendesk_base_url;
         let account = TwilioAccount {
@@ -652,11 +785,18 @@ impl Conversation {
                     Some(ReplyStep::Due { content, .. }) => content.clone(),
                     _ => ReplyContent::Text(String::new()),
                 };
-                twilio::send_message_request(&account, &config.reply_sender, &to, &content)
+                twilio::send_message_request(
+                    &account,
+                    &config.reply_sender,
+                    &to,
+                    &content,
+                    ctx.status_callback_url,
+                )
             }
             Call::FindReply { .. } => {
                 twilio::list_messages_request(&account, &config.reply_sender, &to)
             }
+            outbound => self.outbound_request(outbound, ctx),
         }
     }
 
@@ -665,6 +805,9 @@ impl Conversation {
             logs.push(LogLine::warn("call.answer_without_call").field("from", self.masked()));
             return;
         };
+        if self.answered_outbound(&call, &exchange, ctx, logs) {
+            return;
+        }
         let Some(i) = self.index_of(call.head_sid()) else {
             return;
         };
@@ -936,6 +1079,8 @@ impl Conversation {
                     self.messages[i].complete_step();
                 }
             },
+            // The agents' calls were answered by `answered_outbound`.
+            _ => {}
         }
     }
 
@@ -1006,6 +1151,7 @@ impl Conversation {
         } else {
             "ticket_created"
         };
+        self.remember_ticket(&t);
         self.open_ticket = Some(OpenTicket {
             id: t.id,
             requester_id: t.requester_id,

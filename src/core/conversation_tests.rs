@@ -58,6 +58,8 @@ struct SimTicket {
     closed: bool,
     deleted: bool,
     comments: Vec<(String, Option<u64>)>,
+    /// The id of each comment, in the same order.
+    ids: Vec<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -65,6 +67,7 @@ struct World {
     tickets: Vec<SimTicket>,
     idempotency: HashMap<String, u64>,
     sent: Vec<(String, String)>, // (sid, body)
+    notes: Vec<(u64, String)>,   // (ticket id, internal note)
     faults: VecDeque<Option<Fault>>,
     calls: Vec<String>,
     now: u64,
@@ -115,6 +118,7 @@ impl World {
                         v["ticket"]["comment"]["body"].as_str().unwrap().to_string(),
                         Some(77),
                     )],
+                    ids: vec![id * 100],
                 };
                 let body = json!({"ticket": Self::ticket_json(&t), "audit": {}});
                 self.tickets.push(t);
@@ -153,6 +157,12 @@ impl World {
                 }
                 let v: Value = serde_json::from_str(&req.body).unwrap();
                 let c = &v["ticket"]["comment"];
+                if c["public"].as_bool() == Some(false) {
+                    let body = c["body"].as_str().unwrap().to_string();
+                    self.notes.push((id, body));
+                    return answer(200, json!({"audit": {}}));
+                }
+                t.ids.push(id * 100 + t.comments.len() as u64);
                 t.comments.push((
                     c["body"].as_str().unwrap().to_string(),
                     c["author_id"].as_u64(),
@@ -167,12 +177,19 @@ impl World {
                     .parse()
                     .unwrap();
                 let t = self.tickets.iter().find(|t| t.id == id).unwrap();
-                let list: Vec<Value> = t
+                let mut list: Vec<Value> = t
                     .comments
                     .iter()
-                    .rev()
-                    .map(|(b, a)| json!({"body": b, "author_id": a}))
+                    .zip(&t.ids)
+                    .map(|((b, a), cid)| json!({"id": cid, "body": b, "author_id": a, "public": true}))
                     .collect();
+                list.extend(
+                    self.notes
+                        .iter()
+                        .filter(|(tid, _)| *tid == id)
+                        .map(|(_, b)| json!({"id": 1, "body": b, "author_id": 1, "public": false})),
+                );
+                list.reverse();
                 answer(200, json!({"comments": list}))
             }
             ("POST", p) if p.ends_with("/Messages.json") => {
@@ -254,6 +271,7 @@ impl Sim {
             jitter,
             config: &self.cfg,
             rules: &self.rules,
+            status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
         };
         let out = conv.step(event, &ctx);
         self.stored = serde_json::to_string(&conv).unwrap();
@@ -823,4 +841,221 @@ fn the_stored_state_survives_json_and_the_view_shows_no_text() {
         "text dropped once finished"
     );
     assert!(sim.conv().view("SMnope", sim.now).is_none());
+}
+
+// ---------- agents' replies ----------
+
+impl Sim {
+    /// An agent writes a public comment on the customer's ticket (Zendesk side).
+    fn agent_writes(&mut self, body: &str) -> u64 {
+        let t = &mut self.world.tickets[0];
+        let id = t.id * 100 + t.comments.len() as u64;
+        t.ids.push(id);
+        t.comments.push((body.to_string(), Some(5)));
+        id
+    }
+
+    /// Zendesk's webhook: "this ticket changed".
+    fn zendesk_calls(&mut self) {
+        let ticket_id = self.world.tickets[0].id;
+        let out = self.step(Event::AgentActivity { ticket_id });
+        if let Some(Effect::WakeAt(t)) = out.effect {
+            self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
+        }
+    }
+
+    fn status(&mut self, sid: &str, status: &str, code: Option<u32>) {
+        let out = self.step(Event::DeliveryStatus {
+            sid: sid.into(),
+            status: status.into(),
+            error_code: code,
+        });
+        if let Some(Effect::WakeAt(t)) = out.effect {
+            self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
+        }
+    }
+
+    fn with_ticket(cfg: Config) -> Sim {
+        let mut sim = Sim::new(cfg);
+        sim.receive(M1.0, M1.1);
+        sim.settle();
+        assert_eq!(sim.world.sent.len(), 1, "the confirmation");
+        sim
+    }
+}
+
+#[test]
+fn an_agents_public_reply_reaches_the_customer_once() {
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Hi! Please try resetting your password from the login page.");
+    for _ in 0..3 {
+        // Zendesk retries its webhook: one WhatsApp message all the same
+        sim.zendesk_calls();
+        sim.settle();
+    }
+    assert_eq!(sim.world.sent.len(), 2);
+    assert_eq!(
+        sim.world.sent[1].1,
+        "Hi! Please try resetting your password from the login page."
+    );
+    let conv = sim.conv();
+    assert!(matches!(
+        conv.agent_replies[0].state,
+        AgentReplyState::Sent { template: false }
+    ));
+    assert!(sim.logs.iter().any(|l| l.contains("agent.reply_sent")));
+}
+
+#[test]
+fn the_gateways_own_comments_and_internal_notes_are_never_echoed() {
+    let mut sim = Sim::with_ticket(config());
+    sim.receive(M2.0, M2.1); // becomes a comment written as the requester
+    sim.settle();
+    sim.world
+        .notes
+        .push((sim.world.tickets[0].id, "internal: check the logs".into()));
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(
+        sim.world.sent.len(),
+        1,
+        "nothing sent back: {:?}",
+        sim.world.sent
+    );
+}
+
+#[test]
+fn outside_the_window_the_template_is_used_or_the_agents_are_told() {
+    // with a template
+    let mut cfg = config();
+    cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
+    let mut sim = Sim::with_ticket(cfg);
+    sim.now += 25 * 3600 * 1000;
+    sim.agent_writes("Your refund was approved.");
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 2);
+    assert!(
+        sim.world.sent[1].1.starts_with("template "),
+        "{:?}",
+        sim.world.sent[1]
+    );
+    assert!(sim.world.sent[1].1.contains("Your refund was approved."));
+
+    // without: one internal note, nothing sent
+    let mut sim = Sim::with_ticket(config());
+    sim.now += 25 * 3600 * 1000;
+    sim.agent_writes("Your refund was approved.");
+    sim.zendesk_calls();
+    sim.settle();
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 1);
+    assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
+    assert!(sim.world.notes[0]
+        .1
+        .contains("TWILIO_AGENT_REPLY_CONTENT_SID"));
+}
+
+#[test]
+fn a_failed_delivery_adds_one_internal_note_and_63016_falls_back_to_the_template() {
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Here is the fix.");
+    sim.zendesk_calls();
+    sim.settle();
+    let sid = sim.world.sent[1].0.clone();
+    sim.status(&sid, "sent", None);
+    sim.status(&sid, "undelivered", Some(30008));
+    sim.status(&sid, "undelivered", Some(30008));
+    sim.status(&sid, "delivered", None); // out of order: ignored
+    sim.settle();
+    assert_eq!(sim.world.notes.len(), 1);
+    assert!(
+        sim.world.notes[0].1.contains("30008"),
+        "{}",
+        sim.world.notes[0].1
+    );
+    assert_eq!(
+        sim.conv().agent_replies[0].delivery.as_deref(),
+        Some("undelivered")
+    );
+
+    let mut cfg = config();
+    cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
+    let mut sim = Sim::with_ticket(cfg);
+    sim.agent_writes("Here is the fix.");
+    sim.zendesk_calls();
+    sim.settle();
+    let sid = sim.world.sent[1].0.clone();
+    sim.status(&sid, "failed", Some(63016));
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 3);
+    assert!(sim.world.sent[2].1.starts_with("template "));
+    assert!(sim.world.notes.is_empty());
+}
+
+#[test]
+fn the_confirmations_failed_delivery_is_noted_on_the_ticket() {
+    let mut sim = Sim::with_ticket(config());
+    let sid = sim.world.sent[0].0.clone();
+    sim.status(&sid, "failed", Some(63003));
+    sim.settle();
+    assert_eq!(sim.world.notes.len(), 1);
+    assert!(sim.world.notes[0].1.contains("63003"));
+}
+
+#[test]
+fn agent_replies_survive_every_fault_once() {
+    for fault in ALL_FAULTS {
+        for k in 0..3 {
+            let mut sim = Sim::with_ticket(config());
+            sim.agent_writes("First answer");
+            sim.agent_writes("Second answer");
+            sim.world.faults = (0..k).map(|_| None).chain([Some(fault)]).collect();
+            sim.zendesk_calls();
+            sim.settle();
+            sim.zendesk_calls();
+            sim.settle();
+            let bodies: Vec<&str> = sim.world.sent[1..]
+                .iter()
+                .map(|(_, b)| b.as_str())
+                .collect();
+            assert_eq!(
+                bodies,
+                vec!["First answer", "Second answer"],
+                "{fault:?} at {k}"
+            );
+        }
+    }
+}
+
+#[test]
+fn long_agent_replies_go_out_in_parts() {
+    let mut sim = Sim::with_ticket(config());
+    let text = "word ".repeat(700);
+    sim.agent_writes(&text);
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 4, "3500 characters in three parts");
+    let joined: Vec<&str> = sim.world.sent[1..]
+        .iter()
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(joined.join(" "), text.trim());
+}
+
+#[test]
+fn a_failing_ticket_check_is_retried_with_backoff_not_in_a_loop() {
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Answer");
+    sim.world.faults = (0..5).map(|_| Some(Fault::Status(503))).collect();
+    let calls_before = sim.world.calls.len();
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(
+        sim.world.calls.len() - calls_before,
+        7,
+        "5 failed checks, 1 check, 1 send"
+    );
+    assert_eq!(sim.world.sent.len(), 2);
 }

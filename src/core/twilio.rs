@@ -17,6 +17,50 @@ pub fn ticket_created_text(ticket_id: u64, subject: &str) -> String {
 }
 
 /// The acknowledgement of a message added to the open ticket (when FOLLOWUP_ACK is on).
+/// Twilio's Body limit: longer agent replies are sent in several messages.
+pub const MAX_BODY_CHARS: usize = 1600;
+
+/// Splits a text into parts of at most `max` characters, at a line break or space when possible.
+pub fn split_for_whatsapp(text: &str, max: usize) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest = text.trim();
+    while rest.chars().count() > max {
+        let cut = crate::core::text::take_chars(rest, max);
+        let at = cut
+            .rfind('\n')
+            .or_else(|| cut.rfind(' '))
+            .filter(|&i| i > max / 2)
+            .unwrap_or(cut.len());
+        parts.push(rest[..at].trim_end().to_string());
+        rest = rest[at..].trim_start();
+    }
+    if !rest.is_empty() || parts.is_empty() {
+        parts.push(rest.to_string());
+    }
+    parts
+}
+
+/// What a Twilio or WhatsApp error code means, for the agents' internal note.
+pub fn error_meaning(code: u32) -> &'static str {
+    match code {
+        63016 => "outside WhatsApp's 24-hour customer-service window: only an approved template can be sent",
+        63003 => "the channel could not find the recipient (not a WhatsApp user?)",
+        63024 => "invalid message recipient",
+        63032 => "WhatsApp does not allow sending this message to this user",
+        63049 => "Meta chose not to deliver this message",
+        63018 => "rate limit exceeded for the WhatsApp sender",
+        63021 => "the channel refused the content",
+        30003 => "unreachable destination handset",
+        30005 => "unknown destination",
+        30006 => "landline or unreachable carrier",
+        30007 => "filtered as spam by the carrier",
+        30008 => "unknown error from the channel",
+        21211 => "invalid 'To' number",
+        21610 => "the customer unsubscribed (sent STOP)",
+        _ => "see https://www.twilio.com/docs/api/errors",
+    }
+}
+
 pub fn comment_added_text(ticket_id: u64) -> String {
     format!("Thanks, we've added your message to ticket #{ticket_id}.")
 }
@@ -66,8 +110,12 @@ pub fn send_message_request(
     sender: &ReplySender,
     to: &str,
     content: &ReplyContent,
+    status_callback: Option<&str>,
 ) -> HttpRequest {
     let mut form: Vec<(&str, String)> = vec![("To", to.to_string())];
+    if let Some(url) = status_callback {
+        form.push(("StatusCallback", url.to_string()));
+    }
     match sender {
         ReplySender::From(from) => form.push(("From", from.clone())),
         ReplySender::MessagingService(sid) => form.push(("MessagingServiceSid", sid.clone())),
@@ -224,6 +272,7 @@ mod tests {
             &ReplySender::From("whatsapp:+14155238886".into()),
             "whatsapp:+15550001234",
             &ticket_created_reply(12345, "I can't log in", "I can't log in", None),
+            None,
         );
         assert_eq!(
             req.url,
@@ -253,9 +302,14 @@ mod tests {
             &ReplySender::MessagingService("MG9".into()),
             "whatsapp:+15550001234",
             &ticket_created_reply(7, "subj", &message, Some("HX123")),
+            Some("https://gw/twilio/status?c=abc"),
         );
         let f = form(&req);
         assert!(f.contains(&("MessagingServiceSid".into(), "MG9".into())));
+        assert!(f.contains(&(
+            "StatusCallback".into(),
+            "https://gw/twilio/status?c=abc".into()
+        )));
         assert!(f.contains(&("ContentSid".into(), "HX123".into())));
         assert!(!f.iter().any(|(k, _)| k == "Body"));
         let vars = &f.iter().find(|(k, _)| k == "ContentVariables").unwrap().1;
@@ -279,6 +333,24 @@ mod tests {
         let l = parse_message_list(r#"{"messages":[{"sid":"SM1","to":"whatsapp:+1555","body":"hi","date_created":"Wed, 25 Nov 2026 06:38:33 +0000"}],"next_page_uri":null}"#).unwrap();
         assert_eq!(l[0].created_ms, Some(1_795_588_713_000));
         assert!(parse_message_list("{}").is_err());
+    }
+
+    #[test]
+    fn long_texts_are_split_on_word_boundaries() {
+        assert_eq!(split_for_whatsapp("short", 10), vec!["short"]);
+        let parts = split_for_whatsapp("aaaa bbbb cccc dddd", 10);
+        assert_eq!(parts, vec!["aaaa bbbb", "cccc dddd"]);
+        let long = "x".repeat(25);
+        assert_eq!(
+            split_for_whatsapp(&long, 10)
+                .iter()
+                .map(|p| p.len())
+                .collect::<Vec<_>>(),
+            vec![10, 10, 5]
+        );
+        assert!(split_for_whatsapp(&"ü".repeat(3300), 1600)
+            .iter()
+            .all(|p| p.chars().count() <= 1600));
     }
 
     #[test]

@@ -165,6 +165,23 @@ pub fn add_comment_request(
     }
 }
 
+/// `PUT /api/v2/tickets/{id}.json` with a private comment (an internal note for agents),
+/// written as the API user.
+pub fn add_internal_note_request(
+    base_url: &str,
+    authorization: &str,
+    ticket_id: u64,
+    body: &str,
+) -> HttpRequest {
+    HttpRequest {
+        method: "PUT",
+        url: format!("{base_url}/api/v2/tickets/{ticket_id}.json"),
+        headers: json_headers(authorization),
+        body: serde_json::json!({ "ticket": { "comment": { "body": body, "public": false } } })
+            .to_string(),
+    }
+}
+
 /// `GET /api/v2/tickets/{id}/comments.json`, newest first: to check whether a comment whose
 /// answer was lost was added after all.
 pub fn list_comments_request(base_url: &str, authorization: &str, ticket_id: u64) -> HttpRequest {
@@ -214,8 +231,10 @@ pub fn parse_ticket_list(body: &str) -> Result<Vec<TicketRef>, String> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentSeen {
+    pub id: Option<u64>,
     pub body: String,
     pub author_id: Option<u64>,
+    pub public: bool,
     pub created_ms: Option<u64>,
 }
 
@@ -227,11 +246,18 @@ pub fn parse_comment_list(body: &str) -> Result<Vec<CommentSeen>, String> {
     #[derive(Deserialize)]
     struct Item {
         #[serde(default)]
+        id: Option<u64>,
+        #[serde(default)]
         body: String,
         #[serde(default)]
         author_id: Option<u64>,
+        #[serde(default = "yes")]
+        public: bool,
         #[serde(default)]
         created_at: Option<String>,
+    }
+    fn yes() -> bool {
+        true
     }
     serde_json::from_str::<List>(body)
         .map(|l| {
@@ -242,8 +268,10 @@ pub fn parse_comment_list(body: &str) -> Result<Vec<CommentSeen>, String> {
                         .created_at
                         .as_deref()
                         .and_then(crate::core::time::parse_iso8601_ms),
+                    id: c.id,
                     body: c.body,
                     author_id: c.author_id,
+                    public: c.public,
                 })
                 .collect()
         })

@@ -1,0 +1,817 @@
+//! The other direction: agents' public comments in Zendesk go to the customer on WhatsApp,
+//! exactly once, and delivery failures come back to the agents as internal notes.
+//!
+//! A Zendesk webhook only says "ticket T changed": the machine then reads T's comments and
+//! queues every public comment not written by the requester that it has not seen before.
+//! The comment id is the dedup key, so Zendesk's retried webhooks send nothing twice, and the
+//! gateway's own comments (written as the requester) and internal notes are never echoed.
+
+use super::*;
+
+/// WhatsApp's customer-service window, with a margin for clock differences.
+pub const SERVICE_WINDOW_MS: u64 = 24 * 3600 * 1000 - 5 * 60 * 1000;
+/// Comment ids remembered per conversation (far more than any ticket's recent history).
+pub const SEEN_COMMENTS_MAX: usize = 2000;
+/// Template variable 1 of an agent reply sent outside the window.
+pub const TEMPLATE_TEXT_CHARS: usize = 1000;
+
+/// Attempts bookkeeping shared by the outbound items.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Retry {
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub step_started_ms: Option<u64>,
+    #[serde(default)]
+    pub not_before_ms: u64,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub verify_first: bool,
+}
+
+impl Retry {
+    fn reset(&mut self) {
+        self.attempts = 0;
+        self.step_started_ms = None;
+        self.not_before_ms = 0;
+        self.verify_first = false;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum AgentReplyState {
+    /// To send: as free text (in parts) or as the configured template.
+    Due {
+        template: bool,
+    },
+    Sent {
+        template: bool,
+    },
+    /// Could not be delivered: the agents are told by an internal note.
+    Undeliverable {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentReply {
+    pub comment_id: u64,
+    pub ticket_id: u64,
+    /// The agent's text; cleared once sent.
+    pub text: String,
+    pub received_ms: u64,
+    pub state: AgentReplyState,
+    /// Twilio SIDs of the parts sent so far.
+    #[serde(default)]
+    pub sent_sids: Vec<String>,
+    #[serde(default)]
+    pub tried_template: bool,
+    /// The latest delivery status Twilio reported, and its error code.
+    #[serde(default)]
+    pub delivery: Option<String>,
+    #[serde(default)]
+    pub error_code: Option<u32>,
+    #[serde(default)]
+    pub retry: Retry,
+}
+
+/// An internal note for the agents, written once per `key`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub key: String,
+    pub ticket_id: u64,
+    pub body: String,
+    pub done: bool,
+    #[serde(default)]
+    pub retry: Retry,
+}
+
+/// The order of Twilio's statuses: a status only ever moves forward.
+fn status_rank(status: &str) -> u8 {
+    match status {
+        "accepted" | "scheduled" | "queued" => 1,
+        "sending" => 2,
+        "sent" => 3,
+        "delivered" => 4,
+        "read" => 5,
+        "undelivered" | "failed" | "canceled" => 6,
+        _ => 0,
+    }
+}
+
+fn is_failure(status: &str) -> bool {
+    matches!(status, "undelivered" | "failed")
+}
+
+pub(super) enum Next {
+    Call(Box<Call>),
+    Wait(u64),
+    Idle,
+}
+
+impl Conversation {
+    /// Remembers a ticket the gateway created for this customer (its requester writes as the
+    /// customer; everyone else writing publicly is an agent).
+    pub(super) fn remember_ticket(&mut self, t: &TicketRef) {
+        if !self.tickets.iter().any(|k| k.id == t.id) {
+            self.tickets.push(KnownTicket {
+                id: t.id,
+                requester_id: t.requester_id,
+                indexed: false,
+            });
+        }
+    }
+
+    /// Tickets not yet in the look-up index (Zendesk's webhook names a ticket, not a customer).
+    pub fn unindexed_tickets(&self) -> Vec<u64> {
+        self.tickets
+            .iter()
+            .filter(|t| !t.indexed)
+            .map(|t| t.id)
+            .collect()
+    }
+
+    pub fn mark_tickets_indexed(&mut self, ids: &[u64]) {
+        for t in self.tickets.iter_mut().filter(|t| ids.contains(&t.id)) {
+            t.indexed = true;
+        }
+    }
+
+    pub(super) fn agent_activity(&mut self, ticket_id: u64, logs: &mut Vec<LogLine>) -> bool {
+        if !self.tickets.iter().any(|t| t.id == ticket_id) {
+            logs.push(
+                LogLine::warn("agent.unknown_ticket")
+                    .field("ticket_id", ticket_id)
+                    .field("from", self.masked()),
+            );
+            return false;
+        }
+        if !self.checks.contains(&ticket_id) {
+            self.checks.push(ticket_id);
+        }
+        true
+    }
+
+    /// A delivery status from Twilio for one of the replies this conversation sent.
+    pub(super) fn delivery_status(
+        &mut self,
+        sid: &str,
+        status: &str,
+        error_code: Option<u32>,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) -> bool {
+        let masked = self.masked();
+        let line = |event: &str| {
+            LogLine::info(event)
+                .field("reply_sid", sid)
+                .field("status", status)
+                .field("from", masked.as_str())
+                .opt("error_code", error_code)
+        };
+        if let Some(r) = self
+            .agent_replies
+            .iter_mut()
+            .find(|r| r.sent_sids.iter().any(|s| s == sid))
+        {
+            if status_rank(status) <= r.delivery.as_deref().map_or(0, status_rank) {
+                return false;
+            }
+            r.delivery = Some(status.to_string());
+            r.error_code = error_code;
+            logs.push(
+                line("delivery.status")
+                    .field("comment_id", r.comment_id)
+                    .field("ticket_id", r.ticket_id),
+            );
+            if is_failure(status) {
+                let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
+                if error_code == Some(63016)
+                    && !r.tried_template
+                    && ctx.config.twilio_agent_reply_content_sid.is_some()
+                {
+                    // Twilio found the window closed: the approved template may go through.
+                    r.state = AgentReplyState::Due { template: true };
+                    r.retry.reset();
+                    return true;
+                }
+                let code = error_code
+                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
+                    .unwrap_or_else(|| "no error code".into());
+                let body = format!("WhatsApp delivery of the reply above (comment {comment_id}) failed: {status} ({code}). The customer did not receive it.");
+                return self.queue_note(format!("delivery:{sid}"), ticket_id, body);
+            }
+            return false;
+        }
+        if let Some(m) = self
+            .messages
+            .iter_mut()
+            .find(|m| matches!(&m.reply, ReplyStep::Sent { sid: s, .. } if s == sid))
+        {
+            if status_rank(status) <= m.delivery.as_deref().map_or(0, status_rank) {
+                return false;
+            }
+            m.delivery = Some(status.to_string());
+            let ticket = match m.ticket {
+                TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id } => {
+                    Some(ticket_id)
+                }
+                _ => None,
+            };
+            let kind = m.reply_kind();
+            logs.push(
+                line("delivery.status")
+                    .field("message_sid", m.sid.as_str())
+                    .field("reply", kind.as_str()),
+            );
+            if let (true, Some(ticket_id)) = (is_failure(status), ticket) {
+                let code = error_code
+                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
+                    .unwrap_or_else(|| "no error code".into());
+                let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.replace('_', " "));
+                return self.queue_note(format!("delivery:{sid}"), ticket_id, body);
+            }
+            return false;
+        }
+        logs.push(line("delivery.unknown_reply"));
+        false
+    }
+
+    fn queue_note(&mut self, key: String, ticket_id: u64, body: String) -> bool {
+        if self.notes.iter().any(|n| n.key == key) {
+            return false;
+        }
+        self.notes.push(Note {
+            key,
+            ticket_id,
+            body,
+            done: false,
+            retry: Retry::default(),
+        });
+        true
+    }
+
+    fn requester_of(&self, ticket_id: u64) -> Option<u64> {
+        self.tickets
+            .iter()
+            .find(|t| t.id == ticket_id)
+            .and_then(|t| t.requester_id)
+    }
+
+    fn in_window(&self, now_ms: u64) -> bool {
+        self.last_inbound_ms
+            .is_some_and(|t| t + SERVICE_WINDOW_MS > now_ms)
+    }
+
+    /// The next outbound call (ticket checks, agent replies, notes), or when to wake.
+    pub(super) fn next_outbound(&mut self, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Next {
+        let now = ctx.now_ms;
+        let mut wake: Option<u64> = None;
+        let mut earliest = |t: u64| wake = Some(wake.map_or(t, |w: u64| w.min(t)));
+        if let Some(&ticket_id) = self.checks.first() {
+            if self.check_retry.not_before_ms <= now {
+                return Next::Call(Box::new(Call::CheckTicket { ticket_id }));
+            }
+            earliest(self.check_retry.not_before_ms);
+        }
+        for i in 0..self.agent_replies.len() {
+            let r = &self.agent_replies[i];
+            let AgentReplyState::Due { template } = r.state else {
+                continue;
+            };
+            if r.retry.not_before_ms > now {
+                earliest(r.retry.not_before_ms);
+                break; // in order: later replies wait for this one
+            }
+            let comment_id = r.comment_id;
+            if r.retry.verify_first {
+                return Next::Call(Box::new(Call::FindAgentReply {
+                    comment_id,
+                    since_ms: r.retry.step_started_ms.unwrap_or(r.received_ms),
+                }));
+            }
+            if !template && !self.in_window(now) {
+                match ctx.config.twilio_agent_reply_content_sid {
+                    Some(_) => {
+                        self.agent_replies[i].state = AgentReplyState::Due { template: true }
+                    }
+                    None => {
+                        self.undeliverable(i, "the customer's last message is more than 24 hours old, so WhatsApp only accepts an approved template, and TWILIO_AGENT_REPLY_CONTENT_SID is not set".into(), logs);
+                        continue;
+                    }
+                }
+            }
+            return Next::Call(Box::new(Call::SendAgentReply { comment_id }));
+        }
+        for n in self.notes.iter().filter(|n| !n.done) {
+            if n.retry.not_before_ms > now {
+                earliest(n.retry.not_before_ms);
+                continue;
+            }
+            return Next::Call(Box::new(if n.retry.verify_first {
+                Call::FindNote {
+                    key: n.key.clone(),
+                    since_ms: n.retry.step_started_ms.unwrap_or(now),
+                }
+            } else {
+                Call::AddNote { key: n.key.clone() }
+            }));
+        }
+        match wake {
+            Some(t) => Next::Wait(t),
+            None => Next::Idle,
+        }
+    }
+
+    fn undeliverable(&mut self, i: usize, reason: String, logs: &mut Vec<LogLine>) {
+        let r = &mut self.agent_replies[i];
+        r.state = AgentReplyState::Undeliverable {
+            reason: reason.clone(),
+        };
+        r.text.clear();
+        let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
+        logs.push(
+            LogLine::error("agent.reply_undeliverable")
+                .field("ticket_id", ticket_id)
+                .field("comment_id", comment_id)
+                .field("from", self.masked())
+                .field("reason", reason.as_str()),
+        );
+        let body = format!("WhatsApp: the reply above (comment {comment_id}) was not delivered to the customer: {reason}.");
+        self.queue_note(format!("undeliverable:{comment_id}"), ticket_id, body);
+    }
+
+    /// The request for an outbound call.
+    pub(super) fn outbound_request(&self, call: &Call, ctx: &Ctx) -> HttpRequest {
+        let config = ctx.config;
+        let auth = zendesk::basic_auth(&config.zendesk_email, &config.zendesk_api_key);
+        let base = &config.zendesk_base_url;
+        let account = TwilioAccount {
+            api_base_url: &config.twilio_api_base_url,
+            account_sid: &config.twilio_account_sid,
+            auth_token: &config.twilio_auth_token,
+        };
+        let to = self.customer.whatsapp_address();
+        match call {
+            Call::CheckTicket { ticket_id } => {
+                zendesk::list_comments_request(base, &auth, *ticket_id)
+            }
+            Call::SendAgentReply { comment_id } => {
+                let r = self
+                    .agent_replies
+                    .iter()
+                    .find(|r| r.comment_id == *comment_id)
+                    .expect("the reply exists");
+                let content = match r.state {
+                    AgentReplyState::Due { template: true } => ReplyContent::Template {
+                        content_sid: config
+                            .twilio_agent_reply_content_sid
+                            .clone()
+                            .unwrap_or_default(),
+                        variables: vec![
+                            (
+                                "1".into(),
+                                crate::core::text::take_chars(&r.text, TEMPLATE_TEXT_CHARS)
+                                    .to_string(),
+                            ),
+                            ("2".into(), r.ticket_id.to_string()),
+                        ],
+                    },
+                    _ => ReplyContent::Text(self.part_to_send(r)),
+                };
+                twilio::send_message_request(
+                    &account,
+                    &config.reply_sender,
+                    &to,
+                    &content,
+                    ctx.status_callback_url,
+                )
+            }
+            Call::FindAgentReply { .. } => {
+                twilio::list_messages_request(&account, &config.reply_sender, &to)
+            }
+            Call::AddNote { key } => {
+                let n = self
+                    .notes
+                    .iter()
+                    .find(|n| &n.key == key)
+                    .expect("the note exists");
+                zendesk::add_internal_note_request(base, &auth, n.ticket_id, &n.body)
+            }
+            Call::FindNote { key, .. } => {
+                let n = self
+                    .notes
+                    .iter()
+                    .find(|n| &n.key == key)
+                    .expect("the note exists");
+                zendesk::list_comments_request(base, &auth, n.ticket_id)
+            }
+            _ => unreachable!("inbound calls are built elsewhere"),
+        }
+    }
+
+    fn part_to_send(&self, r: &AgentReply) -> String {
+        let parts = twilio::split_for_whatsapp(&r.text, twilio::MAX_BODY_CHARS);
+        parts.get(r.sent_sids.len()).cloned().unwrap_or_default()
+    }
+
+    /// Applies the answer to an outbound call. Returns false for inbound calls.
+    pub(super) fn answered_outbound(
+        &mut self,
+        call: &Call,
+        exchange: &Exchange,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) -> bool {
+        let answer = match exchange {
+            Exchange::Answered(a) => Some(a),
+            _ => None,
+        };
+        let body = answer.map(|a| a.body.as_str()).unwrap_or("");
+        match call {
+            Call::CheckTicket { ticket_id } => {
+                match classify_idempotent(exchange) {
+                    Verdict::Success => match zendesk::parse_comment_list(body) {
+                        Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, logs),
+                        Err(e) => logs.push(
+                            LogLine::warn("agent.check_failed")
+                                .field("ticket_id", *ticket_id)
+                                .field("reason", e),
+                        ),
+                    },
+                    Verdict::Permanent { reason } => {
+                        // Ticket gone or not readable: nothing to send from it.
+                        logs.push(
+                            LogLine::warn("agent.check_failed")
+                                .field("ticket_id", *ticket_id)
+                                .field("reason", reason),
+                        );
+                    }
+                    Verdict::Transient {
+                        reason,
+                        retry_after_secs,
+                    } => {
+                        self.retry_check(*ticket_id, &reason, retry_after_secs, ctx, logs);
+                        return true;
+                    }
+                    Verdict::Ambiguous { reason } => {
+                        self.retry_check(*ticket_id, &reason, None, ctx, logs);
+                        return true;
+                    }
+                }
+                self.checks.retain(|t| t != ticket_id);
+                self.check_retry.reset();
+                true
+            }
+            Call::SendAgentReply { comment_id } => {
+                let Some(i) = self
+                    .agent_replies
+                    .iter()
+                    .position(|r| r.comment_id == *comment_id)
+                else {
+                    return true;
+                };
+                match classify_send(exchange) {
+                    Verdict::Success => {
+                        let sid = twilio::parse_sent_message_sid(body)
+                            .unwrap_or_else(|_| "unknown".into());
+                        self.agent_part_sent(i, sid, false, logs);
+                    }
+                    Verdict::Transient {
+                        retry_after_secs,
+                        reason,
+                    } => self.retry_outbound(i, &reason, retry_after_secs, false, ctx, logs),
+                    Verdict::Ambiguous { reason } => {
+                        self.retry_outbound(i, &reason, None, true, ctx, logs)
+                    }
+                    Verdict::Permanent { reason } => {
+                        let code = twilio::parse_error(body).map(|(c, _)| c);
+                        let r = &mut self.agent_replies[i];
+                        if code == Some(63016)
+                            && !r.tried_template
+                            && ctx.config.twilio_agent_reply_content_sid.is_some()
+                        {
+                            r.state = AgentReplyState::Due { template: true };
+                            r.retry.reset();
+                        } else {
+                            let why = match code {
+                                Some(c) => {
+                                    format!("Twilio error {c}: {}", twilio::error_meaning(c))
+                                }
+                                None => reason,
+                            };
+                            self.undeliverable(i, why, logs);
+                        }
+                    }
+                }
+                true
+            }
+            Call::FindAgentReply {
+                comment_id,
+                since_ms,
+            } => {
+                let Some(i) = self
+                    .agent_replies
+                    .iter()
+                    .position(|r| r.comment_id == *comment_id)
+                else {
+                    return true;
+                };
+                match classify_idempotent(exchange) {
+                    Verdict::Success => {
+                        let expected = match self.agent_replies[i].state {
+                            AgentReplyState::Due { template: false } => {
+                                Some(self.part_to_send(&self.agent_replies[i]))
+                            }
+                            _ => None,
+                        };
+                        let to = self.customer.whatsapp_address();
+                        let sent = self.agent_replies[i].sent_sids.clone();
+                        let found = twilio::parse_message_list(body).ok().and_then(|list| {
+                            list.into_iter().find(|m| {
+                                m.to == to
+                                    && !sent.contains(&m.sid)
+                                    && m.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= *since_ms)
+                                    && expected.as_ref().is_none_or(|e| e.trim() == m.body.trim())
+                            })
+                        });
+                        match found {
+                            Some(m) => self.agent_part_sent(i, m.sid, true, logs),
+                            None => self.agent_replies[i].retry.verify_first = false,
+                        }
+                    }
+                    Verdict::Transient {
+                        retry_after_secs,
+                        reason,
+                    } => self.retry_outbound(i, &reason, retry_after_secs, true, ctx, logs),
+                    Verdict::Ambiguous { reason } | Verdict::Permanent { reason } => {
+                        self.retry_outbound(i, &reason, None, true, ctx, logs)
+                    }
+                }
+                true
+            }
+            Call::AddNote { key } | Call::FindNote { key, .. } => {
+                let Some(i) = self.notes.iter().position(|n| &n.key == key) else {
+                    return true;
+                };
+                let finding = matches!(call, Call::FindNote { .. });
+                let verdict = if finding {
+                    classify_idempotent(exchange)
+                } else {
+                    classify_send(exchange)
+                };
+                match verdict {
+                    Verdict::Success if finding => {
+                        let n = &self.notes[i];
+                        let found = zendesk::parse_comment_list(body)
+                            .map(|cs| {
+                                cs.iter()
+                                    .any(|c| !c.public && c.body.trim() == n.body.trim())
+                            })
+                            .unwrap_or(false);
+                        if found {
+                            self.note_written(i, logs);
+                        } else {
+                            self.notes[i].retry.verify_first = false;
+                        }
+                    }
+                    Verdict::Success => self.note_written(i, logs),
+                    Verdict::Transient {
+                        retry_after_secs,
+                        reason,
+                    } => self.retry_note(i, &reason, retry_after_secs, false, ctx, logs),
+                    Verdict::Ambiguous { reason } => {
+                        self.retry_note(i, &reason, None, true, ctx, logs)
+                    }
+                    Verdict::Permanent { reason } => {
+                        let n = &mut self.notes[i];
+                        n.done = true;
+                        logs.push(
+                            LogLine::error("agent.note_failed")
+                                .field("ticket_id", n.ticket_id)
+                                .field("reason", reason),
+                        );
+                    }
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn new_agent_comments(
+        &mut self,
+        ticket_id: u64,
+        comments: Vec<zendesk::CommentSeen>,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) {
+        let requester = self.requester_of(ticket_id);
+        let mut fresh: Vec<zendesk::CommentSeen> = comments
+            .into_iter()
+            .filter(|c| c.public && c.id.is_some_and(|id| !self.seen_comments.contains(&id)))
+            .filter(|c| requester.is_none() || c.author_id != requester)
+            .collect();
+        fresh.sort_by_key(|c| c.id);
+        for c in fresh {
+            let id = c.id.expect("filtered on id");
+            self.seen_comments.push(id);
+            logs.push(
+                LogLine::info("agent.reply_received")
+                    .field("ticket_id", ticket_id)
+                    .field("comment_id", id)
+                    .field("from", self.masked())
+                    .field("body_chars", c.body.chars().count()),
+            );
+            self.agent_replies.push(AgentReply {
+                comment_id: id,
+                ticket_id,
+                text: c.body,
+                received_ms: ctx.now_ms,
+                state: AgentReplyState::Due { template: false },
+                sent_sids: vec![],
+                tried_template: false,
+                delivery: None,
+                error_code: None,
+                retry: Retry::default(),
+            });
+        }
+        if self.seen_comments.len() > SEEN_COMMENTS_MAX {
+            let excess = self.seen_comments.len() - SEEN_COMMENTS_MAX;
+            self.seen_comments.drain(..excess);
+        }
+    }
+
+    fn agent_part_sent(
+        &mut self,
+        i: usize,
+        sid: String,
+        reconciled: bool,
+        logs: &mut Vec<LogLine>,
+    ) {
+        let masked = self.masked();
+        let r = &mut self.agent_replies[i];
+        let template = matches!(r.state, AgentReplyState::Due { template: true });
+        r.sent_sids.push(sid.clone());
+        r.retry.reset();
+        let parts = if template {
+            1
+        } else {
+            twilio::split_for_whatsapp(&r.text, twilio::MAX_BODY_CHARS).len()
+        };
+        logs.push(
+            LogLine::info("agent.reply_sent")
+                .field("ticket_id", r.ticket_id)
+                .field("comment_id", r.comment_id)
+                .field("to", masked.as_str())
+                .field("reply_sid", sid.as_str())
+                .field("template", template)
+                .field("part", r.sent_sids.len())
+                .field("parts", parts)
+                .field("reconciled", reconciled),
+        );
+        if template {
+            r.tried_template = true;
+        }
+        if template || r.sent_sids.len() >= parts {
+            r.state = AgentReplyState::Sent { template };
+            r.delivery = None;
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn retry_outbound(
+        &mut self,
+        i: usize,
+        reason: &str,
+        retry_after: Option<u64>,
+        unknown: bool,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) {
+        let cfg = ctx.config;
+        let r = &mut self.agent_replies[i];
+        r.retry.attempts += 1;
+        r.retry.last_error = Some(reason.to_string());
+        r.retry.verify_first |= unknown;
+        let started = *r.retry.step_started_ms.get_or_insert(ctx.now_ms);
+        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+            let why = format!("gave up after {} attempts: {reason}", r.retry.attempts);
+            self.undeliverable(i, why, logs);
+            return;
+        }
+        let delay = backoff_ms(
+            r.retry.attempts,
+            retry_after,
+            cfg.retry_base_ms,
+            cfg.retry_max_delay_ms,
+            ctx.jitter,
+        );
+        r.retry.not_before_ms = ctx.now_ms + delay;
+        logs.push(
+            LogLine::warn("call.retry")
+                .field("call", "send_agent_reply")
+                .field("comment_id", r.comment_id)
+                .field("attempt", r.retry.attempts)
+                .field("reason", reason)
+                .field("retry_in_ms", delay),
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn retry_note(
+        &mut self,
+        i: usize,
+        reason: &str,
+        retry_after: Option<u64>,
+        unknown: bool,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) {
+        let cfg = ctx.config;
+        let n = &mut self.notes[i];
+        n.retry.attempts += 1;
+        n.retry.last_error = Some(reason.to_string());
+        n.retry.verify_first |= unknown;
+        let started = *n.retry.step_started_ms.get_or_insert(ctx.now_ms);
+        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+            n.done = true;
+            logs.push(
+                LogLine::error("agent.note_failed")
+                    .field("ticket_id", n.ticket_id)
+                    .field("reason", reason),
+            );
+            return;
+        }
+        let delay = backoff_ms(
+            n.retry.attempts,
+            retry_after,
+            cfg.retry_base_ms,
+            cfg.retry_max_delay_ms,
+            ctx.jitter,
+        );
+        n.retry.not_before_ms = ctx.now_ms + delay;
+        logs.push(
+            LogLine::warn("call.retry")
+                .field("call", "add_note")
+                .field("attempt", n.retry.attempts)
+                .field("reason", reason)
+                .field("retry_in_ms", delay),
+        );
+    }
+
+    /// Zendesk will not call again for these comments: the check is kept and retried.
+    fn retry_check(
+        &mut self,
+        ticket_id: u64,
+        reason: &str,
+        retry_after: Option<u64>,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) {
+        let cfg = ctx.config;
+        let r = &mut self.check_retry;
+        r.attempts += 1;
+        r.last_error = Some(reason.to_string());
+        let started = *r.step_started_ms.get_or_insert(ctx.now_ms);
+        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+            logs.push(
+                LogLine::error("agent.check_failed")
+                    .field("ticket_id", ticket_id)
+                    .field("reason", format!("gave up: {reason}")),
+            );
+            self.checks.retain(|t| *t != ticket_id);
+            self.check_retry.reset();
+            return;
+        }
+        let delay = backoff_ms(
+            r.attempts,
+            retry_after,
+            cfg.retry_base_ms,
+            cfg.retry_max_delay_ms,
+            ctx.jitter,
+        );
+        r.not_before_ms = ctx.now_ms + delay;
+        logs.push(
+            LogLine::warn("call.retry")
+                .field("call", "check_ticket")
+                .field("ticket_id", ticket_id)
+                .field("attempt", r.attempts)
+                .field("reason", reason)
+                .field("retry_in_ms", delay),
+        );
+    }
+
+    fn note_written(&mut self, i: usize, logs: &mut Vec<LogLine>) {
+        let n = &mut self.notes[i];
+        n.done = true;
+        n.retry.reset();
+        logs.push(
+            LogLine::info("agent.note_added")
+                .field("ticket_id", n.ticket_id)
+                .field("key", n.key.as_str()),
+        );
+    }
+}
