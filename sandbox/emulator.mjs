@@ -16,7 +16,16 @@ export const SANDBOX_CREDENTIALS = Object.freeze({
   ZENDESK_API_KEY: 'sandbox-zendesk-api-token-0001',
   ZENDESK_DOMAIN: 'sandbox.zendesk.com',
   ZENDESK_EMAIL: 'agent@sandbox.example',
+  ZENDESK_WEBHOOK_SECRET: 'sandbox-zendesk-webhook-secret-0001',
 });
+
+/** Zendesk's webhook signature: base64(HMAC-SHA256(secret, timestamp + body)). */
+export function zendeskSignature(secret, timestamp, body) {
+  return crypto.createHmac('sha256', secret).update(timestamp + body).digest('base64');
+}
+
+/** The agent who answers in the sandbox (a Zendesk user other than the requester). */
+export const SANDBOX_AGENT = Object.freeze({ id: 7001, name: 'Sam Agent' });
 
 /** Twilio's webhook signature: base64(HMAC-SHA1(token, url + sorted name+value pairs)). */
 export function twilioSignature(authToken, url, params) {
@@ -74,7 +83,10 @@ export function createEmulator(opts = {}) {
     requests: [], // every API request received: {api, method, path, headers, body, status}
     faults: { zendesk: [], twilio: [] },
     latencyMs: { zendesk: 0, twilio: 0 },
-    rateLimit: { zendesk: null }, // {perMinute, hits: [timestamps]}
+    rateLimit: { zendesk: null }, // token bucket, see setRateLimit
+    closedWindows: new Set(), // WhatsApp addresses whose 24-hour window is closed
+    deliveryFaults: [], // [{code, status}] applied to the next sends' status callbacks
+    webhookCalls: [], // Zendesk webhook deliveries to the gateway: {ticket_id, status}
     nextTicketId: 1001,
     nextUserId: 9001,
     nextCommentId: 50001,
@@ -301,7 +313,7 @@ export function createEmulator(opts = {}) {
       const from = url.searchParams.get('From');
       const size = Math.min(1000, Number(url.searchParams.get('PageSize') || 50));
       const list = s.messages.filter((m) => (!to || m.to === to) && (!from || m.from === from)).slice().reverse().slice(0, size)
-        .map(({ content_sid, content_variables, created_ms, ...resource }) => resource);
+        .map(({ content_sid, content_variables, created_ms, status_callback, delivery, ...resource }) => resource);
       return send(res, 200, { messages: list, end: list.length - 1, first_page_uri: url.pathname, next_page_uri: null, page: 0, page_size: size, previous_page_uri: null, start: 0, uri: url.pathname + url.search });
     }
     if (req.method !== 'POST') return send(res, 405, twilioError(405, 20004, 'Method not allowed'));
@@ -346,8 +358,70 @@ export function createEmulator(opts = {}) {
       to,
       uri: `/2010-04-01/Accounts/${creds.TWILIO_ACCOUNT_SID}/Messages/${sid}.json`,
     };
-    s.messages.push({ ...resource, content_sid: contentSid || null, content_variables: form.get('ContentVariables') || null, created_ms: Date.now() });
-    return send(res, 201, resource);
+    const stored = { ...resource, content_sid: contentSid || null, content_variables: form.get('ContentVariables') || null, created_ms: Date.now(), status_callback: form.get('StatusCallback') || null, delivery: [] };
+    s.messages.push(stored);
+    send(res, 201, resource);
+    // What WhatsApp then does, reported as Twilio does: signed status callbacks.
+    const fault = s.deliveryFaults.shift();
+    const windowClosed = !contentSid && s.closedWindows.has(to);
+    const steps = fault ? [['sent'], [fault.status || 'undelivered', fault.code]]
+      : windowClosed ? [['failed', 63016]] : [['sent'], ['delivered'], ['read']];
+    (async () => {
+      for (const [status, code] of steps) {
+        await sleep(40);
+        stored.status = status;
+        stored.error_code = code ?? null;
+        stored.delivery.push(status);
+        if (stored.status_callback) await statusCallback(stored, status, code).catch(() => {});
+      }
+    })();
+    return;
+  }
+
+  async function statusCallback(message, status, code) {
+    const params = [
+      ['SmsSid', message.sid], ['SmsStatus', status], ['MessageStatus', status], ['ChannelToAddress', message.to.replace(/^whatsapp:/, '').replace(/\d{4}$/, 'XXXX')],
+      ['To', message.to], ['ChannelPrefix', 'whatsapp'], ['MessageSid', message.sid], ['AccountSid', creds.TWILIO_ACCOUNT_SID],
+      ['From', message.from || ''], ['ApiVersion', '2010-04-01'], ['ChannelInstallSid', 'XE00000000000000000000000000000000'],
+      ...(code ? [['ErrorCode', String(code)]] : []),
+    ];
+    const signature = twilioSignature(creds.TWILIO_AUTH_TOKEN, message.status_callback, params);
+    await fetch(message.status_callback, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature, 'User-Agent': 'TwilioProxy/1.1' },
+      body: new URLSearchParams(params).toString(),
+    });
+  }
+
+  // ---------- Zendesk's side: agents and the webhook ----------
+  /** An agent's comment on a ticket (public reply or internal note), then Zendesk's webhook. */
+  async function agentComments(ticketId, body, { isPublic = true, deliveries = 1, signWith, timestamp } = {}) {
+    const t = s.tickets.get(Number(ticketId));
+    if (!t) throw new Error(`no ticket ${ticketId}`);
+    const comment = { id: s.nextCommentId++, body, public: isPublic, author_id: SANDBOX_AGENT.id, created_at: new Date().toISOString() };
+    t.comments.push(comment);
+    if (isPublic && (t.status === 'new' || t.status === 'open')) t.status = 'pending';
+    t.updated_at = comment.created_at;
+    const results = [];
+    // The trigger fires on public comments only (the gateway must still ignore notes if called).
+    for (let i = 0; i < deliveries; i++) results.push(await zendeskWebhook(t.id, { signWith, timestamp }));
+    return { comment, results };
+  }
+
+  /** Zendesk's webhook call for a ticket, signed as Zendesk does. */
+  async function zendeskWebhook(ticketId, { signWith, timestamp, body } = {}) {
+    const url = gatewayUrl.replace(/\/twilio\/whatsapp$/, '/zendesk/events');
+    const payload = body ?? JSON.stringify({ ticket_id: String(ticketId), event: 'public_comment_added' });
+    const ts = timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Zendesk Webhook' };
+    if (signWith !== null) {
+      headers['X-Zendesk-Webhook-Signature'] = zendeskSignature(signWith ?? creds.ZENDESK_WEBHOOK_SECRET, ts, payload);
+      headers['X-Zendesk-Webhook-Signature-Timestamp'] = ts;
+    }
+    const r = await fetch(url, { method: 'POST', headers, body: payload });
+    const result = { ticket_id: ticketId, status: r.status, body: await r.text() };
+    s.webhookCalls.push(result);
+    return result;
   }
 
   // ---------- the customer's phone ----------
@@ -364,6 +438,7 @@ export function createEmulator(opts = {}) {
     ];
     const signature = twilioSignature(signWith ?? creds.TWILIO_AUTH_TOKEN, signUrl || target, params);
     const entry = { message_sid: messageSid, from: waFrom, body, sent_ms: Date.now(), gateway_status: null, gateway_ms: null };
+    s.closedWindows.delete(waFrom); // the customer wrote: WhatsApp's window opens
     s.inbound.push(entry);
     const started = performance.now();
     try {
@@ -470,6 +545,18 @@ export function createEmulator(opts = {}) {
       t.status = json().status || 'closed';
       return send(res, 200, { ok: true });
     }
+    if (req.method === 'POST' && path === '/agent/reply') {
+      const b = json();
+      if (!s.tickets.has(Number(b.ticket_id)) || typeof b.body !== 'string' || !b.body.trim()) return send(res, 400, { error: 'ticket_id and body are required' });
+      const r = await agentComments(b.ticket_id, b.body, { isPublic: b.public !== false });
+      return send(res, 200, r);
+    }
+    if (req.method === 'POST' && path === '/window') {
+      const b = json();
+      const to = b.to?.startsWith('whatsapp:') ? b.to : `whatsapp:${b.to}`;
+      if (b.open === false) s.closedWindows.add(to); else s.closedWindows.delete(to);
+      return send(res, 200, { ok: true });
+    }
     if (req.method === 'POST' && path === '/customer/send') {
       const b = json();
       if (typeof b.body !== 'string' || !b.body.trim()) return send(res, 400, { error: 'body is required' });
@@ -507,6 +594,10 @@ export function createEmulator(opts = {}) {
     get state() { return s; },
     setGatewayUrl(u) { gatewayUrl = u; },
     setRateLimit,
+    agentComments,
+    zendeskWebhook,
+    closeWindow(to) { s.closedWindows.add(to.startsWith('whatsapp:') ? to : `whatsapp:${to}`); },
+    failNextDelivery(code, status = 'undelivered') { s.deliveryFaults.push({ code, status }); },
     setFaults(api, faults) { s.faults[api] = [...faults]; },
     setLatency(latency) { Object.assign(s.latencyMs, latency); },
     customerSends,

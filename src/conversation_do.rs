@@ -3,6 +3,8 @@
 //!
 //! - `POST /accept` (from the webhook): the message is stored in one write, an alarm set, and
 //!   the answer says whether it was a duplicate. No upstream call happens here.
+//! - `POST /agent-event` (from Zendesk's webhook): a ticket of this customer changed.
+//! - `POST /delivery-status` (from Twilio's status callback): a reply's delivery status.
 //! - the alarm: the machine runs; every state is stored before the call it asks for goes out,
 //!   and the call's answer is applied to freshly loaded state (other requests may have been
 //!   handled meanwhile).
@@ -15,6 +17,7 @@ use crate::core::logline::LogLine;
 use crate::core::triage::TriageRules;
 use crate::message_index::{self, Entry};
 use crate::{env_config, log, storage, upstream};
+use serde::Deserialize;
 use worker::{
     durable_object, js_sys, DurableObject, Env, Method, Request, Response, Result, State,
 };
@@ -29,6 +32,30 @@ const CONFIG_RETRY_MS: u64 = 60_000;
 /// The Durable Object name of a customer (their number or WhatsApp user id).
 pub fn object_name(message: &InboundMessage) -> String {
     format!("customer:{}", message.from.display())
+}
+
+/// The look-up index key of a ticket (Zendesk's webhook names tickets, not customers).
+pub fn ticket_key(ticket_id: u64) -> String {
+    format!("ticket-{ticket_id}")
+}
+
+#[derive(Deserialize)]
+struct Accept {
+    message: InboundMessage,
+    /// The public origin of the signed webhook URL (for status callbacks).
+    origin: String,
+}
+
+#[derive(Deserialize)]
+struct AgentEvent {
+    ticket_id: u64,
+}
+
+#[derive(Deserialize)]
+struct DeliveryStatus {
+    sid: String,
+    status: String,
+    error_code: Option<u32>,
 }
 
 #[durable_object]
@@ -46,13 +73,18 @@ impl ConversationObject {
         storage::save(&self.state.storage(), STATE_KEY, conv).await
     }
 
-    async fn accept(&self, mut req: Request, config: &Config) -> Result<Response> {
-        let message: InboundMessage = req.json().await?;
+    /// Where Twilio should report the delivery of this conversation's messages.
+    fn status_callback(&self, conv: &Conversation, config: &Config) -> Option<String> {
+        let origin = config
+            .public_base_url
+            .clone()
+            .or_else(|| conv.public_origin.clone())?;
+        Some(format!("{origin}/twilio/status?c={}", self.state.id()))
+    }
+
+    /// Applies one event that arrives by request (not by alarm): store, wake if needed.
+    async fn apply(&self, conv: &mut Conversation, event: Event, config: &Config) -> Result<bool> {
         let rules = TriageRules::default();
-        let mut conv = self
-            .load()
-            .await?
-            .unwrap_or_else(|| Conversation::new(message.from.clone()));
         let ctx = Ctx {
             now_ms: storage::now_ms(),
             jitter: js_sys::Math::random(),
@@ -60,32 +92,80 @@ impl ConversationObject {
             rules: &rules,
             status_callback_url: None,
         };
-        let out = conv.step(Event::Received(message), &ctx);
-        if !out.duplicate {
-            self.save(&conv).await?;
-        }
+        let out = conv.step(event, &ctx);
+        self.save(conv).await?;
         if let Some(Effect::WakeAt(at)) = out.effect {
             storage::wake_at(&self.state.storage(), at).await?;
         }
         emit(&out.logs, config);
-        Response::from_json(&serde_json::json!({ "duplicate": out.duplicate }))
+        Ok(out.duplicate)
     }
 
-    /// Writes the not yet indexed messages to the look-up index (best effort: retried by the
-    /// next alarm when it fails).
-    async fn index_new_messages(&self, config: &Config) -> Result<()> {
+    async fn accept(&self, mut req: Request, config: &Config) -> Result<Response> {
+        let Accept { message, origin } = req.json().await?;
+        let mut conv = self
+            .load()
+            .await?
+            .unwrap_or_else(|| Conversation::new(message.from.clone()));
+        if conv.public_origin.as_deref() != Some(origin.as_str()) && !origin.is_empty() {
+            conv.public_origin = Some(origin);
+        }
+        let duplicate = self
+            .apply(&mut conv, Event::Received(message), config)
+            .await?;
+        Response::from_json(&serde_json::json!({ "duplicate": duplicate }))
+    }
+
+    async fn agent_event(&self, mut req: Request, config: &Config) -> Result<Response> {
+        let AgentEvent { ticket_id } = req.json().await?;
+        let Some(mut conv) = self.load().await? else {
+            return Response::error("unknown conversation", 404);
+        };
+        self.apply(&mut conv, Event::AgentActivity { ticket_id }, config)
+            .await?;
+        Response::from_json(&serde_json::json!({ "ok": true }))
+    }
+
+    async fn delivery_status(&self, mut req: Request, config: &Config) -> Result<Response> {
+        let DeliveryStatus {
+            sid,
+            status,
+            error_code,
+        } = req.json().await?;
+        let Some(mut conv) = self.load().await? else {
+            return Response::error("unknown conversation", 404);
+        };
+        self.apply(
+            &mut conv,
+            Event::DeliveryStatus {
+                sid,
+                status,
+                error_code,
+            },
+            config,
+        )
+        .await?;
+        Response::from_json(&serde_json::json!({ "ok": true }))
+    }
+
+    /// Writes new messages and tickets to the look-up index (best effort: retried by the next
+    /// alarm when it fails).
+    async fn index_new_entries(&self, config: &Config) -> Result<()> {
         let Some(conv) = self.load().await? else {
             return Ok(());
         };
         let sids = conv.unindexed();
-        if sids.is_empty() {
+        let tickets = conv.unindexed_tickets();
+        if sids.is_empty() && tickets.is_empty() {
             return Ok(());
         }
         let me = self.state.id().to_string();
         let entries: Vec<Entry> = sids
             .iter()
-            .map(|sid| Entry {
-                sid: sid.clone(),
+            .cloned()
+            .chain(tickets.iter().map(|t| ticket_key(*t)))
+            .map(|key| Entry {
+                sid: key,
                 conversation: me.clone(),
             })
             .collect();
@@ -100,6 +180,7 @@ impl ConversationObject {
             return Ok(());
         };
         conv.mark_indexed(&sids);
+        conv.mark_tickets_indexed(&tickets);
         self.save(&conv).await
     }
 
@@ -111,12 +192,13 @@ impl ConversationObject {
             let Some(mut conv) = self.load().await? else {
                 return Ok(());
             };
+            let callback = self.status_callback(&conv, config);
             let ctx = Ctx {
                 now_ms: storage::now_ms(),
                 jitter: js_sys::Math::random(),
                 config,
                 rules: &rules,
-                status_callback_url: None,
+                status_callback_url: callback.as_deref(),
             };
             let out = conv.step(event, &ctx);
             // Stored before the call it asks for: the intent survives an eviction.
@@ -159,6 +241,8 @@ impl DurableObject for ConversationObject {
         let path = req.path();
         match (req.method(), path.as_str()) {
             (Method::Post, "/accept") => self.accept(req, &config).await,
+            (Method::Post, "/agent-event") => self.agent_event(req, &config).await,
+            (Method::Post, "/delivery-status") => self.delivery_status(req, &config).await,
             (Method::Get, p) if p.starts_with("/message/") => {
                 let sid = &p["/message/".len()..];
                 match self
@@ -190,8 +274,26 @@ impl DurableObject for ConversationObject {
                 return Response::ok("");
             }
         };
-        self.index_new_messages(&config).await?;
+        self.index_new_entries(&config).await?;
         self.run(&config).await?;
+        // Tickets created during this run: Zendesk's webhook will name them.
+        self.index_new_entries(&config).await?;
         Response::ok("")
     }
+}
+
+/// Sends an event to the conversation identified by `id` (hex), e.g. from Zendesk's webhook.
+pub async fn post(env: &Env, id: &str, path: &str, body: &serde_json::Value) -> Result<Response> {
+    let stub = env
+        .durable_object(BINDING)?
+        .id_from_string(id)?
+        .get_stub()?;
+    let mut init = worker::RequestInit::new();
+    init.with_method(Method::Post)
+        .with_body(Some(body.to_string().into()));
+    stub.fetch_with_request(Request::new_with_init(
+        &format!("https://conversation{path}"),
+        &init,
+    )?)
+    .await
 }

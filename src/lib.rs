@@ -13,6 +13,7 @@ mod respond;
 mod storage;
 mod upstream;
 mod webhook;
+mod zendesk_events;
 
 pub use conversation_do::ConversationObject;
 pub use message_index::MessageIndex;
@@ -24,6 +25,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let path = req.path();
     let outcome = match path.as_str() {
         "/twilio/whatsapp" => webhook::handle(req, &env).await,
+        "/twilio/status" => webhook::handle_status(req, &env).await,
+        "/zendesk/events" => zendesk_events::handle(req, &env).await,
         "/healthz" => health::handle(&req, &env),
         p if p.starts_with("/admin/") => admin::handle(&req, &env).await,
         "/" => health::index(&req),

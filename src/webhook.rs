@@ -15,10 +15,10 @@ use worker::{Env, Method, Request, RequestInit, Response, Result};
 /// A Twilio webhook form is a few kilobytes; anything far larger is not from Twilio.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-fn refuse(status: u16, code: &str, detail: &str) -> Result<Response> {
+fn refuse(endpoint: &str, status: u16, code: &str, detail: &str) -> Result<Response> {
     log::emit(
         &LogLine::warn("webhook.refused")
-            .field("endpoint", "/twilio/whatsapp")
+            .field("endpoint", endpoint)
             .field("status", status)
             .field("reason", code)
             .field("detail", detail),
@@ -27,29 +27,54 @@ fn refuse(status: u16, code: &str, detail: &str) -> Result<Response> {
     respond::error(status, code, detail)
 }
 
-pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
+/// A Twilio request that passed every check: the configuration, the decoded parameters and
+/// the URL Twilio signed.
+pub struct Verified {
+    pub config: Config,
+    pub params: form::FormParams,
+    pub url: String,
+}
+
+/// The checks every Twilio webhook goes through, in order. `Err` is the answer to give.
+pub async fn verify(
+    req: &mut Request,
+    env: &Env,
+    endpoint: &str,
+) -> std::result::Result<Verified, Result<Response>> {
     if req.method() != Method::Post {
-        return respond::method_not_allowed("POST");
+        return Err(respond::method_not_allowed("POST"));
     }
-    let declared_len = req
-        .headers()
-        .get("Content-Length")?
-        .and_then(|v| v.trim().parse::<usize>().ok());
+    let header = |req: &Request, name: &str| req.headers().get(name).ok().flatten();
+    let declared_len = header(req, "Content-Length").and_then(|v| v.trim().parse::<usize>().ok());
     if declared_len.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return refuse(413, "payload_too_large", "body over 64 KiB");
+        return Err(refuse(
+            endpoint,
+            413,
+            "payload_too_large",
+            "body over 64 KiB",
+        ));
     }
-    let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
+    let content_type = header(req, "Content-Type").unwrap_or_default();
     let media_type = content_type.split(';').next().unwrap_or("").trim();
     if !media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        return refuse(
+        return Err(refuse(
+            endpoint,
             415,
             "unsupported_media_type",
             "expected application/x-www-form-urlencoded",
-        );
+        ));
     }
-    let body = req.bytes().await?;
+    let body = match req.bytes().await {
+        Ok(b) => b,
+        Err(e) => return Err(refuse(endpoint, 400, "unreadable_body", &e.to_string())),
+    };
     if body.len() > MAX_BODY_BYTES {
-        return refuse(413, "payload_too_large", "body over 64 KiB");
+        return Err(refuse(
+            endpoint,
+            413,
+            "payload_too_large",
+            "body over 64 KiB",
+        ));
     }
     let config = match env_config::load(env) {
         Ok(c) => c,
@@ -60,31 +85,101 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
                     .field("detail", e.to_string()),
                 &[],
             );
-            return respond::error(503, "configuration_error", &e.to_string());
+            return Err(respond::error(503, "configuration_error", &e.to_string()));
         }
     };
-    let secrets = config.secrets();
-
-    // The signature covers every parameter as decoded, so the body must decode first; a body
-    // that does not is refused as forged rather than parsed further.
+    // The signature covers every parameter as decoded, so the body must decode first.
     let params = match form::parse_params(&body) {
         Ok(p) => p,
-        Err(e) => return refuse(400, "malformed_form", &e.to_string()),
+        Err(e) => return Err(refuse(endpoint, 400, "malformed_form", &e.to_string())),
     };
-    let url = signed_url(&req, &config);
-    match req.headers().get("X-Twilio-Signature")? {
-        None => return refuse_signature("absent", &url),
+    let url = signed_url(req, &config);
+    match header(req, "X-Twilio-Signature") {
+        None => return Err(refuse_signature(endpoint, "absent", &url)),
         Some(sig) if !verify_twilio(&config.twilio_signing_keys(), &url, &params, &sig) => {
-            return refuse_signature("mismatch", &url)
+            return Err(refuse_signature(endpoint, "mismatch", &url))
         }
         Some(_) => {}
     }
+    Ok(Verified {
+        config,
+        params,
+        url,
+    })
+}
+
+pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
+    let Verified {
+        config,
+        params,
+        url,
+    } = match verify(&mut req, env, "/twilio/whatsapp").await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
     let message = match InboundMessage::from_params(&params) {
         Ok(m) => m,
-        Err(e) => return refuse(400, "invalid_form", &e.to_string()),
+        Err(e) => return refuse("/twilio/whatsapp", 400, "invalid_form", &e.to_string()),
     };
+    hand_over(&message, &origin_of(&url), env, &config.secrets()).await
+}
 
-    hand_over(&message, env, &secrets).await
+/// `POST /twilio/status`: Twilio's status callback for a reply the gateway sent. The
+/// conversation is named in the callback URL (`?c=`), which Twilio's signature covers.
+pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
+    const ENDPOINT: &str = "/twilio/status";
+    let Verified { config, params, .. } = match verify(&mut req, env, ENDPOINT).await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let conversation = req.url().ok().and_then(|u| {
+        u.query_pairs()
+            .find(|(k, _)| k == "c")
+            .map(|(_, v)| v.to_string())
+    });
+    let conversation =
+        conversation.filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()));
+    let (Some(conversation), Some(sid), Some(status)) =
+        (conversation, get("MessageSid"), get("MessageStatus"))
+    else {
+        return refuse(
+            ENDPOINT,
+            400,
+            "invalid_form",
+            "MessageSid, MessageStatus and the c query parameter are required",
+        );
+    };
+    let error_code = get("ErrorCode").and_then(|c| c.parse::<u32>().ok());
+    let body = serde_json::json!({ "sid": sid, "status": status, "error_code": error_code });
+    let resp = conversation_do::post(env, &conversation, "/delivery-status", &body).await?;
+    if resp.status_code() != 200 {
+        log::emit(
+            &LogLine::warn("delivery.not_stored")
+                .field("reply_sid", sid)
+                .field("status", resp.status_code()),
+            &config.secrets(),
+        );
+        return respond::error(503, "not_stored", "the status could not be stored");
+    }
+    respond::empty_twiml()
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            format!("{scheme}://{}", &rest[..end])
+        }
+        None => String::new(),
+    }
 }
 
 /// The URL Twilio signed: the request's own URL, or the configured public origin with the
@@ -101,11 +196,11 @@ fn signed_url(req: &Request, config: &Config) -> String {
     }
 }
 
-fn refuse_signature(why: &str, url: &str) -> Result<Response> {
+fn refuse_signature(endpoint: &str, why: &str, url: &str) -> Result<Response> {
     // Loud on purpose: a wrong webhook URL or auth token shows up here, not as silent loss.
     log::emit(
         &LogLine::error("webhook.refused")
-            .field("endpoint", "/twilio/whatsapp")
+            .field("endpoint", endpoint)
             .field("status", 403)
             .field("reason", "bad_signature")
             .field("signature", why)
@@ -125,7 +220,12 @@ fn refuse_signature(why: &str, url: &str) -> Result<Response> {
 
 /// Hands the message to its customer's Conversation Durable Object, which stores it (or
 /// recognises a duplicate) and does the work from its alarm. Nothing else waits.
-async fn hand_over(message: &InboundMessage, env: &Env, secrets: &[&str]) -> Result<Response> {
+async fn hand_over(
+    message: &InboundMessage,
+    origin: &str,
+    env: &Env,
+    secrets: &[&str],
+) -> Result<Response> {
     let masked = mask_sender(&message.from);
     let stored = async {
         let stub = env
@@ -133,8 +233,9 @@ async fn hand_over(message: &InboundMessage, env: &Env, secrets: &[&str]) -> Res
             .id_from_name(&conversation_do::object_name(message))?
             .get_stub()?;
         let mut init = RequestInit::new();
+        let body = serde_json::json!({ "message": message, "origin": origin });
         init.with_method(Method::Post)
-            .with_body(Some(serde_json::to_string(message)?.into()));
+            .with_body(Some(body.to_string().into()));
         let mut resp = stub
             .fetch_with_request(Request::new_with_init(
                 "https://conversation/accept",

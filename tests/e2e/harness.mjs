@@ -1,10 +1,10 @@
 // Shared set-up for the end-to-end tests: the project's emulator of Zendesk and Twilio on
 // loopback, and the real built Worker in `wrangler dev` pointed at it.
 import assert from 'node:assert/strict';
-import { createEmulator, SANDBOX_CREDENTIALS, twilioSignature, newMessageSid } from '../../sandbox/emulator.mjs';
+import { createEmulator, SANDBOX_CREDENTIALS, SANDBOX_AGENT, twilioSignature, zendeskSignature, newMessageSid } from '../../sandbox/emulator.mjs';
 import { startGateway } from '../../sandbox/gateway.mjs';
 
-export { SANDBOX_CREDENTIALS, twilioSignature, newMessageSid };
+export { SANDBOX_CREDENTIALS, SANDBOX_AGENT, twilioSignature, zendeskSignature, newMessageSid };
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -105,7 +105,7 @@ export function twilioParams({ from = '+15550001234', body = 'I need help, my or
  */
 export function assertLogsClean(stack, phones = []) {
   const out = stack.output();
-  for (const name of ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY', 'TWILIO_WEBHOOK_SECRET', 'ADMIN_TOKEN']) {
+  for (const name of ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY', 'TWILIO_WEBHOOK_SECRET', 'ADMIN_TOKEN', 'ZENDESK_WEBHOOK_SECRET']) {
     const value = stack.bindings[name];
     if (value) assert.ok(!out.includes(value), `${name}'s value appears in the gateway output`);
   }

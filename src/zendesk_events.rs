@@ -1,0 +1,145 @@
+//! `POST /zendesk/events`: Zendesk's webhook, called by the trigger on tickets tagged
+//! `whatsapp` when a public comment is added. It only names the ticket; the customer's
+//! Conversation Durable Object then reads the ticket's comments and sends agents' new public
+//! comments to WhatsApp, once each (Zendesk's retries are harmless).
+//!
+//! Checks, in order: method (405), size (413), configuration (503, ZENDESK_WEBHOOK_SECRET),
+//! signature headers (401), signature (403), timestamp within 5 minutes (403: replay), body (400).
+
+use crate::core::logline::LogLine;
+use crate::core::signature::{verify_zendesk, ZendeskCheck};
+use crate::{conversation_do, env_config, log, message_index, respond, storage};
+use serde_json::Value;
+use worker::{Env, Method, Request, Response, Result};
+
+const ENDPOINT: &str = "/zendesk/events";
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+fn refuse(status: u16, code: &str, detail: &str) -> Result<Response> {
+    let line = if status == 401 || status == 403 {
+        LogLine::error("webhook.refused")
+    } else {
+        LogLine::warn("webhook.refused")
+    };
+    log::emit(
+        &line
+            .field("endpoint", ENDPOINT)
+            .field("status", status)
+            .field("reason", code)
+            .field("detail", detail),
+        &[],
+    );
+    respond::error(status, code, detail)
+}
+
+/// The ticket id, as a number or a string (`"{{ticket.id}}"` in the trigger's JSON body).
+fn ticket_id(body: &Value) -> Option<u64> {
+    match &body["ticket_id"] {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
+    if req.method() != Method::Post {
+        return respond::method_not_allowed("POST");
+    }
+    let declared = req
+        .headers()
+        .get("Content-Length")?
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return refuse(413, "payload_too_large", "body over 256 KiB");
+    }
+    let body = req.bytes().await?;
+    if body.len() > MAX_BODY_BYTES {
+        return refuse(413, "payload_too_large", "body over 256 KiB");
+    }
+    let config = match env_config::load(env) {
+        Ok(c) => c,
+        Err(e) => return respond::error(503, "configuration_error", &e.to_string()),
+    };
+    let Some(secret) = config.zendesk_webhook_secret.as_deref() else {
+        return respond::error(
+            503,
+            "configuration_error",
+            "missing configuration: ZENDESK_WEBHOOK_SECRET",
+        );
+    };
+    let signature = req.headers().get("X-Zendesk-Webhook-Signature")?;
+    let timestamp = req.headers().get("X-Zendesk-Webhook-Signature-Timestamp")?;
+    let (Some(signature), Some(timestamp)) = (signature, timestamp) else {
+        return refuse(
+            401,
+            "missing_signature",
+            "X-Zendesk-Webhook-Signature and -Timestamp are required",
+        );
+    };
+    match verify_zendesk(secret, &timestamp, &body, &signature, storage::now_ms()) {
+        ZendeskCheck::Valid => {}
+        ZendeskCheck::Forged => {
+            return refuse(
+                403,
+                "invalid_signature",
+                "X-Zendesk-Webhook-Signature does not match (check ZENDESK_WEBHOOK_SECRET)",
+            )
+        }
+        ZendeskCheck::Stale => {
+            return refuse(
+                403,
+                "stale_timestamp",
+                "the signature timestamp is more than 5 minutes away: replay refused",
+            )
+        }
+    }
+    let Ok(json) = serde_json::from_slice::<Value>(&body) else {
+        return refuse(400, "malformed_json", "the body must be JSON");
+    };
+    let Some(ticket) = ticket_id(&json) else {
+        return refuse(400, "invalid_body", "ticket_id is required");
+    };
+    let secrets = config.secrets();
+    let Some(conversation) =
+        message_index::lookup(env, &conversation_do::ticket_key(ticket)).await?
+    else {
+        // Not a ticket the gateway made (or not indexed yet): nothing to send. Answer 200 so
+        // Zendesk does not retry a call that can never succeed.
+        log::emit(
+            &LogLine::warn("zendesk.event_ignored")
+                .field("ticket_id", ticket)
+                .field("reason", "not a gateway ticket"),
+            &secrets,
+        );
+        return respond::json(
+            200,
+            &serde_json::json!({ "status": "ignored", "reason": "not a WhatsApp gateway ticket" }),
+        );
+    };
+    let resp = conversation_do::post(
+        env,
+        &conversation,
+        "/agent-event",
+        &serde_json::json!({ "ticket_id": ticket }),
+    )
+    .await?;
+    if resp.status_code() != 200 {
+        // Zendesk retries 5xx answers (with its own backoff): the reply is not lost.
+        log::emit(
+            &LogLine::error("zendesk.event_not_stored")
+                .field("ticket_id", ticket)
+                .field("status", resp.status_code()),
+            &secrets,
+        );
+        return respond::error(
+            503,
+            "not_stored",
+            "the event could not be stored; Zendesk will retry",
+        );
+    }
+    log::emit(
+        &LogLine::info("zendesk.event_accepted").field("ticket_id", ticket),
+        &secrets,
+    );
+    respond::json(200, &serde_json::json!({ "status": "accepted" }))
+}

@@ -1,0 +1,144 @@
+// Two-way conversations: agents' public replies in Zendesk reach the customer on WhatsApp
+// exactly once; forged or replayed Zendesk webhooks are refused; delivery statuses come back;
+// failed deliveries become one internal note for the agents.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, waitFor, assertLogsClean, zendeskSignature, SANDBOX_AGENT, SANDBOX_CREDENTIALS } from './harness.mjs';
+
+const DETAILED = 'My order arrived broken and I need a replacement';
+
+describe('agents answer from Zendesk', () => {
+  let stack;
+  let n = 0;
+  const phones = [];
+  const customer = () => { const p = `+1555060${String(1000 + n++).slice(-4)}`; phones.push(p); return p; };
+  before(async () => { stack = await startStack({ name: 'two-way' }); });
+  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+
+  /** A customer with a ticket, confirmation delivered. */
+  async function customerWithTicket() {
+    const from = customer();
+    const r = await stack.send({ from, body: DETAILED });
+    await stack.waitForLogLine((l) => l.message_sid === r.messageSid && l.event === 'message.done');
+    const [ticket] = stack.tickets().filter((t) => t.external_id === r.messageSid);
+    await waitFor(() => stack.replies(`whatsapp:${from}`)[0]?.delivery.includes('read'), { what: 'confirmation read' });
+    // the ticket is in the look-up index once the conversation's alarm has run
+    await waitFor(async () => {
+      const res = await stack.emulator.zendeskWebhook(ticket.id);
+      return res.status === 200 && JSON.parse(res.body).status === 'accepted';
+    }, { what: 'ticket indexed' });
+    return { from, ticket };
+  }
+  const agentTexts = (from) => stack.replies(`whatsapp:${from}`).slice(1).map((m) => m.body);
+
+  test("an agent's public reply reaches the customer once, even when Zendesk retries its webhook", async () => {
+    const { from, ticket } = await customerWithTicket();
+    const { comment, results } = await stack.emulator.agentComments(ticket.id, 'Hi! A replacement is on its way.', { deliveries: 3 });
+    assert.deepEqual(results.map((r) => r.status), [200, 200, 200]);
+    await waitFor(() => agentTexts(from).length === 1, { what: 'agent reply on WhatsApp' });
+    await new Promise((r) => setTimeout(r, 700));
+    assert.deepEqual(agentTexts(from), ['Hi! A replacement is on its way.']);
+    const sent = await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id);
+    assert.equal(sent.ticket_id, ticket.id);
+    const statusUrl = stack.replies(`whatsapp:${from}`)[1].status_callback;
+    assert.match(statusUrl, /\/twilio\/status\?c=[0-9a-f]{64}$/, 'status callbacks requested');
+    await stack.waitForLogLine((l) => l.event === 'delivery.status' && l.comment_id === comment.id && l.status === 'read');
+  });
+
+  test("internal notes and the customer's own comments are never sent back", async () => {
+    const { from, ticket } = await customerWithTicket();
+    const r = await stack.send({ from, body: 'thanks, waiting' });
+    await stack.waitForLogLine((l) => l.message_sid === r.messageSid && l.event === 'message.done');
+    await stack.emulator.agentComments(ticket.id, 'Internal: check the warehouse stock', { isPublic: false });
+    await stack.emulator.zendeskWebhook(ticket.id);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(agentTexts(from), [], 'no echo, no internal note on WhatsApp');
+    // a later public reply still goes out
+    await stack.emulator.agentComments(ticket.id, 'We found the parcel.');
+    await waitFor(() => agentTexts(from).length === 1, { what: 'public reply' });
+    assert.deepEqual(agentTexts(from), ['We found the parcel.']);
+  });
+
+  test('a failed delivery adds one internal note with the error code and its meaning', async () => {
+    const { from, ticket } = await customerWithTicket();
+    stack.emulator.failNextDelivery(30008);
+    await stack.emulator.agentComments(ticket.id, 'Could you send a photo of the parcel?');
+    const t = () => stack.tickets().find((x) => x.id === ticket.id);
+    await waitFor(() => t().comments.some((c) => !c.public && c.body.includes('30008')), { what: 'internal note' });
+    await new Promise((r) => setTimeout(r, 700));
+    const notes = t().comments.filter((c) => !c.public);
+    assert.equal(notes.length, 1, JSON.stringify(notes));
+    assert.match(notes[0].body, /undelivered \(Twilio error 30008: unknown error from the channel\)/);
+    assert.equal(agentTexts(from).length, 1);
+  });
+
+  test('outside the 24-hour window without a template (Twilio error 63016): the agents are told by a note', async () => {
+    const { from, ticket } = await customerWithTicket();
+    stack.emulator.closeWindow(from);
+    await stack.emulator.agentComments(ticket.id, 'Are you still there?');
+    const t = () => stack.tickets().find((x) => x.id === ticket.id);
+    await waitFor(() => t().comments.some((c) => !c.public && c.body.includes('63016')), { what: 'internal note' });
+    const note = t().comments.find((c) => !c.public);
+    assert.match(note.body, /24-hour/);
+  });
+
+  test('forged, unsigned and replayed Zendesk webhooks are refused and call nothing', async () => {
+    const { ticket } = await customerWithTicket();
+    await new Promise((r) => setTimeout(r, 500)); // the check the indexing call caused
+    const before = stack.requests().length;
+    const forged = await stack.emulator.zendeskWebhook(ticket.id, { signWith: 'not-the-secret' });
+    assert.equal(forged.status, 403);
+    assert.equal(JSON.parse(forged.body).error, 'invalid_signature');
+    const unsigned = await stack.emulator.zendeskWebhook(ticket.id, { signWith: null });
+    assert.equal(unsigned.status, 401);
+    const replay = await stack.emulator.zendeskWebhook(ticket.id, { timestamp: new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    assert.equal(replay.status, 403);
+    assert.equal(JSON.parse(replay.body).error, 'stale_timestamp');
+    // tampered body, signature of another body
+    const url = `${stack.gateway.url}/zendesk/events`;
+    const ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const sig = zendeskSignature(SANDBOX_CREDENTIALS.ZENDESK_WEBHOOK_SECRET, ts, JSON.stringify({ ticket_id: '1' }));
+    const tampered = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Zendesk-Webhook-Signature': sig, 'X-Zendesk-Webhook-Signature-Timestamp': ts }, body: JSON.stringify({ ticket_id: String(ticket.id) }) });
+    assert.equal(tampered.status, 403);
+    assert.equal((await fetch(url)).status, 405);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(stack.requests().length, before, 'nothing called upstream');
+    await stack.waitForLogLine((l) => l.event === 'webhook.refused' && l.endpoint === '/zendesk/events' && l.reason === 'stale_timestamp');
+  });
+
+  test('a webhook about a ticket the gateway does not know is answered 200 and ignored', async () => {
+    const r = await stack.emulator.zendeskWebhook(424242);
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.body).status, 'ignored');
+  });
+
+  test('Twilio status callbacks are checked like any Twilio webhook', async () => {
+    const r = await fetch(`${stack.gateway.url}/twilio/status?c=${'a'.repeat(64)}`, {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': 'forged' }, body: 'MessageSid=SM1&MessageStatus=failed',
+    });
+    assert.equal(r.status, 403);
+  });
+});
+
+describe('agents answer outside the window with a template configured', () => {
+  let stack;
+  before(async () => { stack = await startStack({ name: 'two-way-template', vars: { TWILIO_AGENT_REPLY_CONTENT_SID: 'HXaaaabbbbccccddddeeeeffff00001111' } }); });
+  after(async () => { if (stack) { assertLogsClean(stack, ['+15550709999']); await stack.stop(); } });
+
+  test('Twilio error 63016 falls back to the approved template, once', async () => {
+    const from = '+15550709999';
+    const r = await stack.send({ from, body: DETAILED });
+    await stack.waitForLogLine((l) => l.message_sid === r.messageSid && l.event === 'message.done');
+    const [ticket] = stack.tickets();
+    await waitFor(async () => JSON.parse((await stack.emulator.zendeskWebhook(ticket.id)).body).status === 'accepted', { what: 'indexed' });
+    stack.emulator.closeWindow(from);
+    await stack.emulator.agentComments(ticket.id, 'Your refund was approved today.');
+    await waitFor(() => stack.replies(`whatsapp:${from}`).some((m) => m.content_sid === 'HXaaaabbbbccccddddeeeeffff00001111'), { what: 'template' });
+    const template = stack.replies(`whatsapp:${from}`).find((m) => m.content_sid);
+    assert.deepEqual(JSON.parse(template.content_variables), { 1: 'Your refund was approved today.', 2: String(ticket.id) });
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(stack.replies(`whatsapp:${from}`).filter((m) => m.content_sid).length, 1);
+    assert.equal(stack.tickets()[0].comments.filter((c) => !c.public).length, 0, 'no note: it was delivered');
+    assert.equal(SANDBOX_AGENT.id, 7001);
+  });
+});
