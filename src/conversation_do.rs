@@ -209,6 +209,11 @@ impl ConversationObject {
                 Some(Effect::WakeAt(at)) => {
                     return storage::wake_at(&self.state.storage(), at).await
                 }
+                Some(Effect::Transfer(transfer)) => {
+                    event = Event::Answered(
+                        upstream::transfer(&transfer, config.upstream_timeout_ms).await,
+                    );
+                }
                 Some(Effect::Call(request)) => {
                     event = Event::Answered(
                         upstream::exchange(&request, config.upstream_timeout_ms).await,

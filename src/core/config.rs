@@ -9,6 +9,9 @@ pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 10_000;
 pub const DEFAULT_RETRY_WINDOW_HOURS: u64 = 24;
 pub const DEFAULT_RETRY_BASE_MS: u64 = 2_000;
 pub const DEFAULT_RETRY_MAX_DELAY_MS: u64 = 600_000;
+/// WhatsApp's own limit for media.
+pub const DEFAULT_MEDIA_MAX_BYTES: u64 = 16 * 1024 * 1024;
+pub const DEFAULT_MEDIA_ALLOWED_TYPES: &str = "image/*,audio/*,video/*,application/pdf,text/vcard,text/x-vcard,text/plain,application/msword,application/vnd.openxmlformats-officedocument.*,application/vnd.ms-excel,application/vnd.ms-powerpoint";
 
 /// Every setting, for documentation and for the health check: (name, required, secret).
 pub const SETTINGS: &[(&str, bool, bool)] = &[
@@ -22,6 +25,8 @@ pub const SETTINGS: &[(&str, bool, bool)] = &[
     ("TWILIO_WEBHOOK_SECRET", false, true),
     ("TWILIO_AGENT_REPLY_CONTENT_SID", false, false),
     ("ZENDESK_WEBHOOK_SECRET", false, true),
+    ("MEDIA_MAX_BYTES", false, false),
+    ("MEDIA_ALLOWED_TYPES", false, false),
     ("ZENDESK_BASE_URL", false, false),
     ("TWILIO_API_BASE_URL", false, false),
     ("REQUESTER_EMAIL_DOMAIN", false, false),
@@ -72,6 +77,27 @@ pub struct Config {
     pub twilio_agent_reply_content_sid: Option<String>,
     /// Signing secret of the Zendesk webhook; `/zendesk/events` is disabled without it.
     pub zendesk_webhook_secret: Option<String>,
+    /// Files larger than this, or of a type not in the list, are listed instead of attached.
+    pub media_max_bytes: u64,
+    pub media_allowed_types: Vec<String>,
+}
+
+impl Config {
+    /// Whether a file of this MIME type may be attached (`image/*` style patterns).
+    pub fn media_type_allowed(&self, content_type: &str) -> bool {
+        let t = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        self.media_allowed_types
+            .iter()
+            .any(|p| match p.strip_suffix('*') {
+                Some(prefix) => t.starts_with(prefix),
+                None => &t == p,
+            })
+    }
 }
 
 // Hand-written so that secrets can never reach a log through `{:?}`.
@@ -264,6 +290,12 @@ impl Config {
             1_000..=21_600_000,
             "must be a whole number of milliseconds from 1000 to 21600000",
         );
+        let media_max_bytes = number(
+            "MEDIA_MAX_BYTES",
+            DEFAULT_MEDIA_MAX_BYTES,
+            1..=100 * 1024 * 1024,
+            "must be a number of bytes from 1 to 104857600",
+        );
         let followup_ack = match get("FOLLOWUP_ACK").map(|v| v.to_ascii_lowercase()) {
             None => false,
             Some(v) if matches!(v.as_str(), "true" | "1" | "yes" | "on") => true,
@@ -277,6 +309,18 @@ impl Config {
         if admin_token.as_deref().is_some_and(|t| t.len() < 16) {
             err.invalid
                 .push(("ADMIN_TOKEN", "must be at least 16 characters"));
+        }
+        let media_allowed_types: Vec<String> = get("MEDIA_ALLOWED_TYPES")
+            .unwrap_or_else(|| DEFAULT_MEDIA_ALLOWED_TYPES.to_string())
+            .split(',')
+            .map(|t| t.trim().to_ascii_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if media_allowed_types.iter().any(|t| !t.contains('/')) {
+            err.invalid.push((
+                "MEDIA_ALLOWED_TYPES",
+                "must be a comma-separated list of MIME types such as image/*,application/pdf",
+            ));
         }
         let agent_reply_sid = get("TWILIO_AGENT_REPLY_CONTENT_SID");
         if agent_reply_sid
@@ -320,6 +364,8 @@ impl Config {
             admin_token,
             twilio_agent_reply_content_sid: agent_reply_sid,
             zendesk_webhook_secret: get("ZENDESK_WEBHOOK_SECRET"),
+            media_max_bytes,
+            media_allowed_types,
         })
     }
 
@@ -441,6 +487,20 @@ mod tests {
             );
             assert!(!err.to_string().contains(bad));
         }
+    }
+
+    #[test]
+    fn media_types_match_patterns() {
+        let c = load(&full()).unwrap();
+        assert!(c.media_type_allowed("image/jpeg"));
+        assert!(c.media_type_allowed("application/pdf"));
+        assert!(c.media_type_allowed("audio/ogg; codecs=opus"));
+        assert!(c.media_type_allowed(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        ));
+        assert!(!c.media_type_allowed("application/x-msdownload"));
+        assert!(!c.media_type_allowed("application/zip"));
+        assert_eq!(c.media_max_bytes, 16 * 1024 * 1024);
     }
 
     #[test]

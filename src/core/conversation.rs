@@ -51,6 +51,8 @@ pub const CLOCK_SKEW_MS: u64 = 120_000;
 /// (the isolate was evicted or restarted): its outcome is unknown.
 pub const IN_FLIGHT_GRACE_MS: u64 = 15_000;
 pub const EMPTY_MESSAGE_TEXT: &str = "(message without text)";
+/// Zendesk upload tokens are short-lived: older uploads are made again before use.
+pub const UPLOAD_TOKEN_MAX_AGE_MS: u64 = 50 * 60 * 1000;
 
 /// What a step needs besides the state: the time, a random number for jitter, the settings.
 pub struct Ctx<'a> {
@@ -209,6 +211,45 @@ pub struct Message {
     /// The reply's latest delivery status from Twilio.
     #[serde(default)]
     pub delivery: Option<String>,
+    /// The files sent with the message, and what became of each.
+    #[serde(default)]
+    pub media: Vec<MediaItem>,
+    /// A shared location, as text for the agents.
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaItem {
+    pub url: String,
+    pub content_type: String,
+    pub state: MediaState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum MediaState {
+    Pending,
+    Uploaded {
+        token: String,
+        filename: String,
+        uploaded_ms: u64,
+    },
+    /// Not attached (too large, refused type, could not be downloaded): listed in the comment.
+    Skipped {
+        reason: String,
+    },
+}
+
+/// A file to copy from Twilio to Zendesk's uploads: the shell downloads it (refusing more than
+/// `max_bytes`, answering 413 then) and posts the bytes to `upload_url`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaTransfer {
+    pub download: HttpRequest,
+    pub upload_url: String,
+    pub upload_authorization: String,
+    pub content_type: String,
+    pub max_bytes: u64,
 }
 
 impl Message {
@@ -270,6 +311,8 @@ pub enum Call {
         ticket_id: u64,
         sids: Vec<String>,
         body: String,
+        #[serde(default)]
+        uploads: Vec<String>,
     },
     FindComment {
         ticket_id: u64,
@@ -301,6 +344,10 @@ pub enum Call {
         key: String,
         since_ms: u64,
     },
+    TransferMedia {
+        sid: String,
+        index: usize,
+    },
 }
 
 impl Call {
@@ -309,6 +356,7 @@ impl Call {
             Call::CreateTicket { .. } => "create_ticket",
             Call::FindTicket { .. } => "find_ticket",
             Call::AddComment { .. } => "add_comment",
+            Call::TransferMedia { .. } => "transfer_media",
             Call::FindComment { .. } => "find_comment",
             Call::SendReply { .. } => "send_reply",
             Call::FindReply { .. } => "find_reply",
@@ -328,6 +376,7 @@ impl Call {
             | Call::SendReply { sid }
             | Call::FindReply { sid, .. } => sid,
             Call::AddComment { sids, .. } | Call::FindComment { sids, .. } => &sids[0],
+            Call::TransferMedia { sid, .. } => sid,
             _ => "",
         }
     }
@@ -374,6 +423,8 @@ pub enum Effect {
     Call(HttpRequest),
     /// Wake the machine (an alarm) at this time.
     WakeAt(u64),
+    /// Copy a file from Twilio to Zendesk, then feed the upload's answer back.
+    Transfer(Box<MediaTransfer>),
 }
 
 #[derive(Debug, Default)]
@@ -509,6 +560,16 @@ impl Conversation {
             indexed: false,
             finished_ms: None,
             delivery: None,
+            media: message
+                .media
+                .iter()
+                .map(|r| MediaItem {
+                    url: r.url.clone(),
+                    content_type: r.content_type.clone(),
+                    state: MediaState::Pending,
+                })
+                .collect(),
+            location: message.location.as_ref().map(|l| l.describe()),
         });
         // Keep unfinished messages in arrival order ahead of the finished ones.
         self.messages.sort_by_key(|m| {
@@ -621,6 +682,34 @@ impl Conversation {
 
     /// The Zendesk call for message `i`, or why there is none now.
     fn ticket_call(&mut self, i: usize, ctx: &Ctx, logs: &mut Vec<LogLine>) -> TicketAction {
+        // Files first: their upload tokens go with the ticket or comment.
+        for item in self.messages[i].media.iter_mut() {
+            if let MediaState::Uploaded { uploaded_ms, .. } = item.state {
+                if uploaded_ms + UPLOAD_TOKEN_MAX_AGE_MS < ctx.now_ms {
+                    item.state = MediaState::Pending;
+                }
+            }
+        }
+        let config = ctx.config;
+        for index in 0..self.messages[i].media.len() {
+            let item = &mut self.messages[i].media[index];
+            if item.state != MediaState::Pending {
+                continue;
+            }
+            if !config.media_type_allowed(&item.content_type) {
+                item.state = MediaState::Skipped {
+                    reason: format!(
+                        "{} files are not accepted (MEDIA_ALLOWED_TYPES)",
+                        item.content_type
+                    ),
+                };
+                continue;
+            }
+            return TicketAction::Call(Box::new(Call::TransferMedia {
+                sid: self.messages[i].sid.clone(),
+                index,
+            }));
+        }
         let m = &self.messages[i];
         if let Some(open) = &self.open_ticket {
             if m.follow_up_of.is_none() {
@@ -646,11 +735,12 @@ impl Conversation {
                         recent[recent.len() - TICKET_UPDATE_BUDGET] + TICKET_UPDATE_WINDOW_MS;
                     return TicketAction::WaitUntil(frees_at);
                 }
-                let (sids, body) = self.comment_batch(i, recent.len());
+                let (sids, body, uploads) = self.comment_batch(i, recent.len());
                 return TicketAction::Call(Box::new(Call::AddComment {
                     ticket_id: open.id,
                     sids,
                     body,
+                    uploads,
                 }));
             }
         }
@@ -665,14 +755,20 @@ impl Conversation {
             account_sid: None,
             from: self.customer.clone(),
             to: None,
-            body: m.body.clone(),
+            body: zendesk_text(m),
             profile_name: None,
             num_media: 0,
+            media: vec![],
+            location: None,
         };
         let domain = &ctx.config.requester_email_domain;
+        // A file or a location is something to act on, whatever the caption says.
+        let has_content = !m.media.is_empty() || m.location.is_some();
         let (subject, priority) = match ctx.rules.triage(&m.body) {
             Triage::Accepted { subject, priority } => (subject, priority),
-            Triage::Rejected(why) if !(m.skip_triage || m.follow_up_of.is_some()) => {
+            Triage::Rejected(why)
+                if !(m.skip_triage || m.follow_up_of.is_some() || has_content) =>
+            {
                 let sid = m.sid.clone();
                 logs.push(
                     self.line(LogLine::info("triage.rejected"), &sid)
@@ -702,9 +798,7 @@ impl Conversation {
             }
         };
         let mut ticket = zendesk::new_ticket(&inbound, &subject, priority, domain);
-        if ticket.comment.body.trim().is_empty() {
-            ticket.comment.body = EMPTY_MESSAGE_TEXT.into();
-        }
+        ticket.comment.uploads = upload_tokens(m);
         ticket.via_followup_source_id = m.follow_up_of;
         TicketAction::Call(Box::new(Call::CreateTicket {
             sid: m.sid.clone(),
@@ -712,42 +806,76 @@ impl Conversation {
         }))
     }
 
-    /// The messages that go into the next comment, starting at `i`, and the comment text.
-    fn comment_batch(&self, i: usize, recent_updates: usize) -> (Vec<String>, String) {
+    /// The messages that go into the next comment, starting at `i`: their sids, the comment
+    /// text and the upload tokens of their files.
+    fn comment_batch(&self, i: usize, recent_updates: usize) -> (Vec<String>, String, Vec<String>) {
         let waiting: Vec<&Message> = self.messages[i..]
             .iter()
-            .take_while(|m| !m.is_finished() && !m.ticket_done() && m.follow_up_of.is_none())
+            .enumerate()
+            // A later message whose files are not uploaded yet waits for its own turn.
+            .take_while(|(n, m)| {
+                !m.is_finished()
+                    && !m.ticket_done()
+                    && m.follow_up_of.is_none()
+                    && (*n == 0 || m.media.iter().all(|x| x.state != MediaState::Pending))
+            })
+            .map(|(_, m)| m)
             .take(MAX_MERGED)
             .collect();
         let throttled = self.open_ticket.as_ref().is_some_and(|t| t.throttled);
         let merge = throttled
             || recent_updates >= TICKET_UPDATE_MERGE_FROM
             || waiting.len() >= MERGE_BACKLOG;
-        let batch = if merge {
+        let batch: Vec<&Message> = if merge {
             waiting
         } else {
             waiting.into_iter().take(1).collect()
-        };
-        let text = |m: &Message| {
-            if m.body.trim().is_empty() {
-                EMPTY_MESSAGE_TEXT.to_string()
-            } else {
-                m.body.clone()
-            }
         };
         (
             batch.iter().map(|m| m.sid.clone()).collect(),
             batch
                 .iter()
-                .map(|m| text(m))
+                .map(|m| zendesk_text(m))
                 .collect::<Vec<_>>()
                 .join("\n\n"),
+            batch.iter().flat_map(|m| upload_tokens(m)).collect(),
         )
     }
 
     fn launch(&mut self, i: usize, call: Call, ctx: &Ctx) -> Effect {
         let m = &mut self.messages[i];
         m.step_started_ms.get_or_insert(ctx.now_ms);
+        if let Call::TransferMedia { index, .. } = &call {
+            let item = &m.media[*index];
+            let config = ctx.config;
+            let credentials = base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                format!("{}:{}", config.twilio_account_sid, config.twilio_auth_token),
+            );
+            let transfer = MediaTransfer {
+                download: HttpRequest {
+                    method: "GET",
+                    url: item.url.clone(),
+                    headers: vec![("Authorization", format!("Basic {credentials}"))],
+                    body: String::new(),
+                },
+                upload_url: zendesk::upload_url(
+                    &config.zendesk_base_url,
+                    &media_filename(&m.sid, *index, &item.content_type),
+                ),
+                upload_authorization: zendesk::basic_auth(
+                    &config.zendesk_email,
+                    &config.zendesk_api_key,
+                ),
+                content_type: item.content_type.clone(),
+                max_bytes: config.media_max_bytes,
+            };
+            self.in_flight = Some(InFlight {
+                call,
+                started_ms: ctx.now_ms,
+            });
+            return Effect::Transfer(Box::new(transfer));
+        }
         let request = self.request_for(&call, ctx);
         self.in_flight = Some(InFlight {
             call,
@@ -772,10 +900,13 @@ impl Conversation {
             }
             Call::FindTicket { sid } => zendesk::find_by_external_id_request(base, &zd_auth(), sid),
             Call::AddComment {
-                ticket_id, body, ..
+                ticket_id,
+                body,
+                uploads,
+                ..
             } => {
                 let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
-                zendesk::add_comment_request(base, &zd_auth(), *ticket_id, body, author)
+                zendesk::add_comment_request(base, &zd_auth(), *ticket_id, body, author, uploads)
             }
             Call::FindComment { ticket_id, .. } => {
                 zendesk::list_comments_request(base, &zd_auth(), *ticket_id)
@@ -892,6 +1023,7 @@ impl Conversation {
                 ticket_id,
                 sids,
                 body: text,
+                ..
             } => match classify_send(&exchange) {
                 Verdict::Success => self.commented(ticket_id, &sids, ctx, logs, elapsed),
                 Verdict::Transient {
@@ -1079,9 +1211,84 @@ impl Conversation {
                     self.messages[i].complete_step();
                 }
             },
+            Call::TransferMedia { index, .. } => {
+                let status = answer.map(|a| a.status);
+                let sid = self.messages[i].sid.clone();
+                let content_type = self.messages[i].media[index].content_type.clone();
+                match (status, classify_idempotent(&exchange)) {
+                    (Some(413), _) => {
+                        let size = answer
+                            .and_then(|a| a.header("x-media-size"))
+                            .unwrap_or("unknown")
+                            .to_string();
+                        let reason = format!(
+                            "{size} bytes, over the {} byte limit (MEDIA_MAX_BYTES)",
+                            ctx.config.media_max_bytes
+                        );
+                        self.skip_media(i, index, reason, logs);
+                    }
+                    (_, Verdict::Success) => match zendesk::parse_upload_token(body) {
+                        Ok(token) => {
+                            logs.push(
+                                self.line(LogLine::info("media.uploaded"), &sid)
+                                    .field("index", index)
+                                    .field("content_type", content_type.as_str())
+                                    .field("ms", elapsed),
+                            );
+                            let m = &mut self.messages[i];
+                            m.media[index].state = MediaState::Uploaded {
+                                token,
+                                filename: media_filename(&sid, index, &content_type),
+                                uploaded_ms: ctx.now_ms,
+                            };
+                            m.attempts = 0;
+                            m.not_before_ms = 0;
+                        }
+                        Err(e) => self.retry_later(i, "transfer_media", &e, None, false, ctx, logs),
+                    },
+                    (
+                        _,
+                        Verdict::Transient {
+                            retry_after_secs,
+                            reason,
+                        },
+                    ) => self.retry_later(
+                        i,
+                        "transfer_media",
+                        &reason,
+                        retry_after_secs,
+                        false,
+                        ctx,
+                        logs,
+                    ),
+                    (_, Verdict::Ambiguous { reason }) => {
+                        self.retry_later(i, "transfer_media", &reason, None, false, ctx, logs)
+                    }
+                    (_, Verdict::Permanent { reason }) => {
+                        self.skip_media(i, index, format!("could not be copied ({reason})"), logs);
+                    }
+                }
+            }
             // The agents' calls were answered by `answered_outbound`.
             _ => {}
         }
+    }
+
+    fn skip_media(&mut self, i: usize, index: usize, reason: String, logs: &mut Vec<LogLine>) {
+        let sid = self.messages[i].sid.clone();
+        logs.push(
+            self.line(LogLine::warn("media.not_attached"), &sid)
+                .field("index", index)
+                .field(
+                    "content_type",
+                    self.messages[i].media[index].content_type.as_str(),
+                )
+                .field("reason", reason.as_str()),
+        );
+        let m = &mut self.messages[i];
+        m.media[index].state = MediaState::Skipped { reason };
+        m.attempts = 0;
+        m.not_before_ms = 0;
     }
 
     /// The ticket a create for message `i` sent (for a ticket found by its external id).
@@ -1102,6 +1309,8 @@ impl Conversation {
             body: m.body.clone(),
             profile_name: None,
             num_media: 0,
+            media: vec![],
+            location: None,
         };
         zendesk::new_ticket(
             &inbound,
@@ -1407,6 +1616,74 @@ impl Conversation {
             "queue_position": self.messages.iter().filter(|x| !x.is_finished()).position(|x| x.sid == sid),
         }))
     }
+}
+
+/// What the agents read for a message: the text, the location, and the files that could not
+/// be attached (never silently dropped).
+fn zendesk_text(m: &Message) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !m.body.trim().is_empty() {
+        parts.push(m.body.clone());
+    }
+    if let Some(location) = &m.location {
+        parts.push(location.clone());
+    }
+    for item in &m.media {
+        if let MediaState::Skipped { reason } = &item.state {
+            parts.push(format!(
+                "Attachment not attached ({}): {reason}. {}",
+                item.content_type, item.url
+            ));
+        }
+    }
+    if parts.is_empty() {
+        let files = m.media.len();
+        return if files > 0 {
+            format!(
+                "(WhatsApp message with {files} attachment{})",
+                if files == 1 { "" } else { "s" }
+            )
+        } else {
+            EMPTY_MESSAGE_TEXT.to_string()
+        };
+    }
+    parts.join("\n\n")
+}
+
+fn upload_tokens(m: &Message) -> Vec<String> {
+    m.media
+        .iter()
+        .filter_map(|x| match &x.state {
+            MediaState::Uploaded { token, .. } => Some(token.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `whatsapp-MM123-1.jpg`: the file name agents see in Zendesk.
+fn media_filename(sid: &str, index: usize, content_type: &str) -> String {
+    let t = content_type.split(';').next().unwrap_or("").trim();
+    let ext = match t {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "image/gif" => "gif",
+        "application/pdf" => "pdf",
+        "audio/ogg" => "ogg",
+        "audio/mpeg" => "mp3",
+        "audio/amr" => "amr",
+        "audio/mp4" => "m4a",
+        "video/mp4" => "mp4",
+        "video/3gpp" => "3gp",
+        "text/vcard" | "text/x-vcard" => "vcf",
+        "text/plain" => "txt",
+        _ => t
+            .rsplit('/')
+            .next()
+            .filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric()) && e.len() <= 8)
+            .unwrap_or("bin"),
+    };
+    format!("whatsapp-{sid}-{}.{ext}", index + 1)
 }
 
 fn outcome_name(m: &Message) -> &'static str {

@@ -72,6 +72,12 @@ struct World {
     calls: Vec<String>,
     now: u64,
     update_times: Vec<u64>,
+    /// Size of every file the simulated Twilio serves, and the limit of the transfer asked.
+    media_size: u64,
+    transfer_limit: u64,
+    uploads: Vec<String>,
+    /// Upload tokens attached to each ticket's comments.
+    attached: Vec<String>,
 }
 
 fn answer(status: u16, body: Value) -> Exchange {
@@ -89,6 +95,24 @@ impl World {
 
     /// Carries the request out against the simulated APIs.
     fn perform(&mut self, req: &HttpRequest) -> Exchange {
+        if req.method == "TRANSFER" {
+            if self.media_size > self.transfer_limit {
+                return Exchange::Answered(HttpAnswer {
+                    status: 413,
+                    headers: vec![("x-media-size".into(), self.media_size.to_string())],
+                    body: String::new(),
+                });
+            }
+            let token = format!("tok{}", self.uploads.len());
+            self.uploads.push(token.clone());
+            return answer(201, json!({"upload": {"token": token, "attachment": {}}}));
+        }
+        if let Ok(v) = serde_json::from_str::<Value>(&req.body) {
+            if let Some(list) = v["ticket"]["comment"]["uploads"].as_array() {
+                self.attached
+                    .extend(list.iter().filter_map(|t| t.as_str().map(str::to_string)));
+            }
+        }
         let path = req
             .url
             .split_once("://")
@@ -280,6 +304,16 @@ impl Sim {
     }
 
     fn receive(&mut self, sid: &str, body: &str) -> bool {
+        self.receive_with(sid, body, vec![], None)
+    }
+
+    fn receive_with(
+        &mut self,
+        sid: &str,
+        body: &str,
+        media: Vec<crate::core::form::MediaRef>,
+        location: Option<crate::core::form::Location>,
+    ) -> bool {
         let msg = InboundMessage {
             message_sid: sid.into(),
             account_sid: None,
@@ -287,7 +321,9 @@ impl Sim {
             to: None,
             body: body.into(),
             profile_name: None,
-            num_media: 0,
+            num_media: media.len() as u32,
+            media,
+            location,
         };
         let out = self.step(Event::Received(msg));
         if let Some(Effect::WakeAt(t)) = out.effect {
@@ -307,7 +343,20 @@ impl Sim {
                     self.wake_at = Some(t);
                     return;
                 }
-                Some(Effect::Call(req)) => {
+                Some(effect @ (Effect::Call(_) | Effect::Transfer(_))) => {
+                    let req = match effect {
+                        Effect::Call(req) => req,
+                        Effect::Transfer(t) => {
+                            self.world.transfer_limit = t.max_bytes;
+                            HttpRequest {
+                                method: "TRANSFER",
+                                url: t.download.url.clone(),
+                                headers: vec![],
+                                body: t.upload_url.clone(),
+                            }
+                        }
+                        Effect::WakeAt(_) => unreachable!(),
+                    };
                     self.world.calls.push(format!("{} {}", req.method, req.url));
                     self.world.now = self.now;
                     let fault = self.world.faults.pop_front().flatten();
@@ -1058,4 +1107,117 @@ fn a_failing_ticket_check_is_retried_with_backoff_not_in_a_loop() {
         "5 failed checks, 1 check, 1 send"
     );
     assert_eq!(sim.world.sent.len(), 2);
+}
+
+// ---------- media ----------
+
+fn media(url: &str, content_type: &str) -> crate::core::form::MediaRef {
+    crate::core::form::MediaRef {
+        url: url.into(),
+        content_type: content_type.into(),
+    }
+}
+
+#[test]
+fn a_photo_without_caption_becomes_a_ticket_with_the_file_attached() {
+    let mut sim = Sim::new(config());
+    sim.world.media_size = 200_000;
+    sim.receive_with(
+        "MM1",
+        "",
+        vec![media("https://api.twilio.com/m/ME1", "image/jpeg")],
+        None,
+    );
+    sim.settle();
+    sim.check_invariants("photo");
+    assert_eq!(sim.world.tickets.len(), 1, "not rejected by triage");
+    assert_eq!(
+        sim.world.tickets[0].comments[0].0,
+        "(WhatsApp message with 1 attachment)"
+    );
+    assert_eq!(sim.world.attached, vec!["tok0"]);
+    assert_eq!(sim.world.sent.len(), 1, "confirmation");
+}
+
+#[test]
+fn the_caption_is_the_comment_and_refused_or_large_files_are_listed() {
+    let mut sim = Sim::new(config());
+    sim.world.media_size = 20 * 1024 * 1024;
+    sim.receive_with(
+        "MM2",
+        "Here is the broken part, I need a replacement",
+        vec![
+            media("https://api.twilio.com/m/ME2", "video/mp4"),
+            media("https://api.twilio.com/m/ME3", "application/x-msdownload"),
+        ],
+        None,
+    );
+    sim.settle();
+    sim.check_invariants("listed");
+    let body = &sim.world.tickets[0].comments[0].0;
+    assert!(
+        body.starts_with("Here is the broken part, I need a replacement"),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "Attachment not attached (video/mp4): 20971520 bytes, over the 16777216 byte limit"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("Attachment not attached (application/x-msdownload): application/x-msdownload files are not accepted"), "{body}");
+    assert!(sim.world.attached.is_empty());
+    assert_eq!(
+        sim.world
+            .calls
+            .iter()
+            .filter(|c| c.starts_with("TRANSFER"))
+            .count(),
+        1,
+        "the refused type is not even downloaded"
+    );
+}
+
+#[test]
+fn a_location_becomes_readable_text_and_follow_up_files_go_on_the_comment() {
+    let mut sim = Sim::with_ticket(config());
+    sim.world.media_size = 1000;
+    let loc = crate::core::form::Location {
+        latitude: 52.52,
+        longitude: 13.405,
+        address: Some("Alexanderplatz 1".into()),
+        label: None,
+    };
+    sim.receive_with("SMloc", "", vec![], Some(loc));
+    sim.receive_with(
+        "MMpdf",
+        "the invoice",
+        vec![media("https://api.twilio.com/m/ME9", "application/pdf")],
+        None,
+    );
+    sim.settle();
+    sim.check_invariants("location + pdf");
+    let comments = &sim.world.tickets[0].comments;
+    assert!(comments[1].0.starts_with("Location shared: Alexanderplatz 1 (52.52, 13.405) https://www.google.com/maps?q=52.52,13.405"));
+    assert_eq!(comments[2].0, "the invoice");
+    assert_eq!(sim.world.attached, vec!["tok0"]);
+}
+
+#[test]
+fn file_transfers_survive_every_fault() {
+    for fault in ALL_FAULTS {
+        let mut sim = Sim::new(config());
+        sim.world.media_size = 1000;
+        sim.world.faults = [Some(fault)].into();
+        sim.receive_with(
+            "MM3",
+            "photo of the damage, I need help",
+            vec![media("https://api.twilio.com/m/ME4", "image/png")],
+            None,
+        );
+        sim.settle();
+        sim.check_invariants(&format!("transfer {fault:?}"));
+        assert_eq!(sim.world.tickets.len(), 1, "{fault:?}");
+        assert_eq!(sim.world.attached.len(), 1, "{fault:?}: one file attached");
+    }
 }

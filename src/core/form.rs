@@ -126,6 +126,51 @@ pub struct InboundMessage {
     pub body: String,
     pub profile_name: Option<String>,
     pub num_media: u32,
+    /// The files sent with the message (`MediaUrl{N}`, `MediaContentType{N}`).
+    #[serde(default)]
+    pub media: Vec<MediaRef>,
+    /// A shared location (`Latitude`, `Longitude`, `Address`, `Label`).
+    #[serde(default)]
+    pub location: Option<Location>,
+}
+
+/// WhatsApp allows at most this many files per message; Twilio numbers them from 0.
+pub const MAX_MEDIA: u32 = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaRef {
+    pub url: String,
+    pub content_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub address: Option<String>,
+    pub label: Option<String>,
+}
+
+impl Eq for Location {}
+
+impl Location {
+    /// The location as text an agent can read and open.
+    pub fn describe(&self) -> String {
+        let place: Vec<&str> = [self.label.as_deref(), self.address.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let name = if place.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", place.join(", "))
+        };
+        format!(
+            "Location shared: {name}({lat}, {lng}) https://www.google.com/maps?q={lat},{lng}",
+            lat = self.latitude,
+            lng = self.longitude
+        )
+    }
 }
 
 fn get<'a>(params: &'a FormParams, name: &str) -> Option<&'a str> {
@@ -159,6 +204,37 @@ impl InboundMessage {
                 reason: "expected a non-negative integer".into(),
             })?,
         };
+        let mut media = Vec::new();
+        for i in 0..num_media.min(MAX_MEDIA) {
+            let field = |name: &str| non_empty(params, &format!("{name}{i}")).map(str::to_string);
+            let (Some(url), content_type) = (field("MediaUrl"), field("MediaContentType")) else {
+                return Err(FormError::Missing("MediaUrl{N}"));
+            };
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(FormError::Invalid {
+                    field: "MediaUrl{N}",
+                    reason: "expected an http(s) URL".into(),
+                });
+            }
+            media.push(MediaRef {
+                url,
+                content_type: content_type.unwrap_or_else(|| "application/octet-stream".into()),
+            });
+        }
+        let coordinate = |name: &str| {
+            non_empty(params, name)
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+        };
+        let location = match (coordinate("Latitude"), coordinate("Longitude")) {
+            (Some(latitude), Some(longitude)) => Some(Location {
+                latitude,
+                longitude,
+                address: non_empty(params, "Address").map(str::to_string),
+                label: non_empty(params, "Label").map(str::to_string),
+            }),
+            _ => None,
+        };
         Ok(InboundMessage {
             message_sid: message_sid.to_string(),
             account_sid: non_empty(params, "AccountSid").map(str::to_string),
@@ -167,6 +243,8 @@ impl InboundMessage {
             body: get(params, "Body").unwrap_or("").to_string(),
             profile_name: non_empty(params, "ProfileName").map(str::to_string),
             num_media,
+            media,
+            location,
         })
     }
 }
@@ -221,7 +299,7 @@ mod tests {
     #[test]
     fn a_missing_body_is_an_empty_message() {
         let m = InboundMessage::from_params(&params(
-            "MessageSid=MM1&From=whatsapp%3A%2B15550001234&NumMedia=1",
+            "MessageSid=MM1&From=whatsapp%3A%2B15550001234&NumMedia=1&MediaUrl0=https%3A%2F%2Fx%2Fm&MediaContentType0=image%2Fpng",
         ))
         .unwrap();
         assert_eq!(m.body, "");
@@ -244,6 +322,31 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn media_and_locations_are_read() {
+        let p = params("MessageSid=MM1&From=whatsapp%3A%2B15550001234&NumMedia=2&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fm0&MediaContentType0=image%2Fjpeg&MediaUrl1=https%3A%2F%2Fapi.twilio.com%2Fm1&MediaContentType1=application%2Fpdf&Body=");
+        let m = InboundMessage::from_params(&p).unwrap();
+        assert_eq!(m.media.len(), 2);
+        assert_eq!(
+            m.media[1],
+            MediaRef {
+                url: "https://api.twilio.com/m1".into(),
+                content_type: "application/pdf".into()
+            }
+        );
+        let missing = params("MessageSid=MM1&From=whatsapp%3A%2B15550001234&NumMedia=1");
+        assert_eq!(
+            InboundMessage::from_params(&missing),
+            Err(FormError::Missing("MediaUrl{N}"))
+        );
+        let loc = params("MessageSid=SM1&From=whatsapp%3A%2B15550001234&Latitude=52.52&Longitude=13.405&Address=Alexanderplatz&Label=Office&Body=");
+        let m = InboundMessage::from_params(&loc).unwrap();
+        assert_eq!(
+            m.location.unwrap().describe(),
+            "Location shared: Office, Alexanderplatz (52.52, 13.405) https://www.google.com/maps?q=52.52,13.405"
+        );
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct Requester {
 pub struct Comment {
     pub body: String,
     pub public: bool,
+    /// Tokens from the uploads API: the files attached to this comment.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub uploads: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +78,7 @@ pub fn new_ticket(
         comment: Comment {
             body: message.body.clone(),
             public: true,
+            uploads: vec![],
         },
         requester: requester_for(&message.from, email_domain),
         tags: TICKET_TAGS.iter().map(|t| t.to_string()).collect(),
@@ -152,10 +156,14 @@ pub fn add_comment_request(
     ticket_id: u64,
     body: &str,
     author_id: Option<u64>,
+    uploads: &[String],
 ) -> HttpRequest {
     let mut comment = serde_json::json!({ "body": body, "public": true });
     if let Some(author) = author_id {
         comment["author_id"] = author.into();
+    }
+    if !uploads.is_empty() {
+        comment["uploads"] = uploads.into();
     }
     HttpRequest {
         method: "PUT",
@@ -163,6 +171,24 @@ pub fn add_comment_request(
         headers: json_headers(authorization),
         body: serde_json::json!({ "ticket": { "comment": comment } }).to_string(),
     }
+}
+
+/// `POST /api/v2/uploads.json?filename=`: the URL a file's bytes are posted to (raw body,
+/// `Content-Type` = the file's type); the answer's token attaches it to a comment.
+pub fn upload_url(base_url: &str, filename: &str) -> String {
+    let query =
+        serde_urlencoded::to_string([("filename", filename)]).expect("string pairs always encode");
+    format!("{base_url}/api/v2/uploads.json?{query}")
+}
+
+/// The token of an upload answer (`{"upload":{"token":"...","attachment":{...}}}`).
+pub fn parse_upload_token(body: &str) -> Result<String, String> {
+    let v: Value =
+        serde_json::from_str(body).map_err(|e| format!("unexpected upload answer: {e}"))?;
+    v["upload"]["token"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| "upload answer without a token".to_string())
 }
 
 /// `PUT /api/v2/tickets/{id}.json` with a private comment (an internal note for agents),
@@ -318,6 +344,8 @@ mod tests {
             body: body.into(),
             profile_name: None,
             num_media: 0,
+            media: vec![],
+            location: None,
         }
     }
 
@@ -364,7 +392,7 @@ mod tests {
 
     #[test]
     fn comment_and_look_up_requests() {
-        let c = add_comment_request("https://z", "Basic x", 42, "thanks!", Some(7));
+        let c = add_comment_request("https://z", "Basic x", 42, "thanks!", Some(7), &[]);
         assert_eq!(
             (c.method, c.url.as_str()),
             ("PUT", "https://z/api/v2/tickets/42.json")
@@ -377,6 +405,17 @@ mod tests {
         let f = find_by_external_id_request("https://z", "Basic x", "SM 1&x");
         assert_eq!(f.url, "https://z/api/v2/tickets.json?external_id=SM+1%26x");
         assert_eq!(list_comments_request("https://z", "a", 5).method, "GET");
+        let u = add_comment_request("https://z", "a", 1, "photo", None, &["tok1".into()]);
+        assert!(u.body.contains(r#""uploads":["tok1"]"#));
+        assert_eq!(
+            upload_url("https://z", "a b.jpg"),
+            "https://z/api/v2/uploads.json?filename=a+b.jpg"
+        );
+        assert_eq!(
+            parse_upload_token(r#"{"upload":{"token":"6bk3","attachment":{}}}"#),
+            Ok("6bk3".into())
+        );
+        assert!(parse_upload_token("{}").is_err());
     }
 
     #[test]
