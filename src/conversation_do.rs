@@ -75,10 +75,7 @@ impl ConversationObject {
 
     /// Where Twilio should report the delivery of this conversation's messages.
     fn status_callback(&self, conv: &Conversation, config: &Config) -> Option<String> {
-        let origin = config
-            .public_base_url
-            .clone()
-            .or_else(|| conv.public_origin.clone())?;
+        let origin = public_origin(conv, config)?;
         Some(format!("{origin}/twilio/status?c={}", self.state.id()))
     }
 
@@ -91,6 +88,7 @@ impl ConversationObject {
             config,
             rules: &rules,
             status_callback_url: None,
+            media_base_url: None,
         };
         let out = conv.step(event, &ctx);
         self.save(conv).await?;
@@ -193,12 +191,14 @@ impl ConversationObject {
                 return Ok(());
             };
             let callback = self.status_callback(&conv, config);
+            let origin = public_origin(&conv, config);
             let ctx = Ctx {
                 now_ms: storage::now_ms(),
                 jitter: js_sys::Math::random(),
                 config,
                 rules: &rules,
                 status_callback_url: callback.as_deref(),
+                media_base_url: origin.as_deref(),
             };
             let out = conv.step(event, &ctx);
             // Stored before the call it asks for: the intent survives an eviction.
@@ -224,6 +224,14 @@ impl ConversationObject {
         // Unreachable in practice; the in-flight record makes the next alarm safe.
         storage::wake_at(&self.state.storage(), storage::now_ms() + 1_000).await
     }
+}
+
+/// The origin Twilio reaches the gateway at: configured, or seen on a signed webhook.
+fn public_origin(conv: &Conversation, config: &Config) -> Option<String> {
+    config
+        .public_base_url
+        .clone()
+        .or_else(|| conv.public_origin.clone())
 }
 
 fn emit(lines: &[LogLine], config: &Config) {

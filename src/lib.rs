@@ -8,6 +8,7 @@ mod conversation_do;
 mod env_config;
 mod health;
 mod log;
+mod media;
 mod message_index;
 mod respond;
 mod storage;
@@ -29,6 +30,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         "/zendesk/events" => zendesk_events::handle(req, &env).await,
         "/healthz" => health::handle(&req, &env),
         p if p.starts_with("/admin/") => admin::handle(&req, &env).await,
+        p if p.starts_with("/media/") => media::handle(&req, &env).await,
         "/" => health::index(&req),
         _ => respond::error(404, "not_found", "no such endpoint"),
     };

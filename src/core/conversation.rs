@@ -63,6 +63,8 @@ pub struct Ctx<'a> {
     pub rules: &'a TriageRules,
     /// Where Twilio reports delivery statuses of this conversation's messages, if known.
     pub status_callback_url: Option<&'a str>,
+    /// The gateway's public origin, for the signed URLs of agents' files, if known.
+    pub media_base_url: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

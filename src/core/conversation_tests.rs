@@ -78,6 +78,8 @@ struct World {
     uploads: Vec<String>,
     /// Upload tokens attached to each ticket's comments.
     attached: Vec<String>,
+    /// Files on agents' comments, by comment id.
+    agent_files: HashMap<u64, Value>,
 }
 
 fn answer(status: u16, body: Value) -> Exchange {
@@ -205,7 +207,10 @@ impl World {
                     .comments
                     .iter()
                     .zip(&t.ids)
-                    .map(|((b, a), cid)| json!({"id": cid, "body": b, "author_id": a, "public": true}))
+                    .map(|((b, a), cid)| {
+                        let files = self.agent_files.get(cid).cloned().unwrap_or(json!([]));
+                        json!({"id": cid, "body": b, "author_id": a, "public": true, "attachments": files})
+                    })
                     .collect();
                 list.extend(
                     self.notes
@@ -225,7 +230,9 @@ impl World {
                         .unwrap_or_default()
                 };
                 let sid = format!("SMout{}", self.sent.len());
-                let body = if get("ContentSid").is_empty() {
+                let body = if !get("MediaUrl").is_empty() {
+                    format!("media {}", get("MediaUrl"))
+                } else if get("ContentSid").is_empty() {
                     get("Body")
                 } else {
                     format!("template {}", get("ContentVariables"))
@@ -296,6 +303,7 @@ impl Sim {
             config: &self.cfg,
             rules: &self.rules,
             status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
+            media_base_url: Some("https://gw.example"),
         };
         let out = conv.step(event, &ctx);
         self.stored = serde_json::to_string(&conv).unwrap();
@@ -451,6 +459,7 @@ impl Sim {
                 ReplyStep::Sent { sid, .. } => Some(sid),
                 _ => None,
             })
+            .chain(conv.agent_replies.iter().flat_map(|r| r.sent_sids.iter()))
             .collect();
         assert_eq!(
             recorded.len(),
@@ -1220,4 +1229,26 @@ fn file_transfers_survive_every_fault() {
         assert_eq!(sim.world.tickets.len(), 1, "{fault:?}");
         assert_eq!(sim.world.attached.len(), 1, "{fault:?}: one file attached");
     }
+}
+
+#[test]
+fn an_agents_files_follow_the_text_as_signed_links() {
+    let mut sim = Sim::with_ticket(config());
+    let id = sim.agent_writes("Here is your invoice.");
+    sim.world.agent_files.insert(id, json!([{"id": 91, "file_name": "invoice.pdf", "content_type": "application/pdf", "content_url": "https://acme.zendesk.com/attachments/token/x/?name=invoice.pdf", "size": 1234}]));
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 3, "{:?}", sim.world.sent);
+    assert_eq!(sim.world.sent[1].1, "Here is your invoice.");
+    let link = sim.world.sent[2]
+        .1
+        .strip_prefix("media https://gw.example/media/")
+        .expect("a gateway link");
+    let grant = crate::core::media_url::verify(link, "key", sim.now).unwrap();
+    assert_eq!(grant.file_name, "invoice.pdf");
+    assert_eq!(
+        grant.content_url,
+        "https://acme.zendesk.com/attachments/token/x/?name=invoice.pdf"
+    );
+    sim.check_invariants("files");
 }

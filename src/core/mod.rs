@@ -7,6 +7,7 @@ pub mod conversation;
 pub mod form;
 pub mod http;
 pub mod logline;
+pub mod media_url;
 pub mod redact;
 pub mod retry;
 pub mod signature;

@@ -68,6 +68,11 @@ pub fn comment_added_text(ticket_id: u64) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReplyContent {
     Text(String),
+    /// A file (WhatsApp takes one per message) with an optional caption.
+    Media {
+        url: String,
+        caption: String,
+    },
     /// An approved Content template: `ContentSid` plus `ContentVariables` as a JSON string.
     Template {
         content_sid: String,
@@ -122,6 +127,12 @@ pub fn send_message_request(
     }
     match content {
         ReplyContent::Text(body) => form.push(("Body", body.clone())),
+        ReplyContent::Media { url, caption } => {
+            form.push(("MediaUrl", url.clone()));
+            if !caption.is_empty() {
+                form.push(("Body", caption.clone()));
+            }
+        }
         ReplyContent::Template {
             content_sid,
             variables,

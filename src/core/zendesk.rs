@@ -262,6 +262,18 @@ pub struct CommentSeen {
     pub author_id: Option<u64>,
     pub public: bool,
     pub created_ms: Option<u64>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to a Zendesk comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: u64,
+    pub file_name: String,
+    pub content_type: String,
+    pub content_url: String,
+    #[serde(default)]
+    pub size: u64,
 }
 
 pub fn parse_comment_list(body: &str) -> Result<Vec<CommentSeen>, String> {
@@ -279,6 +291,8 @@ pub fn parse_comment_list(body: &str) -> Result<Vec<CommentSeen>, String> {
         author_id: Option<u64>,
         #[serde(default = "yes")]
         public: bool,
+        #[serde(default)]
+        attachments: Vec<Attachment>,
         #[serde(default)]
         created_at: Option<String>,
     }
@@ -298,6 +312,7 @@ pub fn parse_comment_list(body: &str) -> Result<Vec<CommentSeen>, String> {
                     body: c.body,
                     author_id: c.author_id,
                     public: c.public,
+                    attachments: c.attachments,
                 })
                 .collect()
         })

@@ -68,6 +68,9 @@ pub struct AgentReply {
     pub sent_sids: Vec<String>,
     #[serde(default)]
     pub tried_template: bool,
+    /// The agent's files: sent after the text, one WhatsApp message each.
+    #[serde(default)]
+    pub attachments: Vec<zendesk::Attachment>,
     /// The latest delivery status Twilio reported, and its error code.
     #[serde(default)]
     pub delivery: Option<String>,
@@ -103,6 +106,25 @@ fn status_rank(status: &str) -> u8 {
 
 fn is_failure(status: &str) -> bool {
     matches!(status, "undelivered" | "failed")
+}
+
+enum Part {
+    Text(String),
+    File(zendesk::Attachment),
+}
+
+fn parts_of(r: &AgentReply) -> Vec<Part> {
+    let text = r.text.trim();
+    let texts = if text.is_empty() {
+        vec![]
+    } else {
+        twilio::split_for_whatsapp(text, twilio::MAX_BODY_CHARS)
+    };
+    texts
+        .into_iter()
+        .map(Part::Text)
+        .chain(r.attachments.iter().cloned().map(Part::File))
+        .collect()
 }
 
 pub(super) enum Next {
@@ -303,6 +325,16 @@ impl Conversation {
                     }
                 }
             }
+            let needs_url =
+                matches!(self.part_to_send(&self.agent_replies[i]), Part::File(_)) && !template;
+            if needs_url && ctx.media_base_url.is_none() {
+                self.undeliverable(
+                    i,
+                    "its files need the gateway's public URL: set PUBLIC_BASE_URL".into(),
+                    logs,
+                );
+                continue;
+            }
             return Next::Call(Box::new(Call::SendAgentReply { comment_id }));
         }
         for n in self.notes.iter().filter(|n| !n.done) {
@@ -379,7 +411,24 @@ impl Conversation {
                             ("2".into(), r.ticket_id.to_string()),
                         ],
                     },
-                    _ => ReplyContent::Text(self.part_to_send(r)),
+                    _ => match self.part_to_send(r) {
+                        Part::Text(text) => ReplyContent::Text(text),
+                        Part::File(a) => {
+                            let grant = crate::core::media_url::MediaGrant {
+                                content_url: a.content_url.clone(),
+                                content_type: a.content_type.clone(),
+                                file_name: a.file_name.clone(),
+                                expires_ms: ctx.now_ms + crate::core::media_url::MEDIA_URL_TTL_MS,
+                            };
+                            let token =
+                                crate::core::media_url::sign(&grant, &config.zendesk_api_key);
+                            let base = ctx.media_base_url.unwrap_or_default();
+                            ReplyContent::Media {
+                                url: format!("{base}/media/{token}"),
+                                caption: String::new(),
+                            }
+                        }
+                    },
                 };
                 twilio::send_message_request(
                     &account,
@@ -412,9 +461,12 @@ impl Conversation {
         }
     }
 
-    fn part_to_send(&self, r: &AgentReply) -> String {
-        let parts = twilio::split_for_whatsapp(&r.text, twilio::MAX_BODY_CHARS);
-        parts.get(r.sent_sids.len()).cloned().unwrap_or_default()
+    /// The next WhatsApp message of a reply: its text parts, then its files.
+    fn part_to_send(&self, r: &AgentReply) -> Part {
+        parts_of(r)
+            .into_iter()
+            .nth(r.sent_sids.len())
+            .unwrap_or(Part::Text(String::new()))
     }
 
     /// Applies the answer to an outbound call. Returns false for inbound calls.
@@ -523,7 +575,10 @@ impl Conversation {
                     Verdict::Success => {
                         let expected = match self.agent_replies[i].state {
                             AgentReplyState::Due { template: false } => {
-                                Some(self.part_to_send(&self.agent_replies[i]))
+                                match self.part_to_send(&self.agent_replies[i]) {
+                                    Part::Text(t) => Some(t),
+                                    Part::File(_) => None,
+                                }
                             }
                             _ => None,
                         };
@@ -633,6 +688,7 @@ impl Conversation {
                 state: AgentReplyState::Due { template: false },
                 sent_sids: vec![],
                 tried_template: false,
+                attachments: c.attachments,
                 delivery: None,
                 error_code: None,
                 retry: Retry::default(),
@@ -656,11 +712,7 @@ impl Conversation {
         let template = matches!(r.state, AgentReplyState::Due { template: true });
         r.sent_sids.push(sid.clone());
         r.retry.reset();
-        let parts = if template {
-            1
-        } else {
-            twilio::split_for_whatsapp(&r.text, twilio::MAX_BODY_CHARS).len()
-        };
+        let parts = if template { 1 } else { parts_of(r).len() };
         logs.push(
             LogLine::info("agent.reply_sent")
                 .field("ticket_id", r.ticket_id)
