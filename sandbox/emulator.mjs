@@ -73,6 +73,7 @@ export function createEmulator(opts = {}) {
   const creds = { ...SANDBOX_CREDENTIALS, ...(opts.credentials || {}) };
   const contentTemplate = opts.contentTemplate || 'Ticket #{{2}} created: "{{1}}". We\'ll get back to you soon.';
   let gatewayUrl = opts.gatewayUrl || 'http://127.0.0.1:8787/twilio/whatsapp';
+  let selfUrl = 'http://127.0.0.1:0';
 
   const fresh = () => ({
     tickets: new Map(), // id -> ticket
@@ -87,6 +88,10 @@ export function createEmulator(opts = {}) {
     closedWindows: new Set(), // WhatsApp addresses whose 24-hour window is closed
     deliveryFaults: [], // [{code, status}] applied to the next sends' status callbacks
     webhookCalls: [], // Zendesk webhook deliveries to the gateway: {ticket_id, status}
+    mediaBlobs: new Map(), // Twilio media id -> {contentType, bytes}
+    uploads: new Map(), // Zendesk upload token -> attachment
+    files: new Map(), // Zendesk attachment id -> {attachment, bytes}
+    nextAttachmentId: 70001,
     nextTicketId: 1001,
     nextUserId: 9001,
     nextCommentId: 50001,
@@ -194,6 +199,14 @@ export function createEmulator(opts = {}) {
       }
       limit.tokens -= 1;
     }
+    if (req.method === 'POST' && path === '/api/v2/uploads.json') {
+      const fileName = url.searchParams.get('filename');
+      if (!fileName) return send(res, 400, { error: 'InvalidParameter', description: 'filename is required' });
+      const attachment = storeFile(fileName, String(req.headers['content-type'] || 'application/octet-stream'), raw);
+      const token = crypto.randomBytes(12).toString('base64url');
+      s.uploads.set(token, attachment);
+      return send(res, 201, { upload: { token, expires_at: new Date(Date.now() + 3 * 86400_000).toISOString(), attachments: [attachment], attachment } });
+    }
     if (req.method === 'POST' && path === '/api/v2/tickets.json') {
       if (!String(req.headers['content-type'] || '').startsWith('application/json')) {
         return send(res, 415, { error: 'Unsupported Media Type', description: 'Content-Type must be application/json' });
@@ -225,7 +238,7 @@ export function createEmulator(opts = {}) {
         tags: [...new Set((t.tags || []).map(String))].sort(),
         requester_id: requester ? requester.id : null,
         requester: requester ? { name: requester.name, email: requester.email } : null,
-        comments: [{ id: s.nextCommentId++, body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: requester?.id ?? null, created_at: now }],
+        comments: [{ id: s.nextCommentId++, body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: requester?.id ?? null, created_at: now, attachments: attachmentsFor(t.comment.uploads) }],
         created_at: now,
         updated_at: now,
         idempotency_key: key || null,
@@ -267,7 +280,7 @@ export function createEmulator(opts = {}) {
       const c = body?.ticket?.comment;
       if (c) {
         if (!(c.body || c.html_body)) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Comment: cannot be blank' }] } });
-        t.comments.push({ id: s.nextCommentId++, body: c.body ?? c.html_body, public: c.public !== false, author_id: c.author_id ?? null, created_at: new Date().toISOString() });
+        t.comments.push({ id: s.nextCommentId++, body: c.body ?? c.html_body, public: c.public !== false, author_id: c.author_id ?? null, created_at: new Date().toISOString(), attachments: attachmentsFor(c.uploads) });
         // A comment by the requester reopens a solved ticket, as in Zendesk.
         if (t.status === 'solved' || t.status === 'pending') t.status = 'open';
       }
@@ -279,7 +292,7 @@ export function createEmulator(opts = {}) {
     if (req.method === 'GET' && cm) {
       const t = s.tickets.get(Number(cm[1]));
       if (!t) return notFound();
-      const list = t.comments.map((c) => ({ id: c.id, type: 'Comment', author_id: c.author_id, body: c.body, html_body: `<p>${c.body}</p>`, plain_body: c.body, public: c.public, attachments: [], created_at: c.created_at }));
+      const list = t.comments.map((c) => ({ id: c.id, type: 'Comment', author_id: c.author_id, body: c.body, html_body: `<p>${c.body}</p>`, plain_body: c.body, public: c.public, attachments: c.attachments || [], created_at: c.created_at }));
       if (url.searchParams.get('sort_order') === 'desc') list.reverse();
       return send(res, 200, { comments: list, next_page: null, previous_page: null, count: list.length });
     }
@@ -289,6 +302,30 @@ export function createEmulator(opts = {}) {
       return send(res, 200, { tickets: list, next_page: null, previous_page: null, count: list.length });
     }
     return send(res, 404, { error: 'InvalidEndpoint', description: 'Not found' });
+  }
+
+  /** Stores a file as Zendesk does; its content_url needs the API credentials (private). */
+  function storeFile(fileName, contentType, bytes) {
+    const id = s.nextAttachmentId++;
+    const attachment = {
+      url: `${selfUrl}/api/v2/attachments/${id}.json`, id, file_name: fileName,
+      content_url: `${selfUrl}/zendesk-files/${id}/${encodeURIComponent(fileName)}`, mapped_content_url: null,
+      content_type: contentType.split(';')[0].trim(), size: bytes.length, width: null, height: null, inline: false, deleted: false, thumbnails: [],
+    };
+    s.files.set(id, { attachment, bytes });
+    return attachment;
+  }
+
+  function attachmentsFor(tokens) {
+    return (tokens || []).map((t) => s.uploads.get(t)).filter(Boolean);
+  }
+
+  /** Bytes that look like the type (a real 1x1 PNG for images, a PDF header for PDFs). */
+  function sampleBytes(contentType, size) {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f2a7a90000000049454e44ae426082', 'hex');
+    const head = contentType.startsWith('image/') ? png : contentType === 'application/pdf' ? Buffer.from('%PDF-1.4\n% sandbox file\n') : Buffer.from(`${contentType} sandbox file\n`);
+    if (!size || size <= head.length) return head;
+    return Buffer.concat([head, Buffer.alloc(size - head.length, 0x20)]);
   }
 
   // ---------- Twilio ----------
@@ -302,8 +339,17 @@ export function createEmulator(opts = {}) {
 
   async function twilio(req, res, url, raw) {
     const a = basicAuth(req);
-    if (!a || a.user !== creds.TWILIO_ACCOUNT_SID || a.pass !== creds.TWILIO_AUTH_TOKEN) {
+    // Media can be fetched without credentials (the account's default); given ones must be right.
+    const mediaFetch = req.method === 'GET' && /\/Media\/[^/.]+$/.test(url.pathname);
+    if ((!mediaFetch || a) && (!a || a.user !== creds.TWILIO_ACCOUNT_SID || a.pass !== creds.TWILIO_AUTH_TOKEN)) {
       return send(res, 401, twilioError(401, 20003, 'Authenticate'), { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
+    }
+    const media = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/);
+    if (media && req.method === 'GET') {
+      if (!s.mediaBlobs.has(media[3])) return send(res, 404, twilioError(404, 20404, 'The requested resource was not found'));
+      // Twilio answers with a redirect to a short-lived CDN URL.
+      res.writeHead(307, { Location: `${selfUrl}/__cdn/${media[3]}` });
+      return res.end();
     }
     const m = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/);
     if (!m) return send(res, 404, twilioError(404, 20404, 'The requested resource was not found'));
@@ -358,10 +404,22 @@ export function createEmulator(opts = {}) {
       to,
       uri: `/2010-04-01/Accounts/${creds.TWILIO_ACCOUNT_SID}/Messages/${sid}.json`,
     };
-    const stored = { ...resource, content_sid: contentSid || null, content_variables: form.get('ContentVariables') || null, created_ms: Date.now(), status_callback: form.get('StatusCallback') || null, delivery: [] };
+    const mediaUrl = form.get('MediaUrl');
+    if (mediaUrl) resource.num_media = '1';
+    const stored = { ...resource, content_sid: contentSid || null, content_variables: form.get('ContentVariables') || null, created_ms: Date.now(), status_callback: form.get('StatusCallback') || null, delivery: [], media_url: mediaUrl || null, media: null };
     s.messages.push(stored);
     send(res, 201, resource);
     // What WhatsApp then does, reported as Twilio does: signed status callbacks.
+    if (mediaUrl) {
+      // Twilio fetches the file to send it: record what it got.
+      try {
+        const r = await fetch(mediaUrl);
+        const bytes = Buffer.from(await r.arrayBuffer());
+        stored.media = { status: r.status, content_type: r.headers.get('content-type'), bytes: bytes.length, file_name: /filename="([^"]+)"/.exec(r.headers.get('content-disposition') || '')?.[1] || null };
+      } catch (e) {
+        stored.media = { status: 0, error: String(e.message || e) };
+      }
+    }
     const fault = s.deliveryFaults.shift();
     const windowClosed = !contentSid && s.closedWindows.has(to);
     const steps = fault ? [['sent'], [fault.status || 'undelivered', fault.code]]
@@ -395,10 +453,11 @@ export function createEmulator(opts = {}) {
 
   // ---------- Zendesk's side: agents and the webhook ----------
   /** An agent's comment on a ticket (public reply or internal note), then Zendesk's webhook. */
-  async function agentComments(ticketId, body, { isPublic = true, deliveries = 1, signWith, timestamp } = {}) {
+  async function agentComments(ticketId, body, { isPublic = true, deliveries = 1, signWith, timestamp, files = [] } = {}) {
     const t = s.tickets.get(Number(ticketId));
     if (!t) throw new Error(`no ticket ${ticketId}`);
-    const comment = { id: s.nextCommentId++, body, public: isPublic, author_id: SANDBOX_AGENT.id, created_at: new Date().toISOString() };
+    const attachments = files.map((f) => storeFile(f.name, f.contentType, f.bytes || sampleBytes(f.contentType, f.size)));
+    const comment = { id: s.nextCommentId++, body, public: isPublic, author_id: SANDBOX_AGENT.id, created_at: new Date().toISOString(), attachments };
     t.comments.push(comment);
     if (isPublic && (t.status === 'new' || t.status === 'open')) t.status = 'pending';
     t.updated_at = comment.created_at;
@@ -426,18 +485,27 @@ export function createEmulator(opts = {}) {
 
   // ---------- the customer's phone ----------
   /** Sends a WhatsApp message to the gateway exactly as Twilio does (all fields, signed). */
-  async function customerSends({ from = '+15550001234', body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url, signUrl } = {}) {
+  async function customerSends({ from = '+15550001234', body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url, signUrl, media = [], location = null } = {}) {
+    if (media.length) messageSid = messageSid.replace(/^SM/, 'MM');
+    const mediaParams = media.flatMap((f, i) => {
+      const id = `ME${crypto.randomBytes(16).toString('hex')}`;
+      const contentType = f.contentType || 'image/jpeg';
+      s.mediaBlobs.set(id, { contentType, bytes: f.bytes || sampleBytes(contentType, f.size) });
+      return [[`MediaContentType${i}`, contentType], [`MediaUrl${i}`, `${selfUrl}/2010-04-01/Accounts/${creds.TWILIO_ACCOUNT_SID}/Messages/${messageSid}/Media/${id}`]];
+    });
+    const locationParams = location ? [['Latitude', String(location.latitude)], ['Longitude', String(location.longitude)], ...(location.address ? [['Address', location.address]] : []), ...(location.label ? [['Label', location.label]] : [])] : [];
+    const messageType = location ? 'location' : media.length ? (media[0].contentType || 'image/jpeg').split('/')[0].replace('application', 'document') : 'text';
     const target = url || gatewayUrl;
     const waFrom = from.startsWith('whatsapp:') ? from : `whatsapp:${from}`;
     const params = [
-      ['SmsMessageSid', messageSid], ['NumMedia', '0'], ['ProfileName', profileName], ['MessageType', 'text'],
+      ['SmsMessageSid', messageSid], ['NumMedia', String(media.length)], ['ProfileName', profileName], ['MessageType', messageType], ...mediaParams, ...locationParams,
       ['SmsSid', messageSid], ['WaId', waFrom.replace(/^whatsapp:\+?/, '')], ['SmsStatus', 'received'], ['Body', body],
       ['To', `whatsapp:${creds.TWILIO_WHATSAPP_NUMBER}`], ['NumSegments', '1'], ['ReferralNumMedia', '0'],
       ['MessageSid', messageSid], ['AccountSid', creds.TWILIO_ACCOUNT_SID], ['From', waFrom], ['ApiVersion', '2010-04-01'],
       ...Object.entries(extra),
     ];
     const signature = twilioSignature(signWith ?? creds.TWILIO_AUTH_TOKEN, signUrl || target, params);
-    const entry = { message_sid: messageSid, from: waFrom, body, sent_ms: Date.now(), gateway_status: null, gateway_ms: null };
+    const entry = { message_sid: messageSid, from: waFrom, body, sent_ms: Date.now(), gateway_status: null, gateway_ms: null, media: media.map((f) => f.contentType || 'image/jpeg'), location };
     s.closedWindows.delete(waFrom); // the customer wrote: WhatsApp's window opens
     s.inbound.push(entry);
     const started = performance.now();
@@ -548,7 +616,7 @@ export function createEmulator(opts = {}) {
     if (req.method === 'POST' && path === '/agent/reply') {
       const b = json();
       if (!s.tickets.has(Number(b.ticket_id)) || typeof b.body !== 'string' || !b.body.trim()) return send(res, 400, { error: 'ticket_id and body are required' });
-      const r = await agentComments(b.ticket_id, b.body, { isPublic: b.public !== false });
+      const r = await agentComments(b.ticket_id, b.body, { isPublic: b.public !== false, files: b.files || [] });
       return send(res, 200, r);
     }
     if (req.method === 'POST' && path === '/window') {
@@ -559,8 +627,8 @@ export function createEmulator(opts = {}) {
     }
     if (req.method === 'POST' && path === '/customer/send') {
       const b = json();
-      if (typeof b.body !== 'string' || !b.body.trim()) return send(res, 400, { error: 'body is required' });
-      return send(res, 200, await customerSends({ from: b.from || undefined, body: b.body, profileName: b.profileName || undefined }));
+      if ((typeof b.body !== 'string' || !b.body.trim()) && !b.media?.length && !b.location) return send(res, 400, { error: 'a body, media or a location is required' });
+      return send(res, 200, await customerSends({ from: b.from || undefined, body: b.body, profileName: b.profileName || undefined, media: b.media || [], location: b.location || null }));
     }
     return send(res, 404, { error: 'unknown sandbox endpoint' });
   }
@@ -573,6 +641,22 @@ export function createEmulator(opts = {}) {
       if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
         return res.end(readFileSync(PAGE));
+      }
+      const cdn = url.pathname.match(/^\/__cdn\/([^/]+)$/);
+      if (cdn && req.method === 'GET') {
+        const blob = s.mediaBlobs.get(cdn[1]);
+        if (!blob) return send(res, 404, 'Not Found');
+        res.writeHead(200, { 'Content-Type': blob.contentType, 'Content-Length': blob.bytes.length });
+        return res.end(blob.bytes);
+      }
+      const file = url.pathname.match(/^\/zendesk-files\/(\d+)\//);
+      if (file && req.method === 'GET') {
+        // Private attachments: the API credentials are required.
+        if (!zendeskAuthOk(req)) return send(res, 401, { error: "Couldn't authenticate you" });
+        const f = s.files.get(Number(file[1]));
+        if (!f) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
+        res.writeHead(200, { 'Content-Type': f.attachment.content_type, 'Content-Length': f.bytes.length });
+        return res.end(f.bytes);
       }
       const api = url.pathname.startsWith('/api/v2/') ? 'zendesk' : url.pathname.startsWith('/2010-04-01/') ? 'twilio' : null;
       if (!api) return send(res, 404, { error: 'not found' });
@@ -602,7 +686,10 @@ export function createEmulator(opts = {}) {
     setLatency(latency) { Object.assign(s.latencyMs, latency); },
     customerSends,
     listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve) => server.listen(port, host, () => resolve(`http://${host}:${server.address().port}`)));
+      return new Promise((resolve) => server.listen(port, host, () => {
+        selfUrl = `http://${host}:${server.address().port}`;
+        resolve(selfUrl);
+      }));
     },
     close() { server.closeAllConnections?.(); return new Promise((r) => server.close(() => r())); },
   };

@@ -786,18 +786,12 @@ impl Conversation {
                 };
                 return TicketAction::Decided;
             }
-            // A message that continues a conversation becomes a ticket whatever its wording.
-            Triage::Rejected(_) => {
-                let text = if m.body.trim().is_empty() {
-                    EMPTY_MESSAGE_TEXT
-                } else {
-                    m.body.as_str()
-                };
-                (
-                    crate::core::triage::subject(text),
-                    crate::core::triage::Priority::Normal,
-                )
-            }
+            // A message that continues a conversation, or carries a file or a location,
+            // becomes a ticket whatever its wording ("WhatsApp Support Request" when no text).
+            Triage::Rejected(_) => (
+                crate::core::triage::subject(&m.body),
+                crate::core::triage::Priority::Normal,
+            ),
         };
         let mut ticket = zendesk::new_ticket(&inbound, &subject, priority, domain);
         ticket.comment.uploads = upload_tokens(m);

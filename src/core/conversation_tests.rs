@@ -1083,6 +1083,7 @@ fn agent_replies_survive_every_fault_once() {
                 vec!["First answer", "Second answer"],
                 "{fault:?} at {k}"
             );
+            sim.check_invariants(&format!("agent replies, {fault:?} at {k}"));
         }
     }
 }
