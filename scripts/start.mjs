@@ -1,9 +1,15 @@
 // `npm start`: the sandbox (Zendesk + Twilio stand-ins and the customer's phone) and the gateway
 // in `wrangler dev`, wired together on loopback. No account needed.
 import { createEmulator, SANDBOX_CREDENTIALS } from '../sandbox/emulator.mjs';
-import { startGateway } from '../sandbox/gateway.mjs';
+import { startGateway, REPO_ROOT } from '../sandbox/gateway.mjs';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 
 const sandboxPort = Number(process.env.SANDBOX_PORT || 8788);
+// The sandbox's Zendesk and Twilio live in memory: start the gateway's Durable Objects afresh
+// too, or conversations would point at tickets the new sandbox never had.
+const statePath = '.wrangler/sandbox-state';
+rmSync(path.join(REPO_ROOT, statePath), { recursive: true, force: true });
 const gatewayPort = Number(process.env.GATEWAY_PORT || 8787);
 
 // The sandbox's own admin token: the page shows what the gateway says about each message.
@@ -15,7 +21,7 @@ console.log('[start] building and starting the gateway in wrangler dev (the firs
 
 const gateway = await startGateway({
   port: gatewayPort,
-  persistTo: '.wrangler/sandbox-state',
+  persistTo: statePath,
   vars: {
     ...SANDBOX_CREDENTIALS,
     ZENDESK_BASE_URL: sandboxUrl,
