@@ -120,11 +120,21 @@ pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
             .send_with_signal(&controller.signal())
             .await
             .map_err(|e| e.to_string())?;
-        let headers = resp
+        let mut headers: Vec<(String, String)> = resp
             .headers()
             .entries()
             .map(|(k, v)| (k.to_ascii_lowercase(), v))
             .collect();
+        // A contact card's text goes back to the core, which shows its gist in the comment.
+        let kind = t.content_type.to_ascii_lowercase();
+        if (kind.starts_with("text/vcard") || kind.starts_with("text/x-vcard"))
+            && bytes.len() <= 16 * 1024
+        {
+            headers.push((
+                "x-media-text".into(),
+                base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &bytes),
+            ));
+        }
         let body = resp.text().await.map_err(|e| e.to_string())?;
         Ok::<HttpAnswer, String>(HttpAnswer {
             status: resp.status_code(),

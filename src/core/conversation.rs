@@ -236,6 +236,9 @@ pub enum MediaState {
         token: String,
         filename: String,
         uploaded_ms: u64,
+        /// Readable text for the agents (a shared contact's name and number).
+        #[serde(default)]
+        description: Option<String>,
     },
     /// Not attached (too large, refused type, could not be downloaded): listed in the comment.
     Skipped {
@@ -1231,11 +1234,25 @@ impl Conversation {
                                     .field("content_type", content_type.as_str())
                                     .field("ms", elapsed),
                             );
+                            // The shell passes a contact card's text along (base64) so that it
+                            // can be shown as text, not only as a .vcf file.
+                            let description = answer
+                                .and_then(|a| a.header("x-media-text"))
+                                .and_then(|b| {
+                                    base64::Engine::decode(
+                                        &base64::engine::general_purpose::STANDARD,
+                                        b,
+                                    )
+                                    .ok()
+                                })
+                                .and_then(|bytes| String::from_utf8(bytes).ok())
+                                .and_then(|text| crate::core::vcard::describe(&text));
                             let m = &mut self.messages[i];
                             m.media[index].state = MediaState::Uploaded {
                                 token,
                                 filename: media_filename(&sid, index, &content_type),
                                 uploaded_ms: ctx.now_ms,
+                                description,
                             };
                             m.attempts = 0;
                             m.not_before_ms = 0;
@@ -1625,6 +1642,13 @@ fn zendesk_text(m: &Message) -> String {
         parts.push(location.clone());
     }
     for item in &m.media {
+        if let MediaState::Uploaded {
+            description: Some(d),
+            ..
+        } = &item.state
+        {
+            parts.push(d.clone());
+        }
         if let MediaState::Skipped { reason } = &item.state {
             parts.push(format!(
                 "Attachment not attached ({}): {reason}. {}",

@@ -15,4 +15,5 @@ pub mod text;
 pub mod time;
 pub mod triage;
 pub mod twilio;
+pub mod vcard;
 pub mod zendesk;

@@ -64,3 +64,13 @@ test("an agent's reply with a PDF: the text, then the file through a signed link
   const forged = await fetch(file.media_url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')));
   assert.equal(forged.status, 403, 'a tampered link is refused');
 });
+
+test('a shared contact is attached as a card and summarised as text', async () => {
+  const card = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nTEL;type=CELL;waid=5511912345678:+55 11 91234-5678\r\nEND:VCARD\r\n';
+  const r = await stack.send({ from: phones[2], body: '', media: [{ contentType: 'text/vcard', bytes: Buffer.from(card) }] });
+  await done(r.messageSid);
+  const t = stack.tickets().find((x) => x.requester.email.startsWith(phones[2]));
+  const c = t.comments.at(-1);
+  assert.equal(c.body, 'Contact shared: Ana Lima, +55 11 91234-5678');
+  assert.deepEqual(c.attachments.map((a) => a.file_name), [`whatsapp-${r.messageSid}-1.vcf`]);
+});
