@@ -14,7 +14,6 @@ use crate::core::config::Config;
 use crate::core::conversation::{Conversation, Ctx, Effect, Event};
 use crate::core::form::InboundMessage;
 use crate::core::logline::LogLine;
-use crate::core::triage::TriageRules;
 use crate::message_index::{self, Entry};
 use crate::{env_config, log, storage, upstream};
 use serde::Deserialize;
@@ -81,7 +80,7 @@ impl ConversationObject {
 
     /// Applies one event that arrives by request (not by alarm): store, wake if needed.
     async fn apply(&self, conv: &mut Conversation, event: Event, config: &Config) -> Result<bool> {
-        let rules = TriageRules::default();
+        let rules = config.triage.clone();
         let ctx = Ctx {
             now_ms: storage::now_ms(),
             jitter: js_sys::Math::random(),
@@ -183,7 +182,7 @@ impl ConversationObject {
     }
 
     async fn run(&self, config: &Config) -> Result<()> {
-        let rules = TriageRules::default();
+        let rules = config.triage.clone();
         let mut event = Event::Wake;
         for _ in 0..MAX_CALLS_PER_ALARM {
             // Loaded afresh each time: an accept may have run while the last call was out.

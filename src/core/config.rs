@@ -1,6 +1,8 @@
 //! Typed configuration read through a lookup function (Worker vars, `.dev.vars`, `--var` or
 //! secrets all arrive the same way). Errors name every missing or invalid variable, never a value.
 
+use crate::core::triage::TriageRules;
+use crate::core::twilio::ReplyTexts;
 use std::fmt;
 
 pub const DEFAULT_TWILIO_API_BASE_URL: &str = "https://api.twilio.com";
@@ -27,6 +29,15 @@ pub const SETTINGS: &[(&str, bool, bool)] = &[
     ("ZENDESK_WEBHOOK_SECRET", false, true),
     ("MEDIA_MAX_BYTES", false, false),
     ("MEDIA_ALLOWED_TYPES", false, false),
+    ("TRIAGE_MIN_LENGTH", false, false),
+    ("TRIAGE_GREETING_WORDS", false, false),
+    ("TRIAGE_ISSUE_KEYWORDS", false, false),
+    ("PRIORITY_URGENT_KEYWORDS", false, false),
+    ("PRIORITY_HIGH_KEYWORDS", false, false),
+    ("REPLY_TICKET_CREATED", false, false),
+    ("REPLY_MORE_DETAILS", false, false),
+    ("REPLY_APOLOGY", false, false),
+    ("REPLY_COMMENT_ADDED", false, false),
     ("ZENDESK_BASE_URL", false, false),
     ("TWILIO_API_BASE_URL", false, false),
     ("REQUESTER_EMAIL_DOMAIN", false, false),
@@ -80,6 +91,10 @@ pub struct Config {
     /// Files larger than this, or of a type not in the list, are listed instead of attached.
     pub media_max_bytes: u64,
     pub media_allowed_types: Vec<String>,
+    /// The guide's triage rules, each list replaceable without a rebuild.
+    pub triage: TriageRules,
+    /// The customer-facing texts.
+    pub texts: ReplyTexts,
 }
 
 impl Config {
@@ -296,6 +311,12 @@ impl Config {
             1..=100 * 1024 * 1024,
             "must be a number of bytes from 1 to 104857600",
         );
+        let triage_min_length = number(
+            "TRIAGE_MIN_LENGTH",
+            10,
+            0..=1000,
+            "must be a whole number from 0 to 1000",
+        );
         let followup_ack = match get("FOLLOWUP_ACK").map(|v| v.to_ascii_lowercase()) {
             None => false,
             Some(v) if matches!(v.as_str(), "true" | "1" | "yes" | "on") => true,
@@ -322,6 +343,51 @@ impl Config {
                 "must be a comma-separated list of MIME types such as image/*,application/pdf",
             ));
         }
+        let defaults = TriageRules::default();
+        let mut list = |name: &'static str, default: Vec<String>| match get(name) {
+            None => default,
+            Some(raw) => {
+                let items: Vec<String> = raw
+                    .split(',')
+                    .map(|w| w.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                if items.is_empty() {
+                    err.invalid
+                        .push((name, "must be a comma-separated list of words or phrases"));
+                    return default;
+                }
+                items
+            }
+        };
+        let triage = TriageRules {
+            min_length: defaults.min_length,
+            greeting_words: list("TRIAGE_GREETING_WORDS", defaults.greeting_words.clone()),
+            issue_keywords: list("TRIAGE_ISSUE_KEYWORDS", defaults.issue_keywords.clone()),
+            urgent_keywords: list("PRIORITY_URGENT_KEYWORDS", defaults.urgent_keywords.clone()),
+            high_keywords: list("PRIORITY_HIGH_KEYWORDS", defaults.high_keywords.clone()),
+        };
+        let default_texts = ReplyTexts::default();
+        let mut text = |name: &'static str, default: String, needs_ticket_id: bool| match get(name)
+        {
+            None => default,
+            Some(t) if t.chars().count() > 1600 => {
+                err.invalid
+                    .push((name, "must be at most 1600 characters (Twilio's limit)"));
+                default
+            }
+            Some(t) if needs_ticket_id && !t.contains("{ticket_id}") => {
+                err.invalid.push((name, "must contain {ticket_id}"));
+                default
+            }
+            Some(t) => t.replace("\\n", "\n"),
+        };
+        let texts = ReplyTexts {
+            ticket_created: text("REPLY_TICKET_CREATED", default_texts.ticket_created, true),
+            more_details: text("REPLY_MORE_DETAILS", default_texts.more_details, false),
+            apology: text("REPLY_APOLOGY", default_texts.apology, false),
+            comment_added: text("REPLY_COMMENT_ADDED", default_texts.comment_added, true),
+        };
         let agent_reply_sid = get("TWILIO_AGENT_REPLY_CONTENT_SID");
         if agent_reply_sid
             .as_deref()
@@ -366,6 +432,11 @@ impl Config {
             zendesk_webhook_secret: get("ZENDESK_WEBHOOK_SECRET"),
             media_max_bytes,
             media_allowed_types,
+            triage: TriageRules {
+                min_length: triage_min_length as usize,
+                ..triage
+            },
+            texts,
         })
     }
 
@@ -501,6 +572,40 @@ mod tests {
         assert!(!c.media_type_allowed("application/x-msdownload"));
         assert!(!c.media_type_allowed("application/zip"));
         assert_eq!(c.media_max_bytes, 16 * 1024 * 1024);
+    }
+
+    #[test]
+    fn triage_rules_and_texts_are_configurable() {
+        let mut v = full();
+        v.insert("TRIAGE_MIN_LENGTH", "3");
+        v.insert("TRIAGE_ISSUE_KEYWORDS", "refund, late delivery ,  ");
+        v.insert("REPLY_TICKET_CREATED", "Case {ticket_id} opened.");
+        let c = load(&v).unwrap();
+        assert_eq!(c.triage.min_length, 3);
+        assert_eq!(c.triage.issue_keywords, vec!["refund", "late delivery"]);
+        assert_eq!(
+            c.triage.urgent_keywords,
+            TriageRules::default().urgent_keywords
+        );
+        assert_eq!(
+            ReplyTexts::fill(&c.texts.ticket_created, 9, "s"),
+            "Case 9 opened."
+        );
+        for (name, bad) in [
+            ("REPLY_TICKET_CREATED", "Thanks!"),
+            ("TRIAGE_ISSUE_KEYWORDS", " , ,"),
+            ("TRIAGE_MIN_LENGTH", "-1"),
+            ("REPLY_COMMENT_ADDED", "no id"),
+        ] {
+            let mut v = full();
+            v.insert(name, bad);
+            let err = load(&v).unwrap_err();
+            assert_eq!(
+                err.invalid.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+                vec![name],
+                "{name}"
+            );
+        }
     }
 
     #[test]

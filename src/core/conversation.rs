@@ -785,7 +785,7 @@ impl Conversation {
                 };
                 m.reply = ReplyStep::Due {
                     kind: "more_details".into(),
-                    content: ReplyContent::Text(twilio::MORE_DETAILS_TEXT.into()),
+                    content: ReplyContent::Text(ctx.config.texts.more_details.clone()),
                 };
                 return TicketAction::Decided;
             }
@@ -1362,7 +1362,8 @@ impl Conversation {
             .opt("follow_up_of", follow_up_of)
             .opt("idempotency_lookup", lookup),
         );
-        let content = twilio::ticket_created_reply(
+        let content = twilio::ticket_created_reply_with(
+            &ctx.config.texts,
             t.id,
             &ticket.subject,
             &m.body,
@@ -1424,7 +1425,11 @@ impl Conversation {
             m.reply = if ctx.config.followup_ack && n == last {
                 ReplyStep::Due {
                     kind: "comment_added".into(),
-                    content: ReplyContent::Text(twilio::comment_added_text(ticket_id)),
+                    content: ReplyContent::Text(twilio::ReplyTexts::fill(
+                        &ctx.config.texts.comment_added,
+                        ticket_id,
+                        "",
+                    )),
                 }
             } else {
                 ReplyStep::NotNeeded
@@ -1530,7 +1535,7 @@ impl Conversation {
         idx: &[usize],
         call: &str,
         reason: &str,
-        _ctx: &Ctx,
+        ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
         let last = idx.len().saturating_sub(1);
@@ -1549,7 +1554,7 @@ impl Conversation {
             m.reply = if n == last {
                 ReplyStep::Due {
                     kind: "apology".into(),
-                    content: ReplyContent::Text(twilio::APOLOGY_TEXT.into()),
+                    content: ReplyContent::Text(ctx.config.texts.apology.clone()),
                 }
             } else {
                 ReplyStep::NotNeeded

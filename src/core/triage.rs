@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 pub const SUBJECT_MAX_CHARS: usize = 50;
 pub const FALLBACK_SUBJECT: &str = "WhatsApp Support Request";
 
-/// The rules as data, so that they can later be configured without a rebuild.
-#[derive(Debug, Clone)]
+/// The rules as data: configurable without a rebuild (see `Config`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TriageRules {
     pub min_length: usize,
     /// Words that alone make a message a greeting or pleasantry ("hi", "thanks", "ok").

@@ -12,6 +12,36 @@ pub const APOLOGY_TEXT: &str =
 /// Template variable 1 carries the message cut to this many characters.
 pub const TEMPLATE_MESSAGE_CHARS: usize = 50;
 
+/// The customer-facing texts, configurable (the guide's by default). `{ticket_id}` and
+/// `{subject}` are filled in where they appear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyTexts {
+    pub ticket_created: String,
+    pub more_details: String,
+    pub apology: String,
+    pub comment_added: String,
+}
+
+impl Default for ReplyTexts {
+    fn default() -> Self {
+        ReplyTexts {
+            ticket_created: "Ticket #{ticket_id} created: '{subject}'. We'll get back to you soon."
+                .into(),
+            more_details: MORE_DETAILS_TEXT.into(),
+            apology: APOLOGY_TEXT.into(),
+            comment_added: "Thanks, we've added your message to ticket #{ticket_id}.".into(),
+        }
+    }
+}
+
+impl ReplyTexts {
+    pub fn fill(template: &str, ticket_id: u64, subject: &str) -> String {
+        template
+            .replace("{ticket_id}", &ticket_id.to_string())
+            .replace("{subject}", subject)
+    }
+}
+
 pub fn ticket_created_text(ticket_id: u64, subject: &str) -> String {
     format!("Ticket #{ticket_id} created: '{subject}'. We'll get back to you soon.")
 }
@@ -88,6 +118,22 @@ pub fn ticket_created_reply(
     message: &str,
     content_sid: Option<&str>,
 ) -> ReplyContent {
+    ticket_created_reply_with(
+        &ReplyTexts::default(),
+        ticket_id,
+        subject,
+        message,
+        content_sid,
+    )
+}
+
+pub fn ticket_created_reply_with(
+    texts: &ReplyTexts,
+    ticket_id: u64,
+    subject: &str,
+    message: &str,
+    content_sid: Option<&str>,
+) -> ReplyContent {
     match content_sid {
         Some(sid) => ReplyContent::Template {
             content_sid: sid.to_string(),
@@ -99,7 +145,7 @@ pub fn ticket_created_reply(
                 ("2".into(), ticket_id.to_string()),
             ],
         },
-        None => ReplyContent::Text(ticket_created_text(ticket_id, subject)),
+        None => ReplyContent::Text(ReplyTexts::fill(&texts.ticket_created, ticket_id, subject)),
     }
 }
 

@@ -12,9 +12,11 @@ describe('with the optional settings', () => {
     REQUESTER_EMAIL_DOMAIN: 'customers.acme.test',
     PUBLIC_BASE_URL: 'https://support.acme.test',
     TWILIO_WEBHOOK_SECRET: 'rotated-webhook-secret-0002',
+    REPLY_MORE_DETAILS: 'Tell us a little more, please: what went wrong?',
+    TRIAGE_ISSUE_KEYWORDS: 'problem,error,refund',
   };
   before(async () => { stack = await startStack({ name: 'config-optional', vars }); });
-  after(async () => { if (stack) { assertLogsClean(stack, ['+15550003333', '+15550003334']); await stack.stop(); } });
+  after(async () => { if (stack) { assertLogsClean(stack, ['+15550003333', '+15550003334', '+15550003335', '+15550003336']); await stack.stop(); } });
 
   const signUrl = 'https://support.acme.test/twilio/whatsapp';
 
@@ -34,12 +36,22 @@ describe('with the optional settings', () => {
     assert.equal(form.get('From'), null);
   });
 
+  test('triage lists and reply texts come from the configuration', async () => {
+    const r = await stack.send({ from: '+15550003335', body: 'I would like a refund for order 12', signUrl });
+    assert.equal(r.status, 200);
+    await waitFor(() => stack.tickets().find((t) => t.external_id === r.messageSid), { what: 'ticket from a configured keyword' });
+    const r2 = await stack.send({ from: '+15550003336', body: 'I need help with my order', signUrl });
+    assert.equal(r2.status, 200);
+    const reply = await waitFor(() => stack.replies('whatsapp:+15550003336')[0], { what: 'reply' });
+    assert.equal(reply.body, 'Tell us a little more, please: what went wrong?', '"need" is no longer a keyword');
+  });
+
   test('the other replies stay free text', async () => {
     // a customer without an open ticket (for one with a ticket, "hello" is a comment)
     const r = await stack.send({ from: '+15550003334', body: 'hello', signUrl });
     assert.equal(r.status, 200);
     const reply = await waitFor(() => stack.replies('whatsapp:+15550003334').find((m) => !m.content_sid), { what: 'reply' });
-    assert.match(reply.body, /^Please provide more details/);
+    assert.equal(reply.body, 'Tell us a little more, please: what went wrong?');
   });
 
   test('signatures are checked against PUBLIC_BASE_URL, and the webhook secret is accepted as a key', async () => {

@@ -52,7 +52,7 @@ export async function startStack({ vars = {}, name = 'e2e' } = {}) {
     post: (body, { headers = {}, method = 'POST', url = webhookUrl } = {}) => fetch(url, { method, headers, body }),
     fault: (api, faults) => emulator.setFaults(api, faults),
     /** Waits until the gateway's output contains `needle` (logs arrive asynchronously). */
-    async waitForLog(needle, timeoutMs = 5000) {
+    async waitForLog(needle, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!stack.output().includes(needle)) {
         if (Date.now() > deadline) assert.fail(`gateway output never contained ${JSON.stringify(needle)}:\n${stack.output().slice(-3000)}`);
@@ -60,8 +60,9 @@ export async function startStack({ vars = {}, name = 'e2e' } = {}) {
       }
     },
     /** Waits for a structured log line matching `pred` and returns it. */
-    waitForLogLine(pred, what = 'log line') {
-      return waitFor(() => stack.logLines().find(pred), { what, timeoutMs: 5000 });
+    waitForLogLine(pred, what = 'log line', timeoutMs = 20_000) {
+      // Generous: a loaded 2-core machine can be slow; a passing test never waits this long.
+      return waitFor(() => stack.logLines().find(pred), { what, timeoutMs });
     },
     /** Structured log lines the Worker printed (one JSON object per line). */
     logLines() {
@@ -117,7 +118,7 @@ export function assertLogsClean(stack, phones = []) {
 }
 
 /** Polls `fn` until it returns a truthy value (work may finish after the webhook is answered). */
-export async function waitFor(fn, { timeoutMs = 10_000, what = 'condition' } = {}) {
+export async function waitFor(fn, { timeoutMs = 20_000, what = 'condition' } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
