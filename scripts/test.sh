@@ -3,7 +3,8 @@
 #   1. the core's unit tests, natively (cargo test)
 #   2. a release build of the Worker (worker-build)
 #   3. the end-to-end tests: the built Worker in wrangler dev (workerd) against the project's
-#      emulator of Zendesk and Twilio on loopback (node --test)
+#      emulator of Zendesk and Twilio on loopback, and the sandbox page in headless Chromium
+#      (node --test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-tools.sh
@@ -17,6 +18,8 @@ WA_GATEWAY_PREBUILT= bash scripts/build.sh
 wasm=build/index_bg.wasm
 echo "bundle: $(wc -c <"$wasm") bytes wasm, $(gzip -9c "$wasm" | wc -c) bytes gzip"
 
-echo "== end-to-end tests (wrangler dev + emulator)"
-rm -rf .wrangler/test-*
-node --test --test-concurrency=1 ${E2E_FILTER:-tests/e2e/*.test.mjs}
+bash scripts/ensure-chromium.sh
+
+echo "== end-to-end tests (wrangler dev + emulator; sandbox page in Chromium)"
+rm -rf .wrangler/test-* test-artifacts
+node --test --test-concurrency=1 ${E2E_FILTER:-tests/e2e/*.test.mjs tests/browser/*.test.mjs}

@@ -1,0 +1,85 @@
+// The sandbox page that `npm start` serves, driven in headless Chromium (Debian's package,
+// through playwright-core) as a newcomer would use it: write as the customer, see the ticket and
+// the reply, answer as an agent with a PDF, see it arrive with its delivery state, and read what
+// the gateway did with each message. Screenshots are kept in test-artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { startStack, assertLogsClean } from '../e2e/harness.mjs';
+import { REPO_ROOT } from '../../sandbox/gateway.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+let stack;
+let browser;
+let page;
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (scripts/test.sh installs Debian's chromium)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  stack = await startStack({ name: 'browser' });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(stack.apiUrl);
+});
+
+after(async () => {
+  await browser?.close();
+  if (stack) {
+    assertLogsClean(stack, ['+15550001234']);
+    await stack.stop();
+  }
+});
+
+const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+
+async function customerWrites(text, attachment = '') {
+  await page.fill('#body', text);
+  await page.selectOption('#extra', attachment);
+  await page.click('#send-button');
+}
+
+test('a newcomer sees a greeting answered, then a ticket and its confirmation', async () => {
+  await customerWrites('hi');
+  await page.locator('.bubble.in', { hasText: 'Please provide more details' }).waitFor({ timeout: 20_000 });
+  await customerWrites("I can't log into my account, getting error 404");
+  const row = page.locator('tr[data-ticket]').first();
+  await row.waitFor({ timeout: 20_000 });
+  assert.match(await row.innerText(), /I can't log into my account, getting error 404/);
+  assert.match(await row.innerText(), /high/);
+  await page.locator('.bubble.in', { hasText: /Ticket #\d+ created/ }).waitFor({ timeout: 20_000 });
+  await page.locator('.bubble.in', { hasText: /Ticket #\d+ created/ }).locator('small', { hasText: /read|delivered/ }).waitFor({ timeout: 20_000 });
+  await shot('1-ticket-and-confirmation.png');
+});
+
+test('an agent answers with a PDF and the customer receives both', async () => {
+  const form = page.locator('form[data-reply]').first();
+  await form.locator('input[type=text]').fill('Please reset your password with these steps.');
+  await form.locator('input[type=checkbox]').check();
+  await form.locator('button').click();
+  await page.locator('.bubble.in', { hasText: 'Please reset your password with these steps.' }).waitFor({ timeout: 20_000 });
+  await page.locator('.bubble.in', { hasText: 'instructions.pdf' }).waitFor({ timeout: 20_000 });
+  await shot('2-agent-reply-with-pdf.png');
+});
+
+test('a follow-up with a photo becomes a comment with the photo attached', async () => {
+  await customerWrites('Here is a screenshot of the error', 'photo');
+  const row = page.locator('tr[data-ticket]').first();
+  await row.locator('.comment', { hasText: 'Here is a screenshot of the error' }).waitFor({ timeout: 20_000 });
+  await row.locator('.file', { hasText: '.jpg' }).waitFor({ timeout: 20_000 });
+  await shot('3-follow-up-with-photo.png');
+});
+
+test('the message log says what the gateway did with each message', async () => {
+  const log = page.locator('#deliveries');
+  await log.locator('td.gateway-did', { hasText: /ticket #\d+ created, replied \(ticket_created\)/ }).waitFor({ timeout: 20_000 });
+  await log.locator('td.gateway-did', { hasText: 'asked for more details, replied (more_details)' }).waitFor({ timeout: 20_000 });
+  await log.locator('td.gateway-did', { hasText: /comment on #\d+/ }).waitFor({ timeout: 20_000 });
+  assert.equal(await log.locator('tr[data-sid]').count(), 3);
+  await shot('4-message-log.png');
+});
