@@ -92,6 +92,10 @@ export function createEmulator(opts = {}) {
     uploads: new Map(), // Zendesk upload token -> attachment
     files: new Map(), // Zendesk attachment id -> {attachment, bytes}
     nextAttachmentId: 70001,
+    apiUserRole: opts.apiUserRole || 'admin', // the Zendesk API user's role (setup checks it)
+    webhooks: new Map(), // id -> webhook
+    triggers: new Map(), // id -> trigger
+    nextTriggerId: 360001,
     nextTicketId: 1001,
     nextUserId: 9001,
     nextCommentId: 50001,
@@ -198,6 +202,57 @@ export function createEmulator(opts = {}) {
         });
       }
       limit.tokens -= 1;
+    }
+    if (req.method === 'GET' && path === '/api/v2/users/me.json') {
+      return send(res, 200, { user: { id: 8001, url: `https://${creds.ZENDESK_DOMAIN}/api/v2/users/8001.json`, name: 'Sandbox Admin', email: creds.ZENDESK_EMAIL, role: s.apiUserRole, active: true, verified: true } });
+    }
+    if (path === '/api/v2/webhooks' || path.startsWith('/api/v2/webhooks/')) {
+      if (s.apiUserRole !== 'admin') return send(res, 403, { errors: [{ code: 'Forbidden', title: 'Forbidden', detail: 'You do not have access to this resource' }] });
+      const [, id, sub] = path.match(/^\/api\/v2\/webhooks(?:\/([^/]+))?(?:\/(signing_secret))?$/) || [];
+      let body = {};
+      try { body = raw.length ? JSON.parse(raw.toString('utf8')) : {}; } catch { return send(res, 400, { errors: [{ code: 'InvalidJSON', title: 'Invalid JSON' }] }); }
+      if (req.method === 'GET' && !id) {
+        const q = url.searchParams.get('filter[name_contains]') || '';
+        const list = [...s.webhooks.values()].filter((w) => w.name.includes(q));
+        return send(res, 200, { webhooks: list, meta: { has_more: false, after_cursor: null, before_cursor: null }, links: { next: null, prev: null } });
+      }
+      if (req.method === 'POST' && !id) {
+        const w = body.webhook || {};
+        if (!w.name || !/^https?:\/\//.test(w.endpoint || '')) return send(res, 400, { errors: [{ code: 'InvalidInput', title: 'Invalid webhook: name and endpoint are required' }] });
+        const hook = { id: `01H${crypto.randomBytes(12).toString('hex').toUpperCase()}`, ...w, created_at: new Date().toISOString(), created_by: '8001', signing_secret_value: creds.ZENDESK_WEBHOOK_SECRET };
+        s.webhooks.set(hook.id, hook);
+        const { signing_secret_value, ...shown } = hook;
+        return send(res, 201, { webhook: shown });
+      }
+      const hook = s.webhooks.get(id);
+      if (!hook) return send(res, 404, { errors: [{ code: 'WebhookNotFound', title: 'Webhook not found' }] });
+      if (req.method === 'GET' && sub === 'signing_secret') return send(res, 200, { signing_secret: { algorithm: 'SHA256', secret: hook.signing_secret_value } });
+      if ((req.method === 'PUT' || req.method === 'PATCH') && !sub) {
+        Object.assign(hook, body.webhook || {});
+        res.writeHead(204);
+        return res.end();
+      }
+      if (req.method === 'GET') { const { signing_secret_value, ...shown } = hook; return send(res, 200, { webhook: shown }); }
+    }
+    const trig = path.match(/^\/api\/v2\/triggers(?:\/(\d+))?\.json$/);
+    if (trig) {
+      if (s.apiUserRole !== 'admin') return send(res, 403, { error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' });
+      let body = {};
+      try { body = raw.length ? JSON.parse(raw.toString('utf8')) : {}; } catch { return send(res, 400, { error: 'InvalidJSON' }); }
+      if (req.method === 'GET' && !trig[1]) return send(res, 200, { triggers: [...s.triggers.values()], next_page: null, previous_page: null, count: s.triggers.size });
+      if (req.method === 'POST' && !trig[1]) {
+        const t = body.trigger || {};
+        if (!t.title || !t.actions?.length) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Title and actions are required' }] } });
+        const hookIds = t.actions.filter((a) => a.field === 'notification_webhook').map((a) => a.value[0]);
+        if (hookIds.some((h) => !s.webhooks.has(h))) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Webhook not found' }] } });
+        const trigger = { id: s.nextTriggerId++, url: `https://${creds.ZENDESK_DOMAIN}/api/v2/triggers/${s.nextTriggerId - 1}.json`, active: true, position: s.triggers.size + 1, ...t, created_at: new Date().toISOString() };
+        s.triggers.set(trigger.id, trigger);
+        return send(res, 201, { trigger });
+      }
+      const t = s.triggers.get(Number(trig[1]));
+      if (!t) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
+      if (req.method === 'PUT') { Object.assign(t, body.trigger || {}); return send(res, 200, { trigger: t }); }
+      if (req.method === 'GET') return send(res, 200, { trigger: t });
     }
     if (req.method === 'POST' && path === '/api/v2/uploads.json') {
       const fileName = url.searchParams.get('filename');
@@ -343,6 +398,11 @@ export function createEmulator(opts = {}) {
     const mediaFetch = req.method === 'GET' && /\/Media\/[^/.]+$/.test(url.pathname);
     if ((!mediaFetch || a) && (!a || a.user !== creds.TWILIO_ACCOUNT_SID || a.pass !== creds.TWILIO_AUTH_TOKEN)) {
       return send(res, 401, twilioError(401, 20003, 'Authenticate'), { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
+    }
+    const acct = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\.json$/);
+    if (acct && req.method === 'GET') {
+      if (acct[1] !== creds.TWILIO_ACCOUNT_SID) return send(res, 404, twilioError(404, 20404, 'The requested resource was not found'));
+      return send(res, 200, { sid: creds.TWILIO_ACCOUNT_SID, friendly_name: 'Sandbox account', status: 'active', type: 'Full', owner_account_sid: creds.TWILIO_ACCOUNT_SID, date_created: rfc2822(), date_updated: rfc2822(), uri: `/2010-04-01/Accounts/${creds.TWILIO_ACCOUNT_SID}.json` });
     }
     const media = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/);
     if (media && req.method === 'GET') {

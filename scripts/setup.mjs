@@ -1,0 +1,195 @@
+// `npm run setup -- --zendesk acme.zendesk.com --gateway https://<worker>.workers.dev`
+//
+// Connects a real Zendesk account and Twilio number to a deployed gateway:
+//   1. checks the credentials against the real APIs (Zendesk: the authenticated user, who must be
+//      an admin; Twilio: the account);
+//   2. creates, or updates when it differs, the Zendesk webhook that calls the gateway, and stores
+//      its signing secret as the Worker secret ZENDESK_WEBHOOK_SECRET;
+//   3. creates, or updates, the trigger that calls the webhook on agents' public comments;
+//   4. prints the URLs to paste into Twilio's console.
+// Idempotent: a second run finds everything in place and changes nothing.
+//
+// Credentials come from the environment (never from arguments, so they stay out of shell
+// history): ZENDESK_EMAIL, ZENDESK_API_KEY, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN.
+// Options: --zendesk HOST (or ZENDESK_DOMAIN), --gateway URL, --zendesk-base-url URL and
+// --twilio-base-url URL (for tests), --secret-command CMD (default: wrangler secret put;
+// receives the name as last argument and the value on stdin), --state FILE (remembers what
+// was stored, so that an unchanged secret is not stored again).
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export const WEBHOOK_NAME = 'WhatsApp gateway: agent replies';
+export const TRIGGER_TITLE = 'WhatsApp gateway: send agent replies to WhatsApp';
+
+class SetupError extends Error {}
+const fail = (msg) => { throw new SetupError(msg); };
+
+function basic(user, pass) {
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+}
+
+async function call(api, base, auth, method, p, body) {
+  let r;
+  try {
+    r = await fetch(`${base}${p}`, {
+      method,
+      headers: { Authorization: auth, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (e) {
+    fail(`cannot reach ${api} at ${base} (${e.cause?.code || e.message}): check the ${api === 'Zendesk' ? 'subdomain (--zendesk)' : 'network'}`);
+  }
+  const text = await r.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: r.status, json };
+}
+
+export function desiredTrigger(webhookId) {
+  return {
+    title: TRIGGER_TITLE,
+    active: true,
+    description: 'Created by the WhatsApp gateway set-up: agents\' public comments on WhatsApp tickets go to the customer on WhatsApp.',
+    conditions: {
+      all: [
+        { field: 'update_type', operator: 'is', value: 'Change' },
+        { field: 'current_tags', operator: 'includes', value: 'whatsapp' },
+        { field: 'comment_is_public', operator: 'is', value: 'true' },
+        { field: 'role', operator: 'is', value: 'agent' },
+      ],
+      any: [],
+    },
+    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}"}'] }],
+  };
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+export async function setup(o, log = console.log) {
+  const env = o.env;
+  const missing = ['ZENDESK_EMAIL', 'ZENDESK_API_KEY', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'].filter((n) => !env[n]);
+  const domain = (o.zendesk || env.ZENDESK_DOMAIN || '').replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase();
+  if (!domain) missing.push('--zendesk (or ZENDESK_DOMAIN)');
+  if (!o.gateway) missing.push('--gateway');
+  if (missing.length) fail(`missing: ${missing.join(', ')} (credentials are read from the environment)`);
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) fail(`--zendesk must be a host name like acme.zendesk.com, not "${domain}"`);
+  const gateway = o.gateway.replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(gateway)) fail('--gateway must be the deployed Worker\'s URL, e.g. https://whatsapp-zendesk-gateway.acme.workers.dev');
+  const zBase = (o.zendeskBaseUrl || `https://${domain}`).replace(/\/+$/, '');
+  const tBase = (o.twilioBaseUrl || 'https://api.twilio.com').replace(/\/+$/, '');
+  const zAuth = basic(`${env.ZENDESK_EMAIL}/token`, env.ZENDESK_API_KEY);
+  const tAuth = basic(env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN);
+  const z = (method, p, body) => call('Zendesk', zBase, zAuth, method, p, body);
+
+  // 1. credentials
+  const me = await z('GET', '/api/v2/users/me.json');
+  if (me.status === 401 || (me.status === 200 && !me.json?.user?.id)) {
+    fail(`Zendesk refused the credentials: check ZENDESK_EMAIL (${env.ZENDESK_EMAIL}) and ZENDESK_API_KEY (an API token, with token access enabled in Admin Center)`);
+  }
+  if (me.status === 404) fail(`no Zendesk account at ${domain}: check the subdomain (--zendesk)`);
+  if (me.status !== 200) fail(`Zendesk answered ${me.status} to GET /api/v2/users/me.json`);
+  if (me.json.user.role !== 'admin') fail(`${env.ZENDESK_EMAIL} is a Zendesk ${me.json.user.role}, not an admin: webhooks and triggers need an admin's API token`);
+  log(`✓ Zendesk: ${domain}, signed in as ${me.json.user.name} (admin)`);
+  const account = await call('Twilio', tBase, tAuth, 'GET', `/2010-04-01/Accounts/${encodeURIComponent(env.TWILIO_ACCOUNT_SID)}.json`);
+  if (account.status === 401 || account.status === 404) fail('Twilio refused the credentials: check TWILIO_ACCOUNT_SID (AC...) and TWILIO_AUTH_TOKEN (the primary auth token)');
+  if (account.status !== 200) fail(`Twilio answered ${account.status} to GET /Accounts/{sid}.json`);
+  if (account.json.status && account.json.status !== 'active') fail(`the Twilio account is ${account.json.status}, not active`);
+  log(`✓ Twilio: account ${account.json.friendly_name || env.TWILIO_ACCOUNT_SID} (${account.json.status || 'active'})`);
+
+  // 2. webhook
+  const endpoint = `${gateway}/zendesk/events`;
+  const desiredHook = { name: WEBHOOK_NAME, endpoint, http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['conditional_ticket_events'] };
+  const hooks = await z('GET', `/api/v2/webhooks?filter[name_contains]=${encodeURIComponent(WEBHOOK_NAME)}`);
+  if (hooks.status !== 200) fail(`Zendesk answered ${hooks.status} when listing webhooks`);
+  let hook = (hooks.json.webhooks || []).find((w) => w.name === WEBHOOK_NAME);
+  const changes = [];
+  if (!hook) {
+    const r = await z('POST', '/api/v2/webhooks', { webhook: desiredHook });
+    if (r.status !== 201) fail(`Zendesk answered ${r.status} when creating the webhook: ${JSON.stringify(r.json)}`);
+    hook = r.json.webhook;
+    changes.push('webhook created');
+  } else if (Object.entries(desiredHook).some(([k, v]) => !same(hook[k], v))) {
+    const r = await z('PUT', `/api/v2/webhooks/${hook.id}`, { webhook: desiredHook });
+    if (r.status !== 204 && r.status !== 200) fail(`Zendesk answered ${r.status} when updating the webhook`);
+    changes.push('webhook updated');
+  }
+  log(`✓ Zendesk webhook "${WEBHOOK_NAME}" -> ${endpoint} (${changes.includes('webhook created') ? 'created' : changes.includes('webhook updated') ? 'updated' : 'unchanged'})`);
+
+  // the signing secret, as a Worker secret (stored again only when it changed)
+  const secret = await z('GET', `/api/v2/webhooks/${hook.id}/signing_secret`);
+  if (secret.status !== 200 || !secret.json?.signing_secret?.secret) fail(`Zendesk answered ${secret.status} for the webhook's signing secret`);
+  const fingerprint = createHash('sha256').update(`${gateway}\n${secret.json.signing_secret.secret}`).digest('hex');
+  let state = {};
+  try { state = JSON.parse(readFileSync(o.state, 'utf8')); } catch { /* first run */ }
+  if (state.webhookSecret !== fingerprint) {
+    const [cmd, ...args] = o.secretCommand.split(' ').filter(Boolean);
+    const r = spawnSync(cmd, [...args, 'ZENDESK_WEBHOOK_SECRET'], { input: secret.json.signing_secret.secret, stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) fail(`storing the Worker secret failed (${o.secretCommand} ZENDESK_WEBHOOK_SECRET): ${(r.stderr || r.error?.message || '').trim().slice(-300)}\n  Run \`npx wrangler login\` first, or store it yourself: npx wrangler secret put ZENDESK_WEBHOOK_SECRET`);
+    mkdirSync(path.dirname(o.state), { recursive: true });
+    writeFileSync(o.state, JSON.stringify({ ...state, webhookSecret: fingerprint }, null, 2));
+    changes.push('secret stored');
+    log('✓ Worker secret ZENDESK_WEBHOOK_SECRET stored');
+  } else {
+    log('✓ Worker secret ZENDESK_WEBHOOK_SECRET (unchanged)');
+  }
+
+  // 3. trigger
+  const want = desiredTrigger(hook.id);
+  const triggers = await z('GET', '/api/v2/triggers.json');
+  if (triggers.status !== 200) fail(`Zendesk answered ${triggers.status} when listing triggers`);
+  const trigger = (triggers.json.triggers || []).find((t) => t.title === TRIGGER_TITLE);
+  if (!trigger) {
+    const r = await z('POST', '/api/v2/triggers.json', { trigger: want });
+    if (r.status !== 201) fail(`Zendesk answered ${r.status} when creating the trigger: ${JSON.stringify(r.json)}`);
+    changes.push('trigger created');
+    log(`✓ Zendesk trigger "${TRIGGER_TITLE}" (created)`);
+  } else if (!same(trigger.conditions, want.conditions) || !same(trigger.actions, want.actions) || trigger.active !== true) {
+    const r = await z('PUT', `/api/v2/triggers/${trigger.id}.json`, { trigger: want });
+    if (r.status !== 200) fail(`Zendesk answered ${r.status} when updating the trigger`);
+    changes.push('trigger updated');
+    log(`✓ Zendesk trigger "${TRIGGER_TITLE}" (updated)`);
+  } else {
+    log(`✓ Zendesk trigger "${TRIGGER_TITLE}" (unchanged)`);
+  }
+
+  // 4. Twilio console
+  log(`
+In Twilio's console (Messaging → Senders → WhatsApp senders → your number), set:
+  When a message comes in:  ${gateway}/twilio/whatsapp   (HTTP POST)
+Delivery statuses need nothing: the gateway asks for them on each message it sends.
+Then send a WhatsApp message to your number; \`npx wrangler tail\` shows what happens.
+${changes.length ? `Changed: ${changes.join(', ')}.` : 'Everything was already in place: nothing changed.'}`);
+  return changes;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      zendesk: { type: 'string' },
+      gateway: { type: 'string' },
+      'zendesk-base-url': { type: 'string' },
+      'twilio-base-url': { type: 'string' },
+      'secret-command': { type: 'string', default: 'wrangler secret put' },
+      state: { type: 'string', default: '.wrangler/setup-state.json' },
+    },
+  });
+  try {
+    await setup({
+      env: process.env,
+      zendesk: values.zendesk,
+      gateway: values.gateway,
+      zendeskBaseUrl: values['zendesk-base-url'] || process.env.ZENDESK_BASE_URL,
+      twilioBaseUrl: values['twilio-base-url'] || process.env.TWILIO_API_BASE_URL,
+      secretCommand: values['secret-command'],
+      state: values.state,
+    });
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    console.error(`✗ ${e.message}`);
+    process.exit(1);
+  }
+}

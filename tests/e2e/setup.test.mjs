@@ -1,0 +1,126 @@
+// `npm run setup` against the emulator: credentials checked, webhook and trigger created once,
+// the signing secret stored, a second run changes nothing, and every failure says what to fix.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { createEmulator, SANDBOX_CREDENTIALS } from '../../sandbox/emulator.mjs';
+import { REPO_ROOT } from '../../sandbox/gateway.mjs';
+
+let emulator;
+let apiUrl;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'setup-test-'));
+const secretFile = path.join(dir, 'secrets');
+const GATEWAY = 'https://whatsapp-zendesk-gateway.acme.workers.dev';
+
+before(async () => {
+  emulator = createEmulator();
+  apiUrl = await emulator.listen(0);
+});
+after(() => emulator?.close());
+
+/** Runs the set-up script (asynchronously: the emulator answers from this same process). */
+function run(args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+async function runSetup({ env = {}, args = [], state = path.join(dir, 'state.json') } = {}) {
+  const started = performance.now();
+  const r = await run([
+    path.join(REPO_ROOT, 'scripts/setup.mjs'),
+    '--zendesk', 'acme.zendesk.com', '--gateway', GATEWAY,
+    '--zendesk-base-url', apiUrl, '--twilio-base-url', apiUrl,
+    '--secret-command', `${process.execPath} ${path.join(REPO_ROOT, 'tests/fixtures/secret-store.mjs')}`,
+    '--state', state, ...args,
+  ], { PATH: process.env.PATH, SECRET_STORE_FILE: secretFile, ...pick(SANDBOX_CREDENTIALS, ['ZENDESK_EMAIL', 'ZENDESK_API_KEY', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']), ...env });
+  return { ...r, ms: performance.now() - started };
+}
+const pick = (o, keys) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+const writes = () => emulator.state.requests.filter((q) => q.method !== 'GET').length;
+
+test('the first run checks the credentials, creates the webhook and trigger and stores the secret', async () => {
+  const r = await runSetup();
+  assert.equal(r.code, 0, r.out);
+  console.log(`# setup against the emulator took ${r.ms.toFixed(0)} ms`);
+  const hooks = [...emulator.state.webhooks.values()];
+  assert.equal(hooks.length, 1);
+  assert.equal(hooks[0].endpoint, `${GATEWAY}/zendesk/events`);
+  assert.deepEqual(hooks[0].subscriptions, ['conditional_ticket_events']);
+  const triggers = [...emulator.state.triggers.values()];
+  assert.equal(triggers.length, 1);
+  assert.deepEqual(triggers[0].actions, [{ field: 'notification_webhook', value: [hooks[0].id, '{"ticket_id": "{{ticket.id}}"}'] }]);
+  assert.ok(triggers[0].conditions.all.some((c) => c.field === 'current_tags' && c.value === 'whatsapp'));
+  const stored = readFileSync(secretFile, 'utf8');
+  assert.equal(stored, `ZENDESK_WEBHOOK_SECRET=${createHash('sha256').update(SANDBOX_CREDENTIALS.ZENDESK_WEBHOOK_SECRET).digest('hex')}\n`);
+  assert.match(r.out, new RegExp(`When a message comes in:  ${GATEWAY}/twilio/whatsapp`));
+  for (const secret of ['ZENDESK_API_KEY', 'TWILIO_AUTH_TOKEN', 'ZENDESK_WEBHOOK_SECRET']) {
+    assert.ok(!r.out.includes(SANDBOX_CREDENTIALS[secret]), `${secret} printed`);
+  }
+});
+
+test('a second run changes nothing', async () => {
+  const before = writes();
+  const r = await runSetup();
+  assert.equal(r.code, 0, r.out);
+  assert.equal(writes(), before, 'no POST or PUT');
+  assert.match(r.out, /nothing changed/);
+  assert.equal(readFileSync(secretFile, 'utf8').trim().split('\n').length, 1, 'the secret is not stored again');
+});
+
+test('a changed gateway URL updates the webhook in place, once', async () => {
+  const r = await runSetup({ args: ['--gateway', 'https://support.acme.com'] });
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /webhook .* \(updated\)/);
+  assert.equal([...emulator.state.webhooks.values()][0].endpoint, 'https://support.acme.com/zendesk/events');
+  assert.equal(emulator.state.webhooks.size, 1);
+  assert.match(r.out, /When a message comes in: {2}https:\/\/support\.acme\.com\/twilio\/whatsapp/);
+  const again = await runSetup({ args: ['--gateway', 'https://support.acme.com'] });
+  assert.match(again.out, /nothing changed/);
+});
+
+test('missing credentials are listed by name', async () => {
+  const r = await run([path.join(REPO_ROOT, 'scripts/setup.mjs')], { PATH: process.env.PATH });
+  assert.equal(r.code, 1);
+  assert.match(r.out, /missing: ZENDESK_EMAIL, ZENDESK_API_KEY, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, --zendesk \(or ZENDESK_DOMAIN\), --gateway/);
+});
+
+for (const [what, env, expected] of [
+  ['a wrong Zendesk token', { ZENDESK_API_KEY: 'wrong' }, /Zendesk refused the credentials: check ZENDESK_EMAIL .* and ZENDESK_API_KEY/],
+  ['a wrong Twilio token', { TWILIO_AUTH_TOKEN: 'wrong' }, /Twilio refused the credentials: check TWILIO_ACCOUNT_SID .* and TWILIO_AUTH_TOKEN/],
+]) {
+  test(`${what} is named and nothing is changed`, async () => {
+    const before = writes();
+    const r = await runSetup({ env });
+    assert.equal(r.code, 1);
+    assert.match(r.out, expected);
+    assert.equal(writes(), before);
+    assert.ok(!r.out.includes('wrong'), 'the value is not echoed');
+  });
+}
+
+test('an API user without admin rights is told so', async () => {
+  emulator.state.apiUserRole = 'agent';
+  try {
+    const r = await runSetup();
+    assert.equal(r.code, 1);
+    assert.match(r.out, /is a Zendesk agent, not an admin: webhooks and triggers need an admin's API token/);
+  } finally {
+    emulator.state.apiUserRole = 'admin';
+  }
+});
+
+test('a wrong subdomain is reported as such', async () => {
+  const r = await runSetup({ args: ['--zendesk-base-url', 'http://127.0.0.1:9'] });
+  assert.equal(r.code, 1);
+  assert.match(r.out, /cannot reach Zendesk at http:\/\/127\.0\.0\.1:9 .*check the subdomain/);
+  assert.ok(existsSync(secretFile));
+});
