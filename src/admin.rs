@@ -1,11 +1,13 @@
 //! `/admin/...`: operators' look-ups, behind `Authorization: Bearer <ADMIN_TOKEN>`.
 //!
-//! `GET /admin/messages/{MessageSid}`: where that message is (received, ticket, reply,
-//! attempts, last error), found through the look-up index and read from its conversation.
+//! - `GET /admin/messages/{MessageSid}`: where that message is (received, ticket, reply,
+//!   attempts, last error), found through the look-up index and read from its conversation.
+//! - `GET /admin/messages?ticket=N` / `?customer=+1555...`: a ticket's or a customer's messages.
+//! - `GET /admin/metrics`: counters, failures by reason, retries pending, latency percentiles.
 
 use crate::core::logline::LogLine;
 use crate::core::signature::secret_matches;
-use crate::{conversation_do, env_config, log, message_index, respond};
+use crate::{conversation_do, env_config, log, message_index, metrics_do, respond};
 use worker::{Env, Method, Request, Response, Result};
 
 pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
@@ -39,9 +41,84 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
         return Ok(resp);
     }
     let path = req.path();
-    let Some(sid) = path.strip_prefix("/admin/messages/") else {
-        return respond::error(404, "not_found", "no such endpoint");
+    match path.as_str() {
+        "/admin/metrics" => respond::json(200, &metrics_do::read_all(env).await?.report()),
+        "/admin/messages" => search(req, env).await,
+        p if p.starts_with("/admin/messages/") => {
+            one_message(&p["/admin/messages/".len()..], env).await
+        }
+        _ => respond::error(404, "not_found", "no such endpoint"),
+    }
+}
+
+/// `GET /admin/messages?ticket=N` or `?customer=+15550001234`: that ticket's or that customer's
+/// latest messages (50), newest first. The number is only used to find the conversation.
+async fn search(req: &Request, env: &Env) -> Result<Response> {
+    let url = req.url()?;
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
     };
+    let (conversation, ticket) = match (param("ticket"), param("customer")) {
+        (Some(t), _) => {
+            let Ok(ticket) = t.parse::<u64>() else {
+                return respond::error(400, "invalid_ticket", "ticket must be a Zendesk ticket id");
+            };
+            match message_index::lookup(env, &conversation_do::ticket_key(ticket)).await? {
+                Some(id) => (id, Some(ticket)),
+                None => {
+                    return respond::error(
+                        404,
+                        "unknown_ticket",
+                        "no ticket with this id was made by the gateway",
+                    )
+                }
+            }
+        }
+        (None, Some(c)) => {
+            let address = c.trim_start_matches("whatsapp:");
+            let valid = !address.is_empty()
+                && address.len() <= 128
+                && address
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'_' | b'-'));
+            if !valid {
+                return respond::error(
+                    400,
+                    "invalid_customer",
+                    "customer must be a WhatsApp number like +15550001234 (or a user id)",
+                );
+            }
+            let name = conversation_do::customer_name(address);
+            (
+                env.durable_object(conversation_do::BINDING)?
+                    .id_from_name(&name)?
+                    .to_string(),
+                None,
+            )
+        }
+        (None, None) => {
+            return respond::error(
+                400,
+                "missing_filter",
+                "give ?ticket=<id> or ?customer=<number>",
+            )
+        }
+    };
+    let stub = env
+        .durable_object(conversation_do::BINDING)?
+        .id_from_string(&conversation)?
+        .get_stub()?;
+    let query = ticket.map(|t| format!("?ticket={t}")).unwrap_or_default();
+    let mut resp = stub
+        .fetch_with_str(&format!("https://conversation/messages{query}"))
+        .await?;
+    let views: serde_json::Value = resp.json().await?;
+    respond::json(200, &serde_json::json!({ "messages": views }))
+}
+
+async fn one_message(sid: &str, env: &Env) -> Result<Response> {
     if sid.is_empty() || sid.len() > 64 || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return respond::error(
             400,

@@ -8,14 +8,15 @@
 //! - the alarm: the machine runs; every state is stored before the call it asks for goes out,
 //!   and the call's answer is applied to freshly loaded state (other requests may have been
 //!   handled meanwhile).
-//! - `GET /message/{sid}`: the operator's view of one message.
+//! - `GET /message/{sid}` and `GET /messages[?ticket=N]`: the operator's views.
 
 use crate::core::config::Config;
 use crate::core::conversation::{Conversation, Ctx, Effect, Event};
 use crate::core::form::InboundMessage;
 use crate::core::logline::LogLine;
+use crate::core::metrics::Delta;
 use crate::message_index::{self, Entry};
-use crate::{env_config, log, storage, upstream};
+use crate::{env_config, log, metrics_do, storage, upstream};
 use serde::Deserialize;
 use worker::{
     durable_object, js_sys, DurableObject, Env, Method, Request, Response, Result, State,
@@ -27,10 +28,20 @@ const STATE_KEY: &str = "conversation";
 const MAX_CALLS_PER_ALARM: usize = 500;
 /// When the configuration is broken, look again after this long.
 const CONFIG_RETRY_MS: u64 = 60_000;
+/// Messages listed by a search.
+const SEARCH_LIMIT: usize = 50;
 
 /// The Durable Object name of a customer (their number or WhatsApp user id).
 pub fn object_name(message: &InboundMessage) -> String {
-    format!("customer:{}", message.from.display())
+    customer_name(message.from.display())
+}
+
+/// The Durable Object name for a customer's number (`+15550001234`) or user id.
+pub fn customer_name(address: &str) -> String {
+    format!(
+        "customer:{}",
+        address.trim().trim_start_matches("whatsapp:")
+    )
 }
 
 /// The look-up index key of a ticket (Zendesk's webhook names tickets, not customers).
@@ -79,7 +90,12 @@ impl ConversationObject {
     }
 
     /// Applies one event that arrives by request (not by alarm): store, wake if needed.
-    async fn apply(&self, conv: &mut Conversation, event: Event, config: &Config) -> Result<bool> {
+    async fn apply(
+        &self,
+        conv: &mut Conversation,
+        event: Event,
+        config: &Config,
+    ) -> Result<(bool, Vec<LogLine>)> {
         let rules = config.triage.clone();
         let ctx = Ctx {
             now_ms: storage::now_ms(),
@@ -95,7 +111,20 @@ impl ConversationObject {
             storage::wake_at(&self.state.storage(), at).await?;
         }
         emit(&out.logs, config);
-        Ok(out.duplicate)
+        Ok((out.duplicate, out.logs))
+    }
+
+    /// What this invocation's events add to the metrics (best effort, after the work).
+    async fn record(&self, logs: &[LogLine], conv: Option<&Conversation>) {
+        let mut delta = Delta::from_logs(logs);
+        // Counted by the webhook, which also times the acknowledgement.
+        delta.counters.remove("received");
+        delta.counters.remove("duplicates");
+        let me = self.state.id().to_string();
+        if let Some(conv) = conv {
+            delta.pending = Some((me.clone(), conv.pending_retries(storage::now_ms())));
+        }
+        metrics_do::record(&self.env, &me, &delta).await;
     }
 
     async fn accept(&self, mut req: Request, config: &Config) -> Result<Response> {
@@ -107,7 +136,7 @@ impl ConversationObject {
         if conv.public_origin.as_deref() != Some(origin.as_str()) && !origin.is_empty() {
             conv.public_origin = Some(origin);
         }
-        let duplicate = self
+        let (duplicate, _) = self
             .apply(&mut conv, Event::Received(message), config)
             .await?;
         Response::from_json(&serde_json::json!({ "duplicate": duplicate }))
@@ -118,8 +147,10 @@ impl ConversationObject {
         let Some(mut conv) = self.load().await? else {
             return Response::error("unknown conversation", 404);
         };
-        self.apply(&mut conv, Event::AgentActivity { ticket_id }, config)
+        let (_, logs) = self
+            .apply(&mut conv, Event::AgentActivity { ticket_id }, config)
             .await?;
+        self.record(&logs, None).await;
         Response::from_json(&serde_json::json!({ "ok": true }))
     }
 
@@ -132,16 +163,18 @@ impl ConversationObject {
         let Some(mut conv) = self.load().await? else {
             return Response::error("unknown conversation", 404);
         };
-        self.apply(
-            &mut conv,
-            Event::DeliveryStatus {
-                sid,
-                status,
-                error_code,
-            },
-            config,
-        )
-        .await?;
+        let (_, logs) = self
+            .apply(
+                &mut conv,
+                Event::DeliveryStatus {
+                    sid,
+                    status,
+                    error_code,
+                },
+                config,
+            )
+            .await?;
+        self.record(&logs, None).await;
         Response::from_json(&serde_json::json!({ "ok": true }))
     }
 
@@ -181,13 +214,15 @@ impl ConversationObject {
         self.save(&conv).await
     }
 
-    async fn run(&self, config: &Config) -> Result<()> {
+    /// Runs the machine until it waits or has nothing to do; returns the events it logged.
+    async fn run(&self, config: &Config) -> Result<Vec<LogLine>> {
         let rules = config.triage.clone();
         let mut event = Event::Wake;
+        let mut logs = Vec::new();
         for _ in 0..MAX_CALLS_PER_ALARM {
             // Loaded afresh each time: an accept may have run while the last call was out.
             let Some(mut conv) = self.load().await? else {
-                return Ok(());
+                return Ok(logs);
             };
             let callback = self.status_callback(&conv, config);
             let origin = public_origin(&conv, config);
@@ -203,10 +238,12 @@ impl ConversationObject {
             // Stored before the call it asks for: the intent survives an eviction.
             self.save(&conv).await?;
             emit(&out.logs, config);
+            logs.extend(out.logs);
             match out.effect {
-                None => return Ok(()),
+                None => return Ok(logs),
                 Some(Effect::WakeAt(at)) => {
-                    return storage::wake_at(&self.state.storage(), at).await
+                    storage::wake_at(&self.state.storage(), at).await?;
+                    return Ok(logs);
                 }
                 Some(Effect::Transfer(transfer)) => {
                     event = Event::Answered(
@@ -221,7 +258,8 @@ impl ConversationObject {
             }
         }
         // Unreachable in practice; the in-flight record makes the next alarm safe.
-        storage::wake_at(&self.state.storage(), storage::now_ms() + 1_000).await
+        storage::wake_at(&self.state.storage(), storage::now_ms() + 1_000).await?;
+        Ok(logs)
     }
 }
 
@@ -266,6 +304,18 @@ impl DurableObject for ConversationObject {
                     None => Response::error("unknown message", 404),
                 }
             }
+            (Method::Get, "/messages") => {
+                let ticket = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "ticket")
+                    .and_then(|(_, v)| v.parse::<u64>().ok());
+                let views = match self.load().await? {
+                    Some(c) => c.views(storage::now_ms(), ticket, SEARCH_LIMIT),
+                    None => Vec::new(),
+                };
+                Response::from_json(&views)
+            }
             _ => Response::error("not found", 404),
         }
     }
@@ -287,9 +337,11 @@ impl DurableObject for ConversationObject {
             }
         };
         self.index_new_entries(&config).await?;
-        self.run(&config).await?;
+        let logs = self.run(&config).await?;
         // Tickets created during this run: Zendesk's webhook will name them.
         self.index_new_entries(&config).await?;
+        let conv = self.load().await?;
+        self.record(&logs, conv.as_ref()).await;
         Response::ok("")
     }
 }

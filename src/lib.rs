@@ -10,6 +10,7 @@ mod health;
 mod log;
 mod media;
 mod message_index;
+mod metrics_do;
 mod respond;
 mod storage;
 mod upstream;
@@ -18,14 +19,15 @@ mod zendesk_events;
 
 pub use conversation_do::ConversationObject;
 pub use message_index::MessageIndex;
+pub use metrics_do::MetricsShard;
 
 use worker::{event, Context, Env, Request, Response, Result};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let path = req.path();
     let outcome = match path.as_str() {
-        "/twilio/whatsapp" => webhook::handle(req, &env).await,
+        "/twilio/whatsapp" => webhook::handle(req, &env, &ctx).await,
         "/twilio/status" => webhook::handle_status(req, &env).await,
         "/zendesk/events" => zendesk_events::handle(req, &env).await,
         "/healthz" => health::handle(&req, &env),

@@ -10,7 +10,7 @@ use crate::core::logline::LogLine;
 use crate::core::redact::mask_sender;
 use crate::core::signature::verify_twilio;
 use crate::{conversation_do, env_config, log, respond};
-use worker::{Env, Method, Request, RequestInit, Response, Result};
+use worker::{Context, Env, Method, Request, RequestInit, Response, Result};
 
 /// A Twilio webhook form is a few kilobytes; anything far larger is not from Twilio.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -108,7 +108,8 @@ pub async fn verify(
     })
 }
 
-pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
+pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Response> {
+    let started = crate::storage::now_ms();
     let Verified {
         config,
         params,
@@ -121,7 +122,21 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         Ok(m) => m,
         Err(e) => return refuse("/twilio/whatsapp", 400, "invalid_form", &e.to_string()),
     };
-    hand_over(&message, &origin_of(&url), env, &config.secrets()).await
+    let (answer, duplicate) = hand_over(&message, &origin_of(&url), env, &config.secrets()).await?;
+    if let Some(duplicate) = duplicate {
+        // Metrics after the answer: they never slow the acknowledgement down.
+        let mut delta = crate::core::metrics::Delta::default();
+        delta
+            .counters
+            .insert(if duplicate { "duplicates" } else { "received" }.into(), 1);
+        delta
+            .ack_ms
+            .push(crate::storage::now_ms().saturating_sub(started));
+        let env = env.clone();
+        let key = message.message_sid.clone();
+        ctx.wait_until(async move { crate::metrics_do::record(&env, &key, &delta).await });
+    }
+    Ok(answer)
 }
 
 /// `POST /twilio/status`: Twilio's status callback for a reply the gateway sent. The
@@ -225,7 +240,7 @@ async fn hand_over(
     origin: &str,
     env: &Env,
     secrets: &[&str],
-) -> Result<Response> {
+) -> Result<(Response, Option<bool>)> {
     let masked = mask_sender(&message.from);
     let stored = async {
         let stub = env
@@ -262,7 +277,7 @@ async fn hand_over(
                     .field("duplicate", duplicate),
                 secrets,
             );
-            respond::empty_twiml()
+            Ok((respond::empty_twiml()?, Some(duplicate)))
         }
         Err(e) => {
             // Not stored: answer an error so that Twilio's retry or fallback URL takes over.
@@ -273,11 +288,14 @@ async fn hand_over(
                     .field("error", e.to_string()),
                 secrets,
             );
-            respond::error(
-                503,
-                "not_stored",
-                "the message could not be stored; Twilio may retry",
-            )
+            Ok((
+                respond::error(
+                    503,
+                    "not_stored",
+                    "the message could not be stored; Twilio may retry",
+                )?,
+                None,
+            ))
         }
     }
 }

@@ -1594,6 +1594,43 @@ impl Conversation {
         }
     }
 
+    /// Messages and agents' replies waiting for a retry (a metrics gauge).
+    pub fn pending_retries(&self, now_ms: u64) -> u64 {
+        let messages = self
+            .messages
+            .iter()
+            .filter(|m| !m.is_finished() && m.not_before_ms > now_ms)
+            .count();
+        let replies = self
+            .agent_replies
+            .iter()
+            .filter(|r| r.retry.not_before_ms > now_ms)
+            .count();
+        (messages + replies) as u64
+    }
+
+    /// The operator's view of the latest messages, newest first, optionally only those that
+    /// went to one ticket.
+    pub fn views(&self, now_ms: u64, ticket: Option<u64>, limit: usize) -> Vec<Value> {
+        let mut ms: Vec<&Message> = self
+            .messages
+            .iter()
+            .filter(|m| match (ticket, &m.ticket) {
+                (None, _) => true,
+                (
+                    Some(t),
+                    TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id },
+                ) => *ticket_id == t,
+                _ => false,
+            })
+            .collect();
+        ms.sort_by_key(|m| std::cmp::Reverse(m.received_ms));
+        ms.into_iter()
+            .take(limit)
+            .filter_map(|m| self.view(&m.sid, now_ms))
+            .collect()
+    }
+
     /// What an operator sees for one message: no text, the number masked.
     pub fn view(&self, sid: &str, now_ms: u64) -> Option<Value> {
         let m = self.message(sid)?;

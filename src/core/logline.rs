@@ -59,6 +59,17 @@ impl LogLine {
         }
     }
 
+    pub fn event(&self) -> &str {
+        self.fields
+            .get("event")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.get(key)
+    }
+
     /// The JSON line, with `secrets` and any phone-number-like digit run masked.
     pub fn finish(&self, secrets: &[&str]) -> String {
         scrub(&Value::Object(self.fields.clone()).to_string(), secrets)

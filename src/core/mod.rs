@@ -8,6 +8,7 @@ pub mod form;
 pub mod http;
 pub mod logline;
 pub mod media_url;
+pub mod metrics;
 pub mod redact;
 pub mod retry;
 pub mod signature;

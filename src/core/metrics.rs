@@ -1,0 +1,287 @@
+//! Operational metrics, pure: what the log events of a step add to the counters, and the
+//! merged report `GET /admin/metrics` shows. The shell keeps one `Metrics` per shard in a
+//! Durable Object and merges the shards when asked.
+
+use crate::core::logline::LogLine;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Latency samples kept per shard (the most recent ones): percentiles describe recent traffic.
+pub const SAMPLES_KEPT: usize = 500;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    #[serde(default)]
+    pub counters: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub failures: BTreeMap<String, u64>,
+    /// Messages waiting for a retry, per conversation (a gauge each conversation reports).
+    #[serde(default)]
+    pub pending_retries: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub ack_ms: Vec<u64>,
+    #[serde(default)]
+    pub end_to_end_ms: Vec<u64>,
+    #[serde(default)]
+    pub since_ms: Option<u64>,
+}
+
+/// What one batch of events adds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Delta {
+    #[serde(default)]
+    pub counters: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub failures: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub ack_ms: Vec<u64>,
+    #[serde(default)]
+    pub end_to_end_ms: Vec<u64>,
+    /// (conversation, messages now waiting for a retry)
+    #[serde(default)]
+    pub pending: Option<(String, u64)>,
+}
+
+impl Delta {
+    pub fn is_empty(&self) -> bool {
+        self.counters.is_empty()
+            && self.failures.is_empty()
+            && self.ack_ms.is_empty()
+            && self.end_to_end_ms.is_empty()
+            && self.pending.is_none()
+    }
+
+    fn count(&mut self, name: &str) {
+        *self.counters.entry(name.to_string()).or_default() += 1;
+    }
+
+    /// The counters the state machine's log events stand for.
+    pub fn from_logs(lines: &[LogLine]) -> Delta {
+        let mut d = Delta::default();
+        for line in lines {
+            match line.event() {
+                "message.accepted" => d.count("received"),
+                "message.duplicate" => d.count("duplicates"),
+                "zendesk.ticket_created" => d.count("tickets_created"),
+                "zendesk.followup_created" => d.count("follow_up_tickets_created"),
+                "zendesk.comment_added" => d.count("comments_added"),
+                "triage.rejected" => d.count("asked_for_details"),
+                "twilio.reply_sent" => d.count("replies_sent"),
+                "agent.reply_sent" => d.count("agent_replies_sent"),
+                "agent.reply_received" => d.count("agent_replies_received"),
+                "agent.note_added" => d.count("internal_notes_added"),
+                "media.uploaded" => d.count("files_attached"),
+                "media.not_attached" => d.count("files_listed"),
+                "call.retry" => d.count("retries"),
+                "message.failed" | "twilio.reply_failed" | "agent.reply_undeliverable" => {
+                    d.count("failures");
+                    let reason = line
+                        .get("reason")
+                        .and_then(Value::as_str)
+                        .unwrap_or("unknown");
+                    *d.failures
+                        .entry(failure_kind(line.event(), reason))
+                        .or_default() += 1;
+                }
+                "message.done" => {
+                    if let Some(ms) = line.get("ms").and_then(Value::as_u64) {
+                        d.end_to_end_ms.push(ms);
+                    }
+                }
+                _ => {}
+            }
+        }
+        d
+    }
+}
+
+/// A failure's reason reduced to a few stable kinds: `create_ticket: http 401`,
+/// `gave up: http 503`, `send_reply: twilio 21211`.
+fn failure_kind(event: &str, reason: &str) -> String {
+    let step = match event {
+        "twilio.reply_failed" => "reply",
+        "agent.reply_undeliverable" => "agent_reply",
+        _ => "ticket",
+    };
+    let gave_up = reason.starts_with("gave up");
+    let http = reason
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .find(|w| w[0] == "http")
+        .map(|w| format!("http {}", w[1]));
+    let twilio = reason.find("twilio ").map(|i| {
+        reason[i..]
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let what = twilio.or(http).unwrap_or_else(|| {
+        if reason.contains("24 hours") {
+            "outside 24-hour window".into()
+        } else {
+            "other".into()
+        }
+    });
+    format!("{step}: {}{what}", if gave_up { "gave up, " } else { "" })
+}
+
+fn keep_recent(samples: &mut Vec<u64>) {
+    if samples.len() > SAMPLES_KEPT {
+        let excess = samples.len() - SAMPLES_KEPT;
+        samples.drain(..excess);
+    }
+}
+
+impl Metrics {
+    pub fn apply(&mut self, delta: Delta, now_ms: u64) {
+        self.since_ms.get_or_insert(now_ms);
+        for (k, v) in delta.counters {
+            *self.counters.entry(k).or_default() += v;
+        }
+        for (k, v) in delta.failures {
+            *self.failures.entry(k).or_default() += v;
+        }
+        self.ack_ms.extend(delta.ack_ms);
+        keep_recent(&mut self.ack_ms);
+        self.end_to_end_ms.extend(delta.end_to_end_ms);
+        keep_recent(&mut self.end_to_end_ms);
+        if let Some((conversation, n)) = delta.pending {
+            if n == 0 {
+                self.pending_retries.remove(&conversation);
+            } else {
+                self.pending_retries.insert(conversation, n);
+            }
+        }
+    }
+
+    /// Several shards as one.
+    pub fn merge(shards: &[Metrics]) -> Metrics {
+        let mut all = Metrics::default();
+        for s in shards {
+            for (k, v) in &s.counters {
+                *all.counters.entry(k.clone()).or_default() += v;
+            }
+            for (k, v) in &s.failures {
+                *all.failures.entry(k.clone()).or_default() += v;
+            }
+            all.pending_retries.extend(s.pending_retries.clone());
+            all.ack_ms.extend(&s.ack_ms);
+            all.end_to_end_ms.extend(&s.end_to_end_ms);
+            all.since_ms = match (all.since_ms, s.since_ms) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        all
+    }
+
+    pub fn report(&self) -> Value {
+        json!({
+            "since_ms": self.since_ms,
+            "counters": self.counters,
+            "failures_by_reason": self.failures,
+            "retries_pending": self.pending_retries.values().sum::<u64>(),
+            "ack_ms": percentiles(&self.ack_ms),
+            "end_to_end_ms": percentiles(&self.end_to_end_ms),
+        })
+    }
+}
+
+/// Nearest-rank percentiles of the samples.
+pub fn percentiles(samples: &[u64]) -> Value {
+    if samples.is_empty() {
+        return json!({ "count": 0 });
+    }
+    let mut s = samples.to_vec();
+    s.sort_unstable();
+    let at = |p: f64| s[((p / 100.0 * s.len() as f64).ceil() as usize).clamp(1, s.len()) - 1];
+    json!({ "count": s.len(), "p50": at(50.0), "p95": at(95.0), "p99": at(99.0), "max": s[s.len() - 1] })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_events_become_counters_and_failure_kinds() {
+        let lines = vec![
+            LogLine::info("message.accepted"),
+            LogLine::info("message.duplicate"),
+            LogLine::info("zendesk.ticket_created"),
+            LogLine::warn("call.retry"),
+            LogLine::error("message.failed")
+                .field("reason", "http 401 (Couldn't authenticate you)"),
+            LogLine::error("message.failed").field(
+                "reason",
+                "gave up after 9 attempts: create_ticket: http 503",
+            ),
+            LogLine::error("twilio.reply_failed")
+                .field("reason", "http 400: twilio 21211 Invalid 'To' Phone Number"),
+            LogLine::info("message.done").field("ms", 340),
+        ];
+        let d = Delta::from_logs(&lines);
+        assert_eq!(d.counters["received"], 1);
+        assert_eq!(d.counters["duplicates"], 1);
+        assert_eq!(d.counters["tickets_created"], 1);
+        assert_eq!(d.counters["retries"], 1);
+        assert_eq!(d.counters["failures"], 3);
+        assert_eq!(d.failures["ticket: http 401"], 1);
+        assert_eq!(d.failures["ticket: gave up, http 503"], 1);
+        assert_eq!(d.failures["reply: twilio 21211"], 1);
+        assert_eq!(d.end_to_end_ms, vec![340]);
+    }
+
+    #[test]
+    fn shards_merge_and_report_percentiles() {
+        let mut a = Metrics::default();
+        let mut b = Metrics::default();
+        a.apply(
+            Delta {
+                ack_ms: (1..=100).collect(),
+                pending: Some(("c1".into(), 2)),
+                ..Delta::default()
+            },
+            10,
+        );
+        b.apply(
+            Delta {
+                counters: BTreeMap::from([("received".into(), 5)]),
+                pending: Some(("c2".into(), 1)),
+                ..Delta::default()
+            },
+            5,
+        );
+        b.apply(
+            Delta {
+                pending: Some(("c2".into(), 0)),
+                ..Delta::default()
+            },
+            6,
+        );
+        let r = Metrics::merge(&[a, b]).report();
+        assert_eq!(r["counters"]["received"], 5);
+        assert_eq!(r["retries_pending"], 2);
+        assert_eq!(r["ack_ms"]["p50"], 50);
+        assert_eq!(r["ack_ms"]["p99"], 99);
+        assert_eq!(r["ack_ms"]["max"], 100);
+        assert_eq!(r["since_ms"], 5);
+        assert_eq!(r["end_to_end_ms"]["count"], 0);
+    }
+
+    #[test]
+    fn only_recent_samples_are_kept() {
+        let mut m = Metrics::default();
+        m.apply(
+            Delta {
+                ack_ms: (0..(SAMPLES_KEPT as u64 + 10)).collect(),
+                ..Delta::default()
+            },
+            0,
+        );
+        assert_eq!(m.ack_ms.len(), SAMPLES_KEPT);
+        assert_eq!(m.ack_ms[0], 10);
+    }
+}

@@ -1,0 +1,61 @@
+// Operations: what an operator uses to answer "what happened to this customer's message?":
+// look-ups by MessageSid, ticket or customer, and the metrics, all behind ADMIN_TOKEN.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, waitFor, assertLogsClean, newMessageSid } from './harness.mjs';
+
+let stack;
+const ana = '+15550901001';
+const ben = '+15550901002';
+before(async () => { stack = await startStack({ name: 'operations' }); });
+after(async () => { if (stack) { assertLogsClean(stack, [ana, ben]); await stack.stop(); } });
+
+const admin = (p, token = stack.bindings.ADMIN_TOKEN) => fetch(`${stack.gateway.url}${p}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+const done = (sid) => stack.waitForLogLine((l) => l.message_sid === sid && l.event === 'message.done', `done ${sid}`);
+
+test('metrics count what happened, with acknowledgement and end-to-end latencies', async () => {
+  const hi = await stack.send({ from: ana, body: 'hi' });
+  const sid = newMessageSid();
+  const first = await stack.send({ from: ana, body: 'My parcel never arrived, I need help', messageSid: sid });
+  await stack.send({ from: ana, body: 'My parcel never arrived, I need help', messageSid: sid }); // Twilio's retry
+  const follow = await stack.send({ from: ana, body: 'It was order 1234' });
+  stack.fault('zendesk', [{ status: 422, match: 'POST /api/v2/tickets.json' }]);
+  const failing = await stack.send({ from: ben, body: 'Payment error on checkout' });
+  for (const r of [hi, first, follow, failing]) await done(r.messageSid);
+  const m = await waitFor(async () => {
+    const r = await admin('/admin/metrics');
+    const body = await r.json();
+    return body.counters?.received >= 4 && body.counters?.comments_added >= 1 && body.end_to_end_ms?.count >= 4 ? body : null;
+  }, { what: 'metrics' });
+  assert.equal(m.counters.received, 4);
+  assert.equal(m.counters.duplicates, 1);
+  assert.equal(m.counters.tickets_created, 1);
+  assert.equal(m.counters.comments_added, 1);
+  assert.equal(m.counters.asked_for_details, 1);
+  assert.equal(m.counters.replies_sent, 3, 'more details, confirmation, apology');
+  assert.deepEqual(m.failures_by_reason, { 'ticket: http 422': 1 });
+  assert.equal(m.retries_pending, 0);
+  assert.equal(m.ack_ms.count, 5);
+  assert.ok(m.ack_ms.p50 >= 0 && m.ack_ms.p99 >= m.ack_ms.p50);
+  assert.ok(m.end_to_end_ms.p50 > 0);
+  assert.equal((await admin('/admin/metrics', null)).status, 401);
+});
+
+test('messages can be found by ticket and by customer, numbers masked', async () => {
+  const r = await stack.send({ from: ben, body: 'I need an invoice copy for order 77' });
+  await done(r.messageSid);
+  const ticket = stack.tickets().find((t) => t.external_id === r.messageSid);
+  await waitFor(async () => (await admin(`/admin/messages?ticket=${ticket.id}`)).status === 200, { what: 'ticket indexed' });
+  const byTicket = await (await admin(`/admin/messages?ticket=${ticket.id}`)).json();
+  assert.deepEqual(byTicket.messages.map((m) => m.message_sid), [r.messageSid]);
+  const byCustomer = await (await admin(`/admin/messages?customer=${encodeURIComponent(ana)}`)).json();
+  assert.equal(byCustomer.messages.length, 3, 'hi, the ticket, the follow-up');
+  assert.deepEqual(byCustomer.messages.map((m) => m.outcome), ['comment_added', 'ticket_created', 'asked_for_details'], 'newest first');
+  assert.ok(byCustomer.messages.every((m) => m.customer === '+1555***1001'));
+  assert.ok(!JSON.stringify(byCustomer).includes(ana));
+  assert.equal((await admin('/admin/messages?ticket=999999')).status, 404);
+  assert.equal((await admin('/admin/messages?ticket=abc')).status, 400);
+  assert.equal((await admin('/admin/messages')).status, 400);
+  assert.equal((await admin('/admin/messages?customer=%3Cscript%3E')).status, 400);
+  assert.equal((await admin('/admin/nothing')).status, 404);
+});
