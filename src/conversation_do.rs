@@ -44,6 +44,11 @@ pub fn customer_name(address: &str) -> String {
     )
 }
 
+/// The look-up index key of a masked number (`+1555***0001`): the conversations it may be.
+pub fn masked_key(masked: &str) -> String {
+    format!("masked-{masked}")
+}
+
 /// The look-up index key of a ticket (Zendesk's webhook names tickets, not customers).
 pub fn ticket_key(ticket_id: u64) -> String {
     format!("ticket-{ticket_id}")
@@ -184,12 +189,29 @@ impl ConversationObject {
         let Some(conv) = self.load().await? else {
             return Ok(());
         };
+        let me = self.state.id().to_string();
+        if !conv.masked_indexed {
+            match message_index::add_to_set(&self.env, &masked_key(&conv.masked()), &me).await {
+                Ok(()) => {
+                    if let Some(mut fresh) = self.load().await? {
+                        fresh.masked_indexed = true;
+                        self.save(&fresh).await?;
+                    }
+                }
+                Err(e) => log::emit(
+                    &LogLine::warn("index.write_failed").field("error", e.to_string()),
+                    &config.secrets(),
+                ),
+            }
+        }
+        let Some(conv) = self.load().await? else {
+            return Ok(());
+        };
         let sids = conv.unindexed();
         let tickets = conv.unindexed_tickets();
         if sids.is_empty() && tickets.is_empty() {
             return Ok(());
         }
-        let me = self.state.id().to_string();
         let entries: Vec<Entry> = sids
             .iter()
             .cloned()

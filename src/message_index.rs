@@ -45,6 +45,40 @@ pub async fn record(env: &Env, entries: &[Entry]) -> Result<()> {
     Ok(())
 }
 
+/// Most conversations remembered under one masked number (masks are shared by design).
+const SET_MAX: usize = 100;
+
+/// Adds a conversation to the set kept under `key` (e.g. a masked number): idempotent.
+pub async fn add_to_set(env: &Env, key: &str, conversation: &str) -> Result<()> {
+    let entry = Entry {
+        sid: key.to_string(),
+        conversation: conversation.to_string(),
+    };
+    let mut init = RequestInit::new();
+    init.with_method(Method::Put)
+        .with_body(Some(serde_json::to_string(&entry)?.into()));
+    let resp = stub(env, key)?
+        .fetch_with_request(Request::new_with_init("https://index/set", &init)?)
+        .await?;
+    if resp.status_code() != 204 {
+        return Err(worker::Error::RustError(format!(
+            "index answered {}",
+            resp.status_code()
+        )));
+    }
+    Ok(())
+}
+
+/// The conversations kept under `key`.
+pub async fn members(env: &Env, key: &str) -> Result<Vec<String>> {
+    let query = serde_urlencoded::to_string([("key", key)])
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let mut resp = stub(env, key)?
+        .fetch_with_str(&format!("https://index/set?{query}"))
+        .await?;
+    resp.json().await
+}
+
 /// The id of the conversation that owns `sid`, if the index knows it.
 pub async fn lookup(env: &Env, sid: &str) -> Result<Option<String>> {
     let mut resp = stub(env, sid)?
@@ -69,6 +103,37 @@ impl DurableObject for MessageIndex {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let storage = self.state.storage();
         let path = req.path();
+        if path == "/set" {
+            let key = |e: &Entry| format!("set:{}", e.sid);
+            return match req.method() {
+                Method::Put => {
+                    let entry: Entry = req.json().await?;
+                    let mut set: Vec<String> = storage::load(&storage, &key(&entry))
+                        .await?
+                        .unwrap_or_default();
+                    if !set.contains(&entry.conversation) {
+                        set.push(entry.conversation.clone());
+                        if set.len() > SET_MAX {
+                            set.remove(0);
+                        }
+                        storage::save(&storage, &key(&entry), &set).await?;
+                    }
+                    Ok(Response::empty()?.with_status(204))
+                }
+                _ => {
+                    let wanted = req
+                        .url()?
+                        .query_pairs()
+                        .find(|(k, _)| k == "key")
+                        .map(|(_, v)| v.to_string())
+                        .unwrap_or_default();
+                    let set: Vec<String> = storage::load(&storage, &format!("set:{wanted}"))
+                        .await?
+                        .unwrap_or_default();
+                    Response::from_json(&set)
+                }
+            };
+        }
         match (req.method(), path.strip_prefix("/entry")) {
             (Method::Put, Some("")) => {
                 let entry: Entry = req.json().await?;

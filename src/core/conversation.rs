@@ -101,6 +101,9 @@ pub struct Conversation {
     /// The public origin Twilio calls (from the signed webhook URL), for status callbacks.
     #[serde(default)]
     pub public_origin: Option<String>,
+    /// Listed under the customer's masked number in the look-up index.
+    #[serde(default)]
+    pub masked_indexed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -455,6 +458,7 @@ impl Conversation {
             seen_comments: Vec::new(),
             notes: Vec::new(),
             public_origin: None,
+            masked_indexed: false,
         }
     }
 
@@ -518,7 +522,8 @@ impl Conversation {
         out
     }
 
-    fn masked(&self) -> String {
+    /// The customer's number as logs show it (`+1555***0001`): the key operators search with.
+    pub fn masked(&self) -> String {
         mask_sender(&self.customer)
     }
 

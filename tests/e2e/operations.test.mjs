@@ -53,6 +53,9 @@ test('messages can be found by ticket and by customer, numbers masked', async ()
   assert.deepEqual(byCustomer.messages.map((m) => m.outcome), ['comment_added', 'ticket_created', 'asked_for_details'], 'newest first');
   assert.ok(byCustomer.messages.every((m) => m.customer === '+1555***1001'));
   assert.ok(!JSON.stringify(byCustomer).includes(ana));
+  // the masked number, as the logs show it
+  const byMask = await (await admin(`/admin/messages?customer=${encodeURIComponent('+1555***1001')}`)).json();
+  assert.deepEqual(byMask.messages.map((m) => m.message_sid), byCustomer.messages.map((m) => m.message_sid));
   assert.equal((await admin('/admin/messages?ticket=999999')).status, 404);
   assert.equal((await admin('/admin/messages?ticket=abc')).status, 400);
   assert.equal((await admin('/admin/messages')).status, 400);
