@@ -664,6 +664,7 @@ export function createEmulator(opts = {}) {
     }
     if (req.method === 'POST' && path === '/reset') { const keepUrl = gatewayUrl; s = fresh(); gatewayUrl = keepUrl; return send(res, 200, { ok: true }); }
     if (req.method === 'POST' && path === '/faults') { const b = json(); s.faults[b.api] = [...(b.faults || [])]; return send(res, 200, { ok: true }); }
+    if (req.method === 'POST' && path === '/gateway') { gatewayUrl = json().url; return send(res, 200, { ok: true }); }
     if (req.method === 'POST' && path === '/latency') { const b = json(); Object.assign(s.latencyMs, b); return send(res, 200, { ok: true }); }
     if (req.method === 'POST' && path === '/rate-limit') { setRateLimit(json()); return send(res, 200, { ok: true }); }
     const st = path.match(/^\/tickets\/(\d+)\/status$/);

@@ -72,15 +72,20 @@ impl DurableObject for MetricsShard {
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let storage = self.state.storage();
-        let mut metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
         match (req.method(), req.path().as_str()) {
             (Method::Post, "/delta") => {
+                // The body first: reading it lets other requests in, and the load-apply-save
+                // below must run with nothing in between (only storage calls hold the gate).
                 let delta: Delta = req.json().await?;
+                let mut metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
                 metrics.apply(delta, storage::now_ms());
                 storage::save(&storage, KEY, &metrics).await?;
                 Ok(Response::empty()?.with_status(204))
             }
-            (Method::Get, "/raw") => Response::from_json(&metrics),
+            (Method::Get, "/raw") => {
+                let metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
+                Response::from_json(&metrics)
+            }
             _ => Response::error("not found", 404),
         }
     }
