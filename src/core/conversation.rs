@@ -1179,8 +1179,12 @@ impl Conversation {
                             } => Some(t.clone()),
                             _ => None,
                         };
+                        // Another reply of this conversation with the same text (two "more
+                        // details", say) must not be mistaken for this one.
+                        let known = self.sent_sids();
                         let found = list.iter().find(|s| {
                             s.to == to
+                                && !known.contains(&s.sid.as_str())
                                 && s.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
                                 && expected.as_ref().is_none_or(|e| e.trim() == s.body.trim())
                         });
@@ -1597,6 +1601,22 @@ impl Conversation {
                 }
             });
         }
+    }
+
+    /// Every WhatsApp message SID this conversation has recorded as its own.
+    fn sent_sids(&self) -> Vec<&str> {
+        self.messages
+            .iter()
+            .filter_map(|m| match &m.reply {
+                ReplyStep::Sent { sid, .. } => Some(sid.as_str()),
+                _ => None,
+            })
+            .chain(
+                self.agent_replies
+                    .iter()
+                    .flat_map(|r| r.sent_sids.iter().map(String::as_str)),
+            )
+            .collect()
     }
 
     /// Messages and agents' replies waiting for a retry (a metrics gauge).

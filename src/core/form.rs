@@ -378,3 +378,29 @@ mod tests {
         assert_eq!(p.len(), 4);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Any bytes: an answer (parameters or an error), never a panic.
+        #[test]
+        fn any_body_parses_or_is_refused(body in proptest::collection::vec(any::<u8>(), 0..600)) {
+            if let Ok(params) = parse_params(&body) {
+                let _ = InboundMessage::from_params(&params);
+            }
+        }
+
+        /// Form-shaped input with arbitrary names and values round-trips.
+        #[test]
+        fn encoded_pairs_decode_to_themselves(pairs in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..12)) {
+            let body = serde_urlencoded::to_string(&pairs).unwrap();
+            let decoded = parse_params(body.as_bytes()).unwrap();
+            prop_assert_eq!(decoded, pairs);
+        }
+    }
+}

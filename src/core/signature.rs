@@ -317,3 +317,31 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// What Twilio signs verifies; a change of any value does not; nothing panics.
+        #[test]
+        fn signatures_verify_exactly(
+            key in "[a-zA-Z0-9]{1,40}",
+            url in "(https?://[a-z0-9.:-]{1,30}(/[a-zA-Z0-9/?=&%_.-]{0,40})?)|.{0,30}",
+            params in proptest::collection::vec(("[A-Za-z0-9]{1,10}", ".{0,30}"), 0..10),
+            header in ".{0,60}",
+        ) {
+            let sig = twilio_signature(&key, &url, &params);
+            prop_assert!(verify_twilio(&[&key], &url, &params, &sig));
+            let _ = verify_twilio(&[&key], &url, &params, &header);
+            if let Some((name, value)) = params.first() {
+                let mut changed = params.clone();
+                changed[0] = (name.clone(), format!("{value}x"));
+                prop_assert!(!verify_twilio(&[&key], &url, &changed, &sig));
+            }
+        }
+    }
+}

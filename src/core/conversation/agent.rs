@@ -583,7 +583,8 @@ impl Conversation {
                             _ => None,
                         };
                         let to = self.customer.whatsapp_address();
-                        let sent = self.agent_replies[i].sent_sids.clone();
+                        let sent: Vec<String> =
+                            self.sent_sids().into_iter().map(str::to_string).collect();
                         let found = twilio::parse_message_list(body).ok().and_then(|list| {
                             list.into_iter().find(|m| {
                                 m.to == to

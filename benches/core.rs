@@ -1,0 +1,89 @@
+//! The core's cost per webhook, natively: signature check + form parse + triage + ticket body
+//! for a typical Twilio webhook. `cargo bench --bench core` (or `npm run bench:core`).
+//! Reports the median and the spread over 30 rounds of 2000 messages, in microseconds.
+
+use std::hint::black_box;
+use std::time::Instant;
+use whatsapp_zendesk_gateway::core::form::{parse_params, InboundMessage};
+use whatsapp_zendesk_gateway::core::signature::{twilio_signature, verify_twilio};
+use whatsapp_zendesk_gateway::core::triage::{Triage, TriageRules};
+use whatsapp_zendesk_gateway::core::zendesk;
+
+const URL: &str = "https://whatsapp-zendesk-gateway.acme.workers.dev/twilio/whatsapp";
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+fn typical_body() -> String {
+    let params = [
+        ("SmsMessageSid", "SM4f2b8c3a9d7e6f5a4b3c2d1e0f9a8b7c"),
+        ("NumMedia", "0"),
+        ("ProfileName", "Ana"),
+        ("MessageType", "text"),
+        ("SmsSid", "SM4f2b8c3a9d7e6f5a4b3c2d1e0f9a8b7c"),
+        ("WaId", "15550001234"),
+        ("SmsStatus", "received"),
+        ("Body", "Hi, I can’t log into my account since this morning, I get error 404 on the dashboard. Please help!"),
+        ("To", "whatsapp:+14155238886"),
+        ("NumSegments", "1"),
+        ("ReferralNumMedia", "0"),
+        ("MessageSid", "SM4f2b8c3a9d7e6f5a4b3c2d1e0f9a8b7c"),
+        ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
+        ("From", "whatsapp:+15550001234"),
+        ("ApiVersion", "2010-04-01"),
+    ];
+    serde_urlencoded::to_string(params).unwrap()
+}
+
+fn handle(body: &[u8], signature: &str, rules: &TriageRules) -> usize {
+    let params = parse_params(body).unwrap();
+    assert!(verify_twilio(&[TOKEN], URL, &params, signature));
+    let message = InboundMessage::from_params(&params).unwrap();
+    match rules.triage(&message.body) {
+        Triage::Accepted { subject, priority } => {
+            let ticket = zendesk::new_ticket(&message, &subject, priority, "whatsapp.zendesk.com");
+            let auth = zendesk::basic_auth("ops@acme.com", "zd-token");
+            zendesk::create_ticket_request(
+                "https://acme.zendesk.com",
+                &auth,
+                &message.message_sid,
+                &ticket,
+            )
+            .body
+            .len()
+        }
+        Triage::Rejected(_) => 0,
+    }
+}
+
+fn main() {
+    let body = typical_body();
+    let params = parse_params(body.as_bytes()).unwrap();
+    let signature = twilio_signature(TOKEN, URL, &params);
+    let rules = TriageRules::default();
+    assert!(
+        handle(body.as_bytes(), &signature, &rules) > 0,
+        "the typical webhook makes a ticket"
+    );
+    const PER_ROUND: u32 = 2000;
+    let mut per_message_us: Vec<f64> = (0..30)
+        .map(|_| {
+            let started = Instant::now();
+            for _ in 0..PER_ROUND {
+                black_box(handle(
+                    black_box(body.as_bytes()),
+                    black_box(&signature),
+                    &rules,
+                ));
+            }
+            started.elapsed().as_secs_f64() * 1e6 / f64::from(PER_ROUND)
+        })
+        .collect();
+    per_message_us.sort_by(f64::total_cmp);
+    let median = per_message_us[per_message_us.len() / 2];
+    println!(
+        "core per webhook (signature + parse + triage + ticket body), {} bytes: median {:.2} us, min {:.2} us, max {:.2} us over 30 rounds of {PER_ROUND}",
+        body.len(),
+        median,
+        per_message_us[0],
+        per_message_us[per_message_us.len() - 1]
+    );
+}
