@@ -89,6 +89,9 @@ pub struct Conversation {
     pub checks: Vec<u64>,
     #[serde(default)]
     pub check_retry: Retry,
+    /// Tickets that changed again while their comments were being read.
+    #[serde(default)]
+    pub rechecks: Vec<u64>,
     /// Agents' public comments to deliver on WhatsApp, oldest first.
     #[serde(default)]
     pub agent_replies: Vec<AgentReply>,
@@ -454,6 +457,7 @@ impl Conversation {
             tickets: Vec::new(),
             checks: Vec::new(),
             check_retry: Retry::default(),
+            rechecks: Vec::new(),
             agent_replies: Vec::new(),
             seen_comments: Vec::new(),
             notes: Vec::new(),

@@ -1363,3 +1363,28 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_webhook_arriving_while_comments_are_read_is_not_lost() {
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("First answer");
+    sim.zendesk_calls();
+    // the alarm starts reading the comments...
+    let out = sim.step(Event::Wake);
+    let Some(Effect::Call(req)) = out.effect else {
+        panic!("expected the comment read, got {:?}", out.effect)
+    };
+    let answer = sim.world.perform(&req);
+    // ...meanwhile the agent writes again and Zendesk calls
+    sim.agent_writes("Second answer");
+    sim.zendesk_calls();
+    let _ = sim.step(Event::Answered(answer));
+    sim.wake_at = Some(sim.now);
+    sim.settle();
+    let bodies: Vec<&str> = sim.world.sent[1..]
+        .iter()
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(bodies, vec!["First answer", "Second answer"]);
+    sim.check_invariants("recheck");
+}

@@ -170,7 +170,13 @@ impl Conversation {
             );
             return false;
         }
-        if !self.checks.contains(&ticket_id) {
+        let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::CheckTicket { ticket_id: t }, .. }) if *t == ticket_id);
+        if checking_now {
+            // The comments being read may predate this event: read them again afterwards.
+            if !self.rechecks.contains(&ticket_id) {
+                self.rechecks.push(ticket_id);
+            }
+        } else if !self.checks.contains(&ticket_id) {
             self.checks.push(ticket_id);
         }
         true
@@ -514,6 +520,10 @@ impl Conversation {
                     }
                 }
                 self.checks.retain(|t| t != ticket_id);
+                if let Some(pos) = self.rechecks.iter().position(|t| t == ticket_id) {
+                    self.rechecks.remove(pos);
+                    self.checks.push(*ticket_id);
+                }
                 self.check_retry.reset();
                 true
             }
