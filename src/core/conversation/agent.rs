@@ -31,6 +31,34 @@ pub struct Retry {
 }
 
 impl Retry {
+    /// Records a failed attempt. Some(delay) to try again after it, None once the retry
+    /// window is spent.
+    fn failed(
+        &mut self,
+        reason: &str,
+        retry_after: Option<u64>,
+        unknown: bool,
+        ctx: &Ctx,
+    ) -> Option<u64> {
+        let cfg = ctx.config;
+        self.attempts += 1;
+        self.last_error = Some(reason.to_string());
+        self.verify_first |= unknown;
+        let started = *self.step_started_ms.get_or_insert(ctx.now_ms);
+        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+            return None;
+        }
+        let delay = backoff_ms(
+            self.attempts,
+            retry_after,
+            cfg.retry_base_ms,
+            cfg.retry_max_delay_ms,
+            ctx.jitter,
+        );
+        self.not_before_ms = ctx.now_ms + delay;
+        Some(delay)
+    }
+
     fn reset(&mut self) {
         self.attempts = 0;
         self.step_started_ms = None;
@@ -744,7 +772,6 @@ impl Conversation {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn retry_outbound(
         &mut self,
         i: usize,
@@ -754,25 +781,12 @@ impl Conversation {
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
-        let cfg = ctx.config;
         let r = &mut self.agent_replies[i];
-        r.retry.attempts += 1;
-        r.retry.last_error = Some(reason.to_string());
-        r.retry.verify_first |= unknown;
-        let started = *r.retry.step_started_ms.get_or_insert(ctx.now_ms);
-        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+        let Some(delay) = r.retry.failed(reason, retry_after, unknown, ctx) else {
             let why = format!("gave up after {} attempts: {reason}", r.retry.attempts);
             self.undeliverable(i, why, logs);
             return;
-        }
-        let delay = backoff_ms(
-            r.retry.attempts,
-            retry_after,
-            cfg.retry_base_ms,
-            cfg.retry_max_delay_ms,
-            ctx.jitter,
-        );
-        r.retry.not_before_ms = ctx.now_ms + delay;
+        };
         logs.push(
             LogLine::warn("call.retry")
                 .field("call", "send_agent_reply")
@@ -783,7 +797,6 @@ impl Conversation {
         );
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn retry_note(
         &mut self,
         i: usize,
@@ -793,13 +806,8 @@ impl Conversation {
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
-        let cfg = ctx.config;
         let n = &mut self.notes[i];
-        n.retry.attempts += 1;
-        n.retry.last_error = Some(reason.to_string());
-        n.retry.verify_first |= unknown;
-        let started = *n.retry.step_started_ms.get_or_insert(ctx.now_ms);
-        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+        let Some(delay) = n.retry.failed(reason, retry_after, unknown, ctx) else {
             n.done = true;
             logs.push(
                 LogLine::error("agent.note_failed")
@@ -807,15 +815,7 @@ impl Conversation {
                     .field("reason", reason),
             );
             return;
-        }
-        let delay = backoff_ms(
-            n.retry.attempts,
-            retry_after,
-            cfg.retry_base_ms,
-            cfg.retry_max_delay_ms,
-            ctx.jitter,
-        );
-        n.retry.not_before_ms = ctx.now_ms + delay;
+        };
         logs.push(
             LogLine::warn("call.retry")
                 .field("call", "add_note")
@@ -834,12 +834,7 @@ impl Conversation {
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
-        let cfg = ctx.config;
-        let r = &mut self.check_retry;
-        r.attempts += 1;
-        r.last_error = Some(reason.to_string());
-        let started = *r.step_started_ms.get_or_insert(ctx.now_ms);
-        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+        let Some(delay) = self.check_retry.failed(reason, retry_after, false, ctx) else {
             logs.push(
                 LogLine::error("agent.check_failed")
                     .field("ticket_id", ticket_id)
@@ -848,20 +843,12 @@ impl Conversation {
             self.checks.retain(|t| *t != ticket_id);
             self.check_retry.reset();
             return;
-        }
-        let delay = backoff_ms(
-            r.attempts,
-            retry_after,
-            cfg.retry_base_ms,
-            cfg.retry_max_delay_ms,
-            ctx.jitter,
-        );
-        r.not_before_ms = ctx.now_ms + delay;
+        };
         logs.push(
             LogLine::warn("call.retry")
                 .field("call", "check_ticket")
                 .field("ticket_id", ticket_id)
-                .field("attempt", r.attempts)
+                .field("attempt", self.check_retry.attempts)
                 .field("reason", reason)
                 .field("retry_in_ms", delay),
         );
