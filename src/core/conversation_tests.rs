@@ -1213,8 +1213,8 @@ fn a_location_becomes_readable_text_and_follow_up_files_go_on_the_comment() {
     let mut sim = Sim::with_ticket(config());
     sim.world.media_size = 1000;
     let loc = crate::core::form::Location {
-        latitude: 52.52,
-        longitude: 13.405,
+        latitude: "52.52".into(),
+        longitude: "13.405".into(),
         address: Some("Alexanderplatz 1".into()),
         label: None,
     };

@@ -143,15 +143,15 @@ pub struct MediaRef {
     pub content_type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Coordinates are kept as Twilio sent them (checked to be numbers): formatting floats would pull
+/// the float printing code into the wasm bundle for nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
-    pub latitude: f64,
-    pub longitude: f64,
+    pub latitude: String,
+    pub longitude: String,
     pub address: Option<String>,
     pub label: Option<String>,
 }
-
-impl Eq for Location {}
 
 impl Location {
     /// The location as text an agent can read and open.
@@ -221,10 +221,20 @@ impl InboundMessage {
                 content_type: content_type.unwrap_or_else(|| "application/octet-stream".into()),
             });
         }
+        // A decimal number: optional sign, digits, optional fraction (what Twilio sends).
         let coordinate = |name: &str| {
             non_empty(params, name)
-                .and_then(|v| v.parse::<f64>().ok())
-                .filter(|v| v.is_finite())
+                .filter(|v| {
+                    let digits = v.strip_prefix('-').unwrap_or(v);
+                    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+                    !int.is_empty()
+                        && int.len() <= 3
+                        && int.bytes().all(|b| b.is_ascii_digit())
+                        && !frac.is_empty()
+                        && frac.len() <= 12
+                        && frac.bytes().all(|b| b.is_ascii_digit())
+                })
+                .map(str::to_string)
         };
         let location = match (coordinate("Latitude"), coordinate("Longitude")) {
             (Some(latitude), Some(longitude)) => Some(Location {
@@ -347,6 +357,28 @@ mod tests {
             m.location.unwrap().describe(),
             "Location shared: Office, Alexanderplatz (52.52, 13.405) https://www.google.com/maps?q=52.52,13.405"
         );
+    }
+
+    #[test]
+    fn odd_coordinates_are_not_a_location() {
+        for (lat, lng) in [
+            ("NaN", "1"),
+            ("1e999", "2"),
+            ("12", "abc"),
+            ("", "3"),
+            ("1234.5", "3"),
+        ] {
+            let body = format!(
+                "MessageSid=SM1&From=whatsapp%3A%2B15550001234&Latitude={lat}&Longitude={lng}"
+            );
+            let m = InboundMessage::from_params(&params(&body)).unwrap();
+            assert_eq!(m.location, None, "{lat},{lng}");
+        }
+        let ok = InboundMessage::from_params(&params(
+            "MessageSid=SM1&From=whatsapp%3A%2B15550001234&Latitude=-33.8688&Longitude=151",
+        ))
+        .unwrap();
+        assert_eq!(ok.location.unwrap().longitude, "151");
     }
 
     #[test]
