@@ -408,6 +408,8 @@ enum TicketAction {
     Decided,
 }
 
+// Events live for one step; a boxed message would only add an allocation per request.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Received(InboundMessage),
