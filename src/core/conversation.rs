@@ -1144,7 +1144,7 @@ impl Conversation {
                 Verdict::Success => {
                     let reply_sid =
                         twilio::parse_sent_message_sid(body).unwrap_or_else(|_| "unknown".into());
-                    self.replied(i, reply_sid, ctx, logs, elapsed, false);
+                    self.replied(i, reply_sid, logs, elapsed, false);
                 }
                 Verdict::Transient {
                     retry_after_secs,
@@ -1201,7 +1201,7 @@ impl Conversation {
                                     self.line(LogLine::info("twilio.reply_found"), &sid)
                                         .field("reply_sid", reply_sid.as_str()),
                                 );
-                                self.replied(i, reply_sid, ctx, logs, elapsed, true);
+                                self.replied(i, reply_sid, logs, elapsed, true);
                             }
                             None => self.messages[i].verify_first = false,
                         }
@@ -1458,7 +1458,6 @@ impl Conversation {
         &mut self,
         i: usize,
         reply_sid: String,
-        ctx: &Ctx,
         logs: &mut Vec<LogLine>,
         elapsed: u64,
         reconciled: bool,
@@ -1480,7 +1479,6 @@ impl Conversation {
         };
         m.total_attempts += 1;
         m.complete_step();
-        let _ = ctx;
     }
 
     /// A failure that may pass: try again after a backoff, or give up past the retry window.
