@@ -417,6 +417,9 @@ pub enum Event {
     Wake,
     /// The answer to the call in flight (or its absence).
     Answered(Exchange),
+    /// The same, when the invocation has spent its budget of calls: the answer is applied and
+    /// the machine asks to be woken again instead of asking for the next call.
+    AnsweredLast(Exchange),
     /// Zendesk says this ticket changed (an agent may have replied).
     AgentActivity {
         ticket_id: u64,
@@ -509,6 +512,10 @@ impl Conversation {
             Event::Answered(exchange) => {
                 self.answered(exchange, ctx, &mut out.logs);
                 out.effect = self.next(ctx, &mut out.logs);
+            }
+            Event::AnsweredLast(exchange) => {
+                self.answered(exchange, ctx, &mut out.logs);
+                out.effect = Some(Effect::WakeAt(ctx.now_ms));
             }
             Event::AgentActivity { ticket_id } => {
                 if self.agent_activity(ticket_id, &mut out.logs) {
