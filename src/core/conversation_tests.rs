@@ -1396,14 +1396,24 @@ fn an_invocation_that_spends_its_call_budget_hands_over_cleanly() {
         sim.receive(sid, body);
     }
     let out = sim.step(Event::Wake);
-    let Some(Effect::Call(req)) = out.effect else { panic!("{:?}", out.effect) };
+    let Some(Effect::Call(req)) = out.effect else {
+        panic!("{:?}", out.effect)
+    };
     let answer = sim.world.perform(&req);
     sim.world.calls.push(format!("{} {}", req.method, req.url));
     let out = sim.step(Event::AnsweredLast(answer));
-    assert_eq!(out.effect, Some(Effect::WakeAt(sim.now)), "asks for the next alarm instead of a call");
+    assert_eq!(
+        out.effect,
+        Some(Effect::WakeAt(sim.now)),
+        "asks for the next alarm instead of a call"
+    );
     assert!(sim.conv().in_flight.is_none(), "no call left in flight");
     sim.wake_at = Some(sim.now);
     sim.settle();
     assert_reference_outcome(&sim, "budget hand-over");
-    assert_eq!(sim.world.calls.len(), 4, "no verification call: nothing was interrupted");
+    assert_eq!(
+        sim.world.calls.len(),
+        4,
+        "no verification call: nothing was interrupted"
+    );
 }
