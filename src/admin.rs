@@ -79,7 +79,13 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
         (None, Some(c)) if c.contains('*') => {
             // A masked number as logs show it: every conversation it may stand for.
             let mut all: Vec<serde_json::Value> = Vec::new();
-            for id in message_index::members(env, &conversation_do::masked_key(&c)).await? {
+            // At most 40 conversations: a request may make 50 subrequests on the free plan.
+            for id in message_index::members(env, &conversation_do::masked_key(&c))
+                .await?
+                .into_iter()
+                .rev()
+                .take(40)
+            {
                 let stub = env
                     .durable_object(conversation_do::BINDING)?
                     .id_from_string(&id)?
