@@ -1612,6 +1612,32 @@ impl Conversation {
                 }
             });
         }
+        // Agents' replies and notes: settled ones are kept as long as finished messages (their
+        // delivery statuses may still come), and at most as many.
+        self.agent_replies
+            .retain(|r| !r.is_settled() || r.received_ms + KEEP_FINISHED_MS > now_ms);
+        let settled = self.agent_replies.iter().filter(|r| r.is_settled()).count();
+        if settled > KEEP_FINISHED_MAX {
+            let mut drop = settled - KEEP_FINISHED_MAX;
+            self.agent_replies.retain(|r| {
+                let keep = !(drop > 0 && r.is_settled());
+                if !keep {
+                    drop -= 1;
+                }
+                keep
+            });
+        }
+        let done_notes = self.notes.iter().filter(|n| n.done).count();
+        if done_notes > KEEP_FINISHED_MAX {
+            let mut drop = done_notes - KEEP_FINISHED_MAX;
+            self.notes.retain(|n| {
+                let keep = !(drop > 0 && n.done);
+                if !keep {
+                    drop -= 1;
+                }
+                keep
+            });
+        }
     }
 
     /// Every WhatsApp message SID this conversation has recorded as its own.

@@ -1417,3 +1417,23 @@ fn an_invocation_that_spends_its_call_budget_hands_over_cleanly() {
         "no verification call: nothing was interrupted"
     );
 }
+
+#[test]
+fn settled_agent_replies_are_pruned_after_a_week() {
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Answer");
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.conv().agent_replies.len(), 1);
+    sim.now += KEEP_FINISHED_MS + 1;
+    sim.receive("SMlater", "another question, I need help");
+    sim.settle();
+    assert!(
+        sim.conv().agent_replies.is_empty(),
+        "pruned once settled and old"
+    );
+    assert!(
+        sim.conv().message(M1.0).is_none(),
+        "old finished messages pruned too"
+    );
+}

@@ -108,6 +108,13 @@ pub struct AgentReply {
     pub retry: Retry,
 }
 
+impl AgentReply {
+    /// Sent (whatever its delivery) or given up: nothing more to do for it.
+    pub fn is_settled(&self) -> bool {
+        !matches!(self.state, AgentReplyState::Due { .. })
+    }
+}
+
 /// An internal note for the agents, written once per `key`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Note {
