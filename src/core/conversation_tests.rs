@@ -1437,3 +1437,24 @@ fn settled_agent_replies_are_pruned_after_a_week() {
         "old finished messages pruned too"
     );
 }
+
+#[test]
+fn files_that_cannot_go_with_a_template_are_noted_for_the_agents() {
+    let mut cfg = config();
+    cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
+    let mut sim = Sim::with_ticket(cfg);
+    sim.now += 25 * 3600 * 1000;
+    let id = sim.agent_writes("Your invoice is attached.");
+    sim.world.agent_files.insert(id, json!([{"id": 1, "file_name": "invoice.pdf", "content_type": "application/pdf", "content_url": "https://acme.zendesk.com/f/1", "size": 10}]));
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 2, "the template only");
+    assert!(sim.world.sent[1].1.starts_with("template "));
+    assert_eq!(sim.world.notes.len(), 1);
+    assert!(
+        sim.world.notes[0].1.contains("not delivered: invoice.pdf"),
+        "{}",
+        sim.world.notes[0].1
+    );
+    sim.check_invariants("template with files");
+}

@@ -777,6 +777,16 @@ impl Conversation {
             r.state = AgentReplyState::Sent { template };
             r.delivery = None;
         }
+        // A template carries text only: the agents learn which files did not go.
+        if template && !r.attachments.is_empty() {
+            let files: Vec<&str> = r.attachments.iter().map(|a| a.file_name.as_str()).collect();
+            let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
+            let body = format!(
+                "WhatsApp: the reply above (comment {comment_id}) went out as the approved template, which cannot carry files; not delivered: {}. They can be sent once the customer writes again.",
+                files.join(", ")
+            );
+            self.queue_note(format!("files:{comment_id}"), ticket_id, body);
+        }
     }
 
     fn retry_outbound(
