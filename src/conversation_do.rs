@@ -349,12 +349,7 @@ impl DurableObject for ConversationObject {
             Ok(c) => c,
             Err(e) => {
                 // Nothing is lost: the messages stay stored until the configuration is fixed.
-                log::emit(
-                    &LogLine::error("config.invalid")
-                        .field("missing", e.missing.clone())
-                        .field("detail", e.to_string()),
-                    &[],
-                );
+                log::config_invalid(&e);
                 storage::wake_at(&self.state.storage(), storage::now_ms() + CONFIG_RETRY_MS)
                     .await?;
                 return Response::ok("");

@@ -4,7 +4,6 @@
 
 use crate::core::logline::LogLine;
 use crate::core::media_url::{verify, MediaTokenError};
-use crate::core::zendesk;
 use crate::{env_config, log, respond, storage};
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit, Response, Result};
 
@@ -37,10 +36,7 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     if host_of(&grant.content_url) == zendesk_host
         || host_of(&grant.content_url).ends_with(&format!(".{}", config.zendesk_domain))
     {
-        headers.set(
-            "Authorization",
-            &zendesk::basic_auth(&config.zendesk_email, &config.zendesk_api_key),
-        )?;
+        headers.set("Authorization", &config.zendesk_authorization())?;
     }
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);

@@ -4,60 +4,91 @@
 use crate::core::conversation::MediaTransfer;
 use crate::core::http::{Exchange, HttpAnswer, HttpRequest};
 use futures_util::future::{select, Either};
+use std::future::Future;
 use std::time::Duration;
 use wasm_bindgen::JsValue;
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, Response};
 
-fn build(req: &HttpRequest) -> Result<Request, String> {
-    let headers = Headers::new();
-    for (name, value) in &req.headers {
-        headers.set(name, value).map_err(|e| e.to_string())?;
+fn build(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<JsValue>,
+) -> Result<Request, String> {
+    let h = Headers::new();
+    for (name, value) in headers {
+        h.set(name, value).map_err(|e| e.to_string())?;
     }
     let mut init = RequestInit::new();
-    init.with_method(Method::from(req.method.to_string()))
-        .with_headers(headers);
+    init.with_method(Method::from(method.to_string()))
+        .with_headers(h);
     // GET and HEAD requests must not carry a body, not even an empty one.
-    if !matches!(req.method, "GET" | "HEAD") {
-        init.with_body(Some(JsValue::from_str(&req.body)));
+    if !matches!(method, "GET" | "HEAD") {
+        init.with_body(body);
     }
-    Request::new_with_init(&req.url, &init).map_err(|e| e.to_string())
+    Request::new_with_init(url, &init).map_err(|e| e.to_string())
 }
 
-async fn send(req: &HttpRequest, controller: &AbortController) -> Result<HttpAnswer, String> {
-    let request = build(req)?;
-    let mut response = Fetch::Request(request)
+async fn fetch(request: Request, controller: &AbortController) -> Result<Response, String> {
+    Fetch::Request(request)
         .send_with_signal(&controller.signal())
         .await
-        .map_err(|e| e.to_string())?;
-    let headers = response
+        .map_err(|e| e.to_string())
+}
+
+/// Header names lowercased, as `HttpAnswer` keeps them.
+fn headers_of(response: &Response) -> Vec<(String, String)> {
+    response
         .headers()
         .entries()
         .map(|(k, v)| (k.to_ascii_lowercase(), v))
-        .collect();
-    let body = response.text().await.map_err(|e| e.to_string())?;
-    Ok(HttpAnswer {
-        status: response.status_code(),
-        headers,
-        body,
-    })
+        .collect()
+}
+
+/// Runs `work` for at most `timeout_ms` (the caller aborts its fetches when the timer wins).
+async fn bounded(
+    work: impl Future<Output = Result<HttpAnswer, String>>,
+    timeout_ms: u64,
+) -> Exchange {
+    let work = std::pin::pin!(work);
+    let timer = std::pin::pin!(Delay::from(Duration::from_millis(timeout_ms)));
+    match select(work, timer).await {
+        Either::Left((Ok(answer), _)) => Exchange::Answered(answer),
+        Either::Left((Err(e), _)) => Exchange::NetworkError(e),
+        Either::Right(_) => Exchange::TimedOut,
+    }
+}
+
+fn abort_if_timed_out(outcome: Exchange, controller: AbortController) -> Exchange {
+    if outcome == Exchange::TimedOut {
+        controller.abort();
+    }
+    outcome
 }
 
 /// Sends `req`; gives up (and aborts the fetch) after `timeout_ms`, answer body included.
 pub async fn exchange(req: &HttpRequest, timeout_ms: u32) -> Exchange {
     let controller = AbortController::default();
-    let outcome = {
-        let request = std::pin::pin!(send(req, &controller));
-        let timer = std::pin::pin!(Delay::from(Duration::from_millis(timeout_ms.into())));
-        match select(request, timer).await {
-            Either::Left((Ok(answer), _)) => Exchange::Answered(answer),
-            Either::Left((Err(e), _)) => Exchange::NetworkError(e),
-            Either::Right(_) => Exchange::TimedOut,
-        }
+    let work = async {
+        let headers: Vec<(&str, &str)> =
+            req.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let request = build(
+            req.method,
+            &req.url,
+            &headers,
+            Some(JsValue::from_str(&req.body)),
+        )?;
+        let mut response = fetch(request, &controller).await?;
+        let headers = headers_of(&response);
+        let body = response.text().await.map_err(|e| e.to_string())?;
+        Ok(HttpAnswer {
+            status: response.status_code(),
+            headers,
+            body,
+        })
     };
-    if outcome == Exchange::TimedOut {
-        controller.abort();
-    }
-    outcome
+    let outcome = bounded(work, timeout_ms.into()).await;
+    abort_if_timed_out(outcome, controller)
 }
 
 /// Copies a file from Twilio to Zendesk's uploads API: downloads it (refusing more than
@@ -66,21 +97,14 @@ pub async fn exchange(req: &HttpRequest, timeout_ms: u32) -> Exchange {
 pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
     let controller = AbortController::default();
     let work = async {
-        let download = build(&t.download)?;
-        let mut resp = Fetch::Request(download)
-            .send_with_signal(&controller.signal())
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = resp.status_code();
-        let headers: Vec<(String, String)> = resp
-            .headers()
-            .entries()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .collect();
-        if status != 200 {
+        let d = &t.download;
+        let headers: Vec<(&str, &str)> = d.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut resp = fetch(build(d.method, &d.url, &headers, None)?, &controller).await?;
+        let headers = headers_of(&resp);
+        if resp.status_code() != 200 {
             let body = resp.text().await.unwrap_or_default();
             return Ok(HttpAnswer {
-                status,
+                status: resp.status_code(),
                 headers,
                 body,
             });
@@ -101,30 +125,18 @@ pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
         if bytes.len() as u64 > t.max_bytes {
             return Ok(too_large(bytes.len().to_string()));
         }
-        let upload_headers = Headers::new();
-        for (name, value) in [
+        let upload_headers = [
             ("Authorization", t.upload_authorization.as_str()),
             ("Content-Type", t.content_type.as_str()),
             ("Accept", "application/json"),
-        ] {
-            upload_headers.set(name, value).map_err(|e| e.to_string())?;
-        }
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post)
-            .with_headers(upload_headers)
-            .with_body(Some(
-                worker::js_sys::Uint8Array::from(bytes.as_slice()).into(),
-            ));
-        let upload = Request::new_with_init(&t.upload_url, &init).map_err(|e| e.to_string())?;
-        let mut resp = Fetch::Request(upload)
-            .send_with_signal(&controller.signal())
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut headers: Vec<(String, String)> = resp
-            .headers()
-            .entries()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .collect();
+        ];
+        let body = worker::js_sys::Uint8Array::from(bytes.as_slice()).into();
+        let mut resp = fetch(
+            build("POST", &t.upload_url, &upload_headers, Some(body))?,
+            &controller,
+        )
+        .await?;
+        let mut headers = headers_of(&resp);
         // A contact card's text goes back to the core, which shows its gist in the comment.
         let kind = t.content_type.to_ascii_lowercase();
         if (kind.starts_with("text/vcard") || kind.starts_with("text/x-vcard"))
@@ -136,26 +148,13 @@ pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
             ));
         }
         let body = resp.text().await.map_err(|e| e.to_string())?;
-        Ok::<HttpAnswer, String>(HttpAnswer {
+        Ok(HttpAnswer {
             status: resp.status_code(),
             headers,
             body,
         })
     };
-    let outcome = {
-        let work = std::pin::pin!(work);
-        // Two requests and a file: twice the single-call budget.
-        let timer = std::pin::pin!(Delay::from(Duration::from_millis(
-            u64::from(timeout_ms) * 2
-        )));
-        match select(work, timer).await {
-            Either::Left((Ok(answer), _)) => Exchange::Answered(answer),
-            Either::Left((Err(e), _)) => Exchange::NetworkError(e),
-            Either::Right(_) => Exchange::TimedOut,
-        }
-    };
-    if outcome == Exchange::TimedOut {
-        controller.abort();
-    }
-    outcome
+    // Two requests and a file: twice the single-call budget.
+    let outcome = bounded(work, u64::from(timeout_ms) * 2).await;
+    abort_if_timed_out(outcome, controller)
 }

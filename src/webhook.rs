@@ -79,12 +79,7 @@ pub async fn verify(
     let config = match env_config::load(env) {
         Ok(c) => c,
         Err(e) => {
-            log::emit(
-                &LogLine::error("config.invalid")
-                    .field("missing", e.missing.clone())
-                    .field("detail", e.to_string()),
-                &[],
-            );
+            log::config_invalid(&e);
             return Err(respond::error(503, "configuration_error", &e.to_string()));
         }
     };

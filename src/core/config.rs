@@ -98,6 +98,19 @@ pub struct Config {
 }
 
 impl Config {
+    /// Zendesk's API token authorization (`{email}/token:{token}`).
+    pub fn zendesk_authorization(&self) -> String {
+        crate::core::zendesk::basic_auth(&self.zendesk_email, &self.zendesk_api_key)
+    }
+
+    pub fn twilio_account(&self) -> crate::core::twilio::TwilioAccount<'_> {
+        crate::core::twilio::TwilioAccount {
+            api_base_url: &self.twilio_api_base_url,
+            account_sid: &self.twilio_account_sid,
+            auth_token: &self.twilio_auth_token,
+        }
+    }
+
     /// Whether a file of this MIME type may be attached (`image/*` style patterns).
     pub fn media_type_allowed(&self, content_type: &str) -> bool {
         let t = content_type

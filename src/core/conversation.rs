@@ -21,7 +21,7 @@ use crate::core::logline::LogLine;
 use crate::core::redact::mask_sender;
 use crate::core::retry::{backoff_ms, classify_idempotent, classify_send, Verdict};
 use crate::core::triage::{Triage, TriageRules};
-use crate::core::twilio::{self, ReplyContent, TwilioAccount};
+use crate::core::twilio::{self, ReplyContent};
 use crate::core::zendesk::{self, NewTicket, TicketRef};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -865,25 +865,18 @@ impl Conversation {
         if let Call::TransferMedia { index, .. } = &call {
             let item = &m.media[*index];
             let config = ctx.config;
-            let credentials = base64::Engine::encode(
-                &base64::engine::general_purpose::STANDARD,
-                format!("{}:{}", config.twilio_account_sid, config.twilio_auth_token),
-            );
             let transfer = MediaTransfer {
                 download: HttpRequest {
                     method: "GET",
                     url: item.url.clone(),
-                    headers: vec![("Authorization", format!("Basic {credentials}"))],
+                    headers: vec![("Authorization", config.twilio_account().authorization())],
                     body: String::new(),
                 },
                 upload_url: zendesk::upload_url(
                     &config.zendesk_base_url,
                     &media_filename(&m.sid, *index, &item.content_type),
                 ),
-                upload_authorization: zendesk::basic_auth(
-                    &config.zendesk_email,
-                    &config.zendesk_api_key,
-                ),
+                upload_authorization: config.zendesk_authorization(),
                 content_type: item.content_type.clone(),
                 max_bytes: config.media_max_bytes,
             };
@@ -901,16 +894,28 @@ impl Conversation {
         Effect::Call(request)
     }
 
+    /// A WhatsApp message to the customer, with this conversation's status callback.
+    fn send_request(&self, content: &ReplyContent, ctx: &Ctx) -> HttpRequest {
+        let to = self.customer.whatsapp_address();
+        twilio::send_message_request(
+            &ctx.config.twilio_account(),
+            &ctx.config.reply_sender,
+            &to,
+            content,
+            ctx.status_callback_url,
+        )
+    }
+
+    /// The latest messages sent to the customer (to check a send whose answer was lost).
+    fn list_sent_request(&self, ctx: &Ctx) -> HttpRequest {
+        let to = self.customer.whatsapp_address();
+        twilio::list_messages_request(&ctx.config.twilio_account(), &ctx.config.reply_sender, &to)
+    }
+
     fn request_for(&self, call: &Call, ctx: &Ctx) -> HttpRequest {
         let config = ctx.config;
-        let zd_auth = || zendesk::basic_auth(&config.zendesk_email, &config.zendesk_api_key);
+        let zd_auth = || config.zendesk_authorization();
         let base = &config.zendesk_base_url;
-        let account = TwilioAccount {
-            api_base_url: &config.twilio_api_base_url,
-            account_sid: &config.twilio_account_sid,
-            auth_token: &config.twilio_auth_token,
-        };
-        let to = self.customer.whatsapp_address();
         match call {
             Call::CreateTicket { sid, ticket } => {
                 zendesk::create_ticket_request(base, &zd_auth(), sid, ticket)
@@ -933,17 +938,9 @@ impl Conversation {
                     Some(ReplyStep::Due { content, .. }) => content.clone(),
                     _ => ReplyContent::Text(String::new()),
                 };
-                twilio::send_message_request(
-                    &account,
-                    &config.reply_sender,
-                    &to,
-                    &content,
-                    ctx.status_callback_url,
-                )
+                self.send_request(&content, ctx)
             }
-            Call::FindReply { .. } => {
-                twilio::list_messages_request(&account, &config.reply_sender, &to)
-            }
+            Call::FindReply { .. } => self.list_sent_request(ctx),
             outbound => self.outbound_request(outbound, ctx),
         }
     }

@@ -155,6 +155,16 @@ pub struct TwilioAccount<'a> {
     pub auth_token: &'a str,
 }
 
+impl TwilioAccount<'_> {
+    /// HTTP Basic `AccountSid:AuthToken`, for the REST API and for media downloads.
+    pub fn authorization(&self) -> String {
+        format!(
+            "Basic {}",
+            BASE64.encode(format!("{}:{}", self.account_sid, self.auth_token))
+        )
+    }
+}
+
 /// `POST /2010-04-01/Accounts/{sid}/Messages.json` (form-encoded, Basic AccountSid:AuthToken).
 pub fn send_message_request(
     account: &TwilioAccount,
@@ -194,7 +204,6 @@ pub fn send_message_request(
             ));
         }
     }
-    let credentials = BASE64.encode(format!("{}:{}", account.account_sid, account.auth_token));
     HttpRequest {
         method: "POST",
         url: format!(
@@ -202,7 +211,7 @@ pub fn send_message_request(
             account.api_base_url, account.account_sid
         ),
         headers: vec![
-            ("Authorization", format!("Basic {credentials}")),
+            ("Authorization", account.authorization()),
             (
                 "Content-Type",
                 "application/x-www-form-urlencoded".to_string(),
@@ -224,7 +233,6 @@ pub fn list_messages_request(
     if let ReplySender::From(from) = sender {
         query.push(("From", from.clone()));
     }
-    let credentials = BASE64.encode(format!("{}:{}", account.account_sid, account.auth_token));
     HttpRequest {
         method: "GET",
         url: format!(
@@ -234,7 +242,7 @@ pub fn list_messages_request(
             serde_urlencoded::to_string(&query).expect("string pairs always encode")
         ),
         headers: vec![
-            ("Authorization", format!("Basic {credentials}")),
+            ("Authorization", account.authorization()),
             ("Accept", "application/json".to_string()),
         ],
         body: String::new(),

@@ -419,14 +419,8 @@ impl Conversation {
     /// The request for an outbound call.
     pub(super) fn outbound_request(&self, call: &Call, ctx: &Ctx) -> HttpRequest {
         let config = ctx.config;
-        let auth = zendesk::basic_auth(&config.zendesk_email, &config.zendesk_api_key);
+        let auth = config.zendesk_authorization();
         let base = &config.zendesk_base_url;
-        let account = TwilioAccount {
-            api_base_url: &config.twilio_api_base_url,
-            account_sid: &config.twilio_account_sid,
-            auth_token: &config.twilio_auth_token,
-        };
-        let to = self.customer.whatsapp_address();
         match call {
             Call::CheckTicket { ticket_id } => {
                 zendesk::list_comments_request(base, &auth, *ticket_id)
@@ -471,17 +465,9 @@ impl Conversation {
                         }
                     },
                 };
-                twilio::send_message_request(
-                    &account,
-                    &config.reply_sender,
-                    &to,
-                    &content,
-                    ctx.status_callback_url,
-                )
+                self.send_request(&content, ctx)
             }
-            Call::FindAgentReply { .. } => {
-                twilio::list_messages_request(&account, &config.reply_sender, &to)
-            }
+            Call::FindAgentReply { .. } => self.list_sent_request(ctx),
             Call::AddNote { key } => {
                 let n = self
                     .notes
