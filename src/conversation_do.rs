@@ -31,6 +31,11 @@ const MAX_CALLS_PER_ALARM: usize = 25;
 const CONFIG_RETRY_MS: u64 = 60_000;
 /// Messages listed by a search.
 const SEARCH_LIMIT: usize = 50;
+/// What this conversation adds to the metrics and has not sent yet (its alarm sends it, so a
+/// webhook costs no extra Durable Object call).
+const METRICS_BATCH_KEY: &str = "metrics_batch";
+/// A duplicate sets no work; its count reaches the metrics this soon after.
+const METRICS_FLUSH_MS: u64 = 5_000;
 
 /// The Durable Object name of a customer (their number or WhatsApp user id).
 pub fn object_name(message: &InboundMessage) -> String {
@@ -60,6 +65,9 @@ struct Accept {
     message: InboundMessage,
     /// The public origin of the signed webhook URL (for status callbacks).
     origin: String,
+    /// When the webhook arrived (ms): the acknowledgement is timed from there.
+    #[serde(default)]
+    received_at_ms: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -120,21 +128,47 @@ impl ConversationObject {
         Ok((out.duplicate, out.logs))
     }
 
-    /// What this invocation's events add to the metrics (best effort, after the work).
-    async fn record(&self, logs: &[LogLine], conv: Option<&Conversation>) {
-        let mut delta = Delta::from_logs(logs);
-        // Counted by the webhook, which also times the acknowledgement.
-        delta.counters.remove("received");
-        delta.counters.remove("duplicates");
+    /// Adds to this conversation's unsent metrics (sent by `record`).
+    async fn batch_metrics(&self, delta: Delta) -> Result<()> {
+        if delta.is_empty() {
+            return Ok(());
+        }
+        let storage = self.state.storage();
+        let mut batch: Delta = storage::load(&storage, METRICS_BATCH_KEY)
+            .await?
+            .unwrap_or_default();
+        batch.absorb(delta);
+        storage::save(&storage, METRICS_BATCH_KEY, &batch).await
+    }
+
+    /// Sends the unsent metrics and what these events add (best effort, after the work: when
+    /// the metrics shard cannot be reached, the batch waits for the next call).
+    async fn record(&self, logs: &[LogLine], conv: Option<&Conversation>) -> Result<()> {
+        let storage = self.state.storage();
+        // Taken out before the send: what an accept adds meanwhile starts a new batch.
+        let mut delta: Delta = storage::load(&storage, METRICS_BATCH_KEY)
+            .await?
+            .unwrap_or_default();
+        if !delta.is_empty() {
+            storage.delete(METRICS_BATCH_KEY).await?;
+        }
+        delta.absorb(Delta::from_logs(logs));
         let me = self.state.id().to_string();
         if let Some(conv) = conv {
             delta.pending = Some((me.clone(), conv.pending_retries(storage::now_ms())));
         }
-        metrics_do::record(&self.env, &me, &delta).await;
+        if !metrics_do::record(&self.env, &me, &delta).await {
+            self.batch_metrics(delta).await?;
+        }
+        Ok(())
     }
 
     async fn accept(&self, mut req: Request, config: &Config) -> Result<Response> {
-        let Accept { message, origin } = req.json().await?;
+        let Accept {
+            message,
+            origin,
+            received_at_ms,
+        } = req.json().await?;
         let mut conv = self
             .load()
             .await?
@@ -142,9 +176,19 @@ impl ConversationObject {
         if conv.public_origin.as_deref() != Some(origin.as_str()) && !origin.is_empty() {
             conv.public_origin = Some(origin);
         }
-        let (duplicate, _) = self
+        let (duplicate, logs) = self
             .apply(&mut conv, Event::Received(message), config)
             .await?;
+        let now = storage::now_ms();
+        let mut delta = Delta::from_logs(&logs);
+        delta
+            .ack_ms
+            .extend(received_at_ms.map(|at| now.saturating_sub(at)));
+        self.batch_metrics(delta).await?;
+        if duplicate {
+            // No work follows a duplicate: an alarm still sends its count.
+            storage::wake_at(&self.state.storage(), now + METRICS_FLUSH_MS).await?;
+        }
         Response::from_json(&serde_json::json!({ "duplicate": duplicate }))
     }
 
@@ -156,7 +200,7 @@ impl ConversationObject {
         let (_, logs) = self
             .apply(&mut conv, Event::AgentActivity { ticket_id }, config)
             .await?;
-        self.record(&logs, None).await;
+        self.record(&logs, None).await?;
         Response::from_json(&serde_json::json!({ "ok": true }))
     }
 
@@ -180,39 +224,29 @@ impl ConversationObject {
                 config,
             )
             .await?;
-        self.record(&logs, None).await;
+        self.record(&logs, None).await?;
         Response::from_json(&serde_json::json!({ "ok": true }))
     }
 
-    /// Writes new messages and tickets to the look-up index (best effort: retried by the next
-    /// alarm when it fails).
+    /// Writes the conversation's masked number, new messages and new tickets to the look-up
+    /// index, once per alarm, after the run (best effort: what fails is written by the next
+    /// alarm). One load before the writes and one load-modify-save after them: other requests
+    /// may be handled while the index answers.
     async fn index_new_entries(&self, config: &Config) -> Result<()> {
         let Some(conv) = self.load().await? else {
             return Ok(());
         };
         let me = self.state.id().to_string();
-        if !conv.masked_indexed {
-            match message_index::add_to_set(&self.env, &masked_key(&conv.masked()), &me).await {
-                Ok(()) => {
-                    if let Some(mut fresh) = self.load().await? {
-                        fresh.masked_indexed = true;
-                        self.save(&fresh).await?;
-                    }
-                }
-                Err(e) => log::emit(
-                    &LogLine::warn("index.write_failed").field("error", e.to_string()),
-                    &config.secrets(),
-                ),
-            }
-        }
-        let Some(conv) = self.load().await? else {
-            return Ok(());
-        };
         let sids = conv.unindexed();
         let tickets = conv.unindexed_tickets();
-        if sids.is_empty() && tickets.is_empty() {
-            return Ok(());
-        }
+        let masked_written = if conv.masked_indexed {
+            false
+        } else {
+            message_index::add_to_set(&self.env, &masked_key(&conv.masked()), &me)
+                .await
+                .map_err(|e| index_write_failed(e, config))
+                .is_ok()
+        };
         let entries: Vec<Entry> = sids
             .iter()
             .cloned()
@@ -222,18 +256,24 @@ impl ConversationObject {
                 conversation: me.clone(),
             })
             .collect();
-        if let Err(e) = message_index::record(&self.env, &entries).await {
-            log::emit(
-                &LogLine::warn("index.write_failed").field("error", e.to_string()),
-                &config.secrets(),
-            );
+        let entries_written = !entries.is_empty()
+            && message_index::record(&self.env, &entries)
+                .await
+                .map_err(|e| index_write_failed(e, config))
+                .is_ok();
+        if !masked_written && !entries_written {
             return Ok(());
         }
         let Some(mut conv) = self.load().await? else {
             return Ok(());
         };
-        conv.mark_indexed(&sids);
-        conv.mark_tickets_indexed(&tickets);
+        if masked_written {
+            conv.masked_indexed = true;
+        }
+        if entries_written {
+            conv.mark_indexed(&sids);
+            conv.mark_tickets_indexed(&tickets);
+        }
         self.save(&conv).await
     }
 
@@ -293,6 +333,13 @@ fn public_origin(conv: &Conversation, config: &Config) -> Option<String> {
         .public_base_url
         .clone()
         .or_else(|| conv.public_origin.clone())
+}
+
+fn index_write_failed(e: worker::Error, config: &Config) {
+    log::emit(
+        &LogLine::warn("index.write_failed").field("error", e.to_string()),
+        &config.secrets(),
+    );
 }
 
 fn emit(lines: &[LogLine], config: &Config) {
@@ -355,12 +402,11 @@ impl DurableObject for ConversationObject {
                 return Response::ok("");
             }
         };
-        self.index_new_entries(&config).await?;
         let logs = self.run(&config).await?;
-        // Tickets created during this run: Zendesk's webhook will name them.
+        // The messages and the tickets of this run (Zendesk's webhook names tickets).
         self.index_new_entries(&config).await?;
         let conv = self.load().await?;
-        self.record(&logs, conv.as_ref()).await;
+        self.record(&logs, conv.as_ref()).await?;
         Response::ok("")
     }
 }

@@ -21,13 +21,13 @@ pub use conversation_do::ConversationObject;
 pub use message_index::MessageIndex;
 pub use metrics_do::MetricsShard;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Env, Request, Response, Result};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, _ctx: worker::Context) -> Result<Response> {
     let path = req.path();
     let outcome = match path.as_str() {
-        "/twilio/whatsapp" => webhook::handle(req, &env, &ctx).await,
+        "/twilio/whatsapp" => webhook::handle(req, &env).await,
         "/twilio/status" => webhook::handle_status(req, &env).await,
         "/zendesk/events" => zendesk_events::handle(req, &env).await,
         "/healthz" => health::handle(&req, &env),

@@ -25,26 +25,35 @@ fn stub(env: &Env, shard: u32) -> Result<worker::Stub> {
         .get_stub()
 }
 
-/// Adds a delta to the shard of `key` (best effort: metrics never block or fail the work).
-pub async fn record(env: &Env, key: &str, delta: &Delta) {
+/// Adds a delta to the shard of `key`; false when it was not stored (best effort: metrics
+/// never block or fail the work, the caller keeps the delta for later).
+pub async fn record(env: &Env, key: &str, delta: &Delta) -> bool {
     if delta.is_empty() {
-        return;
+        return true;
     }
     let send = async {
         let mut init = RequestInit::new();
         init.with_method(Method::Post)
             .with_body(Some(serde_json::to_string(delta)?.into()));
-        stub(env, shard_of(key))?
+        let resp = stub(env, shard_of(key))?
             .fetch_with_request(Request::new_with_init("https://metrics/delta", &init)?)
-            .await
+            .await?;
+        match resp.status_code() {
+            204 => Ok(()),
+            status => Err(worker::Error::RustError(format!("shard answered {status}"))),
+        }
     };
-    if let Err(e) = send.await {
-        worker::console_warn!(
-            "{}",
-            crate::core::logline::LogLine::warn("metrics.write_failed")
-                .field("error", e.to_string())
-                .finish(&[])
-        );
+    match send.await {
+        Ok(()) => true,
+        Err(e) => {
+            worker::console_warn!(
+                "{}",
+                crate::core::logline::LogLine::warn("metrics.write_failed")
+                    .field("error", e.to_string())
+                    .finish(&[])
+            );
+            false
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use crate::core::logline::LogLine;
 use crate::core::redact::mask_sender;
 use crate::core::signature::verify_twilio;
 use crate::{conversation_do, env_config, log, respond};
-use worker::{Context, Env, Method, Request, RequestInit, Response, Result};
+use worker::{Env, Method, Request, RequestInit, Response, Result};
 
 /// A Twilio webhook form is a few kilobytes; anything far larger is not from Twilio.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -30,7 +30,7 @@ fn refuse(endpoint: &str, status: u16, code: &str, detail: &str) -> Result<Respo
 /// A Twilio request that passed every check: the configuration, the decoded parameters and
 /// the URL Twilio signed.
 pub struct Verified {
-    pub config: Config,
+    pub config: std::rc::Rc<Config>,
     pub params: form::FormParams,
     pub url: String,
 }
@@ -103,8 +103,8 @@ pub async fn verify(
     })
 }
 
-pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Response> {
-    let started = crate::storage::now_ms();
+pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
+    let received_at_ms = crate::storage::now_ms();
     let Verified {
         config,
         params,
@@ -117,21 +117,14 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Result<Respon
         Ok(m) => m,
         Err(e) => return refuse("/twilio/whatsapp", 400, "invalid_form", &e.to_string()),
     };
-    let (answer, duplicate) = hand_over(&message, &origin_of(&url), env, &config.secrets()).await?;
-    if let Some(duplicate) = duplicate {
-        // Metrics after the answer: they never slow the acknowledgement down.
-        let mut delta = crate::core::metrics::Delta::default();
-        delta
-            .counters
-            .insert(if duplicate { "duplicates" } else { "received" }.into(), 1);
-        delta
-            .ack_ms
-            .push(crate::storage::now_ms().saturating_sub(started));
-        let env = env.clone();
-        let key = message.message_sid.clone();
-        ctx.wait_until(async move { crate::metrics_do::record(&env, &key, &delta).await });
-    }
-    Ok(answer)
+    hand_over(
+        &message,
+        &origin_of(&url),
+        received_at_ms,
+        env,
+        &config.secrets(),
+    )
+    .await
 }
 
 /// `POST /twilio/status`: Twilio's status callback for a reply the gateway sent. The
@@ -229,21 +222,27 @@ fn refuse_signature(endpoint: &str, why: &str, url: &str) -> Result<Response> {
 }
 
 /// Hands the message to its customer's Conversation Durable Object, which stores it (or
-/// recognises a duplicate) and does the work from its alarm. Nothing else waits.
+/// recognises a duplicate), counts it and times the acknowledgement, and does the work from
+/// its alarm. Nothing else waits, and nothing else is called: each call here is paid for by
+/// every webhook.
 async fn hand_over(
     message: &InboundMessage,
     origin: &str,
+    received_at_ms: u64,
     env: &Env,
     secrets: &[&str],
-) -> Result<(Response, Option<bool>)> {
-    let masked = mask_sender(&message.from);
+) -> Result<Response> {
     let stored = async {
         let stub = env
             .durable_object(conversation_do::BINDING)?
             .id_from_name(&conversation_do::object_name(message))?
             .get_stub()?;
         let mut init = RequestInit::new();
-        let body = serde_json::json!({ "message": message, "origin": origin });
+        let body = serde_json::json!({
+            "message": message,
+            "origin": origin,
+            "received_at_ms": received_at_ms,
+        });
         init.with_method(Method::Post)
             .with_body(Some(body.to_string().into()));
         let mut resp = stub
@@ -259,38 +258,26 @@ async fn hand_over(
                 resp.text().await?
             )));
         }
-        resp.json::<serde_json::Value>().await
+        Ok(())
     }
     .await;
     match stored {
-        Ok(answer) => {
-            let duplicate = answer["duplicate"].as_bool().unwrap_or(false);
-            log::emit(
-                &LogLine::info("webhook.accepted")
-                    .field("message_sid", message.message_sid.as_str())
-                    .field("from", masked.as_str())
-                    .field("duplicate", duplicate),
-                secrets,
-            );
-            Ok((respond::empty_twiml()?, Some(duplicate)))
-        }
+        // The object logged `message.accepted` or `message.duplicate`.
+        Ok(()) => respond::empty_twiml(),
         Err(e) => {
             // Not stored: answer an error so that Twilio's retry or fallback URL takes over.
             log::emit(
                 &LogLine::error("webhook.store_failed")
                     .field("message_sid", message.message_sid.as_str())
-                    .field("from", masked.as_str())
+                    .field("from", mask_sender(&message.from).as_str())
                     .field("error", e.to_string()),
                 secrets,
             );
-            Ok((
-                respond::error(
-                    503,
-                    "not_stored",
-                    "the message could not be stored; Twilio may retry",
-                )?,
-                None,
-            ))
+            respond::error(
+                503,
+                "not_stored",
+                "the message could not be stored; Twilio may retry",
+            )
         }
     }
 }

@@ -52,6 +52,25 @@ impl Delta {
             && self.pending.is_none()
     }
 
+    /// Adds `other` to this batch (a conversation keeps one batch until its alarm sends it).
+    /// Samples are kept to the last `SAMPLES_KEPT`, as a shard keeps them; the pending-retry
+    /// gauge is the newer one.
+    pub fn absorb(&mut self, other: Delta) {
+        for (k, v) in other.counters {
+            *self.counters.entry(k).or_default() += v;
+        }
+        for (k, v) in other.failures {
+            *self.failures.entry(k).or_default() += v;
+        }
+        self.ack_ms.extend(other.ack_ms);
+        keep_recent(&mut self.ack_ms);
+        self.end_to_end_ms.extend(other.end_to_end_ms);
+        keep_recent(&mut self.end_to_end_ms);
+        if other.pending.is_some() {
+            self.pending = other.pending;
+        }
+    }
+
     fn count(&mut self, name: &str) {
         *self.counters.entry(name.to_string()).or_default() += 1;
     }
@@ -204,6 +223,37 @@ pub fn percentiles(samples: &[u64]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_add_up_and_keep_the_newer_gauge() {
+        let mut batch = Delta::from_logs(&[LogLine::info("message.accepted")]);
+        batch.ack_ms.push(12);
+        batch.pending = Some(("c1".into(), 2));
+        let mut later = Delta::from_logs(&[
+            LogLine::info("message.accepted"),
+            LogLine::info("message.duplicate"),
+        ]);
+        later.ack_ms.push(30);
+        later.pending = Some(("c1".into(), 0));
+        batch.absorb(later);
+        assert_eq!(batch.counters["received"], 2);
+        assert_eq!(batch.counters["duplicates"], 1);
+        assert_eq!(batch.ack_ms, vec![12, 30]);
+        assert_eq!(batch.pending, Some(("c1".into(), 0)));
+        batch.absorb(Delta::default());
+        assert_eq!(
+            batch.pending,
+            Some(("c1".into(), 0)),
+            "no gauge keeps the last one"
+        );
+        let mut many = Delta::default();
+        many.absorb(Delta {
+            ack_ms: (0..(SAMPLES_KEPT as u64 + 10)).collect(),
+            ..Delta::default()
+        });
+        assert_eq!(many.ack_ms.len(), SAMPLES_KEPT);
+        assert_eq!(many.ack_ms[0], 10, "the most recent samples are kept");
+    }
 
     #[test]
     fn log_events_become_counters_and_failure_kinds() {
