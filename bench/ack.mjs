@@ -5,16 +5,24 @@
 // messages per second, and correctness (each message in Zendesk exactly once, replies).
 //
 //   node bench/ack.mjs [--n 200] [--c 20] [--zendesk-latency-ms 300] [--rate-per-min 0]
-//                      [--customers N] [--faults 500:2,429:2,503:2] [--drain-timeout-s 300] [--json]
+//                      [--customers N] [--faults 500:2,429:2,503:2] [--arrivals-per-s 0]
+//                      [--via wrangler|workerd] [--drain-timeout-s 300] [--profile F] [--json]
+// --zendesk-latency-ms takes a list (`0,300`): one run each, then the ratio of their p99s.
 // --customers spreads the N messages over that many customers (default: one each), so later
 // messages of a customer become comments on their ticket. --faults queues Zendesk answers for
-// ticket creation (status:count). The Worker must be built; run it through `npm run bench`.
+// ticket creation (status:count). --arrivals-per-s R sends at a fixed rate instead of C
+// senders that each wait for their answer (an open loop, as Twilio delivers: latency is then
+// the service time, not C queued requests). --via workerd sends straight to the workerd that
+// runs the Worker, past wrangler dev's proxy (which production does not have).
+// The Worker must be built; run it through `npm run bench`.
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { SANDBOX_CREDENTIALS, twilioSignature, newMessageSid } from '../sandbox/emulator.mjs';
-import { startGateway } from '../sandbox/gateway.mjs';
+import { startGateway, REPO_ROOT } from '../sandbox/gateway.mjs';
 
 const { values: o } = parseArgs({
   options: {
@@ -24,128 +32,197 @@ const { values: o } = parseArgs({
     'rate-per-min': { type: 'string', default: '0' },
     customers: { type: 'string', default: '0' },
     faults: { type: 'string', default: '' },
+    'arrivals-per-s': { type: 'string', default: '0' },
+    via: { type: 'string', default: 'wrangler' },
     'drain-timeout-s': { type: 'string', default: '300' },
+    profile: { type: 'string', default: '' },
     json: { type: 'boolean', default: false },
   },
 });
-const N = Number(o.n), C = Number(o.c), LATENCY = Number(o['zendesk-latency-ms']);
-const RATE = Number(o['rate-per-min']), CUSTOMERS = Number(o.customers) || N;
+if (!['wrangler', 'workerd'].includes(o.via)) throw new Error('--via is wrangler or workerd');
+const N = Number(o.n), C = Number(o.c), RATE = Number(o['rate-per-min']);
+const CUSTOMERS = Number(o.customers) || N, ARRIVALS = Number(o['arrivals-per-s']);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-
-// The emulated APIs in a process of their own.
-const emulatorProcess = spawn(process.execPath, [fileURLToPath(new URL('../sandbox/serve.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
-const apiUrl = await new Promise((resolve, reject) => {
-  emulatorProcess.stdout.once('data', (d) => resolve(JSON.parse(d.toString().split('\n')[0]).url));
-  emulatorProcess.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-});
-const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
-
-const gateway = await startGateway({
-  vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN },
-  prebuilt: true,
-  persistTo: `.wrangler/bench-${process.pid}`,
-});
-const webhook = `${gateway.url}/twilio/whatsapp`;
-await control('/gateway', { url: webhook });
-
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const customer = (i) => `+1555${String(3000000 + (i % CUSTOMERS)).padStart(7, '0')}`;
+const round = (x) => +x.toFixed(1);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** One webhook, signed as Twilio signs it; returns the status and the time to the answer. */
-async function deliver(from, body, messageSid) {
-  const params = [
-    ['SmsMessageSid', messageSid], ['NumMedia', '0'], ['ProfileName', 'Bench'], ['MessageType', 'text'], ['SmsSid', messageSid],
-    ['WaId', from.slice(1)], ['SmsStatus', 'received'], ['Body', body], ['To', `whatsapp:${SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER}`],
-    ['NumSegments', '1'], ['ReferralNumMedia', '0'], ['MessageSid', messageSid], ['AccountSid', SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID],
-    ['From', `whatsapp:${from}`], ['ApiVersion', '2010-04-01'],
-  ];
-  const headers = { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilioSignature(SANDBOX_CREDENTIALS.TWILIO_AUTH_TOKEN, webhook, params) };
-  const started = performance.now();
-  const r = await fetch(webhook, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-  await r.text();
-  return { status: r.status, ms: performance.now() - started };
-}
-
-// warm-up: one message, not measured
-await deliver('+15559999999', 'warm-up: I need help with my order', newMessageSid());
-await control('/latency', { zendesk: LATENCY });
-if (RATE) await control('/rate-limit', { perMinute: RATE });
-if (o.faults) {
-  const faults = o.faults.split(',').flatMap((spec) => {
-    const [status, count = '1'] = spec.split(':');
-    return Array.from({ length: Number(count) }, () => ({ status: Number(status), match: 'POST /api/v2/tickets.json', ...(status === '429' ? { retryAfter: 1 } : {}) }));
-  });
-  await control('/faults', { api: 'zendesk', faults });
-}
-
-const sids = Array.from({ length: N }, () => newMessageSid());
-const bodies = sids.map((_, i) => `Order ${i}: my parcel arrived broken, I need a replacement`);
-const acks = [];
-const statuses = new Map();
-let next = 0;
-const started = performance.now();
-await Promise.all(Array.from({ length: C }, async () => {
-  while (next < N) {
-    const i = next++;
-    const r = await deliver(customer(i), bodies[i], sids[i]);
-    acks.push(r.ms);
-    statuses.set(r.status, (statuses.get(r.status) || 0) + 1);
-  }
-}));
-const sendSeconds = (performance.now() - started) / 1000;
-
-// drain: wait until the gateway reports every message done (ticket or comment, and reply)
-const doneSids = () => {
-  const seen = new Set();
-  for (const line of gateway.output().split('\n')) {
-    const i = line.indexOf('{"');
-    if (i < 0 || !line.includes('"message.done"')) continue;
-    try { seen.add(JSON.parse(line.slice(i, line.lastIndexOf('}') + 1)).message_sid); } catch { /* not a log line */ }
-  }
-  return seen;
+const results = [];
+for (const latency of o['zendesk-latency-ms'].split(',').map(Number)) results.push(await run(latency));
+const output = results.length === 1 ? results[0] : {
+  runs: results,
+  // The acknowledgement must not depend on Zendesk's latency.
+  p99_ratio_slowest_to_fastest_zendesk: round(results.at(-1).ack_ms.p99 / results[0].ack_ms.p99),
 };
-const deadline = Date.now() + Number(o['drain-timeout-s']) * 1000;
-let drained = null;
-for (;;) {
-  const seen = doneSids();
-  if (sids.every((sid) => seen.has(sid))) { drained = (performance.now() - started) / 1000; break; }
-  if (Date.now() > deadline) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
-
-// correctness, from what the emulated Zendesk and Twilio received
-const state = await control('/state');
-const ticketsPerSid = new Map();
-for (const t of state.tickets) if (t.external_id) ticketsPerSid.set(t.external_id, (ticketsPerSid.get(t.external_id) || 0) + 1);
-const occurrences = new Map(bodies.map((b) => [b, 0]));
-for (const t of state.tickets) for (const c of t.comments) for (const part of c.body.split('\n\n')) if (occurrences.has(part)) occurrences.set(part, occurrences.get(part) + 1);
-const replies = state.messages.filter((m) => m.to !== 'whatsapp:+15559999999');
-const ticketCount = sids.filter((sid) => ticketsPerSid.has(sid)).length;
-// the Worker's own measure of its acknowledgements (from request to the Durable Object's answer)
-const metrics = await fetch(`${gateway.url}/admin/metrics`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.json()).catch(() => null);
-const sorted = [...acks].sort((a, b) => a - b);
-const result = {
-  machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model },
-  params: { n: N, c: C, zendesk_latency_ms: LATENCY, rate_per_min: RATE || null, customers: CUSTOMERS, faults: o.faults || null },
-  ack_ms: { median: +percentile(sorted, 50).toFixed(1), p95: +percentile(sorted, 95).toFixed(1), p99: +percentile(sorted, 99).toFixed(1), max: +sorted.at(-1).toFixed(1) },
-  ack_ms_in_worker: metrics?.ack_ms ?? null,
-  statuses: Object.fromEntries(statuses),
-  send_seconds: +sendSeconds.toFixed(2),
-  drain_seconds: drained === null ? null : +drained.toFixed(2),
-  messages_per_second: drained === null ? null : +(N / drained).toFixed(1),
-  correctness: {
-    messages: N,
-    new_tickets: ticketCount,
-    messages_with_two_or_more_tickets: sids.filter((sid) => (ticketsPerSid.get(sid) || 0) > 1).length,
-    text_in_zendesk_once: [...occurrences.values()].filter((v) => v === 1).length,
-    text_in_zendesk_twice_or_more: [...occurrences.values()].filter((v) => v > 1).length,
-    lost: [...occurrences.values()].filter((v) => v === 0).length,
-    replies: replies.length,
-    replies_expected: ticketCount,
-  },
-};
-await gateway.stop();
-emulatorProcess.kill('SIGTERM');
-if (o.json) console.log(JSON.stringify(result));
-else console.log(JSON.stringify(result, null, 2));
+console.log(o.json ? JSON.stringify(output) : JSON.stringify(output, null, 2));
 process.exit(0);
+
+/** One run on a fresh emulator and a fresh Worker state. */
+async function run(latency) {
+  // The emulated APIs in a process of their own: the senders' timing must not share its loop.
+  const emulatorProcess = spawn(process.execPath, [fileURLToPath(new URL('../sandbox/serve.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const apiUrl = await new Promise((resolve, reject) => {
+    emulatorProcess.stdout.once('data', (d) => resolve(JSON.parse(d.toString().split('\n')[0]).url));
+    emulatorProcess.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+  });
+  const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
+  const persistTo = `.wrangler/bench-${process.pid}-${latency}`;
+  const gateway = await startGateway({
+    vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN },
+    prebuilt: true,
+    persistTo,
+  });
+  try {
+    return await measure({ latency, gateway, control });
+  } finally {
+    await gateway.stop();
+    emulatorProcess.kill('SIGTERM');
+    rmSync(path.join(REPO_ROOT, persistTo), { recursive: true, force: true });
+  }
+}
+
+async function measure({ latency, gateway, control }) {
+  const base = o.via === 'workerd' ? await gateway.runtimeUrl() : gateway.url;
+  if (!base) throw new Error("the Worker's workerd socket was not found (--via workerd needs Linux /proc)");
+  const webhook = `${base}/twilio/whatsapp`;
+  await control('/gateway', { url: webhook });
+  const customer = (i) => `+1555${String(3000000 + (i % CUSTOMERS)).padStart(7, '0')}`;
+
+  /** One webhook, signed as Twilio signs it; returns the status and the time to the answer. */
+  async function deliver(from, body, messageSid) {
+    const params = [
+      ['SmsMessageSid', messageSid], ['NumMedia', '0'], ['ProfileName', 'Bench'], ['MessageType', 'text'], ['SmsSid', messageSid],
+      ['WaId', from.slice(1)], ['SmsStatus', 'received'], ['Body', body], ['To', `whatsapp:${SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER}`],
+      ['NumSegments', '1'], ['ReferralNumMedia', '0'], ['MessageSid', messageSid], ['AccountSid', SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID],
+      ['From', `whatsapp:${from}`], ['ApiVersion', '2010-04-01'],
+    ];
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilioSignature(SANDBOX_CREDENTIALS.TWILIO_AUTH_TOKEN, webhook, params) };
+    const started = performance.now();
+    const r = await fetch(webhook, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
+    await r.text();
+    return { status: r.status, ms: performance.now() - started };
+  }
+
+  // warm-up: one message, not measured
+  await deliver('+15559999999', 'warm-up: I need help with my order', newMessageSid());
+  await control('/latency', { zendesk: latency });
+  if (RATE) await control('/rate-limit', { perMinute: RATE });
+  if (o.faults) {
+    const faults = o.faults.split(',').flatMap((spec) => {
+      const [status, count = '1'] = spec.split(':');
+      return Array.from({ length: Number(count) }, () => ({ status: Number(status), match: 'POST /api/v2/tickets.json', ...(status === '429' ? { retryAfter: 1 } : {}) }));
+    });
+    await control('/faults', { api: 'zendesk', faults });
+  }
+  // --profile FILE: a V8 CPU profile of the Worker's isolate during the send phase (open it in
+  // Chrome DevTools or speedscope), taken through wrangler's inspector.
+  const profiler = o.profile ? await startProfiler(gateway.inspectorPort) : null;
+
+  const sids = Array.from({ length: N }, () => newMessageSid());
+  const bodies = sids.map((_, i) => `Order ${i}: my parcel arrived broken, I need a replacement`);
+  const acks = []; // [completed at (ms since start), latency]
+  const statuses = new Map();
+  const started = performance.now();
+  const one = async (i) => {
+    const r = await deliver(customer(i), bodies[i], sids[i]);
+    acks.push([performance.now() - started, r.ms]);
+    statuses.set(r.status, (statuses.get(r.status) || 0) + 1);
+  };
+  if (ARRIVALS) {
+    const inFlight = [];
+    for (let i = 0; i < N; i++) {
+      const due = started + (i * 1000) / ARRIVALS;
+      if (due > performance.now()) await sleep(due - performance.now());
+      inFlight.push(one(i));
+    }
+    await Promise.all(inFlight);
+  } else {
+    let next = 0;
+    await Promise.all(Array.from({ length: C }, async () => {
+      while (next < N) await one(next++);
+    }));
+  }
+  const sendSeconds = (performance.now() - started) / 1000;
+  if (profiler) await profiler.stop(o.profile);
+
+  // drain: wait until the gateway reports every message done (ticket or comment, and reply)
+  const doneSids = () => {
+    const seen = new Set();
+    for (const line of gateway.output().split('\n')) {
+      const i = line.indexOf('{"');
+      if (i < 0 || !line.includes('"message.done"')) continue;
+      try { seen.add(JSON.parse(line.slice(i, line.lastIndexOf('}') + 1)).message_sid); } catch { /* not a log line */ }
+    }
+    return seen;
+  };
+  const deadline = Date.now() + Number(o['drain-timeout-s']) * 1000;
+  let drained = null;
+  for (;;) {
+    const seen = doneSids();
+    if (sids.every((sid) => seen.has(sid))) { drained = (performance.now() - started) / 1000; break; }
+    if (Date.now() > deadline) break;
+    await sleep(250);
+  }
+
+  // correctness, from what the emulated Zendesk and Twilio received
+  const state = await control('/state');
+  const ticketsPerSid = new Map();
+  for (const t of state.tickets) if (t.external_id) ticketsPerSid.set(t.external_id, (ticketsPerSid.get(t.external_id) || 0) + 1);
+  const occurrences = new Map(bodies.map((b) => [b, 0]));
+  for (const t of state.tickets) for (const c of t.comments) for (const part of c.body.split('\n\n')) if (occurrences.has(part)) occurrences.set(part, occurrences.get(part) + 1);
+  const replies = state.messages.filter((m) => m.to !== 'whatsapp:+15559999999');
+  const ticketCount = sids.filter((sid) => ticketsPerSid.has(sid)).length;
+  // the Worker's own measure of its acknowledgements (from the webhook's arrival to the message
+  // stored), as /admin/metrics reports it; the warm-up message is one of its samples
+  const metrics = await fetch(`${gateway.url}/admin/metrics`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.json()).catch(() => null);
+  const sorted = acks.map(([, ms]) => ms).sort((a, b) => a - b);
+  // the longest time in which no acknowledgement came back (the runtime stalled)
+  const completions = acks.map(([at]) => at).sort((a, b) => a - b);
+  const longestPause = completions.reduce((worst, at, i) => Math.max(worst, at - (completions[i - 1] ?? 0)), 0);
+  return {
+    machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model },
+    params: { n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, customers: CUSTOMERS, faults: o.faults || null, via: o.via },
+    ack_ms: { median: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)) },
+    ack_ms_in_worker: metrics?.ack_ms ?? null,
+    longest_pause_ms: round(longestPause),
+    statuses: Object.fromEntries(statuses),
+    send_seconds: +sendSeconds.toFixed(2),
+    drain_seconds: drained === null ? null : +drained.toFixed(2),
+    messages_per_second: drained === null ? null : round(N / drained),
+    correctness: {
+      messages: N,
+      new_tickets: ticketCount,
+      messages_with_two_or_more_tickets: sids.filter((sid) => (ticketsPerSid.get(sid) || 0) > 1).length,
+      text_in_zendesk_once: [...occurrences.values()].filter((v) => v === 1).length,
+      text_in_zendesk_twice_or_more: [...occurrences.values()].filter((v) => v > 1).length,
+      lost: [...occurrences.values()].filter((v) => v === 0).length,
+      replies: replies.length,
+      replies_expected: ticketCount,
+    },
+  };
+}
+
+/** Starts V8's sampling profiler in the Worker's isolate, over the DevTools protocol. */
+async function startProfiler(inspectorPort) {
+  const [target] = await fetch(`http://127.0.0.1:${inspectorPort}/json`).then((r) => r.json());
+  // wrangler's inspector proxy wants a local Origin (it keeps web pages out).
+  const ws = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: 'http://localhost' } });
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+  let id = 0;
+  const waiting = new Map();
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(m.data);
+    if (msg.id && waiting.has(msg.id)) { waiting.get(msg.id)(msg.result); waiting.delete(msg.id); }
+  };
+  const call = (method, params = {}) => new Promise((resolve) => { waiting.set(++id, resolve); ws.send(JSON.stringify({ id, method, params })); });
+  await call('Profiler.enable');
+  await call('Profiler.setSamplingInterval', { interval: 200 });
+  await call('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await call('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      ws.close();
+    },
+  };
+}

@@ -19,6 +19,47 @@ export function freePort() {
   });
 }
 
+/**
+ * The address of the workerd process that runs the Worker itself, behind wrangler's dev proxy
+ * (wrangler dev puts a proxy Worker, in a second workerd, in front of it for live reload; it
+ * is not there in production). Linux only (/proc); null when it cannot be found. For the
+ * benchmark, which reports the acknowledgement both ways.
+ */
+export async function runtimeUrl(processGroup) {
+  const fs = await import('node:fs/promises');
+  const listening = new Map(); // socket inode -> port
+  for (const table of ['/proc/net/tcp']) {
+    const text = await fs.readFile(table, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local address 0100007F:PORT (127.0.0.1), state 0A = LISTEN
+      if (f.length > 9 && f[3] === '0A' && f[1].startsWith('0100007F:')) listening.set(f[9], parseInt(f[1].split(':')[1], 16));
+    }
+  }
+  const ports = [];
+  for (const pid of await fs.readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (!stat.includes('(workerd)') || Number(fields[2]) !== processGroup) continue;
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!cmdline.includes('--inspector-addr')) continue; // the proxy's workerd has no inspector
+    for (const fd of await fs.readdir(`/proc/${pid}/fd`).catch(() => [])) {
+      const link = await fs.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      const inode = link.match(/^socket:\[(\d+)\]$/)?.[1];
+      if (inode && listening.has(inode)) ports.push(listening.get(inode));
+    }
+  }
+  for (const port of ports) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
+      const body = await r.json().catch(() => null);
+      if (r.status === 200 && body?.status === 'ok') return `http://127.0.0.1:${port}`;
+    } catch { /* not the Worker's socket */ }
+  }
+  return null;
+}
+
 const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -78,5 +119,5 @@ export async function startGateway({ vars, port, persistTo = '.wrangler/state', 
     child.once('exit', () => resolve());
     try { process.kill(-child.pid, 'SIGKILL'); } catch { resolve(); }
   });
-  return { url, port, stop, kill, output: () => output, child };
+  return { url, port, inspectorPort, stop, kill, output: () => output, child, runtimeUrl: () => runtimeUrl(child.pid) };
 }

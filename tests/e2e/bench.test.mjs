@@ -1,0 +1,45 @@
+// The benchmark is part of the product's claims: it must keep running and keep checking
+// correctness. A small run here (the figures themselves are not asserted: CI machines vary).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../../sandbox/gateway.mjs';
+
+const run = async (...args) => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['bench/ack.mjs', '--json', ...args], { cwd: REPO_ROOT, timeout: 240_000, maxBuffer: 16 << 20 });
+  return JSON.parse(stdout.trim().split('\n').at(-1));
+};
+
+const assertCorrect = (r, n) => {
+  assert.deepEqual(r.statuses, { 200: n });
+  assert.equal(r.correctness.messages, n);
+  assert.equal(r.correctness.new_tickets, n);
+  assert.equal(r.correctness.messages_with_two_or_more_tickets, 0);
+  assert.equal(r.correctness.text_in_zendesk_once, n);
+  assert.equal(r.correctness.lost, 0);
+  assert.equal(r.correctness.replies, n);
+  assert.ok(r.drain_seconds > 0, 'every message was done');
+  for (const k of ['median', 'p95', 'p99', 'max']) assert.ok(r.ack_ms[k] > 0, `ack ${k}`);
+  assert.ok(r.ack_ms.median <= r.ack_ms.p99 && r.ack_ms.p99 <= r.ack_ms.max);
+  assert.equal(r.ack_ms_in_worker.count, n + 1, 'the Worker timed every acknowledgement (and the warm-up)');
+};
+
+test('bench: two Zendesk latencies, each message once, and the p99 ratio reported', async () => {
+  const out = await run('--n', '12', '--c', '4', '--zendesk-latency-ms', '0,100');
+  assert.equal(out.runs.length, 2);
+  assert.deepEqual(out.runs.map((r) => r.params.zendesk_latency_ms), [0, 100]);
+  for (const r of out.runs) assertCorrect(r, 12);
+  assert.ok(out.p99_ratio_slowest_to_fastest_zendesk > 0);
+});
+
+test('bench: open loop straight to workerd, messages spread over customers', async () => {
+  const r = await run('--n', '12', '--arrivals-per-s', '20', '--customers', '3', '--via', 'workerd', '--zendesk-latency-ms', '0');
+  assert.equal(r.params.via, 'workerd');
+  assert.equal(r.params.arrivals_per_s, 20);
+  assert.deepEqual(r.statuses, { 200: 12 });
+  assert.equal(r.correctness.new_tickets, 3, 'one ticket per customer, the rest comments');
+  assert.equal(r.correctness.text_in_zendesk_once, 12);
+  assert.equal(r.correctness.lost, 0);
+  assert.ok(r.send_seconds >= 0.5, 'sent at the given rate (12 at 20/s take 0.55 s)');
+});
