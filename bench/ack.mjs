@@ -6,14 +6,16 @@
 //
 //   node bench/ack.mjs [--n 200] [--c 20] [--zendesk-latency-ms 300] [--rate-per-min 0]
 //                      [--customers N] [--faults 500:2,429:2,503:2] [--arrivals-per-s 0]
-//                      [--via wrangler|workerd] [--drain-timeout-s 300] [--profile F] [--json]
+//                      [--via wrangler|workerd] [--state-dir .wrangler] [--drain-timeout-s 300]
+//                      [--profile F] [--json]
 // --zendesk-latency-ms takes a list (`0,300`): one run each, then the ratio of their p99s.
 // --customers spreads the N messages over that many customers (default: one each), so later
 // messages of a customer become comments on their ticket. --faults queues Zendesk answers for
 // ticket creation (status:count). --arrivals-per-s R sends at a fixed rate instead of C
 // senders that each wait for their answer (an open loop, as Twilio delivers: latency is then
 // the service time, not C queued requests). --via workerd sends straight to the workerd that
-// runs the Worker, past wrangler dev's proxy (which production does not have).
+// runs the Worker, past wrangler dev's proxy (which production does not have). --state-dir
+// puts the Durable Objects' SQLite files elsewhere (e.g. /dev/shm: the local disk's share).
 // The Worker must be built; run it through `npm run bench`.
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
@@ -34,6 +36,7 @@ const { values: o } = parseArgs({
     faults: { type: 'string', default: '' },
     'arrivals-per-s': { type: 'string', default: '0' },
     via: { type: 'string', default: 'wrangler' },
+    'state-dir': { type: 'string', default: '.wrangler' },
     'drain-timeout-s': { type: 'string', default: '300' },
     profile: { type: 'string', default: '' },
     json: { type: 'boolean', default: false },
@@ -66,7 +69,7 @@ async function run(latency) {
     emulatorProcess.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
   });
   const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
-  const persistTo = `.wrangler/bench-${process.pid}-${latency}`;
+  const persistTo = path.join(o['state-dir'], `bench-${process.pid}-${latency}`);
   const gateway = await startGateway({
     vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN },
     prebuilt: true,
@@ -77,7 +80,7 @@ async function run(latency) {
   } finally {
     await gateway.stop();
     emulatorProcess.kill('SIGTERM');
-    rmSync(path.join(REPO_ROOT, persistTo), { recursive: true, force: true });
+    rmSync(path.resolve(REPO_ROOT, persistTo), { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,9 @@
 // loopback, and the real built Worker in `wrangler dev` pointed at it.
 import assert from 'node:assert/strict';
 import { createEmulator, SANDBOX_CREDENTIALS, SANDBOX_AGENT, twilioSignature, zendeskSignature, newMessageSid } from '../../sandbox/emulator.mjs';
-import { startGateway } from '../../sandbox/gateway.mjs';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { startGateway, REPO_ROOT } from '../../sandbox/gateway.mjs';
 
 export { SANDBOX_CREDENTIALS, SANDBOX_AGENT, twilioSignature, zendeskSignature, newMessageSid };
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -77,6 +79,7 @@ export async function startStack({ vars = {}, name = 'e2e' } = {}) {
     async stop() {
       await gateway.stop();
       await emulator.close();
+      rmSync(path.join(REPO_ROOT, persistTo), { recursive: true, force: true });
     },
   };
   return stack;
