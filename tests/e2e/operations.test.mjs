@@ -7,8 +7,9 @@ import { startStack, waitFor, assertLogsClean, newMessageSid } from './harness.m
 let stack;
 const ana = '+15550901001';
 const ben = '+15550901002';
+const carl = '+15550901003';
 before(async () => { stack = await startStack({ name: 'operations' }); });
-after(async () => { if (stack) { assertLogsClean(stack, [ana, ben]); await stack.stop(); } });
+after(async () => { if (stack) { assertLogsClean(stack, [ana, ben, carl]); await stack.stop(); } });
 
 const admin = (p, token = stack.bindings.ADMIN_TOKEN) => fetch(`${stack.gateway.url}${p}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 const done = (sid) => stack.waitForLogLine((l) => l.message_sid === sid && l.event === 'message.done', `done ${sid}`);
@@ -39,6 +40,24 @@ test('metrics count what happened, with acknowledgement and end-to-end latencies
   assert.ok(m.ack_ms.p50 >= 0 && m.ack_ms.p99 >= m.ack_ms.p50);
   assert.ok(m.end_to_end_ms.p50 > 0);
   assert.equal((await admin('/admin/metrics', null)).status, 401);
+});
+
+test("a late duplicate, when the conversation has nothing left to do, still reaches the metrics", async () => {
+  const counters = async () => (await (await admin('/admin/metrics')).json()).counters ?? {};
+  const r = await stack.send({ from: carl, body: 'My parcel 4321 never arrived, I need help' });
+  await done(r.messageSid);
+  const before = await waitFor(async () => {
+    const c = await counters();
+    return c.received >= 5 ? c : null; // the first test's four, and carl's
+  }, { what: 'the first delivery counted' });
+  const retried = await stack.send({ from: carl, body: 'My parcel 4321 never arrived, I need help', messageSid: r.messageSid });
+  assert.equal(retried.status, 200);
+  const after = await waitFor(async () => {
+    const c = await counters();
+    return c.duplicates === (before.duplicates ?? 0) + 1 ? c : null;
+  }, { what: 'the duplicate counted' });
+  assert.equal(after.received, before.received, 'a duplicate is not a new message');
+  assert.equal(after.tickets_created, before.tickets_created);
 });
 
 test('messages can be found by ticket and by customer, numbers masked', async () => {
