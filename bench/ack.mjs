@@ -5,12 +5,16 @@
 // messages per second, and correctness (each message in Zendesk exactly once, replies).
 //
 //   node bench/ack.mjs [--n 200] [--c 20] [--zendesk-latency-ms 300] [--rate-per-min 0]
-//                      [--customers N] [--faults 500:2,429:2,503:2] [--arrivals-per-s 0]
+//                      [--customers N] [--existing-customers] [--faults 500:2,429:2,503:2]
+//                      [--arrivals-per-s 0]
 //                      [--via wrangler|workerd] [--state-dir .wrangler] [--drain-timeout-s 300]
 //                      [--profile F] [--json]
 // --zendesk-latency-ms takes a list (`0,300`): one run each, then the ratio of their p99s.
 // --customers spreads the N messages over that many customers (default: one each), so later
-// messages of a customer become comments on their ticket. --faults queues Zendesk answers for
+// messages of a customer become comments on their ticket. --existing-customers has every
+// customer write once, unmeasured, before the run (their Durable Objects and tickets exist, so
+// the measured messages become comments; the Worker's figures include those first messages).
+// --faults queues Zendesk answers for
 // ticket creation (status:count). --arrivals-per-s R sends at a fixed rate instead of C
 // senders that each wait for their answer (an open loop, as Twilio delivers: latency is then
 // the service time, not C queued requests). --via workerd sends straight to the workerd that
@@ -33,6 +37,7 @@ const { values: o } = parseArgs({
     'zendesk-latency-ms': { type: 'string', default: '300' },
     'rate-per-min': { type: 'string', default: '0' },
     customers: { type: 'string', default: '0' },
+    'existing-customers': { type: 'boolean', default: false },
     faults: { type: 'string', default: '' },
     'arrivals-per-s': { type: 'string', default: '0' },
     via: { type: 'string', default: 'wrangler' },
@@ -106,8 +111,32 @@ async function measure({ latency, gateway, control }) {
     return { status: r.status, ms: performance.now() - started };
   }
 
+  // messages the gateway reports done (ticket or comment, and reply)
+  const doneSids = () => {
+    const seen = new Set();
+    for (const line of gateway.output().split('\n')) {
+      const i = line.indexOf('{"');
+      if (i < 0 || !line.includes('"message.done"')) continue;
+      try { seen.add(JSON.parse(line.slice(i, line.lastIndexOf('}') + 1)).message_sid); } catch { /* not a log line */ }
+    }
+    return seen;
+  };
   // warm-up: one message, not measured
   await deliver('+15559999999', 'warm-up: I need help with my order', newMessageSid());
+  if (o['existing-customers']) {
+    const first = Array.from({ length: CUSTOMERS }, () => newMessageSid());
+    let i = 0;
+    await Promise.all(Array.from({ length: C }, async () => {
+      while (i < CUSTOMERS) { const k = i++; await deliver(customer(k), `Order ${k}: my parcel never arrived, I need help`, first[k]); }
+    }));
+    const deadline = Date.now() + 120_000;
+    while (!first.every((sid) => doneSids().has(sid))) {
+      if (Date.now() > deadline) throw new Error('the existing customers\' first messages were not done in 120 s');
+      await sleep(250);
+    }
+  }
+  // replies before the measured messages (the warm-up's, the existing customers' first ones)
+  const earlierReplies = (await control('/state')).messages.length;
   await control('/latency', { zendesk: latency });
   if (RATE) await control('/rate-limit', { perMinute: RATE });
   if (o.faults) {
@@ -148,16 +177,7 @@ async function measure({ latency, gateway, control }) {
   const sendSeconds = (performance.now() - started) / 1000;
   if (profiler) await profiler.stop(o.profile);
 
-  // drain: wait until the gateway reports every message done (ticket or comment, and reply)
-  const doneSids = () => {
-    const seen = new Set();
-    for (const line of gateway.output().split('\n')) {
-      const i = line.indexOf('{"');
-      if (i < 0 || !line.includes('"message.done"')) continue;
-      try { seen.add(JSON.parse(line.slice(i, line.lastIndexOf('}') + 1)).message_sid); } catch { /* not a log line */ }
-    }
-    return seen;
-  };
+  // drain: wait until the gateway reports every message done
   const deadline = Date.now() + Number(o['drain-timeout-s']) * 1000;
   let drained = null;
   for (;;) {
@@ -173,7 +193,7 @@ async function measure({ latency, gateway, control }) {
   for (const t of state.tickets) if (t.external_id) ticketsPerSid.set(t.external_id, (ticketsPerSid.get(t.external_id) || 0) + 1);
   const occurrences = new Map(bodies.map((b) => [b, 0]));
   for (const t of state.tickets) for (const c of t.comments) for (const part of c.body.split('\n\n')) if (occurrences.has(part)) occurrences.set(part, occurrences.get(part) + 1);
-  const replies = state.messages.filter((m) => m.to !== 'whatsapp:+15559999999');
+  const replies = state.messages.slice(earlierReplies).filter((m) => m.to !== 'whatsapp:+15559999999');
   const ticketCount = sids.filter((sid) => ticketsPerSid.has(sid)).length;
   // the Worker's own measure of its acknowledgements (from the webhook's arrival to the message
   // stored), as /admin/metrics reports it; the warm-up message is one of its samples
@@ -184,7 +204,7 @@ async function measure({ latency, gateway, control }) {
   const longestPause = completions.reduce((worst, at, i) => Math.max(worst, at - (completions[i - 1] ?? 0)), 0);
   return {
     machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model },
-    params: { n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, customers: CUSTOMERS, faults: o.faults || null, via: o.via },
+    params: { n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, customers: CUSTOMERS, existing_customers: o['existing-customers'], faults: o.faults || null, via: o.via },
     ack_ms: { median: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)) },
     ack_ms_in_worker: metrics?.ack_ms ?? null,
     longest_pause_ms: round(longestPause),
