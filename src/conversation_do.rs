@@ -141,9 +141,16 @@ impl ConversationObject {
         storage::save(&storage, METRICS_BATCH_KEY, &batch).await
     }
 
-    /// Sends the unsent metrics and what these events add (best effort, after the work: when
-    /// the metrics shard cannot be reached, the batch waits for the next call).
-    async fn record(&self, logs: &[LogLine], conv: Option<&Conversation>) -> Result<()> {
+    /// Sends the unsent metrics and what these events add. Best effort, after the work: a
+    /// metrics failure never fails the request or the alarm that did the work; when the shard
+    /// cannot be reached, the batch waits for the next call.
+    async fn record(&self, logs: &[LogLine], conv: Option<&Conversation>) {
+        if let Err(e) = self.send_metrics(logs, conv).await {
+            metrics_write_failed(e);
+        }
+    }
+
+    async fn send_metrics(&self, logs: &[LogLine], conv: Option<&Conversation>) -> Result<()> {
         let storage = self.state.storage();
         // Taken out before the send: what an accept adds meanwhile starts a new batch.
         let mut delta: Delta = storage::load(&storage, METRICS_BATCH_KEY)
@@ -184,7 +191,10 @@ impl ConversationObject {
         delta
             .ack_ms
             .extend(received_at_ms.map(|at| now.saturating_sub(at)));
-        self.batch_metrics(delta).await?;
+        if let Err(e) = self.batch_metrics(delta).await {
+            // The message is stored: only its count is lost.
+            metrics_write_failed(e);
+        }
         if duplicate {
             // No work follows a duplicate: an alarm still sends its count.
             storage::wake_at(&self.state.storage(), now + METRICS_FLUSH_MS).await?;
@@ -200,7 +210,7 @@ impl ConversationObject {
         let (_, logs) = self
             .apply(&mut conv, Event::AgentActivity { ticket_id }, config)
             .await?;
-        self.record(&logs, None).await?;
+        self.record(&logs, None).await;
         Response::from_json(&serde_json::json!({ "ok": true }))
     }
 
@@ -224,7 +234,7 @@ impl ConversationObject {
                 config,
             )
             .await?;
-        self.record(&logs, None).await?;
+        self.record(&logs, None).await;
         Response::from_json(&serde_json::json!({ "ok": true }))
     }
 
@@ -335,6 +345,13 @@ fn public_origin(conv: &Conversation, config: &Config) -> Option<String> {
         .or_else(|| conv.public_origin.clone())
 }
 
+fn metrics_write_failed(e: worker::Error) {
+    log::emit(
+        &LogLine::warn("metrics.write_failed").field("error", e.to_string()),
+        &[],
+    );
+}
+
 fn index_write_failed(e: worker::Error, config: &Config) {
     log::emit(
         &LogLine::warn("index.write_failed").field("error", e.to_string()),
@@ -406,7 +423,7 @@ impl DurableObject for ConversationObject {
         // The messages and the tickets of this run (Zendesk's webhook names tickets).
         self.index_new_entries(&config).await?;
         let conv = self.load().await?;
-        self.record(&logs, conv.as_ref()).await?;
+        self.record(&logs, conv.as_ref()).await;
         Response::ok("")
     }
 }
