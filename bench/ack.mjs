@@ -8,7 +8,7 @@
 //                      [--customers N] [--existing-customers] [--faults 500:2,429:2,503:2]
 //                      [--arrivals-per-s 0]
 //                      [--via wrangler|workerd] [--state-dir .wrangler] [--drain-timeout-s 300]
-//                      [--profile F] [--json]
+//                      [--profile F] [--healthz] [--json]
 // --zendesk-latency-ms takes a list (`0,300`): one run each, then the ratio of their p99s.
 // --customers spreads the N messages over that many customers (default: one each), so later
 // messages of a customer become comments on their ticket. --existing-customers has every
@@ -20,6 +20,7 @@
 // the service time, not C queued requests). --via workerd sends straight to the workerd that
 // runs the Worker, past wrangler dev's proxy (which production does not have). --state-dir
 // puts the Durable Objects' SQLite files elsewhere (e.g. /dev/shm: the local disk's share).
+// --healthz sends N `GET /healthz` instead (no storage, no work): the runtime's own floor.
 // The Worker must be built; run it through `npm run bench`.
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
@@ -38,6 +39,7 @@ const { values: o } = parseArgs({
     'rate-per-min': { type: 'string', default: '0' },
     customers: { type: 'string', default: '0' },
     'existing-customers': { type: 'boolean', default: false },
+    healthz: { type: 'boolean', default: false },
     faults: { type: 'string', default: '' },
     'arrivals-per-s': { type: 'string', default: '0' },
     via: { type: 'string', default: 'wrangler' },
@@ -92,6 +94,7 @@ async function run(latency) {
 async function measure({ latency, gateway, control }) {
   const base = o.via === 'workerd' ? await gateway.runtimeUrl() : gateway.url;
   if (!base) throw new Error("the Worker's workerd socket was not found (--via workerd needs Linux /proc)");
+  if (o.healthz) return healthzFloor(base);
   const webhook = `${base}/twilio/whatsapp`;
   await control('/gateway', { url: webhook });
   const customer = (i) => `+1555${String(3000000 + (i % CUSTOMERS)).padStart(7, '0')}`;
@@ -222,6 +225,29 @@ async function measure({ latency, gateway, control }) {
       replies: replies.length,
       replies_expected: ticketCount,
     },
+  };
+}
+
+/** N `GET /healthz` with C senders: what any request costs the local runtime. */
+async function healthzFloor(base) {
+  const ms = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: C }, async () => {
+    while (next++ < N) {
+      const t = performance.now();
+      const r = await fetch(`${base}/healthz`);
+      await r.text();
+      if (r.status !== 200) throw new Error(`/healthz answered ${r.status}`);
+      ms.push(performance.now() - t);
+    }
+  }));
+  const sorted = ms.sort((a, b) => a - b);
+  return {
+    machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model },
+    params: { n: N, c: C, healthz: true, via: o.via },
+    ack_ms: { median: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)) },
+    send_seconds: +((performance.now() - started) / 1000).toFixed(2),
   };
 }
 
