@@ -56,16 +56,10 @@ impl Delta {
     /// Samples are kept to the last `SAMPLES_KEPT`, as a shard keeps them; the pending-retry
     /// gauge is the newer one.
     pub fn absorb(&mut self, other: Delta) {
-        for (k, v) in other.counters {
-            *self.counters.entry(k).or_default() += v;
-        }
-        for (k, v) in other.failures {
-            *self.failures.entry(k).or_default() += v;
-        }
-        self.ack_ms.extend(other.ack_ms);
-        keep_recent(&mut self.ack_ms);
-        self.end_to_end_ms.extend(other.end_to_end_ms);
-        keep_recent(&mut self.end_to_end_ms);
+        add_counts(&mut self.counters, other.counters);
+        add_counts(&mut self.failures, other.failures);
+        add_samples(&mut self.ack_ms, other.ack_ms);
+        add_samples(&mut self.end_to_end_ms, other.end_to_end_ms);
         if other.pending.is_some() {
             self.pending = other.pending;
         }
@@ -147,26 +141,28 @@ fn failure_kind(event: &str, reason: &str) -> String {
     format!("{step}: {}{what}", if gave_up { "gave up, " } else { "" })
 }
 
-fn keep_recent(samples: &mut Vec<u64>) {
-    if samples.len() > SAMPLES_KEPT {
-        let excess = samples.len() - SAMPLES_KEPT;
-        samples.drain(..excess);
+fn add_counts(into: &mut BTreeMap<String, u64>, from: BTreeMap<String, u64>) {
+    for (k, v) in from {
+        *into.entry(k).or_default() += v;
+    }
+}
+
+/// Appends the samples, keeping the most recent `SAMPLES_KEPT`.
+fn add_samples(into: &mut Vec<u64>, from: Vec<u64>) {
+    into.extend(from);
+    if into.len() > SAMPLES_KEPT {
+        let excess = into.len() - SAMPLES_KEPT;
+        into.drain(..excess);
     }
 }
 
 impl Metrics {
     pub fn apply(&mut self, delta: Delta, now_ms: u64) {
         self.since_ms.get_or_insert(now_ms);
-        for (k, v) in delta.counters {
-            *self.counters.entry(k).or_default() += v;
-        }
-        for (k, v) in delta.failures {
-            *self.failures.entry(k).or_default() += v;
-        }
-        self.ack_ms.extend(delta.ack_ms);
-        keep_recent(&mut self.ack_ms);
-        self.end_to_end_ms.extend(delta.end_to_end_ms);
-        keep_recent(&mut self.end_to_end_ms);
+        add_counts(&mut self.counters, delta.counters);
+        add_counts(&mut self.failures, delta.failures);
+        add_samples(&mut self.ack_ms, delta.ack_ms);
+        add_samples(&mut self.end_to_end_ms, delta.end_to_end_ms);
         if let Some((conversation, n)) = delta.pending {
             if n == 0 {
                 self.pending_retries.remove(&conversation);
