@@ -1,0 +1,53 @@
+// Injected faults, latency and the ticket creation rate limit, for either API.
+import { send, sleep } from './common.mjs';
+import { twilioError } from './twilio.mjs';
+
+/** @param {object} ctx the emulator's shared context (`s`: its state) */
+export function faultInjection(ctx) {
+  /** Applies the next queued fault of `api`, or the configured latency. Returns true when it answered. */
+  async function applyFault(api, req, res, handler) {
+    // A fault may name the request it applies to ("POST /api/v2/tickets.json", a prefix);
+    // requests it does not name pass untouched.
+    const here = `${req.method} ${new URL(req.url, 'http://x').pathname}`;
+    const index = ctx.s.faults[api].findIndex((f) => !f.match || here.startsWith(f.match));
+    const fault = index >= 0 ? ctx.s.faults[api].splice(index, 1)[0] : undefined;
+    const latency = ctx.s.latencyMs[api];
+    if (!fault) {
+      if (latency) await sleep(latency);
+      return false;
+    }
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.dropConnection) { res.socket.destroy(); return true; }
+    if (fault.afterEffectDelayMs !== undefined) {
+      // Do the work, then answer late (the gateway may have given up by then).
+      await sleep(0);
+      const buffered = { status: 0 };
+      const realWriteHead = res.writeHead.bind(res);
+      const realEnd = res.end.bind(res);
+      res.writeHead = (st, h) => { buffered.status = st; buffered.headers = h; return res; };
+      res.end = (b) => { buffered.body = b; return res; };
+      await handler();
+      await sleep(fault.afterEffectDelayMs);
+      realWriteHead(buffered.status, buffered.headers);
+      realEnd(buffered.body);
+      return true;
+    }
+    const headers = {};
+    if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
+    const status = fault.status || 500;
+    const body = fault.body ?? (api === 'twilio'
+      ? twilioError(status, status === 429 ? 20429 : 20500, status === 429 ? 'Too Many Requests' : 'Internal Server Error')
+      : status === 429 ? { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }
+        : status >= 500 ? 'Internal Server Error' : { error: 'RecordInvalid', description: 'Record validation errors' });
+    send(res, status, body, headers);
+    return true;
+  }
+
+  /** Limits ticket creation to `perMinute`, with bursts of at most `burst` (default 1/10 of it). */
+  function setRateLimit({ perMinute, burst } = {}) {
+    const b = burst ?? Math.max(1, Math.round(perMinute / 10));
+    ctx.s.rateLimit.zendesk = perMinute ? { perMinute, burst: b, tokens: b, at: Date.now(), refused: 0 } : null;
+  }
+
+  return { applyFault, setRateLimit };
+}

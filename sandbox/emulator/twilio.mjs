@@ -1,0 +1,186 @@
+// Twilio's side of the emulator: the REST API the gateway calls (messages, media, accounts), what
+// WhatsApp then does (delivery, signed status callbacks), and the customer's phone (inbound
+// messages signed as Twilio signs its webhooks).
+import crypto from 'node:crypto';
+import { basicAuth, send, sleep, rfc2822, sampleBytes, newMessageSid, twilioSignature } from './common.mjs';
+
+export const twilioError = (status, code, message) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+
+/** @param {object} ctx the emulator's shared context: `s` (state), `creds`, `selfUrl`, `gatewayUrl`, `contentTemplate` */
+export function twilioApi(ctx) {
+  function renderTemplate(variablesJson) {
+    let vars = {};
+    try { vars = JSON.parse(variablesJson || '{}'); } catch { return null; }
+    return ctx.contentTemplate.replace(/\{\{(\d+)\}\}/g, (_, n) => (vars[n] ?? ''));
+  }
+
+  async function twilio(req, res, url, raw) {
+    const a = basicAuth(req);
+    // Media can be fetched without credentials (the account's default); given ones must be right.
+    const mediaFetch = req.method === 'GET' && /\/Media\/[^/.]+$/.test(url.pathname);
+    if ((!mediaFetch || a) && (!a || a.user !== ctx.creds.TWILIO_ACCOUNT_SID || a.pass !== ctx.creds.TWILIO_AUTH_TOKEN)) {
+      return send(res, 401, twilioError(401, 20003, 'Authenticate'), { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
+    }
+    const acct = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\.json$/);
+    if (acct && req.method === 'GET') {
+      if (acct[1] !== ctx.creds.TWILIO_ACCOUNT_SID) return send(res, 404, twilioError(404, 20404, 'The requested resource was not found'));
+      return send(res, 200, { sid: ctx.creds.TWILIO_ACCOUNT_SID, friendly_name: 'Sandbox account', status: 'active', type: 'Full', owner_account_sid: ctx.creds.TWILIO_ACCOUNT_SID, date_created: rfc2822(), date_updated: rfc2822(), uri: `/2010-04-01/Accounts/${ctx.creds.TWILIO_ACCOUNT_SID}.json` });
+    }
+    const media = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/);
+    if (media && req.method === 'GET') {
+      if (!ctx.s.mediaBlobs.has(media[3])) return send(res, 404, twilioError(404, 20404, 'The requested resource was not found'));
+      // Twilio answers with a redirect to a short-lived CDN URL.
+      res.writeHead(307, { Location: `${ctx.selfUrl}/__cdn/${media[3]}` });
+      return res.end();
+    }
+    const m = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/);
+    if (!m) return send(res, 404, twilioError(404, 20404, 'The requested resource was not found'));
+    if (m[1] !== ctx.creds.TWILIO_ACCOUNT_SID) return send(res, 404, twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${m[1]}/Messages.json was not found`));
+    if (req.method === 'GET') {
+      const to = url.searchParams.get('To');
+      const from = url.searchParams.get('From');
+      const size = Math.min(1000, Number(url.searchParams.get('PageSize') || 50));
+      const list = ctx.s.messages.filter((m) => (!to || m.to === to) && (!from || m.from === from)).slice().reverse().slice(0, size)
+        .map(({ content_sid, content_variables, created_ms, status_callback, delivery, ...resource }) => resource);
+      return send(res, 200, { messages: list, end: list.length - 1, first_page_uri: url.pathname, next_page_uri: null, page: 0, page_size: size, previous_page_uri: null, start: 0, uri: url.pathname + url.search });
+    }
+    if (req.method !== 'POST') return send(res, 405, twilioError(405, 20004, 'Method not allowed'));
+    const form = new URLSearchParams(raw.toString('utf8'));
+    const to = form.get('To');
+    const from = form.get('From');
+    const service = form.get('MessagingServiceSid');
+    const body = form.get('Body');
+    const contentSid = form.get('ContentSid');
+    if (!to) return send(res, 400, twilioError(400, 21604, "A 'To' phone number is required."));
+    if (!from && !service) return send(res, 400, twilioError(400, 21603, "A 'From' phone number is required."));
+    if (!body && !contentSid && !form.get('MediaUrl')) return send(res, 400, twilioError(400, 21602, 'Message body is required.'));
+    if (body && body.length > 1600) return send(res, 400, twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.'));
+    if (!/^whatsapp:(\+\d{6,15}|[A-Za-z0-9._-]+)$/.test(to)) return send(res, 400, twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`));
+    if (contentSid && !/^HX[0-9a-f]{32}$/i.test(contentSid) && !contentSid.startsWith('HX')) return send(res, 400, twilioError(400, 21656, 'The ContentSid is Invalid.'));
+    let rendered = body || '';
+    if (contentSid) {
+      rendered = renderTemplate(form.get('ContentVariables'));
+      if (rendered === null) return send(res, 400, twilioError(400, 21656, 'The ContentVariables Parameter is invalid.'));
+    }
+    const now = new Date();
+    const sid = newMessageSid();
+    const resource = {
+      account_sid: ctx.creds.TWILIO_ACCOUNT_SID,
+      api_version: '2010-04-01',
+      body: rendered,
+      date_created: rfc2822(now),
+      date_sent: null,
+      date_updated: rfc2822(now),
+      direction: 'outbound-api',
+      error_code: null,
+      error_message: null,
+      from: from || null,
+      messaging_service_sid: service || null,
+      num_media: '0',
+      num_segments: '1',
+      price: null,
+      price_unit: null,
+      sid,
+      status: service ? 'accepted' : 'queued',
+      subresource_uris: { media: `/2010-04-01/Accounts/${ctx.creds.TWILIO_ACCOUNT_SID}/Messages/${sid}/Media.json` },
+      to,
+      uri: `/2010-04-01/Accounts/${ctx.creds.TWILIO_ACCOUNT_SID}/Messages/${sid}.json`,
+    };
+    const mediaUrl = form.get('MediaUrl');
+    if (mediaUrl) resource.num_media = '1';
+    const stored = { ...resource, content_sid: contentSid || null, content_variables: form.get('ContentVariables') || null, created_ms: Date.now(), status_callback: form.get('StatusCallback') || null, delivery: [], media_url: mediaUrl || null, media: null };
+    ctx.s.messages.push(stored);
+    send(res, 201, resource);
+    // What WhatsApp then does, reported as Twilio does: signed status callbacks.
+    if (mediaUrl) {
+      // Twilio fetches the file to send it: record what it got.
+      try {
+        const r = await fetch(mediaUrl);
+        const bytes = Buffer.from(await r.arrayBuffer());
+        stored.media = { status: r.status, content_type: r.headers.get('content-type'), bytes: bytes.length, file_name: /filename="([^"]+)"/.exec(r.headers.get('content-disposition') || '')?.[1] || null };
+      } catch (e) {
+        stored.media = { status: 0, error: String(e.message || e) };
+      }
+    }
+    const fault = ctx.s.deliveryFaults.shift();
+    const windowClosed = !contentSid && ctx.s.closedWindows.has(to);
+    const steps = fault ? [['sent'], [fault.status || 'undelivered', fault.code]]
+      : windowClosed ? [['failed', 63016]] : [['sent'], ['delivered'], ['read']];
+    (async () => {
+      for (const [status, code] of steps) {
+        await sleep(40);
+        stored.status = status;
+        stored.error_code = code ?? null;
+        stored.delivery.push(status);
+        if (stored.status_callback) await statusCallback(stored, status, code).catch(() => {});
+      }
+    })();
+    return;
+  }
+
+  async function statusCallback(message, status, code) {
+    const params = [
+      ['SmsSid', message.sid], ['SmsStatus', status], ['MessageStatus', status], ['ChannelToAddress', message.to.replace(/^whatsapp:/, '').replace(/\d{4}$/, 'XXXX')],
+      ['To', message.to], ['ChannelPrefix', 'whatsapp'], ['MessageSid', message.sid], ['AccountSid', ctx.creds.TWILIO_ACCOUNT_SID],
+      ['From', message.from || ''], ['ApiVersion', '2010-04-01'], ['ChannelInstallSid', 'XE00000000000000000000000000000000'],
+      ...(code ? [['ErrorCode', String(code)]] : []),
+    ];
+    const signature = twilioSignature(ctx.creds.TWILIO_AUTH_TOKEN, message.status_callback, params);
+    await fetch(message.status_callback, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature, 'User-Agent': 'TwilioProxy/1.1' },
+      body: new URLSearchParams(params).toString(),
+    });
+  }
+
+  /** Sends a WhatsApp message to the gateway exactly as Twilio does (all fields, signed). */
+  async function customerSends({ from = '+15550001234', body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url, signUrl, media = [], location = null } = {}) {
+    if (media.length) messageSid = messageSid.replace(/^SM/, 'MM');
+    const mediaParams = media.flatMap((f, i) => {
+      const id = `ME${crypto.randomBytes(16).toString('hex')}`;
+      const contentType = f.contentType || 'image/jpeg';
+      ctx.s.mediaBlobs.set(id, { contentType, bytes: f.bytes || sampleBytes(contentType, f.size) });
+      return [[`MediaContentType${i}`, contentType], [`MediaUrl${i}`, `${ctx.selfUrl}/2010-04-01/Accounts/${ctx.creds.TWILIO_ACCOUNT_SID}/Messages/${messageSid}/Media/${id}`]];
+    });
+    const locationParams = location ? [['Latitude', String(location.latitude)], ['Longitude', String(location.longitude)], ...(location.address ? [['Address', location.address]] : []), ...(location.label ? [['Label', location.label]] : [])] : [];
+    const messageType = location ? 'location' : media.length ? (media[0].contentType || 'image/jpeg').split('/')[0].replace('application', 'document') : 'text';
+    const target = url || ctx.gatewayUrl;
+    const waFrom = from.startsWith('whatsapp:') ? from : `whatsapp:${from}`;
+    const params = [
+      ['SmsMessageSid', messageSid], ['NumMedia', String(media.length)], ['ProfileName', profileName], ['MessageType', messageType], ...mediaParams, ...locationParams,
+      ['SmsSid', messageSid], ['WaId', waFrom.replace(/^whatsapp:\+?/, '')], ['SmsStatus', 'received'], ['Body', body],
+      ['To', `whatsapp:${ctx.creds.TWILIO_WHATSAPP_NUMBER}`], ['NumSegments', '1'], ['ReferralNumMedia', '0'],
+      ['MessageSid', messageSid], ['AccountSid', ctx.creds.TWILIO_ACCOUNT_SID], ['From', waFrom], ['ApiVersion', '2010-04-01'],
+      ...Object.entries(extra),
+    ];
+    const signature = twilioSignature(signWith ?? ctx.creds.TWILIO_AUTH_TOKEN, signUrl || target, params);
+    const entry = { message_sid: messageSid, from: waFrom, body, sent_ms: Date.now(), gateway_status: null, gateway_ms: null, media: media.map((f) => f.contentType || 'image/jpeg'), location };
+    ctx.s.closedWindows.delete(waFrom); // the customer wrote: WhatsApp's window opens
+    ctx.s.inbound.push(entry);
+    const started = performance.now();
+    try {
+      const r = await fetch(target, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature, 'I-Twilio-Idempotency-Token': crypto.randomUUID(), 'User-Agent': 'TwilioProxy/1.1' },
+        body: new URLSearchParams(params).toString(),
+      });
+      entry.gateway_status = r.status;
+      entry.gateway_body = await r.text();
+    } catch (e) {
+      entry.gateway_status = 0;
+      entry.gateway_body = String(e.message || e);
+    }
+    entry.gateway_ms = performance.now() - started;
+    return { messageSid, status: entry.gateway_status, body: entry.gateway_body, ms: entry.gateway_ms };
+  }
+
+  /** Twilio's CDN, where a media URL redirects. */
+  function serveMedia(res, id) {
+    const blob = ctx.s.mediaBlobs.get(id);
+    if (!blob) return send(res, 404, 'Not Found');
+    res.writeHead(200, { 'Content-Type': blob.contentType, 'Content-Length': blob.bytes.length });
+    return res.end(blob.bytes);
+  }
+
+  return { handle: twilio, serveMedia, customerSends };
+}

@@ -1,0 +1,322 @@
+// Zendesk's side of the emulator: the REST API the gateway calls (tickets, comments, uploads,
+// private files, users, webhooks, triggers, rate limits) and what Zendesk does on its own (an
+// agent's comment, then the signed webhook call to the gateway).
+import crypto from 'node:crypto';
+import { basicAuth, send, sampleBytes, zendeskSignature, SANDBOX_AGENT } from './common.mjs';
+
+/** @param {object} ctx the emulator's shared context: `s` (state), `creds`, `selfUrl`, `gatewayUrl` */
+export function zendeskApi(ctx) {
+  function authOk(req) {
+    const a = basicAuth(req);
+    return a && a.user === `${ctx.creds.ZENDESK_EMAIL}/token` && a.pass === ctx.creds.ZENDESK_API_KEY;
+  }
+
+  function upsertUser(requester) {
+    const email = String(requester.email || '').toLowerCase();
+    let user = ctx.s.users.get(email);
+    if (!user) {
+      user = { id: ctx.s.nextUserId++, name: requester.name, email, role: 'end-user', created_at: new Date().toISOString() };
+      ctx.s.users.set(email, user);
+    }
+    return user;
+  }
+
+  function ticketResource(t) {
+    return {
+      url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/tickets/${t.id}.json`,
+      id: t.id,
+      external_id: t.external_id ?? null,
+      via: t.via_followup_source_id
+        ? { channel: 'api', source: { from: { ticket_id: t.via_followup_source_id, subject: ctx.s.tickets.get(t.via_followup_source_id)?.subject ?? '' }, to: {}, rel: 'follow_up' } }
+        : { channel: 'api', source: { from: {}, to: {}, rel: null } },
+      created_at: t.created_at,
+      updated_at: t.updated_at,
+      type: t.type,
+      subject: t.subject,
+      raw_subject: t.subject,
+      description: t.comments[0]?.body ?? '',
+      priority: t.priority,
+      status: t.status,
+      recipient: null,
+      requester_id: t.requester_id,
+      submitter_id: t.requester_id,
+      assignee_id: null,
+      organization_id: null,
+      group_id: null,
+      collaborator_ids: [],
+      follower_ids: [],
+      email_cc_ids: [],
+      forum_topic_id: null,
+      problem_id: null,
+      has_incidents: false,
+      is_public: true,
+      due_at: null,
+      tags: t.tags,
+      custom_fields: [],
+      satisfaction_rating: null,
+      sharing_agreement_ids: [],
+      custom_status_id: 1,
+      fields: [],
+      followup_ids: [],
+      ticket_form_id: 1,
+      brand_id: 1,
+      allow_channelback: false,
+      allow_attachments: true,
+      from_messaging_channel: false,
+    };
+  }
+
+  function validateTicket(body) {
+    const errors = {};
+    const t = body && body.ticket;
+    if (!t || typeof t !== 'object') return { base: [{ description: 'Ticket is missing' }] };
+    const comment = t.comment;
+    if (!comment || (typeof comment.body !== 'string' && typeof comment.html_body !== 'string') || !(comment.body || comment.html_body)) {
+      errors.description = [{ description: 'Description: cannot be blank', error: 'BlankValue' }];
+    }
+    if (t.priority && !['urgent', 'high', 'normal', 'low'].includes(t.priority)) {
+      errors.priority = [{ description: 'Priority: is not valid', error: 'InvalidValue' }];
+    }
+    if (t.type && !['problem', 'incident', 'question', 'task'].includes(t.type)) {
+      errors.type = [{ description: 'Type: is not valid', error: 'InvalidValue' }];
+    }
+    if (t.requester && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(t.requester.email || ''))) {
+      errors.requester = [{ description: 'Requester: Email is invalid', error: 'InvalidValue' }];
+    }
+    return Object.keys(errors).length ? errors : null;
+  }
+
+  async function zendesk(req, res, url, raw) {
+    const path = url.pathname;
+    if (!authOk(req)) return send(res, 401, { error: "Couldn't authenticate you" });
+    // Ticket creation rate limit: a token bucket of `perMinute` tokens a minute holding at most
+    // `burst`, answered like Zendesk: 429 with Retry-After in whole seconds.
+    const limit = ctx.s.rateLimit.zendesk;
+    if (limit && req.method === 'POST' && path === '/api/v2/tickets.json') {
+      const now = Date.now();
+      const perMs = limit.perMinute / 60_000;
+      limit.tokens = Math.min(limit.burst, limit.tokens + (now - limit.at) * perMs);
+      limit.at = now;
+      if (limit.tokens < 1) {
+        limit.refused += 1;
+        const retryAfter = Math.max(1, Math.ceil((1 - limit.tokens) / perMs / 1000));
+        return send(res, 429, { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, {
+          'Retry-After': String(retryAfter), 'X-Rate-Limit': String(limit.perMinute), 'X-Rate-Limit-Remaining': '0',
+        });
+      }
+      limit.tokens -= 1;
+    }
+    if (req.method === 'GET' && path === '/api/v2/users/me.json') {
+      return send(res, 200, { user: { id: 8001, url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/users/8001.json`, name: 'Sandbox Admin', email: ctx.creds.ZENDESK_EMAIL, role: ctx.s.apiUserRole, active: true, verified: true } });
+    }
+    if (path === '/api/v2/webhooks' || path.startsWith('/api/v2/webhooks/')) {
+      if (ctx.s.apiUserRole !== 'admin') return send(res, 403, { errors: [{ code: 'Forbidden', title: 'Forbidden', detail: 'You do not have access to this resource' }] });
+      const [, id, sub] = path.match(/^\/api\/v2\/webhooks(?:\/([^/]+))?(?:\/(signing_secret))?$/) || [];
+      let body = {};
+      try { body = raw.length ? JSON.parse(raw.toString('utf8')) : {}; } catch { return send(res, 400, { errors: [{ code: 'InvalidJSON', title: 'Invalid JSON' }] }); }
+      if (req.method === 'GET' && !id) {
+        const q = url.searchParams.get('filter[name_contains]') || '';
+        const list = [...ctx.s.webhooks.values()].filter((w) => w.name.includes(q));
+        return send(res, 200, { webhooks: list, meta: { has_more: false, after_cursor: null, before_cursor: null }, links: { next: null, prev: null } });
+      }
+      if (req.method === 'POST' && !id) {
+        const w = body.webhook || {};
+        if (!w.name || !/^https?:\/\//.test(w.endpoint || '')) return send(res, 400, { errors: [{ code: 'InvalidInput', title: 'Invalid webhook: name and endpoint are required' }] });
+        const hook = { id: `01H${crypto.randomBytes(12).toString('hex').toUpperCase()}`, ...w, created_at: new Date().toISOString(), created_by: '8001', signing_secret_value: ctx.creds.ZENDESK_WEBHOOK_SECRET };
+        ctx.s.webhooks.set(hook.id, hook);
+        const { signing_secret_value, ...shown } = hook;
+        return send(res, 201, { webhook: shown });
+      }
+      const hook = ctx.s.webhooks.get(id);
+      if (!hook) return send(res, 404, { errors: [{ code: 'WebhookNotFound', title: 'Webhook not found' }] });
+      if (req.method === 'GET' && sub === 'signing_secret') return send(res, 200, { signing_secret: { algorithm: 'SHA256', secret: hook.signing_secret_value } });
+      if ((req.method === 'PUT' || req.method === 'PATCH') && !sub) {
+        Object.assign(hook, body.webhook || {});
+        res.writeHead(204);
+        return res.end();
+      }
+      if (req.method === 'GET') { const { signing_secret_value, ...shown } = hook; return send(res, 200, { webhook: shown }); }
+    }
+    const trig = path.match(/^\/api\/v2\/triggers(?:\/(\d+))?\.json$/);
+    if (trig) {
+      if (ctx.s.apiUserRole !== 'admin') return send(res, 403, { error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' });
+      let body = {};
+      try { body = raw.length ? JSON.parse(raw.toString('utf8')) : {}; } catch { return send(res, 400, { error: 'InvalidJSON' }); }
+      if (req.method === 'GET' && !trig[1]) return send(res, 200, { triggers: [...ctx.s.triggers.values()], next_page: null, previous_page: null, count: ctx.s.triggers.size });
+      if (req.method === 'POST' && !trig[1]) {
+        const t = body.trigger || {};
+        if (!t.title || !t.actions?.length) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Title and actions are required' }] } });
+        const hookIds = t.actions.filter((a) => a.field === 'notification_webhook').map((a) => a.value[0]);
+        if (hookIds.some((h) => !ctx.s.webhooks.has(h))) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Webhook not found' }] } });
+        const trigger = { id: ctx.s.nextTriggerId++, url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/triggers/${ctx.s.nextTriggerId - 1}.json`, active: true, position: ctx.s.triggers.size + 1, ...t, created_at: new Date().toISOString() };
+        ctx.s.triggers.set(trigger.id, trigger);
+        return send(res, 201, { trigger });
+      }
+      const t = ctx.s.triggers.get(Number(trig[1]));
+      if (!t) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
+      if (req.method === 'PUT') { Object.assign(t, body.trigger || {}); return send(res, 200, { trigger: t }); }
+      if (req.method === 'GET') return send(res, 200, { trigger: t });
+    }
+    if (req.method === 'POST' && path === '/api/v2/uploads.json') {
+      const fileName = url.searchParams.get('filename');
+      if (!fileName) return send(res, 400, { error: 'InvalidParameter', description: 'filename is required' });
+      const attachment = storeFile(fileName, String(req.headers['content-type'] || 'application/octet-stream'), raw);
+      const token = crypto.randomBytes(12).toString('base64url');
+      ctx.s.uploads.set(token, attachment);
+      return send(res, 201, { upload: { token, expires_at: new Date(Date.now() + 3 * 86400_000).toISOString(), attachments: [attachment], attachment } });
+    }
+    if (req.method === 'POST' && path === '/api/v2/tickets.json') {
+      if (!String(req.headers['content-type'] || '').startsWith('application/json')) {
+        return send(res, 415, { error: 'Unsupported Media Type', description: 'Content-Type must be application/json' });
+      }
+      let body;
+      try { body = JSON.parse(raw.toString('utf8')); } catch {
+        return send(res, 400, { error: 'Unprocessable Entity', description: 'Server could not parse JSON' });
+      }
+      const key = req.headers['idempotency-key'];
+      const hash = crypto.createHash('sha256').update(raw).digest('hex');
+      if (key) {
+        const seen = ctx.s.idempotency.get(key);
+        if (seen && seen.hash !== hash) {
+          return send(res, 400, { error: 'IdempotentRequestError', description: "Request parameters don't match the given idempotency key" });
+        }
+        if (seen) return send(res, seen.status, seen.body, { 'x-idempotency-lookup': 'hit', Location: seen.location });
+      }
+      const invalid = validateTicket(body);
+      if (invalid) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: invalid });
+      const t = body.ticket;
+      const requester = t.requester ? upsertUser(t.requester) : null;
+      const now = new Date().toISOString();
+      const ticket = {
+        id: ctx.s.nextTicketId++,
+        subject: t.subject || '',
+        priority: t.priority || null,
+        type: t.type || null,
+        status: 'new',
+        tags: [...new Set((t.tags || []).map(String))].sort(),
+        requester_id: requester ? requester.id : null,
+        requester: requester ? { name: requester.name, email: requester.email } : null,
+        comments: [{ id: ctx.s.nextCommentId++, body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: requester?.id ?? null, created_at: now, attachments: attachmentsFor(t.comment.uploads) }],
+        created_at: now,
+        updated_at: now,
+        idempotency_key: key || null,
+        external_id: t.external_id ?? null,
+        via_followup_source_id: t.via_followup_source_id ?? null,
+        updates: [],
+      };
+      ctx.s.tickets.set(ticket.id, ticket);
+      const answer = {
+        ticket: ticketResource(ticket),
+        audit: { id: Number(`${Date.now()}1`), ticket_id: ticket.id, created_at: now, author_id: ticket.requester_id, metadata: { system: {}, custom: {} }, events: [{ id: 1, type: 'Create', field_name: 'subject', value: ticket.subject }], via: { channel: 'api' } },
+      };
+      const location = `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/tickets/${ticket.id}.json`;
+      if (key) ctx.s.idempotency.set(key, { hash, status: 201, body: answer, location });
+      return send(res, 201, answer, key ? { 'x-idempotency-lookup': 'miss', Location: location } : { Location: location });
+    }
+    const m = path.match(/^\/api\/v2\/tickets\/(\d+)\.json$/);
+    const notFound = () => send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
+    if (req.method === 'GET' && m) {
+      const t = ctx.s.tickets.get(Number(m[1]));
+      return t ? send(res, 200, { ticket: ticketResource(t) }) : notFound();
+    }
+    if (req.method === 'PUT' && m) {
+      const t = ctx.s.tickets.get(Number(m[1]));
+      if (!t) return notFound();
+      let body;
+      try { body = JSON.parse(raw.toString('utf8')); } catch {
+        return send(res, 400, { error: 'Unprocessable Entity', description: 'Server could not parse JSON' });
+      }
+      // Zendesk: 30 updates per ticket per 10 minutes
+      const now = Date.now();
+      t.updates = t.updates.filter((u) => now - u < 600_000);
+      if (t.updates.length >= 30) {
+        return send(res, 429, { error: 'TooManyRequests', description: 'Ticket update rate limit exceeded' }, { 'Retry-After': String(Math.ceil((600_000 - (now - t.updates[0])) / 1000)) });
+      }
+      if (t.status === 'closed') {
+        return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { status: [{ description: 'Status: closed prevents ticket update' }] } });
+      }
+      const c = body?.ticket?.comment;
+      if (c) {
+        if (!(c.body || c.html_body)) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Comment: cannot be blank' }] } });
+        t.comments.push({ id: ctx.s.nextCommentId++, body: c.body ?? c.html_body, public: c.public !== false, author_id: c.author_id ?? null, created_at: new Date().toISOString(), attachments: attachmentsFor(c.uploads) });
+        // A comment by the requester reopens a solved ticket, as in Zendesk.
+        if (t.status === 'solved' || t.status === 'pending') t.status = 'open';
+      }
+      t.updates.push(now);
+      t.updated_at = new Date().toISOString();
+      return send(res, 200, { ticket: ticketResource(t), audit: { id: now, ticket_id: t.id, events: [] } });
+    }
+    const cm = path.match(/^\/api\/v2\/tickets\/(\d+)\/comments\.json$/);
+    if (req.method === 'GET' && cm) {
+      const t = ctx.s.tickets.get(Number(cm[1]));
+      if (!t) return notFound();
+      const list = t.comments.map((c) => ({ id: c.id, type: 'Comment', author_id: c.author_id, body: c.body, html_body: `<p>${c.body}</p>`, plain_body: c.body, public: c.public, attachments: c.attachments || [], created_at: c.created_at }));
+      if (url.searchParams.get('sort_order') === 'desc') list.reverse();
+      return send(res, 200, { comments: list, next_page: null, previous_page: null, count: list.length });
+    }
+    if (req.method === 'GET' && path === '/api/v2/tickets.json') {
+      const ext = url.searchParams.get('external_id');
+      const list = [...ctx.s.tickets.values()].filter((t) => ext === null || t.external_id === ext).map(ticketResource);
+      return send(res, 200, { tickets: list, next_page: null, previous_page: null, count: list.length });
+    }
+    return send(res, 404, { error: 'InvalidEndpoint', description: 'Not found' });
+  }
+
+  /** Stores a file as Zendesk does; its content_url needs the API credentials (private). */
+  function storeFile(fileName, contentType, bytes) {
+    const id = ctx.s.nextAttachmentId++;
+    const attachment = {
+      url: `${ctx.selfUrl}/api/v2/attachments/${id}.json`, id, file_name: fileName,
+      content_url: `${ctx.selfUrl}/zendesk-files/${id}/${encodeURIComponent(fileName)}`, mapped_content_url: null,
+      content_type: contentType.split(';')[0].trim(), size: bytes.length, width: null, height: null, inline: false, deleted: false, thumbnails: [],
+    };
+    ctx.s.files.set(id, { attachment, bytes });
+    return attachment;
+  }
+
+  function attachmentsFor(tokens) {
+    return (tokens || []).map((t) => ctx.s.uploads.get(t)).filter(Boolean);
+  }
+
+  /** An agent's comment on a ticket (public reply or internal note), then Zendesk's webhook. */
+  async function agentComments(ticketId, body, { isPublic = true, deliveries = 1, signWith, timestamp, files = [] } = {}) {
+    const t = ctx.s.tickets.get(Number(ticketId));
+    if (!t) throw new Error(`no ticket ${ticketId}`);
+    const attachments = files.map((f) => storeFile(f.name, f.contentType, f.bytes || sampleBytes(f.contentType, f.size)));
+    const comment = { id: ctx.s.nextCommentId++, body, public: isPublic, author_id: SANDBOX_AGENT.id, created_at: new Date().toISOString(), attachments };
+    t.comments.push(comment);
+    if (isPublic && (t.status === 'new' || t.status === 'open')) t.status = 'pending';
+    t.updated_at = comment.created_at;
+    const results = [];
+    // The trigger fires on public comments only (the gateway must still ignore notes if called).
+    for (let i = 0; i < deliveries; i++) results.push(await zendeskWebhook(t.id, { signWith, timestamp }));
+    return { comment, results };
+  }
+
+  /** Zendesk's webhook call for a ticket, signed as Zendesk does. */
+  async function zendeskWebhook(ticketId, { signWith, timestamp, body } = {}) {
+    const url = ctx.gatewayUrl.replace(/\/twilio\/whatsapp$/, '/zendesk/events');
+    const payload = body ?? JSON.stringify({ ticket_id: String(ticketId), event: 'public_comment_added' });
+    const ts = timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Zendesk Webhook' };
+    if (signWith !== null) {
+      headers['X-Zendesk-Webhook-Signature'] = zendeskSignature(signWith ?? ctx.creds.ZENDESK_WEBHOOK_SECRET, ts, payload);
+      headers['X-Zendesk-Webhook-Signature-Timestamp'] = ts;
+    }
+    const r = await fetch(url, { method: 'POST', headers, body: payload });
+    const result = { ticket_id: ticketId, status: r.status, body: await r.text() };
+    ctx.s.webhookCalls.push(result);
+    return result;
+  }
+
+  /** A private attachment: the API credentials are required, as in Zendesk. */
+  function serveFile(req, res, id) {
+    if (!authOk(req)) return send(res, 401, { error: "Couldn't authenticate you" });
+    const f = ctx.s.files.get(Number(id));
+    if (!f) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
+    res.writeHead(200, { 'Content-Type': f.attachment.content_type, 'Content-Length': f.bytes.length });
+    return res.end(f.bytes);
+  }
+
+  return { handle: zendesk, serveFile, agentComments, zendeskWebhook };
+}
