@@ -86,11 +86,7 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
                 .rev()
                 .take(40)
             {
-                let stub = env
-                    .durable_object(conversation_do::BINDING)?
-                    .id_from_string(&id)?
-                    .get_stub()?;
-                let mut resp = stub.fetch_with_str("https://conversation/messages").await?;
+                let mut resp = conversation_do::get(env, &id, "/messages").await?;
                 all.extend(resp.json::<Vec<serde_json::Value>>().await?);
             }
             all.sort_by_key(|m| std::cmp::Reverse(m["received_at_ms"].as_u64().unwrap_or(0)));
@@ -127,14 +123,8 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
             )
         }
     };
-    let stub = env
-        .durable_object(conversation_do::BINDING)?
-        .id_from_string(&conversation)?
-        .get_stub()?;
     let query = ticket.map(|t| format!("?ticket={t}")).unwrap_or_default();
-    let mut resp = stub
-        .fetch_with_str(&format!("https://conversation/messages{query}"))
-        .await?;
+    let mut resp = conversation_do::get(env, &conversation, &format!("/messages{query}")).await?;
     let views: serde_json::Value = resp.json().await?;
     respond::json(200, &serde_json::json!({ "messages": views }))
 }
@@ -154,13 +144,7 @@ async fn one_message(sid: &str, env: &Env) -> Result<Response> {
             "no message with this MessageSid (or not yet indexed)",
         );
     };
-    let stub = env
-        .durable_object(conversation_do::BINDING)?
-        .id_from_string(&conversation)?
-        .get_stub()?;
-    let mut resp = stub
-        .fetch_with_str(&format!("https://conversation/message/{sid}"))
-        .await?;
+    let mut resp = conversation_do::get(env, &conversation, &format!("/message/{sid}")).await?;
     if resp.status_code() != 200 {
         return respond::error(404, "unknown_message", "no message with this MessageSid");
     }

@@ -1,8 +1,9 @@
 //! The Conversation Durable Object: one per customer. It stores the pure state machine's
 //! state and carries out its effects: it never decides anything itself.
 //!
-//! - `POST /accept` (from the webhook): the message is stored in one write, an alarm set, and
-//!   the answer says whether it was a duplicate. No upstream call happens here.
+//! - `POST /accept` (from the webhook): the message is stored, its count and acknowledgement
+//!   time batched for the metrics, an alarm set, and the answer says whether it was a
+//!   duplicate. No upstream call happens here.
 //! - `POST /agent-event` (from Zendesk's webhook): a ticket of this customer changed.
 //! - `POST /delivery-status` (from Twilio's status callback): a reply's delivery status.
 //! - the alarm: the machine runs; every state is stored before the call it asks for goes out,
@@ -34,7 +35,8 @@ const SEARCH_LIMIT: usize = 50;
 /// What this conversation adds to the metrics and has not sent yet (its alarm sends it, so a
 /// webhook costs no extra Durable Object call).
 const METRICS_BATCH_KEY: &str = "metrics_batch";
-/// A duplicate sets no work; its count reaches the metrics this soon after.
+/// Unsent metrics are sent at the latest this long after they were batched (by the alarm
+/// that does the conversation's work, or by one set for them when there is none).
 const METRICS_FLUSH_MS: u64 = 5_000;
 
 /// The Durable Object name of a customer (their number or WhatsApp user id).
@@ -128,7 +130,7 @@ impl ConversationObject {
         Ok((out.duplicate, out.logs))
     }
 
-    /// Adds to this conversation's unsent metrics (sent by `record`).
+    /// Adds to this conversation's unsent metrics, which the next alarm sends (`record`).
     async fn batch_metrics(&self, delta: Delta) -> Result<()> {
         if delta.is_empty() {
             return Ok(());
@@ -138,7 +140,9 @@ impl ConversationObject {
             .await?
             .unwrap_or_default();
         batch.absorb(delta);
-        storage::save(&storage, METRICS_BATCH_KEY, &batch).await
+        storage::save(&storage, METRICS_BATCH_KEY, &batch).await?;
+        // A no-op when work is due sooner (`wake_at` only moves the alarm earlier).
+        storage::wake_at(&storage, storage::now_ms() + METRICS_FLUSH_MS).await
     }
 
     /// Sends the unsent metrics and what these events add. Best effort, after the work: a
@@ -186,54 +190,23 @@ impl ConversationObject {
         let (duplicate, logs) = self
             .apply(&mut conv, Event::Received(message), config)
             .await?;
-        let now = storage::now_ms();
         let mut delta = Delta::from_logs(&logs);
         delta
             .ack_ms
-            .extend(received_at_ms.map(|at| now.saturating_sub(at)));
+            .extend(received_at_ms.map(|at| storage::now_ms().saturating_sub(at)));
         if let Err(e) = self.batch_metrics(delta).await {
             // The message is stored: only its count is lost.
             metrics_write_failed(e);
         }
-        if duplicate {
-            // No work follows a duplicate: an alarm still sends its count.
-            storage::wake_at(&self.state.storage(), now + METRICS_FLUSH_MS).await?;
-        }
         Response::from_json(&serde_json::json!({ "duplicate": duplicate }))
     }
 
-    async fn agent_event(&self, mut req: Request, config: &Config) -> Result<Response> {
-        let AgentEvent { ticket_id } = req.json().await?;
+    /// Applies an event Zendesk or Twilio reports about a conversation that must exist.
+    async fn apply_reported(&self, event: Event, config: &Config) -> Result<Response> {
         let Some(mut conv) = self.load().await? else {
             return Response::error("unknown conversation", 404);
         };
-        let (_, logs) = self
-            .apply(&mut conv, Event::AgentActivity { ticket_id }, config)
-            .await?;
-        self.record(&logs, None).await;
-        Response::from_json(&serde_json::json!({ "ok": true }))
-    }
-
-    async fn delivery_status(&self, mut req: Request, config: &Config) -> Result<Response> {
-        let DeliveryStatus {
-            sid,
-            status,
-            error_code,
-        } = req.json().await?;
-        let Some(mut conv) = self.load().await? else {
-            return Response::error("unknown conversation", 404);
-        };
-        let (_, logs) = self
-            .apply(
-                &mut conv,
-                Event::DeliveryStatus {
-                    sid,
-                    status,
-                    error_code,
-                },
-                config,
-            )
-            .await?;
+        let (_, logs) = self.apply(&mut conv, event, config).await?;
         self.record(&logs, None).await;
         Response::from_json(&serde_json::json!({ "ok": true }))
     }
@@ -242,9 +215,9 @@ impl ConversationObject {
     /// index, once per alarm, after the run (best effort: what fails is written by the next
     /// alarm). One load before the writes and one load-modify-save after them: other requests
     /// may be handled while the index answers.
-    async fn index_new_entries(&self, config: &Config) -> Result<()> {
+    async fn index_new_entries(&self, config: &Config) -> Result<Option<Conversation>> {
         let Some(conv) = self.load().await? else {
-            return Ok(());
+            return Ok(None);
         };
         let me = self.state.id().to_string();
         let sids = conv.unindexed();
@@ -272,10 +245,10 @@ impl ConversationObject {
                 .map_err(|e| index_write_failed(e, config))
                 .is_ok();
         if !masked_written && !entries_written {
-            return Ok(());
+            return Ok(Some(conv));
         }
         let Some(mut conv) = self.load().await? else {
-            return Ok(());
+            return Ok(None);
         };
         if masked_written {
             conv.masked_indexed = true;
@@ -284,7 +257,8 @@ impl ConversationObject {
             conv.mark_indexed(&sids);
             conv.mark_tickets_indexed(&tickets);
         }
-        self.save(&conv).await
+        self.save(&conv).await?;
+        Ok(Some(conv))
     }
 
     /// Runs the machine until it waits or has nothing to do; returns the events it logged.
@@ -371,7 +345,7 @@ impl DurableObject for ConversationObject {
         ConversationObject { state, env }
     }
 
-    async fn fetch(&self, req: Request) -> Result<Response> {
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
         let config = match env_config::load(&self.env) {
             Ok(c) => c,
             Err(e) => return Response::error(e.to_string(), 503),
@@ -379,8 +353,24 @@ impl DurableObject for ConversationObject {
         let path = req.path();
         match (req.method(), path.as_str()) {
             (Method::Post, "/accept") => self.accept(req, &config).await,
-            (Method::Post, "/agent-event") => self.agent_event(req, &config).await,
-            (Method::Post, "/delivery-status") => self.delivery_status(req, &config).await,
+            (Method::Post, "/agent-event") => {
+                let AgentEvent { ticket_id } = req.json().await?;
+                self.apply_reported(Event::AgentActivity { ticket_id }, &config)
+                    .await
+            }
+            (Method::Post, "/delivery-status") => {
+                let DeliveryStatus {
+                    sid,
+                    status,
+                    error_code,
+                } = req.json().await?;
+                let event = Event::DeliveryStatus {
+                    sid,
+                    status,
+                    error_code,
+                };
+                self.apply_reported(event, &config).await
+            }
             (Method::Get, p) if p.starts_with("/message/") => {
                 let sid = &p["/message/".len()..];
                 match self
@@ -421,19 +411,27 @@ impl DurableObject for ConversationObject {
         };
         let logs = self.run(&config).await?;
         // The messages and the tickets of this run (Zendesk's webhook names tickets).
-        self.index_new_entries(&config).await?;
-        let conv = self.load().await?;
+        let conv = self.index_new_entries(&config).await?;
         self.record(&logs, conv.as_ref()).await;
         Response::ok("")
     }
 }
 
+/// The conversation identified by `id` (hex, as the look-up index and callbacks name it).
+fn stub(env: &Env, id: &str) -> Result<worker::Stub> {
+    env.durable_object(BINDING)?.id_from_string(id)?.get_stub()
+}
+
+/// Reads one of the conversation's views (`/message/{sid}`, `/messages[?ticket=N]`).
+pub async fn get(env: &Env, id: &str, path: &str) -> Result<Response> {
+    stub(env, id)?
+        .fetch_with_str(&format!("https://conversation{path}"))
+        .await
+}
+
 /// Sends an event to the conversation identified by `id` (hex), e.g. from Zendesk's webhook.
 pub async fn post(env: &Env, id: &str, path: &str, body: &serde_json::Value) -> Result<Response> {
-    let stub = env
-        .durable_object(BINDING)?
-        .id_from_string(id)?
-        .get_stub()?;
+    let stub = stub(env, id)?;
     let mut init = worker::RequestInit::new();
     init.with_method(Method::Post)
         .with_body(Some(body.to_string().into()));
