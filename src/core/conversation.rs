@@ -186,20 +186,13 @@ pub struct Message {
     pub body_chars: usize,
     pub ticket: TicketStep,
     pub reply: ReplyStep,
-    /// Attempts of the current step, and when its first attempt was made.
-    #[serde(default)]
-    pub attempts: u32,
-    #[serde(default)]
-    pub step_started_ms: Option<u64>,
+    /// Attempts of the current step (ticket, then reply), as for agents' replies and notes.
+    /// Flattened: stored as the message's own fields, as before it was a struct.
+    #[serde(flatten)]
+    pub retry: Retry,
+    /// Attempts of all steps.
     #[serde(default)]
     pub total_attempts: u32,
-    #[serde(default)]
-    pub not_before_ms: u64,
-    #[serde(default)]
-    pub last_error: Option<String>,
-    /// The last attempt's outcome is unknown: look before doing it again.
-    #[serde(default)]
-    pub verify_first: bool,
     /// The comment batch whose outcome is unknown (sids and body), to look for it.
     #[serde(default)]
     pub unverified_comment: Option<(Vec<String>, String)>,
@@ -293,10 +286,7 @@ impl Message {
     }
 
     fn complete_step(&mut self) {
-        self.attempts = 0;
-        self.step_started_ms = None;
-        self.not_before_ms = 0;
-        self.verify_first = false;
+        self.retry.reset();
         self.unverified_comment = None;
     }
 }
@@ -570,12 +560,8 @@ impl Conversation {
             body_chars,
             ticket: TicketStep::Pending,
             reply: ReplyStep::Waiting,
-            attempts: 0,
-            step_started_ms: None,
+            retry: Retry::default(),
             total_attempts: 0,
-            not_before_ms: 0,
-            last_error: None,
-            verify_first: false,
             unverified_comment: None,
             follow_up_of: None,
             skip_triage: false,
@@ -668,8 +654,8 @@ impl Conversation {
             return Inbound::Idle;
         };
         let m = &self.messages[i];
-        if m.not_before_ms > ctx.now_ms {
-            return Inbound::Wait(m.not_before_ms);
+        if m.retry.not_before_ms > ctx.now_ms {
+            return Inbound::Wait(m.retry.not_before_ms);
         }
         if m.ticket_done() && m.reply_done() {
             self.finish(i, ctx, logs);
@@ -686,10 +672,10 @@ impl Conversation {
             ReplyStep::Due { .. } => {
                 let m = &self.messages[i];
                 let sid = m.sid.clone();
-                let call = if m.verify_first {
+                let call = if m.retry.verify_first {
                     Call::FindReply {
                         sid,
-                        since_ms: m.step_started_ms.unwrap_or(m.received_ms),
+                        since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
                     }
                 } else {
                     Call::SendReply { sid }
@@ -736,13 +722,13 @@ impl Conversation {
         let m = &self.messages[i];
         if let Some(open) = &self.open_ticket {
             if m.follow_up_of.is_none() {
-                if m.verify_first {
+                if m.retry.verify_first {
                     if let Some((sids, body)) = &m.unverified_comment {
                         return TicketAction::Call(Box::new(Call::FindComment {
                             ticket_id: open.id,
                             sids: sids.clone(),
                             body: body.clone(),
-                            since_ms: m.step_started_ms.unwrap_or(m.received_ms),
+                            since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
                         }));
                     }
                 }
@@ -769,8 +755,8 @@ impl Conversation {
         }
         let age = ctx
             .now_ms
-            .saturating_sub(m.step_started_ms.unwrap_or(ctx.now_ms));
-        if m.verify_first && age > IDEMPOTENCY_WINDOW_MS {
+            .saturating_sub(m.retry.step_started_ms.unwrap_or(ctx.now_ms));
+        if m.retry.verify_first && age > IDEMPOTENCY_WINDOW_MS {
             return TicketAction::Call(Box::new(Call::FindTicket { sid: m.sid.clone() }));
         }
         let inbound = InboundMessage {
@@ -861,7 +847,7 @@ impl Conversation {
 
     fn launch(&mut self, i: usize, call: Call, ctx: &Ctx) -> Effect {
         let m = &mut self.messages[i];
-        m.step_started_ms.get_or_insert(ctx.now_ms);
+        m.retry.step_started_ms.get_or_insert(ctx.now_ms);
         if let Call::TransferMedia { index, .. } = &call {
             let item = &m.media[*index];
             let config = ctx.config;
@@ -1016,8 +1002,8 @@ impl Conversation {
                             );
                         }
                         None => {
-                            self.messages[i].verify_first = false;
-                            self.messages[i].step_started_ms = Some(ctx.now_ms);
+                            self.messages[i].retry.verify_first = false;
+                            self.messages[i].retry.step_started_ms = Some(ctx.now_ms);
                         }
                     },
                     Err(e) => self.retry_later(i, "find_ticket", &e, None, true, ctx, logs),
@@ -1111,7 +1097,7 @@ impl Conversation {
                             self.commented(ticket_id, &sids, ctx, logs, elapsed);
                         } else {
                             let m = &mut self.messages[i];
-                            m.verify_first = false;
+                            m.retry.verify_first = false;
                             m.unverified_comment = None;
                         }
                     }
@@ -1174,7 +1160,7 @@ impl Conversation {
                         kind,
                         reason: why.clone(),
                     };
-                    self.messages[i].last_error = Some(why);
+                    self.messages[i].retry.last_error = Some(why);
                     self.messages[i].complete_step();
                 }
             },
@@ -1207,7 +1193,7 @@ impl Conversation {
                                 );
                                 self.replied(i, reply_sid, logs, elapsed, true);
                             }
-                            None => self.messages[i].verify_first = false,
+                            None => self.messages[i].retry.verify_first = false,
                         }
                     }
                     Err(e) => self.retry_later(i, "find_reply", &e, None, true, ctx, logs),
@@ -1273,8 +1259,8 @@ impl Conversation {
                                 uploaded_ms: ctx.now_ms,
                                 description,
                             };
-                            m.attempts = 0;
-                            m.not_before_ms = 0;
+                            m.retry.attempts = 0;
+                            m.retry.not_before_ms = 0;
                         }
                         Err(e) => self.retry_later(i, "transfer_media", &e, None, false, ctx, logs),
                     },
@@ -1319,8 +1305,8 @@ impl Conversation {
         );
         let m = &mut self.messages[i];
         m.media[index].state = MediaState::Skipped { reason };
-        m.attempts = 0;
-        m.not_before_ms = 0;
+        m.retry.attempts = 0;
+        m.retry.not_before_ms = 0;
     }
 
     /// The ticket a create for message `i` sent (for a ticket found by its external id).
@@ -1376,7 +1362,7 @@ impl Conversation {
             )
             .field("ticket_id", t.id)
             .field("priority", ticket.priority.as_str())
-            .field("attempt", m.attempts + 1)
+            .field("attempt", m.retry.attempts + 1)
             .field("ms", elapsed)
             .opt("follow_up_of", follow_up_of)
             .opt("idempotency_lookup", lookup),
@@ -1436,7 +1422,7 @@ impl Conversation {
                 self.line(LogLine::info("zendesk.comment_added"), sid)
                     .field("ticket_id", ticket_id)
                     .field("merged", sids.len())
-                    .field("attempt", self.messages[i].attempts + 1)
+                    .field("attempt", self.messages[i].retry.attempts + 1)
                     .field("ms", elapsed),
             );
             let m = &mut self.messages[i];
@@ -1472,7 +1458,7 @@ impl Conversation {
             self.line(LogLine::info("twilio.reply_sent"), &m.sid)
                 .field("reply", kind.as_str())
                 .field("reply_sid", reply_sid.as_str())
-                .field("attempt", m.attempts + 1)
+                .field("attempt", m.retry.attempts + 1)
                 .field("ms", elapsed)
                 .field("reconciled", reconciled),
         );
@@ -1497,16 +1483,17 @@ impl Conversation {
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
-        let cfg = ctx.config;
         let m = &mut self.messages[i];
-        m.attempts += 1;
         m.total_attempts += 1;
-        m.last_error = Some(format!("{call}: {reason}"));
-        m.verify_first = m.verify_first || unknown_outcome;
-        let started = *m.step_started_ms.get_or_insert(ctx.now_ms);
+        let delay = m.retry.failed(
+            &format!("{call}: {reason}"),
+            retry_after,
+            unknown_outcome,
+            ctx,
+        );
         let sid = m.sid.clone();
-        let attempts = m.attempts;
-        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+        let attempts = m.retry.attempts;
+        let Some(delay) = delay else {
             let why = format!("gave up after {attempts} attempts: {call}: {reason}");
             if !m.ticket_done() {
                 self.fail_ticket(&[i], call, &why, ctx, logs);
@@ -1526,21 +1513,9 @@ impl Conversation {
                 m.complete_step();
             }
             return;
-        }
-        let delay = backoff_ms(
-            attempts,
-            retry_after,
-            cfg.retry_base_ms,
-            cfg.retry_max_delay_ms,
-            ctx.jitter,
-        );
-        m.not_before_ms = ctx.now_ms + delay;
+        };
         logs.push(
-            self.line(LogLine::warn("call.retry"), &sid)
-                .field("call", call)
-                .field("attempt", attempts)
-                .field("reason", reason)
-                .field("retry_in_ms", delay)
+            self.line(agent::retry_line(call, attempts, reason, delay), &sid)
                 .opt("retry_after_secs", retry_after),
         );
     }
@@ -1567,7 +1542,7 @@ impl Conversation {
             m.ticket = TicketStep::Failed {
                 reason: reason.to_string(),
             };
-            m.last_error = Some(format!("{call}: {reason}"));
+            m.retry.last_error = Some(format!("{call}: {reason}"));
             m.reply = if n == last {
                 ReplyStep::Due {
                     kind: "apology".into(),
@@ -1658,7 +1633,7 @@ impl Conversation {
         let messages = self
             .messages
             .iter()
-            .filter(|m| !m.is_finished() && m.not_before_ms > now_ms)
+            .filter(|m| !m.is_finished() && m.retry.not_before_ms > now_ms)
             .count();
         let replies = self
             .agent_replies
@@ -1701,7 +1676,7 @@ impl Conversation {
                 }
                 _ => "done",
             }
-        } else if m.not_before_ms > now_ms {
+        } else if m.retry.not_before_ms > now_ms {
             "waiting_to_retry"
         } else if m.ticket_done() {
             "replying"
@@ -1722,9 +1697,9 @@ impl Conversation {
                 other => serde_json::to_value(other).unwrap_or(Value::Null),
             },
             "attempts": m.total_attempts,
-            "current_step_attempts": m.attempts,
-            "next_attempt_at_ms": (m.not_before_ms > now_ms).then_some(m.not_before_ms),
-            "last_error": m.last_error,
+            "current_step_attempts": m.retry.attempts,
+            "next_attempt_at_ms": (m.retry.not_before_ms > now_ms).then_some(m.retry.not_before_ms),
+            "last_error": m.retry.last_error,
             "duplicates": m.duplicates,
             "open_ticket_id": self.open_ticket.as_ref().map(|t| t.id),
             "queue_position": self.messages.iter().filter(|x| !x.is_finished()).position(|x| x.sid == sid),

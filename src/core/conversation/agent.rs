@@ -30,10 +30,19 @@ pub struct Retry {
     pub verify_first: bool,
 }
 
+/// The `call.retry` line of every call that is tried again, inbound or outbound.
+pub(super) fn retry_line(call: &str, attempt: u32, reason: &str, retry_in_ms: u64) -> LogLine {
+    LogLine::warn("call.retry")
+        .field("call", call)
+        .field("attempt", attempt)
+        .field("reason", reason)
+        .field("retry_in_ms", retry_in_ms)
+}
+
 impl Retry {
     /// Records a failed attempt. Some(delay) to try again after it, None once the retry
     /// window is spent.
-    fn failed(
+    pub(super) fn failed(
         &mut self,
         reason: &str,
         retry_after: Option<u64>,
@@ -59,7 +68,7 @@ impl Retry {
         Some(delay)
     }
 
-    fn reset(&mut self) {
+    pub(super) fn reset(&mut self) {
         self.attempts = 0;
         self.step_started_ms = None;
         self.not_before_ms = 0;
@@ -791,12 +800,8 @@ impl Conversation {
             return;
         };
         logs.push(
-            LogLine::warn("call.retry")
-                .field("call", "send_agent_reply")
-                .field("comment_id", r.comment_id)
-                .field("attempt", r.retry.attempts)
-                .field("reason", reason)
-                .field("retry_in_ms", delay),
+            retry_line("send_agent_reply", r.retry.attempts, reason, delay)
+                .field("comment_id", r.comment_id),
         );
     }
 
@@ -819,13 +824,7 @@ impl Conversation {
             );
             return;
         };
-        logs.push(
-            LogLine::warn("call.retry")
-                .field("call", "add_note")
-                .field("attempt", n.retry.attempts)
-                .field("reason", reason)
-                .field("retry_in_ms", delay),
-        );
+        logs.push(retry_line("add_note", n.retry.attempts, reason, delay));
     }
 
     /// Zendesk will not call again for these comments: the check is kept and retried.
@@ -848,12 +847,8 @@ impl Conversation {
             return;
         };
         logs.push(
-            LogLine::warn("call.retry")
-                .field("call", "check_ticket")
-                .field("ticket_id", ticket_id)
-                .field("attempt", self.check_retry.attempts)
-                .field("reason", reason)
-                .field("retry_in_ms", delay),
+            retry_line("check_ticket", self.check_retry.attempts, reason, delay)
+                .field("ticket_id", ticket_id),
         );
     }
 
