@@ -2,14 +2,12 @@
 // the right WhatsApp reply, in the real Worker under wrangler dev.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor, assertLogsClean, SANDBOX_CREDENTIALS } from './harness.mjs';
+import { startStack, waitFor, assertLogsClean, SANDBOX_CREDENTIALS, phoneBook } from './harness.mjs';
 
 const MORE_DETAILS = "Please provide more details about your issue. For example: 'I can't log in' or 'Billing question about invoice #123'";
 let stack;
-const phones = [];
-let n = 0;
 /** A new customer number per test, so replies are easy to tell apart. */
-const customer = () => { const p = `+1555010${String(1000 + n++).slice(-4)}`; phones.push(p); return p; };
+const { customer, phones } = phoneBook('+1555010');
 
 before(async () => { stack = await startStack({ name: 'contract' }); });
 after(async () => {

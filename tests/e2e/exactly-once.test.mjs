@@ -2,16 +2,14 @@
 // the real Worker in wrangler dev with its Durable Objects persisted (--persist-to).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor, assertLogsClean, newMessageSid, sleep } from './harness.mjs';
+import { startStack, waitFor, assertLogsClean, newMessageSid, sleep, phoneBook } from './harness.mjs';
 
 const DETAILED = 'My order arrived broken and I need a replacement';
 const CREATE = 'POST /api/v2/tickets.json';
 
 describe('exactly once', () => {
   let stack;
-  let n = 0;
-  const phones = [];
-  const customer = () => { const p = `+1555030${String(1000 + n++).slice(-4)}`; phones.push(p); return p; };
+  const { customer, phones } = phoneBook('+1555030');
   before(async () => { stack = await startStack({ name: 'exactly-once' }); });
   after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
 

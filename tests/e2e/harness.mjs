@@ -105,6 +105,22 @@ export function twilioParams({ from = '+15550001234', body = 'I need help, my or
 }
 
 /**
+ * Distinct customers for a suite (`+1555030` gives +15550301000, +15550301001, ...), and every
+ * number handed out, for the suite's final log check.
+ */
+export function phoneBook(prefix) {
+  const phones = [];
+  return {
+    phones,
+    customer: () => {
+      const p = `${prefix}${1000 + phones.length}`;
+      phones.push(p);
+      return p;
+    },
+  };
+}
+
+/**
  * The log check every suite ends with: no secret value and no full phone number in anything
  * the Worker or wrangler printed during the run.
  */

@@ -3,15 +3,13 @@
 // failed deliveries become one internal note for the agents.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor, assertLogsClean, zendeskSignature, SANDBOX_AGENT, SANDBOX_CREDENTIALS } from './harness.mjs';
+import { startStack, waitFor, assertLogsClean, zendeskSignature, SANDBOX_AGENT, SANDBOX_CREDENTIALS, phoneBook } from './harness.mjs';
 
 const DETAILED = 'My order arrived broken and I need a replacement';
 
 describe('agents answer from Zendesk', () => {
   let stack;
-  let n = 0;
-  const phones = [];
-  const customer = () => { const p = `+1555060${String(1000 + n++).slice(-4)}`; phones.push(p); return p; };
+  const { customer, phones } = phoneBook('+1555060');
   before(async () => { stack = await startStack({ name: 'two-way' }); });
   after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
 

@@ -4,7 +4,7 @@
 // failed state.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor, assertLogsClean } from './harness.mjs';
+import { startStack, waitFor, assertLogsClean, phoneBook } from './harness.mjs';
 
 const APOLOGY = "Sorry, we couldn't create your ticket right now. Please try again later or contact support directly.";
 const DETAILED = 'My order arrived broken and I need a replacement';
@@ -13,9 +13,7 @@ const SEND = 'POST /2010-04-01/';
 
 describe('faults injected into Zendesk and Twilio', () => {
   let stack;
-  let n = 0;
-  const phones = [];
-  const customer = () => { const p = `+1555020${String(1000 + n++).slice(-4)}`; phones.push(p); return p; };
+  const { customer, phones } = phoneBook('+1555020');
   before(async () => { stack = await startStack({ name: 'upstream' }); });
   after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
 
