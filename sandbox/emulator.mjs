@@ -140,7 +140,9 @@ export function createEmulator(opts = {}) {
         return res.end(readFileSync(PAGE));
       }
       const cdn = url.pathname.match(/^\/__cdn\/([^/]+)$/);
-      if (cdn && req.method === 'GET') return twilioSide.serveMedia(res, cdn[1]);
+      if (cdn && req.method === 'GET') return await twilioSide.serveMedia(req, res, cdn[1]);
+      const zdcdn = url.pathname.match(/^\/__zdcdn\/(\d+)$/);
+      if (zdcdn && req.method === 'GET') return zendeskSide.serveCdnFile(req, res, zdcdn[1]);
       const file = url.pathname.match(/^\/zendesk-files\/(\d+)\//);
       if (file && req.method === 'GET') return zendeskSide.serveFile(req, res, file[1]);
       const api = url.pathname.startsWith('/api/v2/') ? 'zendesk' : url.pathname.startsWith('/2010-04-01/') ? 'twilio' : null;

@@ -4,6 +4,7 @@
 pub mod core;
 
 mod admin;
+mod body;
 mod conversation_do;
 mod env_config;
 mod health;
@@ -40,7 +41,7 @@ async fn fetch(req: Request, env: Env, _ctx: worker::Context) -> Result<Response
     outcome.or_else(|e| {
         log::emit(
             &core::logline::LogLine::error("worker.unexpected_error")
-                .field("path", path)
+                .field("path", core::media_url::loggable_path(&path))
                 .field("error", e.to_string()),
             &[],
         );

@@ -1,16 +1,28 @@
-//! `GET /media/{token}`: serves an agent's Zendesk attachment to Twilio, which fetches it to
-//! send it on WhatsApp. The token (see `core::media_url`) names the file and expires after an
-//! hour; the file is fetched from Zendesk with the API credentials (attachments may be private).
+//! `GET|HEAD /media/{token}`: serves an agent's Zendesk attachment to Twilio, which fetches it
+//! to send it on WhatsApp. The token (see `core::media_url`) names the attachment by its id
+//! and expires after an hour. The attachment is looked up in Zendesk's API, then its content
+//! is streamed through (never buffered): Zendesk's credentials go only to Zendesk's origin,
+//! a redirect (to Zendesk's file CDN) is followed without them, and the look-up and the
+//! content's headers must arrive within `UPSTREAM_TIMEOUT_MS`. `HEAD` answers from the
+//! look-up alone, without downloading the file.
 
+use crate::core::config::Config;
+use crate::core::http::Exchange;
 use crate::core::logline::LogLine;
-use crate::core::media_url::{verify, MediaTokenError};
-use crate::{env_config, log, respond, storage};
-use worker::{Env, Fetch, Headers, Method, Request, RequestInit, Response, Result};
+use crate::core::media_url::{content_disposition, verify, MediaTokenError};
+use crate::core::origin::same_origin;
+use crate::core::zendesk::{self, Attachment};
+use crate::{env_config, log, respond, storage, upstream};
+use futures_util::future::{select, Either};
+use std::time::Duration;
+use worker::{AbortController, Delay, Env, Headers, Method, Request, Response, Result};
 
 pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        return respond::method_not_allowed("GET");
-    }
+    let head = match req.method() {
+        Method::Get => false,
+        Method::Head => true,
+        _ => return respond::method_not_allowed("GET, HEAD"),
+    };
     let config = match env_config::load(env) {
         Ok(c) => c,
         Err(e) => return respond::error(503, "configuration_error", &e.to_string()),
@@ -30,51 +42,130 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
             return respond::error(403, "invalid_token", "this file link is not valid");
         }
     };
-    // Credentials only go to the configured Zendesk (the URL is ours, signed, but be strict).
-    let headers = Headers::new();
-    let zendesk_host = host_of(&config.zendesk_base_url);
-    if host_of(&grant.content_url) == zendesk_host
-        || host_of(&grant.content_url).ends_with(&format!(".{}", config.zendesk_domain))
-    {
-        headers.set("Authorization", &config.zendesk_authorization())?;
-    }
-    let mut init = RequestInit::new();
-    init.with_method(Method::Get).with_headers(headers);
-    let mut upstream = Fetch::Request(Request::new_with_init(&grant.content_url, &init)?)
-        .send()
-        .await?;
-    if upstream.status_code() != 200 {
-        log::emit(
-            &LogLine::error("media.fetch_failed").field("status", upstream.status_code()),
-            &config.secrets(),
-        );
-        return respond::error(
-            502,
-            "upstream_error",
-            "the file could not be fetched from Zendesk",
-        );
-    }
-    let bytes = upstream.bytes().await?;
+    let attachment = match look_up(&config, grant.attachment_id).await {
+        Ok(a) => a,
+        Err(answer) => return answer,
+    };
     let out = Headers::new();
-    out.set("Content-Type", &grant.content_type)?;
+    out.set("Content-Type", &header_safe(&attachment.content_type))?;
     out.set(
         "Content-Disposition",
-        &format!("inline; filename=\"{}\"", grant.file_name.replace('"', "")),
+        &content_disposition(&attachment.file_name),
     )?;
     out.set("Cache-Control", "private, max-age=300")?;
+    if head {
+        if attachment.size > 0 {
+            out.set("Content-Length", &attachment.size.to_string())?;
+        }
+        return Ok(Response::empty()?.with_headers(out));
+    }
+    let controller = AbortController::default();
+    let fetched = within(
+        config.upstream_timeout_ms.into(),
+        fetch_content(&config, &attachment.content_url, &controller),
+    )
+    .await;
+    let content = match fetched {
+        Some(Ok(r)) if r.status_code() == 200 => r,
+        other => {
+            let status = match &other {
+                Some(Ok(r)) => r.status_code().to_string(),
+                Some(Err(_)) => "network error".into(),
+                None => "timeout".into(),
+            };
+            if other.is_none() {
+                controller.abort();
+            }
+            return fetch_failed(&config, "content", &status);
+        }
+    };
+    if let Some(length) = content.headers().get("Content-Length")? {
+        out.set("Content-Length", &length)?;
+    }
     log::emit(
         &LogLine::info("media.served")
-            .field("bytes", bytes.len())
-            .field("content_type", grant.content_type.as_str()),
+            .field("attachment_id", grant.attachment_id)
+            .field("bytes", attachment.size)
+            .field("content_type", attachment.content_type.as_str()),
         &config.secrets(),
     );
-    Ok(Response::from_bytes(bytes)?.with_headers(out))
+    // The content's own body stream goes through to Twilio as it arrives: no copy in memory.
+    let (_, body) = content.into_parts();
+    Ok(Response::builder().with_headers(out).body(body))
 }
 
-fn host_of(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split(['/', '?', '#'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase()
+/// The attachment's metadata from Zendesk's API (or the answer to give when it fails).
+async fn look_up(config: &Config, id: u64) -> std::result::Result<Attachment, Result<Response>> {
+    let request = zendesk::show_attachment_request(
+        &config.zendesk_base_url,
+        &config.zendesk_authorization(),
+        id,
+    );
+    match upstream::exchange(&request, config.upstream_timeout_ms).await {
+        Exchange::Answered(a) if a.status == 200 => {
+            zendesk::parse_attachment(&a.body).map_err(|e| fetch_failed(config, "attachment", &e))
+        }
+        Exchange::Answered(a) if a.status == 404 => Err(respond::error(
+            404,
+            "not_found",
+            "this file is no longer in Zendesk",
+        )),
+        Exchange::Answered(a) => Err(fetch_failed(config, "attachment", &a.status.to_string())),
+        Exchange::TimedOut => Err(fetch_failed(config, "attachment", "timeout")),
+        Exchange::NetworkError(_) => Err(fetch_failed(config, "attachment", "network error")),
+    }
+}
+
+/// GETs the content: with Zendesk's credentials only on Zendesk's own origin (the configured
+/// base URL or the account's host, compared as parsed origins), and never on a redirect.
+async fn fetch_content(
+    config: &Config,
+    url: &str,
+    controller: &AbortController,
+) -> std::result::Result<Response, String> {
+    let zendesk_origin = same_origin(url, &config.zendesk_base_url)
+        || same_origin(url, &format!("https://{}", config.zendesk_domain));
+    let authorization = config.zendesk_authorization();
+    let headers: Vec<(&str, &str)> = if zendesk_origin {
+        vec![("Authorization", authorization.as_str())]
+    } else {
+        vec![]
+    };
+    upstream::get_following_redirects(url, &headers, controller).await
+}
+
+/// `Some(result)` when `work` finishes within `ms`, else `None`.
+async fn within<T>(ms: u64, work: impl std::future::Future<Output = T>) -> Option<T> {
+    let work = std::pin::pin!(work);
+    let timer = std::pin::pin!(Delay::from(Duration::from_millis(ms)));
+    match select(work, timer).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(_) => None,
+    }
+}
+
+fn fetch_failed(config: &Config, what: &str, status: &str) -> Result<Response> {
+    log::emit(
+        &LogLine::error("media.fetch_failed")
+            .field("step", what)
+            .field("status", status),
+        &config.secrets(),
+    );
+    respond::error(
+        502,
+        "upstream_error",
+        "the file could not be fetched from Zendesk",
+    )
+}
+
+/// A content type from Zendesk, usable as a header value (anything odd becomes a download).
+fn header_safe(content_type: &str) -> String {
+    let ok = !content_type.is_empty()
+        && content_type.len() <= 200
+        && content_type.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if ok {
+        content_type.to_string()
+    } else {
+        "application/octet-stream".into()
+    }
 }

@@ -1,5 +1,10 @@
 //! Carries out a core `HttpRequest` with the Worker Fetch API, bounded by a timeout
 //! (the fetch is aborted when the timer wins).
+//!
+//! Redirects are never followed with credentials or a body: API calls are sent with
+//! `redirect: manual` (a 3xx is an answer the core retries, so the ticket JSON is never
+//! re-posted to another origin), and file downloads follow a redirect only without their
+//! `Authorization` header.
 
 use crate::core::conversation::MediaTransfer;
 use crate::core::http::{Exchange, HttpAnswer, HttpRequest};
@@ -7,7 +12,13 @@ use futures_util::future::{select, Either};
 use std::future::Future;
 use std::time::Duration;
 use wasm_bindgen::JsValue;
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, Response};
+use worker::{
+    AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
+};
+
+/// How many redirects a file download follows (Twilio's media and Zendesk's attachments
+/// redirect once, to their CDNs).
+const MAX_REDIRECTS: usize = 3;
 
 fn build(
     method: &str,
@@ -21,7 +32,8 @@ fn build(
     }
     let mut init = RequestInit::new();
     init.with_method(Method::from(method.to_string()))
-        .with_headers(h);
+        .with_headers(h)
+        .with_redirect(RequestRedirect::Manual);
     // GET and HEAD requests must not carry a body, not even an empty one.
     if !matches!(method, "GET" | "HEAD") {
         init.with_body(body);
@@ -99,7 +111,7 @@ pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
     let work = async {
         let d = &t.download;
         let headers: Vec<(&str, &str)> = d.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let mut resp = fetch(build(d.method, &d.url, &headers, None)?, &controller).await?;
+        let mut resp = get_following_redirects(&d.url, &headers, &controller).await?;
         let headers = headers_of(&resp);
         if resp.status_code() != 200 {
             let body = resp.text().await.unwrap_or_default();
@@ -121,10 +133,10 @@ pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
         if let Some(size) = declared.filter(|&n| n > t.max_bytes) {
             return Ok(too_large(size.to_string()));
         }
-        let bytes = resp.bytes().await.map_err(|e| e.to_string())?;
-        if bytes.len() as u64 > t.max_bytes {
-            return Ok(too_large(bytes.len().to_string()));
-        }
+        let bytes = match read_capped(&mut resp, t.max_bytes).await? {
+            Capped::Whole(bytes) => bytes,
+            Capped::Over(seen) => return Ok(too_large(format!("more than {seen}"))),
+        };
         let upload_headers = [
             ("Authorization", t.upload_authorization.as_str()),
             ("Content-Type", t.content_type.as_str()),
@@ -156,5 +168,55 @@ pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
     };
     // Two requests and a file: twice the single-call budget.
     let outcome = bounded(work, u64::from(timeout_ms) * 2).await;
-    abort_if_timed_out(outcome, controller)
+    // Also stops a download refused by its size (the rest of the file is never read);
+    // aborting a finished fetch does nothing.
+    controller.abort();
+    outcome
+}
+
+/// GETs `url` with `headers`, then follows up to `MAX_REDIRECTS` redirects without any of
+/// them: the credentials are for the first origin only (Twilio's media URL and Zendesk's
+/// attachment URL both redirect to a CDN that needs none).
+pub async fn get_following_redirects(
+    url: &str,
+    headers: &[(&str, &str)],
+    controller: &AbortController,
+) -> Result<Response, String> {
+    let mut response = fetch(build("GET", url, headers, None)?, controller).await?;
+    let mut current = url::Url::parse(url).map_err(|e| e.to_string())?;
+    for _ in 0..MAX_REDIRECTS {
+        if !(300..400).contains(&response.status_code()) {
+            break;
+        }
+        let Some(location) = response.headers().get("Location").ok().flatten() else {
+            break;
+        };
+        current = current.join(&location).map_err(|e| e.to_string())?;
+        if !matches!(current.scheme(), "https" | "http") {
+            return Err(format!("redirect to a {} URL refused", current.scheme()));
+        }
+        response = fetch(build("GET", current.as_str(), &[], None)?, controller).await?;
+    }
+    Ok(response)
+}
+
+pub enum Capped {
+    Whole(Vec<u8>),
+    /// The stream passed the cap after this many bytes; the rest was not read.
+    Over(u64),
+}
+
+/// Reads a body as it arrives and stops as soon as it passes `max` bytes.
+pub async fn read_capped(response: &mut Response, max: u64) -> Result<Capped, String> {
+    use futures_util::StreamExt;
+    let mut stream = response.stream().map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| e.to_string())?;
+        if (bytes.len() + chunk.len()) as u64 > max {
+            return Ok(Capped::Over((bytes.len() + chunk.len()) as u64));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Capped::Whole(bytes))
 }

@@ -4,6 +4,7 @@
 //! Durable Object and Twilio gets empty TwiML at once. Zendesk and Twilio's API are called
 //! later, from the object's alarm: their failures are the gateway's to handle.
 
+use crate::body::{read_bounded, BodyError};
 use crate::core::config::Config;
 use crate::core::form::{self, InboundMessage};
 use crate::core::logline::LogLine;
@@ -45,14 +46,10 @@ pub async fn verify(
         return Err(respond::method_not_allowed("POST"));
     }
     let header = |req: &Request, name: &str| req.headers().get(name).ok().flatten();
+    let too_large = || refuse(endpoint, 413, "payload_too_large", "body over 64 KiB");
     let declared_len = header(req, "Content-Length").and_then(|v| v.trim().parse::<usize>().ok());
     if declared_len.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(refuse(
-            endpoint,
-            413,
-            "payload_too_large",
-            "body over 64 KiB",
-        ));
+        return Err(too_large());
     }
     let content_type = header(req, "Content-Type").unwrap_or_default();
     let media_type = content_type.split(';').next().unwrap_or("").trim();
@@ -64,18 +61,11 @@ pub async fn verify(
             "expected application/x-www-form-urlencoded",
         ));
     }
-    let body = match req.bytes().await {
+    let body = match read_bounded(req, MAX_BODY_BYTES).await {
         Ok(b) => b,
-        Err(e) => return Err(refuse(endpoint, 400, "unreadable_body", &e.to_string())),
+        Err(BodyError::TooLarge) => return Err(too_large()),
+        Err(BodyError::Unreadable(e)) => return Err(refuse(endpoint, 400, "unreadable_body", &e)),
     };
-    if body.len() > MAX_BODY_BYTES {
-        return Err(refuse(
-            endpoint,
-            413,
-            "payload_too_large",
-            "body over 64 KiB",
-        ));
-    }
     let config = match env_config::load(env) {
         Ok(c) => c,
         Err(e) => {
@@ -117,6 +107,14 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         Ok(m) => m,
         Err(e) => return refuse("/twilio/whatsapp", 400, "invalid_form", &e.to_string()),
     };
+    if message.account_sid.as_deref() != Some(config.twilio_account_sid.as_str()) {
+        return refuse(
+            "/twilio/whatsapp",
+            400,
+            "invalid_form",
+            "invalid parameter AccountSid: not this gateway's Twilio account",
+        );
+    }
     hand_over(
         &message,
         &origin_of(&url),
@@ -159,7 +157,23 @@ pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
             "MessageSid, MessageStatus and the c query parameter are required",
         );
     };
-    let error_code = get("ErrorCode").and_then(|c| c.parse::<u32>().ok());
+    // Exact shapes, as for the incoming-message webhook: nothing can be folded into a value
+    // (the signature does not separate names from values).
+    if let Some(detail) = status_form_problem(&sid, &status, get("AccountSid"), &config) {
+        return refuse(ENDPOINT, 400, "invalid_form", detail);
+    }
+    let error_code = match get("ErrorCode") {
+        None => None,
+        Some(c) if c.len() <= 6 && c.bytes().all(|b| b.is_ascii_digit()) => c.parse::<u32>().ok(),
+        Some(_) => {
+            return refuse(
+                ENDPOINT,
+                400,
+                "invalid_form",
+                "invalid parameter ErrorCode: expected a number",
+            )
+        }
+    };
     let body = serde_json::json!({ "sid": sid, "status": status, "error_code": error_code });
     let resp = conversation_do::post(env, &conversation, "/delivery-status", &body).await?;
     if resp.status_code() != 200 {
@@ -172,6 +186,42 @@ pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
         return respond::error(503, "not_stored", "the status could not be stored");
     }
     respond::empty_twiml()
+}
+
+/// Twilio's message statuses (Messages resource, `status`).
+const MESSAGE_STATUSES: [&str; 13] = [
+    "accepted",
+    "scheduled",
+    "canceled",
+    "queued",
+    "sending",
+    "sent",
+    "failed",
+    "delivered",
+    "undelivered",
+    "receiving",
+    "received",
+    "read",
+    "partially_delivered",
+];
+
+/// What is wrong with a status callback's identifiers, if anything.
+fn status_form_problem(
+    sid: &str,
+    status: &str,
+    account: Option<String>,
+    config: &Config,
+) -> Option<&'static str> {
+    if !form::is_message_sid(sid) {
+        return Some("invalid parameter MessageSid: expected SM or MM and 32 lowercase hex digits");
+    }
+    if !MESSAGE_STATUSES.contains(&status) {
+        return Some("invalid parameter MessageStatus: not one of Twilio's message statuses");
+    }
+    if account.as_deref() != Some(config.twilio_account_sid.as_str()) {
+        return Some("invalid parameter AccountSid: not this gateway's Twilio account");
+    }
+    None
 }
 
 /// `scheme://host[:port]` of a URL.

@@ -6,6 +6,7 @@
 //! Checks, in order: method (405), size (413), configuration (503, ZENDESK_WEBHOOK_SECRET),
 //! signature headers (401), signature (403), timestamp within 5 minutes (403: replay), body (400).
 
+use crate::body::{read_bounded, BodyError};
 use crate::core::logline::LogLine;
 use crate::core::signature::{verify_zendesk, ZendeskCheck};
 use crate::{conversation_do, env_config, log, message_index, respond, storage};
@@ -45,17 +46,11 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     if req.method() != Method::Post {
         return respond::method_not_allowed("POST");
     }
-    let declared = req
-        .headers()
-        .get("Content-Length")?
-        .and_then(|v| v.trim().parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return refuse(413, "payload_too_large", "body over 256 KiB");
-    }
-    let body = req.bytes().await?;
-    if body.len() > MAX_BODY_BYTES {
-        return refuse(413, "payload_too_large", "body over 256 KiB");
-    }
+    let body = match read_bounded(&mut req, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(BodyError::TooLarge) => return refuse(413, "payload_too_large", "body over 256 KiB"),
+        Err(BodyError::Unreadable(e)) => return refuse(400, "unreadable_body", &e),
+    };
     let config = match env_config::load(env) {
         Ok(c) => c,
         Err(e) => return respond::error(503, "configuration_error", &e.to_string()),

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 
 export const SANDBOX_CREDENTIALS = Object.freeze({
-  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000sandbox',
+  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
   TWILIO_AUTH_TOKEN: 'sandbox-twilio-auth-token-0001',
   TWILIO_WHATSAPP_NUMBER: '+14155238886',
   ZENDESK_API_KEY: 'sandbox-zendesk-api-token-0001',

@@ -32,7 +32,8 @@ export function faultInjection(ctx) {
       realEnd(buffered.body);
       return true;
     }
-    const headers = {};
+    // `headers`: e.g. a redirect's Location.
+    const headers = { ...(fault.headers || {}) };
     if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
     const status = fault.status || 500;
     const body = fault.body ?? (api === 'twilio'

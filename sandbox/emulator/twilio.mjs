@@ -97,7 +97,7 @@ export function twilioApi(ctx) {
       try {
         const r = await fetch(mediaUrl);
         const bytes = Buffer.from(await r.arrayBuffer());
-        stored.media = { status: r.status, content_type: r.headers.get('content-type'), bytes: bytes.length, file_name: /filename="([^"]+)"/.exec(r.headers.get('content-disposition') || '')?.[1] || null };
+        stored.media = { status: r.status, content_type: r.headers.get('content-type'), bytes: bytes.length, file_name: fileNameOf(r.headers.get('content-disposition')) };
       } catch (e) {
         stored.media = { status: 0, error: String(e.message || e) };
       }
@@ -139,7 +139,7 @@ export function twilioApi(ctx) {
     const mediaParams = media.flatMap((f, i) => {
       const id = `ME${crypto.randomBytes(16).toString('hex')}`;
       const contentType = f.contentType || 'image/jpeg';
-      ctx.s.mediaBlobs.set(id, { contentType, bytes: f.bytes || sampleBytes(contentType, f.size) });
+      ctx.s.mediaBlobs.set(id, { contentType, bytes: f.bytes || sampleBytes(contentType, f.size), chunked: !!f.chunked });
       return [[`MediaContentType${i}`, contentType], [`MediaUrl${i}`, `${ctx.selfUrl}/2010-04-01/Accounts/${ctx.creds.TWILIO_ACCOUNT_SID}/Messages/${messageSid}/Media/${id}`]];
     });
     const locationParams = location ? [['Latitude', String(location.latitude)], ['Longitude', String(location.longitude)], ...(location.address ? [['Address', location.address]] : []), ...(location.label ? [['Label', location.label]] : [])] : [];
@@ -174,12 +174,43 @@ export function twilioApi(ctx) {
     return { messageSid, status: entry.gateway_status, body: entry.gateway_body, ms: entry.gateway_ms };
   }
 
-  /** Twilio's CDN, where a media URL redirects. */
-  function serveMedia(res, id) {
+  /**
+   * Twilio's CDN, where a media URL redirects: a pre-signed URL that, like S3's, refuses a
+   * second authentication (the account's credentials must not follow the redirect). A blob
+   * marked `chunked` is sent without Content-Length, in 64 KiB chunks, and the download is
+   * recorded (`served`, `aborted` when the reader stopped early).
+   */
+  async function serveMedia(req, res, id) {
     const blob = ctx.s.mediaBlobs.get(id);
     if (!blob) return send(res, 404, 'Not Found');
-    res.writeHead(200, { 'Content-Type': blob.contentType, 'Content-Length': blob.bytes.length });
-    return res.end(blob.bytes);
+    if (req.headers.authorization) {
+      return send(res, 400, '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>', { 'Content-Type': 'application/xml' });
+    }
+    blob.downloads = (blob.downloads || 0) + 1;
+    if (!blob.chunked) {
+      res.writeHead(200, { 'Content-Type': blob.contentType, 'Content-Length': blob.bytes.length });
+      return res.end(blob.bytes);
+    }
+    res.writeHead(200, { 'Content-Type': blob.contentType });
+    let sent = 0;
+    blob.aborted = false;
+    res.on('close', () => { if (sent < blob.bytes.length) blob.aborted = true; });
+    while (sent < blob.bytes.length && !res.destroyed) {
+      const chunk = blob.bytes.subarray(sent, sent + 64 * 1024);
+      sent += chunk.length;
+      if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+      await sleep(2);
+    }
+    blob.sent = sent;
+    if (!res.destroyed) res.end();
+  }
+
+  /** The file name a client reads from Content-Disposition: RFC 6266's filename* first. */
+  function fileNameOf(disposition) {
+    const d = disposition || '';
+    const star = /filename\*=UTF-8''([^;]+)/i.exec(d);
+    if (star) return decodeURIComponent(star[1]);
+    return /filename="([^"]+)"/.exec(d)?.[1] || null;
   }
 
   return { handle: twilio, serveMedia, customerSends };

@@ -254,6 +254,12 @@ export function zendeskApi(ctx) {
       if (url.searchParams.get('sort_order') === 'desc') list.reverse();
       return send(res, 200, { comments: list, next_page: null, previous_page: null, count: list.length });
     }
+    const shown = path.match(/^\/api\/v2\/attachments\/(\d+)\.json$/);
+    if (req.method === 'GET' && shown) {
+      const f = ctx.s.files.get(Number(shown[1]));
+      if (!f) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
+      return send(res, 200, { attachment: f.attachment });
+    }
     if (req.method === 'GET' && path === '/api/v2/tickets.json') {
       const ext = url.searchParams.get('external_id');
       const list = [...ctx.s.tickets.values()].filter((t) => ext === null || t.external_id === ext).map(ticketResource);
@@ -309,14 +315,27 @@ export function zendeskApi(ctx) {
     return result;
   }
 
-  /** A private attachment: the API credentials are required, as in Zendesk. */
+  /**
+   * A private attachment's content URL: the API credentials are required, as in Zendesk, which
+   * then redirects to its file CDN (`*.zdusercontent.com`) with a short-lived signed URL.
+   */
   function serveFile(req, res, id) {
     if (!authOk(req)) return send(res, 401, { error: "Couldn't authenticate you" });
     const f = ctx.s.files.get(Number(id));
     if (!f) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
+    res.writeHead(302, { Location: `${ctx.selfUrl}/__zdcdn/${id}` });
+    return res.end();
+  }
+
+  /** Zendesk's file CDN: signed URLs, no second authentication. Downloads are counted. */
+  function serveCdnFile(req, res, id) {
+    const f = ctx.s.files.get(Number(id));
+    if (!f) return send(res, 404, 'Not Found');
+    if (req.headers.authorization) return send(res, 400, 'Only one auth mechanism allowed');
+    f.downloads = (f.downloads || 0) + 1;
     res.writeHead(200, { 'Content-Type': f.attachment.content_type, 'Content-Length': f.bytes.length });
     return res.end(f.bytes);
   }
 
-  return { handle: zendesk, serveFile, agentComments, zendeskWebhook };
+  return { handle: zendesk, serveFile, serveCdnFile, agentComments, zendeskWebhook };
 }

@@ -215,9 +215,12 @@ impl Config {
         let domain_raw = required("ZENDESK_DOMAIN");
         let email = required("ZENDESK_EMAIL");
 
-        if !account_sid.is_empty() && !account_sid.starts_with("AC") {
-            err.invalid
-                .push(("TWILIO_ACCOUNT_SID", "must start with AC"));
+        // Exact: incoming webhooks must name this account, in Twilio's own shape.
+        if !account_sid.is_empty() && !crate::core::form::is_account_sid(&account_sid) {
+            err.invalid.push((
+                "TWILIO_ACCOUNT_SID",
+                "must be AC followed by 32 hex digits (Twilio Console, Account Info)",
+            ));
         }
         let reply_sender = if number.starts_with("MG") {
             ReplySender::MessagingService(number.clone())
@@ -483,7 +486,7 @@ mod tests {
 
     fn full() -> HashMap<&'static str, &'static str> {
         HashMap::from([
-            ("TWILIO_ACCOUNT_SID", "AC123"),
+            ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
             ("TWILIO_AUTH_TOKEN", "tok-secret"),
             ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
             ("ZENDESK_API_KEY", "zd-secret"),

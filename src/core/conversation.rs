@@ -572,10 +572,18 @@ impl Conversation {
             media: message
                 .media
                 .iter()
-                .map(|r| MediaItem {
+                .map(|r| (r, MediaState::Pending))
+                .chain(message.extra_media.iter().map(|r| {
+                    let reason = format!(
+                        "over the {} files the gateway takes from one message",
+                        crate::core::form::MAX_MEDIA
+                    );
+                    (r, MediaState::Skipped { reason })
+                }))
+                .map(|(r, state)| MediaItem {
                     url: r.url.clone(),
                     content_type: r.content_type.clone(),
-                    state: MediaState::Pending,
+                    state,
                 })
                 .collect(),
             location: message.location.as_ref().map(|l| l.describe()),
@@ -701,10 +709,26 @@ impl Conversation {
         }
         let config = ctx.config;
         for index in 0..self.messages[i].media.len() {
-            let item = &mut self.messages[i].media[index];
-            if item.state != MediaState::Pending {
+            if self.messages[i].media[index].state != MediaState::Pending {
                 continue;
             }
+            // Twilio's credentials go with the download: only to Twilio's own API origin. A
+            // file anywhere else is not fetched at all (no credentials, no forged upload).
+            let url = &self.messages[i].media[index].url;
+            if !crate::core::origin::same_origin(url, &config.twilio_api_base_url) {
+                let host = crate::core::origin::host_of(url);
+                let sid = self.messages[i].sid.clone();
+                logs.push(
+                    self.line(LogLine::warn("media.refused_host"), &sid)
+                        .field("index", index)
+                        .field("host", host.as_str()),
+                );
+                self.messages[i].media[index].state = MediaState::Skipped {
+                    reason: "refused: not on Twilio's media host, not fetched".into(),
+                };
+                continue;
+            }
+            let item = &mut self.messages[i].media[index];
             if !config.media_type_allowed(&item.content_type) {
                 item.state = MediaState::Skipped {
                     reason: format!(
@@ -768,6 +792,7 @@ impl Conversation {
             profile_name: None,
             num_media: 0,
             media: vec![],
+            extra_media: vec![],
             location: None,
         };
         let domain = &ctx.config.requester_email_domain;
@@ -1328,6 +1353,7 @@ impl Conversation {
             profile_name: None,
             num_media: 0,
             media: vec![],
+            extra_media: vec![],
             location: None,
         };
         zendesk::new_ticket(

@@ -102,17 +102,38 @@ impl Sender {
             }
             return Err(invalid("expected whatsapp:+<6 to 15 digits>"));
         }
-        let id_ok = !address.is_empty()
-            && address.len() <= 128
-            && address
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-        if id_ok {
+        if is_scoped_id(address) {
             Ok(Sender::ScopedId(address.to_string()))
         } else {
             Err(invalid("neither a phone number nor a WhatsApp user id"))
         }
     }
+}
+
+/// Parameters Twilio may send whose names sort between `From` and `MessageSid`: the ones a
+/// replayed webhook could fold into `From` (drop `Label`, send `From=…US.123LabelHome`) and
+/// still match the signature, which concatenates names and values without separators.
+const FOLDABLE_AFTER_FROM: [&str; 5] = [
+    "Label",
+    "Latitude",
+    "Longitude",
+    "MediaContentType",
+    "MediaUrl",
+];
+
+/// A business-scoped user id: a two-letter country code, a period, and up to 128 letters and
+/// digits (`US.13491208655302741918`), or a parent id (`US.ENT.11815799212886844830`).
+/// Documented by Meta's partners (e.g. 360dialog's "Usernames & BSUID" page).
+fn is_scoped_id(address: &str) -> bool {
+    let Some((country, rest)) = address.split_once('.') else {
+        return false;
+    };
+    let id = rest.strip_prefix("ENT.").unwrap_or(rest);
+    country.len() == 2
+        && country.bytes().all(|b| b.is_ascii_uppercase())
+        && (1..=128).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric())
+        && !FOLDABLE_AFTER_FROM.iter().any(|name| id.contains(name))
 }
 
 /// One inbound WhatsApp message, validated.
@@ -129,6 +150,9 @@ pub struct InboundMessage {
     /// The files sent with the message (`MediaUrl{N}`, `MediaContentType{N}`).
     #[serde(default)]
     pub media: Vec<MediaRef>,
+    /// Files past `MAX_MEDIA`: not fetched, listed on the ticket.
+    #[serde(default)]
+    pub extra_media: Vec<MediaRef>,
     /// A shared location (`Latitude`, `Longitude`, `Address`, `Label`).
     #[serde(default)]
     pub location: Option<Location>,
@@ -136,6 +160,8 @@ pub struct InboundMessage {
 
 /// WhatsApp allows at most this many files per message; Twilio numbers them from 0.
 pub const MAX_MEDIA: u32 = 10;
+/// How many files past `MAX_MEDIA` are still listed on the ticket.
+pub const MAX_EXTRA_MEDIA: u32 = 40;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaRef {
@@ -184,18 +210,55 @@ fn non_empty<'a>(params: &'a FormParams, name: &str) -> Option<&'a str> {
     get(params, name).map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// Twilio's message SID: `SM` or `MM` and 32 lowercase hex digits. Exact, because Twilio's
+/// signature concatenates names and values without separators: a looser check would let a
+/// captured webhook be replayed with a parameter folded into its SID (`MessageSid=SM…` +
+/// `MessageType` dropped = `MessageSid=SM…MessageTypetext`), which would pass the signature
+/// and look like a new message.
+pub fn is_message_sid(s: &str) -> bool {
+    (s.starts_with("SM") || s.starts_with("MM"))
+        && s.len() == 34
+        && s.bytes()
+            .skip(2)
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Twilio's account SID: `AC` and 32 hex digits.
+pub fn is_account_sid(s: &str) -> bool {
+    s.starts_with("AC") && s.len() == 34 && s.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
+}
+
 impl InboundMessage {
     pub fn from_params(params: &FormParams) -> Result<InboundMessage, FormError> {
         let message_sid =
             non_empty(params, "MessageSid").ok_or(FormError::Missing("MessageSid"))?;
-        let sid_ok =
-            message_sid.len() <= 64 && message_sid.bytes().all(|b| b.is_ascii_alphanumeric());
-        if !sid_ok {
+        if !is_message_sid(message_sid) {
             return Err(FormError::Invalid {
                 field: "MessageSid",
-                reason: "expected letters and digits (SM... or MM...)".into(),
+                reason: "expected SM or MM and 32 lowercase hex digits".into(),
             });
         }
+        let account_sid =
+            non_empty(params, "AccountSid").ok_or(FormError::Missing("AccountSid"))?;
+        if !is_account_sid(account_sid) {
+            return Err(FormError::Invalid {
+                field: "AccountSid",
+                reason: "expected AC and 32 hex digits".into(),
+            });
+        }
+        // Our own number: the same exact shape as a customer's, so nothing can be folded in.
+        let to = match non_empty(params, "To") {
+            None => None,
+            Some(raw) => match Sender::parse(raw) {
+                Ok(Sender::Phone(_)) => Some(raw.to_string()),
+                _ => {
+                    return Err(FormError::Invalid {
+                        field: "To",
+                        reason: "expected whatsapp:+<6 to 15 digits>".into(),
+                    })
+                }
+            },
+        };
         let from = Sender::parse(non_empty(params, "From").ok_or(FormError::Missing("From"))?)?;
         let num_media = match non_empty(params, "NumMedia") {
             None => 0,
@@ -205,9 +268,15 @@ impl InboundMessage {
             })?,
         };
         let mut media = Vec::new();
-        for i in 0..num_media.min(MAX_MEDIA) {
+        let mut extra_media = Vec::new();
+        // Files past the gateway's limit are read too (bounded: the body is at most 64 KiB),
+        // so that the ticket lists them instead of dropping them silently.
+        for i in 0..num_media.min(MAX_MEDIA + MAX_EXTRA_MEDIA) {
             let field = |name: &str| non_empty(params, &format!("{name}{i}")).map(str::to_string);
             let (Some(url), content_type) = (field("MediaUrl"), field("MediaContentType")) else {
+                if i >= MAX_MEDIA {
+                    break;
+                }
                 return Err(FormError::Missing("MediaUrl{N}"));
             };
             if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -216,10 +285,15 @@ impl InboundMessage {
                     reason: "expected an http(s) URL".into(),
                 });
             }
-            media.push(MediaRef {
+            let item = MediaRef {
                 url,
                 content_type: content_type.unwrap_or_else(|| "application/octet-stream".into()),
-            });
+            };
+            if i < MAX_MEDIA {
+                media.push(item);
+            } else {
+                extra_media.push(item);
+            }
         }
         // A decimal number: optional sign, digits, optional fraction (what Twilio sends).
         let coordinate = |name: &str| {
@@ -247,13 +321,14 @@ impl InboundMessage {
         };
         Ok(InboundMessage {
             message_sid: message_sid.to_string(),
-            account_sid: non_empty(params, "AccountSid").map(str::to_string),
+            account_sid: Some(account_sid.to_string()),
             from,
-            to: non_empty(params, "To").map(str::to_string),
+            to,
             body: get(params, "Body").unwrap_or("").to_string(),
             profile_name: non_empty(params, "ProfileName").map(str::to_string),
             num_media,
             media,
+            extra_media,
             location,
         })
     }
@@ -263,15 +338,18 @@ impl InboundMessage {
 mod tests {
     use super::*;
 
+    const SID: &str = "SM0123456789abcdef0123456789abcdef";
+    const ACC: &str = "AC00000000000000000000000000000001";
+
     fn params(body: &str) -> FormParams {
         parse_params(body.as_bytes()).unwrap()
     }
 
     #[test]
     fn parses_a_typical_twilio_webhook() {
-        let p = params("SmsMessageSid=SM1&NumMedia=0&ProfileName=Ana&MessageType=text&WaId=15550001234&Body=I+can%E2%80%99t+log+in&To=whatsapp%3A%2B14155238886&From=whatsapp%3A%2B15550001234&MessageSid=SMabc123&AccountSid=AC1&ApiVersion=2010-04-01");
+        let p = params("SmsMessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&NumMedia=0&ProfileName=Ana&MessageType=text&WaId=15550001234&Body=I+can%E2%80%99t+log+in&To=whatsapp%3A%2B14155238886&From=whatsapp%3A%2B15550001234&MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&ApiVersion=2010-04-01");
         let m = InboundMessage::from_params(&p).unwrap();
-        assert_eq!(m.message_sid, "SMabc123");
+        assert_eq!(m.message_sid, "SM0123456789abcdef0123456789abcdef");
         assert_eq!(m.from, Sender::Phone("+15550001234".into()));
         assert_eq!(m.body, "I can’t log in");
         assert_eq!(m.to.as_deref(), Some("whatsapp:+14155238886"));
@@ -281,7 +359,7 @@ mod tests {
 
     #[test]
     fn accepts_a_business_scoped_user_id() {
-        let p = params("MessageSid=SM1&From=whatsapp%3AUS.13491208655302741918&Body=hello");
+        let p = params("MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3AUS.13491208655302741918&Body=hello");
         let m = InboundMessage::from_params(&p).unwrap();
         assert_eq!(m.from, Sender::ScopedId("US.13491208655302741918".into()));
         assert_eq!(
@@ -297,11 +375,11 @@ mod tests {
             Err(FormError::Missing("MessageSid"))
         );
         assert_eq!(
-            InboundMessage::from_params(&params("MessageSid=SM1&Body=x")),
+            InboundMessage::from_params(&params("MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&Body=x")),
             Err(FormError::Missing("From"))
         );
         assert_eq!(
-            InboundMessage::from_params(&params("MessageSid=SM1&From=")),
+            InboundMessage::from_params(&params("MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=")),
             Err(FormError::Missing("From"))
         );
     }
@@ -309,7 +387,7 @@ mod tests {
     #[test]
     fn a_missing_body_is_an_empty_message() {
         let m = InboundMessage::from_params(&params(
-            "MessageSid=MM1&From=whatsapp%3A%2B15550001234&NumMedia=1&MediaUrl0=https%3A%2F%2Fx%2Fm&MediaContentType0=image%2Fpng",
+            "MessageSid=MM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3A%2B15550001234&NumMedia=1&MediaUrl0=https%3A%2F%2Fx%2Fm&MediaContentType0=image%2Fpng",
         ))
         .unwrap();
         assert_eq!(m.body, "");
@@ -318,16 +396,27 @@ mod tests {
 
     #[test]
     fn invalid_values_are_refused() {
-        for body in [
-            "MessageSid=SM1&From=whatsapp%3A%2B12ab",
-            "MessageSid=SM1&From=whatsapp%3A%3Cscript%3E",
-            "MessageSid=SM%20x&From=whatsapp%3A%2B15550001234",
-            "MessageSid=SM1&From=whatsapp%3A%2B15550001234&NumMedia=-1",
-        ] {
+        let cases: Vec<String> = vec![
+            "MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3A%2B12ab".to_string(),
+            "MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3A%3Cscript%3E".to_string(),
+            "MessageSid=SM%20x&From=whatsapp%3A%2B15550001234".to_string(),
+            // A parameter folded into an identifier (the signature cannot tell).
+            format!("MessageSid={SID}MessageTypetext&AccountSid={ACC}&From=whatsapp%3A%2B15550001234"),
+            format!("MessageSid={}&AccountSid={ACC}&From=whatsapp%3A%2B15550001234", SID.to_uppercase()),
+            format!("MessageSid=SM{}&AccountSid={ACC}&From=whatsapp%3A%2B15550001234", &SID[3..]),
+            format!("MessageSid=XX{}&AccountSid={ACC}&From=whatsapp%3A%2B15550001234", &SID[2..]),
+            format!("MessageSid={SID}&AccountSid={ACC}ApiVersion2010-04-01&From=whatsapp%3A%2B15550001234"),
+            format!("MessageSid={SID}&AccountSid={ACC}&From=whatsapp%3AUS.1234LabelHome"),
+            format!("MessageSid={SID}&AccountSid={ACC}&From=whatsapp%3AUS.12.34"),
+            format!("MessageSid={SID}&AccountSid={ACC}&From=whatsapp%3Aus.1234"),
+            format!("MessageSid={SID}&AccountSid={ACC}&From=whatsapp%3A%2B15550001234&To=whatsapp%3A%2B14155238886WaId15550001234"),
+            "MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3A%2B15550001234&NumMedia=-1".to_string(),
+        ];
+        for body in &cases {
             assert!(
                 matches!(
                     InboundMessage::from_params(&params(body)),
-                    Err(FormError::Invalid { .. })
+                    Err(FormError::Invalid { .. }) | Err(FormError::Missing(_))
                 ),
                 "{body}"
             );
@@ -335,8 +424,51 @@ mod tests {
     }
 
     #[test]
+    fn twilio_identifiers_have_their_exact_shape() {
+        assert!(is_message_sid(SID) && is_message_sid(&SID.replacen("SM", "MM", 1)));
+        assert!(!is_message_sid(&format!("{SID}0")) && !is_message_sid(&SID[..33]));
+        assert!(is_account_sid(ACC) && is_account_sid(&format!("AC{}", ACC[2..].to_uppercase())));
+        assert!(!is_account_sid("AC1") && !is_account_sid(&format!("{ACC}ApiVersion")));
+        let parent = params(&format!(
+            "MessageSid={SID}&AccountSid={ACC}&From=whatsapp%3AUS.ENT.11815799212886844830"
+        ));
+        assert_eq!(
+            InboundMessage::from_params(&parent).unwrap().from,
+            Sender::ScopedId("US.ENT.11815799212886844830".into())
+        );
+        let no_account = params(&format!("MessageSid={SID}&From=whatsapp%3A%2B15550001234"));
+        assert_eq!(
+            InboundMessage::from_params(&no_account),
+            Err(FormError::Missing("AccountSid"))
+        );
+    }
+
+    #[test]
+    fn files_past_the_limit_are_kept_to_be_listed() {
+        let mut body =
+            format!("MessageSid={SID}&AccountSid={ACC}&From=whatsapp%3A%2B15550001234&NumMedia=12");
+        for i in 0..12 {
+            body.push_str(&format!(
+                "&MediaUrl{i}=https%3A%2F%2Fapi.twilio.com%2Fm{i}&MediaContentType{i}=image%2Fjpeg"
+            ));
+        }
+        let m = InboundMessage::from_params(&params(&body)).unwrap();
+        assert_eq!((m.media.len(), m.extra_media.len()), (10, 2));
+        assert_eq!(m.extra_media[1].url, "https://api.twilio.com/m11");
+        // NumMedia larger than the files present: the ones present past 10 are listed.
+        let lying = body.replace("NumMedia=12", "NumMedia=4000000000");
+        assert_eq!(
+            InboundMessage::from_params(&params(&lying))
+                .unwrap()
+                .extra_media
+                .len(),
+            2
+        );
+    }
+
+    #[test]
     fn media_and_locations_are_read() {
-        let p = params("MessageSid=MM1&From=whatsapp%3A%2B15550001234&NumMedia=2&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fm0&MediaContentType0=image%2Fjpeg&MediaUrl1=https%3A%2F%2Fapi.twilio.com%2Fm1&MediaContentType1=application%2Fpdf&Body=");
+        let p = params("MessageSid=MM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3A%2B15550001234&NumMedia=2&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fm0&MediaContentType0=image%2Fjpeg&MediaUrl1=https%3A%2F%2Fapi.twilio.com%2Fm1&MediaContentType1=application%2Fpdf&Body=");
         let m = InboundMessage::from_params(&p).unwrap();
         assert_eq!(m.media.len(), 2);
         assert_eq!(
@@ -346,12 +478,12 @@ mod tests {
                 content_type: "application/pdf".into()
             }
         );
-        let missing = params("MessageSid=MM1&From=whatsapp%3A%2B15550001234&NumMedia=1");
+        let missing = params("MessageSid=MM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3A%2B15550001234&NumMedia=1");
         assert_eq!(
             InboundMessage::from_params(&missing),
             Err(FormError::Missing("MediaUrl{N}"))
         );
-        let loc = params("MessageSid=SM1&From=whatsapp%3A%2B15550001234&Latitude=52.52&Longitude=13.405&Address=Alexanderplatz&Label=Office&Body=");
+        let loc = params("MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3A%2B15550001234&Latitude=52.52&Longitude=13.405&Address=Alexanderplatz&Label=Office&Body=");
         let m = InboundMessage::from_params(&loc).unwrap();
         assert_eq!(
             m.location.unwrap().describe(),
@@ -369,13 +501,13 @@ mod tests {
             ("1234.5", "3"),
         ] {
             let body = format!(
-                "MessageSid=SM1&From=whatsapp%3A%2B15550001234&Latitude={lat}&Longitude={lng}"
+                "MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3A%2B15550001234&Latitude={lat}&Longitude={lng}"
             );
             let m = InboundMessage::from_params(&params(&body)).unwrap();
             assert_eq!(m.location, None, "{lat},{lng}");
         }
         let ok = InboundMessage::from_params(&params(
-            "MessageSid=SM1&From=whatsapp%3A%2B15550001234&Latitude=-33.8688&Longitude=151",
+            "MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&From=whatsapp%3A%2B15550001234&Latitude=-33.8688&Longitude=151",
         ))
         .unwrap();
         assert_eq!(ok.location.unwrap().longitude, "151");

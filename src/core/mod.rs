@@ -9,6 +9,7 @@ pub mod http;
 pub mod logline;
 pub mod media_url;
 pub mod metrics;
+pub mod origin;
 pub mod redact;
 pub mod retry;
 pub mod signature;

@@ -24,7 +24,11 @@ pub fn parse_retry_after(value: Option<&str>) -> Option<u64> {
 }
 
 fn status_reason(status: u16) -> String {
-    format!("http {status}")
+    if (300..400).contains(&status) {
+        format!("http {status} (redirect not followed)")
+    } else {
+        format!("http {status}")
+    }
 }
 
 /// A request that is safe to repeat (Zendesk ticket create carries an Idempotency-Key).
@@ -40,8 +44,10 @@ pub fn classify_idempotent(exchange: &Exchange) -> Verdict {
         },
         Exchange::Answered(a) => match a.status {
             200..=299 => Verdict::Success,
+            // 3xx: redirects are not followed (credentials and bodies stay with the origin
+            // they belong to); a misconfigured base URL gets retried, then given up, loudly.
             // 409: Zendesk's "request with this idempotency key still in progress".
-            408 | 409 | 429 | 500..=599 => Verdict::Transient {
+            300..=399 | 408 | 409 | 429 | 500..=599 => Verdict::Transient {
                 retry_after_secs: parse_retry_after(a.header("retry-after")),
                 reason: status_reason(a.status),
             },
@@ -65,10 +71,11 @@ pub fn classify_send(exchange: &Exchange) -> Verdict {
         },
         Exchange::Answered(a) => match a.status {
             200..=299 => Verdict::Success,
-            // 429 / 20429: "never processed and always safe to retry".
-            429 => Verdict::Transient {
+            // 429 / 20429: "never processed and always safe to retry"; a redirect is not
+            // followed, so the request was not carried out.
+            300..=399 | 429 => Verdict::Transient {
                 retry_after_secs: parse_retry_after(a.header("retry-after")),
-                reason: status_reason(429),
+                reason: status_reason(a.status),
             },
             500..=599 => Verdict::Ambiguous {
                 reason: status_reason(a.status),

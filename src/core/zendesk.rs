@@ -221,6 +221,32 @@ pub fn list_comments_request(base_url: &str, authorization: &str, ticket_id: u64
     }
 }
 
+/// `GET /api/v2/attachments/{id}.json`: an attachment's name, type, size and content URL,
+/// read when Twilio fetches an agent's file (the media link carries only the id).
+pub fn show_attachment_request(
+    base_url: &str,
+    authorization: &str,
+    attachment_id: u64,
+) -> HttpRequest {
+    HttpRequest {
+        method: "GET",
+        url: format!("{base_url}/api/v2/attachments/{attachment_id}.json"),
+        headers: json_headers(authorization),
+        body: String::new(),
+    }
+}
+
+/// The attachment of a show-attachment answer (`{"attachment":{...}}`).
+pub fn parse_attachment(body: &str) -> Result<Attachment, String> {
+    #[derive(Deserialize)]
+    struct Answer {
+        attachment: Attachment,
+    }
+    serde_json::from_str::<Answer>(body)
+        .map(|a| a.attachment)
+        .map_err(|e| format!("unexpected attachment answer: {e}"))
+}
+
 /// `GET /api/v2/tickets.json?external_id=`: the ticket created for a MessageSid, if any.
 pub fn find_by_external_id_request(
     base_url: &str,
@@ -360,6 +386,7 @@ mod tests {
             profile_name: None,
             num_media: 0,
             media: vec![],
+            extra_media: vec![],
             location: None,
         }
     }

@@ -459,9 +459,7 @@ impl Conversation {
                         Part::Text(text) => ReplyContent::Text(text),
                         Part::File(a) => {
                             let grant = crate::core::media_url::MediaGrant {
-                                content_url: a.content_url.clone(),
-                                content_type: a.content_type.clone(),
-                                file_name: a.file_name.clone(),
+                                attachment_id: a.id,
                                 expires_ms: ctx.now_ms + crate::core::media_url::MEDIA_URL_TTL_MS,
                             };
                             let token =
