@@ -1,5 +1,6 @@
 //! Twilio's inbound webhook form (application/x-www-form-urlencoded) to a typed message.
 
+use crate::core::text::without_controls;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -184,6 +185,14 @@ fn non_empty<'a>(params: &'a FormParams, name: &str) -> Option<&'a str> {
     get(params, name).map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// Text the customer wrote (their name, a place's name), without control characters; absent
+/// when nothing else is left.
+fn customer_text(params: &FormParams, name: &str) -> Option<String> {
+    non_empty(params, name)
+        .map(|v| without_controls(v).trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 impl InboundMessage {
     pub fn from_params(params: &FormParams) -> Result<InboundMessage, FormError> {
         let message_sid =
@@ -240,8 +249,8 @@ impl InboundMessage {
             (Some(latitude), Some(longitude)) => Some(Location {
                 latitude,
                 longitude,
-                address: non_empty(params, "Address").map(str::to_string),
-                label: non_empty(params, "Label").map(str::to_string),
+                address: customer_text(params, "Address"),
+                label: customer_text(params, "Label"),
             }),
             _ => None,
         };
@@ -250,8 +259,8 @@ impl InboundMessage {
             account_sid: non_empty(params, "AccountSid").map(str::to_string),
             from,
             to: non_empty(params, "To").map(str::to_string),
-            body: get(params, "Body").unwrap_or("").to_string(),
-            profile_name: non_empty(params, "ProfileName").map(str::to_string),
+            body: without_controls(get(params, "Body").unwrap_or("")),
+            profile_name: customer_text(params, "ProfileName"),
             num_media,
             media,
             location,
@@ -379,6 +388,17 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(ok.location.unwrap().longitude, "151");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_message() {
+        let p = params("MessageSid=SM1&From=whatsapp%3A%2B15550001234&Body=I+need%00+help%1B%5B2J%0D%0Anow%C2%85%7F%09ok&ProfileName=%00An%07a&Latitude=1.5&Longitude=2&Address=Main%00St&Label=%1B%00");
+        let m = InboundMessage::from_params(&p).unwrap();
+        assert_eq!(m.body, "I need help[2J\nnow\tok");
+        assert_eq!(m.profile_name.as_deref(), Some("Ana"));
+        let location = m.location.unwrap();
+        assert_eq!(location.address.as_deref(), Some("MainSt"));
+        assert_eq!(location.label, None, "nothing left of the label");
     }
 
     #[test]
