@@ -75,7 +75,7 @@ async function run(latency) {
     emulatorProcess.stdout.once('data', (d) => resolve(JSON.parse(d.toString().split('\n')[0]).url));
     emulatorProcess.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
   });
-  const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
+  const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
   const persistTo = path.join(o['state-dir'], `bench-${process.pid}-${latency}`);
   const gateway = await startGateway({
     vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN },

@@ -79,7 +79,34 @@ export function createEmulator(opts = {}) {
     };
   }
 
+  /**
+   * Why a control request is refused, or null. The control API drives the customer's phone and
+   * the agents: the sandbox page and local scripts may use it, a web page the developer happens
+   * to have open may not. Such a page can send a form post or text/plain without asking (no
+   * CORS preflight), so a state-changing request must be JSON, which it cannot send without a
+   * preflight, and the emulator approves none (it sends no Access-Control-Allow-* header).
+   * A browser names the page in Origin: only the emulator's own is accepted. And the Host must
+   * be the emulator's own name: a name rebound to 127.0.0.1 (DNS rebinding) is another site,
+   * whose page would otherwise be same-origin with this API.
+   */
+  function refusal(req) {
+    const port = server.address()?.port;
+    const hosts = new Set([new URL(selfUrl).host, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+    if (!hosts.has((req.headers.host || '').toLowerCase())) return [403, 'the sandbox answers only to its own address (Host)'];
+    const origin = req.headers.origin;
+    if (origin !== undefined && ![...hosts].some((h) => origin.toLowerCase() === `http://${h}`)) {
+      return [403, 'cross-origin requests to the sandbox are refused'];
+    }
+    const type = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+    if (req.method !== 'GET' && req.method !== 'HEAD' && type !== 'application/json') {
+      return [415, 'the sandbox control API takes Content-Type: application/json only'];
+    }
+    return null;
+  }
+
   async function control(req, res, url, raw) {
+    const refused = refusal(req);
+    if (refused) return send(res, refused[0], { error: refused[1] });
     const path = url.pathname.slice('/__sandbox'.length);
     const json = () => { try { return JSON.parse(raw.toString('utf8') || '{}'); } catch { return {}; } };
     if (req.method === 'GET' && path === '/state') return send(res, 200, publicState());

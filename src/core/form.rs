@@ -1,5 +1,6 @@
 //! Twilio's inbound webhook form (application/x-www-form-urlencoded) to a typed message.
 
+use crate::core::text::without_controls;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -228,6 +229,14 @@ pub fn is_account_sid(s: &str) -> bool {
     s.starts_with("AC") && s.len() == 34 && s.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
 }
 
+/// Text the customer wrote (their name, a place's name), without control characters; absent
+/// when nothing else is left.
+fn customer_text(params: &FormParams, name: &str) -> Option<String> {
+    non_empty(params, name)
+        .map(|v| without_controls(v).trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 impl InboundMessage {
     pub fn from_params(params: &FormParams) -> Result<InboundMessage, FormError> {
         let message_sid =
@@ -314,8 +323,8 @@ impl InboundMessage {
             (Some(latitude), Some(longitude)) => Some(Location {
                 latitude,
                 longitude,
-                address: non_empty(params, "Address").map(str::to_string),
-                label: non_empty(params, "Label").map(str::to_string),
+                address: customer_text(params, "Address"),
+                label: customer_text(params, "Label"),
             }),
             _ => None,
         };
@@ -324,8 +333,8 @@ impl InboundMessage {
             account_sid: Some(account_sid.to_string()),
             from,
             to,
-            body: get(params, "Body").unwrap_or("").to_string(),
-            profile_name: non_empty(params, "ProfileName").map(str::to_string),
+            body: without_controls(get(params, "Body").unwrap_or("")),
+            profile_name: customer_text(params, "ProfileName"),
             num_media,
             media,
             extra_media,
@@ -511,6 +520,17 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(ok.location.unwrap().longitude, "151");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_message() {
+        let p = params(&format!("MessageSid={SID}&AccountSid={ACC}&From=whatsapp%3A%2B15550001234&Body=I+need%00+help%1B%5B2J%0D%0Anow%C2%85%7F%09ok&ProfileName=%00An%07a&Latitude=1.5&Longitude=2&Address=Main%00St&Label=%1B%00"));
+        let m = InboundMessage::from_params(&p).unwrap();
+        assert_eq!(m.body, "I need help[2J\nnow\tok");
+        assert_eq!(m.profile_name.as_deref(), Some("Ana"));
+        let location = m.location.unwrap();
+        assert_eq!(location.address.as_deref(), Some("MainSt"));
+        assert_eq!(location.label, None, "nothing left of the label");
     }
 
     #[test]

@@ -48,34 +48,51 @@ pub fn scrub(text: &str, secrets: &[&str]) -> String {
 }
 
 /// Masks every token that looks like a phone number: 7 to 15 digits, optionally after `+`,
-/// standing alone (a digit run inside an identifier such as a hex SID is not a number).
+/// standing alone (a digit run inside an identifier such as a hex SID is not a number), unless
+/// it is a byte count (see `is_byte_count`).
 fn scrub_digit_runs(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
+    // `rest` is the text after the token: it tells a byte count from a phone number.
+    let flush = |token: &mut String, out: &mut String, rest: &str| {
         let digits = token.strip_prefix('+').unwrap_or(token);
         let is_number =
             (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
-        if is_number {
+        if is_number && !is_byte_count(token, rest) {
             out.push_str(&mask_phone(token));
         } else {
             out.push_str(token);
         }
         token.clear();
     };
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
+        let rest = text.get(i..).unwrap_or("");
         if c.is_alphanumeric() || c == '+' {
             if c == '+' && !token.is_empty() {
-                flush(&mut token, &mut out);
+                flush(&mut token, &mut out, rest);
             }
             token.push(c);
         } else {
-            flush(&mut token, &mut out);
+            flush(&mut token, &mut out, rest);
             out.push(c);
         }
     }
-    flush(&mut token, &mut out);
+    flush(&mut token, &mut out, "");
     out
+}
+
+/// A number followed by one space and the word "byte" or "bytes" ("5200000 bytes, over the
+/// 5242880 byte limit") is a size, as the gateway writes them, not a phone number. A `+` in
+/// front makes it a phone number again: no size is written that way.
+fn is_byte_count(token: &str, rest: &str) -> bool {
+    if token.starts_with('+') {
+        return false;
+    }
+    let Some(after) = rest.strip_prefix(" byte") else {
+        return false;
+    };
+    let after = after.strip_prefix('s').unwrap_or(after);
+    !after.starts_with(|c: char| c.is_alphanumeric())
 }
 
 #[cfg(test)]
@@ -118,5 +135,36 @@ mod tests {
             "+1555***1234+1555***4321"
         );
         assert_eq!(scrub("", &[]), "");
+    }
+
+    #[test]
+    fn byte_counts_in_text_are_not_phone_numbers() {
+        assert_eq!(
+            scrub("5200000 bytes, over the 5242880 byte limit", &[]),
+            "5200000 bytes, over the 5242880 byte limit"
+        );
+        assert_eq!(scrub("read 20971520 bytes.", &[]), "read 20971520 bytes.");
+        // only the word "byte(s)" right after the number counts, and never after a '+'
+        assert_eq!(scrub("+5200000 bytes", &[]), "+52***00 bytes");
+        assert_eq!(scrub("15550001234 bytesize", &[]), "+1555***1234 bytesize");
+        assert_eq!(scrub("15550001234  bytes", &[]), "+1555***1234  bytes");
+        assert_eq!(scrub("15550001234 kb", &[]), "+1555***1234 kb");
+    }
+
+    #[test]
+    fn phone_numbers_in_text_are_masked_in_every_spelling() {
+        for (text, masked) in [
+            ("+15550001234", "+1555***1234"),
+            ("15550001234", "+1555***1234"),
+            ("whatsapp:+15550001234", "whatsapp:+1555***1234"),
+            (
+                "From=whatsapp%3A%2B15550001234&x=1",
+                "From=whatsapp:+1555***1234&x=1",
+            ),
+            ("To=whatsapp%3a%2b15550001234", "To=whatsapp:+1555***1234"),
+            ("tel +447700900123.", "tel +4477***0123."),
+        ] {
+            assert_eq!(scrub(text, &[]), masked, "{text}");
+        }
     }
 }

@@ -297,6 +297,25 @@ mod tests {
     }
 
     #[test]
+    fn a_signed_timestamp_that_is_not_one_is_stale_not_a_panic() {
+        let secret = "zendesk-secret";
+        let body = br#"{"ticket_id":"35"}"#;
+        for ts in [
+            "2026-11-2\u{665}T06:38:33Z",
+            "\u{662}\u{660}\u{662}\u{666}-11-25T06:38:33Z",
+            "2026-11-25T06:38:33+05:00",
+            "",
+        ] {
+            let sig = zendesk_signature(secret, ts, body);
+            assert_eq!(
+                verify_zendesk(secret, ts, body, &sig, 1_795_588_713_000),
+                ZendeskCheck::Stale,
+                "{ts}"
+            );
+        }
+    }
+
+    #[test]
     fn secrets_compare_exactly() {
         assert!(secret_matches("s3cret-token-value", "s3cret-token-value"));
         assert!(!secret_matches("s3cret-token-valuE", "s3cret-token-value"));
@@ -341,6 +360,25 @@ mod properties {
                 let mut changed = params.clone();
                 changed[0] = (name.clone(), format!("{value}x"));
                 prop_assert!(!verify_twilio(&[&key], &url, &changed, &sig));
+            }
+        }
+
+        /// A correctly signed Zendesk webhook with any timestamp text (non-ASCII digits
+        /// included) is valid only when the text is a time within the window of now, stale
+        /// otherwise, and never panics.
+        #[test]
+        fn any_signed_zendesk_timestamp_is_checked_without_a_panic(
+            timestamp in "\\PC{0,30}|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,4})?Z",
+            body in proptest::collection::vec(any::<u8>(), 0..64),
+            now_ms in 0u64..253_402_300_799_999,
+        ) {
+            let sig = zendesk_signature("secret", &timestamp, &body);
+            let parsed = crate::core::time::parse_iso8601_ms(&timestamp);
+            let within = parsed.is_some_and(|t| t.abs_diff(now_ms) <= ZENDESK_MAX_AGE_MS);
+            let expected = if within { ZendeskCheck::Valid } else { ZendeskCheck::Stale };
+            prop_assert_eq!(verify_zendesk("secret", &timestamp, &body, &sig, now_ms), expected);
+            if let Some(t) = parsed {
+                prop_assert_eq!(verify_zendesk("secret", &timestamp, &body, &sig, t), ZendeskCheck::Valid);
             }
         }
     }

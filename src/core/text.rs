@@ -18,6 +18,33 @@ pub fn truncate_with_ellipsis(s: &str, max: usize) -> String {
     format!("{kept}...")
 }
 
+/// Customer text as it may be passed on (to Zendesk, into a reply, into a log): control
+/// characters removed (C0, DEL and C1, Unicode's `Cc`). A NUL truncates or breaks the text in
+/// the systems that store it, and escape sequences drive the terminal of whoever prints it.
+/// Tab and newline are text and stay. A carriage return becomes a newline (`\r\n` one
+/// newline): WhatsApp writes line breaks as `\n`, so a CR only comes from another client or a
+/// crafted request, and a lone CR displayed in a terminal rewinds the line and hides what came
+/// before it, while the line break it stands for is kept. Everything else (emoji and their
+/// joiners, accents, right-to-left scripts and their direction marks) is left as written.
+pub fn without_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Typographic apostrophes and quotes that phones insert in place of `'`.
 const APOSTROPHES: [char; 5] = ['\u{2019}', '\u{2018}', '\u{02BC}', '\u{FF07}', '\u{2032}'];
 
@@ -93,6 +120,29 @@ mod tests {
     }
 
     #[test]
+    fn controls_are_removed_and_text_is_kept() {
+        assert_eq!(
+            without_controls("a\0b\u{1}c\u{1b}[31md\u{7f}e\u{80}f\u{85}g\u{9f}h"),
+            "abc[31mdefgh"
+        );
+        assert_eq!(
+            without_controls("one\r\ntwo\rthree\n\tfour"),
+            "one\ntwo\nthree\n\tfour"
+        );
+        assert_eq!(without_controls("\r\r\n"), "\n\n");
+        for kept in [
+            "Olá, não consigo entrar 😀",
+            "👩‍👩‍👧 family (with zero-width joiners)",
+            "مرحبا، لا أستطيع تسجيل الدخول \u{200F}",
+            "שלום \u{202B}עולם\u{202C}",
+            "Привет, 你好, ἀγάπη, ñ, e\u{301}",
+            "",
+        ] {
+            assert_eq!(without_controls(kept), kept);
+        }
+    }
+
+    #[test]
     fn folding_lowercases_and_normalises_apostrophes() {
         assert_eq!(fold_for_matching("I CAN’T"), "i can't");
         assert_eq!(fold_for_matching("Don‘t ʼx"), "don't 'x");
@@ -115,5 +165,26 @@ mod tests {
         assert!(contains_phrase("'quoted' issue", "quoted"));
         assert!(!contains_phrase("", "x"));
         assert!(!contains_phrase("x", ""));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// No control character but tab and newline survives; every other character does, in
+        /// order; cleaning twice changes nothing.
+        #[test]
+        fn only_controls_are_removed(s in any::<String>()) {
+            let clean = without_controls(&s);
+            prop_assert!(clean.chars().all(|c| !c.is_control() || c == '\n' || c == '\t'));
+            let others = |t: &str| t.chars().filter(|c| !c.is_control()).collect::<String>();
+            prop_assert_eq!(others(&clean), others(&s));
+            prop_assert_eq!(without_controls(&clean), clean.clone());
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::core::form::{InboundMessage, Sender};
 use crate::core::http::HttpRequest;
+use crate::core::text::without_controls;
 use crate::core::triage::Priority;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use serde::{Deserialize, Serialize};
@@ -73,10 +74,13 @@ pub fn new_ticket(
     priority: Priority,
     email_domain: &str,
 ) -> NewTicket {
+    // The message was cleaned when it was read (`InboundMessage::from_params`); cleaning again
+    // here keeps any other way in (a message stored before that, a subject built elsewhere)
+    // from putting a control character in a ticket.
     NewTicket {
-        subject: subject.to_string(),
+        subject: without_controls(subject),
         comment: Comment {
-            body: message.body.clone(),
+            body: without_controls(&message.body),
             public: true,
             uploads: vec![],
         },
@@ -414,6 +418,17 @@ mod tests {
                 "external_id": "SM1"
             }})
         );
+    }
+
+    #[test]
+    fn no_control_character_reaches_a_ticket() {
+        let m = message(
+            Sender::Phone("+15550001234".into()),
+            "Help\0 me\u{1b}[2J\r\nplease\u{85} 👍",
+        );
+        let t = new_ticket(&m, "Help\0 me\u{7}", Priority::Normal, "example.com");
+        assert_eq!(t.subject, "Help me");
+        assert_eq!(t.comment.body, "Help me[2J\nplease 👍");
     }
 
     #[test]

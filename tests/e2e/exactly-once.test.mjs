@@ -98,13 +98,13 @@ describe('exactly once', () => {
     const first = await stack.send({ from, body: DETAILED });
     await done(first.messageSid);
     const [t] = ticketsFor(first.messageSid);
-    await fetch(`${stack.apiUrl}/__sandbox/tickets/${t.id}/status`, { method: 'POST', body: JSON.stringify({ status: 'solved' }) });
+    await fetch(`${stack.apiUrl}/__sandbox/tickets/${t.id}/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 'solved' }) });
     const second = await stack.send({ from, body: 'It is broken again today' });
     await done(second.messageSid);
     assert.equal(stack.tickets().find((x) => x.id === t.id).status, 'open', 'reopened');
     assert.equal(stack.tickets().find((x) => x.id === t.id).comments.at(-1).body, 'It is broken again today');
 
-    await fetch(`${stack.apiUrl}/__sandbox/tickets/${t.id}/status`, { method: 'POST', body: JSON.stringify({ status: 'closed' }) });
+    await fetch(`${stack.apiUrl}/__sandbox/tickets/${t.id}/status`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 'closed' }) });
     const third = await stack.send({ from, body: 'ok' });
     await done(third.messageSid);
     const follow = ticketsFor(third.messageSid);
