@@ -18,8 +18,16 @@ export function faultInjection(ctx) {
     }
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.dropConnection) { res.socket.destroy(); return true; }
+    // `headers`: e.g. a redirect's Location.
+    const headers = { ...(fault.headers || {}) };
+    if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
+    // A body given as text goes out as text/plain unless the fault names its type
+    // (`contentType: 'text/html'`: a proxy's page).
+    if (fault.contentType) headers['Content-Type'] = fault.contentType;
     if (fault.afterEffectDelayMs !== undefined) {
-      // Do the work, then answer late (the gateway may have given up by then).
+      // Do the work, then answer late (the gateway may have given up by then), with the real
+      // answer or, when the fault has a `body`, with that instead (the work done, the answer
+      // unreadable).
       await sleep(0);
       const buffered = { status: 0 };
       const realWriteHead = res.writeHead.bind(res);
@@ -28,13 +36,15 @@ export function faultInjection(ctx) {
       res.end = (b) => { buffered.body = b; return res; };
       await handler();
       await sleep(fault.afterEffectDelayMs);
-      realWriteHead(buffered.status, buffered.headers);
-      realEnd(buffered.body);
+      res.writeHead = realWriteHead;
+      res.end = realEnd;
+      if (fault.body !== undefined) send(res, fault.status || 200, fault.body, headers);
+      else {
+        realWriteHead(buffered.status, buffered.headers);
+        realEnd(buffered.body);
+      }
       return true;
     }
-    // `headers`: e.g. a redirect's Location.
-    const headers = { ...(fault.headers || {}) };
-    if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
     const status = fault.status || 500;
     const body = fault.body ?? (api === 'twilio'
       ? twilioError(status, status === 429 ? 20429 : 20500, status === 429 ? 'Too Many Requests' : 'Internal Server Error')

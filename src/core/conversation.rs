@@ -19,9 +19,9 @@ use crate::core::form::{InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::logline::LogLine;
 use crate::core::redact::mask_sender;
-use crate::core::retry::{backoff_ms, classify_idempotent, classify_send, Verdict};
+use crate::core::retry::{backoff_ms, classify_idempotent, Verdict};
 use crate::core::triage::{Triage, TriageRules};
-use crate::core::twilio::{self, ReplyContent};
+use crate::core::twilio::{self, ReplyContent, SendOutcome};
 use crate::core::zendesk::{self, NewTicket, TicketRef};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -1049,7 +1049,7 @@ impl Conversation {
                 sids,
                 body: text,
                 ..
-            } => match classify_send(&exchange) {
+            } => match zendesk::classify_update(&exchange) {
                 Verdict::Success => self.commented(ticket_id, &sids, ctx, logs, elapsed),
                 Verdict::Transient {
                     retry_after_secs,
@@ -1155,20 +1155,23 @@ impl Conversation {
                     }
                 }
             },
-            Call::SendReply { sid } => match classify_send(&exchange) {
-                Verdict::Success => {
-                    let reply_sid =
-                        twilio::parse_sent_message_sid(body).unwrap_or_else(|_| "unknown".into());
-                    self.replied(i, reply_sid, logs, elapsed, false);
-                }
-                Verdict::Transient {
+            Call::SendReply { sid } => match twilio::send_outcome(&exchange) {
+                SendOutcome::Sent(reply_sid) => self.replied(i, reply_sid, logs, elapsed, false),
+                SendOutcome::NotSent {
                     retry_after_secs,
                     reason,
                 } => self.retry_later(i, "send_reply", &reason, retry_after_secs, false, ctx, logs),
-                Verdict::Ambiguous { reason } => {
+                SendOutcome::Unknown { reason } => {
+                    // Looked for in Twilio's list before it is sent again.
+                    let kind = self.messages[i].reply_kind();
+                    logs.push(
+                        self.line(LogLine::warn("twilio.reply_ambiguous"), &sid)
+                            .field("reply", kind.as_str())
+                            .field("reason", reason.as_str()),
+                    );
                     self.retry_later(i, "send_reply", &reason, None, true, ctx, logs)
                 }
-                Verdict::Permanent { reason } => {
+                SendOutcome::Refused { reason } => {
                     let code = twilio::parse_error(body);
                     let why = match &code {
                         Some((c, msg)) => format!("{reason}: twilio {c} {msg}"),

@@ -36,9 +36,23 @@ enum Fault {
     CrashAfter,
     /// The isolate died before the request left.
     CrashBefore,
+    /// A 200 with an HTML page (a proxy's), and the request never reached the API.
+    HtmlBefore,
+    /// The API did the work, but the answer was replaced by a 200 with an HTML page.
+    HtmlAfter,
 }
 
-const ALL_FAULTS: [Fault; 9] = [
+const HTML_PAGE: &str = "<html><body><h1>Thank you</h1></body></html>";
+
+fn html_page() -> Exchange {
+    Exchange::Answered(HttpAnswer {
+        status: 200,
+        headers: vec![("content-type".into(), "text/html".into())],
+        body: HTML_PAGE.into(),
+    })
+}
+
+const ALL_FAULTS: [Fault; 11] = [
     Fault::Status(500),
     Fault::Status(502),
     Fault::Status(503),
@@ -48,6 +62,8 @@ const ALL_FAULTS: [Fault; 9] = [
     Fault::Network,
     Fault::CrashAfter,
     Fault::CrashBefore,
+    Fault::HtmlBefore,
+    Fault::HtmlAfter,
 ];
 
 #[derive(Debug, Default)]
@@ -186,7 +202,7 @@ impl World {
                 if c["public"].as_bool() == Some(false) {
                     let body = c["body"].as_str().unwrap().to_string();
                     self.notes.push((id, body));
-                    return answer(200, json!({"audit": {}}));
+                    return answer(200, json!({"ticket": Self::ticket_json(t), "audit": {}}));
                 }
                 t.ids.push(id * 100 + t.comments.len() as u64);
                 t.comments.push((
@@ -229,7 +245,8 @@ impl World {
                         .map(|(_, v)| v.clone())
                         .unwrap_or_default()
                 };
-                let sid = format!("SMout{}", self.sent.len());
+                // Twilio's shape: SM and 32 hex digits.
+                let sid = format!("SM{:032x}", self.sent.len());
                 let body = if !get("MediaUrl").is_empty() {
                     format!("media {}", get("MediaUrl"))
                 } else if get("ContentSid").is_empty() {
@@ -383,6 +400,11 @@ impl Sim {
                             Exchange::TimedOut
                         }
                         Some(Fault::Network) => Exchange::NetworkError("connection reset".into()),
+                        Some(Fault::HtmlBefore) => html_page(),
+                        Some(Fault::HtmlAfter) => {
+                            self.world.perform(&req);
+                            html_page()
+                        }
                         Some(Fault::CrashAfter) | Some(Fault::CrashBefore) => {
                             if fault == Some(Fault::CrashAfter) {
                                 self.world.perform(&req);
@@ -611,7 +633,7 @@ fn every_pair_of_faults_keeps_exactly_once() {
             }
         }
     }
-    assert_eq!(runs, 20 * 81);
+    assert_eq!(runs, 20 * ALL_FAULTS.len() * ALL_FAULTS.len());
 }
 
 #[test]
@@ -1081,6 +1103,163 @@ fn the_confirmations_failed_delivery_is_noted_on_the_ticket() {
     sim.settle();
     assert_eq!(sim.world.notes.len(), 1);
     assert!(sim.world.notes[0].1.contains("63003"));
+}
+
+/// The calls made since call `from`, as "METHOD path" without the host and query.
+fn calls_since(sim: &Sim, from: usize) -> Vec<String> {
+    sim.world.calls[from..]
+        .iter()
+        .map(|c| {
+            let (method, url) = c.split_once(' ').unwrap();
+            let path = url
+                .split_once("://")
+                .map_or(url, |(_, r)| &r[r.find('/').unwrap()..]);
+            format!("{method} {}", path.split('?').next().unwrap())
+        })
+        .collect()
+}
+
+const SEND: &str = "POST /2010-04-01/Accounts/AC00000000000000000000000000000001/Messages.json";
+const LIST: &str = "GET /2010-04-01/Accounts/AC00000000000000000000000000000001/Messages.json";
+
+#[test]
+fn a_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once() {
+    for (fault, sent_by_the_first) in [(Fault::HtmlBefore, false), (Fault::HtmlAfter, true)] {
+        let mut sim = Sim::new(config());
+        // call 0 creates the ticket, call 1 sends the confirmation
+        sim.world.faults = [None, Some(fault)].into();
+        sim.receive(M1.0, M1.1);
+        sim.settle();
+        sim.check_invariants(&format!("{fault:?}"));
+        let calls = calls_since(&sim, 1);
+        let expected: Vec<&str> = if sent_by_the_first {
+            vec![SEND, LIST]
+        } else {
+            vec![SEND, LIST, SEND]
+        };
+        assert_eq!(
+            calls, expected,
+            "{fault:?}: the list before any second send"
+        );
+        assert_eq!(sim.world.sent.len(), 1, "{fault:?}: one WhatsApp message");
+        let conv = sim.conv();
+        let ReplyStep::Sent { sid, .. } = &conv.message(M1.0).unwrap().reply else {
+            panic!("{fault:?}: not sent: {:?}", conv.message(M1.0));
+        };
+        assert_eq!(sid, &sim.world.sent[0].0, "{fault:?}: Twilio's sid");
+        let ambiguous = sim
+            .logs
+            .iter()
+            .find(|l| l.contains("twilio.reply_ambiguous"))
+            .expect("the ambiguous answer is logged");
+        assert!(
+            ambiguous.contains("answer without a message sid"),
+            "{ambiguous}"
+        );
+        let sent: Vec<&String> = sim
+            .logs
+            .iter()
+            .filter(|l| l.contains("twilio.reply_sent"))
+            .collect();
+        assert_eq!(sent.len(), 1, "{fault:?}: {sent:?}");
+        assert!(sent[0].contains(sid.as_str()) && !sent[0].contains("unknown"));
+        assert!(
+            sent[0].contains(&format!("\"reconciled\":{sent_by_the_first}")),
+            "{}",
+            sent[0]
+        );
+    }
+}
+
+#[test]
+fn an_agents_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once() {
+    let text = "Hi! Please try resetting your password from the login page.";
+    for (faults, sent_by_the_first) in [
+        (vec![None, Some(Fault::HtmlBefore)], false),
+        (vec![None, Some(Fault::HtmlAfter)], true),
+        // the list itself answered by a page: not taken for "absent", read again
+        (
+            vec![None, Some(Fault::HtmlAfter), Some(Fault::HtmlBefore)],
+            true,
+        ),
+    ] {
+        let what = format!("{faults:?}");
+        let mut sim = Sim::with_ticket(config());
+        let from = sim.world.calls.len();
+        sim.agent_writes(text);
+        // call 0 reads the ticket's comments, call 1 sends the reply
+        sim.world.faults = faults.clone().into();
+        sim.zendesk_calls();
+        sim.settle();
+        sim.check_invariants(&what);
+        let calls = calls_since(&sim, from + 1);
+        let mut expected = vec![SEND, LIST];
+        if faults.len() == 3 {
+            expected.push(LIST);
+        }
+        if !sent_by_the_first {
+            expected.push(SEND);
+        }
+        assert_eq!(calls, expected, "{what}: the list before any second send");
+        let bodies: Vec<&str> = sim.world.sent[1..]
+            .iter()
+            .map(|(_, b)| b.as_str())
+            .collect();
+        assert_eq!(bodies, vec![text], "{what}: one WhatsApp message");
+        let conv = sim.conv();
+        let r = &conv.agent_replies[0];
+        assert!(
+            matches!(r.state, AgentReplyState::Sent { template: false }),
+            "{what}"
+        );
+        assert_eq!(r.sent_sids, vec![sim.world.sent[1].0.clone()], "{what}");
+        assert!(sim
+            .logs
+            .iter()
+            .any(|l| l.contains("agent.reply_ambiguous")
+                && l.contains("answer without a message sid")));
+        let sent: Vec<&String> = sim
+            .logs
+            .iter()
+            .filter(|l| l.contains("agent.reply_sent"))
+            .collect();
+        assert_eq!(sent.len(), 1, "{what}: {sent:?}");
+        assert!(!sent[0].contains("unknown"), "{}", sent[0]);
+    }
+}
+
+#[test]
+fn zendesk_answering_an_html_page_loses_no_comment_note_or_check() {
+    // a comment: looked for, then written once
+    for fault in [Fault::HtmlBefore, Fault::HtmlAfter] {
+        let mut sim = Sim::with_ticket(config());
+        sim.world.faults = [Some(fault)].into();
+        sim.receive(M2.0, M2.1);
+        sim.settle();
+        sim.check_invariants(&format!("{fault:?}"));
+        assert_eq!(sim.world.tickets[0].comments.len(), 2, "{fault:?}");
+        assert!(matches!(
+            sim.conv().message(M2.0).unwrap().ticket,
+            TicketStep::Commented { .. }
+        ));
+    }
+    // an internal note: looked for, then written once
+    for fault in [Fault::HtmlBefore, Fault::HtmlAfter] {
+        let mut sim = Sim::with_ticket(config());
+        let sid = sim.world.sent[0].0.clone();
+        sim.world.faults = [Some(fault)].into();
+        sim.status(&sid, "failed", Some(63003));
+        sim.settle();
+        assert_eq!(sim.world.notes.len(), 1, "{fault:?}: {:?}", sim.world.notes);
+    }
+    // the comments of a changed ticket: read again, the agent's reply still goes out
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Fixed on our side.");
+    sim.world.faults = [Some(Fault::HtmlBefore)].into();
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 2);
+    assert_eq!(sim.world.sent[1].1, "Fixed on our side.");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Twilio Messages API: the replies the seed sends and the reading of Twilio's answers.
 
 use crate::core::config::ReplySender;
-use crate::core::http::HttpRequest;
+use crate::core::http::{Exchange, HttpRequest};
+use crate::core::retry::{classify_send, Verdict};
 use crate::core::text::take_chars;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use serde::{Deserialize, Serialize};
@@ -290,15 +291,68 @@ pub fn parse_message_list(body: &str) -> Result<Vec<SentMessage>, String> {
         .map_err(|e| format!("unexpected message list: {e}"))
 }
 
-/// The SID of a created message (`{"sid":"SM...","status":"queued",...}`).
+/// The SID of a created message (`{"sid":"SM...","status":"queued",...}`): `SM` or `MM` and 32
+/// hex digits, nothing else (it is what later delivery statuses and look-ups are matched by).
 pub fn parse_sent_message_sid(body: &str) -> Result<String, String> {
     #[derive(Deserialize)]
     struct Sent {
         sid: String,
     }
-    serde_json::from_str::<Sent>(body)
+    let sid = serde_json::from_str::<Sent>(body)
         .map(|s| s.sid)
-        .map_err(|e| format!("unexpected message answer: {e}"))
+        .map_err(|_| "answer without a message sid".to_string())?;
+    let hex = sid.strip_prefix("SM").or_else(|| sid.strip_prefix("MM"));
+    match hex {
+        Some(h) if h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(sid),
+        _ => Err("answer without a message sid (malformed sid)".into()),
+    }
+}
+
+/// What the answer to a message send establishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Twilio created the message: its SID.
+    Sent(String),
+    /// Nothing was sent (429): send again, after `retry_after_secs` if given.
+    NotSent {
+        retry_after_secs: Option<u64>,
+        reason: String,
+    },
+    /// The message may or may not exist: look for it in Twilio's list before sending again.
+    Unknown { reason: String },
+    /// Twilio refused it (4xx): sending again cannot help.
+    Refused { reason: String },
+}
+
+/// Reads the answer to a message send, for the seed's replies and agents' replies alike. Only
+/// a 2xx carrying the created message's SID proves a send: a 2xx without one (a proxy's or a
+/// captive portal's HTML page, a cut body) says nothing about whether the message exists, so it
+/// is a lost answer, like a timeout or a 5xx: never recorded as sent.
+pub fn send_outcome(exchange: &Exchange) -> SendOutcome {
+    match classify_send(exchange) {
+        Verdict::Success => {
+            let answer = match exchange {
+                Exchange::Answered(a) => Some(a),
+                _ => None,
+            };
+            let body = answer.map(|a| a.body.as_str()).unwrap_or("");
+            match parse_sent_message_sid(body) {
+                Ok(sid) => SendOutcome::Sent(sid),
+                Err(e) => SendOutcome::Unknown {
+                    reason: format!("http {}: {e}", answer.map(|a| a.status).unwrap_or(0)),
+                },
+            }
+        }
+        Verdict::Transient {
+            retry_after_secs,
+            reason,
+        } => SendOutcome::NotSent {
+            retry_after_secs,
+            reason,
+        },
+        Verdict::Ambiguous { reason } => SendOutcome::Unknown { reason },
+        Verdict::Permanent { reason } => SendOutcome::Refused { reason },
+    }
 }
 
 /// Twilio's error code and message from an error body (`{"code":21211,"message":..}`).
@@ -419,12 +473,68 @@ mod tests {
     }
 
     #[test]
-    fn reads_answers() {
+    fn only_a_2xx_with_a_message_sid_is_a_send() {
+        use crate::core::http::HttpAnswer;
+        let answer = |status: u16, body: &str| {
+            Exchange::Answered(HttpAnswer {
+                status,
+                headers: vec![],
+                body: body.into(),
+            })
+        };
+        let sid = format!("SM{}", "ab".repeat(16));
         assert_eq!(
-            parse_sent_message_sid(r#"{"sid":"SMabc","status":"queued"}"#),
-            Ok("SMabc".into())
+            send_outcome(&answer(201, &format!(r#"{{"sid":"{sid}"}}"#))),
+            SendOutcome::Sent(sid)
         );
-        assert!(parse_sent_message_sid("{}").is_err());
+        assert_eq!(
+            send_outcome(&answer(200, "<html><body>Thank you</body></html>")),
+            SendOutcome::Unknown {
+                reason: "http 200: answer without a message sid".into()
+            }
+        );
+        assert!(matches!(
+            send_outcome(&answer(502, "")),
+            SendOutcome::Unknown { .. }
+        ));
+        assert!(matches!(
+            send_outcome(&Exchange::TimedOut),
+            SendOutcome::Unknown { .. }
+        ));
+        assert!(matches!(
+            send_outcome(&answer(429, "{}")),
+            SendOutcome::NotSent { .. }
+        ));
+        assert!(matches!(
+            send_outcome(&answer(400, "{}")),
+            SendOutcome::Refused { .. }
+        ));
+    }
+
+    #[test]
+    fn reads_answers() {
+        let sid = format!("SM{}", "0123456789abcdef".repeat(2));
+        assert_eq!(
+            parse_sent_message_sid(&format!(r#"{{"sid":"{sid}","status":"queued"}}"#)),
+            Ok(sid.clone())
+        );
+        let mms = format!("MM{}", "0123456789ABCDEF".repeat(2));
+        assert_eq!(
+            parse_sent_message_sid(&format!(r#"{{"sid":"{mms}"}}"#)),
+            Ok(mms)
+        );
+        for body in [
+            "{}",
+            "<html><body>Thank you</body></html>",
+            "",
+            r#"{"sid":"SMabc","status":"queued"}"#,
+            r#"{"sid":"unknown"}"#,
+            &format!(r#"{{"sid":"SM{}0"}}"#, "0123456789abcdef".repeat(2)),
+            &format!(r#"{{"sid":"MG{}"}}"#, "0123456789abcdef".repeat(2)),
+            &format!(r#"{{"sid":"SM{}"}}"#, "0123456789abcdeg".repeat(2)),
+        ] {
+            assert!(parse_sent_message_sid(body).is_err(), "{body}");
+        }
         assert_eq!(
             parse_error(
                 r#"{"code":21211,"message":"Invalid 'To' Phone Number","more_info":"x","status":400}"#

@@ -2,7 +2,8 @@
 //! reading of Zendesk's answers.
 
 use crate::core::form::{InboundMessage, Sender};
-use crate::core::http::HttpRequest;
+use crate::core::http::{Exchange, HttpRequest};
+use crate::core::retry::{classify_send, Verdict};
 use crate::core::text::without_controls;
 use crate::core::triage::Priority;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
@@ -150,6 +151,22 @@ pub fn parse_created_ticket(body: &str) -> Result<TicketRef, String> {
 /// The id of the ticket in a create answer.
 pub fn parse_created_ticket_id(body: &str) -> Result<u64, String> {
     parse_created_ticket(body).map(|t| t.id)
+}
+
+/// The verdict on a ticket update (a comment or an internal note: not safe to repeat blindly).
+/// A 2xx proves the update only when it is Zendesk's answer (`{"ticket":{..},"audit":{..}}`):
+/// any other 2xx (a proxy's HTML page, a cut body) says nothing about whether the comment was
+/// written, so it is ambiguous, like a timeout: the comment is looked for before it is written
+/// again.
+pub fn classify_update(exchange: &Exchange) -> Verdict {
+    match (classify_send(exchange), exchange) {
+        (Verdict::Success, Exchange::Answered(a)) if parse_created_ticket(&a.body).is_err() => {
+            Verdict::Ambiguous {
+                reason: format!("http {}: answer without the ticket", a.status),
+            }
+        }
+        (verdict, _) => verdict,
+    }
 }
 
 /// `PUT /api/v2/tickets/{id}.json` with one public comment written as the requester

@@ -43,6 +43,29 @@ describe('agents answer from Zendesk', () => {
     await stack.waitForLogLine((l) => l.event === 'delivery.status' && l.comment_id === comment.id && l.status === 'read');
   });
 
+  // Twilio answering 200 with a page that is not its message resource: the reply may or may
+  // not exist, so it is looked for in Twilio's list and sent only if absent.
+  const HTML_PAGE = '<html><head><title>Service</title></head><body><h1>Thank you</h1></body></html>';
+  for (const [label, fault, sentFirst] of [
+    ['without sending: looked for, then sent once', { status: 200, contentType: 'text/html', body: HTML_PAGE }, false],
+    ['after sending: found in the list, not sent twice', { afterEffectDelayMs: 0, status: 200, contentType: 'text/html', body: HTML_PAGE }, true],
+  ]) {
+    test(`an agent's reply answered by Twilio with 200 and an HTML page ${label}`, async () => {
+      const { from, ticket } = await customerWithTicket();
+      const text = `Your parcel left the warehouse (${sentFirst ? 'found' : 'resent'}).`;
+      stack.fault('twilio', [{ ...fault, match: 'POST /2010-04-01/' }]);
+      const { comment } = await stack.emulator.agentComments(ticket.id, text);
+      const sent = await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id);
+      await new Promise((r) => setTimeout(r, 700));
+      assert.deepEqual(agentTexts(from), [text], 'exactly one WhatsApp message');
+      const ambiguous = await stack.waitForLogLine((l) => l.event === 'agent.reply_ambiguous' && l.comment_id === comment.id);
+      assert.match(ambiguous.reason, /without a message sid/);
+      assert.equal(sent.reply_sid, stack.replies(`whatsapp:${from}`)[1].sid, 'the sid Twilio gave the message, never "unknown"');
+      assert.equal(sent.reconciled, sentFirst);
+      assert.equal(stack.logLines().filter((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id).length, 1);
+    });
+  }
+
   test("internal notes and the customer's own comments are never sent back", async () => {
     const { from, ticket } = await customerWithTicket();
     const r = await stack.send({ from, body: 'thanks, waiting' });

@@ -10,6 +10,7 @@ const APOLOGY = "Sorry, we couldn't create your ticket right now. Please try aga
 const DETAILED = 'My order arrived broken and I need a replacement';
 const CREATE = 'POST /api/v2/tickets.json';
 const SEND = 'POST /2010-04-01/';
+const HTML_PAGE = '<html><head><title>Service</title></head><body><h1>Thank you</h1></body></html>';
 
 describe('faults injected into Zendesk and Twilio', () => {
   let stack;
@@ -85,6 +86,33 @@ describe('faults injected into Zendesk and Twilio', () => {
     const found = await stack.waitForLogLine((l) => l.message_sid === messageSid && l.event === 'twilio.reply_found');
     assert.ok(found.reply_sid.startsWith('SM'));
   });
+
+  // A 2xx that is not Twilio's message resource (a proxy's or a captive portal's page) says
+  // nothing about whether the message exists: it is reconciled like a lost answer.
+  for (const [label, fault, sentFirst] of [
+    ['without sending: looked for, then sent once', { status: 200, contentType: 'text/html', body: HTML_PAGE, match: SEND }, false],
+    ['after sending: found in the list, not sent twice', { afterEffectDelayMs: 0, status: 200, contentType: 'text/html', body: HTML_PAGE, match: SEND }, true],
+  ]) {
+    test(`Twilio answering 200 with an HTML page ${label}`, async () => {
+      stack.fault('twilio', [fault]);
+      const { messageSid, from } = await deliver();
+      await done(messageSid);
+      const replies = repliesTo(from);
+      assert.equal(replies.length, 1, JSON.stringify(replies.map((r) => r.body)));
+      assert.match(replies[0].body, /^Ticket #\d+ created/);
+      const lists = stack.requests('twilio').filter((r) => r.method === 'GET' && r.path.includes(encodeURIComponent(`whatsapp:${from}`)));
+      assert.ok(lists.length >= 1, 'Twilio\'s message list was read before sending again');
+      const ambiguous = await stack.waitForLogLine((l) => l.message_sid === messageSid && l.event === 'twilio.reply_ambiguous');
+      assert.match(ambiguous.reason, /without a message sid/);
+      const sent = stack.logLines().filter((l) => l.message_sid === messageSid && l.event === 'twilio.reply_sent');
+      assert.equal(sent.length, 1, JSON.stringify(sent));
+      assert.equal(sent[0].reply_sid, replies[0].sid, 'the sid Twilio gave the message, never "unknown"');
+      assert.equal(sent[0].reconciled, sentFirst);
+      const view = await (await stack.admin(messageSid)).json();
+      assert.equal(view.reply.state, 'sent');
+      assert.equal(view.reply.sid, replies[0].sid);
+    });
+  }
 
   test('Twilio answering 429: retried, one reply', async () => {
     stack.fault('twilio', [{ status: 429, match: SEND }]);

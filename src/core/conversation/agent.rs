@@ -521,11 +521,11 @@ impl Conversation {
                 match classify_idempotent(exchange) {
                     Verdict::Success => match zendesk::parse_comment_list(body) {
                         Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, logs),
-                        Err(e) => logs.push(
-                            LogLine::warn("agent.check_failed")
-                                .field("ticket_id", *ticket_id)
-                                .field("reason", e),
-                        ),
+                        // Zendesk will not call again for these comments: read them again.
+                        Err(e) => {
+                            self.retry_check(*ticket_id, &e, None, ctx, logs);
+                            return true;
+                        }
                     },
                     Verdict::Permanent { reason } => {
                         // Ticket gone or not readable: nothing to send from it.
@@ -563,20 +563,25 @@ impl Conversation {
                 else {
                     return true;
                 };
-                match classify_send(exchange) {
-                    Verdict::Success => {
-                        let sid = twilio::parse_sent_message_sid(body)
-                            .unwrap_or_else(|_| "unknown".into());
-                        self.agent_part_sent(i, sid, false, logs);
-                    }
-                    Verdict::Transient {
+                match twilio::send_outcome(exchange) {
+                    SendOutcome::Sent(sid) => self.agent_part_sent(i, sid, false, logs),
+                    SendOutcome::NotSent {
                         retry_after_secs,
                         reason,
                     } => self.retry_outbound(i, &reason, retry_after_secs, false, ctx, logs),
-                    Verdict::Ambiguous { reason } => {
+                    SendOutcome::Unknown { reason } => {
+                        // Looked for in Twilio's list before it is sent again.
+                        let r = &self.agent_replies[i];
+                        logs.push(
+                            LogLine::warn("agent.reply_ambiguous")
+                                .field("ticket_id", r.ticket_id)
+                                .field("comment_id", r.comment_id)
+                                .field("to", self.masked())
+                                .field("reason", reason.as_str()),
+                        );
                         self.retry_outbound(i, &reason, None, true, ctx, logs)
                     }
-                    Verdict::Permanent { reason } => {
+                    SendOutcome::Refused { reason } => {
                         let code = twilio::parse_error(body).map(|(c, _)| c);
                         let r = &mut self.agent_replies[i];
                         if code == Some(63016)
@@ -623,7 +628,8 @@ impl Conversation {
                         let to = self.customer.whatsapp_address();
                         let sent: Vec<String> =
                             self.sent_sids().into_iter().map(str::to_string).collect();
-                        let found = twilio::parse_message_list(body).ok().and_then(|list| {
+                        // A list that cannot be read is not a reply found absent: looked at again.
+                        let found = twilio::parse_message_list(body).map(|list| {
                             list.into_iter().find(|m| {
                                 m.to == to
                                     && !sent.contains(&m.sid)
@@ -632,8 +638,9 @@ impl Conversation {
                             })
                         });
                         match found {
-                            Some(m) => self.agent_part_sent(i, m.sid, true, logs),
-                            None => self.agent_replies[i].retry.verify_first = false,
+                            Ok(Some(m)) => self.agent_part_sent(i, m.sid, true, logs),
+                            Ok(None) => self.agent_replies[i].retry.verify_first = false,
+                            Err(e) => self.retry_outbound(i, &e, None, true, ctx, logs),
                         }
                     }
                     Verdict::Transient {
@@ -654,21 +661,19 @@ impl Conversation {
                 let verdict = if finding {
                     classify_idempotent(exchange)
                 } else {
-                    classify_send(exchange)
+                    zendesk::classify_update(exchange)
                 };
                 match verdict {
                     Verdict::Success if finding => {
                         let n = &self.notes[i];
-                        let found = zendesk::parse_comment_list(body)
-                            .map(|cs| {
-                                cs.iter()
-                                    .any(|c| !c.public && c.body.trim() == n.body.trim())
-                            })
-                            .unwrap_or(false);
-                        if found {
-                            self.note_written(i, logs);
-                        } else {
-                            self.notes[i].retry.verify_first = false;
+                        // A list that cannot be read is not a note found absent: looked at again.
+                        match zendesk::parse_comment_list(body).map(|cs| {
+                            cs.iter()
+                                .any(|c| !c.public && c.body.trim() == n.body.trim())
+                        }) {
+                            Ok(true) => self.note_written(i, logs),
+                            Ok(false) => self.notes[i].retry.verify_first = false,
+                            Err(e) => self.retry_note(i, &e, None, true, ctx, logs),
                         }
                     }
                     Verdict::Success => self.note_written(i, logs),
