@@ -199,10 +199,22 @@ test("a customer's file over MEDIA_MAX_BYTES without a declared size stops downl
   await done(r.messageSid);
   const body = ticketOf(r.messageSid).comments[0].body;
   assert.match(body, new RegExp(`more than \\d+ bytes, over the ${MAX_MEDIA} byte limit`), body);
+  // The byte count in the log is a number, not a masked "phone number" (`+52***00 bytes`).
+  const line = await stack.waitForLogLine((l) => l.event === 'media.not_attached' && l.message_sid === r.messageSid);
+  assert.match(line.reason, new RegExp(`^more than \\d+ bytes, over the ${MAX_MEDIA} byte limit`), line.reason);
   const blob = [...stack.emulator.state.mediaBlobs.values()].find((b) => b.chunked);
   await waitFor(() => blob.aborted || blob.sent === size, { what: 'the download ended' });
   assert.ok(blob.aborted, 'the gateway stopped reading');
   assert.ok(blob.sent < size / 2, `sent ${blob.sent} of ${size}`);
+});
+
+test('files past the 10 the gateway takes from one message are listed on the ticket, not dropped', async () => {
+  const media = Array.from({ length: 12 }, () => ({ contentType: 'image/jpeg', size: 100 }));
+  const r = await stack.send({ from: book.customer(), body: 'Photos of every broken part', media });
+  await done(r.messageSid);
+  const c = ticketOf(r.messageSid).comments[0];
+  assert.equal(c.attachments.length, 10);
+  assert.equal(c.body.match(/over the 10 files the gateway takes from one message/g)?.length, 2, c.body);
 });
 
 /** An agent's reply with one file; returns the link Twilio was given and Twilio's record. */
