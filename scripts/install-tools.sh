@@ -30,4 +30,11 @@ if [ "${1:-}" != "--no-npm" ]; then
     log "npm ci"
     npm ci --no-audit --no-fund --loglevel=error
   fi
+  # wrangler needs Node.js >= 22.12. On Linux (x64, arm64) and Intel macOS npm installs it as an
+  # optional dependency (node_modules/.bin/node, first on PATH); elsewhere the user's own Node
+  # must be new enough (no Node 22 is published on npm for Apple silicon).
+  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) ? 0 : 1)'; then
+    log "wrangler needs Node.js >= 22.12, found $(node -v) ($(uname -s) $(uname -m)): install Node 22 (nodejs.org, nvm or Homebrew) and run again"
+    exit 1
+  fi
 fi
