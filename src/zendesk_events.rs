@@ -84,7 +84,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             return refuse(
                 403,
                 "stale_timestamp",
-                "the signature timestamp is more than 5 minutes away: replay refused",
+                "the signature timestamp is unreadable or more than 5 minutes away: replay refused",
             )
         }
     }

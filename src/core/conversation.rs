@@ -715,7 +715,10 @@ impl Conversation {
             // Twilio's credentials go with the download: only to Twilio's own API origin. A
             // file anywhere else is not fetched at all (no credentials, no forged upload).
             let url = &self.messages[i].media[index].url;
-            if !crate::core::origin::same_origin(url, &config.twilio_api_base_url) {
+            let sid = &self.messages[i].sid;
+            let account = &config.twilio_account_sid;
+            let api = &config.twilio_api_base_url;
+            if !crate::core::origin::is_twilio_media_url(url, api, account, sid) {
                 let host = crate::core::origin::host_of(url);
                 let sid = self.messages[i].sid.clone();
                 logs.push(
@@ -724,7 +727,8 @@ impl Conversation {
                         .field("host", host.as_str()),
                 );
                 self.messages[i].media[index].state = MediaState::Skipped {
-                    reason: "refused: not on Twilio's media host, not fetched".into(),
+                    reason: "refused: not this message's file on Twilio's media host, not fetched"
+                        .into(),
                 };
                 continue;
             }

@@ -1321,9 +1321,12 @@ fn a_failing_ticket_check_is_retried_with_backoff_not_in_a_loop() {
 
 // ---------- media ----------
 
-fn media(url: &str, content_type: &str) -> crate::core::form::MediaRef {
+/// File `n` of message `sid`, at the URL Twilio gives it (the only URL the gateway fetches).
+fn media(sid: &str, n: u32, content_type: &str) -> crate::core::form::MediaRef {
     crate::core::form::MediaRef {
-        url: url.into(),
+        url: format!(
+            "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Messages/{sid}/Media/ME{n:032x}"
+        ),
         content_type: content_type.into(),
     }
 }
@@ -1332,12 +1335,7 @@ fn media(url: &str, content_type: &str) -> crate::core::form::MediaRef {
 fn a_photo_without_caption_becomes_a_ticket_with_the_file_attached() {
     let mut sim = Sim::new(config());
     sim.world.media_size = 200_000;
-    sim.receive_with(
-        "MM1",
-        "",
-        vec![media("https://api.twilio.com/m/ME1", "image/jpeg")],
-        None,
-    );
+    sim.receive_with("MM1", "", vec![media("MM1", 1, "image/jpeg")], None);
     sim.settle();
     sim.check_invariants("photo");
     assert_eq!(sim.world.tickets.len(), 1, "not rejected by triage");
@@ -1357,8 +1355,8 @@ fn the_caption_is_the_comment_and_refused_or_large_files_are_listed() {
         "MM2",
         "Here is the broken part, I need a replacement",
         vec![
-            media("https://api.twilio.com/m/ME2", "video/mp4"),
-            media("https://api.twilio.com/m/ME3", "application/x-msdownload"),
+            media("MM2", 2, "video/mp4"),
+            media("MM2", 3, "application/x-msdownload"),
         ],
         None,
     );
@@ -1402,7 +1400,7 @@ fn a_location_becomes_readable_text_and_follow_up_files_go_on_the_comment() {
     sim.receive_with(
         "MMpdf",
         "the invoice",
-        vec![media("https://api.twilio.com/m/ME9", "application/pdf")],
+        vec![media("MMpdf", 9, "application/pdf")],
         None,
     );
     sim.settle();
@@ -1422,7 +1420,7 @@ fn file_transfers_survive_every_fault() {
         sim.receive_with(
             "MM3",
             "photo of the damage, I need help",
-            vec![media("https://api.twilio.com/m/ME4", "image/png")],
+            vec![media("MM3", 4, "image/png")],
             None,
         );
         sim.settle();

@@ -237,8 +237,27 @@ fn customer_text(params: &FormParams, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// Parameter names as Twilio writes them (letters, digits, `_`), each once. A replayed webhook
+/// can move the end of one value into new parameters without changing the signature (`Body`
+/// ending in `From+1555…` becomes a `From` of its own, the real `From` a leftover named
+/// `Fromwhatsapp:`); such leftovers are a repeated name or not a name Twilio would send.
+fn check_names(params: &FormParams) -> Result<(), FormError> {
+    for (i, (name, _)) in params.iter().enumerate() {
+        let shaped = (1..=64).contains(&name.len())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !shaped || params[..i].iter().any(|(earlier, _)| earlier == name) {
+            return Err(FormError::Invalid {
+                field: "parameter names",
+                reason: "a name Twilio does not send, or one sent twice".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
 impl InboundMessage {
     pub fn from_params(params: &FormParams) -> Result<InboundMessage, FormError> {
+        check_names(params)?;
         let message_sid =
             non_empty(params, "MessageSid").ok_or(FormError::Missing("MessageSid"))?;
         if !is_message_sid(message_sid) {
@@ -258,6 +277,12 @@ impl InboundMessage {
         // Our own number: the same exact shape as a customer's, so nothing can be folded in.
         let to = match non_empty(params, "To") {
             None => None,
+            Some(raw) if !raw.starts_with("whatsapp:") => {
+                return Err(FormError::Invalid {
+                    field: "To",
+                    reason: "expected a whatsapp: address".into(),
+                })
+            }
             Some(raw) => match Sender::parse(raw) {
                 Ok(Sender::Phone(_)) => Some(raw.to_string()),
                 _ => {
@@ -268,7 +293,25 @@ impl InboundMessage {
                 }
             },
         };
-        let from = Sender::parse(non_empty(params, "From").ok_or(FormError::Missing("From"))?)?;
+        let raw_from = non_empty(params, "From").ok_or(FormError::Missing("From"))?;
+        if !raw_from.starts_with("whatsapp:") {
+            return Err(FormError::Invalid {
+                field: "From",
+                reason: "expected a whatsapp: address".into(),
+            });
+        }
+        let from = Sender::parse(raw_from)?;
+        // Twilio sends the sender's WhatsApp id last in its signing string, where nothing can
+        // be folded into it: a phone sender must be that id (a replay that moved text from
+        // `Body` into a new `From` cannot also change `WaId`).
+        if let (Sender::Phone(phone), Some(wa_id)) = (&from, non_empty(params, "WaId")) {
+            if phone.trim_start_matches('+') != wa_id.trim_start_matches('+') {
+                return Err(FormError::Invalid {
+                    field: "From",
+                    reason: "does not match WaId".into(),
+                });
+            }
+        }
         let num_media = match non_empty(params, "NumMedia") {
             None => 0,
             Some(n) => n.parse::<u32>().map_err(|_| FormError::Invalid {
@@ -356,7 +399,7 @@ mod tests {
 
     #[test]
     fn parses_a_typical_twilio_webhook() {
-        let p = params("SmsMessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&NumMedia=0&ProfileName=Ana&MessageType=text&WaId=15550001234&Body=I+can%E2%80%99t+log+in&To=whatsapp%3A%2B14155238886&From=whatsapp%3A%2B15550001234&MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&ApiVersion=2010-04-01");
+        let p = params("SmsMessageSid=SM0123456789abcdef0123456789abcdef&NumMedia=0&ProfileName=Ana&MessageType=text&WaId=15550001234&Body=I+can%E2%80%99t+log+in&To=whatsapp%3A%2B14155238886&From=whatsapp%3A%2B15550001234&MessageSid=SM0123456789abcdef0123456789abcdef&AccountSid=AC00000000000000000000000000000001&ApiVersion=2010-04-01");
         let m = InboundMessage::from_params(&p).unwrap();
         assert_eq!(m.message_sid, "SM0123456789abcdef0123456789abcdef");
         assert_eq!(m.from, Sender::Phone("+15550001234".into()));
@@ -450,6 +493,28 @@ mod tests {
             InboundMessage::from_params(&no_account),
             Err(FormError::Missing("AccountSid"))
         );
+    }
+
+    #[test]
+    fn text_moved_out_of_body_into_new_parameters_is_refused() {
+        // A captured webhook whose Body ended in "From" + another number, re-split: the same
+        // signing string, another sender. Each shape the leftover can take is refused.
+        let base = format!("MessageSid={SID}&AccountSid={ACC}&Body=hi+");
+        for forged in [
+            "&From=whatsapp%3A%2B15559990000&Fromwhatsapp%3A=%2B15550001234&WaId=15550001234",
+            "&From=whatsapp%3A%2B15559990000&Fromwhatsapp=%3A%2B15550001234&WaId=15550001234",
+            "&From=whatsapp%3A%2B15559990000&From=whatsapp%3A%2B15550001234&WaId=15550001234",
+            "&From=whatsapp%3A%2B15559990000&Label=xFromwhatsapp%3A%2B15550001234&WaId=15550001234",
+            "&From=%2B15559990000&WaId=15559990000",
+        ] {
+            let m = InboundMessage::from_params(&params(&format!("{base}{forged}")));
+            assert!(
+                matches!(m, Err(FormError::Invalid { .. })),
+                "{forged}: {m:?}"
+            );
+        }
+        let fine = format!("{base}&From=whatsapp%3A%2B15550001234&WaId=15550001234&FromCountry=US");
+        assert!(InboundMessage::from_params(&params(&fine)).is_ok());
     }
 
     #[test]

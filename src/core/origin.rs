@@ -16,6 +16,31 @@ pub fn same_origin(a: &str, b: &str) -> bool {
     }
 }
 
+/// True for a file of this message exactly as Twilio names it:
+/// `{api origin}/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/ME<32 hex>`,
+/// nothing else (no query). The account's credentials go with the download, so not even
+/// another resource on Twilio's API (a message list, say) may be named here.
+pub fn is_twilio_media_url(
+    url: &str,
+    api_base: &str,
+    account_sid: &str,
+    message_sid: &str,
+) -> bool {
+    let Ok(parsed) = Url::parse(url) else {
+        return false;
+    };
+    let prefix = format!("/2010-04-01/Accounts/{account_sid}/Messages/{message_sid}/Media/");
+    let media_id = parsed.path().strip_prefix(prefix.as_str()).unwrap_or("");
+    same_origin(url, api_base)
+        && parsed.query().is_none()
+        && parsed.fragment().is_none()
+        && media_id.len() == 34
+        && media_id.starts_with("ME")
+        && media_id[2..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// The host of a URL for a log line (`-` when there is none).
 pub fn host_of(url: &str) -> String {
     Url::parse(url)
@@ -62,5 +87,25 @@ mod tests {
             "127.0.0.1"
         );
         assert_eq!(host_of("not a url"), "-");
+    }
+
+    #[test]
+    fn media_urls_name_this_messages_file_only() {
+        let (base, ac, mm) = ("https://api.twilio.com", "AC1", "MM2");
+        let me = format!("ME{}", "0a".repeat(16));
+        let good = format!("{base}/2010-04-01/Accounts/{ac}/Messages/{mm}/Media/{me}");
+        assert!(is_twilio_media_url(&good, base, ac, mm));
+        for bad in [
+            format!("{base}/2010-04-01/Accounts/{ac}/Messages.json?x=/Messages/{mm}/Media/{me}"),
+            format!("{good}?x=1"),
+            format!("{good}#x"),
+            format!("{good}0"),
+            format!("{base}/2010-04-01/Accounts/{ac}/Messages/MM3/Media/{me}"),
+            format!("{base}/2010-04-01/Accounts/AC9/Messages/{mm}/Media/{me}"),
+            format!("{base}/2010-04-01/Accounts/{ac}/Messages/{mm}/Media/../../MM3/Media/{me}"),
+            good.replace("https://api.twilio.com", "https://evil.example"),
+        ] {
+            assert!(!is_twilio_media_url(&bad, base, ac, mm), "{bad}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startStack, signedForm, twilioParams, waitFor, sleep, assertLogsClean, phoneBook, SANDBOX_CREDENTIALS } from './harness.mjs';
+import { startStack, signedForm, twilioParams, twilioSignature, waitFor, sleep, assertLogsClean, phoneBook, SANDBOX_CREDENTIALS } from './harness.mjs';
 
 const SECONDARY_KEY = 'secondary-webhook-key-0123456789';
 const MAX_MEDIA = 1024 * 1024;
@@ -59,7 +59,7 @@ test("a MediaUrl outside Twilio's API origin is never fetched, whichever key sig
     await done(sid);
     const comment = ticketOf(sid).comments[0];
     assert.equal(comment.attachments.length, 0, 'nothing from a foreign host is attached');
-    assert.equal(comment.body.match(/refused: not on Twilio's media host/g)?.length, 2, comment.body);
+    assert.equal(comment.body.match(/refused: not this message's file on Twilio's media host/g)?.length, 2, comment.body);
     const refused = stack.logLines().filter((l) => l.event === 'media.refused_host' && l.message_sid === sid);
     assert.deepEqual(refused.map((l) => l.host), ['127.0.0.1', '127.0.0.1']);
   }
@@ -132,6 +132,53 @@ test('a captured webhook replayed with a parameter folded into an identifier is 
   await sleep(1500);
   assert.equal(stack.tickets().length, ticketsBefore, 'no ticket from a replay');
   assert.equal(stack.replies(`whatsapp:${from}`).length, repliesBefore, 'no reply to a replay');
+});
+
+test("a captured webhook re-split to move text out of Body into another sender is refused", async () => {
+  // The victim's number sorts first, so that a repeated From keeps the signing order.
+  const victim = book.customer();
+  const attackerPhone = book.customer();
+  const victimDigits = victim.slice(1);
+  // The attacker's own message, ending in what a forged From needs.
+  const params = twilioParams({ from: attackerPhone, body: `please help me with my order Fromwhatsapp:${victim}` });
+  const original = signedForm(stack.webhookUrl, params);
+  assert.equal((await post(original)).status, 200);
+  await done(params.MessageSid);
+  const ticketsBefore = stack.tickets().length;
+  const body = 'please help me with my order ';
+  const { From, Body, ...rest } = params;
+  // Sorted by name and concatenated, the first two sign exactly as the original does
+  // ("Body" body "From" "whatsapp:victim" "From"... "whatsapp:attacker"); the third also claims
+  // the victim's WaId (and so no longer matches the signature).
+  const forgeries = [
+    [...Object.entries(rest), ['Body', body], ['From', `whatsapp:${victim}`], ['Fromwhatsapp:', From.slice('whatsapp:'.length)]],
+    [...Object.entries(rest), ['Body', body], ['From', `whatsapp:${victim}`], ['From', From]],
+    [...Object.entries(rest).map(([k, v]) => (k === 'WaId' ? [k, victimDigits] : [k, v])), ['Body', body], ['From', `whatsapp:${victim}`]],
+  ];
+  for (const pairs of forgeries) {
+    const r = await stack.post(new URLSearchParams(pairs).toString(), { headers: original.headers });
+    assert.ok([400, 403].includes(r.status), `forged sender: ${r.status}`);
+  }
+  // The first two really sign as the original: only the form check stops them.
+  for (const pairs of forgeries.slice(0, 2)) {
+    assert.equal(twilioSignature(SANDBOX_CREDENTIALS.TWILIO_AUTH_TOKEN, stack.webhookUrl, pairs), original.headers['X-Twilio-Signature']);
+    const r = await stack.post(new URLSearchParams(pairs).toString(), { headers: original.headers });
+    assert.equal(r.status, 400, 'refused by the form check, not the signature');
+  }
+  await sleep(1000);
+  assert.equal(stack.tickets().length, ticketsBefore, 'no ticket as the victim');
+  assert.equal(stack.replies(`whatsapp:${victim}`).length, 0, 'nothing sent to the victim');
+});
+
+test("a MediaUrl naming another resource on Twilio's API is not fetched with the credentials", async () => {
+  const sid = `MM${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const list = `${stack.apiUrl}/2010-04-01/Accounts/${SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID}/Messages.json?x=/Messages/${sid}/Media/ME${'0'.repeat(32)}`;
+  const before = stack.requests('twilio').filter((q) => q.method === 'GET').length;
+  const params = { ...twilioParams({ from: book.customer(), body: 'My invoice is wrong, see file', messageSid: sid }), NumMedia: '1', MediaUrl0: list, MediaContentType0: 'application/pdf' };
+  assert.equal((await post(signedForm(stack.webhookUrl, params))).status, 200);
+  await done(sid);
+  assert.equal(stack.requests('twilio').filter((q) => q.method === 'GET').length, before, 'no GET to Twilio at all');
+  assert.match(ticketOf(sid).comments[0].body, /refused: not this message's file/);
 });
 
 test('a status callback with a folded or unknown value is refused', async () => {
