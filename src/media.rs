@@ -13,9 +13,7 @@ use crate::core::media_url::{content_disposition, verify, MediaTokenError};
 use crate::core::origin::same_origin;
 use crate::core::zendesk::{self, Attachment};
 use crate::{env_config, log, respond, storage, upstream};
-use futures_util::future::{select, Either};
-use std::time::Duration;
-use worker::{AbortController, Delay, Env, Headers, Method, Request, Response, Result};
+use worker::{AbortController, Env, Headers, Method, Request, Response, Result};
 
 pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     let head = match req.method() {
@@ -63,7 +61,7 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
         return Ok(Response::empty()?.with_headers(out));
     }
     let controller = AbortController::default();
-    let fetched = within(
+    let fetched = upstream::within(
         config.upstream_timeout_ms.into(),
         fetch_content(&config, &attachment.content_url, &controller),
     )
@@ -135,16 +133,6 @@ async fn fetch_content(
         vec![]
     };
     upstream::get_following_redirects(url, &headers, controller).await
-}
-
-/// `Some(result)` when `work` finishes within `ms`, else `None`.
-async fn within<T>(ms: u64, work: impl std::future::Future<Output = T>) -> Option<T> {
-    let work = std::pin::pin!(work);
-    let timer = std::pin::pin!(Delay::from(Duration::from_millis(ms)));
-    match select(work, timer).await {
-        Either::Left((out, _)) => Some(out),
-        Either::Right(_) => None,
-    }
 }
 
 fn fetch_failed(config: &Config, what: &str, status: &str) -> Result<Response> {

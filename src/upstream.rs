@@ -57,17 +57,26 @@ fn headers_of(response: &Response) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `Some(output)` when `work` finishes within `ms`, else `None` (the caller aborts its
+/// fetches).
+pub async fn within<T>(ms: u64, work: impl Future<Output = T>) -> Option<T> {
+    let work = std::pin::pin!(work);
+    let timer = std::pin::pin!(Delay::from(Duration::from_millis(ms)));
+    match select(work, timer).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(_) => None,
+    }
+}
+
 /// Runs `work` for at most `timeout_ms` (the caller aborts its fetches when the timer wins).
 async fn bounded(
     work: impl Future<Output = Result<HttpAnswer, String>>,
     timeout_ms: u64,
 ) -> Exchange {
-    let work = std::pin::pin!(work);
-    let timer = std::pin::pin!(Delay::from(Duration::from_millis(timeout_ms)));
-    match select(work, timer).await {
-        Either::Left((Ok(answer), _)) => Exchange::Answered(answer),
-        Either::Left((Err(e), _)) => Exchange::NetworkError(e),
-        Either::Right(_) => Exchange::TimedOut,
+    match within(timeout_ms, work).await {
+        Some(Ok(answer)) => Exchange::Answered(answer),
+        Some(Err(e)) => Exchange::NetworkError(e),
+        None => Exchange::TimedOut,
     }
 }
 

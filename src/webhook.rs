@@ -188,23 +188,6 @@ pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
     respond::empty_twiml()
 }
 
-/// Twilio's message statuses (Messages resource, `status`).
-const MESSAGE_STATUSES: [&str; 13] = [
-    "accepted",
-    "scheduled",
-    "canceled",
-    "queued",
-    "sending",
-    "sent",
-    "failed",
-    "delivered",
-    "undelivered",
-    "receiving",
-    "received",
-    "read",
-    "partially_delivered",
-];
-
 /// What is wrong with a status callback's identifiers, if anything.
 fn status_form_problem(
     sid: &str,
@@ -215,7 +198,7 @@ fn status_form_problem(
     if !form::is_message_sid(sid) {
         return Some("invalid parameter MessageSid: expected SM or MM and 32 lowercase hex digits");
     }
-    if !MESSAGE_STATUSES.contains(&status) {
+    if !crate::core::twilio_ids::MESSAGE_STATUSES.contains(&status) {
         return Some("invalid parameter MessageStatus: not one of Twilio's message statuses");
     }
     if account.as_deref() != Some(config.twilio_account_sid.as_str()) {

@@ -17,5 +17,6 @@ pub mod text;
 pub mod time;
 pub mod triage;
 pub mod twilio;
+pub mod twilio_ids;
 pub mod vcard;
 pub mod zendesk;

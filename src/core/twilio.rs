@@ -301,10 +301,16 @@ pub fn parse_sent_message_sid(body: &str) -> Result<String, String> {
     let sid = serde_json::from_str::<Sent>(body)
         .map(|s| s.sid)
         .map_err(|_| "answer without a message sid".to_string())?;
-    let hex = sid.strip_prefix("SM").or_else(|| sid.strip_prefix("MM"));
-    match hex {
-        Some(h) if h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()) => Ok(sid),
-        _ => Err("answer without a message sid (malformed sid)".into()),
+    // The same shape as an incoming message's SID; Twilio's API reference allows either case
+    // of hex digits in its answers.
+    let hex_lowered: String = sid
+        .char_indices()
+        .map(|(i, c)| if i < 2 { c } else { c.to_ascii_lowercase() })
+        .collect();
+    if crate::core::twilio_ids::is_message_sid(&hex_lowered) {
+        Ok(sid)
+    } else {
+        Err("answer without a message sid (malformed sid)".into())
     }
 }
 
