@@ -45,6 +45,25 @@ pub async fn record(env: &Env, entries: &[Entry]) -> Result<()> {
     Ok(())
 }
 
+/// Claims `entry.sid` for `entry.conversation` before the message is accepted: `Ok(true)` when
+/// the sid was free or is already that conversation's, `Ok(false)` when another conversation
+/// owns it (a captured webhook re-signed under another sender: see `webhook::handle`).
+pub async fn claim(env: &Env, entry: &Entry) -> Result<bool> {
+    let mut init = RequestInit::new();
+    init.with_method(Method::Put)
+        .with_body(Some(serde_json::to_string(entry)?.into()));
+    let req = Request::new_with_init("https://index/claim", &init)?;
+    match stub(env, &entry.sid)?
+        .fetch_with_request(req)
+        .await?
+        .status_code()
+    {
+        204 => Ok(true),
+        409 => Ok(false),
+        status => Err(worker::Error::RustError(format!("index answered {status}"))),
+    }
+}
+
 /// Most conversations remembered under one masked number (masks are shared by design).
 const SET_MAX: usize = 100;
 
@@ -131,6 +150,20 @@ impl DurableObject for MessageIndex {
                         .await?
                         .unwrap_or_default();
                     Response::from_json(&set)
+                }
+            };
+        }
+        if path == "/claim" && req.method() == Method::Put {
+            let entry: Entry = req.json().await?;
+            let owner = storage::load::<String>(&storage, &entry.sid).await?;
+            return match owner {
+                Some(other) if other != entry.conversation => {
+                    Ok(Response::empty()?.with_status(409))
+                }
+                Some(_) => Ok(Response::empty()?.with_status(204)),
+                None => {
+                    storage::save(&storage, &entry.sid, &entry.conversation).await?;
+                    Ok(Response::empty()?.with_status(204))
                 }
             };
         }

@@ -115,6 +115,9 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             "invalid parameter AccountSid: not this gateway's Twilio account",
         );
     }
+    if let Some(refused) = claim_unpinned(&message, &params, env, &config).await {
+        return refused;
+    }
     hand_over(
         &message,
         &origin_of(&url),
@@ -252,6 +255,61 @@ fn refuse_signature(endpoint: &str, why: &str, url: &str) -> Result<Response> {
         "invalid_signature",
         "X-Twilio-Signature is absent or does not match",
     )
+}
+
+/// A sender the signing string does not pin (a phone `From` is pinned by `WaId`, see
+/// `InboundMessage::from_params`) could be a captured webhook re-split to name someone else
+/// (text moved from the end of `Body` into a new `From`, the real `From` into a free-text
+/// parameter). Its `MessageSid` cannot change, so it is claimed in the look-up index first: a sid
+/// already owned by another conversation is refused. Costs one index call, only for such
+/// senders (WhatsApp users who hide their number). `Some` is the answer to give.
+async fn claim_unpinned(
+    message: &InboundMessage,
+    params: &form::FormParams,
+    env: &Env,
+    config: &Config,
+) -> Option<Result<Response>> {
+    let has_wa_id = params
+        .iter()
+        .any(|(k, v)| k == "WaId" && !v.trim().is_empty());
+    if matches!(message.from, form::Sender::Phone(_)) && has_wa_id {
+        return None;
+    }
+    let claimed = async {
+        let conversation = env
+            .durable_object(conversation_do::BINDING)?
+            .id_from_name(&conversation_do::object_name(message))?
+            .to_string();
+        let entry = crate::message_index::Entry {
+            sid: message.message_sid.clone(),
+            conversation,
+        };
+        crate::message_index::claim(env, &entry).await
+    }
+    .await;
+    match claimed {
+        Ok(true) => None,
+        Ok(false) => Some(refuse(
+            "/twilio/whatsapp",
+            400,
+            "invalid_form",
+            "invalid parameter MessageSid: already received from another sender",
+        )),
+        Err(e) => {
+            log::emit(
+                &LogLine::error("webhook.store_failed")
+                    .field("message_sid", message.message_sid.as_str())
+                    .field("from", mask_sender(&message.from).as_str())
+                    .field("error", e.to_string()),
+                &config.secrets(),
+            );
+            Some(respond::error(
+                503,
+                "not_stored",
+                "the message could not be stored; Twilio may retry",
+            ))
+        }
+    }
 }
 
 /// Hands the message to its customer's Conversation Durable Object, which stores it (or

@@ -170,6 +170,30 @@ test("a captured webhook re-split to move text out of Body into another sender i
   assert.equal(stack.replies(`whatsapp:${victim}`).length, 0, 'nothing sent to the victim');
 });
 
+test('a sender without a phone number cannot be replaced by re-splitting a captured webhook', async () => {
+  // Business-scoped ids (users who hide their number): nothing later in the signing string
+  // pins them, so the MessageSid is claimed for its first sender.
+  const stamp = String(Date.now());
+  const victim = `US.${stamp}1`;
+  const attackerId = `US.${stamp}2`;
+  const params = twilioParams({ from: attackerId, body: `please help with my order Fromwhatsapp:${victim}Labelhome ` });
+  const original = signedForm(stack.webhookUrl, params);
+  assert.equal((await post(original)).status, 200);
+  await done(params.MessageSid);
+  assert.equal((await post(original)).status, 200, "Twilio's own retry is still a duplicate, not refused");
+  const ticketsBefore = stack.tickets().length;
+  const { Body, From, ...rest } = params;
+  // The end of Body becomes a From of its own; the real From hides in a free-text Label.
+  const forged = [...Object.entries(rest), ['Body', 'please help with my order '], ['From', `whatsapp:${victim}`], ['Label', `home ${'From'}${From}`]];
+  assert.equal(twilioSignature(SANDBOX_CREDENTIALS.TWILIO_AUTH_TOKEN, stack.webhookUrl, forged), original.headers['X-Twilio-Signature'], 'the forgery signs as the original');
+  const r = await stack.post(new URLSearchParams(forged).toString(), { headers: original.headers });
+  assert.equal(r.status, 400);
+  assert.match((await r.json()).detail, /already received from another sender/);
+  await sleep(1000);
+  assert.equal(stack.tickets().length, ticketsBefore, 'no ticket as the victim');
+  assert.equal(stack.replies(`whatsapp:${victim}`).length, 0, 'nothing sent to the victim');
+});
+
 test("a MediaUrl naming another resource on Twilio's API is not fetched with the credentials", async () => {
   const sid = `MM${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
   const list = `${stack.apiUrl}/2010-04-01/Accounts/${SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID}/Messages.json?x=/Messages/${sid}/Media/ME${'0'.repeat(32)}`;
@@ -198,7 +222,7 @@ test('a status callback with a folded or unknown value is refused', async () => 
 });
 
 /**
- * Streams up to `total` bytes in 64 KiB chunks without Content-Length, a chunk every 2 ms, and
+ * Streams up to `total` bytes in 64 KiB chunks without Content-Length, a chunk every 4 ms, and
  * stops when the answer comes (or the server resets the connection after answering: a reset can
  * overtake the answer, so the Worker's own log line is the evidence too).
  */
@@ -219,7 +243,7 @@ function chunkedPost(url, contentType, total) {
       if (outcome || req.destroyed) return;
       if (written >= total) return req.end();
       written += chunk.length;
-      if (req.write(chunk)) setTimeout(pump, 2);
+      if (req.write(chunk)) setTimeout(pump, 4);
       else req.once('drain', pump);
     };
     pump();
@@ -235,7 +259,9 @@ test('a chunked body without Content-Length is refused as it passes the cap, not
     const a = await chunkedPost(`${base}${path}`, type, total);
     if (a.status !== undefined) assert.equal(a.status, 413, `${path}: ${JSON.stringify(a)}`);
     else assert.equal(a.error, 'ECONNRESET');
-    assert.ok(a.written < total / 4, `${path}: answered after ${a.written} of ${total} bytes`);
+    // Not read whole: answered long before the sender is done (a loaded machine may take a
+    // second or two to answer, hence the margin).
+    assert.ok(a.written < total / 2, `${path}: answered after ${a.written} of ${total} bytes`);
     await stack.waitForLogLine((l) => l.event === 'webhook.refused' && l.endpoint === path && l.status === 413, `413 on ${path}`);
   }
 });
