@@ -80,7 +80,10 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
             return fetch_failed(&config, "content", &status);
         }
     };
-    if let Some(length) = content.headers().get("Content-Length")? {
+    // The length is the file's only when the body is not compressed on the way (the fetch
+    // hands over the decoded bytes).
+    let encoded = content.headers().get("Content-Encoding")?.is_some();
+    if let (Some(length), false) = (content.headers().get("Content-Length")?, encoded) {
         out.set("Content-Length", &length)?;
     }
     log::emit(

@@ -101,7 +101,7 @@ pub async fn exchange(req: &HttpRequest, timeout_ms: u32) -> Exchange {
         )?;
         let mut response = fetch(request, &controller).await?;
         let headers = headers_of(&response);
-        let body = response.text().await.map_err(|e| e.to_string())?;
+        let body = answer_text(&mut response).await?;
         Ok(HttpAnswer {
             status: response.status_code(),
             headers,
@@ -123,7 +123,7 @@ pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
         let mut resp = get_following_redirects(&d.url, &headers, &controller).await?;
         let headers = headers_of(&resp);
         if resp.status_code() != 200 {
-            let body = resp.text().await.unwrap_or_default();
+            let body = answer_text(&mut resp).await.unwrap_or_default();
             return Ok(HttpAnswer {
                 status: resp.status_code(),
                 headers,
@@ -142,7 +142,7 @@ pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
         if let Some(size) = declared.filter(|&n| n > t.max_bytes) {
             return Ok(too_large(size.to_string()));
         }
-        let bytes = match read_capped(&mut resp, t.max_bytes).await? {
+        let bytes = match read_capped(&mut resp, t.max_bytes, declared).await? {
             Capped::Whole(bytes) => bytes,
             Capped::Over(seen) => return Ok(too_large(format!("more than {seen}"))),
         };
@@ -168,7 +168,7 @@ pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
                 base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &bytes),
             ));
         }
-        let body = resp.text().await.map_err(|e| e.to_string())?;
+        let body = answer_text(&mut resp).await?;
         Ok(HttpAnswer {
             status: resp.status_code(),
             headers,
@@ -209,17 +209,36 @@ pub async fn get_following_redirects(
     Ok(response)
 }
 
+/// The most of an API answer the gateway reads (a page of 100 comments is well under it): an
+/// endless or huge answer is a failed call, not an out-of-memory isolate.
+const MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
+
+/// An API answer's body as text, read with `MAX_ANSWER_BYTES` as the cap.
+async fn answer_text(response: &mut Response) -> Result<String, String> {
+    match read_capped(response, MAX_ANSWER_BYTES, None).await? {
+        Capped::Whole(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Capped::Over(_) => Err(format!("answer over {MAX_ANSWER_BYTES} bytes")),
+    }
+}
+
 pub enum Capped {
     Whole(Vec<u8>),
     /// The stream passed the cap after this many bytes; the rest was not read.
     Over(u64),
 }
 
-/// Reads a body as it arrives and stops as soon as it passes `max` bytes.
-pub async fn read_capped(response: &mut Response, max: u64) -> Result<Capped, String> {
+/// Reads a body as it arrives and stops as soon as it passes `max` bytes. The buffer is sized
+/// from the declared length up front (wasm memory never shrinks: doubling a growing buffer
+/// would keep up to twice the file in the isolate's 128 MB).
+pub async fn read_capped(
+    response: &mut Response,
+    max: u64,
+    declared: Option<u64>,
+) -> Result<Capped, String> {
     use futures_util::StreamExt;
     let mut stream = response.stream().map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
+    let expected = declared.unwrap_or(0).min(max);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| e.to_string())?;
         if (bytes.len() + chunk.len()) as u64 > max {

@@ -324,8 +324,10 @@ impl Config {
         let media_max_bytes = number(
             "MEDIA_MAX_BYTES",
             DEFAULT_MEDIA_MAX_BYTES,
-            1..=100 * 1024 * 1024,
-            "must be a number of bytes from 1 to 104857600",
+            // Zendesk takes attachments up to 50 MB, and a file is held in memory while it
+            // is copied (the isolate has 128 MB).
+            1..=50 * 1024 * 1024,
+            "must be a number of bytes from 1 to 52428800 (Zendesk's attachment limit)",
         );
         let triage_min_length = number(
             "TRIAGE_MIN_LENGTH",
@@ -563,9 +565,14 @@ mod tests {
             ("TWILIO_CONTENT_SID", "abc"),
             ("ZENDESK_EMAIL", "nobody"),
             ("ZENDESK_DOMAIN", "acme zendesk"),
+            ("MEDIA_MAX_BYTES", "52428801"),
+            ("TWILIO_ACCOUNT_SID", "AC123"),
         ] {
             assert_only_invalid(name, bad);
         }
+        let mut v = full();
+        v.insert("MEDIA_MAX_BYTES", "52428800");
+        assert_eq!(load(&v).unwrap().media_max_bytes, 50 * 1024 * 1024);
     }
 
     /// With `name` set to `bad`, loading fails naming that variable alone, never its value.

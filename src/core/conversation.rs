@@ -245,6 +245,9 @@ pub enum MediaState {
     },
 }
 
+/// How many times a customer's file answering 404 is tried before it is listed as not copied.
+const MEDIA_NOT_FOUND_TRIES: u32 = 3;
+
 /// A file to copy from Twilio to Zendesk's uploads: the shell downloads it (refusing more than
 /// `max_bytes`, answering 413 then) and posts the bytes to `upload_url`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1312,6 +1315,13 @@ impl Conversation {
                         logs,
                     ),
                     (_, Verdict::Ambiguous { reason }) => {
+                        self.retry_later(i, "transfer_media", &reason, None, false, ctx, logs)
+                    }
+                    // Twilio: a media URL can answer 404 for a short while after the webhook
+                    // arrives (its support article 44750147594523): tried a few times first.
+                    (Some(404), Verdict::Permanent { reason })
+                        if self.messages[i].retry.attempts < MEDIA_NOT_FOUND_TRIES =>
+                    {
                         self.retry_later(i, "transfer_media", &reason, None, false, ctx, logs)
                     }
                     (_, Verdict::Permanent { reason }) => {

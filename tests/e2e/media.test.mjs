@@ -2,7 +2,7 @@
 // comments; agents' files reach WhatsApp through short-lived signed links.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor, assertLogsClean } from './harness.mjs';
+import { startStack, waitFor, assertLogsClean, SANDBOX_CREDENTIALS } from './harness.mjs';
 
 let stack;
 const phones = ['+15550801001', '+15550801002', '+15550801003', '+15550801004'];
@@ -26,6 +26,17 @@ test('a photo without a caption becomes a ticket with the photo attached', async
   assert.match(stack.replies(`whatsapp:${phones[0]}`)[0].body, /^Ticket #\d+ created: 'WhatsApp Support Request'/);
   const download = stack.requests('twilio').find((q) => q.method === 'GET' && q.path.includes('/Media/'));
   assert.match(download.headers.authorization, /^Basic /);
+});
+
+test("a file Twilio answers 404 for at first (it can, right after the webhook) is tried again", async () => {
+  const sid = SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID;
+  stack.fault('twilio', [{ match: `GET /2010-04-01/Accounts/${sid}/Messages/`, status: 404 }]);
+  const r = await stack.send({ from: phones[0], body: 'Second photo of the broken screen', media: [{ contentType: 'image/jpeg', size: 3000 }] });
+  await done(r.messageSid);
+  const t = stack.tickets().find((x) => x.comments.some((c) => c.attachments?.some((a) => a.file_name === `whatsapp-${r.messageSid}-1.jpg`)));
+  assert.ok(t, 'attached after the 404');
+  const downloads = stack.requests('twilio').filter((q) => q.method === 'GET' && q.path.includes(`/Messages/${r.messageSid}/Media/`));
+  assert.deepEqual(downloads.map((q) => q.status), [404, 307]);
 });
 
 test('the caption is the comment; an oversized or refused file is listed, never dropped', async () => {
