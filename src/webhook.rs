@@ -108,8 +108,21 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         Err(e) => return refuse("/twilio/whatsapp", 400, "invalid_form", &e.to_string()),
     };
     if message.account_sid.as_deref() != Some(config.twilio_account_sid.as_str()) {
-        return refuse(
-            "/twilio/whatsapp",
+        // Loud: correctly signed but for another account is more likely a misconfiguration
+        // (TWILIO_ACCOUNT_SID, or a subaccount's number) than an attack, and Twilio does not
+        // retry a 400.
+        log::emit(
+            &LogLine::error("webhook.refused")
+                .field("endpoint", "/twilio/whatsapp")
+                .field("status", 400)
+                .field("reason", "other_account")
+                .field(
+                    "hint",
+                    "the webhook names another Twilio account than TWILIO_ACCOUNT_SID",
+                ),
+            &[],
+        );
+        return respond::error(
             400,
             "invalid_form",
             "invalid parameter AccountSid: not this gateway's Twilio account",
