@@ -15,41 +15,6 @@ pub const DEFAULT_RETRY_MAX_DELAY_MS: u64 = 600_000;
 pub const DEFAULT_MEDIA_MAX_BYTES: u64 = 16 * 1024 * 1024;
 pub const DEFAULT_MEDIA_ALLOWED_TYPES: &str = "image/*,audio/*,video/*,application/pdf,text/vcard,text/x-vcard,text/plain,application/msword,application/vnd.openxmlformats-officedocument.*,application/vnd.ms-excel,application/vnd.ms-powerpoint";
 
-/// Every setting, for documentation and for the health check: (name, required, secret).
-pub const SETTINGS: &[(&str, bool, bool)] = &[
-    ("TWILIO_ACCOUNT_SID", true, false),
-    ("TWILIO_AUTH_TOKEN", true, true),
-    ("TWILIO_WHATSAPP_NUMBER", true, false),
-    ("ZENDESK_API_KEY", true, true),
-    ("ZENDESK_DOMAIN", true, false),
-    ("ZENDESK_EMAIL", true, false),
-    ("TWILIO_CONTENT_SID", false, false),
-    ("TWILIO_WEBHOOK_SECRET", false, true),
-    ("TWILIO_AGENT_REPLY_CONTENT_SID", false, false),
-    ("ZENDESK_WEBHOOK_SECRET", false, true),
-    ("MEDIA_MAX_BYTES", false, false),
-    ("MEDIA_ALLOWED_TYPES", false, false),
-    ("TRIAGE_MIN_LENGTH", false, false),
-    ("TRIAGE_GREETING_WORDS", false, false),
-    ("TRIAGE_ISSUE_KEYWORDS", false, false),
-    ("PRIORITY_URGENT_KEYWORDS", false, false),
-    ("PRIORITY_HIGH_KEYWORDS", false, false),
-    ("REPLY_TICKET_CREATED", false, false),
-    ("REPLY_MORE_DETAILS", false, false),
-    ("REPLY_APOLOGY", false, false),
-    ("REPLY_COMMENT_ADDED", false, false),
-    ("ZENDESK_BASE_URL", false, false),
-    ("TWILIO_API_BASE_URL", false, false),
-    ("REQUESTER_EMAIL_DOMAIN", false, false),
-    ("PUBLIC_BASE_URL", false, false),
-    ("UPSTREAM_TIMEOUT_MS", false, false),
-    ("RETRY_WINDOW_HOURS", false, false),
-    ("RETRY_BASE_MS", false, false),
-    ("RETRY_MAX_DELAY_MS", false, false),
-    ("FOLLOWUP_ACK", false, false),
-    ("ADMIN_TOKEN", false, true),
-];
-
 /// Where replies come from: a WhatsApp sender number or a Messaging Service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplySender {
@@ -379,7 +344,7 @@ impl Config {
             }
         };
         let triage = TriageRules {
-            min_length: defaults.min_length,
+            min_length: triage_min_length as usize,
             greeting_words: list("TRIAGE_GREETING_WORDS", defaults.greeting_words.clone()),
             issue_keywords: list("TRIAGE_ISSUE_KEYWORDS", defaults.issue_keywords.clone()),
             urgent_keywords: list("PRIORITY_URGENT_KEYWORDS", defaults.urgent_keywords.clone()),
@@ -450,10 +415,7 @@ impl Config {
             zendesk_webhook_secret: get("ZENDESK_WEBHOOK_SECRET"),
             media_max_bytes,
             media_allowed_types,
-            triage: TriageRules {
-                min_length: triage_min_length as usize,
-                ..triage
-            },
+            triage,
             texts,
         })
     }

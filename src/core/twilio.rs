@@ -43,10 +43,6 @@ impl ReplyTexts {
     }
 }
 
-pub fn ticket_created_text(ticket_id: u64, subject: &str) -> String {
-    format!("Ticket #{ticket_id} created: '{subject}'. We'll get back to you soon.")
-}
-
 /// The acknowledgement of a message added to the open ticket (when FOLLOWUP_ACK is on).
 /// Twilio's Body limit: longer agent replies are sent in several messages.
 pub const MAX_BODY_CHARS: usize = 1600;

@@ -30,13 +30,12 @@ test('bench: two Zendesk latencies, each message once, and the p99 ratio reporte
   assert.equal(out.runs.length, 2);
   assert.deepEqual(out.runs.map((r) => r.params.zendesk_latency_ms), [0, 100]);
   for (const r of out.runs) assertCorrect(r, 12);
-  assert.ok(out.p99_ratio_slowest_to_fastest_zendesk > 0);
+  const [fast, slow] = out.runs;
+  assert.ok(Math.abs(out.p99_ratio_slowest_to_fastest_zendesk - slow.ack_ms.p99 / fast.ack_ms.p99) <= 0.1, 'the ratio is of the two runs\' p99');
 });
 
 test('bench: open loop straight to workerd, messages spread over customers', async () => {
   const r = await run('--n', '12', '--arrivals-per-s', '20', '--customers', '3', '--via', 'workerd', '--zendesk-latency-ms', '0');
-  assert.equal(r.params.via, 'workerd');
-  assert.equal(r.params.arrivals_per_s, 20);
   assert.deepEqual(r.statuses, { 200: 12 });
   assert.equal(r.correctness.new_tickets, 3, 'one ticket per customer, the rest comments');
   assert.equal(r.correctness.text_in_zendesk_once, 12);
