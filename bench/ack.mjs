@@ -21,7 +21,10 @@
 // runs the Worker, past wrangler dev's proxy (which production does not have). --state-dir
 // puts the Durable Objects' SQLite files elsewhere (e.g. /dev/shm: the local disk's share).
 // --healthz sends N `GET /healthz` instead (no storage, no work): the runtime's own floor.
-// The Worker must be built; run it through `npm run bench`.
+// --target seed measures the original FastAPI design instead (../shared/peers/seed_fastapi,
+// or --seed-dir; --seed-python is the python of the environment scripts/seed-peer.sh makes):
+// it answers each webhook after doing the work, so its drain is its send phase.
+// The Worker must be built; run it through `npm run bench` (or `npm run bench:side-by-side`).
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -47,8 +50,13 @@ const { values: o } = parseArgs({
     'drain-timeout-s': { type: 'string', default: '300' },
     profile: { type: 'string', default: '' },
     json: { type: 'boolean', default: false },
+    target: { type: 'string', default: 'gateway' },
+    'seed-dir': { type: 'string', default: path.resolve(REPO_ROOT, '../shared/peers/seed_fastapi') },
+    'seed-python': { type: 'string', default: '' },
   },
 });
+if (!['gateway', 'seed'].includes(o.target)) throw new Error('--target is gateway or seed');
+const SEED = o.target === 'seed';
 if (!['wrangler', 'workerd'].includes(o.via)) throw new Error('--via is wrangler or workerd');
 const N = Number(o.n), C = Number(o.c), RATE = Number(o['rate-per-min']);
 const CUSTOMERS = Number(o.customers) || N, ARRIVALS = Number(o['arrivals-per-s']);
@@ -77,7 +85,7 @@ async function run(latency) {
   });
   const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
   const persistTo = path.join(o['state-dir'], `bench-${process.pid}-${latency}`);
-  const gateway = await startGateway({
+  const gateway = SEED ? await startSeed(apiUrl) : await startGateway({
     vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN },
     prebuilt: true,
     persistTo,
@@ -133,7 +141,7 @@ async function measure({ latency, gateway, control }) {
       while (i < CUSTOMERS) { const k = i++; await deliver(customer(k), `Order ${k}: my parcel never arrived, I need help`, first[k]); }
     }));
     const deadline = Date.now() + 120_000;
-    while (!first.every((sid) => doneSids().has(sid))) {
+    while (!SEED && !first.every((sid) => doneSids().has(sid))) {
       if (Date.now() > deadline) throw new Error('the existing customers\' first messages were not done in 120 s');
       await sleep(250);
     }
@@ -183,7 +191,9 @@ async function measure({ latency, gateway, control }) {
   // drain: wait until the gateway reports every message done
   const deadline = Date.now() + Number(o['drain-timeout-s']) * 1000;
   let drained = null;
-  for (;;) {
+  // The seed peer has done each message's work when it answers.
+  if (SEED) drained = sendSeconds;
+  while (drained === null) {
     const seen = doneSids();
     if (sids.every((sid) => seen.has(sid))) { drained = (performance.now() - started) / 1000; break; }
     if (Date.now() > deadline) break;
@@ -197,17 +207,20 @@ async function measure({ latency, gateway, control }) {
   const occurrences = new Map(bodies.map((b) => [b, 0]));
   for (const t of state.tickets) for (const c of t.comments) for (const part of c.body.split('\n\n')) if (occurrences.has(part)) occurrences.set(part, occurrences.get(part) + 1);
   const replies = state.messages.slice(earlierReplies).filter((m) => m.to !== 'whatsapp:+15559999999');
-  const ticketCount = sids.filter((sid) => ticketsPerSid.has(sid)).length;
+  // The seed peer sets no external_id: its tickets are found by their text.
+  const ticketCount = SEED
+    ? bodies.filter((b) => state.tickets.some((t) => t.comments[0]?.body === b)).length
+    : sids.filter((sid) => ticketsPerSid.has(sid)).length;
   // the Worker's own measure of its acknowledgements (from the webhook's arrival to the message
   // stored), as /admin/metrics reports it; the warm-up message is one of its samples
-  const metrics = await fetch(`${gateway.url}/admin/metrics`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.json()).catch(() => null);
+  const metrics = SEED ? null : await fetch(`${gateway.url}/admin/metrics`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.json()).catch(() => null);
   const sorted = acks.map(([, ms]) => ms).sort((a, b) => a - b);
   // the longest time in which no acknowledgement came back (the runtime stalled)
   const completions = acks.map(([at]) => at).sort((a, b) => a - b);
   const longestPause = completions.reduce((worst, at, i) => Math.max(worst, at - (completions[i - 1] ?? 0)), 0);
   return {
     machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model },
-    params: { n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, customers: CUSTOMERS, existing_customers: o['existing-customers'], faults: o.faults || null, via: o.via },
+    params: { target: o.target, n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, customers: CUSTOMERS, existing_customers: o['existing-customers'], faults: o.faults || null, via: o.via },
     ack_ms: { median: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)) },
     ack_ms_in_worker: metrics?.ack_ms ?? null,
     longest_pause_ms: round(longestPause),
@@ -225,6 +238,29 @@ async function measure({ latency, gateway, control }) {
       replies: replies.length,
       replies_expected: ticketCount,
     },
+  };
+}
+
+/** The seed peer under uvicorn (one worker, its default), configured as the gateway is. */
+async function startSeed(apiUrl) {
+  if (!o['seed-python']) throw new Error('--seed-python: the python of scripts/seed-peer.sh (use npm run bench:side-by-side)');
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const env = {
+    ...process.env, ...SANDBOX_CREDENTIALS, TWILIO_API_BASE_URL: apiUrl, ZENDESK_BASE_URL: apiUrl,
+  };
+  const child = spawn(o['seed-python'], ['-m', 'uvicorn', 'app:app', '--app-dir', o['seed-dir'], '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warning'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the seed peer exited ${child.exitCode}`);
+    if (await fetch(`${url}/docs`).then((r) => r.ok, () => false)) break;
+    if (Date.now() > deadline) throw new Error('the seed peer did not start in 30 s');
+    await sleep(200);
+  }
+  return {
+    url,
+    output: () => '',
+    stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
   };
 }
 
