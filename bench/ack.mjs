@@ -86,7 +86,7 @@ async function run(latency) {
   const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
   const persistTo = path.join(o['state-dir'], `bench-${process.pid}-${latency}`);
   const gateway = SEED ? await startSeed(apiUrl) : await startGateway({
-    vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN },
+    vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN, USAGE_LOG: '1' },
     prebuilt: true,
     persistTo,
   });
@@ -161,6 +161,11 @@ async function measure({ latency, gateway, control }) {
   // Chrome DevTools or speedscope), taken through wrangler's inspector.
   const profiler = o.profile ? await startProfiler(gateway.inspectorPort) : null;
 
+  // The usage the Worker records (USAGE_LOG=1): what the measured messages cost is the total
+  // after them minus the total before them.
+  await sleep(1000);
+  const usageBefore = SEED ? null : usageTotals(gateway.output());
+  const cpuBefore = SEED ? 0 : await workerdCpuMs(gateway.child.pid);
   const sids = Array.from({ length: N }, () => newMessageSid());
   const bodies = sids.map((_, i) => `Order ${i}: my parcel arrived broken, I need a replacement`);
   const acks = []; // [completed at (ms since start), latency]
@@ -200,6 +205,15 @@ async function measure({ latency, gateway, control }) {
     await sleep(250);
   }
 
+  // Twilio's status callbacks (sent, delivered, read) for the replies: wait until they are in.
+  if (!SEED && drained !== null) {
+    const until = Date.now() + 30_000;
+    const callbacksDone = (st) => st.messages.every((m) => !m.status_callback || m.delivery.length >= 3 || ['failed', 'undelivered'].includes(m.delivery.at(-1)));
+    while (Date.now() < until && !callbacksDone(await control('/state'))) await sleep(250);
+    await sleep(1000);
+  }
+  const usage = SEED ? null : usagePerMessage(gateway.output(), N, usageBefore, (await workerdCpuMs(gateway.child.pid)) - cpuBefore);
+
   // correctness, from what the emulated Zendesk and Twilio received
   const state = await control('/state');
   const ticketsPerSid = new Map();
@@ -224,6 +238,7 @@ async function measure({ latency, gateway, control }) {
     ack_ms: { median: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)) },
     ack_ms_in_worker: metrics?.ack_ms ?? null,
     longest_pause_ms: round(longestPause),
+    usage_per_message: usage,
     statuses: Object.fromEntries(statuses),
     send_seconds: +sendSeconds.toFixed(2),
     drain_seconds: drained === null ? null : +drained.toFixed(2),
@@ -239,6 +254,76 @@ async function measure({ latency, gateway, control }) {
       replies_expected: ticketCount,
     },
   };
+}
+
+/**
+ * The isolates' usage totals from the Worker's `usage` lines (the last line of each isolate
+ * carries its running totals), summed over isolates.
+ */
+function usageTotals(output) {
+  const last = new Map();
+  for (const line of output.split('\n')) {
+    const i = line.indexOf('{"');
+    if (i < 0 || !line.includes('"usage"')) continue;
+    try {
+      const u = JSON.parse(line.slice(i, line.lastIndexOf('}') + 1));
+      if (u.event === 'usage') last.set(u.isolate, u);
+    } catch { /* not a log line */ }
+  }
+  const keys = ['worker_requests', 'object_requests', 'object_alarms', 'object_ms', 'rows_read', 'rows_written', 'subrequests'];
+  const sum = Object.fromEntries(keys.map((k) => [k, 0]));
+  for (const u of last.values()) for (const k of keys) sum[k] += u[k] || 0;
+  return sum;
+}
+
+/**
+ * Per message, and at Cloudflare's published Workers Paid prices (README "Cost"): Workers
+ * $0.30 per million requests and $0.02 per million CPU ms; Durable Objects $0.15 per million
+ * requests (alarms included) and $12.50 per million GB-s of duration (128 MB objects, billed on
+ * wall time: the sum of the objects' invocation times, an upper bound); SQLite storage $0.001
+ * per million rows read and $1.00 per million rows written. Marginal prices, beyond the plan's
+ * included amounts. CPU time is not visible inside the Worker (its clock stands still while it
+ * computes): it is the CPU time of the workerd process running the Worker and its objects, an
+ * upper bound that includes the runtime's own work (Linux only; null elsewhere).
+ */
+function usagePerMessage(output, n, before, cpuMs) {
+  const after = usageTotals(output);
+  const per = (k) => (after[k] - before[k]) / n;
+  const u = {
+    worker_requests: per('worker_requests'),
+    object_requests: per('object_requests'),
+    object_alarms: per('object_alarms'),
+    invocations: per('worker_requests') + per('object_requests') + per('object_alarms'),
+    object_ms: per('object_ms'),
+    rows_read: per('rows_read'),
+    rows_written: per('rows_written'),
+    subrequests: per('subrequests'),
+    cpu_ms: Number.isFinite(cpuMs) ? cpuMs / n : null,
+  };
+  const dollars = u.worker_requests * 0.30 + (u.object_requests + u.object_alarms) * 0.15
+    + (u.object_ms / 1000) * 0.125 * 12.50 + u.rows_read * 0.001 + u.rows_written * 1.00
+    + (u.cpu_ms ?? 0) * 0.02;
+  for (const k of Object.keys(u)) if (u[k] !== null) u[k] = +u[k].toFixed(2);
+  u.cost_per_million_messages_usd = +dollars.toFixed(2);
+  return u;
+}
+
+/** CPU time (ms) used so far by the workerd that runs the Worker (Linux /proc; NaN elsewhere). */
+async function workerdCpuMs(processGroup) {
+  const { readdir, readFile } = await import('node:fs/promises');
+  let ticks = 0, found = false;
+  for (const pid of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (!stat.includes('(workerd)')) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) !== processGroup) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!cmdline.includes('--inspector-addr')) continue; // the dev proxy's workerd
+    ticks += Number(fields[11]) + Number(fields[12]); // utime + stime, in 1/100 s
+    found = true;
+  }
+  return found ? ticks * 10 : NaN;
 }
 
 /** The seed peer under uvicorn (one worker, its default), configured as the gateway is. */

@@ -63,7 +63,7 @@ export function desiredTrigger(webhookId) {
       ],
       any: [],
     },
-    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}"}'] }],
+    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}"}'] }],
   };
 }
 

@@ -17,7 +17,7 @@ use crate::core::form::InboundMessage;
 use crate::core::logline::LogLine;
 use crate::core::metrics::Delta;
 use crate::message_index::{self, Entry};
-use crate::{env_config, log, metrics_do, storage, upstream};
+use crate::{env_config, log, metrics_do, storage, upstream, usage};
 use serde::Deserialize;
 use worker::{
     durable_object, js_sys, DurableObject, Env, Method, Request, Response, Result, State,
@@ -161,7 +161,7 @@ impl ConversationObject {
             .await?
             .unwrap_or_default();
         if !delta.is_empty() {
-            storage.delete(METRICS_BATCH_KEY).await?;
+            storage::delete(&storage, METRICS_BATCH_KEY).await?;
         }
         delta.absorb(Delta::from_logs(logs));
         let me = self.state.id().to_string();
@@ -345,7 +345,23 @@ impl DurableObject for ConversationObject {
         ConversationObject { state, env }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let span = usage::begin(usage::Invocation::ObjectFetch);
+        let answer = self.serve(req).await;
+        span.end(usage::enabled(&self.env));
+        answer
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        let span = usage::begin(usage::Invocation::ObjectAlarm);
+        let answer = self.on_alarm().await;
+        span.end(usage::enabled(&self.env));
+        answer
+    }
+}
+
+impl ConversationObject {
+    async fn serve(&self, mut req: Request) -> Result<Response> {
         let config = match env_config::load(&self.env) {
             Ok(c) => c,
             Err(e) => return Response::error(e.to_string(), 503),
@@ -398,7 +414,7 @@ impl DurableObject for ConversationObject {
         }
     }
 
-    async fn alarm(&self) -> Result<Response> {
+    async fn on_alarm(&self) -> Result<Response> {
         let config = match env_config::load(&self.env) {
             Ok(c) => c,
             Err(e) => {
@@ -424,6 +440,7 @@ fn stub(env: &Env, id: &str) -> Result<worker::Stub> {
 
 /// Reads one of the conversation's views (`/message/{sid}`, `/messages[?ticket=N]`).
 pub async fn get(env: &Env, id: &str, path: &str) -> Result<Response> {
+    crate::usage::subrequest();
     stub(env, id)?
         .fetch_with_str(&format!("https://conversation{path}"))
         .await
@@ -435,6 +452,7 @@ pub async fn post(env: &Env, id: &str, path: &str, body: &serde_json::Value) -> 
     let mut init = worker::RequestInit::new();
     init.with_method(Method::Post)
         .with_body(Some(body.to_string().into()));
+    crate::usage::subrequest();
     stub.fetch_with_request(Request::new_with_init(
         &format!("https://conversation{path}"),
         &init,

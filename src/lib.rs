@@ -15,6 +15,7 @@ mod metrics_do;
 mod respond;
 mod storage;
 mod upstream;
+mod usage;
 mod webhook;
 mod zendesk_events;
 
@@ -26,14 +27,21 @@ use worker::{event, Env, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: worker::Context) -> Result<Response> {
+    let span = usage::begin(usage::Invocation::Worker);
+    let answer = route(req, &env).await;
+    span.end(usage::enabled(&env));
+    answer
+}
+
+async fn route(req: Request, env: &Env) -> Result<Response> {
     let path = req.path();
     let outcome = match path.as_str() {
-        "/twilio/whatsapp" => webhook::handle(req, &env).await,
-        "/twilio/status" => webhook::handle_status(req, &env).await,
-        "/zendesk/events" => zendesk_events::handle(req, &env).await,
-        "/healthz" => health::handle(&req, &env),
-        p if p.starts_with("/admin/") => admin::handle(&req, &env).await,
-        p if p.starts_with("/media/") => media::handle(&req, &env).await,
+        "/twilio/whatsapp" => webhook::handle(req, env).await,
+        "/twilio/status" => webhook::handle_status(req, env).await,
+        "/zendesk/events" => zendesk_events::handle(req, env).await,
+        "/healthz" => health::handle(&req, env),
+        p if p.starts_with("/admin/") => admin::handle(&req, env).await,
+        p if p.starts_with("/media/") => media::handle(&req, env).await,
         "/" => health::index(&req),
         _ => respond::error(404, "not_found", "no such endpoint"),
     };

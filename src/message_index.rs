@@ -34,6 +34,7 @@ pub async fn record(env: &Env, entries: &[Entry]) -> Result<()> {
         init.with_method(Method::Put)
             .with_body(Some(serde_json::to_string(entry)?.into()));
         let req = Request::new_with_init("https://index/entry", &init)?;
+        crate::usage::subrequest();
         let resp = stub(env, &entry.sid)?.fetch_with_request(req).await?;
         if resp.status_code() != 204 {
             return Err(worker::Error::RustError(format!(
@@ -53,6 +54,7 @@ pub async fn claim(env: &Env, entry: &Entry) -> Result<bool> {
     init.with_method(Method::Put)
         .with_body(Some(serde_json::to_string(entry)?.into()));
     let req = Request::new_with_init("https://index/claim", &init)?;
+    crate::usage::subrequest();
     match stub(env, &entry.sid)?
         .fetch_with_request(req)
         .await?
@@ -76,6 +78,7 @@ pub async fn add_to_set(env: &Env, key: &str, conversation: &str) -> Result<()> 
     let mut init = RequestInit::new();
     init.with_method(Method::Put)
         .with_body(Some(serde_json::to_string(&entry)?.into()));
+    crate::usage::subrequest();
     let resp = stub(env, key)?
         .fetch_with_request(Request::new_with_init("https://index/set", &init)?)
         .await?;
@@ -92,6 +95,7 @@ pub async fn add_to_set(env: &Env, key: &str, conversation: &str) -> Result<()> 
 pub async fn members(env: &Env, key: &str) -> Result<Vec<String>> {
     let query = serde_urlencoded::to_string([("key", key)])
         .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    crate::usage::subrequest();
     let mut resp = stub(env, key)?
         .fetch_with_str(&format!("https://index/set?{query}"))
         .await?;
@@ -100,6 +104,7 @@ pub async fn members(env: &Env, key: &str) -> Result<Vec<String>> {
 
 /// The id of the conversation that owns `sid`, if the index knows it.
 pub async fn lookup(env: &Env, sid: &str) -> Result<Option<String>> {
+    crate::usage::subrequest();
     let mut resp = stub(env, sid)?
         .fetch_with_str(&format!("https://index/entry/{sid}"))
         .await?;
@@ -112,14 +117,24 @@ pub async fn lookup(env: &Env, sid: &str) -> Result<Option<String>> {
 #[durable_object(fetch)]
 pub struct MessageIndex {
     state: State,
+    env: Env,
 }
 
 impl DurableObject for MessageIndex {
-    fn new(state: State, _env: Env) -> Self {
-        MessageIndex { state }
+    fn new(state: State, env: Env) -> Self {
+        MessageIndex { state, env }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let span = crate::usage::begin(crate::usage::Invocation::ObjectFetch);
+        let answer = self.serve(req).await;
+        span.end(crate::usage::enabled(&self.env));
+        answer
+    }
+}
+
+impl MessageIndex {
+    async fn serve(&self, mut req: Request) -> Result<Response> {
         let storage = self.state.storage();
         let path = req.path();
         if path == "/set" {

@@ -35,6 +35,7 @@ pub async fn record(env: &Env, key: &str, delta: &Delta) -> bool {
         let mut init = RequestInit::new();
         init.with_method(Method::Post)
             .with_body(Some(serde_json::to_string(delta)?.into()));
+        crate::usage::subrequest();
         let resp = stub(env, shard_of(key))?
             .fetch_with_request(Request::new_with_init("https://metrics/delta", &init)?)
             .await?;
@@ -61,6 +62,7 @@ pub async fn record(env: &Env, key: &str, delta: &Delta) -> bool {
 pub async fn read_all(env: &Env) -> Result<Metrics> {
     let mut shards = Vec::new();
     for shard in 0..SHARDS {
+        crate::usage::subrequest();
         let mut resp = stub(env, shard)?
             .fetch_with_str("https://metrics/raw")
             .await?;
@@ -72,14 +74,24 @@ pub async fn read_all(env: &Env) -> Result<Metrics> {
 #[durable_object(fetch)]
 pub struct MetricsShard {
     state: State,
+    env: Env,
 }
 
 impl DurableObject for MetricsShard {
-    fn new(state: State, _env: Env) -> Self {
-        MetricsShard { state }
+    fn new(state: State, env: Env) -> Self {
+        MetricsShard { state, env }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let span = crate::usage::begin(crate::usage::Invocation::ObjectFetch);
+        let answer = self.serve(req).await;
+        span.end(crate::usage::enabled(&self.env));
+        answer
+    }
+}
+
+impl MetricsShard {
+    async fn serve(&self, mut req: Request) -> Result<Response> {
         let storage = self.state.storage();
         match (req.method(), req.path().as_str()) {
             (Method::Post, "/delta") => {

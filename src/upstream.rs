@@ -42,6 +42,7 @@ fn build(
 }
 
 async fn fetch(request: Request, controller: &AbortController) -> Result<Response, String> {
+    crate::usage::subrequest();
     Fetch::Request(request)
         .send_with_signal(&controller.signal())
         .await

@@ -10,6 +10,7 @@ use crate::core::form::{self, InboundMessage};
 use crate::core::logline::LogLine;
 use crate::core::redact::mask_sender;
 use crate::core::signature::verify_twilio;
+use crate::core::twilio::{is_delivery_failure, DeliveryAbout};
 use crate::{conversation_do, env_config, log, respond};
 use worker::{Env, Method, Request, RequestInit, Response, Result};
 
@@ -156,11 +157,15 @@ pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
             .map(|(_, v)| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    let conversation = req.url().ok().and_then(|u| {
-        u.query_pairs()
-            .find(|(k, _)| k == "c")
-            .map(|(_, v)| v.to_string())
-    });
+    let query: Vec<(String, String)> = req
+        .url()
+        .map(|u| {
+            u.query_pairs()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let conversation = query.iter().find(|(k, _)| k == "c").map(|(_, v)| v.clone());
     let conversation =
         conversation.filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()));
     let (Some(conversation), Some(sid), Some(status)) =
@@ -190,6 +195,29 @@ pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
             )
         }
     };
+    // A status that is not a failure changes nothing the agents need to see: logged here from
+    // what the callback URL says was sent, without waking the conversation.
+    let about = DeliveryAbout::from_query(&query);
+    if let (Some(about), false) = (&about, is_delivery_failure(&status)) {
+        let line = LogLine::info("delivery.status")
+            .field("reply_sid", sid.as_str())
+            .field("status", status.as_str())
+            .field("conversation", conversation.as_str())
+            .opt("error_code", error_code);
+        let line = match about {
+            DeliveryAbout::AgentReply {
+                ticket_id,
+                comment_id,
+            } => line
+                .field("comment_id", *comment_id)
+                .field("ticket_id", *ticket_id),
+            DeliveryAbout::GatewayReply { message_sid, kind } => line
+                .field("message_sid", message_sid.as_str())
+                .field("reply", kind.as_str()),
+        };
+        log::emit(&line, &config.secrets());
+        return respond::empty_twiml();
+    }
     let body = serde_json::json!({ "sid": sid, "status": status, "error_code": error_code });
     let resp = conversation_do::post(env, &conversation, "/delivery-status", &body).await?;
     if resp.status_code() != 200 {
@@ -349,6 +377,7 @@ async fn hand_over(
         });
         init.with_method(Method::Post)
             .with_body(Some(body.to_string().into()));
+        crate::usage::subrequest();
         let mut resp = stub
             .fetch_with_request(Request::new_with_init(
                 "https://conversation/accept",

@@ -217,7 +217,11 @@ export function zendeskApi(ctx) {
     const notFound = () => send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
     if (req.method === 'GET' && m) {
       const t = ctx.s.tickets.get(Number(m[1]));
-      return t ? send(res, 200, { ticket: ticketResource(t) }) : notFound();
+      if (!t) return notFound();
+      // Side-loading, as Zendesk does: `?include=users` adds the ticket's users.
+      const include = (url.searchParams.get('include') || '').split(',');
+      const users = include.includes('users') ? [...ctx.s.users.values()].filter((u) => u.id === t.requester_id) : undefined;
+      return send(res, 200, users ? { ticket: ticketResource(t), users } : { ticket: ticketResource(t) });
     }
     if (req.method === 'PUT' && m) {
       const t = ctx.s.tickets.get(Number(m[1]));
@@ -301,8 +305,11 @@ export function zendeskApi(ctx) {
 
   /** Zendesk's webhook call for a ticket, signed as Zendesk does. */
   async function zendeskWebhook(ticketId, { signWith, timestamp, body } = {}) {
+    const t = ctx.s.tickets.get(Number(ticketId));
     const url = ctx.gatewayUrl.replace(/\/twilio\/whatsapp$/, '/zendesk/events');
-    const payload = body ?? JSON.stringify({ ticket_id: String(ticketId), event: 'public_comment_added' });
+    // The body the trigger made by `npm run setup` sends (its placeholders filled in).
+    const requester = [...ctx.s.users.values()].find((u) => u.id === t?.requester_id);
+    const payload = body ?? JSON.stringify({ ticket_id: String(ticketId), requester_email: requester?.email ?? '', event: 'public_comment_added' });
     const ts = timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Zendesk Webhook' };
     if (signWith !== null) {

@@ -107,6 +107,17 @@ pub struct Conversation {
     /// Listed under the customer's masked number in the look-up index.
     #[serde(default)]
     pub masked_indexed: bool,
+    /// Zendesk events for tickets this conversation does not know yet: an agent may answer
+    /// within milliseconds of the ticket's creation, before Zendesk's answer to the create
+    /// has reached the gateway. Read when the ticket becomes known (`remember_ticket`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub early_agent_events: Vec<EarlyAgentEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlyAgentEvent {
+    pub ticket_id: u64,
+    pub at_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -461,6 +472,7 @@ impl Conversation {
             notes: Vec::new(),
             public_origin: None,
             masked_indexed: false,
+            early_agent_events: Vec::new(),
         }
     }
 
@@ -511,7 +523,7 @@ impl Conversation {
                 out.effect = Some(Effect::WakeAt(ctx.now_ms));
             }
             Event::AgentActivity { ticket_id } => {
-                if self.agent_activity(ticket_id, &mut out.logs) {
+                if self.agent_activity(ticket_id, ctx.now_ms, &mut out.logs) {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }
@@ -912,15 +924,26 @@ impl Conversation {
         Effect::Call(request)
     }
 
-    /// A WhatsApp message to the customer, with this conversation's status callback.
-    fn send_request(&self, content: &ReplyContent, ctx: &Ctx) -> HttpRequest {
+    /// A WhatsApp message to the customer, with this conversation's status callback. The
+    /// callback URL also names what was sent (`about`, see `twilio::DeliveryAbout`), so the
+    /// Worker can log a status that changes nothing without waking the conversation; Twilio's
+    /// signature covers the whole URL.
+    fn send_request(
+        &self,
+        content: &ReplyContent,
+        about: &twilio::DeliveryAbout,
+        ctx: &Ctx,
+    ) -> HttpRequest {
         let to = self.customer.whatsapp_address();
+        let callback = ctx
+            .status_callback_url
+            .map(|url| format!("{url}&{}", about.to_query()));
         twilio::send_message_request(
             &ctx.config.twilio_account(),
             &ctx.config.reply_sender,
             &to,
             content,
-            ctx.status_callback_url,
+            callback.as_deref(),
         )
     }
 
@@ -952,11 +975,16 @@ impl Conversation {
                 zendesk::list_comments_request(base, &zd_auth(), *ticket_id)
             }
             Call::SendReply { sid } => {
-                let content = match self.message(sid).map(|m| &m.reply) {
+                let message = self.message(sid);
+                let content = match message.map(|m| &m.reply) {
                     Some(ReplyStep::Due { content, .. }) => content.clone(),
                     _ => ReplyContent::Text(String::new()),
                 };
-                self.send_request(&content, ctx)
+                let about = twilio::DeliveryAbout::GatewayReply {
+                    message_sid: sid.clone(),
+                    kind: message.map(|m| m.reply_kind()).unwrap_or_default(),
+                };
+                self.send_request(&content, &about, ctx)
             }
             Call::FindReply { .. } => self.list_sent_request(ctx),
             outbound => self.outbound_request(outbound, ctx),

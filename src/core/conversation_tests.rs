@@ -1673,3 +1673,32 @@ fn a_message_stores_its_retry_bookkeeping_as_its_own_fields() {
     assert_eq!(m["not_before_ms"], 123);
     assert_eq!(m["verify_first"], true);
 }
+
+#[test]
+fn an_agent_answering_before_the_create_answer_arrives_is_not_dropped() {
+    let mut sim = Sim::new(config());
+    // Zendesk creates the ticket, but its answer never reaches the gateway (the isolate is
+    // gone); an agent answers at once and Zendesk's webhook names a ticket not known yet.
+    sim.world.faults.push_back(Some(Fault::CrashAfter));
+    sim.receive(M1.0, M1.1);
+    sim.alarm();
+    assert_eq!(sim.world.tickets.len(), 1, "the ticket exists in Zendesk");
+    assert!(
+        sim.conv().tickets.is_empty(),
+        "but the gateway does not know it"
+    );
+    sim.agent_writes("We are on it: your account is unlocked.");
+    sim.zendesk_calls();
+    assert!(sim.logs.iter().any(|l| l.contains("agent.unknown_ticket")));
+    sim.settle();
+    let texts: Vec<&str> = sim.world.sent.iter().map(|s| s.1.as_str()).collect();
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|t| **t == "We are on it: your account is unlocked.")
+            .count(),
+        1,
+        "the agent's reply reached the customer once: {texts:?}"
+    );
+    assert!(sim.conv().early_agent_events.is_empty());
+}

@@ -148,8 +148,12 @@ fn status_rank(status: &str) -> u8 {
     }
 }
 
+/// How long, and how many, Zendesk events for a ticket not known yet are kept.
+const EARLY_AGENT_EVENT_MS: u64 = 3600 * 1000;
+const EARLY_AGENT_EVENTS_MAX: usize = 20;
+
 fn is_failure(status: &str) -> bool {
-    matches!(status, "undelivered" | "failed")
+    twilio::is_delivery_failure(status)
 }
 
 enum Part {
@@ -188,6 +192,12 @@ impl Conversation {
                 indexed: false,
             });
         }
+        // An agent answered before this ticket was known here: read its comments now.
+        let before = self.early_agent_events.len();
+        self.early_agent_events.retain(|e| e.ticket_id != t.id);
+        if self.early_agent_events.len() != before && !self.checks.contains(&t.id) {
+            self.checks.push(t.id);
+        }
     }
 
     /// Tickets not yet in the look-up index (Zendesk's webhook names a ticket, not a customer).
@@ -205,12 +215,35 @@ impl Conversation {
         }
     }
 
-    pub(super) fn agent_activity(&mut self, ticket_id: u64, logs: &mut Vec<LogLine>) -> bool {
+    pub(super) fn agent_activity(
+        &mut self,
+        ticket_id: u64,
+        now_ms: u64,
+        logs: &mut Vec<LogLine>,
+    ) -> bool {
         if !self.tickets.iter().any(|t| t.id == ticket_id) {
+            // Not known yet (Zendesk's answer to the create may still be on its way, or was
+            // lost and is being looked up): kept, bounded, and read when the ticket is known.
+            self.early_agent_events
+                .retain(|e| now_ms.saturating_sub(e.at_ms) < EARLY_AGENT_EVENT_MS);
+            if !self
+                .early_agent_events
+                .iter()
+                .any(|e| e.ticket_id == ticket_id)
+            {
+                if self.early_agent_events.len() >= EARLY_AGENT_EVENTS_MAX {
+                    self.early_agent_events.remove(0);
+                }
+                self.early_agent_events.push(EarlyAgentEvent {
+                    ticket_id,
+                    at_ms: now_ms,
+                });
+            }
             logs.push(
                 LogLine::warn("agent.unknown_ticket")
                     .field("ticket_id", ticket_id)
-                    .field("from", self.masked()),
+                    .field("from", self.masked())
+                    .field("kept_until_known", true),
             );
             return false;
         }
@@ -472,7 +505,11 @@ impl Conversation {
                         }
                     },
                 };
-                self.send_request(&content, ctx)
+                let about = twilio::DeliveryAbout::AgentReply {
+                    ticket_id: r.ticket_id,
+                    comment_id: r.comment_id,
+                };
+                self.send_request(&content, &about, ctx)
             }
             Call::FindAgentReply { .. } => self.list_sent_request(ctx),
             Call::AddNote { key } => {
