@@ -6,8 +6,9 @@
 //! - `GET /admin/metrics`: counters, failures by reason, retries pending, latency percentiles.
 
 use crate::core::logline::LogLine;
+use crate::core::metrics::DirectoryKey;
 use crate::core::signature::secret_matches;
-use crate::{conversation_do, env_config, log, message_index, metrics_do, respond};
+use crate::{conversation_do, env_config, log, message_index, metrics_do, respond, zendesk_events};
 use worker::{Env, Method, Request, Response, Result};
 
 pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
@@ -65,7 +66,7 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
             let Ok(ticket) = t.parse::<u64>() else {
                 return respond::error(400, "invalid_ticket", "ticket must be a Zendesk ticket id");
             };
-            match message_index::lookup(env, &conversation_do::ticket_key(ticket)).await? {
+            match ticket_conversation(env, ticket).await? {
                 Some(id) => (id, Some(ticket)),
                 None => {
                     return respond::error(
@@ -80,12 +81,13 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
             // A masked number as logs show it: every conversation it may stand for.
             let mut all: Vec<serde_json::Value> = Vec::new();
             // At most 40 conversations: a request may make 50 subrequests on the free plan.
-            for id in message_index::members(env, &conversation_do::masked_key(&c))
-                .await?
-                .into_iter()
-                .rev()
-                .take(40)
-            {
+            let mut ids = metrics_do::directory(env, &DirectoryKey::Masked(c.clone())).await?;
+            for id in message_index::members(env, &conversation_do::masked_key(&c)).await? {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            for id in ids.into_iter().rev().take(40) {
                 let mut resp = conversation_do::get(env, &id, "/messages").await?;
                 all.extend(resp.json::<Vec<serde_json::Value>>().await?);
             }
@@ -137,7 +139,13 @@ async fn one_message(sid: &str, env: &Env) -> Result<Response> {
             "expected a MessageSid (SM... or MM...)",
         );
     }
-    let Some(conversation) = message_index::lookup(env, sid).await? else {
+    let found = metrics_do::directory(env, &DirectoryKey::Message(sid.to_string())).await?;
+    let conversation = match found.into_iter().next() {
+        Some(id) => Some(id),
+        // Written by an earlier version (or claimed: a sender not pinned by WaId).
+        None => message_index::lookup(env, sid).await?,
+    };
+    let Some(conversation) = conversation else {
         return respond::error(
             404,
             "unknown_message",
@@ -150,4 +158,29 @@ async fn one_message(sid: &str, env: &Env) -> Result<Response> {
     }
     let view: serde_json::Value = resp.json().await?;
     respond::json(200, &view)
+}
+
+/// The conversation that owns a ticket: the look-up index of earlier versions, else the
+/// ticket's requester as Zendesk has it (the gateway names requesters after customers).
+async fn ticket_conversation(env: &Env, ticket: u64) -> Result<Option<String>> {
+    if let Some(id) = message_index::lookup(env, &conversation_do::ticket_key(ticket)).await? {
+        return Ok(Some(id));
+    }
+    let config = env_config::load(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let addresses = zendesk_events::requester_addresses(&config, ticket)
+        .await
+        .map_err(worker::Error::RustError)?;
+    for address in addresses {
+        let id = env
+            .durable_object(conversation_do::BINDING)?
+            .id_from_name(&conversation_do::customer_name(&address))?
+            .to_string();
+        let mut resp =
+            conversation_do::get(env, &id, &format!("/messages?ticket={ticket}")).await?;
+        let found: Vec<serde_json::Value> = resp.json().await.unwrap_or_default();
+        if !found.is_empty() {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }

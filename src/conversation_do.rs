@@ -15,8 +15,7 @@ use crate::core::config::Config;
 use crate::core::conversation::{Conversation, Ctx, Effect, Event};
 use crate::core::form::InboundMessage;
 use crate::core::logline::LogLine;
-use crate::core::metrics::Delta;
-use crate::message_index::{self, Entry};
+use crate::core::metrics::{Delta, DirectoryEntry, DirectoryKey};
 use crate::{env_config, log, metrics_do, storage, upstream, usage};
 use serde::Deserialize;
 use worker::{
@@ -32,9 +31,6 @@ const MAX_CALLS_PER_ALARM: usize = 25;
 const CONFIG_RETRY_MS: u64 = 60_000;
 /// Messages listed by a search.
 const SEARCH_LIMIT: usize = 50;
-/// What this conversation adds to the metrics and has not sent yet (its alarm sends it, so a
-/// webhook costs no extra Durable Object call).
-const METRICS_BATCH_KEY: &str = "metrics_batch";
 /// Unsent metrics are sent at the latest this long after they were batched (by the alarm
 /// that does the conversation's work, or by one set for them when there is none).
 const METRICS_FLUSH_MS: u64 = 5_000;
@@ -105,16 +101,20 @@ impl ConversationObject {
         Some(format!("{origin}/twilio/status?c={}", self.state.id()))
     }
 
-    /// Applies one event that arrives by request (not by alarm): store, wake if needed.
+    /// Applies one event that arrives by request (not by alarm): its metrics join the
+    /// conversation's unsent ones, all stored in one write; then wake if needed (the alarm
+    /// sends the metrics: at the latest `METRICS_FLUSH_MS` later).
     async fn apply(
         &self,
         conv: &mut Conversation,
         event: Event,
         config: &Config,
-    ) -> Result<(bool, Vec<LogLine>)> {
+        extra: Delta,
+    ) -> Result<bool> {
         let rules = config.triage.clone();
+        let now_ms = storage::now_ms();
         let ctx = Ctx {
-            now_ms: storage::now_ms(),
+            now_ms,
             jitter: js_sys::Math::random(),
             config,
             rules: &rules,
@@ -122,56 +122,44 @@ impl ConversationObject {
             media_base_url: None,
         };
         let out = conv.step(event, &ctx);
+        let mut delta = Delta::from_logs(&out.logs);
+        delta.absorb(extra);
+        conv.unsent_metrics.absorb(delta);
         self.save(conv).await?;
-        if let Some(Effect::WakeAt(at)) = out.effect {
-            storage::wake_at(&self.state.storage(), at).await?;
+        let storage = self.state.storage();
+        match out.effect {
+            Some(Effect::WakeAt(at)) => storage::wake_at(&storage, at).await?,
+            _ if !conv.unsent_metrics.is_empty() => {
+                // A no-op when an alarm is already due sooner.
+                storage::wake_at(&storage, now_ms + METRICS_FLUSH_MS).await?
+            }
+            _ => {}
         }
         emit(&out.logs, config);
-        Ok((out.duplicate, out.logs))
+        Ok(out.duplicate)
     }
 
-    /// Adds to this conversation's unsent metrics, which the next alarm sends (`record`).
-    async fn batch_metrics(&self, delta: Delta) -> Result<()> {
-        if delta.is_empty() {
-            return Ok(());
-        }
-        let storage = self.state.storage();
-        let mut batch: Delta = storage::load(&storage, METRICS_BATCH_KEY)
-            .await?
-            .unwrap_or_default();
-        batch.absorb(delta);
-        storage::save(&storage, METRICS_BATCH_KEY, &batch).await?;
-        // A no-op when work is due sooner (`wake_at` only moves the alarm earlier).
-        storage::wake_at(&storage, storage::now_ms() + METRICS_FLUSH_MS).await
-    }
-
-    /// Sends the unsent metrics and what these events add. Best effort, after the work: a
-    /// metrics failure never fails the request or the alarm that did the work; when the shard
-    /// cannot be reached, the batch waits for the next call.
-    async fn record(&self, logs: &[LogLine], conv: Option<&Conversation>) {
-        if let Err(e) = self.send_metrics(logs, conv).await {
-            metrics_write_failed(e);
-        }
-    }
-
-    async fn send_metrics(&self, logs: &[LogLine], conv: Option<&Conversation>) -> Result<()> {
-        let storage = self.state.storage();
-        // Taken out before the send: what an accept adds meanwhile starts a new batch.
-        let mut delta: Delta = storage::load(&storage, METRICS_BATCH_KEY)
-            .await?
-            .unwrap_or_default();
-        if !delta.is_empty() {
-            storage::delete(&storage, METRICS_BATCH_KEY).await?;
-        }
+    /// Sends what the conversation had not sent yet (`unsent`) and what this alarm's events
+    /// add, in one request to its metrics shard. Best effort, after the work: a metrics
+    /// failure never fails the alarm that did the work; what could not be sent goes back to
+    /// the conversation for the next alarm.
+    async fn send_metrics(&self, unsent: Delta, logs: &[LogLine]) -> Result<()> {
+        let mut delta = unsent;
         delta.absorb(Delta::from_logs(logs));
         let me = self.state.id().to_string();
-        if let Some(conv) = conv {
+        let conv = self.load().await?;
+        if let Some(conv) = &conv {
             delta.pending = Some((me.clone(), conv.pending_retries(storage::now_ms())));
         }
-        if !metrics_do::record(&self.env, &me, &delta).await {
-            self.batch_metrics(delta).await?;
+        if metrics_do::record(&self.env, &me, &delta).await {
+            return Ok(());
         }
-        Ok(())
+        let Some(mut conv) = conv else {
+            return Ok(());
+        };
+        conv.unsent_metrics.absorb(delta);
+        self.save(&conv).await?;
+        storage::wake_at(&self.state.storage(), storage::now_ms() + METRICS_FLUSH_MS).await
     }
 
     async fn accept(&self, mut req: Request, config: &Config) -> Result<Response> {
@@ -180,24 +168,37 @@ impl ConversationObject {
             origin,
             received_at_ms,
         } = req.json().await?;
-        let mut conv = self
-            .load()
-            .await?
-            .unwrap_or_else(|| Conversation::new(message.from.clone()));
+        let me = self.state.id().to_string();
+        let sid = message.message_sid.clone();
+        let (mut conv, new) = match self.load().await? {
+            Some(c) => (c, false),
+            None => (Conversation::new(message.from.clone()), true),
+        };
         if conv.public_origin.as_deref() != Some(origin.as_str()) && !origin.is_empty() {
             conv.public_origin = Some(origin);
         }
-        let (duplicate, logs) = self
-            .apply(&mut conv, Event::Received(message), config)
-            .await?;
-        let mut delta = Delta::from_logs(&logs);
-        delta
-            .ack_ms
-            .extend(received_at_ms.map(|at| storage::now_ms().saturating_sub(at)));
-        if let Err(e) = self.batch_metrics(delta).await {
-            // The message is stored: only its count is lost.
-            metrics_write_failed(e);
+        // Where operators will find this message (and, for a new customer, their masked
+        // number): sent with the metrics, so it costs no request of its own.
+        let mut extra = Delta::default();
+        if conv.message(&sid).is_none() {
+            extra.directory.push(DirectoryEntry {
+                key: DirectoryKey::Message(sid),
+                conversation: me.clone(),
+            });
         }
+        if new {
+            extra.directory.push(DirectoryEntry {
+                key: DirectoryKey::Masked(conv.masked()),
+                conversation: me,
+            });
+        }
+        let acknowledged = storage::now_ms();
+        extra
+            .ack_ms
+            .extend(received_at_ms.map(|at| acknowledged.saturating_sub(at)));
+        let duplicate = self
+            .apply(&mut conv, Event::Received(message), config, extra)
+            .await?;
         Response::from_json(&serde_json::json!({ "duplicate": duplicate }))
     }
 
@@ -206,63 +207,13 @@ impl ConversationObject {
         let Some(mut conv) = self.load().await? else {
             return Response::error("unknown conversation", 404);
         };
-        let (_, logs) = self.apply(&mut conv, event, config).await?;
-        self.record(&logs, None).await;
+        self.apply(&mut conv, event, config, Delta::default())
+            .await?;
         Response::from_json(&serde_json::json!({ "ok": true }))
     }
 
-    /// Writes the conversation's masked number, new messages and new tickets to the look-up
-    /// index, once per alarm, after the run (best effort: what fails is written by the next
-    /// alarm). One load before the writes and one load-modify-save after them: other requests
-    /// may be handled while the index answers.
-    async fn index_new_entries(&self, config: &Config) -> Result<Option<Conversation>> {
-        let Some(conv) = self.load().await? else {
-            return Ok(None);
-        };
-        let me = self.state.id().to_string();
-        let sids = conv.unindexed();
-        let tickets = conv.unindexed_tickets();
-        let masked_written = if conv.masked_indexed {
-            false
-        } else {
-            message_index::add_to_set(&self.env, &masked_key(&conv.masked()), &me)
-                .await
-                .map_err(|e| index_write_failed(e, config))
-                .is_ok()
-        };
-        let entries: Vec<Entry> = sids
-            .iter()
-            .cloned()
-            .chain(tickets.iter().map(|t| ticket_key(*t)))
-            .map(|key| Entry {
-                sid: key,
-                conversation: me.clone(),
-            })
-            .collect();
-        let entries_written = !entries.is_empty()
-            && message_index::record(&self.env, &entries)
-                .await
-                .map_err(|e| index_write_failed(e, config))
-                .is_ok();
-        if !masked_written && !entries_written {
-            return Ok(Some(conv));
-        }
-        let Some(mut conv) = self.load().await? else {
-            return Ok(None);
-        };
-        if masked_written {
-            conv.masked_indexed = true;
-        }
-        if entries_written {
-            conv.mark_indexed(&sids);
-            conv.mark_tickets_indexed(&tickets);
-        }
-        self.save(&conv).await?;
-        Ok(Some(conv))
-    }
-
     /// Runs the machine until it waits or has nothing to do; returns the events it logged.
-    async fn run(&self, config: &Config) -> Result<Vec<LogLine>> {
+    async fn run(&self, config: &Config, unsent: &mut Delta) -> Result<Vec<LogLine>> {
         let rules = config.triage.clone();
         let mut event = Event::Wake;
         let mut logs = Vec::new();
@@ -283,6 +234,8 @@ impl ConversationObject {
                 media_base_url: origin.as_deref(),
             };
             let out = conv.step(event, &ctx);
+            // Taken out in the first save of the run (no write of its own); sent after it.
+            unsent.absorb(std::mem::take(&mut conv.unsent_metrics));
             // Stored before the call it asks for: the intent survives an eviction.
             self.save(&conv).await?;
             emit(&out.logs, config);
@@ -323,13 +276,6 @@ fn metrics_write_failed(e: worker::Error) {
     log::emit(
         &LogLine::warn("metrics.write_failed").field("error", e.to_string()),
         &[],
-    );
-}
-
-fn index_write_failed(e: worker::Error, config: &Config) {
-    log::emit(
-        &LogLine::warn("index.write_failed").field("error", e.to_string()),
-        &config.secrets(),
     );
 }
 
@@ -425,10 +371,14 @@ impl ConversationObject {
                 return Response::ok("");
             }
         };
-        let logs = self.run(&config).await?;
-        // The messages and the tickets of this run (Zendesk's webhook names tickets).
-        let conv = self.index_new_entries(&config).await?;
-        self.record(&logs, conv.as_ref()).await;
+        let mut unsent = Delta::default();
+        let run = self.run(&config, &mut unsent).await;
+        // Sent even when the run failed: what was taken out must not be lost.
+        let logs = run.as_ref().map(Vec::as_slice).unwrap_or_default();
+        if let Err(e) = self.send_metrics(unsent, logs).await {
+            metrics_write_failed(e);
+        }
+        run?;
         Response::ok("")
     }
 }
@@ -448,7 +398,24 @@ pub async fn get(env: &Env, id: &str, path: &str) -> Result<Response> {
 
 /// Sends an event to the conversation identified by `id` (hex), e.g. from Zendesk's webhook.
 pub async fn post(env: &Env, id: &str, path: &str, body: &serde_json::Value) -> Result<Response> {
-    let stub = stub(env, id)?;
+    send(stub(env, id)?, path, body).await
+}
+
+/// Sends an event to the conversation named `name` (`customer_name`).
+pub async fn post_named(
+    env: &Env,
+    name: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> Result<Response> {
+    let stub = env
+        .durable_object(BINDING)?
+        .id_from_name(name)?
+        .get_stub()?;
+    send(stub, path, body).await
+}
+
+async fn send(stub: worker::Stub, path: &str, body: &serde_json::Value) -> Result<Response> {
     let mut init = worker::RequestInit::new();
     init.with_method(Method::Post)
         .with_body(Some(body.to_string().into()));

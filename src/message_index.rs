@@ -1,5 +1,8 @@
-//! The cross-customer look-up index: MessageSid -> the Conversation Durable Object that owns
-//! it. Sharded over 256 Durable Objects by the last two characters of the sid, so no single
+//! The look-up index of earlier versions: MessageSid -> the Conversation Durable Object that
+//! owns it, tickets and masked numbers. Still read (entries written before this version) and
+//! used to claim the MessageSid of a sender not pinned by WaId (`claim`); new messages are
+//! found through the directory kept with the metrics (`metrics_do`).
+//! Sharded over 256 Durable Objects by the last two characters of the sid, so no single
 //! object sees all traffic. Holds no phone number: only object ids.
 
 use crate::storage;
@@ -27,25 +30,6 @@ fn stub(env: &Env, sid: &str) -> Result<worker::Stub> {
         .get_stub()
 }
 
-/// Records where each message lives (idempotent).
-pub async fn record(env: &Env, entries: &[Entry]) -> Result<()> {
-    for entry in entries {
-        let mut init = RequestInit::new();
-        init.with_method(Method::Put)
-            .with_body(Some(serde_json::to_string(entry)?.into()));
-        let req = Request::new_with_init("https://index/entry", &init)?;
-        crate::usage::subrequest();
-        let resp = stub(env, &entry.sid)?.fetch_with_request(req).await?;
-        if resp.status_code() != 204 {
-            return Err(worker::Error::RustError(format!(
-                "index answered {}",
-                resp.status_code()
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// Claims `entry.sid` for `entry.conversation` before the message is accepted: `Ok(true)` when
 /// the sid was free or is already that conversation's, `Ok(false)` when another conversation
 /// owns it (a captured webhook re-signed under another sender: see `webhook::handle`).
@@ -66,31 +50,6 @@ pub async fn claim(env: &Env, entry: &Entry) -> Result<bool> {
     }
 }
 
-/// Most conversations remembered under one masked number (masks are shared by design).
-const SET_MAX: usize = 100;
-
-/// Adds a conversation to the set kept under `key` (e.g. a masked number): idempotent.
-pub async fn add_to_set(env: &Env, key: &str, conversation: &str) -> Result<()> {
-    let entry = Entry {
-        sid: key.to_string(),
-        conversation: conversation.to_string(),
-    };
-    let mut init = RequestInit::new();
-    init.with_method(Method::Put)
-        .with_body(Some(serde_json::to_string(&entry)?.into()));
-    crate::usage::subrequest();
-    let resp = stub(env, key)?
-        .fetch_with_request(Request::new_with_init("https://index/set", &init)?)
-        .await?;
-    if resp.status_code() != 204 {
-        return Err(worker::Error::RustError(format!(
-            "index answered {}",
-            resp.status_code()
-        )));
-    }
-    Ok(())
-}
-
 /// The conversations kept under `key`.
 pub async fn members(env: &Env, key: &str) -> Result<Vec<String>> {
     let query = serde_urlencoded::to_string([("key", key)])
@@ -108,9 +67,12 @@ pub async fn lookup(env: &Env, sid: &str) -> Result<Option<String>> {
     let mut resp = stub(env, sid)?
         .fetch_with_str(&format!("https://index/entry/{sid}"))
         .await?;
+    // Only "not found" means absent: any other answer is an error the caller must not take
+    // for "unknown" (a Zendesk event would be dropped instead of retried).
     match resp.status_code() {
         200 => Ok(Some(resp.text().await?)),
-        _ => Ok(None),
+        404 => Ok(None),
+        status => Err(worker::Error::RustError(format!("index answered {status}"))),
     }
 }
 
@@ -137,36 +99,17 @@ impl MessageIndex {
     async fn serve(&self, mut req: Request) -> Result<Response> {
         let storage = self.state.storage();
         let path = req.path();
-        if path == "/set" {
-            let key = |e: &Entry| format!("set:{}", e.sid);
-            return match req.method() {
-                Method::Put => {
-                    let entry: Entry = req.json().await?;
-                    let mut set: Vec<String> = storage::load(&storage, &key(&entry))
-                        .await?
-                        .unwrap_or_default();
-                    if !set.contains(&entry.conversation) {
-                        set.push(entry.conversation.clone());
-                        if set.len() > SET_MAX {
-                            set.remove(0);
-                        }
-                        storage::save(&storage, &key(&entry), &set).await?;
-                    }
-                    Ok(Response::empty()?.with_status(204))
-                }
-                _ => {
-                    let wanted = req
-                        .url()?
-                        .query_pairs()
-                        .find(|(k, _)| k == "key")
-                        .map(|(_, v)| v.to_string())
-                        .unwrap_or_default();
-                    let set: Vec<String> = storage::load(&storage, &format!("set:{wanted}"))
-                        .await?
-                        .unwrap_or_default();
-                    Response::from_json(&set)
-                }
-            };
+        if path == "/set" && req.method() == Method::Get {
+            let wanted = req
+                .url()?
+                .query_pairs()
+                .find(|(k, _)| k == "key")
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default();
+            let set: Vec<String> = storage::load(&storage, &format!("set:{wanted}"))
+                .await?
+                .unwrap_or_default();
+            return Response::from_json(&set);
         }
         if path == "/claim" && req.method() == Method::Put {
             let entry: Entry = req.json().await?;
@@ -183,11 +126,6 @@ impl MessageIndex {
             };
         }
         match (req.method(), path.strip_prefix("/entry")) {
-            (Method::Put, Some("")) => {
-                let entry: Entry = req.json().await?;
-                storage::save(&storage, &entry.sid, &entry.conversation).await?;
-                Ok(Response::empty()?.with_status(204))
-            }
             (Method::Get, Some(rest)) => {
                 match storage::load::<String>(&storage, rest.trim_start_matches('/')).await? {
                     Some(conversation) => Response::ok(conversation),

@@ -1,8 +1,13 @@
 //! Metrics shards: Durable Objects that keep `core::metrics::Metrics` (counters, failures by
 //! reason, pending retries, recent latencies). Writers pick a shard by key, so no single object
 //! takes all the traffic; `GET /admin/metrics` reads every shard and merges them.
+//!
+//! Each shard also keeps the operators' directory for the conversations that write to it
+//! (MessageSid -> conversation, masked number -> conversations): it arrives in the same request
+//! as the metrics, so finding a message later costs no request per message. A look-up asks
+//! every shard (`SHARDS` requests, only when an operator searches).
 
-use crate::core::metrics::{Delta, Metrics};
+use crate::core::metrics::{Delta, DirectoryKey, Metrics, MASKED_SET_MAX};
 use crate::storage;
 use worker::{
     durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State,
@@ -58,6 +63,38 @@ pub async fn record(env: &Env, key: &str, delta: &Delta) -> bool {
     }
 }
 
+/// The conversations the directory lists under `key`, from every shard. An error when a
+/// shard cannot be read: "not found" must mean not found.
+pub async fn directory(env: &Env, key: &DirectoryKey) -> Result<Vec<String>> {
+    let query = serde_urlencoded::to_string([("key", key.storage_key())])
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let asks = (0..SHARDS).map(|shard| {
+        let query = query.clone();
+        async move {
+            crate::usage::subrequest();
+            let mut resp = stub(env, shard)?
+                .fetch_with_str(&format!("https://metrics/directory?{query}"))
+                .await?;
+            if resp.status_code() != 200 {
+                return Err(worker::Error::RustError(format!(
+                    "metrics shard answered {}",
+                    resp.status_code()
+                )));
+            }
+            resp.json::<Vec<String>>().await
+        }
+    });
+    let mut all = Vec::new();
+    for found in futures_util::future::join_all(asks).await {
+        for id in found? {
+            if !all.contains(&id) {
+                all.push(id);
+            }
+        }
+    }
+    Ok(all)
+}
+
 /// Every shard, merged.
 pub async fn read_all(env: &Env) -> Result<Metrics> {
     let mut shards = Vec::new();
@@ -97,11 +134,45 @@ impl MetricsShard {
             (Method::Post, "/delta") => {
                 // The body first: reading it lets other requests in, and the load-apply-save
                 // below must run with nothing in between (only storage calls hold the gate).
-                let delta: Delta = req.json().await?;
+                let mut delta: Delta = req.json().await?;
+                for entry in std::mem::take(&mut delta.directory) {
+                    let key = entry.key.storage_key();
+                    match entry.key {
+                        DirectoryKey::Message(_) => {
+                            storage::save(&storage, &key, &entry.conversation).await?
+                        }
+                        DirectoryKey::Masked(_) => {
+                            let mut set: Vec<String> =
+                                storage::load(&storage, &key).await?.unwrap_or_default();
+                            if !set.contains(&entry.conversation) {
+                                set.push(entry.conversation);
+                                if set.len() > MASKED_SET_MAX {
+                                    set.remove(0);
+                                }
+                                storage::save(&storage, &key, &set).await?;
+                            }
+                        }
+                    }
+                }
                 let mut metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
                 metrics.apply(delta, storage::now_ms());
                 storage::save(&storage, KEY, &metrics).await?;
                 Ok(Response::empty()?.with_status(204))
+            }
+            (Method::Get, "/directory") => {
+                let key = req
+                    .url()?
+                    .query_pairs()
+                    .find(|(k, _)| k == "key")
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default();
+                if key.starts_with("masked:") {
+                    let set: Vec<String> = storage::load(&storage, &key).await?.unwrap_or_default();
+                    Response::from_json(&set)
+                } else {
+                    let one: Option<String> = storage::load(&storage, &key).await?;
+                    Response::from_json(&one.into_iter().collect::<Vec<_>>())
+                }
             }
             (Method::Get, "/raw") => {
                 let metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();

@@ -7,9 +7,12 @@
 //! signature headers (401), signature (403), timestamp within 5 minutes (403: replay), body (400).
 
 use crate::body::{read_bounded, BodyError};
+use crate::core::config::Config;
+use crate::core::http::Exchange;
 use crate::core::logline::LogLine;
 use crate::core::signature::{verify_zendesk, ZendeskCheck};
-use crate::{conversation_do, env_config, log, message_index, respond, storage};
+use crate::core::ticket_owner;
+use crate::{conversation_do, env_config, log, message_index, respond, storage, upstream};
 use serde_json::Value;
 use worker::{Env, Method, Request, Response, Result};
 
@@ -95,11 +98,28 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         return refuse(400, "invalid_body", "ticket_id is required");
     };
     let secrets = config.secrets();
-    let Some(conversation) =
-        message_index::lookup(env, &conversation_do::ticket_key(ticket)).await?
-    else {
-        // Not a ticket the gateway made (or not indexed yet): nothing to send. Answer 200 so
-        // Zendesk does not retry a call that can never succeed.
+    let event = serde_json::json!({ "ticket_id": ticket });
+    let requester = json["requester_email"].as_str().unwrap_or_default();
+    let delivered = match deliver(env, &config, ticket, requester, &event).await {
+        Ok(d) => d,
+        Err(why) => {
+            // Zendesk retries a 5xx answer with its own backoff: the reply is not lost.
+            log::emit(
+                &LogLine::error("zendesk.event_not_stored")
+                    .field("ticket_id", ticket)
+                    .field("error", why),
+                &secrets,
+            );
+            return respond::error(
+                503,
+                "not_stored",
+                "the event could not be stored; Zendesk will retry",
+            );
+        }
+    };
+    if !delivered {
+        // Not a ticket of a WhatsApp customer: nothing to send. Answer 200 so Zendesk does not
+        // retry a call that can never succeed.
         log::emit(
             &LogLine::warn("zendesk.event_ignored")
                 .field("ticket_id", ticket)
@@ -110,31 +130,105 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             200,
             &serde_json::json!({ "status": "ignored", "reason": "not a WhatsApp gateway ticket" }),
         );
-    };
-    let resp = conversation_do::post(
-        env,
-        &conversation,
-        "/agent-event",
-        &serde_json::json!({ "ticket_id": ticket }),
-    )
-    .await?;
-    if resp.status_code() != 200 {
-        // Zendesk retries 5xx answers (with its own backoff): the reply is not lost.
-        log::emit(
-            &LogLine::error("zendesk.event_not_stored")
-                .field("ticket_id", ticket)
-                .field("status", resp.status_code()),
-            &secrets,
-        );
-        return respond::error(
-            503,
-            "not_stored",
-            "the event could not be stored; Zendesk will retry",
-        );
     }
     log::emit(
         &LogLine::info("zendesk.event_accepted").field("ticket_id", ticket),
         &secrets,
     );
     respond::json(200, &serde_json::json!({ "status": "accepted" }))
+}
+
+/// Hands the event to the ticket's conversation: `Ok(false)` when no conversation owns the
+/// ticket, `Err` when that cannot be known now (Zendesk will retry). In order: the requester
+/// e-mail in the trigger's body (no look-up at all), the look-up index (tickets indexed before
+/// this version), the ticket's requester read from Zendesk (a trigger without the e-mail).
+async fn deliver(
+    env: &Env,
+    config: &Config,
+    ticket: u64,
+    requester_email: &str,
+    event: &Value,
+) -> std::result::Result<bool, String> {
+    let domain = &config.requester_email_domain;
+    for address in ticket_owner::customer_addresses(requester_email, domain) {
+        if to_conversation(
+            env,
+            Owner::Named(&conversation_do::customer_name(&address)),
+            event,
+        )
+        .await?
+        {
+            return Ok(true);
+        }
+    }
+    match message_index::lookup(env, &conversation_do::ticket_key(ticket)).await {
+        Ok(Some(id)) => {
+            if to_conversation(env, Owner::Id(&id), event).await? {
+                return Ok(true);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => return Err(format!("look-up index unreadable: {e}")),
+    }
+    for address in requester_addresses(config, ticket).await? {
+        if to_conversation(
+            env,
+            Owner::Named(&conversation_do::customer_name(&address)),
+            event,
+        )
+        .await?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The customers the ticket's requester may be, read from Zendesk (empty: no such ticket, or
+/// not a requester the gateway made).
+pub async fn requester_addresses(
+    config: &Config,
+    ticket: u64,
+) -> std::result::Result<Vec<String>, String> {
+    let request = ticket_owner::show_ticket_request(
+        &config.zendesk_base_url,
+        &config.zendesk_authorization(),
+        ticket,
+    );
+    let email = match upstream::exchange(&request, config.upstream_timeout_ms).await {
+        Exchange::Answered(a) if a.status == 200 => ticket_owner::requester_email(&a.body)?,
+        Exchange::Answered(a) if a.status == 404 => None,
+        Exchange::Answered(a) => {
+            return Err(format!("Zendesk answered {} to the ticket read", a.status))
+        }
+        Exchange::TimedOut => return Err("the ticket read timed out".into()),
+        Exchange::NetworkError(e) => return Err(format!("the ticket read failed: {e}")),
+    };
+    Ok(ticket_owner::customer_addresses(
+        email.as_deref().unwrap_or_default(),
+        &config.requester_email_domain,
+    ))
+}
+
+enum Owner<'a> {
+    Named(&'a str),
+    Id(&'a str),
+}
+
+/// `Ok(true)` stored, `Ok(false)` no such conversation.
+async fn to_conversation(
+    env: &Env,
+    owner: Owner<'_>,
+    event: &Value,
+) -> std::result::Result<bool, String> {
+    let answer = match owner {
+        Owner::Named(name) => conversation_do::post_named(env, name, "/agent-event", event).await,
+        Owner::Id(id) => conversation_do::post(env, id, "/agent-event", event).await,
+    };
+    match answer.map(|r| r.status_code()) {
+        Ok(200) => Ok(true),
+        Ok(404) => Ok(false),
+        Ok(status) => Err(format!("the conversation answered {status}")),
+        Err(e) => Err(e.to_string()),
+    }
 }

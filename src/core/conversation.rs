@@ -18,6 +18,7 @@ use crate::core::config::Config;
 use crate::core::form::{InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::logline::LogLine;
+use crate::core::metrics::Delta;
 use crate::core::redact::mask_sender;
 use crate::core::retry::{backoff_ms, classify_idempotent, Verdict};
 use crate::core::triage::{Triage, TriageRules};
@@ -112,6 +113,10 @@ pub struct Conversation {
     /// has reached the gateway. Read when the ticket becomes known (`remember_ticket`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub early_agent_events: Vec<EarlyAgentEvent>,
+    /// What this conversation adds to the metrics (and the operators' directory) and has not
+    /// sent yet: kept here, so a webhook costs no storage write of its own; the alarm sends it.
+    #[serde(default, skip_serializing_if = "Delta::is_empty")]
+    pub unsent_metrics: Delta,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -473,6 +478,7 @@ impl Conversation {
             public_origin: None,
             masked_indexed: false,
             early_agent_events: Vec::new(),
+            unsent_metrics: Delta::default(),
         }
     }
 
@@ -486,21 +492,6 @@ impl Conversation {
 
     pub fn pending_count(&self) -> usize {
         self.messages.iter().filter(|m| !m.is_finished()).count()
-    }
-
-    /// Message sids not yet written to the look-up index.
-    pub fn unindexed(&self) -> Vec<String> {
-        self.messages
-            .iter()
-            .filter(|m| !m.indexed)
-            .map(|m| m.sid.clone())
-            .collect()
-    }
-
-    pub fn mark_indexed(&mut self, sids: &[String]) {
-        for m in self.messages.iter_mut().filter(|m| sids.contains(&m.sid)) {
-            m.indexed = true;
-        }
     }
 
     /// The one entry point: apply `event`, return what to do next.

@@ -41,7 +41,40 @@ pub struct Delta {
     /// (conversation, messages now waiting for a retry)
     #[serde(default)]
     pub pending: Option<(String, u64)>,
+    /// Where operators find things: written with the metrics, in the same request to the
+    /// shard, so the look-ups cost no request of their own (`metrics_do`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub directory: Vec<DirectoryEntry>,
 }
+
+/// One look-up key and the conversation (Durable Object id) it leads to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    pub key: DirectoryKey,
+    pub conversation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum DirectoryKey {
+    /// A customer message's MessageSid (one conversation).
+    Message(String),
+    /// A masked number as logs show it (`+1555***0001`): shared by design, so a set.
+    Masked(String),
+}
+
+impl DirectoryKey {
+    /// The storage key in a shard.
+    pub fn storage_key(&self) -> String {
+        match self {
+            DirectoryKey::Message(sid) => format!("sid:{sid}"),
+            DirectoryKey::Masked(masked) => format!("masked:{masked}"),
+        }
+    }
+}
+
+/// Most conversations remembered under one masked number.
+pub const MASKED_SET_MAX: usize = 100;
 
 impl Delta {
     pub fn is_empty(&self) -> bool {
@@ -50,6 +83,7 @@ impl Delta {
             && self.ack_ms.is_empty()
             && self.end_to_end_ms.is_empty()
             && self.pending.is_none()
+            && self.directory.is_empty()
     }
 
     /// Adds `other` to this batch (a conversation keeps one batch until its alarm sends it).
@@ -62,6 +96,11 @@ impl Delta {
         add_samples(&mut self.end_to_end_ms, other.end_to_end_ms);
         if other.pending.is_some() {
             self.pending = other.pending;
+        }
+        for entry in other.directory {
+            if !self.directory.contains(&entry) {
+                self.directory.push(entry);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ pub mod redact;
 pub mod retry;
 pub mod signature;
 pub mod text;
+pub mod ticket_owner;
 pub mod time;
 pub mod triage;
 pub mod twilio;

@@ -200,21 +200,6 @@ impl Conversation {
         }
     }
 
-    /// Tickets not yet in the look-up index (Zendesk's webhook names a ticket, not a customer).
-    pub fn unindexed_tickets(&self) -> Vec<u64> {
-        self.tickets
-            .iter()
-            .filter(|t| !t.indexed)
-            .map(|t| t.id)
-            .collect()
-    }
-
-    pub fn mark_tickets_indexed(&mut self, ids: &[u64]) {
-        for t in self.tickets.iter_mut().filter(|t| ids.contains(&t.id)) {
-            t.indexed = true;
-        }
-    }
-
     pub(super) fn agent_activity(
         &mut self,
         ticket_id: u64,

@@ -1,0 +1,96 @@
+//! Which customer a Zendesk ticket belongs to, without the look-up index: the gateway makes
+//! each ticket's requester `<number or user id>@REQUESTER_EMAIL_DOMAIN` (`zendesk::requester_for`),
+//! so the requester's e-mail names the customer's conversation. Zendesk's trigger sends it
+//! (`{{ticket.requester.email}}`, see `scripts/setup.mjs`); for a trigger made before that, the
+//! ticket is read from Zendesk (`show_ticket_request`).
+
+use crate::core::http::HttpRequest;
+use serde_json::Value;
+
+/// The customers' addresses (`+15550001234`, `US.1349120865`) the requester's e-mail may stand
+/// for, when it is one the gateway made. Zendesk keeps e-mails in lower case, while a WhatsApp
+/// user id starts with an upper-case country code: both spellings are candidates.
+pub fn customer_addresses(email: &str, domain: &str) -> Vec<String> {
+    let email = email.trim();
+    let Some((local, host)) = email.rsplit_once('@') else {
+        return Vec::new();
+    };
+    let valid = !local.is_empty()
+        && local.len() <= 128
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'_' | b'-'));
+    if !valid || !host.eq_ignore_ascii_case(domain.trim()) {
+        return Vec::new();
+    }
+    let mut all = vec![local.to_string()];
+    let upper = local.to_ascii_uppercase();
+    if upper != local {
+        // `us.1349120865` was `US.1349120865`.
+        all.push(upper);
+    }
+    all
+}
+
+/// `GET /api/v2/tickets/{id}.json?include=users`: the ticket with its requester side-loaded.
+pub fn show_ticket_request(base_url: &str, authorization: &str, ticket_id: u64) -> HttpRequest {
+    HttpRequest {
+        method: "GET",
+        url: format!("{base_url}/api/v2/tickets/{ticket_id}.json?include=users"),
+        headers: vec![
+            ("Authorization", authorization.to_string()),
+            ("Accept", "application/json".to_string()),
+        ],
+        body: String::new(),
+    }
+}
+
+/// The requester's e-mail from a `show_ticket_request` answer (`None`: no requester, or not
+/// side-loaded).
+pub fn requester_email(body: &str) -> Result<Option<String>, String> {
+    let v: Value = serde_json::from_str(body).map_err(|e| format!("unreadable ticket: {e}"))?;
+    let Some(requester) = v["ticket"]["requester_id"].as_u64() else {
+        return Ok(None);
+    };
+    Ok(v["users"].as_array().and_then(|users| {
+        users
+            .iter()
+            .find(|u| u["id"].as_u64() == Some(requester))
+            .and_then(|u| u["email"].as_str())
+            .map(str::to_string)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_gateways_own_requesters_name_a_customer() {
+        assert_eq!(
+            customer_addresses("+15550001234@whatsapp.zendesk.com", "whatsapp.zendesk.com"),
+            vec!["+15550001234"]
+        );
+        assert_eq!(
+            customer_addresses("us.1349120865@Example.com", "example.com"),
+            vec!["us.1349120865", "US.1349120865"]
+        );
+        assert!(customer_addresses("jane@acme.com", "whatsapp.zendesk.com").is_empty());
+        assert!(customer_addresses("a/b@example.com", "example.com").is_empty());
+        assert!(customer_addresses("", "example.com").is_empty());
+        assert!(customer_addresses("@example.com", "example.com").is_empty());
+    }
+
+    #[test]
+    fn reads_the_side_loaded_requester() {
+        let body = r#"{"ticket":{"id":5,"requester_id":9},"users":[{"id":3,"email":"agent@acme.com"},{"id":9,"email":"+15550001234@example.com"}]}"#;
+        assert_eq!(
+            requester_email(body).unwrap().as_deref(),
+            Some("+15550001234@example.com")
+        );
+        assert_eq!(requester_email(r#"{"ticket":{"id":5}}"#).unwrap(), None);
+        assert!(requester_email("<html>").is_err());
+        let r = show_ticket_request("https://z", "Basic x", 5);
+        assert_eq!(r.url, "https://z/api/v2/tickets/5.json?include=users");
+    }
+}
