@@ -39,7 +39,9 @@ describe('agents answer from Zendesk', () => {
     const sent = await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id);
     assert.equal(sent.ticket_id, ticket.id);
     const statusUrl = stack.replies(`whatsapp:${from}`)[1].status_callback;
-    assert.match(statusUrl, /\/twilio\/status\?c=[0-9a-f]{64}$/, 'status callbacks requested');
+    // The callback URL names the conversation and what was sent, so a status that changes
+    // nothing is logged by the Worker without waking the conversation.
+    assert.match(statusUrl, new RegExp(`/twilio/status\\?c=[0-9a-f]{64}&t=${ticket.id}&cm=${comment.id}$`), 'status callbacks requested');
     await stack.waitForLogLine((l) => l.event === 'delivery.status' && l.comment_id === comment.id && l.status === 'read');
   });
 
@@ -131,6 +133,47 @@ describe('agents answer from Zendesk', () => {
     const r = await stack.emulator.zendeskWebhook(424242);
     assert.equal(r.status, 200);
     assert.equal(JSON.parse(r.body).status, 'ignored');
+  });
+
+  test('an agent answering while Zendesk has not yet answered the ticket creation is not dropped', async () => {
+    const from = customer();
+    // Zendesk creates the ticket at once but its answer reaches the gateway 1.5 s later.
+    stack.fault('zendesk', [{ match: 'POST /api/v2/tickets.json', afterEffectDelayMs: 1500 }]);
+    const r = await stack.send({ from, body: DETAILED });
+    const ticket = await waitFor(() => stack.tickets().find((t) => t.external_id === r.messageSid), { what: 'ticket in Zendesk' });
+    const text = 'Already on it: a replacement ships today.';
+    const { results } = await stack.emulator.agentComments(ticket.id, text);
+    assert.equal(results[0].status, 200, 'Zendesk is told the event was taken');
+    assert.equal(JSON.parse(results[0].body).status, 'accepted');
+    await stack.waitForLogLine((l) => l.event === 'agent.unknown_ticket' && l.ticket_id === ticket.id);
+    await waitFor(() => agentTexts(from).length === 1, { what: 'agent reply on WhatsApp', timeoutMs: 15_000 });
+    await new Promise((r) => setTimeout(r, 700));
+    assert.deepEqual(agentTexts(from), [text], 'once');
+  });
+
+  test('a trigger that sends only the ticket id still reaches the conversation, through Zendesk', async () => {
+    const { from, ticket } = await customerWithTicket();
+    const { comment } = await stack.emulator.agentComments(ticket.id, 'Found it: your refund is on its way.', { deliveries: 0 });
+    const before = stack.requests().length;
+    const r = await stack.emulator.zendeskWebhook(ticket.id, { body: JSON.stringify({ ticket_id: String(ticket.id) }) });
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.body).status, 'accepted');
+    assert.ok(stack.requests().slice(before).some((q) => q.method === 'GET' && q.path.startsWith(`/api/v2/tickets/${ticket.id}.json`)), 'the ticket was read from Zendesk');
+    await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id);
+    assert.deepEqual(agentTexts(from), ['Found it: your refund is on its way.']);
+  });
+
+  test('when the ticket cannot be read from Zendesk, Zendesk is asked to retry (503), and the retry is delivered', async () => {
+    const { from, ticket } = await customerWithTicket();
+    const { comment } = await stack.emulator.agentComments(ticket.id, 'Second try works.', { deliveries: 0 });
+    const body = JSON.stringify({ ticket_id: String(ticket.id) });
+    stack.fault('zendesk', [{ match: `GET /api/v2/tickets/${ticket.id}.json`, status: 503 }]);
+    const first = await stack.emulator.zendeskWebhook(ticket.id, { body });
+    assert.equal(first.status, 503, 'not answered "ignored": Zendesk retries');
+    const retry = await stack.emulator.zendeskWebhook(ticket.id, { body });
+    assert.equal(retry.status, 200);
+    await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id);
+    assert.deepEqual(agentTexts(from), ['Second try works.']);
   });
 
   test('Twilio status callbacks are checked like any Twilio webhook', async () => {
