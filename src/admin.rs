@@ -5,6 +5,8 @@
 //! - `GET /admin/messages?ticket=N` / `?customer=+1555...`: a ticket's or a customer's messages.
 //! - `GET /admin/metrics`: counters, failures by reason, retries pending, latency percentiles.
 
+use crate::conversation_do::Target;
+use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::logline::LogLine;
 use crate::core::metrics::DirectoryKey;
 use crate::core::signature::secret_matches;
@@ -88,8 +90,7 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
                 }
             }
             for id in ids.into_iter().rev().take(40) {
-                let mut resp = conversation_do::get(env, &id, "/messages").await?;
-                all.extend(resp.json::<Vec<serde_json::Value>>().await?);
+                all.extend(views(env, &id, None).await?);
             }
             all.sort_by_key(|m| std::cmp::Reverse(m["received_at_ms"].as_u64().unwrap_or(0)));
             all.truncate(50);
@@ -125,9 +126,7 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
             )
         }
     };
-    let query = ticket.map(|t| format!("?ticket={t}")).unwrap_or_default();
-    let mut resp = conversation_do::get(env, &conversation, &format!("/messages{query}")).await?;
-    let views: serde_json::Value = resp.json().await?;
+    let views = views(env, &conversation, ticket).await?;
     respond::json(200, &serde_json::json!({ "messages": views }))
 }
 
@@ -152,12 +151,13 @@ async fn one_message(sid: &str, env: &Env) -> Result<Response> {
             "no message with this MessageSid (or not yet indexed)",
         );
     };
-    let mut resp = conversation_do::get(env, &conversation, &format!("/message/{sid}")).await?;
-    if resp.status_code() != 200 {
-        return respond::error(404, "unknown_message", "no message with this MessageSid");
+    let request = ConversationRequest::Message {
+        sid: sid.to_string(),
+    };
+    match conversation_do::ask(env, Target::Id(&conversation), &request).await? {
+        ConversationAnswer::Message { view: Some(view) } => respond::json(200, &view),
+        _ => respond::error(404, "unknown_message", "no message with this MessageSid"),
     }
-    let view: serde_json::Value = resp.json().await?;
-    respond::json(200, &view)
 }
 
 /// The conversation that owns a ticket: the look-up index of earlier versions, else the
@@ -175,12 +175,20 @@ async fn ticket_conversation(env: &Env, ticket: u64) -> Result<Option<String>> {
             .durable_object(conversation_do::BINDING)?
             .id_from_name(&conversation_do::customer_name(&address))?
             .to_string();
-        let mut resp =
-            conversation_do::get(env, &id, &format!("/messages?ticket={ticket}")).await?;
-        let found: Vec<serde_json::Value> = resp.json().await.unwrap_or_default();
-        if !found.is_empty() {
+        if !views(env, &id, Some(ticket)).await?.is_empty() {
             return Ok(Some(id));
         }
     }
     Ok(None)
+}
+
+/// A conversation's latest messages (of one ticket), as its object shows them.
+async fn views(env: &Env, id: &str, ticket: Option<u64>) -> Result<Vec<serde_json::Value>> {
+    let request = ConversationRequest::Messages { ticket };
+    match conversation_do::ask(env, Target::Id(id), &request).await? {
+        ConversationAnswer::Messages { views } => Ok(views),
+        other => Err(worker::Error::RustError(format!(
+            "unexpected answer {other:?}"
+        ))),
+    }
 }

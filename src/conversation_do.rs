@@ -13,14 +13,12 @@
 
 use crate::core::config::Config;
 use crate::core::conversation::{Conversation, Ctx, Effect, Event};
+use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::form::InboundMessage;
 use crate::core::logline::LogLine;
 use crate::core::metrics::{Delta, DirectoryEntry, DirectoryKey};
-use crate::{env_config, log, metrics_do, storage, upstream, usage};
-use serde::Deserialize;
-use worker::{
-    durable_object, js_sys, DurableObject, Env, Method, Request, Response, Result, State,
-};
+use crate::{env_config, log, metrics_do, storage, stubs, upstream, usage};
+use worker::{durable_object, js_sys, DurableObject, Env, Request, Response, Result, State};
 
 pub const BINDING: &str = "CONVERSATIONS";
 const STATE_KEY: &str = "conversation";
@@ -56,28 +54,6 @@ pub fn masked_key(masked: &str) -> String {
 /// The look-up index key of a ticket (Zendesk's webhook names tickets, not customers).
 pub fn ticket_key(ticket_id: u64) -> String {
     format!("ticket-{ticket_id}")
-}
-
-#[derive(Deserialize)]
-struct Accept {
-    message: InboundMessage,
-    /// The public origin of the signed webhook URL (for status callbacks).
-    origin: String,
-    /// When the webhook arrived (ms): the acknowledgement is timed from there.
-    #[serde(default)]
-    received_at_ms: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct AgentEvent {
-    ticket_id: u64,
-}
-
-#[derive(Deserialize)]
-struct DeliveryStatus {
-    sid: String,
-    status: String,
-    error_code: Option<u32>,
 }
 
 #[durable_object]
@@ -162,12 +138,13 @@ impl ConversationObject {
         storage::wake_at(&self.state.storage(), storage::now_ms() + METRICS_FLUSH_MS).await
     }
 
-    async fn accept(&self, mut req: Request, config: &Config) -> Result<Response> {
-        let Accept {
-            message,
-            origin,
-            received_at_ms,
-        } = req.json().await?;
+    async fn accept(
+        &self,
+        message: InboundMessage,
+        origin: String,
+        received_at_ms: Option<u64>,
+        config: &Config,
+    ) -> Result<ConversationAnswer> {
         let me = self.state.id().to_string();
         let sid = message.message_sid.clone();
         let (mut conv, new) = match self.load().await? {
@@ -199,17 +176,17 @@ impl ConversationObject {
         let duplicate = self
             .apply(&mut conv, Event::Received(message), config, extra)
             .await?;
-        Response::from_json(&serde_json::json!({ "duplicate": duplicate }))
+        Ok(ConversationAnswer::Accepted { duplicate })
     }
 
     /// Applies an event Zendesk or Twilio reports about a conversation that must exist.
-    async fn apply_reported(&self, event: Event, config: &Config) -> Result<Response> {
+    async fn apply_reported(&self, event: Event, config: &Config) -> Result<ConversationAnswer> {
         let Some(mut conv) = self.load().await? else {
-            return Response::error("unknown conversation", 404);
+            return Ok(ConversationAnswer::UnknownConversation);
         };
         self.apply(&mut conv, event, config, Delta::default())
             .await?;
-        Response::from_json(&serde_json::json!({ "ok": true }))
+        Ok(ConversationAnswer::Applied)
     }
 
     /// Runs the machine until it waits or has nothing to do; returns the events it logged.
@@ -307,57 +284,61 @@ impl DurableObject for ConversationObject {
 }
 
 impl ConversationObject {
+    /// The routing table of the object: one typed request, one typed answer.
     async fn serve(&self, mut req: Request) -> Result<Response> {
-        let config = match env_config::load(&self.env) {
-            Ok(c) => c,
-            Err(e) => return Response::error(e.to_string(), 503),
+        let request: ConversationRequest = match stubs::read(&mut req).await {
+            Ok(r) => r,
+            Err((detail, status)) => return Response::error(detail, status),
         };
-        let path = req.path();
-        match (req.method(), path.as_str()) {
-            (Method::Post, "/accept") => self.accept(req, &config).await,
-            (Method::Post, "/agent-event") => {
-                let AgentEvent { ticket_id } = req.json().await?;
-                self.apply_reported(Event::AgentActivity { ticket_id }, &config)
-                    .await
-            }
-            (Method::Post, "/delivery-status") => {
-                let DeliveryStatus {
-                    sid,
-                    status,
-                    error_code,
-                } = req.json().await?;
-                let event = Event::DeliveryStatus {
-                    sid,
-                    status,
-                    error_code,
-                };
-                self.apply_reported(event, &config).await
-            }
-            (Method::Get, p) if p.starts_with("/message/") => {
-                let sid = &p["/message/".len()..];
-                match self
+        let config = || env_config::load(&self.env).map_err(|e| e.to_string());
+        let answer = match request {
+            ConversationRequest::Accept {
+                message,
+                origin,
+                received_at_ms,
+            } => match config() {
+                Ok(config) => {
+                    self.accept(*message, origin, received_at_ms, &config)
+                        .await?
+                }
+                Err(e) => return Response::error(e, 503),
+            },
+            ConversationRequest::AgentEvent { ticket_id } => match config() {
+                Ok(config) => {
+                    self.apply_reported(Event::AgentActivity { ticket_id }, &config)
+                        .await?
+                }
+                Err(e) => return Response::error(e, 503),
+            },
+            ConversationRequest::DeliveryStatus {
+                sid,
+                status,
+                error_code,
+            } => match config() {
+                Ok(config) => {
+                    let event = Event::DeliveryStatus {
+                        sid,
+                        status,
+                        error_code,
+                    };
+                    self.apply_reported(event, &config).await?
+                }
+                Err(e) => return Response::error(e, 503),
+            },
+            ConversationRequest::Message { sid } => ConversationAnswer::Message {
+                view: self
                     .load()
                     .await?
-                    .and_then(|c| c.view(sid, storage::now_ms()))
-                {
-                    Some(view) => Response::from_json(&view),
-                    None => Response::error("unknown message", 404),
-                }
-            }
-            (Method::Get, "/messages") => {
-                let ticket = req
-                    .url()?
-                    .query_pairs()
-                    .find(|(k, _)| k == "ticket")
-                    .and_then(|(_, v)| v.parse::<u64>().ok());
-                let views = match self.load().await? {
+                    .and_then(|c| c.view(&sid, storage::now_ms())),
+            },
+            ConversationRequest::Messages { ticket } => ConversationAnswer::Messages {
+                views: match self.load().await? {
                     Some(c) => c.views(storage::now_ms(), ticket, SEARCH_LIMIT),
                     None => Vec::new(),
-                };
-                Response::from_json(&views)
-            }
-            _ => Response::error("not found", 404),
-        }
+                },
+            },
+        };
+        stubs::answer(&answer)
     }
 
     async fn on_alarm(&self) -> Result<Response> {
@@ -383,46 +364,24 @@ impl ConversationObject {
     }
 }
 
-/// The conversation identified by `id` (hex, as the look-up index and callbacks name it).
-fn stub(env: &Env, id: &str) -> Result<worker::Stub> {
-    env.durable_object(BINDING)?.id_from_string(id)?.get_stub()
+/// Which conversation a request goes to.
+pub enum Target<'a> {
+    /// Its Durable Object id (hex), as callbacks and the directory name it.
+    Id(&'a str),
+    /// Its name (`customer_name`).
+    Named(&'a str),
 }
 
-/// Reads one of the conversation's views (`/message/{sid}`, `/messages[?ticket=N]`).
-pub async fn get(env: &Env, id: &str, path: &str) -> Result<Response> {
-    crate::usage::subrequest();
-    stub(env, id)?
-        .fetch_with_str(&format!("https://conversation{path}"))
-        .await
-}
-
-/// Sends an event to the conversation identified by `id` (hex), e.g. from Zendesk's webhook.
-pub async fn post(env: &Env, id: &str, path: &str, body: &serde_json::Value) -> Result<Response> {
-    send(stub(env, id)?, path, body).await
-}
-
-/// Sends an event to the conversation named `name` (`customer_name`).
-pub async fn post_named(
+/// Sends a typed request to a conversation and reads its typed answer.
+pub async fn ask(
     env: &Env,
-    name: &str,
-    path: &str,
-    body: &serde_json::Value,
-) -> Result<Response> {
-    let stub = env
-        .durable_object(BINDING)?
-        .id_from_name(name)?
-        .get_stub()?;
-    send(stub, path, body).await
-}
-
-async fn send(stub: worker::Stub, path: &str, body: &serde_json::Value) -> Result<Response> {
-    let mut init = worker::RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(body.to_string().into()));
-    crate::usage::subrequest();
-    stub.fetch_with_request(Request::new_with_init(
-        &format!("https://conversation{path}"),
-        &init,
-    )?)
-    .await
+    target: Target<'_>,
+    request: &ConversationRequest,
+) -> Result<ConversationAnswer> {
+    let namespace = env.durable_object(BINDING)?;
+    let id = match target {
+        Target::Id(hex) => namespace.id_from_string(hex)?,
+        Target::Named(name) => namespace.id_from_name(name)?,
+    };
+    stubs::ask(&id.get_stub()?, request).await
 }

@@ -14,6 +14,7 @@ mod message_index;
 mod metrics_do;
 mod respond;
 mod storage;
+mod stubs;
 mod upstream;
 mod usage;
 mod webhook;

@@ -5,74 +5,65 @@
 //! Sharded over 256 Durable Objects by the last two characters of the sid, so no single
 //! object sees all traffic. Holds no phone number: only object ids.
 
-use crate::storage;
-use serde::{Deserialize, Serialize};
-use worker::{
-    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State,
-};
+use crate::core::edges::{IndexAnswer, IndexRequest};
+use crate::{storage, stubs};
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
 pub const BINDING: &str = "MESSAGE_INDEX";
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entry {
-    pub sid: String,
-    pub conversation: String,
-}
-
-fn shard_name(sid: &str) -> String {
-    let tail: String = sid.chars().rev().take(2).collect();
+fn shard_name(key: &str) -> String {
+    let tail: String = key.chars().rev().take(2).collect();
     format!("message-index-{}", tail.to_ascii_lowercase())
 }
 
-fn stub(env: &Env, sid: &str) -> Result<worker::Stub> {
-    env.durable_object(BINDING)?
-        .id_from_name(&shard_name(sid))?
-        .get_stub()
+async fn ask(env: &Env, key: &str, request: &IndexRequest) -> Result<IndexAnswer> {
+    let stub = env
+        .durable_object(BINDING)?
+        .id_from_name(&shard_name(key))?
+        .get_stub()?;
+    stubs::ask(&stub, request).await
 }
 
-/// Claims `entry.sid` for `entry.conversation` before the message is accepted: `Ok(true)` when
-/// the sid was free or is already that conversation's, `Ok(false)` when another conversation
-/// owns it (a captured webhook re-signed under another sender: see `webhook::handle`).
-pub async fn claim(env: &Env, entry: &Entry) -> Result<bool> {
-    let mut init = RequestInit::new();
-    init.with_method(Method::Put)
-        .with_body(Some(serde_json::to_string(entry)?.into()));
-    let req = Request::new_with_init("https://index/claim", &init)?;
-    crate::usage::subrequest();
-    match stub(env, &entry.sid)?
-        .fetch_with_request(req)
-        .await?
-        .status_code()
-    {
-        204 => Ok(true),
-        409 => Ok(false),
-        status => Err(worker::Error::RustError(format!("index answered {status}"))),
+fn unexpected(answer: IndexAnswer) -> worker::Error {
+    worker::Error::RustError(format!("unexpected answer {answer:?}"))
+}
+
+/// Claims `sid` for `conversation` before the message is accepted: `Ok(true)` when the sid was
+/// free or is already that conversation's, `Ok(false)` when another conversation owns it (a
+/// captured webhook re-signed under another sender: see `webhook::handle`).
+pub async fn claim(env: &Env, sid: &str, conversation: &str) -> Result<bool> {
+    let request = IndexRequest::Claim {
+        sid: sid.to_string(),
+        conversation: conversation.to_string(),
+    };
+    match ask(env, sid, &request).await? {
+        IndexAnswer::Claimed => Ok(true),
+        IndexAnswer::OwnedByAnother => Ok(false),
+        other => Err(unexpected(other)),
     }
 }
 
-/// The conversations kept under `key`.
+/// The conversations kept under `key` (a masked number).
 pub async fn members(env: &Env, key: &str) -> Result<Vec<String>> {
-    let query = serde_urlencoded::to_string([("key", key)])
-        .map_err(|e| worker::Error::RustError(e.to_string()))?;
-    crate::usage::subrequest();
-    let mut resp = stub(env, key)?
-        .fetch_with_str(&format!("https://index/set?{query}"))
-        .await?;
-    resp.json().await
+    let request = IndexRequest::Members {
+        key: key.to_string(),
+    };
+    match ask(env, key, &request).await? {
+        IndexAnswer::Members { ids } => Ok(ids),
+        other => Err(unexpected(other)),
+    }
 }
 
-/// The id of the conversation that owns `sid`, if the index knows it.
-pub async fn lookup(env: &Env, sid: &str) -> Result<Option<String>> {
-    crate::usage::subrequest();
-    let mut resp = stub(env, sid)?
-        .fetch_with_str(&format!("https://index/entry/{sid}"))
-        .await?;
-    // Only "not found" means absent: any other answer is an error the caller must not take
-    // for "unknown" (a Zendesk event would be dropped instead of retried).
-    match resp.status_code() {
-        200 => Ok(Some(resp.text().await?)),
-        404 => Ok(None),
-        status => Err(worker::Error::RustError(format!("index answered {status}"))),
+/// The conversation that owns `key` (a MessageSid or a ticket key), if the index knows it. An
+/// index that cannot be read is an error, never "unknown" (a Zendesk event would be dropped
+/// instead of retried).
+pub async fn lookup(env: &Env, key: &str) -> Result<Option<String>> {
+    let request = IndexRequest::Lookup {
+        key: key.to_string(),
+    };
+    match ask(env, key, &request).await? {
+        IndexAnswer::Found { conversation } => Ok(conversation),
+        other => Err(unexpected(other)),
     }
 }
 
@@ -97,42 +88,31 @@ impl DurableObject for MessageIndex {
 
 impl MessageIndex {
     async fn serve(&self, mut req: Request) -> Result<Response> {
+        let request: IndexRequest = match stubs::read(&mut req).await {
+            Ok(r) => r,
+            Err((detail, status)) => return Response::error(detail, status),
+        };
         let storage = self.state.storage();
-        let path = req.path();
-        if path == "/set" && req.method() == Method::Get {
-            let wanted = req
-                .url()?
-                .query_pairs()
-                .find(|(k, _)| k == "key")
-                .map(|(_, v)| v.to_string())
-                .unwrap_or_default();
-            let set: Vec<String> = storage::load(&storage, &format!("set:{wanted}"))
-                .await?
-                .unwrap_or_default();
-            return Response::from_json(&set);
-        }
-        if path == "/claim" && req.method() == Method::Put {
-            let entry: Entry = req.json().await?;
-            let owner = storage::load::<String>(&storage, &entry.sid).await?;
-            return match owner {
-                Some(other) if other != entry.conversation => {
-                    Ok(Response::empty()?.with_status(409))
-                }
-                Some(_) => Ok(Response::empty()?.with_status(204)),
-                None => {
-                    storage::save(&storage, &entry.sid, &entry.conversation).await?;
-                    Ok(Response::empty()?.with_status(204))
-                }
-            };
-        }
-        match (req.method(), path.strip_prefix("/entry")) {
-            (Method::Get, Some(rest)) => {
-                match storage::load::<String>(&storage, rest.trim_start_matches('/')).await? {
-                    Some(conversation) => Response::ok(conversation),
-                    None => Response::error("unknown", 404),
+        let answer = match request {
+            IndexRequest::Claim { sid, conversation } => {
+                match storage::load::<String>(&storage, &sid).await? {
+                    Some(other) if other != conversation => IndexAnswer::OwnedByAnother,
+                    Some(_) => IndexAnswer::Claimed,
+                    None => {
+                        storage::save(&storage, &sid, &conversation).await?;
+                        IndexAnswer::Claimed
+                    }
                 }
             }
-            _ => Response::error("not found", 404),
-        }
+            IndexRequest::Lookup { key } => IndexAnswer::Found {
+                conversation: storage::load(&storage, &key).await?,
+            },
+            IndexRequest::Members { key } => IndexAnswer::Members {
+                ids: storage::load(&storage, &format!("set:{key}"))
+                    .await?
+                    .unwrap_or_default(),
+            },
+        };
+        stubs::answer(&answer)
     }
 }

@@ -7,11 +7,11 @@
 //! as the metrics, so finding a message later costs no request per message. A look-up asks
 //! every shard (`SHARDS` requests, only when an operator searches).
 
+use crate::core::edges::{MetricsAnswer, MetricsRequest};
+use crate::core::logline::LogLine;
 use crate::core::metrics::{Delta, DirectoryKey, Metrics, MASKED_SET_MAX};
-use crate::storage;
-use worker::{
-    durable_object, DurableObject, Env, Method, Request, RequestInit, Response, Result, State,
-};
+use crate::{storage, stubs};
+use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
 pub const BINDING: &str = "METRICS";
 pub const SHARDS: u32 = 8;
@@ -24,10 +24,16 @@ fn shard_of(key: &str) -> u32 {
     }) % SHARDS
 }
 
-fn stub(env: &Env, shard: u32) -> Result<worker::Stub> {
-    env.durable_object(BINDING)?
+async fn ask(env: &Env, shard: u32, request: &MetricsRequest) -> Result<MetricsAnswer> {
+    let stub = env
+        .durable_object(BINDING)?
         .id_from_name(&format!("metrics-{shard}"))?
-        .get_stub()
+        .get_stub()?;
+    stubs::ask(&stub, request).await
+}
+
+fn unexpected(answer: MetricsAnswer) -> worker::Error {
+    worker::Error::RustError(format!("unexpected answer {answer:?}"))
 }
 
 /// Adds a delta to the shard of `key`; false when it was not stored (best effort: metrics
@@ -36,27 +42,19 @@ pub async fn record(env: &Env, key: &str, delta: &Delta) -> bool {
     if delta.is_empty() {
         return true;
     }
-    let send = async {
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post)
-            .with_body(Some(serde_json::to_string(delta)?.into()));
-        crate::usage::subrequest();
-        let resp = stub(env, shard_of(key))?
-            .fetch_with_request(Request::new_with_init("https://metrics/delta", &init)?)
-            .await?;
-        match resp.status_code() {
-            204 => Ok(()),
-            status => Err(worker::Error::RustError(format!("shard answered {status}"))),
-        }
+    let request = MetricsRequest::Record {
+        delta: delta.clone(),
     };
-    match send.await {
-        Ok(()) => true,
-        Err(e) => {
-            worker::console_warn!(
-                "{}",
-                crate::core::logline::LogLine::warn("metrics.write_failed")
-                    .field("error", e.to_string())
-                    .finish(&[])
+    match ask(env, shard_of(key), &request).await {
+        Ok(MetricsAnswer::Recorded) => true,
+        outcome => {
+            let error = match outcome {
+                Err(e) => e.to_string(),
+                Ok(other) => unexpected(other).to_string(),
+            };
+            crate::log::emit(
+                &LogLine::warn("metrics.write_failed").field("error", error),
+                &[],
             );
             false
         }
@@ -66,30 +64,19 @@ pub async fn record(env: &Env, key: &str, delta: &Delta) -> bool {
 /// The conversations the directory lists under `key`, from every shard. An error when a
 /// shard cannot be read: "not found" must mean not found.
 pub async fn directory(env: &Env, key: &DirectoryKey) -> Result<Vec<String>> {
-    let query = serde_urlencoded::to_string([("key", key.storage_key())])
-        .map_err(|e| worker::Error::RustError(e.to_string()))?;
-    let asks = (0..SHARDS).map(|shard| {
-        let query = query.clone();
-        async move {
-            crate::usage::subrequest();
-            let mut resp = stub(env, shard)?
-                .fetch_with_str(&format!("https://metrics/directory?{query}"))
-                .await?;
-            if resp.status_code() != 200 {
-                return Err(worker::Error::RustError(format!(
-                    "metrics shard answered {}",
-                    resp.status_code()
-                )));
-            }
-            resp.json::<Vec<String>>().await
-        }
-    });
+    let request = MetricsRequest::Directory { key: key.clone() };
+    let asks = (0..SHARDS).map(|shard| ask(env, shard, &request));
     let mut all = Vec::new();
-    for found in futures_util::future::join_all(asks).await {
-        for id in found? {
-            if !all.contains(&id) {
-                all.push(id);
+    for answer in futures_util::future::join_all(asks).await {
+        match answer? {
+            MetricsAnswer::Conversations { ids } => {
+                for id in ids {
+                    if !all.contains(&id) {
+                        all.push(id);
+                    }
+                }
             }
+            other => return Err(unexpected(other)),
         }
     }
     Ok(all)
@@ -99,11 +86,10 @@ pub async fn directory(env: &Env, key: &DirectoryKey) -> Result<Vec<String>> {
 pub async fn read_all(env: &Env) -> Result<Metrics> {
     let mut shards = Vec::new();
     for shard in 0..SHARDS {
-        crate::usage::subrequest();
-        let mut resp = stub(env, shard)?
-            .fetch_with_str("https://metrics/raw")
-            .await?;
-        shards.push(resp.json::<Metrics>().await?);
+        match ask(env, shard, &MetricsRequest::Read).await? {
+            MetricsAnswer::Metrics { metrics } => shards.push(metrics),
+            other => return Err(unexpected(other)),
+        }
     }
     Ok(Metrics::merge(&shards))
 }
@@ -129,12 +115,15 @@ impl DurableObject for MetricsShard {
 
 impl MetricsShard {
     async fn serve(&self, mut req: Request) -> Result<Response> {
+        let request: MetricsRequest = match stubs::read(&mut req).await {
+            Ok(r) => r,
+            Err((detail, status)) => return Response::error(detail, status),
+        };
         let storage = self.state.storage();
-        match (req.method(), req.path().as_str()) {
-            (Method::Post, "/delta") => {
-                // The body first: reading it lets other requests in, and the load-apply-save
-                // below must run with nothing in between (only storage calls hold the gate).
-                let mut delta: Delta = req.json().await?;
+        // Only storage calls below: nothing else runs in between (the input gate stays shut),
+        // so each load-apply-save is atomic.
+        let answer = match request {
+            MetricsRequest::Record { mut delta } => {
                 for entry in std::mem::take(&mut delta.directory) {
                     let key = entry.key.storage_key();
                     match entry.key {
@@ -157,28 +146,26 @@ impl MetricsShard {
                 let mut metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
                 metrics.apply(delta, storage::now_ms());
                 storage::save(&storage, KEY, &metrics).await?;
-                Ok(Response::empty()?.with_status(204))
+                MetricsAnswer::Recorded
             }
-            (Method::Get, "/directory") => {
-                let key = req
-                    .url()?
-                    .query_pairs()
-                    .find(|(k, _)| k == "key")
-                    .map(|(_, v)| v.to_string())
-                    .unwrap_or_default();
-                if key.starts_with("masked:") {
-                    let set: Vec<String> = storage::load(&storage, &key).await?.unwrap_or_default();
-                    Response::from_json(&set)
-                } else {
-                    let one: Option<String> = storage::load(&storage, &key).await?;
-                    Response::from_json(&one.into_iter().collect::<Vec<_>>())
-                }
+            MetricsRequest::Read => MetricsAnswer::Metrics {
+                metrics: storage::load(&storage, KEY).await?.unwrap_or_default(),
+            },
+            MetricsRequest::Directory { key } => {
+                let ids = match &key {
+                    DirectoryKey::Masked(_) => storage::load(&storage, &key.storage_key())
+                        .await?
+                        .unwrap_or_default(),
+                    DirectoryKey::Message(_) => {
+                        storage::load::<String>(&storage, &key.storage_key())
+                            .await?
+                            .into_iter()
+                            .collect()
+                    }
+                };
+                MetricsAnswer::Conversations { ids }
             }
-            (Method::Get, "/raw") => {
-                let metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
-                Response::from_json(&metrics)
-            }
-            _ => Response::error("not found", 404),
-        }
+        };
+        stubs::answer(&answer)
     }
 }

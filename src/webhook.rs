@@ -5,14 +5,16 @@
 //! later, from the object's alarm: their failures are the gateway's to handle.
 
 use crate::body::{read_bounded, BodyError};
+use crate::conversation_do::Target;
 use crate::core::config::Config;
+use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::form::{self, InboundMessage};
 use crate::core::logline::LogLine;
 use crate::core::redact::mask_sender;
 use crate::core::signature::verify_twilio;
 use crate::core::twilio::{is_delivery_failure, DeliveryAbout};
 use crate::{conversation_do, env_config, log, respond};
-use worker::{Env, Method, Request, RequestInit, Response, Result};
+use worker::{Env, Method, Request, Response, Result};
 
 /// A Twilio webhook form is a few kilobytes; anything far larger is not from Twilio.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -218,18 +220,31 @@ pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
         log::emit(&line, &config.secrets());
         return respond::empty_twiml();
     }
-    let body = serde_json::json!({ "sid": sid, "status": status, "error_code": error_code });
-    let resp = conversation_do::post(env, &conversation, "/delivery-status", &body).await?;
-    if resp.status_code() != 200 {
-        log::emit(
-            &LogLine::warn("delivery.not_stored")
-                .field("reply_sid", sid)
-                .field("status", resp.status_code()),
-            &config.secrets(),
-        );
-        return respond::error(503, "not_stored", "the status could not be stored");
+    let request = ConversationRequest::DeliveryStatus {
+        sid: sid.clone(),
+        status,
+        error_code,
+    };
+    match conversation_do::ask(env, Target::Id(&conversation), &request).await {
+        Ok(ConversationAnswer::Applied) => respond::empty_twiml(),
+        Ok(ConversationAnswer::UnknownConversation) => {
+            // Nothing to tell: the conversation is gone (Twilio's retry would not help).
+            log::emit(
+                &LogLine::warn("delivery.unknown_conversation").field("reply_sid", sid),
+                &config.secrets(),
+            );
+            respond::empty_twiml()
+        }
+        outcome => {
+            log::emit(
+                &LogLine::warn("delivery.not_stored")
+                    .field("reply_sid", sid)
+                    .field("error", format!("{outcome:?}")),
+                &config.secrets(),
+            );
+            respond::error(503, "not_stored", "the status could not be stored")
+        }
     }
-    respond::empty_twiml()
 }
 
 /// What is wrong with a status callback's identifiers, if anything.
@@ -321,11 +336,7 @@ async fn claim_unpinned(
             .durable_object(conversation_do::BINDING)?
             .id_from_name(&conversation_do::object_name(message))?
             .to_string();
-        let entry = crate::message_index::Entry {
-            sid: message.message_sid.clone(),
-            conversation,
-        };
-        crate::message_index::claim(env, &entry).await
+        crate::message_index::claim(env, &message.message_sid, &conversation).await
     }
     .await;
     match claimed {
@@ -364,40 +375,21 @@ async fn hand_over(
     env: &Env,
     secrets: &[&str],
 ) -> Result<Response> {
-    let stored = async {
-        let stub = env
-            .durable_object(conversation_do::BINDING)?
-            .id_from_name(&conversation_do::object_name(message))?
-            .get_stub()?;
-        let mut init = RequestInit::new();
-        let body = serde_json::json!({
-            "message": message,
-            "origin": origin,
-            "received_at_ms": received_at_ms,
-        });
-        init.with_method(Method::Post)
-            .with_body(Some(body.to_string().into()));
-        crate::usage::subrequest();
-        let mut resp = stub
-            .fetch_with_request(Request::new_with_init(
-                "https://conversation/accept",
-                &init,
-            )?)
-            .await?;
-        if resp.status_code() != 200 {
-            return Err(worker::Error::RustError(format!(
-                "conversation answered {}: {}",
-                resp.status_code(),
-                resp.text().await?
-            )));
-        }
-        Ok(())
-    }
-    .await;
+    let request = ConversationRequest::Accept {
+        message: Box::new(message.clone()),
+        origin: origin.to_string(),
+        received_at_ms: Some(received_at_ms),
+    };
+    let name = conversation_do::object_name(message);
+    let stored = conversation_do::ask(env, Target::Named(&name), &request).await;
     match stored {
         // The object logged `message.accepted` or `message.duplicate`.
-        Ok(()) => respond::empty_twiml(),
-        Err(e) => {
+        Ok(ConversationAnswer::Accepted { .. }) => respond::empty_twiml(),
+        other => {
+            let e = match other {
+                Err(e) => e.to_string(),
+                Ok(answer) => format!("unexpected answer {answer:?}"),
+            };
             // Not stored: answer an error so that Twilio's retry or fallback URL takes over.
             log::emit(
                 &LogLine::error("webhook.store_failed")

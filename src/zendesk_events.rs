@@ -7,7 +7,9 @@
 //! signature headers (401), signature (403), timestamp within 5 minutes (403: replay), body (400).
 
 use crate::body::{read_bounded, BodyError};
+use crate::conversation_do::Target;
 use crate::core::config::Config;
+use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::http::Exchange;
 use crate::core::logline::LogLine;
 use crate::core::signature::{verify_zendesk, ZendeskCheck};
@@ -98,9 +100,8 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         return refuse(400, "invalid_body", "ticket_id is required");
     };
     let secrets = config.secrets();
-    let event = serde_json::json!({ "ticket_id": ticket });
     let requester = json["requester_email"].as_str().unwrap_or_default();
-    let delivered = match deliver(env, &config, ticket, requester, &event).await {
+    let delivered = match deliver(env, &config, ticket, requester).await {
         Ok(d) => d,
         Err(why) => {
             // Zendesk retries a 5xx answer with its own backoff: the reply is not lost.
@@ -147,14 +148,13 @@ async fn deliver(
     config: &Config,
     ticket: u64,
     requester_email: &str,
-    event: &Value,
 ) -> std::result::Result<bool, String> {
     let domain = &config.requester_email_domain;
     for address in ticket_owner::customer_addresses(requester_email, domain) {
         if to_conversation(
             env,
-            Owner::Named(&conversation_do::customer_name(&address)),
-            event,
+            Target::Named(&conversation_do::customer_name(&address)),
+            ticket,
         )
         .await?
         {
@@ -163,7 +163,7 @@ async fn deliver(
     }
     match message_index::lookup(env, &conversation_do::ticket_key(ticket)).await {
         Ok(Some(id)) => {
-            if to_conversation(env, Owner::Id(&id), event).await? {
+            if to_conversation(env, Target::Id(&id), ticket).await? {
                 return Ok(true);
             }
         }
@@ -173,8 +173,8 @@ async fn deliver(
     for address in requester_addresses(config, ticket).await? {
         if to_conversation(
             env,
-            Owner::Named(&conversation_do::customer_name(&address)),
-            event,
+            Target::Named(&conversation_do::customer_name(&address)),
+            ticket,
         )
         .await?
         {
@@ -210,25 +210,17 @@ pub async fn requester_addresses(
     ))
 }
 
-enum Owner<'a> {
-    Named(&'a str),
-    Id(&'a str),
-}
-
 /// `Ok(true)` stored, `Ok(false)` no such conversation.
 async fn to_conversation(
     env: &Env,
-    owner: Owner<'_>,
-    event: &Value,
+    target: Target<'_>,
+    ticket_id: u64,
 ) -> std::result::Result<bool, String> {
-    let answer = match owner {
-        Owner::Named(name) => conversation_do::post_named(env, name, "/agent-event", event).await,
-        Owner::Id(id) => conversation_do::post(env, id, "/agent-event", event).await,
-    };
-    match answer.map(|r| r.status_code()) {
-        Ok(200) => Ok(true),
-        Ok(404) => Ok(false),
-        Ok(status) => Err(format!("the conversation answered {status}")),
+    let request = ConversationRequest::AgentEvent { ticket_id };
+    match conversation_do::ask(env, target, &request).await {
+        Ok(ConversationAnswer::Applied) => Ok(true),
+        Ok(ConversationAnswer::UnknownConversation) => Ok(false),
+        Ok(other) => Err(format!("unexpected answer {other:?}")),
         Err(e) => Err(e.to_string()),
     }
 }

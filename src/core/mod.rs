@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod conversation;
+pub mod edges;
 pub mod form;
 pub mod http;
 pub mod logline;

@@ -8,8 +8,11 @@ use crate::core::http::HttpRequest;
 use serde_json::Value;
 
 /// The customers' addresses (`+15550001234`, `US.1349120865`) the requester's e-mail may stand
-/// for, when it is one the gateway made. Zendesk keeps e-mails in lower case, while a WhatsApp
-/// user id starts with an upper-case country code: both spellings are candidates.
+/// for, when it is one the gateway made: on `domain`, or, for a phone number, on any domain (so
+/// tickets made before `REQUESTER_EMAIL_DOMAIN` changed are still found). The conversation
+/// only takes events for tickets it made, so a wrong guess costs one look at an empty object.
+/// Zendesk keeps e-mails in lower case, while a WhatsApp user id starts with an upper-case
+/// country code: both spellings are candidates.
 pub fn customer_addresses(email: &str, domain: &str) -> Vec<String> {
     let email = email.trim();
     let Some((local, host)) = email.rsplit_once('@') else {
@@ -20,7 +23,9 @@ pub fn customer_addresses(email: &str, domain: &str) -> Vec<String> {
         && local
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'_' | b'-'));
-    if !valid || !host.eq_ignore_ascii_case(domain.trim()) {
+    let phone =
+        local.len() > 4 && local.starts_with('+') && local[1..].bytes().all(|b| b.is_ascii_digit());
+    if !valid || !(phone || host.eq_ignore_ascii_case(domain.trim())) {
         return Vec::new();
     }
     let mut all = vec![local.to_string()];
@@ -76,6 +81,12 @@ mod tests {
             vec!["us.1349120865", "US.1349120865"]
         );
         assert!(customer_addresses("jane@acme.com", "whatsapp.zendesk.com").is_empty());
+        assert!(customer_addresses("us.1@old.example", "example.com").is_empty());
+        assert_eq!(
+            customer_addresses("+15550001234@old.example", "example.com"),
+            vec!["+15550001234"],
+            "a number on the domain configured before"
+        );
         assert!(customer_addresses("a/b@example.com", "example.com").is_empty());
         assert!(customer_addresses("", "example.com").is_empty());
         assert!(customer_addresses("@example.com", "example.com").is_empty());

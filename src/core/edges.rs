@@ -1,0 +1,131 @@
+//! The typed edges between the Worker and its Durable Objects: every request a handler sends to
+//! an object, and every answer, as one type per object. The wire form is JSON in one
+//! `POST https://<object>/` (the object dispatches on `kind`); a 2xx answer carries the typed
+//! answer, anything else is an error the caller reports (never read as "not found").
+//!
+//! Both sides use these types (`conversation_do`, `metrics_do`, `message_index` in the shell),
+//! so a field renamed on one side is a compile error, not a silently ignored request.
+
+use crate::core::form::InboundMessage;
+use crate::core::metrics::{Delta, DirectoryKey, Metrics};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// To a customer's Conversation Durable Object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConversationRequest {
+    /// A customer's message from the webhook: stored (or recognised as a duplicate).
+    Accept {
+        message: Box<InboundMessage>,
+        /// The public origin of the signed webhook URL (for status callbacks).
+        origin: String,
+        /// When the webhook arrived (ms): the acknowledgement is timed from there.
+        received_at_ms: Option<u64>,
+    },
+    /// Zendesk says one of this customer's tickets changed.
+    AgentEvent { ticket_id: u64 },
+    /// Twilio reports a failed delivery of a message this conversation sent.
+    DeliveryStatus {
+        sid: String,
+        status: String,
+        error_code: Option<u32>,
+    },
+    /// The operator's view of one message.
+    Message { sid: String },
+    /// The operator's view of the latest messages (of one ticket).
+    Messages { ticket: Option<u64> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum ConversationAnswer {
+    Accepted {
+        duplicate: bool,
+    },
+    /// The event was stored.
+    Applied,
+    /// No conversation is stored under this object (nothing was created).
+    UnknownConversation,
+    Message {
+        view: Option<Value>,
+    },
+    Messages {
+        views: Vec<Value>,
+    },
+}
+
+/// To a metrics shard (which also keeps the operators' directory).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MetricsRequest {
+    Record { delta: Delta },
+    Read,
+    Directory { key: DirectoryKey },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum MetricsAnswer {
+    Recorded,
+    Metrics { metrics: Metrics },
+    Conversations { ids: Vec<String> },
+}
+
+/// To a shard of the earlier versions' look-up index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IndexRequest {
+    /// Claims a MessageSid for a conversation (a sender not pinned by WaId).
+    Claim { sid: String, conversation: String },
+    /// The conversation of a MessageSid or a ticket key.
+    Lookup { key: String },
+    /// The conversations kept under a masked number.
+    Members { key: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum IndexAnswer {
+    Claimed,
+    OwnedByAnother,
+    Found { conversation: Option<String> },
+    Members { ids: Vec<String> },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug>(v: T) {
+        let text = serde_json::to_string(&v).unwrap();
+        assert_eq!(serde_json::from_str::<T>(&text).unwrap(), v, "{text}");
+    }
+
+    #[test]
+    fn every_request_and_answer_survives_the_wire() {
+        round_trip(ConversationRequest::AgentEvent { ticket_id: 5 });
+        round_trip(ConversationRequest::Messages { ticket: None });
+        round_trip(ConversationRequest::DeliveryStatus {
+            sid: "SM1".into(),
+            status: "failed".into(),
+            error_code: Some(63016),
+        });
+        round_trip(ConversationAnswer::Accepted { duplicate: true });
+        round_trip(ConversationAnswer::Message { view: None });
+        round_trip(MetricsRequest::Directory {
+            key: DirectoryKey::Masked("+1555***0001".into()),
+        });
+        round_trip(MetricsAnswer::Conversations {
+            ids: vec!["ab".into()],
+        });
+        round_trip(IndexRequest::Claim {
+            sid: "SM1".into(),
+            conversation: "ab".into(),
+        });
+        round_trip(IndexAnswer::Found { conversation: None });
+        // The tag names the variant: a request for another object is refused, not guessed.
+        let text = serde_json::to_string(&MetricsRequest::Read).unwrap();
+        assert!(serde_json::from_str::<ConversationRequest>(&text).is_err());
+    }
+}
