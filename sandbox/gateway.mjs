@@ -76,7 +76,10 @@ export async function startGateway({ vars, port, persistTo = '.wrangler/state', 
   const args = [
     'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort),
     '--show-interactive-dev-session=false', '--persist-to', persistTo,
-    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+    // JSON text lines unless the caller asks otherwise: wrangler dev prints logged objects in its
+    // own inspect format, and the sandbox, the tests and the bench read JSON (the Worker logs
+    // objects by default, for Workers Logs).
+    ...Object.entries({ LOG_FORMAT: 'json', ...vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
   ];
   const command = `source scripts/toolchain.sh && exec wrangler ${args.map(quote).join(' ')}`;
   const child = spawn('bash', ['-c', command], {

@@ -269,6 +269,7 @@ impl DurableObject for ConversationObject {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
+        crate::log::configure(&self.env);
         let span = usage::begin(usage::Invocation::ObjectFetch);
         let answer = self.serve(req).await;
         span.end(usage::enabled(&self.env));
@@ -276,6 +277,7 @@ impl DurableObject for ConversationObject {
     }
 
     async fn alarm(&self) -> Result<Response> {
+        crate::log::configure(&self.env);
         let span = usage::begin(usage::Invocation::ObjectAlarm);
         let answer = self.on_alarm().await;
         span.end(usage::enabled(&self.env));

@@ -28,6 +28,7 @@ use worker::{event, Env, Request, Response, Result};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: worker::Context) -> Result<Response> {
+    crate::log::configure(&env);
     let span = usage::begin(usage::Invocation::Worker);
     let answer = route(req, &env).await;
     span.end(usage::enabled(&env));

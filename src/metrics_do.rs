@@ -106,6 +106,7 @@ impl DurableObject for MetricsShard {
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
+        crate::log::configure(&self.env);
         let span = crate::usage::begin(crate::usage::Invocation::ObjectFetch);
         let answer = self.serve(req).await;
         span.end(crate::usage::enabled(&self.env));
