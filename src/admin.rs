@@ -9,8 +9,11 @@ use crate::conversation_do::Target;
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::logline::LogLine;
 use crate::core::metrics::DirectoryKey;
+use crate::core::metrics_series;
 use crate::core::signature::secret_matches;
-use crate::{conversation_do, env_config, log, message_index, metrics_do, respond, zendesk_events};
+use crate::{
+    conversation_do, env_config, log, message_index, metrics_do, respond, storage, zendesk_events,
+};
 use worker::{Env, Method, Request, Response, Result};
 
 pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
@@ -46,6 +49,10 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     let path = req.path();
     match path.as_str() {
         "/admin/metrics" => respond::json(200, &metrics_do::read_all(env).await?.report()),
+        "/admin/metrics/series" => {
+            let hours = metrics_do::series(env).await?;
+            respond::json(200, &metrics_series::report(&hours, storage::now_ms()))
+        }
         "/admin/messages" => search(req, env).await,
         p if p.starts_with("/admin/messages/") => {
             one_message(&p["/admin/messages/".len()..], env).await
@@ -63,6 +70,17 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.trim().to_string())
     };
+    if let Some(latest) = param("latest") {
+        let Ok(n) = latest.parse::<usize>() else {
+            return respond::error(
+                400,
+                "invalid_latest",
+                "latest must be a number (at most 20)",
+            );
+        };
+        let messages = latest_messages(env, n.min(LATEST_MAX)).await?;
+        return respond::json(200, &serde_json::json!({ "messages": messages }));
+    }
     let (conversation, ticket) = match (param("ticket"), param("customer")) {
         (Some(t), _) => {
             let Ok(ticket) = t.parse::<u64>() else {
@@ -191,4 +209,33 @@ async fn views(env: &Env, id: &str, ticket: Option<u64>) -> Result<Vec<serde_jso
             "unexpected answer {other:?}"
         ))),
     }
+}
+
+/// Most messages `?latest=` lists (each distinct conversation costs one request).
+const LATEST_MAX: usize = 20;
+
+/// The latest messages across every customer, newest first, as their conversations show them.
+async fn latest_messages(env: &Env, n: usize) -> Result<Vec<serde_json::Value>> {
+    let mut recent = metrics_do::read_all(env).await?.recent;
+    recent.sort_by_key(|r| std::cmp::Reverse(r.at_ms));
+    recent.truncate(n);
+    let mut conversations: Vec<&str> = Vec::new();
+    for r in &recent {
+        if !conversations.contains(&r.conversation.as_str()) {
+            conversations.push(&r.conversation);
+        }
+    }
+    let mut found: Vec<serde_json::Value> = Vec::new();
+    for id in conversations {
+        found.extend(views(env, id, None).await?);
+    }
+    Ok(recent
+        .iter()
+        .filter_map(|r| {
+            found
+                .iter()
+                .find(|v| v["message_sid"].as_str() == Some(r.sid.as_str()))
+                .cloned()
+        })
+        .collect())
 }

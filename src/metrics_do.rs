@@ -10,6 +10,7 @@
 use crate::core::edges::{MetricsAnswer, MetricsRequest};
 use crate::core::logline::LogLine;
 use crate::core::metrics::{Delta, DirectoryKey, Metrics, MASKED_SET_MAX};
+use crate::core::metrics_series::Hour;
 use crate::{storage, stubs};
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
@@ -82,6 +83,19 @@ pub async fn directory(env: &Env, key: &DirectoryKey) -> Result<Vec<String>> {
     Ok(all)
 }
 
+/// Every shard's hours of the last day (`metrics_series::report` merges them).
+pub async fn series(env: &Env) -> Result<Vec<Hour>> {
+    let asks = (0..SHARDS).map(|shard| ask(env, shard, &MetricsRequest::Series));
+    let mut all = Vec::new();
+    for answer in futures_util::future::join_all(asks).await {
+        match answer? {
+            MetricsAnswer::Hours { hours } => all.extend(hours),
+            other => return Err(unexpected(other)),
+        }
+    }
+    Ok(all)
+}
+
 /// Every shard, merged.
 pub async fn read_all(env: &Env) -> Result<Metrics> {
     let mut shards = Vec::new();
@@ -124,8 +138,8 @@ impl MetricsShard {
         // Only storage calls below: nothing else runs in between (the input gate stays shut),
         // so each load-apply-save is atomic.
         let answer = match request {
-            MetricsRequest::Record { mut delta } => {
-                for entry in std::mem::take(&mut delta.directory) {
+            MetricsRequest::Record { delta } => {
+                for entry in delta.directory.clone() {
                     let key = entry.key.storage_key();
                     match entry.key {
                         DirectoryKey::Message(_) => {
@@ -145,9 +159,24 @@ impl MetricsShard {
                     }
                 }
                 let mut metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
-                metrics.apply(delta, storage::now_ms());
+                let (finished, expired) = metrics.apply(delta, storage::now_ms());
+                // Once an hour: the finished hour moves to a key of its own.
+                if let Some(hour) = finished {
+                    storage::save(&storage, &Hour::key(hour.hour), &hour).await?;
+                }
+                for hour in expired {
+                    storage::delete(&storage, &Hour::key(hour)).await?;
+                }
                 storage::save(&storage, KEY, &metrics).await?;
                 MetricsAnswer::Recorded
+            }
+            MetricsRequest::Series => {
+                let metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
+                let mut hours: Vec<Hour> = metrics.current_hour.into_iter().collect();
+                for hour in metrics.stored_hours {
+                    hours.extend(storage::load::<Hour>(&storage, &Hour::key(hour)).await?);
+                }
+                MetricsAnswer::Hours { hours }
             }
             MetricsRequest::Read => MetricsAnswer::Metrics {
                 metrics: storage::load(&storage, KEY).await?.unwrap_or_default(),

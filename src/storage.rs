@@ -35,3 +35,9 @@ pub async fn wake_at(storage: &Storage, at_ms: u64) -> Result<()> {
 pub fn now_ms() -> u64 {
     worker::Date::now().as_millis()
 }
+
+/// Deletes one key.
+pub async fn delete(storage: &Storage, key: &str) -> Result<()> {
+    crate::usage::rows_written(1);
+    storage.delete(key).await.map(|_| ())
+}

@@ -8,6 +8,7 @@
 
 use crate::core::form::InboundMessage;
 use crate::core::metrics::{Delta, DirectoryKey, Metrics};
+use crate::core::metrics_series::Hour;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -59,9 +60,15 @@ pub enum ConversationAnswer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MetricsRequest {
-    Record { delta: Delta },
+    Record {
+        delta: Delta,
+    },
     Read,
-    Directory { key: DirectoryKey },
+    /// The shard's hours of per-minute activity within the last day.
+    Series,
+    Directory {
+        key: DirectoryKey,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +76,7 @@ pub enum MetricsRequest {
 pub enum MetricsAnswer {
     Recorded,
     Metrics { metrics: Metrics },
+    Hours { hours: Vec<Hour> },
     Conversations { ids: Vec<String> },
 }
 

@@ -3,6 +3,7 @@
 //! Durable Object and merges the shards when asked.
 
 use crate::core::logline::LogLine;
+use crate::core::metrics_series::{self, Hour};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -25,7 +26,26 @@ pub struct Metrics {
     pub end_to_end_ms: Vec<u64>,
     #[serde(default)]
     pub since_ms: Option<u64>,
+    /// This hour's minutes (`metrics_series`), written with the rest; earlier hours are kept
+    /// under keys of their own, listed in `stored_hours`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_hour: Option<Hour>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stored_hours: Vec<u64>,
+    /// The latest messages this shard was told of (newest last, at most `RECENT_KEPT`): the
+    /// dashboard's list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent: Vec<RecentMessage>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentMessage {
+    pub sid: String,
+    pub conversation: String,
+    pub at_ms: u64,
+}
+
+pub const RECENT_KEPT: usize = 50;
 
 /// What one batch of events adds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -196,7 +216,42 @@ fn add_samples(into: &mut Vec<u64>, from: Vec<u64>) {
 }
 
 impl Metrics {
-    pub fn apply(&mut self, delta: Delta, now_ms: u64) {
+    /// Adds a delta at `now_ms`. Returns what the shard must store apart: an hour that just
+    /// finished (under `Hour::key`), and the stored hours now older than a day (to delete).
+    pub fn apply(&mut self, delta: Delta, now_ms: u64) -> (Option<Hour>, Vec<u64>) {
+        let finished = metrics_series::roll(&mut self.current_hour, now_ms).map(|(h, _)| h);
+        if let Some(h) = &finished {
+            self.stored_hours.push(h.hour);
+        }
+        let oldest = (now_ms / metrics_series::HOUR_MS).saturating_sub(metrics_series::HOURS_KEPT);
+        let expired: Vec<u64> = self
+            .stored_hours
+            .iter()
+            .copied()
+            .filter(|h| *h <= oldest)
+            .collect();
+        self.stored_hours.retain(|h| *h > oldest);
+        if let Some(hour) = self.current_hour.as_mut() {
+            hour.record(&delta, now_ms);
+        }
+        for entry in &delta.directory {
+            if let DirectoryKey::Message(sid) = &entry.key {
+                self.recent.push(RecentMessage {
+                    sid: sid.clone(),
+                    conversation: entry.conversation.clone(),
+                    at_ms: now_ms,
+                });
+            }
+        }
+        if self.recent.len() > RECENT_KEPT {
+            let excess = self.recent.len() - RECENT_KEPT;
+            self.recent.drain(..excess);
+        }
+        self.apply_totals(delta, now_ms);
+        (finished, expired)
+    }
+
+    fn apply_totals(&mut self, delta: Delta, now_ms: u64) {
         self.since_ms.get_or_insert(now_ms);
         add_counts(&mut self.counters, delta.counters);
         add_counts(&mut self.failures, delta.failures);
@@ -223,6 +278,7 @@ impl Metrics {
             }
             all.pending_retries.extend(s.pending_retries.clone());
             all.ack_ms.extend(&s.ack_ms);
+            all.recent.extend(s.recent.iter().cloned());
             all.end_to_end_ms.extend(&s.end_to_end_ms);
             all.since_ms = match (all.since_ms, s.since_ms) {
                 (Some(a), Some(b)) => Some(a.min(b)),

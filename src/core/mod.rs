@@ -10,6 +10,7 @@ pub mod http;
 pub mod logline;
 pub mod media_url;
 pub mod metrics;
+pub mod metrics_series;
 pub mod origin;
 pub mod redact;
 pub mod retry;
