@@ -71,6 +71,9 @@ export function createEmulator(opts = {}) {
   function publicState() {
     return {
       gatewayUrl,
+      // The gateway's operator dashboard, signed in with the sandbox's own admin token (in the
+      // fragment: the dashboard moves it to the tab's session storage, no server sees it).
+      dashboardUrl: opts.adminToken ? `${gatewayUrl.replace(/\/twilio\/whatsapp$/, '/admin')}#token=${encodeURIComponent(opts.adminToken)}` : null,
       tickets: [...s.tickets.values()].map((t) => ({ ...t })),
       messages: s.messages,
       inbound: s.inbound,

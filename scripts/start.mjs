@@ -35,6 +35,7 @@ const gateway = await startGateway({
 console.log(`
   Gateway:  ${gateway.url}  (webhook: ${gateway.url}/twilio/whatsapp, health: ${gateway.url}/healthz)
   Sandbox:  ${sandboxUrl}
+  Operator's dashboard:  ${gateway.url}/admin  (admin token: ${adminToken}; the sandbox page links to it signed in)
 
   Open ${sandboxUrl} in a browser, write as the customer, and watch the ticket and the reply appear.
   Press Ctrl-C to stop.

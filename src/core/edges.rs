@@ -132,6 +132,22 @@ mod tests {
             conversation: "ab".into(),
         });
         round_trip(IndexAnswer::Found { conversation: None });
+        // What a shard answers once it has seen traffic (maps and lists nested in tagged enums).
+        let mut metrics = Metrics::default();
+        let mut delta = Delta::default();
+        delta.counters.insert("received".into(), 2);
+        delta.ack_ms = vec![12, 900];
+        delta.pending = Some(("c".into(), 1));
+        delta.directory.push(crate::core::metrics::DirectoryEntry {
+            key: DirectoryKey::Message("SM1".into()),
+            conversation: "c".into(),
+        });
+        metrics.apply(delta, 7_200_000);
+        assert!(metrics.current_hour.is_some() && !metrics.recent.is_empty());
+        round_trip(MetricsAnswer::Hours {
+            hours: metrics.current_hour.clone().into_iter().collect(),
+        });
+        round_trip(MetricsAnswer::Metrics { metrics });
         // The tag names the variant: a request for another object is refused, not guessed.
         let text = serde_json::to_string(&MetricsRequest::Read).unwrap();
         assert!(serde_json::from_str::<ConversationRequest>(&text).is_err());

@@ -76,6 +76,8 @@ impl Histogram {
 /// One minute of activity.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Minute {
+    /// Minutes since the epoch.
+    pub at: u64,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub counts: BTreeMap<String, u64>,
     #[serde(default, skip_serializing_if = "is_empty_histogram")]
@@ -98,24 +100,34 @@ const COUNTED: [&str; 6] = [
     "failures",
 ];
 
-/// An hour of minutes, keyed by minute since the epoch.
+/// An hour of minutes, oldest first. A list, not a map keyed by minute: integer map keys do not
+/// survive the tagged answers of `core::edges` (serde buffers them as strings).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Hour {
     pub hour: u64,
-    pub minutes: BTreeMap<u64, Minute>,
+    pub minutes: Vec<Minute>,
 }
 
 impl Hour {
     pub fn starting(now_ms: u64) -> Hour {
         Hour {
             hour: now_ms / HOUR_MS,
-            minutes: BTreeMap::new(),
+            minutes: Vec::new(),
         }
     }
 
     /// Adds what a delta counted to the minute of `now_ms`.
     pub fn record(&mut self, delta: &Delta, now_ms: u64) {
-        let minute = self.minutes.entry(now_ms / MINUTE_MS).or_default();
+        let at = now_ms / MINUTE_MS;
+        if self.minutes.last().is_none_or(|m| m.at != at) {
+            self.minutes.push(Minute {
+                at,
+                ..Minute::default()
+            });
+        }
+        let Some(minute) = self.minutes.last_mut() else {
+            return;
+        };
         for name in COUNTED {
             if let Some(n) = delta.counters.get(name).filter(|n| **n > 0) {
                 *minute.counts.entry(name.to_string()).or_default() += n;
@@ -159,8 +171,8 @@ pub fn report(hours: &[Hour], now_ms: u64) -> Value {
     let since_minute = now_ms.saturating_sub(HOURS_KEPT * HOUR_MS) / MINUTE_MS;
     let mut merged: BTreeMap<u64, Minute> = BTreeMap::new();
     for hour in hours {
-        for (at, m) in hour.minutes.range(since_minute..) {
-            let into = merged.entry(*at).or_default();
+        for m in hour.minutes.iter().filter(|m| m.at >= since_minute) {
+            let into = merged.entry(m.at).or_default();
             for (k, v) in &m.counts {
                 *into.counts.entry(k.clone()).or_default() += v;
             }
@@ -232,10 +244,9 @@ mod tests {
         hour.record(&delta(1, &[]), t0 + 10_000);
         hour.record(&delta(1, &[700]), t0 + MINUTE_MS);
         assert_eq!(hour.minutes.len(), 2);
-        assert_eq!(hour.minutes[&(t0 / MINUTE_MS)].counts["received"], 3);
-        assert!(!hour.minutes[&(t0 / MINUTE_MS)]
-            .counts
-            .contains_key("duplicates"));
+        assert_eq!(hour.minutes[0].at, t0 / MINUTE_MS);
+        assert_eq!(hour.minutes[0].counts["received"], 3);
+        assert!(!hour.minutes[0].counts.contains_key("duplicates"));
         let (finished, expired) = roll(&mut current, t0 + HOUR_MS).expect("a new hour");
         assert_eq!(finished.hour, 100);
         assert_eq!(expired, 101 - HOURS_KEPT);

@@ -83,3 +83,21 @@ test('the message log says what the gateway did with each message', async () => 
   assert.equal(await log.locator('tr[data-sid]').count(), 3);
   await shot('4-message-log.png');
 });
+
+test("the sandbox links to the operator's dashboard, already signed in, showing this chat", async () => {
+  const link = page.locator('#dashboard');
+  await link.waitFor();
+  const href = await link.getAttribute('href');
+  assert.match(href, /\/admin#token=/);
+  const dashboard = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  try {
+    await dashboard.goto(href);
+    await dashboard.locator('#board').waitFor();
+    const received = dashboard.locator('#tiles .tile', { hasText: 'messages received' });
+    await received.locator('b', { hasText: /^3$/ }).waitFor({ timeout: 20_000 });
+    await dashboard.locator('#messages tr.pick').nth(2).waitFor({ timeout: 20_000 });
+    await dashboard.screenshot({ path: path.join(ARTIFACTS, '5-dashboard-from-the-sandbox.png'), fullPage: true });
+  } finally {
+    await dashboard.close();
+  }
+});
