@@ -7,6 +7,7 @@ pub mod conversation;
 pub mod edges;
 pub mod form;
 pub mod http;
+pub mod language;
 pub mod logline;
 pub mod media_url;
 pub mod metrics;

@@ -56,6 +56,38 @@ pub fn fold_for_matching(s: &str) -> String {
         .collect()
 }
 
+/// Text folded for matching in any language: `fold_for_matching`, then accents removed, so a
+/// customer who types `nao` or `caido` matches `não` and `caído` (and `ß` becomes `ss`).
+pub fn fold_accents(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in fold_for_matching(s).chars() {
+        match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => out.push('a'),
+            'ç' | 'ć' | 'č' => out.push('c'),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => out.push('i'),
+            'ñ' | 'ń' | 'ň' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => out.push('o'),
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => out.push('u'),
+            'ý' | 'ÿ' => out.push('y'),
+            'ß' => out.push_str("ss"),
+            'œ' => out.push_str("oe"),
+            'æ' => out.push_str("ae"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The whole words of folded text, apostrophes at their edges trimmed.
+pub fn words(folded_text: &str) -> impl Iterator<Item = &str> {
+    folded_text
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+}
+
 /// A character that belongs to a word for whole-word matching. The apostrophe counts so that
 /// "can't" is one word and "can" does not match inside it.
 fn is_word_char(c: char) -> bool {
@@ -79,10 +111,14 @@ pub fn contains_phrase(folded_text: &str, phrase: &str) -> bool {
     if wanted.len() > words.len() {
         return false;
     }
-    words.windows(wanted.len()).any(|window| {
-        let (window_last, window_leading) = window.split_last().expect("windows are non-empty");
-        window_leading == leading && is_word_or_inflection(window_last, last)
-    })
+    words
+        .windows(wanted.len())
+        .any(|window| match window.split_last() {
+            Some((window_last, window_leading)) => {
+                window_leading == leading && is_word_or_inflection(window_last, last)
+            }
+            None => false,
+        })
 }
 
 /// Plain English inflections a keyword may carry and still be the same word: "errors",
@@ -100,6 +136,24 @@ fn is_word_or_inflection(word: &str, keyword: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accents_fold_away_for_matching() {
+        assert_eq!(fold_accents("Não CONSIGO"), "nao consigo");
+        assert_eq!(
+            fold_accents("caído, Straße, œuvre"),
+            "caido, strasse, oeuvre"
+        );
+        assert_eq!(fold_accents("n’arrive pas"), "n'arrive pas");
+        assert!(contains_phrase(
+            &fold_accents("o app não funciona"),
+            &fold_accents("nao funciona")
+        ));
+        assert_eq!(
+            words("l'app n'arrive pas!").collect::<Vec<_>>(),
+            ["l'app", "n'arrive", "pas"]
+        );
+    }
 
     #[test]
     fn take_chars_counts_characters_not_bytes() {

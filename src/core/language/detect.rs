@@ -1,0 +1,192 @@
+//! Which of the enabled languages a message is written in, inside the Worker, with no external
+//! call: each language's marker words (and its triage words) are scored against the message's
+//! words, a word shared by several languages counting for each a fraction. A few letters only
+//! one language uses (ñ, ã, ß...) add to it. A message that says too little ("ok", an emoji, an
+//! order number) is not confident, and the caller keeps the conversation's last confident
+//! language, or the default.
+//!
+//! Chosen by measurement against alternatives (README "Languages"; `tests/data/languages.tsv`).
+
+use crate::core::language::pack::LanguagePack;
+use crate::core::text::{fold_accents, words};
+use std::collections::HashMap;
+
+/// What detection found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    /// The best language's code, when the message says enough to tell.
+    pub confident: Option<&'static str>,
+    /// Every enabled language's score, in the order given to `Detector::new`.
+    pub scores: Vec<(&'static str, f32)>,
+}
+
+/// A best score at least this high, and this many times the runner-up's, is confident.
+const MIN_SCORE: f32 = 0.99;
+const MIN_LEAD: f32 = 1.5;
+
+/// Letters that belong to one or two of the shipped languages only: (letter, language, weight).
+const LETTERS: [(char, &str, f32); 14] = [
+    ('ñ', "es", 1.0),
+    ('¿', "es", 1.0),
+    ('¡', "es", 1.0),
+    ('ã', "pt", 1.0),
+    ('õ', "pt", 1.0),
+    ('ç', "pt", 0.5),
+    ('ç', "fr", 0.5),
+    ('ß', "de", 1.0),
+    ('ä', "de", 1.0),
+    ('ö', "de", 1.0),
+    ('ü', "de", 0.7),
+    ('ê', "fr", 0.5),
+    ('œ', "fr", 1.0),
+    ('ù', "fr", 0.5),
+];
+
+pub struct Detector {
+    codes: Vec<&'static str>,
+    /// Folded word -> (language index, weight).
+    words: HashMap<String, Vec<(usize, f32)>>,
+}
+
+impl Detector {
+    /// A detector for these languages (their marker words and triage lists), plus any extra
+    /// words configured per language (`(code, word)`).
+    pub fn new(packs: &[&LanguagePack], extra: &[(String, String)]) -> Detector {
+        let codes: Vec<&'static str> = packs.iter().map(|p| p.code).collect();
+        let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut add = |word: &str, lang: usize| {
+            for w in words(&fold_accents(word)) {
+                let list = owners.entry(w.to_string()).or_default();
+                if !list.contains(&lang) {
+                    list.push(lang);
+                }
+            }
+        };
+        for (i, p) in packs.iter().enumerate() {
+            for list in [
+                p.marker_words,
+                p.greeting_words,
+                p.issue_keywords,
+                p.urgent_keywords,
+                p.high_keywords,
+            ] {
+                for w in list {
+                    add(w, i);
+                }
+            }
+        }
+        for (code, word) in extra {
+            if let Some(i) = codes.iter().position(|c| c == code) {
+                add(word, i);
+            }
+        }
+        let words = owners
+            .into_iter()
+            .map(|(w, langs)| {
+                let weight = 1.0 / langs.len() as f32;
+                (w, langs.into_iter().map(|l| (l, weight)).collect())
+            })
+            .collect();
+        Detector { codes, words }
+    }
+
+    pub fn detect(&self, text: &str) -> Detection {
+        let mut scores = vec![0.0f32; self.codes.len()];
+        let folded = fold_accents(text);
+        for w in words(&folded) {
+            if let Some(owners) = self.words.get(w) {
+                for (lang, weight) in owners {
+                    scores[*lang] += weight;
+                }
+            }
+        }
+        let lower = text.to_lowercase();
+        for (letter, code, weight) in LETTERS {
+            if let Some(i) = self.codes.iter().position(|c| *c == code) {
+                if lower.contains(letter) {
+                    scores[i] += weight;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, f32)> = scores.iter().copied().enumerate().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let confident = match ranked.as_slice() {
+            [(best, top), rest @ ..] if *top >= MIN_SCORE => {
+                let second = rest.first().map_or(0.0, |r| r.1);
+                (*top >= second * MIN_LEAD && *top > second).then_some(self.codes[*best])
+            }
+            _ => None,
+        };
+        Detection {
+            confident,
+            scores: self.codes.iter().copied().zip(scores).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::language::pack::ReplyTexts;
+
+    const TEXTS: ReplyTexts = ReplyTexts {
+        ticket_created: "{ticket_id} {subject}",
+        more_details: "",
+        apology: "",
+        comment_added: "{ticket_id}",
+        out_of_hours: "",
+        opt_out: "",
+    };
+    const EN: LanguagePack = LanguagePack {
+        code: "en",
+        name: "English",
+        zendesk_locale: "en-US",
+        marker_words: &["the", "my", "is", "not", "order"],
+        greeting_words: &["hi", "thanks"],
+        issue_keywords: &["not working", "error"],
+        urgent_keywords: &["urgent"],
+        high_keywords: &["error"],
+        replies: TEXTS,
+    };
+    const ES: LanguagePack = LanguagePack {
+        code: "es",
+        name: "Español",
+        zendesk_locale: "es",
+        marker_words: &["el", "mi", "pedido", "está", "llegó"],
+        greeting_words: &["hola", "gracias"],
+        issue_keywords: &["no funciona", "error"],
+        urgent_keywords: &["urgente"],
+        high_keywords: &["error"],
+        replies: TEXTS,
+    };
+
+    #[test]
+    fn scores_marker_words_accents_optional() {
+        let d = Detector::new(&[&EN, &ES], &[]);
+        assert_eq!(d.detect("mi pedido no llego").confident, Some("es"));
+        assert_eq!(d.detect("My order is not working").confident, Some("en"));
+        assert_eq!(
+            d.detect("gracias!").confident,
+            Some("es"),
+            "one clear word is enough"
+        );
+        assert_eq!(d.detect("ok 👍").confident, None);
+        assert_eq!(
+            d.detect("error").confident,
+            None,
+            "shared words do not decide"
+        );
+        assert_eq!(
+            d.detect("¿?").confident,
+            Some("es"),
+            "letters only Spanish uses"
+        );
+        let extra = vec![("en".to_string(), "parcel".to_string())];
+        assert_eq!(
+            Detector::new(&[&EN, &ES], &extra)
+                .detect("parcel")
+                .confident,
+            Some("en")
+        );
+    }
+}
