@@ -9,4 +9,16 @@ if [ "${WA_GATEWAY_PREBUILT:-}" = 1 ] && [ -f build/index.js ]; then
   exit 0
 fi
 bash scripts/install-tools.sh --no-npm
-exec worker-build --release
+# Nothing changed since the last complete build (sources, lockfile, tool versions): keep it.
+# wasm-opt alone takes ~20 s, so a second `npm start` is ready in seconds.
+stamp=build/.complete
+inputs="$WORKER_BUILD_VERSION $WASM_BINDGEN_VERSION"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ] \
+   && [ -z "$(find src Cargo.toml Cargo.lock scripts/build.sh -newer "$stamp" -print 2>/dev/null | head -n 1)" ]; then
+  printf '[build] build/ is current (nothing changed since it was made)\n' >&2
+  exit 0
+fi
+printf '[build] worker-build --release (about a minute the first time, ~20 s after a change)\n' >&2
+rm -f "$stamp"
+worker-build --release
+printf '%s' "$inputs" > "$stamp"
