@@ -17,6 +17,7 @@ use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::form::InboundMessage;
 use crate::core::logline::LogLine;
 use crate::core::metrics::{Delta, DirectoryEntry, DirectoryKey};
+use crate::core::stored;
 use crate::{env_config, log, metrics_do, storage, stubs, upstream, usage};
 use worker::{durable_object, js_sys, DurableObject, Env, Request, Response, Result, State};
 
@@ -63,12 +64,20 @@ pub struct ConversationObject {
 }
 
 impl ConversationObject {
+    /// The conversation, from its stored form of any known version (`core::stored`); an
+    /// older form is migrated here and stored in the current form by the next save.
     async fn load(&self) -> Result<Option<Conversation>> {
-        storage::load(&self.state.storage(), STATE_KEY).await
+        let Some(text) = storage::load_text(&self.state.storage(), STATE_KEY).await? else {
+            return Ok(None);
+        };
+        stored::decode(&text)
+            .map(|(conv, _migrated)| Some(conv))
+            .map_err(|e| worker::Error::RustError(format!("stored conversation: {e}")))
     }
 
     async fn save(&self, conv: &Conversation) -> Result<()> {
-        storage::save(&self.state.storage(), STATE_KEY, conv).await
+        let text = stored::encode(conv).map_err(worker::Error::RustError)?;
+        storage::save_text(&self.state.storage(), STATE_KEY, text).await
     }
 
     /// Where Twilio should report the delivery of this conversation's messages.

@@ -41,3 +41,14 @@ pub async fn delete(storage: &Storage, key: &str) -> Result<()> {
     crate::usage::rows_written(1);
     storage.delete(key).await.map(|_| ())
 }
+
+/// A value stored as text by `save_text` (e.g. a versioned envelope the caller decodes).
+pub async fn load_text(storage: &Storage, key: &str) -> Result<Option<String>> {
+    crate::usage::rows_read(1);
+    storage.get::<String>(key).await
+}
+
+pub async fn save_text(storage: &Storage, key: &str, text: String) -> Result<()> {
+    crate::usage::rows_written(1);
+    storage.put(key, text).await
+}

@@ -105,9 +105,6 @@ pub struct Conversation {
     /// The public origin Twilio calls (from the signed webhook URL), for status callbacks.
     #[serde(default)]
     pub public_origin: Option<String>,
-    /// Listed under the customer's masked number in the look-up index.
-    #[serde(default)]
-    pub masked_indexed: bool,
     /// Zendesk events for tickets this conversation does not know yet: an agent may answer
     /// within milliseconds of the ticket's creation, before Zendesk's answer to the create
     /// has reached the gateway. Read when the ticket becomes known (`remember_ticket`).
@@ -130,8 +127,6 @@ pub struct KnownTicket {
     pub id: u64,
     #[serde(default)]
     pub requester_id: Option<u64>,
-    #[serde(default)]
-    pub indexed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -220,9 +215,6 @@ pub struct Message {
     pub skip_triage: bool,
     #[serde(default)]
     pub duplicates: u32,
-    /// Recorded in the cross-customer look-up index.
-    #[serde(default)]
-    pub indexed: bool,
     #[serde(default)]
     pub finished_ms: Option<u64>,
     /// The reply's latest delivery status from Twilio.
@@ -476,7 +468,6 @@ impl Conversation {
             seen_comments: Vec::new(),
             notes: Vec::new(),
             public_origin: None,
-            masked_indexed: false,
             early_agent_events: Vec::new(),
             unsent_metrics: Delta::default(),
         }
@@ -572,7 +563,6 @@ impl Conversation {
             follow_up_of: None,
             skip_triage: false,
             duplicates: 0,
-            indexed: false,
             finished_ms: None,
             delivery: None,
             media: message

@@ -16,6 +16,7 @@ pub mod origin;
 pub mod redact;
 pub mod retry;
 pub mod signature;
+pub mod stored;
 pub mod text;
 pub mod ticket_owner;
 pub mod time;

@@ -189,7 +189,6 @@ impl Conversation {
             self.tickets.push(KnownTicket {
                 id: t.id,
                 requester_id: t.requester_id,
-                indexed: false,
             });
         }
         // An agent answered before this ticket was known here: read its comments now.

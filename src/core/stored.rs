@@ -1,0 +1,192 @@
+//! The stored form of a conversation, versioned: what the Durable Object writes is an envelope
+//! `{"v": 2, "conversation": {...}}`, never the domain type bare, and every older form has a
+//! migration to the current one. A change to the domain types that changes the stored JSON
+//! fails `the_stored_shape_is_pinned` below: it must come with a new version and a migration,
+//! instead of silently becoming one.
+//!
+//! - v1: the bare `Conversation` JSON, written up to commit 0df866a (no envelope). Its look-up
+//!   index bookkeeping (`indexed` on messages and tickets, `masked_indexed`) is dropped: the
+//!   directory now travels with the metrics (`metrics_do`).
+//! - v2: the envelope; the conversation may carry `early_agent_events` and `unsent_metrics`.
+
+use crate::core::conversation::Conversation;
+use serde::Serialize;
+use serde_json::Value;
+
+pub const VERSION: u64 = 2;
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    v: u64,
+    conversation: &'a Conversation,
+}
+
+/// The text to store.
+pub fn encode(conversation: &Conversation) -> Result<String, String> {
+    serde_json::to_string(&Envelope {
+        v: VERSION,
+        conversation,
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// A stored conversation, of any version this code knows, as the current type; and whether it
+/// was migrated (the caller may store it again in the current form).
+pub fn decode(text: &str) -> Result<(Conversation, bool), String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("unreadable: {e}"))?;
+    match value.get("v").and_then(Value::as_u64) {
+        None if value.get("customer").is_some() => Ok((migrate_v1(value)?, true)),
+        None => Err("neither a v1 conversation nor a versioned envelope".into()),
+        Some(VERSION) => {
+            let conversation = value
+                .get("conversation")
+                .cloned()
+                .ok_or("a v2 envelope without its conversation")?;
+            serde_json::from_value(conversation)
+                .map(|c| (c, false))
+                .map_err(|e| format!("v2 unreadable: {e}"))
+        }
+        Some(newer) => Err(format!(
+            "stored by a newer version of the gateway (v{newer}, this one reads up to v{VERSION})"
+        )),
+    }
+}
+
+/// v1 -> current: the index bookkeeping goes; everything else kept its shape.
+fn migrate_v1(mut value: Value) -> Result<Conversation, String> {
+    if let Some(object) = value.as_object_mut() {
+        object.remove("masked_indexed");
+        for list in ["messages", "tickets"] {
+            if let Some(Value::Array(items)) = object.get_mut(list) {
+                for item in items {
+                    if let Some(item) = item.as_object_mut() {
+                        item.remove("indexed");
+                    }
+                }
+            }
+        }
+    }
+    serde_json::from_value(value).map_err(|e| format!("v1 unreadable: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Config;
+    use crate::core::conversation::{Ctx, Effect, Event};
+    use crate::core::triage::TriageRules;
+    use std::collections::HashMap;
+
+    /// A conversation as commit 0df866a stored it: a ticket made and confirmed, an agent's reply
+    /// waiting to be read, and a follow-up with a photo not yet handled.
+    const STORED_BY_0DF866A: &str = include_str!("fixtures/conversation_stored_by_0df866a.json");
+
+    fn config() -> Config {
+        let vars: HashMap<&str, &str> = HashMap::from([
+            ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
+            ("TWILIO_AUTH_TOKEN", "tok"),
+            ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
+            ("ZENDESK_API_KEY", "key"),
+            ("ZENDESK_DOMAIN", "acme.zendesk.com"),
+            ("ZENDESK_EMAIL", "ops@acme.com"),
+        ]);
+        Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap()
+    }
+
+    #[test]
+    fn a_conversation_stored_by_the_previous_version_loads_and_carries_on() {
+        let (mut conv, migrated) = decode(STORED_BY_0DF866A).unwrap();
+        assert!(migrated);
+        assert_eq!(conv.open_ticket.as_ref().map(|t| t.id), Some(1000));
+        assert_eq!(conv.pending_count(), 1, "the follow-up is still to do");
+        let config = config();
+        let rules = TriageRules::default();
+        let ctx = Ctx {
+            now_ms: 1_800_000_100_000,
+            jitter: 0.5,
+            config: &config,
+            rules: &rules,
+            status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
+            media_base_url: Some("https://gw.example"),
+        };
+        // The next step is the follow-up's photo, to Zendesk's upload (nothing was lost).
+        let out = conv.step(Event::Wake, &ctx);
+        let Some(Effect::Transfer(transfer)) = out.effect else {
+            panic!("expected the photo's transfer, got {:?}", out.effect);
+        };
+        assert!(transfer.download.url.contains("/Media/ME0123456789abcdef"));
+        // Stored again, it is the current version and reads back the same.
+        let text = encode(&conv).unwrap();
+        assert!(text.starts_with("{\"v\":2,"));
+        let (again, migrated) = decode(&text).unwrap();
+        assert!(!migrated);
+        assert_eq!(again, conv);
+    }
+
+    #[test]
+    fn the_stored_shape_is_pinned() {
+        // The previous version's conversation, migrated and stored again: its JSON keys must be
+        // the v2 form's. A domain change that adds, renames or drops a stored field fails here:
+        // bump VERSION and write the migration.
+        let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
+        let stored: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
+        let keys = |v: &Value| -> Vec<String> {
+            v.as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let c = &stored["conversation"];
+        assert_eq!(
+            keys(c),
+            [
+                "agent_replies",
+                "check_retry",
+                "checks",
+                "customer",
+                "in_flight",
+                "last_inbound_ms",
+                "messages",
+                "notes",
+                "open_ticket",
+                "public_origin",
+                "rechecks",
+                "seen_comments",
+                "tickets"
+            ]
+        );
+        assert_eq!(
+            keys(&c["messages"][0]),
+            [
+                "attempts",
+                "body",
+                "body_chars",
+                "delivery",
+                "duplicates",
+                "finished_ms",
+                "follow_up_of",
+                "last_error",
+                "location",
+                "media",
+                "not_before_ms",
+                "received_ms",
+                "reply",
+                "sid",
+                "skip_triage",
+                "step_started_ms",
+                "ticket",
+                "total_attempts",
+                "unverified_comment",
+                "verify_first"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_forms_are_refused_not_guessed() {
+        assert!(decode("{\"v\":9,\"conversation\":{}}")
+            .unwrap_err()
+            .contains("newer version"));
+        assert!(decode("{\"something\":1}").is_err());
+        assert!(decode("not json").is_err());
+    }
+}
