@@ -75,10 +75,8 @@ pub struct InboundMessage {
     pub message_sid: String,
     pub account_sid: Option<String>,
     pub from: Sender,
-    pub to: Option<String>,
     /// The text as the customer wrote it (may be empty for media, location or contact messages).
     pub body: String,
-    pub profile_name: Option<String>,
     pub num_media: u32,
     /// The files sent with the message (`MediaUrl{N}`, `MediaContentType{N}`).
     #[serde(default)]
@@ -189,8 +187,9 @@ impl InboundMessage {
             });
         }
         // Our own number: the same exact shape as a customer's, so nothing can be folded in.
-        let to = match non_empty(params, "To") {
-            None => None,
+        // Checked, not kept: replies go from the configured sender (TWILIO_WHATSAPP_NUMBER).
+        match non_empty(params, "To") {
+            None => {}
             Some(raw) if !raw.starts_with("whatsapp:") => {
                 return Err(FormError::Invalid {
                     field: "To",
@@ -198,7 +197,7 @@ impl InboundMessage {
                 })
             }
             Some(raw) => match Sender::parse(raw) {
-                Ok(Sender::Phone(_)) => Some(raw.to_string()),
+                Ok(Sender::Phone(_)) => {}
                 _ => {
                     return Err(FormError::Invalid {
                         field: "To",
@@ -206,7 +205,7 @@ impl InboundMessage {
                     })
                 }
             },
-        };
+        }
         let raw_from = non_empty(params, "From").ok_or(FormError::Missing("From"))?;
         if !raw_from.starts_with("whatsapp:") {
             return Err(FormError::Invalid {
@@ -292,9 +291,7 @@ impl InboundMessage {
             message_sid: message_sid.to_string(),
             account_sid: Some(account_sid.to_string()),
             from,
-            to,
             body: without_controls(get(params, "Body").unwrap_or("")),
-            profile_name: customer_text(params, "ProfileName"),
             num_media,
             media,
             extra_media,
@@ -321,8 +318,6 @@ mod tests {
         assert_eq!(m.message_sid, "SM0123456789abcdef0123456789abcdef");
         assert_eq!(m.from, Sender::Phone("+15550001234".into()));
         assert_eq!(m.body, "I can’t log in");
-        assert_eq!(m.to.as_deref(), Some("whatsapp:+14155238886"));
-        assert_eq!(m.profile_name.as_deref(), Some("Ana"));
         assert_eq!(m.num_media, 0);
     }
 
@@ -509,7 +504,6 @@ mod tests {
         let p = params(&format!("MessageSid={SID}&AccountSid={ACC}&From=whatsapp%3A%2B15550001234&Body=I+need%00+help%1B%5B2J%0D%0Anow%C2%85%7F%09ok&ProfileName=%00An%07a&Latitude=1.5&Longitude=2&Address=Main%00St&Label=%1B%00"));
         let m = InboundMessage::from_params(&p).unwrap();
         assert_eq!(m.body, "I need help[2J\nnow\tok");
-        assert_eq!(m.profile_name.as_deref(), Some("Ana"));
         let location = m.location.unwrap();
         assert_eq!(location.address.as_deref(), Some("MainSt"));
         assert_eq!(location.label, None, "nothing left of the label");

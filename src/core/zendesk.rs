@@ -133,8 +133,6 @@ pub struct TicketRef {
     pub id: u64,
     #[serde(default)]
     pub requester_id: Option<u64>,
-    #[serde(default)]
-    pub status: Option<String>,
 }
 
 /// The ticket in a create answer (`{"ticket":{"id":123,"requester_id":..},"audit":{...}}`).
@@ -402,9 +400,7 @@ mod tests {
             message_sid: "SM1".into(),
             account_sid: None,
             from,
-            to: None,
             body: body.into(),
-            profile_name: None,
             num_media: 0,
             media: vec![],
             extra_media: vec![],
@@ -502,8 +498,7 @@ mod tests {
             t,
             vec![TicketRef {
                 id: 5,
-                requester_id: Some(9),
-                status: Some("open".into())
+                requester_id: Some(9)
             }]
         );
         let c = parse_comment_list(r#"{"comments":[{"id":1,"body":"hi","author_id":9,"created_at":"2026-11-25T06:38:33Z"}]}"#).unwrap();
