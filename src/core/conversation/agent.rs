@@ -136,7 +136,7 @@ pub struct Note {
 }
 
 /// The order of Twilio's statuses: a status only ever moves forward.
-fn status_rank(status: &str) -> u8 {
+pub(super) fn status_rank(status: &str) -> u8 {
     match status {
         "accepted" | "scheduled" | "queued" => 1,
         "sending" => 2,
@@ -149,19 +149,19 @@ fn status_rank(status: &str) -> u8 {
 }
 
 /// How long, and how many, Zendesk events for a ticket not known yet are kept.
-const EARLY_AGENT_EVENT_MS: u64 = 3600 * 1000;
-const EARLY_AGENT_EVENTS_MAX: usize = 20;
+pub(super) const EARLY_AGENT_EVENT_MS: u64 = 3600 * 1000;
+pub(super) const EARLY_AGENT_EVENTS_MAX: usize = 20;
 
-fn is_failure(status: &str) -> bool {
+pub(super) fn is_failure(status: &str) -> bool {
     twilio::is_delivery_failure(status)
 }
 
-enum Part {
+pub(super) enum Part {
     Text(String),
     File(zendesk::Attachment),
 }
 
-fn parts_of(r: &AgentReply) -> Vec<Part> {
+pub(super) fn parts_of(r: &AgentReply) -> Vec<Part> {
     let text = r.text.trim();
     let texts = if text.is_empty() {
         vec![]
@@ -328,7 +328,7 @@ impl Conversation {
         false
     }
 
-    fn queue_note(&mut self, key: String, ticket_id: u64, body: String) -> bool {
+    pub(super) fn queue_note(&mut self, key: String, ticket_id: u64, body: String) -> bool {
         if self.notes.iter().any(|n| n.key == key) {
             return false;
         }
@@ -342,14 +342,14 @@ impl Conversation {
         true
     }
 
-    fn requester_of(&self, ticket_id: u64) -> Option<u64> {
+    pub(super) fn requester_of(&self, ticket_id: u64) -> Option<u64> {
         self.tickets
             .iter()
             .find(|t| t.id == ticket_id)
             .and_then(|t| t.requester_id)
     }
 
-    fn in_window(&self, now_ms: u64) -> bool {
+    pub(super) fn in_window(&self, now_ms: u64) -> bool {
         self.last_inbound_ms
             .is_some_and(|t| t + SERVICE_WINDOW_MS > now_ms)
     }
@@ -424,7 +424,7 @@ impl Conversation {
         }
     }
 
-    fn undeliverable(&mut self, i: usize, reason: String, logs: &mut Vec<LogLine>) {
+    pub(super) fn undeliverable(&mut self, i: usize, reason: String, logs: &mut Vec<LogLine>) {
         let r = &mut self.agent_replies[i];
         r.state = AgentReplyState::Undeliverable {
             reason: reason.clone(),
@@ -440,450 +440,5 @@ impl Conversation {
         );
         let body = format!("WhatsApp: the reply above (comment {comment_id}) was not delivered to the customer: {reason}.");
         self.queue_note(format!("undeliverable:{comment_id}"), ticket_id, body);
-    }
-
-    /// The request for an outbound call.
-    pub(super) fn outbound_request(&self, call: &Call, ctx: &Ctx) -> HttpRequest {
-        let config = ctx.config;
-        let auth = config.zendesk_authorization();
-        let base = &config.zendesk_base_url;
-        match call {
-            Call::CheckTicket { ticket_id } => {
-                zendesk::list_comments_request(base, &auth, *ticket_id)
-            }
-            Call::SendAgentReply { comment_id } => {
-                let r = self
-                    .agent_replies
-                    .iter()
-                    .find(|r| r.comment_id == *comment_id)
-                    .expect("the reply exists");
-                let content = match r.state {
-                    AgentReplyState::Due { template: true } => ReplyContent::Template {
-                        content_sid: config
-                            .twilio_agent_reply_content_sid
-                            .clone()
-                            .unwrap_or_default(),
-                        variables: vec![
-                            (
-                                "1".into(),
-                                crate::core::text::take_chars(&r.text, TEMPLATE_TEXT_CHARS)
-                                    .to_string(),
-                            ),
-                            ("2".into(), r.ticket_id.to_string()),
-                        ],
-                    },
-                    _ => match self.part_to_send(r) {
-                        Part::Text(text) => ReplyContent::Text(text),
-                        Part::File(a) => {
-                            let grant = crate::core::media_url::MediaGrant {
-                                attachment_id: a.id,
-                                expires_ms: ctx.now_ms + crate::core::media_url::MEDIA_URL_TTL_MS,
-                            };
-                            let token =
-                                crate::core::media_url::sign(&grant, &config.zendesk_api_key);
-                            let base = ctx.media_base_url.unwrap_or_default();
-                            ReplyContent::Media {
-                                url: format!("{base}/media/{token}"),
-                                caption: String::new(),
-                            }
-                        }
-                    },
-                };
-                let about = twilio::DeliveryAbout::AgentReply {
-                    ticket_id: r.ticket_id,
-                    comment_id: r.comment_id,
-                };
-                self.send_request(&content, &about, ctx)
-            }
-            Call::FindAgentReply { .. } => self.list_sent_request(ctx),
-            Call::AddNote { key } => {
-                let n = self
-                    .notes
-                    .iter()
-                    .find(|n| &n.key == key)
-                    .expect("the note exists");
-                zendesk::add_internal_note_request(base, &auth, n.ticket_id, &n.body)
-            }
-            Call::FindNote { key, .. } => {
-                let n = self
-                    .notes
-                    .iter()
-                    .find(|n| &n.key == key)
-                    .expect("the note exists");
-                zendesk::list_comments_request(base, &auth, n.ticket_id)
-            }
-            _ => unreachable!("inbound calls are built elsewhere"),
-        }
-    }
-
-    /// The next WhatsApp message of a reply: its text parts, then its files.
-    fn part_to_send(&self, r: &AgentReply) -> Part {
-        parts_of(r)
-            .into_iter()
-            .nth(r.sent_sids.len())
-            .unwrap_or(Part::Text(String::new()))
-    }
-
-    /// Applies the answer to an outbound call. Returns false for inbound calls.
-    pub(super) fn answered_outbound(
-        &mut self,
-        call: &Call,
-        exchange: &Exchange,
-        ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
-    ) -> bool {
-        let answer = match exchange {
-            Exchange::Answered(a) => Some(a),
-            _ => None,
-        };
-        let body = answer.map(|a| a.body.as_str()).unwrap_or("");
-        match call {
-            Call::CheckTicket { ticket_id } => {
-                match classify_idempotent(exchange) {
-                    Verdict::Success => match zendesk::parse_comment_list(body) {
-                        Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, logs),
-                        // Zendesk will not call again for these comments: read them again.
-                        Err(e) => {
-                            self.retry_check(*ticket_id, &e, None, ctx, logs);
-                            return true;
-                        }
-                    },
-                    Verdict::Permanent { reason } => {
-                        // Ticket gone or not readable: nothing to send from it.
-                        logs.push(
-                            LogLine::warn("agent.check_failed")
-                                .field("ticket_id", *ticket_id)
-                                .field("reason", reason),
-                        );
-                    }
-                    Verdict::Transient {
-                        reason,
-                        retry_after_secs,
-                    } => {
-                        self.retry_check(*ticket_id, &reason, retry_after_secs, ctx, logs);
-                        return true;
-                    }
-                    Verdict::Ambiguous { reason } => {
-                        self.retry_check(*ticket_id, &reason, None, ctx, logs);
-                        return true;
-                    }
-                }
-                self.checks.retain(|t| t != ticket_id);
-                if let Some(pos) = self.rechecks.iter().position(|t| t == ticket_id) {
-                    self.rechecks.remove(pos);
-                    self.checks.push(*ticket_id);
-                }
-                self.check_retry.reset();
-                true
-            }
-            Call::SendAgentReply { comment_id } => {
-                let Some(i) = self
-                    .agent_replies
-                    .iter()
-                    .position(|r| r.comment_id == *comment_id)
-                else {
-                    return true;
-                };
-                match twilio::send_outcome(exchange) {
-                    SendOutcome::Sent(sid) => self.agent_part_sent(i, sid, false, logs),
-                    SendOutcome::NotSent {
-                        retry_after_secs,
-                        reason,
-                    } => self.retry_outbound(i, &reason, retry_after_secs, false, ctx, logs),
-                    SendOutcome::Unknown { reason } => {
-                        // Looked for in Twilio's list before it is sent again.
-                        let r = &self.agent_replies[i];
-                        logs.push(
-                            LogLine::warn("agent.reply_ambiguous")
-                                .field("ticket_id", r.ticket_id)
-                                .field("comment_id", r.comment_id)
-                                .field("to", self.masked())
-                                .field("reason", reason.as_str()),
-                        );
-                        self.retry_outbound(i, &reason, None, true, ctx, logs)
-                    }
-                    SendOutcome::Refused { reason } => {
-                        let code = twilio::parse_error(body).map(|(c, _)| c);
-                        let r = &mut self.agent_replies[i];
-                        if code == Some(63016)
-                            && !r.tried_template
-                            && ctx.config.twilio_agent_reply_content_sid.is_some()
-                        {
-                            r.state = AgentReplyState::Due { template: true };
-                            r.retry.reset();
-                        } else {
-                            let why = match code {
-                                Some(c) => {
-                                    format!("Twilio error {c}: {}", twilio::error_meaning(c))
-                                }
-                                None => reason,
-                            };
-                            self.undeliverable(i, why, logs);
-                        }
-                    }
-                }
-                true
-            }
-            Call::FindAgentReply {
-                comment_id,
-                since_ms,
-            } => {
-                let Some(i) = self
-                    .agent_replies
-                    .iter()
-                    .position(|r| r.comment_id == *comment_id)
-                else {
-                    return true;
-                };
-                match classify_idempotent(exchange) {
-                    Verdict::Success => {
-                        let expected = match self.agent_replies[i].state {
-                            AgentReplyState::Due { template: false } => {
-                                match self.part_to_send(&self.agent_replies[i]) {
-                                    Part::Text(t) => Some(t),
-                                    Part::File(_) => None,
-                                }
-                            }
-                            _ => None,
-                        };
-                        let to = self.customer.whatsapp_address();
-                        let sent: Vec<String> =
-                            self.sent_sids().into_iter().map(str::to_string).collect();
-                        // A list that cannot be read is not a reply found absent: looked at again.
-                        let found = twilio::parse_message_list(body).map(|list| {
-                            list.into_iter().find(|m| {
-                                m.to == to
-                                    && !sent.contains(&m.sid)
-                                    && m.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= *since_ms)
-                                    && expected.as_ref().is_none_or(|e| e.trim() == m.body.trim())
-                            })
-                        });
-                        match found {
-                            Ok(Some(m)) => self.agent_part_sent(i, m.sid, true, logs),
-                            Ok(None) => self.agent_replies[i].retry.verify_first = false,
-                            Err(e) => self.retry_outbound(i, &e, None, true, ctx, logs),
-                        }
-                    }
-                    Verdict::Transient {
-                        retry_after_secs,
-                        reason,
-                    } => self.retry_outbound(i, &reason, retry_after_secs, true, ctx, logs),
-                    Verdict::Ambiguous { reason } | Verdict::Permanent { reason } => {
-                        self.retry_outbound(i, &reason, None, true, ctx, logs)
-                    }
-                }
-                true
-            }
-            Call::AddNote { key } | Call::FindNote { key, .. } => {
-                let Some(i) = self.notes.iter().position(|n| &n.key == key) else {
-                    return true;
-                };
-                let finding = matches!(call, Call::FindNote { .. });
-                let verdict = if finding {
-                    classify_idempotent(exchange)
-                } else {
-                    zendesk::classify_update(exchange)
-                };
-                match verdict {
-                    Verdict::Success if finding => {
-                        let n = &self.notes[i];
-                        // A list that cannot be read is not a note found absent: looked at again.
-                        match zendesk::parse_comment_list(body).map(|cs| {
-                            cs.iter()
-                                .any(|c| !c.public && c.body.trim() == n.body.trim())
-                        }) {
-                            Ok(true) => self.note_written(i, logs),
-                            Ok(false) => self.notes[i].retry.verify_first = false,
-                            Err(e) => self.retry_note(i, &e, None, true, ctx, logs),
-                        }
-                    }
-                    Verdict::Success => self.note_written(i, logs),
-                    Verdict::Transient {
-                        retry_after_secs,
-                        reason,
-                    } => self.retry_note(i, &reason, retry_after_secs, false, ctx, logs),
-                    Verdict::Ambiguous { reason } => {
-                        self.retry_note(i, &reason, None, true, ctx, logs)
-                    }
-                    Verdict::Permanent { reason } => {
-                        let n = &mut self.notes[i];
-                        n.done = true;
-                        logs.push(
-                            LogLine::error("agent.note_failed")
-                                .field("ticket_id", n.ticket_id)
-                                .field("reason", reason),
-                        );
-                    }
-                }
-                true
-            }
-            _ => false,
-        }
-    }
-
-    fn new_agent_comments(
-        &mut self,
-        ticket_id: u64,
-        comments: Vec<zendesk::CommentSeen>,
-        ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
-    ) {
-        let requester = self.requester_of(ticket_id);
-        let mut fresh: Vec<zendesk::CommentSeen> = comments
-            .into_iter()
-            .filter(|c| c.public && c.id.is_some_and(|id| !self.seen_comments.contains(&id)))
-            .filter(|c| requester.is_none() || c.author_id != requester)
-            .collect();
-        fresh.sort_by_key(|c| c.id);
-        for c in fresh {
-            let id = c.id.expect("filtered on id");
-            self.seen_comments.push(id);
-            logs.push(
-                LogLine::info("agent.reply_received")
-                    .field("ticket_id", ticket_id)
-                    .field("comment_id", id)
-                    .field("from", self.masked())
-                    .field("body_chars", c.body.chars().count()),
-            );
-            self.agent_replies.push(AgentReply {
-                comment_id: id,
-                ticket_id,
-                text: c.body,
-                received_ms: ctx.now_ms,
-                state: AgentReplyState::Due { template: false },
-                sent_sids: vec![],
-                tried_template: false,
-                attachments: c.attachments,
-                delivery: None,
-                error_code: None,
-                retry: Retry::default(),
-            });
-        }
-        if self.seen_comments.len() > SEEN_COMMENTS_MAX {
-            let excess = self.seen_comments.len() - SEEN_COMMENTS_MAX;
-            self.seen_comments.drain(..excess);
-        }
-    }
-
-    fn agent_part_sent(
-        &mut self,
-        i: usize,
-        sid: String,
-        reconciled: bool,
-        logs: &mut Vec<LogLine>,
-    ) {
-        let masked = self.masked();
-        let r = &mut self.agent_replies[i];
-        let template = matches!(r.state, AgentReplyState::Due { template: true });
-        r.sent_sids.push(sid.clone());
-        r.retry.reset();
-        let parts = if template { 1 } else { parts_of(r).len() };
-        logs.push(
-            LogLine::info("agent.reply_sent")
-                .field("ticket_id", r.ticket_id)
-                .field("comment_id", r.comment_id)
-                .field("to", masked.as_str())
-                .field("reply_sid", sid.as_str())
-                .field("template", template)
-                .field("part", r.sent_sids.len())
-                .field("parts", parts)
-                .field("reconciled", reconciled),
-        );
-        if template {
-            r.tried_template = true;
-        }
-        if template || r.sent_sids.len() >= parts {
-            r.state = AgentReplyState::Sent { template };
-            r.delivery = None;
-        }
-        // A template carries text only: the agents learn which files did not go.
-        if template && !r.attachments.is_empty() {
-            let files: Vec<&str> = r.attachments.iter().map(|a| a.file_name.as_str()).collect();
-            let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
-            let body = format!(
-                "WhatsApp: the reply above (comment {comment_id}) went out as the approved template, which cannot carry files; not delivered: {}. They can be sent once the customer writes again.",
-                files.join(", ")
-            );
-            self.queue_note(format!("files:{comment_id}"), ticket_id, body);
-        }
-    }
-
-    fn retry_outbound(
-        &mut self,
-        i: usize,
-        reason: &str,
-        retry_after: Option<u64>,
-        unknown: bool,
-        ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
-    ) {
-        let r = &mut self.agent_replies[i];
-        let Some(delay) = r.retry.failed(reason, retry_after, unknown, ctx) else {
-            let why = format!("gave up after {} attempts: {reason}", r.retry.attempts);
-            self.undeliverable(i, why, logs);
-            return;
-        };
-        logs.push(
-            retry_line("send_agent_reply", r.retry.attempts, reason, delay)
-                .field("comment_id", r.comment_id),
-        );
-    }
-
-    fn retry_note(
-        &mut self,
-        i: usize,
-        reason: &str,
-        retry_after: Option<u64>,
-        unknown: bool,
-        ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
-    ) {
-        let n = &mut self.notes[i];
-        let Some(delay) = n.retry.failed(reason, retry_after, unknown, ctx) else {
-            n.done = true;
-            logs.push(
-                LogLine::error("agent.note_failed")
-                    .field("ticket_id", n.ticket_id)
-                    .field("reason", reason),
-            );
-            return;
-        };
-        logs.push(retry_line("add_note", n.retry.attempts, reason, delay));
-    }
-
-    /// Zendesk will not call again for these comments: the check is kept and retried.
-    fn retry_check(
-        &mut self,
-        ticket_id: u64,
-        reason: &str,
-        retry_after: Option<u64>,
-        ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
-    ) {
-        let Some(delay) = self.check_retry.failed(reason, retry_after, false, ctx) else {
-            logs.push(
-                LogLine::error("agent.check_failed")
-                    .field("ticket_id", ticket_id)
-                    .field("reason", format!("gave up: {reason}")),
-            );
-            self.checks.retain(|t| *t != ticket_id);
-            self.check_retry.reset();
-            return;
-        };
-        logs.push(
-            retry_line("check_ticket", self.check_retry.attempts, reason, delay)
-                .field("ticket_id", ticket_id),
-        );
-    }
-
-    fn note_written(&mut self, i: usize, logs: &mut Vec<LogLine>) {
-        let n = &mut self.notes[i];
-        n.done = true;
-        n.retry.reset();
-        logs.push(
-            LogLine::info("agent.note_added")
-                .field("ticket_id", n.ticket_id)
-                .field("key", n.key.as_str()),
-        );
     }
 }

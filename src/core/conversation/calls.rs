@@ -1,0 +1,200 @@
+//! The one call a conversation has in flight at a time, and the HTTP request each call is:
+//! Zendesk's (create, comment, look-ups, uploads) and Twilio's (send, list sent).
+
+use super::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InFlight {
+    pub call: Call,
+    pub started_ms: u64,
+}
+
+/// The upstream calls the machine makes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "snake_case")]
+pub enum Call {
+    CreateTicket {
+        sid: String,
+        ticket: NewTicket,
+    },
+    FindTicket {
+        sid: String,
+    },
+    AddComment {
+        ticket_id: u64,
+        sids: Vec<String>,
+        body: String,
+        #[serde(default)]
+        uploads: Vec<String>,
+    },
+    FindComment {
+        ticket_id: u64,
+        sids: Vec<String>,
+        body: String,
+        since_ms: u64,
+    },
+    SendReply {
+        sid: String,
+    },
+    FindReply {
+        sid: String,
+        since_ms: u64,
+    },
+    CheckTicket {
+        ticket_id: u64,
+    },
+    SendAgentReply {
+        comment_id: u64,
+    },
+    FindAgentReply {
+        comment_id: u64,
+        since_ms: u64,
+    },
+    AddNote {
+        key: String,
+    },
+    FindNote {
+        key: String,
+        since_ms: u64,
+    },
+    TransferMedia {
+        sid: String,
+        index: usize,
+    },
+}
+
+impl Call {
+    pub(super) fn name(&self) -> &'static str {
+        match self {
+            Call::CreateTicket { .. } => "create_ticket",
+            Call::FindTicket { .. } => "find_ticket",
+            Call::AddComment { .. } => "add_comment",
+            Call::TransferMedia { .. } => "transfer_media",
+            Call::FindComment { .. } => "find_comment",
+            Call::SendReply { .. } => "send_reply",
+            Call::FindReply { .. } => "find_reply",
+            Call::CheckTicket { .. } => "check_ticket",
+            Call::SendAgentReply { .. } => "send_agent_reply",
+            Call::FindAgentReply { .. } => "find_agent_reply",
+            Call::AddNote { .. } => "add_note",
+            Call::FindNote { .. } => "find_note",
+        }
+    }
+
+    /// The message whose step this call is (the last of a comment batch).
+    pub(super) fn head_sid(&self) -> &str {
+        match self {
+            Call::CreateTicket { sid, .. }
+            | Call::FindTicket { sid }
+            | Call::SendReply { sid }
+            | Call::FindReply { sid, .. } => sid,
+            Call::AddComment { sids, .. } | Call::FindComment { sids, .. } => &sids[0],
+            Call::TransferMedia { sid, .. } => sid,
+            _ => "",
+        }
+    }
+}
+
+impl Conversation {
+    pub(super) fn launch(&mut self, i: usize, call: Call, ctx: &Ctx) -> Effect {
+        let m = &mut self.messages[i];
+        m.retry.step_started_ms.get_or_insert(ctx.now_ms);
+        if let Call::TransferMedia { index, .. } = &call {
+            let item = &m.media[*index];
+            let config = ctx.config;
+            let transfer = MediaTransfer {
+                download: HttpRequest {
+                    method: "GET",
+                    url: item.url.clone(),
+                    headers: vec![("Authorization", config.twilio_account().authorization())],
+                    body: String::new(),
+                },
+                upload_url: zendesk::upload_url(
+                    &config.zendesk_base_url,
+                    &media_filename(&m.sid, *index, &item.content_type),
+                ),
+                upload_authorization: config.zendesk_authorization(),
+                content_type: item.content_type.clone(),
+                max_bytes: config.media_max_bytes,
+            };
+            self.in_flight = Some(InFlight {
+                call,
+                started_ms: ctx.now_ms,
+            });
+            return Effect::Transfer(Box::new(transfer));
+        }
+        let request = self.request_for(&call, ctx);
+        self.in_flight = Some(InFlight {
+            call,
+            started_ms: ctx.now_ms,
+        });
+        Effect::Call(request)
+    }
+
+    /// A WhatsApp message to the customer, with this conversation's status callback. The
+    /// callback URL also names what was sent (`about`, see `twilio::DeliveryAbout`), so the
+    /// Worker can log a status that changes nothing without waking the conversation; Twilio's
+    /// signature covers the whole URL.
+    pub(super) fn send_request(
+        &self,
+        content: &ReplyContent,
+        about: &twilio::DeliveryAbout,
+        ctx: &Ctx,
+    ) -> HttpRequest {
+        let to = self.customer.whatsapp_address();
+        let callback = ctx
+            .status_callback_url
+            .map(|url| format!("{url}&{}", about.to_query()));
+        twilio::send_message_request(
+            &ctx.config.twilio_account(),
+            &ctx.config.reply_sender,
+            &to,
+            content,
+            callback.as_deref(),
+        )
+    }
+
+    /// The latest messages sent to the customer (to check a send whose answer was lost).
+    pub(super) fn list_sent_request(&self, ctx: &Ctx) -> HttpRequest {
+        let to = self.customer.whatsapp_address();
+        twilio::list_messages_request(&ctx.config.twilio_account(), &ctx.config.reply_sender, &to)
+    }
+
+    pub(super) fn request_for(&self, call: &Call, ctx: &Ctx) -> HttpRequest {
+        let config = ctx.config;
+        let zd_auth = || config.zendesk_authorization();
+        let base = &config.zendesk_base_url;
+        match call {
+            Call::CreateTicket { sid, ticket } => {
+                zendesk::create_ticket_request(base, &zd_auth(), sid, ticket)
+            }
+            Call::FindTicket { sid } => zendesk::find_by_external_id_request(base, &zd_auth(), sid),
+            Call::AddComment {
+                ticket_id,
+                body,
+                uploads,
+                ..
+            } => {
+                let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
+                zendesk::add_comment_request(base, &zd_auth(), *ticket_id, body, author, uploads)
+            }
+            Call::FindComment { ticket_id, .. } => {
+                zendesk::list_comments_request(base, &zd_auth(), *ticket_id)
+            }
+            Call::SendReply { sid } => {
+                let message = self.message(sid);
+                let content = match message.map(|m| &m.reply) {
+                    Some(ReplyStep::Due { content, .. }) => content.clone(),
+                    _ => ReplyContent::Text(String::new()),
+                };
+                let about = twilio::DeliveryAbout::GatewayReply {
+                    message_sid: sid.clone(),
+                    kind: message.map(|m| m.reply_kind()).unwrap_or_default(),
+                };
+                self.send_request(&content, &about, ctx)
+            }
+            Call::FindReply { .. } => self.list_sent_request(ctx),
+            outbound => self.outbound_request(outbound, ctx),
+        }
+    }
+}

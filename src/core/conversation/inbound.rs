@@ -1,0 +1,373 @@
+//! The inbound queue: a message accepted (or recognised as a duplicate), then the next step of
+//! the oldest unfinished message: triage, a ticket or a comment (merged under Zendesk's per-ticket
+//! update budget), its files, the reply.
+
+use super::*;
+
+pub(super) enum Inbound {
+    Launch(Effect),
+    Settled,
+    Wait(u64),
+    Idle,
+}
+
+pub(super) enum TicketAction {
+    Call(Box<Call>),
+    /// Wait (Zendesk's per-ticket update budget is spent).
+    WaitUntil(u64),
+    /// Decided without a call (triage refused the message).
+    Decided,
+}
+
+impl Conversation {
+    pub(super) fn accept(
+        &mut self,
+        message: InboundMessage,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) -> bool {
+        if let Some(i) = self.index_of(&message.message_sid) {
+            self.messages[i].duplicates += 1;
+            let m = &self.messages[i];
+            logs.push(
+                self.line(LogLine::info("message.duplicate"), &m.sid)
+                    .field("duplicates", m.duplicates)
+                    .field("finished", m.is_finished()),
+            );
+            return false;
+        }
+        let body_chars = message.body.chars().count();
+        logs.push(
+            self.line(LogLine::info("message.accepted"), &message.message_sid)
+                .field("body_chars", body_chars)
+                .field("num_media", message.num_media)
+                .field("queue", self.pending_count() + 1),
+        );
+        self.last_inbound_ms = Some(ctx.now_ms);
+        self.messages.push(Message {
+            sid: message.message_sid,
+            received_ms: ctx.now_ms,
+            body: message.body,
+            body_chars,
+            ticket: TicketStep::Pending,
+            reply: ReplyStep::Waiting,
+            retry: Retry::default(),
+            total_attempts: 0,
+            unverified_comment: None,
+            follow_up_of: None,
+            skip_triage: false,
+            duplicates: 0,
+            finished_ms: None,
+            delivery: None,
+            media: message
+                .media
+                .iter()
+                .map(|r| (r, MediaState::Pending))
+                .chain(message.extra_media.iter().map(|r| {
+                    let reason = format!(
+                        "over the {} files the gateway takes from one message",
+                        crate::core::form::MAX_MEDIA
+                    );
+                    (r, MediaState::Skipped { reason })
+                }))
+                .map(|(r, state)| MediaItem {
+                    url: r.url.clone(),
+                    content_type: r.content_type.clone(),
+                    state,
+                })
+                .collect(),
+            location: message.location.as_ref().map(|l| l.describe()),
+        });
+        // Keep unfinished messages in arrival order ahead of the finished ones.
+        self.messages.sort_by_key(|m| {
+            (
+                m.is_finished(),
+                if m.is_finished() { 0 } else { m.received_ms },
+            )
+        });
+        true
+    }
+
+    /// Decides the next call (recording it as in flight), or when to wake, or nothing.
+    pub(super) fn next(&mut self, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Option<Effect> {
+        // Bounded: each pass either returns or settles something without a call.
+        let bound = (self.messages.len() + self.agent_replies.len() + self.notes.len()) * 4 + 8;
+        for _ in 0..bound {
+            if let Some(flight) = &self.in_flight {
+                let deadline = flight.started_ms
+                    + u64::from(ctx.config.upstream_timeout_ms)
+                    + IN_FLIGHT_GRACE_MS;
+                if ctx.now_ms < deadline {
+                    // Another invocation is making this call right now.
+                    return Some(Effect::WakeAt(deadline));
+                }
+                let call = flight.call.name();
+                let sid = flight.call.head_sid().to_string();
+                logs.push(
+                    self.line(LogLine::warn("call.interrupted"), &sid)
+                        .field("call", call),
+                );
+                self.answered(
+                    Exchange::NetworkError("interrupted before its answer was stored".into()),
+                    ctx,
+                    logs,
+                );
+                continue;
+            }
+            // The customer's messages first (in order); agents' replies and notes when the
+            // oldest message is waiting or there is none.
+            let inbound_wait = match self.next_inbound(ctx, logs) {
+                Inbound::Launch(effect) => return Some(effect),
+                Inbound::Settled => continue,
+                Inbound::Wait(t) => Some(t),
+                Inbound::Idle => None,
+            };
+            let outbound_wait = match self.next_outbound(ctx, logs) {
+                agent::Next::Call(call) => {
+                    let request = self.outbound_request(&call, ctx);
+                    self.in_flight = Some(InFlight {
+                        call: *call,
+                        started_ms: ctx.now_ms,
+                    });
+                    return Some(Effect::Call(request));
+                }
+                agent::Next::Wait(t) => Some(t),
+                agent::Next::Idle => None,
+            };
+            return match (inbound_wait, outbound_wait) {
+                (None, None) => {
+                    self.prune(ctx.now_ms);
+                    None
+                }
+                (a, b) => Some(Effect::WakeAt(
+                    a.unwrap_or(u64::MAX).min(b.unwrap_or(u64::MAX)),
+                )),
+            };
+        }
+        None
+    }
+
+    pub(super) fn next_inbound(&mut self, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Inbound {
+        let Some(i) = self.messages.iter().position(|m| !m.is_finished()) else {
+            return Inbound::Idle;
+        };
+        let m = &self.messages[i];
+        if m.retry.not_before_ms > ctx.now_ms {
+            return Inbound::Wait(m.retry.not_before_ms);
+        }
+        if m.ticket_done() && m.reply_done() {
+            self.finish(i, ctx, logs);
+            return Inbound::Settled;
+        }
+        if !m.ticket_done() {
+            return match self.ticket_call(i, ctx, logs) {
+                TicketAction::Call(call) => Inbound::Launch(self.launch(i, *call, ctx)),
+                TicketAction::WaitUntil(t) => Inbound::Wait(t),
+                TicketAction::Decided => Inbound::Settled,
+            };
+        }
+        match &self.messages[i].reply {
+            ReplyStep::Due { .. } => {
+                let m = &self.messages[i];
+                let sid = m.sid.clone();
+                let call = if m.retry.verify_first {
+                    Call::FindReply {
+                        sid,
+                        since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
+                    }
+                } else {
+                    Call::SendReply { sid }
+                };
+                Inbound::Launch(self.launch(i, call, ctx))
+            }
+            _ => {
+                self.messages[i].reply = ReplyStep::NotNeeded;
+                Inbound::Settled
+            }
+        }
+    }
+
+    /// The Zendesk call for message `i`, or why there is none now.
+    pub(super) fn ticket_call(
+        &mut self,
+        i: usize,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) -> TicketAction {
+        // Files first: their upload tokens go with the ticket or comment.
+        for item in self.messages[i].media.iter_mut() {
+            if let MediaState::Uploaded { uploaded_ms, .. } = item.state {
+                if uploaded_ms + UPLOAD_TOKEN_MAX_AGE_MS < ctx.now_ms {
+                    item.state = MediaState::Pending;
+                }
+            }
+        }
+        let config = ctx.config;
+        for index in 0..self.messages[i].media.len() {
+            if self.messages[i].media[index].state != MediaState::Pending {
+                continue;
+            }
+            // Twilio's credentials go with the download: only to Twilio's own API origin. A
+            // file anywhere else is not fetched at all (no credentials, no forged upload).
+            let url = &self.messages[i].media[index].url;
+            let sid = &self.messages[i].sid;
+            let account = &config.twilio_account_sid;
+            let api = &config.twilio_api_base_url;
+            if !crate::core::origin::is_twilio_media_url(url, api, account, sid) {
+                let host = crate::core::origin::host_of(url);
+                let sid = self.messages[i].sid.clone();
+                logs.push(
+                    self.line(LogLine::warn("media.refused_host"), &sid)
+                        .field("index", index)
+                        .field("host", host.as_str()),
+                );
+                self.messages[i].media[index].state = MediaState::Skipped {
+                    reason: "refused: not this message's file on Twilio's media host, not fetched"
+                        .into(),
+                };
+                continue;
+            }
+            let item = &mut self.messages[i].media[index];
+            if !config.media_type_allowed(&item.content_type) {
+                item.state = MediaState::Skipped {
+                    reason: format!(
+                        "{} files are not accepted (MEDIA_ALLOWED_TYPES)",
+                        item.content_type
+                    ),
+                };
+                continue;
+            }
+            return TicketAction::Call(Box::new(Call::TransferMedia {
+                sid: self.messages[i].sid.clone(),
+                index,
+            }));
+        }
+        let m = &self.messages[i];
+        if let Some(open) = &self.open_ticket {
+            if m.follow_up_of.is_none() {
+                if m.retry.verify_first {
+                    if let Some((sids, body)) = &m.unverified_comment {
+                        return TicketAction::Call(Box::new(Call::FindComment {
+                            ticket_id: open.id,
+                            sids: sids.clone(),
+                            body: body.clone(),
+                            since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
+                        }));
+                    }
+                }
+                let mut recent: Vec<u64> = open
+                    .recent_updates_ms
+                    .iter()
+                    .copied()
+                    .filter(|&t| t + TICKET_UPDATE_WINDOW_MS > ctx.now_ms)
+                    .collect();
+                recent.sort_unstable();
+                if recent.len() >= TICKET_UPDATE_BUDGET {
+                    let frees_at =
+                        recent[recent.len() - TICKET_UPDATE_BUDGET] + TICKET_UPDATE_WINDOW_MS;
+                    return TicketAction::WaitUntil(frees_at);
+                }
+                let (sids, body, uploads) = self.comment_batch(i, recent.len());
+                return TicketAction::Call(Box::new(Call::AddComment {
+                    ticket_id: open.id,
+                    sids,
+                    body,
+                    uploads,
+                }));
+            }
+        }
+        let age = ctx
+            .now_ms
+            .saturating_sub(m.retry.step_started_ms.unwrap_or(ctx.now_ms));
+        if m.retry.verify_first && age > IDEMPOTENCY_WINDOW_MS {
+            return TicketAction::Call(Box::new(Call::FindTicket { sid: m.sid.clone() }));
+        }
+        let inbound = InboundMessage {
+            message_sid: m.sid.clone(),
+            account_sid: None,
+            from: self.customer.clone(),
+            body: zendesk_text(m),
+            num_media: 0,
+            media: vec![],
+            extra_media: vec![],
+            location: None,
+        };
+        let domain = &ctx.config.requester_email_domain;
+        // A file or a location is something to act on, whatever the caption says.
+        let has_content = !m.media.is_empty() || m.location.is_some();
+        let (subject, priority) = match ctx.rules.triage(&m.body) {
+            Triage::Accepted { subject, priority } => (subject, priority),
+            Triage::Rejected(why)
+                if !(m.skip_triage || m.follow_up_of.is_some() || has_content) =>
+            {
+                let sid = m.sid.clone();
+                logs.push(
+                    self.line(LogLine::info("triage.rejected"), &sid)
+                        .field("reason", why.as_str()),
+                );
+                let m = &mut self.messages[i];
+                m.ticket = TicketStep::Rejected {
+                    reason: why.as_str().into(),
+                };
+                m.reply = ReplyStep::Due {
+                    kind: "more_details".into(),
+                    content: ReplyContent::Text(ctx.config.texts.more_details.clone()),
+                };
+                return TicketAction::Decided;
+            }
+            // A message that continues a conversation, or carries a file or a location,
+            // becomes a ticket whatever its wording ("WhatsApp Support Request" when no text).
+            Triage::Rejected(_) => (
+                crate::core::triage::subject(&m.body),
+                crate::core::triage::Priority::Normal,
+            ),
+        };
+        let mut ticket = zendesk::new_ticket(&inbound, &subject, priority, domain);
+        ticket.comment.uploads = upload_tokens(m);
+        ticket.via_followup_source_id = m.follow_up_of;
+        TicketAction::Call(Box::new(Call::CreateTicket {
+            sid: m.sid.clone(),
+            ticket,
+        }))
+    }
+
+    /// The messages that go into the next comment, starting at `i`: their sids, the comment
+    /// text and the upload tokens of their files.
+    pub(super) fn comment_batch(
+        &self,
+        i: usize,
+        recent_updates: usize,
+    ) -> (Vec<String>, String, Vec<String>) {
+        let waiting: Vec<&Message> = self.messages[i..]
+            .iter()
+            .enumerate()
+            // A later message whose files are not uploaded yet waits for its own turn.
+            .take_while(|(n, m)| {
+                !m.is_finished()
+                    && !m.ticket_done()
+                    && m.follow_up_of.is_none()
+                    && (*n == 0 || m.media.iter().all(|x| x.state != MediaState::Pending))
+            })
+            .map(|(_, m)| m)
+            .take(MAX_MERGED)
+            .collect();
+        let throttled = self.open_ticket.as_ref().is_some_and(|t| t.throttled);
+        let merge = throttled
+            || recent_updates >= TICKET_UPDATE_MERGE_FROM
+            || waiting.len() >= MERGE_BACKLOG;
+        let batch: Vec<&Message> = if merge {
+            waiting
+        } else {
+            waiting.into_iter().take(1).collect()
+        };
+        (
+            batch.iter().map(|m| m.sid.clone()).collect(),
+            batch
+                .iter()
+                .map(|m| zendesk_text(m))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+            batch.iter().flat_map(|m| upload_tokens(m)).collect(),
+        )
+    }
+}

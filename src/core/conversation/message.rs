@@ -1,0 +1,279 @@
+//! What the conversation keeps per message and per ticket: each message's steps (ticket or
+//! comment, reply), its files, and what the agents read on the ticket.
+
+use super::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlyAgentEvent {
+    pub ticket_id: u64,
+    pub at_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnownTicket {
+    pub id: u64,
+    #[serde(default)]
+    pub requester_id: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenTicket {
+    pub id: u64,
+    #[serde(default)]
+    pub requester_id: Option<u64>,
+    #[serde(default)]
+    pub recent_updates_ms: Vec<u64>,
+    /// Zendesk answered 429 to the last update: merge what is pending.
+    #[serde(default)]
+    pub throttled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TicketStep {
+    Pending,
+    /// A new ticket was created from this message (a follow-up of a closed one if `follow_up_of`).
+    Created {
+        ticket_id: u64,
+        follow_up_of: Option<u64>,
+    },
+    /// Added as a public comment to the customer's open ticket.
+    Commented {
+        ticket_id: u64,
+    },
+    /// Not detailed enough for a ticket: the customer was asked for more.
+    Rejected {
+        reason: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ReplyStep {
+    /// Waits for the ticket step.
+    Waiting,
+    NotNeeded,
+    Due {
+        kind: String,
+        content: ReplyContent,
+    },
+    Sent {
+        kind: String,
+        sid: String,
+    },
+    Failed {
+        kind: String,
+        reason: String,
+    },
+    /// A send whose outcome could not be established within the retry window.
+    Unknown {
+        kind: String,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub sid: String,
+    pub received_ms: u64,
+    /// The text; cleared once the message is finished (no customer text kept longer than needed).
+    pub body: String,
+    pub body_chars: usize,
+    pub ticket: TicketStep,
+    pub reply: ReplyStep,
+    /// Attempts of the current step (ticket, then reply), as for agents' replies and notes.
+    /// Flattened: stored as the message's own fields, as before it was a struct.
+    #[serde(flatten)]
+    pub retry: Retry,
+    /// Attempts of all steps.
+    #[serde(default)]
+    pub total_attempts: u32,
+    /// The comment batch whose outcome is unknown (sids and body), to look for it.
+    #[serde(default)]
+    pub unverified_comment: Option<(Vec<String>, String)>,
+    /// The customer's ticket was closed: this message starts a follow-up of it.
+    #[serde(default)]
+    pub follow_up_of: Option<u64>,
+    /// Part of an ongoing conversation (its ticket was closed or deleted): never rejected by triage.
+    #[serde(default)]
+    pub skip_triage: bool,
+    #[serde(default)]
+    pub duplicates: u32,
+    #[serde(default)]
+    pub finished_ms: Option<u64>,
+    /// The reply's latest delivery status from Twilio.
+    #[serde(default)]
+    pub delivery: Option<String>,
+    /// The files sent with the message, and what became of each.
+    #[serde(default)]
+    pub media: Vec<MediaItem>,
+    /// A shared location, as text for the agents.
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaItem {
+    pub url: String,
+    pub content_type: String,
+    pub state: MediaState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum MediaState {
+    Pending,
+    Uploaded {
+        token: String,
+        filename: String,
+        uploaded_ms: u64,
+        /// Readable text for the agents (a shared contact's name and number).
+        #[serde(default)]
+        description: Option<String>,
+    },
+    /// Not attached (too large, refused type, could not be downloaded): listed in the comment.
+    Skipped {
+        reason: String,
+    },
+}
+
+/// How many times a customer's file answering 404 is tried before it is listed as not copied.
+pub(super) const MEDIA_NOT_FOUND_TRIES: u32 = 3;
+
+/// A file to copy from Twilio to Zendesk's uploads: the shell downloads it (refusing more than
+/// `max_bytes`, answering 413 then) and posts the bytes to `upload_url`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaTransfer {
+    pub download: HttpRequest,
+    pub upload_url: String,
+    pub upload_authorization: String,
+    pub content_type: String,
+    pub max_bytes: u64,
+}
+
+impl Message {
+    pub fn is_finished(&self) -> bool {
+        self.finished_ms.is_some()
+    }
+
+    pub(super) fn ticket_done(&self) -> bool {
+        !matches!(self.ticket, TicketStep::Pending)
+    }
+
+    pub(super) fn reply_done(&self) -> bool {
+        matches!(
+            self.reply,
+            ReplyStep::NotNeeded
+                | ReplyStep::Sent { .. }
+                | ReplyStep::Failed { .. }
+                | ReplyStep::Unknown { .. }
+        )
+    }
+
+    pub(super) fn reply_kind(&self) -> String {
+        match &self.reply {
+            ReplyStep::Due { kind, .. }
+            | ReplyStep::Sent { kind, .. }
+            | ReplyStep::Failed { kind, .. }
+            | ReplyStep::Unknown { kind, .. } => kind.clone(),
+            ReplyStep::Waiting | ReplyStep::NotNeeded => String::new(),
+        }
+    }
+
+    pub(super) fn complete_step(&mut self) {
+        self.retry.reset();
+        self.unverified_comment = None;
+    }
+}
+
+/// What the agents read for a message: the text, the location, and the files that could not
+/// be attached (never silently dropped).
+pub(super) fn zendesk_text(m: &Message) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !m.body.trim().is_empty() {
+        parts.push(m.body.clone());
+    }
+    if let Some(location) = &m.location {
+        parts.push(location.clone());
+    }
+    for item in &m.media {
+        if let MediaState::Uploaded {
+            description: Some(d),
+            ..
+        } = &item.state
+        {
+            parts.push(d.clone());
+        }
+        if let MediaState::Skipped { reason } = &item.state {
+            parts.push(format!(
+                "Attachment not attached ({}): {reason}. {}",
+                item.content_type, item.url
+            ));
+        }
+    }
+    if parts.is_empty() {
+        let files = m.media.len();
+        return if files > 0 {
+            format!(
+                "(WhatsApp message with {files} attachment{})",
+                if files == 1 { "" } else { "s" }
+            )
+        } else {
+            EMPTY_MESSAGE_TEXT.to_string()
+        };
+    }
+    parts.join("\n\n")
+}
+
+pub(super) fn upload_tokens(m: &Message) -> Vec<String> {
+    m.media
+        .iter()
+        .filter_map(|x| match &x.state {
+            MediaState::Uploaded { token, .. } => Some(token.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `whatsapp-MM123-1.jpg`: the file name agents see in Zendesk.
+pub(super) fn media_filename(sid: &str, index: usize, content_type: &str) -> String {
+    let t = content_type.split(';').next().unwrap_or("").trim();
+    let ext = match t {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "image/gif" => "gif",
+        "application/pdf" => "pdf",
+        "audio/ogg" => "ogg",
+        "audio/mpeg" => "mp3",
+        "audio/amr" => "amr",
+        "audio/mp4" => "m4a",
+        "video/mp4" => "mp4",
+        "video/3gpp" => "3gp",
+        "text/vcard" | "text/x-vcard" => "vcf",
+        "text/plain" => "txt",
+        _ => t
+            .rsplit('/')
+            .next()
+            .filter(|e| e.chars().all(|c| c.is_ascii_alphanumeric()) && e.len() <= 8)
+            .unwrap_or("bin"),
+    };
+    format!("whatsapp-{sid}-{}.{ext}", index + 1)
+}
+
+pub(super) fn outcome_name(m: &Message) -> &'static str {
+    match &m.ticket {
+        TicketStep::Pending => "pending",
+        TicketStep::Created {
+            follow_up_of: Some(_),
+            ..
+        } => "follow_up_ticket",
+        TicketStep::Created { .. } => "ticket_created",
+        TicketStep::Commented { .. } => "comment_added",
+        TicketStep::Rejected { .. } => "asked_for_details",
+        TicketStep::Failed { .. } => "failed",
+    }
+}

@@ -1,0 +1,216 @@
+//! A message's steps completing: the ticket made (or found), the comment written, the reply
+//! sent, the message failed with the customer told, or finished.
+
+use super::*;
+
+impl Conversation {
+    /// The ticket a create for message `i` sent (for a ticket found by its external id).
+    pub(super) fn rebuilt_ticket(&self, i: usize, ctx: &Ctx) -> NewTicket {
+        let m = &self.messages[i];
+        let (subject, priority) = match ctx.rules.triage(&m.body) {
+            Triage::Accepted { subject, priority } => (subject, priority),
+            Triage::Rejected(_) => (
+                crate::core::triage::subject(&m.body),
+                crate::core::triage::Priority::Normal,
+            ),
+        };
+        let inbound = InboundMessage {
+            message_sid: m.sid.clone(),
+            account_sid: None,
+            from: self.customer.clone(),
+            body: m.body.clone(),
+            num_media: 0,
+            media: vec![],
+            extra_media: vec![],
+            location: None,
+        };
+        zendesk::new_ticket(
+            &inbound,
+            &subject,
+            priority,
+            &ctx.config.requester_email_domain,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn ticket_created(
+        &mut self,
+        i: usize,
+        t: TicketRef,
+        ticket: &NewTicket,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+        elapsed: u64,
+        lookup: Option<&str>,
+    ) {
+        let m = &self.messages[i];
+        let follow_up_of = m.follow_up_of;
+        logs.push(
+            self.line(
+                LogLine::info(if follow_up_of.is_some() {
+                    "zendesk.followup_created"
+                } else {
+                    "zendesk.ticket_created"
+                }),
+                &m.sid,
+            )
+            .field("ticket_id", t.id)
+            .field("priority", ticket.priority.as_str())
+            .field("attempt", m.retry.attempts + 1)
+            .field("ms", elapsed)
+            .opt("follow_up_of", follow_up_of)
+            .opt("idempotency_lookup", lookup),
+        );
+        let content = twilio::ticket_created_reply_with(
+            &ctx.config.texts,
+            t.id,
+            &ticket.subject,
+            &m.body,
+            ctx.config.twilio_content_sid.as_deref(),
+        );
+        let kind = if matches!(content, ReplyContent::Template { .. }) {
+            "ticket_created_template"
+        } else {
+            "ticket_created"
+        };
+        self.remember_ticket(&t);
+        self.open_ticket = Some(OpenTicket {
+            id: t.id,
+            requester_id: t.requester_id,
+            recent_updates_ms: vec![ctx.now_ms],
+            throttled: false,
+        });
+        let m = &mut self.messages[i];
+        m.ticket = TicketStep::Created {
+            ticket_id: t.id,
+            follow_up_of,
+        };
+        m.reply = ReplyStep::Due {
+            kind: kind.into(),
+            content,
+        };
+        m.total_attempts += 1;
+        m.complete_step();
+    }
+
+    pub(super) fn commented(
+        &mut self,
+        ticket_id: u64,
+        sids: &[String],
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+        elapsed: u64,
+    ) {
+        if let Some(open) = self.open_ticket.as_mut() {
+            open.recent_updates_ms
+                .retain(|&t| t + TICKET_UPDATE_WINDOW_MS > ctx.now_ms);
+            open.recent_updates_ms.push(ctx.now_ms);
+            open.throttled = false;
+        }
+        let last = sids.len().saturating_sub(1);
+        for (n, sid) in sids.iter().enumerate() {
+            let Some(i) = self.index_of(sid) else {
+                continue;
+            };
+            logs.push(
+                self.line(LogLine::info("zendesk.comment_added"), sid)
+                    .field("ticket_id", ticket_id)
+                    .field("merged", sids.len())
+                    .field("attempt", self.messages[i].retry.attempts + 1)
+                    .field("ms", elapsed),
+            );
+            let m = &mut self.messages[i];
+            m.ticket = TicketStep::Commented { ticket_id };
+            m.reply = if ctx.config.followup_ack && n == last {
+                ReplyStep::Due {
+                    kind: "comment_added".into(),
+                    content: ReplyContent::Text(twilio::ReplyTexts::fill(
+                        &ctx.config.texts.comment_added,
+                        ticket_id,
+                        "",
+                    )),
+                }
+            } else {
+                ReplyStep::NotNeeded
+            };
+            m.total_attempts += 1;
+            m.complete_step();
+        }
+    }
+
+    pub(super) fn replied(
+        &mut self,
+        i: usize,
+        reply_sid: String,
+        logs: &mut Vec<LogLine>,
+        elapsed: u64,
+        reconciled: bool,
+    ) {
+        let m = &self.messages[i];
+        let kind = m.reply_kind();
+        logs.push(
+            self.line(LogLine::info("twilio.reply_sent"), &m.sid)
+                .field("reply", kind.as_str())
+                .field("reply_sid", reply_sid.as_str())
+                .field("attempt", m.retry.attempts + 1)
+                .field("ms", elapsed)
+                .field("reconciled", reconciled),
+        );
+        let m = &mut self.messages[i];
+        m.reply = ReplyStep::Sent {
+            kind,
+            sid: reply_sid,
+        };
+        m.total_attempts += 1;
+        m.complete_step();
+    }
+
+    /// The Zendesk step failed for good: the messages are marked failed and the customer gets
+    /// the apology once (on the last of them).
+    pub(super) fn fail_ticket(
+        &mut self,
+        idx: &[usize],
+        call: &str,
+        reason: &str,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) {
+        let last = idx.len().saturating_sub(1);
+        for (n, &i) in idx.iter().enumerate() {
+            let sid = self.messages[i].sid.clone();
+            logs.push(
+                self.line(LogLine::error("message.failed"), &sid)
+                    .field("step", call)
+                    .field("reason", reason),
+            );
+            let m = &mut self.messages[i];
+            m.ticket = TicketStep::Failed {
+                reason: reason.to_string(),
+            };
+            m.retry.last_error = Some(format!("{call}: {reason}"));
+            m.reply = if n == last {
+                ReplyStep::Due {
+                    kind: "apology".into(),
+                    content: ReplyContent::Text(ctx.config.texts.apology.clone()),
+                }
+            } else {
+                ReplyStep::NotNeeded
+            };
+            m.complete_step();
+        }
+    }
+
+    pub(super) fn finish(&mut self, i: usize, ctx: &Ctx, logs: &mut Vec<LogLine>) {
+        let outcome = outcome_name(&self.messages[i]);
+        let m = &self.messages[i];
+        logs.push(
+            self.line(LogLine::info("message.done"), &m.sid)
+                .field("outcome", outcome)
+                .field("attempts", m.total_attempts)
+                .field("ms", ctx.now_ms.saturating_sub(m.received_ms)),
+        );
+        let m = &mut self.messages[i];
+        m.finished_ms = Some(ctx.now_ms);
+        m.body.clear();
+    }
+}

@@ -1,0 +1,380 @@
+//! Scenarios of agents' replies, notes and delivery statuses.
+
+use super::*;
+
+// ---------- agents' replies ----------
+
+impl Sim {
+    /// An agent writes a public comment on the customer's ticket (Zendesk side).
+    pub(super) fn agent_writes(&mut self, body: &str) -> u64 {
+        let t = &mut self.world.tickets[0];
+        let id = t.id * 100 + t.comments.len() as u64;
+        t.ids.push(id);
+        t.comments.push((body.to_string(), Some(5)));
+        id
+    }
+
+    /// Zendesk's webhook: "this ticket changed".
+    pub(super) fn zendesk_calls(&mut self) {
+        let ticket_id = self.world.tickets[0].id;
+        let out = self.step(Event::AgentActivity { ticket_id });
+        if let Some(Effect::WakeAt(t)) = out.effect {
+            self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
+        }
+    }
+
+    pub(super) fn status(&mut self, sid: &str, status: &str, code: Option<u32>) {
+        let out = self.step(Event::DeliveryStatus {
+            sid: sid.into(),
+            status: status.into(),
+            error_code: code,
+        });
+        if let Some(Effect::WakeAt(t)) = out.effect {
+            self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
+        }
+    }
+
+    pub(super) fn with_ticket(cfg: Config) -> Sim {
+        let mut sim = Sim::new(cfg);
+        sim.receive(M1.0, M1.1);
+        sim.settle();
+        assert_eq!(sim.world.sent.len(), 1, "the confirmation");
+        sim
+    }
+}
+
+#[test]
+pub(super) fn an_agents_public_reply_reaches_the_customer_once() {
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Hi! Please try resetting your password from the login page.");
+    for _ in 0..3 {
+        // Zendesk retries its webhook: one WhatsApp message all the same
+        sim.zendesk_calls();
+        sim.settle();
+    }
+    assert_eq!(sim.world.sent.len(), 2);
+    assert_eq!(
+        sim.world.sent[1].1,
+        "Hi! Please try resetting your password from the login page."
+    );
+    let conv = sim.conv();
+    assert!(matches!(
+        conv.agent_replies[0].state,
+        AgentReplyState::Sent { template: false }
+    ));
+    assert!(sim.logs.iter().any(|l| l.contains("agent.reply_sent")));
+}
+
+#[test]
+pub(super) fn the_gateways_own_comments_and_internal_notes_are_never_echoed() {
+    let mut sim = Sim::with_ticket(config());
+    sim.receive(M2.0, M2.1); // becomes a comment written as the requester
+    sim.settle();
+    sim.world
+        .notes
+        .push((sim.world.tickets[0].id, "internal: check the logs".into()));
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(
+        sim.world.sent.len(),
+        1,
+        "nothing sent back: {:?}",
+        sim.world.sent
+    );
+}
+
+#[test]
+pub(super) fn outside_the_window_the_template_is_used_or_the_agents_are_told() {
+    // with a template
+    let mut cfg = config();
+    cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
+    let mut sim = Sim::with_ticket(cfg);
+    sim.now += 25 * 3600 * 1000;
+    sim.agent_writes("Your refund was approved.");
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 2);
+    assert!(
+        sim.world.sent[1].1.starts_with("template "),
+        "{:?}",
+        sim.world.sent[1]
+    );
+    assert!(sim.world.sent[1].1.contains("Your refund was approved."));
+
+    // without: one internal note, nothing sent
+    let mut sim = Sim::with_ticket(config());
+    sim.now += 25 * 3600 * 1000;
+    sim.agent_writes("Your refund was approved.");
+    sim.zendesk_calls();
+    sim.settle();
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 1);
+    assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
+    assert!(sim.world.notes[0]
+        .1
+        .contains("TWILIO_AGENT_REPLY_CONTENT_SID"));
+}
+
+#[test]
+pub(super) fn a_failed_delivery_adds_one_internal_note_and_63016_falls_back_to_the_template() {
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Here is the fix.");
+    sim.zendesk_calls();
+    sim.settle();
+    let sid = sim.world.sent[1].0.clone();
+    sim.status(&sid, "sent", None);
+    sim.status(&sid, "undelivered", Some(30008));
+    sim.status(&sid, "undelivered", Some(30008));
+    sim.status(&sid, "delivered", None); // out of order: ignored
+    sim.settle();
+    assert_eq!(sim.world.notes.len(), 1);
+    assert!(
+        sim.world.notes[0].1.contains("30008"),
+        "{}",
+        sim.world.notes[0].1
+    );
+    assert_eq!(
+        sim.conv().agent_replies[0].delivery.as_deref(),
+        Some("undelivered")
+    );
+
+    let mut cfg = config();
+    cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
+    let mut sim = Sim::with_ticket(cfg);
+    sim.agent_writes("Here is the fix.");
+    sim.zendesk_calls();
+    sim.settle();
+    let sid = sim.world.sent[1].0.clone();
+    sim.status(&sid, "failed", Some(63016));
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 3);
+    assert!(sim.world.sent[2].1.starts_with("template "));
+    assert!(sim.world.notes.is_empty());
+}
+
+#[test]
+pub(super) fn the_confirmations_failed_delivery_is_noted_on_the_ticket() {
+    let mut sim = Sim::with_ticket(config());
+    let sid = sim.world.sent[0].0.clone();
+    sim.status(&sid, "failed", Some(63003));
+    sim.settle();
+    assert_eq!(sim.world.notes.len(), 1);
+    assert!(sim.world.notes[0].1.contains("63003"));
+}
+
+/// The calls made since call `from`, as "METHOD path" without the host and query.
+pub(super) fn calls_since(sim: &Sim, from: usize) -> Vec<String> {
+    sim.world.calls[from..]
+        .iter()
+        .map(|c| {
+            let (method, url) = c.split_once(' ').unwrap();
+            let path = url
+                .split_once("://")
+                .map_or(url, |(_, r)| &r[r.find('/').unwrap()..]);
+            format!("{method} {}", path.split('?').next().unwrap())
+        })
+        .collect()
+}
+
+pub(super) const SEND: &str =
+    "POST /2010-04-01/Accounts/AC00000000000000000000000000000001/Messages.json";
+pub(super) const LIST: &str =
+    "GET /2010-04-01/Accounts/AC00000000000000000000000000000001/Messages.json";
+
+#[test]
+pub(super) fn a_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once() {
+    for (fault, sent_by_the_first) in [(Fault::HtmlBefore, false), (Fault::HtmlAfter, true)] {
+        let mut sim = Sim::new(config());
+        // call 0 creates the ticket, call 1 sends the confirmation
+        sim.world.faults = [None, Some(fault)].into();
+        sim.receive(M1.0, M1.1);
+        sim.settle();
+        sim.check_invariants(&format!("{fault:?}"));
+        let calls = calls_since(&sim, 1);
+        let expected: Vec<&str> = if sent_by_the_first {
+            vec![SEND, LIST]
+        } else {
+            vec![SEND, LIST, SEND]
+        };
+        assert_eq!(
+            calls, expected,
+            "{fault:?}: the list before any second send"
+        );
+        assert_eq!(sim.world.sent.len(), 1, "{fault:?}: one WhatsApp message");
+        let conv = sim.conv();
+        let ReplyStep::Sent { sid, .. } = &conv.message(M1.0).unwrap().reply else {
+            panic!("{fault:?}: not sent: {:?}", conv.message(M1.0));
+        };
+        assert_eq!(sid, &sim.world.sent[0].0, "{fault:?}: Twilio's sid");
+        let ambiguous = sim
+            .logs
+            .iter()
+            .find(|l| l.contains("twilio.reply_ambiguous"))
+            .expect("the ambiguous answer is logged");
+        assert!(
+            ambiguous.contains("answer without a message sid"),
+            "{ambiguous}"
+        );
+        let sent: Vec<&String> = sim
+            .logs
+            .iter()
+            .filter(|l| l.contains("twilio.reply_sent"))
+            .collect();
+        assert_eq!(sent.len(), 1, "{fault:?}: {sent:?}");
+        assert!(sent[0].contains(sid.as_str()) && !sent[0].contains("unknown"));
+        assert!(
+            sent[0].contains(&format!("\"reconciled\":{sent_by_the_first}")),
+            "{}",
+            sent[0]
+        );
+    }
+}
+
+#[test]
+pub(super) fn an_agents_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once() {
+    let text = "Hi! Please try resetting your password from the login page.";
+    for (faults, sent_by_the_first) in [
+        (vec![None, Some(Fault::HtmlBefore)], false),
+        (vec![None, Some(Fault::HtmlAfter)], true),
+        // the list itself answered by a page: not taken for "absent", read again
+        (
+            vec![None, Some(Fault::HtmlAfter), Some(Fault::HtmlBefore)],
+            true,
+        ),
+    ] {
+        let what = format!("{faults:?}");
+        let mut sim = Sim::with_ticket(config());
+        let from = sim.world.calls.len();
+        sim.agent_writes(text);
+        // call 0 reads the ticket's comments, call 1 sends the reply
+        sim.world.faults = faults.clone().into();
+        sim.zendesk_calls();
+        sim.settle();
+        sim.check_invariants(&what);
+        let calls = calls_since(&sim, from + 1);
+        let mut expected = vec![SEND, LIST];
+        if faults.len() == 3 {
+            expected.push(LIST);
+        }
+        if !sent_by_the_first {
+            expected.push(SEND);
+        }
+        assert_eq!(calls, expected, "{what}: the list before any second send");
+        let bodies: Vec<&str> = sim.world.sent[1..]
+            .iter()
+            .map(|(_, b)| b.as_str())
+            .collect();
+        assert_eq!(bodies, vec![text], "{what}: one WhatsApp message");
+        let conv = sim.conv();
+        let r = &conv.agent_replies[0];
+        assert!(
+            matches!(r.state, AgentReplyState::Sent { template: false }),
+            "{what}"
+        );
+        assert_eq!(r.sent_sids, vec![sim.world.sent[1].0.clone()], "{what}");
+        assert!(sim
+            .logs
+            .iter()
+            .any(|l| l.contains("agent.reply_ambiguous")
+                && l.contains("answer without a message sid")));
+        let sent: Vec<&String> = sim
+            .logs
+            .iter()
+            .filter(|l| l.contains("agent.reply_sent"))
+            .collect();
+        assert_eq!(sent.len(), 1, "{what}: {sent:?}");
+        assert!(!sent[0].contains("unknown"), "{}", sent[0]);
+    }
+}
+
+#[test]
+pub(super) fn zendesk_answering_an_html_page_loses_no_comment_note_or_check() {
+    // a comment: looked for, then written once
+    for fault in [Fault::HtmlBefore, Fault::HtmlAfter] {
+        let mut sim = Sim::with_ticket(config());
+        sim.world.faults = [Some(fault)].into();
+        sim.receive(M2.0, M2.1);
+        sim.settle();
+        sim.check_invariants(&format!("{fault:?}"));
+        assert_eq!(sim.world.tickets[0].comments.len(), 2, "{fault:?}");
+        assert!(matches!(
+            sim.conv().message(M2.0).unwrap().ticket,
+            TicketStep::Commented { .. }
+        ));
+    }
+    // an internal note: looked for, then written once
+    for fault in [Fault::HtmlBefore, Fault::HtmlAfter] {
+        let mut sim = Sim::with_ticket(config());
+        let sid = sim.world.sent[0].0.clone();
+        sim.world.faults = [Some(fault)].into();
+        sim.status(&sid, "failed", Some(63003));
+        sim.settle();
+        assert_eq!(sim.world.notes.len(), 1, "{fault:?}: {:?}", sim.world.notes);
+    }
+    // the comments of a changed ticket: read again, the agent's reply still goes out
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Fixed on our side.");
+    sim.world.faults = [Some(Fault::HtmlBefore)].into();
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 2);
+    assert_eq!(sim.world.sent[1].1, "Fixed on our side.");
+}
+
+#[test]
+pub(super) fn agent_replies_survive_every_fault_once() {
+    for fault in ALL_FAULTS {
+        for k in 0..3 {
+            let mut sim = Sim::with_ticket(config());
+            sim.agent_writes("First answer");
+            sim.agent_writes("Second answer");
+            sim.world.faults = (0..k).map(|_| None).chain([Some(fault)]).collect();
+            sim.zendesk_calls();
+            sim.settle();
+            sim.zendesk_calls();
+            sim.settle();
+            let bodies: Vec<&str> = sim.world.sent[1..]
+                .iter()
+                .map(|(_, b)| b.as_str())
+                .collect();
+            assert_eq!(
+                bodies,
+                vec!["First answer", "Second answer"],
+                "{fault:?} at {k}"
+            );
+            sim.check_invariants(&format!("agent replies, {fault:?} at {k}"));
+        }
+    }
+}
+
+#[test]
+pub(super) fn long_agent_replies_go_out_in_parts() {
+    let mut sim = Sim::with_ticket(config());
+    let text = "word ".repeat(700);
+    sim.agent_writes(&text);
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 4, "3500 characters in three parts");
+    let joined: Vec<&str> = sim.world.sent[1..]
+        .iter()
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(joined.join(" "), text.trim());
+}
+
+#[test]
+pub(super) fn a_failing_ticket_check_is_retried_with_backoff_not_in_a_loop() {
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Answer");
+    sim.world.faults = (0..5).map(|_| Some(Fault::Status(503))).collect();
+    let calls_before = sim.world.calls.len();
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(
+        sim.world.calls.len() - calls_before,
+        7,
+        "5 failed checks, 1 check, 1 send"
+    );
+    assert_eq!(sim.world.sent.len(), 2);
+}

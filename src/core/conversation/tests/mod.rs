@@ -1,0 +1,422 @@
+//! The conversation state machine driven against a simulated Zendesk and Twilio, over
+//! enumerated fault sequences. After every run: each message finished, at most one ticket per
+//! MessageSid, each comment written once, and exactly one WhatsApp send per reply recorded.
+
+use super::*;
+use crate::core::config::Config;
+use crate::core::http::HttpAnswer;
+use std::collections::{HashMap, VecDeque};
+
+const CUSTOMER: &str = "+15550001234";
+
+fn config() -> Config {
+    let vars: HashMap<&str, &str> = HashMap::from([
+        ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
+        ("TWILIO_AUTH_TOKEN", "tok"),
+        ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
+        ("ZENDESK_API_KEY", "key"),
+        ("ZENDESK_DOMAIN", "acme.zendesk.com"),
+        ("ZENDESK_EMAIL", "ops@acme.com"),
+        ("UPSTREAM_TIMEOUT_MS", "1000"),
+        ("RETRY_WINDOW_HOURS", "24"),
+    ]);
+    Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fault {
+    Status(u16),
+    RateLimited(u64),
+    /// No answer, and the request never reached the API.
+    TimeoutBefore,
+    /// The API did the work, but its answer was lost.
+    TimeoutAfter,
+    Network,
+    /// The isolate died while the call was in flight, after the API did the work.
+    CrashAfter,
+    /// The isolate died before the request left.
+    CrashBefore,
+    /// A 200 with an HTML page (a proxy's), and the request never reached the API.
+    HtmlBefore,
+    /// The API did the work, but the answer was replaced by a 200 with an HTML page.
+    HtmlAfter,
+}
+
+const HTML_PAGE: &str = "<html><body><h1>Thank you</h1></body></html>";
+
+fn html_page() -> Exchange {
+    Exchange::Answered(HttpAnswer {
+        status: 200,
+        headers: vec![("content-type".into(), "text/html".into())],
+        body: HTML_PAGE.into(),
+    })
+}
+
+const ALL_FAULTS: [Fault; 11] = [
+    Fault::Status(500),
+    Fault::Status(502),
+    Fault::Status(503),
+    Fault::RateLimited(1),
+    Fault::TimeoutBefore,
+    Fault::TimeoutAfter,
+    Fault::Network,
+    Fault::CrashAfter,
+    Fault::CrashBefore,
+    Fault::HtmlBefore,
+    Fault::HtmlAfter,
+];
+
+#[derive(Debug, Default)]
+struct SimTicket {
+    id: u64,
+    external_id: Option<String>,
+    follow_up_of: Option<u64>,
+    closed: bool,
+    deleted: bool,
+    comments: Vec<(String, Option<u64>)>,
+    /// The id of each comment, in the same order.
+    ids: Vec<u64>,
+}
+
+#[derive(Debug, Default)]
+struct World {
+    tickets: Vec<SimTicket>,
+    idempotency: HashMap<String, u64>,
+    sent: Vec<(String, String)>, // (sid, body)
+    notes: Vec<(u64, String)>,   // (ticket id, internal note)
+    faults: VecDeque<Option<Fault>>,
+    calls: Vec<String>,
+    now: u64,
+    update_times: Vec<u64>,
+    /// Size of every file the simulated Twilio serves, and the limit of the transfer asked.
+    media_size: u64,
+    transfer_limit: u64,
+    uploads: Vec<String>,
+    /// Upload tokens attached to each ticket's comments.
+    attached: Vec<String>,
+    /// Files on agents' comments, by comment id.
+    agent_files: HashMap<u64, Value>,
+}
+
+fn answer(status: u16, body: Value) -> Exchange {
+    Exchange::Answered(HttpAnswer {
+        status,
+        headers: vec![],
+        body: body.to_string(),
+    })
+}
+
+/// Drives a conversation: messages arrive at given times; the alarm loop runs the machine;
+/// every call goes through the world with the next scripted fault. The state is stored and
+/// reloaded (as JSON) around every call, as the Durable Object does.
+struct Sim {
+    stored: String,
+    world: World,
+    now: u64,
+    wake_at: Option<u64>,
+    logs: Vec<String>,
+    cfg: Config,
+    rules: TriageRules,
+    jitter_seed: u64,
+}
+
+impl Sim {
+    fn new(cfg: Config) -> Self {
+        let conv = Conversation::new(Sender::Phone(CUSTOMER.into()));
+        Sim {
+            stored: serde_json::to_string(&conv).unwrap(),
+            world: World::default(),
+            now: 1_800_000_000_000,
+            wake_at: None,
+            logs: vec![],
+            cfg,
+            rules: TriageRules::default(),
+            jitter_seed: 7,
+        }
+    }
+
+    fn load(&self) -> Conversation {
+        serde_json::from_str(&self.stored).unwrap()
+    }
+
+    fn jitter(&mut self) -> f64 {
+        self.jitter_seed = self
+            .jitter_seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.jitter_seed >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn step(&mut self, event: Event) -> Output {
+        let mut conv = self.load();
+        let jitter = self.jitter();
+        let ctx = Ctx {
+            now_ms: self.now,
+            jitter,
+            config: &self.cfg,
+            rules: &self.rules,
+            status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
+            media_base_url: Some("https://gw.example"),
+        };
+        let out = conv.step(event, &ctx);
+        self.stored = serde_json::to_string(&conv).unwrap();
+        self.logs.extend(out.logs.iter().map(|l| l.finish(&[])));
+        out
+    }
+
+    fn receive(&mut self, sid: &str, body: &str) -> bool {
+        self.receive_with(sid, body, vec![], None)
+    }
+
+    fn receive_with(
+        &mut self,
+        sid: &str,
+        body: &str,
+        media: Vec<crate::core::form::MediaRef>,
+        location: Option<crate::core::form::Location>,
+    ) -> bool {
+        let msg = InboundMessage {
+            message_sid: sid.into(),
+            account_sid: None,
+            from: Sender::Phone(CUSTOMER.into()),
+            body: body.into(),
+            num_media: media.len() as u32,
+            media,
+            extra_media: vec![],
+            location,
+        };
+        let out = self.step(Event::Received(msg));
+        if let Some(Effect::WakeAt(t)) = out.effect {
+            self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
+        }
+        out.duplicate
+    }
+
+    /// One alarm: runs until the machine waits or has nothing to do.
+    fn alarm(&mut self) {
+        self.wake_at = None;
+        let mut out = self.step(Event::Wake);
+        for _ in 0..1000 {
+            match out.effect.take() {
+                None => return,
+                Some(Effect::WakeAt(t)) => {
+                    self.wake_at = Some(t);
+                    return;
+                }
+                Some(effect @ (Effect::Call(_) | Effect::Transfer(_))) => {
+                    let req = match effect {
+                        Effect::Call(req) => req,
+                        Effect::Transfer(t) => {
+                            self.world.transfer_limit = t.max_bytes;
+                            HttpRequest {
+                                method: "TRANSFER",
+                                url: t.download.url.clone(),
+                                headers: vec![],
+                                body: t.upload_url.clone(),
+                            }
+                        }
+                        Effect::WakeAt(_) => unreachable!(),
+                    };
+                    self.world.calls.push(format!("{} {}", req.method, req.url));
+                    self.world.now = self.now;
+                    let fault = self.world.faults.pop_front().flatten();
+                    let exchange = match fault {
+                        None => self.world.perform(&req),
+                        Some(Fault::Status(s)) => answer(s, json!({"error": "boom"})),
+                        Some(Fault::RateLimited(secs)) => Exchange::Answered(HttpAnswer {
+                            status: 429,
+                            headers: vec![("retry-after".into(), secs.to_string())],
+                            body: "{}".into(),
+                        }),
+                        Some(Fault::TimeoutBefore) => Exchange::TimedOut,
+                        Some(Fault::TimeoutAfter) => {
+                            self.world.perform(&req);
+                            Exchange::TimedOut
+                        }
+                        Some(Fault::Network) => Exchange::NetworkError("connection reset".into()),
+                        Some(Fault::HtmlBefore) => html_page(),
+                        Some(Fault::HtmlAfter) => {
+                            self.world.perform(&req);
+                            html_page()
+                        }
+                        Some(Fault::CrashAfter) | Some(Fault::CrashBefore) => {
+                            if fault == Some(Fault::CrashAfter) {
+                                self.world.perform(&req);
+                            }
+                            // The isolate is gone: the answer is never applied. The runtime
+                            // retries the alarm; the stored in-flight record says what was going on.
+                            self.now += 2_000;
+                            self.wake_at = Some(self.now);
+                            return;
+                        }
+                    };
+                    self.now += 5;
+                    out = self.step(Event::Answered(exchange));
+                }
+            }
+        }
+        panic!("alarm loop did not settle");
+    }
+
+    /// Runs alarms (advancing the clock to each) until nothing is scheduled.
+    fn settle(&mut self) {
+        for _ in 0..500 {
+            match self.wake_at {
+                None => return,
+                Some(t) => {
+                    self.now = self.now.max(t);
+                    self.alarm();
+                }
+            }
+        }
+        panic!("never settled: {:?}", self.load());
+    }
+
+    fn conv(&self) -> Conversation {
+        self.load()
+    }
+
+    /// The invariants every run must keep.
+    fn check_invariants(&self, what: &str) {
+        let conv = self.conv();
+        assert!(conv.in_flight.is_none(), "{what}: a call still in flight");
+        for m in &conv.messages {
+            assert!(m.is_finished(), "{what}: {} not finished: {m:?}", m.sid);
+            let tickets = self
+                .world
+                .tickets
+                .iter()
+                .filter(|t| t.external_id.as_deref() == Some(&m.sid))
+                .count();
+            assert!(tickets <= 1, "{what}: {} has {tickets} tickets", m.sid);
+            if let TicketStep::Created { ticket_id, .. } = m.ticket {
+                assert_eq!(tickets, 1, "{what}: {} has no ticket", m.sid);
+                assert!(self.world.tickets.iter().any(|t| t.id == ticket_id));
+            }
+        }
+        // every comment body appears once on its ticket
+        for t in &self.world.tickets {
+            let mut bodies: Vec<&String> = t.comments.iter().map(|(b, _)| b).collect();
+            let n = bodies.len();
+            bodies.sort();
+            bodies.dedup();
+            assert_eq!(
+                bodies.len(),
+                n,
+                "{what}: a comment was written twice on #{}: {:?}",
+                t.id,
+                t.comments
+            );
+        }
+        // one WhatsApp send per reply the machine recorded as sent, none extra
+        let recorded: Vec<&String> = conv
+            .messages
+            .iter()
+            .filter_map(|m| match &m.reply {
+                ReplyStep::Sent { sid, .. } => Some(sid),
+                _ => None,
+            })
+            .chain(conv.agent_replies.iter().flat_map(|r| r.sent_sids.iter()))
+            .collect();
+        // A send whose answer was lost and could not be checked is recorded as "unknown"
+        // (visible, never repeated): it may or may not have gone out.
+        let unknown = conv
+            .messages
+            .iter()
+            .filter(|m| matches!(m.reply, ReplyStep::Unknown { .. }))
+            .count()
+            + conv
+                .agent_replies
+                .iter()
+                .filter(|r| matches!(r.state, AgentReplyState::Undeliverable { .. }))
+                .count();
+        let sent = self.world.sent.len();
+        assert!(
+            recorded.len() <= sent && sent <= recorded.len() + unknown,
+            "{what}: sends {:?} vs recorded {recorded:?} ({unknown} unknown)",
+            self.world.sent
+        );
+        let mut distinct = recorded.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            recorded.len(),
+            "{what}: one send recorded for two replies"
+        );
+        for sid in recorded {
+            assert!(
+                self.world.sent.iter().any(|(s, _)| s == sid),
+                "{what}: recorded reply {sid} was never sent"
+            );
+        }
+    }
+}
+
+const M1: (&str, &str) = (
+    "SM1",
+    "I can't log into my account, error 404 on the dashboard",
+);
+const M2: (&str, &str) = ("SM2", "thanks");
+const M3: (&str, &str) = ("SM3", "It also happens on my phone");
+
+/// The reference conversation: a ticket, its confirmation, then two follow-ups as comments.
+fn reference(sim: &mut Sim) {
+    for (sid, body) in [M1, M2, M3] {
+        sim.receive(sid, body);
+    }
+    sim.settle();
+}
+
+fn assert_reference_outcome(sim: &Sim, what: &str) {
+    sim.check_invariants(what);
+    let conv = sim.conv();
+    assert_eq!(
+        sim.world.tickets.len(),
+        1,
+        "{what}: tickets {:?}",
+        sim.world.tickets
+    );
+    let t = &sim.world.tickets[0];
+    let bodies: Vec<&str> = t.comments.iter().map(|(b, _)| b.as_str()).collect();
+    // in order; two follow-ups either as two comments or merged into one
+    let joined = bodies.join("\n\n");
+    assert_eq!(
+        joined,
+        format!("{}\n\n{}\n\n{}", M1.1, M2.1, M3.1),
+        "{what}: comments {bodies:?}"
+    );
+    assert!(
+        t.comments[1..].iter().all(|(_, a)| *a == Some(77)),
+        "{what}: comments authored by the requester"
+    );
+    assert_eq!(
+        sim.world.sent.len(),
+        1,
+        "{what}: exactly one reply (the confirmation): {:?}",
+        sim.world.sent
+    );
+    assert!(
+        sim.world.sent[0]
+            .1
+            .starts_with(&format!("Ticket #{} created", t.id)),
+        "{what}"
+    );
+    assert!(matches!(
+        conv.message("SM1").unwrap().ticket,
+        TicketStep::Created { .. }
+    ));
+    assert!(
+        matches!(
+            conv.message("SM2").unwrap().ticket,
+            TicketStep::Commented { .. }
+        ),
+        "{what}: thanks is a comment"
+    );
+}
+
+mod agents;
+mod inbound;
+mod media;
+mod properties;
+mod world;

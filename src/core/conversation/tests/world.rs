@@ -1,0 +1,167 @@
+//! The simulated Zendesk and Twilio the scenarios run against, with injectable faults.
+
+use super::*;
+
+impl World {
+    pub(super) fn ticket_json(t: &SimTicket) -> Value {
+        json!({"id": t.id, "requester_id": 77, "status": if t.closed { "closed" } else { "open" }, "external_id": t.external_id})
+    }
+
+    /// Carries the request out against the simulated APIs.
+    pub(super) fn perform(&mut self, req: &HttpRequest) -> Exchange {
+        if req.method == "TRANSFER" {
+            if self.media_size > self.transfer_limit {
+                return Exchange::Answered(HttpAnswer {
+                    status: 413,
+                    headers: vec![("x-media-size".into(), self.media_size.to_string())],
+                    body: String::new(),
+                });
+            }
+            let token = format!("tok{}", self.uploads.len());
+            self.uploads.push(token.clone());
+            return answer(201, json!({"upload": {"token": token, "attachment": {}}}));
+        }
+        if let Ok(v) = serde_json::from_str::<Value>(&req.body) {
+            if let Some(list) = v["ticket"]["comment"]["uploads"].as_array() {
+                self.attached
+                    .extend(list.iter().filter_map(|t| t.as_str().map(str::to_string)));
+            }
+        }
+        let path = req
+            .url
+            .split_once("://")
+            .map(|(_, r)| &r[r.find('/').unwrap()..])
+            .unwrap();
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        match (req.method, path) {
+            ("POST", "/api/v2/tickets.json") => {
+                let key = req
+                    .headers
+                    .iter()
+                    .find(|(k, _)| *k == "Idempotency-Key")
+                    .map(|(_, v)| v.clone());
+                if let Some(id) = key.as_ref().and_then(|k| self.idempotency.get(k)) {
+                    let t = self.tickets.iter().find(|t| t.id == *id).unwrap();
+                    return answer(201, json!({"ticket": Self::ticket_json(t), "audit": {}}));
+                }
+                let v: Value = serde_json::from_str(&req.body).unwrap();
+                let id = 1000 + self.tickets.len() as u64;
+                let t = SimTicket {
+                    id,
+                    external_id: v["ticket"]["external_id"].as_str().map(str::to_string),
+                    follow_up_of: v["ticket"]["via_followup_source_id"].as_u64(),
+                    closed: false,
+                    deleted: false,
+                    comments: vec![(
+                        v["ticket"]["comment"]["body"].as_str().unwrap().to_string(),
+                        Some(77),
+                    )],
+                    ids: vec![id * 100],
+                };
+                let body = json!({"ticket": Self::ticket_json(&t), "audit": {}});
+                self.tickets.push(t);
+                if let Some(k) = key {
+                    self.idempotency.insert(k, id);
+                }
+                answer(201, body)
+            }
+            ("GET", "/api/v2/tickets.json") => {
+                let ext = query.strip_prefix("external_id=").unwrap_or("");
+                let list: Vec<Value> = self
+                    .tickets
+                    .iter()
+                    .filter(|t| t.external_id.as_deref() == Some(ext))
+                    .map(Self::ticket_json)
+                    .collect();
+                answer(200, json!({"tickets": list, "count": list.len()}))
+            }
+            ("PUT", p) if p.starts_with("/api/v2/tickets/") => {
+                let id: u64 = p
+                    .trim_start_matches("/api/v2/tickets/")
+                    .trim_end_matches(".json")
+                    .parse()
+                    .unwrap();
+                let Some(t) = self.tickets.iter_mut().find(|t| t.id == id && !t.deleted) else {
+                    return answer(
+                        404,
+                        json!({"error": "RecordNotFound", "description": "Not found"}),
+                    );
+                };
+                if t.closed {
+                    return answer(
+                        422,
+                        json!({"error": "RecordInvalid", "description": "Record validation errors", "details": {"status": [{"description": "Status: closed prevents ticket update"}]}}),
+                    );
+                }
+                let v: Value = serde_json::from_str(&req.body).unwrap();
+                let c = &v["ticket"]["comment"];
+                if c["public"].as_bool() == Some(false) {
+                    let body = c["body"].as_str().unwrap().to_string();
+                    self.notes.push((id, body));
+                    return answer(200, json!({"ticket": Self::ticket_json(t), "audit": {}}));
+                }
+                t.ids.push(id * 100 + t.comments.len() as u64);
+                t.comments.push((
+                    c["body"].as_str().unwrap().to_string(),
+                    c["author_id"].as_u64(),
+                ));
+                self.update_times.push(self.now);
+                answer(200, json!({"ticket": Self::ticket_json(t), "audit": {}}))
+            }
+            ("GET", p) if p.ends_with("/comments.json") => {
+                let id: u64 = p
+                    .trim_start_matches("/api/v2/tickets/")
+                    .trim_end_matches("/comments.json")
+                    .parse()
+                    .unwrap();
+                let t = self.tickets.iter().find(|t| t.id == id).unwrap();
+                let mut list: Vec<Value> = t
+                    .comments
+                    .iter()
+                    .zip(&t.ids)
+                    .map(|((b, a), cid)| {
+                        let files = self.agent_files.get(cid).cloned().unwrap_or(json!([]));
+                        json!({"id": cid, "body": b, "author_id": a, "public": true, "attachments": files})
+                    })
+                    .collect();
+                list.extend(
+                    self.notes
+                        .iter()
+                        .filter(|(tid, _)| *tid == id)
+                        .map(|(_, b)| json!({"id": 1, "body": b, "author_id": 1, "public": false})),
+                );
+                list.reverse();
+                answer(200, json!({"comments": list}))
+            }
+            ("POST", p) if p.ends_with("/Messages.json") => {
+                let form: Vec<(String, String)> = serde_urlencoded::from_str(&req.body).unwrap();
+                let get = |k: &str| {
+                    form.iter()
+                        .find(|(n, _)| n == k)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default()
+                };
+                // Twilio's shape: SM and 32 hex digits.
+                let sid = format!("SM{:032x}", self.sent.len());
+                let body = if !get("MediaUrl").is_empty() {
+                    format!("media {}", get("MediaUrl"))
+                } else if get("ContentSid").is_empty() {
+                    get("Body")
+                } else {
+                    format!("template {}", get("ContentVariables"))
+                };
+                self.sent.push((sid.clone(), body));
+                answer(
+                    201,
+                    json!({"sid": sid, "status": "queued", "to": get("To")}),
+                )
+            }
+            ("GET", p) if p.ends_with("/Messages.json") => {
+                let list: Vec<Value> =
+                    self.sent.iter().rev().map(|(sid, body)| json!({"sid": sid, "to": format!("whatsapp:{CUSTOMER}"), "body": body})).collect();
+                answer(200, json!({"messages": list}))
+            }
+            other => panic!("unexpected request {other:?}"),
+        }
+    }
+}
