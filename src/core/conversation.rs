@@ -39,6 +39,7 @@ mod views;
 pub use agent::{AgentReply, AgentReplyState, Note, Retry};
 use attempts::with_detail;
 pub use calls::{Call, InFlight};
+use calls::{Side, UNBUILDABLE_WAIT_MS};
 pub use message::*;
 
 /// Zendesk keeps idempotency keys for 2 hours; past this age a retried create first looks the

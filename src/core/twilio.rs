@@ -267,7 +267,7 @@ pub fn send_message_request(
             ),
             ("Accept", "application/json".to_string()),
         ],
-        body: serde_urlencoded::to_string(&form).expect("string pairs always encode"),
+        body: serde_urlencoded::to_string(&form).unwrap_or_default(),
     }
 }
 
@@ -288,7 +288,7 @@ pub fn list_messages_request(
             "{}/2010-04-01/Accounts/{}/Messages.json?{}",
             account.api_base_url,
             account.account_sid,
-            serde_urlencoded::to_string(&query).expect("string pairs always encode")
+            serde_urlencoded::to_string(&query).unwrap_or_default()
         ),
         headers: vec![
             ("Authorization", account.authorization()),

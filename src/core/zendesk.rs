@@ -123,7 +123,7 @@ pub fn create_ticket_request(
             ("Accept", "application/json".to_string()),
             ("Idempotency-Key", idempotency_key.to_string()),
         ],
-        body: serde_json::to_string(&Envelope { ticket }).expect("a ticket always serialises"),
+        body: serde_json::to_string(&Envelope { ticket }).unwrap_or_default(),
     }
 }
 
@@ -195,8 +195,7 @@ pub fn add_comment_request(
 /// `POST /api/v2/uploads.json?filename=`: the URL a file's bytes are posted to (raw body,
 /// `Content-Type` = the file's type); the answer's token attaches it to a comment.
 pub fn upload_url(base_url: &str, filename: &str) -> String {
-    let query =
-        serde_urlencoded::to_string([("filename", filename)]).expect("string pairs always encode");
+    let query = serde_urlencoded::to_string([("filename", filename)]).unwrap_or_default();
     format!("{base_url}/api/v2/uploads.json?{query}")
 }
 
@@ -272,8 +271,7 @@ pub fn find_by_external_id_request(
     authorization: &str,
     external_id: &str,
 ) -> HttpRequest {
-    let query = serde_urlencoded::to_string([("external_id", external_id)])
-        .expect("string pairs always encode");
+    let query = serde_urlencoded::to_string([("external_id", external_id)]).unwrap_or_default();
     HttpRequest {
         method: "GET",
         url: format!("{base_url}/api/v2/tickets.json?{query}"),

@@ -6,11 +6,13 @@ use super::*;
 
 impl Conversation {
     /// The request for an outbound call.
-    pub(super) fn outbound_request(&self, call: &Call, ctx: &Ctx) -> HttpRequest {
+    /// The request for an agents'-side call (`None` for a customer message's call, or when the
+    /// reply or note it acts on is gone).
+    pub(super) fn outbound_request(&self, call: &Call, ctx: &Ctx) -> Option<HttpRequest> {
         let config = ctx.config;
         let auth = config.zendesk_authorization();
         let base = &config.zendesk_base_url;
-        match call {
+        let request = match call {
             Call::CheckTicket { ticket_id } => {
                 zendesk::list_comments_request(base, &auth, *ticket_id)
             }
@@ -18,8 +20,7 @@ impl Conversation {
                 let r = self
                     .agent_replies
                     .iter()
-                    .find(|r| r.comment_id == *comment_id)
-                    .expect("the reply exists");
+                    .find(|r| r.comment_id == *comment_id)?;
                 let content = match r.state {
                     AgentReplyState::Due { template: true } => ReplyContent::Template {
                         content_sid: config
@@ -60,23 +61,22 @@ impl Conversation {
             }
             Call::FindAgentReply { .. } => self.list_sent_request(ctx),
             Call::AddNote { key } => {
-                let n = self
-                    .notes
-                    .iter()
-                    .find(|n| &n.key == key)
-                    .expect("the note exists");
+                let n = self.notes.iter().find(|n| &n.key == key)?;
                 zendesk::add_internal_note_request(base, &auth, n.ticket_id, &n.body)
             }
             Call::FindNote { key, .. } => {
-                let n = self
-                    .notes
-                    .iter()
-                    .find(|n| &n.key == key)
-                    .expect("the note exists");
+                let n = self.notes.iter().find(|n| &n.key == key)?;
                 zendesk::list_comments_request(base, &auth, n.ticket_id)
             }
-            _ => unreachable!("inbound calls are built elsewhere"),
-        }
+            Call::CreateTicket { .. }
+            | Call::FindTicket { .. }
+            | Call::AddComment { .. }
+            | Call::FindComment { .. }
+            | Call::SendReply { .. }
+            | Call::FindReply { .. }
+            | Call::TransferMedia { .. } => return None,
+        };
+        Some(request)
     }
 
     /// The next WhatsApp message of a reply: its text parts, then its files.
@@ -87,14 +87,14 @@ impl Conversation {
             .unwrap_or(Part::Text(String::new()))
     }
 
-    /// Applies the answer to an outbound call. Returns false for inbound calls.
+    /// Applies the answer to an agents'-side call (`Call::side` is `Outbound`).
     pub(super) fn answered_outbound(
         &mut self,
         call: &Call,
         exchange: &Exchange,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
-    ) -> bool {
+    ) {
         let answer = match exchange {
             Exchange::Answered(a) => Some(a),
             _ => None,
@@ -108,7 +108,7 @@ impl Conversation {
                         // Zendesk will not call again for these comments: read them again.
                         Err(e) => {
                             self.retry_check(*ticket_id, &e, None, ctx, logs);
-                            return true;
+                            return;
                         }
                     },
                     Verdict::Permanent { reason } => {
@@ -124,11 +124,11 @@ impl Conversation {
                         retry_after_secs,
                     } => {
                         self.retry_check(*ticket_id, &reason, retry_after_secs, ctx, logs);
-                        return true;
+                        return;
                     }
                     Verdict::Ambiguous { reason } => {
                         self.retry_check(*ticket_id, &reason, None, ctx, logs);
-                        return true;
+                        return;
                     }
                 }
                 self.checks.retain(|t| t != ticket_id);
@@ -137,7 +137,6 @@ impl Conversation {
                     self.checks.push(*ticket_id);
                 }
                 self.check_retry.reset();
-                true
             }
             Call::SendAgentReply { comment_id } => {
                 let Some(i) = self
@@ -145,7 +144,7 @@ impl Conversation {
                     .iter()
                     .position(|r| r.comment_id == *comment_id)
                 else {
-                    return true;
+                    return;
                 };
                 match twilio::send_outcome(exchange) {
                     SendOutcome::Sent(sid) => self.agent_part_sent(i, sid, false, logs),
@@ -185,7 +184,6 @@ impl Conversation {
                         }
                     }
                 }
-                true
             }
             Call::FindAgentReply {
                 comment_id,
@@ -196,7 +194,7 @@ impl Conversation {
                     .iter()
                     .position(|r| r.comment_id == *comment_id)
                 else {
-                    return true;
+                    return;
                 };
                 match classify_idempotent(exchange) {
                     Verdict::Success => {
@@ -235,11 +233,10 @@ impl Conversation {
                         self.retry_outbound(i, &reason, None, true, ctx, logs)
                     }
                 }
-                true
             }
             Call::AddNote { key } | Call::FindNote { key, .. } => {
                 let Some(i) = self.notes.iter().position(|n| &n.key == key) else {
-                    return true;
+                    return;
                 };
                 let finding = matches!(call, Call::FindNote { .. });
                 let verdict = if finding {
@@ -278,9 +275,14 @@ impl Conversation {
                         );
                     }
                 }
-                true
             }
-            _ => false,
+            Call::CreateTicket { .. }
+            | Call::FindTicket { .. }
+            | Call::AddComment { .. }
+            | Call::FindComment { .. }
+            | Call::SendReply { .. }
+            | Call::FindReply { .. }
+            | Call::TransferMedia { .. } => {}
         }
     }
 
@@ -298,8 +300,7 @@ impl Conversation {
             .filter(|c| requester.is_none() || c.author_id != requester)
             .collect();
         fresh.sort_by_key(|c| c.id);
-        for c in fresh {
-            let id = c.id.expect("filtered on id");
+        for (id, c) in fresh.into_iter().filter_map(|c| Some((c.id?, c))) {
             self.seen_comments.push(id);
             logs.push(
                 LogLine::info("agent.reply_received")

@@ -9,10 +9,14 @@ impl Conversation {
             logs.push(LogLine::warn("call.answer_without_call").field("from", self.masked()));
             return;
         };
-        if self.answered_outbound(&call, &exchange, ctx, logs) {
-            return;
-        }
-        let Some(i) = self.index_of(call.head_sid()) else {
+        let head = match call.side() {
+            Side::Outbound => {
+                self.answered_outbound(&call, &exchange, ctx, logs);
+                return;
+            }
+            Side::Inbound(head) => head.to_string(),
+        };
+        let Some(i) = self.index_of(&head) else {
             return;
         };
         let elapsed = ctx.now_ms.saturating_sub(started_ms);
@@ -370,8 +374,12 @@ impl Conversation {
                     }
                 }
             }
-            // The agents' calls were answered by `answered_outbound`.
-            _ => {}
+            // Answered by `answered_outbound` above.
+            Call::CheckTicket { .. }
+            | Call::SendAgentReply { .. }
+            | Call::FindAgentReply { .. }
+            | Call::AddNote { .. }
+            | Call::FindNote { .. } => {}
         }
     }
 

@@ -82,17 +82,36 @@ impl Call {
     }
 
     /// The message whose step this call is (the last of a comment batch).
-    pub(super) fn head_sid(&self) -> &str {
+    /// Whose call this is: a customer message's step (named by the message it belongs to, the
+    /// oldest of a merged comment), or the agents' side.
+    pub(super) fn side(&self) -> Side<'_> {
         match self {
             Call::CreateTicket { sid, .. }
             | Call::FindTicket { sid }
             | Call::SendReply { sid }
-            | Call::FindReply { sid, .. } => sid,
-            Call::AddComment { sids, .. } | Call::FindComment { sids, .. } => &sids[0],
-            Call::TransferMedia { sid, .. } => sid,
-            _ => "",
+            | Call::FindReply { sid, .. }
+            | Call::TransferMedia { sid, .. } => Side::Inbound(sid),
+            Call::AddComment { sids, .. } | Call::FindComment { sids, .. } => {
+                Side::Inbound(sids.first().map_or("", String::as_str))
+            }
+            Call::CheckTicket { .. }
+            | Call::SendAgentReply { .. }
+            | Call::FindAgentReply { .. }
+            | Call::AddNote { .. }
+            | Call::FindNote { .. } => Side::Outbound,
         }
     }
+}
+
+/// How long to wait before trying again a call whose request cannot be built.
+pub(super) const UNBUILDABLE_WAIT_MS: u64 = 60_000;
+
+/// The two directions a call belongs to (`Call::side`).
+pub(super) enum Side<'a> {
+    /// A step of the customer's message with this MessageSid.
+    Inbound(&'a str),
+    /// The agents' side: replies, notes, ticket checks.
+    Outbound,
 }
 
 impl Conversation {
@@ -100,7 +119,9 @@ impl Conversation {
         let m = &mut self.messages[i];
         m.retry.step_started_ms.get_or_insert(ctx.now_ms);
         if let Call::TransferMedia { index, .. } = &call {
-            let item = &m.media[*index];
+            let Some(item) = m.media.get(*index) else {
+                return Effect::WakeAt(ctx.now_ms + UNBUILDABLE_WAIT_MS);
+            };
             let config = ctx.config;
             let transfer = MediaTransfer {
                 download: HttpRequest {
@@ -123,7 +144,11 @@ impl Conversation {
             });
             return Effect::Transfer(Box::new(transfer));
         }
-        let request = self.request_for(&call, ctx);
+        let Some(request) = self.request_for(&call, ctx) else {
+            // What the call acts on is gone (a state no step produces): wait, never panic in
+            // a Durable Object.
+            return Effect::WakeAt(ctx.now_ms + UNBUILDABLE_WAIT_MS);
+        };
         self.in_flight = Some(InFlight {
             call,
             started_ms: ctx.now_ms,
@@ -160,11 +185,13 @@ impl Conversation {
         twilio::list_messages_request(&ctx.config.twilio_account(), &ctx.config.reply_sender, &to)
     }
 
-    pub(super) fn request_for(&self, call: &Call, ctx: &Ctx) -> HttpRequest {
+    /// The request a call is; `None` when what it acts on is gone (never for a well-formed
+    /// state: the caller then waits rather than fails).
+    pub(super) fn request_for(&self, call: &Call, ctx: &Ctx) -> Option<HttpRequest> {
         let config = ctx.config;
         let zd_auth = || config.zendesk_authorization();
         let base = &config.zendesk_base_url;
-        match call {
+        let request = match call {
             Call::CreateTicket { sid, ticket } => {
                 zendesk::create_ticket_request(base, &zd_auth(), sid, ticket)
             }
@@ -182,19 +209,25 @@ impl Conversation {
                 zendesk::list_comments_request(base, &zd_auth(), *ticket_id)
             }
             Call::SendReply { sid } => {
-                let message = self.message(sid);
-                let content = match message.map(|m| &m.reply) {
-                    Some(ReplyStep::Due { content, .. }) => content.clone(),
-                    _ => ReplyContent::Text(String::new()),
+                let message = self.message(sid)?;
+                let ReplyStep::Due { content, .. } = &message.reply else {
+                    return None;
                 };
                 let about = twilio::DeliveryAbout::GatewayReply {
                     message_sid: sid.clone(),
-                    kind: message.map(|m| m.reply_kind()).unwrap_or_default(),
+                    kind: message.reply_kind(),
                 };
-                self.send_request(&content, &about, ctx)
+                self.send_request(content, &about, ctx)
             }
             Call::FindReply { .. } => self.list_sent_request(ctx),
-            outbound => self.outbound_request(outbound, ctx),
-        }
+            // A transfer is an effect of its own (`launch`), not an HTTP call.
+            Call::TransferMedia { .. } => return None,
+            Call::CheckTicket { .. }
+            | Call::SendAgentReply { .. }
+            | Call::FindAgentReply { .. }
+            | Call::AddNote { .. }
+            | Call::FindNote { .. } => return self.outbound_request(call, ctx),
+        };
+        Some(request)
     }
 }

@@ -102,7 +102,10 @@ impl Conversation {
                     return Some(Effect::WakeAt(deadline));
                 }
                 let call = flight.call.name();
-                let sid = flight.call.head_sid().to_string();
+                let sid = match flight.call.side() {
+                    Side::Inbound(head) => head.to_string(),
+                    Side::Outbound => String::new(),
+                };
                 logs.push(
                     self.line(LogLine::warn("call.interrupted"), &sid)
                         .field("call", call),
@@ -124,7 +127,9 @@ impl Conversation {
             };
             let outbound_wait = match self.next_outbound(ctx, logs) {
                 agent::Next::Call(call) => {
-                    let request = self.outbound_request(&call, ctx);
+                    let Some(request) = self.outbound_request(&call, ctx) else {
+                        return Some(Effect::WakeAt(ctx.now_ms + UNBUILDABLE_WAIT_MS));
+                    };
                     self.in_flight = Some(InFlight {
                         call: *call,
                         started_ms: ctx.now_ms,
