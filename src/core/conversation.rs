@@ -15,6 +15,7 @@
 //!   `retry_window_ms`, then the message ends `failed` with the customer told (the apology).
 
 use crate::core::config::Config;
+use crate::core::events::{Counted, FailedStep};
 use crate::core::form::{InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::logline::LogLine;

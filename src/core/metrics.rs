@@ -2,6 +2,7 @@
 //! merged report `GET /admin/metrics` shows. The shell keeps one `Metrics` per shard in a
 //! Durable Object and merges the shards when asked.
 
+use crate::core::events::{Counted, FailedStep};
 use crate::core::logline::LogLine;
 use crate::core::metrics_series::{self, Hour};
 use serde::{Deserialize, Serialize};
@@ -128,40 +129,17 @@ impl Delta {
         *self.counters.entry(name.to_string()).or_default() += 1;
     }
 
-    /// The counters the state machine's log events stand for.
+    /// What the state machine's events add (the typed `LogLine::counted`, never a name).
     pub fn from_logs(lines: &[LogLine]) -> Delta {
         let mut d = Delta::default();
-        for line in lines {
-            match line.event() {
-                "message.accepted" => d.count("received"),
-                "message.duplicate" => d.count("duplicates"),
-                "zendesk.ticket_created" => d.count("tickets_created"),
-                "zendesk.followup_created" => d.count("follow_up_tickets_created"),
-                "zendesk.comment_added" => d.count("comments_added"),
-                "triage.rejected" => d.count("asked_for_details"),
-                "twilio.reply_sent" => d.count("replies_sent"),
-                "agent.reply_sent" => d.count("agent_replies_sent"),
-                "agent.reply_received" => d.count("agent_replies_received"),
-                "agent.note_added" => d.count("internal_notes_added"),
-                "media.uploaded" => d.count("files_attached"),
-                "media.not_attached" => d.count("files_listed"),
-                "call.retry" => d.count("retries"),
-                "message.failed" | "twilio.reply_failed" | "agent.reply_undeliverable" => {
-                    d.count("failures");
-                    let reason = line
-                        .get("reason")
-                        .and_then(Value::as_str)
-                        .unwrap_or("unknown");
-                    *d.failures
-                        .entry(failure_kind(line.event(), reason))
-                        .or_default() += 1;
+        for what in lines.iter().filter_map(|l| l.counted.as_ref()) {
+            match what {
+                Counted::Done { ms } => d.end_to_end_ms.push(*ms),
+                Counted::Failed { step, reason } => {
+                    d.count(what.counter());
+                    *d.failures.entry(failure_kind(*step, reason)).or_default() += 1;
                 }
-                "message.done" => {
-                    if let Some(ms) = line.get("ms").and_then(Value::as_u64) {
-                        d.end_to_end_ms.push(ms);
-                    }
-                }
-                _ => {}
+                other => d.count(other.counter()),
             }
         }
         d
@@ -170,12 +148,8 @@ impl Delta {
 
 /// A failure's reason reduced to a few stable kinds: `create_ticket: http 401`,
 /// `gave up: http 503`, `send_reply: twilio 21211`.
-fn failure_kind(event: &str, reason: &str) -> String {
-    let step = match event {
-        "twilio.reply_failed" => "reply",
-        "agent.reply_undeliverable" => "agent_reply",
-        _ => "ticket",
-    };
+fn failure_kind(step: FailedStep, reason: &str) -> String {
+    let step = step.as_str();
     let gave_up = reason.starts_with("gave up");
     let http = reason
         .split_whitespace()
@@ -317,12 +291,13 @@ mod tests {
 
     #[test]
     fn batches_add_up_and_keep_the_newer_gauge() {
-        let mut batch = Delta::from_logs(&[LogLine::info("message.accepted")]);
+        let mut batch =
+            Delta::from_logs(&[LogLine::info("message.accepted").counts(Counted::Received)]);
         batch.ack_ms.push(12);
         batch.pending = Some(("c1".into(), 2));
         let mut later = Delta::from_logs(&[
-            LogLine::info("message.accepted"),
-            LogLine::info("message.duplicate"),
+            LogLine::info("message.accepted").counts(Counted::Received),
+            LogLine::info("message.duplicate").counts(Counted::Duplicate),
         ]);
         later.ack_ms.push(30);
         later.pending = Some(("c1".into(), 0));
@@ -347,21 +322,31 @@ mod tests {
     }
 
     #[test]
-    fn log_events_become_counters_and_failure_kinds() {
+    fn typed_events_become_counters_and_failure_kinds() {
+        let failed = |step, reason: &str| Counted::Failed {
+            step,
+            reason: reason.into(),
+        };
         let lines = vec![
-            LogLine::info("message.accepted"),
-            LogLine::info("message.duplicate"),
-            LogLine::info("zendesk.ticket_created"),
-            LogLine::warn("call.retry"),
-            LogLine::error("message.failed")
-                .field("reason", "http 401 (Couldn't authenticate you)"),
-            LogLine::error("message.failed").field(
-                "reason",
+            LogLine::info("message.accepted").counts(Counted::Received),
+            LogLine::info("message.duplicate").counts(Counted::Duplicate),
+            LogLine::info("zendesk.ticket_created").counts(Counted::TicketCreated),
+            LogLine::warn("call.retry").counts(Counted::Retry),
+            LogLine::error("message.failed").counts(failed(
+                FailedStep::Ticket,
+                "http 401 (Couldn't authenticate you)",
+            )),
+            LogLine::error("message.failed").counts(failed(
+                FailedStep::Ticket,
                 "gave up after 9 attempts: create_ticket: http 503",
-            ),
-            LogLine::error("twilio.reply_failed")
-                .field("reason", "http 400: twilio 21211 Invalid 'To' Phone Number"),
-            LogLine::info("message.done").field("ms", 340),
+            )),
+            LogLine::error("twilio.reply_failed").counts(failed(
+                FailedStep::Reply,
+                "http 400: twilio 21211 Invalid 'To' Phone Number",
+            )),
+            LogLine::info("message.done").counts(Counted::Done { ms: 340 }),
+            // A line that counts nothing, whatever its name, adds nothing.
+            LogLine::info("zendesk.ticket_created"),
         ];
         let d = Delta::from_logs(&lines);
         assert_eq!(d.counters["received"], 1);
@@ -373,6 +358,7 @@ mod tests {
         assert_eq!(d.failures["ticket: gave up, http 503"], 1);
         assert_eq!(d.failures["reply: twilio 21211"], 1);
         assert_eq!(d.end_to_end_ms, vec![340]);
+        assert!(!d.counters.contains_key("done"));
     }
 
     #[test]

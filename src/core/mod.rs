@@ -5,6 +5,7 @@
 pub mod config;
 pub mod conversation;
 pub mod edges;
+pub mod events;
 pub mod form;
 pub mod http;
 pub mod language;

@@ -33,6 +33,7 @@ pub struct Retry {
 /// The `call.retry` line of every call that is tried again, inbound or outbound.
 pub(super) fn retry_line(call: &str, attempt: u32, reason: &str, retry_in_ms: u64) -> LogLine {
     LogLine::warn("call.retry")
+        .counts(Counted::Retry)
         .field("call", call)
         .field("attempt", attempt)
         .field("reason", reason)
@@ -433,6 +434,10 @@ impl Conversation {
         let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
         logs.push(
             LogLine::error("agent.reply_undeliverable")
+                .counts(Counted::Failed {
+                    step: FailedStep::AgentReply,
+                    reason: reason.clone(),
+                })
                 .field("ticket_id", ticket_id)
                 .field("comment_id", comment_id)
                 .field("from", self.masked())

@@ -304,6 +304,7 @@ impl Conversation {
             self.seen_comments.push(id);
             logs.push(
                 LogLine::info("agent.reply_received")
+                    .counts(Counted::AgentReplyReceived)
                     .field("ticket_id", ticket_id)
                     .field("comment_id", id)
                     .field("from", self.masked())
@@ -344,6 +345,7 @@ impl Conversation {
         let parts = if template { 1 } else { parts_of(r).len() };
         logs.push(
             LogLine::info("agent.reply_sent")
+                .counts(Counted::AgentReplySent)
                 .field("ticket_id", r.ticket_id)
                 .field("comment_id", r.comment_id)
                 .field("to", masked.as_str())
@@ -446,6 +448,7 @@ impl Conversation {
         n.retry.reset();
         logs.push(
             LogLine::info("agent.note_added")
+                .counts(Counted::NoteAdded)
                 .field("ticket_id", n.ticket_id)
                 .field("key", n.key.as_str()),
         );

@@ -232,6 +232,10 @@ impl Conversation {
                     let kind = self.messages[i].reply_kind();
                     logs.push(
                         self.line(LogLine::error("twilio.reply_failed"), &sid)
+                            .counts(Counted::Failed {
+                                step: FailedStep::Reply,
+                                reason: why.clone(),
+                            })
                             .field("reply", kind.as_str())
                             .field("reason", why.as_str())
                             .opt("twilio_code", code.map(|(c, _)| c)),
@@ -314,10 +318,13 @@ impl Conversation {
                     (_, Verdict::Success) => match zendesk::parse_upload_token(body) {
                         Ok(token) => {
                             logs.push(
-                                self.line(LogLine::info("media.uploaded"), &sid)
-                                    .field("index", index)
-                                    .field("content_type", content_type.as_str())
-                                    .field("ms", elapsed),
+                                self.line(
+                                    LogLine::info("media.uploaded").counts(Counted::FileAttached),
+                                    &sid,
+                                )
+                                .field("index", index)
+                                .field("content_type", content_type.as_str())
+                                .field("ms", elapsed),
                             );
                             // The shell passes a contact card's text along (base64) so that it
                             // can be shown as text, not only as a .vcf file.
@@ -392,13 +399,16 @@ impl Conversation {
     ) {
         let sid = self.messages[i].sid.clone();
         logs.push(
-            self.line(LogLine::warn("media.not_attached"), &sid)
-                .field("index", index)
-                .field(
-                    "content_type",
-                    self.messages[i].media[index].content_type.as_str(),
-                )
-                .field("reason", reason.as_str()),
+            self.line(
+                LogLine::warn("media.not_attached").counts(Counted::FileListed),
+                &sid,
+            )
+            .field("index", index)
+            .field(
+                "content_type",
+                self.messages[i].media[index].content_type.as_str(),
+            )
+            .field("reason", reason.as_str()),
         );
         let m = &mut self.messages[i];
         m.media[index].state = MediaState::Skipped { reason };

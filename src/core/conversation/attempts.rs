@@ -33,6 +33,10 @@ impl Conversation {
                 let kind = m.reply_kind();
                 logs.push(
                     self.line(LogLine::error("message.failed"), &sid)
+                        .counts(Counted::Failed {
+                            step: FailedStep::Reply,
+                            reason: why.clone(),
+                        })
                         .field("step", "reply")
                         .field("reason", why.as_str()),
                 );

@@ -30,18 +30,24 @@ impl Conversation {
             self.messages[i].duplicates += 1;
             let m = &self.messages[i];
             logs.push(
-                self.line(LogLine::info("message.duplicate"), &m.sid)
-                    .field("duplicates", m.duplicates)
-                    .field("finished", m.is_finished()),
+                self.line(
+                    LogLine::info("message.duplicate").counts(Counted::Duplicate),
+                    &m.sid,
+                )
+                .field("duplicates", m.duplicates)
+                .field("finished", m.is_finished()),
             );
             return false;
         }
         let body_chars = message.body.chars().count();
         logs.push(
-            self.line(LogLine::info("message.accepted"), &message.message_sid)
-                .field("body_chars", body_chars)
-                .field("num_media", message.num_media)
-                .field("queue", self.pending_count() + 1),
+            self.line(
+                LogLine::info("message.accepted").counts(Counted::Received),
+                &message.message_sid,
+            )
+            .field("body_chars", body_chars)
+            .field("num_media", message.num_media)
+            .field("queue", self.pending_count() + 1),
         );
         self.last_inbound_ms = Some(ctx.now_ms);
         self.messages.push(Message {
@@ -307,8 +313,11 @@ impl Conversation {
             {
                 let sid = m.sid.clone();
                 logs.push(
-                    self.line(LogLine::info("triage.rejected"), &sid)
-                        .field("reason", why.as_str()),
+                    self.line(
+                        LogLine::info("triage.rejected").counts(Counted::AskedForDetails),
+                        &sid,
+                    )
+                    .field("reason", why.as_str()),
                 );
                 let m = &mut self.messages[i];
                 m.ticket = TicketStep::Rejected {

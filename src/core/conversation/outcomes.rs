@@ -54,6 +54,11 @@ impl Conversation {
                 }),
                 &m.sid,
             )
+            .counts(if follow_up_of.is_some() {
+                Counted::FollowUpTicketCreated
+            } else {
+                Counted::TicketCreated
+            })
             .field("ticket_id", t.id)
             .field("priority", ticket.priority.as_str())
             .field("attempt", m.retry.attempts + 1)
@@ -113,11 +118,14 @@ impl Conversation {
                 continue;
             };
             logs.push(
-                self.line(LogLine::info("zendesk.comment_added"), sid)
-                    .field("ticket_id", ticket_id)
-                    .field("merged", sids.len())
-                    .field("attempt", self.messages[i].retry.attempts + 1)
-                    .field("ms", elapsed),
+                self.line(
+                    LogLine::info("zendesk.comment_added").counts(Counted::CommentAdded),
+                    sid,
+                )
+                .field("ticket_id", ticket_id)
+                .field("merged", sids.len())
+                .field("attempt", self.messages[i].retry.attempts + 1)
+                .field("ms", elapsed),
             );
             let m = &mut self.messages[i];
             m.ticket = TicketStep::Commented { ticket_id };
@@ -149,12 +157,15 @@ impl Conversation {
         let m = &self.messages[i];
         let kind = m.reply_kind();
         logs.push(
-            self.line(LogLine::info("twilio.reply_sent"), &m.sid)
-                .field("reply", kind.as_str())
-                .field("reply_sid", reply_sid.as_str())
-                .field("attempt", m.retry.attempts + 1)
-                .field("ms", elapsed)
-                .field("reconciled", reconciled),
+            self.line(
+                LogLine::info("twilio.reply_sent").counts(Counted::ReplySent),
+                &m.sid,
+            )
+            .field("reply", kind.as_str())
+            .field("reply_sid", reply_sid.as_str())
+            .field("attempt", m.retry.attempts + 1)
+            .field("ms", elapsed)
+            .field("reconciled", reconciled),
         );
         let m = &mut self.messages[i];
         m.reply = ReplyStep::Sent {
@@ -180,6 +191,10 @@ impl Conversation {
             let sid = self.messages[i].sid.clone();
             logs.push(
                 self.line(LogLine::error("message.failed"), &sid)
+                    .counts(Counted::Failed {
+                        step: FailedStep::Ticket,
+                        reason: reason.to_string(),
+                    })
                     .field("step", call)
                     .field("reason", reason),
             );
@@ -205,6 +220,9 @@ impl Conversation {
         let m = &self.messages[i];
         logs.push(
             self.line(LogLine::info("message.done"), &m.sid)
+                .counts(Counted::Done {
+                    ms: ctx.now_ms.saturating_sub(m.received_ms),
+                })
                 .field("outcome", outcome)
                 .field("attempts", m.total_attempts)
                 .field("ms", ctx.now_ms.saturating_sub(m.received_ms)),
