@@ -36,12 +36,14 @@ mod calls;
 mod inbound;
 mod message;
 mod outcomes;
+mod timers;
 mod views;
 pub use agent::{AgentReply, AgentReplyState, Note, Retry};
 use attempts::with_detail;
 pub use calls::{Call, InFlight};
 use calls::{Side, UNBUILDABLE_WAIT_MS};
 pub use message::*;
+pub use timers::{Timer, TimerTable};
 
 /// Zendesk keeps idempotency keys for 2 hours; past this age a retried create first looks the
 /// ticket up by `external_id`.

@@ -178,7 +178,7 @@ pub(super) fn parts_of(r: &AgentReply) -> Vec<Part> {
 
 pub(super) enum Next {
     Call(Box<Call>),
-    Wait(u64),
+    /// Nothing to call now (what waits has armed its timer).
     Idle,
 }
 
@@ -355,16 +355,20 @@ impl Conversation {
             .is_some_and(|t| t + SERVICE_WINDOW_MS > now_ms)
     }
 
-    /// The next outbound call (ticket checks, agent replies, notes), or when to wake.
-    pub(super) fn next_outbound(&mut self, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Next {
+    /// The next outbound call (ticket checks, agent replies, notes); the timers of what waits
+    /// are armed in `timers`.
+    pub(super) fn next_outbound(
+        &mut self,
+        ctx: &Ctx,
+        timers: &mut TimerTable,
+        logs: &mut Vec<LogLine>,
+    ) -> Next {
         let now = ctx.now_ms;
-        let mut wake: Option<u64> = None;
-        let mut earliest = |t: u64| wake = Some(wake.map_or(t, |w: u64| w.min(t)));
         if let Some(&ticket_id) = self.checks.first() {
             if self.check_retry.not_before_ms <= now {
                 return Next::Call(Box::new(Call::CheckTicket { ticket_id }));
             }
-            earliest(self.check_retry.not_before_ms);
+            timers.arm(Timer::TicketCheckRetry, self.check_retry.not_before_ms);
         }
         for i in 0..self.agent_replies.len() {
             let r = &self.agent_replies[i];
@@ -372,7 +376,7 @@ impl Conversation {
                 continue;
             };
             if r.retry.not_before_ms > now {
-                earliest(r.retry.not_before_ms);
+                timers.arm(Timer::AgentReplyRetry, r.retry.not_before_ms);
                 break; // in order: later replies wait for this one
             }
             let comment_id = r.comment_id;
@@ -407,7 +411,7 @@ impl Conversation {
         }
         for n in self.notes.iter().filter(|n| !n.done) {
             if n.retry.not_before_ms > now {
-                earliest(n.retry.not_before_ms);
+                timers.arm(Timer::NoteRetry, n.retry.not_before_ms);
                 continue;
             }
             return Next::Call(Box::new(if n.retry.verify_first {
@@ -419,10 +423,7 @@ impl Conversation {
                 Call::AddNote { key: n.key.clone() }
             }));
         }
-        match wake {
-            Some(t) => Next::Wait(t),
-            None => Next::Idle,
-        }
+        Next::Idle
     }
 
     pub(super) fn undeliverable(&mut self, i: usize, reason: String, logs: &mut Vec<LogLine>) {

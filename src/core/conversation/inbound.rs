@@ -7,7 +7,8 @@ use super::*;
 pub(super) enum Inbound {
     Launch(Effect),
     Settled,
-    Wait(u64),
+    /// The oldest message waits (its timer is armed); later ones wait behind it.
+    Waiting,
     Idle,
 }
 
@@ -99,13 +100,15 @@ impl Conversation {
         // Bounded: each pass either returns or settles something without a call.
         let bound = (self.messages.len() + self.agent_replies.len() + self.notes.len()) * 4 + 8;
         for _ in 0..bound {
+            let mut timers = TimerTable::default();
             if let Some(flight) = &self.in_flight {
                 let deadline = flight.started_ms
                     + u64::from(ctx.config.upstream_timeout_ms)
                     + IN_FLIGHT_GRACE_MS;
                 if ctx.now_ms < deadline {
                     // Another invocation is making this call right now.
-                    return Some(Effect::WakeAt(deadline));
+                    timers.arm(Timer::CallInFlight, deadline);
+                    return timers.next_timeout().map(|(_, at)| Effect::WakeAt(at));
                 }
                 let call = flight.call.name();
                 let sid = match flight.call.side() {
@@ -125,16 +128,16 @@ impl Conversation {
             }
             // The customer's messages first (in order); agents' replies and notes when the
             // oldest message is waiting or there is none.
-            let inbound_wait = match self.next_inbound(ctx, logs) {
+            match self.next_inbound(ctx, &mut timers, logs) {
                 Inbound::Launch(effect) => return Some(effect),
                 Inbound::Settled => continue,
-                Inbound::Wait(t) => Some(t),
-                Inbound::Idle => None,
-            };
-            let outbound_wait = match self.next_outbound(ctx, logs) {
+                Inbound::Waiting | Inbound::Idle => {}
+            }
+            match self.next_outbound(ctx, &mut timers, logs) {
                 agent::Next::Call(call) => {
                     let Some(request) = self.outbound_request(&call, ctx) else {
-                        return Some(Effect::WakeAt(ctx.now_ms + UNBUILDABLE_WAIT_MS));
+                        timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
+                        return timers.next_timeout().map(|(_, at)| Effect::WakeAt(at));
                     };
                     self.in_flight = Some(InFlight {
                         call: *call,
@@ -142,29 +145,32 @@ impl Conversation {
                     });
                     return Some(Effect::Call(request));
                 }
-                agent::Next::Wait(t) => Some(t),
-                agent::Next::Idle => None,
-            };
-            return match (inbound_wait, outbound_wait) {
-                (None, None) => {
+                agent::Next::Idle => {}
+            }
+            return match timers.next_timeout() {
+                Some((_, at)) => Some(Effect::WakeAt(at)),
+                None => {
                     self.prune(ctx.now_ms);
                     None
                 }
-                (a, b) => Some(Effect::WakeAt(
-                    a.unwrap_or(u64::MAX).min(b.unwrap_or(u64::MAX)),
-                )),
             };
         }
         None
     }
 
-    pub(super) fn next_inbound(&mut self, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Inbound {
+    pub(super) fn next_inbound(
+        &mut self,
+        ctx: &Ctx,
+        timers: &mut TimerTable,
+        logs: &mut Vec<LogLine>,
+    ) -> Inbound {
         let Some(i) = self.messages.iter().position(|m| !m.is_finished()) else {
             return Inbound::Idle;
         };
         let m = &self.messages[i];
         if m.retry.not_before_ms > ctx.now_ms {
-            return Inbound::Wait(m.retry.not_before_ms);
+            timers.arm(Timer::MessageRetry, m.retry.not_before_ms);
+            return Inbound::Waiting;
         }
         if m.ticket_done() && m.reply_done() {
             self.finish(i, ctx, logs);
@@ -173,7 +179,10 @@ impl Conversation {
         if !m.ticket_done() {
             return match self.ticket_call(i, ctx, logs) {
                 TicketAction::Call(call) => Inbound::Launch(self.launch(i, *call, ctx)),
-                TicketAction::WaitUntil(t) => Inbound::Wait(t),
+                TicketAction::WaitUntil(t) => {
+                    timers.arm(Timer::TicketUpdateBudget, t);
+                    Inbound::Waiting
+                }
                 TicketAction::Decided => Inbound::Settled,
             };
         }

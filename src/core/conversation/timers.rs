@@ -1,0 +1,96 @@
+//! The conversation's deadlines in one table, in the spirit of quinn-proto's `TimerTable`:
+//! each kind of wait is named, the sub-machines arm the ones they are waiting on while the next
+//! step is decided, and the wake-up the shell schedules is the earliest armed one. The deadlines
+//! themselves live with what they belong to (a message's retry, a reply's, a note's); this table
+//! is where they meet, so no step picks "the earliest" by hand.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timer {
+    /// A call is in flight in another invocation: look again once it must have ended.
+    CallInFlight,
+    /// The oldest customer message waits for its next attempt.
+    MessageRetry,
+    /// Zendesk's per-ticket update budget is spent until then.
+    TicketUpdateBudget,
+    /// Reading a ticket's comments failed: read them again then.
+    TicketCheckRetry,
+    /// An agent's reply waits for its next attempt.
+    AgentReplyRetry,
+    /// An internal note waits for its next attempt.
+    NoteRetry,
+    /// A call whose request could not be built (what it acts on is gone): try again then.
+    Unbuildable,
+}
+
+const COUNT: usize = 7;
+
+impl Timer {
+    fn slot(self) -> usize {
+        match self {
+            Timer::CallInFlight => 0,
+            Timer::MessageRetry => 1,
+            Timer::TicketUpdateBudget => 2,
+            Timer::TicketCheckRetry => 3,
+            Timer::AgentReplyRetry => 4,
+            Timer::NoteRetry => 5,
+            Timer::Unbuildable => 6,
+        }
+    }
+
+    const ALL: [Timer; COUNT] = [
+        Timer::CallInFlight,
+        Timer::MessageRetry,
+        Timer::TicketUpdateBudget,
+        Timer::TicketCheckRetry,
+        Timer::AgentReplyRetry,
+        Timer::NoteRetry,
+        Timer::Unbuildable,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimerTable {
+    deadlines: [Option<u64>; COUNT],
+}
+
+impl TimerTable {
+    /// Arms `timer` at `at` (an earlier deadline of the same timer wins).
+    pub fn arm(&mut self, timer: Timer, at: u64) {
+        let slot = &mut self.deadlines[timer.slot()];
+        *slot = Some(slot.map_or(at, |t| t.min(at)));
+    }
+
+    pub fn get(&self, timer: Timer) -> Option<u64> {
+        self.deadlines[timer.slot()]
+    }
+
+    /// The earliest armed timer and its deadline.
+    pub fn next_timeout(&self) -> Option<(Timer, u64)> {
+        Timer::ALL
+            .iter()
+            .filter_map(|t| self.get(*t).map(|at| (*t, at)))
+            .min_by_key(|(_, at)| *at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_earliest_armed_timer_wins() {
+        let mut t = TimerTable::default();
+        assert_eq!(t.next_timeout(), None);
+        t.arm(Timer::NoteRetry, 500);
+        t.arm(Timer::MessageRetry, 900);
+        t.arm(Timer::NoteRetry, 700);
+        assert_eq!(
+            t.get(Timer::NoteRetry),
+            Some(500),
+            "the earlier deadline stays"
+        );
+        assert_eq!(t.next_timeout(), Some((Timer::NoteRetry, 500)));
+        t.arm(Timer::CallInFlight, 100);
+        assert_eq!(t.next_timeout(), Some((Timer::CallInFlight, 100)));
+    }
+}
