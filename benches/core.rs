@@ -39,7 +39,14 @@ fn handle(body: &[u8], signature: &str, rules: &TriageRules) -> usize {
     let message = InboundMessage::from_params(&params).unwrap();
     match rules.triage(&message.body) {
         Triage::Accepted { subject, priority } => {
-            let ticket = zendesk::new_ticket(&message, &subject, priority, "whatsapp.zendesk.com");
+            let ticket = zendesk::new_ticket(
+                &message.message_sid,
+                &message.from,
+                &message.body,
+                &subject,
+                priority,
+                "whatsapp.zendesk.com",
+            );
             let auth = zendesk::basic_auth("ops@acme.com", "zd-token");
             zendesk::create_ticket_request(
                 "https://acme.zendesk.com",

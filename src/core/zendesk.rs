@@ -1,7 +1,7 @@
 //! Zendesk Support API: the ticket the seed describes, the request that creates it, and the
 //! reading of Zendesk's answers.
 
-use crate::core::form::{InboundMessage, Sender};
+use crate::core::form::Sender;
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::retry::{classify_send, Verdict};
 use crate::core::text::without_controls;
@@ -69,8 +69,12 @@ pub fn requester_for(sender: &Sender, email_domain: &str) -> Requester {
     }
 }
 
+/// The seed's ticket for a customer's message: what it says (`body`), from whom, under its
+/// MessageSid (the `external_id` that finds it again).
 pub fn new_ticket(
-    message: &InboundMessage,
+    message_sid: &str,
+    from: &Sender,
+    body: &str,
     subject: &str,
     priority: Priority,
     email_domain: &str,
@@ -81,15 +85,15 @@ pub fn new_ticket(
     NewTicket {
         subject: without_controls(subject),
         comment: Comment {
-            body: without_controls(&message.body),
+            body: without_controls(body),
             public: true,
             uploads: vec![],
         },
-        requester: requester_for(&message.from, email_domain),
+        requester: requester_for(from, email_domain),
         tags: TICKET_TAGS.iter().map(|t| t.to_string()).collect(),
         priority,
         ticket_type: "incident".to_string(),
-        external_id: Some(message.message_sid.clone()),
+        external_id: Some(message_sid.to_string()),
         via_followup_source_id: None,
     }
 }
@@ -412,7 +416,14 @@ mod tests {
             Sender::Phone("+15550001234".into()),
             "I can't log in. Error 404!",
         );
-        let t = new_ticket(&m, "I can't log in", Priority::High, "whatsapp.zendesk.com");
+        let t = new_ticket(
+            &m.message_sid,
+            &m.from,
+            &m.body,
+            "I can't log in",
+            Priority::High,
+            "whatsapp.zendesk.com",
+        );
         let req = create_ticket_request("https://acme.zendesk.com", "Basic x", "SM1", &t);
         assert_eq!(req.url, "https://acme.zendesk.com/api/v2/tickets.json");
         assert!(req.headers.contains(&("Idempotency-Key", "SM1".into())));
@@ -437,7 +448,14 @@ mod tests {
             Sender::Phone("+15550001234".into()),
             "Help\0 me\u{1b}[2J\r\nplease\u{85} 👍",
         );
-        let t = new_ticket(&m, "Help\0 me\u{7}", Priority::Normal, "example.com");
+        let t = new_ticket(
+            &m.message_sid,
+            &m.from,
+            &m.body,
+            "Help\0 me\u{7}",
+            Priority::Normal,
+            "example.com",
+        );
         assert_eq!(t.subject, "Help me");
         assert_eq!(t.comment.body, "Help me[2J\nplease 👍");
     }

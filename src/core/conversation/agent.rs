@@ -15,68 +15,6 @@ pub const SEEN_COMMENTS_MAX: usize = 2000;
 /// Template variable 1 of an agent reply sent outside the window.
 pub const TEMPLATE_TEXT_CHARS: usize = 1000;
 
-/// Attempts bookkeeping shared by the outbound items.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Retry {
-    #[serde(default)]
-    pub attempts: u32,
-    #[serde(default)]
-    pub step_started_ms: Option<u64>,
-    #[serde(default)]
-    pub not_before_ms: u64,
-    #[serde(default)]
-    pub last_error: Option<String>,
-    #[serde(default)]
-    pub verify_first: bool,
-}
-
-/// The `call.retry` line of every call that is tried again, inbound or outbound.
-pub(super) fn retry_line(call: &str, attempt: u32, reason: &str, retry_in_ms: u64) -> LogLine {
-    LogLine::warn("call.retry")
-        .counts(Counted::Retry)
-        .field("call", call)
-        .field("attempt", attempt)
-        .field("reason", reason)
-        .field("retry_in_ms", retry_in_ms)
-}
-
-impl Retry {
-    /// Records a failed attempt. Some(delay) to try again after it, None once the retry
-    /// window is spent.
-    pub(super) fn failed(
-        &mut self,
-        reason: &str,
-        retry_after: Option<u64>,
-        unknown: bool,
-        ctx: &Ctx,
-    ) -> Option<u64> {
-        let cfg = ctx.config;
-        self.attempts += 1;
-        self.last_error = Some(reason.to_string());
-        self.verify_first |= unknown;
-        let started = *self.step_started_ms.get_or_insert(ctx.now_ms);
-        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
-            return None;
-        }
-        let delay = backoff_ms(
-            self.attempts,
-            retry_after,
-            cfg.retry_base_ms,
-            cfg.retry_max_delay_ms,
-            ctx.jitter,
-        );
-        self.not_before_ms = ctx.now_ms + delay;
-        Some(delay)
-    }
-
-    pub(super) fn reset(&mut self) {
-        self.attempts = 0;
-        self.step_started_ms = None;
-        self.not_before_ms = 0;
-        self.verify_first = false;
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum AgentReplyState {
@@ -118,7 +56,25 @@ pub struct AgentReply {
     pub retry: Retry,
 }
 
+/// Twilio's "outside the 24-hour window" error (free text refused; a template may go through).
+pub const WINDOW_CLOSED_ERROR: u32 = 63016;
+
 impl AgentReply {
+    /// When Twilio refused the free text because the window is closed (error 63016, in the
+    /// send's answer or in a delivery status), the approved template is tried, once, if the
+    /// company has one. True when the reply is due again as the template.
+    pub(super) fn fall_back_to_template(&mut self, error_code: Option<u32>, ctx: &Ctx) -> bool {
+        if error_code != Some(WINDOW_CLOSED_ERROR)
+            || self.tried_template
+            || ctx.config.twilio_agent_reply_content_sid.is_none()
+        {
+            return false;
+        }
+        self.state = AgentReplyState::Due { template: true };
+        self.retry.reset();
+        true
+    }
+
     /// Sent (whatever its delivery) or given up: nothing more to do for it.
     pub fn is_settled(&self) -> bool {
         !matches!(self.state, AgentReplyState::Due { .. })
@@ -278,13 +234,7 @@ impl Conversation {
             );
             if is_failure(status) {
                 let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
-                if error_code == Some(63016)
-                    && !r.tried_template
-                    && ctx.config.twilio_agent_reply_content_sid.is_some()
-                {
-                    // Twilio found the window closed: the approved template may go through.
-                    r.state = AgentReplyState::Due { template: true };
-                    r.retry.reset();
+                if r.fall_back_to_template(error_code, ctx) {
                     return true;
                 }
                 let code = error_code

@@ -166,14 +166,7 @@ impl Conversation {
                     }
                     SendOutcome::Refused { reason } => {
                         let code = twilio::parse_error(body).map(|(c, _)| c);
-                        let r = &mut self.agent_replies[i];
-                        if code == Some(63016)
-                            && !r.tried_template
-                            && ctx.config.twilio_agent_reply_content_sid.is_some()
-                        {
-                            r.state = AgentReplyState::Due { template: true };
-                            r.retry.reset();
-                        } else {
+                        if !self.agent_replies[i].fall_back_to_template(code, ctx) {
                             let why = match code {
                                 Some(c) => {
                                     format!("Twilio error {c}: {}", twilio::error_meaning(c))
@@ -207,20 +200,11 @@ impl Conversation {
                             }
                             _ => None,
                         };
-                        let to = self.customer.whatsapp_address();
-                        let sent: Vec<String> =
-                            self.sent_sids().into_iter().map(str::to_string).collect();
                         // A list that cannot be read is not a reply found absent: looked at again.
-                        let found = twilio::parse_message_list(body).map(|list| {
-                            list.into_iter().find(|m| {
-                                m.to == to
-                                    && !sent.contains(&m.sid)
-                                    && m.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= *since_ms)
-                                    && expected.as_ref().is_none_or(|e| e.trim() == m.body.trim())
-                            })
-                        });
+                        let found = twilio::parse_message_list(body)
+                            .map(|list| self.find_lost_send(&list, *since_ms, expected.as_deref()));
                         match found {
-                            Ok(Some(m)) => self.agent_part_sent(i, m.sid, true, logs),
+                            Ok(Some(sid)) => self.agent_part_sent(i, sid, true, logs),
                             Ok(None) => self.agent_replies[i].retry.verify_first = false,
                             Err(e) => self.retry_outbound(i, &e, None, true, ctx, logs),
                         }

@@ -251,26 +251,15 @@ impl Conversation {
             Call::FindReply { sid, since_ms } => match classify_idempotent(&exchange) {
                 Verdict::Success => match twilio::parse_message_list(body) {
                     Ok(list) => {
-                        let to = self.customer.whatsapp_address();
                         let expected = match &self.messages[i].reply {
                             ReplyStep::Due {
                                 content: ReplyContent::Text(t),
                                 ..
-                            } => Some(t.clone()),
+                            } => Some(t.as_str()),
                             _ => None,
                         };
-                        // Another reply of this conversation with the same text (two "more
-                        // details", say) must not be mistaken for this one.
-                        let known = self.sent_sids();
-                        let found = list.iter().find(|s| {
-                            s.to == to
-                                && !known.contains(&s.sid.as_str())
-                                && s.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
-                                && expected.as_ref().is_none_or(|e| e.trim() == s.body.trim())
-                        });
-                        match found {
-                            Some(sent) => {
-                                let reply_sid = sent.sid.clone();
+                        match self.find_lost_send(&list, since_ms, expected) {
+                            Some(reply_sid) => {
                                 logs.push(
                                     self.line(LogLine::info("twilio.reply_found"), &sid)
                                         .field("reply_sid", reply_sid.as_str()),

@@ -2,6 +2,70 @@
 
 use super::*;
 
+/// Attempts bookkeeping of one thing the conversation tries until it succeeds or gives up: a
+/// message's step, an agent's reply, a note, the ticket checks. The only place backoff and the
+/// retry window are applied.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Retry {
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub step_started_ms: Option<u64>,
+    #[serde(default)]
+    pub not_before_ms: u64,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub verify_first: bool,
+}
+
+/// The `call.retry` line of every call that is tried again, inbound or outbound.
+pub(super) fn retry_line(call: &str, attempt: u32, reason: &str, retry_in_ms: u64) -> LogLine {
+    LogLine::warn("call.retry")
+        .counts(Counted::Retry)
+        .field("call", call)
+        .field("attempt", attempt)
+        .field("reason", reason)
+        .field("retry_in_ms", retry_in_ms)
+}
+
+impl Retry {
+    /// Records a failed attempt. Some(delay) to try again after it, None once the retry
+    /// window is spent.
+    pub(super) fn failed(
+        &mut self,
+        reason: &str,
+        retry_after: Option<u64>,
+        unknown: bool,
+        ctx: &Ctx,
+    ) -> Option<u64> {
+        let cfg = ctx.config;
+        self.attempts += 1;
+        self.last_error = Some(reason.to_string());
+        self.verify_first |= unknown;
+        let started = *self.step_started_ms.get_or_insert(ctx.now_ms);
+        if ctx.now_ms.saturating_sub(started) >= cfg.retry_window_ms {
+            return None;
+        }
+        let delay = backoff_ms(
+            self.attempts,
+            retry_after,
+            cfg.retry_base_ms,
+            cfg.retry_max_delay_ms,
+            ctx.jitter,
+        );
+        self.not_before_ms = ctx.now_ms + delay;
+        Some(delay)
+    }
+
+    pub(super) fn reset(&mut self) {
+        self.attempts = 0;
+        self.step_started_ms = None;
+        self.not_before_ms = 0;
+        self.verify_first = false;
+    }
+}
+
 impl Conversation {
     /// A failure that may pass: try again after a backoff, or give up past the retry window.
     #[allow(clippy::too_many_arguments)]
@@ -51,52 +115,27 @@ impl Conversation {
             return;
         };
         logs.push(
-            self.line(agent::retry_line(call, attempts, reason, delay), &sid)
+            self.line(retry_line(call, attempts, reason, delay), &sid)
                 .opt("retry_after_secs", retry_after),
         );
     }
 
+    /// Forgets what is finished: messages, settled agents' replies and written notes are kept
+    /// for a week (their delivery statuses may still come) and at most `KEEP_FINISHED_MAX` of
+    /// each, the oldest going first. One rule for the three lists (`keep_recent`).
     pub(super) fn prune(&mut self, now_ms: u64) {
-        self.messages
-            .retain(|m| m.finished_ms.is_none_or(|t| t + KEEP_FINISHED_MS > now_ms));
-        let finished = self.messages.iter().filter(|m| m.is_finished()).count();
-        if finished > KEEP_FINISHED_MAX {
-            let mut drop = finished - KEEP_FINISHED_MAX;
-            self.messages.retain(|m| {
-                if drop > 0 && m.is_finished() {
-                    drop -= 1;
-                    false
-                } else {
-                    true
-                }
-            });
-        }
-        // Agents' replies and notes: settled ones are kept as long as finished messages (their
-        // delivery statuses may still come), and at most as many.
-        self.agent_replies
-            .retain(|r| !r.is_settled() || r.received_ms + KEEP_FINISHED_MS > now_ms);
-        let settled = self.agent_replies.iter().filter(|r| r.is_settled()).count();
-        if settled > KEEP_FINISHED_MAX {
-            let mut drop = settled - KEEP_FINISHED_MAX;
-            self.agent_replies.retain(|r| {
-                let keep = !(drop > 0 && r.is_settled());
-                if !keep {
-                    drop -= 1;
-                }
-                keep
-            });
-        }
-        let done_notes = self.notes.iter().filter(|n| n.done).count();
-        if done_notes > KEEP_FINISHED_MAX {
-            let mut drop = done_notes - KEEP_FINISHED_MAX;
-            self.notes.retain(|n| {
-                let keep = !(drop > 0 && n.done);
-                if !keep {
-                    drop -= 1;
-                }
-                keep
-            });
-        }
+        let fresh = |at: Option<u64>| at.is_none_or(|t| t + KEEP_FINISHED_MS > now_ms);
+        keep_recent(
+            &mut self.messages,
+            |m| m.finished_ms.or(m.is_finished().then_some(m.received_ms)),
+            fresh,
+        );
+        keep_recent(
+            &mut self.agent_replies,
+            |r| r.is_settled().then_some(r.received_ms),
+            fresh,
+        );
+        keep_recent(&mut self.notes, |n| n.done.then_some(0), |_| true);
     }
 
     /// Every WhatsApp message SID this conversation has recorded as its own.
@@ -136,4 +175,24 @@ pub(super) fn with_detail(reason: &str, detail: Option<String>) -> String {
         Some(d) => format!("{reason} ({d})"),
         None => reason.to_string(),
     }
+}
+
+/// Drops the finished items of `list` that are no longer `fresh` (by when they finished), then
+/// the oldest finished ones past `KEEP_FINISHED_MAX`. `finished_at` is `None` for an item still
+/// in progress, which is always kept.
+fn keep_recent<T>(
+    list: &mut Vec<T>,
+    finished_at: impl Fn(&T) -> Option<u64>,
+    fresh: impl Fn(Option<u64>) -> bool,
+) {
+    list.retain(|item| finished_at(item).is_none() || fresh(finished_at(item)));
+    let finished = list.iter().filter(|i| finished_at(i).is_some()).count();
+    let mut drop = finished.saturating_sub(KEEP_FINISHED_MAX);
+    list.retain(|item| {
+        let gone = drop > 0 && finished_at(item).is_some();
+        if gone {
+            drop -= 1;
+        }
+        !gone
+    });
 }

@@ -302,16 +302,6 @@ impl Conversation {
         if m.retry.verify_first && age > IDEMPOTENCY_WINDOW_MS {
             return TicketAction::Call(Box::new(Call::FindTicket { sid: m.sid.clone() }));
         }
-        let inbound = InboundMessage {
-            message_sid: m.sid.clone(),
-            account_sid: None,
-            from: self.customer.clone(),
-            body: zendesk_text(m),
-            num_media: 0,
-            media: vec![],
-            extra_media: vec![],
-            location: None,
-        };
         let domain = &ctx.config.requester_email_domain;
         // A file or a location is something to act on, whatever the caption says.
         let has_content = !m.media.is_empty() || m.location.is_some();
@@ -345,7 +335,14 @@ impl Conversation {
                 crate::core::triage::Priority::Normal,
             ),
         };
-        let mut ticket = zendesk::new_ticket(&inbound, &subject, priority, domain);
+        let mut ticket = zendesk::new_ticket(
+            &m.sid,
+            &self.customer,
+            &zendesk_text(m),
+            &subject,
+            priority,
+            domain,
+        );
         ticket.comment.uploads = upload_tokens(m);
         ticket.via_followup_source_id = m.follow_up_of;
         TicketAction::Call(Box::new(Call::CreateTicket {

@@ -14,18 +14,10 @@ impl Conversation {
                 crate::core::triage::Priority::Normal,
             ),
         };
-        let inbound = InboundMessage {
-            message_sid: m.sid.clone(),
-            account_sid: None,
-            from: self.customer.clone(),
-            body: m.body.clone(),
-            num_media: 0,
-            media: vec![],
-            extra_media: vec![],
-            location: None,
-        };
         zendesk::new_ticket(
-            &inbound,
+            &m.sid,
+            &self.customer,
+            &m.body,
             &subject,
             priority,
             &ctx.config.requester_email_domain,
