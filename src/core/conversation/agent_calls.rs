@@ -10,12 +10,8 @@ impl Conversation {
     /// reply or note it acts on is gone).
     pub(super) fn outbound_request(&self, call: &Call, ctx: &Ctx) -> Option<HttpRequest> {
         let config = ctx.config;
-        let auth = config.zendesk_authorization();
-        let base = &config.zendesk_base_url;
         let request = match call {
-            Call::CheckTicket { ticket_id } => {
-                zendesk::list_comments_request(base, &auth, *ticket_id)
-            }
+            Call::CheckTicket { ticket_id } => ctx.backend().list_comments(*ticket_id),
             Call::SendAgentReply { comment_id } => {
                 let r = self
                     .agent_replies
@@ -62,11 +58,11 @@ impl Conversation {
             Call::FindAgentReply { .. } => self.list_sent_request(ctx),
             Call::AddNote { key } => {
                 let n = self.notes.iter().find(|n| &n.key == key)?;
-                zendesk::add_internal_note_request(base, &auth, n.ticket_id, &n.body)
+                ctx.backend().add_internal_note(n.ticket_id, &n.body)
             }
             Call::FindNote { key, .. } => {
                 let n = self.notes.iter().find(|n| &n.key == key)?;
-                zendesk::list_comments_request(base, &auth, n.ticket_id)
+                ctx.backend().list_comments(n.ticket_id)
             }
             Call::CreateTicket { .. }
             | Call::FindTicket { .. }
@@ -103,7 +99,7 @@ impl Conversation {
         match call {
             Call::CheckTicket { ticket_id } => {
                 match classify_idempotent(exchange) {
-                    Verdict::Success => match zendesk::parse_comment_list(body) {
+                    Verdict::Success => match ctx.backend().parse_comment_list(body) {
                         Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, logs),
                         // Zendesk will not call again for these comments: read them again.
                         Err(e) => {
@@ -226,13 +222,13 @@ impl Conversation {
                 let verdict = if finding {
                     classify_idempotent(exchange)
                 } else {
-                    zendesk::classify_update(exchange)
+                    ctx.backend().classify_update(exchange)
                 };
                 match verdict {
                     Verdict::Success if finding => {
                         let n = &self.notes[i];
                         // A list that cannot be read is not a note found absent: looked at again.
-                        match zendesk::parse_comment_list(body).map(|cs| {
+                        match ctx.backend().parse_comment_list(body).map(|cs| {
                             cs.iter()
                                 .any(|c| !c.public && c.body.trim() == n.body.trim())
                         }) {

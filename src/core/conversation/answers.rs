@@ -27,7 +27,7 @@ impl Conversation {
         let body = answer.map(|a| a.body.as_str()).unwrap_or("");
         match call {
             Call::CreateTicket { ticket, .. } => match classify_idempotent(&exchange) {
-                Verdict::Success => match zendesk::parse_created_ticket(body) {
+                Verdict::Success => match ctx.backend().parse_created_ticket(body) {
                     Ok(t) => {
                         let hit = answer
                             .and_then(|a| a.header("x-idempotency-lookup"))
@@ -43,7 +43,7 @@ impl Conversation {
                     // 5xx or no answer: the ticket may exist (the retry's Idempotency-Key, or
                     // past its window a look-up by external_id, keeps it single).
                     let unknown = !reason.starts_with("http 4");
-                    let why = with_detail(&reason, zendesk::error_summary(body));
+                    let why = with_detail(&reason, ctx.backend().error_summary(body));
                     self.retry_later(
                         i,
                         "create_ticket",
@@ -58,12 +58,12 @@ impl Conversation {
                     self.retry_later(i, "create_ticket", &reason, None, true, ctx, logs)
                 }
                 Verdict::Permanent { reason } => {
-                    let why = with_detail(&reason, zendesk::error_summary(body));
+                    let why = with_detail(&reason, ctx.backend().error_summary(body));
                     self.fail_ticket(&[i], "create_ticket", &why, ctx, logs);
                 }
             },
             Call::FindTicket { .. } => match classify_idempotent(&exchange) {
-                Verdict::Success => match zendesk::parse_ticket_list(body) {
+                Verdict::Success => match ctx.backend().parse_ticket_list(body) {
                     Ok(list) => match list.into_iter().next() {
                         Some(t) => {
                             // Created by an attempt whose answer was lost: rebuild what it sent.
@@ -101,7 +101,7 @@ impl Conversation {
                 sids,
                 body: text,
                 ..
-            } => match zendesk::classify_update(&exchange) {
+            } => match ctx.backend().classify_update(&exchange) {
                 Verdict::Success => self.commented(ticket_id, &sids, ctx, logs, elapsed),
                 Verdict::Transient {
                     retry_after_secs,
@@ -126,7 +126,7 @@ impl Conversation {
                 }
                 Verdict::Permanent { reason } => {
                     let status = answer.map(|a| a.status).unwrap_or(0);
-                    if status == 422 && zendesk::is_closed_ticket_error(body) {
+                    if status == 422 && ctx.backend().is_closed_ticket_error(body) {
                         logs.push(
                             self.line(LogLine::info("zendesk.ticket_closed"), &sids[0])
                                 .field("ticket_id", ticket_id),
@@ -143,7 +143,7 @@ impl Conversation {
                         self.messages[i].skip_triage = true;
                         self.messages[i].complete_step();
                     } else {
-                        let why = with_detail(&reason, zendesk::error_summary(body));
+                        let why = with_detail(&reason, ctx.backend().error_summary(body));
                         let idx: Vec<usize> =
                             sids.iter().filter_map(|s| self.index_of(s)).collect();
                         self.fail_ticket(&idx, "add_comment", &why, ctx, logs);
@@ -156,7 +156,7 @@ impl Conversation {
                 body: text,
                 since_ms,
             } => match classify_idempotent(&exchange) {
-                Verdict::Success => match zendesk::parse_comment_list(body) {
+                Verdict::Success => match ctx.backend().parse_comment_list(body) {
                     Ok(comments) => {
                         let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
                         let found = comments.iter().any(|c| {
@@ -304,7 +304,7 @@ impl Conversation {
                         );
                         self.skip_media(i, index, reason, logs);
                     }
-                    (_, Verdict::Success) => match zendesk::parse_upload_token(body) {
+                    (_, Verdict::Success) => match ctx.backend().parse_upload_token(body) {
                         Ok(token) => {
                             logs.push(
                                 self.line(

@@ -130,11 +130,12 @@ impl Conversation {
                     headers: vec![("Authorization", config.twilio_account().authorization())],
                     body: String::new(),
                 },
-                upload_url: zendesk::upload_url(
-                    &config.zendesk_base_url,
-                    &media_filename(&m.sid, *index, &item.content_type),
-                ),
-                upload_authorization: config.zendesk_authorization(),
+                upload_url: ctx.backend().upload_url(&media_filename(
+                    &m.sid,
+                    *index,
+                    &item.content_type,
+                )),
+                upload_authorization: ctx.backend().upload_authorization(),
                 content_type: item.content_type.clone(),
                 max_bytes: config.media_max_bytes,
             };
@@ -188,14 +189,9 @@ impl Conversation {
     /// The request a call is; `None` when what it acts on is gone (never for a well-formed
     /// state: the caller then waits rather than fails).
     pub(super) fn request_for(&self, call: &Call, ctx: &Ctx) -> Option<HttpRequest> {
-        let config = ctx.config;
-        let zd_auth = || config.zendesk_authorization();
-        let base = &config.zendesk_base_url;
         let request = match call {
-            Call::CreateTicket { sid, ticket } => {
-                zendesk::create_ticket_request(base, &zd_auth(), sid, ticket)
-            }
-            Call::FindTicket { sid } => zendesk::find_by_external_id_request(base, &zd_auth(), sid),
+            Call::CreateTicket { sid, ticket } => ctx.backend().create_ticket(sid, ticket),
+            Call::FindTicket { sid } => ctx.backend().find_ticket(sid),
             Call::AddComment {
                 ticket_id,
                 body,
@@ -203,11 +199,9 @@ impl Conversation {
                 ..
             } => {
                 let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
-                zendesk::add_comment_request(base, &zd_auth(), *ticket_id, body, author, uploads)
+                ctx.backend().add_comment(*ticket_id, body, author, uploads)
             }
-            Call::FindComment { ticket_id, .. } => {
-                zendesk::list_comments_request(base, &zd_auth(), *ticket_id)
-            }
+            Call::FindComment { ticket_id, .. } => ctx.backend().list_comments(*ticket_id),
             Call::SendReply { sid } => {
                 let message = self.message(sid)?;
                 let ReplyStep::Due { content, .. } = &message.reply else {

@@ -302,7 +302,6 @@ impl Conversation {
         if m.retry.verify_first && age > IDEMPOTENCY_WINDOW_MS {
             return TicketAction::Call(Box::new(Call::FindTicket { sid: m.sid.clone() }));
         }
-        let domain = &ctx.config.requester_email_domain;
         // A file or a location is something to act on, whatever the caption says.
         let has_content = !m.media.is_empty() || m.location.is_some();
         let (subject, priority) = match ctx.rules.triage(&m.body) {
@@ -335,14 +334,9 @@ impl Conversation {
                 crate::core::triage::Priority::Normal,
             ),
         };
-        let mut ticket = zendesk::new_ticket(
-            &m.sid,
-            &self.customer,
-            &zendesk_text(m),
-            &subject,
-            priority,
-            domain,
-        );
+        let mut ticket =
+            ctx.backend()
+                .new_ticket(&m.sid, &self.customer, &zendesk_text(m), &subject, priority);
         ticket.comment.uploads = upload_tokens(m);
         ticket.via_followup_source_id = m.follow_up_of;
         TicketAction::Call(Box::new(Call::CreateTicket {

@@ -14,14 +14,8 @@ impl Conversation {
                 crate::core::triage::Priority::Normal,
             ),
         };
-        zendesk::new_ticket(
-            &m.sid,
-            &self.customer,
-            &m.body,
-            &subject,
-            priority,
-            &ctx.config.requester_email_domain,
-        )
+        ctx.backend()
+            .new_ticket(&m.sid, &self.customer, &m.body, &subject, priority)
     }
 
     #[allow(clippy::too_many_arguments)]
