@@ -16,7 +16,7 @@
 
 use crate::core::config::Config;
 use crate::core::events::{Counted, FailedStep};
-use crate::core::form::{InboundMessage, Sender};
+use crate::core::form::{Content, InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::logline::LogLine;
 use crate::core::metrics::Delta;

@@ -69,6 +69,67 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
+/// What a customer's message is (Twilio's `MessageType`, with a pressed button's payload).
+/// The text, files and location themselves are the message's other fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Content {
+    #[default]
+    Text,
+    /// Files (photo, video, voice note, document, sticker), with or without a caption.
+    Media,
+    Location,
+    /// A shared contact card.
+    Contact,
+    /// A quick-reply or list button the customer pressed (its text is the body): an answer,
+    /// never refused as a greeting.
+    ButtonReply {
+        payload: Option<String>,
+    },
+    /// An emoji reaction to an earlier message, when Twilio forwards one.
+    Reaction,
+    /// A `MessageType` the gateway has no special handling for, by name.
+    Other {
+        message_type: String,
+    },
+}
+
+impl Content {
+    pub fn name(&self) -> &str {
+        match self {
+            Content::Text => "text",
+            Content::Media => "media",
+            Content::Location => "location",
+            Content::Contact => "contact",
+            Content::ButtonReply { .. } => "button_reply",
+            Content::Reaction => "reaction",
+            Content::Other { message_type } => message_type,
+        }
+    }
+
+    /// From Twilio's `MessageType` and what the message carries.
+    fn of(
+        message_type: Option<&str>,
+        payload: Option<String>,
+        media: bool,
+        location: bool,
+    ) -> Self {
+        match message_type {
+            Some("button" | "interactive") => Content::ButtonReply { payload },
+            Some("reaction") => Content::Reaction,
+            Some("contacts" | "contact") => Content::Contact,
+            Some("location") => Content::Location,
+            _ if location => Content::Location,
+            Some("image" | "video" | "audio" | "document" | "sticker") => Content::Media,
+            _ if media => Content::Media,
+            None | Some("text") => Content::Text,
+            Some(other) => Content::Other {
+                message_type: other.to_string(),
+            },
+        }
+    }
+}
+
 /// One inbound WhatsApp message, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundMessage {
@@ -87,6 +148,8 @@ pub struct InboundMessage {
     /// A shared location (`Latitude`, `Longitude`, `Address`, `Label`).
     #[serde(default)]
     pub location: Option<Location>,
+    #[serde(default)]
+    pub content: Content,
 }
 
 /// WhatsApp allows at most this many files per message; Twilio numbers them from 0.
@@ -287,6 +350,15 @@ impl InboundMessage {
             }),
             _ => None,
         };
+        // Twilio's names are lower-case words; anything else is not a type we would act on.
+        let message_type = non_empty(params, "MessageType")
+            .filter(|t| t.len() <= 24 && t.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+        let content = Content::of(
+            message_type,
+            customer_text(params, "ButtonPayload"),
+            num_media > 0,
+            location.is_some(),
+        );
         Ok(InboundMessage {
             message_sid: message_sid.to_string(),
             account_sid: Some(account_sid.to_string()),
@@ -296,6 +368,7 @@ impl InboundMessage {
             media,
             extra_media,
             location,
+            content,
         })
     }
 }
@@ -536,6 +609,40 @@ mod tests {
     fn unknown_and_repeated_parameters_are_kept_for_the_signature() {
         let p = params("B=2&A=1&B=1&Zz=");
         assert_eq!(p.len(), 4);
+    }
+
+    #[test]
+    fn the_content_kind_follows_messagetype_and_what_the_message_carries() {
+        let base = format!("MessageSid={SID}&AccountSid={ACC}&From=whatsapp%3A%2B15550001234");
+        let kind = |extra: &str| {
+            InboundMessage::from_params(&params(&format!("{base}&{extra}")))
+                .unwrap()
+                .content
+        };
+        assert_eq!(
+            kind("MessageType=button&Body=Talk+to+an+agent&ButtonPayload=agent"),
+            Content::ButtonReply {
+                payload: Some("agent".into())
+            }
+        );
+        assert_eq!(
+            kind("MessageType=image&NumMedia=1&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fx&MediaContentType0=image%2Fjpeg"),
+            Content::Media
+        );
+        assert_eq!(kind("Latitude=1.5&Longitude=2.25"), Content::Location);
+        assert_eq!(kind("MessageType=text&Body=hi"), Content::Text);
+        assert_eq!(kind("Body=hi"), Content::Text);
+        assert_eq!(
+            kind("MessageType=order"),
+            Content::Other {
+                message_type: "order".into()
+            }
+        );
+        assert_eq!(
+            kind("MessageType=Te%20xt"),
+            Content::Text,
+            "not a Twilio type name"
+        );
     }
 }
 

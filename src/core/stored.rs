@@ -8,12 +8,14 @@
 //!   index bookkeeping (`indexed` on messages and tickets, `masked_indexed`) is dropped: the
 //!   directory now travels with the metrics (`metrics_do`).
 //! - v2: the envelope; the conversation may carry `early_agent_events` and `unsent_metrics`.
+//! - v3: each message says what it is (`content`: text, media, location, a pressed button...);
+//!   a v2 message gets it from what it carries (files: media; a location: location; else text).
 
 use crate::core::conversation::Conversation;
 use serde::Serialize;
 use serde_json::Value;
 
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 3;
 
 #[derive(Serialize)]
 struct Envelope<'a> {
@@ -34,26 +36,30 @@ pub fn encode(conversation: &Conversation) -> Result<String, String> {
 /// was migrated (the caller may store it again in the current form).
 pub fn decode(text: &str) -> Result<(Conversation, bool), String> {
     let value: Value = serde_json::from_str(text).map_err(|e| format!("unreadable: {e}"))?;
-    match value.get("v").and_then(Value::as_u64) {
-        None if value.get("customer").is_some() => Ok((migrate_v1(value)?, true)),
-        None => Err("neither a v1 conversation nor a versioned envelope".into()),
-        Some(VERSION) => {
-            let conversation = value
-                .get("conversation")
-                .cloned()
-                .ok_or("a v2 envelope without its conversation")?;
-            serde_json::from_value(conversation)
-                .map(|c| (c, false))
-                .map_err(|e| format!("v2 unreadable: {e}"))
-        }
-        Some(newer) => Err(format!(
+    let version = value.get("v").and_then(Value::as_u64);
+    let conversation = match version {
+        None if value.get("customer").is_some() => migrate_v2(migrate_v1(value)),
+        None => return Err("neither a v1 conversation nor a versioned envelope".into()),
+        Some(2) => migrate_v2(envelope_contents(value)?),
+        Some(VERSION) => envelope_contents(value)?,
+        Some(newer) => return Err(format!(
             "stored by a newer version of the gateway (v{newer}, this one reads up to v{VERSION})"
         )),
-    }
+    };
+    serde_json::from_value(conversation)
+        .map(|c| (c, version != Some(VERSION)))
+        .map_err(|e| format!("unreadable: {e}"))
 }
 
-/// v1 -> current: the index bookkeeping goes; everything else kept its shape.
-fn migrate_v1(mut value: Value) -> Result<Conversation, String> {
+fn envelope_contents(mut value: Value) -> Result<Value, String> {
+    value
+        .get_mut("conversation")
+        .map(Value::take)
+        .ok_or_else(|| "an envelope without its conversation".to_string())
+}
+
+/// v1 -> v2: the index bookkeeping goes; everything else kept its shape.
+fn migrate_v1(mut value: Value) -> Value {
     if let Some(object) = value.as_object_mut() {
         object.remove("masked_indexed");
         for list in ["messages", "tickets"] {
@@ -66,7 +72,27 @@ fn migrate_v1(mut value: Value) -> Result<Conversation, String> {
             }
         }
     }
-    serde_json::from_value(value).map_err(|e| format!("v1 unreadable: {e}"))
+    value
+}
+
+/// v2 -> v3: each message says what it is, from what it carries.
+fn migrate_v2(mut value: Value) -> Value {
+    if let Some(Value::Array(messages)) = value.get_mut("messages") {
+        for m in messages {
+            let kind = if m["media"].as_array().is_some_and(|a| !a.is_empty()) {
+                "media"
+            } else if m["location"].is_string() {
+                "location"
+            } else {
+                "text"
+            };
+            if let Some(m) = m.as_object_mut() {
+                m.entry("content")
+                    .or_insert_with(|| serde_json::json!({ "kind": kind }));
+            }
+        }
+    }
+    value
 }
 
 #[cfg(test)]
@@ -117,7 +143,7 @@ mod tests {
         assert!(transfer.download.url.contains("/Media/ME0123456789abcdef"));
         // Stored again, it is the current version and reads back the same.
         let text = encode(&conv).unwrap();
-        assert!(text.starts_with("{\"v\":2,"));
+        assert!(text.starts_with("{\"v\":3,"));
         let (again, migrated) = decode(&text).unwrap();
         assert!(!migrated);
         assert_eq!(again, conv);
@@ -160,6 +186,7 @@ mod tests {
                 "attempts",
                 "body",
                 "body_chars",
+                "content",
                 "delivery",
                 "duplicates",
                 "finished_ms",
@@ -178,6 +205,24 @@ mod tests {
                 "unverified_comment",
                 "verify_first"
             ]
+        );
+    }
+
+    #[test]
+    fn a_v2_conversation_gets_each_messages_content_from_what_it_carries() {
+        let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
+        let mut v2: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
+        v2["v"] = 2.into();
+        for m in v2["conversation"]["messages"].as_array_mut().unwrap() {
+            m.as_object_mut().unwrap().remove("content");
+        }
+        let (migrated, was_migrated) = decode(&v2.to_string()).unwrap();
+        assert!(was_migrated);
+        let kinds: Vec<&str> = migrated.messages.iter().map(|m| m.content.name()).collect();
+        assert_eq!(
+            kinds,
+            ["media", "text"],
+            "the photo follow-up, then the first message"
         );
     }
 

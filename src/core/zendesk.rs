@@ -407,6 +407,7 @@ mod tests {
             media: vec![],
             extra_media: vec![],
             location: None,
+            content: Default::default(),
         }
     }
 

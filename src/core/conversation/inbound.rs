@@ -62,7 +62,8 @@ impl Conversation {
             total_attempts: 0,
             unverified_comment: None,
             follow_up_of: None,
-            skip_triage: false,
+            // A pressed button is an answer (to a template), never refused as a greeting.
+            skip_triage: matches!(message.content, Content::ButtonReply { .. }),
             duplicates: 0,
             finished_ms: None,
             delivery: None,
@@ -84,6 +85,7 @@ impl Conversation {
                 })
                 .collect(),
             location: message.location.as_ref().map(|l| l.describe()),
+            content: message.content,
         });
         // Keep unfinished messages in arrival order ahead of the finished ones.
         self.messages.sort_by_key(|m| {

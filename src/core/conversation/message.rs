@@ -113,6 +113,9 @@ pub struct Message {
     /// A shared location, as text for the agents.
     #[serde(default)]
     pub location: Option<String>,
+    /// What the message is (text, files, location, a pressed button...).
+    #[serde(default)]
+    pub content: Content,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -49,6 +49,7 @@ impl Conversation {
             "customer": self.masked(),
             "status": status,
             "outcome": outcome_name(m),
+            "content": m.content.name(),
             "received_at_ms": m.received_ms,
             "finished_at_ms": m.finished_ms,
             "body_chars": m.body_chars,

@@ -44,7 +44,7 @@ impl Sim {
 }
 
 #[test]
-pub(super) fn an_agents_public_reply_reaches_the_customer_once() {
+fn an_agents_public_reply_reaches_the_customer_once() {
     let mut sim = Sim::with_ticket(config());
     sim.agent_writes("Hi! Please try resetting your password from the login page.");
     for _ in 0..3 {
@@ -66,7 +66,7 @@ pub(super) fn an_agents_public_reply_reaches_the_customer_once() {
 }
 
 #[test]
-pub(super) fn the_gateways_own_comments_and_internal_notes_are_never_echoed() {
+fn the_gateways_own_comments_and_internal_notes_are_never_echoed() {
     let mut sim = Sim::with_ticket(config());
     sim.receive(M2.0, M2.1); // becomes a comment written as the requester
     sim.settle();
@@ -84,7 +84,7 @@ pub(super) fn the_gateways_own_comments_and_internal_notes_are_never_echoed() {
 }
 
 #[test]
-pub(super) fn outside_the_window_the_template_is_used_or_the_agents_are_told() {
+fn outside_the_window_the_template_is_used_or_the_agents_are_told() {
     // with a template
     let mut cfg = config();
     cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
@@ -117,7 +117,7 @@ pub(super) fn outside_the_window_the_template_is_used_or_the_agents_are_told() {
 }
 
 #[test]
-pub(super) fn a_failed_delivery_adds_one_internal_note_and_63016_falls_back_to_the_template() {
+fn a_failed_delivery_adds_one_internal_note_and_63016_falls_back_to_the_template() {
     let mut sim = Sim::with_ticket(config());
     sim.agent_writes("Here is the fix.");
     sim.zendesk_calls();
@@ -154,7 +154,7 @@ pub(super) fn a_failed_delivery_adds_one_internal_note_and_63016_falls_back_to_t
 }
 
 #[test]
-pub(super) fn the_confirmations_failed_delivery_is_noted_on_the_ticket() {
+fn the_confirmations_failed_delivery_is_noted_on_the_ticket() {
     let mut sim = Sim::with_ticket(config());
     let sid = sim.world.sent[0].0.clone();
     sim.status(&sid, "failed", Some(63003));
@@ -183,7 +183,7 @@ pub(super) const LIST: &str =
     "GET /2010-04-01/Accounts/AC00000000000000000000000000000001/Messages.json";
 
 #[test]
-pub(super) fn a_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once() {
+fn a_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once() {
     for (fault, sent_by_the_first) in [(Fault::HtmlBefore, false), (Fault::HtmlAfter, true)] {
         let mut sim = Sim::new(config());
         // call 0 creates the ticket, call 1 sends the confirmation
@@ -232,7 +232,7 @@ pub(super) fn a_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_o
 }
 
 #[test]
-pub(super) fn an_agents_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once() {
+fn an_agents_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once() {
     let text = "Hi! Please try resetting your password from the login page.";
     for (faults, sent_by_the_first) in [
         (vec![None, Some(Fault::HtmlBefore)], false),
@@ -289,7 +289,7 @@ pub(super) fn an_agents_reply_answered_by_an_html_page_is_looked_for_then_sent_a
 }
 
 #[test]
-pub(super) fn zendesk_answering_an_html_page_loses_no_comment_note_or_check() {
+fn zendesk_answering_an_html_page_loses_no_comment_note_or_check() {
     // a comment: looked for, then written once
     for fault in [Fault::HtmlBefore, Fault::HtmlAfter] {
         let mut sim = Sim::with_ticket(config());
@@ -323,7 +323,7 @@ pub(super) fn zendesk_answering_an_html_page_loses_no_comment_note_or_check() {
 }
 
 #[test]
-pub(super) fn agent_replies_survive_every_fault_once() {
+fn agent_replies_survive_every_fault_once() {
     for fault in ALL_FAULTS {
         for k in 0..3 {
             let mut sim = Sim::with_ticket(config());
@@ -349,7 +349,7 @@ pub(super) fn agent_replies_survive_every_fault_once() {
 }
 
 #[test]
-pub(super) fn long_agent_replies_go_out_in_parts() {
+fn long_agent_replies_go_out_in_parts() {
     let mut sim = Sim::with_ticket(config());
     let text = "word ".repeat(700);
     sim.agent_writes(&text);
@@ -364,7 +364,7 @@ pub(super) fn long_agent_replies_go_out_in_parts() {
 }
 
 #[test]
-pub(super) fn a_failing_ticket_check_is_retried_with_backoff_not_in_a_loop() {
+fn a_failing_ticket_check_is_retried_with_backoff_not_in_a_loop() {
     let mut sim = Sim::with_ticket(config());
     sim.agent_writes("Answer");
     sim.world.faults = (0..5).map(|_| Some(Fault::Status(503))).collect();

@@ -3,7 +3,7 @@
 use super::*;
 
 #[test]
-pub(super) fn the_happy_path_makes_one_ticket_two_comments_one_reply() {
+fn the_happy_path_makes_one_ticket_two_comments_one_reply() {
     let mut sim = Sim::new(config());
     reference(&mut sim);
     assert_reference_outcome(&sim, "no faults");
@@ -16,7 +16,7 @@ pub(super) fn the_happy_path_makes_one_ticket_two_comments_one_reply() {
 }
 
 #[test]
-pub(super) fn every_single_fault_at_every_call_keeps_exactly_once() {
+fn every_single_fault_at_every_call_keeps_exactly_once() {
     let calls = {
         let mut sim = Sim::new(config());
         reference(&mut sim);
@@ -40,7 +40,7 @@ pub(super) fn every_single_fault_at_every_call_keeps_exactly_once() {
 }
 
 #[test]
-pub(super) fn every_pair_of_faults_keeps_exactly_once() {
+fn every_pair_of_faults_keeps_exactly_once() {
     for k1 in 0..5 {
         for k2 in k1 + 1..7 {
             for f1 in ALL_FAULTS {
@@ -64,7 +64,7 @@ pub(super) fn every_pair_of_faults_keeps_exactly_once() {
 }
 
 #[test]
-pub(super) fn duplicates_at_any_moment_change_nothing() {
+fn duplicates_at_any_moment_change_nothing() {
     for after_calls in 0..6 {
         for fault in [None, Some(Fault::TimeoutAfter), Some(Fault::CrashAfter)] {
             let mut sim = Sim::new(config());
@@ -91,7 +91,7 @@ pub(super) fn duplicates_at_any_moment_change_nothing() {
 }
 
 #[test]
-pub(super) fn a_duplicate_arriving_while_a_call_is_in_flight_waits_for_it() {
+fn a_duplicate_arriving_while_a_call_is_in_flight_waits_for_it() {
     let mut sim = Sim::new(config());
     sim.receive(M1.0, M1.1);
     let out = sim.step(Event::Wake);
@@ -109,7 +109,7 @@ pub(super) fn a_duplicate_arriving_while_a_call_is_in_flight_waits_for_it() {
 }
 
 #[test]
-pub(super) fn rate_limits_are_honoured_with_retry_after() {
+fn rate_limits_are_honoured_with_retry_after() {
     let mut sim = Sim::new(config());
     sim.world.faults = [Some(Fault::RateLimited(30)), Some(Fault::RateLimited(30))].into();
     let start = sim.now;
@@ -128,7 +128,7 @@ pub(super) fn rate_limits_are_honoured_with_retry_after() {
 }
 
 #[test]
-pub(super) fn permanent_errors_fail_the_message_with_one_apology() {
+fn permanent_errors_fail_the_message_with_one_apology() {
     for status in [400, 401, 403, 404, 422] {
         let mut sim = Sim::new(config());
         sim.world.faults = [Some(Fault::Status(status))].into();
@@ -149,7 +149,7 @@ pub(super) fn permanent_errors_fail_the_message_with_one_apology() {
 }
 
 #[test]
-pub(super) fn transient_failures_give_up_after_the_retry_window() {
+fn transient_failures_give_up_after_the_retry_window() {
     let mut sim = Sim::new(config());
     sim.world.faults = (0..1000).map(|_| Some(Fault::Status(503))).collect();
     sim.receive(M1.0, M1.1);
@@ -183,7 +183,7 @@ pub(super) fn transient_failures_give_up_after_the_retry_window() {
 }
 
 #[test]
-pub(super) fn a_closed_ticket_starts_a_follow_up() {
+fn a_closed_ticket_starts_a_follow_up() {
     let mut sim = Sim::new(config());
     sim.receive(M1.0, M1.1);
     sim.settle();
@@ -218,7 +218,7 @@ pub(super) fn a_closed_ticket_starts_a_follow_up() {
 }
 
 #[test]
-pub(super) fn a_deleted_ticket_starts_a_new_one() {
+fn a_deleted_ticket_starts_a_new_one() {
     let mut sim = Sim::new(config());
     sim.receive(M1.0, M1.1);
     sim.settle();
@@ -231,7 +231,7 @@ pub(super) fn a_deleted_ticket_starts_a_new_one() {
 }
 
 #[test]
-pub(super) fn greetings_before_any_ticket_ask_for_details_and_then_a_ticket_follows() {
+fn greetings_before_any_ticket_ask_for_details_and_then_a_ticket_follows() {
     let mut sim = Sim::new(config());
     sim.receive("SMa", "hi");
     sim.receive("SMb", M1.1);
@@ -243,7 +243,36 @@ pub(super) fn greetings_before_any_ticket_ask_for_details_and_then_a_ticket_foll
 }
 
 #[test]
-pub(super) fn a_chatty_customer_is_merged_into_few_updates() {
+fn a_pressed_button_is_an_answer_never_refused_as_a_greeting() {
+    let mut sim = Sim::new(config());
+    let msg = InboundMessage {
+        message_sid: "SMbutton".into(),
+        account_sid: None,
+        from: Sender::Phone(CUSTOMER.into()),
+        body: "Yes".into(),
+        num_media: 0,
+        media: vec![],
+        extra_media: vec![],
+        location: None,
+        content: Content::ButtonReply {
+            payload: Some("confirm".into()),
+        },
+    };
+    let out = sim.step(Event::Received(msg));
+    if let Some(Effect::WakeAt(t)) = out.effect {
+        sim.wake_at = Some(t);
+    }
+    sim.settle();
+    assert_eq!(
+        sim.world.tickets.len(),
+        1,
+        "a ticket, not a request for details"
+    );
+    assert_eq!(sim.conv().messages[0].content.name(), "button_reply");
+}
+
+#[test]
+fn a_chatty_customer_is_merged_into_few_updates() {
     let mut sim = Sim::new(config());
     sim.receive(M1.0, M1.1);
     sim.settle();
@@ -265,7 +294,7 @@ pub(super) fn a_chatty_customer_is_merged_into_few_updates() {
 }
 
 #[test]
-pub(super) fn steady_follow_ups_stay_under_zendesks_per_ticket_limit() {
+fn steady_follow_ups_stay_under_zendesks_per_ticket_limit() {
     let mut sim = Sim::new(config());
     sim.receive(M1.0, M1.1);
     sim.settle();
@@ -306,7 +335,7 @@ pub(super) fn steady_follow_ups_stay_under_zendesks_per_ticket_limit() {
 }
 
 #[test]
-pub(super) fn follow_up_acknowledgement_is_configurable() {
+fn follow_up_acknowledgement_is_configurable() {
     let mut cfg = config();
     cfg.followup_ack = true;
     let mut sim = Sim::new(cfg);
@@ -320,7 +349,7 @@ pub(super) fn follow_up_acknowledgement_is_configurable() {
 }
 
 #[test]
-pub(super) fn a_lost_create_answer_past_the_idempotency_window_is_found_by_external_id() {
+fn a_lost_create_answer_past_the_idempotency_window_is_found_by_external_id() {
     let mut sim = Sim::new(config());
     // the create times out after creating; then Zendesk is down for three hours
     sim.world.faults = [Some(Fault::TimeoutAfter)]
@@ -348,7 +377,7 @@ pub(super) fn a_lost_create_answer_past_the_idempotency_window_is_found_by_exter
 }
 
 #[test]
-pub(super) fn the_stored_state_survives_json_and_the_view_shows_no_text() {
+fn the_stored_state_survives_json_and_the_view_shows_no_text() {
     let mut sim = Sim::new(config());
     sim.world.faults = [Some(Fault::Status(503))].into();
     sim.receive(M1.0, M1.1);

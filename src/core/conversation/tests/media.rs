@@ -15,7 +15,7 @@ pub(super) fn media(sid: &str, n: u32, content_type: &str) -> crate::core::form:
 }
 
 #[test]
-pub(super) fn a_photo_without_caption_becomes_a_ticket_with_the_file_attached() {
+fn a_photo_without_caption_becomes_a_ticket_with_the_file_attached() {
     let mut sim = Sim::new(config());
     sim.world.media_size = 200_000;
     sim.receive_with("MM1", "", vec![media("MM1", 1, "image/jpeg")], None);
@@ -31,7 +31,7 @@ pub(super) fn a_photo_without_caption_becomes_a_ticket_with_the_file_attached() 
 }
 
 #[test]
-pub(super) fn the_caption_is_the_comment_and_refused_or_large_files_are_listed() {
+fn the_caption_is_the_comment_and_refused_or_large_files_are_listed() {
     let mut sim = Sim::new(config());
     sim.world.media_size = 20 * 1024 * 1024;
     sim.receive_with(
@@ -70,7 +70,7 @@ pub(super) fn the_caption_is_the_comment_and_refused_or_large_files_are_listed()
 }
 
 #[test]
-pub(super) fn a_location_becomes_readable_text_and_follow_up_files_go_on_the_comment() {
+fn a_location_becomes_readable_text_and_follow_up_files_go_on_the_comment() {
     let mut sim = Sim::with_ticket(config());
     sim.world.media_size = 1000;
     let loc = crate::core::form::Location {
@@ -95,7 +95,7 @@ pub(super) fn a_location_becomes_readable_text_and_follow_up_files_go_on_the_com
 }
 
 #[test]
-pub(super) fn file_transfers_survive_every_fault() {
+fn file_transfers_survive_every_fault() {
     for fault in ALL_FAULTS {
         let mut sim = Sim::new(config());
         sim.world.media_size = 1000;
@@ -114,7 +114,7 @@ pub(super) fn file_transfers_survive_every_fault() {
 }
 
 #[test]
-pub(super) fn an_agents_files_follow_the_text_as_signed_links() {
+fn an_agents_files_follow_the_text_as_signed_links() {
     let mut sim = Sim::with_ticket(config());
     let id = sim.agent_writes("Here is your invoice.");
     sim.world.agent_files.insert(id, json!([{"id": 91, "file_name": "invoice.pdf", "content_type": "application/pdf", "content_url": "https://acme.zendesk.com/attachments/token/x/?name=invoice.pdf", "size": 1234}]));

@@ -184,6 +184,7 @@ impl Sim {
             media,
             extra_media: vec![],
             location,
+            content: Default::default(),
         };
         let out = self.step(Event::Received(msg));
         if let Some(Effect::WakeAt(t)) = out.effect {

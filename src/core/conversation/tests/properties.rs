@@ -93,7 +93,7 @@ mod random_histories {
 }
 
 #[test]
-pub(super) fn a_webhook_arriving_while_comments_are_read_is_not_lost() {
+fn a_webhook_arriving_while_comments_are_read_is_not_lost() {
     let mut sim = Sim::with_ticket(config());
     sim.agent_writes("First answer");
     sim.zendesk_calls();
@@ -118,7 +118,7 @@ pub(super) fn a_webhook_arriving_while_comments_are_read_is_not_lost() {
 }
 
 #[test]
-pub(super) fn an_invocation_that_spends_its_call_budget_hands_over_cleanly() {
+fn an_invocation_that_spends_its_call_budget_hands_over_cleanly() {
     let mut sim = Sim::new(config());
     for (sid, body) in [M1, M2, M3] {
         sim.receive(sid, body);
@@ -147,7 +147,7 @@ pub(super) fn an_invocation_that_spends_its_call_budget_hands_over_cleanly() {
 }
 
 #[test]
-pub(super) fn settled_agent_replies_are_pruned_after_a_week() {
+fn settled_agent_replies_are_pruned_after_a_week() {
     let mut sim = Sim::with_ticket(config());
     sim.agent_writes("Answer");
     sim.zendesk_calls();
@@ -167,7 +167,7 @@ pub(super) fn settled_agent_replies_are_pruned_after_a_week() {
 }
 
 #[test]
-pub(super) fn files_that_cannot_go_with_a_template_are_noted_for_the_agents() {
+fn files_that_cannot_go_with_a_template_are_noted_for_the_agents() {
     let mut cfg = config();
     cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
     let mut sim = Sim::with_ticket(cfg);
@@ -188,7 +188,7 @@ pub(super) fn files_that_cannot_go_with_a_template_are_noted_for_the_agents() {
 }
 
 #[test]
-pub(super) fn a_message_stores_its_retry_bookkeeping_as_its_own_fields() {
+fn a_message_stores_its_retry_bookkeeping_as_its_own_fields() {
     // Conversations stored by earlier versions keep loading: the message's attempts, backoff
     // and last error are fields of the message itself, not a nested object.
     let mut sim = Sim::new(config());
@@ -217,7 +217,7 @@ pub(super) fn a_message_stores_its_retry_bookkeeping_as_its_own_fields() {
 }
 
 #[test]
-pub(super) fn an_agent_answering_before_the_create_answer_arrives_is_not_dropped() {
+fn an_agent_answering_before_the_create_answer_arrives_is_not_dropped() {
     let mut sim = Sim::new(config());
     // Zendesk creates the ticket, but its answer never reaches the gateway (the isolate is
     // gone); an agent answers at once and Zendesk's webhook names a ticket not known yet.
