@@ -42,9 +42,11 @@ pub fn decode(text: &str) -> Result<(Conversation, bool), String> {
         None => return Err("neither a v1 conversation nor a versioned envelope".into()),
         Some(2) => migrate_v2(envelope_contents(value)?),
         Some(VERSION) => envelope_contents(value)?,
-        Some(newer) => return Err(format!(
+        Some(newer) => {
+            return Err(format!(
             "stored by a newer version of the gateway (v{newer}, this one reads up to v{VERSION})"
-        )),
+        ))
+        }
     };
     serde_json::from_value(conversation)
         .map(|c| (c, version != Some(VERSION)))
