@@ -7,12 +7,12 @@
 use crate::body::{read_bounded, BodyError};
 use crate::conversation_do::Target;
 use crate::core::config::Config;
+use crate::core::delivery::{is_delivery_failure, DeliveryAbout};
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::form::{self, InboundMessage};
 use crate::core::logline::LogLine;
 use crate::core::redact::mask_sender;
 use crate::core::signature::verify_twilio;
-use crate::core::twilio::{is_delivery_failure, DeliveryAbout};
 use crate::{conversation_do, env_config, log, respond};
 use worker::{Env, Method, Request, Response, Result};
 

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod conversation;
+pub mod delivery;
 pub mod edges;
 pub mod events;
 pub mod form;

@@ -110,7 +110,7 @@ pub(super) const EARLY_AGENT_EVENT_MS: u64 = 3600 * 1000;
 pub(super) const EARLY_AGENT_EVENTS_MAX: usize = 20;
 
 pub(super) fn is_failure(status: &str) -> bool {
-    twilio::is_delivery_failure(status)
+    crate::core::delivery::is_delivery_failure(status)
 }
 
 pub(super) enum Part {

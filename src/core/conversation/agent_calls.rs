@@ -49,7 +49,7 @@ impl Conversation {
                         }
                     },
                 };
-                let about = twilio::DeliveryAbout::AgentReply {
+                let about = crate::core::delivery::DeliveryAbout::AgentReply {
                     ticket_id: r.ticket_id,
                     comment_id: r.comment_id,
                 };

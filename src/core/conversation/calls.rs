@@ -158,13 +158,13 @@ impl Conversation {
     }
 
     /// A WhatsApp message to the customer, with this conversation's status callback. The
-    /// callback URL also names what was sent (`about`, see `twilio::DeliveryAbout`), so the
+    /// callback URL also names what was sent (`about`, see `crate::core::delivery::DeliveryAbout`), so the
     /// Worker can log a status that changes nothing without waking the conversation; Twilio's
     /// signature covers the whole URL.
     pub(super) fn send_request(
         &self,
         content: &ReplyContent,
-        about: &twilio::DeliveryAbout,
+        about: &crate::core::delivery::DeliveryAbout,
         ctx: &Ctx,
     ) -> HttpRequest {
         let to = self.customer.whatsapp_address();
@@ -207,7 +207,7 @@ impl Conversation {
                 let ReplyStep::Due { content, .. } = &message.reply else {
                     return None;
                 };
-                let about = twilio::DeliveryAbout::GatewayReply {
+                let about = crate::core::delivery::DeliveryAbout::GatewayReply {
                     message_sid: sid.clone(),
                     kind: message.reply_kind(),
                 };
