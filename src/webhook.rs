@@ -7,7 +7,7 @@
 use crate::body::{read_bounded, BodyError};
 use crate::conversation_do::Target;
 use crate::core::config::Config;
-use crate::core::delivery::{is_delivery_failure, DeliveryAbout};
+use crate::core::delivery::{customer_from_query, is_delivery_failure, DeliveryAbout};
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::form::{self, InboundMessage};
 use crate::core::logline::LogLine;
@@ -205,6 +205,7 @@ pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
             .field("reply_sid", sid.as_str())
             .field("status", status.as_str())
             .field("conversation", conversation.as_str())
+            .opt("from", customer_from_query(&query))
             .opt("error_code", error_code);
         let line = match about {
             DeliveryAbout::AgentReply {

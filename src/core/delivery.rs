@@ -48,6 +48,27 @@ impl DeliveryAbout {
     }
 }
 
+/// The customer's masked number (`+1555***0001`), carried in the callback URL too, so the
+/// Worker's `delivery.status` line names the customer as every other line does.
+pub fn customer_query(masked: &str) -> String {
+    serde_urlencoded::to_string([("f", masked)]).unwrap_or_default()
+}
+
+/// The masked number from a callback URL's query; only a masked form is taken (never a
+/// full number, whatever the URL says).
+pub fn customer_from_query(pairs: &[(String, String)]) -> Option<&str> {
+    pairs
+        .iter()
+        .find(|(n, _)| n == "f")
+        .map(|(_, v)| v.as_str())
+        .filter(|v| {
+            v.len() <= 48
+                && v.contains("***")
+                && v.bytes().all(|b| b.is_ascii_graphic())
+                && v.bytes().filter(u8::is_ascii_digit).count() <= 8
+        })
+}
+
 /// Statuses after which Twilio will not deliver the message (the conversation must know).
 pub fn is_delivery_failure(status: &str) -> bool {
     matches!(status, "failed" | "undelivered")
@@ -79,5 +100,10 @@ mod tests {
         ];
         assert_eq!(DeliveryAbout::from_query(&odd), None);
         assert!(is_delivery_failure("undelivered") && !is_delivery_failure("read"));
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(&customer_query("+1555***0001")).unwrap();
+        assert_eq!(customer_from_query(&pairs), Some("+1555***0001"));
+        let full = vec![("f".to_string(), "+15550001234".to_string())];
+        assert_eq!(customer_from_query(&full), None, "never a full number");
     }
 }

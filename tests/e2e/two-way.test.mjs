@@ -41,7 +41,7 @@ describe('agents answer from Zendesk', () => {
     const statusUrl = stack.replies(`whatsapp:${from}`)[1].status_callback;
     // The callback URL names the conversation and what was sent, so a status that changes
     // nothing is logged by the Worker without waking the conversation.
-    assert.match(statusUrl, new RegExp(`/twilio/status\\?c=[0-9a-f]{64}&t=${ticket.id}&cm=${comment.id}$`), 'status callbacks requested');
+    assert.match(statusUrl, new RegExp(`/twilio/status\\?c=[0-9a-f]{64}&t=${ticket.id}&cm=${comment.id}&f=%2B1555\\*\\*\\*\\d{4}$`), 'status callbacks requested');
     await stack.waitForLogLine((l) => l.event === 'delivery.status' && l.comment_id === comment.id && l.status === 'read');
   });
 

@@ -168,9 +168,13 @@ impl Conversation {
         ctx: &Ctx,
     ) -> HttpRequest {
         let to = self.customer.whatsapp_address();
-        let callback = ctx
-            .status_callback_url
-            .map(|url| format!("{url}&{}", about.to_query()));
+        let callback = ctx.status_callback_url.map(|url| {
+            format!(
+                "{url}&{}&{}",
+                about.to_query(),
+                crate::core::delivery::customer_query(&self.masked())
+            )
+        });
         twilio::send_message_request(
             &ctx.config.twilio_account(),
             &ctx.config.reply_sender,
