@@ -4,6 +4,23 @@
 //! alarm, the answer to an HTTP call) and carries out the effects it returns (one HTTP call at a
 //! time, or an alarm). Every decision lives here, so every fault sequence is a native test.
 //!
+//! The order of calls (as `conversation_do` makes them; `stored` is the stored form):
+//! 1. A request event (`Event::Received`, `AgentActivity`, `DeliveryStatus`): load, `step`,
+//!    store, and if the output is `Effect::WakeAt(t)`, set the alarm to `t`. No HTTP call here.
+//! 2. The alarm: load, `step(Event::Wake)`. The output's effect is at most one of
+//!    `Effect::Call` (an HTTP request), `Effect::Transfer` (a file copy) or `Effect::WakeAt`.
+//!    The state is stored *before* a call goes out (its intent survives an eviction).
+//! 3. The call's answer (or `Exchange::TimedOut` / `NetworkError`): load afresh (requests may
+//!    have been handled meanwhile), `step(Event::Answered(exchange))`, store, and back to 2's
+//!    effect. The last call an invocation may make is answered with `Event::AnsweredLast`,
+//!    whose output is a `WakeAt(now)`: the next alarm goes on.
+//! 4. Nothing to do: no effect; the conversation sleeps until the next request event.
+//!
+//! Inside a step, the sub-machines are polled in order: the inbound queue (`inbound`: the
+//! oldest unfinished message's next step), then the agents' side (`agent`: ticket checks,
+//! agents' replies, notes); what waits arms a named timer (`timers`), and the wake-up is the
+//! earliest one. Answers go to the side that made the call (`calls::Side`).
+//!
 //! Guarantees, per `MessageSid`:
 //! - **at most one ticket or comment**: ticket creation carries `Idempotency-Key` and
 //!   `external_id` (both the MessageSid); a comment whose answer was lost is looked for before it
