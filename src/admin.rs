@@ -206,7 +206,8 @@ async fn views(env: &Env, id: &str, ticket: Option<u64>) -> Result<Vec<serde_jso
     match conversation_do::ask(env, Target::Id(id), &request).await? {
         ConversationAnswer::Messages { views } => Ok(views),
         other => Err(worker::Error::RustError(format!(
-            "unexpected answer {other:?}"
+            "unexpected answer {}",
+            other.name()
         ))),
     }
 }

@@ -25,7 +25,7 @@ async fn ask(env: &Env, key: &str, request: &IndexRequest) -> Result<IndexAnswer
 }
 
 fn unexpected(answer: IndexAnswer) -> worker::Error {
-    worker::Error::RustError(format!("unexpected answer {answer:?}"))
+    worker::Error::RustError(format!("unexpected answer {}", answer.name()))
 }
 
 /// Claims `sid` for `conversation` before the message is accepted: `Ok(true)` when the sid was

@@ -34,7 +34,7 @@ async fn ask(env: &Env, shard: u32, request: &MetricsRequest) -> Result<MetricsA
 }
 
 fn unexpected(answer: MetricsAnswer) -> worker::Error {
-    worker::Error::RustError(format!("unexpected answer {answer:?}"))
+    worker::Error::RustError(format!("unexpected answer {}", answer.name()))
 }
 
 /// Adds a delta to the shard of `key`; false when it was not stored (best effort: metrics

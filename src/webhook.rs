@@ -240,7 +240,13 @@ pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
             log::emit(
                 &LogLine::warn("delivery.not_stored")
                     .field("reply_sid", sid)
-                    .field("error", format!("{outcome:?}")),
+                    .field(
+                        "error",
+                        match outcome {
+                            Ok(answer) => answer.name().to_string(),
+                            Err(e) => e.to_string(),
+                        },
+                    ),
                 &config.secrets(),
             );
             respond::error(503, "not_stored", "the status could not be stored")
@@ -389,7 +395,7 @@ async fn hand_over(
         other => {
             let e = match other {
                 Err(e) => e.to_string(),
-                Ok(answer) => format!("unexpected answer {answer:?}"),
+                Ok(answer) => format!("unexpected answer {}", answer.name()),
             };
             // Not stored: answer an error so that Twilio's retry or fallback URL takes over.
             log::emit(

@@ -220,7 +220,7 @@ async fn to_conversation(
     match conversation_do::ask(env, target, &request).await {
         Ok(ConversationAnswer::Applied) => Ok(true),
         Ok(ConversationAnswer::UnknownConversation) => Ok(false),
-        Ok(other) => Err(format!("unexpected answer {other:?}")),
+        Ok(other) => Err(format!("unexpected answer {}", other.name())),
         Err(e) => Err(e.to_string()),
     }
 }

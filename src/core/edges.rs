@@ -101,6 +101,42 @@ pub enum IndexAnswer {
     Members { ids: Vec<String> },
 }
 
+// Names for errors about an unexpected answer: a `Debug` format would pull the whole string
+// escaping machinery into the wasm bundle (measured: ~37 KB) for a line nobody should see.
+impl ConversationAnswer {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ConversationAnswer::Accepted { .. } => "accepted",
+            ConversationAnswer::Applied => "applied",
+            ConversationAnswer::UnknownConversation => "unknown_conversation",
+            ConversationAnswer::Message { .. } => "message",
+            ConversationAnswer::Messages { .. } => "messages",
+        }
+    }
+}
+
+impl MetricsAnswer {
+    pub fn name(&self) -> &'static str {
+        match self {
+            MetricsAnswer::Recorded => "recorded",
+            MetricsAnswer::Metrics { .. } => "metrics",
+            MetricsAnswer::Hours { .. } => "hours",
+            MetricsAnswer::Conversations { .. } => "conversations",
+        }
+    }
+}
+
+impl IndexAnswer {
+    pub fn name(&self) -> &'static str {
+        match self {
+            IndexAnswer::Claimed => "claimed",
+            IndexAnswer::OwnedByAnother => "owned_by_another",
+            IndexAnswer::Found { .. } => "found",
+            IndexAnswer::Members { .. } => "members",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
