@@ -1,2 +1,3 @@
 pub mod detect;
 pub mod pack;
+pub mod packs;
