@@ -219,6 +219,9 @@ mod accuracy {
     /// Written after the lists were tuned on `SET`, and not used to tune them: how detection
     /// does on messages it has not seen.
     const HELD_OUT: &str = include_str!("../../../tests/data/languages-heldout.tsv");
+    /// Written independently of the packs and the detector (by another author, from the same
+    /// brief), never used to tune them.
+    const INDEPENDENT: &str = include_str!("../../../tests/data/languages-independent.tsv");
 
     /// (language, messages, detected right, detected wrong, not confident)
     pub(crate) fn measure(set: &str) -> Vec<(&'static str, usize, usize, usize, usize)> {
@@ -281,6 +284,27 @@ mod accuracy {
             assert!(
                 right * 10 >= n * 8,
                 "{code}: at least 80% right on unseen messages"
+            );
+            assert!(wrong <= 1, "{code}: at most one confidently wrong");
+        }
+    }
+
+    #[test]
+    fn an_independently_written_set_is_told_apart_too() {
+        let detector = Detector::new(&ALL, &[]);
+        for (code, text) in INDEPENDENT.lines().filter_map(|l| l.split_once('\t')) {
+            let d = detector.detect(text);
+            if d.confident.is_some_and(|c| c != code) {
+                println!("independent: {code} detected as {:?}: {text}", d.confident);
+            }
+        }
+        for (code, n, right, wrong, unsure) in measure(INDEPENDENT) {
+            let pct = 100.0 * right as f64 / n as f64;
+            println!("independent {code}: {n} messages, {right} right ({pct:.1}%), {wrong} wrong, {unsure} not confident");
+            assert!(n >= 50);
+            assert!(
+                pct >= 88.0,
+                "{code}: {pct:.1}% right on a set nobody tuned on"
             );
             assert!(wrong <= 1, "{code}: at most one confidently wrong");
         }
