@@ -81,7 +81,17 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
         let messages = latest_messages(env, n.min(LATEST_MAX)).await?;
         return respond::json(200, &serde_json::json!({ "messages": messages }));
     }
-    let (conversation, ticket) = match (param("ticket"), param("customer")) {
+    // A full number may come in the `X-Customer` header instead of the query: request URLs
+    // are kept by Workers Logs' invocation logs, headers are not.
+    let customer = req
+        .headers()
+        .get("X-Customer")
+        .ok()
+        .flatten()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .or_else(|| param("customer"));
+    let (conversation, ticket) = match (param("ticket"), customer) {
         (Some(t), _) => {
             let Ok(ticket) = t.parse::<u64>() else {
                 return respond::error(400, "invalid_ticket", "ticket must be a Zendesk ticket id");
@@ -178,9 +188,16 @@ async fn one_message(sid: &str, env: &Env) -> Result<Response> {
     }
 }
 
-/// The conversation that owns a ticket: the look-up index of earlier versions, else the
+/// The conversation that owns a ticket: the directory, the look-up index of earlier versions, else the
 /// ticket's requester as Zendesk has it (the gateway names requesters after customers).
 async fn ticket_conversation(env: &Env, ticket: u64) -> Result<Option<String>> {
+    if let Some(id) = metrics_do::directory(env, &DirectoryKey::Ticket(ticket))
+        .await?
+        .into_iter()
+        .next()
+    {
+        return Ok(Some(id));
+    }
     if let Some(id) = message_index::lookup(env, &conversation_do::ticket_key(ticket)).await? {
         return Ok(Some(id));
     }

@@ -132,14 +132,23 @@ impl ConversationObject {
         let mut delta = unsent;
         delta.absorb(Delta::from_logs(logs));
         let me = self.state.id().to_string();
-        let conv = self.load().await?;
-        if let Some(conv) = &conv {
+        // Entries the machine made name no conversation: it does not know its object's id.
+        for entry in delta
+            .directory
+            .iter_mut()
+            .filter(|e| e.conversation.is_empty())
+        {
+            entry.conversation = me.clone();
+        }
+        if let Some(conv) = self.load().await? {
             delta.pending = Some((me.clone(), conv.pending_retries(storage::now_ms())));
         }
         if metrics_do::record(&self.env, &me, &delta).await {
             return Ok(());
         }
-        let Some(mut conv) = conv else {
+        // Loaded again after the call: requests handled while it was out (a message accepted,
+        // an agent's event) are in storage, and a copy from before it would erase them.
+        let Some(mut conv) = self.load().await? else {
             return Ok(());
         };
         conv.unsent_metrics.absorb(delta);
@@ -198,16 +207,21 @@ impl ConversationObject {
         Ok(ConversationAnswer::Applied)
     }
 
-    /// Runs the machine until it waits or has nothing to do; returns the events it logged.
-    async fn run(&self, config: &Config, unsent: &mut Delta) -> Result<Vec<LogLine>> {
+    /// Runs the machine until it waits or has nothing to do; the events it logged are in `logs` even when it stops on an error
+    /// (their metrics must still be sent).
+    async fn run(
+        &self,
+        config: &Config,
+        unsent: &mut Delta,
+        logs: &mut Vec<LogLine>,
+    ) -> Result<()> {
         let rules = config.triage.clone();
         let mut event = Event::Wake;
-        let mut logs = Vec::new();
         let mut calls = 0;
         loop {
             // Loaded afresh each time: an accept may have run while the last call was out.
             let Some(mut conv) = self.load().await? else {
-                return Ok(logs);
+                return Ok(());
             };
             let callback = self.status_callback(&conv, config);
             let origin = public_origin(&conv, config);
@@ -220,17 +234,19 @@ impl ConversationObject {
                 media_base_url: origin.as_deref(),
             };
             let out = conv.step(event, &ctx);
-            // Taken out in the first save of the run (no write of its own); sent after it.
-            unsent.absorb(std::mem::take(&mut conv.unsent_metrics));
+            // Taken out in the run's saves (no write of its own) and sent after the run; only
+            // counted as taken once the save that removes it succeeded (else it stays stored).
+            let taken = std::mem::take(&mut conv.unsent_metrics);
             // Stored before the call it asks for: the intent survives an eviction.
             self.save(&conv).await?;
+            unsent.absorb(taken);
             emit(&out.logs, config);
             logs.extend(out.logs);
             let answer = match out.effect {
-                None => return Ok(logs),
+                None => return Ok(()),
                 Some(Effect::WakeAt(at)) => {
                     storage::wake_at(&self.state.storage(), at).await?;
-                    return Ok(logs);
+                    return Ok(());
                 }
                 Some(Effect::Transfer(transfer)) => {
                     upstream::transfer(&transfer, config.upstream_timeout_ms).await
@@ -316,8 +332,17 @@ impl ConversationObject {
             },
             ConversationRequest::AgentEvent { ticket_id } => match config() {
                 Ok(config) => {
-                    self.apply_reported(Event::AgentActivity { ticket_id }, &config)
+                    let known = self
+                        .load()
                         .await?
+                        .is_some_and(|c| c.tickets.iter().any(|t| t.id == ticket_id));
+                    match self
+                        .apply_reported(Event::AgentActivity { ticket_id }, &config)
+                        .await?
+                    {
+                        ConversationAnswer::Applied if !known => ConversationAnswer::Kept,
+                        answer => answer,
+                    }
                 }
                 Err(e) => return Response::error(e, 503),
             },
@@ -364,10 +389,11 @@ impl ConversationObject {
             }
         };
         let mut unsent = Delta::default();
-        let run = self.run(&config, &mut unsent).await;
-        // Sent even when the run failed: what was taken out must not be lost.
-        let logs = run.as_ref().map(Vec::as_slice).unwrap_or_default();
-        if let Err(e) = self.send_metrics(unsent, logs).await {
+        let mut logs = Vec::new();
+        let run = self.run(&config, &mut unsent, &mut logs).await;
+        // Sent even when the run failed: what was taken out, and what happened before the
+        // failure, must not be lost.
+        if let Err(e) = self.send_metrics(unsent, &logs).await {
             metrics_write_failed(e);
         }
         run?;

@@ -142,7 +142,7 @@ impl MetricsShard {
                 for entry in delta.directory.clone() {
                     let key = entry.key.storage_key();
                     match entry.key {
-                        DirectoryKey::Message(_) => {
+                        DirectoryKey::Message(_) | DirectoryKey::Ticket(_) => {
                             storage::save(&storage, &key, &entry.conversation).await?
                         }
                         DirectoryKey::Masked(_) => {
@@ -186,7 +186,7 @@ impl MetricsShard {
                     DirectoryKey::Masked(_) => storage::load(&storage, &key.storage_key())
                         .await?
                         .unwrap_or_default(),
-                    DirectoryKey::Message(_) => {
+                    DirectoryKey::Message(_) | DirectoryKey::Ticket(_) => {
                         storage::load::<String>(&storage, &key.storage_key())
                             .await?
                             .into_iter()

@@ -12,9 +12,12 @@ use crate::core::config::Config;
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::http::Exchange;
 use crate::core::logline::LogLine;
+use crate::core::metrics::DirectoryKey;
 use crate::core::signature::{verify_zendesk, ZendeskCheck};
 use crate::core::ticket_owner;
-use crate::{conversation_do, env_config, log, message_index, respond, storage, upstream};
+use crate::{
+    conversation_do, env_config, log, message_index, metrics_do, respond, storage, upstream,
+};
 use serde_json::Value;
 use worker::{Env, Method, Request, Response, Result};
 
@@ -141,8 +144,11 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
 
 /// Hands the event to the ticket's conversation: `Ok(false)` when no conversation owns the
 /// ticket, `Err` when that cannot be known now (Zendesk will retry). In order: the requester
-/// e-mail in the trigger's body (no look-up at all), the look-up index (tickets indexed before
-/// this version), the ticket's requester read from Zendesk (a trigger without the e-mail).
+/// e-mail in the trigger's body (no look-up at all), the directory (the ticket's entry, written
+/// when the conversation learned it), the look-up index (tickets of earlier versions), the
+/// ticket's requester read from Zendesk (a trigger without the e-mail). A conversation that
+/// does not know the ticket keeps the event (the ticket may be on its way) and the search goes
+/// on: the requester may have been changed or merged in Zendesk since the ticket was made.
 async fn deliver(
     env: &Env,
     config: &Config,
@@ -150,38 +156,43 @@ async fn deliver(
     requester_email: &str,
 ) -> std::result::Result<bool, String> {
     let domain = &config.requester_email_domain;
+    let mut kept = false;
     for address in ticket_owner::customer_addresses(requester_email, domain) {
-        if to_conversation(
-            env,
-            Target::Named(&conversation_do::customer_name(&address)),
-            ticket,
-        )
-        .await?
-        {
-            return Ok(true);
+        let name = conversation_do::customer_name(&address);
+        match to_conversation(env, Target::Named(&name), ticket).await? {
+            Handed::Applied => return Ok(true),
+            Handed::Kept => kept = true,
+            Handed::NoConversation => {}
+        }
+    }
+    let owners = metrics_do::directory(env, &DirectoryKey::Ticket(ticket))
+        .await
+        .map_err(|e| format!("directory unreadable: {e}"))?;
+    for id in owners {
+        match to_conversation(env, Target::Id(&id), ticket).await? {
+            Handed::Applied => return Ok(true),
+            Handed::Kept => kept = true,
+            Handed::NoConversation => {}
         }
     }
     match message_index::lookup(env, &conversation_do::ticket_key(ticket)).await {
-        Ok(Some(id)) => {
-            if to_conversation(env, Target::Id(&id), ticket).await? {
-                return Ok(true);
-            }
-        }
+        Ok(Some(id)) => match to_conversation(env, Target::Id(&id), ticket).await? {
+            Handed::Applied => return Ok(true),
+            Handed::Kept => kept = true,
+            Handed::NoConversation => {}
+        },
         Ok(None) => {}
         Err(e) => return Err(format!("look-up index unreadable: {e}")),
     }
     for address in requester_addresses(config, ticket).await? {
-        if to_conversation(
-            env,
-            Target::Named(&conversation_do::customer_name(&address)),
-            ticket,
-        )
-        .await?
-        {
-            return Ok(true);
+        let name = conversation_do::customer_name(&address);
+        match to_conversation(env, Target::Named(&name), ticket).await? {
+            Handed::Applied => return Ok(true),
+            Handed::Kept => kept = true,
+            Handed::NoConversation => {}
         }
     }
-    Ok(false)
+    Ok(kept)
 }
 
 /// The customers the ticket's requester may be, read from Zendesk (empty: no such ticket, or
@@ -210,16 +221,24 @@ pub async fn requester_addresses(
     ))
 }
 
-/// `Ok(true)` stored, `Ok(false)` no such conversation.
+enum Handed {
+    /// The conversation owns the ticket and will read it.
+    Applied,
+    /// The conversation does not know the ticket (yet) and keeps the event.
+    Kept,
+    NoConversation,
+}
+
 async fn to_conversation(
     env: &Env,
     target: Target<'_>,
     ticket_id: u64,
-) -> std::result::Result<bool, String> {
+) -> std::result::Result<Handed, String> {
     let request = ConversationRequest::AgentEvent { ticket_id };
     match conversation_do::ask(env, target, &request).await {
-        Ok(ConversationAnswer::Applied) => Ok(true),
-        Ok(ConversationAnswer::UnknownConversation) => Ok(false),
+        Ok(ConversationAnswer::Applied) => Ok(Handed::Applied),
+        Ok(ConversationAnswer::Kept) => Ok(Handed::Kept),
+        Ok(ConversationAnswer::UnknownConversation) => Ok(Handed::NoConversation),
         Ok(other) => Err(format!("unexpected answer {}", other.name())),
         Err(e) => Err(e.to_string()),
     }

@@ -46,6 +46,9 @@ pub enum ConversationAnswer {
     },
     /// The event was stored.
     Applied,
+    /// The event names a ticket this conversation does not know (yet): kept, and read if the
+    /// ticket becomes known; the caller should look for its owner elsewhere too.
+    Kept,
     /// No conversation is stored under this object (nothing was created).
     UnknownConversation,
     Message {
@@ -108,6 +111,7 @@ impl ConversationAnswer {
         match self {
             ConversationAnswer::Accepted { .. } => "accepted",
             ConversationAnswer::Applied => "applied",
+            ConversationAnswer::Kept => "kept",
             ConversationAnswer::UnknownConversation => "unknown_conversation",
             ConversationAnswer::Message { .. } => "message",
             ConversationAnswer::Messages { .. } => "messages",

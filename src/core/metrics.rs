@@ -82,6 +82,9 @@ pub enum DirectoryKey {
     Message(String),
     /// A masked number as logs show it (`+1555***0001`): shared by design, so a set.
     Masked(String),
+    /// A ticket the conversation made or found (an agent's reply names the ticket; its
+    /// requester may have been changed in Zendesk since).
+    Ticket(u64),
 }
 
 impl DirectoryKey {
@@ -90,6 +93,7 @@ impl DirectoryKey {
         match self {
             DirectoryKey::Message(sid) => format!("sid:{sid}"),
             DirectoryKey::Masked(masked) => format!("masked:{masked}"),
+            DirectoryKey::Ticket(id) => format!("ticket:{id}"),
         }
     }
 }

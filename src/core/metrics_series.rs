@@ -28,8 +28,9 @@ pub struct Histogram(pub Vec<u32>);
 
 impl Histogram {
     pub fn add(&mut self, ms: u64) {
-        if self.0.is_empty() {
-            self.0 = vec![0; BOUNDS_MS.len() + 1];
+        // Sized to the bounds whatever was stored (bounds changed by a later version, say).
+        if self.0.len() != BOUNDS_MS.len() + 1 {
+            self.0.resize(BOUNDS_MS.len() + 1, 0);
         }
         let bin = BOUNDS_MS
             .iter()
@@ -91,9 +92,10 @@ fn is_empty_histogram(h: &Histogram) -> bool {
 }
 
 /// The counters a minute keeps (the dashboard's volume chart).
-const COUNTED: [&str; 6] = [
+const COUNTED: [&str; 7] = [
     "received",
     "tickets_created",
+    "follow_up_tickets_created",
     "comments_added",
     "replies_sent",
     "agent_replies_sent",
@@ -152,7 +154,8 @@ impl Hour {
 pub fn roll(current: &mut Option<Hour>, now_ms: u64) -> Option<(Hour, u64)> {
     let hour = now_ms / HOUR_MS;
     match current {
-        Some(h) if h.hour == hour => None,
+        // Only forward: a clock stepping back keeps the current hour.
+        Some(h) if hour <= h.hour => None,
         Some(h) => {
             let finished = std::mem::replace(h, Hour::starting(now_ms));
             let expired = hour.saturating_sub(HOURS_KEPT);

@@ -151,29 +151,49 @@ describe('agents answer from Zendesk', () => {
     assert.deepEqual(agentTexts(from), [text], 'once');
   });
 
-  test('a trigger that sends only the ticket id still reaches the conversation, through Zendesk', async () => {
+  test('a trigger that sends only the ticket id still reaches the conversation, with no Zendesk read', async () => {
     const { from, ticket } = await customerWithTicket();
     const { comment } = await stack.emulator.agentComments(ticket.id, 'Found it: your refund is on its way.', { deliveries: 0 });
     const before = stack.requests().length;
     const r = await stack.emulator.zendeskWebhook(ticket.id, { body: JSON.stringify({ ticket_id: String(ticket.id) }) });
     assert.equal(r.status, 200);
     assert.equal(JSON.parse(r.body).status, 'accepted');
-    assert.ok(stack.requests().slice(before).some((q) => q.method === 'GET' && q.path.startsWith(`/api/v2/tickets/${ticket.id}.json`)), 'the ticket was read from Zendesk');
     await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id);
+    assert.ok(!stack.requests().slice(before).some((q) => q.method === 'GET' && q.path.startsWith(`/api/v2/tickets/${ticket.id}.json`)), 'found through the directory: the ticket was not read');
     assert.deepEqual(agentTexts(from), ['Found it: your refund is on its way.']);
   });
 
-  test('when the ticket cannot be read from Zendesk, Zendesk is asked to retry (503), and the retry is delivered', async () => {
-    const { from, ticket } = await customerWithTicket();
-    const { comment } = await stack.emulator.agentComments(ticket.id, 'Second try works.', { deliveries: 0 });
-    const body = JSON.stringify({ ticket_id: String(ticket.id) });
-    stack.fault('zendesk', [{ match: `GET /api/v2/tickets/${ticket.id}.json`, status: 503 }]);
-    const first = await stack.emulator.zendeskWebhook(ticket.id, { body });
+  test('a ticket no conversation entered is read from Zendesk; when that read fails, Zendesk is asked to retry (503)', async () => {
+    // A ticket made in Zendesk by someone else (or by a version that kept no directory).
+    const auth = Buffer.from(`${SANDBOX_CREDENTIALS.ZENDESK_EMAIL}/token:${SANDBOX_CREDENTIALS.ZENDESK_API_KEY}`).toString('base64');
+    const made = await fetch(`${stack.apiUrl}/api/v2/tickets.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Basic ${auth}` },
+      body: JSON.stringify({ ticket: { subject: 'Phone call', comment: { body: 'Called about billing' }, requester: { name: 'Jane', email: 'jane@phone.example' }, tags: ['whatsapp'] } }),
+    }).then((res) => res.json());
+    const id = made.ticket.id;
+    const body = JSON.stringify({ ticket_id: String(id) });
+    stack.fault('zendesk', [{ match: `GET /api/v2/tickets/${id}.json`, status: 503 }]);
+    const first = await stack.emulator.zendeskWebhook(id, { body });
     assert.equal(first.status, 503, 'not answered "ignored": Zendesk retries');
-    const retry = await stack.emulator.zendeskWebhook(ticket.id, { body });
+    const retry = await stack.emulator.zendeskWebhook(id, { body });
     assert.equal(retry.status, 200);
+    assert.equal(JSON.parse(retry.body).status, 'ignored', 'read this time: not a WhatsApp customer\'s ticket');
+  });
+
+  test("an agent's reply still arrives after the ticket's requester was merged into a real profile in Zendesk", async () => {
+    const { from, ticket } = await customerWithTicket();
+    // An admin merges the placeholder requester into the customer's real profile: the event's
+    // requester e-mail no longer names the customer.
+    const s = stack.emulator.state;
+    const jane = { id: s.nextUserId++, name: 'Jane Doe', email: 'jane@acme.example', role: 'end-user', created_at: new Date().toISOString() };
+    s.users.set(jane.email, jane);
+    s.tickets.get(ticket.id).requester_id = jane.id;
+    const { comment, results } = await stack.emulator.agentComments(ticket.id, 'We merged your profiles, here is your answer.');
+    assert.equal(results[0].status, 200);
+    assert.equal(JSON.parse(results[0].body).status, 'accepted');
     await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id);
-    assert.deepEqual(agentTexts(from), ['Second try works.']);
+    assert.deepEqual(agentTexts(from), ['We merged your profiles, here is your answer.']);
   });
 
   test('Twilio status callbacks are checked like any Twilio webhook', async () => {

@@ -147,6 +147,14 @@ impl Conversation {
                 id: t.id,
                 requester_id: t.requester_id,
             });
+            // Where agents' replies on it find this conversation, whoever its requester
+            // becomes in Zendesk (the shell names this conversation when it sends the entry).
+            self.unsent_metrics
+                .directory
+                .push(crate::core::metrics::DirectoryEntry {
+                    key: crate::core::metrics::DirectoryKey::Ticket(t.id),
+                    conversation: String::new(),
+                });
         }
         // An agent answered before this ticket was known here: read its comments now.
         let before = self.early_agent_events.len();
