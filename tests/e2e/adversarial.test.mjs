@@ -258,7 +258,9 @@ test('a chunked body without Content-Length is refused as it passes the cap, not
   for (const [path, type] of [['/twilio/whatsapp', 'application/x-www-form-urlencoded'], ['/zendesk/events', 'application/json']]) {
     const a = await chunkedPost(`${base}${path}`, type, total);
     if (a.status !== undefined) assert.equal(a.status, 413, `${path}: ${JSON.stringify(a)}`);
-    else assert.equal(a.error, 'ECONNRESET');
+    // The server closed the connection on the sender: seen as a reset, or as a broken pipe
+    // when the sender was writing at that instant (timing on a loaded machine).
+    else assert.ok(['ECONNRESET', 'EPIPE'].includes(a.error), `${path}: ${a.error}`);
     // Not read whole: answered long before the sender is done (a loaded machine may take a
     // second or two to answer, hence the margin).
     assert.ok(a.written < total / 2, `${path}: answered after ${a.written} of ${total} bytes`);
