@@ -96,13 +96,11 @@ impl ConversationObject {
         config: &Config,
         extra: Delta,
     ) -> Result<bool> {
-        let rules = config.triage.clone();
         let now_ms = storage::now_ms();
         let ctx = Ctx {
             now_ms,
             jitter: js_sys::Math::random(),
             config,
-            rules: &rules,
             status_callback_url: None,
             media_base_url: None,
         };
@@ -215,7 +213,6 @@ impl ConversationObject {
         unsent: &mut Delta,
         logs: &mut Vec<LogLine>,
     ) -> Result<()> {
-        let rules = config.triage.clone();
         let mut event = Event::Wake;
         let mut calls = 0;
         loop {
@@ -229,7 +226,6 @@ impl ConversationObject {
                 now_ms: storage::now_ms(),
                 jitter: js_sys::Math::random(),
                 config,
-                rules: &rules,
                 status_callback_url: callback.as_deref(),
                 media_base_url: origin.as_deref(),
             };

@@ -1,8 +1,7 @@
 //! Typed configuration read through a lookup function (Worker vars, `.dev.vars`, `--var` or
 //! secrets all arrive the same way). Errors name every missing or invalid variable, never a value.
 
-use crate::core::triage::TriageRules;
-use crate::core::twilio::ReplyTexts;
+use crate::core::language::settings::Languages;
 use std::fmt;
 
 pub const DEFAULT_TWILIO_API_BASE_URL: &str = "https://api.twilio.com";
@@ -29,7 +28,6 @@ pub struct Config {
     pub twilio_account_sid: String,
     pub twilio_auth_token: String,
     pub reply_sender: ReplySender,
-    pub twilio_content_sid: Option<String>,
     pub twilio_webhook_secret: Option<String>,
     pub twilio_api_base_url: String,
     pub zendesk_api_key: String,
@@ -49,17 +47,14 @@ pub struct Config {
     pub followup_ack: bool,
     /// Bearer token of the `/admin/` endpoints; they are disabled without it.
     pub admin_token: Option<String>,
-    /// Content template for agents' replies outside WhatsApp's 24-hour window.
-    pub twilio_agent_reply_content_sid: Option<String>,
     /// Signing secret of the Zendesk webhook; `/zendesk/events` is disabled without it.
     pub zendesk_webhook_secret: Option<String>,
     /// Files larger than this, or of a type not in the list, are listed instead of attached.
     pub media_max_bytes: u64,
     pub media_allowed_types: Vec<String>,
-    /// The guide's triage rules, each list replaceable without a rebuild.
-    pub triage: TriageRules,
-    /// The customer-facing texts.
-    pub texts: ReplyTexts,
+    /// The enabled languages: each one's triage rules, reply texts and templates (the guide's
+    /// for English), each list and text replaceable without a rebuild; and detection.
+    pub languages: Languages,
 }
 
 impl Config {
@@ -111,7 +106,13 @@ impl fmt::Debug for Config {
 pub struct ConfigError {
     pub missing: Vec<&'static str>,
     /// (variable, what is expected): never the value itself.
-    pub invalid: Vec<(&'static str, &'static str)>,
+    pub invalid: Vec<(String, String)>,
+}
+
+impl ConfigError {
+    fn bad(&mut self, name: &str, why: &str) {
+        self.invalid.push((name.to_string(), why.to_string()));
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -182,10 +183,10 @@ impl Config {
 
         // Exact: incoming webhooks must name this account, in Twilio's own shape.
         if !account_sid.is_empty() && !crate::core::form::is_account_sid(&account_sid) {
-            err.invalid.push((
+            err.bad(
                 "TWILIO_ACCOUNT_SID",
                 "must be AC followed by 32 hex digits (Twilio Console, Account Info)",
-            ));
+            );
         }
         let reply_sender = if number.starts_with("MG") {
             ReplySender::MessagingService(number.clone())
@@ -195,10 +196,10 @@ impl Config {
             if !number.is_empty()
                 && (digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()))
             {
-                err.invalid.push((
+                err.bad(
                     "TWILIO_WHATSAPP_NUMBER",
                     "must be a number like +14155238886 (or a Messaging Service SID MG...)",
-                ));
+                );
             }
             ReplySender::From(format!("whatsapp:+{digits}"))
         };
@@ -206,24 +207,23 @@ impl Config {
             String::new()
         } else {
             normalise_host(&domain_raw).unwrap_or_else(|| {
-                err.invalid.push((
+                err.bad(
                     "ZENDESK_DOMAIN",
                     "must be a host name like acme.zendesk.com",
-                ));
+                );
                 String::new()
             })
         };
         if !email.is_empty() && !email.contains('@') {
-            err.invalid.push((
+            err.bad(
                 "ZENDESK_EMAIL",
                 "must be the e-mail address of the API user",
-            ));
+            );
         }
         let mut base_url = |name: &'static str, default: String| match get(name) {
             None => default,
             Some(raw) => normalise_base_url(&raw).unwrap_or_else(|| {
-                err.invalid
-                    .push((name, "must be an http:// or https:// URL"));
+                err.bad(name, "must be an http:// or https:// URL");
                 default
             }),
         };
@@ -232,18 +232,17 @@ impl Config {
             base_url("TWILIO_API_BASE_URL", DEFAULT_TWILIO_API_BASE_URL.into());
         let public_base_url = get("PUBLIC_BASE_URL").and_then(|raw| {
             normalise_base_url(&raw).or_else(|| {
-                err.invalid
-                    .push(("PUBLIC_BASE_URL", "must be an http:// or https:// URL"));
+                err.bad("PUBLIC_BASE_URL", "must be an http:// or https:// URL");
                 None
             })
         });
         let requester_email_domain = match get("REQUESTER_EMAIL_DOMAIN") {
             None => DEFAULT_REQUESTER_EMAIL_DOMAIN.to_string(),
             Some(raw) => normalise_host(&raw).unwrap_or_else(|| {
-                err.invalid.push((
+                err.bad(
                     "REQUESTER_EMAIL_DOMAIN",
                     "must be a domain like example.com",
-                ));
+                );
                 String::new()
             }),
         };
@@ -255,7 +254,7 @@ impl Config {
             Some(raw) => match raw.parse::<u64>() {
                 Ok(n) if range.contains(&n) => n,
                 _ => {
-                    err.invalid.push((name, expected));
+                    err.bad(name, expected);
                     default
                 }
             },
@@ -305,14 +304,13 @@ impl Config {
             Some(v) if matches!(v.as_str(), "true" | "1" | "yes" | "on") => true,
             Some(v) if matches!(v.as_str(), "false" | "0" | "no" | "off") => false,
             Some(_) => {
-                err.invalid.push(("FOLLOWUP_ACK", "must be true or false"));
+                err.bad("FOLLOWUP_ACK", "must be true or false");
                 false
             }
         };
         let admin_token = get("ADMIN_TOKEN");
         if admin_token.as_deref().is_some_and(|t| t.len() < 16) {
-            err.invalid
-                .push(("ADMIN_TOKEN", "must be at least 16 characters"));
+            err.bad("ADMIN_TOKEN", "must be at least 16 characters");
         }
         let media_allowed_types: Vec<String> = get("MEDIA_ALLOWED_TYPES")
             .unwrap_or_else(|| DEFAULT_MEDIA_ALLOWED_TYPES.to_string())
@@ -321,73 +319,17 @@ impl Config {
             .filter(|t| !t.is_empty())
             .collect();
         if media_allowed_types.iter().any(|t| !t.contains('/')) {
-            err.invalid.push((
+            err.bad(
                 "MEDIA_ALLOWED_TYPES",
                 "must be a comma-separated list of MIME types such as image/*,application/pdf",
-            ));
+            );
         }
-        let defaults = TriageRules::default();
-        let mut list = |name: &'static str, default: Vec<String>| match get(name) {
-            None => default,
-            Some(raw) => {
-                let items: Vec<String> = raw
-                    .split(',')
-                    .map(|w| w.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .filter(|w| !w.is_empty())
-                    .collect();
-                if items.is_empty() {
-                    err.invalid
-                        .push((name, "must be a comma-separated list of words or phrases"));
-                    return default;
-                }
-                items
-            }
+        let languages = {
+            let mut invalid = Vec::new();
+            let languages = Languages::from_lookup(&get, triage_min_length as usize, &mut invalid);
+            err.invalid.extend(invalid);
+            languages
         };
-        let triage = TriageRules {
-            min_length: triage_min_length as usize,
-            greeting_words: list("TRIAGE_GREETING_WORDS", defaults.greeting_words.clone()),
-            issue_keywords: list("TRIAGE_ISSUE_KEYWORDS", defaults.issue_keywords.clone()),
-            urgent_keywords: list("PRIORITY_URGENT_KEYWORDS", defaults.urgent_keywords.clone()),
-            high_keywords: list("PRIORITY_HIGH_KEYWORDS", defaults.high_keywords.clone()),
-        };
-        let default_texts = ReplyTexts::default();
-        let mut text = |name: &'static str, default: String, needs_ticket_id: bool| match get(name)
-        {
-            None => default,
-            Some(t) if t.chars().count() > 1600 => {
-                err.invalid
-                    .push((name, "must be at most 1600 characters (Twilio's limit)"));
-                default
-            }
-            Some(t) if needs_ticket_id && !t.contains("{ticket_id}") => {
-                err.invalid.push((name, "must contain {ticket_id}"));
-                default
-            }
-            Some(t) => t.replace("\\n", "\n"),
-        };
-        let texts = ReplyTexts {
-            ticket_created: text("REPLY_TICKET_CREATED", default_texts.ticket_created, true),
-            more_details: text("REPLY_MORE_DETAILS", default_texts.more_details, false),
-            apology: text("REPLY_APOLOGY", default_texts.apology, false),
-            comment_added: text("REPLY_COMMENT_ADDED", default_texts.comment_added, true),
-        };
-        let agent_reply_sid = get("TWILIO_AGENT_REPLY_CONTENT_SID");
-        if agent_reply_sid
-            .as_deref()
-            .is_some_and(|s| !s.starts_with("HX"))
-        {
-            err.invalid.push((
-                "TWILIO_AGENT_REPLY_CONTENT_SID",
-                "must be a Content SID starting with HX",
-            ));
-        }
-        let content_sid = get("TWILIO_CONTENT_SID");
-        if content_sid.as_deref().is_some_and(|s| !s.starts_with("HX")) {
-            err.invalid.push((
-                "TWILIO_CONTENT_SID",
-                "must be a Content SID starting with HX",
-            ));
-        }
 
         if !err.missing.is_empty() || !err.invalid.is_empty() {
             return Err(err);
@@ -396,7 +338,6 @@ impl Config {
             twilio_account_sid: account_sid,
             twilio_auth_token: auth_token,
             reply_sender,
-            twilio_content_sid: content_sid,
             twilio_webhook_secret: get("TWILIO_WEBHOOK_SECRET"),
             twilio_api_base_url,
             zendesk_api_key: api_key,
@@ -411,12 +352,10 @@ impl Config {
             retry_max_delay_ms,
             followup_ack,
             admin_token,
-            twilio_agent_reply_content_sid: agent_reply_sid,
             zendesk_webhook_secret: get("ZENDESK_WEBHOOK_SECRET"),
             media_max_bytes,
             media_allowed_types,
-            triage,
-            texts,
+            languages,
         })
     }
 

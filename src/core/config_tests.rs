@@ -32,7 +32,7 @@ fn defaults_follow_the_seed() {
     assert_eq!(c.retry_window_ms, 24 * 3_600_000);
     assert!(!c.followup_ack);
     assert_eq!(c.admin_token, None);
-    assert_eq!(c.twilio_content_sid, None);
+    assert_eq!(c.languages.default_language().content_sid, None);
 }
 
 #[test]
@@ -98,7 +98,10 @@ fn assert_only_invalid(name: &'static str, bad: &'static str) {
     v.insert(name, bad);
     let err = load(&v).unwrap_err();
     assert_eq!(
-        err.invalid.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        err.invalid
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
         vec![name],
         "{name}={bad}"
     );
@@ -129,14 +132,15 @@ fn triage_rules_and_texts_are_configurable() {
     v.insert("TRIAGE_ISSUE_KEYWORDS", "refund, late delivery ,  ");
     v.insert("REPLY_TICKET_CREATED", "Case {ticket_id} opened.");
     let c = load(&v).unwrap();
-    assert_eq!(c.triage.min_length, 3);
-    assert_eq!(c.triage.issue_keywords, vec!["refund", "late delivery"]);
+    let en = c.languages.default_language();
+    assert_eq!(en.triage.min_length, 3);
+    assert_eq!(en.triage.issue_keywords, vec!["refund", "late delivery"]);
     assert_eq!(
-        c.triage.urgent_keywords,
-        TriageRules::default().urgent_keywords
+        en.triage.urgent_keywords,
+        crate::core::triage::TriageRules::default().urgent_keywords
     );
     assert_eq!(
-        ReplyTexts::fill(&c.texts.ticket_created, 9, "s"),
+        crate::core::twilio::ReplyTexts::fill(&en.texts.ticket_created, 9, "s"),
         "Case 9 opened."
     );
     for (name, bad) in [

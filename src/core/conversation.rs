@@ -35,11 +35,12 @@ use crate::core::config::Config;
 use crate::core::events::{Counted, FailedStep};
 use crate::core::form::{Content, InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
+use crate::core::language::settings::Language;
 use crate::core::logline::LogLine;
 use crate::core::metrics::Delta;
 use crate::core::redact::mask_sender;
 use crate::core::retry::{backoff_ms, classify_idempotent, Verdict};
-use crate::core::triage::{Triage, TriageRules};
+use crate::core::triage::Triage;
 use crate::core::twilio::{self, ReplyContent, SendOutcome};
 use crate::core::zendesk::{self, NewTicket, TicketRef};
 use serde::{Deserialize, Serialize};
@@ -98,11 +99,17 @@ pub struct Ctx<'a> {
     /// Uniform in [0, 1).
     pub jitter: f64,
     pub config: &'a Config,
-    pub rules: &'a TriageRules,
     /// Where Twilio reports delivery statuses of this conversation's messages, if known.
     pub status_callback_url: Option<&'a str>,
     /// The gateway's public origin, for the signed URLs of agents' files, if known.
     pub media_base_url: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    /// The enabled language with this code (a message's, the conversation's), else the default.
+    pub fn language(&self, code: Option<&str>) -> &Language {
+        self.config.languages.get(code)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,6 +158,10 @@ pub struct Conversation {
     /// sent yet: kept here, so a webhook costs no storage write of its own; the alarm sends it.
     #[serde(default, skip_serializing_if = "Delta::is_empty")]
     pub unsent_metrics: Delta,
+    /// The customer's last confidently detected language: a message that says too little to
+    /// tell ("ok", "👍", an order number) is read in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 // Events live for one step; a boxed message would only add an allocation per request.
@@ -214,6 +225,7 @@ impl Conversation {
             public_origin: None,
             early_agent_events: Vec::new(),
             unsent_metrics: Delta::default(),
+            language: None,
         }
     }
 

@@ -10,12 +10,15 @@
 //! - v2: the envelope; the conversation may carry `early_agent_events` and `unsent_metrics`.
 //! - v3: each message says what it is (`content`: text, media, location, a pressed button...);
 //!   a v2 message gets it from what it carries (files: media; a location: location; else text).
+//! - v4: the conversation may remember the customer's `language`, and each message says the
+//!   `language` it was read in; a v3 conversation has neither and is read in the default
+//!   language until its customer writes again (nothing to convert, hence no migration step).
 
 use crate::core::conversation::Conversation;
 use serde::Serialize;
 use serde_json::Value;
 
-pub const VERSION: u64 = 3;
+pub const VERSION: u64 = 4;
 
 #[derive(Serialize)]
 struct Envelope<'a> {
@@ -41,7 +44,7 @@ pub fn decode(text: &str) -> Result<(Conversation, bool), String> {
         None if value.get("customer").is_some() => migrate_v2(migrate_v1(value)),
         None => return Err("neither a v1 conversation nor a versioned envelope".into()),
         Some(2) => migrate_v2(envelope_contents(value)?),
-        Some(VERSION) => envelope_contents(value)?,
+        Some(3) | Some(VERSION) => envelope_contents(value)?,
         Some(newer) => {
             return Err(format!(
             "stored by a newer version of the gateway (v{newer}, this one reads up to v{VERSION})"
@@ -102,7 +105,6 @@ mod tests {
     use super::*;
     use crate::core::config::Config;
     use crate::core::conversation::{Ctx, Effect, Event};
-    use crate::core::triage::TriageRules;
     use std::collections::HashMap;
 
     /// A conversation as commit 0df866a stored it: a ticket made and confirmed, an agent's reply
@@ -128,12 +130,10 @@ mod tests {
         assert_eq!(conv.open_ticket.as_ref().map(|t| t.id), Some(1000));
         assert_eq!(conv.pending_count(), 1, "the follow-up is still to do");
         let config = config();
-        let rules = TriageRules::default();
         let ctx = Ctx {
             now_ms: 1_800_000_100_000,
             jitter: 0.5,
             config: &config,
-            rules: &rules,
             status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
             media_base_url: Some("https://gw.example"),
         };
@@ -145,7 +145,7 @@ mod tests {
         assert!(transfer.download.url.contains("/Media/ME0123456789abcdef"));
         // Stored again, it is the current version and reads back the same.
         let text = encode(&conv).unwrap();
-        assert!(text.starts_with("{\"v\":3,"));
+        assert!(text.starts_with("{\"v\":4,"));
         let (again, migrated) = decode(&text).unwrap();
         assert!(!migrated);
         assert_eq!(again, conv);

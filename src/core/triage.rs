@@ -1,7 +1,8 @@
 //! The seed's triage rules: is a first message detailed enough to become a ticket, its subject,
-//! and its priority. Keywords match whole words after folding case and typographic apostrophes.
+//! and its priority. Keywords match whole words after folding case, typographic apostrophes and
+//! accents (`não` matches `nao`), in whichever language's rules the message is read.
 
-use crate::core::text::{contains_phrase, fold_for_matching, truncate_with_ellipsis};
+use crate::core::text::{contains_phrase, fold_accents, truncate_with_ellipsis};
 use serde::{Deserialize, Serialize};
 
 pub const SUBJECT_MAX_CHARS: usize = 50;
@@ -84,7 +85,7 @@ impl TriageRules {
         if trimmed.chars().count() < self.min_length {
             return Triage::Rejected(Rejection::TooShort);
         }
-        let folded = fold_for_matching(trimmed);
+        let folded = fold_accents(trimmed);
         if self.is_greeting_only(&folded) {
             return Triage::Rejected(Rejection::GreetingOnly);
         }
@@ -107,7 +108,8 @@ impl TriageRules {
             .split(|c: char| !(c.is_alphanumeric() || c == '\''))
             .filter(|w| !w.is_empty())
             .peekable();
-        words.peek().is_some() && words.all(|w| self.greeting_words.iter().any(|g| g == w))
+        words.peek().is_some()
+            && words.all(|w| self.greeting_words.iter().any(|g| fold_accents(g) == w))
     }
 
     fn priority(&self, folded: &str) -> Priority {
@@ -124,7 +126,7 @@ impl TriageRules {
 fn any_phrase(folded: &str, phrases: &[String]) -> bool {
     phrases
         .iter()
-        .any(|p| contains_phrase(folded, &fold_for_matching(p)))
+        .any(|p| contains_phrase(folded, &fold_accents(p)))
 }
 
 /// The first sentence, at most 50 characters ("..." when cut), or the fallback when empty.

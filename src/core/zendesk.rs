@@ -16,6 +16,10 @@ pub const TICKET_TAGS: [&str; 2] = ["whatsapp", "auto-created"];
 pub struct Requester {
     pub name: String,
     pub email: String,
+    /// Zendesk's id of the requester's locale (`GET /api/v2/locales/public.json`), when the
+    /// customer's language is known to have one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub locale_id: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +70,7 @@ pub fn requester_for(sender: &Sender, email_domain: &str) -> Requester {
     Requester {
         name: format!("WhatsApp User ({})", sender.display()),
         email: format!("{}@{email_domain}", email_local_part(sender)),
+        locale_id: None,
     }
 }
 

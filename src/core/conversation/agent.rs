@@ -62,12 +62,14 @@ pub const WINDOW_CLOSED_ERROR: u32 = 63016;
 impl AgentReply {
     /// When Twilio refused the free text because the window is closed (error 63016, in the
     /// send's answer or in a delivery status), the approved template is tried, once, if the
-    /// company has one. True when the reply is due again as the template.
-    pub(super) fn fall_back_to_template(&mut self, error_code: Option<u32>, ctx: &Ctx) -> bool {
-        if error_code != Some(WINDOW_CLOSED_ERROR)
-            || self.tried_template
-            || ctx.config.twilio_agent_reply_content_sid.is_none()
-        {
+    /// company has one (`template`: the customer's language's, else the default language's).
+    /// True when the reply is due again as the template.
+    pub(super) fn fall_back_to_template(
+        &mut self,
+        error_code: Option<u32>,
+        template: Option<&str>,
+    ) -> bool {
+        if error_code != Some(WINDOW_CLOSED_ERROR) || self.tried_template || template.is_none() {
             return false;
         }
         self.state = AgentReplyState::Due { template: true };
@@ -242,7 +244,11 @@ impl Conversation {
             );
             if is_failure(status) {
                 let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
-                if r.fall_back_to_template(error_code, ctx) {
+                let template = ctx
+                    .language(self.language.as_deref())
+                    .agent_reply_content_sid
+                    .as_deref();
+                if r.fall_back_to_template(error_code, template) {
                     return true;
                 }
                 let code = error_code
@@ -345,7 +351,10 @@ impl Conversation {
                 }));
             }
             if !template && !self.in_window(now) {
-                match ctx.config.twilio_agent_reply_content_sid {
+                match ctx
+                    .language(self.language.as_deref())
+                    .agent_reply_content_sid
+                {
                     Some(_) => {
                         self.agent_replies[i].state = AgentReplyState::Due { template: true }
                     }

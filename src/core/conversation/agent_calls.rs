@@ -19,8 +19,9 @@ impl Conversation {
                     .find(|r| r.comment_id == *comment_id)?;
                 let content = match r.state {
                     AgentReplyState::Due { template: true } => ReplyContent::Template {
-                        content_sid: config
-                            .twilio_agent_reply_content_sid
+                        content_sid: ctx
+                            .language(self.language.as_deref())
+                            .agent_reply_content_sid
                             .clone()
                             .unwrap_or_default(),
                         variables: vec![
@@ -162,7 +163,11 @@ impl Conversation {
                     }
                     SendOutcome::Refused { reason } => {
                         let code = twilio::parse_error(body).map(|(c, _)| c);
-                        if !self.agent_replies[i].fall_back_to_template(code, ctx) {
+                        let template = ctx
+                            .language(self.language.as_deref())
+                            .agent_reply_content_sid
+                            .as_deref();
+                        if !self.agent_replies[i].fall_back_to_template(code, template) {
                             let why = match code {
                                 Some(c) => {
                                     format!("Twilio error {c}: {}", twilio::error_meaning(c))

@@ -10,7 +10,7 @@ use crate::core::triage::Priority;
 use crate::core::zendesk::{CommentSeen, NewTicket, TicketRef};
 
 pub trait TicketBackend {
-    /// The ticket for a customer's message.
+    /// The ticket for a customer's message, written in `language`.
     fn new_ticket(
         &self,
         message_sid: &str,
@@ -18,6 +18,7 @@ pub trait TicketBackend {
         body: &str,
         subject: &str,
         priority: Priority,
+        language: &Language,
     ) -> NewTicket;
     /// Creates `ticket`, idempotent under `idempotency_key` (the MessageSid).
     fn create_ticket(&self, idempotency_key: &str, ticket: &NewTicket) -> HttpRequest;
@@ -62,15 +63,22 @@ impl TicketBackend for ZendeskSupport<'_> {
         body: &str,
         subject: &str,
         priority: Priority,
+        language: &Language,
     ) -> NewTicket {
-        zendesk::new_ticket(
+        let mut ticket = zendesk::new_ticket(
             message_sid,
             from,
             body,
             subject,
             priority,
             &self.config.requester_email_domain,
-        )
+        );
+        // Agents route and answer by language with Zendesk's own tools: a tag for triggers and
+        // views, the requester's locale for macros and dynamic content (Zendesk applies it to
+        // a requester it creates with the ticket, and keeps an existing user's own).
+        ticket.tags.extend(language.zendesk_tag());
+        ticket.requester.locale_id = language.zendesk_locale_id;
+        ticket
     }
 
     fn create_ticket(&self, idempotency_key: &str, ticket: &NewTicket) -> HttpRequest {

@@ -41,12 +41,21 @@ impl Conversation {
             return false;
         }
         let body_chars = message.body.chars().count();
+        let language = ctx
+            .config
+            .languages
+            .choose(&message.body, self.language.as_deref());
+        if language.confident {
+            self.language = Some(language.code.clone());
+        }
         logs.push(
             self.line(
                 LogLine::info("message.accepted").counts(Counted::Received),
                 &message.message_sid,
             )
             .field("body_chars", body_chars)
+            .field("language", language.code.as_str())
+            .field("language_detected", language.confident)
             .field("num_media", message.num_media)
             .field("queue", self.pending_count() + 1),
         );
@@ -86,6 +95,7 @@ impl Conversation {
                 .collect(),
             location: message.location.as_ref().map(|l| l.describe()),
             content: message.content,
+            language: Some(language.code),
         });
         // Keep unfinished messages in arrival order ahead of the finished ones.
         self.messages.sort_by_key(|m| {
@@ -306,7 +316,8 @@ impl Conversation {
         }
         // A file or a location is something to act on, whatever the caption says.
         let has_content = !m.media.is_empty() || m.location.is_some();
-        let (subject, priority) = match ctx.rules.triage(&m.body) {
+        let language = ctx.language(m.language.as_deref());
+        let (subject, priority) = match language.triage.triage(&m.body) {
             Triage::Accepted { subject, priority } => (subject, priority),
             Triage::Rejected(why)
                 if !(m.skip_triage || m.follow_up_of.is_some() || has_content) =>
@@ -325,7 +336,7 @@ impl Conversation {
                 };
                 m.reply = ReplyStep::Due {
                     kind: "more_details".into(),
-                    content: ReplyContent::Text(ctx.config.texts.more_details.clone()),
+                    content: ReplyContent::Text(language.texts.more_details.clone()),
                 };
                 return TicketAction::Decided;
             }
@@ -336,9 +347,14 @@ impl Conversation {
                 crate::core::triage::Priority::Normal,
             ),
         };
-        let mut ticket =
-            ctx.backend()
-                .new_ticket(&m.sid, &self.customer, &zendesk_text(m), &subject, priority);
+        let mut ticket = ctx.backend().new_ticket(
+            &m.sid,
+            &self.customer,
+            &zendesk_text(m),
+            &subject,
+            priority,
+            language,
+        );
         ticket.comment.uploads = upload_tokens(m);
         ticket.via_followup_source_id = m.follow_up_of;
         TicketAction::Call(Box::new(Call::CreateTicket {

@@ -116,6 +116,10 @@ pub struct Message {
     /// What the message is (text, files, location, a pressed button...).
     #[serde(default)]
     pub content: Content,
+    /// The language it was read in (triage, replies, the ticket's tag), chosen when it
+    /// arrived; absent for a message stored before languages (the default language).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,15 +7,22 @@ impl Conversation {
     /// The ticket a create for message `i` sent (for a ticket found by its external id).
     pub(super) fn rebuilt_ticket(&self, i: usize, ctx: &Ctx) -> NewTicket {
         let m = &self.messages[i];
-        let (subject, priority) = match ctx.rules.triage(&m.body) {
+        let language = ctx.language(m.language.as_deref());
+        let (subject, priority) = match language.triage.triage(&m.body) {
             Triage::Accepted { subject, priority } => (subject, priority),
             Triage::Rejected(_) => (
                 crate::core::triage::subject(&m.body),
                 crate::core::triage::Priority::Normal,
             ),
         };
-        ctx.backend()
-            .new_ticket(&m.sid, &self.customer, &m.body, &subject, priority)
+        ctx.backend().new_ticket(
+            &m.sid,
+            &self.customer,
+            &m.body,
+            &subject,
+            priority,
+            language,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -52,12 +59,13 @@ impl Conversation {
             .opt("follow_up_of", follow_up_of)
             .opt("idempotency_lookup", lookup),
         );
+        let language = ctx.language(m.language.as_deref());
         let content = twilio::ticket_created_reply_with(
-            &ctx.config.texts,
+            &language.texts,
             t.id,
             &ticket.subject,
             &m.body,
-            ctx.config.twilio_content_sid.as_deref(),
+            language.content_sid.as_deref(),
         );
         let kind = if matches!(content, ReplyContent::Template { .. }) {
             "ticket_created_template"
@@ -114,12 +122,13 @@ impl Conversation {
                 .field("ms", elapsed),
             );
             let m = &mut self.messages[i];
+            let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Commented { ticket_id };
             m.reply = if ctx.config.followup_ack && n == last {
                 ReplyStep::Due {
                     kind: "comment_added".into(),
                     content: ReplyContent::Text(twilio::ReplyTexts::fill(
-                        &ctx.config.texts.comment_added,
+                        &language.texts.comment_added,
                         ticket_id,
                         "",
                     )),
@@ -185,6 +194,7 @@ impl Conversation {
                     .field("reason", reason),
             );
             let m = &mut self.messages[i];
+            let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Failed {
                 reason: reason.to_string(),
             };
@@ -192,7 +202,7 @@ impl Conversation {
             m.reply = if n == last {
                 ReplyStep::Due {
                     kind: "apology".into(),
-                    content: ReplyContent::Text(ctx.config.texts.apology.clone()),
+                    content: ReplyContent::Text(language.texts.apology.clone()),
                 }
             } else {
                 ReplyStep::NotNeeded

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detection {
     /// The best language's code, when the message says enough to tell.
-    pub confident: Option<&'static str>,
+    pub confident: Option<String>,
     /// Every enabled language's score, in the order given to `Detector::new`.
-    pub scores: Vec<(&'static str, f32)>,
+    pub scores: Vec<(String, f32)>,
 }
 
 /// A best score at least this high, and this many times the runner-up's, is confident.
@@ -42,42 +42,71 @@ const LETTERS: [(char, &str, f32); 14] = [
     ('ù', "fr", 0.5),
 ];
 
+#[derive(Debug, Clone)]
 pub struct Detector {
-    codes: Vec<&'static str>,
+    codes: Vec<String>,
     /// Folded word -> (language index, weight).
     words: HashMap<String, Vec<(usize, f32)>>,
 }
+
+// The detector is derived from the configuration, which compares by value: two detectors
+// are the same when they know the same languages and words with the same weights.
+impl PartialEq for Detector {
+    fn eq(&self, other: &Self) -> bool {
+        self.codes == other.codes
+            && self.words.len() == other.words.len()
+            && self.words.iter().all(|(w, owners)| {
+                other.words.get(w).is_some_and(|o| {
+                    o.len() == owners.len()
+                        && o.iter()
+                            .zip(owners)
+                            .all(|(a, b)| a.0 == b.0 && a.1.to_bits() == b.1.to_bits())
+                })
+            })
+    }
+}
+impl Eq for Detector {}
 
 impl Detector {
     /// A detector for these languages (their marker words and triage lists), plus any extra
     /// words configured per language (`(code, word)`).
     pub fn new(packs: &[&LanguagePack], extra: &[(String, String)]) -> Detector {
-        let codes: Vec<&'static str> = packs.iter().map(|p| p.code).collect();
-        let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut add = |word: &str, lang: usize| {
-            for w in words(&fold_accents(word)) {
-                let list = owners.entry(w.to_string()).or_default();
-                if !list.contains(&lang) {
-                    list.push(lang);
-                }
-            }
-        };
-        for (i, p) in packs.iter().enumerate() {
-            for list in [
-                p.marker_words,
-                p.greeting_words,
-                p.issue_keywords,
-                p.urgent_keywords,
-                p.high_keywords,
-            ] {
-                for w in list {
-                    add(w, i);
-                }
+        let mut languages: Vec<(String, Vec<String>)> = packs
+            .iter()
+            .map(|p| {
+                let words = [
+                    p.marker_words,
+                    p.greeting_words,
+                    p.issue_keywords,
+                    p.urgent_keywords,
+                    p.high_keywords,
+                ]
+                .iter()
+                .flat_map(|list| list.iter().map(|w| w.to_string()))
+                .collect();
+                (p.code.to_string(), words)
+            })
+            .collect();
+        for (code, word) in extra {
+            if let Some(l) = languages.iter_mut().find(|l| &l.0 == code) {
+                l.1.push(word.clone());
             }
         }
-        for (code, word) in extra {
-            if let Some(i) = codes.iter().position(|c| c == code) {
-                add(word, i);
+        Detector::from_words(&languages)
+    }
+
+    /// A detector for languages given as (code, the words and phrases that tell it apart).
+    pub fn from_words(languages: &[(String, Vec<String>)]) -> Detector {
+        let codes: Vec<String> = languages.iter().map(|l| l.0.clone()).collect();
+        let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (_, list)) in languages.iter().enumerate() {
+            for word in list {
+                for w in words(&fold_accents(word)) {
+                    let list = owners.entry(w.to_string()).or_default();
+                    if !list.contains(&i) {
+                        list.push(i);
+                    }
+                }
             }
         }
         let words = owners
@@ -118,7 +147,7 @@ impl Detector {
         }
         let lower = text.to_lowercase();
         for (letter, code, weight) in LETTERS {
-            if let Some(i) = self.codes.iter().position(|c| *c == code) {
+            if let Some(i) = self.codes.iter().position(|c| c == code) {
                 if lower.contains(letter) {
                     scores[i] += weight;
                 }
@@ -129,13 +158,13 @@ impl Detector {
         let confident = match ranked.as_slice() {
             [(best, top), rest @ ..] if *top >= MIN_SCORE => {
                 let second = rest.first().map_or(0.0, |r| r.1);
-                (*top >= second * MIN_LEAD && *top > second).then_some(self.codes[*best])
+                (*top >= second * MIN_LEAD && *top > second).then(|| self.codes[*best].clone())
             }
             _ => None,
         };
         Detection {
             confident,
-            scores: self.codes.iter().copied().zip(scores).collect(),
+            scores: self.codes.iter().cloned().zip(scores).collect(),
         }
     }
 }
@@ -179,21 +208,27 @@ mod tests {
     #[test]
     fn scores_marker_words_accents_optional() {
         let d = Detector::new(&[&EN, &ES], &[]);
-        assert_eq!(d.detect("mi pedido no llego").confident, Some("es"));
-        assert_eq!(d.detect("My order is not working").confident, Some("en"));
         assert_eq!(
-            d.detect("gracias!").confident,
+            d.detect("mi pedido no llego").confident.as_deref(),
+            Some("es")
+        );
+        assert_eq!(
+            d.detect("My order is not working").confident.as_deref(),
+            Some("en")
+        );
+        assert_eq!(
+            d.detect("gracias!").confident.as_deref(),
             Some("es"),
             "one clear word is enough"
         );
-        assert_eq!(d.detect("ok 👍").confident, None);
+        assert_eq!(d.detect("ok 👍").confident.as_deref(), None);
         assert_eq!(
-            d.detect("error").confident,
+            d.detect("error").confident.as_deref(),
             None,
             "shared words do not decide"
         );
         assert_eq!(
-            d.detect("¿?").confident,
+            d.detect("¿?").confident.as_deref(),
             Some("es"),
             "letters only Spanish uses"
         );
@@ -201,7 +236,8 @@ mod tests {
         assert_eq!(
             Detector::new(&[&EN, &ES], &extra)
                 .detect("parcel")
-                .confident,
+                .confident
+                .as_deref(),
             Some("en")
         );
     }
@@ -234,7 +270,7 @@ mod accuracy {
                         continue;
                     }
                     row.1 += 1;
-                    match detector.detect(text).confident {
+                    match detector.detect(text).confident.as_deref() {
                         Some(c) if c == code => row.2 += 1,
                         Some(_) => row.3 += 1,
                         None => row.4 += 1,
@@ -250,10 +286,11 @@ mod accuracy {
         let detector = Detector::new(&ALL, &[]);
         for (code, text) in SET.lines().filter_map(|l| l.split_once('\t')) {
             let d = detector.detect(text);
-            if d.confident != Some(code) {
+            if d.confident.as_deref() != Some(code) {
                 println!(
                     "{code} detected as {:?}: {text} {:?}",
-                    d.confident, d.scores
+                    d.confident.as_deref(),
+                    d.scores
                 );
             }
         }
@@ -274,7 +311,7 @@ mod accuracy {
         let detector = Detector::new(&ALL, &[]);
         for (code, text) in HELD_OUT.lines().filter_map(|l| l.split_once('\t')) {
             let d = detector.detect(text);
-            if d.confident != Some(code) {
+            if d.confident.as_deref() != Some(code) {
                 println!("held out: {code} detected as {:?}: {text}", d.confident);
             }
         }
@@ -294,7 +331,7 @@ mod accuracy {
         let detector = Detector::new(&ALL, &[]);
         for (code, text) in INDEPENDENT.lines().filter_map(|l| l.split_once('\t')) {
             let d = detector.detect(text);
-            if d.confident.is_some_and(|c| c != code) {
+            if d.confident.as_deref().is_some_and(|c| c != code) {
                 println!("independent: {code} detected as {:?}: {text}", d.confident);
             }
         }

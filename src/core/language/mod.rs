@@ -1,3 +1,4 @@
 pub mod detect;
 pub mod pack;
 pub mod packs;
+pub mod settings;

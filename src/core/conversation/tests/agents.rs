@@ -86,8 +86,7 @@ fn the_gateways_own_comments_and_internal_notes_are_never_echoed() {
 #[test]
 fn outside_the_window_the_template_is_used_or_the_agents_are_told() {
     // with a template
-    let mut cfg = config();
-    cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
+    let cfg = config_with(&[("TWILIO_AGENT_REPLY_CONTENT_SID", "HXagent")]);
     let mut sim = Sim::with_ticket(cfg);
     sim.now += 25 * 3600 * 1000;
     sim.agent_writes("Your refund was approved.");
@@ -139,8 +138,7 @@ fn a_failed_delivery_adds_one_internal_note_and_63016_falls_back_to_the_template
         Some("undelivered")
     );
 
-    let mut cfg = config();
-    cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
+    let cfg = config_with(&[("TWILIO_AGENT_REPLY_CONTENT_SID", "HXagent")]);
     let mut sim = Sim::with_ticket(cfg);
     sim.agent_writes("Here is the fix.");
     sim.zendesk_calls();

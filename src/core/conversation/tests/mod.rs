@@ -10,7 +10,12 @@ use std::collections::{HashMap, VecDeque};
 const CUSTOMER: &str = "+15550001234";
 
 fn config() -> Config {
-    let vars: HashMap<&str, &str> = HashMap::from([
+    config_with(&[])
+}
+
+/// The test configuration with more variables set.
+fn config_with(extra: &[(&'static str, &'static str)]) -> Config {
+    let mut vars: HashMap<&str, &str> = HashMap::from([
         ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
         ("TWILIO_AUTH_TOKEN", "tok"),
         ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
@@ -20,6 +25,7 @@ fn config() -> Config {
         ("UPSTREAM_TIMEOUT_MS", "1000"),
         ("RETRY_WINDOW_HOURS", "24"),
     ]);
+    vars.extend(extra.iter().copied());
     Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap()
 }
 
@@ -116,7 +122,6 @@ struct Sim {
     wake_at: Option<u64>,
     logs: Vec<String>,
     cfg: Config,
-    rules: TriageRules,
     jitter_seed: u64,
 }
 
@@ -130,7 +135,6 @@ impl Sim {
             wake_at: None,
             logs: vec![],
             cfg,
-            rules: TriageRules::default(),
             jitter_seed: 7,
         }
     }
@@ -154,7 +158,6 @@ impl Sim {
             now_ms: self.now,
             jitter,
             config: &self.cfg,
-            rules: &self.rules,
             status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
             media_base_url: Some("https://gw.example"),
         };

@@ -168,8 +168,7 @@ fn settled_agent_replies_are_pruned_after_a_week() {
 
 #[test]
 fn files_that_cannot_go_with_a_template_are_noted_for_the_agents() {
-    let mut cfg = config();
-    cfg.twilio_agent_reply_content_sid = Some("HXagent".into());
+    let cfg = config_with(&[("TWILIO_AGENT_REPLY_CONTENT_SID", "HXagent")]);
     let mut sim = Sim::with_ticket(cfg);
     sim.now += 25 * 3600 * 1000;
     let id = sim.agent_writes("Your invoice is attached.");

@@ -25,7 +25,7 @@ pub const PACK: LanguagePack = LanguagePack {
         "numero", "dinero", "vez", "veces", "otra", "otro", "mismo", "misma", "cuál", "cual",
         "sólo", "solo", "desde", "hasta", "sin", "con", "sobre", "están", "estaba", "he", "has",
         "ha", "hemos", "han", "dónde", "cancelar", "cambiar", "roto", "rota", "dañado",
-        "urgente", "problema", "llamar",
+        "urgente", "problema", "llamar", "suscripción", "suscripcion",
     ],
     greeting_words: &[
         "hola", "buenas", "buenos", "buen", "dia", "día", "días", "dias", "tardes", "noches",
@@ -47,7 +47,7 @@ pub const PACK: LanguagePack = LanguagePack {
         "se cierra", "se traba", "cuenta", "pago", "reclamar",
     ],
     urgent_keywords: &[
-        "urgente", "urgencia", "emergencia", "crítico", "critico", "caído", "caido", "se cayó",
+        "urgente", "urgencia", "emergencia", "crítico", "critico", "caído", "caido", "caída", "caida", "se cayó",
         "se cayo", "no funciona nada", "inmediatamente", "ya mismo", "cuanto antes", "grave",
         "fraude", "robo",
     ],

@@ -51,8 +51,8 @@ pub const PACK: LanguagePack = LanguagePack {
     ],
     high_keywords: &[
         "important", "problème", "probleme", "erreur", "panne", "ne marche pas",
-        "ne fonctionne pas", "n'arrive pas", "impossible", "prélevé", "preleve", "débité",
-        "debite", "bloqué", "bloque", "réclamation", "reclamation",
+        "ne fonctionne pas", "n'arrive pas", "impossible", "prélevé", "preleve", "prélevée", "prelevee", "débité",
+        "debite", "débitée", "debitee", "bloqué", "bloque", "réclamation", "reclamation",
     ],
     replies: ReplyTexts {
         ticket_created: "Ticket #{ticket_id} créé : '{subject}'. Nous vous répondrons bientôt.",

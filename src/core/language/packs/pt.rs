@@ -27,7 +27,7 @@ pub const PACK: LanguagePack = LanguagePack {
         "estorno", "problema", "atendimento", "urgente",
     ],
     greeting_words: &[
-        "oi", "olá", "ola", "bom", "boa", "dia", "tarde", "noite", "obrigado", "obrigada",
+        "oi", "oii", "oie", "olá", "ola", "bom", "boa", "dia", "tarde", "noite", "obrigado", "obrigada",
         "muito", "valeu", "ok", "okay", "sim", "não", "nao", "ajuda", "suporte", "por", "favor",
         "pessoal", "equipe", "tudo", "bem", "e", "aí", "ai", "tchau", "beleza", "blz", "certo",
         "perfeito", "de", "nada", "a", "todos", "você", "voce",

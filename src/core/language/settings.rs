@@ -1,0 +1,413 @@
+//! The languages a company enables, each resolved from its shipped pack and the configuration:
+//! its triage rules, reply texts, Content templates and Zendesk locale; and the choice of a
+//! message's language (detection, else the conversation's last confident one, else the default).
+//!
+//! Variables (README "Languages"):
+//! - `LANGUAGES` (default `en,es,pt,fr,de,it,id`), `DEFAULT_LANGUAGE` (default `en`, or the
+//!   first listed when English is not enabled).
+//! - Per language, suffixed with its code in capitals: `TRIAGE_GREETING_WORDS_ES`,
+//!   `TRIAGE_ISSUE_KEYWORDS_ES`, `PRIORITY_URGENT_KEYWORDS_ES`, `PRIORITY_HIGH_KEYWORDS_ES`
+//!   (replace the list, or extend it when the value starts with `+`), `REPLY_TICKET_CREATED_ES`,
+//!   `REPLY_MORE_DETAILS_ES`, `REPLY_APOLOGY_ES`, `REPLY_COMMENT_ADDED_ES`,
+//!   `TWILIO_CONTENT_SID_ES`, `TWILIO_AGENT_REPLY_CONTENT_SID_ES`, `LANGUAGE_WORDS_ES` (more
+//!   words that tell the language apart).
+//! - The unsuffixed variables of the seed (`TRIAGE_ISSUE_KEYWORDS`, `REPLY_TICKET_CREATED`,
+//!   `TWILIO_CONTENT_SID`...) are the default language's, so a deployment configured before
+//!   languages existed behaves as it did.
+//! - `ZENDESK_LOCALE_IDS` (`pt=19,it=22`): Zendesk locale ids for requesters, added to or
+//!   replacing the verified ones shipped.
+
+use crate::core::language::detect::Detector;
+use crate::core::language::pack::LanguagePack;
+use crate::core::language::packs;
+use crate::core::triage::TriageRules;
+use crate::core::twilio::ReplyTexts;
+
+pub const DEFAULT_LANGUAGES: &str = "en,es,pt,fr,de,it,id";
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+/// One enabled language, everything resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// Lower case: `es`.
+    pub code: String,
+    pub triage: TriageRules,
+    pub texts: ReplyTexts,
+    /// The ticket-created template for this language (else the default language's).
+    pub content_sid: Option<String>,
+    /// The template for agents' replies outside the 24-hour window (else the default's).
+    pub agent_reply_content_sid: Option<String>,
+    /// Zendesk's id of this language's locale, set on new requesters when known.
+    pub zendesk_locale_id: Option<u32>,
+}
+
+impl Language {
+    /// The Zendesk tag that carries the language (`lang_es`). English tickets keep the guide's
+    /// tags unchanged, so existing triggers and views see the same tickets as before.
+    pub fn zendesk_tag(&self) -> Option<String> {
+        (self.code != "en").then(|| format!("lang_{}", self.code))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Languages {
+    /// In the order of `LANGUAGES`.
+    pub enabled: Vec<Language>,
+    default_index: usize,
+    detector: Detector,
+}
+
+/// The language chosen for a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    pub code: String,
+    /// Detected from the message itself (the conversation remembers it), not inherited.
+    pub confident: bool,
+}
+
+impl Languages {
+    pub fn default_language(&self) -> &Language {
+        &self.enabled[self.default_index]
+    }
+
+    /// The enabled language with this code, else the default one (a message stored before its
+    /// language was disabled, or before languages existed).
+    pub fn get(&self, code: Option<&str>) -> &Language {
+        code.and_then(|c| self.enabled.iter().find(|l| l.code == c))
+            .unwrap_or_else(|| self.default_language())
+    }
+
+    /// The language of a message: what it is written in when it says enough, else the
+    /// conversation's last confident language (for "ok", "👍", an order number), else the
+    /// default.
+    pub fn choose(&self, text: &str, previous: Option<&str>) -> Chosen {
+        if let Some(code) = self.detector.detect(text).confident {
+            return Chosen {
+                code,
+                confident: true,
+            };
+        }
+        Chosen {
+            code: self.get(previous).code.clone(),
+            confident: false,
+        }
+    }
+
+    /// Reads the language settings through `get` (trimmed, empty as absent); problems are
+    /// added to `invalid` as (variable, what is expected).
+    pub fn from_lookup(
+        get: &dyn Fn(&str) -> Option<String>,
+        min_length: usize,
+        invalid: &mut Vec<(String, String)>,
+    ) -> Languages {
+        let mut bad = |name: &str, why: String| invalid.push((name.to_string(), why));
+        let mut codes: Vec<String> = Vec::new();
+        for code in get("LANGUAGES")
+            .unwrap_or_else(|| DEFAULT_LANGUAGES.into())
+            .split(',')
+            .map(|c| c.trim().to_ascii_lowercase())
+            .filter(|c| !c.is_empty())
+        {
+            let well_formed =
+                (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
+            if !well_formed {
+                bad(
+                    "LANGUAGES",
+                    "must be a comma-separated list of ISO 639-1 codes such as en,es,pt".into(),
+                );
+                continue;
+            }
+            if packs::shipped(&code).is_none()
+                && get(&format!("LANGUAGE_WORDS_{}", code.to_ascii_uppercase())).is_none()
+            {
+                bad(
+                    &format!("LANGUAGE_WORDS_{}", code.to_ascii_uppercase()),
+                    format!("must list words that tell {code} apart: it is not a shipped language (shipped: {DEFAULT_LANGUAGES})"),
+                );
+                continue;
+            }
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        if codes.is_empty() {
+            codes.push(DEFAULT_LANGUAGE.into());
+        }
+        let default_code = match get("DEFAULT_LANGUAGE").map(|c| c.to_ascii_lowercase()) {
+            Some(c) if codes.contains(&c) => c,
+            Some(_) => {
+                bad("DEFAULT_LANGUAGE", "must be one of the LANGUAGES".into());
+                codes[0].clone()
+            }
+            None if codes.iter().any(|c| c == DEFAULT_LANGUAGE) => DEFAULT_LANGUAGE.into(),
+            None => codes[0].clone(),
+        };
+        let locale_ids = locale_ids(get("ZENDESK_LOCALE_IDS"), &mut bad);
+
+        // The default language first: the others fall back to it.
+        let default_pack = packs::shipped(&default_code);
+        let default = resolve(
+            &default_code,
+            default_pack,
+            None,
+            get,
+            min_length,
+            &locale_ids,
+            &mut bad,
+        );
+        let mut enabled = Vec::with_capacity(codes.len());
+        for code in &codes {
+            if *code == default_code {
+                enabled.push(default.clone());
+            } else {
+                let pack = packs::shipped(code);
+                enabled.push(resolve(
+                    code,
+                    pack,
+                    Some(&default),
+                    get,
+                    min_length,
+                    &locale_ids,
+                    &mut bad,
+                ));
+            }
+        }
+        let detector = Detector::from_words(
+            &enabled
+                .iter()
+                .map(|l| {
+                    let mut words: Vec<String> = packs::shipped(&l.code)
+                        .map(|p| p.marker_words.iter().map(|w| w.to_string()).collect())
+                        .unwrap_or_default();
+                    let t = &l.triage;
+                    for list in [
+                        &t.greeting_words,
+                        &t.issue_keywords,
+                        &t.urgent_keywords,
+                        &t.high_keywords,
+                    ] {
+                        // A non-shipped language inherits the default's lists: those words
+                        // say nothing about it.
+                        if packs::shipped(&l.code).is_some() {
+                            words.extend(list.iter().cloned());
+                        }
+                    }
+                    let name = format!("LANGUAGE_WORDS_{}", l.code.to_ascii_uppercase());
+                    words.extend(get(&name).map(|raw| split_list(&raw)).unwrap_or_default());
+                    (l.code.clone(), words)
+                })
+                .collect::<Vec<_>>(),
+        );
+        let default_index = codes.iter().position(|c| *c == default_code).unwrap_or(0);
+        Languages {
+            enabled,
+            default_index,
+            detector,
+        }
+    }
+}
+
+/// Zendesk locale ids verified against Zendesk's documentation (`GET /api/v2/locales/public`:
+/// en-US 1 and de 8 in the Locales API reference; es 2 and fr 16 in the Dynamic Content API
+/// reference's examples; pt-BR 19 in a Zendesk account's public locale list). Italian and
+/// Indonesian are left to `ZENDESK_LOCALE_IDS`: a wrong id would make Zendesk refuse the ticket.
+const SHIPPED_LOCALE_IDS: [(&str, u32); 4] = [("es", 2), ("pt", 19), ("fr", 16), ("de", 8)];
+
+fn locale_ids(raw: Option<String>, bad: &mut dyn FnMut(&str, String)) -> Vec<(String, u32)> {
+    let mut ids: Vec<(String, u32)> = SHIPPED_LOCALE_IDS
+        .iter()
+        .map(|(c, id)| (c.to_string(), *id))
+        .collect();
+    for item in raw
+        .iter()
+        .flat_map(|r| r.split(','))
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+    {
+        let parsed = item.split_once('=').and_then(|(code, id)| {
+            Some((
+                code.trim().to_ascii_lowercase(),
+                id.trim().parse::<u32>().ok()?,
+            ))
+        });
+        match parsed {
+            Some((code, id)) => {
+                ids.retain(|(c, _)| *c != code);
+                ids.push((code, id));
+            }
+            None => bad(
+                "ZENDESK_LOCALE_IDS",
+                "must be a comma-separated list of code=id such as pt=19,it=22 (GET /api/v2/locales/public.json)".into(),
+            ),
+        }
+    }
+    ids
+}
+
+/// A comma-separated list of words or phrases, each with its inner whitespace collapsed.
+pub fn split_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(|w| w.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// One language from its pack (if shipped), the default language (for what it lacks) and
+/// its variables.
+fn resolve(
+    code: &str,
+    pack: Option<&LanguagePack>,
+    default: Option<&Language>,
+    get: &dyn Fn(&str) -> Option<String>,
+    min_length: usize,
+    locale_ids: &[(String, u32)],
+    bad: &mut dyn FnMut(&str, String),
+) -> Language {
+    let suffix = code.to_ascii_uppercase();
+    // The language's own variable, or for the default language the seed's unsuffixed one.
+    let setting = |name: &str| -> Option<(String, String)> {
+        let own = format!("{name}_{suffix}");
+        if let Some(v) = get(&own) {
+            return Some((own, v));
+        }
+        if default.is_none() {
+            return get(name).map(|v| (name.to_string(), v));
+        }
+        None
+    };
+    let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut list = |name: &str, shipped: Option<&[&str]>, inherited: Option<&Vec<String>>| {
+        let base = shipped
+            .map(owned)
+            .or_else(|| inherited.cloned())
+            .unwrap_or_default();
+        let Some((var, raw)) = setting(name) else {
+            return base;
+        };
+        let (extend, raw) = match raw.strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, raw.as_str()),
+        };
+        let items = split_list(raw);
+        if items.is_empty() {
+            bad(&var, "must be a comma-separated list of words or phrases (start with + to extend the shipped list)".into());
+            return base;
+        }
+        if extend {
+            let mut all = base;
+            for w in items {
+                if !all.contains(&w) {
+                    all.push(w);
+                }
+            }
+            all
+        } else {
+            items
+        }
+    };
+    let d = default.map(|l| &l.triage);
+    let triage = TriageRules {
+        min_length,
+        greeting_words: list(
+            "TRIAGE_GREETING_WORDS",
+            pack.map(|p| p.greeting_words),
+            d.map(|t| &t.greeting_words),
+        ),
+        issue_keywords: list(
+            "TRIAGE_ISSUE_KEYWORDS",
+            pack.map(|p| p.issue_keywords),
+            d.map(|t| &t.issue_keywords),
+        ),
+        urgent_keywords: list(
+            "PRIORITY_URGENT_KEYWORDS",
+            pack.map(|p| p.urgent_keywords),
+            d.map(|t| &t.urgent_keywords),
+        ),
+        high_keywords: list(
+            "PRIORITY_HIGH_KEYWORDS",
+            pack.map(|p| p.high_keywords),
+            d.map(|t| &t.high_keywords),
+        ),
+    };
+    let mut text =
+        |name: &str, shipped: Option<&str>, inherited: Option<&String>, needs_ticket_id: bool| {
+            let base = shipped
+                .map(str::to_string)
+                .or_else(|| inherited.cloned())
+                .unwrap_or_default();
+            match setting(name) {
+                None => base,
+                Some((var, t)) if t.chars().count() > 1600 => {
+                    bad(
+                        &var,
+                        "must be at most 1600 characters (Twilio's limit)".into(),
+                    );
+                    base
+                }
+                Some((var, t)) if needs_ticket_id && !t.contains("{ticket_id}") => {
+                    bad(&var, "must contain {ticket_id}".into());
+                    base
+                }
+                Some((_, t)) => t.replace("\\n", "\n"),
+            }
+        };
+    let r = pack.map(|p| &p.replies);
+    let dt = default.map(|l| &l.texts);
+    let texts = ReplyTexts {
+        ticket_created: text(
+            "REPLY_TICKET_CREATED",
+            r.map(|r| r.ticket_created),
+            dt.map(|t| &t.ticket_created),
+            true,
+        ),
+        more_details: text(
+            "REPLY_MORE_DETAILS",
+            r.map(|r| r.more_details),
+            dt.map(|t| &t.more_details),
+            false,
+        ),
+        apology: text(
+            "REPLY_APOLOGY",
+            r.map(|r| r.apology),
+            dt.map(|t| &t.apology),
+            false,
+        ),
+        comment_added: text(
+            "REPLY_COMMENT_ADDED",
+            r.map(|r| r.comment_added),
+            dt.map(|t| &t.comment_added),
+            true,
+        ),
+    };
+    let mut sid = |name: &str, inherited: Option<&String>| match setting(name) {
+        None => inherited.cloned(),
+        Some((var, s)) if !s.starts_with("HX") => {
+            bad(&var, "must be a Content SID starting with HX".into());
+            inherited.cloned()
+        }
+        Some((_, s)) => Some(s),
+    };
+    let content_sid = sid(
+        "TWILIO_CONTENT_SID",
+        default.and_then(|l| l.content_sid.as_ref()),
+    );
+    let agent_reply_content_sid = sid(
+        "TWILIO_AGENT_REPLY_CONTENT_SID",
+        default.and_then(|l| l.agent_reply_content_sid.as_ref()),
+    );
+    Language {
+        code: code.to_string(),
+        triage,
+        texts,
+        content_sid,
+        agent_reply_content_sid,
+        zendesk_locale_id: locale_ids
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, id)| *id),
+    }
+}
+
+#[cfg(test)]
+#[path = "settings_tests.rs"]
+mod tests;

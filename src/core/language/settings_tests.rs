@@ -1,0 +1,217 @@
+//! Tests of `settings`: the languages resolved from packs and variables, and the choice of a
+//! message's language.
+
+use super::*;
+use crate::core::triage::{Priority, Triage};
+use std::collections::HashMap;
+
+fn languages(vars: &[(&str, &str)]) -> (Languages, Vec<(String, String)>) {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let get = |name: &str| vars.get(name).cloned();
+    let mut invalid = Vec::new();
+    let l = Languages::from_lookup(&get, 10, &mut invalid);
+    (l, invalid)
+}
+
+fn codes(l: &Languages) -> Vec<&str> {
+    l.enabled.iter().map(|l| l.code.as_str()).collect()
+}
+
+#[test]
+fn by_default_seven_languages_and_english_is_the_guides() {
+    let (l, invalid) = languages(&[]);
+    assert!(invalid.is_empty());
+    assert_eq!(codes(&l), ["en", "es", "pt", "fr", "de", "it", "id"]);
+    let en = l.default_language();
+    assert_eq!(en.code, "en");
+    assert_eq!(en.triage, TriageRules::default());
+    assert_eq!(en.texts, ReplyTexts::default());
+    assert_eq!(
+        en.zendesk_tag(),
+        None,
+        "English tickets keep the guide's tags"
+    );
+    assert_eq!(en.zendesk_locale_id, None);
+    let es = l.get(Some("es"));
+    assert_eq!(es.zendesk_tag().as_deref(), Some("lang_es"));
+    assert_eq!(es.zendesk_locale_id, Some(2));
+    assert!(es
+        .texts
+        .ticket_created
+        .starts_with("Ticket #{ticket_id} creado"));
+    assert_eq!(l.get(Some("it")).zendesk_locale_id, None, "not verified");
+    assert_eq!(l.get(Some("xx")).code, "en", "unknown: the default");
+    assert_eq!(l.get(None).code, "en");
+}
+
+#[test]
+fn the_seeds_variables_are_the_default_languages_and_each_language_has_its_own() {
+    let (l, invalid) = languages(&[
+        ("TRIAGE_ISSUE_KEYWORDS", "widget"),
+        ("REPLY_TICKET_CREATED", "T{ticket_id}"),
+        ("TWILIO_CONTENT_SID", "HXdefault"),
+        ("TWILIO_CONTENT_SID_ES", "HXspanish"),
+        ("TWILIO_AGENT_REPLY_CONTENT_SID_PT", "HXagentpt"),
+        ("PRIORITY_URGENT_KEYWORDS_ES", "+socorro, ya mismo"),
+        ("TRIAGE_GREETING_WORDS_DE", "hallo,moin"),
+        ("REPLY_MORE_DETAILS_FR", "Plus de détails ?\\nMerci"),
+    ]);
+    assert!(invalid.is_empty(), "{invalid:?}");
+    let en = l.get(Some("en"));
+    assert_eq!(en.triage.issue_keywords, ["widget"]);
+    assert_eq!(en.texts.ticket_created, "T{ticket_id}");
+    assert_eq!(en.content_sid.as_deref(), Some("HXdefault"));
+    let es = l.get(Some("es"));
+    assert_ne!(
+        es.triage.issue_keywords,
+        ["widget"],
+        "unsuffixed is the default's only"
+    );
+    assert_eq!(es.content_sid.as_deref(), Some("HXspanish"));
+    let urgent = &es.triage.urgent_keywords;
+    assert!(urgent.contains(&"urgente".to_string()) && urgent.contains(&"socorro".to_string()));
+    assert_eq!(
+        urgent.iter().filter(|w| *w == "ya mismo").count(),
+        1,
+        "extending does not repeat"
+    );
+    let pt = l.get(Some("pt"));
+    assert_eq!(
+        pt.content_sid.as_deref(),
+        Some("HXdefault"),
+        "the default's template"
+    );
+    assert_eq!(pt.agent_reply_content_sid.as_deref(), Some("HXagentpt"));
+    assert_eq!(en.agent_reply_content_sid, None);
+    assert_eq!(l.get(Some("de")).triage.greeting_words, ["hallo", "moin"]);
+    assert_eq!(
+        l.get(Some("fr")).texts.more_details,
+        "Plus de détails ?\nMerci"
+    );
+}
+
+#[test]
+fn bad_values_are_named_never_echoed() {
+    let (l, invalid) = languages(&[
+        ("LANGUAGES", "en,es,hi,e$"),
+        ("DEFAULT_LANGUAGE", "de"),
+        ("REPLY_TICKET_CREATED_ES", "sin número secreto"),
+        ("TWILIO_CONTENT_SID_ES", "secret-sid"),
+        ("TRIAGE_ISSUE_KEYWORDS_ES", " , "),
+        ("ZENDESK_LOCALE_IDS", "pt=x"),
+    ]);
+    let names: Vec<&str> = invalid.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "LANGUAGE_WORDS_HI",
+            "LANGUAGES",
+            "DEFAULT_LANGUAGE",
+            "ZENDESK_LOCALE_IDS",
+            "TRIAGE_ISSUE_KEYWORDS_ES",
+            "REPLY_TICKET_CREATED_ES",
+            "TWILIO_CONTENT_SID_ES"
+        ]
+    );
+    let text = format!("{invalid:?}");
+    assert!(!text.contains("secret"));
+    assert_eq!(codes(&l), ["en", "es"]);
+}
+
+#[test]
+fn a_language_not_shipped_is_added_by_its_words_and_borrows_the_defaults_texts() {
+    let (l, invalid) = languages(&[
+        ("LANGUAGES", "en,nl"),
+        (
+            "LANGUAGE_WORDS_NL",
+            "het, niet, mijn, bestelling, werkt, ik, een, is, de",
+        ),
+        ("TRIAGE_ISSUE_KEYWORDS_NL", "+werkt niet,bestelling"),
+        ("REPLY_TICKET_CREATED_NL", "Ticket #{ticket_id} aangemaakt"),
+        ("ZENDESK_LOCALE_IDS", "nl=1005"),
+    ]);
+    assert!(invalid.is_empty(), "{invalid:?}");
+    let chosen = l.choose("Mijn bestelling werkt niet", None);
+    assert_eq!(chosen.code, "nl");
+    let nl = l.get(Some("nl"));
+    assert_eq!(nl.texts.ticket_created, "Ticket #{ticket_id} aangemaakt");
+    assert_eq!(nl.texts.more_details, ReplyTexts::default().more_details);
+    assert!(nl.triage.issue_keywords.contains(&"problem".to_string()));
+    assert!(nl.triage.issue_keywords.contains(&"werkt niet".to_string()));
+    assert_eq!(nl.zendesk_locale_id, Some(1005));
+    assert_eq!(nl.zendesk_tag().as_deref(), Some("lang_nl"));
+}
+
+#[test]
+fn the_default_is_english_when_enabled_else_the_first_listed() {
+    let (l, invalid) = languages(&[("LANGUAGES", "pt, es")]);
+    assert!(invalid.is_empty());
+    assert_eq!(l.default_language().code, "pt");
+    let (l, _) = languages(&[("LANGUAGES", "en,es"), ("DEFAULT_LANGUAGE", "ES")]);
+    assert_eq!(l.default_language().code, "es");
+}
+
+#[test]
+fn short_messages_keep_the_conversations_language_and_disabled_ones_get_the_default() {
+    let (l, _) = languages(&[]);
+    let c = l.choose("Hola, mi pedido no llegó", None);
+    assert_eq!((c.code.as_str(), c.confident), ("es", true));
+    let c = l.choose("ok 👍", Some("es"));
+    assert_eq!((c.code.as_str(), c.confident), ("es", false));
+    let c = l.choose("#48213", None);
+    assert_eq!((c.code.as_str(), c.confident), ("en", false));
+    let (only_en_es, _) = languages(&[("LANGUAGES", "en,es")]);
+    let c = only_en_es.choose("Die App stürzt ständig ab, ich kann nicht bezahlen", None);
+    assert_eq!(c.code, "en", "German is not enabled: the default language");
+    let c = only_en_es.choose("ok", Some("de"));
+    assert_eq!(c.code, "en", "a remembered language no longer enabled");
+}
+
+/// `tests/data/languages-triage.tsv`: per shipped language, messages with what must become of
+/// them (urgent, high or normal ticket, or a request for details), none relying on an English
+/// word; each read in the language detected, as the conversation does.
+#[test]
+fn each_language_triages_in_its_own_words() {
+    const SET: &str = include_str!("../../../tests/data/languages-triage.tsv");
+    let (l, _) = languages(&[]);
+    let mut failures = Vec::new();
+    let mut per_language: HashMap<&str, usize> = HashMap::new();
+    for line in SET.lines().filter(|l| !l.trim().is_empty()) {
+        let mut cols = line.splitn(3, '\t');
+        let (code, expected, text) = (
+            cols.next().unwrap(),
+            cols.next().unwrap(),
+            cols.next().unwrap(),
+        );
+        *per_language.entry(code).or_default() += 1;
+        let chosen = l.choose(text, None);
+        let got = match l.get(Some(&chosen.code)).triage.triage(text) {
+            Triage::Accepted {
+                priority: Priority::Urgent,
+                ..
+            } => "ticket_urgent",
+            Triage::Accepted {
+                priority: Priority::High,
+                ..
+            } => "ticket_high",
+            Triage::Accepted {
+                priority: Priority::Normal,
+                ..
+            } => "ticket_normal",
+            Triage::Rejected(_) => "more_details",
+        };
+        if chosen.code != code || got != expected {
+            failures.push(format!(
+                "{code} {expected}: read as {} {got}: {text}",
+                chosen.code
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    for code in ["es", "pt", "fr", "de", "it", "id"] {
+        assert!(per_language.get(code).copied().unwrap_or(0) >= 4, "{code}");
+    }
+}
