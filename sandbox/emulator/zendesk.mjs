@@ -15,7 +15,9 @@ export function zendeskApi(ctx) {
     const email = String(requester.email || '').toLowerCase();
     let user = ctx.s.users.get(email);
     if (!user) {
-      user = { id: ctx.s.nextUserId++, name: requester.name, email, role: 'end-user', created_at: new Date().toISOString() };
+      // Zendesk applies `locale_id` to a requester it creates with the ticket (else the account's
+      // default locale, here en-US = 1); an existing user keeps the locale it has.
+      user = { id: ctx.s.nextUserId++, name: requester.name, email, role: 'end-user', locale_id: requester.locale_id ?? 1, created_at: new Date().toISOString() };
       ctx.s.users.set(email, user);
     }
     return user;
@@ -79,6 +81,9 @@ export function zendeskApi(ctx) {
     }
     if (t.type && !['problem', 'incident', 'question', 'task'].includes(t.type)) {
       errors.type = [{ description: 'Type: is not valid', error: 'InvalidValue' }];
+    }
+    if (t.requester && t.requester.locale_id !== undefined && !Number.isInteger(t.requester.locale_id)) {
+      errors.requester = [{ description: 'Requester: Locale is invalid', error: 'InvalidValue' }];
     }
     if (t.requester && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(t.requester.email || ''))) {
       errors.requester = [{ description: 'Requester: Email is invalid', error: 'InvalidValue' }];

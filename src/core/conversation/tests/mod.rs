@@ -82,6 +82,8 @@ struct SimTicket {
     comments: Vec<(String, Option<u64>)>,
     /// The id of each comment, in the same order.
     ids: Vec<u64>,
+    /// The ticket as the create sent it.
+    created: Value,
 }
 
 #[derive(Debug, Default)]
@@ -421,6 +423,7 @@ fn assert_reference_outcome(sim: &Sim, what: &str) {
 
 mod agents;
 mod inbound;
+mod languages;
 mod media;
 mod properties;
 mod world;

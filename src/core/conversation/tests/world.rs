@@ -57,6 +57,7 @@ impl World {
                         Some(77),
                     )],
                     ids: vec![id * 100],
+                    created: v["ticket"].clone(),
                 };
                 let body = json!({"ticket": Self::ticket_json(&t), "audit": {}});
                 self.tickets.push(t);
@@ -148,7 +149,7 @@ impl World {
                 } else if get("ContentSid").is_empty() {
                     get("Body")
                 } else {
-                    format!("template {}", get("ContentVariables"))
+                    format!("template {} {}", get("ContentSid"), get("ContentVariables"))
                 };
                 self.sent.push((sid.clone(), body));
                 answer(
