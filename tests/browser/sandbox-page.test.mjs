@@ -31,7 +31,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (stack) {
-    assertLogsClean(stack, ['+15550001234']);
+    assertLogsClean(stack, ['+15550001234', '+34600000001']);
     await stack.stop();
   }
 });
@@ -100,4 +100,14 @@ test("the sandbox links to the operator's dashboard, already signed in, showing 
   } finally {
     await dashboard.close();
   }
+});
+
+test('an example in another language is answered in it and its ticket carries the language', async () => {
+  await page.click('#languages button.example:has-text("Español")');
+  assert.equal(await page.inputValue('#from'), '+34600000001');
+  await page.click('#send-button');
+  await page.locator('.bubble.in', { hasText: /Ticket #\d+ creado: .*Te responderemos pronto\./ }).waitFor({ timeout: 20_000 });
+  const row = page.locator('tr[data-ticket]', { hasText: 'mi pedido no llegó' });
+  await row.locator('.tag', { hasText: 'lang_es' }).waitFor({ timeout: 20_000 });
+  await shot('6-spanish-example.png');
 });

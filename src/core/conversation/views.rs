@@ -50,6 +50,8 @@ impl Conversation {
             "status": status,
             "outcome": outcome_name(m),
             "content": m.content.name(),
+            // The language it was read in (absent for a message stored before languages).
+            "language": m.language,
             "received_at_ms": m.received_ms,
             "finished_at_ms": m.finished_ms,
             "body_chars": m.body_chars,
