@@ -185,7 +185,6 @@ mod tests {
     const EN: LanguagePack = LanguagePack {
         code: "en",
         name: "English",
-        zendesk_locale: "en-US",
         marker_words: &["the", "my", "is", "not", "order"],
         greeting_words: &["hi", "thanks"],
         issue_keywords: &["not working", "error"],
@@ -196,7 +195,6 @@ mod tests {
     const ES: LanguagePack = LanguagePack {
         code: "es",
         name: "Español",
-        zendesk_locale: "es",
         marker_words: &["el", "mi", "pedido", "está", "llegó"],
         greeting_words: &["hola", "gracias"],
         issue_keywords: &["no funciona", "error"],

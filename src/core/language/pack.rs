@@ -26,9 +26,6 @@ pub struct LanguagePack {
     pub code: &'static str,
     /// The language's own name: `Español`.
     pub name: &'static str,
-    /// Zendesk's locale for a requester writing this language (`GET /api/v2/locales/public`):
-    /// `es`, `pt-br`, `fr`, `de`, `it`, `id`, `en-US`.
-    pub zendesk_locale: &'static str,
     /// Frequent words of the language that rarely occur in the others (function words,
     /// pronouns, common verbs, support vocabulary), lower case, written both with and without
     /// accents only when customers write both: detection scores a message by them.

@@ -6,7 +6,6 @@ use crate::core::language::pack::{LanguagePack, ReplyTexts};
 pub const PACK: LanguagePack = LanguagePack {
     code: "de",
     name: "Deutsch",
-    zendesk_locale: "de",
     marker_words: &[
         "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
         "mein", "meine", "meinen", "meinem", "meiner", "ihr", "ihre", "ihren", "ich", "du",

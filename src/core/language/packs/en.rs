@@ -77,7 +77,6 @@ pub const HIGH_KEYWORDS: &[&str] = &[
 pub const PACK: LanguagePack = LanguagePack {
     code: "en",
     name: "English",
-    zendesk_locale: "en-US",
     marker_words: &[
         "the", "my", "your", "our", "is", "are", "was", "were", "be", "been", "have", "has",
         "had", "i", "i'm", "im", "i've", "we", "they", "it", "it's", "its", "this", "that",

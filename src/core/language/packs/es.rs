@@ -6,7 +6,6 @@ use crate::core::language::pack::{LanguagePack, ReplyTexts};
 pub const PACK: LanguagePack = LanguagePack {
     code: "es",
     name: "Español",
-    zendesk_locale: "es",
     marker_words: &[
         "y", "mandaron", "mandó", "mando", "pedi", "uno", "porqué", "nunca", "siempre", "alguien", "todavía", "todavia", "aún", "cuánto", "cuanto", "tarda", "sale", "salió", "salio",
         "el", "los", "las", "del", "al", "una", "unos", "unas", "mi", "mis", "tu", "su", "sus",

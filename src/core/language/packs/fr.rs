@@ -6,7 +6,6 @@ use crate::core::language::pack::{LanguagePack, ReplyTexts};
 pub const PACK: LanguagePack = LanguagePack {
     code: "fr",
     name: "Français",
-    zendesk_locale: "fr",
     marker_words: &[
         "on", "dit", "toutes", "tous", "alors", "appli", "avais", "avait", "devait", "l'", "d'", "n'", "s'", "c'", "j'", "qu'", "m'", "t'", "y", "il", "est-ce", "chez", "après", "apres", "être", "vraiment", "quelqu'un", "toujours", "rien", "mauvaise", "mauvais", "retour", "renouvelé", "annulé", "annule",
         "le", "les", "des", "du", "une", "au", "aux", "mon", "ma", "mes", "ton", "ta", "votre",

@@ -6,7 +6,6 @@ use crate::core::language::pack::{LanguagePack, ReplyTexts};
 pub const PACK: LanguagePack = LanguagePack {
     code: "id",
     name: "Bahasa Indonesia",
-    zendesk_locale: "id",
     marker_words: &[
         "bilang", "habis", "tiap", "menit", "sesi", "katanya", "padahal", "sudah", "belum", "barang", "barangnya", "kurir", "kirim", "ongkir", "resi", "kenapa", "ya", "aja", "saja", "tapi", "tetapi", "karena", "waktu", "pas", "terus", "lagi",
         "saya", "aku", "kami", "kita", "anda", "kamu", "dia", "mereka", "yang", "dan", "atau",

@@ -6,7 +6,6 @@ use crate::core::language::pack::{LanguagePack, ReplyTexts};
 pub const PACK: LanguagePack = LanguagePack {
     code: "it",
     name: "Italiano",
-    zendesk_locale: "it",
     marker_words: &[
         "si", "ci", "ne", "che", "ogni", "troppo", "troppi", "dice", "detto", "parlare", "chiude", "apro", "sola", "rinnovato", "sbagliata", "sbagliato", "responsabile", "sessione", "scaduta", "tabella", "taglie", "taglia", "piccole", "piccolo", "l'", "un'", "dell'", "all'", "nell'", "sull'", "c'è", "c'e", "po'", "avete", "siete", "sto", "stai", "ancora", "mai", "sempre", "più", "piu", "però", "pero", "qualcuno", "tutto", "tutti",
         "il", "lo", "gli", "i", "un", "uno", "della", "dello", "degli", "delle", "nel", "nella",

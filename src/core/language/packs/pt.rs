@@ -6,7 +6,6 @@ use crate::core::language::pack::{LanguagePack, ReplyTexts};
 pub const PACK: LanguagePack = LanguagePack {
     code: "pt",
     name: "Português",
-    zendesk_locale: "pt-br",
     marker_words: &[
         "fui", "duas", "dois", "vezes", "esse", "essa", "mês", "há", "encomenda", "veio", "vieram", "pequeno", "pequena", "terceira", "escrevo", "tabela", "cadê", "cade", "vocês", "dá", "da", "tô", "to", "estou", "tava", "alguém", "alguem", "nenhum", "troca", "trocar", "frete", "nota", "fiscal", "rastreio",
         "o", "os", "as", "um", "uma", "uns", "umas", "do", "da", "dos", "das", "no", "na", "nos",
