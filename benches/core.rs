@@ -1,12 +1,14 @@
-//! The core's cost per webhook, natively: signature check + form parse + triage + ticket body
-//! for a typical Twilio webhook. `cargo bench --bench core` (or `npm run bench:core`).
+//! The core's cost per webhook, natively: signature check + form parse + language detection +
+//! triage + ticket body for a typical Twilio webhook, and the one-off cost of building the
+//! seven shipped languages' settings and detector (once per isolate). `cargo bench --bench core` (or `npm run bench:core`).
 //! Reports the median and the spread over 30 rounds of 2000 messages, in microseconds.
 
 use std::hint::black_box;
 use std::time::Instant;
 use whatsapp_zendesk_gateway::core::form::{parse_params, InboundMessage};
+use whatsapp_zendesk_gateway::core::language::settings::Languages;
 use whatsapp_zendesk_gateway::core::signature::{twilio_signature, verify_twilio};
-use whatsapp_zendesk_gateway::core::triage::{Triage, TriageRules};
+use whatsapp_zendesk_gateway::core::triage::Triage;
 use whatsapp_zendesk_gateway::core::zendesk;
 
 const URL: &str = "https://whatsapp-zendesk-gateway.acme.workers.dev/twilio/whatsapp";
@@ -33,11 +35,19 @@ fn typical_body() -> String {
     serde_urlencoded::to_string(params).unwrap()
 }
 
-fn handle(body: &[u8], signature: &str, rules: &TriageRules) -> usize {
+fn languages() -> Languages {
+    let mut invalid = Vec::new();
+    let languages = Languages::from_lookup(&|_| None, 10, &mut invalid);
+    assert!(invalid.is_empty());
+    languages
+}
+
+fn handle(body: &[u8], signature: &str, languages: &Languages) -> usize {
     let params = parse_params(body).unwrap();
     assert!(verify_twilio(&[TOKEN], URL, &params, signature));
     let message = InboundMessage::from_params(&params).unwrap();
-    match rules.triage(&message.body) {
+    let language = languages.get(Some(&languages.choose(&message.body, None).code));
+    match language.triage.triage(&message.body) {
         Triage::Accepted { subject, priority } => {
             let ticket = zendesk::new_ticket(
                 &message.message_sid,
@@ -65,7 +75,15 @@ fn main() {
     let body = typical_body();
     let params = parse_params(body.as_bytes()).unwrap();
     let signature = twilio_signature(TOKEN, URL, &params);
-    let rules = TriageRules::default();
+    let mut builds_us: Vec<f64> = (0..30)
+        .map(|_| {
+            let started = Instant::now();
+            black_box(languages());
+            started.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    builds_us.sort_by(f64::total_cmp);
+    let rules = languages();
     assert!(
         handle(body.as_bytes(), &signature, &rules) > 0,
         "the typical webhook makes a ticket"
@@ -87,10 +105,14 @@ fn main() {
     per_message_us.sort_by(f64::total_cmp);
     let median = per_message_us[per_message_us.len() / 2];
     println!(
-        "core per webhook (signature + parse + triage + ticket body), {} bytes: median {:.2} us, min {:.2} us, max {:.2} us over 30 rounds of {PER_ROUND}",
+        "core per webhook (signature + parse + language + triage + ticket body), {} bytes: median {:.2} us, min {:.2} us, max {:.2} us over 30 rounds of {PER_ROUND}",
         body.len(),
         median,
         per_message_us[0],
         per_message_us[per_message_us.len() - 1]
+    );
+    println!(
+        "languages' settings and detector, built once per isolate: median {:.0} us over 30 builds",
+        builds_us[builds_us.len() / 2]
     );
 }

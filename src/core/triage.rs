@@ -4,6 +4,7 @@
 
 use crate::core::text::{contains_phrase, fold_accents, truncate_with_ellipsis};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 pub const SUBJECT_MAX_CHARS: usize = 50;
 pub const FALLBACK_SUBJECT: &str = "WhatsApp Support Request";
@@ -109,7 +110,7 @@ impl TriageRules {
             .filter(|w| !w.is_empty())
             .peekable();
         words.peek().is_some()
-            && words.all(|w| self.greeting_words.iter().any(|g| fold_accents(g) == w))
+            && words.all(|w| self.greeting_words.iter().any(|g| self::folded(g) == w))
     }
 
     fn priority(&self, folded: &str) -> Priority {
@@ -123,10 +124,20 @@ impl TriageRules {
     }
 }
 
+/// A list entry folded for matching. The lists are folded when the configuration is read
+/// (`language::settings`), so this normally borrows: no allocation per keyword per message.
+fn folded(entry: &str) -> Cow<'_, str> {
+    if entry.is_ascii() && !entry.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(entry)
+    } else {
+        Cow::Owned(fold_accents(entry))
+    }
+}
+
 fn any_phrase(folded: &str, phrases: &[String]) -> bool {
     phrases
         .iter()
-        .any(|p| contains_phrase(folded, &fold_accents(p)))
+        .any(|p| contains_phrase(folded, &self::folded(p)))
 }
 
 /// The first sentence, at most 50 characters ("..." when cut), or the fallback when empty.

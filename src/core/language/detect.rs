@@ -17,7 +17,7 @@ pub struct Detection {
     /// The best language's code, when the message says enough to tell.
     pub confident: Option<String>,
     /// Every enabled language's score, in the order given to `Detector::new`.
-    pub scores: Vec<(String, f32)>,
+    pub scores: Vec<f32>,
 }
 
 /// A best score at least this high, and this many times the runner-up's, is confident.
@@ -145,11 +145,14 @@ impl Detector {
                 score(stem);
             }
         }
-        let lower = text.to_lowercase();
-        for (letter, code, weight) in LETTERS {
-            if let Some(i) = self.codes.iter().position(|c| c == code) {
-                if lower.contains(letter) {
-                    scores[i] += weight;
+        // None of the telling letters is ASCII: most messages skip this.
+        if !text.is_ascii() {
+            let lower = text.to_lowercase();
+            for (letter, code, weight) in LETTERS {
+                if let Some(i) = self.codes.iter().position(|c| c == code) {
+                    if lower.contains(letter) {
+                        scores[i] += weight;
+                    }
                 }
             }
         }
@@ -162,10 +165,7 @@ impl Detector {
             }
             _ => None,
         };
-        Detection {
-            confident,
-            scores: self.codes.iter().cloned().zip(scores).collect(),
-        }
+        Detection { confident, scores }
     }
 }
 

@@ -20,6 +20,7 @@
 use crate::core::language::detect::Detector;
 use crate::core::language::pack::LanguagePack;
 use crate::core::language::packs;
+use crate::core::text::fold_accents;
 use crate::core::triage::TriageRules;
 use crate::core::twilio::ReplyTexts;
 
@@ -306,6 +307,18 @@ fn resolve(
         }
     };
     let d = default.map(|l| &l.triage);
+    // Folded once here (case, accents, typographic apostrophes), as messages are: matching
+    // then borrows each entry instead of folding it for every message.
+    let mut list = |name: &str, shipped: Option<&[&str]>, inherited: Option<&Vec<String>>| {
+        let mut items: Vec<String> = Vec::new();
+        for w in list(name, shipped, inherited) {
+            let w = fold_accents(&w);
+            if !items.contains(&w) {
+                items.push(w);
+            }
+        }
+        items
+    };
     let triage = TriageRules {
         min_length,
         greeting_words: list(
