@@ -68,7 +68,15 @@ describe('with settings missing or invalid', () => {
   before(async () => {
     stack = await startStack({
       name: 'config-missing',
-      vars: { TWILIO_AUTH_TOKEN: null, ZENDESK_API_KEY: null, UPSTREAM_TIMEOUT_MS: 'soon', ZENDESK_EMAIL: 'agent-without-at-sign' },
+      vars: {
+        TWILIO_AUTH_TOKEN: null,
+        ZENDESK_API_KEY: null,
+        UPSTREAM_TIMEOUT_MS: 'soon',
+        ZENDESK_EMAIL: 'agent-without-at-sign',
+        // a language not shipped without the words that tell it apart; a bad per-language template
+        LANGUAGES: 'en,es,hi',
+        TWILIO_CONTENT_SID_ES: 'sid-with-a-secret-look',
+      },
     });
   });
   after(async () => { if (stack) { assertLogsClean(stack); await stack.stop(); } });
@@ -80,8 +88,8 @@ describe('with settings missing or invalid', () => {
     const body = JSON.parse(text);
     assert.equal(body.status, 'misconfigured');
     assert.deepEqual(body.missing, ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY']);
-    assert.deepEqual(body.invalid.map((i) => i.name).sort(), ['UPSTREAM_TIMEOUT_MS', 'ZENDESK_EMAIL']);
-    assert.ok(!text.includes('soon') && !text.includes('agent-without-at-sign'), 'values are not echoed');
+    assert.deepEqual(body.invalid.map((i) => i.name).sort(), ['LANGUAGE_WORDS_HI', 'TWILIO_CONTENT_SID_ES', 'UPSTREAM_TIMEOUT_MS', 'ZENDESK_EMAIL']);
+    assert.ok(!text.includes('soon') && !text.includes('agent-without-at-sign') && !text.includes('sid-with-a-secret-look'), 'values are not echoed');
   });
 
   test('the webhook answers 503 naming the variables and calls nothing', async () => {

@@ -215,3 +215,30 @@ fn each_language_triages_in_its_own_words() {
         assert!(per_language.get(code).copied().unwrap_or(0) >= 4, "{code}");
     }
 }
+
+#[test]
+fn a_language_in_another_script_is_added_the_same_way() {
+    let (l, invalid) = languages(&[
+        ("LANGUAGES", "en,ar"),
+        (
+            "LANGUAGE_WORDS_AR",
+            "طلبي, لم, يصل, مرحبا, شكرا, في, من, على, الطلب",
+        ),
+        ("TRIAGE_ISSUE_KEYWORDS_AR", "مشكلة, لم يصل"),
+        ("TRIAGE_GREETING_WORDS_AR", "مرحبا, شكرا"),
+        ("REPLY_MORE_DETAILS_AR", "من فضلك أخبرنا بالمزيد عن مشكلتك"),
+    ]);
+    assert!(invalid.is_empty(), "{invalid:?}");
+    let c = l.choose("طلبي لم يصل بعد، رقم الطلب 4821", None);
+    assert_eq!((c.code.as_str(), c.confident), ("ar", true));
+    let ar = l.get(Some("ar"));
+    assert!(matches!(
+        ar.triage.triage("طلبي لم يصل بعد، رقم الطلب 4821"),
+        Triage::Accepted { .. }
+    ));
+    assert_eq!(
+        ar.triage.triage("مرحبا، شكرا"),
+        Triage::Rejected(crate::core::triage::Rejection::GreetingOnly)
+    );
+    assert_eq!(ar.texts.more_details, "من فضلك أخبرنا بالمزيد عن مشكلتك");
+}
