@@ -25,7 +25,10 @@ impl FailedStep {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Counted {
-    Received,
+    /// A new message, and the language it is read in.
+    Received {
+        language: String,
+    },
     Duplicate,
     TicketCreated,
     FollowUpTicketCreated,
@@ -53,7 +56,7 @@ impl Counted {
     /// The counter this event adds one to.
     pub fn counter(&self) -> &'static str {
         match self {
-            Counted::Received => "received",
+            Counted::Received { .. } => "received",
             Counted::Duplicate => "duplicates",
             Counted::TicketCreated => "tickets_created",
             Counted::FollowUpTicketCreated => "follow_up_tickets_created",

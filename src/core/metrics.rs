@@ -18,6 +18,9 @@ pub struct Metrics {
     pub counters: BTreeMap<String, u64>,
     #[serde(default)]
     pub failures: BTreeMap<String, u64>,
+    /// Messages received per language they were read in.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub languages: BTreeMap<String, u64>,
     /// Messages waiting for a retry, per conversation (a gauge each conversation reports).
     #[serde(default)]
     pub pending_retries: BTreeMap<String, u64>,
@@ -55,6 +58,8 @@ pub struct Delta {
     pub counters: BTreeMap<String, u64>,
     #[serde(default)]
     pub failures: BTreeMap<String, u64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub languages: BTreeMap<String, u64>,
     #[serde(default)]
     pub ack_ms: Vec<u64>,
     #[serde(default)]
@@ -105,6 +110,7 @@ impl Delta {
     pub fn is_empty(&self) -> bool {
         self.counters.is_empty()
             && self.failures.is_empty()
+            && self.languages.is_empty()
             && self.ack_ms.is_empty()
             && self.end_to_end_ms.is_empty()
             && self.pending.is_none()
@@ -117,6 +123,7 @@ impl Delta {
     pub fn absorb(&mut self, other: Delta) {
         add_counts(&mut self.counters, other.counters);
         add_counts(&mut self.failures, other.failures);
+        add_counts(&mut self.languages, other.languages);
         add_samples(&mut self.ack_ms, other.ack_ms);
         add_samples(&mut self.end_to_end_ms, other.end_to_end_ms);
         if other.pending.is_some() {
@@ -139,6 +146,10 @@ impl Delta {
         for what in lines.iter().filter_map(|l| l.counted.as_ref()) {
             match what {
                 Counted::Done { ms } => d.end_to_end_ms.push(*ms),
+                Counted::Received { language } => {
+                    d.count(what.counter());
+                    *d.languages.entry(language.clone()).or_default() += 1;
+                }
                 Counted::Failed { step, reason } => {
                     d.count(what.counter());
                     *d.failures.entry(failure_kind(*step, reason)).or_default() += 1;
@@ -233,6 +244,7 @@ impl Metrics {
         self.since_ms.get_or_insert(now_ms);
         add_counts(&mut self.counters, delta.counters);
         add_counts(&mut self.failures, delta.failures);
+        add_counts(&mut self.languages, delta.languages);
         add_samples(&mut self.ack_ms, delta.ack_ms);
         add_samples(&mut self.end_to_end_ms, delta.end_to_end_ms);
         if let Some((conversation, n)) = delta.pending {
@@ -250,6 +262,9 @@ impl Metrics {
         for s in shards {
             for (k, v) in &s.counters {
                 *all.counters.entry(k.clone()).or_default() += v;
+            }
+            for (k, v) in &s.languages {
+                *all.languages.entry(k.clone()).or_default() += v;
             }
             for (k, v) in &s.failures {
                 *all.failures.entry(k.clone()).or_default() += v;
@@ -271,6 +286,7 @@ impl Metrics {
             "since_ms": self.since_ms,
             "counters": self.counters,
             "failures_by_reason": self.failures,
+            "messages_by_language": self.languages,
             "retries_pending": self.pending_retries.values().sum::<u64>(),
             "ack_ms": percentiles(&self.ack_ms),
             "end_to_end_ms": percentiles(&self.end_to_end_ms),
@@ -295,18 +311,27 @@ mod tests {
 
     #[test]
     fn batches_add_up_and_keep_the_newer_gauge() {
-        let mut batch =
-            Delta::from_logs(&[LogLine::info("message.accepted").counts(Counted::Received)]);
+        let mut batch = Delta::from_logs(&[LogLine::info("message.accepted").counts(
+            Counted::Received {
+                language: "en".into(),
+            },
+        )]);
         batch.ack_ms.push(12);
         batch.pending = Some(("c1".into(), 2));
         let mut later = Delta::from_logs(&[
-            LogLine::info("message.accepted").counts(Counted::Received),
+            LogLine::info("message.accepted").counts(Counted::Received {
+                language: "es".into(),
+            }),
             LogLine::info("message.duplicate").counts(Counted::Duplicate),
         ]);
         later.ack_ms.push(30);
         later.pending = Some(("c1".into(), 0));
         batch.absorb(later);
         assert_eq!(batch.counters["received"], 2);
+        assert_eq!(
+            batch.languages,
+            BTreeMap::from([("en".to_string(), 1), ("es".to_string(), 1)])
+        );
         assert_eq!(batch.counters["duplicates"], 1);
         assert_eq!(batch.ack_ms, vec![12, 30]);
         assert_eq!(batch.pending, Some(("c1".into(), 0)));
@@ -332,7 +357,9 @@ mod tests {
             reason: reason.into(),
         };
         let lines = vec![
-            LogLine::info("message.accepted").counts(Counted::Received),
+            LogLine::info("message.accepted").counts(Counted::Received {
+                language: "en".into(),
+            }),
             LogLine::info("message.duplicate").counts(Counted::Duplicate),
             LogLine::info("zendesk.ticket_created").counts(Counted::TicketCreated),
             LogLine::warn("call.retry").counts(Counted::Retry),

@@ -61,6 +61,7 @@ test('the dashboard moves as customers write: counters, charts, latest messages,
   await page.locator('#tiles .tile', { hasText: 'messages received' }).waitFor();
   await waitFor(async () => /\b3\b/.test(await page.locator('#tiles .tile', { hasText: 'messages received' }).innerText()), { what: '3 received', timeoutMs: 20_000 });
   assert.match(await page.locator('#tiles .tile', { hasText: 'tickets created' }).innerText(), /\b2\b/);
+  await waitFor(async () => /en\s+3/.test(await page.locator('#languages').innerText()), { what: 'messages by language' });
   assert.ok(await page.locator('#volume svg polyline, #volume svg circle').count() > 0, 'the volume chart has a point');
   assert.ok(await page.locator('#ack svg polyline, #ack svg circle').count() > 0, 'the latency chart has a point');
   await waitFor(async () => (await page.locator('#messages tr.pick').count()) === 3, { what: 'three latest messages', timeoutMs: 20_000 });

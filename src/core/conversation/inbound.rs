@@ -50,7 +50,9 @@ impl Conversation {
         }
         logs.push(
             self.line(
-                LogLine::info("message.accepted").counts(Counted::Received),
+                LogLine::info("message.accepted").counts(Counted::Received {
+                    language: language.code.clone(),
+                }),
                 &message.message_sid,
             )
             .field("body_chars", body_chars)
