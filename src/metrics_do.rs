@@ -101,7 +101,7 @@ pub async fn read_all(env: &Env) -> Result<Metrics> {
     let mut shards = Vec::new();
     for shard in 0..SHARDS {
         match ask(env, shard, &MetricsRequest::Read).await? {
-            MetricsAnswer::Metrics { metrics } => shards.push(metrics),
+            MetricsAnswer::Metrics { metrics } => shards.push(*metrics),
             other => return Err(unexpected(other)),
         }
     }
@@ -179,7 +179,7 @@ impl MetricsShard {
                 MetricsAnswer::Hours { hours }
             }
             MetricsRequest::Read => MetricsAnswer::Metrics {
-                metrics: storage::load(&storage, KEY).await?.unwrap_or_default(),
+                metrics: Box::new(storage::load(&storage, KEY).await?.unwrap_or_default()),
             },
             MetricsRequest::Directory { key } => {
                 let ids = match &key {

@@ -78,7 +78,7 @@ pub enum MetricsRequest {
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum MetricsAnswer {
     Recorded,
-    Metrics { metrics: Metrics },
+    Metrics { metrics: Box<Metrics> },
     Hours { hours: Vec<Hour> },
     Conversations { ids: Vec<String> },
 }
@@ -187,7 +187,9 @@ mod tests {
         round_trip(MetricsAnswer::Hours {
             hours: metrics.current_hour.clone().into_iter().collect(),
         });
-        round_trip(MetricsAnswer::Metrics { metrics });
+        round_trip(MetricsAnswer::Metrics {
+            metrics: Box::new(metrics),
+        });
         // The tag names the variant: a request for another object is refused, not guessed.
         let text = serde_json::to_string(&MetricsRequest::Read).unwrap();
         assert!(serde_json::from_str::<ConversationRequest>(&text).is_err());
