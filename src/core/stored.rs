@@ -229,6 +229,18 @@ mod tests {
     }
 
     #[test]
+    fn a_v3_conversation_loads_without_languages_and_is_stored_as_v4() {
+        let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
+        let mut v3: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
+        v3["v"] = 3.into();
+        let (loaded, was_migrated) = decode(&v3.to_string()).unwrap();
+        assert!(was_migrated, "stored again in the current form");
+        assert_eq!(loaded.language, None);
+        assert!(loaded.messages.iter().all(|m| m.language.is_none()));
+        assert!(encode(&loaded).unwrap().starts_with("{\"v\":4,"));
+    }
+
+    #[test]
     fn unknown_forms_are_refused_not_guessed() {
         assert!(decode("{\"v\":9,\"conversation\":{}}")
             .unwrap_err()
