@@ -106,7 +106,14 @@ impl Languages {
         for code in get("LANGUAGES")
             .unwrap_or_else(|| DEFAULT_LANGUAGES.into())
             .split(',')
-            .map(|c| c.trim().to_ascii_lowercase())
+            // A region is accepted and dropped (`pt-BR` is `pt`): the rules are per language.
+            .map(|c| {
+                c.trim()
+                    .split(['-', '_'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase()
+            })
             .filter(|c| !c.is_empty())
         {
             let well_formed =
@@ -134,7 +141,12 @@ impl Languages {
         if codes.is_empty() {
             codes.push(DEFAULT_LANGUAGE.into());
         }
-        let default_code = match get("DEFAULT_LANGUAGE").map(|c| c.to_ascii_lowercase()) {
+        let default_code = match get("DEFAULT_LANGUAGE").map(|c| {
+            c.split(['-', '_'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        }) {
             Some(c) if codes.contains(&c) => c,
             Some(_) => {
                 bad("DEFAULT_LANGUAGE", "must be one of the LANGUAGES".into());

@@ -152,6 +152,17 @@ fn the_default_is_english_when_enabled_else_the_first_listed() {
     assert_eq!(l.default_language().code, "pt");
     let (l, _) = languages(&[("LANGUAGES", "en,es"), ("DEFAULT_LANGUAGE", "ES")]);
     assert_eq!(l.default_language().code, "es");
+    let (l, invalid) = languages(&[
+        ("LANGUAGES", "pt-BR, es_MX, EN, en"),
+        ("DEFAULT_LANGUAGE", "pt-br"),
+    ]);
+    assert!(invalid.is_empty(), "{invalid:?}");
+    assert_eq!(
+        codes(&l),
+        ["pt", "es", "en"],
+        "regions dropped, duplicates once"
+    );
+    assert_eq!(l.default_language().code, "pt");
 }
 
 #[test]
