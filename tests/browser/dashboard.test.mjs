@@ -55,6 +55,12 @@ test('the dashboard moves as customers write: counters, charts, latest messages,
   for (const [i, from] of NUMBERS.entries()) sids.push((await stack.send({ from, body: TEXTS[i] })).messageSid);
   await stack.send({ from: NUMBERS[0], body: 'hi' });
   for (const sid of sids) await stack.waitForLogLine((l) => l.message_sid === sid && l.event === 'message.done');
+  // The conversations send their counts with their alarm (up to 5 s later) and the page polls
+  // every 30 s: wait until the metrics hold all three before the page's first read.
+  await waitFor(async () => {
+    const r = await fetch(`${stack.gateway.url}/admin/metrics`, { headers: { authorization: `Bearer ${stack.bindings.ADMIN_TOKEN}` } });
+    return r.ok && (await r.json()).counters?.received >= 3;
+  }, { what: 'the three messages in the metrics', timeoutMs: 20_000 });
   // Signed in through the link the sandbox gives (the token in the fragment, never sent).
   await page.goto(`${stack.gateway.url}/admin#token=${stack.bindings.ADMIN_TOKEN}`);
   await waitFor(async () => (await page.evaluate(() => location.hash)) === '', { what: 'the token taken out of the address bar' });
