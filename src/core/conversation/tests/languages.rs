@@ -165,3 +165,36 @@ fn a_conversation_stored_before_languages_is_read_in_the_default_language() {
         shipped("es").unwrap().replies.more_details
     );
 }
+
+#[test]
+fn the_apology_after_a_refused_ticket_and_a_follow_up_ticket_are_in_the_customers_language() {
+    let mut sim = Sim::new(config());
+    sim.world.faults = [Some(Fault::Status(422))].into();
+    sim.receive(
+        "SM1",
+        "Ich kann mich nicht anmelden, das Passwort funktioniert nicht",
+    );
+    sim.settle();
+    assert_eq!(sim.world.sent[0].1, shipped("de").unwrap().replies.apology);
+
+    // A closed ticket: the next message starts a follow-up, tagged and confirmed in Italian.
+    let mut sim = Sim::new(config());
+    sim.receive("SM1", "Non riesco a completare il pagamento con la carta");
+    sim.settle();
+    sim.world.tickets[0].closed = true;
+    sim.receive(
+        "SM2",
+        "Il problema è tornato, il pagamento non funziona di nuovo",
+    );
+    sim.settle();
+    let follow_up = &sim.world.tickets[1];
+    assert_eq!(follow_up.follow_up_of, Some(sim.world.tickets[0].id));
+    assert_eq!(follow_up.created["tags"][2], "lang_it");
+    assert!(
+        sim.world.sent[1]
+            .1
+            .starts_with(&format!("Ticket #{} creato", follow_up.id)),
+        "{}",
+        sim.world.sent[1].1
+    );
+}
