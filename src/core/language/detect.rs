@@ -42,6 +42,12 @@ const LETTERS: [(char, &str, f32); 14] = [
     ('ù', "fr", 0.5),
 ];
 
+/// Words customers write in every language: they never tell one apart, whichever lists they
+/// appear in (with only two languages enabled, "ok" would otherwise decide for one of them).
+const NEUTRAL: [&str; 10] = [
+    "ok", "okay", "app", "email", "whatsapp", "wifi", "internet", "online", "link", "pdf",
+];
+
 #[derive(Debug, Clone)]
 pub struct Detector {
     codes: Vec<String>,
@@ -101,7 +107,7 @@ impl Detector {
         let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, (_, list)) in languages.iter().enumerate() {
             for word in list {
-                for w in words(&fold_accents(word)) {
+                for w in words(&fold_accents(word)).filter(|w| !NEUTRAL.contains(w)) {
                     let list = owners.entry(w.to_string()).or_default();
                     if !list.contains(&i) {
                         list.push(i);

@@ -157,8 +157,9 @@ impl Languages {
         };
         let locale_ids = locale_ids(get("ZENDESK_LOCALE_IDS"), &mut bad);
 
-        // The default language first: the others fall back to it.
-        let default_pack = packs::shipped(&default_code);
+        // The default language first: the others fall back to it. A default language that is
+        // not shipped borrows what it lacks from English (the guide's).
+        let default_pack = packs::shipped(&default_code).or(packs::shipped("en"));
         let default = resolve(
             &default_code,
             default_pack,

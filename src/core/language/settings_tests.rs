@@ -253,3 +253,31 @@ fn a_language_in_another_script_is_added_the_same_way() {
     );
     assert_eq!(ar.texts.more_details, "من فضلك أخبرنا بالمزيد عن مشكلتك");
 }
+
+#[test]
+fn a_default_language_not_shipped_borrows_what_it_lacks_from_english() {
+    let (l, invalid) = languages(&[
+        ("LANGUAGES", "nl,es"),
+        ("DEFAULT_LANGUAGE", "nl"),
+        ("LANGUAGE_WORDS_NL", "het, niet, mijn, bestelling, werkt"),
+        ("REPLY_TICKET_CREATED_NL", "Ticket #{ticket_id} aangemaakt"),
+    ]);
+    assert!(invalid.is_empty(), "{invalid:?}");
+    let nl = l.default_language();
+    assert_eq!(nl.code, "nl");
+    assert_eq!(nl.texts.ticket_created, "Ticket #{ticket_id} aangemaakt");
+    assert_eq!(
+        nl.texts.apology,
+        ReplyTexts::default().apology,
+        "never empty"
+    );
+    assert_eq!(
+        nl.triage,
+        TriageRules {
+            min_length: 10,
+            ..TriageRules::default()
+        }
+    );
+    assert_eq!(l.choose("ok", None).code, "nl");
+    assert_eq!(l.choose("het werkt niet", None).code, "nl");
+}
