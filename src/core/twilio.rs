@@ -21,6 +21,10 @@ pub struct ReplyTexts {
     pub more_details: String,
     pub apology: String,
     pub comment_added: String,
+    /// For a message outside support hours, and the confirmation of an opt-out: shipped and
+    /// configurable per language, for the features that send them (not sent by this version).
+    pub out_of_hours: String,
+    pub opt_out: String,
 }
 
 impl Default for ReplyTexts {
@@ -31,6 +35,14 @@ impl Default for ReplyTexts {
             more_details: MORE_DETAILS_TEXT.into(),
             apology: APOLOGY_TEXT.into(),
             comment_added: "Thanks, we've added your message to ticket #{ticket_id}.".into(),
+            out_of_hours: crate::core::language::packs::en::PACK
+                .replies
+                .out_of_hours
+                .into(),
+            opt_out: crate::core::language::packs::en::PACK
+                .replies
+                .opt_out
+                .into(),
         }
     }
 }

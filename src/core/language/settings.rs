@@ -404,6 +404,18 @@ fn resolve(
             dt.map(|t| &t.comment_added),
             true,
         ),
+        out_of_hours: text(
+            "REPLY_OUT_OF_HOURS",
+            r.map(|r| r.out_of_hours),
+            dt.map(|t| &t.out_of_hours),
+            false,
+        ),
+        opt_out: text(
+            "REPLY_OPT_OUT",
+            r.map(|r| r.opt_out),
+            dt.map(|t| &t.opt_out),
+            false,
+        ),
     };
     let mut sid = |name: &str, inherited: Option<&String>| match setting(name) {
         None => inherited.cloned(),

@@ -58,6 +58,10 @@ fn the_seeds_variables_are_the_default_languages_and_each_language_has_its_own()
         ("PRIORITY_URGENT_KEYWORDS_ES", "+socorro, ya mismo"),
         ("TRIAGE_GREETING_WORDS_DE", "hallo,moin"),
         ("REPLY_MORE_DETAILS_FR", "Plus de détails ?\\nMerci"),
+        (
+            "REPLY_OUT_OF_HOURS_ES",
+            "Estamos cerrados; te escribimos mañana.",
+        ),
     ]);
     assert!(invalid.is_empty(), "{invalid:?}");
     let en = l.get(Some("en"));
@@ -90,6 +94,17 @@ fn the_seeds_variables_are_the_default_languages_and_each_language_has_its_own()
     assert_eq!(
         l.get(Some("fr")).texts.more_details,
         "Plus de détails ?\nMerci"
+    );
+    assert_eq!(
+        es.texts.out_of_hours,
+        "Estamos cerrados; te escribimos mañana."
+    );
+    assert_eq!(
+        l.get(Some("pt")).texts.opt_out,
+        crate::core::language::packs::shipped("pt")
+            .unwrap()
+            .replies
+            .opt_out
     );
 }
 
