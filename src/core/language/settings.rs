@@ -15,7 +15,7 @@
 //!   `TWILIO_CONTENT_SID`...) are the default language's, so a deployment configured before
 //!   languages existed behaves as it did.
 //! - `ZENDESK_LOCALE_IDS` (`pt=19,it=22`): Zendesk locale ids for requesters, added to or
-//!   replacing the verified ones shipped.
+//!   replacing the verified ones shipped; `off` sends none.
 
 use crate::core::language::detect::Detector;
 use crate::core::language::pack::LanguagePack;
@@ -228,6 +228,13 @@ impl Languages {
 const SHIPPED_LOCALE_IDS: [(&str, u32); 4] = [("es", 2), ("pt", 19), ("fr", 16), ("de", 8)];
 
 fn locale_ids(raw: Option<String>, bad: &mut dyn FnMut(&str, String)) -> Vec<(String, u32)> {
+    // `off`: no requester gets a locale (an account whose Zendesk refuses them).
+    if raw
+        .as_deref()
+        .is_some_and(|r| r.eq_ignore_ascii_case("off"))
+    {
+        return Vec::new();
+    }
     let mut ids: Vec<(String, u32)> = SHIPPED_LOCALE_IDS
         .iter()
         .map(|(c, id)| (c.to_string(), *id))

@@ -44,6 +44,8 @@ fn by_default_seven_languages_and_english_is_the_guides() {
         .starts_with("Ticket #{ticket_id} creado"));
     assert_eq!(l.get(Some("it")).zendesk_locale_id, None, "not verified");
     assert_eq!(l.get(Some("xx")).code, "en", "unknown: the default");
+    let (off, _) = languages(&[("ZENDESK_LOCALE_IDS", "off")]);
+    assert!(off.enabled.iter().all(|l| l.zendesk_locale_id.is_none()));
     assert_eq!(l.get(None).code, "en");
 }
 
