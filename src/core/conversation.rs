@@ -237,6 +237,16 @@ impl Conversation {
         self.messages.iter().position(|m| m.sid == sid)
     }
 
+    /// The `Idempotency-Key` of a message's ticket create: its MessageSid; once Zendesk refused
+    /// the ticket with the requester's locale (nothing was made), a key of its own, so that the
+    /// create without the locale is not answered with the refused request's stored answer.
+    fn create_key(&self, sid: &str) -> String {
+        match self.index_of(sid).map(|i| self.messages[i].without_locale) {
+            Some(true) => format!("{sid}-without-locale"),
+            _ => sid.to_string(),
+        }
+    }
+
     pub fn pending_count(&self) -> usize {
         self.messages.iter().filter(|m| !m.is_finished()).count()
     }

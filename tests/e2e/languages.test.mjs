@@ -93,6 +93,21 @@ describe('with the shipped languages', () => {
     });
   }
 
+  test('a ticket Zendesk refuses with the requester locale is made once without it', async () => {
+    const from = customer();
+    stack.fault('zendesk', [{ status: 422, match: 'POST /api/v2/tickets.json' }]);
+    const r = await send(from, 'Mi contraseña no funciona desde ayer');
+    const reply = await waitFor(() => stack.replies(`whatsapp:${from}`)[0], { what: 'the confirmation' });
+    const tickets = stack.tickets().filter((t) => t.external_id === r.messageSid);
+    assert.equal(tickets.length, 1, 'one ticket');
+    assert.equal(reply.body, fill(TEXTS.es.created, tickets[0].id, tickets[0].subject));
+    assert.deepEqual(tickets[0].tags, ['auto-created', 'lang_es', 'whatsapp']);
+    assert.equal(tickets[0].idempotency_key, `${r.messageSid}-without-locale`);
+    const creates = stack.requests('zendesk').filter((q) => q.method === 'POST' && q.path === '/api/v2/tickets.json' && JSON.parse(q.body).ticket.external_id === r.messageSid);
+    assert.deepEqual(creates.map((q) => JSON.parse(q.body).ticket.requester.locale_id), [2, undefined]);
+    await stack.waitForLogLine((l) => l.event === 'zendesk.locale_refused' && l.message_sid === r.messageSid);
+  });
+
   test('a language the gateway does not know gets the default language', async () => {
     const from = customer();
     await send(from, 'Goedemiddag, hoe gaat het met jullie vandaag');

@@ -57,6 +57,23 @@ impl Conversation {
                 Verdict::Ambiguous { reason } => {
                     self.retry_later(i, "create_ticket", &reason, None, true, ctx, logs)
                 }
+                // Zendesk refused the ticket while it carried the requester's locale: made again
+                // once without it (an account may refuse a locale), rather than lost.
+                Verdict::Permanent { .. }
+                    if answer.is_some_and(|a| a.status == 422)
+                        && ticket.requester.locale_id.is_some()
+                        && !self.messages[i].without_locale =>
+                {
+                    let why = ctx.backend().error_summary(body);
+                    logs.push(
+                        self.line(LogLine::warn("zendesk.locale_refused"), &head)
+                            .field("locale_id", ticket.requester.locale_id)
+                            .opt("detail", why),
+                    );
+                    let m = &mut self.messages[i];
+                    m.without_locale = true;
+                    m.total_attempts += 1;
+                }
                 Verdict::Permanent { reason } => {
                     let why = with_detail(&reason, ctx.backend().error_summary(body));
                     self.fail_ticket(&[i], "create_ticket", &why, ctx, logs);

@@ -194,7 +194,9 @@ impl Conversation {
     /// state: the caller then waits rather than fails).
     pub(super) fn request_for(&self, call: &Call, ctx: &Ctx) -> Option<HttpRequest> {
         let request = match call {
-            Call::CreateTicket { sid, ticket } => ctx.backend().create_ticket(sid, ticket),
+            Call::CreateTicket { sid, ticket } => {
+                ctx.backend().create_ticket(&self.create_key(sid), ticket)
+            }
             Call::FindTicket { sid } => ctx.backend().find_ticket(sid),
             Call::AddComment {
                 ticket_id,

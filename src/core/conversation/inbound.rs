@@ -98,6 +98,7 @@ impl Conversation {
             location: message.location.as_ref().map(|l| l.describe()),
             content: message.content,
             language: Some(language.code),
+            without_locale: false,
         });
         // Keep unfinished messages in arrival order ahead of the finished ones.
         self.messages.sort_by_key(|m| {
@@ -359,6 +360,9 @@ impl Conversation {
         );
         ticket.comment.uploads = upload_tokens(m);
         ticket.via_followup_source_id = m.follow_up_of;
+        if m.without_locale {
+            ticket.requester.locale_id = None;
+        }
         TicketAction::Call(Box::new(Call::CreateTicket {
             sid: m.sid.clone(),
             ticket,

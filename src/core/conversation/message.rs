@@ -120,6 +120,10 @@ pub struct Message {
     /// arrived; absent for a message stored before languages (the default language).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Zendesk refused its ticket with the requester's locale: it is made without one, under
+    /// an idempotency key of its own (`Conversation::create_key`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub without_locale: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -169,7 +169,7 @@ fn a_conversation_stored_before_languages_is_read_in_the_default_language() {
 #[test]
 fn the_apology_after_a_refused_ticket_and_a_follow_up_ticket_are_in_the_customers_language() {
     let mut sim = Sim::new(config());
-    sim.world.faults = [Some(Fault::Status(422))].into();
+    sim.world.faults = [Some(Fault::Status(400))].into();
     sim.receive(
         "SM1",
         "Ich kann mich nicht anmelden, das Passwort funktioniert nicht",
@@ -197,4 +197,36 @@ fn the_apology_after_a_refused_ticket_and_a_follow_up_ticket_are_in_the_customer
         "{}",
         sim.world.sent[1].1
     );
+}
+
+#[test]
+fn a_ticket_refused_with_the_requesters_locale_is_made_once_without_it() {
+    let mut sim = Sim::new(config());
+    sim.world.faults = [Some(Fault::Status(422))].into();
+    sim.receive("SM1", "Mi contraseña no funciona desde ayer");
+    sim.settle();
+    sim.check_invariants("locale refused");
+    assert_eq!(sim.world.tickets.len(), 1, "made, once");
+    let t = created(&sim);
+    assert!(t["requester"].get("locale_id").is_none(), "{t}");
+    assert_eq!(t["tags"][2], "lang_es", "still tagged");
+    assert!(
+        sim.world.sent[0].1.contains("creado"),
+        "{}",
+        sim.world.sent[0].1
+    );
+    assert!(sim
+        .logs
+        .iter()
+        .any(|l| l.contains("zendesk.locale_refused")));
+    let keys: Vec<&String> = sim.world.idempotency.keys().collect();
+    assert_eq!(keys, ["SM1-without-locale"], "a key of its own");
+
+    // Refused again without the locale: the message fails as any refused ticket does.
+    let mut sim = Sim::new(config());
+    sim.world.faults = [Some(Fault::Status(422)), Some(Fault::Status(422))].into();
+    sim.receive("SM1", "Mi contraseña no funciona desde ayer");
+    sim.settle();
+    assert!(sim.world.tickets.is_empty());
+    assert_eq!(sim.world.sent[0].1, shipped("es").unwrap().replies.apology);
 }
