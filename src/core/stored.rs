@@ -11,7 +11,7 @@
 //! - v3: each message says what it is (`content`: text, media, location, a pressed button...);
 //!   a v2 message gets it from what it carries (files: media; a location: location; else text).
 //! - v4: the conversation may remember the customer's `language`, and each message says the
-//!   `language` it was read in; a v3 conversation has neither and is read in the default
+//!   `language` it was read in (and `without_locale` once Zendesk refused its locale); a v3 conversation has neither and is read in the default
 //!   language until its customer writes again (nothing to convert, hence no migration step).
 
 use crate::core::conversation::Conversation;
