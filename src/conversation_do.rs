@@ -12,7 +12,7 @@
 //! - `GET /message/{sid}` and `GET /messages[?ticket=N]`: the operator's views.
 
 use crate::core::config::Config;
-use crate::core::conversation::{Conversation, Ctx, Effect, Event};
+use crate::core::conversation::{Conversation, Ctx, Effect, Event, TicketClaim};
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::form::InboundMessage;
 use crate::core::logline::LogLine;
@@ -154,6 +154,27 @@ impl ConversationObject {
         storage::wake_at(&self.state.storage(), storage::now_ms() + METRICS_FLUSH_MS).await
     }
 
+    /// Writes the directory entries waiting in `unsent` now; what cannot be written stays there
+    /// and goes with the metrics at the end of the run.
+    async fn write_directory(&self, unsent: &mut Delta) {
+        let me = self.state.id().to_string();
+        let mut entries = std::mem::take(&mut unsent.directory);
+        for entry in entries.iter_mut().filter(|e| e.conversation.is_empty()) {
+            entry.conversation = me.clone();
+        }
+        let delta = Delta {
+            directory: entries,
+            ..Delta::default()
+        };
+        if !metrics_do::record(&self.env, &me, &delta).await {
+            log::emit(
+                &LogLine::warn("directory.write_failed").field("entries", delta.directory.len()),
+                &[],
+            );
+            unsent.directory = delta.directory;
+        }
+    }
+
     async fn accept(
         &self,
         message: InboundMessage,
@@ -205,6 +226,32 @@ impl ConversationObject {
         Ok(ConversationAnswer::Applied)
     }
 
+    /// An event for a ticket: taken only by the conversation that owns the ticket (`Applied`),
+    /// or kept by one that is making a ticket which may be it (`Kept`); any other conversation
+    /// answers `NotOwner` and stores nothing, so the caller looks for the owner elsewhere.
+    async fn agent_event(
+        &self,
+        ticket_id: u64,
+        requester_email: Option<String>,
+        config: &Config,
+    ) -> Result<ConversationAnswer> {
+        let Some(mut conv) = self.load().await? else {
+            return Ok(ConversationAnswer::UnknownConversation);
+        };
+        let answer = match conv.ticket_claim(ticket_id) {
+            TicketClaim::Owns => ConversationAnswer::Applied,
+            TicketClaim::MayOwn => ConversationAnswer::Kept,
+            TicketClaim::NotOurs => return Ok(ConversationAnswer::NotOwner),
+        };
+        let event = Event::AgentActivity {
+            ticket_id,
+            requester_email,
+        };
+        self.apply(&mut conv, event, config, Delta::default())
+            .await?;
+        Ok(answer)
+    }
+
     /// Runs the machine until it waits or has nothing to do; the events it logged are in `logs` even when it stops on an error
     /// (their metrics must still be sent).
     async fn run(
@@ -238,6 +285,16 @@ impl ConversationObject {
             unsent.absorb(taken);
             emit(&out.logs, config);
             logs.extend(out.logs);
+            let calls_out = matches!(out.effect, Some(Effect::Call(_) | Effect::Transfer(_)));
+            if calls_out && !unsent.directory.is_empty() {
+                // Where Zendesk's events find this conversation (its messages, the tickets it
+                // learned) is written before the next call goes out: before the ticket is
+                // made (its external_id names a message entered here) and before the
+                // confirmation is sent (the agent may answer at once, and the requester may
+                // name another customer by then).
+                self.write_directory(unsent).await;
+                calls += 1;
+            }
             let answer = match out.effect {
                 None => return Ok(()),
                 Some(Effect::WakeAt(at)) => {
@@ -326,19 +383,13 @@ impl ConversationObject {
                 }
                 Err(e) => return Response::error(e, 503),
             },
-            ConversationRequest::AgentEvent { ticket_id } => match config() {
+            ConversationRequest::AgentEvent {
+                ticket_id,
+                requester_email,
+            } => match config() {
                 Ok(config) => {
-                    let known = self
-                        .load()
+                    self.agent_event(ticket_id, requester_email, &config)
                         .await?
-                        .is_some_and(|c| c.tickets.iter().any(|t| t.id == ticket_id));
-                    match self
-                        .apply_reported(Event::AgentActivity { ticket_id }, &config)
-                        .await?
-                    {
-                        ConversationAnswer::Applied if !known => ConversationAnswer::Kept,
-                        answer => answer,
-                    }
                 }
                 Err(e) => return Response::error(e, 503),
             },

@@ -103,96 +103,188 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         return refuse(400, "invalid_body", "ticket_id is required");
     };
     let secrets = config.secrets();
-    let requester = json["requester_email"].as_str().unwrap_or_default();
-    let delivered = match deliver(env, &config, ticket, requester).await {
+    let requester = json["requester_email"]
+        .as_str()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    let delivery = match deliver(env, &config, ticket, requester).await {
         Ok(d) => d,
         Err(why) => {
-            // Zendesk retries a 5xx answer with its own backoff: the reply is not lost.
+            // Zendesk retries a 503 that carries a Retry-After under a minute: the reply is
+            // not lost.
             log::emit(
                 &LogLine::error("zendesk.event_not_stored")
                     .field("ticket_id", ticket)
                     .field("error", why),
                 &secrets,
             );
-            return respond::error(
-                503,
+            return retry_later(
                 "not_stored",
                 "the event could not be stored; Zendesk will retry",
             );
         }
     };
-    if !delivered {
-        // Not a ticket of a WhatsApp customer: nothing to send. Answer 200 so Zendesk does not
-        // retry a call that can never succeed.
-        log::emit(
-            &LogLine::warn("zendesk.event_ignored")
-                .field("ticket_id", ticket)
-                .field("reason", "not a gateway ticket"),
-            &secrets,
-        );
-        return respond::json(
-            200,
-            &serde_json::json!({ "status": "ignored", "reason": "not a WhatsApp gateway ticket" }),
-        );
+    match delivery {
+        Delivery::Accepted => {
+            log::emit(
+                &LogLine::info("zendesk.event_accepted").field("ticket_id", ticket),
+                &secrets,
+            );
+            respond::json(200, &serde_json::json!({ "status": "accepted" }))
+        }
+        Delivery::OwnerNotKnownYet => {
+            // A ticket the gateway made whose conversation has not recorded it yet (an agent
+            // answered within moments of its creation): "accepted" would make Zendesk drop an
+            // event no conversation will act on. Its retry finds the owner.
+            log::emit(
+                &LogLine::warn("zendesk.event_owner_unknown").field("ticket_id", ticket),
+                &secrets,
+            );
+            retry_later(
+                "owner_not_known_yet",
+                "the ticket's conversation has not recorded it yet; Zendesk will retry",
+            )
+        }
+        Delivery::NotOurs => {
+            // Not a ticket of a WhatsApp customer: nothing to send. Answer 200 so Zendesk does
+            // not retry a call that can never succeed.
+            log::emit(
+                &LogLine::warn("zendesk.event_ignored")
+                    .field("ticket_id", ticket)
+                    .field("reason", "not a gateway ticket"),
+                &secrets,
+            );
+            respond::json(
+                200,
+                &serde_json::json!({ "status": "ignored", "reason": "not a WhatsApp gateway ticket" }),
+            )
+        }
     }
-    log::emit(
-        &LogLine::info("zendesk.event_accepted").field("ticket_id", ticket),
-        &secrets,
-    );
-    respond::json(200, &serde_json::json!({ "status": "accepted" }))
 }
 
-/// Hands the event to the ticket's conversation: `Ok(false)` when no conversation owns the
-/// ticket, `Err` when that cannot be known now (Zendesk will retry). In order: the requester
-/// e-mail in the trigger's body (no look-up at all), the directory (the ticket's entry, written
-/// when the conversation learned it), the look-up index (tickets of earlier versions), the
-/// ticket's requester read from Zendesk (a trigger without the e-mail). A conversation that
-/// does not know the ticket keeps the event (the ticket may be on its way) and the search goes
-/// on: the requester may have been changed or merged in Zendesk since the ticket was made.
+/// Seconds Zendesk is asked to wait before retrying an event. Zendesk retries a 503 (or 429)
+/// only when its Retry-After is under 60 seconds, a few times; it gives up on other 5xx
+/// answers ("Webhook retries", https://developer.zendesk.com/api-reference/webhooks/introduction).
+const EVENT_RETRY_AFTER_SECS: u32 = 10;
+
+fn retry_later(code: &str, detail: &str) -> Result<Response> {
+    let resp = respond::error(503, code, detail)?;
+    resp.headers()
+        .set("Retry-After", &EVENT_RETRY_AFTER_SECS.to_string())?;
+    Ok(resp)
+}
+
+enum Delivery {
+    /// The ticket's owner took the event (or the conversation that made the ticket keeps it
+    /// until Zendesk's answer to the create arrives).
+    Accepted,
+    /// A ticket the gateway made, but no conversation has recorded it yet: retried.
+    OwnerNotKnownYet,
+    /// Not a gateway ticket.
+    NotOurs,
+}
+
+/// Hands the event to the ticket's owner. Only a conversation that owns the ticket takes it
+/// (`Applied`); one that is making a ticket keeps it as well (`Kept`: it may be that ticket)
+/// but that is no proof of ownership, so the search goes on. In order: the requester e-mail in
+/// the trigger's body (no look-up at all), the directory (the ticket's entry, written by its
+/// owner before anything is sent on it), the look-up index (tickets of earlier versions), then
+/// the ticket read from Zendesk: its requester (a trigger without the e-mail) and its
+/// `external_id`, the MessageSid it was made from, whose conversation made it whoever the
+/// requester is now (users merged, or the requester changed, in Zendesk). `Err` when that
+/// cannot be known now (Zendesk will retry).
 async fn deliver(
     env: &Env,
     config: &Config,
     ticket: u64,
-    requester_email: &str,
-) -> std::result::Result<bool, String> {
+    requester_email: Option<&str>,
+) -> std::result::Result<Delivery, String> {
     let domain = &config.requester_email_domain;
+    let event = |email: Option<&str>| ConversationRequest::AgentEvent {
+        ticket_id: ticket,
+        requester_email: email.map(str::to_string),
+    };
     let mut kept = false;
-    for address in ticket_owner::customer_addresses(requester_email, domain) {
+    let mut asked: Vec<String> = Vec::new();
+    for address in ticket_owner::customer_addresses(requester_email.unwrap_or_default(), domain) {
         let name = conversation_do::customer_name(&address);
-        match to_conversation(env, Target::Named(&name), ticket).await? {
-            Handed::Applied => return Ok(true),
+        match to_conversation(env, Target::Named(&name), &event(requester_email)).await? {
+            Handed::Applied => return Ok(Delivery::Accepted),
             Handed::Kept => kept = true,
-            Handed::NoConversation => {}
+            Handed::NotOwner => {}
         }
+        asked.push(name);
     }
     let owners = metrics_do::directory(env, &DirectoryKey::Ticket(ticket))
         .await
         .map_err(|e| format!("directory unreadable: {e}"))?;
-    for id in owners {
-        match to_conversation(env, Target::Id(&id), ticket).await? {
-            Handed::Applied => return Ok(true),
-            Handed::Kept => kept = true,
-            Handed::NoConversation => {}
-        }
-    }
-    match message_index::lookup(env, &conversation_do::ticket_key(ticket)).await {
-        Ok(Some(id)) => match to_conversation(env, Target::Id(&id), ticket).await? {
-            Handed::Applied => return Ok(true),
-            Handed::Kept => kept = true,
-            Handed::NoConversation => {}
-        },
-        Ok(None) => {}
+    let indexed = match message_index::lookup(env, &conversation_do::ticket_key(ticket)).await {
+        Ok(id) => id,
         Err(e) => return Err(format!("look-up index unreadable: {e}")),
-    }
-    for address in requester_addresses(config, ticket).await? {
-        let name = conversation_do::customer_name(&address);
-        match to_conversation(env, Target::Named(&name), ticket).await? {
-            Handed::Applied => return Ok(true),
+    };
+    for id in owners.iter().chain(indexed.iter()) {
+        match to_conversation(env, Target::Id(id), &event(requester_email)).await? {
+            Handed::Applied => return Ok(Delivery::Accepted),
             Handed::Kept => kept = true,
-            Handed::NoConversation => {}
+            Handed::NotOwner => {}
         }
     }
-    Ok(kept)
+    let Some(facts) = read_ticket(config, ticket).await? else {
+        // No such ticket (deleted): nothing to send on it.
+        return Ok(Delivery::NotOurs);
+    };
+    let email = requester_email.or(facts.requester_email.as_deref());
+    for address in ticket_owner::customer_addresses(email.unwrap_or_default(), domain) {
+        let name = conversation_do::customer_name(&address);
+        if asked.contains(&name) {
+            continue;
+        }
+        match to_conversation(env, Target::Named(&name), &event(email)).await? {
+            Handed::Applied => return Ok(Delivery::Accepted),
+            Handed::Kept => kept = true,
+            Handed::NotOwner => {}
+        }
+    }
+    if let Some(sid) = facts.made_from {
+        let makers = metrics_do::directory(env, &DirectoryKey::Message(sid))
+            .await
+            .map_err(|e| format!("directory unreadable: {e}"))?;
+        for id in &makers {
+            match to_conversation(env, Target::Id(id), &event(email)).await? {
+                Handed::Applied => return Ok(Delivery::Accepted),
+                // The conversation that made the ticket keeps the event and reads the ticket
+                // as soon as Zendesk's answer to the create tells it the ticket is its own.
+                Handed::Kept => return Ok(Delivery::Accepted),
+                Handed::NotOwner => {}
+            }
+        }
+        // Made by the gateway from a message whose conversation is not entered yet.
+        return Ok(Delivery::OwnerNotKnownYet);
+    }
+    Ok(if kept {
+        Delivery::OwnerNotKnownYet
+    } else {
+        Delivery::NotOurs
+    })
+}
+
+/// The ticket read from Zendesk (`None`: no such ticket).
+async fn read_ticket(
+    config: &Config,
+    ticket: u64,
+) -> std::result::Result<Option<ticket_owner::TicketFacts>, String> {
+    let request = ticket_owner::show_ticket_request(
+        &config.zendesk_base_url,
+        &config.zendesk_authorization(),
+        ticket,
+    );
+    match upstream::exchange(&request, config.upstream_timeout_ms).await {
+        Exchange::Answered(a) if a.status == 200 => ticket_owner::ticket_facts(&a.body).map(Some),
+        Exchange::Answered(a) if a.status == 404 => Ok(None),
+        Exchange::Answered(a) => Err(format!("Zendesk answered {} to the ticket read", a.status)),
+        Exchange::TimedOut => Err("the ticket read timed out".into()),
+        Exchange::NetworkError(e) => Err(format!("the ticket read failed: {e}")),
+    }
 }
 
 /// The customers the ticket's requester may be, read from Zendesk (empty: no such ticket, or
@@ -201,20 +293,9 @@ pub async fn requester_addresses(
     config: &Config,
     ticket: u64,
 ) -> std::result::Result<Vec<String>, String> {
-    let request = ticket_owner::show_ticket_request(
-        &config.zendesk_base_url,
-        &config.zendesk_authorization(),
-        ticket,
-    );
-    let email = match upstream::exchange(&request, config.upstream_timeout_ms).await {
-        Exchange::Answered(a) if a.status == 200 => ticket_owner::requester_email(&a.body)?,
-        Exchange::Answered(a) if a.status == 404 => None,
-        Exchange::Answered(a) => {
-            return Err(format!("Zendesk answered {} to the ticket read", a.status))
-        }
-        Exchange::TimedOut => return Err("the ticket read timed out".into()),
-        Exchange::NetworkError(e) => return Err(format!("the ticket read failed: {e}")),
-    };
+    let email = read_ticket(config, ticket)
+        .await?
+        .and_then(|f| f.requester_email);
     Ok(ticket_owner::customer_addresses(
         email.as_deref().unwrap_or_default(),
         &config.requester_email_domain,
@@ -224,21 +305,23 @@ pub async fn requester_addresses(
 enum Handed {
     /// The conversation owns the ticket and will read it.
     Applied,
-    /// The conversation does not know the ticket (yet) and keeps the event.
+    /// The conversation does not know the ticket yet but is making one: kept.
     Kept,
-    NoConversation,
+    /// Not the conversation's ticket (or no conversation there).
+    NotOwner,
 }
 
 async fn to_conversation(
     env: &Env,
     target: Target<'_>,
-    ticket_id: u64,
+    request: &ConversationRequest,
 ) -> std::result::Result<Handed, String> {
-    let request = ConversationRequest::AgentEvent { ticket_id };
-    match conversation_do::ask(env, target, &request).await {
+    match conversation_do::ask(env, target, request).await {
         Ok(ConversationAnswer::Applied) => Ok(Handed::Applied),
         Ok(ConversationAnswer::Kept) => Ok(Handed::Kept),
-        Ok(ConversationAnswer::UnknownConversation) => Ok(Handed::NoConversation),
+        Ok(ConversationAnswer::NotOwner | ConversationAnswer::UnknownConversation) => {
+            Ok(Handed::NotOwner)
+        }
         Ok(other) => Err(format!("unexpected answer {}", other.name())),
         Err(e) => Err(e.to_string()),
     }

@@ -58,7 +58,7 @@ mod outcomes;
 mod reconcile;
 mod timers;
 mod views;
-pub use agent::{AgentReply, AgentReplyState, Note};
+pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
 use attempts::retry_line;
 use attempts::with_detail;
 pub use attempts::Retry;
@@ -179,6 +179,8 @@ pub enum Event {
     /// Zendesk says this ticket changed (an agent may have replied).
     AgentActivity {
         ticket_id: u64,
+        /// The ticket's requester as Zendesk names it now, when the event says.
+        requester_email: Option<String>,
     },
     /// Twilio reports the delivery status of a message the gateway sent.
     DeliveryStatus {
@@ -270,8 +272,11 @@ impl Conversation {
                 self.answered(exchange, ctx, &mut out.logs);
                 out.effect = Some(Effect::WakeAt(ctx.now_ms));
             }
-            Event::AgentActivity { ticket_id } => {
-                if self.agent_activity(ticket_id, ctx.now_ms, &mut out.logs) {
+            Event::AgentActivity {
+                ticket_id,
+                requester_email,
+            } => {
+                if self.agent_activity(ticket_id, requester_email.as_deref(), ctx, &mut out.logs) {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }

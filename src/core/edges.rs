@@ -24,8 +24,14 @@ pub enum ConversationRequest {
         /// When the webhook arrived (ms): the acknowledgement is timed from there.
         received_at_ms: Option<u64>,
     },
-    /// Zendesk says one of this customer's tickets changed.
-    AgentEvent { ticket_id: u64 },
+    /// Zendesk says one of this customer's tickets changed. `requester_email` is the ticket's
+    /// requester as Zendesk names it now, when known: the owner tells the agents once when it
+    /// no longer names the customer who wrote (their replies still go to that customer).
+    AgentEvent {
+        ticket_id: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        requester_email: Option<String>,
+    },
     /// Twilio reports a failed delivery of a message this conversation sent.
     DeliveryStatus {
         sid: String,
@@ -46,9 +52,12 @@ pub enum ConversationAnswer {
     },
     /// The event was stored.
     Applied,
-    /// The event names a ticket this conversation does not know (yet): kept, and read if the
-    /// ticket becomes known; the caller should look for its owner elsewhere too.
+    /// The event names a ticket this conversation does not know yet while it is making a
+    /// ticket (Zendesk's answer to the create may still be on its way): kept, and read if the
+    /// ticket becomes known. Not a claim of ownership: the caller looks for the owner elsewhere.
     Kept,
+    /// The conversation neither knows the ticket nor is making one: not its event.
+    NotOwner,
     /// No conversation is stored under this object (nothing was created).
     UnknownConversation,
     Message {
@@ -112,6 +121,7 @@ impl ConversationAnswer {
             ConversationAnswer::Accepted { .. } => "accepted",
             ConversationAnswer::Applied => "applied",
             ConversationAnswer::Kept => "kept",
+            ConversationAnswer::NotOwner => "not_owner",
             ConversationAnswer::UnknownConversation => "unknown_conversation",
             ConversationAnswer::Message { .. } => "message",
             ConversationAnswer::Messages { .. } => "messages",
@@ -152,7 +162,15 @@ mod tests {
 
     #[test]
     fn every_request_and_answer_survives_the_wire() {
-        round_trip(ConversationRequest::AgentEvent { ticket_id: 5 });
+        round_trip(ConversationRequest::AgentEvent {
+            ticket_id: 5,
+            requester_email: None,
+        });
+        round_trip(ConversationRequest::AgentEvent {
+            ticket_id: 5,
+            requester_email: Some("+15550001234@example.com".into()),
+        });
+        round_trip(ConversationAnswer::NotOwner);
         round_trip(ConversationRequest::Messages { ticket: None });
         round_trip(ConversationRequest::DeliveryStatus {
             sid: "SM1".into(),

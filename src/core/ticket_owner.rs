@@ -50,20 +50,42 @@ pub fn show_ticket_request(base_url: &str, authorization: &str, ticket_id: u64) 
     }
 }
 
+/// What a `show_ticket_request` answer says about whose the ticket is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TicketFacts {
+    /// The requester's e-mail (`None`: no requester, or not side-loaded).
+    pub requester_email: Option<String>,
+    /// The MessageSid the gateway made the ticket from (its `external_id`), when it is one:
+    /// the message's conversation made the ticket, whoever the requester is now.
+    pub made_from: Option<String>,
+}
+
+pub fn ticket_facts(body: &str) -> Result<TicketFacts, String> {
+    let v: Value = serde_json::from_str(body).map_err(|e| format!("unreadable ticket: {e}"))?;
+    let made_from = v["ticket"]["external_id"]
+        .as_str()
+        .map(str::trim)
+        .filter(|id| crate::core::twilio_ids::is_message_sid(id))
+        .map(str::to_string);
+    let requester_email = v["ticket"]["requester_id"].as_u64().and_then(|requester| {
+        v["users"].as_array().and_then(|users| {
+            users
+                .iter()
+                .find(|u| u["id"].as_u64() == Some(requester))
+                .and_then(|u| u["email"].as_str())
+                .map(str::to_string)
+        })
+    });
+    Ok(TicketFacts {
+        requester_email,
+        made_from,
+    })
+}
+
 /// The requester's e-mail from a `show_ticket_request` answer (`None`: no requester, or not
 /// side-loaded).
 pub fn requester_email(body: &str) -> Result<Option<String>, String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| format!("unreadable ticket: {e}"))?;
-    let Some(requester) = v["ticket"]["requester_id"].as_u64() else {
-        return Ok(None);
-    };
-    Ok(v["users"].as_array().and_then(|users| {
-        users
-            .iter()
-            .find(|u| u["id"].as_u64() == Some(requester))
-            .and_then(|u| u["email"].as_str())
-            .map(str::to_string)
-    }))
+    ticket_facts(body).map(|f| f.requester_email)
 }
 
 #[cfg(test)]
@@ -101,6 +123,20 @@ mod tests {
         );
         assert_eq!(requester_email(r#"{"ticket":{"id":5}}"#).unwrap(), None);
         assert!(requester_email("<html>").is_err());
+        let made = r#"{"ticket":{"id":5,"requester_id":9,"external_id":"SM0123456789abcdef0123456789abcdef"},"users":[]}"#;
+        assert_eq!(
+            ticket_facts(made).unwrap(),
+            TicketFacts {
+                requester_email: None,
+                made_from: Some("SM0123456789abcdef0123456789abcdef".into())
+            }
+        );
+        let agents = r#"{"ticket":{"id":5,"external_id":"crm-42"}}"#;
+        assert_eq!(
+            ticket_facts(agents).unwrap().made_from,
+            None,
+            "not a MessageSid"
+        );
         let r = show_ticket_request("https://z", "Basic x", 5);
         assert_eq!(r.url, "https://z/api/v2/tickets/5.json?include=users");
     }

@@ -108,6 +108,27 @@ describe('with the shipped languages', () => {
     await stack.waitForLogLine((l) => l.event === 'zendesk.locale_refused' && l.message_sid === r.messageSid);
   });
 
+  test('a locale refusal after a lost answer finds the ticket the first create made: one ticket, no second under the new key', async () => {
+    const from = customer();
+    // The first create is made, but its answer arrives after the gateway stopped waiting
+    // (UPSTREAM_TIMEOUT_MS is 2 s here); the retry is refused with the locale.
+    stack.fault('zendesk', [
+      { afterEffectDelayMs: 4000, match: 'POST /api/v2/tickets.json' },
+      { status: 422, match: 'POST /api/v2/tickets.json' },
+    ]);
+    const r = await send(from, 'Mi contraseña no funciona desde ayer');
+    const reply = await waitFor(() => stack.replies(`whatsapp:${from}`)[0], { what: 'the confirmation', timeoutMs: 40_000 });
+    const tickets = stack.tickets().filter((t) => t.external_id === r.messageSid);
+    assert.equal(tickets.length, 1, 'one ticket');
+    assert.equal(tickets[0].idempotency_key, r.messageSid, 'the one the first create made');
+    assert.equal(reply.body, fill(TEXTS.es.created, tickets[0].id, tickets[0].subject));
+    const lookups = stack.requests('zendesk').filter((q) => q.method === 'GET' && q.path.startsWith('/api/v2/tickets.json?') && q.path.includes(r.messageSid));
+    assert.ok(lookups.length > 0, 'looked up by external_id');
+    const keys = stack.requests('zendesk').filter((q) => q.method === 'POST' && q.path === '/api/v2/tickets.json').map((q) => q.headers['idempotency-key']);
+    assert.ok(!keys.includes(`${r.messageSid}-without-locale`), `no create under the new key: ${keys}`);
+    assert.equal(stack.replies(`whatsapp:${from}`).length, 1, 'one confirmation');
+  });
+
   test('a language the gateway does not know gets the default language', async () => {
     const from = customer();
     await send(from, 'Goedemiddag, hoe gaat het met jullie vandaag');

@@ -134,6 +134,16 @@ pub(super) fn parts_of(r: &AgentReply) -> Vec<Part> {
         .collect()
 }
 
+/// Whose an event for a ticket is (`Conversation::ticket_claim`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketClaim {
+    /// A ticket this conversation made or found.
+    Owns,
+    /// Unknown, but this conversation is making a ticket: it may be this one.
+    MayOwn,
+    NotOurs,
+}
+
 pub(super) enum Next {
     Call(Box<Call>),
     /// Nothing to call now (what waits has armed its timer).
@@ -148,6 +158,7 @@ impl Conversation {
             self.tickets.push(KnownTicket {
                 id: t.id,
                 requester_id: t.requester_id,
+                requester_change_noted: false,
             });
             // Where agents' replies on it find this conversation, whoever its requester
             // becomes in Zendesk (the shell names this conversation when it sends the entry).
@@ -166,38 +177,71 @@ impl Conversation {
         }
     }
 
+    /// Whether an event for `ticket_id` is this conversation's: a ticket it made or found, or
+    /// perhaps the one it is making (a message whose ticket step is not done: Zendesk's answer
+    /// to the create may still be on its way when an agent answers within milliseconds).
+    pub fn ticket_claim(&self, ticket_id: u64) -> TicketClaim {
+        if self.tickets.iter().any(|t| t.id == ticket_id) {
+            TicketClaim::Owns
+        } else if self
+            .messages
+            .iter()
+            .any(|m| !m.is_finished() && !m.ticket_done())
+        {
+            TicketClaim::MayOwn
+        } else {
+            TicketClaim::NotOurs
+        }
+    }
+
     pub(super) fn agent_activity(
         &mut self,
         ticket_id: u64,
-        now_ms: u64,
+        requester_email: Option<&str>,
+        ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) -> bool {
-        if !self.tickets.iter().any(|t| t.id == ticket_id) {
-            // Not known yet (Zendesk's answer to the create may still be on its way, or was
-            // lost and is being looked up): kept, bounded, and read when the ticket is known.
-            self.early_agent_events
-                .retain(|e| now_ms.saturating_sub(e.at_ms) < EARLY_AGENT_EVENT_MS);
-            if !self
-                .early_agent_events
-                .iter()
-                .any(|e| e.ticket_id == ticket_id)
-            {
-                if self.early_agent_events.len() >= EARLY_AGENT_EVENTS_MAX {
-                    self.early_agent_events.remove(0);
-                }
-                self.early_agent_events.push(EarlyAgentEvent {
-                    ticket_id,
-                    at_ms: now_ms,
-                });
+        let now_ms = ctx.now_ms;
+        match self.ticket_claim(ticket_id) {
+            TicketClaim::Owns => {}
+            TicketClaim::NotOurs => {
+                // Never kept: an event only the ticket's owner can act on is not taken by a
+                // conversation that merely shares the requester's e-mail (the shell looks on).
+                logs.push(
+                    LogLine::info("agent.not_owner")
+                        .field("ticket_id", ticket_id)
+                        .field("from", self.masked()),
+                );
+                return false;
             }
-            logs.push(
-                LogLine::warn("agent.unknown_ticket")
-                    .field("ticket_id", ticket_id)
-                    .field("from", self.masked())
-                    .field("kept_until_known", true),
-            );
-            return false;
+            TicketClaim::MayOwn => {
+                // Not known yet (Zendesk's answer to the create may still be on its way, or was
+                // lost and is being looked up): kept, bounded, and read when the ticket is known.
+                self.early_agent_events
+                    .retain(|e| now_ms.saturating_sub(e.at_ms) < EARLY_AGENT_EVENT_MS);
+                if !self
+                    .early_agent_events
+                    .iter()
+                    .any(|e| e.ticket_id == ticket_id)
+                {
+                    if self.early_agent_events.len() >= EARLY_AGENT_EVENTS_MAX {
+                        self.early_agent_events.remove(0);
+                    }
+                    self.early_agent_events.push(EarlyAgentEvent {
+                        ticket_id,
+                        at_ms: now_ms,
+                    });
+                }
+                logs.push(
+                    LogLine::warn("agent.unknown_ticket")
+                        .field("ticket_id", ticket_id)
+                        .field("from", self.masked())
+                        .field("kept_until_known", true),
+                );
+                return false;
+            }
         }
+        self.note_requester_change(ticket_id, requester_email, ctx, logs);
         let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::CheckTicket { ticket_id: t }, .. }) if *t == ticket_id);
         if checking_now {
             // The comments being read may predate this event: read them again afterwards.
@@ -208,6 +252,41 @@ impl Conversation {
             self.checks.push(ticket_id);
         }
         true
+    }
+
+    /// The ticket's requester was changed in Zendesk (users merged, or an agent picked another
+    /// requester): replies still go to the customer who wrote (by design: the conversation is
+    /// theirs), and the agents are told so once per ticket, with the number masked.
+    fn note_requester_change(
+        &mut self,
+        ticket_id: u64,
+        requester_email: Option<&str>,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) {
+        let Some(email) = requester_email.map(str::trim).filter(|e| !e.is_empty()) else {
+            return;
+        };
+        let domain = &ctx.config.requester_email_domain;
+        let me = self.customer.display().to_string();
+        if crate::core::ticket_owner::customer_addresses(email, domain).contains(&me) {
+            return;
+        }
+        let masked = self.masked();
+        let Some(known) = self.tickets.iter_mut().find(|t| t.id == ticket_id) else {
+            return;
+        };
+        if known.requester_change_noted {
+            return;
+        }
+        known.requester_change_noted = true;
+        logs.push(
+            LogLine::info("agent.requester_changed")
+                .field("ticket_id", ticket_id)
+                .field("from", masked.as_str()),
+        );
+        let body = format!("WhatsApp: this ticket's requester was changed in Zendesk, but replies here still go to the WhatsApp customer who wrote it: {masked}.");
+        self.queue_note(format!("requester-changed:{ticket_id}"), ticket_id, body);
     }
 
     /// A delivery status from Twilio for one of the replies this conversation sent.

@@ -314,7 +314,11 @@ impl Conversation {
         let age = ctx
             .now_ms
             .saturating_sub(m.retry.step_started_ms.unwrap_or(ctx.now_ms));
-        if m.retry.verify_first && age > IDEMPOTENCY_WINDOW_MS {
+        // Looked up first when an earlier attempt's outcome is unknown and the create would not
+        // be Zendesk's replay of it: past the key's 2-hour window, or under the key of its own
+        // a create without the locale carries (the earlier, committed create is not replayed
+        // under another key: it would make a second ticket).
+        if m.retry.verify_first && (age > IDEMPOTENCY_WINDOW_MS || m.without_locale) {
             return TicketAction::Call(Box::new(Call::FindTicket { sid: m.sid.clone() }));
         }
         // A file or a location is something to act on, whatever the caption says.

@@ -14,6 +14,9 @@ pub struct KnownTicket {
     pub id: u64,
     #[serde(default)]
     pub requester_id: Option<u64>,
+    /// The agents were told that the ticket's requester no longer names this customer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requester_change_noted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,7 +17,15 @@ impl Sim {
     /// Zendesk's webhook: "this ticket changed".
     pub(super) fn zendesk_calls(&mut self) {
         let ticket_id = self.world.tickets[0].id;
-        let out = self.step(Event::AgentActivity { ticket_id });
+        self.zendesk_calls_about(ticket_id, None);
+    }
+
+    /// Zendesk's webhook about `ticket_id`, naming its requester's e-mail now.
+    pub(super) fn zendesk_calls_about(&mut self, ticket_id: u64, requester_email: Option<String>) {
+        let out = self.step(Event::AgentActivity {
+            ticket_id,
+            requester_email,
+        });
         if let Some(Effect::WakeAt(t)) = out.effect {
             self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
         }
@@ -375,4 +383,65 @@ fn a_failing_ticket_check_is_retried_with_backoff_not_in_a_loop() {
         "5 failed checks, 1 check, 1 send"
     );
     assert_eq!(sim.world.sent.len(), 2);
+}
+
+// ---------- whose event it is ----------
+
+#[test]
+fn a_conversation_that_is_not_making_a_ticket_does_not_keep_an_event_for_one_it_does_not_know() {
+    // Another customer's ticket whose requester e-mail names this customer (users merged in
+    // Zendesk): this conversation's messages are all done, so the event is not its own.
+    let mut sim = Sim::with_ticket(config());
+    let foreign = sim.world.tickets[0].id + 77;
+    assert_eq!(sim.conv().ticket_claim(foreign), TicketClaim::NotOurs);
+    let out = sim.step(Event::AgentActivity {
+        ticket_id: foreign,
+        requester_email: Some(format!("{CUSTOMER}@whatsapp.zendesk.com")),
+    });
+    assert!(out.effect.is_none(), "nothing to do");
+    assert!(sim.conv().early_agent_events.is_empty(), "not kept");
+    assert!(sim.logs.iter().any(|l| l.contains("agent.not_owner")));
+    let own = sim.world.tickets[0].id;
+    assert_eq!(sim.conv().ticket_claim(own), TicketClaim::Owns);
+
+    // While a message's ticket is being made, an unknown ticket may be that one: kept.
+    sim.receive("SM9", "My card was charged twice for the same order");
+    assert_eq!(sim.conv().ticket_claim(foreign), TicketClaim::MayOwn);
+}
+
+#[test]
+fn a_requester_changed_in_zendesk_is_noted_once_and_replies_still_go_to_the_customer() {
+    let mut sim = Sim::with_ticket(config());
+    let ticket_id = sim.world.tickets[0].id;
+    sim.agent_writes("Merged your profiles; the refund is on its way.");
+    for _ in 0..2 {
+        // The requester is now another WhatsApp customer (users merged), twice.
+        sim.zendesk_calls_about(ticket_id, Some("+15550000101@whatsapp.zendesk.com".into()));
+        sim.settle();
+    }
+    assert_eq!(
+        sim.world.sent.len(),
+        2,
+        "confirmation, then the agent's reply"
+    );
+    assert_eq!(
+        sim.world.sent[1].1, "Merged your profiles; the refund is on its way.",
+        "sent to the conversation's customer, the one who wrote"
+    );
+    assert_eq!(sim.world.notes.len(), 1, "one note: {:?}", sim.world.notes);
+    assert!(
+        sim.world.notes[0].1.contains("+1555***1234"),
+        "{}",
+        sim.world.notes[0].1
+    );
+    assert!(!sim.world.notes[0].1.contains(CUSTOMER), "masked");
+
+    // The requester still naming the customer (or not said) adds no note.
+    let mut sim = Sim::with_ticket(config());
+    let ticket_id = sim.world.tickets[0].id;
+    for email in [Some(format!("{CUSTOMER}@whatsapp.zendesk.com")), None] {
+        sim.zendesk_calls_about(ticket_id, email);
+        sim.settle();
+    }
+    assert!(sim.world.notes.is_empty(), "{:?}", sim.world.notes);
 }

@@ -230,3 +230,38 @@ fn a_ticket_refused_with_the_requesters_locale_is_made_once_without_it() {
     assert!(sim.world.tickets.is_empty());
     assert_eq!(sim.world.sent[0].1, shipped("es").unwrap().replies.apology);
 }
+
+#[test]
+fn a_locale_refusal_after_a_lost_answer_looks_the_ticket_up_before_making_another() {
+    // The first create was made but its answer was lost; the retry (same key) is refused with
+    // the locale. The create without it, under a key of its own, would bypass Zendesk's replay
+    // of the first: the ticket is looked up by external_id first.
+    let mut sim = Sim::new(config());
+    sim.world.faults = [Some(Fault::TimeoutAfter), Some(Fault::Status(422))].into();
+    sim.receive("SM1", "Mi contraseña no funciona desde ayer");
+    sim.settle();
+    sim.check_invariants("answer lost, then locale refused");
+    assert_eq!(sim.world.tickets.len(), 1, "one ticket per message");
+    assert_eq!(sim.world.sent.len(), 1, "one confirmation");
+    assert!(
+        sim.world.sent[0]
+            .1
+            .contains(&sim.world.tickets[0].id.to_string()),
+        "the confirmation names the ticket made first: {}",
+        sim.world.sent[0].1
+    );
+    assert!(
+        !sim.world.idempotency.contains_key("SM1-without-locale"),
+        "no create under the new key once the first was found"
+    );
+
+    // Nothing made by the lost attempt: the look-up finds nothing and the ticket is made once
+    // without the locale.
+    let mut sim = Sim::new(config());
+    sim.world.faults = [Some(Fault::TimeoutBefore), Some(Fault::Status(422))].into();
+    sim.receive("SM1", "Mi contraseña no funciona desde ayer");
+    sim.settle();
+    sim.check_invariants("nothing made, then locale refused");
+    assert_eq!(sim.world.tickets.len(), 1);
+    assert!(created(&sim)["requester"].get("locale_id").is_none());
+}
