@@ -196,6 +196,69 @@ describe('agents answer from Zendesk', () => {
     assert.deepEqual(agentTexts(from), ['We merged your profiles, here is your answer.']);
   });
 
+  /** Zendesk's webhook as Zendesk delivers it: a 503 with a Retry-After is delivered again. */
+  async function deliverAsZendesk(ticketId) {
+    const answers = [];
+    await waitFor(async () => {
+      const r = await stack.emulator.zendeskWebhook(ticketId);
+      answers.push(r);
+      if (r.status === 503) return false;
+      return true;
+    }, { what: 'the event taken', timeoutMs: 30_000 });
+    return answers;
+  }
+  const userOf = (phone) => stack.emulator.state.users.get(`${phone}@whatsapp.zendesk.com`);
+  const notesOn = (ticketId) => stack.emulator.state.tickets.get(ticketId).comments.filter((c) => !c.public).map((c) => c.body);
+
+  test("an agent's reply on a ticket whose requester was merged into another WhatsApp customer, before the owner recorded the ticket, reaches the customer who wrote", async () => {
+    // B is another WhatsApp customer, with a conversation of their own.
+    const { from: other } = await customerWithTicket();
+    const from = customer();
+    // A's ticket is made, but Zendesk's answer is late (past the gateway's 2 s deadline): the
+    // conversation does not know its ticket for a while.
+    stack.fault('zendesk', [{ afterEffectDelayMs: 5000, match: 'POST /api/v2/tickets.json' }]);
+    const r = await stack.send({ from, body: DETAILED });
+    const ticket = await waitFor(() => stack.tickets().find((t) => t.external_id === r.messageSid), { what: 'the ticket made' });
+    // At once: the requester is merged into B in Zendesk, and an agent answers.
+    ticket.requester_id = userOf(other).id;
+    const text = 'Merged with your other profile; here is your answer.';
+    const comment = { id: stack.emulator.state.nextCommentId++, body: text, public: true, author_id: SANDBOX_AGENT.id, created_at: new Date().toISOString(), attachments: [] };
+    ticket.comments.push(comment);
+    const answers = await deliverAsZendesk(ticket.id);
+    for (const a of answers) {
+      assert.ok(a.status === 200 || a.status === 503, `${a.status} ${a.body}`);
+      if (a.status === 200) assert.equal(JSON.parse(a.body).status, 'accepted', a.body);
+    }
+    await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id, 'the reply sent', 40_000);
+    assert.deepEqual(agentTexts(from), [text], 'to the customer who wrote, once');
+    assert.deepEqual(agentTexts(other), [], 'nothing to the customer the requester became');
+
+    // Once known, every event on the ticket reaches its owner; the agents are told once that
+    // replies still go to the customer who wrote (masked).
+    await stack.emulator.agentComments(ticket.id, 'One more thing: the courier comes tomorrow.', { deliveries: 2 });
+    await waitFor(() => agentTexts(from).length === 2, { what: 'the second reply' });
+    const masked = `${from.slice(0, 5)}***${from.slice(-4)}`;
+    await waitFor(() => notesOn(ticket.id).some((b) => b.includes(masked)), { what: 'the note about the requester' });
+    await stack.emulator.agentComments(ticket.id, 'And the tracking number is 42.');
+    await waitFor(() => agentTexts(from).length === 3, { what: 'the third reply' });
+    assert.equal(notesOn(ticket.id).filter((b) => b.includes('requester was changed')).length, 1, 'one note per ticket');
+    assert.ok(!notesOn(ticket.id).some((b) => b.includes(from)), 'the number masked');
+  });
+
+  test('an event for a ticket no conversation made is not "accepted" because its e-mail names a customer', async () => {
+    const { from: other } = await customerWithTicket();
+    // An agent opens a ticket in Zendesk for that customer's profile (not made by the gateway).
+    const auth = Buffer.from(`${SANDBOX_CREDENTIALS.ZENDESK_EMAIL}/token:${SANDBOX_CREDENTIALS.ZENDESK_API_KEY}`).toString('base64');
+    const made = await fetch(`${stack.apiUrl}/api/v2/tickets.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Basic ${auth}` },
+      body: JSON.stringify({ ticket: { subject: 'Called us', comment: { body: 'Phone call about billing' }, requester: { name: 'Customer', email: `${other}@whatsapp.zendesk.com` }, tags: ['whatsapp'] } }),
+    }).then((res) => res.json());
+    const res = await stack.emulator.zendeskWebhook(made.ticket.id);
+    assert.equal(res.status, 200, res.body);
+    assert.equal(JSON.parse(res.body).status, 'ignored', res.body);
+  });
+
   test('Twilio status callbacks are checked like any Twilio webhook', async () => {
     const r = await fetch(`${stack.gateway.url}/twilio/status?c=${'a'.repeat(64)}`, {
       method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': 'forged' }, body: 'MessageSid=SM1&MessageStatus=failed',
