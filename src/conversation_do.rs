@@ -286,12 +286,11 @@ impl ConversationObject {
             emit(&out.logs, config);
             logs.extend(out.logs);
             let calls_out = matches!(out.effect, Some(Effect::Call(_) | Effect::Transfer(_)));
-            if calls_out && !unsent.directory.is_empty() {
-                // Where Zendesk's events find this conversation (its messages, the tickets it
-                // learned) is written before the next call goes out: before the ticket is
-                // made (its external_id names a message entered here) and before the
-                // confirmation is sent (the agent may answer at once, and the requester may
-                // name another customer by then).
+            if calls_out && conv.directory_first(&unsent.directory) {
+                // Where Zendesk's events find this conversation is written before the call:
+                // before a ticket is made from a message, and before anything is sent on a
+                // ticket just learned (an agent may answer at once, with the requester
+                // already changed in Zendesk).
                 self.write_directory(unsent).await;
                 calls += 1;
             }

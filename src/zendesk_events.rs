@@ -204,13 +204,12 @@ async fn deliver(
         ticket_id: ticket,
         requester_email: email.map(str::to_string),
     };
-    let mut kept = false;
     let mut asked: Vec<String> = Vec::new();
     for address in ticket_owner::customer_addresses(requester_email.unwrap_or_default(), domain) {
         let name = conversation_do::customer_name(&address);
         match to_conversation(env, Target::Named(&name), &event(requester_email)).await? {
             Handed::Applied => return Ok(Delivery::Accepted),
-            Handed::Kept => kept = true,
+            Handed::Kept => {}
             Handed::NotOwner => {}
         }
         asked.push(name);
@@ -225,7 +224,7 @@ async fn deliver(
     for id in owners.iter().chain(indexed.iter()) {
         match to_conversation(env, Target::Id(id), &event(requester_email)).await? {
             Handed::Applied => return Ok(Delivery::Accepted),
-            Handed::Kept => kept = true,
+            Handed::Kept => {}
             Handed::NotOwner => {}
         }
     }
@@ -241,7 +240,7 @@ async fn deliver(
         }
         match to_conversation(env, Target::Named(&name), &event(email)).await? {
             Handed::Applied => return Ok(Delivery::Accepted),
-            Handed::Kept => kept = true,
+            Handed::Kept => {}
             Handed::NotOwner => {}
         }
     }
@@ -261,11 +260,10 @@ async fn deliver(
         // Made by the gateway from a message whose conversation is not entered yet.
         return Ok(Delivery::OwnerNotKnownYet);
     }
-    Ok(if kept {
-        Delivery::OwnerNotKnownYet
-    } else {
-        Delivery::NotOurs
-    })
+    // Every ticket the gateway makes carries the MessageSid it was made from: one without is
+    // not the gateway's, even if a conversation making a ticket kept the event (it drops it
+    // when its own ticket turns out to be another).
+    Ok(Delivery::NotOurs)
 }
 
 /// The ticket read from Zendesk (`None`: no such ticket).

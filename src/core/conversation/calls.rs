@@ -231,3 +231,26 @@ impl Conversation {
         Some(request)
     }
 }
+
+impl Conversation {
+    /// Whether the directory entries waiting to be sent (`waiting`) must be written before the
+    /// call now in flight goes out, so that Zendesk's events find this conversation whoever the
+    /// ticket's requester becomes: a ticket just learned (its entry is written before anything,
+    /// the confirmation first, is sent on it), and before a ticket is made, the message it is
+    /// made from (the ticket's `external_id` leads to it while Zendesk's answer to the create
+    /// is on its way). Other entries go with the metrics after the run (no request of their own).
+    pub fn directory_first(&self, waiting: &[crate::core::metrics::DirectoryEntry]) -> bool {
+        use crate::core::metrics::DirectoryKey;
+        let makes_ticket = matches!(
+            self.in_flight,
+            Some(InFlight {
+                call: Call::CreateTicket { .. },
+                ..
+            })
+        );
+        waiting
+            .iter()
+            .any(|e| matches!(e.key, DirectoryKey::Ticket(_)))
+            || (makes_ticket && !waiting.is_empty())
+    }
+}

@@ -445,3 +445,33 @@ fn a_requester_changed_in_zendesk_is_noted_once_and_replies_still_go_to_the_cust
     }
     assert!(sim.world.notes.is_empty(), "{:?}", sim.world.notes);
 }
+
+#[test]
+fn the_directory_is_written_before_a_ticket_is_made_and_before_anything_is_sent_on_it() {
+    use crate::core::metrics::{DirectoryEntry, DirectoryKey};
+    let entry = |key| DirectoryEntry {
+        key,
+        conversation: String::new(),
+    };
+    let mut sim = Sim::new(config());
+    sim.receive(M1.0, M1.1);
+    let message = [entry(DirectoryKey::Message(M1.0.into()))];
+    assert!(
+        !sim.conv().directory_first(&message),
+        "nothing in flight yet"
+    );
+    let out = sim.step(Event::Wake);
+    assert!(matches!(out.effect, Some(Effect::Call(_))), "the create");
+    let mut conv = sim.conv().clone();
+    assert!(conv.directory_first(&message), "before the create");
+    assert!(!conv.directory_first(&[]), "nothing waiting");
+    conv.in_flight = None;
+    assert!(
+        conv.directory_first(&[entry(DirectoryKey::Ticket(5))]),
+        "a ticket learned: before anything is sent on it"
+    );
+    assert!(
+        !conv.directory_first(&[entry(DirectoryKey::Masked("+1555***1234".into()))]),
+        "the rest goes with the metrics"
+    );
+}
