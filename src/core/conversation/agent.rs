@@ -12,7 +12,8 @@ use super::*;
 pub const SERVICE_WINDOW_MS: u64 = 24 * 3600 * 1000 - 5 * 60 * 1000;
 /// Comment ids remembered per conversation (far more than any ticket's recent history).
 pub const SEEN_COMMENTS_MAX: usize = 2000;
-/// Template variable 1 of an agent reply sent outside the window.
+/// Template variable 1 of an agent reply sent outside the window, in UTF-16 code units (as
+/// Twilio counts a variable's 1600-character limit: error 21658).
 pub const TEMPLATE_TEXT_CHARS: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,7 +126,7 @@ pub(super) fn parts_of(r: &AgentReply) -> Vec<Part> {
     let texts = if text.is_empty() {
         vec![]
     } else {
-        twilio::split_for_whatsapp(text, twilio::MAX_BODY_CHARS)
+        twilio::split_for_whatsapp(text, twilio::MAX_BODY_UTF16_UNITS)
     };
     texts
         .into_iter()

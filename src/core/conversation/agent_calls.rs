@@ -27,8 +27,7 @@ impl Conversation {
                         variables: vec![
                             (
                                 "1".into(),
-                                crate::core::text::take_chars(&r.text, TEMPLATE_TEXT_CHARS)
-                                    .to_string(),
+                                twilio::take_utf16(&r.text, TEMPLATE_TEXT_CHARS).to_string(),
                             ),
                             ("2".into(), r.ticket_id.to_string()),
                         ],

@@ -376,3 +376,45 @@ fn a_failing_ticket_check_is_retried_with_backoff_not_in_a_loop() {
     );
     assert_eq!(sim.world.sent.len(), 2);
 }
+
+// ---------- lengths as Twilio counts them ----------
+
+#[test]
+fn a_reply_of_1600_emoji_arrives_in_parts_twilio_accepts() {
+    let mut sim = Sim::with_ticket(config());
+    let text = "😀".repeat(1600); // 1,600 characters, 3,200 UTF-16 code units
+    sim.agent_writes(&text);
+    sim.zendesk_calls();
+    sim.settle();
+    assert!(sim.world.notes.is_empty(), "{:?}", sim.world.notes);
+    let parts: Vec<&str> = sim.world.sent[1..]
+        .iter()
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(parts.len(), 2);
+    assert!(parts.iter().all(|p| p.encode_utf16().count() <= 1600));
+    assert_eq!(parts.concat(), text);
+    assert!(matches!(
+        sim.conv().agent_replies[0].state,
+        AgentReplyState::Sent { template: false }
+    ));
+}
+
+#[test]
+fn the_templates_text_fits_twilios_count() {
+    let cfg = config_with(&[("TWILIO_AGENT_REPLY_CONTENT_SID", "HXagent")]);
+    let mut sim = Sim::with_ticket(cfg);
+    sim.now += 25 * 3600 * 1000;
+    sim.agent_writes(&"😀".repeat(1200));
+    sim.zendesk_calls();
+    sim.settle();
+    let sent = &sim.world.sent[1].1;
+    let vars: Value = serde_json::from_str(sent.trim_start_matches("template HXagent ")).unwrap();
+    let text = vars["1"].as_str().unwrap();
+    assert_eq!(
+        text.encode_utf16().count(),
+        super::agent::TEMPLATE_TEXT_CHARS,
+        "{}",
+        text.chars().count()
+    );
+}

@@ -142,6 +142,13 @@ impl World {
                         .map(|(_, v)| v.clone())
                         .unwrap_or_default()
                 };
+                // Twilio counts the Body in UTF-16 code units and refuses more than 1600.
+                if get("Body").encode_utf16().count() > 1600 {
+                    return answer(
+                        400,
+                        json!({"code": 21617, "message": "The concatenated message body exceeds the 1600 character limit.", "status": 400}),
+                    );
+                }
                 // Twilio's shape: SM and 32 hex digits.
                 let sid = format!("SM{:032x}", self.sent.len());
                 let body = if !get("MediaUrl").is_empty() {
