@@ -1,10 +1,13 @@
 //! The other direction: agents' public comments in Zendesk go to the customer on WhatsApp,
 //! exactly once, and delivery failures come back to the agents as internal notes.
 //!
-//! A Zendesk webhook only says "ticket T changed": the machine then reads T's comments and
-//! queues every public comment not written by the requester that it has not seen before.
-//! The comment id is the dedup key, so Zendesk's retried webhooks send nothing twice, and the
-//! gateway's own comments (written as the requester) and internal notes are never echoed.
+//! A Zendesk webhook only says "ticket T changed": the machine then reads T's comments, with
+//! their authors' roles, and queues every public comment by an agent or an admin that it has
+//! not seen before. The comment id is the dedup key, so Zendesk's retried webhooks send nothing
+//! twice, and the gateway's own comments (written as the requester) and internal notes are never
+//! echoed. Only agents speak from the business's number: a public comment by anyone else (a
+//! CC'd person, an e-mail reply Zendesk threaded in) or Zendesk's merge notice is not sent, and
+//! the agents are told once per ticket (`agent_calls::NotForwarded`).
 
 use super::*;
 

@@ -122,7 +122,8 @@ impl World {
                     .zip(&t.ids)
                     .map(|((b, a), cid)| {
                         let files = self.agent_files.get(cid).cloned().unwrap_or(json!([]));
-                        json!({"id": cid, "body": b, "author_id": a, "public": true, "attachments": files})
+                        let channel = if self.merges.contains(cid) { "merge" } else { "web" };
+                        json!({"id": cid, "body": b, "author_id": a, "public": true, "attachments": files, "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": null}}})
                     })
                     .collect();
                 list.extend(
@@ -132,7 +133,19 @@ impl World {
                         .map(|(_, b)| json!({"id": 1, "body": b, "author_id": 1, "public": false})),
                 );
                 list.reverse();
-                answer(200, json!({"comments": list}))
+                // The `include=users` side-load: every author, with its role.
+                let mut users: Vec<Value> = vec![];
+                for a in list.iter().filter_map(|c| c["author_id"].as_u64()) {
+                    let role = self.roles.get(&a).copied().unwrap_or(match a {
+                        77 => "end-user",
+                        1 => "admin",
+                        _ => "agent",
+                    });
+                    if role != "none" && !users.iter().any(|u| u["id"] == a) {
+                        users.push(json!({"id": a, "name": format!("User {a}"), "role": role}));
+                    }
+                }
+                answer(200, json!({"comments": list, "users": users}))
             }
             ("POST", p) if p.ends_with("/Messages.json") => {
                 let form: Vec<(String, String)> = serde_urlencoded::from_str(&req.body).unwrap();
