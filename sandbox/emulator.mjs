@@ -64,7 +64,7 @@ export function createEmulator(opts = {}) {
   const zendeskSide = zendeskApi(ctx);
   const twilioSide = twilioApi(ctx);
   const { applyFault, setRateLimit } = faultInjection(ctx);
-  const { agentComments, zendeskWebhook } = zendeskSide;
+  const { agentComments, endUserComments, mergeTickets, zendeskWebhook } = zendeskSide;
   const { customerSends } = twilioSide;
 
   // ---------- control API and page ----------
@@ -196,6 +196,8 @@ export function createEmulator(opts = {}) {
     setGatewayUrl(u) { gatewayUrl = u; },
     setRateLimit,
     agentComments,
+    endUserComments,
+    mergeTickets,
     zendeskWebhook,
     closeWindow(to) { s.closedWindows.add(to.startsWith('whatsapp:') ? to : `whatsapp:${to}`); },
     failNextDelivery(code, status = 'undelivered') { s.deliveryFaults.push({ code, status }); },

@@ -54,6 +54,10 @@ export function twilioApi(ctx) {
     if (!to) return send(res, 400, twilioError(400, 21604, "A 'To' phone number is required."));
     if (!from && !service) return send(res, 400, twilioError(400, 21603, "A 'From' phone number is required."));
     if (!body && !contentSid && !form.get('MediaUrl')) return send(res, 400, twilioError(400, 21602, 'Message body is required.'));
+    // Twilio counts the Body's 1,600 characters as JavaScript's `length` does, in UTF-16 code
+    // units (an emoji outside the BMP counts as two), and refuses a longer one whole: 400,
+    // error 21617 (https://www.twilio.com/docs/api/errors/21617: "emojis, emoticons or non-GSM
+    // characters will be counted as multiple characters").
     if (body && body.length > 1600) return send(res, 400, twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.'));
     if (!/^whatsapp:(\+\d{6,15}|[A-Za-z0-9._-]+)$/.test(to)) return send(res, 400, twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`));
     if (contentSid && !/^HX[0-9a-f]{32}$/i.test(contentSid) && !contentSid.startsWith('HX')) return send(res, 400, twilioError(400, 21656, 'The ContentSid is Invalid.'));

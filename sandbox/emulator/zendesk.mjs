@@ -23,6 +23,35 @@ export function zendeskApi(ctx) {
     return user;
   }
 
+  /** The Zendesk API user the gateway authenticates as (GET /api/v2/users/me.json). */
+  const API_USER_ID = 8001;
+
+  /**
+   * A user as Zendesk side-loads it (`include=users`): the fields of the Users API, `role`
+   * among them ("end-user", "agent" or "admin";
+   * https://developer.zendesk.com/api-reference/ticketing/users/users/#json-format).
+   */
+  function userResource(id) {
+    const known = [...ctx.s.users.values()].find((u) => u.id === id);
+    const user = known
+      ?? (id === SANDBOX_AGENT.id ? { id, name: SANDBOX_AGENT.name, email: 'sam.agent@sandbox.example', role: 'agent', locale_id: 1, created_at: '2024-01-02T03:04:05Z' }
+        : id === API_USER_ID ? { id, name: 'Sandbox Admin', email: ctx.creds.ZENDESK_EMAIL, role: ctx.s.apiUserRole, locale_id: 1, created_at: '2024-01-02T03:04:05Z' }
+          : null);
+    if (!user) return null;
+    return {
+      id: user.id, url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/users/${user.id}.json`, name: user.name, email: user.email,
+      created_at: user.created_at, updated_at: user.created_at, time_zone: 'America/New_York', iana_time_zone: 'America/New_York',
+      phone: null, shared_phone_number: null, photo: null, locale_id: user.locale_id ?? 1, locale: 'en-US', organization_id: null,
+      role: user.role, verified: true, external_id: null, tags: [], alias: null, active: true, shared: false, shared_agent: false,
+      last_login_at: null, two_factor_auth_enabled: null, signature: null, details: null, notes: null, role_type: null,
+      custom_role_id: null, moderator: user.role !== 'end-user', ticket_restriction: user.role === 'end-user' ? 'requested' : null,
+      only_private_comments: false, restricted_agent: false, suspended: false, default_group_id: null, report_csv: false, user_fields: {},
+    };
+  }
+
+  /** A comment's `via` when it came through `channel` (https://developer.zendesk.com/documentation/ticketing/reference-guides/via-object-reference/). */
+  const viaOf = (channel, from = {}) => ({ channel, source: { from, to: {}, rel: null } });
+
   function ticketResource(t) {
     return {
       url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/tickets/${t.id}.json`,
@@ -45,9 +74,9 @@ export function zendeskApi(ctx) {
       assignee_id: null,
       organization_id: null,
       group_id: null,
-      collaborator_ids: [],
+      collaborator_ids: t.email_cc_ids ?? [],
       follower_ids: [],
-      email_cc_ids: [],
+      email_cc_ids: t.email_cc_ids ?? [],
       forum_topic_id: null,
       problem_id: null,
       has_incidents: false,
@@ -201,7 +230,7 @@ export function zendeskApi(ctx) {
         tags: [...new Set((t.tags || []).map(String))].sort(),
         requester_id: requester ? requester.id : null,
         requester: requester ? { name: requester.name, email: requester.email } : null,
-        comments: [{ id: ctx.s.nextCommentId++, body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: requester?.id ?? null, created_at: now, attachments: attachmentsFor(t.comment.uploads) }],
+        comments: [{ id: ctx.s.nextCommentId++, body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: requester?.id ?? API_USER_ID, created_at: now, attachments: attachmentsFor(t.comment.uploads), via: viaOf('api') }],
         created_at: now,
         updated_at: now,
         idempotency_key: key || null,
@@ -247,7 +276,8 @@ export function zendeskApi(ctx) {
       const c = body?.ticket?.comment;
       if (c) {
         if (!(c.body || c.html_body)) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Comment: cannot be blank' }] } });
-        t.comments.push({ id: ctx.s.nextCommentId++, body: c.body ?? c.html_body, public: c.public !== false, author_id: c.author_id ?? null, created_at: new Date().toISOString(), attachments: attachmentsFor(c.uploads) });
+        // As in Zendesk, a comment without `author_id` is written as the user making the request.
+        t.comments.push({ id: ctx.s.nextCommentId++, body: c.body ?? c.html_body, public: c.public !== false, author_id: c.author_id ?? API_USER_ID, created_at: new Date().toISOString(), attachments: attachmentsFor(c.uploads), via: viaOf('api') });
         // A comment by the requester reopens a solved ticket, as in Zendesk.
         if (t.status === 'solved' || t.status === 'pending') t.status = 'open';
       }
@@ -259,9 +289,18 @@ export function zendeskApi(ctx) {
     if (req.method === 'GET' && cm) {
       const t = ctx.s.tickets.get(Number(cm[1]));
       if (!t) return notFound();
-      const list = t.comments.map((c) => ({ id: c.id, type: 'Comment', author_id: c.author_id, body: c.body, html_body: `<p>${c.body}</p>`, plain_body: c.body, public: c.public, attachments: c.attachments || [], created_at: c.created_at }));
+      const list = t.comments.map((c) => ({ id: c.id, type: 'Comment', author_id: c.author_id, body: c.body, html_body: `<p>${c.body}</p>`, plain_body: c.body, public: c.public, attachments: c.attachments || [], via: c.via ?? viaOf('web'), created_at: c.created_at, metadata: { system: {}, custom: {} } }));
       if (url.searchParams.get('sort_order') === 'desc') list.reverse();
-      return send(res, 200, { comments: list, next_page: null, previous_page: null, count: list.length });
+      // Side-loading, as Zendesk does: `include=users` adds a top-level `users` array with the
+      // comments' authors and the ticket's CCs, each with its role
+      // (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/#list-comments).
+      const include = (url.searchParams.get('include') || '').split(',');
+      const answer = { comments: list, next_page: null, previous_page: null, count: list.length };
+      if (include.includes('users')) {
+        const ids = [...new Set([...list.map((c) => c.author_id), ...(t.email_cc_ids ?? [])].filter((id) => id !== null))];
+        answer.users = ids.map(userResource).filter(Boolean);
+      }
+      return send(res, 200, answer);
     }
     const shown = path.match(/^\/api\/v2\/attachments\/(\d+)\.json$/);
     if (req.method === 'GET' && shown) {
@@ -298,13 +337,61 @@ export function zendeskApi(ctx) {
     const t = ctx.s.tickets.get(Number(ticketId));
     if (!t) throw new Error(`no ticket ${ticketId}`);
     const attachments = files.map((f) => storeFile(f.name, f.contentType, f.bytes || sampleBytes(f.contentType, f.size)));
-    const comment = { id: ctx.s.nextCommentId++, body, public: isPublic, author_id: SANDBOX_AGENT.id, created_at: new Date().toISOString(), attachments };
+    const comment = { id: ctx.s.nextCommentId++, body, public: isPublic, author_id: SANDBOX_AGENT.id, created_at: new Date().toISOString(), attachments, via: viaOf('web') };
     t.comments.push(comment);
     if (isPublic && (t.status === 'new' || t.status === 'open')) t.status = 'pending';
     t.updated_at = comment.created_at;
     const results = [];
     // The trigger fires on public comments only (the gateway must still ignore notes if called).
     for (let i = 0; i < deliveries; i++) results.push(await zendeskWebhook(t.id, { signWith, timestamp }));
+    return { comment, results };
+  }
+
+  /**
+   * A public comment by an end-user who is not the requester: someone CC'd on the ticket
+   * replying to Zendesk's notification e-mail, which Zendesk threads into the ticket (via
+   * `email`). Then Zendesk's webhook, as for any public comment.
+   */
+  async function endUserComments(ticketId, body, { name = 'Casey Colleague', email = 'casey@partner.example', deliveries = 1 } = {}) {
+    const t = ctx.s.tickets.get(Number(ticketId));
+    if (!t) throw new Error(`no ticket ${ticketId}`);
+    const user = upsertUser({ name, email });
+    t.email_cc_ids = [...new Set([...(t.email_cc_ids ?? []), user.id])];
+    const comment = { id: ctx.s.nextCommentId++, body, public: true, author_id: user.id, created_at: new Date().toISOString(), attachments: [], via: viaOf('email', { address: user.email, name: user.name }) };
+    t.comments.push(comment);
+    if (t.status === 'solved' || t.status === 'pending') t.status = 'open';
+    t.updated_at = comment.created_at;
+    const results = [];
+    for (let i = 0; i < deliveries; i++) results.push(await zendeskWebhook(t.id));
+    return { comment, user, results };
+  }
+
+  /**
+   * An agent merges `sourceIds` into `targetId`, as Zendesk does: each source is closed with a
+   * notice, and the target gets one written as the merging agent through the `merge` channel
+   * (via id 19, https://developer.zendesk.com/documentation/ticketing/reference-guides/via-types/)
+   * that quotes each source's last comment. The notices are private unless the agent makes
+   * them public (`target_comment_is_public`,
+   * https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#merge-tickets-into-target-ticket).
+   * Then Zendesk's webhook for the target, when its notice is public.
+   */
+  async function mergeTickets(targetId, sourceIds, { targetCommentIsPublic = false, deliveries = 1 } = {}) {
+    const target = ctx.s.tickets.get(Number(targetId));
+    if (!target) throw new Error(`no ticket ${targetId}`);
+    const now = new Date().toISOString();
+    const quoted = sourceIds.map((id) => {
+      const source = ctx.s.tickets.get(Number(id));
+      if (!source) throw new Error(`no ticket ${id}`);
+      const last = [...source.comments].reverse().find((c) => c.public) ?? source.comments.at(-1);
+      source.comments.push({ id: ctx.s.nextCommentId++, body: `Request #${source.id} "${source.subject}" was closed and merged into request #${target.id} "${target.subject}".`, public: false, author_id: SANDBOX_AGENT.id, created_at: now, attachments: [], via: viaOf('merge', { ticket_id: target.id, subject: target.subject }) });
+      source.status = 'closed';
+      return `Request #${source.id} "${source.subject}" was closed and merged into this request. Last comment in request #${source.id}:\n\n${last?.body ?? ''}`;
+    });
+    const comment = { id: ctx.s.nextCommentId++, body: quoted.join('\n\n'), public: targetCommentIsPublic, author_id: SANDBOX_AGENT.id, created_at: now, attachments: [], via: viaOf('merge', { ticket_ids: sourceIds.map(Number) }) };
+    target.comments.push(comment);
+    target.updated_at = now;
+    const results = [];
+    if (targetCommentIsPublic) for (let i = 0; i < deliveries; i++) results.push(await zendeskWebhook(target.id));
     return { comment, results };
   }
 
@@ -349,5 +436,5 @@ export function zendeskApi(ctx) {
     return res.end(f.bytes);
   }
 
-  return { handle: zendesk, serveFile, serveCdnFile, agentComments, zendeskWebhook };
+  return { handle: zendesk, serveFile, serveCdnFile, agentComments, endUserComments, mergeTickets, zendeskWebhook };
 }

@@ -55,29 +55,8 @@ impl ReplyTexts {
     }
 }
 
-/// The acknowledgement of a message added to the open ticket (when FOLLOWUP_ACK is on).
-/// Twilio's Body limit: longer agent replies are sent in several messages.
-pub const MAX_BODY_CHARS: usize = 1600;
-
-/// Splits a text into parts of at most `max` characters, at a line break or space when possible.
-pub fn split_for_whatsapp(text: &str, max: usize) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut rest = text.trim();
-    while rest.chars().count() > max {
-        let cut = crate::core::text::take_chars(rest, max);
-        let at = cut
-            .rfind('\n')
-            .or_else(|| cut.rfind(' '))
-            .filter(|&i| i > max / 2)
-            .unwrap_or(cut.len());
-        parts.push(rest[..at].trim_end().to_string());
-        rest = rest[at..].trim_start();
-    }
-    if !rest.is_empty() || parts.is_empty() {
-        parts.push(rest.to_string());
-    }
-    parts
-}
+mod split;
+pub use split::{split_for_whatsapp, take_utf16, utf16_len, MAX_BODY_UTF16_UNITS};
 
 /// What a Twilio or WhatsApp error code means, for the agents' internal note.
 pub fn error_meaning(code: u32) -> &'static str {
@@ -96,10 +75,12 @@ pub fn error_meaning(code: u32) -> &'static str {
         30008 => "unknown error from the channel",
         21211 => "invalid 'To' number",
         21610 => "the customer unsubscribed (sent STOP)",
+        21617 => "the text exceeds Twilio's limit of 1600 characters (UTF-16 code units)",
         _ => "see https://www.twilio.com/docs/api/errors",
     }
 }
 
+/// The acknowledgement of a message added to the open ticket (when FOLLOWUP_ACK is on).
 pub fn comment_added_text(ticket_id: u64) -> String {
     format!("Thanks, we've added your message to ticket #{ticket_id}.")
 }
@@ -466,24 +447,6 @@ mod tests {
         let l = parse_message_list(r#"{"messages":[{"sid":"SM1","to":"whatsapp:+1555","body":"hi","date_created":"Wed, 25 Nov 2026 06:38:33 +0000"}],"next_page_uri":null}"#).unwrap();
         assert_eq!(l[0].created_ms, Some(1_795_588_713_000));
         assert!(parse_message_list("{}").is_err());
-    }
-
-    #[test]
-    fn long_texts_are_split_on_word_boundaries() {
-        assert_eq!(split_for_whatsapp("short", 10), vec!["short"]);
-        let parts = split_for_whatsapp("aaaa bbbb cccc dddd", 10);
-        assert_eq!(parts, vec!["aaaa bbbb", "cccc dddd"]);
-        let long = "x".repeat(25);
-        assert_eq!(
-            split_for_whatsapp(&long, 10)
-                .iter()
-                .map(|p| p.len())
-                .collect::<Vec<_>>(),
-            vec![10, 10, 5]
-        );
-        assert!(split_for_whatsapp(&"ü".repeat(3300), 1600)
-            .iter()
-            .all(|p| p.chars().count() <= 1600));
     }
 
     #[test]

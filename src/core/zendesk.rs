@@ -10,6 +10,9 @@ use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+mod comments;
+pub use comments::{list_comments_request, parse_comment_list, CommentSeen};
+
 pub const TICKET_TAGS: [&str; 2] = ["whatsapp", "auto-created"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,19 +238,6 @@ pub fn add_internal_note_request(
     }
 }
 
-/// `GET /api/v2/tickets/{id}/comments.json`, newest first: to check whether a comment whose
-/// answer was lost was added after all.
-pub fn list_comments_request(base_url: &str, authorization: &str, ticket_id: u64) -> HttpRequest {
-    HttpRequest {
-        method: "GET",
-        url: format!(
-            "{base_url}/api/v2/tickets/{ticket_id}/comments.json?sort_order=desc&per_page=100"
-        ),
-        headers: json_headers(authorization),
-        body: String::new(),
-    }
-}
-
 /// `GET /api/v2/attachments/{id}.json`: an attachment's name, type, size and content URL,
 /// read when Twilio fetches an agent's file (the media link carries only the id).
 pub fn show_attachment_request(
@@ -307,16 +297,6 @@ pub fn parse_ticket_list(body: &str) -> Result<Vec<TicketRef>, String> {
         .map_err(|e| format!("unexpected ticket list: {e}"))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommentSeen {
-    pub id: Option<u64>,
-    pub body: String,
-    pub author_id: Option<u64>,
-    pub public: bool,
-    pub created_ms: Option<u64>,
-    pub attachments: Vec<Attachment>,
-}
-
 /// A file attached to a Zendesk comment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
@@ -326,49 +306,6 @@ pub struct Attachment {
     pub content_url: String,
     #[serde(default)]
     pub size: u64,
-}
-
-pub fn parse_comment_list(body: &str) -> Result<Vec<CommentSeen>, String> {
-    #[derive(Deserialize)]
-    struct List {
-        comments: Vec<Item>,
-    }
-    #[derive(Deserialize)]
-    struct Item {
-        #[serde(default)]
-        id: Option<u64>,
-        #[serde(default)]
-        body: String,
-        #[serde(default)]
-        author_id: Option<u64>,
-        #[serde(default = "yes")]
-        public: bool,
-        #[serde(default)]
-        attachments: Vec<Attachment>,
-        #[serde(default)]
-        created_at: Option<String>,
-    }
-    fn yes() -> bool {
-        true
-    }
-    serde_json::from_str::<List>(body)
-        .map(|l| {
-            l.comments
-                .into_iter()
-                .map(|c| CommentSeen {
-                    created_ms: c
-                        .created_at
-                        .as_deref()
-                        .and_then(crate::core::time::parse_iso8601_ms),
-                    id: c.id,
-                    body: c.body,
-                    author_id: c.author_id,
-                    public: c.public,
-                    attachments: c.attachments,
-                })
-                .collect()
-        })
-        .map_err(|e| format!("unexpected comment list: {e}"))
 }
 
 /// Whether a 422 answer to an update says the ticket is closed (then a follow-up is needed).
@@ -525,6 +462,7 @@ mod tests {
         );
         let c = parse_comment_list(r#"{"comments":[{"id":1,"body":"hi","author_id":9,"created_at":"2026-11-25T06:38:33Z"}]}"#).unwrap();
         assert_eq!(c[0].created_ms, Some(1_795_588_713_000));
+        assert_eq!((c[0].author_role.as_deref(), c[0].merge), (None, false));
         assert!(is_closed_ticket_error(
             r#"{"error":"RecordInvalid","description":"Record validation errors","details":{"status":[{"description":"Status: closed prevents ticket update"}]}}"#
         ));

@@ -289,3 +289,91 @@ describe('agents answer outside the window with a template configured', () => {
     assert.equal(SANDBOX_AGENT.id, 7001);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Issue 19 (points 3 and 9): only agents speak from the business number, and agents' replies
+// are cut as Twilio counts its 1600-character Body limit (UTF-16 code units).
+// ---------------------------------------------------------------------------------------------
+describe('only agents speak from the business number, in bodies Twilio accepts', () => {
+  let stack;
+  const { customer, phones } = phoneBook('+1555064');
+  before(async () => { stack = await startStack({ name: 'two-way-agents-only' }); });
+  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+
+  /** A customer with a ticket, confirmation delivered, the ticket indexed. */
+  async function customerWithTicket(body = DETAILED) {
+    const from = customer();
+    const r = await stack.send({ from, body });
+    await stack.waitForLogLine((l) => l.message_sid === r.messageSid && l.event === 'message.done');
+    const ticket = stack.tickets().find((t) => t.external_id === r.messageSid);
+    await waitFor(() => stack.replies(`whatsapp:${from}`)[0]?.delivery.includes('read'), { what: 'confirmation read' });
+    await waitFor(async () => {
+      const res = await stack.emulator.zendeskWebhook(ticket.id);
+      return res.status === 200 && JSON.parse(res.body).status === 'accepted';
+    }, { what: 'ticket indexed' });
+    return { from, ticket };
+  }
+  const agentTexts = (from) => stack.replies(`whatsapp:${from}`).slice(1).map((m) => m.body);
+  const notForwarded = (commentId) => stack.waitForLogLine((l) => l.event === 'agent.comment_not_forwarded' && l.comment_id === commentId, `comment ${commentId} not forwarded`);
+  const notes = (ticketId) => stack.tickets().find((t) => t.id === ticketId).comments.filter((c) => !c.public);
+
+  test("a CC'd end-user's public comment and Zendesk's merge notice are not sent to WhatsApp; the agent's reply is; the agents are told once", async () => {
+    const { from, ticket } = await customerWithTicket();
+    // Another customer's ticket, merged into this one later: its text must never reach this customer.
+    const other = await customerWithTicket(`${DETAILED}: I paid with the card ending 4242`);
+
+    // A vendor CC'd on the ticket answers Zendesk's notification e-mail; Zendesk threads it in.
+    const phishing = 'Your parcel is held at customs: pay the fee at http://parcel-fee.example/pay';
+    const cc = await stack.emulator.endUserComments(ticket.id, phishing);
+    assert.equal(cc.results[0].status, 200);
+    const skipped = await notForwarded(cc.comment.id);
+    assert.equal(skipped.reason, 'author_not_agent');
+    assert.equal(skipped.author_role, 'end-user');
+    assert.ok(!JSON.stringify(skipped).includes('parcel'), 'no text in the log line');
+    const note = await waitFor(() => notes(ticket.id).find((c) => c.body.includes(`comment ${cc.comment.id} (written by an end-user`)), { what: 'the internal note' });
+    assert.match(note.body, /Only agents' public replies/);
+
+    // The agent's reply goes out, and nothing else did before it.
+    const { comment } = await stack.emulator.agentComments(ticket.id, 'We are on it: a replacement ships today.');
+    await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id);
+    assert.deepEqual(agentTexts(from), ['We are on it: a replacement ships today.']);
+
+    // Later: the CC again, and an agent merges the other customer's ticket in with a public notice.
+    const again = await stack.emulator.endUserComments(ticket.id, 'Any update? Pay here: http://parcel-fee.example/pay');
+    const merged = await stack.emulator.mergeTickets(ticket.id, [other.ticket.id], { targetCommentIsPublic: true });
+    assert.match(merged.comment.body, /card ending 4242/, 'the notice quotes the other ticket');
+    assert.equal((await notForwarded(again.comment.id)).reason, 'author_not_agent');
+    assert.equal((await notForwarded(merged.comment.id)).reason, 'merge');
+
+    // A failed delivery queues a note after any the comments above could have queued; notes are
+    // written in order, so once it is in Zendesk, every earlier note is too.
+    stack.emulator.failNextDelivery(30008);
+    const last = await stack.emulator.agentComments(ticket.id, 'Did the replacement arrive?');
+    await waitFor(() => notes(ticket.id).some((c) => c.body.includes(`comment ${last.comment.id}) failed`)), { what: 'the delivery note' });
+    assert.equal(notes(ticket.id).filter((c) => c.body.includes('not sent to the customer')).length, 1, 'one note for the ticket');
+    assert.deepEqual(agentTexts(from), ['We are on it: a replacement ships today.', 'Did the replacement arrive?']);
+    assert.ok(!stack.replies().some((m) => /4242|parcel-fee/.test(m.body)), 'no CC text and no other customer\'s text on WhatsApp');
+  });
+
+  test("an agent's reply of 1,600 emoji (3,200 UTF-16 code units) arrives whole, in parts Twilio accepts", async () => {
+    // The emulator's Twilio counts as Twilio does: more than 1600 UTF-16 code units is refused.
+    const auth = Buffer.from(`${SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID}:${SANDBOX_CREDENTIALS.TWILIO_AUTH_TOKEN}`).toString('base64');
+    const refused = await fetch(`${stack.apiUrl}/2010-04-01/Accounts/${SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID}/Messages.json`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${auth}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ To: 'whatsapp:+15550640999', From: `whatsapp:${SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER}`, Body: '😀'.repeat(801) }).toString(),
+    });
+    assert.equal(refused.status, 400);
+    assert.equal((await refused.json()).code, 21617);
+
+    const { from, ticket } = await customerWithTicket();
+    const text = '😀'.repeat(1600);
+    const { comment } = await stack.emulator.agentComments(ticket.id, text);
+    await stack.waitForLogLine((l) => l.event === 'agent.reply_sent' && l.comment_id === comment.id && l.part === l.parts, 'the last part sent');
+    const parts = agentTexts(from);
+    assert.equal(parts.length, 2);
+    assert.ok(parts.every((p) => p.length <= 1600), `parts of ${parts.map((p) => p.length)} UTF-16 code units`);
+    assert.equal(parts.join(''), text);
+    assert.equal(notes(ticket.id).length, 0, 'no "not delivered" note');
+  });
+});

@@ -1,10 +1,13 @@
 //! The other direction: agents' public comments in Zendesk go to the customer on WhatsApp,
 //! exactly once, and delivery failures come back to the agents as internal notes.
 //!
-//! A Zendesk webhook only says "ticket T changed": the machine then reads T's comments and
-//! queues every public comment not written by the requester that it has not seen before.
-//! The comment id is the dedup key, so Zendesk's retried webhooks send nothing twice, and the
-//! gateway's own comments (written as the requester) and internal notes are never echoed.
+//! A Zendesk webhook only says "ticket T changed": the machine then reads T's comments, with
+//! their authors' roles, and queues every public comment by an agent or an admin that it has
+//! not seen before. The comment id is the dedup key, so Zendesk's retried webhooks send nothing
+//! twice, and the gateway's own comments (written as the requester) and internal notes are never
+//! echoed. Only agents speak from the business's number: a public comment by anyone else (a
+//! CC'd person, an e-mail reply Zendesk threaded in) or Zendesk's merge notice is not sent, and
+//! the agents are told once per ticket (`agent_calls::NotForwarded`).
 
 use super::*;
 
@@ -12,7 +15,8 @@ use super::*;
 pub const SERVICE_WINDOW_MS: u64 = 24 * 3600 * 1000 - 5 * 60 * 1000;
 /// Comment ids remembered per conversation (far more than any ticket's recent history).
 pub const SEEN_COMMENTS_MAX: usize = 2000;
-/// Template variable 1 of an agent reply sent outside the window.
+/// Template variable 1 of an agent reply sent outside the window, in UTF-16 code units (as
+/// Twilio counts a variable's 1600-character limit: error 21658).
 pub const TEMPLATE_TEXT_CHARS: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,7 +129,7 @@ pub(super) fn parts_of(r: &AgentReply) -> Vec<Part> {
     let texts = if text.is_empty() {
         vec![]
     } else {
-        twilio::split_for_whatsapp(text, twilio::MAX_BODY_CHARS)
+        twilio::split_for_whatsapp(text, twilio::MAX_BODY_UTF16_UNITS)
     };
     texts
         .into_iter()
@@ -152,7 +156,7 @@ pub(super) enum Next {
 
 impl Conversation {
     /// Remembers a ticket the gateway created for this customer (its requester writes as the
-    /// customer; everyone else writing publicly is an agent).
+    /// customer; only agents' and admins' public comments on it are sent to WhatsApp).
     pub(super) fn remember_ticket(&mut self, t: &TicketRef) {
         if !self.tickets.iter().any(|k| k.id == t.id) {
             self.tickets.push(KnownTicket {

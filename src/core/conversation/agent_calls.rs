@@ -27,8 +27,7 @@ impl Conversation {
                         variables: vec![
                             (
                                 "1".into(),
-                                crate::core::text::take_chars(&r.text, TEMPLATE_TEXT_CHARS)
-                                    .to_string(),
+                                twilio::take_utf16(&r.text, TEMPLATE_TEXT_CHARS).to_string(),
                             ),
                             ("2".into(), r.ticket_id.to_string()),
                         ],
@@ -271,6 +270,10 @@ impl Conversation {
         }
     }
 
+    /// Queues the ticket's new public comments written by agents, in order. The requester's
+    /// own comments (the customer's messages the gateway wrote) are passed over silently; every
+    /// other one not written by an agent or an admin, and Zendesk's merge notices, is logged
+    /// and not sent, and the agents are told once per ticket by an internal note.
     pub(super) fn new_agent_comments(
         &mut self,
         ticket_id: u64,
@@ -285,8 +288,20 @@ impl Conversation {
             .filter(|c| requester.is_none() || c.author_id != requester)
             .collect();
         fresh.sort_by_key(|c| c.id);
+        let mut not_forwarded: Vec<(u64, NotForwarded)> = vec![];
         for (id, c) in fresh.into_iter().filter_map(|c| Some((c.id?, c))) {
             self.seen_comments.push(id);
+            if let Some(why) = NotForwarded::of(&c) {
+                logs.push(
+                    LogLine::warn("agent.comment_not_forwarded")
+                        .field("ticket_id", ticket_id)
+                        .field("comment_id", id)
+                        .field("reason", why.code())
+                        .field("author_role", c.author_role.as_deref().unwrap_or("unknown")),
+                );
+                not_forwarded.push((id, why));
+                continue;
+            }
             logs.push(
                 LogLine::info("agent.reply_received")
                     .counts(Counted::AgentReplyReceived)
@@ -308,6 +323,17 @@ impl Conversation {
                 error_code: None,
                 retry: Retry::default(),
             });
+        }
+        if !not_forwarded.is_empty() {
+            let which: Vec<String> = not_forwarded
+                .iter()
+                .map(|(id, why)| format!("comment {id} ({})", why.explained()))
+                .collect();
+            let body = format!(
+                "WhatsApp: not sent to the customer: {}. Only agents' public replies on this ticket are sent to the customer's WhatsApp; later comments like these are not sent either, without another note.",
+                which.join("; ")
+            );
+            self.queue_note(format!("not-forwarded:{ticket_id}"), ticket_id, body);
         }
         if self.seen_comments.len() > SEEN_COMMENTS_MAX {
             let excess = self.seen_comments.len() - SEEN_COMMENTS_MAX;
@@ -437,5 +463,51 @@ impl Conversation {
                 .field("ticket_id", n.ticket_id)
                 .field("key", n.key.as_str()),
         );
+    }
+}
+
+/// Why a public comment on a gateway ticket is not sent to the customer: only agents speak
+/// from the business's WhatsApp number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NotForwarded {
+    /// Zendesk's merge notice: it quotes the merged ticket's last comment, which may be
+    /// another customer's words.
+    Merge,
+    /// Written by an end-user other than the requester: someone CC'd, or an e-mail reply
+    /// Zendesk threaded into the ticket.
+    NotAnAgent,
+    /// The author is not in Zendesk's `users` side-load: not known to be an agent.
+    UnknownAuthor,
+}
+
+impl NotForwarded {
+    pub(super) fn of(c: &zendesk::CommentSeen) -> Option<Self> {
+        if c.merge {
+            Some(Self::Merge)
+        } else if c.by_agent() {
+            None
+        } else if c.author_role.is_some() {
+            Some(Self::NotAnAgent)
+        } else {
+            Some(Self::UnknownAuthor)
+        }
+    }
+
+    /// The log's `reason`.
+    pub(super) fn code(self) -> &'static str {
+        match self {
+            Self::Merge => "merge",
+            Self::NotAnAgent => "author_not_agent",
+            Self::UnknownAuthor => "author_unknown",
+        }
+    }
+
+    /// The agents' note's reason.
+    fn explained(self) -> &'static str {
+        match self {
+            Self::Merge => "Zendesk's merge notice, which quotes the merged ticket's last comment",
+            Self::NotAnAgent => "written by an end-user who is not the customer: someone CC'd, or an e-mail reply added to the ticket",
+            Self::UnknownAuthor => "its author is not among the users Zendesk listed with the comments, so it is not known to be an agent",
+        }
     }
 }

@@ -104,6 +104,11 @@ struct World {
     attached: Vec<String>,
     /// Files on agents' comments, by comment id.
     agent_files: HashMap<u64, Value>,
+    /// Zendesk roles of the comments' authors other than the requester (77: "end-user") and
+    /// the agent (5: "agent"), as the `users` side-load lists them; "none" leaves one out.
+    roles: HashMap<u64, &'static str>,
+    /// Comments Zendesk wrote for a merge (`via.channel` "merge").
+    merges: Vec<u64>,
 }
 
 fn answer(status: u16, body: Value) -> Exchange {

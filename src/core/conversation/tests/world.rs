@@ -122,7 +122,8 @@ impl World {
                     .zip(&t.ids)
                     .map(|((b, a), cid)| {
                         let files = self.agent_files.get(cid).cloned().unwrap_or(json!([]));
-                        json!({"id": cid, "body": b, "author_id": a, "public": true, "attachments": files})
+                        let channel = if self.merges.contains(cid) { "merge" } else { "web" };
+                        json!({"id": cid, "body": b, "author_id": a, "public": true, "attachments": files, "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": null}}})
                     })
                     .collect();
                 list.extend(
@@ -132,7 +133,19 @@ impl World {
                         .map(|(_, b)| json!({"id": 1, "body": b, "author_id": 1, "public": false})),
                 );
                 list.reverse();
-                answer(200, json!({"comments": list}))
+                // The `include=users` side-load: every author, with its role.
+                let mut users: Vec<Value> = vec![];
+                for a in list.iter().filter_map(|c| c["author_id"].as_u64()) {
+                    let role = self.roles.get(&a).copied().unwrap_or(match a {
+                        77 => "end-user",
+                        1 => "admin",
+                        _ => "agent",
+                    });
+                    if role != "none" && !users.iter().any(|u| u["id"] == a) {
+                        users.push(json!({"id": a, "name": format!("User {a}"), "role": role}));
+                    }
+                }
+                answer(200, json!({"comments": list, "users": users}))
             }
             ("POST", p) if p.ends_with("/Messages.json") => {
                 let form: Vec<(String, String)> = serde_urlencoded::from_str(&req.body).unwrap();
@@ -142,6 +155,13 @@ impl World {
                         .map(|(_, v)| v.clone())
                         .unwrap_or_default()
                 };
+                // Twilio counts the Body in UTF-16 code units and refuses more than 1600.
+                if get("Body").encode_utf16().count() > 1600 {
+                    return answer(
+                        400,
+                        json!({"code": 21617, "message": "The concatenated message body exceeds the 1600 character limit.", "status": 400}),
+                    );
+                }
                 // Twilio's shape: SM and 32 hex digits.
                 let sid = format!("SM{:032x}", self.sent.len());
                 let body = if !get("MediaUrl").is_empty() {
