@@ -12,9 +12,11 @@
 //! - `GET /message/{sid}` and `GET /messages[?ticket=N]`: the operator's views.
 
 use crate::core::config::Config;
-use crate::core::conversation::{Conversation, Ctx, Effect, Event, TicketClaim};
+use crate::core::conversation::{
+    Conversation, Ctx, Effect, Event, TicketClaim, STORED_BUDGET_BYTES,
+};
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
-use crate::core::form::InboundMessage;
+use crate::core::form::{InboundMessage, Sender};
 use crate::core::logline::LogLine;
 use crate::core::metrics::{Delta, DirectoryEntry, DirectoryKey};
 use crate::core::stored;
@@ -67,16 +69,74 @@ impl ConversationObject {
     /// The conversation, from its stored form of any known version (`core::stored`); an
     /// older form is migrated here and stored in the current form by the next save.
     async fn load(&self) -> Result<Option<Conversation>> {
-        let Some(text) = storage::load_text(&self.state.storage(), STATE_KEY).await? else {
+        self.load_for(None).await
+    }
+
+    /// `load`, knowing who the customer is when the caller does (a message's sender): an
+    /// unreadable stored value is quarantined and replaced by a fresh conversation for them.
+    async fn load_for(&self, customer: Option<&Sender>) -> Result<Option<Conversation>> {
+        let storage = self.state.storage();
+        let Some(text) = storage::load_text(&storage, STATE_KEY).await? else {
             return Ok(None);
         };
-        stored::decode(&text)
-            .map(|(conv, _migrated)| Some(conv))
-            .map_err(|e| worker::Error::RustError(format!("stored conversation: {e}")))
+        match stored::decode(&text) {
+            Ok((conv, _migrated)) => Ok(Some(conv)),
+            Err(why) => self.quarantine(text, why, customer).await,
+        }
+    }
+
+    /// A stored value this version cannot read (a newer version's after a rollback, a corrupted
+    /// one) would fail every webhook and alarm of the customer forever. It is copied under
+    /// `quarantine:<ms>` (for an operator to inspect or restore) and the customer carries on
+    /// with a fresh conversation that still recognises the MessageSids read from it (Twilio's
+    /// retries make no second ticket). Logged loudly, without any of its content.
+    async fn quarantine(
+        &self,
+        text: String,
+        why: stored::Unreadable,
+        customer: Option<&Sender>,
+    ) -> Result<Option<Conversation>> {
+        let storage = self.state.storage();
+        let now_ms = storage::now_ms();
+        let key = format!("quarantine:{now_ms}");
+        let bytes = text.len();
+        let salvage = stored::salvage(&text);
+        storage::save_text(&storage, &key, text).await?;
+        let fresh = salvage
+            .customer
+            .or_else(|| customer.cloned())
+            .map(|c| Conversation::recovered(c, &salvage.sids, now_ms));
+        match &fresh {
+            Some(conv) => self.save(conv).await?,
+            None => storage::delete(&storage, STATE_KEY).await?,
+        }
+        let mut line = LogLine::error("conversation.quarantined")
+            .field("reason", why.kind())
+            .field("detail", why.to_string())
+            .field("key", key)
+            .field("bytes", bytes)
+            .field("sids_recovered", salvage.sids.len())
+            .field("conversation", self.state.id().to_string());
+        if let Some(conv) = &fresh {
+            line = line.field("from", conv.masked());
+        }
+        log::emit(&line, &[]);
+        Ok(fresh)
     }
 
     async fn save(&self, conv: &Conversation) -> Result<()> {
         let text = stored::encode(conv).map_err(worker::Error::RustError)?;
+        if text.len() > STORED_BUDGET_BYTES {
+            // Should not happen (`core::conversation::limits`); saved all the same while under
+            // the platform's 2 MB, and said loudly so that the bound can be fixed.
+            log::emit(
+                &LogLine::error("conversation.over_budget")
+                    .field("bytes", text.len())
+                    .field("budget_bytes", STORED_BUDGET_BYTES)
+                    .field("from", conv.masked()),
+                &[],
+            );
+        }
         storage::save_text(&self.state.storage(), STATE_KEY, text).await
     }
 
@@ -184,7 +244,7 @@ impl ConversationObject {
     ) -> Result<ConversationAnswer> {
         let me = self.state.id().to_string();
         let sid = message.message_sid.clone();
-        let (mut conv, new) = match self.load().await? {
+        let (mut conv, new) = match self.load_for(Some(&message.from)).await? {
             Some(c) => (c, false),
             None => (Conversation::new(message.from.clone()), true),
         };

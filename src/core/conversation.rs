@@ -53,6 +53,7 @@ mod attempts;
 mod backend;
 mod calls;
 mod inbound;
+mod limits;
 mod message;
 mod outcomes;
 mod reconcile;
@@ -65,6 +66,10 @@ pub use attempts::Retry;
 pub use backend::{TicketBackend, ZendeskSupport};
 pub use calls::{Call, InFlight};
 use calls::{Side, UNBUILDABLE_WAIT_MS};
+pub use limits::{
+    json_len, stored_len, FINISHED_MESSAGE_MAX_BYTES, MERGED_COMMENT_MAX_BYTES, QUEUE_BUDGET_BYTES,
+    STORED_BUDGET_BYTES,
+};
 pub use message::*;
 pub use timers::{Timer, TimerTable};
 

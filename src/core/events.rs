@@ -34,6 +34,8 @@ pub enum Counted {
     FollowUpTicketCreated,
     CommentAdded,
     AskedForDetails,
+    /// A message refused on arrival because the customer's queue was full.
+    RefusedQueueFull,
     ReplySent,
     AgentReplySent,
     AgentReplyReceived,
@@ -62,6 +64,7 @@ impl Counted {
             Counted::FollowUpTicketCreated => "follow_up_tickets_created",
             Counted::CommentAdded => "comments_added",
             Counted::AskedForDetails => "asked_for_details",
+            Counted::RefusedQueueFull => "refused_queue_full",
             Counted::ReplySent => "replies_sent",
             Counted::AgentReplySent => "agent_replies_sent",
             Counted::AgentReplyReceived => "agent_replies_received",

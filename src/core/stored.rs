@@ -13,12 +13,61 @@
 //! - v4: the conversation may remember the customer's `language`, and each message says the
 //!   `language` it was read in (and `without_locale` once Zendesk refused its locale); a v3 conversation has neither and is read in the default
 //!   language until its customer writes again (nothing to convert, hence no migration step).
+//! - v5: a message may end refused (`"ticket": {"state": "queue_full"}`, the customer's queue was
+//!   full) or recovered (`{"state": "recovered"}`, known only from a quarantined value); a
+//!   finished message keeps no location or file links. A v4 conversation reads as it is (nothing
+//!   to convert); a v4 gateway cannot read a v5 one, hence the new version.
+//!
+//! A stored value this code cannot read (a newer version's, after a rollback; a corrupted one) is
+//! not retried forever: the shell quarantines it (`salvage` reads what it still can).
 
 use crate::core::conversation::Conversation;
-use serde::Serialize;
+use crate::core::form::Sender;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub const VERSION: u64 = 4;
+pub const VERSION: u64 = 5;
+
+/// Why a stored value could not be read, without any of its content (safe to log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Not JSON at all (truncated, corrupted).
+    NotJson,
+    /// Written by a newer gateway (this one was rolled back).
+    NewerVersion(u64),
+    /// JSON, but neither a bare v1 conversation nor a versioned envelope.
+    UnknownForm,
+    /// The right form, but its fields do not read as a conversation.
+    BadFields,
+}
+
+impl Unreadable {
+    /// A stable name for logs and metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Unreadable::NotJson => "not_json",
+            Unreadable::NewerVersion(_) => "newer_version",
+            Unreadable::UnknownForm => "unknown_form",
+            Unreadable::BadFields => "bad_fields",
+        }
+    }
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::NotJson => write!(f, "unreadable: not JSON"),
+            Unreadable::NewerVersion(v) => write!(
+                f,
+                "stored by a newer version of the gateway (v{v}, this one reads up to v{VERSION})"
+            ),
+            Unreadable::UnknownForm => {
+                write!(f, "neither a v1 conversation nor a versioned envelope")
+            }
+            Unreadable::BadFields => write!(f, "unreadable: its fields are not a conversation"),
+        }
+    }
+}
 
 #[derive(Serialize)]
 struct Envelope<'a> {
@@ -36,31 +85,106 @@ pub fn encode(conversation: &Conversation) -> Result<String, String> {
 }
 
 /// A stored conversation, of any version this code knows, as the current type; and whether it
-/// was migrated (the caller may store it again in the current form).
-pub fn decode(text: &str) -> Result<(Conversation, bool), String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("unreadable: {e}"))?;
+/// was migrated (the caller may store it again in the current form). The error never carries
+/// any of the value's content (serde's messages may quote it).
+pub fn decode(text: &str) -> Result<(Conversation, bool), Unreadable> {
+    let value: Value = serde_json::from_str(text).map_err(|_| Unreadable::NotJson)?;
     let version = value.get("v").and_then(Value::as_u64);
     let conversation = match version {
         None if value.get("customer").is_some() => migrate_v2(migrate_v1(value)),
-        None => return Err("neither a v1 conversation nor a versioned envelope".into()),
+        None => return Err(Unreadable::UnknownForm),
         Some(2) => migrate_v2(envelope_contents(value)?),
-        Some(3) | Some(VERSION) => envelope_contents(value)?,
-        Some(newer) => {
-            return Err(format!(
-            "stored by a newer version of the gateway (v{newer}, this one reads up to v{VERSION})"
-        ))
-        }
+        Some(3..=VERSION) => envelope_contents(value)?,
+        Some(newer) if newer > VERSION => return Err(Unreadable::NewerVersion(newer)),
+        Some(_) => return Err(Unreadable::UnknownForm),
     };
     serde_json::from_value(conversation)
         .map(|c| (c, version != Some(VERSION)))
-        .map_err(|e| format!("unreadable: {e}"))
+        .map_err(|_| Unreadable::BadFields)
 }
 
-fn envelope_contents(mut value: Value) -> Result<Value, String> {
+/// What can still be read from a value `decode` refused, leniently (it may be truncated, or a
+/// newer version's): the customer, and the MessageSids of the messages it recorded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Salvage {
+    pub customer: Option<Sender>,
+    /// In the order stored (unfinished messages first), without repeats.
+    pub sids: Vec<String>,
+}
+
+pub fn salvage(text: &str) -> Salvage {
+    Salvage {
+        customer: salvage_customer(text),
+        sids: salvage_sids(text),
+    }
+}
+
+/// The value of the first `"customer":` key, read as a `Sender` (whatever follows it).
+fn salvage_customer(text: &str) -> Option<Sender> {
+    let mut rest = text;
+    while let Some(at) = rest.find("\"customer\"") {
+        rest = &rest[at + "\"customer\"".len()..];
+        let after = rest.trim_start();
+        if let Some(value) = after.strip_prefix(':') {
+            let mut de = serde_json::Deserializer::from_str(value);
+            if let Ok(sender) = Sender::deserialize(&mut de) {
+                return Some(sender);
+            }
+        }
+    }
+    None
+}
+
+/// The MessageSids of the messages a stored value recorded. Readable JSON (a newer version's):
+/// the `sid` of every object in any `messages` array, wherever it is nested. Unreadable JSON
+/// (truncated, corrupted): every `"sid"` that opens an object, as this code writes a message
+/// (a reply's or a call's `sid` never comes first). Only Twilio message SIDs, each once.
+fn salvage_sids(text: &str) -> Vec<String> {
+    let mut sids: Vec<String> = Vec::new();
+    let mut add = |sid: &str| {
+        if crate::core::twilio_ids::is_message_sid(sid) && !sids.iter().any(|s| s == sid) {
+            sids.push(sid.to_string());
+        }
+    };
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        let mut stack = vec![&value];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(o) => {
+                    if let Some(Value::Array(messages)) = o.get("messages") {
+                        for sid in messages.iter().filter_map(|m| m["sid"].as_str()) {
+                            add(sid);
+                        }
+                    }
+                    stack.extend(o.values());
+                }
+                Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        return sids;
+    }
+    let mut from = 0;
+    while let Some(at) = text[from..].find("\"sid\"") {
+        let key = from + at;
+        from = key + "\"sid\"".len();
+        if !text[..key].trim_end().ends_with('{') {
+            continue;
+        }
+        let value = text[from..].trim_start().strip_prefix(':');
+        let value = value.and_then(|v| v.trim_start().strip_prefix('"'));
+        if let Some(sid) = value.and_then(|v| v.find('"').map(|end| &v[..end])) {
+            add(sid);
+        }
+    }
+    sids
+}
+
+fn envelope_contents(mut value: Value) -> Result<Value, Unreadable> {
     value
         .get_mut("conversation")
         .map(Value::take)
-        .ok_or_else(|| "an envelope without its conversation".to_string())
+        .ok_or(Unreadable::UnknownForm)
 }
 
 /// v1 -> v2: the index bookkeeping goes; everything else kept its shape.
@@ -145,7 +269,7 @@ mod tests {
         assert!(transfer.download.url.contains("/Media/ME0123456789abcdef"));
         // Stored again, it is the current version and reads back the same.
         let text = encode(&conv).unwrap();
-        assert!(text.starts_with("{\"v\":4,"));
+        assert!(text.starts_with("{\"v\":5,"));
         let (again, migrated) = decode(&text).unwrap();
         assert!(!migrated);
         assert_eq!(again, conv);
@@ -229,7 +353,7 @@ mod tests {
     }
 
     #[test]
-    fn a_v3_conversation_loads_without_languages_and_is_stored_as_v4() {
+    fn a_v3_conversation_loads_without_languages_and_is_stored_in_the_current_form() {
         let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
         let mut v3: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
         v3["v"] = 3.into();
@@ -237,14 +361,74 @@ mod tests {
         assert!(was_migrated, "stored again in the current form");
         assert_eq!(loaded.language, None);
         assert!(loaded.messages.iter().all(|m| m.language.is_none()));
-        assert!(encode(&loaded).unwrap().starts_with("{\"v\":4,"));
+        assert!(encode(&loaded).unwrap().starts_with("{\"v\":5,"));
+    }
+
+    #[test]
+    fn a_v4_conversation_reads_as_it_is() {
+        let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
+        let mut v4: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
+        v4["v"] = 4.into();
+        let (loaded, was_migrated) = decode(&v4.to_string()).unwrap();
+        assert!(was_migrated, "stored again in the current form");
+        assert_eq!(loaded, conv);
+    }
+
+    #[test]
+    fn an_unreadable_value_says_why_without_its_content() {
+        let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
+        let mut bad: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
+        bad["conversation"]["messages"][0]["body_chars"] = "my secret order 4711".into();
+        let why = decode(&bad.to_string()).unwrap_err();
+        assert_eq!(why, Unreadable::BadFields);
+        assert!(!why.to_string().contains("secret"), "{why}");
+        let text = encode(&conv).unwrap();
+        assert_eq!(
+            decode(&text[..text.len() / 2]).unwrap_err(),
+            Unreadable::NotJson
+        );
+    }
+
+    #[test]
+    fn salvage_reads_the_customer_and_message_sids_leniently() {
+        let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
+        let text = encode(&conv).unwrap();
+        let customer = Some(Sender::Phone("+15550001234".into()));
+        let both = vec![
+            "MM0123456789abcdef0123456789abcdef".to_string(),
+            // SM1 is not a Twilio SID; the reply's SM000... is not a message of the customer.
+        ];
+        // Whole and readable (a newer version's envelope): what its messages say.
+        let newer = text.replacen("{\"v\":5,", "{\"v\":99,", 1);
+        assert!(decode(&newer).is_err());
+        assert_eq!(
+            salvage(&newer),
+            Salvage {
+                customer: customer.clone(),
+                sids: both.clone()
+            }
+        );
+        // Cut short (not JSON any more): read from the text.
+        let cut = &text[..text.find("\"in_flight\"").unwrap()];
+        assert_eq!(
+            salvage(cut),
+            Salvage {
+                customer: customer.clone(),
+                sids: both
+            }
+        );
+        // Cut before anything useful, or garbage: nothing, and no panic.
+        assert_eq!(salvage(&text[..12]), Salvage::default());
+        assert_eq!(salvage("\u{0}\"sid\":{\"customer\":"), Salvage::default());
+        assert_eq!(salvage(""), Salvage::default());
     }
 
     #[test]
     fn unknown_forms_are_refused_not_guessed() {
-        assert!(decode("{\"v\":9,\"conversation\":{}}")
-            .unwrap_err()
-            .contains("newer version"));
+        assert_eq!(
+            decode("{\"v\":9,\"conversation\":{}}").unwrap_err(),
+            Unreadable::NewerVersion(9)
+        );
         assert!(decode("{\"something\":1}").is_err());
         assert!(decode("not json").is_err());
     }

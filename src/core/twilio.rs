@@ -25,6 +25,8 @@ pub struct ReplyTexts {
     /// configurable per language, for the features that send them (not sent by this version).
     pub out_of_hours: String,
     pub opt_out: String,
+    /// A message refused because the customer's queue is full: send it again once answered.
+    pub queue_full: String,
 }
 
 impl Default for ReplyTexts {
@@ -42,6 +44,10 @@ impl Default for ReplyTexts {
             opt_out: crate::core::language::packs::en::PACK
                 .replies
                 .opt_out
+                .into(),
+            queue_full: crate::core::language::packs::en::PACK
+                .replies
+                .queue_full
                 .into(),
         }
     }

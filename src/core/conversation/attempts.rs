@@ -124,6 +124,9 @@ impl Conversation {
     /// for a week (their delivery statuses may still come) and at most `KEEP_FINISHED_MAX` of
     /// each, the oldest going first. One rule for the three lists (`keep_recent`).
     pub(super) fn prune(&mut self, now_ms: u64) {
+        // The oldest finished first (a message finished since the last arrival is still
+        // where it was queued).
+        self.order_messages();
         let fresh = |at: Option<u64>| at.is_none_or(|t| t + KEEP_FINISHED_MS > now_ms);
         keep_recent(
             &mut self.messages,

@@ -40,6 +40,8 @@ impl Conversation {
             );
             return false;
         }
+        // Finished messages are bounded even while the queue is stuck (`limits`).
+        self.prune(ctx.now_ms);
         let body_chars = message.body.chars().count();
         let language = ctx
             .config
@@ -48,21 +50,8 @@ impl Conversation {
         if language.confident {
             self.language = Some(language.code.clone());
         }
-        logs.push(
-            self.line(
-                LogLine::info("message.accepted").counts(Counted::Received {
-                    language: language.code.clone(),
-                }),
-                &message.message_sid,
-            )
-            .field("body_chars", body_chars)
-            .field("language", language.code.as_str())
-            .field("language_detected", language.confident)
-            .field("num_media", message.num_media)
-            .field("queue", self.pending_count() + 1),
-        );
         self.last_inbound_ms = Some(ctx.now_ms);
-        self.messages.push(Message {
+        let m = Message {
             sid: message.message_sid,
             received_ms: ctx.now_ms,
             body: message.body,
@@ -97,16 +86,29 @@ impl Conversation {
                 .collect(),
             location: message.location.as_ref().map(|l| l.describe()),
             content: message.content,
-            language: Some(language.code),
+            language: Some(language.code.clone()),
             without_locale: false,
-        });
-        // Keep unfinished messages in arrival order ahead of the finished ones.
-        self.messages.sort_by_key(|m| {
-            (
-                m.is_finished(),
-                if m.is_finished() { 0 } else { m.received_ms },
-            )
-        });
+        };
+        if self.fits(&m) {
+            logs.push(
+                self.line(
+                    LogLine::info("message.accepted").counts(Counted::Received {
+                        language: language.code.clone(),
+                    }),
+                    &m.sid,
+                )
+                .field("body_chars", body_chars)
+                .field("language", language.code.as_str())
+                .field("language_detected", language.confident)
+                .field("num_media", message.num_media)
+                .field("queue", self.pending_count() + 1),
+            );
+            self.messages.push(m);
+        } else {
+            self.refuse(m, ctx, logs);
+        }
+        // Unfinished messages in arrival order ahead of the finished ones.
+        self.order_messages();
         true
     }
 
@@ -179,17 +181,35 @@ impl Conversation {
         timers: &mut TimerTable,
         logs: &mut Vec<LogLine>,
     ) -> Inbound {
-        let Some(i) = self.messages.iter().position(|m| !m.is_finished()) else {
-            return Inbound::Idle;
+        // A refused message is answered at once, not behind the queue it could not join.
+        let mut refused_waiting = false;
+        for i in 0..self.messages.len() {
+            let m = &self.messages[i];
+            if m.is_finished() || !m.is_refused() {
+                continue;
+            }
+            if m.retry.not_before_ms > ctx.now_ms {
+                timers.arm(Timer::MessageRetry, m.retry.not_before_ms);
+                refused_waiting = true;
+                continue;
+            }
+            return self.reply_step(i, ctx, logs);
+        }
+        let Some(i) = self
+            .messages
+            .iter()
+            .position(|m| !m.is_finished() && !m.is_refused())
+        else {
+            return if refused_waiting {
+                Inbound::Waiting
+            } else {
+                Inbound::Idle
+            };
         };
         let m = &self.messages[i];
         if m.retry.not_before_ms > ctx.now_ms {
             timers.arm(Timer::MessageRetry, m.retry.not_before_ms);
             return Inbound::Waiting;
-        }
-        if m.ticket_done() && m.reply_done() {
-            self.finish(i, ctx, logs);
-            return Inbound::Settled;
         }
         if !m.ticket_done() {
             return match self.ticket_call(i, ctx, logs) {
@@ -200,6 +220,15 @@ impl Conversation {
                 }
                 TicketAction::Decided => Inbound::Settled,
             };
+        }
+        self.reply_step(i, ctx, logs)
+    }
+
+    /// Message `i`'s ticket step is done: its reply (or its look-up), or it is finished.
+    fn reply_step(&mut self, i: usize, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Inbound {
+        if self.messages[i].reply_done() {
+            self.finish(i, ctx, logs);
+            return Inbound::Settled;
         }
         match &self.messages[i].reply {
             ReplyStep::Due { .. } => {
@@ -382,6 +411,8 @@ impl Conversation {
     ) -> (Vec<String>, String, Vec<String>) {
         let waiting: Vec<&Message> = self.messages[i..]
             .iter()
+            // Refused messages are not part of the queue (nothing goes to Zendesk for them).
+            .filter(|m| !m.is_refused())
             .enumerate()
             // A later message whose files are not uploaded yet waits for its own turn.
             .take_while(|(n, m)| {
@@ -397,18 +428,25 @@ impl Conversation {
         let merge = throttled
             || recent_updates >= TICKET_UPDATE_MERGE_FROM
             || waiting.len() >= MERGE_BACKLOG;
-        let batch: Vec<&Message> = if merge {
-            waiting
-        } else {
-            waiting.into_iter().take(1).collect()
-        };
+        let wanted = if merge { waiting.len() } else { 1 };
+        // A merged comment stays under `MERGED_COMMENT_MAX_BYTES` (Zendesk's comment size, and
+        // the copies the stored call and look-up keep); the first message always goes, alone if
+        // it must; the rest waits for the next comment.
+        let mut texts: Vec<String> = Vec::new();
+        let mut size = 0;
+        for m in waiting.iter().take(wanted) {
+            let text = zendesk_text(m);
+            let grown = size + json_len(&text) + if texts.is_empty() { 0 } else { 2 };
+            if !texts.is_empty() && grown > limits::MERGED_COMMENT_MAX_BYTES {
+                break;
+            }
+            size = grown;
+            texts.push(text);
+        }
+        let batch = &waiting[..texts.len()];
         (
             batch.iter().map(|m| m.sid.clone()).collect(),
-            batch
-                .iter()
-                .map(|m| zendesk_text(m))
-                .collect::<Vec<_>>()
-                .join("\n\n"),
+            texts.join("\n\n"),
             batch.iter().flat_map(|m| upload_tokens(m)).collect(),
         )
     }

@@ -51,6 +51,12 @@ pub enum TicketStep {
     Failed {
         reason: String,
     },
+    /// Refused on arrival: the customer's queue was full (`limits::QUEUE_BUDGET_BYTES`). Its
+    /// text was not kept; the customer was asked to send it again once answered.
+    QueueFull,
+    /// Known only from a stored conversation that could not be read (quarantined): kept so
+    /// that a retried delivery of it is recognised, not made a second ticket.
+    Recovered,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,6 +183,11 @@ impl Message {
         !matches!(self.ticket, TicketStep::Pending)
     }
 
+    /// Refused on arrival (queue full): answered at once, never part of the queue's order.
+    pub(super) fn is_refused(&self) -> bool {
+        matches!(self.ticket, TicketStep::QueueFull)
+    }
+
     pub(super) fn reply_done(&self) -> bool {
         matches!(
             self.reply,
@@ -289,5 +300,7 @@ pub(super) fn outcome_name(m: &Message) -> &'static str {
         TicketStep::Commented { .. } => "comment_added",
         TicketStep::Rejected { .. } => "asked_for_details",
         TicketStep::Failed { .. } => "failed",
+        TicketStep::QueueFull => "refused_queue_full",
+        TicketStep::Recovered => "recovered",
     }
 }

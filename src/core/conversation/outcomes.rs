@@ -225,6 +225,7 @@ impl Conversation {
         );
         let m = &mut self.messages[i];
         m.finished_ms = Some(ctx.now_ms);
-        m.body.clear();
+        // No customer text kept longer than needed, and the history stays small (`limits`).
+        m.compact_finished();
     }
 }

@@ -32,6 +32,8 @@ impl Conversation {
         let status = if m.is_finished() {
             match (&m.ticket, &m.reply) {
                 (TicketStep::Failed { .. }, _) => "failed",
+                (TicketStep::QueueFull, _) => "refused",
+                (TicketStep::Recovered, _) => "recovered",
                 (_, ReplyStep::Failed { .. }) | (_, ReplyStep::Unknown { .. }) => {
                     "done_reply_failed"
                 }

@@ -187,6 +187,7 @@ mod tests {
         comment_added: "{ticket_id}",
         out_of_hours: "",
         opt_out: "",
+        queue_full: "",
     };
     const EN: LanguagePack = LanguagePack {
         code: "en",

@@ -18,6 +18,9 @@ pub struct ReplyTexts {
     pub out_of_hours: &'static str,
     /// Confirms that the customer will receive no more messages (used by a later version).
     pub opt_out: &'static str,
+    /// Sent when a message is refused because the customer's queue is full (too much text
+    /// waiting for Zendesk): wait for the answer, then send it again.
+    pub queue_full: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 //!   `TRIAGE_ISSUE_KEYWORDS_ES`, `PRIORITY_URGENT_KEYWORDS_ES`, `PRIORITY_HIGH_KEYWORDS_ES`
 //!   (replace the list, or extend it when the value starts with `+`), `REPLY_TICKET_CREATED_ES`,
 //!   `REPLY_MORE_DETAILS_ES`, `REPLY_APOLOGY_ES`, `REPLY_COMMENT_ADDED_ES`,
-//!   `REPLY_OUT_OF_HOURS_ES`, `REPLY_OPT_OUT_ES`, `TWILIO_CONTENT_SID_ES`, `TWILIO_AGENT_REPLY_CONTENT_SID_ES`, `LANGUAGE_WORDS_ES` (more
+//!   `REPLY_OUT_OF_HOURS_ES`, `REPLY_OPT_OUT_ES`, `REPLY_QUEUE_FULL_ES`, `TWILIO_CONTENT_SID_ES`, `TWILIO_AGENT_REPLY_CONTENT_SID_ES`, `LANGUAGE_WORDS_ES` (more
 //!   words that tell the language apart).
 //! - The unsuffixed variables of the seed (`TRIAGE_ISSUE_KEYWORDS`, `REPLY_TICKET_CREATED`,
 //!   `TWILIO_CONTENT_SID`...) are the default language's, so a deployment configured before
@@ -421,6 +421,12 @@ fn resolve(
             "REPLY_OPT_OUT",
             r.map(|r| r.opt_out),
             dt.map(|t| &t.opt_out),
+            false,
+        ),
+        queue_full: text(
+            "REPLY_QUEUE_FULL",
+            r.map(|r| r.queue_full),
+            dt.map(|t| &t.queue_full),
             false,
         ),
     };

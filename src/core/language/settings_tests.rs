@@ -64,6 +64,7 @@ fn the_seeds_variables_are_the_default_languages_and_each_language_has_its_own()
             "REPLY_OUT_OF_HOURS_ES",
             "Estamos cerrados; te escribimos mañana.",
         ),
+        ("REPLY_QUEUE_FULL_DE", "Bitte später noch einmal senden."),
     ]);
     assert!(invalid.is_empty(), "{invalid:?}");
     let en = l.get(Some("en"));
@@ -107,6 +108,17 @@ fn the_seeds_variables_are_the_default_languages_and_each_language_has_its_own()
             .unwrap()
             .replies
             .opt_out
+    );
+    assert_eq!(
+        l.get(Some("de")).texts.queue_full,
+        "Bitte später noch einmal senden."
+    );
+    assert_eq!(
+        es.texts.queue_full,
+        crate::core::language::packs::shipped("es")
+            .unwrap()
+            .replies
+            .queue_full
     );
 }
 

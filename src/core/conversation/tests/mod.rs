@@ -109,6 +109,8 @@ struct World {
     roles: HashMap<u64, &'static str>,
     /// Comments Zendesk wrote for a merge (`via.channel` "merge").
     merges: Vec<u64>,
+    /// Every Zendesk call answers 503 (Twilio's are unaffected).
+    zendesk_down: bool,
 }
 
 fn answer(status: u16, body: Value) -> Exchange {
@@ -130,6 +132,8 @@ struct Sim {
     logs: Vec<String>,
     cfg: Config,
     jitter_seed: u64,
+    /// The largest stored state seen after any step (bytes of JSON).
+    largest_stored: usize,
 }
 
 impl Sim {
@@ -143,6 +147,7 @@ impl Sim {
             logs: vec![],
             cfg,
             jitter_seed: 7,
+            largest_stored: 0,
         }
     }
 
@@ -170,6 +175,7 @@ impl Sim {
         };
         let out = conv.step(event, &ctx);
         self.stored = serde_json::to_string(&conv).unwrap();
+        self.largest_stored = self.largest_stored.max(self.stored.len());
         self.logs.extend(out.logs.iter().map(|l| l.finish(&[])));
         out
     }
@@ -230,7 +236,11 @@ impl Sim {
                     };
                     self.world.calls.push(format!("{} {}", req.method, req.url));
                     self.world.now = self.now;
-                    let fault = self.world.faults.pop_front().flatten();
+                    let fault = if self.world.zendesk_down && req.url.contains("/api/v2/") {
+                        Some(Fault::Status(503))
+                    } else {
+                        self.world.faults.pop_front().flatten()
+                    };
                     let exchange = match fault {
                         None => self.world.perform(&req),
                         Some(Fault::Status(s)) => answer(s, json!({"error": "boom"})),
@@ -429,6 +439,7 @@ fn assert_reference_outcome(sim: &Sim, what: &str) {
 mod agents;
 mod inbound;
 mod languages;
+mod limits;
 mod media;
 mod properties;
 mod world;
