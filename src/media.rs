@@ -1,19 +1,26 @@
 //! `GET|HEAD /media/{token}`: serves an agent's Zendesk attachment to Twilio, which fetches it
 //! to send it on WhatsApp. The token (see `core::media_url`) names the attachment by its id
-//! and expires after an hour. The attachment is looked up in Zendesk's API, then its content
-//! is streamed through (never buffered): Zendesk's credentials go only to Zendesk's origin,
-//! a redirect (to Zendesk's file CDN) is followed without them, and the look-up and the
-//! content's headers must arrive within `UPSTREAM_TIMEOUT_MS`. `HEAD` answers from the
-//! look-up alone, without downloading the file.
+//! and expires 15 minutes after it was minted. The attachment is looked up in Zendesk's API
+//! (once per attachment for a link's life: the record is kept in Cloudflare's cache, so that
+//! Twilio's fetches and anyone's repeats do not spend the agents' shared API budget), then its
+//! content is streamed through (never buffered): Zendesk's credentials go only to Zendesk's
+//! origin, a redirect (to Zendesk's file CDN) is followed without them, the look-up and the
+//! content's headers must arrive within `UPSTREAM_TIMEOUT_MS`, and the whole content within
+//! twice that (as a customer's file copied to Zendesk): an origin that stalls mid-file ends the
+//! answer in an error instead of holding Twilio's fetch open. `HEAD` answers from the look-up
+//! alone, without downloading the file.
 
 use crate::core::config::Config;
 use crate::core::http::Exchange;
 use crate::core::logline::LogLine;
-use crate::core::media_url::{content_disposition, verify, MediaTokenError};
+use crate::core::media_url::{content_disposition, verify, MediaGrant, MediaTokenError};
 use crate::core::origin::same_origin;
 use crate::core::zendesk::{self, Attachment};
 use crate::{env_config, log, respond, storage, upstream};
-use worker::{AbortController, Env, Headers, Method, Request, Response, Result};
+use worker::worker_sys::FixedLengthStream as FixedLengthStreamSys;
+use worker::{
+    AbortController, Cache, Env, FixedLengthStream, Headers, Method, Request, Response, Result,
+};
 
 pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     let head = match req.method() {
@@ -40,7 +47,11 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
             return respond::error(403, "invalid_token", "this file link is not valid");
         }
     };
-    let attachment = match look_up(&config, grant.attachment_id).await {
+    let key = req
+        .url()
+        .ok()
+        .map(|url| lookup_cache_key(&url, grant.attachment_id));
+    let attachment = match cached_look_up(&config, &grant, key.as_deref()).await {
         Ok(a) => a,
         Err(answer) => return answer,
     };
@@ -60,13 +71,15 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
         }
         return Ok(Response::empty()?.with_headers(out));
     }
+    let timeout = u64::from(config.upstream_timeout_ms);
+    let deadline = storage::now_ms() + 2 * timeout;
     let controller = AbortController::default();
     let fetched = upstream::within(
-        config.upstream_timeout_ms.into(),
+        timeout,
         fetch_content(&config, &attachment.content_url, &controller),
     )
     .await;
-    let content = match fetched {
+    let mut content = match fetched {
         Some(Ok(r)) if r.status_code() == 200 => r,
         other => {
             let status = match &other {
@@ -83,9 +96,21 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     // The length is the file's only when the body is not compressed on the way (the fetch
     // hands over the decoded bytes).
     let encoded = content.headers().get("Content-Encoding")?.is_some();
-    if let (Some(length), false) = (content.headers().get("Content-Length")?, encoded) {
-        out.set("Content-Length", &length)?;
-    }
+    let length = match (content.headers().get("Content-Length")?, encoded) {
+        (Some(length), false) => length.parse::<u64>().ok(),
+        _ => None,
+    };
+    let attachment_id = grant.attachment_id;
+    let body = upstream::body_within(&mut content, deadline, controller, move || {
+        // Twilio has had the headers: the answer breaks off, and this says why.
+        log::emit(
+            &LogLine::error("media.fetch_failed")
+                .field("step", "body")
+                .field("status", "timeout")
+                .field("attachment_id", attachment_id),
+            &[],
+        );
+    })?;
     log::emit(
         &LogLine::info("media.served")
             .field("attachment_id", grant.attachment_id)
@@ -93,9 +118,64 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
             .field("content_type", attachment.content_type.as_str()),
         &config.secrets(),
     );
-    // The content's own body stream goes through to Twilio as it arrives: no copy in memory.
-    let (_, body) = content.into_parts();
-    Ok(Response::builder().with_headers(out).body(body))
+    // The content goes through to Twilio as it arrives: no copy of the file in memory. With a
+    // known length it goes through a `FixedLengthStream`, which gives the answer its
+    // `Content-Length` (a body cut short by the deadline or the origin is then an error to
+    // Twilio, never a shorter file).
+    let answer = Response::builder().with_headers(out);
+    match length {
+        Some(length) => {
+            let fixed: FixedLengthStreamSys = FixedLengthStream::wrap(body, length).into();
+            Ok(answer.stream(fixed.readable()))
+        }
+        None => answer.from_stream(body),
+    }
+}
+
+/// Where the attachment's record is kept in Cloudflare's cache: on the gateway's own origin,
+/// under a path the Worker does not serve (the cache is the zone's; Workers routes run before
+/// it, so nothing outside the Worker reads the entry).
+fn lookup_cache_key(url: &worker::Url, attachment_id: u64) -> String {
+    format!(
+        "{}/media-lookup/v1/{attachment_id}",
+        url.origin().ascii_serialization()
+    )
+}
+
+/// The attachment's record: from Cloudflare's cache (`caches.default`, kept per data centre,
+/// not in the isolate's memory) when a fetch of a link to it put it there, else from Zendesk,
+/// then kept for no longer than the link that asked for it still lives. Cache errors only cost
+/// a look-up. The Cache API does nothing on `*.workers.dev` (see README, Security).
+async fn cached_look_up(
+    config: &Config,
+    grant: &MediaGrant,
+    key: Option<&str>,
+) -> std::result::Result<Attachment, Result<Response>> {
+    let cache = Cache::default();
+    if let Some(key) = key {
+        if let Ok(Some(mut hit)) = cache.get(key, false).await {
+            let record = hit.text().await.ok();
+            if let Some(a) = record.and_then(|t| serde_json::from_str::<Attachment>(&t).ok()) {
+                return Ok(a);
+            }
+        }
+    }
+    let attachment = look_up(config, grant.attachment_id).await?;
+    let life_secs = grant.expires_ms.saturating_sub(storage::now_ms()) / 1000;
+    if let (Some(key), true) = (key, life_secs > 0) {
+        let _ = keep(&cache, key, &attachment, life_secs).await;
+    }
+    Ok(attachment)
+}
+
+async fn keep(cache: &Cache, key: &str, attachment: &Attachment, life_secs: u64) -> Result<()> {
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json")?;
+    headers.set("Cache-Control", &format!("max-age={life_secs}"))?;
+    let record = serde_json::to_vec(attachment).map_err(|e| worker::Error::from(e.to_string()))?;
+    cache
+        .put(key, Response::from_bytes(record)?.with_headers(headers))
+        .await
 }
 
 /// The attachment's metadata from Zendesk's API (or the answer to give when it fails).

@@ -5,15 +5,20 @@
 //! `redirect: manual` (a 3xx is an answer the core retries, so the ticket JSON is never
 //! re-posted to another origin), and file downloads follow a redirect only without their
 //! `Authorization` header.
+//!
+//! A deadline covers a body too, not only its headers: an origin that answers its headers and
+//! then stalls would otherwise hold the call (and what waits on it) forever.
 
 use crate::core::conversation::MediaTransfer;
 use crate::core::http::{Exchange, HttpAnswer, HttpRequest};
 use futures_util::future::{select, Either};
+use futures_util::{Stream, StreamExt};
 use std::future::Future;
 use std::time::Duration;
 use wasm_bindgen::JsValue;
 use worker::{
-    AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response,
+    AbortController, ByteStream, Delay, Fetch, Headers, Method, Request, RequestInit,
+    RequestRedirect, Response,
 };
 
 /// How many redirects a file download follows (Twilio's media and Zendesk's attachments
@@ -115,7 +120,9 @@ pub async fn exchange(req: &HttpRequest, timeout_ms: u32) -> Exchange {
 
 /// Copies a file from Twilio to Zendesk's uploads API: downloads it (refusing more than
 /// `max_bytes`: answered as a synthetic 413 with `x-media-size`), then posts the bytes.
-/// The answer is Twilio's when the download fails, else Zendesk's upload answer.
+/// The answer is Twilio's when the download fails, else Zendesk's upload answer. The whole
+/// copy, the download's body included, is bounded: a file that stalls after its headers is a
+/// timeout the core retries, never a conversation stuck on it.
 pub async fn transfer(t: &MediaTransfer, timeout_ms: u32) -> Exchange {
     let controller = AbortController::default();
     let work = async {
@@ -210,6 +217,51 @@ pub async fn get_following_redirects(
     Ok(response)
 }
 
+/// Calls `abort` on its controller when dropped: a stream that ends early, times out or is
+/// cancelled by its reader (the client went away) releases the fetch it reads from. Aborting a
+/// fetch whose body was read to its end does nothing.
+struct AbortOnDrop(Option<AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
+        }
+    }
+}
+
+/// The body of `response`, passed on chunk by chunk as it is read, that must be read to its end
+/// by `deadline_ms` (epoch milliseconds): past it, `on_timeout` runs, the stream ends in an
+/// error and the fetch is aborted with `controller`. Each read races a timer of its own set to
+/// the time left (one timer kept across reads would wake the reader of the read it was created
+/// in, not the current one: `worker::Delay` keeps its first waker).
+pub fn body_within(
+    response: &mut Response,
+    deadline_ms: u64,
+    controller: AbortController,
+    on_timeout: impl FnOnce() + 'static,
+) -> Result<impl Stream<Item = worker::Result<Vec<u8>>>, String> {
+    let body: ByteStream = response.stream().map_err(|e| e.to_string())?;
+    let state = Some((body, AbortOnDrop(Some(controller)), on_timeout));
+    Ok(futures_util::stream::unfold(
+        state,
+        move |state| async move {
+            let (mut body, guard, on_timeout) = state?;
+            let left = deadline_ms.saturating_sub(crate::storage::now_ms());
+            match within(left, body.next()).await {
+                Some(Some(Ok(chunk))) => Some((Ok(chunk), Some((body, guard, on_timeout)))),
+                Some(None) => None,
+                Some(Some(Err(e))) => Some((Err(e), None)),
+                None => {
+                    on_timeout();
+                    // The guard goes with the state: the fetch is aborted.
+                    Some((Err(worker::Error::from("body timed out")), None))
+                }
+            }
+        },
+    ))
+}
+
 /// The most of an API answer the gateway reads (a page of 100 comments is well under it): an
 /// endless or huge answer is a failed call, not an out-of-memory isolate.
 const MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
@@ -236,7 +288,6 @@ pub async fn read_capped(
     max: u64,
     declared: Option<u64>,
 ) -> Result<Capped, String> {
-    use futures_util::StreamExt;
     let mut stream = response.stream().map_err(|e| e.to_string())?;
     let expected = declared.unwrap_or(0).min(max);
     let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));

@@ -4,13 +4,17 @@ import { twilioError } from './twilio.mjs';
 
 /** @param {object} ctx the emulator's shared context (`s`: its state) */
 export function faultInjection(ctx) {
-  /** Applies the next queued fault of `api`, or the configured latency. Returns true when it answered. */
+  /**
+   * Applies the next queued fault of `api` ('zendesk', 'twilio', or 'zendeskFiles': attachments'
+   * content URLs), or the configured latency. Returns true when it answered.
+   */
   async function applyFault(api, req, res, handler) {
     // A fault may name the request it applies to ("POST /api/v2/tickets.json", a prefix);
     // requests it does not name pass untouched.
     const here = `${req.method} ${new URL(req.url, 'http://x').pathname}`;
-    const index = ctx.s.faults[api].findIndex((f) => !f.match || here.startsWith(f.match));
-    const fault = index >= 0 ? ctx.s.faults[api].splice(index, 1)[0] : undefined;
+    const queue = ctx.s.faults[api] || [];
+    const index = queue.findIndex((f) => !f.match || here.startsWith(f.match));
+    const fault = index >= 0 ? queue.splice(index, 1)[0] : undefined;
     const latency = ctx.s.latencyMs[api];
     if (!fault) {
       if (latency) await sleep(latency);
@@ -18,6 +22,21 @@ export function faultInjection(ctx) {
     }
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.dropConnection) { res.socket.destroy(); return true; }
+    // A server that never answers (`hang`: not even its headers), or that sends its headers and
+    // the start of its `body` and then stalls (`stallBody`), until the client gives up. The fault
+    // records how long the client waited before it closed the connection (`closedAfterMs`).
+    if (fault.hang || fault.stallBody) {
+      const started = Date.now();
+      const closed = new Promise((resolve) => res.on('close', resolve));
+      if (fault.stallBody) {
+        res.writeHead(fault.status || 200, fault.headers || {});
+        res.flushHeaders();
+        if (fault.body) res.write(fault.body);
+      }
+      await closed;
+      fault.closedAfterMs = Date.now() - started;
+      return true;
+    }
     // `headers`: e.g. a redirect's Location.
     const headers = { ...(fault.headers || {}) };
     if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);

@@ -3,9 +3,11 @@
 // agent's comment, then the signed webhook call to the gateway).
 import crypto from 'node:crypto';
 import { basicAuth, send, sampleBytes, zendeskSignature, SANDBOX_AGENT } from './common.mjs';
+import { faultInjection } from './faults.mjs';
 
 /** @param {object} ctx the emulator's shared context: `s` (state), `creds`, `selfUrl`, `gatewayUrl` */
 export function zendeskApi(ctx) {
+  const { applyFault } = faultInjection(ctx);
   function authOk(req) {
     const a = basicAuth(req);
     return a && a.user === `${ctx.creds.ZENDESK_EMAIL}/token` && a.pass === ctx.creds.ZENDESK_API_KEY;
@@ -416,9 +418,11 @@ export function zendeskApi(ctx) {
 
   /**
    * A private attachment's content URL: the API credentials are required, as in Zendesk, which
-   * then redirects to its file CDN (`*.zdusercontent.com`) with a short-lived signed URL.
+   * then redirects to its file CDN (`*.zdusercontent.com`) with a short-lived signed URL. Faults
+   * queued for 'zendeskFiles' apply here (a download that hangs or stalls mid-file).
    */
-  function serveFile(req, res, id) {
+  async function serveFile(req, res, id) {
+    if (await applyFault('zendeskFiles', req, res, () => {})) return;
     if (!authOk(req)) return send(res, 401, { error: "Couldn't authenticate you" });
     const f = ctx.s.files.get(Number(id));
     if (!f) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });

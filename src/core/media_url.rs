@@ -4,14 +4,24 @@
 //! signed with a key derived from the Zendesk API token (so no extra secret to configure).
 //! The token is an opaque reference: it carries no URL, file name or type (the shell looks
 //! the attachment up in Zendesk when the file is fetched), so nothing leaks from decoding it.
+//!
+//! A link is whole in the request URLs Cloudflare logs, so it lives only as long as Twilio
+//! needs to fetch the file once (see `MEDIA_URL_TTL_MS`).
 
 use crate::core::signature::{hmac_sha256, HmacSha256};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as B64URL, Engine as _};
 use hmac::Mac;
 use serde::{Deserialize, Serialize};
 
-/// How long Twilio has to fetch a file.
-pub const MEDIA_URL_TTL_MS: u64 = 60 * 60 * 1000;
+/// How long Twilio has to fetch a file: 15 minutes. Twilio fetches a message's `MediaUrl`
+/// once, when it sends the message (normally seconds after the gateway's request; minutes only
+/// when the sender's queue is backed up), and keeps its own copy from then on ("Twilio creates
+/// a Media subresource and stores the contents of the media" when a WhatsApp message with media
+/// is sent, https://www.twilio.com/docs/messaging/api/media-resource): later deliveries never
+/// come back to the link. A link is minted for each attempt to send (`agent_calls`), so a send
+/// retried hours later carries a fresh one. Anyone who reads a logged request URL (Cloudflare
+/// keeps them) can fetch the file until then, hence no longer than that.
+pub const MEDIA_URL_TTL_MS: u64 = 15 * 60 * 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaGrant {

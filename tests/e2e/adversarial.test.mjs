@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { startStack, signedForm, twilioParams, twilioSignature, waitFor, sleep, assertLogsClean, phoneBook, SANDBOX_CREDENTIALS } from './harness.mjs';
+import { startStack, signedForm, twilioParams, twilioSignature, waitFor, sleep, assertLogsClean, phoneBook, mediaLink, zendeskAttachment, SANDBOX_CREDENTIALS } from './harness.mjs';
 
 const SECONDARY_KEY = 'secondary-webhook-key-0123456789';
 const MAX_MEDIA = 1024 * 1024;
@@ -323,9 +323,11 @@ test('file links are opaque, names are safe headers, HEAD does not download, a h
   assert.equal(head.headers.get('content-type'), 'application/pdf');
   assert.equal(file.downloads, downloads, 'HEAD did not download the file');
 
-  stack.fault('zendesk', [{ match: 'GET /api/v2/attachments/', delayMs: 15_000, status: 200 }]);
+  // A link no one has fetched yet: its attachment is not in the cache, so it is looked up.
+  const fresh = await zendeskAttachment(stack, 'slow.pdf', 'application/pdf', 1000);
+  stack.fault('zendesk', [{ match: `GET /api/v2/attachments/${fresh.id}.json`, delayMs: 15_000, status: 200 }]);
   const started = Date.now();
-  const hung = await fetch(cyrillic.media_url);
+  const hung = await fetch(mediaLink(stack, fresh.id), { signal: AbortSignal.timeout(20_000) });
   assert.equal(hung.status, 502);
   assert.ok(Date.now() - started < 8000, `answered after ${Date.now() - started} ms (UPSTREAM_TIMEOUT_MS is 2000)`);
 
@@ -336,15 +338,63 @@ test('file links are opaque, names are safe headers, HEAD does not download, a h
 });
 
 test("Zendesk's credentials go to Zendesk's origin only, compared parsed", async () => {
-  const link = (await agentFile('contract.pdf', 500)).media_url;
+  // A link no one has fetched yet, so that its look-up reaches Zendesk (the emulator).
+  const file = await zendeskAttachment(stack, 'contract.pdf', 'application/pdf', 500);
+  const link = mediaLink(stack, file.id);
   const zendeskHost = new URL(stack.apiUrl).host;
   const before = attacker.requests.length;
   // Zendesk's attachment look-up answers with a content URL that only looks like Zendesk's.
-  const attachment = { id: 1, file_name: 'x.pdf', content_type: 'application/pdf', size: 4, content_url: `${attacker.url}\\.${zendeskHost}/x.pdf` };
-  stack.fault('zendesk', [{ match: 'GET /api/v2/attachments/', status: 200, body: { attachment } }]);
+  const attachment = { id: file.id, file_name: 'x.pdf', content_type: 'application/pdf', size: 4, content_url: `${attacker.url}\\.${zendeskHost}/x.pdf` };
+  stack.fault('zendesk', [{ match: `GET /api/v2/attachments/${file.id}.json`, status: 200, body: { attachment } }]);
   const r = await fetch(link);
   await r.arrayBuffer();
   const got = attacker.requests.slice(before);
   assert.equal(got.length, 1);
   assert.equal(got[0].headers.authorization, undefined, 'no Zendesk credentials to a look-alike host');
+});
+
+/** Reads an answer's body to its end; what happened: `{ bytes }`, or `{ error }` when it broke off. */
+const readAll = (r) => r.arrayBuffer().then((b) => ({ bytes: b.byteLength }), (error) => ({ error }));
+const testGaveUp = (outcome) => ['TimeoutError', 'AbortError'].includes(outcome.error?.name);
+
+test("an agent's file whose download never answers, or stalls after its headers, is cut off within the deadline", async () => {
+  // Twilio has fetched the file once: the look-up is in the cache, the content never is.
+  const link = (await agentFile('stalled.pdf', 3000)).media_url;
+  const limit = 12_000; // the test's own bound; the gateway's is 2 x UPSTREAM_TIMEOUT_MS = 4000 ms
+
+  // No headers at all.
+  const hang = { match: 'GET /zendesk-files/', hang: true };
+  stack.fault('zendeskFiles', [hang]);
+  let started = Date.now();
+  const unanswered = await fetch(link, { signal: AbortSignal.timeout(limit) }).catch((e) => assert.fail(`no answer: the test gave up after ${limit} ms (${e.name})`));
+  assert.equal(unanswered.status, 502, 'the headers never came: a 502 after UPSTREAM_TIMEOUT_MS');
+  assert.ok(Date.now() - started < 8000, `answered after ${Date.now() - started} ms`);
+  await waitFor(() => hang.closedAfterMs !== undefined, { what: 'the gateway closed the hung download' });
+  await stack.waitForLogLine((l) => l.event === 'media.fetch_failed' && l.step === 'content' && l.status === 'timeout', 'content timeout');
+
+  // Headers and the first bytes, then nothing: the headers have gone on to Twilio, so the
+  // answer can only break off (never end as if the file were whole).
+  const stall = { match: 'GET /zendesk-files/', stallBody: true, status: 200, headers: { 'Content-Type': 'application/pdf', 'Content-Length': '3000' }, body: '%PDF-1.4\n' };
+  stack.fault('zendeskFiles', [stall]);
+  started = Date.now();
+  const stalled = await fetch(link, { signal: AbortSignal.timeout(limit) }).catch((e) => assert.fail(`no answer: the test gave up after ${limit} ms (${e.name})`));
+  assert.equal(stalled.status, 200);
+  const outcome = await readAll(stalled);
+  assert.ok(!testGaveUp(outcome), `the body never ended: the test gave up after ${Date.now() - started} ms`);
+  assert.ok(outcome.error || outcome.bytes < 3000, `a cut-off file is never whole: ${JSON.stringify(outcome)}`);
+  assert.ok(Date.now() - started < 8000, `cut off after ${Date.now() - started} ms`);
+  await waitFor(() => stall.closedAfterMs !== undefined, { what: 'the gateway closed the stalled download' });
+  await stack.waitForLogLine((l) => l.event === 'media.fetch_failed' && l.step === 'body' && l.status === 'timeout', 'body timeout');
+});
+
+test("a customer's file whose download stalls after its headers is retried, never waited on forever", async () => {
+  const account = SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID;
+  const stall = { match: `GET /2010-04-01/Accounts/${account}/Messages/`, stallBody: true, status: 200, headers: { 'Content-Type': 'image/jpeg', 'Content-Length': '3000' }, body: Buffer.alloc(100, 0xff) };
+  stack.fault('twilio', [stall]);
+  const r = await stack.send({ from: book.customer(), body: 'Photo of the broken screen', media: [{ contentType: 'image/jpeg', size: 3000 }] });
+  assert.equal(r.status, 200, r.body);
+  await done(r.messageSid);
+  await waitFor(() => stall.closedAfterMs !== undefined, { what: 'the gateway closed the stalled download' });
+  assert.ok(stall.closedAfterMs < 10_000, `the stalled download was held ${stall.closedAfterMs} ms (bound: 2 x UPSTREAM_TIMEOUT_MS)`);
+  assert.equal(ticketOf(r.messageSid).comments[0].attachments[0]?.size, 3000, 'attached on a later attempt');
 });

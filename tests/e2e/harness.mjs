@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: the project's emulator of Zendesk and Twilio on
 // loopback, and the real built Worker in `wrangler dev` pointed at it.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { createEmulator, SANDBOX_CREDENTIALS, SANDBOX_AGENT, twilioSignature, zendeskSignature, newMessageSid } from '../../sandbox/emulator.mjs';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -146,4 +147,25 @@ export async function waitFor(fn, { timeoutMs = 20_000, what = 'condition' } = {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/**
+ * A link to Zendesk attachment `attachmentId` as the gateway mints them for Twilio (see
+ * src/core/media_url.rs), good for `ttlMs`: for tests that need a link no one has fetched yet.
+ */
+export function mediaLink(stack, attachmentId, ttlMs = 15 * 60_000) {
+  const key = createHmac('sha256', SANDBOX_CREDENTIALS.ZENDESK_API_KEY).update('whatsapp-zendesk-gateway/media-url/v1').digest();
+  const payload = Buffer.from(JSON.stringify({ a: attachmentId, e: Date.now() + ttlMs })).toString('base64url');
+  const signature = createHmac('sha256', key).update(payload).digest('base64url');
+  return `${stack.gateway.url}/media/${payload}.${signature}`;
+}
+
+/** A file stored in the emulated Zendesk through its uploads API; returns its attachment record. */
+export async function zendeskAttachment(stack, fileName, contentType, size) {
+  const auth = Buffer.from(`${SANDBOX_CREDENTIALS.ZENDESK_EMAIL}/token:${SANDBOX_CREDENTIALS.ZENDESK_API_KEY}`).toString('base64');
+  const r = await fetch(`${stack.apiUrl}/api/v2/uploads.json?filename=${encodeURIComponent(fileName)}`, {
+    method: 'POST', headers: { Authorization: `Basic ${auth}`, 'Content-Type': contentType }, body: Buffer.alloc(size, 0x61),
+  });
+  assert.equal(r.status, 201);
+  return (await r.json()).upload.attachment;
 }

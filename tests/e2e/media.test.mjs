@@ -2,10 +2,10 @@
 // comments; agents' files reach WhatsApp through short-lived signed links.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor, assertLogsClean, SANDBOX_CREDENTIALS } from './harness.mjs';
+import { startStack, waitFor, assertLogsClean, mediaLink, zendeskAttachment, SANDBOX_CREDENTIALS } from './harness.mjs';
 
 let stack;
-const phones = ['+15550801001', '+15550801002', '+15550801003', '+15550801004'];
+const phones = ['+15550801001', '+15550801002', '+15550801003', '+15550801004', '+15550801005'];
 before(async () => { stack = await startStack({ name: 'media' }); });
 after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
 
@@ -84,4 +84,46 @@ test('a shared contact is attached as a card and summarised as text', async () =
   const c = t.comments.at(-1);
   assert.equal(c.body, 'Contact shared: Ana Lima, +55 11 91234-5678');
   assert.deepEqual(c.attachments.map((a) => a.file_name), [`whatsapp-${r.messageSid}-1.vcf`]);
+});
+
+/** How many times the gateway asked Zendesk for attachment `id`'s record. */
+const lookUps = (id) => stack.requests('zendesk').filter((q) => q.method === 'GET' && q.path === `/api/v2/attachments/${id}.json`).length;
+
+test("an agent's file link costs one Zendesk look-up however often it is fetched", async () => {
+  const r = await stack.send({ from: phones[4], body: 'I need the manual for my broken device' });
+  await done(r.messageSid);
+  const t = ticketOf(r.messageSid);
+  await waitFor(async () => JSON.parse((await stack.emulator.zendeskWebhook(t.id)).body).status === 'accepted', { what: 'indexed' });
+  await stack.emulator.agentComments(t.id, 'The manual.', { files: [{ name: 'manual.pdf', contentType: 'application/pdf', size: 4000 }] });
+  const sent = await waitFor(() => stack.replies(`whatsapp:${phones[4]}`).find((m) => m.media), { what: 'the file sent' });
+  assert.equal(sent.media.status, 200);
+  const file = [...stack.emulator.state.files.values()].find((f) => f.attachment.file_name === 'manual.pdf');
+  const id = file.attachment.id;
+  assert.equal(lookUps(id), 1, "Twilio's fetch looked the file up");
+  // Twilio's retries, a HEAD before the GET, anyone holding the link: all answered from the
+  // cached record, each GET still streaming the file from Zendesk.
+  for (const method of ['GET', 'HEAD', 'GET', 'HEAD']) {
+    const again = await fetch(sent.media_url, { method });
+    assert.equal(again.status, 200, method);
+    assert.equal(again.headers.get('content-length'), '4000', method);
+    assert.equal((await again.arrayBuffer()).byteLength, method === 'GET' ? 4000 : 0, method);
+  }
+  assert.equal(lookUps(id), 1, 'the repeats cost no look-up');
+  assert.equal(file.downloads, 3, 'the content itself is never cached');
+});
+
+test('a cached look-up lives no longer than the link that made it', async () => {
+  const file = await zendeskAttachment(stack, 'short-lived.pdf', 'application/pdf', 1200);
+  const ttlMs = 2500;
+  const short = mediaLink(stack, file.id, ttlMs);
+  const expires = Date.now() + ttlMs;
+  assert.equal((await fetch(short, { method: 'HEAD' })).status, 200);
+  assert.equal(lookUps(file.id), 1);
+  // The record was kept for the link's remaining life (whole seconds, rounded down); once the
+  // link is gone, so is the record, and a new link for the same file looks it up again.
+  await waitFor(() => Date.now() > expires + 50, { what: 'the short link expired' });
+  assert.equal((await fetch(short, { method: 'HEAD' })).status, 410);
+  const fresh = await fetch(mediaLink(stack, file.id), { method: 'HEAD' });
+  assert.equal(fresh.status, 200);
+  assert.equal(lookUps(file.id), 2, 'looked up again after the first link expired');
 });

@@ -133,3 +133,42 @@ fn an_agents_files_follow_the_text_as_signed_links() {
     );
     sim.check_invariants("files");
 }
+
+#[test]
+fn a_file_link_lives_15_minutes_and_a_send_retried_later_carries_a_fresh_one() {
+    let mut sim = Sim::with_ticket(config());
+    let id = sim.agent_writes("Here is your invoice.");
+    sim.world.agent_files.insert(id, json!([{"id": 92, "file_name": "invoice.pdf", "content_type": "application/pdf", "content_url": "https://acme.zendesk.com/attachments/token/y/?name=invoice.pdf", "size": 1234}]));
+    // The comments are read and the text sent; the file's send is then refused by Twilio's
+    // rate limit, twice, for 10 minutes each: it goes out 20 minutes after its first attempt.
+    sim.world.faults = [
+        None,
+        None,
+        Some(Fault::RateLimited(600)),
+        Some(Fault::RateLimited(600)),
+    ]
+    .into();
+    let first_attempt = sim.now;
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 3, "{:?}", sim.world.sent);
+    assert!(
+        sim.now - first_attempt > 15 * 60 * 1000,
+        "the send went out {} ms after its first attempt",
+        sim.now - first_attempt
+    );
+    let link = sim.world.sent[2]
+        .1
+        .strip_prefix("media https://gw.example/media/")
+        .expect("a gateway link");
+    let grant = crate::core::media_url::verify(link, "key", sim.now)
+        .expect("the link Twilio got is minted for the attempt that went out");
+    // Twilio fetches the file when it sends the message: the link is good for 15 minutes from
+    // then, no more (it is whole in the request URLs Cloudflare logs).
+    assert!(
+        grant.expires_ms <= sim.now + 15 * 60 * 1000,
+        "the link lives {} ms",
+        grant.expires_ms - sim.now
+    );
+    sim.check_invariants("file sent late");
+}
