@@ -63,7 +63,7 @@ export function desiredTrigger(webhookId) {
       ],
       any: [],
     },
-    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}"}'] }],
+    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}"}'] }],
   };
 }
 

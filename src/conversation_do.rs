@@ -20,6 +20,7 @@ use crate::core::form::{InboundMessage, Sender};
 use crate::core::logline::LogLine;
 use crate::core::metrics::{Delta, DirectoryEntry, DirectoryKey};
 use crate::core::stored;
+use crate::core::ticket_owner::TicketEvent;
 use crate::{env_config, log, metrics_do, storage, stubs, upstream, usage};
 use worker::{durable_object, js_sys, DurableObject, Env, Request, Response, Result, State};
 
@@ -289,26 +290,31 @@ impl ConversationObject {
     /// An event for a ticket: taken only by the conversation that owns the ticket (`Applied`),
     /// or kept by one that is making a ticket which may be it (`Kept`); any other conversation
     /// answers `NotOwner` and stores nothing, so the caller looks for the owner elsewhere.
-    async fn agent_event(
-        &self,
-        ticket_id: u64,
-        requester_email: Option<String>,
-        config: &Config,
-    ) -> Result<ConversationAnswer> {
+    async fn agent_event(&self, event: TicketEvent, config: &Config) -> Result<ConversationAnswer> {
         let Some(mut conv) = self.load().await? else {
             return Ok(ConversationAnswer::UnknownConversation);
         };
-        let answer = match conv.ticket_claim(ticket_id) {
+        let answer = match conv.ticket_claim(event.ticket_id, event.made_from.as_deref()) {
             TicketClaim::Owns => ConversationAnswer::Applied,
             TicketClaim::MayOwn => ConversationAnswer::Kept,
-            TicketClaim::NotOurs => return Ok(ConversationAnswer::NotOwner),
+            TicketClaim::NotOurs => {
+                // Nothing stored: logged here, as the machine is not stepped.
+                log::emit(
+                    &LogLine::info("agent.not_owner")
+                        .field("ticket_id", event.ticket_id)
+                        .field("from", conv.masked()),
+                    &[],
+                );
+                return Ok(ConversationAnswer::NotOwner);
+            }
         };
-        let event = Event::AgentActivity {
-            ticket_id,
-            requester_email,
-        };
-        self.apply(&mut conv, event, config, Delta::default())
-            .await?;
+        self.apply(
+            &mut conv,
+            Event::AgentActivity(event),
+            config,
+            Delta::default(),
+        )
+        .await?;
         Ok(answer)
     }
 
@@ -442,14 +448,8 @@ impl ConversationObject {
                 }
                 Err(e) => return Response::error(e, 503),
             },
-            ConversationRequest::AgentEvent {
-                ticket_id,
-                requester_email,
-            } => match config() {
-                Ok(config) => {
-                    self.agent_event(ticket_id, requester_email, &config)
-                        .await?
-                }
+            ConversationRequest::AgentEvent(event) => match config() {
+                Ok(config) => self.agent_event(event, &config).await?,
                 Err(e) => return Response::error(e, 503),
             },
             ConversationRequest::DeliveryStatus {

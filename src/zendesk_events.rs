@@ -14,7 +14,7 @@ use crate::core::http::Exchange;
 use crate::core::logline::LogLine;
 use crate::core::metrics::DirectoryKey;
 use crate::core::signature::{verify_zendesk, ZendeskCheck};
-use crate::core::ticket_owner;
+use crate::core::ticket_owner::{self, TicketEvent};
 use crate::{
     conversation_do, env_config, log, message_index, metrics_do, respond, storage, upstream,
 };
@@ -41,9 +41,9 @@ fn refuse(status: u16, code: &str, detail: &str) -> Result<Response> {
     respond::error(status, code, detail)
 }
 
-/// The ticket id, as a number or a string (`"{{ticket.id}}"` in the trigger's JSON body).
-fn ticket_id(body: &Value) -> Option<u64> {
-    match &body["ticket_id"] {
+/// An id, as a number or a string (`"{{ticket.id}}"` in the trigger's JSON body).
+fn id_field(body: &Value, name: &str) -> Option<u64> {
+    match &body[name] {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
@@ -99,15 +99,22 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     let Ok(json) = serde_json::from_slice::<Value>(&body) else {
         return refuse(400, "malformed_json", "the body must be JSON");
     };
-    let Some(ticket) = ticket_id(&json) else {
+    let Some(ticket) = id_field(&json, "ticket_id") else {
         return refuse(400, "invalid_body", "ticket_id is required");
     };
     let secrets = config.secrets();
-    let requester = json["requester_email"]
-        .as_str()
-        .map(str::trim)
-        .filter(|e| !e.is_empty());
-    let delivery = match deliver(env, &config, ticket, requester).await {
+    let event = TicketEvent {
+        ticket_id: ticket,
+        requester_email: json["requester_email"]
+            .as_str()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_string),
+        // `{{ticket.requester.id}}`, sent by triggers made by this version's `npm run setup`.
+        requester_id: id_field(&json, "requester_id"),
+        made_from: None,
+    };
+    let delivery = match deliver(env, &config, event).await {
         Ok(d) => d,
         Err(why) => {
             // Zendesk retries a 503 that carries a Retry-After under a minute: the reply is
@@ -145,18 +152,18 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
                 "the ticket's conversation has not recorded it yet; Zendesk will retry",
             )
         }
-        Delivery::NotOurs => {
-            // Not a ticket of a WhatsApp customer: nothing to send. Answer 200 so Zendesk does
-            // not retry a call that can never succeed.
+        Delivery::Ignored(reason) => {
+            // Nothing any conversation will send: answer 200 so Zendesk does not retry a call
+            // that can never succeed.
             log::emit(
                 &LogLine::warn("zendesk.event_ignored")
                     .field("ticket_id", ticket)
-                    .field("reason", "not a gateway ticket"),
+                    .field("reason", reason),
                 &secrets,
             );
             respond::json(
                 200,
-                &serde_json::json!({ "status": "ignored", "reason": "not a WhatsApp gateway ticket" }),
+                &serde_json::json!({ "status": "ignored", "reason": reason }),
             )
         }
     }
@@ -180,8 +187,8 @@ enum Delivery {
     Accepted,
     /// A ticket the gateway made, but no conversation has recorded it yet: retried.
     OwnerNotKnownYet,
-    /// Not a gateway ticket.
-    NotOurs,
+    /// Not a gateway ticket, or one no conversation will ever act on (the reason says).
+    Ignored(&'static str),
 }
 
 /// Hands the event to the ticket's owner. Only a conversation that owns the ticket takes it
@@ -196,21 +203,21 @@ enum Delivery {
 async fn deliver(
     env: &Env,
     config: &Config,
-    ticket: u64,
-    requester_email: Option<&str>,
+    event: TicketEvent,
 ) -> std::result::Result<Delivery, String> {
     let domain = &config.requester_email_domain;
-    let event = |email: Option<&str>| ConversationRequest::AgentEvent {
-        ticket_id: ticket,
-        requester_email: email.map(str::to_string),
-    };
+    let ticket = event.ticket_id;
     let mut asked: Vec<String> = Vec::new();
-    for address in ticket_owner::customer_addresses(requester_email.unwrap_or_default(), domain) {
+    let named = |event: &TicketEvent| {
+        ticket_owner::customer_addresses(
+            event.requester_email.as_deref().unwrap_or_default(),
+            domain,
+        )
+    };
+    for address in named(&event) {
         let name = conversation_do::customer_name(&address);
-        match to_conversation(env, Target::Named(&name), &event(requester_email)).await? {
-            Handed::Applied => return Ok(Delivery::Accepted),
-            Handed::Kept => {}
-            Handed::NotOwner => {}
+        if to_conversation(env, Target::Named(&name), &event).await? == Handed::Applied {
+            return Ok(Delivery::Accepted);
         }
         asked.push(name);
     }
@@ -222,48 +229,56 @@ async fn deliver(
         Err(e) => return Err(format!("look-up index unreadable: {e}")),
     };
     for id in owners.iter().chain(indexed.iter()) {
-        match to_conversation(env, Target::Id(id), &event(requester_email)).await? {
-            Handed::Applied => return Ok(Delivery::Accepted),
-            Handed::Kept => {}
-            Handed::NotOwner => {}
+        if to_conversation(env, Target::Id(id), &event).await? == Handed::Applied {
+            return Ok(Delivery::Accepted);
         }
     }
     let Some(facts) = read_ticket(config, ticket).await? else {
         // No such ticket (deleted): nothing to send on it.
-        return Ok(Delivery::NotOurs);
+        return Ok(Delivery::Ignored("no such ticket"));
     };
-    let email = requester_email.or(facts.requester_email.as_deref());
-    for address in ticket_owner::customer_addresses(email.unwrap_or_default(), domain) {
+    let event = TicketEvent {
+        ticket_id: ticket,
+        requester_email: event.requester_email.or(facts.requester_email),
+        requester_id: event.requester_id.or(facts.requester_id),
+        made_from: facts.made_from,
+    };
+    for address in named(&event) {
         let name = conversation_do::customer_name(&address);
         if asked.contains(&name) {
             continue;
         }
-        match to_conversation(env, Target::Named(&name), &event(email)).await? {
-            Handed::Applied => return Ok(Delivery::Accepted),
-            Handed::Kept => {}
-            Handed::NotOwner => {}
+        if to_conversation(env, Target::Named(&name), &event).await? == Handed::Applied {
+            return Ok(Delivery::Accepted);
         }
-    }
-    if let Some(sid) = facts.made_from {
-        let makers = metrics_do::directory(env, &DirectoryKey::Message(sid))
-            .await
-            .map_err(|e| format!("directory unreadable: {e}"))?;
-        for id in &makers {
-            match to_conversation(env, Target::Id(id), &event(email)).await? {
-                Handed::Applied => return Ok(Delivery::Accepted),
-                // The conversation that made the ticket keeps the event and reads the ticket
-                // as soon as Zendesk's answer to the create tells it the ticket is its own.
-                Handed::Kept => return Ok(Delivery::Accepted),
-                Handed::NotOwner => {}
-            }
-        }
-        // Made by the gateway from a message whose conversation is not entered yet.
-        return Ok(Delivery::OwnerNotKnownYet);
     }
     // Every ticket the gateway makes carries the MessageSid it was made from: one without is
     // not the gateway's, even if a conversation making a ticket kept the event (it drops it
     // when its own ticket turns out to be another).
-    Ok(Delivery::NotOurs)
+    let Some(sid) = event.made_from.clone() else {
+        return Ok(Delivery::Ignored("not a gateway ticket"));
+    };
+    let makers = metrics_do::directory(env, &DirectoryKey::Message(sid))
+        .await
+        .map_err(|e| format!("directory unreadable: {e}"))?;
+    if makers.is_empty() {
+        // Made by the gateway from a message whose conversation is not entered yet.
+        return Ok(Delivery::OwnerNotKnownYet);
+    }
+    for id in &makers {
+        match to_conversation(env, Target::Id(id), &event).await? {
+            Handed::Applied => return Ok(Delivery::Accepted),
+            // The message's create is still under way: its conversation keeps the event and
+            // reads the ticket as soon as Zendesk's answer tells it the ticket is its own.
+            Handed::Kept => return Ok(Delivery::Accepted),
+            Handed::NotOwner => {}
+        }
+    }
+    // Its maker neither knows the ticket nor is making it (a create committed after the
+    // gateway gave up on it, say): no conversation will ever act on it, so a retry is no use.
+    Ok(Delivery::Ignored(
+        "orphan: its conversation does not know it",
+    ))
 }
 
 /// The ticket read from Zendesk (`None`: no such ticket).
@@ -300,6 +315,7 @@ pub async fn requester_addresses(
     ))
 }
 
+#[derive(PartialEq)]
 enum Handed {
     /// The conversation owns the ticket and will read it.
     Applied,
@@ -312,9 +328,10 @@ enum Handed {
 async fn to_conversation(
     env: &Env,
     target: Target<'_>,
-    request: &ConversationRequest,
+    event: &TicketEvent,
 ) -> std::result::Result<Handed, String> {
-    match conversation_do::ask(env, target, request).await {
+    let request = ConversationRequest::AgentEvent(event.clone());
+    match conversation_do::ask(env, target, &request).await {
         Ok(ConversationAnswer::Applied) => Ok(Handed::Applied),
         Ok(ConversationAnswer::Kept) => Ok(Handed::Kept),
         Ok(ConversationAnswer::NotOwner | ConversationAnswer::UnknownConversation) => {

@@ -403,7 +403,7 @@ export function zendeskApi(ctx) {
     const url = ctx.gatewayUrl.replace(/\/twilio\/whatsapp$/, '/zendesk/events');
     // The body the trigger made by `npm run setup` sends (its placeholders filled in).
     const requester = [...ctx.s.users.values()].find((u) => u.id === t?.requester_id);
-    const payload = body ?? JSON.stringify({ ticket_id: String(ticketId), requester_email: requester?.email ?? '', event: 'public_comment_added' });
+    const payload = body ?? JSON.stringify({ ticket_id: String(ticketId), requester_email: requester?.email ?? '', requester_id: requester ? String(requester.id) : '', event: 'public_comment_added' });
     const ts = timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Zendesk Webhook' };
     if (signWith !== null) {
@@ -411,7 +411,7 @@ export function zendeskApi(ctx) {
       headers['X-Zendesk-Webhook-Signature-Timestamp'] = ts;
     }
     const r = await fetch(url, { method: 'POST', headers, body: payload });
-    const result = { ticket_id: ticketId, status: r.status, body: await r.text() };
+    const result = { ticket_id: ticketId, status: r.status, headers: Object.fromEntries(r.headers), body: await r.text() };
     ctx.s.webhookCalls.push(result);
     return result;
   }

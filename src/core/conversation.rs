@@ -182,11 +182,7 @@ pub enum Event {
     /// the machine asks to be woken again instead of asking for the next call.
     AnsweredLast(Exchange),
     /// Zendesk says this ticket changed (an agent may have replied).
-    AgentActivity {
-        ticket_id: u64,
-        /// The ticket's requester as Zendesk names it now, when the event says.
-        requester_email: Option<String>,
-    },
+    AgentActivity(crate::core::ticket_owner::TicketEvent),
     /// Twilio reports the delivery status of a message the gateway sent.
     DeliveryStatus {
         sid: String,
@@ -277,11 +273,8 @@ impl Conversation {
                 self.answered(exchange, ctx, &mut out.logs);
                 out.effect = Some(Effect::WakeAt(ctx.now_ms));
             }
-            Event::AgentActivity {
-                ticket_id,
-                requester_email,
-            } => {
-                if self.agent_activity(ticket_id, requester_email.as_deref(), ctx, &mut out.logs) {
+            Event::AgentActivity(event) => {
+                if self.agent_activity(&event, ctx, &mut out.logs) {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }

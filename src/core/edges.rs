@@ -9,6 +9,7 @@
 use crate::core::form::InboundMessage;
 use crate::core::metrics::{Delta, DirectoryKey, Metrics};
 use crate::core::metrics_series::Hour;
+use crate::core::ticket_owner::TicketEvent;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -24,14 +25,9 @@ pub enum ConversationRequest {
         /// When the webhook arrived (ms): the acknowledgement is timed from there.
         received_at_ms: Option<u64>,
     },
-    /// Zendesk says one of this customer's tickets changed. `requester_email` is the ticket's
-    /// requester as Zendesk names it now, when known: the owner tells the agents once when it
-    /// no longer names the customer who wrote (their replies still go to that customer).
-    AgentEvent {
-        ticket_id: u64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        requester_email: Option<String>,
-    },
+    /// Zendesk says a ticket changed: taken by the conversation that owns it (the owner tells
+    /// the agents once when its requester no longer names the customer who wrote).
+    AgentEvent(TicketEvent),
     /// Twilio reports a failed delivery of a message this conversation sent.
     DeliveryStatus {
         sid: String,
@@ -162,14 +158,26 @@ mod tests {
 
     #[test]
     fn every_request_and_answer_survives_the_wire() {
-        round_trip(ConversationRequest::AgentEvent {
+        round_trip(ConversationRequest::AgentEvent(TicketEvent {
             ticket_id: 5,
-            requester_email: None,
-        });
-        round_trip(ConversationRequest::AgentEvent {
+            ..TicketEvent::default()
+        }));
+        round_trip(ConversationRequest::AgentEvent(TicketEvent {
             ticket_id: 5,
             requester_email: Some("+15550001234@example.com".into()),
-        });
+            requester_id: Some(9),
+            made_from: Some("SM0123456789abcdef0123456789abcdef".into()),
+        }));
+        // The form of earlier versions (the ticket id alone) is still read.
+        let old: ConversationRequest =
+            serde_json::from_str(r#"{"kind":"agent_event","ticket_id":5}"#).unwrap();
+        assert_eq!(
+            old,
+            ConversationRequest::AgentEvent(TicketEvent {
+                ticket_id: 5,
+                ..TicketEvent::default()
+            })
+        );
         round_trip(ConversationAnswer::NotOwner);
         round_trip(ConversationRequest::Messages { ticket: None });
         round_trip(ConversationRequest::DeliveryStatus {

@@ -5,7 +5,25 @@
 //! ticket is read from Zendesk (`show_ticket_request`).
 
 use crate::core::http::HttpRequest;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// What the gateway knows of a ticket Zendesk says changed: from the trigger's body, and from
+/// the ticket read from Zendesk when the e-mail did not lead to its owner.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TicketEvent {
+    pub ticket_id: u64,
+    /// The ticket's requester now (`{{ticket.requester.email}}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_email: Option<String>,
+    /// The requester's Zendesk user id now (`{{ticket.requester.id}}`): compared with the id the
+    /// ticket was made with, it tells a changed requester from a changed e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_id: Option<u64>,
+    /// The MessageSid the ticket was made from (its `external_id`), once read from Zendesk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_from: Option<String>,
+}
 
 /// The customers' addresses (`+15550001234`, `US.1349120865`) the requester's e-mail may stand
 /// for, when it is one the gateway made: on `domain`, or, for a phone number, on any domain (so
@@ -55,6 +73,7 @@ pub fn show_ticket_request(base_url: &str, authorization: &str, ticket_id: u64) 
 pub struct TicketFacts {
     /// The requester's e-mail (`None`: no requester, or not side-loaded).
     pub requester_email: Option<String>,
+    pub requester_id: Option<u64>,
     /// The MessageSid the gateway made the ticket from (its `external_id`), when it is one:
     /// the message's conversation made the ticket, whoever the requester is now.
     pub made_from: Option<String>,
@@ -67,7 +86,8 @@ pub fn ticket_facts(body: &str) -> Result<TicketFacts, String> {
         .map(str::trim)
         .filter(|id| crate::core::twilio_ids::is_message_sid(id))
         .map(str::to_string);
-    let requester_email = v["ticket"]["requester_id"].as_u64().and_then(|requester| {
+    let requester_id = v["ticket"]["requester_id"].as_u64();
+    let requester_email = requester_id.and_then(|requester| {
         v["users"].as_array().and_then(|users| {
             users
                 .iter()
@@ -78,6 +98,7 @@ pub fn ticket_facts(body: &str) -> Result<TicketFacts, String> {
     });
     Ok(TicketFacts {
         requester_email,
+        requester_id,
         made_from,
     })
 }
@@ -128,6 +149,7 @@ mod tests {
             ticket_facts(made).unwrap(),
             TicketFacts {
                 requester_email: None,
+                requester_id: Some(9),
                 made_from: Some("SM0123456789abcdef0123456789abcdef".into())
             }
         );

@@ -10,6 +10,7 @@
 //! the agents are told once per ticket (`agent_calls::NotForwarded`).
 
 use super::*;
+use crate::core::ticket_owner::TicketEvent;
 
 /// WhatsApp's customer-service window, with a margin for clock differences.
 pub const SERVICE_WINDOW_MS: u64 = 24 * 3600 * 1000 - 5 * 60 * 1000;
@@ -183,15 +184,17 @@ impl Conversation {
 
     /// Whether an event for `ticket_id` is this conversation's: a ticket it made or found, or
     /// perhaps the one it is making (a message whose ticket step is not done: Zendesk's answer
-    /// to the create may still be on its way when an agent answers within milliseconds).
-    pub fn ticket_claim(&self, ticket_id: u64) -> TicketClaim {
+    /// to the create may still be on its way when an agent answers within milliseconds). When
+    /// the ticket's `external_id` is known (`made_from`), only that message's create counts: a
+    /// conversation busy with another message does not keep an event no one will act on.
+    pub fn ticket_claim(&self, ticket_id: u64, made_from: Option<&str>) -> TicketClaim {
+        let making = |m: &Message| !m.is_finished() && !m.ticket_done();
         if self.tickets.iter().any(|t| t.id == ticket_id) {
             TicketClaim::Owns
-        } else if self
-            .messages
-            .iter()
-            .any(|m| !m.is_finished() && !m.ticket_done())
-        {
+        } else if match made_from {
+            Some(sid) => self.message(sid).is_some_and(making),
+            None => self.messages.iter().any(making),
+        } {
             TicketClaim::MayOwn
         } else {
             TicketClaim::NotOurs
@@ -200,13 +203,13 @@ impl Conversation {
 
     pub(super) fn agent_activity(
         &mut self,
-        ticket_id: u64,
-        requester_email: Option<&str>,
+        event: &TicketEvent,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) -> bool {
         let now_ms = ctx.now_ms;
-        match self.ticket_claim(ticket_id) {
+        let ticket_id = event.ticket_id;
+        match self.ticket_claim(ticket_id, event.made_from.as_deref()) {
             TicketClaim::Owns => {}
             TicketClaim::NotOurs => {
                 // Never kept: an event only the ticket's owner can act on is not taken by a
@@ -245,7 +248,7 @@ impl Conversation {
                 return false;
             }
         }
-        self.note_requester_change(ticket_id, requester_email, ctx, logs);
+        self.note_requester_change(event, ctx, logs);
         let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::CheckTicket { ticket_id: t }, .. }) if *t == ticket_id);
         if checking_now {
             // The comments being read may predate this event: read them again afterwards.
@@ -261,26 +264,29 @@ impl Conversation {
     /// The ticket's requester was changed in Zendesk (users merged, or an agent picked another
     /// requester): replies still go to the customer who wrote (by design: the conversation is
     /// theirs), and the agents are told so once per ticket, with the number masked.
-    fn note_requester_change(
-        &mut self,
-        ticket_id: u64,
-        requester_email: Option<&str>,
-        ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
-    ) {
-        let Some(email) = requester_email.map(str::trim).filter(|e| !e.is_empty()) else {
-            return;
-        };
-        let domain = &ctx.config.requester_email_domain;
+    fn note_requester_change(&mut self, event: &TicketEvent, ctx: &Ctx, logs: &mut Vec<LogLine>) {
+        let ticket_id = event.ticket_id;
         let me = self.customer.display().to_string();
-        if crate::core::ticket_owner::customer_addresses(email, domain).contains(&me) {
-            return;
-        }
         let masked = self.masked();
         let Some(known) = self.tickets.iter_mut().find(|t| t.id == ticket_id) else {
             return;
         };
         if known.requester_change_noted {
+            return;
+        }
+        // The requester's id says it best (a customer's profile may get another primary
+        // e-mail and stay the requester); without it, the e-mail.
+        let changed = match (event.requester_id, known.requester_id) {
+            (Some(now), Some(made_with)) => now != made_with,
+            _ => match event.requester_email.as_deref().map(str::trim) {
+                Some(email) if !email.is_empty() => {
+                    let domain = &ctx.config.requester_email_domain;
+                    !crate::core::ticket_owner::customer_addresses(email, domain).contains(&me)
+                }
+                _ => false,
+            },
+        };
+        if !changed {
             return;
         }
         known.requester_change_noted = true;

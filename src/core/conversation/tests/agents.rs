@@ -22,10 +22,15 @@ impl Sim {
 
     /// Zendesk's webhook about `ticket_id`, naming its requester's e-mail now.
     pub(super) fn zendesk_calls_about(&mut self, ticket_id: u64, requester_email: Option<String>) {
-        let out = self.step(Event::AgentActivity {
+        self.zendesk_event(crate::core::ticket_owner::TicketEvent {
             ticket_id,
             requester_email,
+            ..Default::default()
         });
+    }
+
+    pub(super) fn zendesk_event(&mut self, event: crate::core::ticket_owner::TicketEvent) {
+        let out = self.step(Event::AgentActivity(event));
         if let Some(Effect::WakeAt(t)) = out.effect {
             self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
         }
@@ -393,20 +398,33 @@ fn a_conversation_that_is_not_making_a_ticket_does_not_keep_an_event_for_one_it_
     // Zendesk): this conversation's messages are all done, so the event is not its own.
     let mut sim = Sim::with_ticket(config());
     let foreign = sim.world.tickets[0].id + 77;
-    assert_eq!(sim.conv().ticket_claim(foreign), TicketClaim::NotOurs);
-    let out = sim.step(Event::AgentActivity {
-        ticket_id: foreign,
-        requester_email: Some(format!("{CUSTOMER}@whatsapp.zendesk.com")),
-    });
+    assert_eq!(sim.conv().ticket_claim(foreign, None), TicketClaim::NotOurs);
+    let out = sim.step(Event::AgentActivity(
+        crate::core::ticket_owner::TicketEvent {
+            ticket_id: foreign,
+            requester_email: Some(format!("{CUSTOMER}@whatsapp.zendesk.com")),
+            ..Default::default()
+        },
+    ));
     assert!(out.effect.is_none(), "nothing to do");
     assert!(sim.conv().early_agent_events.is_empty(), "not kept");
     assert!(sim.logs.iter().any(|l| l.contains("agent.not_owner")));
     let own = sim.world.tickets[0].id;
-    assert_eq!(sim.conv().ticket_claim(own), TicketClaim::Owns);
+    assert_eq!(sim.conv().ticket_claim(own, None), TicketClaim::Owns);
 
-    // While a message's ticket is being made, an unknown ticket may be that one: kept.
+    // While a message's ticket is being made, an unknown ticket may be that one: kept; but
+    // when the ticket says which message it was made from, only that message's create counts.
     sim.receive("SM9", "My card was charged twice for the same order");
-    assert_eq!(sim.conv().ticket_claim(foreign), TicketClaim::MayOwn);
+    assert_eq!(
+        sim.conv().ticket_claim(foreign, Some("SM9")),
+        TicketClaim::MayOwn
+    );
+    assert_eq!(
+        sim.conv().ticket_claim(foreign, Some(M1.0)),
+        TicketClaim::NotOurs,
+        "made from a message whose ticket is done: an orphan, not kept"
+    );
+    assert_eq!(sim.conv().ticket_claim(foreign, None), TicketClaim::MayOwn);
 }
 
 #[test]
@@ -673,4 +691,35 @@ fn the_templates_text_fits_twilios_count() {
         "{}",
         text.chars().count()
     );
+}
+
+#[test]
+fn a_requesters_new_e_mail_is_not_a_new_requester_when_zendesk_names_the_same_user() {
+    use crate::core::ticket_owner::TicketEvent;
+    let mut sim = Sim::with_ticket(config());
+    let ticket_id = sim.world.tickets[0].id;
+    let made_with = sim.conv().tickets[0].requester_id;
+    assert_eq!(
+        made_with,
+        Some(77),
+        "the requester id Zendesk answered the create with"
+    );
+    // The customer's profile got a real primary e-mail: same user, no note.
+    sim.zendesk_event(TicketEvent {
+        ticket_id,
+        requester_email: Some("jane@acme.example".into()),
+        requester_id: Some(77),
+        made_from: None,
+    });
+    sim.settle();
+    assert!(sim.world.notes.is_empty(), "{:?}", sim.world.notes);
+    // Another user now (merged): one note, whatever the e-mail says.
+    sim.zendesk_event(TicketEvent {
+        ticket_id,
+        requester_email: Some(format!("{CUSTOMER}@whatsapp.zendesk.com")),
+        requester_id: Some(78),
+        made_from: None,
+    });
+    sim.settle();
+    assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
 }
