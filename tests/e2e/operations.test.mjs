@@ -34,7 +34,7 @@ test('metrics count what happened, with acknowledgement and end-to-end latencies
   assert.equal(m.counters.comments_added, 1);
   assert.equal(m.counters.asked_for_details, 1);
   assert.equal(m.counters.replies_sent, 3, 'more details, confirmation, apology');
-  assert.deepEqual(m.failures_by_reason, { 'ticket: http 422': 1 });
+  assert.deepEqual(m.failures_by_reason, { 'ticket.http_422': 1 });
   assert.deepEqual(m.messages_by_language, { en: 4 }, 'each message counted in the language it was read in');
   assert.equal(m.retries_pending, 0);
   assert.equal(m.ack_ms.count, 5);
