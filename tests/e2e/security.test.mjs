@@ -166,3 +166,33 @@ test('a flood of forged signatures is logged once at once, then as one line with
   }
   assert.equal(upstreamCalls(), before, 'no call to Zendesk or Twilio');
 });
+
+test("the dashboard's page is served with a strict Content-Security-Policy, no framing, nosniff and no referrer", async () => {
+  const page = await fetch(`${stack.gateway.url}/admin`);
+  const html = await page.text();
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /text\/html/);
+  const csp = page.headers.get('content-security-policy');
+  assert.ok(csp, 'a Content-Security-Policy');
+  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k, v]));
+  assert.deepEqual(directives['frame-ancestors'], ["'none'"]);
+  assert.deepEqual(directives['script-src'], ["'self'"], 'scripts from this origin only');
+  assert.deepEqual(directives['style-src'], ["'self'"]);
+  assert.deepEqual(directives['default-src'], ["'none'"]);
+  assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), csp);
+  assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+  assert.equal(page.headers.get('x-frame-options'), 'DENY');
+  // Nothing inline that the policy would block: the page's script and styles are files.
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, 'no inline script');
+  assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, 'no inline style or handler');
+  for (const [file, type] of [['/admin.js', /javascript/], ['/admin.css', /text\/css/]]) {
+    const r = await fetch(`${stack.gateway.url}${file}`);
+    await r.text();
+    assert.equal(r.status, 200, file);
+    assert.match(r.headers.get('content-type'), type, file);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', file);
+  }
+  // The headers file itself is not served, and the Worker's own answers are not affected.
+  assert.notEqual((await fetch(`${stack.gateway.url}/_headers`)).status, 200);
+});
