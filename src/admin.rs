@@ -2,9 +2,14 @@
 //!
 //! - `GET /admin/messages/{MessageSid}`: where that message is (received, ticket, reply,
 //!   attempts, last error), found through the look-up index and read from its conversation.
-//! - `GET /admin/messages?ticket=N` / `?customer=+1555...`: a ticket's or a customer's messages.
+//! - `POST /admin/messages` with `{"customer": "+1555..."}` (or `{"ticket": N}`): a customer's
+//!   or a ticket's messages. A full number travels only in the body: Cloudflare keeps request
+//!   URLs and headers in the Worker's invocation logs, not bodies.
+//! - `GET /admin/messages?ticket=N` / `?customer=+1555***1234` (masked, as logs show it) /
+//!   `?latest=N`: the same look-ups, for values that may be logged.
 //! - `GET /admin/metrics`: counters, failures by reason, retries pending, latency percentiles.
 
+use crate::body::{read_bounded, BodyError};
 use crate::conversation_do::Target;
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::logline::LogLine;
@@ -14,11 +19,21 @@ use crate::core::signature::secret_matches;
 use crate::{
     conversation_do, env_config, log, message_index, metrics_do, respond, storage, zendesk_events,
 };
+use serde_json::Value;
 use worker::{Env, Method, Request, Response, Result};
 
+/// A search's JSON body is a few dozen bytes.
+const SEARCH_BODY_MAX_BYTES: usize = 4 * 1024;
+
 pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
-    if req.method() != Method::Get {
-        return respond::method_not_allowed("GET");
+    let path = req.path();
+    let search_by_body = path == "/admin/messages" && req.method() == Method::Post;
+    if req.method() != Method::Get && !search_by_body {
+        return respond::method_not_allowed(if path == "/admin/messages" {
+            "GET, POST"
+        } else {
+            "GET"
+        });
     }
     let config = match env_config::load(env) {
         Ok(c) => c,
@@ -46,14 +61,16 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
         resp.headers().set("WWW-Authenticate", "Bearer")?;
         return Ok(resp);
     }
-    let path = req.path();
+    if search_by_body {
+        return search_body(req, env).await;
+    }
     match path.as_str() {
         "/admin/metrics" => respond::json(200, &metrics_do::read_all(env).await?.report()),
         "/admin/metrics/series" => {
             let hours = metrics_do::series(env).await?;
             respond::json(200, &metrics_series::report(&hours, storage::now_ms()))
         }
-        "/admin/messages" => search(req, env).await,
+        "/admin/messages" => search_query(req, env).await,
         p if p.starts_with("/admin/messages/") => {
             one_message(&p["/admin/messages/".len()..], env).await
         }
@@ -61,9 +78,24 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     }
 }
 
-/// `GET /admin/messages?ticket=N` or `?customer=+15550001234`: that ticket's or that customer's
-/// latest messages (50), newest first. The number is only used to find the conversation.
-async fn search(req: &Request, env: &Env) -> Result<Response> {
+/// What a search looks for.
+enum Filter {
+    Ticket(u64),
+    /// A full number (or user id), or a masked one (`+1555***1234`).
+    Customer(String),
+}
+
+/// Why a full number is refused in a URL or a header (both are kept in the invocation logs).
+fn use_post() -> Result<Response> {
+    respond::error(
+        400,
+        "use_post",
+        "a full number must not travel in the URL or a header (Cloudflare keeps both in the Worker's logs): POST /admin/messages with the JSON body {\"customer\": \"+15550001234\"}",
+    )
+}
+
+/// `GET /admin/messages?ticket=N`, `?customer=<masked number>` or `?latest=N`.
+async fn search_query(req: &Request, env: &Env) -> Result<Response> {
     let url = req.url()?;
     let param = |name: &str| {
         url.query_pairs()
@@ -81,33 +113,78 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
         let messages = latest_messages(env, n.min(LATEST_MAX)).await?;
         return respond::json(200, &serde_json::json!({ "messages": messages }));
     }
-    // A full number may come in the `X-Customer` header instead of the query: request URLs
-    // are kept by Workers Logs' invocation logs, headers are not.
-    let customer = req
-        .headers()
-        .get("X-Customer")
-        .ok()
-        .flatten()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .or_else(|| param("customer"));
-    let (conversation, ticket) = match (param("ticket"), customer) {
-        (Some(t), _) => {
-            let Ok(ticket) = t.parse::<u64>() else {
-                return respond::error(400, "invalid_ticket", "ticket must be a Zendesk ticket id");
-            };
-            match ticket_conversation(env, ticket).await? {
-                Some(id) => (id, Some(ticket)),
-                None => {
-                    return respond::error(
-                        404,
-                        "unknown_ticket",
-                        "no ticket with this id was made by the gateway",
-                    )
-                }
-            }
+    // Earlier versions took a full number in `X-Customer`: headers are logged too.
+    if req.headers().get("X-Customer").ok().flatten().is_some() {
+        return use_post();
+    }
+    match (param("ticket"), param("customer")) {
+        (Some(t), _) => match t.parse::<u64>() {
+            Ok(ticket) => find(env, Filter::Ticket(ticket)).await,
+            Err(_) => respond::error(400, "invalid_ticket", "ticket must be a Zendesk ticket id"),
+        },
+        (None, Some(c)) if c.contains('*') => find(env, Filter::Customer(c)).await,
+        (None, Some(_)) => use_post(),
+        (None, None) => respond::error(
+            400,
+            "missing_filter",
+            "give ?ticket=<id>, ?latest=<n> or a masked ?customer=, or POST {\"customer\": \"+1555...\"}",
+        ),
+    }
+}
+
+/// `POST /admin/messages` with `{"customer": "+15550001234"}` or `{"ticket": 35436}`.
+async fn search_body(req: &Request, env: &Env) -> Result<Response> {
+    let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
+    let media_type = content_type.split(';').next().unwrap_or("").trim();
+    if !media_type.eq_ignore_ascii_case("application/json") {
+        return respond::error(415, "unsupported_media_type", "expected application/json");
+    }
+    // `handle` is given the request by reference (the router's); a clone reads the body.
+    let mut req = req.clone()?;
+    let body = match read_bounded(&mut req, SEARCH_BODY_MAX_BYTES).await {
+        Ok(b) => b,
+        Err(BodyError::TooLarge) => {
+            return respond::error(413, "payload_too_large", "body over 4 KiB")
         }
-        (None, Some(c)) if c.contains('*') => {
+        Err(BodyError::Unreadable(e)) => return respond::error(400, "unreadable_body", &e),
+    };
+    let invalid = || {
+        respond::error(
+            400,
+            "invalid_body",
+            "expected {\"customer\": \"+15550001234\"} (full or masked) or {\"ticket\": 35436}",
+        )
+    };
+    let Ok(json) = serde_json::from_slice::<Value>(&body) else {
+        return invalid();
+    };
+    match (&json["ticket"], &json["customer"]) {
+        (Value::Number(n), Value::Null) => match n.as_u64() {
+            Some(ticket) => find(env, Filter::Ticket(ticket)).await,
+            None => invalid(),
+        },
+        (Value::Null, Value::String(c)) if !c.trim().is_empty() => {
+            find(env, Filter::Customer(c.trim().to_string())).await
+        }
+        _ => invalid(),
+    }
+}
+
+/// That ticket's or that customer's latest messages (50), newest first. A number is only used
+/// to find the conversation.
+async fn find(env: &Env, filter: Filter) -> Result<Response> {
+    let (conversation, ticket) = match filter {
+        Filter::Ticket(ticket) => match ticket_conversation(env, ticket).await? {
+            Some(id) => (id, Some(ticket)),
+            None => {
+                return respond::error(
+                    404,
+                    "unknown_ticket",
+                    "no ticket with this id was made by the gateway",
+                )
+            }
+        },
+        Filter::Customer(c) if c.contains('*') => {
             // A masked number as logs show it: every conversation it may stand for.
             let mut all: Vec<serde_json::Value> = Vec::new();
             // At most 40 conversations: a request may make 50 subrequests on the free plan.
@@ -124,7 +201,7 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
             all.truncate(50);
             return respond::json(200, &serde_json::json!({ "messages": all }));
         }
-        (None, Some(c)) => {
+        Filter::Customer(c) => {
             let address = c.trim_start_matches("whatsapp:");
             let valid = !address.is_empty()
                 && address.len() <= 128
@@ -144,13 +221,6 @@ async fn search(req: &Request, env: &Env) -> Result<Response> {
                     .id_from_name(&name)?
                     .to_string(),
                 None,
-            )
-        }
-        (None, None) => {
-            return respond::error(
-                400,
-                "missing_filter",
-                "give ?ticket=<id> or ?customer=<number>",
             )
         }
     };

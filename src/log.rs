@@ -9,20 +9,53 @@
 
 use crate::core::config::ConfigError;
 use crate::core::logline::{Level, LogLine};
-use std::cell::Cell;
+use crate::core::refusals::{RefusalLog, DEFAULT_WINDOW_MS};
+use std::cell::{Cell, RefCell};
 use worker::{js_sys, web_sys};
 
 thread_local! {
     static AS_TEXT: Cell<bool> = const { Cell::new(false) };
+    /// Refused signatures counted in this isolate (`core::refusals`).
+    static REFUSALS: RefCell<RefusalLog> = RefCell::new(RefusalLog::default());
+    static REFUSAL_WINDOW_MS: Cell<u64> = const { Cell::new(DEFAULT_WINDOW_MS) };
 }
 
-/// Reads `LOG_FORMAT` for this isolate (called as each invocation begins).
+/// Reads `LOG_FORMAT` and `REFUSAL_LOG_WINDOW_SECS` for this isolate (called as each
+/// invocation begins), then writes the summaries of refusal windows that have ended: a flood
+/// that stopped is reported by the next request, whatever it is.
 pub fn configure(env: &worker::Env) {
     let text = env
         .var("LOG_FORMAT")
         .map(|v| v.to_string().eq_ignore_ascii_case("json"))
         .unwrap_or(false);
     AS_TEXT.with(|t| t.set(text));
+    // 1 to 3600 seconds; anything else is the default minute (the tests use a short window).
+    let window_ms = env
+        .var("REFUSAL_LOG_WINDOW_SECS")
+        .ok()
+        .and_then(|v| v.to_string().trim().parse::<u64>().ok())
+        .filter(|s| (1..=3600).contains(s))
+        .map_or(DEFAULT_WINDOW_MS, |s| s * 1000);
+    REFUSAL_WINDOW_MS.with(|w| w.set(window_ms));
+    let due = REFUSALS.with(|r| r.borrow_mut().due(crate::storage::now_ms(), window_ms));
+    for line in &due {
+        emit(line, &[]);
+    }
+}
+
+/// A refused webhook signature (forged, missing or stale), described by `line`: logged at once
+/// when it is the first of its endpoint and `reason` in the window, otherwise counted into the
+/// window's summary line (`core::refusals`).
+pub fn refused_signature(endpoint: &str, reason: &str, line: LogLine) {
+    let window_ms = REFUSAL_WINDOW_MS.with(Cell::get);
+    let now = crate::storage::now_ms();
+    let lines = REFUSALS.with(|r| {
+        r.borrow_mut()
+            .refused(endpoint, reason, line, now, window_ms)
+    });
+    for line in &lines {
+        emit(line, &[]);
+    }
 }
 
 pub fn emit(line: &LogLine, secrets: &[&str]) {

@@ -299,9 +299,13 @@ fn signed_url(req: &Request, config: &Config) -> String {
 }
 
 fn refuse_signature(endpoint: &str, why: &str, url: &str) -> Result<Response> {
-    // Loud on purpose: a wrong webhook URL or auth token shows up here, not as silent loss.
-    log::emit(
-        &LogLine::error("webhook.refused")
+    // Loud on purpose: a wrong webhook URL or auth token shows up here, not as silent loss. The
+    // first of a kind is logged at once; a flood of them becomes one line a minute with the
+    // count (`log::refused_signature`).
+    log::refused_signature(
+        endpoint,
+        why,
+        LogLine::error("webhook.refused")
             .field("endpoint", endpoint)
             .field("status", 403)
             .field("reason", "bad_signature")
@@ -311,7 +315,6 @@ fn refuse_signature(endpoint: &str, why: &str, url: &str) -> Result<Response> {
                 "hint",
                 "the URL configured in Twilio must equal url_checked (or set PUBLIC_BASE_URL), and TWILIO_AUTH_TOKEN must be the account's primary token",
             ),
-        &[],
     );
     respond::error(
         403,

@@ -25,19 +25,23 @@ const ENDPOINT: &str = "/zendesk/events";
 const MAX_BODY_BYTES: usize = 256 * 1024;
 
 fn refuse(status: u16, code: &str, detail: &str) -> Result<Response> {
-    let line = if status == 401 || status == 403 {
+    let signature = status == 401 || status == 403;
+    let line = if signature {
         LogLine::error("webhook.refused")
     } else {
         LogLine::warn("webhook.refused")
-    };
-    log::emit(
-        &line
-            .field("endpoint", ENDPOINT)
-            .field("status", status)
-            .field("reason", code)
-            .field("detail", detail),
-        &[],
-    );
+    }
+    .field("endpoint", ENDPOINT)
+    .field("status", status)
+    .field("reason", code)
+    .field("detail", detail);
+    if signature {
+        // A flood of forged requests: the first logged at once, the rest counted (one line a
+        // minute).
+        log::refused_signature(ENDPOINT, code, line);
+    } else {
+        log::emit(&line, &[]);
+    }
     respond::error(status, code, detail)
 }
 

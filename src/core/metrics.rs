@@ -2,7 +2,7 @@
 //! merged report `GET /admin/metrics` shows. The shell keeps one `Metrics` per shard in a
 //! Durable Object and merges the shards when asked.
 
-use crate::core::events::{Counted, FailedStep};
+use crate::core::events::{Counted, FailedStep, FailureKind};
 use crate::core::logline::LogLine;
 use crate::core::metrics_series::{self, Hour};
 use serde::{Deserialize, Serialize};
@@ -150,9 +150,9 @@ impl Delta {
                     d.count(what.counter());
                     *d.languages.entry(language.clone()).or_default() += 1;
                 }
-                Counted::Failed { step, reason } => {
+                Counted::Failed { step, kind } => {
                     d.count(what.counter());
-                    *d.failures.entry(failure_kind(*step, reason)).or_default() += 1;
+                    *d.failures.entry(failure_key(*step, *kind)).or_default() += 1;
                 }
                 other => d.count(other.counter()),
             }
@@ -161,32 +161,35 @@ impl Delta {
     }
 }
 
-/// A failure's reason reduced to a few stable kinds: `create_ticket: http 401`,
-/// `gave up: http 503`, `send_reply: twilio 21211`.
-fn failure_kind(step: FailedStep, reason: &str) -> String {
-    let step = step.as_str();
-    let gave_up = reason.starts_with("gave up");
-    let http = reason
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .windows(2)
-        .find(|w| w[0] == "http")
-        .map(|w| format!("http {}", w[1]));
-    let twilio = reason.find("twilio ").map(|i| {
-        reason[i..]
-            .split_whitespace()
-            .take(2)
-            .collect::<Vec<_>>()
-            .join(" ")
-    });
-    let what = twilio.or(http).unwrap_or_else(|| {
-        if reason.contains("24 hours") {
-            "outside 24-hour window".into()
-        } else {
-            "other".into()
+/// The metrics key of a failure: its step and its kind (`ticket.http_422`,
+/// `reply.twilio_63016`, `agent_reply.gave_up`), both typed, so the keys are few and plain.
+pub fn failure_key(step: FailedStep, kind: FailureKind) -> String {
+    format!("{}.{}", step.as_str(), kind.key())
+}
+
+/// Where an earlier version's failure key that is not plain text is counted: those keys were
+/// cut from upstream error text, so one could hold markup or a description, kept for ever.
+pub const LEGACY_FAILURE_KEY: &str = "earlier_version.other";
+
+/// An earlier version's keys (`ticket: http 401`, `reply: twilio 63016`) are kept when they are
+/// plain; any other key is counted under `LEGACY_FAILURE_KEY`. Applied as a shard writes and as
+/// shards merge, so such a key leaves the report at once and the storage at the next write.
+fn fold_unplain_failure_keys(failures: &mut BTreeMap<String, u64>) {
+    let plain = |k: &str| {
+        !k.is_empty()
+            && k.len() <= 48
+            && k.bytes().all(|b| {
+                b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || matches!(b, b'_' | b'.' | b':' | b',' | b' ')
+            })
+    };
+    let unplain: Vec<String> = failures.keys().filter(|k| !plain(k)).cloned().collect();
+    for key in unplain {
+        if let Some(n) = failures.remove(&key) {
+            *failures.entry(LEGACY_FAILURE_KEY.to_string()).or_default() += n;
         }
-    });
-    format!("{step}: {}{what}", if gave_up { "gave up, " } else { "" })
+    }
 }
 
 fn add_counts(into: &mut BTreeMap<String, u64>, from: BTreeMap<String, u64>) {
@@ -244,6 +247,7 @@ impl Metrics {
         self.since_ms.get_or_insert(now_ms);
         add_counts(&mut self.counters, delta.counters);
         add_counts(&mut self.failures, delta.failures);
+        fold_unplain_failure_keys(&mut self.failures);
         add_counts(&mut self.languages, delta.languages);
         add_samples(&mut self.ack_ms, delta.ack_ms);
         add_samples(&mut self.end_to_end_ms, delta.end_to_end_ms);
@@ -278,6 +282,7 @@ impl Metrics {
                 (a, b) => a.or(b),
             };
         }
+        fold_unplain_failure_keys(&mut all.failures);
         all
     }
 
@@ -352,10 +357,7 @@ mod tests {
 
     #[test]
     fn typed_events_become_counters_and_failure_kinds() {
-        let failed = |step, reason: &str| Counted::Failed {
-            step,
-            reason: reason.into(),
-        };
+        let failed = |step, kind| Counted::Failed { step, kind };
         let lines = vec![
             LogLine::info("message.accepted").counts(Counted::Received {
                 language: "en".into(),
@@ -363,18 +365,14 @@ mod tests {
             LogLine::info("message.duplicate").counts(Counted::Duplicate),
             LogLine::info("zendesk.ticket_created").counts(Counted::TicketCreated),
             LogLine::warn("call.retry").counts(Counted::Retry),
-            LogLine::error("message.failed").counts(failed(
-                FailedStep::Ticket,
-                "http 401 (Couldn't authenticate you)",
-            )),
-            LogLine::error("message.failed").counts(failed(
-                FailedStep::Ticket,
-                "gave up after 9 attempts: create_ticket: http 503",
-            )),
-            LogLine::error("twilio.reply_failed").counts(failed(
-                FailedStep::Reply,
-                "http 400: twilio 21211 Invalid 'To' Phone Number",
-            )),
+            LogLine::error("message.failed")
+                .counts(failed(FailedStep::Ticket, FailureKind::Http(401))),
+            LogLine::error("message.failed")
+                .counts(failed(FailedStep::Ticket, FailureKind::GaveUp)),
+            LogLine::error("twilio.reply_failed")
+                .counts(failed(FailedStep::Reply, FailureKind::Twilio(21211))),
+            LogLine::error("agent.reply_undeliverable")
+                .counts(failed(FailedStep::AgentReply, FailureKind::Timeout)),
             LogLine::info("message.done").counts(Counted::Done { ms: 340 }),
             // A line that counts nothing, whatever its name, adds nothing.
             LogLine::info("zendesk.ticket_created"),
@@ -384,12 +382,132 @@ mod tests {
         assert_eq!(d.counters["duplicates"], 1);
         assert_eq!(d.counters["tickets_created"], 1);
         assert_eq!(d.counters["retries"], 1);
-        assert_eq!(d.counters["failures"], 3);
-        assert_eq!(d.failures["ticket: http 401"], 1);
-        assert_eq!(d.failures["ticket: gave up, http 503"], 1);
-        assert_eq!(d.failures["reply: twilio 21211"], 1);
+        assert_eq!(d.counters["failures"], 4);
+        assert_eq!(
+            d.failures,
+            BTreeMap::from([
+                ("ticket.http_401".to_string(), 1),
+                ("ticket.gave_up".to_string(), 1),
+                ("reply.twilio_21211".to_string(), 1),
+                ("agent_reply.timeout".to_string(), 1),
+            ])
+        );
         assert_eq!(d.end_to_end_ms, vec![340]);
         assert!(!d.counters.contains_key("done"));
+    }
+
+    /// Drives a conversation to failure against APIs whose error texts hold markup and the
+    /// words the metrics once cut keys from ("twilio ...", "http ..."): the keys come from the
+    /// statuses and Twilio's code only, and the texts stay in the log lines.
+    #[test]
+    fn failure_keys_come_from_the_status_and_twilio_code_never_from_upstream_text() {
+        use crate::core::config::Config;
+        use crate::core::conversation::{Conversation, Ctx, Effect, Event};
+        use crate::core::form::{InboundMessage, Sender};
+        use crate::core::http::{Exchange, HttpAnswer};
+        let vars = [
+            ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
+            ("TWILIO_AUTH_TOKEN", "tok"),
+            ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
+            ("ZENDESK_API_KEY", "key"),
+            ("ZENDESK_DOMAIN", "acme.zendesk.com"),
+            ("ZENDESK_EMAIL", "ops@acme.com"),
+        ];
+        let config = Config::from_lookup(|n| {
+            vars.iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| v.to_string())
+        })
+        .unwrap();
+        let ctx = Ctx {
+            now_ms: 1_800_000_000_000,
+            jitter: 0.0,
+            config: &config,
+            status_callback_url: None,
+            media_base_url: None,
+        };
+        let zendesk_error = r#"{"error":"RecordInvalid","description":"<b>twilio <script>alert(1)</script></b> see http <img src=x onerror=alert(2)>"}"#;
+        let twilio_error =
+            r#"{"code":21211,"message":"Invalid 'To' <i>twilio <b>http 999</b></i>","status":400}"#;
+        let mut conversation = Conversation::new(Sender::Phone("+15550001234".into()));
+        let mut logs = conversation
+            .step(
+                Event::Received(InboundMessage {
+                    message_sid: format!("SM{}", "0".repeat(32)),
+                    account_sid: None,
+                    from: Sender::Phone("+15550001234".into()),
+                    body: "My order arrived broken, I need help with a refund".into(),
+                    num_media: 0,
+                    media: vec![],
+                    extra_media: vec![],
+                    location: None,
+                    content: Default::default(),
+                }),
+                &ctx,
+            )
+            .logs;
+        let mut event = Event::Wake;
+        for _ in 0..20 {
+            let out = conversation.step(event, &ctx);
+            logs.extend(out.logs);
+            let Some(Effect::Call(request)) = out.effect else {
+                break;
+            };
+            let (status, body) = if request.url.contains("zendesk") {
+                (422, zendesk_error)
+            } else {
+                (400, twilio_error)
+            };
+            event = Event::Answered(Exchange::Answered(HttpAnswer {
+                status,
+                headers: vec![],
+                body: body.into(),
+            }));
+        }
+        let d = Delta::from_logs(&logs);
+        assert_eq!(
+            d.failures,
+            BTreeMap::from([
+                ("ticket.http_422".to_string(), 1),
+                ("reply.twilio_21211".to_string(), 1),
+            ]),
+            "{logs:?}"
+        );
+        let failed = logs.iter().find(|l| l.event() == "message.failed").unwrap();
+        assert!(
+            failed
+                .get("reason")
+                .unwrap()
+                .to_string()
+                .contains("<script>"),
+            "the human reason is still logged"
+        );
+    }
+
+    #[test]
+    fn an_earlier_versions_unplain_failure_key_is_folded_away() {
+        let mut stored = Metrics {
+            failures: BTreeMap::from([
+                ("ticket: http 401".to_string(), 2),
+                (
+                    "ticket: twilio <script>alert(1)</script></b>".to_string(),
+                    3,
+                ),
+                ("reply: twilio <b>x</b>".to_string(), 1),
+            ]),
+            ..Metrics::default()
+        };
+        let merged = Metrics::merge(&[stored.clone()]);
+        assert_eq!(
+            merged.failures,
+            BTreeMap::from([
+                ("ticket: http 401".to_string(), 2),
+                (LEGACY_FAILURE_KEY.to_string(), 4),
+            ])
+        );
+        // and it leaves the shard's storage at its next write
+        stored.apply(Delta::default(), 10);
+        assert_eq!(stored.failures, merged.failures);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod metrics_series;
 pub mod origin;
 pub mod redact;
+pub mod refusals;
 pub mod retry;
 pub mod signature;
 pub mod stored;

@@ -1,7 +1,9 @@
 // The operator's dashboard (GET /admin, a static page) in headless Chromium: sign in with the
 // admin token, see the counters, the 24-hour charts and the latest messages move as customers
-// write, open a message's story, search by ticket and by masked number, on a wide and a narrow
-// screen. No number or message text may appear unmasked. Screenshots go to test-artifacts/.
+// write, open a message's story, search by ticket, by masked and by full number (the full one
+// by POST body only), on a wide and a narrow screen, all under the page's strict
+// Content-Security-Policy; a token in a link never replaces a signed-in session unasked. No
+// number or message text may appear unmasked. Screenshots go to test-artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, existsSync } from 'node:fs';
@@ -17,6 +19,9 @@ const TEXTS = ['My parcel arrived broken, I need a replacement', 'The app shows 
 let stack;
 let browser;
 let page;
+/** What the page asked the Worker (method, URL, headers, body), and what the CSP refused. */
+const requests = [];
+const violations = [];
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM}`);
@@ -27,6 +32,8 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('request', (r) => requests.push({ method: r.method(), url: r.url(), headers: r.headers(), body: r.postData() }));
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
 });
 
 after(async () => {
@@ -92,6 +99,26 @@ test('the dashboard moves as customers write: counters, charts, latest messages,
   await page.click('#search button');
   await waitFor(async () => (await page.locator('#messages tr.pick').count()) === 2, { what: 'the masked number\'s two messages' });
   await shot('dashboard-story-and-search.png');
+
+  // A full number: found, and sent only in a POST body (Cloudflare keeps request URLs and
+  // headers in the Worker's logs, not bodies).
+  const digits = NUMBERS[1].slice(1);
+  const asked = requests.length;
+  await page.fill('#query', NUMBERS[1]);
+  await page.click('#search button');
+  await page.locator('#list-title', { hasText: 'searched (shown masked)' }).waitFor();
+  await waitFor(async () => (await page.locator('#messages tr.pick').count()) === 1, { what: 'the full number\'s message' });
+  assert.match(await page.locator('#messages').innerText(), /\+1555\*\*\*1002/);
+  const search = requests.slice(asked).filter((r) => r.body?.includes(digits));
+  assert.equal(search.length, 1, 'one search request carried the number');
+  assert.equal(search[0].method, 'POST');
+  assert.equal(new URL(search[0].url).pathname, '/admin/messages');
+  assert.deepEqual(JSON.parse(search[0].body), { customer: NUMBERS[1] });
+  for (const r of requests) {
+    assert.ok(!decodeURIComponent(r.url).includes(digits), `no number in ${r.url}`);
+    assert.ok(!Object.values(r.headers).some((v) => v.includes(digits)), `no number in the headers of ${r.url}`);
+  }
+  assert.deepEqual(violations, [], 'nothing the Content-Security-Policy refused');
 });
 
 test('on a narrow screen everything stacks and nothing overflows the page', async () => {
@@ -104,4 +131,37 @@ test('on a narrow screen everything stacks and nothing overflows the page', asyn
   await page.click('#signout');
   await page.locator('#signin').waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'signing out forgets the token');
+});
+
+test("a token in a link does not replace the signed-in session unless the operator says so", async () => {
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  const token = stack.bindings.ADMIN_TOKEN;
+  const stored = () => page.evaluate(() => sessionStorage.getItem('wa-gateway-admin-token'));
+  // Nobody signed in (the previous test signed out): the link signs in, no question asked.
+  await page.goto(`${stack.gateway.url}/admin#token=${token}`);
+  await page.locator('#board').waitFor();
+  assert.equal(await stored(), token);
+  assert.ok(await page.locator('#handover').isHidden());
+  assert.equal(await page.evaluate(() => location.hash), '', 'the token left the address bar');
+
+  // Signed in, a link with another token: asked, and the fragment is gone at once either way.
+  await page.goto(`${stack.gateway.url}/admin#token=someone-elses-token`);
+  await page.locator('#handover').waitFor();
+  assert.equal(await page.evaluate(() => location.hash), '');
+  assert.equal(await stored(), token, 'not replaced while asking');
+  await shot('dashboard-handover.png');
+  await page.click('#handover-keep');
+  await page.locator('#handover').waitFor({ state: 'hidden' });
+  assert.equal(await stored(), token, 'kept');
+  assert.ok(await page.locator('#board').isVisible(), 'still signed in');
+
+  // The same link again, by the address bar (a hash change, not a reload): asked again.
+  await page.evaluate(() => { location.hash = 'token=someone-elses-token'; });
+  await page.locator('#handover').waitFor();
+  assert.equal(await stored(), token);
+  await page.click('#handover-use');
+  await waitFor(async () => (await stored()) === null || (await stored()) === 'someone-elses-token', { what: 'the new token taken' });
+  // That token is not the gateway's: the API refuses it and the page asks to sign in.
+  await page.locator('#signin-error', { hasText: 'refused' }).waitFor({ timeout: 10_000 });
+  assert.deepEqual(violations, [], 'nothing the Content-Security-Policy refused');
 });

@@ -12,6 +12,12 @@ before(async () => { stack = await startStack({ name: 'operations' }); });
 after(async () => { if (stack) { assertLogsClean(stack, [ana, ben, carl]); await stack.stop(); } });
 
 const admin = (p, token = stack.bindings.ADMIN_TOKEN) => fetch(`${stack.gateway.url}${p}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+/** POST /admin/messages with a JSON body: the way a full number is searched. */
+const search = (body, { token = stack.bindings.ADMIN_TOKEN, type = 'application/json' } = {}) => fetch(`${stack.gateway.url}/admin/messages`, {
+  method: 'POST',
+  headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
 const done = (sid) => stack.waitForLogLine((l) => l.message_sid === sid && l.event === 'message.done', `done ${sid}`);
 
 test('metrics count what happened, with acknowledgement and end-to-end latencies', async () => {
@@ -34,7 +40,7 @@ test('metrics count what happened, with acknowledgement and end-to-end latencies
   assert.equal(m.counters.comments_added, 1);
   assert.equal(m.counters.asked_for_details, 1);
   assert.equal(m.counters.replies_sent, 3, 'more details, confirmation, apology');
-  assert.deepEqual(m.failures_by_reason, { 'ticket: http 422': 1 });
+  assert.deepEqual(m.failures_by_reason, { 'ticket.http_422': 1 });
   assert.deepEqual(m.messages_by_language, { en: 4 }, 'each message counted in the language it was read in');
   assert.equal(m.retries_pending, 0);
   assert.equal(m.ack_ms.count, 5);
@@ -68,7 +74,7 @@ test('messages can be found by ticket and by customer, numbers masked', async ()
   await waitFor(async () => (await admin(`/admin/messages?ticket=${ticket.id}`)).status === 200, { what: 'ticket indexed' });
   const byTicket = await (await admin(`/admin/messages?ticket=${ticket.id}`)).json();
   assert.deepEqual(byTicket.messages.map((m) => m.message_sid), [r.messageSid]);
-  const byCustomer = await (await admin(`/admin/messages?customer=${encodeURIComponent(ana)}`)).json();
+  const byCustomer = await (await search({ customer: ana })).json();
   assert.equal(byCustomer.messages.length, 3, 'hi, the ticket, the follow-up');
   assert.deepEqual(byCustomer.messages.map((m) => m.outcome), ['comment_added', 'ticket_created', 'asked_for_details'], 'newest first');
   assert.ok(byCustomer.messages.every((m) => m.customer === '+1555***1001'));
@@ -79,6 +85,42 @@ test('messages can be found by ticket and by customer, numbers masked', async ()
   assert.equal((await admin('/admin/messages?ticket=999999')).status, 404);
   assert.equal((await admin('/admin/messages?ticket=abc')).status, 400);
   assert.equal((await admin('/admin/messages')).status, 400);
-  assert.equal((await admin('/admin/messages?customer=%3Cscript%3E')).status, 400);
+  assert.equal((await search({ customer: '<script>' })).status, 400);
   assert.equal((await admin('/admin/nothing')).status, 404);
+});
+
+test('a full number is searched by POST body only: in a URL or a header (both logged) it gets a 400 saying so', async () => {
+  // Cloudflare keeps request URLs and headers in the Worker's invocation logs, not bodies.
+  const inUrl = await admin(`/admin/messages?customer=${encodeURIComponent(ana)}`);
+  assert.equal(inUrl.status, 400);
+  const refusal = await inUrl.json();
+  assert.equal(refusal.error, 'use_post');
+  assert.match(refusal.detail, /POST \/admin\/messages/);
+  const inHeader = await fetch(`${stack.gateway.url}/admin/messages`, { headers: { Authorization: `Bearer ${stack.bindings.ADMIN_TOKEN}`, 'X-Customer': ana } });
+  assert.equal(inHeader.status, 400);
+  assert.equal((await inHeader.json()).error, 'use_post');
+  // By body: the same answer as before, for a full or a masked number and for a ticket.
+  const byBody = await search({ customer: ana });
+  assert.equal(byBody.status, 200);
+  const found = (await byBody.json()).messages;
+  assert.equal(found.length, 3);
+  assert.ok(!JSON.stringify(found).includes(ana.slice(1)), 'answers show the number masked');
+  const byMask = await (await search({ customer: '+1555***1001' })).json();
+  assert.deepEqual(byMask.messages.map((m) => m.message_sid), found.map((m) => m.message_sid));
+  const ticketId = found.find((m) => m.ticket?.ticket_id)?.ticket?.ticket_id;
+  assert.ok(ticketId, JSON.stringify(found));
+  const byTicket = await (await search({ ticket: ticketId })).json();
+  assert.ok(byTicket.messages.length >= 1 && byTicket.messages.some((m) => m.ticket?.ticket_id === ticketId));
+  // Bad searches: a clear 4xx each, never a 5xx.
+  assert.equal((await search({ customer: ana }, { type: 'text/plain' })).status, 415);
+  for (const bad of ['not json', '{}', '{"customer": 15550901001}', '{"customer": "", "ticket": null}', '{"customer": "+1", "ticket": 1}', '[]']) {
+    const r = await search(bad);
+    assert.equal(r.status, 400, bad);
+    assert.equal((await r.json()).error, 'invalid_body', bad);
+  }
+  assert.equal((await search('x'.repeat(5000))).status, 413);
+  assert.equal((await search({ customer: ana }, { token: 'wrong-token' })).status, 401);
+  const put = await fetch(`${stack.gateway.url}/admin/messages`, { method: 'PUT', headers: { Authorization: `Bearer ${stack.bindings.ADMIN_TOKEN}` } });
+  assert.equal(put.status, 405);
+  assert.equal(put.headers.get('allow'), 'GET, POST');
 });

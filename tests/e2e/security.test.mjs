@@ -2,10 +2,12 @@
 // of bad request gets a clear 4xx, never a 5xx.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, signedForm, twilioParams, twilioSignature, assertLogsClean, SANDBOX_CREDENTIALS } from './harness.mjs';
+import { startStack, signedForm, twilioParams, twilioSignature, assertLogsClean, waitFor, SANDBOX_CREDENTIALS } from './harness.mjs';
 
 let stack;
-before(async () => { stack = await startStack({ name: 'security' }); });
+// Refused signatures are summed up per window (a minute in production): 2 s here, so that the
+// summary line comes within the test.
+before(async () => { stack = await startStack({ name: 'security', vars: { REFUSAL_LOG_WINDOW_SECS: '2' } }); });
 after(async () => {
   if (!stack) return;
   assertLogsClean(stack, ['+15550002222']);
@@ -120,4 +122,77 @@ test('no bad input ever produces a 5xx', async () => {
     await r.text();
     assert.ok(r.status >= 400 && r.status < 500, `${method} ${JSON.stringify(body).slice(0, 40)} -> ${r.status}`);
   }
+});
+
+test('a flood of forged signatures is logged once at once, then as one line with the count', async () => {
+  const N = 40;
+  const url = `${stack.gateway.url}/zendesk/events`;
+  const before = upstreamCalls();
+  const body = JSON.stringify({ ticket_id: '1' });
+  const forged = () => fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Zendesk-Webhook-Signature': Buffer.from('forged').toString('base64'),
+      'X-Zendesk-Webhook-Signature-Timestamp': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    },
+    body,
+  }).then(async (r) => { await r.text(); return r.status; });
+  const statuses = await Promise.all(Array.from({ length: N }, forged));
+  assert.deepEqual([...new Set(statuses)], [403], 'every forged request is still refused');
+  const isFlood = (l) => l.event === 'webhook.refused' && l.endpoint === '/zendesk/events' && l.reason === 'invalid_signature';
+  // The first refusal of a quiet period is logged at once (a wrong secret shows up at once).
+  const first = stack.logLines().find(isFlood);
+  assert.ok(first, 'the first refusal was logged with its request');
+  assert.equal(first.level, 'error');
+  assert.equal(first.repeated, undefined);
+  // Once the window has passed, the next request (any) writes the summary: every refusal is
+  // then in the log exactly once, as a line of its own or in a summary's count.
+  const lines = await waitFor(async () => {
+    await (await fetch(`${stack.gateway.url}/healthz`)).text();
+    const found = stack.logLines().filter(isFlood);
+    const accounted = found.reduce((n, l) => n + (l.summary ? l.repeated : 1), 0);
+    assert.ok(accounted <= N, `no refusal counted twice (${accounted} of ${N})`);
+    return accounted === N ? found : null;
+  }, { what: `the ${N} refusals accounted for`, timeoutMs: 30_000 });
+  assert.ok(lines.length < N, `fewer lines than requests (${lines.length} for ${N})`);
+  const summaries = lines.filter((l) => l.summary);
+  assert.ok(summaries.length >= 1, 'a summary line');
+  for (const l of summaries) {
+    assert.equal(l.level, 'error');
+    assert.ok(Number.isInteger(l.repeated) && l.repeated >= 1, JSON.stringify(l));
+    assert.equal(l.window_secs, 2);
+    assert.equal(l.endpoint, '/zendesk/events');
+  }
+  assert.equal(upstreamCalls(), before, 'no call to Zendesk or Twilio');
+});
+
+test("the dashboard's page is served with a strict Content-Security-Policy, no framing, nosniff and no referrer", async () => {
+  const page = await fetch(`${stack.gateway.url}/admin`);
+  const html = await page.text();
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /text\/html/);
+  const csp = page.headers.get('content-security-policy');
+  assert.ok(csp, 'a Content-Security-Policy');
+  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k, v]));
+  assert.deepEqual(directives['frame-ancestors'], ["'none'"]);
+  assert.deepEqual(directives['script-src'], ["'self'"], 'scripts from this origin only');
+  assert.deepEqual(directives['style-src'], ["'self'"]);
+  assert.deepEqual(directives['default-src'], ["'none'"]);
+  assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), csp);
+  assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+  assert.equal(page.headers.get('x-frame-options'), 'DENY');
+  // Nothing inline that the policy would block: the page's script and styles are files.
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, 'no inline script');
+  assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i, 'no inline style or handler');
+  for (const [file, type] of [['/admin.js', /javascript/], ['/admin.css', /text\/css/]]) {
+    const r = await fetch(`${stack.gateway.url}${file}`);
+    await r.text();
+    assert.equal(r.status, 200, file);
+    assert.match(r.headers.get('content-type'), type, file);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', file);
+  }
+  // The headers file itself is not served, and the Worker's own answers are not affected.
+  assert.notEqual((await fetch(`${stack.gateway.url}/_headers`)).status, 200);
 });

@@ -10,6 +10,7 @@
 //! the agents are told once per ticket (`agent_calls::NotForwarded`).
 
 use super::*;
+use crate::core::events::FailureKind;
 use crate::core::ticket_owner::TicketEvent;
 
 /// WhatsApp's customer-service window, with a margin for clock differences.
@@ -448,7 +449,7 @@ impl Conversation {
                         self.agent_replies[i].state = AgentReplyState::Due { template: true }
                     }
                     None => {
-                        self.undeliverable(i, "the customer's last message is more than 24 hours old, so WhatsApp only accepts an approved template, and TWILIO_AGENT_REPLY_CONTENT_SID is not set".into(), logs);
+                        self.undeliverable(i, "the customer's last message is more than 24 hours old, so WhatsApp only accepts an approved template, and TWILIO_AGENT_REPLY_CONTENT_SID is not set".into(), FailureKind::OutsideWindow, logs);
                         continue;
                     }
                 }
@@ -459,6 +460,7 @@ impl Conversation {
                 self.undeliverable(
                     i,
                     "its files need the gateway's public URL: set PUBLIC_BASE_URL".into(),
+                    FailureKind::NotConfigured,
                     logs,
                 );
                 continue;
@@ -482,7 +484,13 @@ impl Conversation {
         Next::Idle
     }
 
-    pub(super) fn undeliverable(&mut self, i: usize, reason: String, logs: &mut Vec<LogLine>) {
+    pub(super) fn undeliverable(
+        &mut self,
+        i: usize,
+        reason: String,
+        kind: FailureKind,
+        logs: &mut Vec<LogLine>,
+    ) {
         let r = &mut self.agent_replies[i];
         r.state = AgentReplyState::Undeliverable {
             reason: reason.clone(),
@@ -493,7 +501,7 @@ impl Conversation {
             LogLine::error("agent.reply_undeliverable")
                 .counts(Counted::Failed {
                     step: FailedStep::AgentReply,
-                    reason: reason.clone(),
+                    kind,
                 })
                 .field("ticket_id", ticket_id)
                 .field("comment_id", comment_id)

@@ -3,6 +3,7 @@
 
 use super::agent::*;
 use super::*;
+use crate::core::events::FailureKind;
 
 impl Conversation {
     /// The request for an outbound call.
@@ -173,7 +174,8 @@ impl Conversation {
                                 }
                                 None => reason,
                             };
-                            self.undeliverable(i, why, logs);
+                            let kind = FailureKind::of_twilio(exchange, code);
+                            self.undeliverable(i, why, kind, logs);
                         }
                     }
                 }
@@ -397,7 +399,7 @@ impl Conversation {
         let r = &mut self.agent_replies[i];
         let Some(delay) = r.retry.failed(reason, retry_after, unknown, ctx) else {
             let why = format!("gave up after {} attempts: {reason}", r.retry.attempts);
-            self.undeliverable(i, why, logs);
+            self.undeliverable(i, why, FailureKind::GaveUp, logs);
             return;
         };
         logs.push(

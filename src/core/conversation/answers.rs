@@ -2,6 +2,7 @@
 //! was lost), retried, or failed.
 
 use super::*;
+use crate::core::events::FailureKind;
 
 impl Conversation {
     pub(super) fn answered(&mut self, exchange: Exchange, ctx: &Ctx, logs: &mut Vec<LogLine>) {
@@ -76,7 +77,8 @@ impl Conversation {
                 }
                 Verdict::Permanent { reason } => {
                     let why = with_detail(&reason, ctx.backend().error_summary(body));
-                    self.fail_ticket(&[i], "create_ticket", &why, ctx, logs);
+                    let kind = FailureKind::of(&exchange);
+                    self.fail_ticket(&[i], "create_ticket", &why, kind, ctx, logs);
                 }
             },
             Call::FindTicket { .. } => match classify_idempotent(&exchange) {
@@ -103,7 +105,8 @@ impl Conversation {
                     Err(e) => self.retry_later(i, "find_ticket", &e, None, true, ctx, logs),
                 },
                 Verdict::Permanent { reason } => {
-                    self.fail_ticket(&[i], "find_ticket", &reason, ctx, logs)
+                    let kind = FailureKind::of(&exchange);
+                    self.fail_ticket(&[i], "find_ticket", &reason, kind, ctx, logs)
                 }
                 Verdict::Transient {
                     retry_after_secs,
@@ -163,7 +166,8 @@ impl Conversation {
                         let why = with_detail(&reason, ctx.backend().error_summary(body));
                         let idx: Vec<usize> =
                             sids.iter().filter_map(|s| self.index_of(s)).collect();
-                        self.fail_ticket(&idx, "add_comment", &why, ctx, logs);
+                        let kind = FailureKind::of(&exchange);
+                        self.fail_ticket(&idx, "add_comment", &why, kind, ctx, logs);
                     }
                 }
             },
@@ -220,7 +224,8 @@ impl Conversation {
                     } else {
                         let idx: Vec<usize> =
                             sids.iter().filter_map(|s| self.index_of(s)).collect();
-                        self.fail_ticket(&idx, "find_comment", &reason, ctx, logs);
+                        let kind = FailureKind::of(&exchange);
+                        self.fail_ticket(&idx, "find_comment", &reason, kind, ctx, logs);
                     }
                 }
             },
@@ -251,7 +256,7 @@ impl Conversation {
                         self.line(LogLine::error("twilio.reply_failed"), &sid)
                             .counts(Counted::Failed {
                                 step: FailedStep::Reply,
-                                reason: why.clone(),
+                                kind: FailureKind::of_twilio(&exchange, code.as_ref().map(|c| c.0)),
                             })
                             .field("reply", kind.as_str())
                             .field("reason", why.as_str())

@@ -1,6 +1,7 @@
 //! Attempts, backoff and giving up; what is kept of finished messages.
 
 use super::*;
+use crate::core::events::FailureKind;
 
 /// Attempts bookkeeping of one thing the conversation tries until it succeeds or gives up: a
 /// message's step, an agent's reply, a note, the ticket checks. The only place backoff and the
@@ -92,14 +93,14 @@ impl Conversation {
         let Some(delay) = delay else {
             let why = format!("gave up after {attempts} attempts: {call}: {reason}");
             if !m.ticket_done() {
-                self.fail_ticket(&[i], call, &why, ctx, logs);
+                self.fail_ticket(&[i], call, &why, FailureKind::GaveUp, ctx, logs);
             } else {
                 let kind = m.reply_kind();
                 logs.push(
                     self.line(LogLine::error("message.failed"), &sid)
                         .counts(Counted::Failed {
                             step: FailedStep::Reply,
-                            reason: why.clone(),
+                            kind: FailureKind::GaveUp,
                         })
                         .field("step", "reply")
                         .field("reason", why.as_str()),

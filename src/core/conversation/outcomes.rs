@@ -178,6 +178,7 @@ impl Conversation {
         idx: &[usize],
         call: &str,
         reason: &str,
+        kind: crate::core::events::FailureKind,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
@@ -188,7 +189,7 @@ impl Conversation {
                 self.line(LogLine::error("message.failed"), &sid)
                     .counts(Counted::Failed {
                         step: FailedStep::Ticket,
-                        reason: reason.to_string(),
+                        kind,
                     })
                     .field("step", call)
                     .field("reason", reason),
