@@ -19,8 +19,20 @@
 //! - finished messages keep no text (`Message::compact_finished`): at most
 //!   `FINISHED_MESSAGE_MAX_BYTES` each, `KEEP_FINISHED_MAX` of them (300 KiB), pruned on arrival
 //!   too, so that a stuck queue does not let them pile up;
-//! - the rest (tickets, comment ids, agents' replies in flight, notes) has its own caps and
-//!   shares the remaining ~200 KiB.
+//! - agents' replies (`AGENT_REPLIES_BYTES`, 127 KiB): those waiting to be sent cost at most
+//!   `AGENT_PENDING_BUDGET_BYTES` (64 KiB) together, text, files and an allowance; a reply that
+//!   does not fit is undeliverable on arrival and the agents get an internal note saying why.
+//!   A sent reply keeps only the start of its text the template fallback needs (the template's
+//!   variable, `TEMPLATE_TEXT_CHARS`), and only while a fallback may come, the newest within
+//!   `SETTLED_KEPT_BUDGET_BYTES` (16 KiB); then nothing of the agent's content:
+//!   `KEEP_SETTLED_REPLIES_MAX` (100) of at most `SETTLED_REPLY_MAX_BYTES` (480) each;
+//! - the comment ids seen: 2,000 of at most 20 digits (41 KiB).
+//!
+//! 384 + 128 + 300 + 127 + 41 = 980 KiB (`BOUNDED_BYTES`, checked when compiled to leave at
+//! least 16 KiB): the rest (the tickets list, notes, the ticket checks, early events, unsent
+//! metrics) is bounded by counts, not bytes, and shares the remaining ~44 KiB. Those counts'
+//! worst cases (200 written notes, a ticket list that grows by one per ticket) are not yet
+//! proven to fit in it.
 
 use super::agent::{parts_of, status_rank, TEMPLATE_TEXT_CHARS};
 use super::*;
