@@ -46,6 +46,8 @@ pub enum FailureKind {
     OutsideWindow,
     /// A setting the step needs is missing (`PUBLIC_BASE_URL` for an agent's files).
     NotConfigured,
+    /// More than the conversation may hold (an agent's reply past its storage budget).
+    TooLarge,
 }
 
 impl FailureKind {
@@ -73,6 +75,7 @@ impl FailureKind {
             FailureKind::GaveUp => "gave_up".into(),
             FailureKind::OutsideWindow => "outside_window".into(),
             FailureKind::NotConfigured => "not_configured".into(),
+            FailureKind::TooLarge => "too_large".into(),
         }
     }
 }

@@ -41,13 +41,16 @@ pub enum AgentReplyState {
 pub struct AgentReply {
     pub comment_id: u64,
     pub ticket_id: u64,
-    /// The agent's text; cleared once sent.
+    /// The agent's text. Once sent, only its start that the template fallback needs is kept
+    /// (`TEMPLATE_TEXT_CHARS`), until the reply is known delivered, the template was tried, or
+    /// newer replies need the room; then it is cleared (`limits`). Cleared if undeliverable.
     pub text: String,
     pub received_ms: u64,
     pub state: AgentReplyState,
     /// Twilio SIDs of the parts sent so far.
     #[serde(default)]
     pub sent_sids: Vec<String>,
+    /// The template was tried, or can no longer be (the text it needs was let go: `limits`).
     #[serde(default)]
     pub tried_template: bool,
     /// The agent's files: sent after the text, one WhatsApp message each.
@@ -58,7 +61,8 @@ pub struct AgentReply {
     pub delivery: Option<String>,
     #[serde(default)]
     pub error_code: Option<u32>,
-    #[serde(default)]
+    /// Left out when idle (a settled reply: `limits`); read as idle when absent.
+    #[serde(default, skip_serializing_if = "Retry::is_idle")]
     pub retry: Retry,
 }
 

@@ -312,7 +312,7 @@ impl Conversation {
                     .field("from", self.masked())
                     .field("body_chars", c.body.chars().count()),
             );
-            self.agent_replies.push(AgentReply {
+            let reply = AgentReply {
                 comment_id: id,
                 ticket_id,
                 text: c.body,
@@ -324,7 +324,8 @@ impl Conversation {
                 delivery: None,
                 error_code: None,
                 retry: Retry::default(),
-            });
+            };
+            self.take_agent_reply(reply, logs);
         }
         if !not_forwarded.is_empty() {
             let which: Vec<String> = not_forwarded
@@ -371,7 +372,8 @@ impl Conversation {
         if template {
             r.tried_template = true;
         }
-        if template || r.sent_sids.len() >= parts {
+        let settled = template || r.sent_sids.len() >= parts;
+        if settled {
             r.state = AgentReplyState::Sent { template };
             r.delivery = None;
         }
@@ -384,6 +386,10 @@ impl Conversation {
                 files.join(", ")
             );
             self.queue_note(format!("files:{comment_id}"), ticket_id, body);
+        }
+        // Sent: only the template fallback's text is kept, and not for long (`limits`).
+        if settled {
+            self.compact_settled_replies();
         }
     }
 

@@ -59,6 +59,11 @@ impl Retry {
         Some(delay)
     }
 
+    /// Nothing tried: stored as nothing where a field may be left out.
+    pub(super) fn is_idle(&self) -> bool {
+        *self == Retry::default()
+    }
+
     pub(super) fn reset(&mut self) {
         self.attempts = 0;
         self.step_started_ms = None;
@@ -123,7 +128,7 @@ impl Conversation {
 
     /// Forgets what is finished: messages, settled agents' replies and written notes are kept
     /// for a week (their delivery statuses may still come) and at most `KEEP_FINISHED_MAX` of
-    /// each, the oldest going first. One rule for the three lists (`keep_recent`).
+    /// each (`KEEP_SETTLED_REPLIES_MAX` agents' replies: `limits`), the oldest going first. One rule for the three lists (`keep_recent`).
     pub(super) fn prune(&mut self, now_ms: u64) {
         // The oldest finished first (a message finished since the last arrival is still
         // where it was queued).
@@ -133,13 +138,21 @@ impl Conversation {
             &mut self.messages,
             |m| m.finished_ms.or(m.is_finished().then_some(m.received_ms)),
             fresh,
+            KEEP_FINISHED_MAX,
         );
         keep_recent(
             &mut self.agent_replies,
             |r| r.is_settled().then_some(r.received_ms),
             fresh,
+            super::limits::KEEP_SETTLED_REPLIES_MAX,
         );
-        keep_recent(&mut self.notes, |n| n.done.then_some(0), |_| true);
+        keep_recent(
+            &mut self.notes,
+            |n| n.done.then_some(0),
+            |_| true,
+            KEEP_FINISHED_MAX,
+        );
+        self.compact_settled_replies();
     }
 
     /// Every WhatsApp message SID this conversation has recorded as its own.
@@ -182,16 +195,17 @@ pub(super) fn with_detail(reason: &str, detail: Option<String>) -> String {
 }
 
 /// Drops the finished items of `list` that are no longer `fresh` (by when they finished), then
-/// the oldest finished ones past `KEEP_FINISHED_MAX`. `finished_at` is `None` for an item still
+/// the oldest finished ones past `max`. `finished_at` is `None` for an item still
 /// in progress, which is always kept.
 fn keep_recent<T>(
     list: &mut Vec<T>,
     finished_at: impl Fn(&T) -> Option<u64>,
     fresh: impl Fn(Option<u64>) -> bool,
+    max: usize,
 ) {
     list.retain(|item| finished_at(item).is_none() || fresh(finished_at(item)));
     let finished = list.iter().filter(|i| finished_at(i).is_some()).count();
-    let mut drop = finished.saturating_sub(KEEP_FINISHED_MAX);
+    let mut drop = finished.saturating_sub(max);
     list.retain(|item| {
         let gone = drop > 0 && finished_at(item).is_some();
         if gone {

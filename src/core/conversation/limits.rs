@@ -19,10 +19,24 @@
 //! - finished messages keep no text (`Message::compact_finished`): at most
 //!   `FINISHED_MESSAGE_MAX_BYTES` each, `KEEP_FINISHED_MAX` of them (300 KiB), pruned on arrival
 //!   too, so that a stuck queue does not let them pile up;
-//! - the rest (tickets, comment ids, agents' replies in flight, notes) has its own caps and
-//!   shares the remaining ~200 KiB.
+//! - agents' replies (`AGENT_REPLIES_BYTES`, 127 KiB): those waiting to be sent cost at most
+//!   `AGENT_PENDING_BUDGET_BYTES` (64 KiB) together, text, files and an allowance; a reply that
+//!   does not fit is undeliverable on arrival and the agents get an internal note saying why.
+//!   A sent reply keeps only the start of its text the template fallback needs (the template's
+//!   variable, `TEMPLATE_TEXT_CHARS`), and only while a fallback may come, the newest within
+//!   `SETTLED_KEPT_BUDGET_BYTES` (16 KiB); then nothing of the agent's content:
+//!   `KEEP_SETTLED_REPLIES_MAX` (100) of at most `SETTLED_REPLY_MAX_BYTES` (480) each;
+//! - the comment ids seen: 2,000 of at most 20 digits (41 KiB).
+//!
+//! 384 + 128 + 300 + 127 + 41 = 980 KiB (`BOUNDED_BYTES`, checked when compiled to leave at
+//! least 16 KiB): the rest (the tickets list, notes, the ticket checks, early events, unsent
+//! metrics) is bounded by counts, not bytes, and shares the remaining ~44 KiB. Those counts'
+//! worst cases (200 written notes, a ticket list that grows by one per ticket) are not yet
+//! proven to fit in it.
 
+use super::agent::{parts_of, status_rank, TEMPLATE_TEXT_CHARS};
 use super::*;
+use crate::core::events::FailureKind;
 use std::io::Write;
 
 /// The documented budget of one stored conversation (README "Limits of this version").
@@ -47,6 +61,45 @@ const FINISHED_TEXT_BYTES: usize = 160;
 pub const QUEUE_FULL_REPLY_GAP_MS: u64 = 60_000;
 /// The kind of the reply to a refused message.
 pub(super) const QUEUE_FULL_REPLY: &str = "queue_full";
+
+/// What the agents' replies waiting to be sent may cost together (`AgentReply::pending_cost`):
+/// a check that finds more is not held; each reply past it is undeliverable, the agents told.
+/// One reply of Zendesk's largest comment (about 65,000 characters) fits when it is plain text.
+pub const AGENT_PENDING_BUDGET_BYTES: usize = 64 * 1024;
+/// What a pending reply may gain while it is sent: errors, delivery status, retry bookkeeping.
+const AGENT_REPLY_ALLOWANCE_BYTES: usize = 1024;
+/// And per WhatsApp message it is sent as: its Twilio SID.
+const AGENT_PART_ALLOWANCE_BYTES: usize = 40;
+/// The most a settled agent's reply takes stored without what the newest keep
+/// (`AgentReply::let_go`).
+pub const SETTLED_REPLY_MAX_BYTES: usize = 480;
+/// Settled agents' replies kept (for a week at most, as finished messages are).
+pub const KEEP_SETTLED_REPLIES_MAX: usize = 100;
+/// What the newest settled replies keep beyond that, together: the text their template fallback
+/// needs (cut as the template's variable is), their files' names (for the note when the template
+/// goes without them), their parts' SIDs (to match a failed delivery). The oldest let go first.
+pub const SETTLED_KEPT_BUDGET_BYTES: usize = 16 * 1024;
+/// SIDs a settled reply keeps once let go (a failure of a later part then finds no reply).
+const SETTLED_SIDS_KEPT: usize = 2;
+
+/// What the agents' replies take at most: those pending, the newest settled ones' kept texts,
+/// and `KEEP_SETTLED_REPLIES_MAX` settled ones in compact form. (A settled reply falling back
+/// to the template is pending again with its kept text: it moves from one part to the other.)
+pub const AGENT_REPLIES_BYTES: usize = AGENT_PENDING_BUDGET_BYTES
+    + SETTLED_KEPT_BUDGET_BYTES
+    + KEEP_SETTLED_REPLIES_MAX * SETTLED_REPLY_MAX_BYTES;
+/// The copies of one comment or message the call in flight and a comment to verify hold.
+const IN_FLIGHT_COPIES_BYTES: usize = 2 * 64 * 1024;
+/// The comment ids seen (`SEEN_COMMENTS_MAX` numbers of up to 20 digits and a comma).
+const SEEN_COMMENTS_BYTES: usize = super::agent::SEEN_COMMENTS_MAX * 21;
+/// What the parts bounded in bytes take together, at most.
+pub const BOUNDED_BYTES: usize = QUEUE_BUDGET_BYTES
+    + IN_FLIGHT_COPIES_BYTES
+    + KEEP_FINISHED_MAX * FINISHED_MESSAGE_MAX_BYTES
+    + AGENT_REPLIES_BYTES
+    + SEEN_COMMENTS_BYTES;
+// The arithmetic of the module's comment, checked when compiled.
+const _: () = assert!(BOUNDED_BYTES + 16 * 1024 <= STORED_BUDGET_BYTES);
 
 /// The bytes `s` takes stored as a JSON string's contents (escapes included).
 pub fn json_len(s: &str) -> usize {
@@ -90,6 +143,133 @@ fn clip(s: &mut String, max: usize) {
             end -= 1;
         }
         s.truncate(end);
+    }
+}
+
+/// `s` cut so that it takes at most `max` bytes stored as JSON (escapes included).
+fn clip_json(s: &mut String, max: usize) {
+    while json_len(s) > max {
+        let cut = s.len() - s.chars().next_back().map_or(0, char::len_utf8);
+        s.truncate(cut);
+    }
+}
+
+impl AgentReply {
+    /// What this pending reply takes of `AGENT_PENDING_BUDGET_BYTES`: its stored JSON (text,
+    /// files), and an allowance for what it gains until it is sent.
+    pub fn pending_cost(&self) -> usize {
+        stored_len(self)
+            + AGENT_REPLY_ALLOWANCE_BYTES
+            + AGENT_PART_ALLOWANCE_BYTES * parts_of(self).len().max(1)
+    }
+
+    /// Whether a 63016 (window closed) failure of its free text can still fall back to the
+    /// template (`fall_back_to_template`): sent as free text, template not tried, not known
+    /// delivered.
+    fn may_fall_back(&self) -> bool {
+        matches!(self.state, AgentReplyState::Sent { template: false })
+            && !self.tried_template
+            && self.delivery.as_deref().map_or(0, status_rank) < status_rank("delivered")
+    }
+
+    /// A settled reply keeps only what may still be needed: the template's variable (the text
+    /// cut as `outbound_request` cuts it) and the files' names while a fallback may come, else
+    /// nothing of the agent's content.
+    pub(super) fn compact_settled(&mut self) {
+        if self.may_fall_back() {
+            let cut = twilio::take_utf16(&self.text, TEMPLATE_TEXT_CHARS).len();
+            self.text.truncate(cut);
+            for a in &mut self.attachments {
+                a.content_url.clear();
+                a.content_type.clear();
+                clip_json(&mut a.file_name, 120);
+            }
+        } else {
+            self.let_go();
+        }
+        self.retry = Retry::default();
+        if let AgentReplyState::Undeliverable { reason } = &mut self.state {
+            clip_json(reason, 100);
+        }
+        if let Some(d) = self.delivery.as_mut() {
+            clip_json(d, 16);
+        }
+    }
+
+    /// The compact form (at most `SETTLED_REPLY_MAX_BYTES`): no text, no files, the first
+    /// SIDs; and no template fallback any more (there is no text left to put in it).
+    fn let_go(&mut self) {
+        self.text.clear();
+        self.attachments.clear();
+        self.tried_template = true;
+        self.sent_sids.truncate(SETTLED_SIDS_KEPT);
+        for sid in &mut self.sent_sids {
+            clip_json(sid, 40);
+        }
+    }
+
+    /// What it keeps beyond the compact form.
+    fn kept_bytes(&self) -> usize {
+        json_len(&self.text)
+            + stored_len(&self.attachments)
+            + self
+                .sent_sids
+                .iter()
+                .skip(SETTLED_SIDS_KEPT)
+                .map(|s| json_len(s) + 3)
+                .sum::<usize>()
+    }
+}
+
+impl Conversation {
+    /// What the agents' replies waiting to be sent cost together (`AgentReply::pending_cost`).
+    pub fn pending_agent_bytes(&self) -> usize {
+        self.agent_replies
+            .iter()
+            .filter(|r| !r.is_settled())
+            .map(AgentReply::pending_cost)
+            .sum()
+    }
+
+    /// Settled replies compacted; the newest keep their fallback's text within
+    /// `SETTLED_KEPT_BUDGET_BYTES`, the older ones let it go.
+    pub(super) fn compact_settled_replies(&mut self) {
+        let mut kept = 0;
+        for r in self
+            .agent_replies
+            .iter_mut()
+            .rev()
+            .filter(|r| r.is_settled())
+        {
+            r.compact_settled();
+            let extra = r.kept_bytes();
+            if kept + extra <= SETTLED_KEPT_BUDGET_BYTES {
+                kept += extra;
+            } else {
+                r.let_go();
+            }
+        }
+    }
+
+    /// Takes a new agent's reply if it fits in `AGENT_PENDING_BUDGET_BYTES` with those waiting;
+    /// else it is recorded undeliverable and the agents are told why (an internal note).
+    pub(super) fn take_agent_reply(&mut self, reply: AgentReply, logs: &mut Vec<LogLine>) {
+        self.compact_settled_replies();
+        let waiting = self.pending_agent_bytes();
+        let cost = reply.pending_cost();
+        self.agent_replies.push(reply);
+        if waiting + cost <= AGENT_PENDING_BUDGET_BYTES {
+            return;
+        }
+        let kib = |b: usize| b.div_ceil(1024);
+        let reason = if waiting == 0 {
+            format!("it is too large for the gateway to hold for WhatsApp ({} KiB with its files; at most {} KiB wait to be sent): write it as shorter replies", kib(cost), kib(AGENT_PENDING_BUDGET_BYTES))
+        } else {
+            format!("earlier replies still waiting to be sent take the room the gateway holds for WhatsApp ({} KiB waiting, this one {} KiB, at most {} KiB): send it again once they are delivered", kib(waiting), kib(cost), kib(AGENT_PENDING_BUDGET_BYTES))
+        };
+        let last = self.agent_replies.len() - 1;
+        self.undeliverable(last, reason, FailureKind::TooLarge, logs);
+        self.agent_replies[last].compact_settled();
     }
 }
 
