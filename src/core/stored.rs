@@ -18,8 +18,10 @@
 //!   finished message keeps no location or file links. A v4 conversation reads as it is (nothing
 //!   to convert); a v4 gateway cannot read a v5 one, hence the new version.
 //!
-//! A stored value this code cannot read (a newer version's, after a rollback; a corrupted one) is
-//! not retried forever: the shell quarantines it (`salvage` reads what it still can).
+//! A newer version's value (after a rollback) is read with the current types when it can be
+//! (`decode_reporting`). A stored value this code cannot read (a newer version's whose fields
+//! changed; a corrupted one) is not retried forever: the shell quarantines it (`salvage` reads
+//! what it still can, `Conversation::recovered` carries it on).
 
 use crate::core::conversation::{
     Conversation, KnownTicket, Message, OpenTicket, ReplyStep, TicketStep,
