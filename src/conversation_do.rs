@@ -80,8 +80,19 @@ impl ConversationObject {
         let Some(text) = storage::load_text(&storage, STATE_KEY).await? else {
             return Ok(None);
         };
-        match stored::decode(&text) {
-            Ok((conv, _migrated)) => Ok(Some(conv)),
+        match stored::decode_reporting(&text) {
+            Ok(decoded) => {
+                if let Some(version) = decoded.read_newer {
+                    log::emit(
+                        &LogLine::warn("conversation.newer_read")
+                            .field("version", version)
+                            .field("reads_up_to", stored::VERSION)
+                            .field("from", decoded.conversation.masked()),
+                        &[],
+                    );
+                }
+                Ok(Some(decoded.conversation))
+            }
             Err(why) => self.quarantine(text, why, customer).await,
         }
     }
@@ -105,8 +116,9 @@ impl ConversationObject {
         storage::save_text(&storage, &key, text).await?;
         let fresh = salvage
             .customer
+            .clone()
             .or_else(|| customer.cloned())
-            .map(|c| Conversation::recovered(c, &salvage.sids, now_ms));
+            .map(|c| Conversation::recovered(c, &salvage, now_ms));
         match &fresh {
             Some(conv) => self.save(conv).await?,
             None => storage::delete(&storage, STATE_KEY).await?,
@@ -117,6 +129,8 @@ impl ConversationObject {
             .field("key", key)
             .field("bytes", bytes)
             .field("sids_recovered", salvage.sids.len())
+            .field("pending_recovered", salvage.pending.len())
+            .field("tickets_recovered", salvage.tickets.len())
             .field("conversation", self.state.id().to_string());
         if let Some(conv) = &fresh {
             line = line.field("from", conv.masked());

@@ -18,10 +18,14 @@
 //!   finished message keeps no location or file links. A v4 conversation reads as it is (nothing
 //!   to convert); a v4 gateway cannot read a v5 one, hence the new version.
 //!
-//! A stored value this code cannot read (a newer version's, after a rollback; a corrupted one) is
-//! not retried forever: the shell quarantines it (`salvage` reads what it still can).
+//! A newer version's value (after a rollback) is read with the current types when it can be
+//! (`decode_reporting`). A stored value this code cannot read (a newer version's whose fields
+//! changed; a corrupted one) is not retried forever: the shell quarantines it (`salvage` reads
+//! what it still can, `Conversation::recovered` carries it on).
 
-use crate::core::conversation::Conversation;
+use crate::core::conversation::{
+    Conversation, KnownTicket, Message, OpenTicket, ReplyStep, TicketStep,
+};
 use crate::core::form::Sender;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -88,6 +92,25 @@ pub fn encode(conversation: &Conversation) -> Result<String, String> {
 /// was migrated (the caller may store it again in the current form). The error never carries
 /// any of the value's content (serde's messages may quote it).
 pub fn decode(text: &str) -> Result<(Conversation, bool), Unreadable> {
+    decode_reporting(text).map(|d| (d.conversation, d.migrated))
+}
+
+/// What `decode_reporting` read.
+#[derive(Debug)]
+pub struct Decoded {
+    pub conversation: Conversation,
+    /// Not stored in the current form: the next save stores it so.
+    pub migrated: bool,
+    /// Written by a newer version (after a rollback) and read with this version's types: the
+    /// fields this version does not know are dropped by the next save (worth a log line).
+    pub read_newer: Option<u64>,
+}
+
+/// `decode`, saying when a newer version's value was read leniently. A newer version's value is
+/// read with the current types first (serde skips the fields they do not name: none of the
+/// conversation's types denies unknown fields); only if that fails is it unreadable
+/// (`NewerVersion`, then quarantined), so that a rollback loses nothing it can still read.
+pub fn decode_reporting(text: &str) -> Result<Decoded, Unreadable> {
     let value: Value = serde_json::from_str(text).map_err(|_| Unreadable::NotJson)?;
     let version = value.get("v").and_then(Value::as_u64);
     let conversation = match version {
@@ -95,28 +118,114 @@ pub fn decode(text: &str) -> Result<(Conversation, bool), Unreadable> {
         None => return Err(Unreadable::UnknownForm),
         Some(2) => migrate_v2(envelope_contents(value)?),
         Some(3..=VERSION) => envelope_contents(value)?,
-        Some(newer) if newer > VERSION => return Err(Unreadable::NewerVersion(newer)),
+        Some(newer) if newer > VERSION => {
+            let contents = envelope_contents(value).map_err(|_| Unreadable::NewerVersion(newer))?;
+            return serde_json::from_value(contents)
+                .map(|conversation| Decoded {
+                    conversation,
+                    migrated: true,
+                    read_newer: Some(newer),
+                })
+                .map_err(|_| Unreadable::NewerVersion(newer));
+        }
         Some(_) => return Err(Unreadable::UnknownForm),
     };
     serde_json::from_value(conversation)
-        .map(|c| (c, version != Some(VERSION)))
+        .map(|conversation| Decoded {
+            conversation,
+            migrated: version != Some(VERSION),
+            read_newer: None,
+        })
         .map_err(|_| Unreadable::BadFields)
 }
 
 /// What can still be read from a value `decode` refused, leniently (it may be truncated, or a
-/// newer version's): the customer, and the MessageSids of the messages it recorded.
+/// newer version's): the customer, and the MessageSids of the messages it recorded. When it is
+/// still JSON: also the messages whose ticket step was still to do (each as far as its fields
+/// read), the tickets the conversation knew, its open ticket and when the customer last wrote.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Salvage {
     pub customer: Option<Sender>,
     /// In the order stored (unfinished messages first), without repeats.
     pub sids: Vec<String>,
+    /// Unfinished messages whose ticket or comment was still to be made, in arrival order.
+    pub pending: Vec<Message>,
+    pub tickets: Vec<KnownTicket>,
+    pub open_ticket: Option<OpenTicket>,
+    pub last_inbound_ms: Option<u64>,
 }
 
 pub fn salvage(text: &str) -> Salvage {
-    Salvage {
+    let mut salvage = Salvage {
         customer: salvage_customer(text),
         sids: salvage_sids(text),
+        ..Salvage::default()
+    };
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
+        return salvage;
+    };
+    let conv = value.get("conversation").unwrap_or(&value);
+    let list = |key: &str| conv[key].as_array().cloned().unwrap_or_default();
+    salvage.pending = list("messages")
+        .iter()
+        .filter_map(salvage_pending)
+        .collect();
+    salvage.pending.sort_by_key(|m| m.received_ms);
+    salvage.tickets = list("tickets")
+        .iter()
+        .filter_map(|t| {
+            Some(KnownTicket {
+                id: t["id"].as_u64()?,
+                requester_id: t["requester_id"].as_u64(),
+                requester_change_noted: t["requester_change_noted"].as_bool().unwrap_or(false),
+            })
+        })
+        .collect();
+    salvage.open_ticket = conv["open_ticket"]["id"].as_u64().map(|id| OpenTicket {
+        id,
+        requester_id: conv["open_ticket"]["requester_id"].as_u64(),
+        recent_updates_ms: serde_json::from_value(conv["open_ticket"]["recent_updates_ms"].clone())
+            .unwrap_or_default(),
+        throttled: false,
+    });
+    salvage.last_inbound_ms = conv["last_inbound_ms"].as_u64();
+    salvage
+}
+
+/// An unfinished message whose ticket step is still to do (`"ticket": {"state": "pending"}`):
+/// read whole with the current type when it can be, else its MessageSid, text and arrival, and
+/// what decides its ticket (a follow-up, triage skipped, language, the create's key). A message
+/// whose ticket or comment was made is not one of them (making it again would double it).
+fn salvage_pending(m: &Value) -> Option<Message> {
+    let sid = m["sid"].as_str()?;
+    if !m["finished_ms"].is_null() || m["ticket"]["state"].as_str() != Some("pending") {
+        return None;
     }
+    if !crate::core::twilio_ids::is_message_sid(sid) {
+        return None;
+    }
+    if let Ok(mut whole) = Message::deserialize(m) {
+        whole.reply = ReplyStep::Waiting;
+        return Some(whole);
+    }
+    let body = m["body"].as_str().unwrap_or_default().to_string();
+    let mut message = Message::recorded(
+        sid.to_string(),
+        m["received_ms"].as_u64()?,
+        TicketStep::Pending,
+    );
+    message.body_chars = body.chars().count();
+    message.body = body;
+    message.reply = ReplyStep::Waiting;
+    message.retry.step_started_ms = m["step_started_ms"].as_u64();
+    message.unverified_comment = serde_json::from_value(m["unverified_comment"].clone())
+        .ok()
+        .flatten();
+    message.follow_up_of = m["follow_up_of"].as_u64();
+    message.skip_triage = m["skip_triage"].as_bool().unwrap_or(false);
+    message.language = m["language"].as_str().map(str::to_string);
+    message.without_locale = m["without_locale"].as_bool().unwrap_or(false);
+    Some(message)
 }
 
 /// The value of the first `"customer":` key, read as a `Sender` (whatever follows it).
@@ -398,29 +507,50 @@ mod tests {
             "MM0123456789abcdef0123456789abcdef".to_string(),
             // SM1 is not a Twilio SID; the reply's SM000... is not a message of the customer.
         ];
-        // Whole and readable (a newer version's envelope): what its messages say.
-        let newer = text.replacen("{\"v\":5,", "{\"v\":99,", 1);
-        assert!(decode(&newer).is_err());
-        assert_eq!(
-            salvage(&newer),
-            Salvage {
-                customer: customer.clone(),
-                sids: both.clone()
-            }
-        );
+        // Whole JSON, but not readable with this version's types (a newer version's whose
+        // fields changed): what its messages say, and the pending follow-up whole.
+        let mut newer: Value = serde_json::from_str(&text).unwrap();
+        newer["v"] = 99.into();
+        newer["conversation"]["checks"] = "a form this version does not know".into();
+        let newer = newer.to_string();
+        assert_eq!(decode(&newer).unwrap_err(), Unreadable::NewerVersion(99));
+        let got = salvage(&newer);
+        assert_eq!((&got.customer, &got.sids), (&customer, &both));
+        let pending: Vec<&str> = got.pending.iter().map(|m| m.sid.as_str()).collect();
+        assert_eq!(pending, [both[0].as_str()], "the follow-up, still to do");
+        assert_eq!(got.pending[0].media.len(), 1, "with its photo");
+        assert_eq!(got.tickets.iter().map(|t| t.id).collect::<Vec<_>>(), [1000]);
+        assert_eq!(got.open_ticket.as_ref().map(|t| t.id), Some(1000));
         // Cut short (not JSON any more): read from the text.
         let cut = &text[..text.find("\"in_flight\"").unwrap()];
         assert_eq!(
             salvage(cut),
             Salvage {
                 customer: customer.clone(),
-                sids: both
+                sids: both,
+                ..Salvage::default()
             }
         );
         // Cut before anything useful, or garbage: nothing, and no panic.
         assert_eq!(salvage(&text[..12]), Salvage::default());
         assert_eq!(salvage("\u{0}\"sid\":{\"customer\":"), Salvage::default());
         assert_eq!(salvage(""), Salvage::default());
+    }
+
+    #[test]
+    fn a_newer_versions_value_is_read_with_this_versions_types_when_it_can_be() {
+        let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
+        let mut newer: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
+        newer["v"] = 6.into();
+        newer["conversation"]["a_field_of_v6"] = serde_json::json!({"x": 1});
+        newer["conversation"]["messages"][0]["another"] = true.into();
+        let read = decode_reporting(&newer.to_string()).unwrap();
+        assert_eq!(read.read_newer, Some(6));
+        assert!(read.migrated, "stored again in this version's form");
+        assert_eq!(
+            read.conversation, conv,
+            "nothing this version knows is lost"
+        );
     }
 
     #[test]

@@ -267,48 +267,115 @@ fn the_finished_history_stays_bounded_with_its_texts() {
     );
 }
 
-#[test]
-fn a_recovered_conversation_recognises_what_the_unreadable_one_recorded() {
-    // A conversation with a ticket and a queued follow-up, stored by a newer gateway (a
-    // rollback): unreadable here, but its customer and MessageSids can still be read.
-    let mut sim = Sim::new(config());
-    sim.receive(&sid(100), M1.1);
-    sim.settle();
-    sim.world.zendesk_down = true;
-    sim.receive(&sid(7), &body(7, KB));
-    sim.alarm();
+/// The conversation as a newer gateway stored it, in a form this version cannot read (a
+/// rollback), quarantined: the shell's `quarantine` (salvage, then a fresh conversation).
+fn quarantine(sim: &mut Sim) -> stored::Salvage {
     let mut newer: Value = serde_json::from_str(&stored::encode(&sim.conv()).unwrap()).unwrap();
     newer["v"] = 99.into();
+    newer["conversation"]["checks"] = "a form this version does not know".into();
     let text = newer.to_string();
     assert_eq!(
         stored::decode(&text).unwrap_err(),
         stored::Unreadable::NewerVersion(99)
     );
     let salvage = stored::salvage(&text);
+    let fresh = Conversation::recovered(salvage.customer.clone().unwrap(), &salvage, sim.now);
+    sim.stored = serde_json::to_string(&fresh).unwrap();
+    sim.wake_at = Some(sim.now);
+    salvage
+}
+
+#[test]
+fn a_recovered_conversation_recognises_what_the_unreadable_one_recorded() {
+    // A conversation with a ticket and a queued follow-up (Zendesk down), then unreadable.
+    let mut sim = Sim::new(config());
+    sim.receive(&sid(100), M1.1);
+    sim.settle();
+    sim.world.zendesk_down = true;
+    sim.receive(&sid(7), &body(7, KB));
+    sim.alarm();
+    let salvage = quarantine(&mut sim);
     assert_eq!(salvage.customer, Some(Sender::Phone(CUSTOMER.into())));
     assert_eq!(
         salvage.sids,
         [sid(7), sid(100)],
         "the messages' own, not the replies'"
     );
-
-    let fresh = Conversation::recovered(salvage.customer.unwrap(), &salvage.sids, sim.now);
-    let mut sim2 = Sim::new(config());
-    sim2.stored = serde_json::to_string(&fresh).unwrap();
-    let m = sim2.conv().view(&sid(7), sim2.now).unwrap();
+    let m = sim.conv().view(&sid(100), sim.now).unwrap();
     assert_eq!(m["outcome"], "recovered");
-    // Twilio's retry of either message makes nothing; a new message is handled as usual.
-    assert!(sim2.receive(&sid(7), &body(7, KB)));
-    assert!(sim2.receive(&sid(100), M1.1));
-    assert!(!sim2.receive(M3.0, "My order is broken since yesterday"));
-    sim2.settle();
-    sim2.check_invariants("recovered");
-    assert_eq!(sim2.world.tickets.len(), 1);
+    sim.world.zendesk_down = false;
+    // Twilio's retry of either message makes nothing; the follow-up still goes, once.
+    assert!(sim.receive(&sid(7), &body(7, KB)));
+    assert!(sim.receive(&sid(100), M1.1));
+    sim.settle();
+    assert!(!sim.receive(M3.0, "My order is broken since yesterday"));
+    sim.settle();
+    assert_eq!(sim.world.tickets.len(), 1, "the open ticket was kept");
+    let comments = &sim.world.tickets[0].comments;
     assert_eq!(
-        sim2.world.tickets[0].external_id.as_deref(),
-        Some(M3.0),
-        "only the new message made a ticket"
+        comments
+            .iter()
+            .filter(|(c, _)| c.contains(&marker(7)))
+            .count(),
+        1,
+        "the queued follow-up written once"
     );
+    assert!(comments.iter().any(|(c, _)| c.contains("broken since")));
+    // An agent's reply on the ticket still reaches the customer.
+    sim.agent_writes("We are on it.");
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.sent.last().unwrap().1, "We are on it.");
+}
+
+/// A new customer's message whose ticket create went out (`committed`: Zendesk made it, its
+/// answer was lost) or not, then the conversation became unreadable; recovered `after_ms` later.
+fn pending_message_recovered(committed: bool, after_ms: u64) {
+    let mut sim = Sim::new(config());
+    if committed {
+        sim.world.faults.push_back(Some(Fault::TimeoutAfter));
+    } else {
+        sim.world.zendesk_down = true;
+    }
+    sim.receive(&sid(1), &body(1, KB));
+    sim.alarm();
+    assert_eq!(sim.world.tickets.len(), usize::from(committed));
+    sim.world.zendesk_down = false;
+    sim.now += after_ms;
+    let salvage = quarantine(&mut sim);
+    assert_eq!(salvage.pending.len(), 1, "the message, still to do");
+    let m = sim.conv().message(&sid(1)).cloned().unwrap();
+    assert!(!m.is_finished() && m.retry.verify_first);
+    assert!(
+        sim.receive(&sid(1), &body(1, KB)),
+        "Twilio's retry: a duplicate"
+    );
+    sim.settle();
+    assert_eq!(sim.world.tickets.len(), 1, "exactly one ticket");
+    let t = &sim.world.tickets[0];
+    assert_eq!(t.external_id.as_deref(), Some(sid(1).as_str()));
+    assert!(
+        t.comments[0].0.contains(&marker(1)),
+        "with the message's text"
+    );
+    let m = sim.conv().message(&sid(1)).cloned().unwrap();
+    assert!(
+        matches!(m.ticket, TicketStep::Created { .. }) && m.is_finished(),
+        "{m:?}"
+    );
+    assert_eq!(sim.world.sent.len(), 1, "the customer's confirmation, once");
+}
+
+#[test]
+fn a_pending_message_of_a_quarantined_conversation_makes_its_ticket() {
+    pending_message_recovered(false, 0);
+}
+
+#[test]
+fn a_pending_message_whose_create_committed_makes_no_second_ticket() {
+    // Within Zendesk's idempotency window (the key replays), and past it (looked up first).
+    pending_message_recovered(true, 60_000);
+    pending_message_recovered(true, 3 * 3600 * 1000);
 }
 
 // ---------- agents' side ----------
