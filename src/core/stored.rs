@@ -178,6 +178,7 @@ pub fn salvage(text: &str) -> Salvage {
                 id: t["id"].as_u64()?,
                 requester_id: t["requester_id"].as_u64(),
                 requester_change_noted: t["requester_change_noted"].as_bool().unwrap_or(false),
+                not_forwarded_noted: t["not_forwarded_noted"].as_bool().unwrap_or(false),
             })
         })
         .collect();

@@ -169,6 +169,7 @@ impl Conversation {
                 id: t.id,
                 requester_id: t.requester_id,
                 requester_change_noted: false,
+                not_forwarded_noted: false,
             });
             // Where agents' replies on it find this conversation, whoever its requester
             // becomes in Zendesk (the shell names this conversation when it sends the entry).

@@ -327,7 +327,14 @@ impl Conversation {
             };
             self.take_agent_reply(reply, logs);
         }
-        if !not_forwarded.is_empty() {
+        // Once per ticket for good: the flag outlives the note itself (written notes are pruned).
+        let noted_before = !not_forwarded.is_empty()
+            && self
+                .tickets
+                .iter_mut()
+                .find(|t| t.id == ticket_id)
+                .is_some_and(|t| std::mem::replace(&mut t.not_forwarded_noted, true));
+        if !not_forwarded.is_empty() && !noted_before {
             let which: Vec<String> = not_forwarded
                 .iter()
                 .map(|(id, why)| format!("comment {id} ({})", why.explained()))

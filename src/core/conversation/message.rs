@@ -17,6 +17,9 @@ pub struct KnownTicket {
     /// The agents were told that the ticket's requester no longer names this customer.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub requester_change_noted: bool,
+    /// The agents were told which public comments on the ticket are not sent (not an agent's).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_forwarded_noted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -651,6 +651,23 @@ fn the_agents_are_told_once_per_ticket_not_once_per_comment() {
     );
 }
 
+#[test]
+fn the_not_forwarded_note_stays_once_per_ticket_after_written_notes_are_pruned() {
+    let mut sim = Sim::with_ticket(config());
+    sim.someone_writes(PHISHING, 9, "end-user");
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.notes.len(), 1);
+    // Written notes are pruned (200 kept): the note's key is gone from the conversation.
+    let mut conv = sim.conv().clone();
+    conv.notes.clear();
+    sim.stored = serde_json::to_string(&conv).unwrap();
+    sim.someone_writes("Me too", 10, "end-user");
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
+}
+
 // ---------- lengths as Twilio counts them ----------
 
 #[test]
