@@ -437,9 +437,11 @@ fn assert_reference_outcome(sim: &Sim, what: &str) {
 }
 
 mod agents;
+mod forwarding;
 mod inbound;
 mod languages;
 mod limits;
 mod media;
+mod owners;
 mod properties;
 mod world;
