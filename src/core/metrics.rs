@@ -401,24 +401,10 @@ mod tests {
     /// statuses and Twilio's code only, and the texts stay in the log lines.
     #[test]
     fn failure_keys_come_from_the_status_and_twilio_code_never_from_upstream_text() {
-        use crate::core::config::Config;
         use crate::core::conversation::{Conversation, Ctx, Effect, Event};
         use crate::core::form::{InboundMessage, Sender};
         use crate::core::http::{Exchange, HttpAnswer};
-        let vars = [
-            ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
-            ("TWILIO_AUTH_TOKEN", "tok"),
-            ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
-            ("ZENDESK_API_KEY", "key"),
-            ("ZENDESK_DOMAIN", "acme.zendesk.com"),
-            ("ZENDESK_EMAIL", "ops@acme.com"),
-        ];
-        let config = Config::from_lookup(|n| {
-            vars.iter()
-                .find(|(k, _)| *k == n)
-                .map(|(_, v)| v.to_string())
-        })
-        .unwrap();
+        let config = crate::core::config::for_tests(&[]);
         let ctx = Ctx {
             now_ms: 1_800_000_000_000,
             jitter: 0.0,

@@ -339,22 +339,13 @@ mod tests {
     use super::*;
     use crate::core::config::Config;
     use crate::core::conversation::{Ctx, Effect, Event};
-    use std::collections::HashMap;
 
     /// A conversation as commit 0df866a stored it: a ticket made and confirmed, an agent's reply
     /// waiting to be read, and a follow-up with a photo not yet handled.
     const STORED_BY_0DF866A: &str = include_str!("fixtures/conversation_stored_by_0df866a.json");
 
     fn config() -> Config {
-        let vars: HashMap<&str, &str> = HashMap::from([
-            ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
-            ("TWILIO_AUTH_TOKEN", "tok"),
-            ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
-            ("ZENDESK_API_KEY", "key"),
-            ("ZENDESK_DOMAIN", "acme.zendesk.com"),
-            ("ZENDESK_EMAIL", "ops@acme.com"),
-        ]);
-        Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap()
+        crate::core::config::for_tests(&[])
     }
 
     #[test]

@@ -30,6 +30,22 @@ fn queue_full_text() -> &'static str {
     crate::core::language::packs::en::PACK.replies.queue_full
 }
 
+/// Message `i` of `size` bytes arrives, the alarm runs if it is due, the stored form is checked
+/// against the budget, and a second passes. True when the message was a duplicate.
+fn arrives_while_down(sim: &mut Sim, i: usize, size: usize) -> bool {
+    let duplicate = sim.receive(&sid(i), &body(i, size));
+    if sim.wake_at.is_some_and(|t| t <= sim.now) {
+        sim.alarm();
+    }
+    let stored = encoded_len(sim);
+    assert!(
+        stored <= STORED_BUDGET_BYTES,
+        "after message {i}: {stored} bytes stored"
+    );
+    sim.now += 1_000;
+    duplicate
+}
+
 /// A ticket is open (later messages are comments); then Zendesk goes down and `n` messages of
 /// `size` bytes arrive a second apart, the alarm running whenever it is due. The stored form is
 /// checked against the budget after every one.
@@ -39,16 +55,7 @@ fn flood(n: usize, size: usize) -> Sim {
     sim.settle();
     sim.world.zendesk_down = true;
     for i in 0..n {
-        assert!(!sim.receive(&sid(i), &body(i, size)), "message {i} is new");
-        if sim.wake_at.is_some_and(|t| t <= sim.now) {
-            sim.alarm();
-        }
-        let stored = encoded_len(&sim);
-        assert!(
-            stored <= STORED_BUDGET_BYTES,
-            "after message {i}: {stored} bytes stored"
-        );
-        sim.now += 1_000;
+        assert!(!arrives_while_down(&mut sim, i, size), "message {i} is new");
     }
     sim
 }
@@ -469,16 +476,7 @@ fn two_hundred_settled_agent_replies_of_8_kb_stay_under_the_budget() {
     // Then Zendesk goes down and the customer's queue fills up to its budget.
     sim.world.zendesk_down = true;
     for i in 0..10 {
-        sim.receive(&sid(i), &body(i, 60 * KB));
-        if sim.wake_at.is_some_and(|t| t <= sim.now) {
-            sim.alarm();
-        }
-        let stored = encoded_len(&sim);
-        assert!(
-            stored <= STORED_BUDGET_BYTES,
-            "after message {i}: {stored} bytes stored"
-        );
-        sim.now += 1_000;
+        arrives_while_down(&mut sim, i, 60 * KB);
     }
     assert!(sim.conv().messages.iter().any(|m| m.is_refused()), "full");
 }

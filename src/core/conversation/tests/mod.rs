@@ -15,18 +15,12 @@ fn config() -> Config {
 
 /// The test configuration with more variables set.
 fn config_with(extra: &[(&'static str, &'static str)]) -> Config {
-    let mut vars: HashMap<&str, &str> = HashMap::from([
-        ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
-        ("TWILIO_AUTH_TOKEN", "tok"),
-        ("TWILIO_WHATSAPP_NUMBER", "+14155238886"),
-        ("ZENDESK_API_KEY", "key"),
-        ("ZENDESK_DOMAIN", "acme.zendesk.com"),
-        ("ZENDESK_EMAIL", "ops@acme.com"),
+    let mut vars = vec![
         ("UPSTREAM_TIMEOUT_MS", "1000"),
         ("RETRY_WINDOW_HOURS", "24"),
-    ]);
+    ];
     vars.extend(extra.iter().copied());
-    Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap()
+    crate::core::config::for_tests(&vars)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
