@@ -7,26 +7,27 @@ import { startStack, waitFor, assertLogsClean, zendeskSignature, SANDBOX_AGENT, 
 
 const DETAILED = 'My order arrived broken and I need a replacement';
 
+/** A customer `from` with a ticket made from `body`, confirmation read, and the ticket's events
+ * taken by its conversation (its alarm has run). */
+async function customerWithTicketOn(stack, from, body) {
+  const r = await stack.send({ from, body });
+  await stack.waitForLogLine((l) => l.message_sid === r.messageSid && l.event === 'message.done');
+  const ticket = stack.tickets().find((t) => t.external_id === r.messageSid);
+  await waitFor(() => stack.replies(`whatsapp:${from}`)[0]?.delivery.includes('read'), { what: 'confirmation read' });
+  await waitFor(async () => {
+    const res = await stack.emulator.zendeskWebhook(ticket.id);
+    return res.status === 200 && JSON.parse(res.body).status === 'accepted';
+  }, { what: 'ticket indexed' });
+  return { from, ticket };
+}
+
 describe('agents answer from Zendesk', () => {
   let stack;
   const { customer, phones } = phoneBook('+1555060');
   before(async () => { stack = await startStack({ name: 'two-way' }); });
   after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
 
-  /** A customer with a ticket, confirmation delivered. */
-  async function customerWithTicket() {
-    const from = customer();
-    const r = await stack.send({ from, body: DETAILED });
-    await stack.waitForLogLine((l) => l.message_sid === r.messageSid && l.event === 'message.done');
-    const [ticket] = stack.tickets().filter((t) => t.external_id === r.messageSid);
-    await waitFor(() => stack.replies(`whatsapp:${from}`)[0]?.delivery.includes('read'), { what: 'confirmation read' });
-    // the ticket is in the look-up index once the conversation's alarm has run
-    await waitFor(async () => {
-      const res = await stack.emulator.zendeskWebhook(ticket.id);
-      return res.status === 200 && JSON.parse(res.body).status === 'accepted';
-    }, { what: 'ticket indexed' });
-    return { from, ticket };
-  }
+  const customerWithTicket = () => customerWithTicketOn(stack, customer(), DETAILED);
   const agentTexts = (from) => stack.replies(`whatsapp:${from}`).slice(1).map((m) => m.body);
 
   test("an agent's public reply reaches the customer once, even when Zendesk retries its webhook", async () => {
@@ -318,19 +319,7 @@ describe('only agents speak from the business number, in bodies Twilio accepts',
   before(async () => { stack = await startStack({ name: 'two-way-agents-only' }); });
   after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
 
-  /** A customer with a ticket, confirmation delivered, the ticket indexed. */
-  async function customerWithTicket(body = DETAILED) {
-    const from = customer();
-    const r = await stack.send({ from, body });
-    await stack.waitForLogLine((l) => l.message_sid === r.messageSid && l.event === 'message.done');
-    const ticket = stack.tickets().find((t) => t.external_id === r.messageSid);
-    await waitFor(() => stack.replies(`whatsapp:${from}`)[0]?.delivery.includes('read'), { what: 'confirmation read' });
-    await waitFor(async () => {
-      const res = await stack.emulator.zendeskWebhook(ticket.id);
-      return res.status === 200 && JSON.parse(res.body).status === 'accepted';
-    }, { what: 'ticket indexed' });
-    return { from, ticket };
-  }
+  const customerWithTicket = (body = DETAILED) => customerWithTicketOn(stack, customer(), body);
   const agentTexts = (from) => stack.replies(`whatsapp:${from}`).slice(1).map((m) => m.body);
   const notForwarded = (commentId) => stack.waitForLogLine((l) => l.event === 'agent.comment_not_forwarded' && l.comment_id === commentId, `comment ${commentId} not forwarded`);
   const notes = (ticketId) => stack.tickets().find((t) => t.id === ticketId).comments.filter((c) => !c.public);
