@@ -359,8 +359,7 @@ mod tests {
             now_ms: 1_800_000_100_000,
             jitter: 0.5,
             config: &config,
-            status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
-            media_base_url: Some("https://gw.example"),
+            conversation_id: "abc",
         };
         // The next step is the follow-up's photo, to Zendesk's upload (nothing was lost).
         let out = conv.step(Event::Wake, &ctx);

@@ -168,9 +168,12 @@ impl Conversation {
         ctx: &Ctx,
     ) -> HttpRequest {
         let to = self.customer.whatsapp_address();
-        let callback = ctx.status_callback_url.map(|url| {
+        // Where Twilio reports this message's delivery: the conversation is named by its
+        // object id, so the callback reaches it without a look-up.
+        let callback = self.public_origin(ctx.config).map(|origin| {
             format!(
-                "{url}&{}&{}",
+                "{origin}/twilio/status?c={}&{}&{}",
+                ctx.conversation_id,
                 about.to_query(),
                 crate::core::delivery::customer_query(&self.masked())
             )

@@ -258,7 +258,7 @@ fn a_pressed_button_is_an_answer_never_refused_as_a_greeting() {
             payload: Some("confirm".into()),
         },
     };
-    let out = sim.step(Event::Received(msg));
+    let out = sim.step(received(msg));
     if let Some(Effect::WakeAt(t)) = out.effect {
         sim.wake_at = Some(t);
     }

@@ -164,8 +164,7 @@ impl Sim {
             now_ms: self.now,
             jitter,
             config: &self.cfg,
-            status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
-            media_base_url: Some("https://gw.example"),
+            conversation_id: "abc",
         };
         let out = conv.step(event, &ctx);
         self.stored = serde_json::to_string(&conv).unwrap();
@@ -196,7 +195,7 @@ impl Sim {
             location,
             content: Default::default(),
         };
-        let out = self.step(Event::Received(msg));
+        let out = self.step(received(msg));
         if let Some(Effect::WakeAt(t)) = out.effect {
             self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
         }
@@ -439,3 +438,12 @@ mod media;
 mod owners;
 mod properties;
 mod world;
+
+/// A message as the webhook hands it over, at the gateway's test origin.
+pub(super) fn received(message: InboundMessage) -> Event {
+    Event::Received {
+        message,
+        origin: "https://gw.example".into(),
+        received_at_ms: None,
+    }
+}
