@@ -331,6 +331,10 @@ impl Conversation {
         if !origin.is_empty() && self.public_origin.as_deref() != Some(origin.as_str()) {
             self.public_origin = Some(origin);
         }
+        // Every delivery is acknowledged, a duplicate too.
+        self.unsent_metrics
+            .ack_ms
+            .extend(received_at_ms.map(|at| ctx.now_ms.saturating_sub(at)));
         if self.message(sid).is_some() {
             return;
         }
@@ -348,9 +352,6 @@ impl Conversation {
             )));
         }
         self.unsent_metrics.directory.extend(entries);
-        self.unsent_metrics
-            .ack_ms
-            .extend(received_at_ms.map(|at| ctx.now_ms.saturating_sub(at)));
     }
 
     /// The gauge of messages waiting for a retry, reported with the metrics after each alarm

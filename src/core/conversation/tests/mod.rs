@@ -173,6 +173,21 @@ impl Sim {
         out
     }
 
+    /// A text message from the customer, as the webhook reads it.
+    fn message(&self, sid: &str, body: &str) -> InboundMessage {
+        InboundMessage {
+            message_sid: sid.into(),
+            account_sid: None,
+            from: Sender::Phone(CUSTOMER.into()),
+            body: body.into(),
+            num_media: 0,
+            media: vec![],
+            extra_media: vec![],
+            location: None,
+            content: Default::default(),
+        }
+    }
+
     fn receive(&mut self, sid: &str, body: &str) -> bool {
         self.receive_with(sid, body, vec![], None)
     }
@@ -184,17 +199,10 @@ impl Sim {
         media: Vec<crate::core::form::MediaRef>,
         location: Option<crate::core::form::Location>,
     ) -> bool {
-        let msg = InboundMessage {
-            message_sid: sid.into(),
-            account_sid: None,
-            from: Sender::Phone(CUSTOMER.into()),
-            body: body.into(),
-            num_media: media.len() as u32,
-            media,
-            extra_media: vec![],
-            location,
-            content: Default::default(),
-        };
+        let mut msg = self.message(sid, body);
+        msg.num_media = media.len() as u32;
+        msg.media = media;
+        msg.location = location;
         let out = self.step(received(msg));
         if let Some(Effect::WakeAt(t)) = out.effect {
             self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
