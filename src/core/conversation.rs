@@ -61,7 +61,6 @@ mod timers;
 mod views;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
 use attempts::retry_line;
-use attempts::with_detail;
 pub use attempts::Retry;
 pub use backend::{TicketBackend, ZendeskSupport};
 pub use calls::{Call, InFlight};

@@ -2,7 +2,7 @@
 //! merged report `GET /admin/metrics` shows. The shell keeps one `Metrics` per shard in a
 //! Durable Object and merges the shards when asked.
 
-use crate::core::events::{Counted, FailedStep, FailureKind};
+use crate::core::events::{Cause, Counted, FailedStep};
 use crate::core::logline::LogLine;
 use crate::core::metrics_series::{self, Hour};
 use serde::{Deserialize, Serialize};
@@ -150,9 +150,9 @@ impl Delta {
                     d.count(what.counter());
                     *d.languages.entry(language.clone()).or_default() += 1;
                 }
-                Counted::Failed { step, kind } => {
+                Counted::Failed { step, cause } => {
                     d.count(what.counter());
-                    *d.failures.entry(failure_key(*step, *kind)).or_default() += 1;
+                    *d.failures.entry(failure_key(*step, cause)).or_default() += 1;
                 }
                 other => d.count(other.counter()),
             }
@@ -163,8 +163,8 @@ impl Delta {
 
 /// The metrics key of a failure: its step and its kind (`ticket.http_422`,
 /// `reply.twilio_63016`, `agent_reply.gave_up`), both typed, so the keys are few and plain.
-pub fn failure_key(step: FailedStep, kind: FailureKind) -> String {
-    format!("{}.{}", step.as_str(), kind.key())
+pub fn failure_key(step: FailedStep, cause: &Cause) -> String {
+    format!("{}.{}", step.as_str(), cause.key())
 }
 
 /// Where an earlier version's failure key that is not plain text is counted: those keys were
@@ -357,7 +357,7 @@ mod tests {
 
     #[test]
     fn typed_events_become_counters_and_failure_kinds() {
-        let failed = |step, kind| Counted::Failed { step, kind };
+        let failed = |step, cause| Counted::Failed { step, cause };
         let lines = vec![
             LogLine::info("message.accepted").counts(Counted::Received {
                 language: "en".into(),
@@ -365,14 +365,24 @@ mod tests {
             LogLine::info("message.duplicate").counts(Counted::Duplicate),
             LogLine::info("zendesk.ticket_created").counts(Counted::TicketCreated),
             LogLine::warn("call.retry").counts(Counted::Retry),
-            LogLine::error("message.failed")
-                .counts(failed(FailedStep::Ticket, FailureKind::Http(401))),
-            LogLine::error("message.failed")
-                .counts(failed(FailedStep::Ticket, FailureKind::GaveUp)),
-            LogLine::error("twilio.reply_failed")
-                .counts(failed(FailedStep::Reply, FailureKind::Twilio(21211))),
+            LogLine::error("message.failed").counts(failed(FailedStep::Ticket, Cause::http(401))),
+            LogLine::error("message.failed").counts(failed(
+                FailedStep::Ticket,
+                Cause::GaveUp {
+                    attempts: 3,
+                    call: None,
+                    last: Box::new(Cause::Timeout),
+                },
+            )),
+            LogLine::error("twilio.reply_failed").counts(failed(
+                FailedStep::Reply,
+                Cause::TwilioError {
+                    code: 21211,
+                    meaning: "",
+                },
+            )),
             LogLine::error("agent.reply_undeliverable")
-                .counts(failed(FailedStep::AgentReply, FailureKind::Timeout)),
+                .counts(failed(FailedStep::AgentReply, Cause::Timeout)),
             LogLine::info("message.done").counts(Counted::Done { ms: 340 }),
             // A line that counts nothing, whatever its name, adds nothing.
             LogLine::info("zendesk.ticket_created"),

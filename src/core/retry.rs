@@ -1,5 +1,6 @@
 //! Classification of upstream answers: done, worth retrying later, or final.
 
+use crate::core::events::Cause;
 use crate::core::http::Exchange;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,13 +10,13 @@ pub enum Verdict {
     /// Nothing was done (or a replay is harmless): try again, after `retry_after_secs` if given.
     Transient {
         retry_after_secs: Option<u64>,
-        reason: String,
+        cause: Cause,
     },
     /// Retrying cannot help (bad request, credentials, not found, validation).
-    Permanent { reason: String },
+    Permanent { cause: Cause },
     /// The effect may or may not have happened and repeating it could double it
     /// (a message send that timed out or failed with a server error).
-    Ambiguous { reason: String },
+    Ambiguous { cause: Cause },
 }
 
 /// `Retry-After` in seconds (the form Zendesk and Twilio use); HTTP dates are not trusted.
@@ -23,24 +24,16 @@ pub fn parse_retry_after(value: Option<&str>) -> Option<u64> {
     value?.trim().parse::<u64>().ok()
 }
 
-fn status_reason(status: u16) -> String {
-    if (300..400).contains(&status) {
-        format!("http {status} (redirect not followed)")
-    } else {
-        format!("http {status}")
-    }
-}
-
 /// A request that is safe to repeat (Zendesk ticket create carries an Idempotency-Key).
 pub fn classify_idempotent(exchange: &Exchange) -> Verdict {
     match exchange {
         Exchange::TimedOut => Verdict::Transient {
             retry_after_secs: None,
-            reason: "timeout".into(),
+            cause: Cause::Timeout,
         },
         Exchange::NetworkError(_) => Verdict::Transient {
             retry_after_secs: None,
-            reason: "network error".into(),
+            cause: Cause::Network,
         },
         Exchange::Answered(a) => match a.status {
             200..=299 => Verdict::Success,
@@ -49,10 +42,10 @@ pub fn classify_idempotent(exchange: &Exchange) -> Verdict {
             // 409: Zendesk's "request with this idempotency key still in progress".
             300..=399 | 408 | 409 | 429 | 500..=599 => Verdict::Transient {
                 retry_after_secs: parse_retry_after(a.header("retry-after")),
-                reason: status_reason(a.status),
+                cause: Cause::http(a.status),
             },
             status => Verdict::Permanent {
-                reason: status_reason(status),
+                cause: Cause::http(status),
             },
         },
     }
@@ -63,11 +56,11 @@ pub fn classify_idempotent(exchange: &Exchange) -> Verdict {
 pub fn classify_send(exchange: &Exchange) -> Verdict {
     match exchange {
         Exchange::TimedOut => Verdict::Ambiguous {
-            reason: "timeout".into(),
+            cause: Cause::Timeout,
         },
         // A failure before any answer may still have reached Twilio.
         Exchange::NetworkError(_) => Verdict::Ambiguous {
-            reason: "network error".into(),
+            cause: Cause::Network,
         },
         Exchange::Answered(a) => match a.status {
             200..=299 => Verdict::Success,
@@ -75,13 +68,13 @@ pub fn classify_send(exchange: &Exchange) -> Verdict {
             // followed, so the request was not carried out.
             300..=399 | 429 => Verdict::Transient {
                 retry_after_secs: parse_retry_after(a.header("retry-after")),
-                reason: status_reason(a.status),
+                cause: Cause::http(a.status),
             },
             500..=599 => Verdict::Ambiguous {
-                reason: status_reason(a.status),
+                cause: Cause::http(a.status),
             },
             status => Verdict::Permanent {
-                reason: status_reason(status),
+                cause: Cause::http(status),
             },
         },
     }
@@ -130,7 +123,7 @@ mod tests {
             classify_idempotent(&answer(429, Some("7"))),
             Verdict::Transient {
                 retry_after_secs: Some(7),
-                reason: "http 429".into()
+                cause: Cause::http(429)
             }
         );
         for s in [500, 502, 503, 409] {

@@ -1,6 +1,7 @@
 //! Twilio Messages API: the replies the seed sends and the reading of Twilio's answers.
 
 use crate::core::config::ReplySender;
+use crate::core::events::Cause;
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::retry::{classify_send, Verdict};
 use crate::core::text::take_chars;
@@ -317,12 +318,12 @@ pub enum SendOutcome {
     /// Nothing was sent (429): send again, after `retry_after_secs` if given.
     NotSent {
         retry_after_secs: Option<u64>,
-        reason: String,
+        cause: Cause,
     },
     /// The message may or may not exist: look for it in Twilio's list before sending again.
-    Unknown { reason: String },
+    Unknown { cause: Cause },
     /// Twilio refused it (4xx): sending again cannot help.
-    Refused { reason: String },
+    Refused { cause: Cause },
 }
 
 /// Reads the answer to a message send, for the seed's replies and agents' replies alike. Only
@@ -340,19 +341,22 @@ pub fn send_outcome(exchange: &Exchange) -> SendOutcome {
             match parse_sent_message_sid(body) {
                 Ok(sid) => SendOutcome::Sent(sid),
                 Err(e) => SendOutcome::Unknown {
-                    reason: format!("http {}: {e}", answer.map(|a| a.status).unwrap_or(0)),
+                    cause: Cause::Unreadable {
+                        status: Some(answer.map(|a| a.status).unwrap_or(0)),
+                        what: e,
+                    },
                 },
             }
         }
         Verdict::Transient {
             retry_after_secs,
-            reason,
+            cause,
         } => SendOutcome::NotSent {
             retry_after_secs,
-            reason,
+            cause,
         },
-        Verdict::Ambiguous { reason } => SendOutcome::Unknown { reason },
-        Verdict::Permanent { reason } => SendOutcome::Refused { reason },
+        Verdict::Ambiguous { cause } => SendOutcome::Unknown { cause },
+        Verdict::Permanent { cause } => SendOutcome::Refused { cause },
     }
 }
 
@@ -473,7 +477,10 @@ mod tests {
         assert_eq!(
             send_outcome(&answer(200, "<html><body>Thank you</body></html>")),
             SendOutcome::Unknown {
-                reason: "http 200: answer without a message sid".into()
+                cause: Cause::Unreadable {
+                    status: Some(200),
+                    what: "answer without a message sid".into()
+                }
             }
         );
         assert!(matches!(

@@ -1,6 +1,7 @@
 //! Zendesk Support API: the ticket the seed describes, the request that creates it, and the
 //! reading of Zendesk's answers.
 
+use crate::core::events::Cause;
 use crate::core::form::Sender;
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::retry::{classify_send, Verdict};
@@ -172,7 +173,10 @@ pub fn classify_update(exchange: &Exchange) -> Verdict {
     match (classify_send(exchange), exchange) {
         (Verdict::Success, Exchange::Answered(a)) if parse_created_ticket(&a.body).is_err() => {
             Verdict::Ambiguous {
-                reason: format!("http {}: answer without the ticket", a.status),
+                cause: Cause::Unreadable {
+                    status: Some(a.status),
+                    what: "answer without the ticket".into(),
+                },
             }
         }
         (verdict, _) => verdict,

@@ -10,7 +10,7 @@
 //! the agents are told once per ticket (`agent_calls::NotForwarded`).
 
 use super::*;
-use crate::core::events::FailureKind;
+use crate::core::events::Cause;
 use crate::core::ticket_owner::TicketEvent;
 
 /// WhatsApp's customer-service window, with a margin for clock differences.
@@ -455,7 +455,7 @@ impl Conversation {
                         self.agent_replies[i].state = AgentReplyState::Due { template: true }
                     }
                     None => {
-                        self.undeliverable(i, "the customer's last message is more than 24 hours old, so WhatsApp only accepts an approved template, and TWILIO_AGENT_REPLY_CONTENT_SID is not set".into(), FailureKind::OutsideWindow, logs);
+                        self.undeliverable(i, Cause::OutsideWindow, logs);
                         continue;
                     }
                 }
@@ -463,12 +463,7 @@ impl Conversation {
             let needs_url =
                 matches!(self.part_to_send(&self.agent_replies[i]), Part::File(_)) && !template;
             if needs_url && self.public_origin(ctx.config).is_none() {
-                self.undeliverable(
-                    i,
-                    "its files need the gateway's public URL: set PUBLIC_BASE_URL".into(),
-                    FailureKind::NotConfigured,
-                    logs,
-                );
+                self.undeliverable(i, Cause::NotConfigured, logs);
                 continue;
             }
             return Next::Call(Box::new(Call::SendAgentReply { comment_id }));
@@ -490,13 +485,8 @@ impl Conversation {
         Next::Idle
     }
 
-    pub(super) fn undeliverable(
-        &mut self,
-        i: usize,
-        reason: String,
-        kind: FailureKind,
-        logs: &mut Vec<LogLine>,
-    ) {
+    pub(super) fn undeliverable(&mut self, i: usize, cause: Cause, logs: &mut Vec<LogLine>) {
+        let reason = cause.to_string();
         let r = &mut self.agent_replies[i];
         r.state = AgentReplyState::Undeliverable {
             reason: reason.clone(),
@@ -507,7 +497,7 @@ impl Conversation {
             LogLine::error("agent.reply_undeliverable")
                 .counts(Counted::Failed {
                     step: FailedStep::AgentReply,
-                    kind,
+                    cause,
                 })
                 .field("ticket_id", ticket_id)
                 .field("comment_id", comment_id)

@@ -3,7 +3,7 @@
 
 use super::agent::*;
 use super::*;
-use crate::core::events::FailureKind;
+use crate::core::events::Cause;
 
 impl Conversation {
     /// The request for an outbound call.
@@ -104,27 +104,27 @@ impl Conversation {
                         Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, logs),
                         // Zendesk will not call again for these comments: read them again.
                         Err(e) => {
-                            self.retry_check(*ticket_id, &e, None, ctx, logs);
+                            self.retry_check(*ticket_id, Cause::unreadable(e), None, ctx, logs);
                             return;
                         }
                     },
-                    Verdict::Permanent { reason } => {
+                    Verdict::Permanent { cause } => {
                         // Ticket gone or not readable: nothing to send from it.
                         logs.push(
                             LogLine::warn("agent.check_failed")
                                 .field("ticket_id", *ticket_id)
-                                .field("reason", reason),
+                                .field("reason", cause.to_string()),
                         );
                     }
                     Verdict::Transient {
-                        reason,
+                        cause,
                         retry_after_secs,
                     } => {
-                        self.retry_check(*ticket_id, &reason, retry_after_secs, ctx, logs);
+                        self.retry_check(*ticket_id, cause, retry_after_secs, ctx, logs);
                         return;
                     }
-                    Verdict::Ambiguous { reason } => {
-                        self.retry_check(*ticket_id, &reason, None, ctx, logs);
+                    Verdict::Ambiguous { cause } => {
+                        self.retry_check(*ticket_id, cause, None, ctx, logs);
                         return;
                     }
                 }
@@ -147,9 +147,9 @@ impl Conversation {
                     SendOutcome::Sent(sid) => self.agent_part_sent(i, sid, false, logs),
                     SendOutcome::NotSent {
                         retry_after_secs,
-                        reason,
-                    } => self.retry_outbound(i, &reason, retry_after_secs, false, ctx, logs),
-                    SendOutcome::Unknown { reason } => {
+                        cause,
+                    } => self.retry_outbound(i, cause, retry_after_secs, false, ctx, logs),
+                    SendOutcome::Unknown { cause } => {
                         // Looked for in Twilio's list before it is sent again.
                         let r = &self.agent_replies[i];
                         logs.push(
@@ -157,11 +157,11 @@ impl Conversation {
                                 .field("ticket_id", r.ticket_id)
                                 .field("comment_id", r.comment_id)
                                 .field("to", self.masked())
-                                .field("reason", reason.as_str()),
+                                .field("reason", cause.to_string()),
                         );
-                        self.retry_outbound(i, &reason, None, true, ctx, logs)
+                        self.retry_outbound(i, cause, None, true, ctx, logs)
                     }
-                    SendOutcome::Refused { reason } => {
+                    SendOutcome::Refused { cause } => {
                         let code = twilio::parse_error(body).map(|(c, _)| c);
                         let template = ctx
                             .language(self.language.as_deref())
@@ -169,13 +169,13 @@ impl Conversation {
                             .as_deref();
                         if !self.agent_replies[i].fall_back_to_template(code, template) {
                             let why = match code {
-                                Some(c) => {
-                                    format!("Twilio error {c}: {}", twilio::error_meaning(c))
-                                }
-                                None => reason,
+                                Some(code) => Cause::TwilioError {
+                                    code,
+                                    meaning: twilio::error_meaning(code),
+                                },
+                                None => cause,
                             };
-                            let kind = FailureKind::of_twilio(exchange, code);
-                            self.undeliverable(i, why, kind, logs);
+                            self.undeliverable(i, why, logs);
                         }
                     }
                 }
@@ -208,15 +208,17 @@ impl Conversation {
                         match found {
                             Ok(Some(sid)) => self.agent_part_sent(i, sid, true, logs),
                             Ok(None) => self.agent_replies[i].retry.verify_first = false,
-                            Err(e) => self.retry_outbound(i, &e, None, true, ctx, logs),
+                            Err(e) => {
+                                self.retry_outbound(i, Cause::unreadable(e), None, true, ctx, logs)
+                            }
                         }
                     }
                     Verdict::Transient {
                         retry_after_secs,
-                        reason,
-                    } => self.retry_outbound(i, &reason, retry_after_secs, true, ctx, logs),
-                    Verdict::Ambiguous { reason } | Verdict::Permanent { reason } => {
-                        self.retry_outbound(i, &reason, None, true, ctx, logs)
+                        cause,
+                    } => self.retry_outbound(i, cause, retry_after_secs, true, ctx, logs),
+                    Verdict::Ambiguous { cause } | Verdict::Permanent { cause } => {
+                        self.retry_outbound(i, cause, None, true, ctx, logs)
                     }
                 }
             }
@@ -240,24 +242,26 @@ impl Conversation {
                         }) {
                             Ok(true) => self.note_written(i, logs),
                             Ok(false) => self.notes[i].retry.verify_first = false,
-                            Err(e) => self.retry_note(i, &e, None, true, ctx, logs),
+                            Err(e) => {
+                                self.retry_note(i, Cause::unreadable(e), None, true, ctx, logs)
+                            }
                         }
                     }
                     Verdict::Success => self.note_written(i, logs),
                     Verdict::Transient {
                         retry_after_secs,
-                        reason,
-                    } => self.retry_note(i, &reason, retry_after_secs, false, ctx, logs),
-                    Verdict::Ambiguous { reason } => {
-                        self.retry_note(i, &reason, None, true, ctx, logs)
+                        cause,
+                    } => self.retry_note(i, cause, retry_after_secs, false, ctx, logs),
+                    Verdict::Ambiguous { cause } => {
+                        self.retry_note(i, cause, None, true, ctx, logs)
                     }
-                    Verdict::Permanent { reason } => {
+                    Verdict::Permanent { cause } => {
                         let n = &mut self.notes[i];
                         n.done = true;
                         logs.push(
                             LogLine::error("agent.note_failed")
                                 .field("ticket_id", n.ticket_id)
-                                .field("reason", reason),
+                                .field("reason", cause.to_string()),
                         );
                     }
                 }
@@ -403,20 +407,27 @@ impl Conversation {
     pub(super) fn retry_outbound(
         &mut self,
         i: usize,
-        reason: &str,
+        cause: Cause,
         retry_after: Option<u64>,
         unknown: bool,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
         let r = &mut self.agent_replies[i];
-        let Some(delay) = r.retry.failed(reason, retry_after, unknown, ctx) else {
-            let why = format!("gave up after {} attempts: {reason}", r.retry.attempts);
-            self.undeliverable(i, why, FailureKind::GaveUp, logs);
+        let Some(delay) = r
+            .retry
+            .failed(&cause.to_string(), retry_after, unknown, ctx)
+        else {
+            let why = Cause::GaveUp {
+                attempts: r.retry.attempts,
+                call: None,
+                last: Box::new(cause),
+            };
+            self.undeliverable(i, why, logs);
             return;
         };
         logs.push(
-            retry_line("send_agent_reply", r.retry.attempts, reason, delay)
+            retry_line("send_agent_reply", r.retry.attempts, &cause, delay)
                 .field("comment_id", r.comment_id),
         );
     }
@@ -424,46 +435,52 @@ impl Conversation {
     pub(super) fn retry_note(
         &mut self,
         i: usize,
-        reason: &str,
+        cause: Cause,
         retry_after: Option<u64>,
         unknown: bool,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
         let n = &mut self.notes[i];
-        let Some(delay) = n.retry.failed(reason, retry_after, unknown, ctx) else {
+        let Some(delay) = n
+            .retry
+            .failed(&cause.to_string(), retry_after, unknown, ctx)
+        else {
             n.done = true;
             logs.push(
                 LogLine::error("agent.note_failed")
                     .field("ticket_id", n.ticket_id)
-                    .field("reason", reason),
+                    .field("reason", cause.to_string()),
             );
             return;
         };
-        logs.push(retry_line("add_note", n.retry.attempts, reason, delay));
+        logs.push(retry_line("add_note", n.retry.attempts, &cause, delay));
     }
 
     /// Zendesk will not call again for these comments: the check is kept and retried.
     pub(super) fn retry_check(
         &mut self,
         ticket_id: u64,
-        reason: &str,
+        cause: Cause,
         retry_after: Option<u64>,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
-        let Some(delay) = self.check_retry.failed(reason, retry_after, false, ctx) else {
+        let Some(delay) = self
+            .check_retry
+            .failed(&cause.to_string(), retry_after, false, ctx)
+        else {
             logs.push(
                 LogLine::error("agent.check_failed")
                     .field("ticket_id", ticket_id)
-                    .field("reason", format!("gave up: {reason}")),
+                    .field("reason", format!("gave up: {cause}")),
             );
             self.checks.retain(|t| *t != ticket_id);
             self.check_retry.reset();
             return;
         };
         logs.push(
-            retry_line("check_ticket", self.check_retry.attempts, reason, delay)
+            retry_line("check_ticket", self.check_retry.attempts, &cause, delay)
                 .field("ticket_id", ticket_id),
         );
     }

@@ -2,7 +2,7 @@
 //! was lost), retried, or failed.
 
 use super::*;
-use crate::core::events::FailureKind;
+use crate::core::events::Cause;
 
 impl Conversation {
     pub(super) fn answered(&mut self, exchange: Exchange, ctx: &Ctx, logs: &mut Vec<LogLine>) {
@@ -35,28 +35,36 @@ impl Conversation {
                             .map(str::to_string);
                         self.ticket_created(i, t, &ticket, ctx, logs, elapsed, hit.as_deref());
                     }
-                    Err(e) => self.retry_later(i, "create_ticket", &e, None, true, ctx, logs),
+                    Err(e) => self.retry_later(
+                        i,
+                        "create_ticket",
+                        Cause::unreadable(e),
+                        None,
+                        true,
+                        ctx,
+                        logs,
+                    ),
                 },
                 Verdict::Transient {
                     retry_after_secs,
-                    reason,
+                    cause,
                 } => {
                     // 5xx or no answer: the ticket may exist (the retry's Idempotency-Key, or
                     // past its window a look-up by external_id, keeps it single).
-                    let unknown = !reason.starts_with("http 4");
-                    let why = with_detail(&reason, ctx.backend().error_summary(body));
+                    let unknown = !cause.is_client_error();
+                    let why = cause.with_detail(ctx.backend().error_summary(body));
                     self.retry_later(
                         i,
                         "create_ticket",
-                        &why,
+                        why,
                         retry_after_secs,
                         unknown,
                         ctx,
                         logs,
                     );
                 }
-                Verdict::Ambiguous { reason } => {
-                    self.retry_later(i, "create_ticket", &reason, None, true, ctx, logs)
+                Verdict::Ambiguous { cause } => {
+                    self.retry_later(i, "create_ticket", cause, None, true, ctx, logs)
                 }
                 // Zendesk refused the ticket while it carried the requester's locale: made again
                 // once without it (an account may refuse a locale), rather than lost.
@@ -75,10 +83,9 @@ impl Conversation {
                     m.without_locale = true;
                     m.total_attempts += 1;
                 }
-                Verdict::Permanent { reason } => {
-                    let why = with_detail(&reason, ctx.backend().error_summary(body));
-                    let kind = FailureKind::of(&exchange);
-                    self.fail_ticket(&[i], "create_ticket", &why, kind, ctx, logs);
+                Verdict::Permanent { cause } => {
+                    let why = cause.with_detail(ctx.backend().error_summary(body));
+                    self.fail_ticket(&[i], "create_ticket", why, ctx, logs);
                 }
             },
             Call::FindTicket { .. } => match classify_idempotent(&exchange) {
@@ -102,18 +109,25 @@ impl Conversation {
                             self.messages[i].retry.step_started_ms = Some(ctx.now_ms);
                         }
                     },
-                    Err(e) => self.retry_later(i, "find_ticket", &e, None, true, ctx, logs),
+                    Err(e) => self.retry_later(
+                        i,
+                        "find_ticket",
+                        Cause::unreadable(e),
+                        None,
+                        true,
+                        ctx,
+                        logs,
+                    ),
                 },
-                Verdict::Permanent { reason } => {
-                    let kind = FailureKind::of(&exchange);
-                    self.fail_ticket(&[i], "find_ticket", &reason, kind, ctx, logs)
+                Verdict::Permanent { cause } => {
+                    self.fail_ticket(&[i], "find_ticket", cause, ctx, logs)
                 }
                 Verdict::Transient {
                     retry_after_secs,
-                    reason,
-                } => self.retry_later(i, "find_ticket", &reason, retry_after_secs, true, ctx, logs),
-                Verdict::Ambiguous { reason } => {
-                    self.retry_later(i, "find_ticket", &reason, None, true, ctx, logs)
+                    cause,
+                } => self.retry_later(i, "find_ticket", cause, retry_after_secs, true, ctx, logs),
+                Verdict::Ambiguous { cause } => {
+                    self.retry_later(i, "find_ticket", cause, None, true, ctx, logs)
                 }
             },
             Call::AddComment {
@@ -125,27 +139,19 @@ impl Conversation {
                 Verdict::Success => self.commented(ticket_id, &sids, ctx, logs, elapsed),
                 Verdict::Transient {
                     retry_after_secs,
-                    reason,
+                    cause,
                 } => {
                     if let Some(open) = self.open_ticket.as_mut() {
                         open.throttled = true;
                     }
-                    self.retry_later(
-                        i,
-                        "add_comment",
-                        &reason,
-                        retry_after_secs,
-                        false,
-                        ctx,
-                        logs,
-                    );
+                    self.retry_later(i, "add_comment", cause, retry_after_secs, false, ctx, logs);
                 }
-                Verdict::Ambiguous { reason } => {
+                Verdict::Ambiguous { cause } => {
                     self.messages[i].unverified_comment = Some((sids, text));
-                    self.retry_later(i, "add_comment", &reason, None, true, ctx, logs);
+                    self.retry_later(i, "add_comment", cause, None, true, ctx, logs);
                 }
-                Verdict::Permanent { reason } => {
-                    let status = answer.map(|a| a.status).unwrap_or(0);
+                Verdict::Permanent { cause } => {
+                    let status = cause.status().unwrap_or(0);
                     if status == 422 && ctx.backend().is_closed_ticket_error(body) {
                         logs.push(
                             self.line(LogLine::info("zendesk.ticket_closed"), &sids[0])
@@ -163,11 +169,10 @@ impl Conversation {
                         self.messages[i].skip_triage = true;
                         self.messages[i].complete_step();
                     } else {
-                        let why = with_detail(&reason, ctx.backend().error_summary(body));
+                        let why = cause.with_detail(ctx.backend().error_summary(body));
                         let idx: Vec<usize> =
                             sids.iter().filter_map(|s| self.index_of(s)).collect();
-                        let kind = FailureKind::of(&exchange);
-                        self.fail_ticket(&idx, "add_comment", &why, kind, ctx, logs);
+                        self.fail_ticket(&idx, "add_comment", why, ctx, logs);
                     }
                 }
             },
@@ -199,33 +204,32 @@ impl Conversation {
                             m.unverified_comment = None;
                         }
                     }
-                    Err(e) => self.retry_later(i, "find_comment", &e, None, true, ctx, logs),
+                    Err(e) => self.retry_later(
+                        i,
+                        "find_comment",
+                        Cause::unreadable(e),
+                        None,
+                        true,
+                        ctx,
+                        logs,
+                    ),
                 },
                 Verdict::Transient {
                     retry_after_secs,
-                    reason,
-                } => self.retry_later(
-                    i,
-                    "find_comment",
-                    &reason,
-                    retry_after_secs,
-                    true,
-                    ctx,
-                    logs,
-                ),
-                Verdict::Ambiguous { reason } => {
-                    self.retry_later(i, "find_comment", &reason, None, true, ctx, logs)
+                    cause,
+                } => self.retry_later(i, "find_comment", cause, retry_after_secs, true, ctx, logs),
+                Verdict::Ambiguous { cause } => {
+                    self.retry_later(i, "find_comment", cause, None, true, ctx, logs)
                 }
-                Verdict::Permanent { reason } => {
-                    if answer.map(|a| a.status) == Some(404) {
+                Verdict::Permanent { cause } => {
+                    if cause.status() == Some(404) {
                         self.open_ticket = None;
                         self.messages[i].skip_triage = true;
                         self.messages[i].complete_step();
                     } else {
                         let idx: Vec<usize> =
                             sids.iter().filter_map(|s| self.index_of(s)).collect();
-                        let kind = FailureKind::of(&exchange);
-                        self.fail_ticket(&idx, "find_comment", &reason, kind, ctx, logs);
+                        self.fail_ticket(&idx, "find_comment", cause, ctx, logs);
                     }
                 }
             },
@@ -233,40 +237,44 @@ impl Conversation {
                 SendOutcome::Sent(reply_sid) => self.replied(i, reply_sid, logs, elapsed, false),
                 SendOutcome::NotSent {
                     retry_after_secs,
-                    reason,
-                } => self.retry_later(i, "send_reply", &reason, retry_after_secs, false, ctx, logs),
-                SendOutcome::Unknown { reason } => {
+                    cause,
+                } => self.retry_later(i, "send_reply", cause, retry_after_secs, false, ctx, logs),
+                SendOutcome::Unknown { cause } => {
                     // Looked for in Twilio's list before it is sent again.
                     let kind = self.messages[i].reply_kind();
                     logs.push(
                         self.line(LogLine::warn("twilio.reply_ambiguous"), &sid)
                             .field("reply", kind.as_str())
-                            .field("reason", reason.as_str()),
+                            .field("reason", cause.to_string()),
                     );
-                    self.retry_later(i, "send_reply", &reason, None, true, ctx, logs)
+                    self.retry_later(i, "send_reply", cause, None, true, ctx, logs)
                 }
-                SendOutcome::Refused { reason } => {
+                SendOutcome::Refused { cause } => {
                     let code = twilio::parse_error(body);
-                    let why = match &code {
-                        Some((c, msg)) => format!("{reason}: twilio {c} {msg}"),
-                        None => reason,
+                    let why = match (&code, cause.status()) {
+                        (Some((code, message)), Some(status)) => Cause::TwilioRefused {
+                            status,
+                            code: *code,
+                            message: message.clone(),
+                        },
+                        _ => cause,
                     };
                     let kind = self.messages[i].reply_kind();
                     logs.push(
                         self.line(LogLine::error("twilio.reply_failed"), &sid)
                             .counts(Counted::Failed {
                                 step: FailedStep::Reply,
-                                kind: FailureKind::of_twilio(&exchange, code.as_ref().map(|c| c.0)),
+                                cause: why.clone(),
                             })
                             .field("reply", kind.as_str())
-                            .field("reason", why.as_str())
+                            .field("reason", why.to_string())
                             .opt("twilio_code", code.map(|(c, _)| c)),
                     );
                     self.messages[i].reply = ReplyStep::Failed {
                         kind,
-                        reason: why.clone(),
+                        reason: why.to_string(),
                     };
-                    self.messages[i].retry.last_error = Some(why);
+                    self.messages[i].retry.last_error = Some(why.to_string());
                     self.messages[i].complete_step();
                 }
             },
@@ -291,22 +299,33 @@ impl Conversation {
                             None => self.messages[i].retry.verify_first = false,
                         }
                     }
-                    Err(e) => self.retry_later(i, "find_reply", &e, None, true, ctx, logs),
+                    Err(e) => self.retry_later(
+                        i,
+                        "find_reply",
+                        Cause::unreadable(e),
+                        None,
+                        true,
+                        ctx,
+                        logs,
+                    ),
                 },
                 Verdict::Transient {
                     retry_after_secs,
-                    reason,
-                } => self.retry_later(i, "find_reply", &reason, retry_after_secs, true, ctx, logs),
-                Verdict::Ambiguous { reason } => {
-                    self.retry_later(i, "find_reply", &reason, None, true, ctx, logs)
+                    cause,
+                } => self.retry_later(i, "find_reply", cause, retry_after_secs, true, ctx, logs),
+                Verdict::Ambiguous { cause } => {
+                    self.retry_later(i, "find_reply", cause, None, true, ctx, logs)
                 }
-                Verdict::Permanent { reason } => {
+                Verdict::Permanent { cause } => {
                     let kind = self.messages[i].reply_kind();
                     logs.push(
                         self.line(LogLine::error("twilio.reply_unknown"), &sid)
-                            .field("reason", reason.as_str()),
+                            .field("reason", cause.to_string()),
                     );
-                    self.messages[i].reply = ReplyStep::Unknown { kind, reason };
+                    self.messages[i].reply = ReplyStep::Unknown {
+                        kind,
+                        reason: cause.to_string(),
+                    };
                     self.messages[i].complete_step();
                 }
             },
@@ -360,35 +379,43 @@ impl Conversation {
                             m.retry.attempts = 0;
                             m.retry.not_before_ms = 0;
                         }
-                        Err(e) => self.retry_later(i, "transfer_media", &e, None, false, ctx, logs),
+                        Err(e) => self.retry_later(
+                            i,
+                            "transfer_media",
+                            Cause::unreadable(e),
+                            None,
+                            false,
+                            ctx,
+                            logs,
+                        ),
                     },
                     (
                         _,
                         Verdict::Transient {
                             retry_after_secs,
-                            reason,
+                            cause,
                         },
                     ) => self.retry_later(
                         i,
                         "transfer_media",
-                        &reason,
+                        cause,
                         retry_after_secs,
                         false,
                         ctx,
                         logs,
                     ),
-                    (_, Verdict::Ambiguous { reason }) => {
-                        self.retry_later(i, "transfer_media", &reason, None, false, ctx, logs)
+                    (_, Verdict::Ambiguous { cause }) => {
+                        self.retry_later(i, "transfer_media", cause, None, false, ctx, logs)
                     }
                     // Twilio: a media URL can answer 404 for a short while after the webhook
                     // arrives (its support article 44750147594523): tried a few times first.
-                    (Some(404), Verdict::Permanent { reason })
+                    (Some(404), Verdict::Permanent { cause })
                         if self.messages[i].retry.attempts < MEDIA_NOT_FOUND_TRIES =>
                     {
-                        self.retry_later(i, "transfer_media", &reason, None, false, ctx, logs)
+                        self.retry_later(i, "transfer_media", cause, None, false, ctx, logs)
                     }
-                    (_, Verdict::Permanent { reason }) => {
-                        self.skip_media(i, index, format!("could not be copied ({reason})"), logs);
+                    (_, Verdict::Permanent { cause }) => {
+                        self.skip_media(i, index, format!("could not be copied ({cause})"), logs);
                     }
                 }
             }

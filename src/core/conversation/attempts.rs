@@ -1,7 +1,7 @@
 //! Attempts, backoff and giving up; what is kept of finished messages.
 
 use super::*;
-use crate::core::events::FailureKind;
+use crate::core::events::Cause;
 
 /// Attempts bookkeeping of one thing the conversation tries until it succeeds or gives up: a
 /// message's step, an agent's reply, a note, the ticket checks. The only place backoff and the
@@ -21,12 +21,12 @@ pub struct Retry {
 }
 
 /// The `call.retry` line of every call that is tried again, inbound or outbound.
-pub(super) fn retry_line(call: &str, attempt: u32, reason: &str, retry_in_ms: u64) -> LogLine {
+pub(super) fn retry_line(call: &str, attempt: u32, cause: &Cause, retry_in_ms: u64) -> LogLine {
     LogLine::warn("call.retry")
         .counts(Counted::Retry)
         .field("call", call)
         .field("attempt", attempt)
-        .field("reason", reason)
+        .field("reason", cause.to_string())
         .field("retry_in_ms", retry_in_ms)
 }
 
@@ -78,8 +78,8 @@ impl Conversation {
     pub(super) fn retry_later(
         &mut self,
         i: usize,
-        call: &str,
-        reason: &str,
+        call: &'static str,
+        cause: Cause,
         retry_after: Option<u64>,
         unknown_outcome: bool,
         ctx: &Ctx,
@@ -88,7 +88,7 @@ impl Conversation {
         let m = &mut self.messages[i];
         m.total_attempts += 1;
         let delay = m.retry.failed(
-            &format!("{call}: {reason}"),
+            &format!("{call}: {cause}"),
             retry_after,
             unknown_outcome,
             ctx,
@@ -96,20 +96,25 @@ impl Conversation {
         let sid = m.sid.clone();
         let attempts = m.retry.attempts;
         let Some(delay) = delay else {
-            let why = format!("gave up after {attempts} attempts: {call}: {reason}");
+            let why = Cause::GaveUp {
+                attempts,
+                call: Some(call),
+                last: Box::new(cause),
+            };
             if !m.ticket_done() {
-                self.fail_ticket(&[i], call, &why, FailureKind::GaveUp, ctx, logs);
+                self.fail_ticket(&[i], call, why, ctx, logs);
             } else {
                 let kind = m.reply_kind();
                 logs.push(
                     self.line(LogLine::error("message.failed"), &sid)
+                        .field("step", "reply")
+                        .field("reason", why.to_string())
                         .counts(Counted::Failed {
                             step: FailedStep::Reply,
-                            kind: FailureKind::GaveUp,
-                        })
-                        .field("step", "reply")
-                        .field("reason", why.as_str()),
+                            cause: why.clone(),
+                        }),
                 );
+                let why = why.to_string();
                 let m = &mut self.messages[i];
                 m.reply = if unknown_outcome {
                     ReplyStep::Unknown { kind, reason: why }
@@ -121,7 +126,7 @@ impl Conversation {
             return;
         };
         logs.push(
-            self.line(retry_line(call, attempts, reason, delay), &sid)
+            self.line(retry_line(call, attempts, &cause, delay), &sid)
                 .opt("retry_after_secs", retry_after),
         );
     }
@@ -184,13 +189,6 @@ impl Conversation {
             .filter(|r| r.retry.not_before_ms > now_ms)
             .count();
         (messages + replies) as u64
-    }
-}
-
-pub(super) fn with_detail(reason: &str, detail: Option<String>) -> String {
-    match detail {
-        Some(d) => format!("{reason} ({d})"),
-        None => reason.to_string(),
     }
 }
 

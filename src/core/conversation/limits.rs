@@ -36,7 +36,7 @@
 
 use super::agent::{parts_of, status_rank, TEMPLATE_TEXT_CHARS};
 use super::*;
-use crate::core::events::FailureKind;
+use crate::core::events::Cause;
 use std::io::Write;
 
 /// The documented budget of one stored conversation (README "Limits of this version").
@@ -261,14 +261,13 @@ impl Conversation {
         if waiting + cost <= AGENT_PENDING_BUDGET_BYTES {
             return;
         }
-        let kib = |b: usize| b.div_ceil(1024);
-        let reason = if waiting == 0 {
-            format!("it is too large for the gateway to hold for WhatsApp ({} KiB with its files; at most {} KiB wait to be sent): write it as shorter replies", kib(cost), kib(AGENT_PENDING_BUDGET_BYTES))
-        } else {
-            format!("earlier replies still waiting to be sent take the room the gateway holds for WhatsApp ({} KiB waiting, this one {} KiB, at most {} KiB): send it again once they are delivered", kib(waiting), kib(cost), kib(AGENT_PENDING_BUDGET_BYTES))
+        let cause = Cause::TooLarge {
+            bytes: cost,
+            waiting_bytes: waiting,
+            budget_bytes: AGENT_PENDING_BUDGET_BYTES,
         };
         let last = self.agent_replies.len() - 1;
-        self.undeliverable(last, reason, FailureKind::TooLarge, logs);
+        self.undeliverable(last, cause, logs);
         self.agent_replies[last].compact_settled();
     }
 }

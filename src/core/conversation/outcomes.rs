@@ -177,27 +177,27 @@ impl Conversation {
         &mut self,
         idx: &[usize],
         call: &str,
-        reason: &str,
-        kind: crate::core::events::FailureKind,
+        cause: crate::core::events::Cause,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
         let last = idx.len().saturating_sub(1);
+        let reason = cause.to_string();
         for (n, &i) in idx.iter().enumerate() {
             let sid = self.messages[i].sid.clone();
             logs.push(
                 self.line(LogLine::error("message.failed"), &sid)
                     .counts(Counted::Failed {
                         step: FailedStep::Ticket,
-                        kind,
+                        cause: cause.clone(),
                     })
                     .field("step", call)
-                    .field("reason", reason),
+                    .field("reason", reason.as_str()),
             );
             let m = &mut self.messages[i];
             let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Failed {
-                reason: reason.to_string(),
+                reason: reason.clone(),
             };
             m.retry.last_error = Some(format!("{call}: {reason}"));
             m.reply = if n == last {
