@@ -16,6 +16,8 @@ use crate::core::conversation::{
     Conversation, Ctx, Effect, Event, Output, TicketClaim, STORED_BUDGET_BYTES,
 };
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
+use crate::core::events::log::log_line;
+use crate::core::events::DomainEvent;
 use crate::core::form::{InboundMessage, Sender};
 use crate::core::logline::LogLine;
 use crate::core::metrics::Delta;
@@ -174,10 +176,10 @@ impl ConversationObject {
         };
         let out = conv.step(event, &ctx);
         if out.unchanged {
-            emit(&out.logs, config);
+            emit(&out.events, conv, config);
             return Ok(out);
         }
-        conv.unsent_metrics.absorb(Delta::from_logs(&out.logs));
+        conv.unsent_metrics.absorb(Delta::from_events(&out.events));
         self.save(conv).await?;
         let storage = self.state.storage();
         match &out.effect {
@@ -198,7 +200,7 @@ impl ConversationObject {
             }
             None => {}
         }
-        emit(&out.logs, config);
+        emit(&out.events, conv, config);
         Ok(out)
     }
 
@@ -206,9 +208,9 @@ impl ConversationObject {
     /// add, in one request to its metrics shard. Best effort, after the work: a metrics
     /// failure never fails the alarm that did the work; what could not be sent goes back to
     /// the conversation for the next alarm.
-    async fn send_metrics(&self, unsent: Delta, logs: &[LogLine]) -> Result<()> {
+    async fn send_metrics(&self, unsent: Delta, events: &[DomainEvent]) -> Result<()> {
         let mut delta = unsent;
-        delta.absorb(Delta::from_logs(logs));
+        delta.absorb(Delta::from_events(events));
         let me = self.state.id().to_string();
         if metrics_do::record(&self.env, &me, &delta).await {
             return Ok(());
@@ -289,13 +291,13 @@ impl ConversationObject {
         })
     }
 
-    /// Runs the machine until it waits or has nothing to do; the events it logged are in `logs` even when it stops on an error
+    /// Runs the machine until it waits or has nothing to do; its events are in `events` even when it stops on an error
     /// (their metrics must still be sent).
     async fn run(
         &self,
         config: &Config,
         unsent: &mut Delta,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) -> Result<()> {
         let mut event = Event::Wake;
         let mut calls = 0;
@@ -318,8 +320,8 @@ impl ConversationObject {
             // Stored before the call it asks for: the intent survives an eviction.
             self.save(&conv).await?;
             unsent.absorb(taken);
-            emit(&out.logs, config);
-            logs.extend(out.logs);
+            emit(&out.events, &conv, config);
+            events.extend(out.events);
             let calls_out = matches!(out.effect, Some(Effect::Call(_) | Effect::Transfer(_)));
             if calls_out && conv.directory_first(&unsent.directory) {
                 // Where Zendesk's events find this conversation is written before the call:
@@ -360,10 +362,12 @@ fn metrics_write_failed(e: worker::Error) {
     );
 }
 
-fn emit(lines: &[LogLine], config: &Config) {
+/// The log line of each of the machine's events (`events::log`).
+fn emit(events: &[DomainEvent], conv: &Conversation, config: &Config) {
     let secrets = config.secrets();
-    for line in lines {
-        log::emit(line, &secrets);
+    let from = conv.masked();
+    for event in events {
+        log::emit(&log_line(event, &from), &secrets);
     }
 }
 
@@ -456,11 +460,11 @@ impl ConversationObject {
             }
         };
         let mut unsent = Delta::default();
-        let mut logs = Vec::new();
-        let run = self.run(&config, &mut unsent, &mut logs).await;
+        let mut events = Vec::new();
+        let run = self.run(&config, &mut unsent, &mut events).await;
         // Sent even when the run failed: what was taken out, and what happened before the
         // failure, must not be lost.
-        if let Err(e) = self.send_metrics(unsent, &logs).await {
+        if let Err(e) = self.send_metrics(unsent, &events).await {
             metrics_write_failed(e);
         }
         run?;

@@ -32,11 +32,10 @@
 //!   `retry_window_ms`, then the message ends `failed` with the customer told (the apology).
 
 use crate::core::config::Config;
-use crate::core::events::{Counted, FailedStep};
+use crate::core::events::{Cause, CreatedTicket, DeliveryOf, DomainEvent, RetryOf};
 use crate::core::form::{Content, InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::language::settings::Language;
-use crate::core::logline::LogLine;
 use crate::core::metrics::Delta;
 use crate::core::redact::mask_sender;
 use crate::core::retry::{backoff_ms, classify_idempotent, Verdict};
@@ -60,7 +59,6 @@ mod reconcile;
 mod timers;
 mod views;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
-use attempts::retry_line;
 pub use attempts::Retry;
 pub use backend::{TicketBackend, ZendeskSupport};
 pub use calls::{Call, InFlight};
@@ -211,7 +209,9 @@ pub enum Effect {
 #[derive(Debug, Default)]
 pub struct Output {
     pub effect: Option<Effect>,
-    pub logs: Vec<LogLine>,
+    /// What happened in the step, in order: the shell logs each (`events::log::log_line`)
+    /// and adds them to the metrics (`metrics::Delta::from_events`).
+    pub events: Vec<DomainEvent>,
     /// The received message was already known.
     pub duplicate: bool,
     /// Whose ticket an agent event was (`Event::AgentActivity`): the answer the webhook gets.
@@ -275,27 +275,27 @@ impl Conversation {
                 received_at_ms,
             } => {
                 self.arrived_through(origin, received_at_ms, &message.message_sid, ctx);
-                out.duplicate = !self.accept(message, ctx, &mut out.logs);
+                out.duplicate = !self.accept(message, ctx, &mut out.events);
                 if !out.duplicate {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }
             Event::Wake => {
-                out.effect = self.next(ctx, &mut out.logs);
+                out.effect = self.next(ctx, &mut out.events);
                 self.report_pending(ctx);
             }
             Event::Answered(exchange) => {
-                self.answered(exchange, ctx, &mut out.logs);
-                out.effect = self.next(ctx, &mut out.logs);
+                self.answered(exchange, ctx, &mut out.events);
+                out.effect = self.next(ctx, &mut out.events);
                 self.report_pending(ctx);
             }
             Event::AnsweredLast(exchange) => {
-                self.answered(exchange, ctx, &mut out.logs);
+                self.answered(exchange, ctx, &mut out.events);
                 out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 self.report_pending(ctx);
             }
             Event::AgentActivity(event) => {
-                let claim = self.agent_activity(&event, ctx, &mut out.logs);
+                let claim = self.agent_activity(&event, ctx, &mut out.events);
                 match claim {
                     TicketClaim::Owns => out.effect = Some(Effect::WakeAt(ctx.now_ms)),
                     TicketClaim::MayOwn => {}
@@ -308,7 +308,7 @@ impl Conversation {
                 status,
                 error_code,
             } => {
-                if self.delivery_status(&sid, &status, error_code, ctx, &mut out.logs) {
+                if self.delivery_status(&sid, &status, error_code, ctx, &mut out.events) {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }
@@ -373,10 +373,6 @@ impl Conversation {
     /// The customer's number as logs show it (`+1555***0001`): the key operators search with.
     pub fn masked(&self) -> String {
         mask_sender(&self.customer)
-    }
-
-    fn line(&self, line: LogLine, sid: &str) -> LogLine {
-        line.field("message_sid", sid).field("from", self.masked())
     }
 }
 

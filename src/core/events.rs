@@ -1,82 +1,334 @@
-//! The domain events the metrics count, typed. A state machine attaches one to the log line it
-//! writes for the event (`LogLine::counts`), so the log line and the metric come from the same
-//! place; `metrics::Delta::from_logs` reads only these, never an event's name.
+//! The conversation's domain events, typed and carrying their data. The machine
+//! (`core::conversation`) emits them in `Output::events`; the Durable Object shell turns each
+//! into its log line (`log::log_line`, one exhaustive `match`) and the batch into what it adds
+//! to the metrics (`metrics::Delta::from_events`, one exhaustive `match`). Nothing reads an
+//! event's name or a reason's text: failures carry a `Cause`, whose text is only for people.
+//!
+//! Log lines that are not domain events are still written by name where they happen, in the
+//! shell or a pure helper it calls, and counted by no metric:
+//! - configuration and start-up warnings (`log::config_invalid`, `config.*`): the settings,
+//!   not a conversation, are at fault;
+//! - the shell's own failures and guards (`conversation.quarantined`, `conversation.newer_read`,
+//!   `conversation.over_budget`, `conversation.call_outside_alarm`, `metrics.write_failed`,
+//!   `directory.write_failed`, `worker.unexpected_error`): they happen around the machine,
+//!   when it could not run or its output could not be carried out;
+//! - request edges the machine never sees (`webhook.refused` from `refusals`, `admin.refused`,
+//!   media proxy and Zendesk-event lines in `media`, `zendesk_events`, `webhook`): refused or
+//!   routed before any conversation is loaded.
 
 mod cause;
+pub mod log;
+pub mod metrics;
 pub use cause::Cause;
 
-/// Which step of a customer's message failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailedStep {
-    /// The ticket or comment.
-    Ticket,
-    /// The gateway's reply to the customer.
-    Reply,
-    /// An agent's reply to the customer.
-    AgentReply,
-}
-
-impl FailedStep {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FailedStep::Ticket => "ticket",
-            FailedStep::Reply => "reply",
-            FailedStep::AgentReply => "agent_reply",
-        }
-    }
-}
-
+/// What the conversation did or saw. `sid` is the customer's MessageSid; the customer's
+/// masked number is added by the log line (`log::log_line`), so it is not repeated here.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Counted {
-    /// A new message, and the language it is read in.
-    Received {
+pub enum DomainEvent {
+    /// A new message was queued, read in `language`.
+    Accepted {
+        sid: String,
+        body_chars: usize,
         language: String,
+        language_detected: bool,
+        num_media: u32,
+        /// Unfinished messages, this one included.
+        queue: usize,
     },
-    Duplicate,
-    TicketCreated,
-    FollowUpTicketCreated,
-    CommentAdded,
-    AskedForDetails,
-    /// A message refused on arrival because the customer's queue was full.
-    RefusedQueueFull,
-    ReplySent,
-    AgentReplySent,
-    AgentReplyReceived,
-    NoteAdded,
-    FileAttached,
-    FileListed,
-    Retry,
-    /// A failure the customer or the agents are told of (the human reason is in the line).
-    Failed {
-        step: FailedStep,
+    /// A message already known arrived again.
+    Duplicate {
+        sid: String,
+        duplicates: u32,
+        finished: bool,
+    },
+    /// Refused on arrival: the customer's queue was full.
+    RefusedQueueFull {
+        sid: String,
+        body_chars: usize,
+        language: String,
+        queue: usize,
+        queued_bytes: usize,
+        message_bytes: usize,
+        budget_bytes: usize,
+        customer_told: bool,
+    },
+    /// Too little to act on: the customer was asked for details instead of a ticket.
+    AskedForDetails {
+        sid: String,
+        reason: crate::core::triage::Rejection,
+    },
+    /// A file not on Twilio's media host for this message: not fetched.
+    MediaRefusedHost {
+        sid: String,
+        index: usize,
+        host: String,
+    },
+    /// A file was copied to Zendesk and goes with the ticket or comment.
+    FileAttached {
+        sid: String,
+        index: usize,
+        content_type: String,
+        ms: u64,
+    },
+    /// A file could not be attached: it is listed in the comment instead, with why.
+    FileListed {
+        sid: String,
+        index: usize,
+        content_type: String,
+        reason: String,
+    },
+    TicketCreated {
+        sid: String,
+        ticket: CreatedTicket,
+    },
+    /// A ticket made because the customer's earlier one (`follow_up_of`) was closed.
+    FollowUpTicketCreated {
+        sid: String,
+        ticket: CreatedTicket,
+        follow_up_of: u64,
+    },
+    /// Zendesk refused the requester's locale: the ticket is made again without it.
+    LocaleRefused {
+        sid: String,
+        locale_id: Option<u32>,
+        detail: Option<String>,
+    },
+    /// The open ticket is closed: the message makes a follow-up ticket.
+    TicketClosed {
+        sid: String,
+        ticket_id: u64,
+    },
+    /// The open ticket is gone: the message makes a new ticket.
+    TicketGone {
+        sid: String,
+        ticket_id: u64,
+    },
+    /// A comment whose answer was lost was found written.
+    CommentFound {
+        sid: String,
+        ticket_id: u64,
+    },
+    CommentAdded {
+        sid: String,
+        ticket_id: u64,
+        /// Messages the comment carries.
+        merged: usize,
+        attempt: u32,
+        ms: u64,
+    },
+    /// The gateway's reply to the customer went out (`reconciled`: found in Twilio's list
+    /// after its answer was lost).
+    ReplySent {
+        sid: String,
+        reply: String,
+        reply_sid: String,
+        attempt: u32,
+        ms: u64,
+        reconciled: bool,
+    },
+    /// A reply whose answer was lost was found in Twilio's list.
+    ReplyFound {
+        sid: String,
+        reply_sid: String,
+    },
+    /// A reply may or may not have gone: looked for before it is sent again.
+    ReplyAmbiguous {
+        sid: String,
+        reply: String,
+        cause: Cause,
+    },
+    /// Twilio refused the reply for good.
+    ReplyFailed {
+        sid: String,
+        reply: String,
+        cause: Cause,
+        twilio_code: Option<u32>,
+    },
+    /// Whether a lost reply went out cannot be found out.
+    ReplyUnknown {
+        sid: String,
+        cause: Cause,
+    },
+    /// The ticket or comment failed for good (`call` is the step that failed): the customer
+    /// gets the apology.
+    TicketFailed {
+        sid: String,
+        call: &'static str,
+        cause: Cause,
+    },
+    /// The reply could not be sent within the retry window.
+    ReplyGaveUp {
+        sid: String,
         cause: Cause,
     },
     /// A message finished, `ms` after it was received.
     Done {
+        sid: String,
+        outcome: &'static str,
+        attempts: u32,
         ms: u64,
+    },
+    /// A call failed in a way that may pass: tried again in `retry_in_ms`.
+    Retrying {
+        call: &'static str,
+        attempt: u32,
+        cause: Cause,
+        retry_in_ms: u64,
+        of: RetryOf,
+    },
+    /// A call recorded in flight outlived its deadline (the isolate was evicted); `sid` is
+    /// empty for an agents'-side call.
+    CallInterrupted {
+        sid: String,
+        call: &'static str,
+    },
+    /// An answer came with no call in flight.
+    AnswerWithoutCall,
+    /// An agent event for a ticket this conversation does not own.
+    NotOwner {
+        ticket_id: u64,
+    },
+    /// An agent event for a ticket this conversation may be making: kept until it is known.
+    UnknownTicket {
+        ticket_id: u64,
+    },
+    /// The ticket's requester was changed in Zendesk (the agents get a note).
+    RequesterChanged {
+        ticket_id: u64,
+    },
+    /// An agent's public reply was read, to be sent on WhatsApp.
+    AgentReplyReceived {
+        ticket_id: u64,
+        comment_id: u64,
+        body_chars: usize,
+    },
+    /// A public comment not sent to the customer (not an agent's).
+    CommentNotForwarded {
+        ticket_id: u64,
+        comment_id: u64,
+        reason: NotForwarded,
+        author_role: Option<String>,
+    },
+    /// An agent's reply may or may not have gone: looked for before it is sent again.
+    AgentReplyAmbiguous {
+        ticket_id: u64,
+        comment_id: u64,
+        cause: Cause,
+    },
+    /// A part of an agent's reply reached Twilio (delivered to WhatsApp's side).
+    AgentReplySent {
+        ticket_id: u64,
+        comment_id: u64,
+        reply_sid: String,
+        template: bool,
+        part: usize,
+        parts: usize,
+        reconciled: bool,
+    },
+    /// An agent's reply cannot be delivered (the agents get a note saying why).
+    AgentReplyUndeliverable {
+        ticket_id: u64,
+        comment_id: u64,
+        cause: Cause,
+    },
+    /// A ticket's comments could not be read (`gave_up`: after retries).
+    CheckFailed {
+        ticket_id: u64,
+        cause: Cause,
+        gave_up: bool,
+    },
+    NoteAdded {
+        ticket_id: u64,
+        key: String,
+    },
+    NoteFailed {
+        ticket_id: u64,
+        cause: Cause,
+    },
+    /// Twilio's delivery status of a message the gateway sent.
+    DeliveryStatus {
+        reply_sid: String,
+        status: String,
+        error_code: Option<u32>,
+        of: DeliveryOf,
     },
 }
 
-impl Counted {
-    /// The counter this event adds one to.
-    pub fn counter(&self) -> &'static str {
+/// What a ticket create (or the look-up that found it) tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedTicket {
+    pub ticket_id: u64,
+    pub priority: crate::core::triage::Priority,
+    pub attempt: u32,
+    pub ms: u64,
+    /// How a create whose answer was lost was found (Zendesk's `x-idempotency-lookup`, or
+    /// `external_id`).
+    pub idempotency_lookup: Option<String>,
+}
+
+/// What a retried call acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetryOf {
+    /// A customer's message (and Zendesk's or Twilio's `Retry-After`, if given).
+    Message {
+        sid: String,
+        retry_after_secs: Option<u64>,
+    },
+    AgentReply {
+        comment_id: u64,
+    },
+    Note,
+    TicketCheck {
+        ticket_id: u64,
+    },
+}
+
+/// Whose message a delivery status is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOf {
+    AgentReply {
+        ticket_id: u64,
+        comment_id: u64,
+    },
+    /// The gateway's reply to a customer's message.
+    Reply {
+        sid: String,
+        reply: String,
+    },
+    /// Not a message this conversation knows.
+    Unknown,
+}
+
+/// Why a public comment on a gateway ticket is not sent to the customer: only agents speak
+/// from the business's WhatsApp number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotForwarded {
+    /// Zendesk's merge notice: it quotes the merged ticket's last comment, which may be
+    /// another customer's words.
+    Merge,
+    /// Written by an end-user other than the requester: someone CC'd, or an e-mail reply
+    /// Zendesk threaded into the ticket.
+    NotAnAgent,
+    /// The author is not in Zendesk's `users` side-load: not known to be an agent.
+    UnknownAuthor,
+}
+
+impl NotForwarded {
+    /// The log's `reason`.
+    pub fn code(self) -> &'static str {
         match self {
-            Counted::Received { .. } => "received",
-            Counted::Duplicate => "duplicates",
-            Counted::TicketCreated => "tickets_created",
-            Counted::FollowUpTicketCreated => "follow_up_tickets_created",
-            Counted::CommentAdded => "comments_added",
-            Counted::AskedForDetails => "asked_for_details",
-            Counted::RefusedQueueFull => "refused_queue_full",
-            Counted::ReplySent => "replies_sent",
-            Counted::AgentReplySent => "agent_replies_sent",
-            Counted::AgentReplyReceived => "agent_replies_received",
-            Counted::NoteAdded => "internal_notes_added",
-            Counted::FileAttached => "files_attached",
-            Counted::FileListed => "files_listed",
-            Counted::Retry => "retries",
-            Counted::Failed { .. } => "failures",
-            Counted::Done { .. } => "done",
+            Self::Merge => "merge",
+            Self::NotAnAgent => "author_not_agent",
+            Self::UnknownAuthor => "author_unknown",
+        }
+    }
+
+    /// The agents' note's reason.
+    pub fn explained(self) -> &'static str {
+        match self {
+            Self::Merge => "Zendesk's merge notice, which quotes the merged ticket's last comment",
+            Self::NotAnAgent => "written by an end-user who is not the customer: someone CC'd, or an e-mail reply added to the ticket",
+            Self::UnknownAuthor => "its author is not among the users Zendesk listed with the comments, so it is not known to be an agent",
         }
     }
 }

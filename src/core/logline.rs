@@ -1,7 +1,6 @@
 //! Structured log lines: one JSON object per event, on one line.
 //! Callers pass masked values; `finish` scrubs secrets and long digit runs as a safety net.
 
-use crate::core::events::Counted;
 use crate::core::redact::scrub;
 use serde_json::{Map, Value};
 
@@ -26,9 +25,6 @@ impl Level {
 pub struct LogLine {
     pub level: Level,
     fields: Map<String, Value>,
-    /// What the line stands for, typed, when the metrics count it (`core::events`): the
-    /// metrics read this, never the event's name.
-    pub counted: Option<Counted>,
 }
 
 impl LogLine {
@@ -36,17 +32,7 @@ impl LogLine {
         let mut fields = Map::new();
         fields.insert("level".into(), level.as_str().into());
         fields.insert("event".into(), event.into());
-        LogLine {
-            level,
-            fields,
-            counted: None,
-        }
-    }
-
-    /// Marks the line as the event the metrics count.
-    pub fn counts(mut self, what: Counted) -> Self {
-        self.counted = Some(what);
-        self
+        LogLine { level, fields }
     }
 
     pub fn info(event: &str) -> Self {

@@ -7,10 +7,9 @@
 //! twice, and the gateway's own comments (written as the requester) and internal notes are never
 //! echoed. Only agents speak from the business's number: a public comment by anyone else (a
 //! CC'd person, an e-mail reply Zendesk threaded in) or Zendesk's merge notice is not sent, and
-//! the agents are told once per ticket (`agent_calls::NotForwarded`).
+//! the agents are told once per ticket (`events::NotForwarded`).
 
 use super::*;
-use crate::core::events::Cause;
 use crate::core::ticket_owner::TicketEvent;
 
 /// WhatsApp's customer-service window, with a margin for clock differences.
@@ -211,7 +210,7 @@ impl Conversation {
         &mut self,
         event: &TicketEvent,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) -> TicketClaim {
         let now_ms = ctx.now_ms;
         let ticket_id = event.ticket_id;
@@ -221,11 +220,7 @@ impl Conversation {
             TicketClaim::NotOurs => {
                 // Never kept: an event only the ticket's owner can act on is not taken by a
                 // conversation that merely shares the requester's e-mail (the shell looks on).
-                logs.push(
-                    LogLine::info("agent.not_owner")
-                        .field("ticket_id", ticket_id)
-                        .field("from", self.masked()),
-                );
+                events.push(DomainEvent::NotOwner { ticket_id });
                 return claim;
             }
             TicketClaim::MayOwn => {
@@ -246,16 +241,11 @@ impl Conversation {
                         at_ms: now_ms,
                     });
                 }
-                logs.push(
-                    LogLine::warn("agent.unknown_ticket")
-                        .field("ticket_id", ticket_id)
-                        .field("from", self.masked())
-                        .field("kept_until_known", true),
-                );
+                events.push(DomainEvent::UnknownTicket { ticket_id });
                 return claim;
             }
         }
-        self.note_requester_change(event, ctx, logs);
+        self.note_requester_change(event, ctx, events);
         let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::CheckTicket { ticket_id: t }, .. }) if *t == ticket_id);
         if checking_now {
             // The comments being read may predate this event: read them again afterwards.
@@ -271,7 +261,12 @@ impl Conversation {
     /// The ticket's requester was changed in Zendesk (users merged, or an agent picked another
     /// requester): replies still go to the customer who wrote (by design: the conversation is
     /// theirs), and the agents are told so once per ticket, with the number masked.
-    fn note_requester_change(&mut self, event: &TicketEvent, ctx: &Ctx, logs: &mut Vec<LogLine>) {
+    fn note_requester_change(
+        &mut self,
+        event: &TicketEvent,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
         let ticket_id = event.ticket_id;
         let me = self.customer.display().to_string();
         let masked = self.masked();
@@ -297,11 +292,7 @@ impl Conversation {
             return;
         }
         known.requester_change_noted = true;
-        logs.push(
-            LogLine::info("agent.requester_changed")
-                .field("ticket_id", ticket_id)
-                .field("from", masked.as_str()),
-        );
+        events.push(DomainEvent::RequesterChanged { ticket_id });
         let body = format!("WhatsApp: this ticket's requester was changed in Zendesk, but replies here still go to the WhatsApp customer who wrote it: {masked}.");
         self.queue_note(format!("requester-changed:{ticket_id}"), ticket_id, body);
     }
@@ -313,15 +304,13 @@ impl Conversation {
         status: &str,
         error_code: Option<u32>,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) -> bool {
-        let masked = self.masked();
-        let line = |event: &str| {
-            LogLine::info(event)
-                .field("reply_sid", sid)
-                .field("status", status)
-                .field("from", masked.as_str())
-                .opt("error_code", error_code)
+        let line = |of| DomainEvent::DeliveryStatus {
+            reply_sid: sid.to_string(),
+            status: status.to_string(),
+            error_code,
+            of,
         };
         if let Some(r) = self
             .agent_replies
@@ -333,11 +322,10 @@ impl Conversation {
             }
             r.delivery = Some(status.to_string());
             r.error_code = error_code;
-            logs.push(
-                line("delivery.status")
-                    .field("comment_id", r.comment_id)
-                    .field("ticket_id", r.ticket_id),
-            );
+            events.push(line(DeliveryOf::AgentReply {
+                ticket_id: r.ticket_id,
+                comment_id: r.comment_id,
+            }));
             if is_failure(status) {
                 let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
                 let template = ctx
@@ -371,11 +359,10 @@ impl Conversation {
                 _ => None,
             };
             let kind = m.reply_kind();
-            logs.push(
-                line("delivery.status")
-                    .field("message_sid", m.sid.as_str())
-                    .field("reply", kind.as_str()),
-            );
+            events.push(line(DeliveryOf::Reply {
+                sid: m.sid.clone(),
+                reply: kind.clone(),
+            }));
             if let (true, Some(ticket_id)) = (is_failure(status), ticket) {
                 let code = error_code
                     .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
@@ -385,7 +372,7 @@ impl Conversation {
             }
             return false;
         }
-        logs.push(line("delivery.unknown_reply"));
+        events.push(line(DeliveryOf::Unknown));
         false
     }
 
@@ -421,7 +408,7 @@ impl Conversation {
         &mut self,
         ctx: &Ctx,
         timers: &mut TimerTable,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) -> Next {
         let now = ctx.now_ms;
         if let Some(&ticket_id) = self.checks.first() {
@@ -455,7 +442,7 @@ impl Conversation {
                         self.agent_replies[i].state = AgentReplyState::Due { template: true }
                     }
                     None => {
-                        self.undeliverable(i, Cause::OutsideWindow, logs);
+                        self.undeliverable(i, Cause::OutsideWindow, events);
                         continue;
                     }
                 }
@@ -463,7 +450,7 @@ impl Conversation {
             let needs_url =
                 matches!(self.part_to_send(&self.agent_replies[i]), Part::File(_)) && !template;
             if needs_url && self.public_origin(ctx.config).is_none() {
-                self.undeliverable(i, Cause::NotConfigured, logs);
+                self.undeliverable(i, Cause::NotConfigured, events);
                 continue;
             }
             return Next::Call(Box::new(Call::SendAgentReply { comment_id }));
@@ -485,7 +472,7 @@ impl Conversation {
         Next::Idle
     }
 
-    pub(super) fn undeliverable(&mut self, i: usize, cause: Cause, logs: &mut Vec<LogLine>) {
+    pub(super) fn undeliverable(&mut self, i: usize, cause: Cause, events: &mut Vec<DomainEvent>) {
         let reason = cause.to_string();
         let r = &mut self.agent_replies[i];
         r.state = AgentReplyState::Undeliverable {
@@ -493,17 +480,11 @@ impl Conversation {
         };
         r.text.clear();
         let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
-        logs.push(
-            LogLine::error("agent.reply_undeliverable")
-                .counts(Counted::Failed {
-                    step: FailedStep::AgentReply,
-                    cause,
-                })
-                .field("ticket_id", ticket_id)
-                .field("comment_id", comment_id)
-                .field("from", self.masked())
-                .field("reason", reason.as_str()),
-        );
+        events.push(DomainEvent::AgentReplyUndeliverable {
+            ticket_id,
+            comment_id,
+            cause,
+        });
         let body = format!("WhatsApp: the reply above (comment {comment_id}) was not delivered to the customer: {reason}.");
         self.queue_note(format!("undeliverable:{comment_id}"), ticket_id, body);
     }

@@ -3,7 +3,7 @@
 
 use super::agent::*;
 use super::*;
-use crate::core::events::Cause;
+use crate::core::events::NotForwarded;
 
 impl Conversation {
     /// The request for an outbound call.
@@ -90,7 +90,7 @@ impl Conversation {
         call: &Call,
         exchange: &Exchange,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) {
         let answer = match exchange {
             Exchange::Answered(a) => Some(a),
@@ -101,30 +101,30 @@ impl Conversation {
             Call::CheckTicket { ticket_id } => {
                 match classify_idempotent(exchange) {
                     Verdict::Success => match ctx.backend().parse_comment_list(body) {
-                        Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, logs),
+                        Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, events),
                         // Zendesk will not call again for these comments: read them again.
                         Err(e) => {
-                            self.retry_check(*ticket_id, Cause::unreadable(e), None, ctx, logs);
+                            self.retry_check(*ticket_id, Cause::unreadable(e), None, ctx, events);
                             return;
                         }
                     },
                     Verdict::Permanent { cause } => {
                         // Ticket gone or not readable: nothing to send from it.
-                        logs.push(
-                            LogLine::warn("agent.check_failed")
-                                .field("ticket_id", *ticket_id)
-                                .field("reason", cause.to_string()),
-                        );
+                        events.push(DomainEvent::CheckFailed {
+                            ticket_id: *ticket_id,
+                            cause,
+                            gave_up: false,
+                        });
                     }
                     Verdict::Transient {
                         cause,
                         retry_after_secs,
                     } => {
-                        self.retry_check(*ticket_id, cause, retry_after_secs, ctx, logs);
+                        self.retry_check(*ticket_id, cause, retry_after_secs, ctx, events);
                         return;
                     }
                     Verdict::Ambiguous { cause } => {
-                        self.retry_check(*ticket_id, cause, None, ctx, logs);
+                        self.retry_check(*ticket_id, cause, None, ctx, events);
                         return;
                     }
                 }
@@ -144,22 +144,20 @@ impl Conversation {
                     return;
                 };
                 match twilio::send_outcome(exchange) {
-                    SendOutcome::Sent(sid) => self.agent_part_sent(i, sid, false, logs),
+                    SendOutcome::Sent(sid) => self.agent_part_sent(i, sid, false, events),
                     SendOutcome::NotSent {
                         retry_after_secs,
                         cause,
-                    } => self.retry_outbound(i, cause, retry_after_secs, false, ctx, logs),
+                    } => self.retry_outbound(i, cause, retry_after_secs, false, ctx, events),
                     SendOutcome::Unknown { cause } => {
                         // Looked for in Twilio's list before it is sent again.
                         let r = &self.agent_replies[i];
-                        logs.push(
-                            LogLine::warn("agent.reply_ambiguous")
-                                .field("ticket_id", r.ticket_id)
-                                .field("comment_id", r.comment_id)
-                                .field("to", self.masked())
-                                .field("reason", cause.to_string()),
-                        );
-                        self.retry_outbound(i, cause, None, true, ctx, logs)
+                        events.push(DomainEvent::AgentReplyAmbiguous {
+                            ticket_id: r.ticket_id,
+                            comment_id: r.comment_id,
+                            cause: cause.clone(),
+                        });
+                        self.retry_outbound(i, cause, None, true, ctx, events)
                     }
                     SendOutcome::Refused { cause } => {
                         let code = twilio::parse_error(body).map(|(c, _)| c);
@@ -175,7 +173,7 @@ impl Conversation {
                                 },
                                 None => cause,
                             };
-                            self.undeliverable(i, why, logs);
+                            self.undeliverable(i, why, events);
                         }
                     }
                 }
@@ -206,19 +204,24 @@ impl Conversation {
                         let found = twilio::parse_message_list(body)
                             .map(|list| self.find_lost_send(&list, *since_ms, expected.as_deref()));
                         match found {
-                            Ok(Some(sid)) => self.agent_part_sent(i, sid, true, logs),
+                            Ok(Some(sid)) => self.agent_part_sent(i, sid, true, events),
                             Ok(None) => self.agent_replies[i].retry.verify_first = false,
-                            Err(e) => {
-                                self.retry_outbound(i, Cause::unreadable(e), None, true, ctx, logs)
-                            }
+                            Err(e) => self.retry_outbound(
+                                i,
+                                Cause::unreadable(e),
+                                None,
+                                true,
+                                ctx,
+                                events,
+                            ),
                         }
                     }
                     Verdict::Transient {
                         retry_after_secs,
                         cause,
-                    } => self.retry_outbound(i, cause, retry_after_secs, true, ctx, logs),
+                    } => self.retry_outbound(i, cause, retry_after_secs, true, ctx, events),
                     Verdict::Ambiguous { cause } | Verdict::Permanent { cause } => {
-                        self.retry_outbound(i, cause, None, true, ctx, logs)
+                        self.retry_outbound(i, cause, None, true, ctx, events)
                     }
                 }
             }
@@ -240,29 +243,28 @@ impl Conversation {
                             cs.iter()
                                 .any(|c| !c.public && c.body.trim() == n.body.trim())
                         }) {
-                            Ok(true) => self.note_written(i, logs),
+                            Ok(true) => self.note_written(i, events),
                             Ok(false) => self.notes[i].retry.verify_first = false,
                             Err(e) => {
-                                self.retry_note(i, Cause::unreadable(e), None, true, ctx, logs)
+                                self.retry_note(i, Cause::unreadable(e), None, true, ctx, events)
                             }
                         }
                     }
-                    Verdict::Success => self.note_written(i, logs),
+                    Verdict::Success => self.note_written(i, events),
                     Verdict::Transient {
                         retry_after_secs,
                         cause,
-                    } => self.retry_note(i, cause, retry_after_secs, false, ctx, logs),
+                    } => self.retry_note(i, cause, retry_after_secs, false, ctx, events),
                     Verdict::Ambiguous { cause } => {
-                        self.retry_note(i, cause, None, true, ctx, logs)
+                        self.retry_note(i, cause, None, true, ctx, events)
                     }
                     Verdict::Permanent { cause } => {
                         let n = &mut self.notes[i];
                         n.done = true;
-                        logs.push(
-                            LogLine::error("agent.note_failed")
-                                .field("ticket_id", n.ticket_id)
-                                .field("reason", cause.to_string()),
-                        );
+                        events.push(DomainEvent::NoteFailed {
+                            ticket_id: n.ticket_id,
+                            cause,
+                        });
                     }
                 }
             }
@@ -285,7 +287,7 @@ impl Conversation {
         ticket_id: u64,
         comments: Vec<zendesk::CommentSeen>,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) {
         let requester = self.requester_of(ticket_id);
         let mut fresh: Vec<zendesk::CommentSeen> = comments
@@ -297,25 +299,21 @@ impl Conversation {
         let mut not_forwarded: Vec<(u64, NotForwarded)> = vec![];
         for (id, c) in fresh.into_iter().filter_map(|c| Some((c.id?, c))) {
             self.seen_comments.push(id);
-            if let Some(why) = NotForwarded::of(&c) {
-                logs.push(
-                    LogLine::warn("agent.comment_not_forwarded")
-                        .field("ticket_id", ticket_id)
-                        .field("comment_id", id)
-                        .field("reason", why.code())
-                        .field("author_role", c.author_role.as_deref().unwrap_or("unknown")),
-                );
+            if let Some(why) = why_not_forwarded(&c) {
+                events.push(DomainEvent::CommentNotForwarded {
+                    ticket_id,
+                    comment_id: id,
+                    reason: why,
+                    author_role: c.author_role.clone(),
+                });
                 not_forwarded.push((id, why));
                 continue;
             }
-            logs.push(
-                LogLine::info("agent.reply_received")
-                    .counts(Counted::AgentReplyReceived)
-                    .field("ticket_id", ticket_id)
-                    .field("comment_id", id)
-                    .field("from", self.masked())
-                    .field("body_chars", c.body.chars().count()),
-            );
+            events.push(DomainEvent::AgentReplyReceived {
+                ticket_id,
+                comment_id: id,
+                body_chars: c.body.chars().count(),
+            });
             let reply = AgentReply {
                 comment_id: id,
                 ticket_id,
@@ -329,7 +327,7 @@ impl Conversation {
                 error_code: None,
                 retry: Retry::default(),
             };
-            self.take_agent_reply(reply, logs);
+            self.take_agent_reply(reply, events);
         }
         // Once per ticket for good: the flag outlives the note itself (written notes are pruned).
         let noted_before = !not_forwarded.is_empty()
@@ -360,26 +358,22 @@ impl Conversation {
         i: usize,
         sid: String,
         reconciled: bool,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) {
-        let masked = self.masked();
         let r = &mut self.agent_replies[i];
         let template = matches!(r.state, AgentReplyState::Due { template: true });
         r.sent_sids.push(sid.clone());
         r.retry.reset();
         let parts = if template { 1 } else { parts_of(r).len() };
-        logs.push(
-            LogLine::info("agent.reply_sent")
-                .counts(Counted::AgentReplySent)
-                .field("ticket_id", r.ticket_id)
-                .field("comment_id", r.comment_id)
-                .field("to", masked.as_str())
-                .field("reply_sid", sid.as_str())
-                .field("template", template)
-                .field("part", r.sent_sids.len())
-                .field("parts", parts)
-                .field("reconciled", reconciled),
-        );
+        events.push(DomainEvent::AgentReplySent {
+            ticket_id: r.ticket_id,
+            comment_id: r.comment_id,
+            reply_sid: sid,
+            template,
+            part: r.sent_sids.len(),
+            parts,
+            reconciled,
+        });
         if template {
             r.tried_template = true;
         }
@@ -411,7 +405,7 @@ impl Conversation {
         retry_after: Option<u64>,
         unknown: bool,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) {
         let r = &mut self.agent_replies[i];
         let Some(delay) = r
@@ -423,13 +417,18 @@ impl Conversation {
                 call: None,
                 last: Box::new(cause),
             };
-            self.undeliverable(i, why, logs);
+            self.undeliverable(i, why, events);
             return;
         };
-        logs.push(
-            retry_line("send_agent_reply", r.retry.attempts, &cause, delay)
-                .field("comment_id", r.comment_id),
-        );
+        events.push(DomainEvent::Retrying {
+            call: "send_agent_reply",
+            attempt: r.retry.attempts,
+            cause,
+            retry_in_ms: delay,
+            of: RetryOf::AgentReply {
+                comment_id: r.comment_id,
+            },
+        });
     }
 
     pub(super) fn retry_note(
@@ -439,7 +438,7 @@ impl Conversation {
         retry_after: Option<u64>,
         unknown: bool,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) {
         let n = &mut self.notes[i];
         let Some(delay) = n
@@ -447,14 +446,19 @@ impl Conversation {
             .failed(&cause.to_string(), retry_after, unknown, ctx)
         else {
             n.done = true;
-            logs.push(
-                LogLine::error("agent.note_failed")
-                    .field("ticket_id", n.ticket_id)
-                    .field("reason", cause.to_string()),
-            );
+            events.push(DomainEvent::NoteFailed {
+                ticket_id: n.ticket_id,
+                cause,
+            });
             return;
         };
-        logs.push(retry_line("add_note", n.retry.attempts, &cause, delay));
+        events.push(DomainEvent::Retrying {
+            call: "add_note",
+            attempt: n.retry.attempts,
+            cause,
+            retry_in_ms: delay,
+            of: RetryOf::Note,
+        });
     }
 
     /// Zendesk will not call again for these comments: the check is kept and retried.
@@ -464,82 +468,51 @@ impl Conversation {
         cause: Cause,
         retry_after: Option<u64>,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) {
         let Some(delay) = self
             .check_retry
             .failed(&cause.to_string(), retry_after, false, ctx)
         else {
-            logs.push(
-                LogLine::error("agent.check_failed")
-                    .field("ticket_id", ticket_id)
-                    .field("reason", format!("gave up: {cause}")),
-            );
+            events.push(DomainEvent::CheckFailed {
+                ticket_id,
+                cause,
+                gave_up: true,
+            });
             self.checks.retain(|t| *t != ticket_id);
             self.check_retry.reset();
             return;
         };
-        logs.push(
-            retry_line("check_ticket", self.check_retry.attempts, &cause, delay)
-                .field("ticket_id", ticket_id),
-        );
+        events.push(DomainEvent::Retrying {
+            call: "check_ticket",
+            attempt: self.check_retry.attempts,
+            cause,
+            retry_in_ms: delay,
+            of: RetryOf::TicketCheck { ticket_id },
+        });
     }
 
-    pub(super) fn note_written(&mut self, i: usize, logs: &mut Vec<LogLine>) {
+    pub(super) fn note_written(&mut self, i: usize, events: &mut Vec<DomainEvent>) {
         let n = &mut self.notes[i];
         n.done = true;
         n.retry.reset();
-        logs.push(
-            LogLine::info("agent.note_added")
-                .counts(Counted::NoteAdded)
-                .field("ticket_id", n.ticket_id)
-                .field("key", n.key.as_str()),
-        );
+        events.push(DomainEvent::NoteAdded {
+            ticket_id: n.ticket_id,
+            key: n.key.clone(),
+        });
     }
 }
 
-/// Why a public comment on a gateway ticket is not sent to the customer: only agents speak
-/// from the business's WhatsApp number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum NotForwarded {
-    /// Zendesk's merge notice: it quotes the merged ticket's last comment, which may be
-    /// another customer's words.
-    Merge,
-    /// Written by an end-user other than the requester: someone CC'd, or an e-mail reply
-    /// Zendesk threaded into the ticket.
-    NotAnAgent,
-    /// The author is not in Zendesk's `users` side-load: not known to be an agent.
-    UnknownAuthor,
-}
-
-impl NotForwarded {
-    pub(super) fn of(c: &zendesk::CommentSeen) -> Option<Self> {
-        if c.merge {
-            Some(Self::Merge)
-        } else if c.by_agent() {
-            None
-        } else if c.author_role.is_some() {
-            Some(Self::NotAnAgent)
-        } else {
-            Some(Self::UnknownAuthor)
-        }
-    }
-
-    /// The log's `reason`.
-    pub(super) fn code(self) -> &'static str {
-        match self {
-            Self::Merge => "merge",
-            Self::NotAnAgent => "author_not_agent",
-            Self::UnknownAuthor => "author_unknown",
-        }
-    }
-
-    /// The agents' note's reason.
-    fn explained(self) -> &'static str {
-        match self {
-            Self::Merge => "Zendesk's merge notice, which quotes the merged ticket's last comment",
-            Self::NotAnAgent => "written by an end-user who is not the customer: someone CC'd, or an e-mail reply added to the ticket",
-            Self::UnknownAuthor => "its author is not among the users Zendesk listed with the comments, so it is not known to be an agent",
-        }
+/// Why a public comment on a gateway ticket is not sent to the customer, if it is not: only
+/// agents speak from the business's WhatsApp number.
+pub(super) fn why_not_forwarded(c: &zendesk::CommentSeen) -> Option<NotForwarded> {
+    if c.merge {
+        Some(NotForwarded::Merge)
+    } else if c.by_agent() {
+        None
+    } else if c.author_role.is_some() {
+        Some(NotForwarded::NotAnAgent)
+    } else {
+        Some(NotForwarded::UnknownAuthor)
     }
 }

@@ -2,17 +2,21 @@
 //! was lost), retried, or failed.
 
 use super::*;
-use crate::core::events::Cause;
 
 impl Conversation {
-    pub(super) fn answered(&mut self, exchange: Exchange, ctx: &Ctx, logs: &mut Vec<LogLine>) {
+    pub(super) fn answered(
+        &mut self,
+        exchange: Exchange,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
         let Some(InFlight { call, started_ms }) = self.in_flight.take() else {
-            logs.push(LogLine::warn("call.answer_without_call").field("from", self.masked()));
+            events.push(DomainEvent::AnswerWithoutCall);
             return;
         };
         let head = match call.side() {
             Side::Outbound => {
-                self.answered_outbound(&call, &exchange, ctx, logs);
+                self.answered_outbound(&call, &exchange, ctx, events);
                 return;
             }
             Side::Inbound(head) => head.to_string(),
@@ -33,7 +37,7 @@ impl Conversation {
                         let hit = answer
                             .and_then(|a| a.header("x-idempotency-lookup"))
                             .map(str::to_string);
-                        self.ticket_created(i, t, &ticket, ctx, logs, elapsed, hit.as_deref());
+                        self.ticket_created(i, t, &ticket, ctx, events, elapsed, hit.as_deref());
                     }
                     Err(e) => self.retry_later(
                         i,
@@ -42,7 +46,7 @@ impl Conversation {
                         None,
                         true,
                         ctx,
-                        logs,
+                        events,
                     ),
                 },
                 Verdict::Transient {
@@ -60,11 +64,11 @@ impl Conversation {
                         retry_after_secs,
                         unknown,
                         ctx,
-                        logs,
+                        events,
                     );
                 }
                 Verdict::Ambiguous { cause } => {
-                    self.retry_later(i, "create_ticket", cause, None, true, ctx, logs)
+                    self.retry_later(i, "create_ticket", cause, None, true, ctx, events)
                 }
                 // Zendesk refused the ticket while it carried the requester's locale: made again
                 // once without it (an account may refuse a locale), rather than lost.
@@ -74,18 +78,18 @@ impl Conversation {
                         && !self.messages[i].without_locale =>
                 {
                     let why = ctx.backend().error_summary(body);
-                    logs.push(
-                        self.line(LogLine::warn("zendesk.locale_refused"), &head)
-                            .field("locale_id", ticket.requester.locale_id)
-                            .opt("detail", why),
-                    );
+                    events.push(DomainEvent::LocaleRefused {
+                        sid: head.clone(),
+                        locale_id: ticket.requester.locale_id,
+                        detail: why,
+                    });
                     let m = &mut self.messages[i];
                     m.without_locale = true;
                     m.total_attempts += 1;
                 }
                 Verdict::Permanent { cause } => {
                     let why = cause.with_detail(ctx.backend().error_summary(body));
-                    self.fail_ticket(&[i], "create_ticket", why, ctx, logs);
+                    self.fail_ticket(&[i], "create_ticket", why, ctx, events);
                 }
             },
             Call::FindTicket { .. } => match classify_idempotent(&exchange) {
@@ -99,7 +103,7 @@ impl Conversation {
                                 t,
                                 &ticket,
                                 ctx,
-                                logs,
+                                events,
                                 elapsed,
                                 Some("external_id"),
                             );
@@ -116,18 +120,18 @@ impl Conversation {
                         None,
                         true,
                         ctx,
-                        logs,
+                        events,
                     ),
                 },
                 Verdict::Permanent { cause } => {
-                    self.fail_ticket(&[i], "find_ticket", cause, ctx, logs)
+                    self.fail_ticket(&[i], "find_ticket", cause, ctx, events)
                 }
                 Verdict::Transient {
                     retry_after_secs,
                     cause,
-                } => self.retry_later(i, "find_ticket", cause, retry_after_secs, true, ctx, logs),
+                } => self.retry_later(i, "find_ticket", cause, retry_after_secs, true, ctx, events),
                 Verdict::Ambiguous { cause } => {
-                    self.retry_later(i, "find_ticket", cause, None, true, ctx, logs)
+                    self.retry_later(i, "find_ticket", cause, None, true, ctx, events)
                 }
             },
             Call::AddComment {
@@ -136,7 +140,7 @@ impl Conversation {
                 body: text,
                 ..
             } => match ctx.backend().classify_update(&exchange) {
-                Verdict::Success => self.commented(ticket_id, &sids, ctx, logs, elapsed),
+                Verdict::Success => self.commented(ticket_id, &sids, ctx, events, elapsed),
                 Verdict::Transient {
                     retry_after_secs,
                     cause,
@@ -144,27 +148,35 @@ impl Conversation {
                     if let Some(open) = self.open_ticket.as_mut() {
                         open.throttled = true;
                     }
-                    self.retry_later(i, "add_comment", cause, retry_after_secs, false, ctx, logs);
+                    self.retry_later(
+                        i,
+                        "add_comment",
+                        cause,
+                        retry_after_secs,
+                        false,
+                        ctx,
+                        events,
+                    );
                 }
                 Verdict::Ambiguous { cause } => {
                     self.messages[i].unverified_comment = Some((sids, text));
-                    self.retry_later(i, "add_comment", cause, None, true, ctx, logs);
+                    self.retry_later(i, "add_comment", cause, None, true, ctx, events);
                 }
                 Verdict::Permanent { cause } => {
                     let status = cause.status().unwrap_or(0);
                     if status == 422 && ctx.backend().is_closed_ticket_error(body) {
-                        logs.push(
-                            self.line(LogLine::info("zendesk.ticket_closed"), &sids[0])
-                                .field("ticket_id", ticket_id),
-                        );
+                        events.push(DomainEvent::TicketClosed {
+                            sid: sids[0].clone(),
+                            ticket_id,
+                        });
                         self.open_ticket = None;
                         self.messages[i].follow_up_of = Some(ticket_id);
                         self.messages[i].complete_step();
                     } else if status == 404 {
-                        logs.push(
-                            self.line(LogLine::warn("zendesk.ticket_gone"), &sids[0])
-                                .field("ticket_id", ticket_id),
-                        );
+                        events.push(DomainEvent::TicketGone {
+                            sid: sids[0].clone(),
+                            ticket_id,
+                        });
                         self.open_ticket = None;
                         self.messages[i].skip_triage = true;
                         self.messages[i].complete_step();
@@ -172,7 +184,7 @@ impl Conversation {
                         let why = cause.with_detail(ctx.backend().error_summary(body));
                         let idx: Vec<usize> =
                             sids.iter().filter_map(|s| self.index_of(s)).collect();
-                        self.fail_ticket(&idx, "add_comment", why, ctx, logs);
+                        self.fail_ticket(&idx, "add_comment", why, ctx, events);
                     }
                 }
             },
@@ -193,11 +205,11 @@ impl Conversation {
                                     || c.author_id == author)
                         });
                         if found {
-                            logs.push(
-                                self.line(LogLine::info("zendesk.comment_found"), &sids[0])
-                                    .field("ticket_id", ticket_id),
-                            );
-                            self.commented(ticket_id, &sids, ctx, logs, elapsed);
+                            events.push(DomainEvent::CommentFound {
+                                sid: sids[0].clone(),
+                                ticket_id,
+                            });
+                            self.commented(ticket_id, &sids, ctx, events, elapsed);
                         } else {
                             let m = &mut self.messages[i];
                             m.retry.verify_first = false;
@@ -211,15 +223,23 @@ impl Conversation {
                         None,
                         true,
                         ctx,
-                        logs,
+                        events,
                     ),
                 },
                 Verdict::Transient {
                     retry_after_secs,
                     cause,
-                } => self.retry_later(i, "find_comment", cause, retry_after_secs, true, ctx, logs),
+                } => self.retry_later(
+                    i,
+                    "find_comment",
+                    cause,
+                    retry_after_secs,
+                    true,
+                    ctx,
+                    events,
+                ),
                 Verdict::Ambiguous { cause } => {
-                    self.retry_later(i, "find_comment", cause, None, true, ctx, logs)
+                    self.retry_later(i, "find_comment", cause, None, true, ctx, events)
                 }
                 Verdict::Permanent { cause } => {
                     if cause.status() == Some(404) {
@@ -229,25 +249,25 @@ impl Conversation {
                     } else {
                         let idx: Vec<usize> =
                             sids.iter().filter_map(|s| self.index_of(s)).collect();
-                        self.fail_ticket(&idx, "find_comment", cause, ctx, logs);
+                        self.fail_ticket(&idx, "find_comment", cause, ctx, events);
                     }
                 }
             },
             Call::SendReply { sid } => match twilio::send_outcome(&exchange) {
-                SendOutcome::Sent(reply_sid) => self.replied(i, reply_sid, logs, elapsed, false),
+                SendOutcome::Sent(reply_sid) => self.replied(i, reply_sid, events, elapsed, false),
                 SendOutcome::NotSent {
                     retry_after_secs,
                     cause,
-                } => self.retry_later(i, "send_reply", cause, retry_after_secs, false, ctx, logs),
+                } => self.retry_later(i, "send_reply", cause, retry_after_secs, false, ctx, events),
                 SendOutcome::Unknown { cause } => {
                     // Looked for in Twilio's list before it is sent again.
                     let kind = self.messages[i].reply_kind();
-                    logs.push(
-                        self.line(LogLine::warn("twilio.reply_ambiguous"), &sid)
-                            .field("reply", kind.as_str())
-                            .field("reason", cause.to_string()),
-                    );
-                    self.retry_later(i, "send_reply", cause, None, true, ctx, logs)
+                    events.push(DomainEvent::ReplyAmbiguous {
+                        sid,
+                        reply: kind,
+                        cause: cause.clone(),
+                    });
+                    self.retry_later(i, "send_reply", cause, None, true, ctx, events)
                 }
                 SendOutcome::Refused { cause } => {
                     let code = twilio::parse_error(body);
@@ -260,16 +280,12 @@ impl Conversation {
                         _ => cause,
                     };
                     let kind = self.messages[i].reply_kind();
-                    logs.push(
-                        self.line(LogLine::error("twilio.reply_failed"), &sid)
-                            .counts(Counted::Failed {
-                                step: FailedStep::Reply,
-                                cause: why.clone(),
-                            })
-                            .field("reply", kind.as_str())
-                            .field("reason", why.to_string())
-                            .opt("twilio_code", code.map(|(c, _)| c)),
-                    );
+                    events.push(DomainEvent::ReplyFailed {
+                        sid,
+                        reply: kind.clone(),
+                        cause: why.clone(),
+                        twilio_code: code.map(|(c, _)| c),
+                    });
                     self.messages[i].reply = ReplyStep::Failed {
                         kind,
                         reason: why.to_string(),
@@ -290,11 +306,11 @@ impl Conversation {
                         };
                         match self.find_lost_send(&list, since_ms, expected) {
                             Some(reply_sid) => {
-                                logs.push(
-                                    self.line(LogLine::info("twilio.reply_found"), &sid)
-                                        .field("reply_sid", reply_sid.as_str()),
-                                );
-                                self.replied(i, reply_sid, logs, elapsed, true);
+                                events.push(DomainEvent::ReplyFound {
+                                    sid,
+                                    reply_sid: reply_sid.clone(),
+                                });
+                                self.replied(i, reply_sid, events, elapsed, true);
                             }
                             None => self.messages[i].retry.verify_first = false,
                         }
@@ -306,22 +322,22 @@ impl Conversation {
                         None,
                         true,
                         ctx,
-                        logs,
+                        events,
                     ),
                 },
                 Verdict::Transient {
                     retry_after_secs,
                     cause,
-                } => self.retry_later(i, "find_reply", cause, retry_after_secs, true, ctx, logs),
+                } => self.retry_later(i, "find_reply", cause, retry_after_secs, true, ctx, events),
                 Verdict::Ambiguous { cause } => {
-                    self.retry_later(i, "find_reply", cause, None, true, ctx, logs)
+                    self.retry_later(i, "find_reply", cause, None, true, ctx, events)
                 }
                 Verdict::Permanent { cause } => {
                     let kind = self.messages[i].reply_kind();
-                    logs.push(
-                        self.line(LogLine::error("twilio.reply_unknown"), &sid)
-                            .field("reason", cause.to_string()),
-                    );
+                    events.push(DomainEvent::ReplyUnknown {
+                        sid,
+                        cause: cause.clone(),
+                    });
                     self.messages[i].reply = ReplyStep::Unknown {
                         kind,
                         reason: cause.to_string(),
@@ -343,19 +359,16 @@ impl Conversation {
                             "{size} bytes, over the {} byte limit (MEDIA_MAX_BYTES)",
                             ctx.config.media_max_bytes
                         );
-                        self.skip_media(i, index, reason, logs);
+                        self.skip_media(i, index, reason, events);
                     }
                     (_, Verdict::Success) => match ctx.backend().parse_upload_token(body) {
                         Ok(token) => {
-                            logs.push(
-                                self.line(
-                                    LogLine::info("media.uploaded").counts(Counted::FileAttached),
-                                    &sid,
-                                )
-                                .field("index", index)
-                                .field("content_type", content_type.as_str())
-                                .field("ms", elapsed),
-                            );
+                            events.push(DomainEvent::FileAttached {
+                                sid: sid.clone(),
+                                index,
+                                content_type: content_type.clone(),
+                                ms: elapsed,
+                            });
                             // The shell passes a contact card's text along (base64) so that it
                             // can be shown as text, not only as a .vcf file.
                             let description = answer
@@ -386,7 +399,7 @@ impl Conversation {
                             None,
                             false,
                             ctx,
-                            logs,
+                            events,
                         ),
                     },
                     (
@@ -402,20 +415,20 @@ impl Conversation {
                         retry_after_secs,
                         false,
                         ctx,
-                        logs,
+                        events,
                     ),
                     (_, Verdict::Ambiguous { cause }) => {
-                        self.retry_later(i, "transfer_media", cause, None, false, ctx, logs)
+                        self.retry_later(i, "transfer_media", cause, None, false, ctx, events)
                     }
                     // Twilio: a media URL can answer 404 for a short while after the webhook
                     // arrives (its support article 44750147594523): tried a few times first.
                     (Some(404), Verdict::Permanent { cause })
                         if self.messages[i].retry.attempts < MEDIA_NOT_FOUND_TRIES =>
                     {
-                        self.retry_later(i, "transfer_media", cause, None, false, ctx, logs)
+                        self.retry_later(i, "transfer_media", cause, None, false, ctx, events)
                     }
                     (_, Verdict::Permanent { cause }) => {
-                        self.skip_media(i, index, format!("could not be copied ({cause})"), logs);
+                        self.skip_media(i, index, format!("could not be copied ({cause})"), events);
                     }
                 }
             }
@@ -433,21 +446,15 @@ impl Conversation {
         i: usize,
         index: usize,
         reason: String,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) {
         let sid = self.messages[i].sid.clone();
-        logs.push(
-            self.line(
-                LogLine::warn("media.not_attached").counts(Counted::FileListed),
-                &sid,
-            )
-            .field("index", index)
-            .field(
-                "content_type",
-                self.messages[i].media[index].content_type.as_str(),
-            )
-            .field("reason", reason.as_str()),
-        );
+        events.push(DomainEvent::FileListed {
+            sid,
+            index,
+            content_type: self.messages[i].media[index].content_type.clone(),
+            reason: reason.clone(),
+        });
         let m = &mut self.messages[i];
         m.media[index].state = MediaState::Skipped { reason };
         m.retry.attempts = 0;

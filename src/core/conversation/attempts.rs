@@ -1,7 +1,6 @@
 //! Attempts, backoff and giving up; what is kept of finished messages.
 
 use super::*;
-use crate::core::events::Cause;
 
 /// Attempts bookkeeping of one thing the conversation tries until it succeeds or gives up: a
 /// message's step, an agent's reply, a note, the ticket checks. The only place backoff and the
@@ -18,16 +17,6 @@ pub struct Retry {
     pub last_error: Option<String>,
     #[serde(default)]
     pub verify_first: bool,
-}
-
-/// The `call.retry` line of every call that is tried again, inbound or outbound.
-pub(super) fn retry_line(call: &str, attempt: u32, cause: &Cause, retry_in_ms: u64) -> LogLine {
-    LogLine::warn("call.retry")
-        .counts(Counted::Retry)
-        .field("call", call)
-        .field("attempt", attempt)
-        .field("reason", cause.to_string())
-        .field("retry_in_ms", retry_in_ms)
 }
 
 impl Retry {
@@ -83,7 +72,7 @@ impl Conversation {
         retry_after: Option<u64>,
         unknown_outcome: bool,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) {
         let m = &mut self.messages[i];
         m.total_attempts += 1;
@@ -102,19 +91,12 @@ impl Conversation {
                 last: Box::new(cause),
             };
             if !m.ticket_done() {
-                self.fail_ticket(&[i], call, why, ctx, logs);
+                self.fail_ticket(&[i], call, why, ctx, events);
             } else {
                 let kind = m.reply_kind();
-                logs.push(
-                    self.line(LogLine::error("message.failed"), &sid)
-                        .field("step", "reply")
-                        .field("reason", why.to_string())
-                        .counts(Counted::Failed {
-                            step: FailedStep::Reply,
-                            cause: why.clone(),
-                        }),
-                );
-                let why = why.to_string();
+                let reason = why.to_string();
+                events.push(DomainEvent::ReplyGaveUp { sid, cause: why });
+                let why = reason;
                 let m = &mut self.messages[i];
                 m.reply = if unknown_outcome {
                     ReplyStep::Unknown { kind, reason: why }
@@ -125,10 +107,16 @@ impl Conversation {
             }
             return;
         };
-        logs.push(
-            self.line(retry_line(call, attempts, &cause, delay), &sid)
-                .opt("retry_after_secs", retry_after),
-        );
+        events.push(DomainEvent::Retrying {
+            call,
+            attempt: attempts,
+            cause,
+            retry_in_ms: delay,
+            of: RetryOf::Message {
+                sid,
+                retry_after_secs: retry_after,
+            },
+        });
     }
 
     /// Forgets what is finished: messages, settled agents' replies and written notes are kept

@@ -25,19 +25,16 @@ impl Conversation {
         &mut self,
         message: InboundMessage,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) -> bool {
         if let Some(i) = self.index_of(&message.message_sid) {
             self.messages[i].duplicates += 1;
             let m = &self.messages[i];
-            logs.push(
-                self.line(
-                    LogLine::info("message.duplicate").counts(Counted::Duplicate),
-                    &m.sid,
-                )
-                .field("duplicates", m.duplicates)
-                .field("finished", m.is_finished()),
-            );
+            events.push(DomainEvent::Duplicate {
+                sid: m.sid.clone(),
+                duplicates: m.duplicates,
+                finished: m.is_finished(),
+            });
             return false;
         }
         // Finished messages are bounded even while the queue is stuck (`limits`).
@@ -90,22 +87,17 @@ impl Conversation {
             without_locale: false,
         };
         if self.fits(&m) {
-            logs.push(
-                self.line(
-                    LogLine::info("message.accepted").counts(Counted::Received {
-                        language: language.code.clone(),
-                    }),
-                    &m.sid,
-                )
-                .field("body_chars", body_chars)
-                .field("language", language.code.as_str())
-                .field("language_detected", language.confident)
-                .field("num_media", message.num_media)
-                .field("queue", self.pending_count() + 1),
-            );
+            events.push(DomainEvent::Accepted {
+                sid: m.sid.clone(),
+                body_chars,
+                language: language.code.clone(),
+                language_detected: language.confident,
+                num_media: message.num_media,
+                queue: self.pending_count() + 1,
+            });
             self.messages.push(m);
         } else {
-            self.refuse(m, ctx, logs);
+            self.refuse(m, ctx, events);
         }
         // Unfinished messages in arrival order ahead of the finished ones.
         self.order_messages();
@@ -113,7 +105,7 @@ impl Conversation {
     }
 
     /// Decides the next call (recording it as in flight), or when to wake, or nothing.
-    pub(super) fn next(&mut self, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Option<Effect> {
+    pub(super) fn next(&mut self, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Option<Effect> {
         // Bounded: each pass either returns or settles something without a call.
         let bound = (self.messages.len() + self.agent_replies.len() + self.notes.len()) * 4 + 8;
         for _ in 0..bound {
@@ -132,25 +124,22 @@ impl Conversation {
                     Side::Inbound(head) => head.to_string(),
                     Side::Outbound => String::new(),
                 };
-                logs.push(
-                    self.line(LogLine::warn("call.interrupted"), &sid)
-                        .field("call", call),
-                );
+                events.push(DomainEvent::CallInterrupted { sid, call });
                 self.answered(
                     Exchange::NetworkError("interrupted before its answer was stored".into()),
                     ctx,
-                    logs,
+                    events,
                 );
                 continue;
             }
             // The customer's messages first (in order); agents' replies and notes when the
             // oldest message is waiting or there is none.
-            match self.next_inbound(ctx, &mut timers, logs) {
+            match self.next_inbound(ctx, &mut timers, events) {
                 Inbound::Launch(effect) => return Some(effect),
                 Inbound::Settled => continue,
                 Inbound::Waiting | Inbound::Idle => {}
             }
-            match self.next_outbound(ctx, &mut timers, logs) {
+            match self.next_outbound(ctx, &mut timers, events) {
                 agent::Next::Call(call) => {
                     let Some(request) = self.outbound_request(&call, ctx) else {
                         timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
@@ -179,7 +168,7 @@ impl Conversation {
         &mut self,
         ctx: &Ctx,
         timers: &mut TimerTable,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) -> Inbound {
         // A refused message is answered at once, not behind the queue it could not join.
         let mut refused_waiting = false;
@@ -193,7 +182,7 @@ impl Conversation {
                 refused_waiting = true;
                 continue;
             }
-            return self.reply_step(i, ctx, logs);
+            return self.reply_step(i, ctx, events);
         }
         let Some(i) = self
             .messages
@@ -212,7 +201,7 @@ impl Conversation {
             return Inbound::Waiting;
         }
         if !m.ticket_done() {
-            return match self.ticket_call(i, ctx, logs) {
+            return match self.ticket_call(i, ctx, events) {
                 TicketAction::Call(call) => Inbound::Launch(self.launch(i, *call, ctx)),
                 TicketAction::WaitUntil(t) => {
                     timers.arm(Timer::TicketUpdateBudget, t);
@@ -221,13 +210,13 @@ impl Conversation {
                 TicketAction::Decided => Inbound::Settled,
             };
         }
-        self.reply_step(i, ctx, logs)
+        self.reply_step(i, ctx, events)
     }
 
     /// Message `i`'s ticket step is done: its reply (or its look-up), or it is finished.
-    fn reply_step(&mut self, i: usize, ctx: &Ctx, logs: &mut Vec<LogLine>) -> Inbound {
+    fn reply_step(&mut self, i: usize, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Inbound {
         if self.messages[i].reply_done() {
-            self.finish(i, ctx, logs);
+            self.finish(i, ctx, events);
             return Inbound::Settled;
         }
         match &self.messages[i].reply {
@@ -256,7 +245,7 @@ impl Conversation {
         &mut self,
         i: usize,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) -> TicketAction {
         // Files first: their upload tokens go with the ticket or comment.
         for item in self.messages[i].media.iter_mut() {
@@ -280,11 +269,7 @@ impl Conversation {
             if !crate::core::origin::is_twilio_media_url(url, api, account, sid) {
                 let host = crate::core::origin::host_of(url);
                 let sid = self.messages[i].sid.clone();
-                logs.push(
-                    self.line(LogLine::warn("media.refused_host"), &sid)
-                        .field("index", index)
-                        .field("host", host.as_str()),
-                );
+                events.push(DomainEvent::MediaRefusedHost { sid, index, host });
                 self.messages[i].media[index].state = MediaState::Skipped {
                     reason: "refused: not this message's file on Twilio's media host, not fetched"
                         .into(),
@@ -359,13 +344,7 @@ impl Conversation {
                 if !(m.skip_triage || m.follow_up_of.is_some() || has_content) =>
             {
                 let sid = m.sid.clone();
-                logs.push(
-                    self.line(
-                        LogLine::info("triage.rejected").counts(Counted::AskedForDetails),
-                        &sid,
-                    )
-                    .field("reason", why.as_str()),
-                );
+                events.push(DomainEvent::AskedForDetails { sid, reason: why });
                 let m = &mut self.messages[i];
                 m.ticket = TicketStep::Rejected {
                     reason: why.as_str().into(),

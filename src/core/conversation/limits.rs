@@ -36,7 +36,6 @@
 
 use super::agent::{parts_of, status_rank, TEMPLATE_TEXT_CHARS};
 use super::*;
-use crate::core::events::Cause;
 use std::io::Write;
 
 /// The documented budget of one stored conversation (README "Limits of this version").
@@ -253,7 +252,7 @@ impl Conversation {
 
     /// Takes a new agent's reply if it fits in `AGENT_PENDING_BUDGET_BYTES` with those waiting;
     /// else it is recorded undeliverable and the agents are told why (an internal note).
-    pub(super) fn take_agent_reply(&mut self, reply: AgentReply, logs: &mut Vec<LogLine>) {
+    pub(super) fn take_agent_reply(&mut self, reply: AgentReply, events: &mut Vec<DomainEvent>) {
         self.compact_settled_replies();
         let waiting = self.pending_agent_bytes();
         let cost = reply.pending_cost();
@@ -267,7 +266,7 @@ impl Conversation {
             budget_bytes: AGENT_PENDING_BUDGET_BYTES,
         };
         let last = self.agent_replies.len() - 1;
-        self.undeliverable(last, cause, logs);
+        self.undeliverable(last, cause, events);
         self.agent_replies[last].compact_settled();
     }
 }
@@ -380,7 +379,7 @@ impl Conversation {
     /// Records `message` as refused (the queue is full): its content is dropped, and the
     /// customer is asked to send it again unless a refusal's answer is due or went within the
     /// last `QUEUE_FULL_REPLY_GAP_MS` (then it is finished at once).
-    pub(super) fn refuse(&mut self, message: Message, ctx: &Ctx, logs: &mut Vec<LogLine>) {
+    pub(super) fn refuse(&mut self, message: Message, ctx: &Ctx, events: &mut Vec<DomainEvent>) {
         let queued = self.queued_bytes();
         let cost = message.queue_cost();
         let covered = self.messages.iter().any(|m| {
@@ -401,24 +400,20 @@ impl Conversation {
                 content: ReplyContent::Text(language.texts.queue_full.clone()),
             };
         }
-        logs.push(
-            self.line(
-                LogLine::warn("message.refused").counts(Counted::RefusedQueueFull),
-                &m.sid,
-            )
-            .field("reason", "queue_full")
-            .field("body_chars", m.body_chars)
-            .field("language", language.code.as_str())
-            .field("queue", self.pending_count())
-            .field("queued_bytes", queued)
-            .field("message_bytes", cost)
-            .field("budget_bytes", QUEUE_BUDGET_BYTES)
-            .field("customer_told", !covered),
-        );
+        events.push(DomainEvent::RefusedQueueFull {
+            sid: m.sid.clone(),
+            body_chars: m.body_chars,
+            language: language.code.clone(),
+            queue: self.pending_count(),
+            queued_bytes: queued,
+            message_bytes: cost,
+            budget_bytes: QUEUE_BUDGET_BYTES,
+            customer_told: !covered,
+        });
         self.messages.push(m);
         if covered {
             let last = self.messages.len() - 1;
-            self.finish(last, ctx, logs);
+            self.finish(last, ctx, events);
         }
     }
 

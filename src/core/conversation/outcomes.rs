@@ -32,33 +32,31 @@ impl Conversation {
         t: TicketRef,
         ticket: &NewTicket,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
         elapsed: u64,
         lookup: Option<&str>,
     ) {
         let m = &self.messages[i];
         let follow_up_of = m.follow_up_of;
-        logs.push(
-            self.line(
-                LogLine::info(if follow_up_of.is_some() {
-                    "zendesk.followup_created"
-                } else {
-                    "zendesk.ticket_created"
-                }),
-                &m.sid,
-            )
-            .counts(if follow_up_of.is_some() {
-                Counted::FollowUpTicketCreated
-            } else {
-                Counted::TicketCreated
-            })
-            .field("ticket_id", t.id)
-            .field("priority", ticket.priority.as_str())
-            .field("attempt", m.retry.attempts + 1)
-            .field("ms", elapsed)
-            .opt("follow_up_of", follow_up_of)
-            .opt("idempotency_lookup", lookup),
-        );
+        let created = CreatedTicket {
+            ticket_id: t.id,
+            priority: ticket.priority,
+            attempt: m.retry.attempts + 1,
+            ms: elapsed,
+            idempotency_lookup: lookup.map(str::to_string),
+        };
+        let sid = m.sid.clone();
+        events.push(match follow_up_of {
+            Some(follow_up_of) => DomainEvent::FollowUpTicketCreated {
+                sid,
+                ticket: created,
+                follow_up_of,
+            },
+            None => DomainEvent::TicketCreated {
+                sid,
+                ticket: created,
+            },
+        });
         let language = ctx.language(m.language.as_deref());
         let content = twilio::ticket_created_reply_with(
             &language.texts,
@@ -97,7 +95,7 @@ impl Conversation {
         ticket_id: u64,
         sids: &[String],
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
         elapsed: u64,
     ) {
         if let Some(open) = self.open_ticket.as_mut() {
@@ -111,16 +109,13 @@ impl Conversation {
             let Some(i) = self.index_of(sid) else {
                 continue;
             };
-            logs.push(
-                self.line(
-                    LogLine::info("zendesk.comment_added").counts(Counted::CommentAdded),
-                    sid,
-                )
-                .field("ticket_id", ticket_id)
-                .field("merged", sids.len())
-                .field("attempt", self.messages[i].retry.attempts + 1)
-                .field("ms", elapsed),
-            );
+            events.push(DomainEvent::CommentAdded {
+                sid: sid.clone(),
+                ticket_id,
+                merged: sids.len(),
+                attempt: self.messages[i].retry.attempts + 1,
+                ms: elapsed,
+            });
             let m = &mut self.messages[i];
             let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Commented { ticket_id };
@@ -145,23 +140,20 @@ impl Conversation {
         &mut self,
         i: usize,
         reply_sid: String,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
         elapsed: u64,
         reconciled: bool,
     ) {
         let m = &self.messages[i];
         let kind = m.reply_kind();
-        logs.push(
-            self.line(
-                LogLine::info("twilio.reply_sent").counts(Counted::ReplySent),
-                &m.sid,
-            )
-            .field("reply", kind.as_str())
-            .field("reply_sid", reply_sid.as_str())
-            .field("attempt", m.retry.attempts + 1)
-            .field("ms", elapsed)
-            .field("reconciled", reconciled),
-        );
+        events.push(DomainEvent::ReplySent {
+            sid: m.sid.clone(),
+            reply: kind.clone(),
+            reply_sid: reply_sid.clone(),
+            attempt: m.retry.attempts + 1,
+            ms: elapsed,
+            reconciled,
+        });
         let m = &mut self.messages[i];
         m.reply = ReplyStep::Sent {
             kind,
@@ -176,24 +168,20 @@ impl Conversation {
     pub(super) fn fail_ticket(
         &mut self,
         idx: &[usize],
-        call: &str,
-        cause: crate::core::events::Cause,
+        call: &'static str,
+        cause: Cause,
         ctx: &Ctx,
-        logs: &mut Vec<LogLine>,
+        events: &mut Vec<DomainEvent>,
     ) {
         let last = idx.len().saturating_sub(1);
         let reason = cause.to_string();
         for (n, &i) in idx.iter().enumerate() {
             let sid = self.messages[i].sid.clone();
-            logs.push(
-                self.line(LogLine::error("message.failed"), &sid)
-                    .counts(Counted::Failed {
-                        step: FailedStep::Ticket,
-                        cause: cause.clone(),
-                    })
-                    .field("step", call)
-                    .field("reason", reason.as_str()),
-            );
+            events.push(DomainEvent::TicketFailed {
+                sid,
+                call,
+                cause: cause.clone(),
+            });
             let m = &mut self.messages[i];
             let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Failed {
@@ -212,18 +200,15 @@ impl Conversation {
         }
     }
 
-    pub(super) fn finish(&mut self, i: usize, ctx: &Ctx, logs: &mut Vec<LogLine>) {
+    pub(super) fn finish(&mut self, i: usize, ctx: &Ctx, events: &mut Vec<DomainEvent>) {
         let outcome = outcome_name(&self.messages[i]);
         let m = &self.messages[i];
-        logs.push(
-            self.line(LogLine::info("message.done"), &m.sid)
-                .counts(Counted::Done {
-                    ms: ctx.now_ms.saturating_sub(m.received_ms),
-                })
-                .field("outcome", outcome)
-                .field("attempts", m.total_attempts)
-                .field("ms", ctx.now_ms.saturating_sub(m.received_ms)),
-        );
+        events.push(DomainEvent::Done {
+            sid: m.sid.clone(),
+            outcome,
+            attempts: m.total_attempts,
+            ms: ctx.now_ms.saturating_sub(m.received_ms),
+        });
         let m = &mut self.messages[i];
         m.finished_ms = Some(ctx.now_ms);
         // No customer text kept longer than needed, and the history stays small (`limits`).

@@ -75,7 +75,10 @@ fn an_agents_public_reply_reaches_the_customer_once() {
         conv.agent_replies[0].state,
         AgentReplyState::Sent { template: false }
     ));
-    assert!(sim.logs.iter().any(|l| l.contains("agent.reply_sent")));
+    assert!(sim
+        .events
+        .iter()
+        .any(|e| matches!(e, DomainEvent::AgentReplySent { .. })));
 }
 
 #[test]
@@ -219,24 +222,27 @@ fn a_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once() {
         };
         assert_eq!(sid, &sim.world.sent[0].0, "{fault:?}: Twilio's sid");
         let ambiguous = sim
-            .logs
+            .events
             .iter()
-            .find(|l| l.contains("twilio.reply_ambiguous"))
-            .expect("the ambiguous answer is logged");
+            .find(|e| matches!(e, DomainEvent::ReplyAmbiguous { .. }))
+            .expect("the ambiguous answer is told");
         assert!(
-            ambiguous.contains("answer without a message sid"),
-            "{ambiguous}"
+            matches!(ambiguous, DomainEvent::ReplyAmbiguous { cause: Cause::Unreadable { what, .. }, .. } if what.contains("answer without a message sid")),
+            "{ambiguous:?}"
         );
-        let sent: Vec<&String> = sim
-            .logs
+        let sent: Vec<&DomainEvent> = sim
+            .events
             .iter()
-            .filter(|l| l.contains("twilio.reply_sent"))
+            .filter(|e| matches!(e, DomainEvent::ReplySent { .. }))
             .collect();
         assert_eq!(sent.len(), 1, "{fault:?}: {sent:?}");
-        assert!(sent[0].contains(sid.as_str()) && !sent[0].contains("unknown"));
         assert!(
-            sent[0].contains(&format!("\"reconciled\":{sent_by_the_first}")),
-            "{}",
+            matches!(
+                sent[0],
+                DomainEvent::ReplySent { reply_sid, reconciled, .. }
+                    if reply_sid == sid && *reconciled == sent_by_the_first
+            ),
+            "{fault:?}: {:?}",
             sent[0]
         );
     }
@@ -284,18 +290,20 @@ fn an_agents_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once
             "{what}"
         );
         assert_eq!(r.sent_sids, vec![sim.world.sent[1].0.clone()], "{what}");
-        assert!(sim
-            .logs
+        assert!(sim.events.iter().any(|e| matches!(e,
+            DomainEvent::AgentReplyAmbiguous { cause: Cause::Unreadable { what, .. }, .. }
+                if what.contains("answer without a message sid"))));
+        let sent: Vec<&DomainEvent> = sim
+            .events
             .iter()
-            .any(|l| l.contains("agent.reply_ambiguous")
-                && l.contains("answer without a message sid")));
-        let sent: Vec<&String> = sim
-            .logs
-            .iter()
-            .filter(|l| l.contains("agent.reply_sent"))
+            .filter(|e| matches!(e, DomainEvent::AgentReplySent { .. }))
             .collect();
         assert_eq!(sent.len(), 1, "{what}: {sent:?}");
-        assert!(!sent[0].contains("unknown"), "{}", sent[0]);
+        assert!(
+            matches!(sent[0], DomainEvent::AgentReplySent { reply_sid, .. } if *reply_sid == sim.world.sent[1].0),
+            "{:?}",
+            sent[0]
+        );
     }
 }
 

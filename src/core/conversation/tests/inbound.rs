@@ -121,10 +121,16 @@ fn rate_limits_are_honoured_with_retry_after() {
         sim.now - start >= 60_000,
         "waited the two Retry-After periods"
     );
-    assert!(sim
-        .logs
-        .iter()
-        .any(|l| l.contains("\"retry_after_secs\":30")));
+    assert!(sim.events.iter().any(|e| matches!(
+        e,
+        DomainEvent::Retrying {
+            of: RetryOf::Message {
+                retry_after_secs: Some(30),
+                ..
+            },
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -143,7 +149,10 @@ fn permanent_errors_fail_the_message_with_one_apology() {
         );
         assert_eq!(sim.world.sent.len(), 1);
         assert_eq!(sim.world.sent[0].1, twilio::APOLOGY_TEXT);
-        assert!(sim.logs.iter().any(|l| l.contains("message.failed")));
+        assert!(sim
+            .events
+            .iter()
+            .any(|e| matches!(e, DomainEvent::TicketFailed { cause, .. } if cause.status() == Some(status))));
         assert_eq!(sim.world.calls.len(), 2, "{status}: not retried");
     }
 }
@@ -176,10 +185,13 @@ fn transient_failures_give_up_after_the_retry_window() {
         (20..=500).contains(&attempts),
         "{attempts} calls: backoff is exponential and capped"
     );
-    assert!(sim
-        .logs
-        .iter()
-        .any(|l| l.contains("\"event\":\"message.failed\"") && l.contains("\"level\":\"error\"")));
+    assert!(sim.events.iter().any(|e| matches!(
+        e,
+        DomainEvent::TicketFailed {
+            cause: Cause::GaveUp { .. },
+            ..
+        } | DomainEvent::ReplyGaveUp { .. }
+    )));
 }
 
 #[test]

@@ -216,9 +216,9 @@ fn a_ticket_refused_with_the_requesters_locale_is_made_once_without_it() {
         sim.world.sent[0].1
     );
     assert!(sim
-        .logs
+        .events
         .iter()
-        .any(|l| l.contains("zendesk.locale_refused")));
+        .any(|e| matches!(e, DomainEvent::LocaleRefused { .. })));
     let keys: Vec<&String> = sim.world.idempotency.keys().collect();
     assert_eq!(keys, ["SM1-without-locale"], "a key of its own");
 

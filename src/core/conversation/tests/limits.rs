@@ -105,9 +105,9 @@ fn flood_then_heal(n: usize) {
         refused.len()
     );
     let refusals = sim
-        .logs
+        .events
         .iter()
-        .filter(|l| l.contains("\"message.refused\""))
+        .filter(|e| matches!(e, DomainEvent::RefusedQueueFull { .. }))
         .count();
     assert_eq!(refusals, refused.len(), "each refusal logged (and counted)");
     // Twilio's retry of a refused message is a duplicate, not a new message.
@@ -536,8 +536,14 @@ fn a_check_that_finds_100_comments_of_60_kb_holds_what_fits_and_tells_the_agents
         .filter(|r| matches!(r.state, AgentReplyState::Undeliverable { .. }))
         .count();
     assert!(undeliverable >= n - 2, "{undeliverable} undeliverable");
-    assert!(sim
-        .logs
-        .iter()
-        .any(|l| l.contains("agent.reply_undeliverable") && l.contains("at most 64 KiB")));
+    assert!(sim.events.iter().any(|e| matches!(
+        e,
+        DomainEvent::AgentReplyUndeliverable {
+            cause: Cause::TooLarge {
+                budget_bytes: 65_536,
+                ..
+            },
+            ..
+        }
+    )));
 }

@@ -123,7 +123,8 @@ struct Sim {
     world: World,
     now: u64,
     wake_at: Option<u64>,
-    logs: Vec<String>,
+    /// Every domain event the machine emitted, in order.
+    events: Vec<DomainEvent>,
     cfg: Config,
     jitter_seed: u64,
     /// The largest stored state seen after any step (bytes of JSON).
@@ -138,7 +139,7 @@ impl Sim {
             world: World::default(),
             now: 1_800_000_000_000,
             wake_at: None,
-            logs: vec![],
+            events: vec![],
             cfg,
             jitter_seed: 7,
             largest_stored: 0,
@@ -169,7 +170,7 @@ impl Sim {
         let out = conv.step(event, &ctx);
         self.stored = serde_json::to_string(&conv).unwrap();
         self.largest_stored = self.largest_stored.max(self.stored.len());
-        self.logs.extend(out.logs.iter().map(|l| l.finish(&[])));
+        self.events.extend(out.events.iter().cloned());
         out
     }
 

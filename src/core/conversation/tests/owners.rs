@@ -20,7 +20,10 @@ fn a_conversation_that_is_not_making_a_ticket_does_not_keep_an_event_for_one_it_
     ));
     assert!(out.effect.is_none(), "nothing to do");
     assert!(sim.conv().early_agent_events.is_empty(), "not kept");
-    assert!(sim.logs.iter().any(|l| l.contains("agent.not_owner")));
+    assert!(sim
+        .events
+        .iter()
+        .any(|e| matches!(e, DomainEvent::NotOwner { .. })));
     let own = sim.world.tickets[0].id;
     assert_eq!(sim.conv().ticket_claim(own, None), TicketClaim::Owns);
 

@@ -230,7 +230,10 @@ fn an_agent_answering_before_the_create_answer_arrives_is_not_dropped() {
     );
     sim.agent_writes("We are on it: your account is unlocked.");
     sim.zendesk_calls();
-    assert!(sim.logs.iter().any(|l| l.contains("agent.unknown_ticket")));
+    assert!(sim
+        .events
+        .iter()
+        .any(|e| matches!(e, DomainEvent::UnknownTicket { .. })));
     sim.settle();
     let texts: Vec<&str> = sim.world.sent.iter().map(|s| s.1.as_str()).collect();
     assert_eq!(

@@ -1,0 +1,570 @@
+//! The log line of each domain event: its name, level and fields, written in one place. The
+//! names and fields are what operators search for and the end-to-end tests wait on
+//! (`waitForLogLine`): they do not change when the code around them does.
+
+use super::{CreatedTicket, DeliveryOf, DomainEvent, RetryOf};
+use crate::core::logline::LogLine;
+
+/// The log line of `event`; `from` is the conversation's customer, masked as logs show it
+/// (`+1555***0001`).
+pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
+    // A customer message's line: its MessageSid and the customer.
+    let message = |line: LogLine, sid: &str| line.field("message_sid", sid).field("from", from);
+    match event {
+        DomainEvent::Accepted {
+            sid,
+            body_chars,
+            language,
+            language_detected,
+            num_media,
+            queue,
+        } => message(LogLine::info("message.accepted"), sid)
+            .field("body_chars", *body_chars)
+            .field("language", language.as_str())
+            .field("language_detected", *language_detected)
+            .field("num_media", *num_media)
+            .field("queue", *queue),
+        DomainEvent::Duplicate {
+            sid,
+            duplicates,
+            finished,
+        } => message(LogLine::info("message.duplicate"), sid)
+            .field("duplicates", *duplicates)
+            .field("finished", *finished),
+        DomainEvent::RefusedQueueFull {
+            sid,
+            body_chars,
+            language,
+            queue,
+            queued_bytes,
+            message_bytes,
+            budget_bytes,
+            customer_told,
+        } => message(LogLine::warn("message.refused"), sid)
+            .field("reason", "queue_full")
+            .field("body_chars", *body_chars)
+            .field("language", language.as_str())
+            .field("queue", *queue)
+            .field("queued_bytes", *queued_bytes)
+            .field("message_bytes", *message_bytes)
+            .field("budget_bytes", *budget_bytes)
+            .field("customer_told", *customer_told),
+        DomainEvent::AskedForDetails { sid, reason } => {
+            message(LogLine::info("triage.rejected"), sid).field("reason", reason.as_str())
+        }
+        DomainEvent::MediaRefusedHost { sid, index, host } => {
+            message(LogLine::warn("media.refused_host"), sid)
+                .field("index", *index)
+                .field("host", host.as_str())
+        }
+        DomainEvent::FileAttached {
+            sid,
+            index,
+            content_type,
+            ms,
+        } => message(LogLine::info("media.uploaded"), sid)
+            .field("index", *index)
+            .field("content_type", content_type.as_str())
+            .field("ms", *ms),
+        DomainEvent::FileListed {
+            sid,
+            index,
+            content_type,
+            reason,
+        } => message(LogLine::warn("media.not_attached"), sid)
+            .field("index", *index)
+            .field("content_type", content_type.as_str())
+            .field("reason", reason.as_str()),
+        DomainEvent::TicketCreated { sid, ticket } => created(
+            message(LogLine::info("zendesk.ticket_created"), sid),
+            ticket,
+        ),
+        DomainEvent::FollowUpTicketCreated {
+            sid,
+            ticket,
+            follow_up_of,
+        } => created(
+            message(LogLine::info("zendesk.followup_created"), sid),
+            ticket,
+        )
+        .field("follow_up_of", *follow_up_of),
+        DomainEvent::LocaleRefused {
+            sid,
+            locale_id,
+            detail,
+        } => message(LogLine::warn("zendesk.locale_refused"), sid)
+            .field("locale_id", *locale_id)
+            .opt("detail", detail.as_deref()),
+        DomainEvent::TicketClosed { sid, ticket_id } => {
+            message(LogLine::info("zendesk.ticket_closed"), sid).field("ticket_id", *ticket_id)
+        }
+        DomainEvent::TicketGone { sid, ticket_id } => {
+            message(LogLine::warn("zendesk.ticket_gone"), sid).field("ticket_id", *ticket_id)
+        }
+        DomainEvent::CommentFound { sid, ticket_id } => {
+            message(LogLine::info("zendesk.comment_found"), sid).field("ticket_id", *ticket_id)
+        }
+        DomainEvent::CommentAdded {
+            sid,
+            ticket_id,
+            merged,
+            attempt,
+            ms,
+        } => message(LogLine::info("zendesk.comment_added"), sid)
+            .field("ticket_id", *ticket_id)
+            .field("merged", *merged)
+            .field("attempt", *attempt)
+            .field("ms", *ms),
+        DomainEvent::ReplySent {
+            sid,
+            reply,
+            reply_sid,
+            attempt,
+            ms,
+            reconciled,
+        } => message(LogLine::info("twilio.reply_sent"), sid)
+            .field("reply", reply.as_str())
+            .field("reply_sid", reply_sid.as_str())
+            .field("attempt", *attempt)
+            .field("ms", *ms)
+            .field("reconciled", *reconciled),
+        DomainEvent::ReplyFound { sid, reply_sid } => {
+            message(LogLine::info("twilio.reply_found"), sid).field("reply_sid", reply_sid.as_str())
+        }
+        DomainEvent::ReplyAmbiguous { sid, reply, cause } => {
+            message(LogLine::warn("twilio.reply_ambiguous"), sid)
+                .field("reply", reply.as_str())
+                .field("reason", cause.to_string())
+        }
+        DomainEvent::ReplyFailed {
+            sid,
+            reply,
+            cause,
+            twilio_code,
+        } => message(LogLine::error("twilio.reply_failed"), sid)
+            .field("reply", reply.as_str())
+            .field("reason", cause.to_string())
+            .opt("twilio_code", *twilio_code),
+        DomainEvent::ReplyUnknown { sid, cause } => {
+            message(LogLine::error("twilio.reply_unknown"), sid).field("reason", cause.to_string())
+        }
+        DomainEvent::TicketFailed { sid, call, cause } => {
+            message(LogLine::error("message.failed"), sid)
+                .field("step", *call)
+                .field("reason", cause.to_string())
+        }
+        DomainEvent::ReplyGaveUp { sid, cause } => message(LogLine::error("message.failed"), sid)
+            .field("step", "reply")
+            .field("reason", cause.to_string()),
+        DomainEvent::Done {
+            sid,
+            outcome,
+            attempts,
+            ms,
+        } => message(LogLine::info("message.done"), sid)
+            .field("outcome", *outcome)
+            .field("attempts", *attempts)
+            .field("ms", *ms),
+        DomainEvent::Retrying {
+            call,
+            attempt,
+            cause,
+            retry_in_ms,
+            of,
+        } => {
+            let line = LogLine::warn("call.retry")
+                .field("call", *call)
+                .field("attempt", *attempt)
+                .field("reason", cause.to_string())
+                .field("retry_in_ms", *retry_in_ms);
+            match of {
+                RetryOf::Message {
+                    sid,
+                    retry_after_secs,
+                } => message(line, sid).opt("retry_after_secs", *retry_after_secs),
+                RetryOf::AgentReply { comment_id } => line.field("comment_id", *comment_id),
+                RetryOf::Note => line,
+                RetryOf::TicketCheck { ticket_id } => line.field("ticket_id", *ticket_id),
+            }
+        }
+        DomainEvent::CallInterrupted { sid, call } => {
+            message(LogLine::warn("call.interrupted"), sid).field("call", *call)
+        }
+        DomainEvent::AnswerWithoutCall => {
+            LogLine::warn("call.answer_without_call").field("from", from)
+        }
+        DomainEvent::NotOwner { ticket_id } => LogLine::info("agent.not_owner")
+            .field("ticket_id", *ticket_id)
+            .field("from", from),
+        DomainEvent::UnknownTicket { ticket_id } => LogLine::warn("agent.unknown_ticket")
+            .field("ticket_id", *ticket_id)
+            .field("from", from)
+            .field("kept_until_known", true),
+        DomainEvent::RequesterChanged { ticket_id } => LogLine::info("agent.requester_changed")
+            .field("ticket_id", *ticket_id)
+            .field("from", from),
+        DomainEvent::AgentReplyReceived {
+            ticket_id,
+            comment_id,
+            body_chars,
+        } => LogLine::info("agent.reply_received")
+            .field("ticket_id", *ticket_id)
+            .field("comment_id", *comment_id)
+            .field("from", from)
+            .field("body_chars", *body_chars),
+        DomainEvent::CommentNotForwarded {
+            ticket_id,
+            comment_id,
+            reason,
+            author_role,
+        } => LogLine::warn("agent.comment_not_forwarded")
+            .field("ticket_id", *ticket_id)
+            .field("comment_id", *comment_id)
+            .field("reason", reason.code())
+            .field("author_role", author_role.as_deref().unwrap_or("unknown")),
+        DomainEvent::AgentReplyAmbiguous {
+            ticket_id,
+            comment_id,
+            cause,
+        } => LogLine::warn("agent.reply_ambiguous")
+            .field("ticket_id", *ticket_id)
+            .field("comment_id", *comment_id)
+            .field("to", from)
+            .field("reason", cause.to_string()),
+        DomainEvent::AgentReplySent {
+            ticket_id,
+            comment_id,
+            reply_sid,
+            template,
+            part,
+            parts,
+            reconciled,
+        } => LogLine::info("agent.reply_sent")
+            .field("ticket_id", *ticket_id)
+            .field("comment_id", *comment_id)
+            .field("to", from)
+            .field("reply_sid", reply_sid.as_str())
+            .field("template", *template)
+            .field("part", *part)
+            .field("parts", *parts)
+            .field("reconciled", *reconciled),
+        DomainEvent::AgentReplyUndeliverable {
+            ticket_id,
+            comment_id,
+            cause,
+        } => LogLine::error("agent.reply_undeliverable")
+            .field("ticket_id", *ticket_id)
+            .field("comment_id", *comment_id)
+            .field("from", from)
+            .field("reason", cause.to_string()),
+        DomainEvent::CheckFailed {
+            ticket_id,
+            cause,
+            gave_up: false,
+        } => LogLine::warn("agent.check_failed")
+            .field("ticket_id", *ticket_id)
+            .field("reason", cause.to_string()),
+        DomainEvent::CheckFailed {
+            ticket_id,
+            cause,
+            gave_up: true,
+        } => LogLine::error("agent.check_failed")
+            .field("ticket_id", *ticket_id)
+            .field("reason", format!("gave up: {cause}")),
+        DomainEvent::NoteAdded { ticket_id, key } => LogLine::info("agent.note_added")
+            .field("ticket_id", *ticket_id)
+            .field("key", key.as_str()),
+        DomainEvent::NoteFailed { ticket_id, cause } => LogLine::error("agent.note_failed")
+            .field("ticket_id", *ticket_id)
+            .field("reason", cause.to_string()),
+        DomainEvent::DeliveryStatus {
+            reply_sid,
+            status,
+            error_code,
+            of,
+        } => {
+            let line = |event: &str| {
+                LogLine::info(event)
+                    .field("reply_sid", reply_sid.as_str())
+                    .field("status", status.as_str())
+                    .field("from", from)
+                    .opt("error_code", *error_code)
+            };
+            match of {
+                DeliveryOf::AgentReply {
+                    ticket_id,
+                    comment_id,
+                } => line("delivery.status")
+                    .field("comment_id", *comment_id)
+                    .field("ticket_id", *ticket_id),
+                DeliveryOf::Reply { sid, reply } => line("delivery.status")
+                    .field("message_sid", sid.as_str())
+                    .field("reply", reply.as_str()),
+                DeliveryOf::Unknown => line("delivery.unknown_reply"),
+            }
+        }
+    }
+}
+
+/// The fields a ticket's creation logs, a follow-up's too.
+fn created(line: LogLine, t: &CreatedTicket) -> LogLine {
+    line.field("ticket_id", t.ticket_id)
+        .field("priority", t.priority.as_str())
+        .field("attempt", t.attempt)
+        .field("ms", t.ms)
+        .opt("idempotency_lookup", t.idempotency_lookup.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::events::{Cause, NotForwarded};
+    use crate::core::triage::{Priority, Rejection};
+    use serde_json::{json, Value};
+
+    const FROM: &str = "+1555***1234";
+
+    fn rendered(event: &DomainEvent) -> Value {
+        serde_json::from_str(&log_line(event, FROM).finish(&[])).unwrap()
+    }
+
+    /// Every event's line, whole: the names, levels and fields operators search and the
+    /// end-to-end tests wait on.
+    #[test]
+    fn each_event_has_its_line() {
+        let sid = || "SM1".to_string();
+        let created = CreatedTicket {
+            ticket_id: 7,
+            priority: Priority::High,
+            attempt: 2,
+            ms: 30,
+            idempotency_lookup: Some("external_id".into()),
+        };
+        let cases: Vec<(DomainEvent, Value)> = vec![
+            (
+                DomainEvent::Accepted {
+                    sid: sid(),
+                    body_chars: 12,
+                    language: "es".into(),
+                    language_detected: true,
+                    num_media: 1,
+                    queue: 2,
+                },
+                json!({"level":"info","event":"message.accepted","message_sid":"SM1","from":FROM,
+                       "body_chars":12,"language":"es","language_detected":true,"num_media":1,"queue":2}),
+            ),
+            (
+                DomainEvent::RefusedQueueFull {
+                    sid: sid(),
+                    body_chars: 3,
+                    language: "en".into(),
+                    queue: 4,
+                    queued_bytes: 100,
+                    message_bytes: 10,
+                    budget_bytes: 105,
+                    customer_told: true,
+                },
+                json!({"level":"warn","event":"message.refused","message_sid":"SM1","from":FROM,
+                       "reason":"queue_full","body_chars":3,"language":"en","queue":4,
+                       "queued_bytes":100,"message_bytes":10,"budget_bytes":105,"customer_told":true}),
+            ),
+            (
+                DomainEvent::AskedForDetails {
+                    sid: sid(),
+                    reason: Rejection::GreetingOnly,
+                },
+                json!({"level":"info","event":"triage.rejected","message_sid":"SM1","from":FROM,
+                       "reason":"greeting_only"}),
+            ),
+            (
+                DomainEvent::FollowUpTicketCreated {
+                    sid: sid(),
+                    ticket: created.clone(),
+                    follow_up_of: 6,
+                },
+                json!({"level":"info","event":"zendesk.followup_created","message_sid":"SM1",
+                       "from":FROM,"ticket_id":7,"priority":"high","attempt":2,"ms":30,
+                       "follow_up_of":6,"idempotency_lookup":"external_id"}),
+            ),
+            (
+                DomainEvent::TicketCreated {
+                    sid: sid(),
+                    ticket: CreatedTicket {
+                        idempotency_lookup: None,
+                        ..created
+                    },
+                },
+                json!({"level":"info","event":"zendesk.ticket_created","message_sid":"SM1",
+                       "from":FROM,"ticket_id":7,"priority":"high","attempt":2,"ms":30}),
+            ),
+            (
+                DomainEvent::LocaleRefused {
+                    sid: sid(),
+                    locale_id: None,
+                    detail: None,
+                },
+                json!({"level":"warn","event":"zendesk.locale_refused","message_sid":"SM1",
+                       "from":FROM,"locale_id":null}),
+            ),
+            (
+                DomainEvent::ReplyFailed {
+                    sid: sid(),
+                    reply: "ticket_created".into(),
+                    cause: Cause::TwilioRefused {
+                        status: 400,
+                        code: 21211,
+                        message: "Invalid 'To'".into(),
+                    },
+                    twilio_code: Some(21211),
+                },
+                json!({"level":"error","event":"twilio.reply_failed","message_sid":"SM1",
+                       "from":FROM,"reply":"ticket_created",
+                       "reason":"http 400: twilio 21211 Invalid 'To'","twilio_code":21211}),
+            ),
+            (
+                DomainEvent::TicketFailed {
+                    sid: sid(),
+                    call: "create_ticket",
+                    cause: Cause::http(422).with_detail(Some("RecordInvalid".into())),
+                },
+                json!({"level":"error","event":"message.failed","message_sid":"SM1","from":FROM,
+                       "step":"create_ticket","reason":"http 422 (RecordInvalid)"}),
+            ),
+            (
+                DomainEvent::ReplyGaveUp {
+                    sid: sid(),
+                    cause: Cause::GaveUp {
+                        attempts: 9,
+                        call: Some("send_reply"),
+                        last: Box::new(Cause::http(429)),
+                    },
+                },
+                json!({"level":"error","event":"message.failed","message_sid":"SM1","from":FROM,
+                       "step":"reply","reason":"gave up after 9 attempts: send_reply: http 429"}),
+            ),
+            (
+                DomainEvent::Done {
+                    sid: sid(),
+                    outcome: "ticket_created",
+                    attempts: 2,
+                    ms: 340,
+                },
+                json!({"level":"info","event":"message.done","message_sid":"SM1","from":FROM,
+                       "outcome":"ticket_created","attempts":2,"ms":340}),
+            ),
+            (
+                DomainEvent::Retrying {
+                    call: "create_ticket",
+                    attempt: 1,
+                    cause: Cause::http(429),
+                    retry_in_ms: 30_500,
+                    of: RetryOf::Message {
+                        sid: sid(),
+                        retry_after_secs: Some(30),
+                    },
+                },
+                json!({"level":"warn","event":"call.retry","message_sid":"SM1","from":FROM,
+                       "call":"create_ticket","attempt":1,"reason":"http 429",
+                       "retry_in_ms":30_500,"retry_after_secs":30}),
+            ),
+            (
+                DomainEvent::Retrying {
+                    call: "check_ticket",
+                    attempt: 2,
+                    cause: Cause::Timeout,
+                    retry_in_ms: 1000,
+                    of: RetryOf::TicketCheck { ticket_id: 7 },
+                },
+                json!({"level":"warn","event":"call.retry","call":"check_ticket","attempt":2,
+                       "reason":"timeout","retry_in_ms":1000,"ticket_id":7}),
+            ),
+            (
+                DomainEvent::UnknownTicket { ticket_id: 7 },
+                json!({"level":"warn","event":"agent.unknown_ticket","ticket_id":7,"from":FROM,
+                       "kept_until_known":true}),
+            ),
+            (
+                DomainEvent::CommentNotForwarded {
+                    ticket_id: 7,
+                    comment_id: 9,
+                    reason: NotForwarded::UnknownAuthor,
+                    author_role: None,
+                },
+                json!({"level":"warn","event":"agent.comment_not_forwarded","ticket_id":7,
+                       "comment_id":9,"reason":"author_unknown","author_role":"unknown"}),
+            ),
+            (
+                DomainEvent::AgentReplySent {
+                    ticket_id: 7,
+                    comment_id: 9,
+                    reply_sid: "SMx".into(),
+                    template: false,
+                    part: 1,
+                    parts: 2,
+                    reconciled: false,
+                },
+                json!({"level":"info","event":"agent.reply_sent","ticket_id":7,"comment_id":9,
+                       "to":FROM,"reply_sid":"SMx","template":false,"part":1,"parts":2,
+                       "reconciled":false}),
+            ),
+            (
+                DomainEvent::AgentReplyUndeliverable {
+                    ticket_id: 7,
+                    comment_id: 9,
+                    cause: Cause::OutsideWindow,
+                },
+                json!({"level":"error","event":"agent.reply_undeliverable","ticket_id":7,
+                       "comment_id":9,"from":FROM,"reason":Cause::OutsideWindow.to_string()}),
+            ),
+            (
+                DomainEvent::CheckFailed {
+                    ticket_id: 7,
+                    cause: Cause::http(503),
+                    gave_up: true,
+                },
+                json!({"level":"error","event":"agent.check_failed","ticket_id":7,
+                       "reason":"gave up: http 503"}),
+            ),
+            (
+                DomainEvent::CheckFailed {
+                    ticket_id: 7,
+                    cause: Cause::http(404),
+                    gave_up: false,
+                },
+                json!({"level":"warn","event":"agent.check_failed","ticket_id":7,
+                       "reason":"http 404"}),
+            ),
+            (
+                DomainEvent::DeliveryStatus {
+                    reply_sid: "SMx".into(),
+                    status: "failed".into(),
+                    error_code: Some(63016),
+                    of: DeliveryOf::Reply {
+                        sid: sid(),
+                        reply: "ticket_created".into(),
+                    },
+                },
+                json!({"level":"info","event":"delivery.status","reply_sid":"SMx",
+                       "status":"failed","from":FROM,"error_code":63016,"message_sid":"SM1",
+                       "reply":"ticket_created"}),
+            ),
+            (
+                DomainEvent::DeliveryStatus {
+                    reply_sid: "SMx".into(),
+                    status: "read".into(),
+                    error_code: None,
+                    of: DeliveryOf::Unknown,
+                },
+                json!({"level":"info","event":"delivery.unknown_reply","reply_sid":"SMx",
+                       "status":"read","from":FROM}),
+            ),
+            (
+                DomainEvent::AnswerWithoutCall,
+                json!({"level":"warn","event":"call.answer_without_call","from":FROM}),
+            ),
+        ];
+        for (event, line) in cases {
+            assert_eq!(rendered(&event), line, "{event:?}");
+        }
+    }
+}
