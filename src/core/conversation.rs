@@ -44,7 +44,6 @@ use crate::core::triage::Triage;
 use crate::core::twilio::{self, ReplyContent, SendOutcome};
 use crate::core::zendesk::{self, NewTicket, TicketRef};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 mod agent;
 mod agent_calls;
@@ -58,7 +57,6 @@ mod message;
 mod outcomes;
 mod reconcile;
 mod timers;
-mod views;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
 use attempts::retry_line;
 use attempts::with_detail;

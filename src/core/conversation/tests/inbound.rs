@@ -383,22 +383,22 @@ fn the_stored_state_survives_json_and_the_view_shows_no_text() {
     sim.receive(M1.0, M1.1);
     sim.alarm();
     let conv = sim.conv();
-    let v = conv.view("SM1", sim.now).unwrap();
-    assert_eq!(v["status"], "waiting_to_retry");
-    assert_eq!(v["customer"], "+1555***1234");
-    assert_eq!(v["attempts"], 1);
-    assert!(v["last_error"].as_str().unwrap().contains("503"));
+    let v = view(&conv, "SM1", sim.now).unwrap();
+    assert_eq!(v.status, MessageStatus::WaitingToRetry);
+    assert_eq!(v.customer, "+1555***1234");
+    assert_eq!(v.attempts, 1);
+    assert!(v.last_error.as_deref().unwrap().contains("503"));
     assert!(
-        !v.to_string().contains("dashboard"),
+        !serde_json::to_string(&v).unwrap().contains("dashboard"),
         "no message text in the view"
     );
     sim.settle();
-    let v = sim.conv().view("SM1", sim.now).unwrap();
-    assert_eq!(v["status"], "done");
-    assert_eq!(v["outcome"], "ticket_created");
+    let v = view(&sim.conv(), "SM1", sim.now).unwrap();
+    assert_eq!(v.status, MessageStatus::Done);
+    assert_eq!(v.outcome, MessageOutcome::TicketCreated);
     assert!(
         sim.conv().message("SM1").unwrap().body.is_empty(),
         "text dropped once finished"
     );
-    assert!(sim.conv().view("SMnope", sim.now).is_none());
+    assert!(view(&sim.conv(), "SMnope", sim.now).is_none());
 }
