@@ -402,3 +402,31 @@ fn the_stored_state_survives_json_and_the_view_shows_no_text() {
     );
     assert!(view(&sim.conv(), "SMnope", sim.now).is_none());
 }
+
+/// The wake-up is kept with its reason, and the alarm that answers it says which timer fired
+/// (an operator reading "why did this conversation wake at 10:02" gets an answer).
+#[test]
+fn the_alarm_says_which_timer_fired() {
+    let mut sim = Sim::new(config());
+    sim.world.faults = [Some(Fault::Status(503))].into();
+    sim.receive(M1.0, M1.1);
+    sim.alarm();
+    let wake = sim.conv().wake.expect("a retry is armed");
+    assert_eq!(wake.timer, Timer::MessageRetry);
+    assert_eq!(Some(wake.at_ms), sim.wake_at);
+    assert!(!sim
+        .logs
+        .iter()
+        .any(|l| l.contains("conversation.timer_fired")));
+    sim.now = wake.at_ms + 7;
+    sim.alarm();
+    let fired: Vec<&String> = sim
+        .logs
+        .iter()
+        .filter(|l| l.contains("conversation.timer_fired"))
+        .collect();
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    assert!(fired[0].contains("\"timer\":\"message_retry\""));
+    assert!(fired[0].contains("\"late_ms\":7"));
+    assert_eq!(sim.world.tickets.len(), 1);
+}
