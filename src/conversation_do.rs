@@ -20,6 +20,7 @@ use crate::core::events::log::log_line;
 use crate::core::events::DomainEvent;
 use crate::core::form::{InboundMessage, Sender};
 use crate::core::logline::LogLine;
+use crate::core::message_view::{message_view, message_views};
 use crate::core::metrics::Delta;
 use crate::core::stored;
 use crate::core::ticket_owner::TicketEvent;
@@ -436,11 +437,12 @@ impl ConversationObject {
                 view: self
                     .load()
                     .await?
-                    .and_then(|c| c.view(&sid, storage::now_ms())),
+                    .and_then(|c| message_view(&c, &sid, storage::now_ms()))
+                    .map(Box::new),
             },
             ConversationRequest::Messages { ticket } => ConversationAnswer::Messages {
                 views: match self.load().await? {
-                    Some(c) => c.views(storage::now_ms(), ticket, SEARCH_LIMIT),
+                    Some(c) => message_views(&c, storage::now_ms(), ticket, SEARCH_LIMIT),
                     None => Vec::new(),
                 },
             },

@@ -19,7 +19,10 @@
 //! Inside a step, the sub-machines are polled in order: the inbound queue (`inbound`: the
 //! oldest unfinished message's next step), then the agents' side (`agent`: ticket checks,
 //! agents' replies, notes); what waits arms a named timer (`timers`), and the wake-up is the
-//! earliest one. Answers go to the side that made the call (`calls::Side`).
+//! earliest one, kept with its reason (`wake`): the alarm that answers it logs which timer
+//! fired. A step that settles things without end (a defect) says so and looks again later; it
+//! never ends without a wake-up while work is left. Answers go to the side that made the call
+//! (`calls::Side`).
 //!
 //! Guarantees, per `MessageSid`:
 //! - **at most one ticket or comment**: ticket creation carries `Idempotency-Key` and
@@ -43,7 +46,6 @@ use crate::core::triage::Triage;
 use crate::core::twilio::{self, ReplyContent, SendOutcome};
 use crate::core::zendesk::{self, NewTicket, TicketRef};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 mod agent;
 mod agent_calls;
@@ -57,7 +59,6 @@ mod message;
 mod outcomes;
 mod reconcile;
 mod timers;
-mod views;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
 pub use attempts::Retry;
 pub use backend::{TicketBackend, ZendeskSupport};
@@ -68,7 +69,7 @@ pub use limits::{
     STORED_BUDGET_BYTES,
 };
 pub use message::*;
-pub use timers::{Timer, TimerTable};
+pub use timers::{Timer, TimerTable, Wake};
 
 /// Zendesk keeps idempotency keys for 2 hours; past this age a retried create first looks the
 /// ticket up by `external_id`.
@@ -163,6 +164,9 @@ pub struct Conversation {
     /// tell ("ok", "👍", an order number) is read in it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// The wake-up asked for and why: the alarm that answers it logs which timer fired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wake: Option<Wake>,
 }
 
 // Events live for one step; a boxed message would only add an allocation per request.
@@ -240,6 +244,7 @@ impl Conversation {
             early_agent_events: Vec::new(),
             unsent_metrics: Delta::default(),
             language: None,
+            wake: None,
         }
     }
 
@@ -281,6 +286,7 @@ impl Conversation {
                 }
             }
             Event::Wake => {
+                self.fired(ctx.now_ms, &mut out.events);
                 out.effect = self.next(ctx, &mut out.events);
                 self.report_pending(ctx);
             }

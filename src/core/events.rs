@@ -184,6 +184,16 @@ pub enum DomainEvent {
     },
     /// An answer came with no call in flight.
     AnswerWithoutCall,
+    /// An alarm answered the timer the conversation set (`conversation::Timer::name`),
+    /// `late_ms` after it was due.
+    TimerFired {
+        timer: &'static str,
+        late_ms: u64,
+    },
+    /// A step ran out of its passes without settling (a defect): it looks again later.
+    Stalled {
+        passes: usize,
+    },
     /// An agent event for a ticket this conversation does not own.
     NotOwner {
         ticket_id: u64,

@@ -193,6 +193,13 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
         DomainEvent::AnswerWithoutCall => {
             LogLine::warn("call.answer_without_call").field("from", from)
         }
+        DomainEvent::TimerFired { timer, late_ms } => LogLine::info("conversation.timer_fired")
+            .field("timer", *timer)
+            .field("late_ms", *late_ms)
+            .field("from", from),
+        DomainEvent::Stalled { passes } => LogLine::error("conversation.stalled")
+            .field("from", from)
+            .field("passes", *passes),
         DomainEvent::NotOwner { ticket_id } => LogLine::info("agent.not_owner")
             .field("ticket_id", *ticket_id)
             .field("from", from),
@@ -557,6 +564,18 @@ mod tests {
                 },
                 json!({"level":"info","event":"delivery.unknown_reply","reply_sid":"SMx",
                        "status":"read","from":FROM}),
+            ),
+            (
+                DomainEvent::TimerFired {
+                    timer: "message_retry",
+                    late_ms: 12,
+                },
+                json!({"level":"info","event":"conversation.timer_fired","timer":"message_retry",
+                       "late_ms":12,"from":FROM}),
+            ),
+            (
+                DomainEvent::Stalled { passes: 8 },
+                json!({"level":"error","event":"conversation.stalled","from":FROM,"passes":8}),
             ),
             (
                 DomainEvent::AnswerWithoutCall,

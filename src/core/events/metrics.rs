@@ -81,6 +81,8 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         | DomainEvent::ReplyUnknown { .. }
         | DomainEvent::CallInterrupted { .. }
         | DomainEvent::AnswerWithoutCall
+        | DomainEvent::TimerFired { .. }
+        | DomainEvent::Stalled { .. }
         | DomainEvent::NotOwner { .. }
         | DomainEvent::UnknownTicket { .. }
         | DomainEvent::RequesterChanged { .. }

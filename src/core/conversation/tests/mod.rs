@@ -5,6 +5,8 @@
 use super::*;
 use crate::core::config::Config;
 use crate::core::http::HttpAnswer;
+use crate::core::message_view::{message_view as view, MessageOutcome, MessageStatus};
+use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 
 const CUSTOMER: &str = "+15550001234";
