@@ -35,6 +35,7 @@
 //!   `retry_window_ms`, then the message ends `failed` with the customer told (the apology).
 
 use crate::core::config::Config;
+use crate::core::delivery::{DeliveryStatus, ReplyKind};
 use crate::core::events::{Counted, FailedStep};
 use crate::core::form::{Content, InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
@@ -197,7 +198,7 @@ pub enum Event {
     /// Twilio reports the delivery status of a message the gateway sent.
     DeliveryStatus {
         sid: String,
-        status: String,
+        status: crate::core::delivery::DeliveryStatus,
         error_code: Option<u32>,
     },
 }
@@ -315,7 +316,7 @@ impl Conversation {
                 status,
                 error_code,
             } => {
-                if self.delivery_status(&sid, &status, error_code, ctx, &mut out.logs) {
+                if self.delivery_status(&sid, status, error_code, ctx, &mut out.logs) {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }

@@ -4,6 +4,7 @@
 //! contract: field names and state names are pinned by `the_view_reads_as_the_admin_api_says`.
 
 use crate::core::conversation::{Conversation, Message, ReplyStep, TicketStep};
+use crate::core::delivery::ReplyKind;
 use serde::{Deserialize, Serialize};
 
 /// Where a message is, for an operator: ordered from arrival to its end.
@@ -101,10 +102,10 @@ pub enum TicketView {
 pub enum ReplyView {
     Waiting,
     NotNeeded,
-    Due { kind: String },
-    Sent { kind: String, sid: String },
-    Failed { kind: String, reason: String },
-    Unknown { kind: String, reason: String },
+    Due { kind: ReplyKind },
+    Sent { kind: ReplyKind, sid: String },
+    Failed { kind: ReplyKind, reason: String },
+    Unknown { kind: ReplyKind, reason: String },
 }
 
 /// What an operator sees for one message.
@@ -237,17 +238,17 @@ fn reply_view(step: &ReplyStep) -> ReplyView {
     match step {
         ReplyStep::Waiting => ReplyView::Waiting,
         ReplyStep::NotNeeded => ReplyView::NotNeeded,
-        ReplyStep::Due { kind, .. } => ReplyView::Due { kind: kind.clone() },
+        ReplyStep::Due { kind, .. } => ReplyView::Due { kind: *kind },
         ReplyStep::Sent { kind, sid } => ReplyView::Sent {
-            kind: kind.clone(),
+            kind: *kind,
             sid: sid.clone(),
         },
         ReplyStep::Failed { kind, reason } => ReplyView::Failed {
-            kind: kind.clone(),
+            kind: *kind,
             reason: reason.clone(),
         },
         ReplyStep::Unknown { kind, reason } => ReplyView::Unknown {
-            kind: kind.clone(),
+            kind: *kind,
             reason: reason.clone(),
         },
     }
@@ -276,7 +277,7 @@ mod tests {
                 follow_up_of: Some(1000),
             },
             reply: ReplyView::Failed {
-                kind: "ticket_created".into(),
+                kind: ReplyKind::TicketCreated,
                 reason: "http 400".into(),
             },
             attempts: 3,
@@ -313,7 +314,7 @@ mod tests {
         }
         assert_eq!(
             serde_json::to_value(ReplyView::Due {
-                kind: "more_details".into()
+                kind: ReplyKind::MoreDetails
             })
             .unwrap(),
             json!({"state": "due", "kind": "more_details"})
