@@ -109,7 +109,7 @@ impl ConversationObject {
         customer: Option<&Sender>,
     ) -> Result<Option<Conversation>> {
         let storage = self.state.storage();
-        let now_ms = storage::now_ms();
+        let now_ms = crate::clock::now_ms();
         let key = format!("quarantine:{now_ms}");
         let bytes = text.len();
         let salvage = stored::salvage(&text);
@@ -171,7 +171,7 @@ impl ConversationObject {
         config: &Config,
         extra: Delta,
     ) -> Result<bool> {
-        let now_ms = storage::now_ms();
+        let now_ms = crate::clock::now_ms();
         let ctx = Ctx {
             now_ms,
             jitter: js_sys::Math::random(),
@@ -214,7 +214,7 @@ impl ConversationObject {
             entry.conversation = me.clone();
         }
         if let Some(conv) = self.load().await? {
-            delta.pending = Some((me.clone(), conv.pending_retries(storage::now_ms())));
+            delta.pending = Some((me.clone(), conv.pending_retries(crate::clock::now_ms())));
         }
         if metrics_do::record(&self.env, &me, &delta).await {
             return Ok(());
@@ -226,7 +226,11 @@ impl ConversationObject {
         };
         conv.unsent_metrics.absorb(delta);
         self.save(&conv).await?;
-        storage::wake_at(&self.state.storage(), storage::now_ms() + METRICS_FLUSH_MS).await
+        storage::wake_at(
+            &self.state.storage(),
+            crate::clock::now_ms() + METRICS_FLUSH_MS,
+        )
+        .await
     }
 
     /// Writes the directory entries waiting in `unsent` now; what cannot be written stays there
@@ -281,7 +285,7 @@ impl ConversationObject {
                 conversation: me,
             });
         }
-        let acknowledged = storage::now_ms();
+        let acknowledged = crate::clock::now_ms();
         extra
             .ack_ms
             .extend(received_at_ms.map(|at| acknowledged.saturating_sub(at)));
@@ -350,7 +354,7 @@ impl ConversationObject {
             let callback = self.status_callback(&conv, config);
             let origin = public_origin(&conv, config);
             let ctx = Ctx {
-                now_ms: storage::now_ms(),
+                now_ms: crate::clock::now_ms(),
                 jitter: js_sys::Math::random(),
                 config,
                 status_callback_url: callback.as_deref(),
@@ -485,11 +489,11 @@ impl ConversationObject {
                 view: self
                     .load()
                     .await?
-                    .and_then(|c| c.view(&sid, storage::now_ms())),
+                    .and_then(|c| c.view(&sid, crate::clock::now_ms())),
             },
             ConversationRequest::Messages { ticket } => ConversationAnswer::Messages {
                 views: match self.load().await? {
-                    Some(c) => c.views(storage::now_ms(), ticket, SEARCH_LIMIT),
+                    Some(c) => c.views(crate::clock::now_ms(), ticket, SEARCH_LIMIT),
                     None => Vec::new(),
                 },
             },
@@ -503,8 +507,11 @@ impl ConversationObject {
             Err(e) => {
                 // Nothing is lost: the messages stay stored until the configuration is fixed.
                 log::config_invalid(&e);
-                storage::wake_at(&self.state.storage(), storage::now_ms() + CONFIG_RETRY_MS)
-                    .await?;
+                storage::wake_at(
+                    &self.state.storage(),
+                    crate::clock::now_ms() + CONFIG_RETRY_MS,
+                )
+                .await?;
                 return Response::ok("");
             }
         };
