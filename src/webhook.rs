@@ -97,7 +97,7 @@ pub async fn verify(
 }
 
 pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
-    let received_at_ms = crate::storage::now_ms();
+    let received_at_ms = crate::clock::now_ms();
     let Verified {
         config,
         params,

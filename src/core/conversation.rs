@@ -34,12 +34,12 @@
 //! - **nothing dropped silently**: transient failures are retried with backoff for
 //!   `retry_window_ms`, then the message ends `failed` with the customer told (the apology).
 
+use crate::core::config::languages::Language;
 use crate::core::config::Config;
 use crate::core::delivery::{DeliveryStatus, ReplyKind};
 use crate::core::events::{Counted, FailedStep};
 use crate::core::form::{Content, InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
-use crate::core::language::settings::Language;
 use crate::core::logline::LogLine;
 use crate::core::metrics::Delta;
 use crate::core::redact::mask_sender;
