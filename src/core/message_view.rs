@@ -3,7 +3,7 @@
 //! nothing). No message text; the customer's number masked. The JSON is the admin API's
 //! contract: field names and state names are pinned by `the_view_reads_as_the_admin_api_says`.
 
-use crate::core::conversation::{Conversation, Message, ReplyStep, TicketStep};
+use crate::core::conversation::{Conversation, Message, MessageOutcome, ReplyStep, TicketStep};
 use crate::core::delivery::ReplyKind;
 use serde::{Deserialize, Serialize};
 
@@ -26,52 +26,6 @@ pub enum MessageStatus {
     Refused,
     /// Known only from a stored conversation that could not be read (quarantined).
     Recovered,
-}
-
-/// What became of a message's ticket step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MessageOutcome {
-    Pending,
-    TicketCreated,
-    FollowUpTicket,
-    CommentAdded,
-    AskedForDetails,
-    Failed,
-    RefusedQueueFull,
-    Recovered,
-}
-
-impl MessageOutcome {
-    pub fn of(step: &TicketStep) -> Self {
-        match step {
-            TicketStep::Pending => MessageOutcome::Pending,
-            TicketStep::Created {
-                follow_up_of: Some(_),
-                ..
-            } => MessageOutcome::FollowUpTicket,
-            TicketStep::Created { .. } => MessageOutcome::TicketCreated,
-            TicketStep::Commented { .. } => MessageOutcome::CommentAdded,
-            TicketStep::Rejected { .. } => MessageOutcome::AskedForDetails,
-            TicketStep::Failed { .. } => MessageOutcome::Failed,
-            TicketStep::QueueFull => MessageOutcome::RefusedQueueFull,
-            TicketStep::Recovered => MessageOutcome::Recovered,
-        }
-    }
-
-    /// The name logs and the admin API use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageOutcome::Pending => "pending",
-            MessageOutcome::TicketCreated => "ticket_created",
-            MessageOutcome::FollowUpTicket => "follow_up_ticket",
-            MessageOutcome::CommentAdded => "comment_added",
-            MessageOutcome::AskedForDetails => "asked_for_details",
-            MessageOutcome::Failed => "failed",
-            MessageOutcome::RefusedQueueFull => "refused_queue_full",
-            MessageOutcome::Recovered => "recovered",
-        }
-    }
 }
 
 /// The ticket step as the view shows it (`{"state": "created", "ticket_id": 1001, ...}`).

@@ -303,7 +303,53 @@ pub(super) fn media_filename(sid: &str, index: usize, content_type: &str) -> Str
     format!("whatsapp-{sid}-{}.{ext}", index + 1)
 }
 
-/// The outcome's name, as logs and the admin API give it (`message_view::MessageOutcome`).
+/// What became of a message's ticket step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageOutcome {
+    Pending,
+    TicketCreated,
+    FollowUpTicket,
+    CommentAdded,
+    AskedForDetails,
+    Failed,
+    RefusedQueueFull,
+    Recovered,
+}
+
+impl MessageOutcome {
+    pub fn of(step: &TicketStep) -> Self {
+        match step {
+            TicketStep::Pending => MessageOutcome::Pending,
+            TicketStep::Created {
+                follow_up_of: Some(_),
+                ..
+            } => MessageOutcome::FollowUpTicket,
+            TicketStep::Created { .. } => MessageOutcome::TicketCreated,
+            TicketStep::Commented { .. } => MessageOutcome::CommentAdded,
+            TicketStep::Rejected { .. } => MessageOutcome::AskedForDetails,
+            TicketStep::Failed { .. } => MessageOutcome::Failed,
+            TicketStep::QueueFull => MessageOutcome::RefusedQueueFull,
+            TicketStep::Recovered => MessageOutcome::Recovered,
+        }
+    }
+
+    /// The name logs and the admin API use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageOutcome::Pending => "pending",
+            MessageOutcome::TicketCreated => "ticket_created",
+            MessageOutcome::FollowUpTicket => "follow_up_ticket",
+            MessageOutcome::CommentAdded => "comment_added",
+            MessageOutcome::AskedForDetails => "asked_for_details",
+            MessageOutcome::Failed => "failed",
+            MessageOutcome::RefusedQueueFull => "refused_queue_full",
+            MessageOutcome::Recovered => "recovered",
+        }
+    }
+}
+
+/// The outcome's name, as logs and the admin API give it.
 pub(super) fn outcome_name(m: &Message) -> &'static str {
-    crate::core::message_view::MessageOutcome::of(&m.ticket).as_str()
+    MessageOutcome::of(&m.ticket).as_str()
 }
