@@ -34,11 +34,12 @@
 //! - **nothing dropped silently**: transient failures are retried with backoff for
 //!   `retry_window_ms`, then the message ends `failed` with the customer told (the apology).
 
+use crate::core::config::languages::Language;
 use crate::core::config::Config;
+use crate::core::delivery::{DeliveryStatus, ReplyKind};
 use crate::core::events::{Cause, CreatedTicket, DeliveryOf, DomainEvent, RetryOf};
 use crate::core::form::{Content, InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
-use crate::core::language::settings::Language;
 use crate::core::metrics::Delta;
 use crate::core::redact::mask_sender;
 use crate::core::retry::{backoff_ms, classify_idempotent, Verdict};
@@ -194,7 +195,7 @@ pub enum Event {
     /// Twilio reports the delivery status of a message the gateway sent.
     DeliveryStatus {
         sid: String,
-        status: String,
+        status: crate::core::delivery::DeliveryStatus,
         error_code: Option<u32>,
     },
 }
@@ -314,7 +315,7 @@ impl Conversation {
                 status,
                 error_code,
             } => {
-                if self.delivery_status(&sid, &status, error_code, ctx, &mut out.events) {
+                if self.delivery_status(&sid, status, error_code, ctx, &mut out.events) {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }

@@ -13,8 +13,16 @@
 //!   `directory.write_failed`, `worker.unexpected_error`): they happen around the machine,
 //!   when it could not run or its output could not be carried out;
 //! - request edges the machine never sees (`webhook.refused` from `refusals`, `admin.refused`,
-//!   media proxy and Zendesk-event lines in `media`, `zendesk_events`, `webhook`): refused or
-//!   routed before any conversation is loaded.
+//!   `webhook.store_failed`, `media.*` of the file proxy, `zendesk.event_*`,
+//!   `delivery.unknown_conversation`, `delivery.not_stored`): refused or routed before any
+//!   conversation is loaded;
+//! - `delivery.status` for a status that is not a failure, which the webhook logs from what the
+//!   signed callback URL says without waking the conversation (a failure goes to the machine,
+//!   whose `DomainEvent::DeliveryStatus` gives the same line);
+//! - `usage`, the isolate's billed usage (`USAGE_LOG`), which is about the Worker, not a
+//!   conversation.
+
+use crate::core::delivery::{DeliveryStatus, ReplyKind};
 
 mod cause;
 pub mod log;
@@ -120,7 +128,7 @@ pub enum DomainEvent {
     /// after its answer was lost).
     ReplySent {
         sid: String,
-        reply: String,
+        reply: Option<ReplyKind>,
         reply_sid: String,
         attempt: u32,
         ms: u64,
@@ -134,13 +142,13 @@ pub enum DomainEvent {
     /// A reply may or may not have gone: looked for before it is sent again.
     ReplyAmbiguous {
         sid: String,
-        reply: String,
+        reply: Option<ReplyKind>,
         cause: Cause,
     },
     /// Twilio refused the reply for good.
     ReplyFailed {
         sid: String,
-        reply: String,
+        reply: Option<ReplyKind>,
         cause: Cause,
         twilio_code: Option<u32>,
     },
@@ -258,7 +266,7 @@ pub enum DomainEvent {
     /// Twilio's delivery status of a message the gateway sent.
     DeliveryStatus {
         reply_sid: String,
-        status: String,
+        status: DeliveryStatus,
         error_code: Option<u32>,
         of: DeliveryOf,
     },
@@ -303,7 +311,7 @@ pub enum DeliveryOf {
     /// The gateway's reply to a customer's message.
     Reply {
         sid: String,
-        reply: String,
+        reply: Option<ReplyKind>,
     },
     /// Not a message this conversation knows.
     Unknown,

@@ -57,7 +57,7 @@ pub struct AgentReply {
     pub attachments: Vec<zendesk::Attachment>,
     /// The latest delivery status Twilio reported, and its error code.
     #[serde(default)]
-    pub delivery: Option<String>,
+    pub delivery: Option<DeliveryStatus>,
     #[serde(default)]
     pub error_code: Option<u32>,
     /// Left out when idle (a settled reply: `limits`); read as idle when absent.
@@ -103,26 +103,9 @@ pub struct Note {
     pub retry: Retry,
 }
 
-/// The order of Twilio's statuses: a status only ever moves forward.
-pub(super) fn status_rank(status: &str) -> u8 {
-    match status {
-        "accepted" | "scheduled" | "queued" => 1,
-        "sending" => 2,
-        "sent" => 3,
-        "delivered" => 4,
-        "read" => 5,
-        "undelivered" | "failed" | "canceled" => 6,
-        _ => 0,
-    }
-}
-
 /// How long, and how many, Zendesk events for a ticket not known yet are kept.
 pub(super) const EARLY_AGENT_EVENT_MS: u64 = 3600 * 1000;
 pub(super) const EARLY_AGENT_EVENTS_MAX: usize = 20;
-
-pub(super) fn is_failure(status: &str) -> bool {
-    crate::core::delivery::is_delivery_failure(status)
-}
 
 pub(super) enum Part {
     Text(String),
@@ -301,14 +284,14 @@ impl Conversation {
     pub(super) fn delivery_status(
         &mut self,
         sid: &str,
-        status: &str,
+        status: DeliveryStatus,
         error_code: Option<u32>,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) -> bool {
         let line = |of| DomainEvent::DeliveryStatus {
             reply_sid: sid.to_string(),
-            status: status.to_string(),
+            status,
             error_code,
             of,
         };
@@ -317,16 +300,16 @@ impl Conversation {
             .iter_mut()
             .find(|r| r.sent_sids.iter().any(|s| s == sid))
         {
-            if status_rank(status) <= r.delivery.as_deref().map_or(0, status_rank) {
+            if status.rank() <= r.delivery.map_or(0, DeliveryStatus::rank) {
                 return false;
             }
-            r.delivery = Some(status.to_string());
+            r.delivery = Some(status);
             r.error_code = error_code;
             events.push(line(DeliveryOf::AgentReply {
                 ticket_id: r.ticket_id,
                 comment_id: r.comment_id,
             }));
-            if is_failure(status) {
+            if status.is_failure() {
                 let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
                 let template = ctx
                     .language(self.language.as_deref())
@@ -348,10 +331,10 @@ impl Conversation {
             .iter_mut()
             .find(|m| matches!(&m.reply, ReplyStep::Sent { sid: s, .. } if s == sid))
         {
-            if status_rank(status) <= m.delivery.as_deref().map_or(0, status_rank) {
+            if status.rank() <= m.delivery.map_or(0, DeliveryStatus::rank) {
                 return false;
             }
-            m.delivery = Some(status.to_string());
+            m.delivery = Some(status);
             let ticket = match m.ticket {
                 TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id } => {
                     Some(ticket_id)
@@ -361,13 +344,13 @@ impl Conversation {
             let kind = m.reply_kind();
             events.push(line(DeliveryOf::Reply {
                 sid: m.sid.clone(),
-                reply: kind.clone(),
+                reply: kind,
             }));
-            if let (true, Some(ticket_id)) = (is_failure(status), ticket) {
+            if let (true, Some(ticket_id), Some(kind)) = (status.is_failure(), ticket, kind) {
                 let code = error_code
                     .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
                     .unwrap_or_else(|| "no error code".into());
-                let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.replace('_', " "));
+                let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.words());
                 return self.queue_note(format!("delivery:{sid}"), ticket_id, body);
             }
             return false;

@@ -282,15 +282,16 @@ impl Conversation {
                     let kind = self.messages[i].reply_kind();
                     events.push(DomainEvent::ReplyFailed {
                         sid,
-                        reply: kind.clone(),
+                        reply: kind,
                         cause: why.clone(),
                         twilio_code: code.map(|(c, _)| c),
                     });
-                    self.messages[i].reply = ReplyStep::Failed {
+                    let reason = why.to_string();
+                    self.messages[i].end_reply(|kind| ReplyStep::Failed {
                         kind,
-                        reason: why.to_string(),
-                    };
-                    self.messages[i].retry.last_error = Some(why.to_string());
+                        reason: reason.clone(),
+                    });
+                    self.messages[i].retry.last_error = Some(reason);
                     self.messages[i].complete_step();
                 }
             },
@@ -333,15 +334,12 @@ impl Conversation {
                     self.retry_later(i, "find_reply", cause, None, true, ctx, events)
                 }
                 Verdict::Permanent { cause } => {
-                    let kind = self.messages[i].reply_kind();
                     events.push(DomainEvent::ReplyUnknown {
                         sid,
                         cause: cause.clone(),
                     });
-                    self.messages[i].reply = ReplyStep::Unknown {
-                        kind,
-                        reason: cause.to_string(),
-                    };
+                    let reason = cause.to_string();
+                    self.messages[i].end_reply(|kind| ReplyStep::Unknown { kind, reason });
                     self.messages[i].complete_step();
                 }
             },

@@ -93,16 +93,17 @@ impl Conversation {
             if !m.ticket_done() {
                 self.fail_ticket(&[i], call, why, ctx, events);
             } else {
-                let kind = m.reply_kind();
                 let reason = why.to_string();
                 events.push(DomainEvent::ReplyGaveUp { sid, cause: why });
                 let why = reason;
                 let m = &mut self.messages[i];
-                m.reply = if unknown_outcome {
-                    ReplyStep::Unknown { kind, reason: why }
-                } else {
-                    ReplyStep::Failed { kind, reason: why }
-                };
+                m.end_reply(|kind| {
+                    if unknown_outcome {
+                        ReplyStep::Unknown { kind, reason: why }
+                    } else {
+                        ReplyStep::Failed { kind, reason: why }
+                    }
+                });
                 m.complete_step();
             }
             return;

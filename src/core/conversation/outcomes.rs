@@ -66,9 +66,9 @@ impl Conversation {
             language.content_sid.as_deref(),
         );
         let kind = if matches!(content, ReplyContent::Template { .. }) {
-            "ticket_created_template"
+            ReplyKind::TicketCreatedTemplate
         } else {
-            "ticket_created"
+            ReplyKind::TicketCreated
         };
         self.remember_ticket(&t, ctx);
         self.open_ticket = Some(OpenTicket {
@@ -82,10 +82,7 @@ impl Conversation {
             ticket_id: t.id,
             follow_up_of,
         };
-        m.reply = ReplyStep::Due {
-            kind: kind.into(),
-            content,
-        };
+        m.reply = ReplyStep::Due { kind, content };
         m.total_attempts += 1;
         m.complete_step();
     }
@@ -121,7 +118,7 @@ impl Conversation {
             m.ticket = TicketStep::Commented { ticket_id };
             m.reply = if ctx.config.followup_ack && n == last {
                 ReplyStep::Due {
-                    kind: "comment_added".into(),
+                    kind: ReplyKind::CommentAdded,
                     content: ReplyContent::Text(twilio::ReplyTexts::fill(
                         &language.texts.comment_added,
                         ticket_id,
@@ -148,17 +145,17 @@ impl Conversation {
         let kind = m.reply_kind();
         events.push(DomainEvent::ReplySent {
             sid: m.sid.clone(),
-            reply: kind.clone(),
+            reply: kind,
             reply_sid: reply_sid.clone(),
             attempt: m.retry.attempts + 1,
             ms: elapsed,
             reconciled,
         });
         let m = &mut self.messages[i];
-        m.reply = ReplyStep::Sent {
+        m.end_reply(|kind| ReplyStep::Sent {
             kind,
             sid: reply_sid,
-        };
+        });
         m.total_attempts += 1;
         m.complete_step();
     }
@@ -190,7 +187,7 @@ impl Conversation {
             m.retry.last_error = Some(format!("{call}: {reason}"));
             m.reply = if n == last {
                 ReplyStep::Due {
-                    kind: "apology".into(),
+                    kind: ReplyKind::Apology,
                     content: ReplyContent::Text(language.texts.apology.clone()),
                 }
             } else {

@@ -3,6 +3,7 @@
 //! (`waitForLogLine`): they do not change when the code around them does.
 
 use super::{CreatedTicket, DeliveryOf, DomainEvent, RetryOf};
+use crate::core::delivery::ReplyKind;
 use crate::core::logline::LogLine;
 
 /// The log line of `event`; `from` is the conversation's customer, masked as logs show it
@@ -123,7 +124,7 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
             ms,
             reconciled,
         } => message(LogLine::info("twilio.reply_sent"), sid)
-            .field("reply", reply.as_str())
+            .opt("reply", reply.map(ReplyKind::as_str))
             .field("reply_sid", reply_sid.as_str())
             .field("attempt", *attempt)
             .field("ms", *ms)
@@ -133,7 +134,7 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
         }
         DomainEvent::ReplyAmbiguous { sid, reply, cause } => {
             message(LogLine::warn("twilio.reply_ambiguous"), sid)
-                .field("reply", reply.as_str())
+                .opt("reply", reply.map(ReplyKind::as_str))
                 .field("reason", cause.to_string())
         }
         DomainEvent::ReplyFailed {
@@ -142,7 +143,7 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
             cause,
             twilio_code,
         } => message(LogLine::error("twilio.reply_failed"), sid)
-            .field("reply", reply.as_str())
+            .opt("reply", reply.map(ReplyKind::as_str))
             .field("reason", cause.to_string())
             .opt("twilio_code", *twilio_code),
         DomainEvent::ReplyUnknown { sid, cause } => {
@@ -306,7 +307,7 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
                     .field("ticket_id", *ticket_id),
                 DeliveryOf::Reply { sid, reply } => line("delivery.status")
                     .field("message_sid", sid.as_str())
-                    .field("reply", reply.as_str()),
+                    .opt("reply", reply.map(ReplyKind::as_str)),
                 DeliveryOf::Unknown => line("delivery.unknown_reply"),
             }
         }
@@ -325,6 +326,7 @@ fn created(line: LogLine, t: &CreatedTicket) -> LogLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::delivery::DeliveryStatus;
     use crate::core::events::{Cause, NotForwarded};
     use crate::core::triage::{Priority, Rejection};
     use serde_json::{json, Value};
@@ -416,7 +418,7 @@ mod tests {
             (
                 DomainEvent::ReplyFailed {
                     sid: sid(),
-                    reply: "ticket_created".into(),
+                    reply: Some(ReplyKind::TicketCreated),
                     cause: Cause::TwilioRefused {
                         status: 400,
                         code: 21211,
@@ -544,11 +546,11 @@ mod tests {
             (
                 DomainEvent::DeliveryStatus {
                     reply_sid: "SMx".into(),
-                    status: "failed".into(),
+                    status: DeliveryStatus::Failed,
                     error_code: Some(63016),
                     of: DeliveryOf::Reply {
                         sid: sid(),
-                        reply: "ticket_created".into(),
+                        reply: Some(ReplyKind::TicketCreated),
                     },
                 },
                 json!({"level":"info","event":"delivery.status","reply_sid":"SMx",
@@ -558,7 +560,7 @@ mod tests {
             (
                 DomainEvent::DeliveryStatus {
                     reply_sid: "SMx".into(),
-                    status: "read".into(),
+                    status: DeliveryStatus::Read,
                     error_code: None,
                     of: DeliveryOf::Unknown,
                 },

@@ -123,6 +123,7 @@ impl Delta {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::delivery::ReplyKind;
     use crate::core::events::{CreatedTicket, RetryOf};
     use crate::core::metrics::SAMPLES_KEPT;
     use crate::core::triage::Priority;
@@ -232,7 +233,7 @@ mod tests {
             },
             DomainEvent::ReplyFailed {
                 sid: sid(),
-                reply: "ticket_created".into(),
+                reply: Some(ReplyKind::TicketCreated),
                 cause: Cause::TwilioRefused {
                     status: 400,
                     code: 21211,
@@ -262,7 +263,7 @@ mod tests {
             // Told in the log only.
             DomainEvent::ReplyAmbiguous {
                 sid: sid(),
-                reply: "ticket_created".into(),
+                reply: Some(ReplyKind::TicketCreated),
                 cause: Cause::Timeout,
             },
             DomainEvent::NotOwner { ticket_id: 8 },
