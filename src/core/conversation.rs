@@ -58,6 +58,7 @@ mod message;
 mod outcomes;
 mod reconcile;
 mod timers;
+mod unsent;
 mod views;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
 use attempts::retry_line;

@@ -20,9 +20,11 @@ pub enum Timer {
     NoteRetry,
     /// A call whose request could not be built (what it acts on is gone): try again then.
     Unbuildable,
+    /// An event kept for a ticket not known yet expires then (its note is due).
+    KeptEventExpiry,
 }
 
-const COUNT: usize = 7;
+const COUNT: usize = 8;
 
 impl Timer {
     fn slot(self) -> usize {
@@ -34,6 +36,7 @@ impl Timer {
             Timer::AgentReplyRetry => 4,
             Timer::NoteRetry => 5,
             Timer::Unbuildable => 6,
+            Timer::KeptEventExpiry => 7,
         }
     }
 
@@ -45,6 +48,7 @@ impl Timer {
         Timer::AgentReplyRetry,
         Timer::NoteRetry,
         Timer::Unbuildable,
+        Timer::KeptEventExpiry,
     ];
 }
 
