@@ -16,7 +16,9 @@
 //! - v5: a message may end refused (`"ticket": {"state": "queue_full"}`, the customer's queue was
 //!   full) or recovered (`{"state": "recovered"}`, known only from a quarantined value); a
 //!   finished message keeps no location or file links. A v4 conversation reads as it is (nothing
-//!   to convert); a v4 gateway cannot read a v5 one, hence the new version.
+//!   to convert); a v4 gateway cannot read a v5 one, hence the new version. A v5 conversation
+//!   may also carry `wake` (the timer it asked to be woken for): optional, ignored by a v5
+//!   gateway that predates it, so no new version.
 //!
 //! A newer version's value (after a rollback) is read with the current types when it can be
 //! (`decode_reporting`). A stored value this code cannot read (a newer version's whose fields
@@ -359,8 +361,7 @@ mod tests {
             now_ms: 1_800_000_100_000,
             jitter: 0.5,
             config: &config,
-            status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
-            media_base_url: Some("https://gw.example"),
+            conversation_id: "abc",
         };
         // The next step is the follow-up's photo, to Zendesk's upload (nothing was lost).
         let out = conv.step(Event::Wake, &ctx);

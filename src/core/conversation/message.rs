@@ -296,18 +296,7 @@ pub(super) fn media_filename(sid: &str, index: usize, content_type: &str) -> Str
     format!("whatsapp-{sid}-{}.{ext}", index + 1)
 }
 
+/// The outcome's name, as logs and the admin API give it (`message_view::MessageOutcome`).
 pub(super) fn outcome_name(m: &Message) -> &'static str {
-    match &m.ticket {
-        TicketStep::Pending => "pending",
-        TicketStep::Created {
-            follow_up_of: Some(_),
-            ..
-        } => "follow_up_ticket",
-        TicketStep::Created { .. } => "ticket_created",
-        TicketStep::Commented { .. } => "comment_added",
-        TicketStep::Rejected { .. } => "asked_for_details",
-        TicketStep::Failed { .. } => "failed",
-        TicketStep::QueueFull => "refused_queue_full",
-        TicketStep::Recovered => "recovered",
-    }
+    crate::core::message_view::MessageOutcome::of(&m.ticket).as_str()
 }

@@ -4,7 +4,10 @@
 //! themselves live with what they belong to (a message's retry, a reply's, a note's); this table
 //! is where they meet, so no step picks "the earliest" by hand.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Timer {
     /// A call is in flight in another invocation: look again once it must have ended.
     CallInFlight,
@@ -22,9 +25,12 @@ pub enum Timer {
     Unbuildable,
     /// An event kept for a ticket not known yet expires then (its note is due).
     KeptEventExpiry,
+    /// A step settled things for longer than any history can need (a defect): look again
+    /// later rather than end without a wake-up.
+    Stalled,
 }
 
-const COUNT: usize = 8;
+const COUNT: usize = 9;
 
 impl Timer {
     fn slot(self) -> usize {
@@ -37,6 +43,22 @@ impl Timer {
             Timer::NoteRetry => 5,
             Timer::Unbuildable => 6,
             Timer::KeptEventExpiry => 7,
+            Timer::Stalled => 8,
+        }
+    }
+
+    /// The name the `conversation.timer_fired` line gives.
+    pub fn name(self) -> &'static str {
+        match self {
+            Timer::CallInFlight => "call_in_flight",
+            Timer::MessageRetry => "message_retry",
+            Timer::TicketUpdateBudget => "ticket_update_budget",
+            Timer::TicketCheckRetry => "ticket_check_retry",
+            Timer::AgentReplyRetry => "agent_reply_retry",
+            Timer::NoteRetry => "note_retry",
+            Timer::Unbuildable => "unbuildable",
+            Timer::KeptEventExpiry => "kept_event_expiry",
+            Timer::Stalled => "stalled",
         }
     }
 
@@ -49,7 +71,16 @@ impl Timer {
         Timer::NoteRetry,
         Timer::Unbuildable,
         Timer::KeptEventExpiry,
+        Timer::Stalled,
     ];
+}
+
+/// The wake-up the conversation asked for, kept with its reason so that the alarm that
+/// answers it says which timer fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wake {
+    pub timer: Timer,
+    pub at_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -97,17 +97,32 @@ impl CheckCause {
 }
 
 impl Conversation {
+    /// When to wake after keeping an event: now if a note is due (keeping it gave another
+    /// up), else when the first kept event expires.
+    pub(super) fn kept_wake(&self, ctx: &Ctx) -> u64 {
+        let now = ctx.now_ms;
+        let note_due = self
+            .notes
+            .iter()
+            .any(|n| !n.done && n.retry.not_before_ms <= now);
+        let expiry = self.early_agent_events.iter().map(|e| e.at_ms).min();
+        match expiry {
+            Some(at) if !note_due => at + EARLY_AGENT_EVENT_MS,
+            _ => now,
+        }
+    }
+
     /// Keeps an event for a ticket not known yet (`TicketClaim::MayOwn`), once per ticket.
     /// Past `EARLY_AGENT_EVENTS_MAX` the oldest guess makes room, else the oldest confirmed
-    /// event, with a note. True when a note was queued (the machine has something to do).
+    /// event, with a note (the step then wakes the machine at once: `kept_wake`).
     pub(super) fn keep_early_event(
         &mut self,
         ticket_id: u64,
         made_from: Option<&str>,
         now_ms: u64,
         logs: &mut Vec<LogLine>,
-    ) -> bool {
-        let mut noted = self.give_up_early_events(now_ms, logs);
+    ) {
+        self.give_up_early_events(now_ms, logs);
         if let Some(kept) = self
             .early_agent_events
             .iter_mut()
@@ -118,7 +133,7 @@ impl Conversation {
             if kept.made_from.is_none() {
                 kept.made_from = made_from.map(str::to_string);
             }
-            return noted;
+            return;
         }
         if self.early_agent_events.len() >= EARLY_AGENT_EVENTS_MAX {
             let guess = self
@@ -128,7 +143,7 @@ impl Conversation {
             let out = self.early_agent_events.remove(guess.unwrap_or(0));
             match guess {
                 Some(_) => self.drop_guess(&out, "too_many_unknown_tickets", logs),
-                None => noted |= self.unmatched(&out, Unmatched::Crowded, logs),
+                None => self.unmatched(&out, Unmatched::Crowded, logs),
             }
         }
         self.early_agent_events.push(EarlyAgentEvent {
@@ -136,7 +151,6 @@ impl Conversation {
             at_ms: now_ms,
             made_from: made_from.map(str::to_string),
         });
-        noted
     }
 
     /// Gives up the kept events that can wait no longer, and arms the timer of the next one to
@@ -161,8 +175,7 @@ impl Conversation {
     /// to the ticket's owner (`zendesk_events::deliver` goes on past a kept event and ends at
     /// the ticket's maker, which confirms it), so a note saying a reply was not sent could be
     /// false there.
-    fn give_up_early_events(&mut self, now_ms: u64, logs: &mut Vec<LogLine>) -> bool {
-        let mut noted = false;
+    fn give_up_early_events(&mut self, now_ms: u64, logs: &mut Vec<LogLine>) {
         let mut i = 0;
         while i < self.early_agent_events.len() {
             let e = &self.early_agent_events[i];
@@ -182,11 +195,10 @@ impl Conversation {
             };
             let e = self.early_agent_events.remove(i);
             match fate {
-                Ok(why) => noted |= self.unmatched(&e, why, logs),
+                Ok(why) => self.unmatched(&e, why, logs),
                 Err(reason) => self.drop_guess(&e, reason, logs),
             }
         }
-        noted
     }
 
     fn drop_guess(&self, e: &EarlyAgentEvent, reason: &str, logs: &mut Vec<LogLine>) {
@@ -199,7 +211,7 @@ impl Conversation {
     }
 
     /// The agents learn that the reply an event announced was not sent, and why.
-    fn unmatched(&mut self, e: &EarlyAgentEvent, why: Unmatched, logs: &mut Vec<LogLine>) -> bool {
+    fn unmatched(&mut self, e: &EarlyAgentEvent, why: Unmatched, logs: &mut Vec<LogLine>) {
         logs.push(
             LogLine::error("agent.reply_unmatched")
                 .counts(Counted::Failed {
@@ -218,7 +230,7 @@ impl Conversation {
             format!("unmatched:{}:{}", e.ticket_id, e.at_ms),
             e.ticket_id,
             body,
-        )
+        );
     }
 
     /// A read of `ticket_id`'s comments failed for good: the agents learn that its latest

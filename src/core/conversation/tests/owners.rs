@@ -234,11 +234,16 @@ fn too_many_unknown_tickets_at_once_push_the_oldest_out_with_a_note() {
         sim.now += 1000;
         let sid = format!("SMmore{k}");
         sim.receive(&sid, "My parcel is broken and I need a replacement");
-        sim.zendesk_event(TicketEvent {
+        let out = sim.step(Event::AgentActivity(TicketEvent {
             ticket_id: 5000 + k,
             made_from: Some(sid),
             ..Default::default()
-        });
+        }));
+        assert_eq!(out.claim, Some(TicketClaim::MayOwn));
+        // Woken when the first kept event expires; at once when one was given up (its note).
+        let expiry = sim.conv().early_agent_events[0].at_ms + 3600 * 1000;
+        let wake = if k == 19 { sim.now } else { expiry };
+        assert_eq!(out.effect, Some(Effect::WakeAt(wake)), "event {k}");
     }
     let conv = sim.conv();
     assert_eq!(conv.early_agent_events.len(), 20, "bounded");
@@ -250,7 +255,6 @@ fn too_many_unknown_tickets_at_once_push_the_oldest_out_with_a_note() {
         "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: more than 20 tickets the gateway did not know yet were updated for this customer at once. Please reach the customer another way."
     );
     assert_eq!(unmatched_failures(&sim), 1);
-    assert!(sim.wake_at.is_some(), "the note is due");
 }
 
 #[test]
@@ -294,4 +298,55 @@ fn an_event_kept_on_a_guess_gives_way_first_and_ends_quietly_when_the_guess_was_
     assert_eq!(dropped("too_many_unknown_tickets"), 1);
     assert_eq!(dropped("not_this_conversations_ticket"), 19);
     assert_eq!(unmatched_failures(&sim), 0);
+}
+
+/// The shell decides nothing: the webhook's origin, the directory entries (whole, naming this
+/// conversation), the acknowledgement's latency, the agent event's answer and the pending
+/// gauge all come out of the machine.
+#[test]
+fn what_the_shell_stores_and_answers_comes_from_the_machine() {
+    use crate::core::metrics::DirectoryKey;
+    let mut sim = Sim::new(config());
+    sim.receive(M1.0, M1.1);
+    let conv = sim.conv();
+    assert_eq!(conv.public_origin.as_deref(), Some("https://gw.example"));
+    let keys: Vec<_> = conv.unsent_metrics.directory.iter().collect();
+    assert!(keys
+        .iter()
+        .any(|e| e.key == DirectoryKey::Message(M1.0.into()) && e.conversation == "abc"));
+    assert!(keys
+        .iter()
+        .any(|e| matches!(e.key, DirectoryKey::Masked(_)) && e.conversation == "abc"));
+    assert!(
+        conv.unsent_metrics.pending.is_none(),
+        "a request leaves the gauge"
+    );
+    sim.alarm();
+    assert_eq!(
+        sim.conv().unsent_metrics.pending,
+        Some(("abc".to_string(), 0)),
+        "an alarm step reports the gauge"
+    );
+    // An event for a ticket made elsewhere: answered "not ours", and nothing to store.
+    let out = sim.step(Event::AgentActivity(
+        crate::core::ticket_owner::TicketEvent {
+            ticket_id: 999_999,
+            requester_email: None,
+            requester_id: None,
+            made_from: Some("SMelsewhere".into()),
+        },
+    ));
+    assert_eq!(out.claim, Some(TicketClaim::NotOurs));
+    assert!(out.unchanged);
+    let ticket = sim.world.tickets[0].id;
+    let out = sim.step(Event::AgentActivity(
+        crate::core::ticket_owner::TicketEvent {
+            ticket_id: ticket,
+            requester_email: None,
+            requester_id: None,
+            made_from: Some(M1.0.into()),
+        },
+    ));
+    assert_eq!(out.claim, Some(TicketClaim::Owns));
+    assert!(!out.unchanged);
 }
