@@ -60,6 +60,7 @@ mod message;
 mod outcomes;
 mod reconcile;
 mod timers;
+mod unsent;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
 pub use attempts::Retry;
 pub use backend::{TicketBackend, ZendeskSupport};
@@ -305,7 +306,8 @@ impl Conversation {
                 let claim = self.agent_activity(&event, ctx, &mut out.events);
                 match claim {
                     TicketClaim::Owns => out.effect = Some(Effect::WakeAt(ctx.now_ms)),
-                    TicketClaim::MayOwn => {}
+                    // Kept: woken when it expires, or now if keeping it gave another up.
+                    TicketClaim::MayOwn => out.effect = Some(Effect::WakeAt(self.kept_wake(ctx))),
                     TicketClaim::NotOurs => out.unchanged = true,
                 }
                 out.claim = Some(claim);

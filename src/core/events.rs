@@ -249,11 +249,24 @@ pub enum DomainEvent {
         comment_id: u64,
         cause: Cause,
     },
-    /// A ticket's comments could not be read (`gave_up`: after retries).
+    /// A ticket's comments could not be read for good (`cause`: the last failure's); the
+    /// agents get a note unless the ticket is gone.
     CheckFailed {
         ticket_id: u64,
         cause: Cause,
-        gave_up: bool,
+        outcome: CheckFailure,
+    },
+    /// A kept event for an unknown ticket that was only a guess was dropped (`reason`: why),
+    /// with no note: Zendesk's event went on to the ticket's owner.
+    KeptEventDropped {
+        ticket_id: u64,
+        reason: &'static str,
+    },
+    /// A kept event confirmed as this conversation's could wait no longer: the agents get a
+    /// note that the reply was not sent (`reason`: `conversation::unsent::Unmatched::code`).
+    AgentReplyUnmatched {
+        ticket_id: u64,
+        reason: &'static str,
     },
     NoteAdded {
         ticket_id: u64,
@@ -282,6 +295,17 @@ pub struct CreatedTicket {
     /// How a create whose answer was lost was found (Zendesk's `x-idempotency-lookup`, or
     /// `external_id`).
     pub idempotency_lookup: Option<String>,
+}
+
+/// How a read of a ticket's comments ended in failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckFailure {
+    /// Zendesk answered 404: the ticket is gone (no note can be written on it).
+    TicketGone,
+    /// Transient failures past the retry window, after this many attempts.
+    GaveUp { attempts: u32 },
+    /// Zendesk refused the read.
+    Refused,
 }
 
 /// What a retried call acts on.

@@ -109,12 +109,10 @@ impl Conversation {
                         }
                     },
                     Verdict::Permanent { cause } => {
-                        // Ticket gone or not readable: nothing to send from it.
-                        events.push(DomainEvent::CheckFailed {
-                            ticket_id: *ticket_id,
-                            cause,
-                            gave_up: false,
-                        });
+                        // Not readable, ever: the agents are told (or, the ticket gone, the
+                        // loss is logged); a later event reads the ticket again.
+                        self.check_failed(*ticket_id, cause, false, ctx, events);
+                        return;
                     }
                     Verdict::Transient {
                         cause,
@@ -461,7 +459,8 @@ impl Conversation {
         });
     }
 
-    /// Zendesk will not call again for these comments: the check is kept and retried.
+    /// Zendesk will not call again for these comments: the check is kept and retried, and
+    /// past the retry window given up with a note (`unsent`).
     pub(super) fn retry_check(
         &mut self,
         ticket_id: u64,
@@ -474,13 +473,7 @@ impl Conversation {
             .check_retry
             .failed(&cause.to_string(), retry_after, false, ctx)
         else {
-            events.push(DomainEvent::CheckFailed {
-                ticket_id,
-                cause,
-                gave_up: true,
-            });
-            self.checks.retain(|t| *t != ticket_id);
-            self.check_retry.reset();
+            self.check_failed(ticket_id, cause, true, ctx, events);
             return;
         };
         events.push(DomainEvent::Retrying {

@@ -8,6 +8,10 @@ use crate::core::delivery::{DeliveryStatus, ReplyKind};
 pub struct EarlyAgentEvent {
     pub ticket_id: u64,
     pub at_ms: u64,
+    /// The MessageSid the ticket was made from, when Zendesk's event said (the shell read the
+    /// ticket): then the event is surely this conversation's, not a guess (`unsent`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

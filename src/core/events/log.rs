@@ -2,7 +2,7 @@
 //! names and fields are what operators search for and the end-to-end tests wait on
 //! (`waitForLogLine`): they do not change when the code around them does.
 
-use super::{CreatedTicket, DeliveryOf, DomainEvent, RetryOf};
+use super::{Cause, CheckFailure, CreatedTicket, DeliveryOf, DomainEvent, RetryOf};
 use crate::core::delivery::ReplyKind;
 use crate::core::logline::LogLine;
 
@@ -268,17 +268,32 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
         DomainEvent::CheckFailed {
             ticket_id,
             cause,
-            gave_up: false,
-        } => LogLine::warn("agent.check_failed")
-            .field("ticket_id", *ticket_id)
-            .field("reason", cause.to_string()),
-        DomainEvent::CheckFailed {
-            ticket_id,
-            cause,
-            gave_up: true,
-        } => LogLine::error("agent.check_failed")
-            .field("ticket_id", *ticket_id)
-            .field("reason", format!("gave up: {cause}")),
+            outcome,
+        } => {
+            let line = LogLine::error("agent.check_failed")
+                .field("ticket_id", *ticket_id)
+                .field("from", from)
+                .field("cause", read_failure(cause));
+            match outcome {
+                CheckFailure::TicketGone => line.field("reason", "ticket_gone"),
+                CheckFailure::GaveUp { attempts } => {
+                    line.field("reason", "gave_up").field("attempts", *attempts)
+                }
+                CheckFailure::Refused => line.field("reason", "refused"),
+            }
+        }
+        DomainEvent::KeptEventDropped { ticket_id, reason } => {
+            LogLine::info("agent.kept_event_dropped")
+                .field("ticket_id", *ticket_id)
+                .field("from", from)
+                .field("reason", *reason)
+        }
+        DomainEvent::AgentReplyUnmatched { ticket_id, reason } => {
+            LogLine::error("agent.reply_unmatched")
+                .field("ticket_id", *ticket_id)
+                .field("from", from)
+                .field("reason", *reason)
+        }
         DomainEvent::NoteAdded { ticket_id, key } => LogLine::info("agent.note_added")
             .field("ticket_id", *ticket_id)
             .field("key", key.as_str()),
@@ -314,6 +329,17 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
     }
 }
 
+/// A failed read of a ticket's comments, in the agents' words (the note says the same).
+pub fn read_failure(cause: &Cause) -> String {
+    match cause {
+        Cause::Http { status, .. } => format!("HTTP {status}"),
+        Cause::Timeout => "no answer in time".into(),
+        Cause::Network => "a network error".into(),
+        Cause::Unreadable { .. } => "an answer that was not a list of comments".into(),
+        other => other.to_string(),
+    }
+}
+
 /// The fields a ticket's creation logs, a follow-up's too.
 fn created(line: LogLine, t: &CreatedTicket) -> LogLine {
     line.field("ticket_id", t.ticket_id)
@@ -327,7 +353,7 @@ fn created(line: LogLine, t: &CreatedTicket) -> LogLine {
 mod tests {
     use super::*;
     use crate::core::delivery::DeliveryStatus;
-    use crate::core::events::{Cause, NotForwarded};
+    use crate::core::events::NotForwarded;
     use crate::core::triage::{Priority, Rejection};
     use serde_json::{json, Value};
 
@@ -529,19 +555,18 @@ mod tests {
                 DomainEvent::CheckFailed {
                     ticket_id: 7,
                     cause: Cause::http(503),
-                    gave_up: true,
+                    outcome: CheckFailure::GaveUp { attempts: 12 },
                 },
-                json!({"level":"error","event":"agent.check_failed","ticket_id":7,
-                       "reason":"gave up: http 503"}),
+                json!({"level":"error","event":"agent.check_failed","ticket_id":7,"from":FROM,
+                       "cause":"HTTP 503","reason":"gave_up","attempts":12}),
             ),
             (
-                DomainEvent::CheckFailed {
+                DomainEvent::AgentReplyUnmatched {
                     ticket_id: 7,
-                    cause: Cause::http(404),
-                    gave_up: false,
+                    reason: "expired",
                 },
-                json!({"level":"warn","event":"agent.check_failed","ticket_id":7,
-                       "reason":"http 404"}),
+                json!({"level":"error","event":"agent.reply_unmatched","ticket_id":7,
+                       "from":FROM,"reason":"expired"}),
             ),
             (
                 DomainEvent::DeliveryStatus {

@@ -2,7 +2,7 @@
 //! step and cause (`ticket.http_422`, `reply.twilio_63016`, `agent_reply.gave_up`), a message's
 //! language, its end-to-end time. The keys come from the variants, never from text.
 
-use super::{Cause, DomainEvent};
+use super::{Cause, CheckFailure, DomainEvent};
 use crate::core::metrics::Delta;
 
 /// Which step of a customer's message, or of an agent's reply, failed: the first part of a
@@ -41,6 +41,8 @@ enum Adds<'a> {
     Received(&'a str),
     /// `failures`, and one under the failure's key.
     Failure(FailedStep, &'a Cause),
+    /// `failures`, and one under this step and key.
+    FailureKey(FailedStep, &'static str),
     /// A finished message's end-to-end time.
     EndToEnd(u64),
 }
@@ -68,6 +70,14 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         DomainEvent::AgentReplyUndeliverable { cause, .. } => {
             Adds::Failure(FailedStep::AgentReply, cause)
         }
+        DomainEvent::CheckFailed {
+            outcome: CheckFailure::GaveUp { .. },
+            ..
+        } => Adds::FailureKey(FailedStep::AgentReply, "gave_up"),
+        DomainEvent::CheckFailed { cause, .. } => Adds::Failure(FailedStep::AgentReply, cause),
+        DomainEvent::AgentReplyUnmatched { .. } => {
+            Adds::FailureKey(FailedStep::AgentReply, "unknown_ticket")
+        }
         DomainEvent::Done { ms, .. } => Adds::EndToEnd(*ms),
         // Told in the log line only: steps on the way (found again, looked for, kept), or
         // failures that end in another counted event (a retry, a failure, a note).
@@ -88,7 +98,7 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         | DomainEvent::RequesterChanged { .. }
         | DomainEvent::CommentNotForwarded { .. }
         | DomainEvent::AgentReplyAmbiguous { .. }
-        | DomainEvent::CheckFailed { .. }
+        | DomainEvent::KeptEventDropped { .. }
         | DomainEvent::NoteFailed { .. }
         | DomainEvent::DeliveryStatus { .. } => Adds::Nothing,
     }
@@ -112,6 +122,11 @@ impl Delta {
                 Adds::Failure(step, cause) => {
                     count(&mut d, "failures");
                     *d.failures.entry(failure_key(step, cause)).or_default() += 1;
+                }
+                Adds::FailureKey(step, key) => {
+                    count(&mut d, "failures");
+                    let key = format!("{}.{key}", step.as_str());
+                    *d.failures.entry(key).or_default() += 1;
                 }
                 Adds::EndToEnd(ms) => d.end_to_end_ms.push(ms),
             }
