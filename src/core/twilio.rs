@@ -91,7 +91,9 @@ pub fn comment_added_text(ticket_id: u64) -> String {
     format!("Thanks, we've added your message to ticket #{ticket_id}.")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Serialize only for the operator's view of a message (`conversation::views`); its stored
+/// form is `stored::v5::ReplyContent`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum ReplyContent {
     Text(String),
     /// A file (WhatsApp takes one per message) with an optional caption.

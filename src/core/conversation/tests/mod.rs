@@ -117,7 +117,7 @@ fn answer(status: u16, body: Value) -> Exchange {
 
 /// Drives a conversation: messages arrive at given times; the alarm loop runs the machine;
 /// every call goes through the world with the next scripted fault. The state is stored and
-/// reloaded (as JSON) around every call, as the Durable Object does.
+/// reloaded (in its stored form) around every call, as the Durable Object does.
 struct Sim {
     stored: String,
     world: World,
@@ -134,7 +134,7 @@ impl Sim {
     fn new(cfg: Config) -> Self {
         let conv = Conversation::new(Sender::Phone(CUSTOMER.into()));
         Sim {
-            stored: serde_json::to_string(&conv).unwrap(),
+            stored: stored_form::encode(&conv).unwrap(),
             world: World::default(),
             now: 1_800_000_000_000,
             wake_at: None,
@@ -146,7 +146,7 @@ impl Sim {
     }
 
     fn load(&self) -> Conversation {
-        serde_json::from_str(&self.stored).unwrap()
+        stored_form::decode(&self.stored).unwrap().0
     }
 
     fn jitter(&mut self) -> f64 {
@@ -168,7 +168,7 @@ impl Sim {
             media_base_url: Some("https://gw.example"),
         };
         let out = conv.step(event, &ctx);
-        self.stored = serde_json::to_string(&conv).unwrap();
+        self.stored = stored_form::encode(&conv).unwrap();
         self.largest_stored = self.largest_stored.max(self.stored.len());
         self.logs.extend(out.logs.iter().map(|l| l.finish(&[])));
         out
@@ -438,4 +438,5 @@ mod limits;
 mod media;
 mod owners;
 mod properties;
+mod stored;
 mod world;
