@@ -13,6 +13,7 @@ use crate::body::{read_bounded, BodyError};
 use crate::conversation_do::Target;
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::logline::LogLine;
+use crate::core::message_view::MessageView;
 use crate::core::metrics::DirectoryKey;
 use crate::core::metrics_series;
 use crate::core::signature::secret_matches;
@@ -186,7 +187,7 @@ async fn find(env: &Env, filter: Filter) -> Result<Response> {
         },
         Filter::Customer(c) if c.contains('*') => {
             // A masked number as logs show it: every conversation it may stand for.
-            let mut all: Vec<serde_json::Value> = Vec::new();
+            let mut all: Vec<MessageView> = Vec::new();
             // At most 40 conversations: a request may make 50 subrequests on the free plan.
             let mut ids = metrics_do::directory(env, &DirectoryKey::Masked(c.clone())).await?;
             for id in message_index::members(env, &conversation_do::masked_key(&c)).await? {
@@ -197,7 +198,7 @@ async fn find(env: &Env, filter: Filter) -> Result<Response> {
             for id in ids.into_iter().rev().take(40) {
                 all.extend(views(env, &id, None).await?);
             }
-            all.sort_by_key(|m| std::cmp::Reverse(m["received_at_ms"].as_u64().unwrap_or(0)));
+            all.sort_by_key(|m| std::cmp::Reverse(m.received_at_ms));
             all.truncate(50);
             return respond::json(200, &serde_json::json!({ "messages": all }));
         }
@@ -288,7 +289,7 @@ async fn ticket_conversation(env: &Env, ticket: u64) -> Result<Option<String>> {
 }
 
 /// A conversation's latest messages (of one ticket), as its object shows them.
-async fn views(env: &Env, id: &str, ticket: Option<u64>) -> Result<Vec<serde_json::Value>> {
+async fn views(env: &Env, id: &str, ticket: Option<u64>) -> Result<Vec<MessageView>> {
     let request = ConversationRequest::Messages { ticket };
     match conversation_do::ask(env, Target::Id(id), &request).await? {
         ConversationAnswer::Messages { views } => Ok(views),
@@ -303,7 +304,7 @@ async fn views(env: &Env, id: &str, ticket: Option<u64>) -> Result<Vec<serde_jso
 const LATEST_MAX: usize = 20;
 
 /// The latest messages across every customer, newest first, as their conversations show them.
-async fn latest_messages(env: &Env, n: usize) -> Result<Vec<serde_json::Value>> {
+async fn latest_messages(env: &Env, n: usize) -> Result<Vec<MessageView>> {
     let mut recent = metrics_do::read_all(env).await?.recent;
     recent.sort_by_key(|r| std::cmp::Reverse(r.at_ms));
     recent.truncate(n);
@@ -313,17 +314,12 @@ async fn latest_messages(env: &Env, n: usize) -> Result<Vec<serde_json::Value>> 
             conversations.push(&r.conversation);
         }
     }
-    let mut found: Vec<serde_json::Value> = Vec::new();
+    let mut found: Vec<MessageView> = Vec::new();
     for id in conversations {
         found.extend(views(env, id, None).await?);
     }
     Ok(recent
         .iter()
-        .filter_map(|r| {
-            found
-                .iter()
-                .find(|v| v["message_sid"].as_str() == Some(r.sid.as_str()))
-                .cloned()
-        })
+        .filter_map(|r| found.iter().find(|v| v.message_sid == r.sid).cloned())
         .collect())
 }

@@ -13,12 +13,13 @@
 
 use crate::core::config::Config;
 use crate::core::conversation::{
-    stored_form, Conversation, Ctx, Effect, Event, TicketClaim, STORED_BUDGET_BYTES,
+    stored_form, Conversation, Ctx, Effect, Event, Output, TicketClaim, STORED_BUDGET_BYTES,
 };
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::form::{InboundMessage, Sender};
 use crate::core::logline::LogLine;
-use crate::core::metrics::{Delta, DirectoryEntry, DirectoryKey};
+use crate::core::message_view::{message_view, message_views};
+use crate::core::metrics::Delta;
 use crate::core::stored;
 use crate::core::ticket_owner::TicketEvent;
 use crate::{env_config, log, metrics_do, storage, stubs, upstream, usage};
@@ -155,12 +156,6 @@ impl ConversationObject {
         storage::save_text(&self.state.storage(), STATE_KEY, text).await
     }
 
-    /// Where Twilio should report the delivery of this conversation's messages.
-    fn status_callback(&self, conv: &Conversation, config: &Config) -> Option<String> {
-        let origin = public_origin(conv, config)?;
-        Some(format!("{origin}/twilio/status?c={}", self.state.id()))
-    }
-
     /// Applies one event that arrives by request (not by alarm): its metrics join the
     /// conversation's unsent ones, all stored in one write; then wake if needed (the alarm
     /// sends the metrics: at the latest `METRICS_FLUSH_MS` later).
@@ -169,32 +164,43 @@ impl ConversationObject {
         conv: &mut Conversation,
         event: Event,
         config: &Config,
-        extra: Delta,
-    ) -> Result<bool> {
+    ) -> Result<Output> {
         let now_ms = storage::now_ms();
+        let me = self.state.id().to_string();
         let ctx = Ctx {
             now_ms,
             jitter: js_sys::Math::random(),
             config,
-            status_callback_url: None,
-            media_base_url: None,
+            conversation_id: &me,
         };
         let out = conv.step(event, &ctx);
-        let mut delta = Delta::from_logs(&out.logs);
-        delta.absorb(extra);
-        conv.unsent_metrics.absorb(delta);
+        if out.unchanged {
+            emit(&out.logs, config);
+            return Ok(out);
+        }
+        conv.unsent_metrics.absorb(Delta::from_logs(&out.logs));
         self.save(conv).await?;
         let storage = self.state.storage();
-        match out.effect {
-            Some(Effect::WakeAt(at)) => storage::wake_at(&storage, at).await?,
-            _ if !conv.unsent_metrics.is_empty() => {
+        match &out.effect {
+            Some(Effect::WakeAt(at)) => storage::wake_at(&storage, *at).await?,
+            Some(Effect::Call(_) | Effect::Transfer(_)) => {
+                // A request's step never asks for a call (calls are the alarm's): one that did
+                // would be a defect, said loudly, not carried out in a webhook and not dropped:
+                // the alarm (now) takes the machine's next step, which asks for it again.
+                log::emit(&LogLine::error("conversation.call_outside_alarm"), &[]);
+                storage::wake_at(&storage, now_ms).await?;
+                return Err(worker::Error::RustError(
+                    "a request event asked for a call".into(),
+                ));
+            }
+            None if !conv.unsent_metrics.is_empty() => {
                 // A no-op when an alarm is already due sooner.
                 storage::wake_at(&storage, now_ms + METRICS_FLUSH_MS).await?
             }
-            _ => {}
+            None => {}
         }
         emit(&out.logs, config);
-        Ok(out.duplicate)
+        Ok(out)
     }
 
     /// Sends what the conversation had not sent yet (`unsent`) and what this alarm's events
@@ -205,17 +211,6 @@ impl ConversationObject {
         let mut delta = unsent;
         delta.absorb(Delta::from_logs(logs));
         let me = self.state.id().to_string();
-        // Entries the machine made name no conversation: it does not know its object's id.
-        for entry in delta
-            .directory
-            .iter_mut()
-            .filter(|e| e.conversation.is_empty())
-        {
-            entry.conversation = me.clone();
-        }
-        if let Some(conv) = self.load().await? {
-            delta.pending = Some((me.clone(), conv.pending_retries(storage::now_ms())));
-        }
         if metrics_do::record(&self.env, &me, &delta).await {
             return Ok(());
         }
@@ -233,12 +228,8 @@ impl ConversationObject {
     /// and goes with the metrics at the end of the run.
     async fn write_directory(&self, unsent: &mut Delta) {
         let me = self.state.id().to_string();
-        let mut entries = std::mem::take(&mut unsent.directory);
-        for entry in entries.iter_mut().filter(|e| e.conversation.is_empty()) {
-            entry.conversation = me.clone();
-        }
         let delta = Delta {
-            directory: entries,
+            directory: std::mem::take(&mut unsent.directory),
             ..Delta::default()
         };
         if !metrics_do::record(&self.env, &me, &delta).await {
@@ -257,38 +248,19 @@ impl ConversationObject {
         received_at_ms: Option<u64>,
         config: &Config,
     ) -> Result<ConversationAnswer> {
-        let me = self.state.id().to_string();
-        let sid = message.message_sid.clone();
-        let (mut conv, new) = match self.load_for(Some(&message.from)).await? {
-            Some(c) => (c, false),
-            None => (Conversation::new(message.from.clone()), true),
+        let mut conv = match self.load_for(Some(&message.from)).await? {
+            Some(c) => c,
+            None => Conversation::new(message.from.clone()),
         };
-        if conv.public_origin.as_deref() != Some(origin.as_str()) && !origin.is_empty() {
-            conv.public_origin = Some(origin);
-        }
-        // Where operators will find this message (and, for a new customer, their masked
-        // number): sent with the metrics, so it costs no request of its own.
-        let mut extra = Delta::default();
-        if conv.message(&sid).is_none() {
-            extra.directory.push(DirectoryEntry {
-                key: DirectoryKey::Message(sid),
-                conversation: me.clone(),
-            });
-        }
-        if new {
-            extra.directory.push(DirectoryEntry {
-                key: DirectoryKey::Masked(conv.masked()),
-                conversation: me,
-            });
-        }
-        let acknowledged = storage::now_ms();
-        extra
-            .ack_ms
-            .extend(received_at_ms.map(|at| acknowledged.saturating_sub(at)));
-        let duplicate = self
-            .apply(&mut conv, Event::Received(message), config, extra)
-            .await?;
-        Ok(ConversationAnswer::Accepted { duplicate })
+        let event = Event::Received {
+            message,
+            origin,
+            received_at_ms,
+        };
+        let out = self.apply(&mut conv, event, config).await?;
+        Ok(ConversationAnswer::Accepted {
+            duplicate: out.duplicate,
+        })
     }
 
     /// Applies an event Zendesk or Twilio reports about a conversation that must exist.
@@ -296,8 +268,7 @@ impl ConversationObject {
         let Some(mut conv) = self.load().await? else {
             return Ok(ConversationAnswer::UnknownConversation);
         };
-        self.apply(&mut conv, event, config, Delta::default())
-            .await?;
+        self.apply(&mut conv, event, config).await?;
         Ok(ConversationAnswer::Applied)
     }
 
@@ -308,28 +279,15 @@ impl ConversationObject {
         let Some(mut conv) = self.load().await? else {
             return Ok(ConversationAnswer::UnknownConversation);
         };
-        let answer = match conv.ticket_claim(event.ticket_id, event.made_from.as_deref()) {
-            TicketClaim::Owns => ConversationAnswer::Applied,
-            TicketClaim::MayOwn => ConversationAnswer::Kept,
-            TicketClaim::NotOurs => {
-                // Nothing stored: logged here, as the machine is not stepped.
-                log::emit(
-                    &LogLine::info("agent.not_owner")
-                        .field("ticket_id", event.ticket_id)
-                        .field("from", conv.masked()),
-                    &[],
-                );
-                return Ok(ConversationAnswer::NotOwner);
-            }
-        };
-        self.apply(
-            &mut conv,
-            Event::AgentActivity(event),
-            config,
-            Delta::default(),
-        )
-        .await?;
-        Ok(answer)
+        let out = self
+            .apply(&mut conv, Event::AgentActivity(event), config)
+            .await?;
+        Ok(match out.claim {
+            Some(TicketClaim::Owns) => ConversationAnswer::Applied,
+            Some(TicketClaim::MayOwn) => ConversationAnswer::Kept,
+            // The machine answers every agent event with a claim; none is "not ours" too.
+            Some(TicketClaim::NotOurs) | None => ConversationAnswer::NotOwner,
+        })
     }
 
     /// Runs the machine until it waits or has nothing to do; the events it logged are in `logs` even when it stops on an error
@@ -342,19 +300,17 @@ impl ConversationObject {
     ) -> Result<()> {
         let mut event = Event::Wake;
         let mut calls = 0;
+        let me = self.state.id().to_string();
         loop {
             // Loaded afresh each time: an accept may have run while the last call was out.
             let Some(mut conv) = self.load().await? else {
                 return Ok(());
             };
-            let callback = self.status_callback(&conv, config);
-            let origin = public_origin(&conv, config);
             let ctx = Ctx {
                 now_ms: storage::now_ms(),
                 jitter: js_sys::Math::random(),
                 config,
-                status_callback_url: callback.as_deref(),
-                media_base_url: origin.as_deref(),
+                conversation_id: &me,
             };
             let out = conv.step(event, &ctx);
             // Taken out in the run's saves (no write of its own) and sent after the run; only
@@ -396,14 +352,6 @@ impl ConversationObject {
             };
         }
     }
-}
-
-/// The origin Twilio reaches the gateway at: configured, or seen on a signed webhook.
-fn public_origin(conv: &Conversation, config: &Config) -> Option<String> {
-    config
-        .public_base_url
-        .clone()
-        .or_else(|| conv.public_origin.clone())
 }
 
 fn metrics_write_failed(e: worker::Error) {
@@ -485,11 +433,12 @@ impl ConversationObject {
                 view: self
                     .load()
                     .await?
-                    .and_then(|c| c.view(&sid, storage::now_ms())),
+                    .and_then(|c| message_view(&c, &sid, storage::now_ms()))
+                    .map(Box::new),
             },
             ConversationRequest::Messages { ticket } => ConversationAnswer::Messages {
                 views: match self.load().await? {
-                    Some(c) => c.views(storage::now_ms(), ticket, SEARCH_LIMIT),
+                    Some(c) => message_views(&c, storage::now_ms(), ticket, SEARCH_LIMIT),
                     None => Vec::new(),
                 },
             },

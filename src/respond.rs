@@ -11,8 +11,10 @@ pub fn with_type(status: u16, content_type: &str, body: String) -> Result<Respon
         .with_headers(headers))
 }
 
-pub fn json(status: u16, value: &serde_json::Value) -> Result<Response> {
-    with_type(status, "application/json; charset=utf-8", value.to_string())
+/// A JSON answer of any serialisable value (`serde_json::Value`, a typed view).
+pub fn json<T: serde::Serialize + ?Sized>(status: u16, value: &T) -> Result<Response> {
+    let body = serde_json::to_string(value).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    with_type(status, "application/json; charset=utf-8", body)
 }
 
 pub fn error(status: u16, code: &str, detail: &str) -> Result<Response> {

@@ -100,8 +100,7 @@ fn step(
         now_ms,
         jitter: 0.5,
         config,
-        status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
-        media_base_url: Some("https://gw.example"),
+        conversation_id: "abc",
     };
     let out = conv.step(event, &ctx);
     let (bytes, rows) = store.save(&conv);
@@ -115,7 +114,12 @@ fn step(
 fn one_message(store: &mut Store, i: u64, config: &Config, sent: &mut u64) -> Cost {
     let mut cost = Cost::default();
     let now = START_MS + i * GAP_MS;
-    step(store, Event::Received(message(i)), now, config, &mut cost);
+    let received = Event::Received {
+        message: message(i),
+        origin: "https://gw.example".into(),
+        received_at_ms: Some(now),
+    };
+    step(store, received, now, config, &mut cost);
     let mut effect = step(store, Event::Wake, now, config, &mut cost);
     for _ in 0..20 {
         match effect {

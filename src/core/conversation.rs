@@ -20,7 +20,10 @@
 //! Inside a step, the sub-machines are polled in order: the inbound queue (`inbound`: the
 //! oldest unfinished message's next step), then the agents' side (`agent`: ticket checks,
 //! agents' replies, notes); what waits arms a named timer (`timers`), and the wake-up is the
-//! earliest one. Answers go to the side that made the call (`calls::Side`).
+//! earliest one, kept with its reason (`wake`): the alarm that answers it logs which timer
+//! fired. A step that settles things without end (a defect) says so and looks again later; it
+//! never ends without a wake-up while work is left. Answers go to the side that made the call
+//! (`calls::Side`).
 //!
 //! Guarantees, per `MessageSid`:
 //! - **at most one ticket or comment**: ticket creation carries `Idempotency-Key` and
@@ -44,8 +47,6 @@ use crate::core::retry::{backoff_ms, classify_idempotent, Verdict};
 use crate::core::triage::Triage;
 use crate::core::twilio::{self, ReplyContent, SendOutcome};
 use crate::core::zendesk::{self, NewTicket, TicketRef};
-use serde::Serialize;
-use serde_json::{json, Value};
 
 mod agent;
 mod agent_calls;
@@ -60,7 +61,6 @@ mod outcomes;
 mod reconcile;
 pub mod stored_form;
 mod timers;
-mod views;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
 use attempts::retry_line;
 use attempts::with_detail;
@@ -73,7 +73,7 @@ pub use limits::{
     STORED_BUDGET_BYTES,
 };
 pub use message::*;
-pub use timers::{Timer, TimerTable};
+pub use timers::{Timer, TimerTable, Wake};
 
 /// Zendesk keeps idempotency keys for 2 hours; past this age a retried create first looks the
 /// ticket up by `external_id`.
@@ -106,10 +106,9 @@ pub struct Ctx<'a> {
     /// Uniform in [0, 1).
     pub jitter: f64,
     pub config: &'a Config,
-    /// Where Twilio reports delivery statuses of this conversation's messages, if known.
-    pub status_callback_url: Option<&'a str>,
-    /// The gateway's public origin, for the signed URLs of agents' files, if known.
-    pub media_base_url: Option<&'a str>,
+    /// The Durable Object's id: what directory entries and status callbacks name this
+    /// conversation by (the machine writes them whole; the shell fills in nothing).
+    pub conversation_id: &'a str,
 }
 
 impl Ctx<'_> {
@@ -154,13 +153,23 @@ pub struct Conversation {
     /// The customer's last confidently detected language: a message that says too little to
     /// tell ("ok", "👍", an order number) is read in it.
     pub language: Option<String>,
+    /// The wake-up asked for and why: the alarm that answers it logs which timer fired.
+    pub wake: Option<Wake>,
 }
 
 // Events live for one step; a boxed message would only add an allocation per request.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    Received(InboundMessage),
+    /// A customer's message, from the webhook.
+    Received {
+        message: InboundMessage,
+        /// The public origin Twilio called (from the signed webhook URL); empty when unknown.
+        origin: String,
+        /// When the Worker received the webhook (the acknowledgement's latency is measured
+        /// from it).
+        received_at_ms: Option<u64>,
+    },
     /// The alarm fired: do the next thing.
     Wake,
     /// The answer to the call in flight (or its absence).
@@ -195,6 +204,11 @@ pub struct Output {
     pub logs: Vec<LogLine>,
     /// The received message was already known.
     pub duplicate: bool,
+    /// Whose ticket an agent event was (`Event::AgentActivity`): the answer the webhook gets.
+    pub claim: Option<TicketClaim>,
+    /// The step changed nothing worth storing (an event for a ticket that is not ours): the
+    /// shell skips the write.
+    pub unchanged: bool,
 }
 
 impl Conversation {
@@ -216,6 +230,7 @@ impl Conversation {
             early_agent_events: Vec::new(),
             unsent_metrics: Delta::default(),
             language: None,
+            wake: None,
         }
     }
 
@@ -245,25 +260,40 @@ impl Conversation {
     pub fn step(&mut self, event: Event, ctx: &Ctx) -> Output {
         let mut out = Output::default();
         match event {
-            Event::Received(message) => {
+            Event::Received {
+                message,
+                origin,
+                received_at_ms,
+            } => {
+                self.arrived_through(origin, received_at_ms, &message.message_sid, ctx);
                 out.duplicate = !self.accept(message, ctx, &mut out.logs);
                 if !out.duplicate {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }
-            Event::Wake => out.effect = self.next(ctx, &mut out.logs),
+            Event::Wake => {
+                self.fired(ctx.now_ms, &mut out.logs);
+                out.effect = self.next(ctx, &mut out.logs);
+                self.report_pending(ctx);
+            }
             Event::Answered(exchange) => {
                 self.answered(exchange, ctx, &mut out.logs);
                 out.effect = self.next(ctx, &mut out.logs);
+                self.report_pending(ctx);
             }
             Event::AnsweredLast(exchange) => {
                 self.answered(exchange, ctx, &mut out.logs);
                 out.effect = Some(Effect::WakeAt(ctx.now_ms));
+                self.report_pending(ctx);
             }
             Event::AgentActivity(event) => {
-                if self.agent_activity(&event, ctx, &mut out.logs) {
-                    out.effect = Some(Effect::WakeAt(ctx.now_ms));
+                let claim = self.agent_activity(&event, ctx, &mut out.logs);
+                match claim {
+                    TicketClaim::Owns => out.effect = Some(Effect::WakeAt(ctx.now_ms)),
+                    TicketClaim::MayOwn => {}
+                    TicketClaim::NotOurs => out.unchanged = true,
                 }
+                out.claim = Some(claim);
             }
             Event::DeliveryStatus {
                 sid,
@@ -276,6 +306,60 @@ impl Conversation {
             }
         }
         out
+    }
+
+    /// What a webhook's arrival tells besides the message: the public origin Twilio called
+    /// (status callbacks and agents' file links are built on it), the acknowledgement's
+    /// latency, and where operators will find the message (and a new customer's masked
+    /// number); the entries travel with the metrics, so they cost no request of their own.
+    fn arrived_through(
+        &mut self,
+        origin: String,
+        received_at_ms: Option<u64>,
+        sid: &str,
+        ctx: &Ctx,
+    ) {
+        if !origin.is_empty() && self.public_origin.as_deref() != Some(origin.as_str()) {
+            self.public_origin = Some(origin);
+        }
+        // Every delivery is acknowledged, a duplicate too.
+        self.unsent_metrics
+            .ack_ms
+            .extend(received_at_ms.map(|at| ctx.now_ms.saturating_sub(at)));
+        if self.message(sid).is_some() {
+            return;
+        }
+        let here = |key| crate::core::metrics::DirectoryEntry {
+            key,
+            conversation: ctx.conversation_id.to_string(),
+        };
+        let mut entries = vec![here(crate::core::metrics::DirectoryKey::Message(
+            sid.to_string(),
+        ))];
+        if self.messages.is_empty() {
+            // A new customer (or one whose history was pruned: the set takes it again).
+            entries.push(here(crate::core::metrics::DirectoryKey::Masked(
+                self.masked(),
+            )));
+        }
+        self.unsent_metrics.directory.extend(entries);
+    }
+
+    /// The gauge of messages waiting for a retry, reported with the metrics after each alarm
+    /// step (a request's step leaves it: it would make every webhook's metrics non-empty).
+    fn report_pending(&mut self, ctx: &Ctx) {
+        self.unsent_metrics.pending = Some((
+            ctx.conversation_id.to_string(),
+            self.pending_retries(ctx.now_ms),
+        ));
+    }
+
+    /// The origin Twilio reaches the gateway at: configured, or seen on a signed webhook.
+    pub fn public_origin<'a>(&'a self, config: &'a Config) -> Option<&'a str> {
+        config
+            .public_base_url
+            .as_deref()
+            .or(self.public_origin.as_deref())
     }
 
     /// The customer's number as logs show it (`+1555***0001`): the key operators search with.

@@ -7,11 +7,11 @@
 //! so a field renamed on one side is a compile error, not a silently ignored request.
 
 use crate::core::form::InboundMessage;
+use crate::core::message_view::MessageView;
 use crate::core::metrics::{Delta, DirectoryKey, Metrics};
 use crate::core::metrics_series::Hour;
 use crate::core::ticket_owner::TicketEvent;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// To a customer's Conversation Durable Object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,10 +57,10 @@ pub enum ConversationAnswer {
     /// No conversation is stored under this object (nothing was created).
     UnknownConversation,
     Message {
-        view: Option<Value>,
+        view: Option<Box<MessageView>>,
     },
     Messages {
-        views: Vec<Value>,
+        views: Vec<MessageView>,
     },
 }
 

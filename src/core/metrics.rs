@@ -409,8 +409,7 @@ mod tests {
             now_ms: 1_800_000_000_000,
             jitter: 0.0,
             config: &config,
-            status_callback_url: None,
-            media_base_url: None,
+            conversation_id: "abc",
         };
         let zendesk_error = r#"{"error":"RecordInvalid","description":"<b>twilio <script>alert(1)</script></b> see http <img src=x onerror=alert(2)>"}"#;
         let twilio_error =
@@ -418,17 +417,21 @@ mod tests {
         let mut conversation = Conversation::new(Sender::Phone("+15550001234".into()));
         let mut logs = conversation
             .step(
-                Event::Received(InboundMessage {
-                    message_sid: format!("SM{}", "0".repeat(32)),
-                    account_sid: None,
-                    from: Sender::Phone("+15550001234".into()),
-                    body: "My order arrived broken, I need help with a refund".into(),
-                    num_media: 0,
-                    media: vec![],
-                    extra_media: vec![],
-                    location: None,
-                    content: Default::default(),
-                }),
+                Event::Received {
+                    origin: String::new(),
+                    received_at_ms: None,
+                    message: InboundMessage {
+                        message_sid: format!("SM{}", "0".repeat(32)),
+                        account_sid: None,
+                        from: Sender::Phone("+15550001234".into()),
+                        body: "My order arrived broken, I need help with a refund".into(),
+                        num_media: 0,
+                        media: vec![],
+                        extra_media: vec![],
+                        location: None,
+                        content: Default::default(),
+                    },
+                },
                 &ctx,
             )
             .logs;

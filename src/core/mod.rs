@@ -12,6 +12,7 @@ pub mod http;
 pub mod language;
 pub mod logline;
 pub mod media_url;
+pub mod message_view;
 pub mod metrics;
 pub mod metrics_series;
 pub mod origin;

@@ -5,7 +5,7 @@ use crate::core::http::{Exchange, HttpRequest};
 use crate::core::retry::{classify_send, Verdict};
 use crate::core::text::take_chars;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 pub const MORE_DETAILS_TEXT: &str = "Please provide more details about your issue. For example: 'I can't log in' or 'Billing question about invoice #123'";
 pub const APOLOGY_TEXT: &str =
@@ -91,9 +91,8 @@ pub fn comment_added_text(ticket_id: u64) -> String {
     format!("Thanks, we've added your message to ticket #{ticket_id}.")
 }
 
-/// Serialize only for the operator's view of a message (`conversation::views`); its stored
-/// form is `stored::v5::ReplyContent`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Stored as `stored::v5::ReplyContent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplyContent {
     Text(String),
     /// A file (WhatsApp takes one per message) with an optional caption.

@@ -155,7 +155,7 @@ pub(super) enum Next {
 impl Conversation {
     /// Remembers a ticket the gateway created for this customer (its requester writes as the
     /// customer; only agents' and admins' public comments on it are sent to WhatsApp).
-    pub(super) fn remember_ticket(&mut self, t: &TicketRef) {
+    pub(super) fn remember_ticket(&mut self, t: &TicketRef, ctx: &Ctx) {
         if !self.tickets.iter().any(|k| k.id == t.id) {
             self.tickets.push(KnownTicket {
                 id: t.id,
@@ -164,12 +164,12 @@ impl Conversation {
                 not_forwarded_noted: false,
             });
             // Where agents' replies on it find this conversation, whoever its requester
-            // becomes in Zendesk (the shell names this conversation when it sends the entry).
+            // becomes in Zendesk.
             self.unsent_metrics
                 .directory
                 .push(crate::core::metrics::DirectoryEntry {
                     key: crate::core::metrics::DirectoryKey::Ticket(t.id),
-                    conversation: String::new(),
+                    conversation: ctx.conversation_id.to_string(),
                 });
         }
         // An agent answered before this ticket was known here: read its comments now.
@@ -204,10 +204,11 @@ impl Conversation {
         event: &TicketEvent,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
-    ) -> bool {
+    ) -> TicketClaim {
         let now_ms = ctx.now_ms;
         let ticket_id = event.ticket_id;
-        match self.ticket_claim(ticket_id, event.made_from.as_deref()) {
+        let claim = self.ticket_claim(ticket_id, event.made_from.as_deref());
+        match claim {
             TicketClaim::Owns => {}
             TicketClaim::NotOurs => {
                 // Never kept: an event only the ticket's owner can act on is not taken by a
@@ -217,7 +218,7 @@ impl Conversation {
                         .field("ticket_id", ticket_id)
                         .field("from", self.masked()),
                 );
-                return false;
+                return claim;
             }
             TicketClaim::MayOwn => {
                 // Not known yet (Zendesk's answer to the create may still be on its way, or was
@@ -243,7 +244,7 @@ impl Conversation {
                         .field("from", self.masked())
                         .field("kept_until_known", true),
                 );
-                return false;
+                return claim;
             }
         }
         self.note_requester_change(event, ctx, logs);
@@ -256,7 +257,7 @@ impl Conversation {
         } else if !self.checks.contains(&ticket_id) {
             self.checks.push(ticket_id);
         }
-        true
+        claim
     }
 
     /// The ticket's requester was changed in Zendesk (users merged, or an agent picked another
@@ -453,7 +454,7 @@ impl Conversation {
             }
             let needs_url =
                 matches!(self.part_to_send(&self.agent_replies[i]), Part::File(_)) && !template;
-            if needs_url && ctx.media_base_url.is_none() {
+            if needs_url && self.public_origin(ctx.config).is_none() {
                 self.undeliverable(
                     i,
                     "its files need the gateway's public URL: set PUBLIC_BASE_URL".into(),

@@ -42,7 +42,7 @@ impl Conversation {
                             };
                             let token =
                                 crate::core::media_url::sign(&grant, &config.zendesk_api_key);
-                            let base = ctx.media_base_url.unwrap_or_default();
+                            let base = self.public_origin(config).unwrap_or_default();
                             ReplyContent::Media {
                                 url: format!("{base}/media/{token}"),
                                 caption: String::new(),

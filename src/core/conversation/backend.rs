@@ -1,8 +1,10 @@
 //! The ticketing back end the conversation works against, behind one interface: the requests
 //! it makes (create, comment, note, look-ups, uploads) and how their answers read. Zendesk's
-//! Support API (`ZendeskSupport`, over `core::zendesk`) is the one shipped; a second back end
-//! (Zendesk's Channel Framework, say) implements `TicketBackend`, `Ctx::backend` chooses it,
-//! and nothing in the inbound or outbound parts changes.
+//! Support API (`ZendeskSupport`, over `core::zendesk`) is the one shipped. Zendesk's rules
+//! (update budget, merging, the idempotency window, finding lost answers, follow-ups, the
+//! locale retry) still live in the inbound code; they move behind this part next, and what a
+//! second back end (Zendesk messaging) would implement is sketched in
+//! `backend/second-backend.md`.
 
 use super::*;
 use crate::core::retry::Verdict;

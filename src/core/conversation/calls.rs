@@ -118,7 +118,7 @@ impl Conversation {
         m.retry.step_started_ms.get_or_insert(ctx.now_ms);
         if let Call::TransferMedia { index, .. } = &call {
             let Some(item) = m.media.get(*index) else {
-                return Effect::WakeAt(ctx.now_ms + UNBUILDABLE_WAIT_MS);
+                return self.unbuildable(ctx);
             };
             let config = ctx.config;
             let transfer = MediaTransfer {
@@ -146,13 +146,21 @@ impl Conversation {
         let Some(request) = self.request_for(&call, ctx) else {
             // What the call acts on is gone (a state no step produces): wait, never panic in
             // a Durable Object.
-            return Effect::WakeAt(ctx.now_ms + UNBUILDABLE_WAIT_MS);
+            return self.unbuildable(ctx);
         };
         self.in_flight = Some(InFlight {
             call,
             started_ms: ctx.now_ms,
         });
         Effect::Call(request)
+    }
+
+    /// What the call acts on is gone: look again later (the reason kept, as for every wait).
+    fn unbuildable(&mut self, ctx: &Ctx) -> Effect {
+        let mut timers = TimerTable::default();
+        timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
+        self.wake_for(&timers)
+            .unwrap_or(Effect::WakeAt(ctx.now_ms + UNBUILDABLE_WAIT_MS))
     }
 
     /// A WhatsApp message to the customer, with this conversation's status callback. The
@@ -166,9 +174,12 @@ impl Conversation {
         ctx: &Ctx,
     ) -> HttpRequest {
         let to = self.customer.whatsapp_address();
-        let callback = ctx.status_callback_url.map(|url| {
+        // Where Twilio reports this message's delivery: the conversation is named by its
+        // object id, so the callback reaches it without a look-up.
+        let callback = self.public_origin(ctx.config).map(|origin| {
             format!(
-                "{url}&{}&{}",
+                "{origin}/twilio/status?c={}&{}&{}",
+                ctx.conversation_id,
                 about.to_query(),
                 crate::core::delivery::customer_query(&self.masked())
             )

@@ -125,7 +125,7 @@ impl Conversation {
                 if ctx.now_ms < deadline {
                     // Another invocation is making this call right now.
                     timers.arm(Timer::CallInFlight, deadline);
-                    return timers.next_timeout().map(|(_, at)| Effect::WakeAt(at));
+                    return self.wake_for(&timers);
                 }
                 let call = flight.call.name();
                 let sid = match flight.call.side() {
@@ -154,7 +154,7 @@ impl Conversation {
                 agent::Next::Call(call) => {
                     let Some(request) = self.outbound_request(&call, ctx) else {
                         timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
-                        return timers.next_timeout().map(|(_, at)| Effect::WakeAt(at));
+                        return self.wake_for(&timers);
                     };
                     self.in_flight = Some(InFlight {
                         call: *call,
@@ -164,15 +164,43 @@ impl Conversation {
                 }
                 agent::Next::Idle => {}
             }
-            return match timers.next_timeout() {
-                Some((_, at)) => Some(Effect::WakeAt(at)),
-                None => {
-                    self.prune(ctx.now_ms);
-                    None
-                }
-            };
+            if timers.next_timeout().is_none() {
+                self.prune(ctx.now_ms);
+            }
+            return self.wake_for(&timers);
         }
-        None
+        // Every pass returns or settles something, so this is a defect: said loudly, and the
+        // conversation looks again later instead of sleeping with work left.
+        logs.push(
+            LogLine::error("conversation.stalled")
+                .field("from", self.masked())
+                .field("passes", bound),
+        );
+        let mut timers = TimerTable::default();
+        timers.arm(Timer::Stalled, ctx.now_ms + UNBUILDABLE_WAIT_MS);
+        self.wake_for(&timers)
+    }
+
+    /// The wake-up for the soonest armed timer, remembered with its reason (`fired`).
+    pub(super) fn wake_for(&mut self, timers: &TimerTable) -> Option<Effect> {
+        self.wake = timers
+            .next_timeout()
+            .map(|(timer, at_ms)| Wake { timer, at_ms });
+        self.wake.map(|w| Effect::WakeAt(w.at_ms))
+    }
+
+    /// An alarm: if it answers a timer the conversation set, say which one and how late.
+    pub(super) fn fired(&mut self, now_ms: u64, logs: &mut Vec<LogLine>) {
+        let Some(wake) = self.wake.filter(|w| w.at_ms <= now_ms) else {
+            return;
+        };
+        self.wake = None;
+        logs.push(
+            LogLine::info("conversation.timer_fired")
+                .field("timer", wake.timer.name())
+                .field("late_ms", now_ms - wake.at_ms)
+                .field("from", self.masked()),
+        );
     }
 
     pub(super) fn next_inbound(

@@ -127,7 +127,7 @@ impl Write for Counter {
 }
 
 /// The bytes `value` takes stored as JSON.
-pub fn stored_len<T: Serialize>(value: &T) -> usize {
+pub fn stored_len<T: serde::Serialize>(value: &T) -> usize {
     let mut counter = Counter(0);
     // Writing to a counter cannot fail; a type that cannot be serialized costs nothing here
     // (its save would fail anyway).

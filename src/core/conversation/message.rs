@@ -28,10 +28,7 @@ pub struct OpenTicket {
     pub throttled: bool,
 }
 
-/// Serialize only for the operator's view of a message (`views`); its stored form is
-/// `stored::v5::TicketStep`, converted in `stored_form`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TicketStep {
     Pending,
     /// A new ticket was created from this message (a follow-up of a closed one if `follow_up_of`).
@@ -58,9 +55,7 @@ pub enum TicketStep {
     Recovered,
 }
 
-/// Serialize only for the operator's view of a message (`views`), as `TicketStep`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ReplyStep {
     /// Waits for the ticket step.
     Waiting,
@@ -274,18 +269,7 @@ pub(super) fn media_filename(sid: &str, index: usize, content_type: &str) -> Str
     format!("whatsapp-{sid}-{}.{ext}", index + 1)
 }
 
+/// The outcome's name, as logs and the admin API give it (`message_view::MessageOutcome`).
 pub(super) fn outcome_name(m: &Message) -> &'static str {
-    match &m.ticket {
-        TicketStep::Pending => "pending",
-        TicketStep::Created {
-            follow_up_of: Some(_),
-            ..
-        } => "follow_up_ticket",
-        TicketStep::Created { .. } => "ticket_created",
-        TicketStep::Commented { .. } => "comment_added",
-        TicketStep::Rejected { .. } => "asked_for_details",
-        TicketStep::Failed { .. } => "failed",
-        TicketStep::QueueFull => "refused_queue_full",
-        TicketStep::Recovered => "recovered",
-    }
+    crate::core::message_view::MessageOutcome::of(&m.ticket).as_str()
 }

@@ -72,7 +72,7 @@ impl Conversation {
         } else {
             "ticket_created"
         };
-        self.remember_ticket(&t);
+        self.remember_ticket(&t, ctx);
         self.open_ticket = Some(OpenTicket {
             id: t.id,
             requester_id: t.requester_id,

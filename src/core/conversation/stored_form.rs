@@ -78,6 +78,19 @@ impl From<&Conversation> for v5::Conversation {
                 .collect(),
             unsent_metrics: c.unsent_metrics.clone(),
             language: c.language.clone(),
+            wake: c.wake.map(|w| v5::Wake {
+                timer: match w.timer {
+                    Timer::CallInFlight => v5::Timer::CallInFlight,
+                    Timer::MessageRetry => v5::Timer::MessageRetry,
+                    Timer::TicketUpdateBudget => v5::Timer::TicketUpdateBudget,
+                    Timer::TicketCheckRetry => v5::Timer::TicketCheckRetry,
+                    Timer::AgentReplyRetry => v5::Timer::AgentReplyRetry,
+                    Timer::NoteRetry => v5::Timer::NoteRetry,
+                    Timer::Unbuildable => v5::Timer::Unbuildable,
+                    Timer::Stalled => v5::Timer::Stalled,
+                },
+                at_ms: w.at_ms,
+            }),
         }
     }
 }
@@ -378,6 +391,19 @@ impl From<v5::Conversation> for Conversation {
                 .collect(),
             unsent_metrics: c.unsent_metrics,
             language: c.language,
+            wake: c.wake.map(|w| Wake {
+                timer: match w.timer {
+                    v5::Timer::CallInFlight => Timer::CallInFlight,
+                    v5::Timer::MessageRetry => Timer::MessageRetry,
+                    v5::Timer::TicketUpdateBudget => Timer::TicketUpdateBudget,
+                    v5::Timer::TicketCheckRetry => Timer::TicketCheckRetry,
+                    v5::Timer::AgentReplyRetry => Timer::AgentReplyRetry,
+                    v5::Timer::NoteRetry => Timer::NoteRetry,
+                    v5::Timer::Unbuildable => Timer::Unbuildable,
+                    v5::Timer::Stalled => Timer::Stalled,
+                },
+                at_ms: w.at_ms,
+            }),
         }
     }
 }

@@ -20,9 +20,12 @@ pub enum Timer {
     NoteRetry,
     /// A call whose request could not be built (what it acts on is gone): try again then.
     Unbuildable,
+    /// A step settled things for longer than any history can need (a defect): look again
+    /// later rather than end without a wake-up.
+    Stalled,
 }
 
-const COUNT: usize = 7;
+const COUNT: usize = 8;
 
 impl Timer {
     fn slot(self) -> usize {
@@ -34,6 +37,21 @@ impl Timer {
             Timer::AgentReplyRetry => 4,
             Timer::NoteRetry => 5,
             Timer::Unbuildable => 6,
+            Timer::Stalled => 7,
+        }
+    }
+
+    /// The name the `conversation.timer_fired` line gives.
+    pub fn name(self) -> &'static str {
+        match self {
+            Timer::CallInFlight => "call_in_flight",
+            Timer::MessageRetry => "message_retry",
+            Timer::TicketUpdateBudget => "ticket_update_budget",
+            Timer::TicketCheckRetry => "ticket_check_retry",
+            Timer::AgentReplyRetry => "agent_reply_retry",
+            Timer::NoteRetry => "note_retry",
+            Timer::Unbuildable => "unbuildable",
+            Timer::Stalled => "stalled",
         }
     }
 
@@ -45,7 +63,16 @@ impl Timer {
         Timer::AgentReplyRetry,
         Timer::NoteRetry,
         Timer::Unbuildable,
+        Timer::Stalled,
     ];
+}
+
+/// The wake-up the conversation asked for, kept with its reason so that the alarm that
+/// answers it says which timer fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wake {
+    pub timer: Timer,
+    pub at_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

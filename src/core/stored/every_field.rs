@@ -233,6 +233,10 @@ pub(super) fn every_field() -> Conversation {
         }],
         unsent_metrics,
         language: Some("es".into()),
+        wake: Some(Wake {
+            timer: Timer::MessageRetry,
+            at_ms: T0 + 60_000,
+        }),
     }
 }
 

@@ -45,6 +45,29 @@ pub struct Conversation {
     pub unsent_metrics: Delta,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Added within v5 (after f8a4f61): optional, and ignored by a v5 gateway before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wake: Option<Wake>,
+}
+
+/// The wake-up asked for, and which timer it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Wake {
+    pub timer: Timer,
+    pub at_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timer {
+    CallInFlight,
+    MessageRetry,
+    TicketUpdateBudget,
+    TicketCheckRetry,
+    AgentReplyRetry,
+    NoteRetry,
+    Unbuildable,
+    Stalled,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

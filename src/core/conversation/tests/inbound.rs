@@ -258,7 +258,7 @@ fn a_pressed_button_is_an_answer_never_refused_as_a_greeting() {
             payload: Some("confirm".into()),
         },
     };
-    let out = sim.step(Event::Received(msg));
+    let out = sim.step(received(msg));
     if let Some(Effect::WakeAt(t)) = out.effect {
         sim.wake_at = Some(t);
     }
@@ -383,22 +383,50 @@ fn the_stored_state_survives_json_and_the_view_shows_no_text() {
     sim.receive(M1.0, M1.1);
     sim.alarm();
     let conv = sim.conv();
-    let v = conv.view("SM1", sim.now).unwrap();
-    assert_eq!(v["status"], "waiting_to_retry");
-    assert_eq!(v["customer"], "+1555***1234");
-    assert_eq!(v["attempts"], 1);
-    assert!(v["last_error"].as_str().unwrap().contains("503"));
+    let v = view(&conv, "SM1", sim.now).unwrap();
+    assert_eq!(v.status, MessageStatus::WaitingToRetry);
+    assert_eq!(v.customer, "+1555***1234");
+    assert_eq!(v.attempts, 1);
+    assert!(v.last_error.as_deref().unwrap().contains("503"));
     assert!(
-        !v.to_string().contains("dashboard"),
+        !serde_json::to_string(&v).unwrap().contains("dashboard"),
         "no message text in the view"
     );
     sim.settle();
-    let v = sim.conv().view("SM1", sim.now).unwrap();
-    assert_eq!(v["status"], "done");
-    assert_eq!(v["outcome"], "ticket_created");
+    let v = view(&sim.conv(), "SM1", sim.now).unwrap();
+    assert_eq!(v.status, MessageStatus::Done);
+    assert_eq!(v.outcome, MessageOutcome::TicketCreated);
     assert!(
         sim.conv().message("SM1").unwrap().body.is_empty(),
         "text dropped once finished"
     );
-    assert!(sim.conv().view("SMnope", sim.now).is_none());
+    assert!(view(&sim.conv(), "SMnope", sim.now).is_none());
+}
+
+/// The wake-up is kept with its reason, and the alarm that answers it says which timer fired
+/// (an operator reading "why did this conversation wake at 10:02" gets an answer).
+#[test]
+fn the_alarm_says_which_timer_fired() {
+    let mut sim = Sim::new(config());
+    sim.world.faults = [Some(Fault::Status(503))].into();
+    sim.receive(M1.0, M1.1);
+    sim.alarm();
+    let wake = sim.conv().wake.expect("a retry is armed");
+    assert_eq!(wake.timer, Timer::MessageRetry);
+    assert_eq!(Some(wake.at_ms), sim.wake_at);
+    assert!(!sim
+        .logs
+        .iter()
+        .any(|l| l.contains("conversation.timer_fired")));
+    sim.now = wake.at_ms + 7;
+    sim.alarm();
+    let fired: Vec<&String> = sim
+        .logs
+        .iter()
+        .filter(|l| l.contains("conversation.timer_fired"))
+        .collect();
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    assert!(fired[0].contains("\"timer\":\"message_retry\""));
+    assert!(fired[0].contains("\"late_ms\":7"));
+    assert_eq!(sim.world.tickets.len(), 1);
 }

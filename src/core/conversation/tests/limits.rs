@@ -86,9 +86,9 @@ fn flood_then_heal(n: usize) {
     for &i in &refused {
         let m = conv.message(&sid(i)).unwrap();
         assert!(m.body.is_empty(), "a refused message's text is not kept");
-        let view = conv.view(&m.sid, sim.now).unwrap();
-        assert_eq!(view["outcome"], "refused_queue_full");
-        assert_eq!(view["status"], "refused");
+        let view = view(&conv, &m.sid, sim.now).unwrap();
+        assert_eq!(view.outcome, MessageOutcome::RefusedQueueFull);
+        assert_eq!(view.status, MessageStatus::Refused);
     }
     // Told while Zendesk is still down (a refusal's answer does not wait behind the queue),
     // once per minute of refusals rather than once per message.
@@ -308,8 +308,8 @@ fn a_recovered_conversation_recognises_what_the_unreadable_one_recorded() {
         [sid(7), sid(100)],
         "the messages' own, not the replies'"
     );
-    let m = sim.conv().view(&sid(100), sim.now).unwrap();
-    assert_eq!(m["outcome"], "recovered");
+    let m = view(&sim.conv(), &sid(100), sim.now).unwrap();
+    assert_eq!(m.outcome, MessageOutcome::Recovered);
     sim.world.zendesk_down = false;
     // Twilio's retry of either message makes nothing; the follow-up still goes, once.
     assert!(sim.receive(&sid(7), &body(7, KB)));

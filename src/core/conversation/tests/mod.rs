@@ -5,6 +5,8 @@
 use super::*;
 use crate::core::config::Config;
 use crate::core::http::HttpAnswer;
+use crate::core::message_view::{message_view as view, MessageOutcome, MessageStatus};
+use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 
 const CUSTOMER: &str = "+15550001234";
@@ -164,14 +166,28 @@ impl Sim {
             now_ms: self.now,
             jitter,
             config: &self.cfg,
-            status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
-            media_base_url: Some("https://gw.example"),
+            conversation_id: "abc",
         };
         let out = conv.step(event, &ctx);
         self.stored = stored_form::encode(&conv).unwrap();
         self.largest_stored = self.largest_stored.max(self.stored.len());
         self.logs.extend(out.logs.iter().map(|l| l.finish(&[])));
         out
+    }
+
+    /// A text message from the customer, as the webhook reads it.
+    fn message(&self, sid: &str, body: &str) -> InboundMessage {
+        InboundMessage {
+            message_sid: sid.into(),
+            account_sid: None,
+            from: Sender::Phone(CUSTOMER.into()),
+            body: body.into(),
+            num_media: 0,
+            media: vec![],
+            extra_media: vec![],
+            location: None,
+            content: Default::default(),
+        }
     }
 
     fn receive(&mut self, sid: &str, body: &str) -> bool {
@@ -185,18 +201,11 @@ impl Sim {
         media: Vec<crate::core::form::MediaRef>,
         location: Option<crate::core::form::Location>,
     ) -> bool {
-        let msg = InboundMessage {
-            message_sid: sid.into(),
-            account_sid: None,
-            from: Sender::Phone(CUSTOMER.into()),
-            body: body.into(),
-            num_media: media.len() as u32,
-            media,
-            extra_media: vec![],
-            location,
-            content: Default::default(),
-        };
-        let out = self.step(Event::Received(msg));
+        let mut msg = self.message(sid, body);
+        msg.num_media = media.len() as u32;
+        msg.media = media;
+        msg.location = location;
+        let out = self.step(received(msg));
         if let Some(Effect::WakeAt(t)) = out.effect {
             self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
         }
@@ -440,3 +449,12 @@ mod owners;
 mod properties;
 mod stored;
 mod world;
+
+/// A message as the webhook hands it over, at the gateway's test origin.
+pub(super) fn received(message: InboundMessage) -> Event {
+    Event::Received {
+        message,
+        origin: "https://gw.example".into(),
+        received_at_ms: None,
+    }
+}

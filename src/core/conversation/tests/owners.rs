@@ -136,3 +136,54 @@ fn a_requesters_new_e_mail_is_not_a_new_requester_when_zendesk_names_the_same_us
     sim.settle();
     assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
 }
+
+/// The shell decides nothing: the webhook's origin, the directory entries (whole, naming this
+/// conversation), the acknowledgement's latency, the agent event's answer and the pending
+/// gauge all come out of the machine.
+#[test]
+fn what_the_shell_stores_and_answers_comes_from_the_machine() {
+    use crate::core::metrics::DirectoryKey;
+    let mut sim = Sim::new(config());
+    sim.receive(M1.0, M1.1);
+    let conv = sim.conv();
+    assert_eq!(conv.public_origin.as_deref(), Some("https://gw.example"));
+    let keys: Vec<_> = conv.unsent_metrics.directory.iter().collect();
+    assert!(keys
+        .iter()
+        .any(|e| e.key == DirectoryKey::Message(M1.0.into()) && e.conversation == "abc"));
+    assert!(keys
+        .iter()
+        .any(|e| matches!(e.key, DirectoryKey::Masked(_)) && e.conversation == "abc"));
+    assert!(
+        conv.unsent_metrics.pending.is_none(),
+        "a request leaves the gauge"
+    );
+    sim.alarm();
+    assert_eq!(
+        sim.conv().unsent_metrics.pending,
+        Some(("abc".to_string(), 0)),
+        "an alarm step reports the gauge"
+    );
+    // An event for a ticket made elsewhere: answered "not ours", and nothing to store.
+    let out = sim.step(Event::AgentActivity(
+        crate::core::ticket_owner::TicketEvent {
+            ticket_id: 999_999,
+            requester_email: None,
+            requester_id: None,
+            made_from: Some("SMelsewhere".into()),
+        },
+    ));
+    assert_eq!(out.claim, Some(TicketClaim::NotOurs));
+    assert!(out.unchanged);
+    let ticket = sim.world.tickets[0].id;
+    let out = sim.step(Event::AgentActivity(
+        crate::core::ticket_owner::TicketEvent {
+            ticket_id: ticket,
+            requester_email: None,
+            requester_id: None,
+            made_from: Some(M1.0.into()),
+        },
+    ));
+    assert_eq!(out.claim, Some(TicketClaim::Owns));
+    assert!(!out.unchanged);
+}

@@ -242,11 +242,11 @@ fn an_agent_answering_before_the_create_answer_arrives_is_not_dropped() {
         "the agent's reply reached the customer once: {texts:?}"
     );
     assert!(sim.conv().early_agent_events.is_empty());
-    // The ticket is entered in the directory, so later events find this conversation whoever
-    // the ticket's requester becomes.
+    // The ticket is entered in the directory, under this conversation's id, so later events
+    // find it whoever the ticket's requester becomes.
     let ticket_id = sim.world.tickets[0].id;
     let entered = sim.conv().unsent_metrics.directory.iter().any(|e| {
-        e.key == crate::core::metrics::DirectoryKey::Ticket(ticket_id) && e.conversation.is_empty()
+        e.key == crate::core::metrics::DirectoryKey::Ticket(ticket_id) && e.conversation == "abc"
     });
     assert!(entered);
 }

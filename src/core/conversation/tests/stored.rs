@@ -57,8 +57,7 @@ fn a_conversation_stored_by_0df866a_loads_and_carries_on() {
         now_ms: 1_800_000_100_000,
         jitter: 0.5,
         config: &config,
-        status_callback_url: Some("https://gw.example/twilio/status?c=abc"),
-        media_base_url: Some("https://gw.example"),
+        conversation_id: "abc",
     };
     // The next step is the follow-up's photo, to Zendesk's upload (nothing was lost).
     let out = conv.step(Event::Wake, &ctx);
@@ -199,8 +198,8 @@ fn a_customer_with_history_stored_by_main_carries_on_with_nothing_doubled_or_los
     }
     sim.settle();
     assert_eq!(sim.world.calls.len(), calls, "{:?}", sim.world.calls);
-    let view = sim.conv().view(FIRST, sim.now).unwrap();
-    assert_eq!(view["outcome"], "recovered");
+    let view = view(&sim.conv(), FIRST, sim.now).unwrap();
+    assert_eq!(view.outcome, MessageOutcome::Recovered);
     // And the conversation is stored in the current form, every message finished.
     let stored: v5::Conversation = serde_json::from_value(
         serde_json::from_str::<Value>(&sim.stored).unwrap()["conversation"].clone(),

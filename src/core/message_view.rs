@@ -1,0 +1,322 @@
+//! The operator's view of a conversation's messages (`/admin/messages`, the dashboard): typed,
+//! built by free functions from the conversation, outside the machine (reading it changes
+//! nothing). No message text; the customer's number masked. The JSON is the admin API's
+//! contract: field names and state names are pinned by `the_view_reads_as_the_admin_api_says`.
+
+use crate::core::conversation::{Conversation, Message, ReplyStep, TicketStep};
+use serde::{Deserialize, Serialize};
+
+/// Where a message is, for an operator: ordered from arrival to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    /// Arrived; its ticket or comment is next.
+    Received,
+    /// A step failed for now: it is tried again at `next_attempt_at_ms`.
+    WaitingToRetry,
+    /// Its ticket step is done; the reply to the customer is next.
+    Replying,
+    Done,
+    /// Its ticket step is done, but the customer's reply failed (or its outcome is unknown).
+    DoneReplyFailed,
+    /// The ticket or comment could not be made: the customer was told.
+    Failed,
+    /// Refused on arrival (the customer's queue was full): the customer was asked to resend.
+    Refused,
+    /// Known only from a stored conversation that could not be read (quarantined).
+    Recovered,
+}
+
+/// What became of a message's ticket step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageOutcome {
+    Pending,
+    TicketCreated,
+    FollowUpTicket,
+    CommentAdded,
+    AskedForDetails,
+    Failed,
+    RefusedQueueFull,
+    Recovered,
+}
+
+impl MessageOutcome {
+    pub fn of(step: &TicketStep) -> Self {
+        match step {
+            TicketStep::Pending => MessageOutcome::Pending,
+            TicketStep::Created {
+                follow_up_of: Some(_),
+                ..
+            } => MessageOutcome::FollowUpTicket,
+            TicketStep::Created { .. } => MessageOutcome::TicketCreated,
+            TicketStep::Commented { .. } => MessageOutcome::CommentAdded,
+            TicketStep::Rejected { .. } => MessageOutcome::AskedForDetails,
+            TicketStep::Failed { .. } => MessageOutcome::Failed,
+            TicketStep::QueueFull => MessageOutcome::RefusedQueueFull,
+            TicketStep::Recovered => MessageOutcome::Recovered,
+        }
+    }
+
+    /// The name logs and the admin API use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageOutcome::Pending => "pending",
+            MessageOutcome::TicketCreated => "ticket_created",
+            MessageOutcome::FollowUpTicket => "follow_up_ticket",
+            MessageOutcome::CommentAdded => "comment_added",
+            MessageOutcome::AskedForDetails => "asked_for_details",
+            MessageOutcome::Failed => "failed",
+            MessageOutcome::RefusedQueueFull => "refused_queue_full",
+            MessageOutcome::Recovered => "recovered",
+        }
+    }
+}
+
+/// The ticket step as the view shows it (`{"state": "created", "ticket_id": 1001, ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TicketView {
+    Pending,
+    Created {
+        ticket_id: u64,
+        follow_up_of: Option<u64>,
+    },
+    Commented {
+        ticket_id: u64,
+    },
+    Rejected {
+        reason: String,
+    },
+    Failed {
+        reason: String,
+    },
+    QueueFull,
+    Recovered,
+}
+
+/// The reply step as the view shows it: its kind and state, never its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ReplyView {
+    Waiting,
+    NotNeeded,
+    Due { kind: String },
+    Sent { kind: String, sid: String },
+    Failed { kind: String, reason: String },
+    Unknown { kind: String, reason: String },
+}
+
+/// What an operator sees for one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub message_sid: String,
+    /// The customer's number, masked (`+1555***0001`).
+    pub customer: String,
+    pub status: MessageStatus,
+    pub outcome: MessageOutcome,
+    /// What the message is (`text`, `media`, `location`, ...).
+    pub content: String,
+    /// The language it was read in (absent for a message stored before languages).
+    pub language: Option<String>,
+    pub received_at_ms: u64,
+    pub finished_at_ms: Option<u64>,
+    pub body_chars: usize,
+    pub ticket: TicketView,
+    pub reply: ReplyView,
+    pub attempts: u32,
+    pub current_step_attempts: u32,
+    pub next_attempt_at_ms: Option<u64>,
+    pub last_error: Option<String>,
+    pub duplicates: u32,
+    pub open_ticket_id: Option<u64>,
+    /// Its place among the conversation's unfinished messages (0: the next to go).
+    pub queue_position: Option<usize>,
+}
+
+/// The view of the message with this MessageSid, if the conversation has it.
+pub fn message_view(conv: &Conversation, sid: &str, now_ms: u64) -> Option<MessageView> {
+    let m = conv.message(sid)?;
+    Some(MessageView {
+        message_sid: m.sid.clone(),
+        customer: conv.masked(),
+        status: status(m, now_ms),
+        outcome: MessageOutcome::of(&m.ticket),
+        content: m.content.name().to_string(),
+        language: m.language.clone(),
+        received_at_ms: m.received_ms,
+        finished_at_ms: m.finished_ms,
+        body_chars: m.body_chars,
+        ticket: ticket_view(&m.ticket),
+        reply: reply_view(&m.reply),
+        attempts: m.total_attempts,
+        current_step_attempts: m.retry.attempts,
+        next_attempt_at_ms: (m.retry.not_before_ms > now_ms).then_some(m.retry.not_before_ms),
+        last_error: m.retry.last_error.clone(),
+        duplicates: m.duplicates,
+        open_ticket_id: conv.open_ticket.as_ref().map(|t| t.id),
+        queue_position: conv
+            .messages
+            .iter()
+            .filter(|x| !x.is_finished())
+            .position(|x| x.sid == sid),
+    })
+}
+
+/// The latest messages, newest first, optionally only those that went to one ticket.
+pub fn message_views(
+    conv: &Conversation,
+    now_ms: u64,
+    ticket: Option<u64>,
+    limit: usize,
+) -> Vec<MessageView> {
+    let mut ms: Vec<&Message> = conv
+        .messages
+        .iter()
+        .filter(|m| match (ticket, &m.ticket) {
+            (None, _) => true,
+            (
+                Some(t),
+                TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id },
+            ) => *ticket_id == t,
+            _ => false,
+        })
+        .collect();
+    ms.sort_by_key(|m| std::cmp::Reverse(m.received_ms));
+    ms.into_iter()
+        .take(limit)
+        .filter_map(|m| message_view(conv, &m.sid, now_ms))
+        .collect()
+}
+
+fn status(m: &Message, now_ms: u64) -> MessageStatus {
+    if m.is_finished() {
+        match (&m.ticket, &m.reply) {
+            (TicketStep::Failed { .. }, _) => MessageStatus::Failed,
+            (TicketStep::QueueFull, _) => MessageStatus::Refused,
+            (TicketStep::Recovered, _) => MessageStatus::Recovered,
+            (_, ReplyStep::Failed { .. } | ReplyStep::Unknown { .. }) => {
+                MessageStatus::DoneReplyFailed
+            }
+            _ => MessageStatus::Done,
+        }
+    } else if m.retry.not_before_ms > now_ms {
+        MessageStatus::WaitingToRetry
+    } else if !matches!(m.ticket, TicketStep::Pending) {
+        MessageStatus::Replying
+    } else {
+        MessageStatus::Received
+    }
+}
+
+fn ticket_view(step: &TicketStep) -> TicketView {
+    match step {
+        TicketStep::Pending => TicketView::Pending,
+        TicketStep::Created {
+            ticket_id,
+            follow_up_of,
+        } => TicketView::Created {
+            ticket_id: *ticket_id,
+            follow_up_of: *follow_up_of,
+        },
+        TicketStep::Commented { ticket_id } => TicketView::Commented {
+            ticket_id: *ticket_id,
+        },
+        TicketStep::Rejected { reason } => TicketView::Rejected {
+            reason: reason.clone(),
+        },
+        TicketStep::Failed { reason } => TicketView::Failed {
+            reason: reason.clone(),
+        },
+        TicketStep::QueueFull => TicketView::QueueFull,
+        TicketStep::Recovered => TicketView::Recovered,
+    }
+}
+
+fn reply_view(step: &ReplyStep) -> ReplyView {
+    match step {
+        ReplyStep::Waiting => ReplyView::Waiting,
+        ReplyStep::NotNeeded => ReplyView::NotNeeded,
+        ReplyStep::Due { kind, .. } => ReplyView::Due { kind: kind.clone() },
+        ReplyStep::Sent { kind, sid } => ReplyView::Sent {
+            kind: kind.clone(),
+            sid: sid.clone(),
+        },
+        ReplyStep::Failed { kind, reason } => ReplyView::Failed {
+            kind: kind.clone(),
+            reason: reason.clone(),
+        },
+        ReplyStep::Unknown { kind, reason } => ReplyView::Unknown {
+            kind: kind.clone(),
+            reason: reason.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The dashboard and operators' scripts read these names: a change here is an API change.
+    #[test]
+    fn the_view_reads_as_the_admin_api_says() {
+        let view = MessageView {
+            message_sid: "SM1".into(),
+            customer: "+1555***1234".into(),
+            status: MessageStatus::DoneReplyFailed,
+            outcome: MessageOutcome::FollowUpTicket,
+            content: "text".into(),
+            language: Some("de".into()),
+            received_at_ms: 1,
+            finished_at_ms: Some(2),
+            body_chars: 12,
+            ticket: TicketView::Created {
+                ticket_id: 1001,
+                follow_up_of: Some(1000),
+            },
+            reply: ReplyView::Failed {
+                kind: "ticket_created".into(),
+                reason: "http 400".into(),
+            },
+            attempts: 3,
+            current_step_attempts: 1,
+            next_attempt_at_ms: None,
+            last_error: Some("http 400".into()),
+            duplicates: 0,
+            open_ticket_id: Some(1001),
+            queue_position: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&view).unwrap(),
+            json!({
+                "message_sid": "SM1", "customer": "+1555***1234", "status": "done_reply_failed",
+                "outcome": "follow_up_ticket", "content": "text", "language": "de",
+                "received_at_ms": 1, "finished_at_ms": 2, "body_chars": 12,
+                "ticket": {"state": "created", "ticket_id": 1001, "follow_up_of": 1000},
+                "reply": {"state": "failed", "kind": "ticket_created", "reason": "http 400"},
+                "attempts": 3, "current_step_attempts": 1, "next_attempt_at_ms": null,
+                "last_error": "http 400", "duplicates": 0, "open_ticket_id": 1001,
+                "queue_position": null
+            })
+        );
+        for (status, name) in [
+            (MessageStatus::Received, "received"),
+            (MessageStatus::WaitingToRetry, "waiting_to_retry"),
+            (MessageStatus::Replying, "replying"),
+            (MessageStatus::Done, "done"),
+            (MessageStatus::Failed, "failed"),
+            (MessageStatus::Refused, "refused"),
+            (MessageStatus::Recovered, "recovered"),
+        ] {
+            assert_eq!(serde_json::to_value(status).unwrap(), json!(name));
+        }
+        assert_eq!(
+            serde_json::to_value(ReplyView::Due {
+                kind: "more_details".into()
+            })
+            .unwrap(),
+            json!({"state": "due", "kind": "more_details"})
+        );
+    }
+}
