@@ -9,8 +9,8 @@ mod history;
 
 use std::hint::black_box;
 use std::time::Instant;
+use whatsapp_zendesk_gateway::core::config::languages::Languages;
 use whatsapp_zendesk_gateway::core::form::{parse_params, InboundMessage};
-use whatsapp_zendesk_gateway::core::language::settings::Languages;
 use whatsapp_zendesk_gateway::core::signature::{twilio_signature, verify_twilio};
 use whatsapp_zendesk_gateway::core::triage::Triage;
 use whatsapp_zendesk_gateway::core::zendesk;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, then runs every test:
+#   0. no import cycles between the modules of src/ (scripts/check-cycles.mjs, seconds)
 #   1. the core's unit tests, natively (cargo test)
 #   2. a release build of the Worker (worker-build)
 #   3. the end-to-end tests: the built Worker in wrangler dev (workerd) against the project's
@@ -7,6 +8,13 @@
 #      (node --test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# First, because it takes a second: the check must be able to fail (its self-test), then it must
+# pass on src/ (README "Development", layers).
+echo "== module import cycles (npm run check:cycles)"
+node scripts/check-cycles.mjs --self-test
+node scripts/check-cycles.mjs --quiet
+
 bash scripts/install-tools.sh
 source scripts/toolchain.sh
 

@@ -18,7 +18,7 @@ use crate::core::metrics::DirectoryKey;
 use crate::core::metrics_series;
 use crate::core::signature::secret_matches;
 use crate::{
-    conversation_do, env_config, log, message_index, metrics_do, respond, storage, zendesk_events,
+    clock, conversation_do, env_config, log, message_index, metrics_do, respond, zendesk_events,
 };
 use serde_json::Value;
 use worker::{Env, Method, Request, Response, Result};
@@ -69,7 +69,7 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
         "/admin/metrics" => respond::json(200, &metrics_do::read_all(env).await?.report()),
         "/admin/metrics/series" => {
             let hours = metrics_do::series(env).await?;
-            respond::json(200, &metrics_series::report(&hours, storage::now_ms()))
+            respond::json(200, &metrics_series::report(&hours, clock::now_ms()))
         }
         "/admin/messages" => search_query(req, env).await,
         p if p.starts_with("/admin/messages/") => {

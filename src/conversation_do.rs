@@ -22,7 +22,7 @@ use crate::core::message_view::{message_view, message_views};
 use crate::core::metrics::Delta;
 use crate::core::stored;
 use crate::core::ticket_owner::TicketEvent;
-use crate::{env_config, log, metrics_do, storage, stubs, upstream, usage};
+use crate::{clock, env_config, log, metrics_do, storage, stubs, upstream, usage};
 use worker::{durable_object, js_sys, DurableObject, Env, Request, Response, Result, State};
 
 pub const BINDING: &str = "CONVERSATIONS";
@@ -110,7 +110,7 @@ impl ConversationObject {
         customer: Option<&Sender>,
     ) -> Result<Option<Conversation>> {
         let storage = self.state.storage();
-        let now_ms = storage::now_ms();
+        let now_ms = clock::now_ms();
         let key = format!("quarantine:{now_ms}");
         let bytes = text.len();
         let salvage = stored::salvage(&text);
@@ -165,7 +165,7 @@ impl ConversationObject {
         event: Event,
         config: &Config,
     ) -> Result<Output> {
-        let now_ms = storage::now_ms();
+        let now_ms = clock::now_ms();
         let me = self.state.id().to_string();
         let ctx = Ctx {
             now_ms,
@@ -221,7 +221,7 @@ impl ConversationObject {
         };
         conv.unsent_metrics.absorb(delta);
         self.save(&conv).await?;
-        storage::wake_at(&self.state.storage(), storage::now_ms() + METRICS_FLUSH_MS).await
+        storage::wake_at(&self.state.storage(), clock::now_ms() + METRICS_FLUSH_MS).await
     }
 
     /// Writes the directory entries waiting in `unsent` now; what cannot be written stays there
@@ -307,7 +307,7 @@ impl ConversationObject {
                 return Ok(());
             };
             let ctx = Ctx {
-                now_ms: storage::now_ms(),
+                now_ms: clock::now_ms(),
                 jitter: js_sys::Math::random(),
                 config,
                 conversation_id: &me,
@@ -433,12 +433,12 @@ impl ConversationObject {
                 view: self
                     .load()
                     .await?
-                    .and_then(|c| message_view(&c, &sid, storage::now_ms()))
+                    .and_then(|c| message_view(&c, &sid, clock::now_ms()))
                     .map(Box::new),
             },
             ConversationRequest::Messages { ticket } => ConversationAnswer::Messages {
                 views: match self.load().await? {
-                    Some(c) => message_views(&c, storage::now_ms(), ticket, SEARCH_LIMIT),
+                    Some(c) => message_views(&c, clock::now_ms(), ticket, SEARCH_LIMIT),
                     None => Vec::new(),
                 },
             },
@@ -452,8 +452,7 @@ impl ConversationObject {
             Err(e) => {
                 // Nothing is lost: the messages stay stored until the configuration is fixed.
                 log::config_invalid(&e);
-                storage::wake_at(&self.state.storage(), storage::now_ms() + CONFIG_RETRY_MS)
-                    .await?;
+                storage::wake_at(&self.state.storage(), clock::now_ms() + CONFIG_RETRY_MS).await?;
                 return Response::ok("");
             }
         };

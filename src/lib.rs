@@ -5,6 +5,7 @@ pub mod core;
 
 mod admin;
 mod body;
+mod clock;
 mod conversation_do;
 mod env_config;
 mod health;

@@ -37,7 +37,7 @@ pub fn configure(env: &worker::Env) {
         .filter(|s| (1..=3600).contains(s))
         .map_or(DEFAULT_WINDOW_MS, |s| s * 1000);
     REFUSAL_WINDOW_MS.with(|w| w.set(window_ms));
-    let due = REFUSALS.with(|r| r.borrow_mut().due(crate::storage::now_ms(), window_ms));
+    let due = REFUSALS.with(|r| r.borrow_mut().due(crate::clock::now_ms(), window_ms));
     for line in &due {
         emit(line, &[]);
     }
@@ -48,7 +48,7 @@ pub fn configure(env: &worker::Env) {
 /// window's summary line (`core::refusals`).
 pub fn refused_signature(endpoint: &str, reason: &str, line: LogLine) {
     let window_ms = REFUSAL_WINDOW_MS.with(Cell::get);
-    let now = crate::storage::now_ms();
+    let now = crate::clock::now_ms();
     let lines = REFUSALS.with(|r| {
         r.borrow_mut()
             .refused(endpoint, reason, line, now, window_ms)

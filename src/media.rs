@@ -16,7 +16,7 @@ use crate::core::logline::LogLine;
 use crate::core::media_url::{content_disposition, verify, MediaGrant, MediaTokenError};
 use crate::core::origin::same_origin;
 use crate::core::zendesk::{self, Attachment};
-use crate::{env_config, log, respond, storage, upstream};
+use crate::{clock, env_config, log, respond, upstream};
 use worker::worker_sys::FixedLengthStream as FixedLengthStreamSys;
 use worker::{
     AbortController, Cache, Env, FixedLengthStream, Headers, Method, Request, Response, Result,
@@ -34,7 +34,7 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     };
     let path = req.path();
     let token = path.trim_start_matches("/media/");
-    let grant = match verify(token, &config.zendesk_api_key, storage::now_ms()) {
+    let grant = match verify(token, &config.zendesk_api_key, clock::now_ms()) {
         Ok(g) => g,
         Err(MediaTokenError::Expired) => {
             return respond::error(410, "expired", "this file link has expired")
@@ -72,7 +72,7 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
         return Ok(Response::empty()?.with_headers(out));
     }
     let timeout = u64::from(config.upstream_timeout_ms);
-    let deadline = storage::now_ms() + 2 * timeout;
+    let deadline = clock::now_ms() + 2 * timeout;
     let controller = AbortController::default();
     let fetched = upstream::within(
         timeout,
@@ -161,7 +161,7 @@ async fn cached_look_up(
         }
     }
     let attachment = look_up(config, grant.attachment_id).await?;
-    let life_secs = grant.expires_ms.saturating_sub(storage::now_ms()) / 1000;
+    let life_secs = grant.expires_ms.saturating_sub(clock::now_ms()) / 1000;
     if let (Some(key), true) = (key, life_secs > 0) {
         let _ = keep(&cache, key, &attachment, life_secs).await;
     }

@@ -159,7 +159,7 @@ impl MetricsShard {
                     }
                 }
                 let mut metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
-                let (finished, expired) = metrics.apply(delta, storage::now_ms());
+                let (finished, expired) = metrics.apply(delta, crate::clock::now_ms());
                 // Once an hour: the finished hour moves to a key of its own.
                 if let Some(hour) = finished {
                     storage::save(&storage, &Hour::key(hour.hour), &hour).await?;

@@ -32,10 +32,6 @@ pub async fn wake_at(storage: &Storage, at_ms: u64) -> Result<()> {
     storage.set_alarm(ScheduledTime::new(date)).await
 }
 
-pub fn now_ms() -> u64 {
-    worker::Date::now().as_millis()
-}
-
 /// Deletes one key.
 pub async fn delete(storage: &Storage, key: &str) -> Result<()> {
     crate::usage::rows_written(1);

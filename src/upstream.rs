@@ -247,7 +247,7 @@ pub fn body_within(
         state,
         move |state| async move {
             let (mut body, guard, on_timeout) = state?;
-            let left = deadline_ms.saturating_sub(crate::storage::now_ms());
+            let left = deadline_ms.saturating_sub(crate::clock::now_ms());
             match within(left, body.next()).await {
                 Some(Some(Ok(chunk))) => Some((Ok(chunk), Some((body, guard, on_timeout)))),
                 Some(None) => None,

@@ -48,7 +48,7 @@ pub fn begin(kind: Invocation) -> Span {
     });
     Span {
         kind,
-        started_ms: crate::storage::now_ms(),
+        started_ms: crate::clock::now_ms(),
     }
 }
 
@@ -74,7 +74,7 @@ impl Span {
     /// Adds the invocation's wall time (Durable Objects) and, when enabled, logs the totals.
     pub fn end(self, enabled: bool) {
         if !matches!(self.kind, Invocation::Worker) {
-            let ms = crate::storage::now_ms().saturating_sub(self.started_ms);
+            let ms = crate::clock::now_ms().saturating_sub(self.started_ms);
             with(|t| t.object_ms += ms);
         }
         if !enabled {

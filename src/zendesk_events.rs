@@ -16,7 +16,7 @@ use crate::core::metrics::DirectoryKey;
 use crate::core::signature::{verify_zendesk, ZendeskCheck};
 use crate::core::ticket_owner::{self, TicketEvent};
 use crate::{
-    conversation_do, env_config, log, message_index, metrics_do, respond, storage, upstream,
+    clock, conversation_do, env_config, log, message_index, metrics_do, respond, upstream,
 };
 use serde_json::Value;
 use worker::{Env, Method, Request, Response, Result};
@@ -83,7 +83,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             "X-Zendesk-Webhook-Signature and -Timestamp are required",
         );
     };
-    match verify_zendesk(secret, &timestamp, &body, &signature, storage::now_ms()) {
+    match verify_zendesk(secret, &timestamp, &body, &signature, clock::now_ms()) {
         ZendeskCheck::Valid => {}
         ZendeskCheck::Forged => {
             return refuse(

@@ -1,7 +1,10 @@
 //! Typed configuration read through a lookup function (Worker vars, `.dev.vars`, `--var` or
 //! secrets all arrive the same way). Errors name every missing or invalid variable, never a value.
 
-use crate::core::language::settings::Languages;
+pub mod languages;
+
+use crate::core::twilio::{ReplySender, TwilioAccount};
+use languages::Languages;
 use std::fmt;
 
 pub const DEFAULT_TWILIO_API_BASE_URL: &str = "https://api.twilio.com";
@@ -13,15 +16,6 @@ pub const DEFAULT_RETRY_MAX_DELAY_MS: u64 = 600_000;
 /// WhatsApp's own limit for media.
 pub const DEFAULT_MEDIA_MAX_BYTES: u64 = 16 * 1024 * 1024;
 pub const DEFAULT_MEDIA_ALLOWED_TYPES: &str = "image/*,audio/*,video/*,application/pdf,text/vcard,text/x-vcard,text/plain,application/msword,application/vnd.openxmlformats-officedocument.*,application/vnd.ms-excel,application/vnd.ms-powerpoint";
-
-/// Where replies come from: a WhatsApp sender number or a Messaging Service.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReplySender {
-    /// `whatsapp:+E164`
-    From(String),
-    /// `MG...`
-    MessagingService(String),
-}
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
@@ -63,8 +57,8 @@ impl Config {
         crate::core::zendesk::basic_auth(&self.zendesk_email, &self.zendesk_api_key)
     }
 
-    pub fn twilio_account(&self) -> crate::core::twilio::TwilioAccount<'_> {
-        crate::core::twilio::TwilioAccount {
+    pub fn twilio_account(&self) -> TwilioAccount<'_> {
+        TwilioAccount {
             api_base_url: &self.twilio_api_base_url,
             account_sid: &self.twilio_account_sid,
             auth_token: &self.twilio_auth_token,

@@ -35,11 +35,12 @@
 //! - **nothing dropped silently**: transient failures are retried with backoff for
 //!   `retry_window_ms`, then the message ends `failed` with the customer told (the apology).
 
+use crate::core::config::languages::Language;
 use crate::core::config::Config;
+use crate::core::delivery::{DeliveryStatus, ReplyKind};
 use crate::core::events::{Counted, FailedStep};
 use crate::core::form::{Content, InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
-use crate::core::language::settings::Language;
 use crate::core::logline::LogLine;
 use crate::core::metrics::Delta;
 use crate::core::redact::mask_sender;
@@ -182,7 +183,7 @@ pub enum Event {
     /// Twilio reports the delivery status of a message the gateway sent.
     DeliveryStatus {
         sid: String,
-        status: String,
+        status: crate::core::delivery::DeliveryStatus,
         error_code: Option<u32>,
     },
 }
@@ -300,7 +301,7 @@ impl Conversation {
                 status,
                 error_code,
             } => {
-                if self.delivery_status(&sid, &status, error_code, ctx, &mut out.logs) {
+                if self.delivery_status(&sid, status, error_code, ctx, &mut out.logs) {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }

@@ -31,7 +31,7 @@ pub enum ConversationRequest {
     /// Twilio reports a failed delivery of a message this conversation sent.
     DeliveryStatus {
         sid: String,
-        status: String,
+        status: crate::core::delivery::DeliveryStatus,
         error_code: Option<u32>,
     },
     /// The operator's view of one message.
@@ -182,7 +182,7 @@ mod tests {
         round_trip(ConversationRequest::Messages { ticket: None });
         round_trip(ConversationRequest::DeliveryStatus {
             sid: "SM1".into(),
-            status: "failed".into(),
+            status: crate::core::delivery::DeliveryStatus::Failed,
             error_code: Some(63016),
         });
         round_trip(ConversationAnswer::Accepted { duplicate: true });

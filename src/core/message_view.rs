@@ -3,7 +3,8 @@
 //! nothing). No message text; the customer's number masked. The JSON is the admin API's
 //! contract: field names and state names are pinned by `the_view_reads_as_the_admin_api_says`.
 
-use crate::core::conversation::{Conversation, Message, ReplyStep, TicketStep};
+use crate::core::conversation::{Conversation, Message, MessageOutcome, ReplyStep, TicketStep};
+use crate::core::delivery::ReplyKind;
 use serde::{Deserialize, Serialize};
 
 /// Where a message is, for an operator: ordered from arrival to its end.
@@ -25,52 +26,6 @@ pub enum MessageStatus {
     Refused,
     /// Known only from a stored conversation that could not be read (quarantined).
     Recovered,
-}
-
-/// What became of a message's ticket step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MessageOutcome {
-    Pending,
-    TicketCreated,
-    FollowUpTicket,
-    CommentAdded,
-    AskedForDetails,
-    Failed,
-    RefusedQueueFull,
-    Recovered,
-}
-
-impl MessageOutcome {
-    pub fn of(step: &TicketStep) -> Self {
-        match step {
-            TicketStep::Pending => MessageOutcome::Pending,
-            TicketStep::Created {
-                follow_up_of: Some(_),
-                ..
-            } => MessageOutcome::FollowUpTicket,
-            TicketStep::Created { .. } => MessageOutcome::TicketCreated,
-            TicketStep::Commented { .. } => MessageOutcome::CommentAdded,
-            TicketStep::Rejected { .. } => MessageOutcome::AskedForDetails,
-            TicketStep::Failed { .. } => MessageOutcome::Failed,
-            TicketStep::QueueFull => MessageOutcome::RefusedQueueFull,
-            TicketStep::Recovered => MessageOutcome::Recovered,
-        }
-    }
-
-    /// The name logs and the admin API use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageOutcome::Pending => "pending",
-            MessageOutcome::TicketCreated => "ticket_created",
-            MessageOutcome::FollowUpTicket => "follow_up_ticket",
-            MessageOutcome::CommentAdded => "comment_added",
-            MessageOutcome::AskedForDetails => "asked_for_details",
-            MessageOutcome::Failed => "failed",
-            MessageOutcome::RefusedQueueFull => "refused_queue_full",
-            MessageOutcome::Recovered => "recovered",
-        }
-    }
 }
 
 /// The ticket step as the view shows it (`{"state": "created", "ticket_id": 1001, ...}`).
@@ -101,10 +56,10 @@ pub enum TicketView {
 pub enum ReplyView {
     Waiting,
     NotNeeded,
-    Due { kind: String },
-    Sent { kind: String, sid: String },
-    Failed { kind: String, reason: String },
-    Unknown { kind: String, reason: String },
+    Due { kind: ReplyKind },
+    Sent { kind: ReplyKind, sid: String },
+    Failed { kind: ReplyKind, reason: String },
+    Unknown { kind: ReplyKind, reason: String },
 }
 
 /// What an operator sees for one message.
@@ -237,17 +192,17 @@ fn reply_view(step: &ReplyStep) -> ReplyView {
     match step {
         ReplyStep::Waiting => ReplyView::Waiting,
         ReplyStep::NotNeeded => ReplyView::NotNeeded,
-        ReplyStep::Due { kind, .. } => ReplyView::Due { kind: kind.clone() },
+        ReplyStep::Due { kind, .. } => ReplyView::Due { kind: *kind },
         ReplyStep::Sent { kind, sid } => ReplyView::Sent {
-            kind: kind.clone(),
+            kind: *kind,
             sid: sid.clone(),
         },
         ReplyStep::Failed { kind, reason } => ReplyView::Failed {
-            kind: kind.clone(),
+            kind: *kind,
             reason: reason.clone(),
         },
         ReplyStep::Unknown { kind, reason } => ReplyView::Unknown {
-            kind: kind.clone(),
+            kind: *kind,
             reason: reason.clone(),
         },
     }
@@ -276,7 +231,7 @@ mod tests {
                 follow_up_of: Some(1000),
             },
             reply: ReplyView::Failed {
-                kind: "ticket_created".into(),
+                kind: ReplyKind::TicketCreated,
                 reason: "http 400".into(),
             },
             attempts: 3,
@@ -313,7 +268,7 @@ mod tests {
         }
         assert_eq!(
             serde_json::to_value(ReplyView::Due {
-                kind: "more_details".into()
+                kind: ReplyKind::MoreDetails
             })
             .unwrap(),
             json!({"state": "due", "kind": "more_details"})

@@ -4,7 +4,7 @@
 
 use crate::core::events::{Counted, FailedStep, FailureKind};
 use crate::core::logline::LogLine;
-use crate::core::metrics_series::{self, Hour};
+use crate::core::metrics_series::{self, Activity, Hour};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -107,6 +107,15 @@ impl DirectoryKey {
 pub const MASKED_SET_MAX: usize = 100;
 
 impl Delta {
+    /// What the dashboard's minute series keeps of this delta.
+    pub fn activity(&self) -> Activity<'_> {
+        Activity {
+            counters: &self.counters,
+            ack_ms: &self.ack_ms,
+            end_to_end_ms: &self.end_to_end_ms,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.counters.is_empty()
             && self.failures.is_empty()
@@ -224,7 +233,7 @@ impl Metrics {
             .collect();
         self.stored_hours.retain(|h| *h > oldest);
         if let Some(hour) = self.current_hour.as_mut() {
-            hour.record(&delta, now_ms);
+            hour.record(delta.activity(), now_ms);
         }
         for entry in &delta.directory {
             if let DirectoryKey::Message(sid) = &entry.key {

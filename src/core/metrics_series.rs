@@ -6,8 +6,10 @@
 //! once an hour (`Hour`), deleting the one 24 hours older. Latencies are kept as histograms over
 //! fixed bounds, so any number of samples costs the same and shards merge by adding; a
 //! percentile is reported as the upper bound of the bin it falls in (`<=`).
+//!
+//! Below `metrics`: a minute records an `Activity` (counters and latency samples), which
+//! `metrics` reads out of its `Delta`; this module knows nothing of deltas.
 
-use crate::core::metrics::Delta;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -102,6 +104,15 @@ const COUNTED: [&str; 7] = [
     "failures",
 ];
 
+/// What one batch of events adds to its minute: the counters (only the `COUNTED` ones are
+/// kept) and the latency samples.
+#[derive(Debug, Clone, Copy)]
+pub struct Activity<'a> {
+    pub counters: &'a BTreeMap<String, u64>,
+    pub ack_ms: &'a [u64],
+    pub end_to_end_ms: &'a [u64],
+}
+
 /// An hour of minutes, oldest first. A list, not a map keyed by minute: integer map keys do not
 /// survive the tagged answers of `core::edges` (serde buffers them as strings).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -118,8 +129,8 @@ impl Hour {
         }
     }
 
-    /// Adds what a delta counted to the minute of `now_ms`.
-    pub fn record(&mut self, delta: &Delta, now_ms: u64) {
+    /// Adds a batch's activity to the minute of `now_ms`.
+    pub fn record(&mut self, activity: Activity, now_ms: u64) {
         let at = now_ms / MINUTE_MS;
         if self.minutes.last().is_none_or(|m| m.at != at) {
             self.minutes.push(Minute {
@@ -131,14 +142,14 @@ impl Hour {
             return;
         };
         for name in COUNTED {
-            if let Some(n) = delta.counters.get(name).filter(|n| **n > 0) {
+            if let Some(n) = activity.counters.get(name).filter(|n| **n > 0) {
                 *minute.counts.entry(name.to_string()).or_default() += n;
             }
         }
-        for ms in &delta.ack_ms {
+        for ms in activity.ack_ms {
             minute.ack.add(*ms);
         }
-        for ms in &delta.end_to_end_ms {
+        for ms in activity.end_to_end_ms {
             minute.end_to_end.add(*ms);
         }
     }
@@ -209,12 +220,15 @@ pub fn report(hours: &[Hour], now_ms: u64) -> Value {
 mod tests {
     use super::*;
 
-    fn delta(received: u64, acks: &[u64]) -> Delta {
-        let mut d = Delta::default();
-        d.counters.insert("received".into(), received);
-        d.counters.insert("duplicates".into(), 1);
-        d.ack_ms = acks.to_vec();
-        d
+    /// Records `received` messages (and a counter a minute does not keep) with these acks.
+    fn record(hour: &mut Hour, received: u64, acks: &[u64], now_ms: u64) {
+        let counters = BTreeMap::from([("received".into(), received), ("duplicates".into(), 1)]);
+        let activity = Activity {
+            counters: &counters,
+            ack_ms: acks,
+            end_to_end_ms: &[],
+        };
+        hour.record(activity, now_ms);
     }
 
     #[test]
@@ -243,9 +257,9 @@ mod tests {
         let mut current = None;
         assert_eq!(roll(&mut current, t0), None);
         let hour = current.as_mut().unwrap();
-        hour.record(&delta(2, &[12, 30]), t0);
-        hour.record(&delta(1, &[]), t0 + 10_000);
-        hour.record(&delta(1, &[700]), t0 + MINUTE_MS);
+        record(hour, 2, &[12, 30], t0);
+        record(hour, 1, &[], t0 + 10_000);
+        record(hour, 1, &[700], t0 + MINUTE_MS);
         assert_eq!(hour.minutes.len(), 2);
         assert_eq!(hour.minutes[0].at, t0 / MINUTE_MS);
         assert_eq!(hour.minutes[0].counts["received"], 3);

@@ -125,7 +125,7 @@ impl TriageRules {
 }
 
 /// A list entry folded for matching. The lists are folded when the configuration is read
-/// (`language::settings`), so this normally borrows: no allocation per keyword per message.
+/// (`config::languages`), so this normally borrows: no allocation per keyword per message.
 fn folded(entry: &str) -> Cow<'_, str> {
     if entry.is_ascii() && !entry.bytes().any(|b| b.is_ascii_uppercase()) {
         Cow::Borrowed(entry)

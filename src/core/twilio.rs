@@ -1,20 +1,20 @@
 //! Twilio Messages API: the replies the seed sends and the reading of Twilio's answers.
 
-use crate::core::config::ReplySender;
 use crate::core::http::{Exchange, HttpRequest};
+use crate::core::language::packs::en;
 use crate::core::retry::{classify_send, Verdict};
 use crate::core::text::take_chars;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use serde::Deserialize;
 
-pub const MORE_DETAILS_TEXT: &str = "Please provide more details about your issue. For example: 'I can't log in' or 'Billing question about invoice #123'";
-pub const APOLOGY_TEXT: &str =
-    "Sorry, we couldn't create your ticket right now. Please try again later or contact support directly.";
+/// The seed's English texts are written once, in the English pack (`language::packs::en`).
+pub const MORE_DETAILS_TEXT: &str = en::PACK.replies.more_details;
+pub const APOLOGY_TEXT: &str = en::PACK.replies.apology;
 /// Template variable 1 carries the message cut to this many characters.
 pub const TEMPLATE_MESSAGE_CHARS: usize = 50;
 
-/// The customer-facing texts, configurable (the guide's by default). `{ticket_id}` and
-/// `{subject}` are filled in where they appear.
+/// The customer-facing texts of one language, configurable (`config::languages`; the English
+/// pack's by default). `{ticket_id}` and `{subject}` are filled in where they appear.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyTexts {
     pub ticket_created: String,
@@ -30,25 +30,17 @@ pub struct ReplyTexts {
 }
 
 impl Default for ReplyTexts {
+    /// The guide's texts: the English pack's.
     fn default() -> Self {
+        let en = &en::PACK.replies;
         ReplyTexts {
-            ticket_created: "Ticket #{ticket_id} created: '{subject}'. We'll get back to you soon."
-                .into(),
-            more_details: MORE_DETAILS_TEXT.into(),
-            apology: APOLOGY_TEXT.into(),
-            comment_added: "Thanks, we've added your message to ticket #{ticket_id}.".into(),
-            out_of_hours: crate::core::language::packs::en::PACK
-                .replies
-                .out_of_hours
-                .into(),
-            opt_out: crate::core::language::packs::en::PACK
-                .replies
-                .opt_out
-                .into(),
-            queue_full: crate::core::language::packs::en::PACK
-                .replies
-                .queue_full
-                .into(),
+            ticket_created: en.ticket_created.into(),
+            more_details: en.more_details.into(),
+            apology: en.apology.into(),
+            comment_added: en.comment_added.into(),
+            out_of_hours: en.out_of_hours.into(),
+            opt_out: en.opt_out.into(),
+            queue_full: en.queue_full.into(),
         }
     }
 }
@@ -88,7 +80,7 @@ pub fn error_meaning(code: u32) -> &'static str {
 
 /// The acknowledgement of a message added to the open ticket (when FOLLOWUP_ACK is on).
 pub fn comment_added_text(ticket_id: u64) -> String {
-    format!("Thanks, we've added your message to ticket #{ticket_id}.")
+    ReplyTexts::fill(en::PACK.replies.comment_added, ticket_id, "")
 }
 
 /// Stored as `stored::v5::ReplyContent`.
@@ -144,6 +136,15 @@ pub fn ticket_created_reply_with(
         },
         None => ReplyContent::Text(ReplyTexts::fill(&texts.ticket_created, ticket_id, subject)),
     }
+}
+
+/// Where replies come from: a WhatsApp sender number or a Messaging Service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplySender {
+    /// `whatsapp:+E164`
+    From(String),
+    /// `MG...`
+    MessagingService(String),
 }
 
 pub struct TwilioAccount<'a> {

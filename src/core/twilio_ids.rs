@@ -88,20 +88,3 @@ pub fn is_message_sid(s: &str) -> bool {
 pub fn is_account_sid(s: &str) -> bool {
     s.starts_with("AC") && s.len() == 34 && s.bytes().skip(2).all(|b| b.is_ascii_hexdigit())
 }
-
-/// Twilio's message statuses (Messages resource, `status`), as status callbacks send them.
-pub const MESSAGE_STATUSES: [&str; 13] = [
-    "accepted",
-    "scheduled",
-    "canceled",
-    "queued",
-    "sending",
-    "sent",
-    "failed",
-    "delivered",
-    "undelivered",
-    "receiving",
-    "received",
-    "read",
-    "partially_delivered",
-];

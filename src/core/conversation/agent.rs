@@ -10,6 +10,7 @@
 //! the agents are told once per ticket (`agent_calls::NotForwarded`).
 
 use super::*;
+use crate::core::delivery::{DeliveryStatus, ReplyKind};
 use crate::core::events::FailureKind;
 use crate::core::ticket_owner::TicketEvent;
 
@@ -53,7 +54,7 @@ pub struct AgentReply {
     /// The agent's files: sent after the text, one WhatsApp message each.
     pub attachments: Vec<zendesk::Attachment>,
     /// The latest delivery status Twilio reported, and its error code.
-    pub delivery: Option<String>,
+    pub delivery: Option<DeliveryStatus>,
     pub error_code: Option<u32>,
     /// Left out when idle (a settled reply: `limits`); read as idle when absent.
     pub retry: Retry,
@@ -96,26 +97,9 @@ pub struct Note {
     pub retry: Retry,
 }
 
-/// The order of Twilio's statuses: a status only ever moves forward.
-pub(super) fn status_rank(status: &str) -> u8 {
-    match status {
-        "accepted" | "scheduled" | "queued" => 1,
-        "sending" => 2,
-        "sent" => 3,
-        "delivered" => 4,
-        "read" => 5,
-        "undelivered" | "failed" | "canceled" => 6,
-        _ => 0,
-    }
-}
-
 /// How long, and how many, Zendesk events for a ticket not known yet are kept.
 pub(super) const EARLY_AGENT_EVENT_MS: u64 = 3600 * 1000;
 pub(super) const EARLY_AGENT_EVENTS_MAX: usize = 20;
-
-pub(super) fn is_failure(status: &str) -> bool {
-    crate::core::delivery::is_delivery_failure(status)
-}
 
 pub(super) enum Part {
     Text(String),
@@ -302,7 +286,7 @@ impl Conversation {
     pub(super) fn delivery_status(
         &mut self,
         sid: &str,
-        status: &str,
+        status: DeliveryStatus,
         error_code: Option<u32>,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
@@ -311,7 +295,7 @@ impl Conversation {
         let line = |event: &str| {
             LogLine::info(event)
                 .field("reply_sid", sid)
-                .field("status", status)
+                .field("status", status.as_str())
                 .field("from", masked.as_str())
                 .opt("error_code", error_code)
         };
@@ -320,17 +304,17 @@ impl Conversation {
             .iter_mut()
             .find(|r| r.sent_sids.iter().any(|s| s == sid))
         {
-            if status_rank(status) <= r.delivery.as_deref().map_or(0, status_rank) {
+            if status.rank() <= r.delivery.map_or(0, DeliveryStatus::rank) {
                 return false;
             }
-            r.delivery = Some(status.to_string());
+            r.delivery = Some(status);
             r.error_code = error_code;
             logs.push(
                 line("delivery.status")
                     .field("comment_id", r.comment_id)
                     .field("ticket_id", r.ticket_id),
             );
-            if is_failure(status) {
+            if status.is_failure() {
                 let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
                 let template = ctx
                     .language(self.language.as_deref())
@@ -352,10 +336,10 @@ impl Conversation {
             .iter_mut()
             .find(|m| matches!(&m.reply, ReplyStep::Sent { sid: s, .. } if s == sid))
         {
-            if status_rank(status) <= m.delivery.as_deref().map_or(0, status_rank) {
+            if status.rank() <= m.delivery.map_or(0, DeliveryStatus::rank) {
                 return false;
             }
-            m.delivery = Some(status.to_string());
+            m.delivery = Some(status);
             let ticket = match m.ticket {
                 TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id } => {
                     Some(ticket_id)
@@ -366,13 +350,13 @@ impl Conversation {
             logs.push(
                 line("delivery.status")
                     .field("message_sid", m.sid.as_str())
-                    .field("reply", kind.as_str()),
+                    .opt("reply", kind.map(ReplyKind::as_str)),
             );
-            if let (true, Some(ticket_id)) = (is_failure(status), ticket) {
+            if let (true, Some(ticket_id), Some(kind)) = (status.is_failure(), ticket, kind) {
                 let code = error_code
                     .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
                     .unwrap_or_else(|| "no error code".into());
-                let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.replace('_', " "));
+                let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.words());
                 return self.queue_note(format!("delivery:{sid}"), ticket_id, body);
             }
             return false;

@@ -240,7 +240,7 @@ impl Conversation {
                     let kind = self.messages[i].reply_kind();
                     logs.push(
                         self.line(LogLine::warn("twilio.reply_ambiguous"), &sid)
-                            .field("reply", kind.as_str())
+                            .opt("reply", kind.map(ReplyKind::as_str))
                             .field("reason", reason.as_str()),
                     );
                     self.retry_later(i, "send_reply", &reason, None, true, ctx, logs)
@@ -258,14 +258,14 @@ impl Conversation {
                                 step: FailedStep::Reply,
                                 kind: FailureKind::of_twilio(&exchange, code.as_ref().map(|c| c.0)),
                             })
-                            .field("reply", kind.as_str())
+                            .opt("reply", kind.map(ReplyKind::as_str))
                             .field("reason", why.as_str())
                             .opt("twilio_code", code.map(|(c, _)| c)),
                     );
-                    self.messages[i].reply = ReplyStep::Failed {
+                    self.messages[i].end_reply(|kind| ReplyStep::Failed {
                         kind,
                         reason: why.clone(),
-                    };
+                    });
                     self.messages[i].retry.last_error = Some(why);
                     self.messages[i].complete_step();
                 }
@@ -301,12 +301,11 @@ impl Conversation {
                     self.retry_later(i, "find_reply", &reason, None, true, ctx, logs)
                 }
                 Verdict::Permanent { reason } => {
-                    let kind = self.messages[i].reply_kind();
                     logs.push(
                         self.line(LogLine::error("twilio.reply_unknown"), &sid)
                             .field("reason", reason.as_str()),
                     );
-                    self.messages[i].reply = ReplyStep::Unknown { kind, reason };
+                    self.messages[i].end_reply(|kind| ReplyStep::Unknown { kind, reason });
                     self.messages[i].complete_step();
                 }
             },

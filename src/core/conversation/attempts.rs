@@ -91,7 +91,6 @@ impl Conversation {
             if !m.ticket_done() {
                 self.fail_ticket(&[i], call, &why, FailureKind::GaveUp, ctx, logs);
             } else {
-                let kind = m.reply_kind();
                 logs.push(
                     self.line(LogLine::error("message.failed"), &sid)
                         .counts(Counted::Failed {
@@ -102,11 +101,13 @@ impl Conversation {
                         .field("reason", why.as_str()),
                 );
                 let m = &mut self.messages[i];
-                m.reply = if unknown_outcome {
-                    ReplyStep::Unknown { kind, reason: why }
-                } else {
-                    ReplyStep::Failed { kind, reason: why }
-                };
+                m.end_reply(|kind| {
+                    if unknown_outcome {
+                        ReplyStep::Unknown { kind, reason: why }
+                    } else {
+                        ReplyStep::Failed { kind, reason: why }
+                    }
+                });
                 m.complete_step();
             }
             return;

@@ -219,12 +219,12 @@ impl Conversation {
             Call::FindComment { ticket_id, .. } => ctx.backend().list_comments(*ticket_id),
             Call::SendReply { sid } => {
                 let message = self.message(sid)?;
-                let ReplyStep::Due { content, .. } = &message.reply else {
+                let ReplyStep::Due { content, kind } = &message.reply else {
                     return None;
                 };
                 let about = crate::core::delivery::DeliveryAbout::GatewayReply {
                     message_sid: sid.clone(),
-                    kind: message.reply_kind(),
+                    kind: *kind,
                 };
                 self.send_request(content, &about, ctx)
             }

@@ -399,7 +399,7 @@ impl Conversation {
                     reason: why.as_str().into(),
                 };
                 m.reply = ReplyStep::Due {
-                    kind: "more_details".into(),
+                    kind: ReplyKind::MoreDetails,
                     content: ReplyContent::Text(language.texts.more_details.clone()),
                 };
                 return TicketAction::Decided;

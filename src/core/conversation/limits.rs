@@ -34,7 +34,7 @@
 //! worst cases (200 written notes, a ticket list that grows by one per ticket) are not yet
 //! proven to fit in it.
 
-use super::agent::{parts_of, status_rank, TEMPLATE_TEXT_CHARS};
+use super::agent::{parts_of, TEMPLATE_TEXT_CHARS};
 use super::*;
 use crate::core::events::FailureKind;
 use std::io::Write;
@@ -59,8 +59,6 @@ const FINISHED_TEXT_BYTES: usize = 160;
 /// A refused message is answered unless another refusal's answer is due, or went less than this
 /// long ago: a customer typing on gets one answer, not one per message.
 pub const QUEUE_FULL_REPLY_GAP_MS: u64 = 60_000;
-/// The kind of the reply to a refused message.
-pub(super) const QUEUE_FULL_REPLY: &str = "queue_full";
 
 /// What the agents' replies waiting to be sent may cost together (`AgentReply::pending_cost`):
 /// a check that finds more is not held; each reply past it is undeliverable, the agents told.
@@ -169,7 +167,7 @@ impl AgentReply {
     fn may_fall_back(&self) -> bool {
         matches!(self.state, AgentReplyState::Sent { template: false })
             && !self.tried_template
-            && self.delivery.as_deref().map_or(0, status_rank) < status_rank("delivered")
+            && self.delivery.map_or(0, DeliveryStatus::rank) < DeliveryStatus::Delivered.rank()
     }
 
     /// A settled reply keeps only what may still be needed: the template's variable (the text
@@ -190,9 +188,6 @@ impl AgentReply {
         self.retry = Retry::default();
         if let AgentReplyState::Undeliverable { reason } = &mut self.state {
             clip_json(reason, 100);
-        }
-        if let Some(d) = self.delivery.as_mut() {
-            clip_json(d, 16);
         }
     }
 
@@ -290,13 +285,9 @@ impl Message {
         self.location = None;
         self.media.clear();
         self.unverified_comment = None;
-        for text in [
-            self.retry.last_error.as_mut(),
-            self.delivery.as_mut(),
-            self.language.as_mut(),
-        ]
-        .into_iter()
-        .flatten()
+        for text in [self.retry.last_error.as_mut(), self.language.as_mut()]
+            .into_iter()
+            .flatten()
         {
             clip(text, FINISHED_TEXT_BYTES);
         }
@@ -307,16 +298,11 @@ impl Message {
             _ => {}
         }
         match &mut self.reply {
-            ReplyStep::Sent { kind, sid } => {
-                clip(kind, 40);
-                clip(sid, 64);
+            ReplyStep::Sent { sid, .. } => clip(sid, 64),
+            ReplyStep::Failed { reason, .. } | ReplyStep::Unknown { reason, .. } => {
+                clip(reason, FINISHED_TEXT_BYTES)
             }
-            ReplyStep::Failed { kind, reason } | ReplyStep::Unknown { kind, reason } => {
-                clip(kind, 40);
-                clip(reason, FINISHED_TEXT_BYTES);
-            }
-            ReplyStep::Due { kind, .. } => clip(kind, 40),
-            ReplyStep::Waiting | ReplyStep::NotNeeded => {}
+            ReplyStep::Due { .. } | ReplyStep::Waiting | ReplyStep::NotNeeded => {}
         }
         match &mut self.content {
             Content::ButtonReply {
@@ -388,7 +374,7 @@ impl Conversation {
         let cost = message.queue_cost();
         let covered = self.messages.iter().any(|m| {
             m.is_refused()
-                && m.reply_kind() == QUEUE_FULL_REPLY
+                && m.reply_kind() == Some(ReplyKind::QueueFull)
                 && (!m.is_finished() || m.received_ms + QUEUE_FULL_REPLY_GAP_MS > ctx.now_ms)
         });
         let language = ctx.language(message.language.as_deref());
@@ -400,7 +386,7 @@ impl Conversation {
         };
         if !covered {
             m.reply = ReplyStep::Due {
-                kind: QUEUE_FULL_REPLY.into(),
+                kind: ReplyKind::QueueFull,
                 content: ReplyContent::Text(language.texts.queue_full.clone()),
             };
         }

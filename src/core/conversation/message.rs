@@ -2,6 +2,8 @@
 //! comment, reply), its files, and what the agents read on the ticket.
 
 use super::*;
+use crate::core::delivery::{DeliveryStatus, ReplyKind};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EarlyAgentEvent {
@@ -61,20 +63,20 @@ pub enum ReplyStep {
     Waiting,
     NotNeeded,
     Due {
-        kind: String,
+        kind: ReplyKind,
         content: ReplyContent,
     },
     Sent {
-        kind: String,
+        kind: ReplyKind,
         sid: String,
     },
     Failed {
-        kind: String,
+        kind: ReplyKind,
         reason: String,
     },
     /// A send whose outcome could not be established within the retry window.
     Unknown {
-        kind: String,
+        kind: ReplyKind,
         reason: String,
     },
 }
@@ -102,7 +104,7 @@ pub struct Message {
     pub duplicates: u32,
     pub finished_ms: Option<u64>,
     /// The reply's latest delivery status from Twilio.
-    pub delivery: Option<String>,
+    pub delivery: Option<DeliveryStatus>,
     /// The files sent with the message, and what became of each.
     pub media: Vec<MediaItem>,
     /// A shared location, as text for the agents.
@@ -178,14 +180,24 @@ impl Message {
         )
     }
 
-    pub(super) fn reply_kind(&self) -> String {
+    /// What the reply is (none while it waits or when none is needed).
+    pub(super) fn reply_kind(&self) -> Option<ReplyKind> {
         match &self.reply {
             ReplyStep::Due { kind, .. }
             | ReplyStep::Sent { kind, .. }
             | ReplyStep::Failed { kind, .. }
-            | ReplyStep::Unknown { kind, .. } => kind.clone(),
-            ReplyStep::Waiting | ReplyStep::NotNeeded => String::new(),
+            | ReplyStep::Unknown { kind, .. } => Some(*kind),
+            ReplyStep::Waiting | ReplyStep::NotNeeded => None,
         }
+    }
+
+    /// Ends the reply step with what `end` makes of its kind (a reply that was never due has
+    /// nothing to end: it needs none).
+    pub(super) fn end_reply(&mut self, end: impl FnOnce(ReplyKind) -> ReplyStep) {
+        self.reply = match self.reply_kind() {
+            Some(kind) => end(kind),
+            None => ReplyStep::NotNeeded,
+        };
     }
 
     pub(super) fn complete_step(&mut self) {
@@ -269,7 +281,53 @@ pub(super) fn media_filename(sid: &str, index: usize, content_type: &str) -> Str
     format!("whatsapp-{sid}-{}.{ext}", index + 1)
 }
 
-/// The outcome's name, as logs and the admin API give it (`message_view::MessageOutcome`).
+/// What became of a message's ticket step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageOutcome {
+    Pending,
+    TicketCreated,
+    FollowUpTicket,
+    CommentAdded,
+    AskedForDetails,
+    Failed,
+    RefusedQueueFull,
+    Recovered,
+}
+
+impl MessageOutcome {
+    pub fn of(step: &TicketStep) -> Self {
+        match step {
+            TicketStep::Pending => MessageOutcome::Pending,
+            TicketStep::Created {
+                follow_up_of: Some(_),
+                ..
+            } => MessageOutcome::FollowUpTicket,
+            TicketStep::Created { .. } => MessageOutcome::TicketCreated,
+            TicketStep::Commented { .. } => MessageOutcome::CommentAdded,
+            TicketStep::Rejected { .. } => MessageOutcome::AskedForDetails,
+            TicketStep::Failed { .. } => MessageOutcome::Failed,
+            TicketStep::QueueFull => MessageOutcome::RefusedQueueFull,
+            TicketStep::Recovered => MessageOutcome::Recovered,
+        }
+    }
+
+    /// The name logs and the admin API use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageOutcome::Pending => "pending",
+            MessageOutcome::TicketCreated => "ticket_created",
+            MessageOutcome::FollowUpTicket => "follow_up_ticket",
+            MessageOutcome::CommentAdded => "comment_added",
+            MessageOutcome::AskedForDetails => "asked_for_details",
+            MessageOutcome::Failed => "failed",
+            MessageOutcome::RefusedQueueFull => "refused_queue_full",
+            MessageOutcome::Recovered => "recovered",
+        }
+    }
+}
+
+/// The outcome's name, as logs and the admin API give it.
 pub(super) fn outcome_name(m: &Message) -> &'static str {
-    crate::core::message_view::MessageOutcome::of(&m.ticket).as_str()
+    MessageOutcome::of(&m.ticket).as_str()
 }

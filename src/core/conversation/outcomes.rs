@@ -68,9 +68,9 @@ impl Conversation {
             language.content_sid.as_deref(),
         );
         let kind = if matches!(content, ReplyContent::Template { .. }) {
-            "ticket_created_template"
+            ReplyKind::TicketCreatedTemplate
         } else {
-            "ticket_created"
+            ReplyKind::TicketCreated
         };
         self.remember_ticket(&t, ctx);
         self.open_ticket = Some(OpenTicket {
@@ -84,10 +84,7 @@ impl Conversation {
             ticket_id: t.id,
             follow_up_of,
         };
-        m.reply = ReplyStep::Due {
-            kind: kind.into(),
-            content,
-        };
+        m.reply = ReplyStep::Due { kind, content };
         m.total_attempts += 1;
         m.complete_step();
     }
@@ -126,7 +123,7 @@ impl Conversation {
             m.ticket = TicketStep::Commented { ticket_id };
             m.reply = if ctx.config.followup_ack && n == last {
                 ReplyStep::Due {
-                    kind: "comment_added".into(),
+                    kind: ReplyKind::CommentAdded,
                     content: ReplyContent::Text(twilio::ReplyTexts::fill(
                         &language.texts.comment_added,
                         ticket_id,
@@ -156,17 +153,17 @@ impl Conversation {
                 LogLine::info("twilio.reply_sent").counts(Counted::ReplySent),
                 &m.sid,
             )
-            .field("reply", kind.as_str())
+            .opt("reply", kind.map(ReplyKind::as_str))
             .field("reply_sid", reply_sid.as_str())
             .field("attempt", m.retry.attempts + 1)
             .field("ms", elapsed)
             .field("reconciled", reconciled),
         );
         let m = &mut self.messages[i];
-        m.reply = ReplyStep::Sent {
+        m.end_reply(|kind| ReplyStep::Sent {
             kind,
             sid: reply_sid,
-        };
+        });
         m.total_attempts += 1;
         m.complete_step();
     }
@@ -202,7 +199,7 @@ impl Conversation {
             m.retry.last_error = Some(format!("{call}: {reason}"));
             m.reply = if n == last {
                 ReplyStep::Due {
-                    kind: "apology".into(),
+                    kind: ReplyKind::Apology,
                     content: ReplyContent::Text(language.texts.apology.clone()),
                 }
             } else {

@@ -161,7 +161,7 @@ impl From<&Message> for v5::Message {
                 ReplyStep::Waiting => v5::ReplyStep::Waiting,
                 ReplyStep::NotNeeded => v5::ReplyStep::NotNeeded,
                 ReplyStep::Due { kind, content } => v5::ReplyStep::Due {
-                    kind: kind.clone(),
+                    kind: kind.as_str().into(),
                     content: match content {
                         ReplyContent::Text(t) => v5::ReplyContent::Text(t.clone()),
                         ReplyContent::Media { url, caption } => v5::ReplyContent::Media {
@@ -178,15 +178,15 @@ impl From<&Message> for v5::Message {
                     },
                 },
                 ReplyStep::Sent { kind, sid } => v5::ReplyStep::Sent {
-                    kind: kind.clone(),
+                    kind: kind.as_str().into(),
                     sid: sid.clone(),
                 },
                 ReplyStep::Failed { kind, reason } => v5::ReplyStep::Failed {
-                    kind: kind.clone(),
+                    kind: kind.as_str().into(),
                     reason: reason.clone(),
                 },
                 ReplyStep::Unknown { kind, reason } => v5::ReplyStep::Unknown {
-                    kind: kind.clone(),
+                    kind: kind.as_str().into(),
                     reason: reason.clone(),
                 },
             },
@@ -197,7 +197,7 @@ impl From<&Message> for v5::Message {
             skip_triage: m.skip_triage,
             duplicates: m.duplicates,
             finished_ms: m.finished_ms,
-            delivery: m.delivery.clone(),
+            delivery: m.delivery.map(|d| d.as_str().into()),
             media: m
                 .media
                 .iter()
@@ -343,7 +343,7 @@ impl From<&AgentReply> for v5::AgentReply {
                     size: a.size,
                 })
                 .collect(),
-            delivery: r.delivery.clone(),
+            delivery: r.delivery.map(|d| d.as_str().into()),
             error_code: r.error_code,
             retry: (&r.retry).into(),
         }
@@ -351,6 +351,16 @@ impl From<&AgentReply> for v5::AgentReply {
 }
 
 // ---------- stored -> domain ----------
+
+/// A reply kind as stored; one this version does not know (a newer one's) is kept as such.
+fn reply_kind(stored: &str) -> ReplyKind {
+    ReplyKind::parse(stored).unwrap_or(ReplyKind::Unrecognised)
+}
+
+/// A delivery status as stored; one this version does not know ranks below every other.
+fn delivery_status(stored: &str) -> DeliveryStatus {
+    DeliveryStatus::parse(stored).unwrap_or(DeliveryStatus::Unrecognised)
+}
 
 impl From<v5::Conversation> for Conversation {
     fn from(c: v5::Conversation) -> Self {
@@ -468,7 +478,7 @@ impl From<v5::Message> for Message {
                 v5::ReplyStep::Waiting => ReplyStep::Waiting,
                 v5::ReplyStep::NotNeeded => ReplyStep::NotNeeded,
                 v5::ReplyStep::Due { kind, content } => ReplyStep::Due {
-                    kind,
+                    kind: reply_kind(&kind),
                     content: match content {
                         v5::ReplyContent::Text(t) => ReplyContent::Text(t),
                         v5::ReplyContent::Media { url, caption } => {
@@ -483,9 +493,18 @@ impl From<v5::Message> for Message {
                         },
                     },
                 },
-                v5::ReplyStep::Sent { kind, sid } => ReplyStep::Sent { kind, sid },
-                v5::ReplyStep::Failed { kind, reason } => ReplyStep::Failed { kind, reason },
-                v5::ReplyStep::Unknown { kind, reason } => ReplyStep::Unknown { kind, reason },
+                v5::ReplyStep::Sent { kind, sid } => ReplyStep::Sent {
+                    kind: reply_kind(&kind),
+                    sid,
+                },
+                v5::ReplyStep::Failed { kind, reason } => ReplyStep::Failed {
+                    kind: reply_kind(&kind),
+                    reason,
+                },
+                v5::ReplyStep::Unknown { kind, reason } => ReplyStep::Unknown {
+                    kind: reply_kind(&kind),
+                    reason,
+                },
             },
             retry: m.retry.into(),
             total_attempts: m.total_attempts,
@@ -494,7 +513,7 @@ impl From<v5::Message> for Message {
             skip_triage: m.skip_triage,
             duplicates: m.duplicates,
             finished_ms: m.finished_ms,
-            delivery: m.delivery,
+            delivery: m.delivery.as_deref().map(delivery_status),
             media: m
                 .media
                 .into_iter()
@@ -630,7 +649,7 @@ impl From<v5::AgentReply> for AgentReply {
                     size: a.size,
                 })
                 .collect(),
-            delivery: r.delivery,
+            delivery: r.delivery.as_deref().map(delivery_status),
             error_code: r.error_code,
             retry: r.retry.into(),
         }

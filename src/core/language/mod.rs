@@ -1,4 +1,3 @@
 pub mod detect;
 pub mod pack;
 pub mod packs;
-pub mod settings;

@@ -39,7 +39,7 @@ impl Sim {
     pub(super) fn status(&mut self, sid: &str, status: &str, code: Option<u32>) {
         let out = self.step(Event::DeliveryStatus {
             sid: sid.into(),
-            status: status.into(),
+            status: crate::core::delivery::DeliveryStatus::parse(status).expect("a Twilio status"),
             error_code: code,
         });
         if let Some(Effect::WakeAt(t)) = out.effect {
@@ -147,8 +147,8 @@ fn a_failed_delivery_adds_one_internal_note_and_63016_falls_back_to_the_template
         sim.world.notes[0].1
     );
     assert_eq!(
-        sim.conv().agent_replies[0].delivery.as_deref(),
-        Some("undelivered")
+        sim.conv().agent_replies[0].delivery,
+        Some(crate::core::delivery::DeliveryStatus::Undelivered)
     );
 
     let cfg = config_with(&[("TWILIO_AGENT_REPLY_CONTENT_SID", "HXagent")]);

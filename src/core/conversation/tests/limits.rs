@@ -219,9 +219,9 @@ fn a_finished_message_keeps_no_text_and_stays_small() {
     m.body = body(1, 60 * KB);
     m.location = Some(long.clone());
     m.retry.last_error = Some(long.clone());
-    m.delivery = Some(long.clone());
+    m.delivery = Some(crate::core::delivery::DeliveryStatus::PartiallyDelivered);
     m.reply = ReplyStep::Unknown {
-        kind: long.clone(),
+        kind: crate::core::delivery::ReplyKind::TicketCreatedTemplate,
         reason: long.clone(),
     };
     m.content = Content::ButtonReply {
@@ -415,7 +415,7 @@ fn a_settled_agent_reply_let_go_stays_small() {
                 size: u64::MAX,
             })
             .collect(),
-        delivery: Some(long.clone()),
+        delivery: Some(crate::core::delivery::DeliveryStatus::PartiallyDelivered),
         error_code: Some(u32::MAX),
         retry: Retry {
             attempts: u32::MAX,

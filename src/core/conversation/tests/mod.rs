@@ -5,7 +5,7 @@
 use super::*;
 use crate::core::config::Config;
 use crate::core::http::HttpAnswer;
-use crate::core::message_view::{message_view as view, MessageOutcome, MessageStatus};
+use crate::core::message_view::{message_view as view, MessageStatus};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 

@@ -460,5 +460,5 @@ fn resolve(
 }
 
 #[cfg(test)]
-#[path = "settings_tests.rs"]
+#[path = "languages_tests.rs"]
 mod tests;

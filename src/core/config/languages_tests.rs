@@ -1,4 +1,4 @@
-//! Tests of `settings`: the languages resolved from packs and variables, and the choice of a
+//! Tests of `languages`: the languages resolved from packs and variables, and the choice of a
 //! message's language.
 
 use super::*;
