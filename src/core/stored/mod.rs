@@ -36,6 +36,7 @@ mod salvage;
 pub mod v5;
 pub use salvage::{salvage, Salvage};
 
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -109,13 +110,17 @@ pub struct Decoded {
 }
 
 /// A stored conversation, of any version this code knows, as the current stored type; whether
-/// it was migrated (the caller may store it again in the current form); and when a newer version's value was read leniently. A newer version's value is
-/// read with the current types first (serde skips the fields they do not name: none of the
+/// it was migrated (the caller may store it again in the current form); and when a newer
+/// version's value was read leniently. A newer version's value is read with the current types first (serde skips the fields they do not name: none of the
 /// conversation's types denies unknown fields); only if that fails is it unreadable
 /// (`NewerVersion`, then quarantined), so that a rollback loses nothing it can still read.
 pub fn decode_reporting(text: &str) -> Result<Decoded, Unreadable> {
-    // The current version, read straight into its type (no `Value` tree on the way: this is
-    // every load of every step); anything else takes the general path below.
+    // Read straight from the text into the stored type, never through a `Value` tree: every
+    // load of every step does this, and one deserializer of the types keeps the bundle small.
+    #[derive(Deserialize)]
+    struct Envelope {
+        conversation: v5::Conversation,
+    }
     #[derive(Deserialize)]
     struct Current {
         v: u64,
@@ -132,19 +137,40 @@ pub fn decode_reporting(text: &str) -> Result<Decoded, Unreadable> {
             read_newer: None,
         });
     }
-    let value: Value = serde_json::from_str(text).map_err(|_| Unreadable::NotJson)?;
-    let version = value.get("v").and_then(Value::as_u64);
-    let typed = |contents: Value| {
-        v5::Conversation::deserialize(contents).map_err(|_| Unreadable::BadFields)
+    /// What tells the forms apart, without reading the conversation.
+    #[derive(Deserialize)]
+    struct Form {
+        #[serde(default)]
+        v: Option<Value>,
+        #[serde(default)]
+        conversation: Option<IgnoredAny>,
+        #[serde(default)]
+        customer: Option<IgnoredAny>,
+    }
+    let form: Form =
+        serde_json::from_str(text).map_err(|_| match serde_json::from_str::<IgnoredAny>(text) {
+            Ok(_) => Unreadable::UnknownForm,
+            Err(_) => Unreadable::NotJson,
+        })?;
+    let version = form.v.as_ref().and_then(Value::as_u64);
+    let enveloped = || -> Result<v5::Conversation, Unreadable> {
+        if form.conversation.is_none() {
+            return Err(Unreadable::UnknownForm);
+        }
+        serde_json::from_str::<Envelope>(text)
+            .map(|e| e.conversation)
+            .map_err(|_| Unreadable::BadFields)
     };
     let conversation = match version {
-        None if value.get("customer").is_some() => older::upgrade(1, typed(value)?),
+        None if form.customer.is_some() => {
+            let bare = serde_json::from_str(text).map_err(|_| Unreadable::BadFields)?;
+            older::upgrade(1, bare)
+        }
         None => return Err(Unreadable::UnknownForm),
-        Some(older @ 2..=4) => older::upgrade(older, typed(envelope_contents(value)?)?),
-        Some(VERSION) => typed(envelope_contents(value)?)?,
+        Some(older @ 2..=4) => older::upgrade(older, enveloped()?),
+        Some(VERSION) => enveloped()?,
         Some(newer) if newer > VERSION => {
-            let contents = envelope_contents(value).map_err(|_| Unreadable::NewerVersion(newer))?;
-            return v5::Conversation::deserialize(contents)
+            return enveloped()
                 .map(|conversation| Decoded {
                     conversation,
                     migrated: true,
@@ -159,13 +185,6 @@ pub fn decode_reporting(text: &str) -> Result<Decoded, Unreadable> {
         migrated: version != Some(VERSION),
         read_newer: None,
     })
-}
-
-fn envelope_contents(mut value: Value) -> Result<Value, Unreadable> {
-    value
-        .get_mut("conversation")
-        .map(Value::take)
-        .ok_or(Unreadable::UnknownForm)
 }
 
 #[cfg(test)]
