@@ -62,6 +62,7 @@ mod outcomes;
 mod reconcile;
 pub mod stored_form;
 mod timers;
+mod unsent;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
 use attempts::retry_line;
 use attempts::with_detail;
@@ -291,7 +292,8 @@ impl Conversation {
                 let claim = self.agent_activity(&event, ctx, &mut out.logs);
                 match claim {
                     TicketClaim::Owns => out.effect = Some(Effect::WakeAt(ctx.now_ms)),
-                    TicketClaim::MayOwn => {}
+                    // Kept: woken when it expires, or now if keeping it gave another up.
+                    TicketClaim::MayOwn => out.effect = Some(Effect::WakeAt(self.kept_wake(ctx))),
                     TicketClaim::NotOurs => out.unchanged = true,
                 }
                 out.claim = Some(claim);

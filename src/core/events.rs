@@ -48,6 +48,10 @@ pub enum FailureKind {
     NotConfigured,
     /// More than the conversation may hold (an agent's reply past its storage budget).
     TooLarge,
+    /// A success whose body could not be read (not the expected JSON).
+    Unreadable,
+    /// An agent's reply on a ticket the conversation never learned was its own in time.
+    UnknownTicket,
 }
 
 impl FailureKind {
@@ -76,6 +80,8 @@ impl FailureKind {
             FailureKind::OutsideWindow => "outside_window".into(),
             FailureKind::NotConfigured => "not_configured".into(),
             FailureKind::TooLarge => "too_large".into(),
+            FailureKind::Unreadable => "unreadable".into(),
+            FailureKind::UnknownTicket => "unknown_ticket".into(),
         }
     }
 }

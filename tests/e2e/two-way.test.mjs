@@ -131,6 +131,21 @@ describe('agents answer from Zendesk', () => {
     await stack.waitForLogLine((l) => l.event === 'webhook.refused' && l.endpoint === '/zendesk/events' && l.reason === 'stale_timestamp');
   });
 
+  test("a ticket whose comments Zendesk refuses to list gets an internal note: the agent's reply may not have reached WhatsApp", async () => {
+    const { from, ticket } = await customerWithTicket();
+    // The read the indexing event asked for goes first (the fault is for the agent's event).
+    const comments = `/api/v2/tickets/${ticket.id}/comments.json`;
+    await waitFor(() => stack.requests().some((q) => q.method === 'GET' && q.path.startsWith(comments)), { what: 'the first read' });
+    // Zendesk refuses the read for good (403), with markup in its description.
+    stack.fault('zendesk', [{ match: `GET ${comments}`, status: 403, body: { error: 'Forbidden', description: '<b>You do not have access</b>' } }]);
+    await stack.emulator.agentComments(ticket.id, 'Your refund was approved.');
+    await stack.waitForLogLine((l) => l.event === 'agent.check_failed' && l.ticket_id === ticket.id && l.reason === 'refused');
+    const note = await waitFor(() => stack.tickets().find((t) => t.id === ticket.id).comments.find((c) => !c.public), { what: 'the internal note' });
+    assert.match(note.body, /^WhatsApp: the latest public replies on this ticket may NOT have been sent to the customer: Zendesk refused to list this ticket's comments to the gateway \(HTTP 403\)/);
+    assert.ok(!note.body.includes('<b>'), 'no upstream text in the note');
+    assert.deepEqual(agentTexts(from), [], 'not sent');
+  });
+
   test('a webhook about a ticket the gateway does not know is answered 200 and ignored', async () => {
     const r = await stack.emulator.zendeskWebhook(424242);
     assert.equal(r.status, 200);

@@ -206,22 +206,9 @@ impl Conversation {
             }
             TicketClaim::MayOwn => {
                 // Not known yet (Zendesk's answer to the create may still be on its way, or was
-                // lost and is being looked up): kept, bounded, and read when the ticket is known.
-                self.early_agent_events
-                    .retain(|e| now_ms.saturating_sub(e.at_ms) < EARLY_AGENT_EVENT_MS);
-                if !self
-                    .early_agent_events
-                    .iter()
-                    .any(|e| e.ticket_id == ticket_id)
-                {
-                    if self.early_agent_events.len() >= EARLY_AGENT_EVENTS_MAX {
-                        self.early_agent_events.remove(0);
-                    }
-                    self.early_agent_events.push(EarlyAgentEvent {
-                        ticket_id,
-                        at_ms: now_ms,
-                    });
-                }
+                // lost and is being looked up): kept, bounded, and read when the ticket is known;
+                // given up with a note on the ticket otherwise (`unsent`).
+                self.keep_early_event(ticket_id, event.made_from.as_deref(), now_ms, logs);
                 logs.push(
                     LogLine::warn("agent.unknown_ticket")
                         .field("ticket_id", ticket_id)
@@ -400,6 +387,7 @@ impl Conversation {
         logs: &mut Vec<LogLine>,
     ) -> Next {
         let now = ctx.now_ms;
+        self.expire_early_events(now, timers, logs);
         if let Some(&ticket_id) = self.checks.first() {
             if self.check_retry.not_before_ms <= now {
                 return Next::Call(Box::new(Call::CheckTicket { ticket_id }));

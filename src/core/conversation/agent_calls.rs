@@ -2,6 +2,7 @@
 //! reply (text, file or template) and writing an internal note, and what their answers mean.
 
 use super::agent::*;
+use super::unsent::CheckCause;
 use super::*;
 use crate::core::events::FailureKind;
 
@@ -104,27 +105,29 @@ impl Conversation {
                         Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, logs),
                         // Zendesk will not call again for these comments: read them again.
                         Err(e) => {
-                            self.retry_check(*ticket_id, &e, None, ctx, logs);
+                            let cause = CheckCause::of(exchange, true);
+                            self.retry_check(*ticket_id, &e, None, cause, ctx, logs);
                             return;
                         }
                     },
-                    Verdict::Permanent { reason } => {
-                        // Ticket gone or not readable: nothing to send from it.
-                        logs.push(
-                            LogLine::warn("agent.check_failed")
-                                .field("ticket_id", *ticket_id)
-                                .field("reason", reason),
-                        );
+                    Verdict::Permanent { .. } => {
+                        // Not readable, ever: the agents are told (or, the ticket gone, the
+                        // loss is logged); a later event reads the ticket again.
+                        let cause = CheckCause::of(exchange, false);
+                        self.check_failed(*ticket_id, cause, false, ctx, logs);
+                        return;
                     }
                     Verdict::Transient {
                         reason,
                         retry_after_secs,
                     } => {
-                        self.retry_check(*ticket_id, &reason, retry_after_secs, ctx, logs);
+                        let cause = CheckCause::of(exchange, false);
+                        self.retry_check(*ticket_id, &reason, retry_after_secs, cause, ctx, logs);
                         return;
                     }
                     Verdict::Ambiguous { reason } => {
-                        self.retry_check(*ticket_id, &reason, None, ctx, logs);
+                        let cause = CheckCause::of(exchange, false);
+                        self.retry_check(*ticket_id, &reason, None, cause, ctx, logs);
                         return;
                     }
                 }
@@ -443,23 +446,19 @@ impl Conversation {
         logs.push(retry_line("add_note", n.retry.attempts, reason, delay));
     }
 
-    /// Zendesk will not call again for these comments: the check is kept and retried.
+    /// Zendesk will not call again for these comments: the check is kept and retried, and
+    /// past the retry window given up with a note (`unsent`).
     pub(super) fn retry_check(
         &mut self,
         ticket_id: u64,
         reason: &str,
         retry_after: Option<u64>,
+        cause: CheckCause,
         ctx: &Ctx,
         logs: &mut Vec<LogLine>,
     ) {
         let Some(delay) = self.check_retry.failed(reason, retry_after, false, ctx) else {
-            logs.push(
-                LogLine::error("agent.check_failed")
-                    .field("ticket_id", ticket_id)
-                    .field("reason", format!("gave up: {reason}")),
-            );
-            self.checks.retain(|t| *t != ticket_id);
-            self.check_retry.reset();
+            self.check_failed(ticket_id, cause, true, ctx, logs);
             return;
         };
         logs.push(

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub struct EarlyAgentEvent {
     pub ticket_id: u64,
     pub at_ms: u64,
+    /// The MessageSid the ticket was made from, when Zendesk's event said (the shell read the
+    /// ticket): then the event is surely this conversation's, not a guess (`unsent`).
+    pub made_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

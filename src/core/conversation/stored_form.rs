@@ -74,6 +74,7 @@ impl From<&Conversation> for v5::Conversation {
                 .map(|e| v5::EarlyAgentEvent {
                     ticket_id: e.ticket_id,
                     at_ms: e.at_ms,
+                    made_from: e.made_from.clone(),
                 })
                 .collect(),
             unsent_metrics: c.unsent_metrics.clone(),
@@ -87,6 +88,7 @@ impl From<&Conversation> for v5::Conversation {
                     Timer::AgentReplyRetry => v5::Timer::AgentReplyRetry,
                     Timer::NoteRetry => v5::Timer::NoteRetry,
                     Timer::Unbuildable => v5::Timer::Unbuildable,
+                    Timer::KeptEventExpiry => v5::Timer::KeptEventExpiry,
                     Timer::Stalled => v5::Timer::Stalled,
                 },
                 at_ms: w.at_ms,
@@ -397,6 +399,7 @@ impl From<v5::Conversation> for Conversation {
                 .map(|e| EarlyAgentEvent {
                     ticket_id: e.ticket_id,
                     at_ms: e.at_ms,
+                    made_from: e.made_from,
                 })
                 .collect(),
             unsent_metrics: c.unsent_metrics,
@@ -410,6 +413,7 @@ impl From<v5::Conversation> for Conversation {
                     v5::Timer::AgentReplyRetry => Timer::AgentReplyRetry,
                     v5::Timer::NoteRetry => Timer::NoteRetry,
                     v5::Timer::Unbuildable => Timer::Unbuildable,
+                    v5::Timer::KeptEventExpiry => Timer::KeptEventExpiry,
                     v5::Timer::Stalled => Timer::Stalled,
                 },
                 at_ms: w.at_ms,

@@ -20,12 +20,14 @@ pub enum Timer {
     NoteRetry,
     /// A call whose request could not be built (what it acts on is gone): try again then.
     Unbuildable,
+    /// An event kept for a ticket not known yet expires then (its note is due).
+    KeptEventExpiry,
     /// A step settled things for longer than any history can need (a defect): look again
     /// later rather than end without a wake-up.
     Stalled,
 }
 
-const COUNT: usize = 8;
+const COUNT: usize = 9;
 
 impl Timer {
     fn slot(self) -> usize {
@@ -37,7 +39,8 @@ impl Timer {
             Timer::AgentReplyRetry => 4,
             Timer::NoteRetry => 5,
             Timer::Unbuildable => 6,
-            Timer::Stalled => 7,
+            Timer::KeptEventExpiry => 7,
+            Timer::Stalled => 8,
         }
     }
 
@@ -51,6 +54,7 @@ impl Timer {
             Timer::AgentReplyRetry => "agent_reply_retry",
             Timer::NoteRetry => "note_retry",
             Timer::Unbuildable => "unbuildable",
+            Timer::KeptEventExpiry => "kept_event_expiry",
             Timer::Stalled => "stalled",
         }
     }
@@ -63,6 +67,7 @@ impl Timer {
         Timer::AgentReplyRetry,
         Timer::NoteRetry,
         Timer::Unbuildable,
+        Timer::KeptEventExpiry,
         Timer::Stalled,
     ];
 }

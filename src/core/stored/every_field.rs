@@ -230,6 +230,7 @@ pub(super) fn every_field() -> Conversation {
         early_agent_events: vec![EarlyAgentEvent {
             ticket_id: 1001,
             at_ms: T0 + 9,
+            made_from: Some("SM00000000000000000000000000000008".into()),
         }],
         unsent_metrics,
         language: Some("es".into()),

@@ -20,8 +20,9 @@
 //!   full) or recovered (`{"state": "recovered"}`, known only from a quarantined value); a
 //!   finished message keeps no location or file links. A v4 conversation reads as it is (nothing
 //!   to convert); a v4 gateway cannot read a v5 one, hence the new version. A v5 conversation
-//!   may also carry `wake` (the timer it asked to be woken for): optional, ignored by a v5
-//!   gateway that predates it, so no new version.
+//!   may also carry `wake` (the timer it asked to be woken for) and an early agent event its
+//!   `made_from` (the MessageSid the ticket was made from): optional, ignored by a v5 gateway
+//!   that predates them, so no new version.
 //!
 //! Up to v5 the domain types were the schema; the stored types were made their own at v5
 //! without changing a byte (`main_f8a4f61_*` fixtures: conversations main wrote then).

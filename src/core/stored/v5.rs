@@ -67,6 +67,7 @@ pub enum Timer {
     AgentReplyRetry,
     NoteRetry,
     Unbuildable,
+    KeptEventExpiry,
     Stalled,
 }
 
@@ -74,6 +75,9 @@ pub enum Timer {
 pub struct EarlyAgentEvent {
     pub ticket_id: u64,
     pub at_ms: u64,
+    /// Added within v5 (after f8a4f61): optional, and ignored by a v5 gateway before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

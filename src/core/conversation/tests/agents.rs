@@ -29,10 +29,28 @@ impl Sim {
         });
     }
 
+    /// Zendesk's event, delivered as the shell does (`zendesk_events::deliver`): an event the
+    /// conversation only keeps on a guess (no `made_from`, a ticket it does not know) is
+    /// delivered again, once the ticket is read, with the message it was made from.
     pub(super) fn zendesk_event(&mut self, event: crate::core::ticket_owner::TicketEvent) {
+        let guess = event.made_from.is_none()
+            && self.conv().ticket_claim(event.ticket_id, None) == TicketClaim::MayOwn;
+        let made_from = self
+            .world
+            .tickets
+            .iter()
+            .find(|t| t.id == event.ticket_id)
+            .and_then(|t| t.external_id.clone());
+        let again = crate::core::ticket_owner::TicketEvent {
+            made_from,
+            ..event.clone()
+        };
         let out = self.step(Event::AgentActivity(event));
         if let Some(Effect::WakeAt(t)) = out.effect {
             self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
+        }
+        if guess && again.made_from.is_some() {
+            self.zendesk_event(again);
         }
     }
 
@@ -388,4 +406,104 @@ fn a_failing_ticket_check_is_retried_with_backoff_not_in_a_loop() {
         "5 failed checks, 1 check, 1 send"
     );
     assert_eq!(sim.world.sent.len(), 2);
+}
+
+// ---------- a ticket read that fails for good ----------
+
+fn check_failures(sim: &Sim, kind: crate::core::events::FailureKind) -> usize {
+    let failed = Counted::Failed {
+        step: FailedStep::AgentReply,
+        kind,
+    };
+    sim.counted.iter().filter(|c| **c == failed).count()
+}
+
+#[test]
+fn a_ticket_read_refused_for_good_becomes_a_note_and_the_next_reply_catches_up() {
+    let mut sim = Sim::with_ticket(config());
+    let ticket_id = sim.world.tickets[0].id;
+    sim.agent_writes("Your refund was approved.");
+    sim.world.faults.push_back(Some(Fault::Status(403)));
+    sim.zendesk_calls();
+    sim.settle();
+    assert_eq!(
+        sim.world.sent.len(),
+        1,
+        "not sent: its comments were not read"
+    );
+    assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
+    assert_eq!(sim.world.notes[0].0, ticket_id);
+    assert_eq!(
+        sim.world.notes[0].1,
+        "WhatsApp: the latest public replies on this ticket may NOT have been sent to the customer: Zendesk refused to list this ticket's comments to the gateway (HTTP 403): check the gateway's Zendesk API user and token. They are sent with the next public reply here once the gateway can read the ticket; otherwise, please reach the customer another way."
+    );
+    assert!(!sim.world.notes[0].1.contains("boom"), "no upstream text");
+    assert!(sim.logs.iter().any(|l| l.contains("agent.check_failed")));
+    assert_eq!(
+        check_failures(&sim, crate::core::events::FailureKind::Http(403)),
+        1
+    );
+    assert!(sim.conv().checks.is_empty(), "not read again on its own");
+    // The next reply's event reads the ticket: both replies go, in order, as the note says.
+    sim.agent_writes("And it is on its way.");
+    sim.zendesk_calls();
+    sim.settle();
+    let texts: Vec<&str> = sim.world.sent[1..].iter().map(|s| s.1.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["Your refund was approved.", "And it is on its way."]
+    );
+    assert_eq!(sim.world.notes.len(), 1);
+}
+
+#[test]
+fn a_ticket_read_failing_past_the_retry_window_becomes_a_note_written_once_zendesk_answers() {
+    let mut sim = Sim::with_ticket(config());
+    let ticket_id = sim.world.tickets[0].id;
+    sim.agent_writes("Your refund was approved.");
+    sim.world.zendesk_down = true;
+    sim.zendesk_calls();
+    while !sim.logs.iter().any(|l| l.contains("agent.check_failed")) {
+        let at = sim.wake_at.expect("retried until the window is spent");
+        sim.now = sim.now.max(at);
+        sim.alarm();
+    }
+    assert_eq!(
+        check_failures(&sim, crate::core::events::FailureKind::GaveUp),
+        1
+    );
+    assert!(sim.world.notes.is_empty(), "Zendesk is still down");
+    assert_eq!(sim.conv().notes.len(), 1, "the note waits for Zendesk");
+    sim.world.zendesk_down = false;
+    sim.settle();
+    assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
+    assert_eq!(sim.world.notes[0].0, ticket_id);
+    assert!(
+        sim.world.notes[0].1.contains("may NOT have been sent to the customer: the gateway could not read this ticket's comments for 24 hours (last: HTTP 503)."),
+        "{}",
+        sim.world.notes[0].1
+    );
+    assert_eq!(sim.world.sent.len(), 1, "not sent");
+    sim.check_invariants("check gave up");
+}
+
+#[test]
+fn a_ticket_gone_when_its_comments_are_read_is_logged_and_counted_not_noted() {
+    let mut sim = Sim::with_ticket(config());
+    sim.agent_writes("Your refund was approved.");
+    sim.world.faults.push_back(Some(Fault::Status(404)));
+    sim.zendesk_calls();
+    sim.settle();
+    // A deleted ticket takes no note (Zendesk would answer 404 again): nothing is tried.
+    assert!(sim.conv().notes.is_empty(), "{:?}", sim.conv().notes);
+    assert!(!sim.world.calls.iter().any(|c| c.starts_with("PUT")));
+    let line = sim.logs.iter().find(|l| l.contains("agent.check_failed"));
+    assert!(
+        line.is_some_and(|l| l.contains("\"level\":\"error\"") && l.contains("ticket_gone")),
+        "{line:?}"
+    );
+    assert_eq!(
+        check_failures(&sim, crate::core::events::FailureKind::Http(404)),
+        1
+    );
 }

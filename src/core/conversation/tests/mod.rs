@@ -42,7 +42,13 @@ enum Fault {
     HtmlBefore,
     /// The API did the work, but the answer was replaced by a 200 with an HTML page.
     HtmlAfter,
+    /// This call answers 503, and Zendesk answers every call with 503 for `OUTAGE_MS`: longer
+    /// than the retry window, so what was being tried when it began is given up.
+    Outage,
 }
+
+/// How long an `Outage` lasts: past the test configuration's 24-hour retry window.
+const OUTAGE_MS: u64 = 24 * 3600 * 1000 + 30 * 60 * 1000;
 
 const HTML_PAGE: &str = "<html><body><h1>Thank you</h1></body></html>";
 
@@ -68,7 +74,7 @@ const ALL_FAULTS: [Fault; 11] = [
     Fault::HtmlAfter,
 ];
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct SimTicket {
     id: u64,
     external_id: Option<String>,
@@ -82,7 +88,7 @@ struct SimTicket {
     created: Value,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct World {
     tickets: Vec<SimTicket>,
     idempotency: HashMap<String, u64>,
@@ -107,6 +113,8 @@ struct World {
     merges: Vec<u64>,
     /// Every Zendesk call answers 503 (Twilio's are unaffected).
     zendesk_down: bool,
+    /// Every Zendesk call answers 503 until then (an `Outage`).
+    zendesk_down_until: Option<u64>,
 }
 
 fn answer(status: u16, body: Value) -> Exchange {
@@ -119,13 +127,17 @@ fn answer(status: u16, body: Value) -> Exchange {
 
 /// Drives a conversation: messages arrive at given times; the alarm loop runs the machine;
 /// every call goes through the world with the next scripted fault. The state is stored and
-/// reloaded (in its stored form) around every call, as the Durable Object does.
+/// reloaded (in its stored form) around every call, as the Durable Object does. A clone is a
+/// fork of both worlds (to run many fault scripts from one starting point).
+#[derive(Clone)]
 struct Sim {
     stored: String,
     world: World,
     now: u64,
     wake_at: Option<u64>,
     logs: Vec<String>,
+    /// What the logged events counted (the metrics), in order.
+    counted: Vec<Counted>,
     cfg: Config,
     jitter_seed: u64,
     /// The largest stored state seen after any step (bytes of JSON).
@@ -141,6 +153,7 @@ impl Sim {
             now: 1_800_000_000_000,
             wake_at: None,
             logs: vec![],
+            counted: vec![],
             cfg,
             jitter_seed: 7,
             largest_stored: 0,
@@ -172,6 +185,8 @@ impl Sim {
         self.stored = stored_form::encode(&conv).unwrap();
         self.largest_stored = self.largest_stored.max(self.stored.len());
         self.logs.extend(out.logs.iter().map(|l| l.finish(&[])));
+        self.counted
+            .extend(out.logs.iter().filter_map(|l| l.counted.clone()));
         out
     }
 
@@ -239,7 +254,9 @@ impl Sim {
                     };
                     self.world.calls.push(format!("{} {}", req.method, req.url));
                     self.world.now = self.now;
-                    let fault = if self.world.zendesk_down && req.url.contains("/api/v2/") {
+                    let down = self.world.zendesk_down
+                        || self.world.zendesk_down_until.is_some_and(|t| self.now < t);
+                    let fault = if down && req.url.contains("/api/v2/") {
                         Some(Fault::Status(503))
                     } else {
                         self.world.faults.pop_front().flatten()
@@ -247,6 +264,10 @@ impl Sim {
                     let exchange = match fault {
                         None => self.world.perform(&req),
                         Some(Fault::Status(s)) => answer(s, json!({"error": "boom"})),
+                        Some(Fault::Outage) => {
+                            self.world.zendesk_down_until = Some(self.now + OUTAGE_MS);
+                            answer(503, json!({"error": "boom"}))
+                        }
                         Some(Fault::RateLimited(secs)) => Exchange::Answered(HttpAnswer {
                             status: 429,
                             headers: vec![("retry-after".into(), secs.to_string())],

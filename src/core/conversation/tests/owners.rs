@@ -137,6 +137,169 @@ fn a_requesters_new_e_mail_is_not_a_new_requester_when_zendesk_names_the_same_us
     assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
 }
 
+// ---------- kept events that can wait no longer ----------
+
+/// The customer writes; Zendesk makes the ticket but its answer is lost; an agent answers at
+/// once and the event (naming the message the ticket was made from) is kept. The ticket's id.
+fn agent_answers_before_the_create_answer(sim: &mut Sim) -> u64 {
+    sim.world.faults.push_back(Some(Fault::CrashAfter));
+    sim.receive(M1.0, M1.1);
+    sim.alarm();
+    sim.agent_writes("We are on it: your account is unlocked.");
+    let ticket_id = sim.world.tickets[0].id;
+    sim.zendesk_event(TicketEvent {
+        ticket_id,
+        made_from: Some(M1.0.into()),
+        ..Default::default()
+    });
+    assert_eq!(sim.conv().early_agent_events.len(), 1, "kept");
+    ticket_id
+}
+
+fn unmatched_failures(sim: &Sim) -> usize {
+    let unknown = Counted::Failed {
+        step: FailedStep::AgentReply,
+        kind: crate::core::events::FailureKind::UnknownTicket,
+    };
+    sim.counted.iter().filter(|c| **c == unknown).count()
+}
+
+use crate::core::ticket_owner::TicketEvent;
+
+#[test]
+fn a_kept_event_whose_ticket_stays_unknown_for_an_hour_becomes_a_note_saying_the_reply_was_not_sent(
+) {
+    let mut sim = Sim::new(config());
+    let kept_at = sim.now;
+    let ticket_id = agent_answers_before_the_create_answer(&mut sim);
+    // Zendesk cannot be read: the ticket's look-up fails, and so does the first try of the note.
+    sim.world.zendesk_down = true;
+    while sim.now < kept_at + 3600 * 1000 {
+        let at = sim.wake_at.expect("the machine keeps waking");
+        sim.now = sim.now.max(at);
+        sim.alarm();
+    }
+    assert!(sim.conv().early_agent_events.is_empty(), "given up");
+    assert!(sim.logs.iter().any(|l| l.contains("agent.reply_unmatched")));
+    assert_eq!(unmatched_failures(&sim), 1, "counted once");
+    assert!(
+        sim.world.notes.is_empty(),
+        "Zendesk is down: not written yet"
+    );
+    // The note is retried like every note, and written once Zendesk answers again.
+    sim.world.zendesk_down = false;
+    sim.settle();
+    let notes: Vec<&(u64, String)> = sim.world.notes.iter().collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].0, ticket_id, "on the event's ticket");
+    assert_eq!(
+        notes[0].1,
+        "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: the gateway did not learn within 60 minutes that this ticket is the one it made for this WhatsApp customer. Please reach the customer another way."
+    );
+    let agent_texts = sim
+        .world
+        .sent
+        .iter()
+        .filter(|s| s.1.starts_with("We are on it"));
+    assert_eq!(agent_texts.count(), 0, "not sent, as the note says");
+    sim.check_invariants("expired");
+}
+
+#[test]
+fn a_kept_event_whose_message_ended_without_the_ticket_becomes_a_note_at_once() {
+    let mut sim = Sim::new(config());
+    let ticket_id = agent_answers_before_the_create_answer(&mut sim);
+    // The ticket's look-up is refused for good: the message fails, the ticket stays unknown.
+    sim.world.faults.push_back(Some(Fault::Status(403)));
+    let started = sim.now;
+    sim.settle();
+    assert!(sim.conv().message(M1.0).unwrap().is_finished());
+    assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
+    assert_eq!(sim.world.notes[0].0, ticket_id);
+    assert!(
+        sim.world.notes[0].1.contains("was NOT sent to the customer: the gateway finished the customer's message this ticket was made from without learning this ticket"),
+        "{}",
+        sim.world.notes[0].1
+    );
+    assert!(sim.now - started < 3600 * 1000, "without waiting the hour");
+}
+
+#[test]
+fn too_many_unknown_tickets_at_once_push_the_oldest_out_with_a_note() {
+    let mut sim = Sim::new(config());
+    let first = agent_answers_before_the_create_answer(&mut sim);
+    sim.world.zendesk_down = true;
+    // Twenty more messages, each making a ticket an agent answers on at once.
+    for k in 0..20u64 {
+        sim.now += 1000;
+        let sid = format!("SMmore{k}");
+        sim.receive(&sid, "My parcel is broken and I need a replacement");
+        let out = sim.step(Event::AgentActivity(TicketEvent {
+            ticket_id: 5000 + k,
+            made_from: Some(sid),
+            ..Default::default()
+        }));
+        assert_eq!(out.claim, Some(TicketClaim::MayOwn));
+        // Woken when the first kept event expires; at once when one was given up (its note).
+        let expiry = sim.conv().early_agent_events[0].at_ms + 3600 * 1000;
+        let wake = if k == 19 { sim.now } else { expiry };
+        assert_eq!(out.effect, Some(Effect::WakeAt(wake)), "event {k}");
+    }
+    let conv = sim.conv();
+    assert_eq!(conv.early_agent_events.len(), 20, "bounded");
+    assert!(!conv.early_agent_events.iter().any(|e| e.ticket_id == first));
+    assert_eq!(conv.notes.len(), 1, "{:?}", conv.notes);
+    assert_eq!(conv.notes[0].ticket_id, first, "the oldest, pushed out");
+    assert_eq!(
+        conv.notes[0].body,
+        "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: more than 20 tickets the gateway did not know yet were updated for this customer at once. Please reach the customer another way."
+    );
+    assert_eq!(unmatched_failures(&sim), 1);
+}
+
+#[test]
+fn an_event_kept_on_a_guess_gives_way_first_and_ends_quietly_when_the_guess_was_wrong() {
+    let mut sim = Sim::new(config());
+    agent_answers_before_the_create_answer(&mut sim);
+    sim.world.zendesk_down = true;
+    // Twenty tickets the conversation does not know, named only by their requester's e-mail
+    // while it is making a ticket: each is kept on a guess (the shell goes on looking for its
+    // owner). The twentieth pushes out the oldest guess, not the confirmed event.
+    for k in 0..20u64 {
+        sim.now += 1000;
+        sim.zendesk_event(TicketEvent {
+            ticket_id: 5000 + k,
+            requester_email: Some(format!("{CUSTOMER}@whatsapp.zendesk.com")),
+            ..Default::default()
+        });
+    }
+    let conv = sim.conv();
+    assert_eq!(conv.early_agent_events.len(), 20, "bounded");
+    assert!(conv.early_agent_events[0].made_from.is_some(), "kept");
+    assert!(conv.notes.is_empty(), "{:?}", conv.notes);
+    // Zendesk answers again: the conversation's own ticket is found and its reply sent; the
+    // guesses were other tickets (their owners got Zendesk's events): dropped, no note.
+    sim.world.zendesk_down = false;
+    sim.settle();
+    assert!(sim.conv().early_agent_events.is_empty());
+    let texts = sim
+        .world
+        .sent
+        .iter()
+        .filter(|s| s.1.starts_with("We are on it"));
+    assert_eq!(texts.count(), 1, "{:?}", sim.world.sent);
+    assert!(sim.world.notes.is_empty(), "{:?}", sim.world.notes);
+    let dropped = |reason: &str| {
+        sim.logs
+            .iter()
+            .filter(|l| l.contains("agent.kept_event_dropped") && l.contains(reason))
+            .count()
+    };
+    assert_eq!(dropped("too_many_unknown_tickets"), 1);
+    assert_eq!(dropped("not_this_conversations_ticket"), 19);
+    assert_eq!(unmatched_failures(&sim), 0);
+}
+
 /// The shell decides nothing: the webhook's origin, the directory entries (whole, naming this
 /// conversation), the acknowledgement's latency, the agent event's answer and the pending
 /// gauge all come out of the machine.

@@ -55,6 +55,7 @@ mod random_histories {
             steps in proptest::collection::vec(step(), 1..25),
             faults in proptest::collection::vec(fault(), 0..30),
         ) {
+            let faults_given = faults.clone();
             let mut sim = Sim::new(config());
             sim.world.faults = faults.into();
             let mut agent_comments = 0;
@@ -82,12 +83,14 @@ mod random_histories {
             sim.settle();
             sim.check_invariants("random history");
             // each agent comment reached the customer's WhatsApp (the simulated world, not the
-            // machine's own records) at most once
+            // machine's own records) at most once, and if not, a note on its ticket says so
             for k in 1..=agent_comments {
                 let text = format!("agent answer {k}");
                 let received = sim.world.sent.iter().filter(|(_, body)| *body == text).count();
                 prop_assert!(received <= 1, "{} received {} times", text, received);
             }
+            let injected: Vec<Fault> = faults_given.iter().flatten().copied().collect();
+            assert_sent_once_or_noted(&sim, &injected, "random history");
         }
     }
 }
@@ -249,4 +252,168 @@ fn an_agent_answering_before_the_create_answer_arrives_is_not_dropped() {
         e.key == crate::core::metrics::DirectoryKey::Ticket(ticket_id) && e.conversation == "abc"
     });
     assert!(entered);
+}
+
+// ---------- no agent's reply ends silently ----------
+
+/// Whether `note` tells the agents that the reply `comment_id` was not sent: a note naming the
+/// comment (an undeliverable reply), or one about the ticket's latest replies (`unsent`).
+fn tells_not_sent(note: &str, comment_id: u64) -> bool {
+    let names = note.contains(&format!("comment {comment_id})"));
+    (names && (note.contains("was not delivered") || note.contains("did not receive")))
+        || note.contains("was NOT sent to the customer")
+        || note.contains("may NOT have been sent to the customer")
+}
+
+/// Every public comment an agent wrote (and a genuine event announced) reached the customer's
+/// WhatsApp at most once, and if not once, an internal note on its ticket says it was not sent.
+/// The only silence allowed is where no note can be written, logged at error level: the ticket
+/// is gone (404), or Zendesk refused the note for good or stayed down past the retry window:
+/// and only when such a fault was injected.
+fn assert_sent_once_or_noted(sim: &Sim, faults: &[Fault], what: &str) {
+    let known = sim.conv().tickets;
+    for t in &sim.world.tickets {
+        let ticket = format!("\"ticket_id\":{}", t.id);
+        // Only genuine events: a ticket the conversation neither knows nor is making (one
+        // Zendesk made after the gateway gave up on its message) is refused as not its own,
+        // and the shell answers Zendesk `ignored` (an orphan, `zendesk_events::deliver`).
+        let refused = sim
+            .logs
+            .iter()
+            .any(|l| l.contains("agent.not_owner") && l.contains(&ticket));
+        if refused && !known.iter().any(|k| k.id == t.id) {
+            continue;
+        }
+        let agents = t
+            .comments
+            .iter()
+            .zip(&t.ids)
+            .filter(|((_, a), _)| *a == Some(5));
+        for ((text, _), &comment_id) in agents {
+            let received = sim.world.sent.iter().filter(|(_, b)| b == text).count();
+            assert!(received <= 1, "{what}: {text:?} received {received} times");
+            if received == 1 {
+                continue;
+            }
+            let noted = sim
+                .world
+                .notes
+                .iter()
+                .any(|(tid, n)| *tid == t.id && tells_not_sent(n, comment_id));
+            if noted {
+                continue;
+            }
+            let gone = sim.logs.iter().any(|l| {
+                l.contains("agent.check_failed") && l.contains("ticket_gone") && l.contains(&ticket)
+            });
+            let note_lost = sim
+                .logs
+                .iter()
+                .any(|l| l.contains("agent.note_failed") && l.contains(&ticket));
+            let refused = faults
+                .iter()
+                .any(|f| matches!(f, Fault::Status(400..=499)) || *f == Fault::Outage);
+            assert!(
+                (gone && faults.contains(&Fault::Status(404))) || (note_lost && refused),
+                "{what}: comment {comment_id} neither sent nor noted: sent {:?}, notes {:?}",
+                sim.world.sent,
+                sim.world.notes
+            );
+        }
+    }
+}
+
+/// The faults of the agents' path: every transient one, a long outage, and Zendesk's or
+/// Twilio's refusals (403 for good, 404 a ticket gone).
+fn agent_path_faults() -> Vec<Fault> {
+    let mut all = ALL_FAULTS.to_vec();
+    all.extend([Fault::Outage, Fault::Status(403), Fault::Status(404)]);
+    all
+}
+
+/// Backoff up to an hour (not 10 minutes): an outage's day of retries in a few dozen alarms.
+fn agent_path_config() -> Config {
+    config_with(&[("RETRY_MAX_DELAY_MS", "3600000")])
+}
+
+/// An agent answers on a known ticket and Zendesk's event arrives: what follows is the
+/// comment read, the send, its look-up, the notes.
+fn agent_answers_on_a_known_ticket() -> Sim {
+    let mut sim = Sim::with_ticket(agent_path_config());
+    sim.agent_writes("Your replacement ships today.");
+    sim.zendesk_calls();
+    sim
+}
+
+/// An agent answers at once, before Zendesk's answer to the ticket's create reached the
+/// gateway (it was lost): the event, delivered by the shell with the ticket's maker, is kept.
+/// What follows is the ticket's look-up, the confirmation, the comment read, the send, ...
+fn agent_answers_before_the_ticket_is_known() -> Sim {
+    let mut sim = Sim::new(agent_path_config());
+    sim.world.faults = [Some(Fault::CrashAfter)].into();
+    sim.receive(M1.0, M1.1);
+    sim.alarm();
+    assert!(sim.conv().tickets.is_empty(), "not known yet");
+    sim.agent_writes("Already on it: your account is unlocked.");
+    let ticket_id = sim.world.tickets[0].id;
+    sim.zendesk_event(crate::core::ticket_owner::TicketEvent {
+        ticket_id,
+        made_from: Some(M1.0.into()),
+        ..Default::default()
+    });
+    sim
+}
+
+/// Runs `start` to the end with `faults` at the given calls (counted from `start`).
+fn run_agent_path(start: &Sim, faults: &[(usize, Fault)]) {
+    let mut sim = start.clone();
+    let last = faults.iter().map(|(k, _)| *k).max().unwrap_or(0);
+    let mut script = vec![None; last + 1];
+    for (k, f) in faults {
+        script[*k] = Some(*f);
+    }
+    sim.world.faults = script.into();
+    sim.settle();
+    let what = format!("{faults:?}");
+    let injected: Vec<Fault> = faults.iter().map(|(_, f)| *f).collect();
+    assert_sent_once_or_noted(&sim, &injected, &what);
+    sim.check_invariants(&what);
+}
+
+#[test]
+fn every_agent_reply_is_sent_once_or_noted_through_every_single_fault() {
+    for start in [
+        agent_answers_on_a_known_ticket(),
+        agent_answers_before_the_ticket_is_known(),
+    ] {
+        run_agent_path(&start, &[]);
+        for k in 0..8 {
+            for f in agent_path_faults() {
+                run_agent_path(&start, &[(k, f)]);
+            }
+        }
+    }
+}
+
+/// Every pair of faults over the first calls after `start`.
+fn every_pair_of_faults(start: &Sim) {
+    for k1 in 0..5 {
+        for k2 in k1 + 1..7 {
+            for f1 in agent_path_faults() {
+                for f2 in agent_path_faults() {
+                    run_agent_path(start, &[(k1, f1), (k2, f2)]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_reply_on_a_known_ticket_is_sent_once_or_noted_through_every_pair_of_faults() {
+    every_pair_of_faults(&agent_answers_on_a_known_ticket());
+}
+
+#[test]
+fn every_reply_before_its_ticket_is_known_is_sent_once_or_noted_through_every_pair_of_faults() {
+    every_pair_of_faults(&agent_answers_before_the_ticket_is_known());
 }

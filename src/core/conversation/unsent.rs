@@ -1,0 +1,293 @@
+//! No agent's reply ends silently. Two paths could lose one without a word, and each now ends in
+//! an internal note on the ticket (through the same durable path as every note: retried, and
+//! looked for before it is written again when its answer was lost):
+//! - a Zendesk event kept for a ticket this conversation does not know yet (`EarlyAgentEvent`:
+//!   an agent answered before Zendesk's answer to the ticket's create reached the gateway),
+//!   confirmed as this conversation's by the message the ticket was made from, that cannot be
+//!   kept any longer: it expired, was pushed out by newer ones, or the message ended without
+//!   the gateway learning the ticket;
+//! - a read of a ticket's comments that failed for good (`Call::CheckTicket`: a permanent error,
+//!   or transient ones past the retry window).
+//!
+//! The one exception is a ticket Zendesk says does not exist (404 on the read): no one can read
+//! a note on it (Zendesk answers 404 to the note as well), so the loss is logged at error level
+//! and counted as a failure.
+
+use super::agent::{TicketClaim, EARLY_AGENT_EVENTS_MAX, EARLY_AGENT_EVENT_MS};
+use super::*;
+use crate::core::events::FailureKind;
+
+/// Why an event kept for an unknown ticket was given up: said in the agents' words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unmatched {
+    /// Kept `EARLY_AGENT_EVENT_MS` and the ticket never became known.
+    Expired,
+    /// Pushed out by newer events (`EARLY_AGENT_EVENTS_MAX` unknown tickets at once).
+    Crowded,
+    /// The message the ticket was made from ended without the gateway learning the ticket.
+    MakerEnded,
+}
+
+impl Unmatched {
+    /// The log's `reason`.
+    fn code(self) -> &'static str {
+        match self {
+            Unmatched::Expired => "expired",
+            Unmatched::Crowded => "too_many_unknown_tickets",
+            Unmatched::MakerEnded => "maker_ended",
+        }
+    }
+
+    fn explained(self) -> String {
+        match self {
+            Unmatched::Expired => format!(
+                "the gateway did not learn within {} minutes that this ticket is the one it made for this WhatsApp customer",
+                EARLY_AGENT_EVENT_MS / 60_000
+            ),
+            Unmatched::Crowded => format!(
+                "more than {EARLY_AGENT_EVENTS_MAX} tickets the gateway did not know yet were updated for this customer at once"
+            ),
+            Unmatched::MakerEnded => {
+                "the gateway finished the customer's message this ticket was made from without learning this ticket".into()
+            }
+        }
+    }
+}
+
+/// Why a read of a ticket's comments failed for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CheckCause {
+    /// Zendesk answered with this status (a refusal, or the last of the transient ones).
+    Http(u16),
+    Timeout,
+    Network,
+    /// A success whose body is not a comment list (a proxy's page, say).
+    Unreadable,
+}
+
+impl CheckCause {
+    /// The cause of a failed exchange (`unreadable`: it succeeded but its body could not be read).
+    pub(super) fn of(exchange: &Exchange, unreadable: bool) -> Self {
+        match exchange {
+            _ if unreadable => CheckCause::Unreadable,
+            Exchange::Answered(a) => CheckCause::Http(a.status),
+            Exchange::TimedOut => CheckCause::Timeout,
+            Exchange::NetworkError(_) => CheckCause::Network,
+        }
+    }
+
+    /// For the agents: never upstream text (a description may carry markup or more).
+    fn explained(self) -> String {
+        match self {
+            CheckCause::Http(status) => format!("HTTP {status}"),
+            CheckCause::Timeout => "no answer in time".into(),
+            CheckCause::Network => "a network error".into(),
+            CheckCause::Unreadable => "an answer that was not a list of comments".into(),
+        }
+    }
+
+    fn kind(self) -> FailureKind {
+        match self {
+            CheckCause::Http(status) => FailureKind::Http(status),
+            CheckCause::Timeout => FailureKind::Timeout,
+            CheckCause::Network => FailureKind::Network,
+            CheckCause::Unreadable => FailureKind::Unreadable,
+        }
+    }
+}
+
+impl Conversation {
+    /// When to wake after keeping an event: now if a note is due (keeping it gave another
+    /// up), else when the first kept event expires.
+    pub(super) fn kept_wake(&self, ctx: &Ctx) -> u64 {
+        let now = ctx.now_ms;
+        let note_due = self
+            .notes
+            .iter()
+            .any(|n| !n.done && n.retry.not_before_ms <= now);
+        let expiry = self.early_agent_events.iter().map(|e| e.at_ms).min();
+        match expiry {
+            Some(at) if !note_due => at + EARLY_AGENT_EVENT_MS,
+            _ => now,
+        }
+    }
+
+    /// Keeps an event for a ticket not known yet (`TicketClaim::MayOwn`), once per ticket.
+    /// Past `EARLY_AGENT_EVENTS_MAX` the oldest guess makes room, else the oldest confirmed
+    /// event, with a note (the step then wakes the machine at once: `kept_wake`).
+    pub(super) fn keep_early_event(
+        &mut self,
+        ticket_id: u64,
+        made_from: Option<&str>,
+        now_ms: u64,
+        logs: &mut Vec<LogLine>,
+    ) {
+        self.give_up_early_events(now_ms, logs);
+        if let Some(kept) = self
+            .early_agent_events
+            .iter_mut()
+            .find(|e| e.ticket_id == ticket_id)
+        {
+            // Zendesk's event delivered again once the shell read the ticket: it names the
+            // message the ticket was made from, so the guess is confirmed.
+            if kept.made_from.is_none() {
+                kept.made_from = made_from.map(str::to_string);
+            }
+            return;
+        }
+        if self.early_agent_events.len() >= EARLY_AGENT_EVENTS_MAX {
+            let guess = self
+                .early_agent_events
+                .iter()
+                .position(|e| e.made_from.is_none());
+            let out = self.early_agent_events.remove(guess.unwrap_or(0));
+            match guess {
+                Some(_) => self.drop_guess(&out, "too_many_unknown_tickets", logs),
+                None => self.unmatched(&out, Unmatched::Crowded, logs),
+            }
+        }
+        self.early_agent_events.push(EarlyAgentEvent {
+            ticket_id,
+            at_ms: now_ms,
+            made_from: made_from.map(str::to_string),
+        });
+    }
+
+    /// Gives up the kept events that can wait no longer, and arms the timer of the next one to
+    /// expire.
+    pub(super) fn expire_early_events(
+        &mut self,
+        now_ms: u64,
+        timers: &mut TimerTable,
+        logs: &mut Vec<LogLine>,
+    ) {
+        self.give_up_early_events(now_ms, logs);
+        if let Some(first) = self.early_agent_events.iter().map(|e| e.at_ms).min() {
+            timers.arm(Timer::KeptEventExpiry, first + EARLY_AGENT_EVENT_MS);
+        }
+    }
+
+    /// A confirmed event (its `made_from` is a message of this conversation: the ticket is
+    /// surely its own) that expires, or whose message ended without the ticket becoming known,
+    /// becomes a note. A guess (kept only because this conversation was making some ticket when
+    /// Zendesk's event named its customer) that expires unconfirmed, or that no message of it
+    /// may be making any more, is dropped with an info line and no note: Zendesk's event went on
+    /// to the ticket's owner (`zendesk_events::deliver` goes on past a kept event and ends at
+    /// the ticket's maker, which confirms it), so a note saying a reply was not sent could be
+    /// false there.
+    fn give_up_early_events(&mut self, now_ms: u64, logs: &mut Vec<LogLine>) {
+        let mut i = 0;
+        while i < self.early_agent_events.len() {
+            let e = &self.early_agent_events[i];
+            let expired = now_ms.saturating_sub(e.at_ms) >= EARLY_AGENT_EVENT_MS;
+            let claim = self.ticket_claim(e.ticket_id, e.made_from.as_deref());
+            let confirmed = e.made_from.is_some();
+            let fate = match (expired, claim) {
+                // Known by now: `remember_ticket` takes its events.
+                (_, TicketClaim::Owns) | (false, TicketClaim::MayOwn) => {
+                    i += 1;
+                    continue;
+                }
+                (true, _) if confirmed => Ok(Unmatched::Expired),
+                (false, _) if confirmed => Ok(Unmatched::MakerEnded),
+                (true, _) => Err("unconfirmed"),
+                (false, _) => Err("not_this_conversations_ticket"),
+            };
+            let e = self.early_agent_events.remove(i);
+            match fate {
+                Ok(why) => self.unmatched(&e, why, logs),
+                Err(reason) => self.drop_guess(&e, reason, logs),
+            }
+        }
+    }
+
+    fn drop_guess(&self, e: &EarlyAgentEvent, reason: &str, logs: &mut Vec<LogLine>) {
+        logs.push(
+            LogLine::info("agent.kept_event_dropped")
+                .field("ticket_id", e.ticket_id)
+                .field("from", self.masked())
+                .field("reason", reason),
+        );
+    }
+
+    /// The agents learn that the reply an event announced was not sent, and why.
+    fn unmatched(&mut self, e: &EarlyAgentEvent, why: Unmatched, logs: &mut Vec<LogLine>) {
+        logs.push(
+            LogLine::error("agent.reply_unmatched")
+                .counts(Counted::Failed {
+                    step: FailedStep::AgentReply,
+                    kind: FailureKind::UnknownTicket,
+                })
+                .field("ticket_id", e.ticket_id)
+                .field("from", self.masked())
+                .field("reason", why.code()),
+        );
+        let body = format!(
+            "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: {}. Please reach the customer another way.",
+            why.explained()
+        );
+        self.queue_note(
+            format!("unmatched:{}:{}", e.ticket_id, e.at_ms),
+            e.ticket_id,
+            body,
+        );
+    }
+
+    /// A read of `ticket_id`'s comments failed for good: the agents learn that its latest
+    /// replies may not have been sent, and why. `gave_up`: transient failures past the retry
+    /// window (else Zendesk refused the read).
+    pub(super) fn check_failed(
+        &mut self,
+        ticket_id: u64,
+        cause: CheckCause,
+        gave_up: bool,
+        ctx: &Ctx,
+        logs: &mut Vec<LogLine>,
+    ) {
+        self.checks.retain(|t| *t != ticket_id);
+        self.rechecks.retain(|t| *t != ticket_id);
+        let started = self.check_retry.step_started_ms.unwrap_or(ctx.now_ms);
+        let attempts = self.check_retry.attempts;
+        self.check_retry.reset();
+        let line = LogLine::error("agent.check_failed")
+            .counts(Counted::Failed {
+                step: FailedStep::AgentReply,
+                kind: if gave_up {
+                    FailureKind::GaveUp
+                } else {
+                    cause.kind()
+                },
+            })
+            .field("ticket_id", ticket_id)
+            .field("from", self.masked())
+            .field("cause", cause.explained());
+        if cause == CheckCause::Http(404) {
+            // The ticket is gone (deleted): no one can read a note on it, and Zendesk would
+            // answer the note 404 too. The error line and its metric are all there can be.
+            logs.push(line.field("reason", "ticket_gone"));
+            return;
+        }
+        let why = if gave_up {
+            logs.push(line.field("reason", "gave_up").field("attempts", attempts));
+            format!(
+                "the gateway could not read this ticket's comments for {} hours (last: {})",
+                ctx.config.retry_window_ms.div_ceil(3_600_000),
+                cause.explained()
+            )
+        } else {
+            logs.push(line.field("reason", "refused"));
+            let access = match cause {
+                CheckCause::Http(401 | 403) => ": check the gateway's Zendesk API user and token",
+                _ => "",
+            };
+            format!(
+                "Zendesk refused to list this ticket's comments to the gateway ({}){access}",
+                cause.explained()
+            )
+        };
+        let body = format!(
+            "WhatsApp: the latest public replies on this ticket may NOT have been sent to the customer: {why}. They are sent with the next public reply here once the gateway can read the ticket; otherwise, please reach the customer another way."
+        );
+        self.queue_note(format!("unread:{ticket_id}:{started}"), ticket_id, body);
+    }
+}
