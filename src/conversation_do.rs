@@ -13,7 +13,7 @@
 
 use crate::core::config::Config;
 use crate::core::conversation::{
-    Conversation, Ctx, Effect, Event, Output, TicketClaim, STORED_BUDGET_BYTES,
+    stored_form, Conversation, Ctx, Effect, Event, Output, TicketClaim, STORED_BUDGET_BYTES,
 };
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::events::log::log_line;
@@ -83,7 +83,7 @@ impl ConversationObject {
         let Some(text) = storage::load_text(&storage, STATE_KEY).await? else {
             return Ok(None);
         };
-        match stored::decode_reporting(&text) {
+        match stored_form::decode_reporting(&text) {
             Ok(decoded) => {
                 if let Some(version) = decoded.read_newer {
                     log::emit(
@@ -143,7 +143,7 @@ impl ConversationObject {
     }
 
     async fn save(&self, conv: &Conversation) -> Result<()> {
-        let text = stored::encode(conv).map_err(worker::Error::RustError)?;
+        let text = stored_form::encode(conv).map_err(worker::Error::RustError)?;
         if text.len() > STORED_BUDGET_BYTES {
             // Should not happen (`core::conversation::limits`); saved all the same while under
             // the platform's 2 MB, and said loudly so that the bound can be fixed.

@@ -4,7 +4,8 @@
 //! alarm, the answer to an HTTP call) and carries out the effects it returns (one HTTP call at a
 //! time, or an alarm). Every decision lives here, so every fault sequence is a native test.
 //!
-//! The order of calls (as `conversation_do` makes them; `stored` is the stored form):
+//! The order of calls (as `conversation_do` makes them; `stored_form` converts to and from the
+//! stored form, `core::stored`):
 //! 1. A request event (`Event::Received`, `AgentActivity`, `DeliveryStatus`): load, `step`,
 //!    store, and if the output is `Effect::WakeAt(t)`, set the alarm to `t`. No HTTP call here.
 //! 2. The alarm: load, `step(Event::Wake)`. The output's effect is at most one of
@@ -46,7 +47,6 @@ use crate::core::retry::{backoff_ms, classify_idempotent, Verdict};
 use crate::core::triage::Triage;
 use crate::core::twilio::{self, ReplyContent, SendOutcome};
 use crate::core::zendesk::{self, NewTicket, TicketRef};
-use serde::{Deserialize, Serialize};
 
 mod agent;
 mod agent_calls;
@@ -59,6 +59,7 @@ mod limits;
 mod message;
 mod outcomes;
 mod reconcile;
+pub mod stored_form;
 mod timers;
 mod unsent;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
@@ -116,58 +117,42 @@ impl Ctx<'_> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Conversation {
     pub customer: Sender,
-    #[serde(default)]
     pub open_ticket: Option<OpenTicket>,
     /// When the customer last wrote (WhatsApp's 24-hour window).
-    #[serde(default)]
     pub last_inbound_ms: Option<u64>,
     /// Arrival order; unfinished ones first to last, then kept finished ones.
-    #[serde(default)]
     pub messages: Vec<Message>,
     /// The call being made: stored before it goes out, cleared when its answer is applied.
-    #[serde(default)]
     pub in_flight: Option<InFlight>,
     /// Tickets the gateway created for this customer.
-    #[serde(default)]
     pub tickets: Vec<KnownTicket>,
     /// Tickets Zendesk said changed: their comments are to be read.
-    #[serde(default)]
     pub checks: Vec<u64>,
-    #[serde(default)]
     pub check_retry: Retry,
     /// Tickets that changed again while their comments were being read.
-    #[serde(default)]
     pub rechecks: Vec<u64>,
     /// Agents' public comments to deliver on WhatsApp, oldest first.
-    #[serde(default)]
     pub agent_replies: Vec<AgentReply>,
     /// Comment ids already considered (the dedup key of agent replies).
-    #[serde(default)]
     pub seen_comments: Vec<u64>,
     /// Internal notes for the agents (failed deliveries), each written once.
-    #[serde(default)]
     pub notes: Vec<Note>,
     /// The public origin Twilio calls (from the signed webhook URL), for status callbacks.
-    #[serde(default)]
     pub public_origin: Option<String>,
     /// Zendesk events for tickets this conversation does not know yet: an agent may answer
     /// within milliseconds of the ticket's creation, before Zendesk's answer to the create
     /// has reached the gateway. Read when the ticket becomes known (`remember_ticket`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub early_agent_events: Vec<EarlyAgentEvent>,
     /// What this conversation adds to the metrics (and the operators' directory) and has not
     /// sent yet: kept here, so a webhook costs no storage write of its own; the alarm sends it.
-    #[serde(default, skip_serializing_if = "Delta::is_empty")]
     pub unsent_metrics: Delta,
     /// The customer's last confidently detected language: a message that says too little to
     /// tell ("ok", "👍", an order number) is read in it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// The wake-up asked for and why: the alarm that answers it logs which timer fired.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wake: Option<Wake>,
 }
 

@@ -6,7 +6,7 @@ use crate::core::language::packs::en;
 use crate::core::retry::{classify_send, Verdict};
 use crate::core::text::take_chars;
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// The seed's English texts are written once, in the English pack (`language::packs::en`).
 pub const MORE_DETAILS_TEXT: &str = en::PACK.replies.more_details;
@@ -84,7 +84,8 @@ pub fn comment_added_text(ticket_id: u64) -> String {
     ReplyTexts::fill(en::PACK.replies.comment_added, ticket_id, "")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Stored as `stored::v5::ReplyContent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplyContent {
     Text(String),
     /// A file (WhatsApp takes one per message) with an optional caption.

@@ -20,8 +20,7 @@ pub const SEEN_COMMENTS_MAX: usize = 2000;
 /// Twilio counts a variable's 1600-character limit: error 21658).
 pub const TEMPLATE_TEXT_CHARS: usize = 1000;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AgentReplyState {
     /// To send: as free text (in parts) or as the configured template.
     Due {
@@ -36,7 +35,7 @@ pub enum AgentReplyState {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentReply {
     pub comment_id: u64,
     pub ticket_id: u64,
@@ -47,21 +46,15 @@ pub struct AgentReply {
     pub received_ms: u64,
     pub state: AgentReplyState,
     /// Twilio SIDs of the parts sent so far.
-    #[serde(default)]
     pub sent_sids: Vec<String>,
     /// The template was tried, or can no longer be (the text it needs was let go: `limits`).
-    #[serde(default)]
     pub tried_template: bool,
     /// The agent's files: sent after the text, one WhatsApp message each.
-    #[serde(default)]
     pub attachments: Vec<zendesk::Attachment>,
     /// The latest delivery status Twilio reported, and its error code.
-    #[serde(default)]
     pub delivery: Option<DeliveryStatus>,
-    #[serde(default)]
     pub error_code: Option<u32>,
     /// Left out when idle (a settled reply: `limits`); read as idle when absent.
-    #[serde(default, skip_serializing_if = "Retry::is_idle")]
     pub retry: Retry,
 }
 
@@ -93,13 +86,12 @@ impl AgentReply {
 }
 
 /// An internal note for the agents, written once per `key`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     pub key: String,
     pub ticket_id: u64,
     pub body: String,
     pub done: bool,
-    #[serde(default)]
     pub retry: Retry,
 }
 

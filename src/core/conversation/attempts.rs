@@ -5,17 +5,12 @@ use super::*;
 /// Attempts bookkeeping of one thing the conversation tries until it succeeds or gives up: a
 /// message's step, an agent's reply, a note, the ticket checks. The only place backoff and the
 /// retry window are applied.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Retry {
-    #[serde(default)]
     pub attempts: u32,
-    #[serde(default)]
     pub step_started_ms: Option<u64>,
-    #[serde(default)]
     pub not_before_ms: u64,
-    #[serde(default)]
     pub last_error: Option<String>,
-    #[serde(default)]
     pub verify_first: bool,
 }
 
@@ -49,10 +44,6 @@ impl Retry {
     }
 
     /// Nothing tried: stored as nothing where a field may be left out.
-    pub(super) fn is_idle(&self) -> bool {
-        *self == Retry::default()
-    }
-
     pub(super) fn reset(&mut self) {
         self.attempts = 0;
         self.step_started_ms = None;

@@ -3,15 +3,14 @@
 
 use super::*;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InFlight {
     pub call: Call,
     pub started_ms: u64,
 }
 
 /// The upstream calls the machine makes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "call", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Call {
     CreateTicket {
         sid: String,
@@ -24,7 +23,6 @@ pub enum Call {
         ticket_id: u64,
         sids: Vec<String>,
         body: String,
-        #[serde(default)]
         uploads: Vec<String>,
     },
     FindComment {

@@ -124,7 +124,7 @@ impl Write for Counter {
 }
 
 /// The bytes `value` takes stored as JSON.
-pub fn stored_len<T: Serialize>(value: &T) -> usize {
+pub fn stored_len<T: serde::Serialize>(value: &T) -> usize {
     let mut counter = Counter(0);
     // Writing to a counter cannot fail; a type that cannot be serialized costs nothing here
     // (its save would fail anyway).
@@ -155,7 +155,7 @@ impl AgentReply {
     /// What this pending reply takes of `AGENT_PENDING_BUDGET_BYTES`: its stored JSON (text,
     /// files), and an allowance for what it gains until it is sent.
     pub fn pending_cost(&self) -> usize {
-        stored_len(self)
+        stored_len(&crate::core::stored::v5::AgentReply::from(self))
             + AGENT_REPLY_ALLOWANCE_BYTES
             + AGENT_PART_ALLOWANCE_BYTES * parts_of(self).len().max(1)
     }
@@ -270,7 +270,9 @@ impl Message {
     /// What this message takes of the queue's budget: its stored JSON, and an allowance for what
     /// it gains until it is finished.
     pub fn queue_cost(&self) -> usize {
-        stored_len(self) + MESSAGE_ALLOWANCE_BYTES + FILE_ALLOWANCE_BYTES * self.media.len()
+        stored_len(&crate::core::stored::v5::Message::from(self))
+            + MESSAGE_ALLOWANCE_BYTES
+            + FILE_ALLOWANCE_BYTES * self.media.len()
     }
 
     /// A finished message keeps what tells its story (outcome, ticket, reply, attempts, short
@@ -418,14 +420,14 @@ impl Conversation {
         now_ms: u64,
     ) -> Conversation {
         let mut conv = Conversation::new(customer);
-        conv.tickets = salvage.tickets.clone();
-        conv.open_ticket = salvage.open_ticket.clone();
+        conv.tickets = salvage.tickets.iter().cloned().map(Into::into).collect();
+        conv.open_ticket = salvage.open_ticket.clone().map(Into::into);
         conv.last_inbound_ms = salvage.last_inbound_ms;
         for m in &salvage.pending {
-            if conv.message(&m.sid).is_some() || !conv.fits(m) {
+            let mut m = Message::from(m.clone());
+            if conv.message(&m.sid).is_some() || !conv.fits(&m) {
                 continue;
             }
-            let mut m = m.clone();
             m.ticket = TicketStep::Pending;
             m.reply = ReplyStep::Waiting;
             m.finished_ms = None;

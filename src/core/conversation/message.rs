@@ -3,44 +3,37 @@
 
 use super::*;
 use crate::core::delivery::{DeliveryStatus, ReplyKind};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EarlyAgentEvent {
     pub ticket_id: u64,
     pub at_ms: u64,
     /// The MessageSid the ticket was made from, when Zendesk's event said (the shell read the
     /// ticket): then the event is surely this conversation's, not a guess (`unsent`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub made_from: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KnownTicket {
     pub id: u64,
-    #[serde(default)]
     pub requester_id: Option<u64>,
     /// The agents were told that the ticket's requester no longer names this customer.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub requester_change_noted: bool,
     /// The agents were told which public comments on the ticket are not sent (not an agent's).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_forwarded_noted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpenTicket {
     pub id: u64,
-    #[serde(default)]
     pub requester_id: Option<u64>,
-    #[serde(default)]
     pub recent_updates_ms: Vec<u64>,
     /// Zendesk answered 429 to the last update: merge what is pending.
-    #[serde(default)]
     pub throttled: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TicketStep {
     Pending,
     /// A new ticket was created from this message (a follow-up of a closed one if `follow_up_of`).
@@ -67,8 +60,7 @@ pub enum TicketStep {
     Recovered,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ReplyStep {
     /// Waits for the ticket step.
     Waiting,
@@ -92,7 +84,7 @@ pub enum ReplyStep {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub sid: String,
     pub received_ms: u64,
@@ -102,56 +94,42 @@ pub struct Message {
     pub ticket: TicketStep,
     pub reply: ReplyStep,
     /// Attempts of the current step (ticket, then reply), as for agents' replies and notes.
-    /// Flattened: stored as the message's own fields, as before it was a struct.
-    #[serde(flatten)]
+    /// Stored as the message's own fields (`stored::v5::Message`), as before it was a struct.
     pub retry: Retry,
     /// Attempts of all steps.
-    #[serde(default)]
     pub total_attempts: u32,
     /// The comment batch whose outcome is unknown (sids and body), to look for it.
-    #[serde(default)]
     pub unverified_comment: Option<(Vec<String>, String)>,
     /// The customer's ticket was closed: this message starts a follow-up of it.
-    #[serde(default)]
     pub follow_up_of: Option<u64>,
     /// Part of an ongoing conversation (its ticket was closed or deleted): never rejected by triage.
-    #[serde(default)]
     pub skip_triage: bool,
-    #[serde(default)]
     pub duplicates: u32,
-    #[serde(default)]
     pub finished_ms: Option<u64>,
     /// The reply's latest delivery status from Twilio.
-    #[serde(default)]
     pub delivery: Option<DeliveryStatus>,
     /// The files sent with the message, and what became of each.
-    #[serde(default)]
     pub media: Vec<MediaItem>,
     /// A shared location, as text for the agents.
-    #[serde(default)]
     pub location: Option<String>,
     /// What the message is (text, files, location, a pressed button...).
-    #[serde(default)]
     pub content: Content,
     /// The language it was read in (triage, replies, the ticket's tag), chosen when it
     /// arrived; absent for a message stored before languages (the default language).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Zendesk refused its ticket with the requester's locale: it is made without one, under
     /// an idempotency key of its own (`Conversation::create_key`).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub without_locale: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MediaItem {
     pub url: String,
     pub content_type: String,
     pub state: MediaState,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MediaState {
     Pending,
     Uploaded {
@@ -159,7 +137,6 @@ pub enum MediaState {
         filename: String,
         uploaded_ms: u64,
         /// Readable text for the agents (a shared contact's name and number).
-        #[serde(default)]
         description: Option<String>,
     },
     /// Not attached (too large, refused type, could not be downloaded): listed in the comment.

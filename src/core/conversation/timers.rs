@@ -4,10 +4,7 @@
 //! themselves live with what they belong to (a message's retry, a reply's, a note's); this table
 //! is where they meet, so no step picks "the earliest" by hand.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timer {
     /// A call is in flight in another invocation: look again once it must have ended.
     CallInFlight,
@@ -77,7 +74,7 @@ impl Timer {
 
 /// The wake-up the conversation asked for, kept with its reason so that the alarm that
 /// answers it says which timer fired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wake {
     pub timer: Timer,
     pub at_ms: u64,

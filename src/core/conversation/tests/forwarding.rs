@@ -174,7 +174,7 @@ fn the_not_forwarded_note_stays_once_per_ticket_after_written_notes_are_pruned()
     // Written notes are pruned (200 kept): the note's key is gone from the conversation.
     let mut conv = sim.conv().clone();
     conv.notes.clear();
-    sim.stored = serde_json::to_string(&conv).unwrap();
+    sim.stored = stored_form::encode(&conv).unwrap();
     sim.someone_writes("Me too", 10, "end-user");
     sim.zendesk_calls();
     sim.settle();

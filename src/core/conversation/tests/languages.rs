@@ -157,7 +157,11 @@ fn a_conversation_stored_before_languages_is_read_in_the_default_language() {
     sim.receive("SM1", "12345678901");
     // As a v3 conversation stored it: no language anywhere.
     let mut v: Value = serde_json::from_str(&sim.stored).unwrap();
-    v["messages"][0].as_object_mut().unwrap().remove("language");
+    v["v"] = 3.into();
+    v["conversation"]["messages"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("language");
     sim.stored = v.to_string();
     sim.settle();
     assert_eq!(

@@ -1,10 +1,10 @@
 //! A conversation at its storage limits (`limits`): what it queues while Zendesk is down, the
 //! size of merged comments and of finished messages, and a fresh start after an unreadable
-//! stored value. The stored form is measured as the Durable Object writes it (`stored::encode`).
+//! stored value. The stored form is measured as the Durable Object writes it (`stored_form::encode`).
 
 use super::*;
 use crate::core::conversation::limits as budget;
-use crate::core::stored;
+use crate::core::stored::{self, v5};
 
 const KB: usize = 1024;
 
@@ -23,7 +23,7 @@ fn marker(i: usize) -> String {
 }
 
 fn encoded_len(sim: &Sim) -> usize {
-    stored::encode(&sim.conv()).unwrap().len()
+    stored_form::encode(&sim.conv()).unwrap().len()
 }
 
 fn queue_full_text() -> &'static str {
@@ -143,10 +143,9 @@ fn flood_then_heal(n: usize) {
             c.len()
         );
     }
-    let envelope = stored::encode(&Conversation::new(Sender::Phone(CUSTOMER.into())))
-        .unwrap()
-        .len()
-        - serde_json::to_string(&Conversation::new(Sender::Phone(CUSTOMER.into())))
+    let empty = Conversation::new(Sender::Phone(CUSTOMER.into()));
+    let envelope = stored_form::encode(&empty).unwrap().len()
+        - serde_json::to_string(&v5::Conversation::from(&empty))
             .unwrap()
             .len();
     assert!(
@@ -239,7 +238,7 @@ fn a_finished_message_keeps_no_text_and_stays_small() {
         .collect();
     m.unverified_comment = Some((vec![sid(1)], long.clone()));
     m.compact_finished();
-    let size = stored_len(&m);
+    let size = stored_len(&v5::Message::from(&m));
     assert!(size <= FINISHED_MESSAGE_MAX_BYTES, "{size} bytes");
     assert!(m.body.is_empty() && m.location.is_none() && m.media.is_empty());
 }
@@ -277,17 +276,18 @@ fn the_finished_history_stays_bounded_with_its_texts() {
 /// The conversation as a newer gateway stored it, in a form this version cannot read (a
 /// rollback), quarantined: the shell's `quarantine` (salvage, then a fresh conversation).
 fn quarantine(sim: &mut Sim) -> stored::Salvage {
-    let mut newer: Value = serde_json::from_str(&stored::encode(&sim.conv()).unwrap()).unwrap();
+    let mut newer: Value =
+        serde_json::from_str(&stored_form::encode(&sim.conv()).unwrap()).unwrap();
     newer["v"] = 99.into();
     newer["conversation"]["checks"] = "a form this version does not know".into();
     let text = newer.to_string();
     assert_eq!(
-        stored::decode(&text).unwrap_err(),
+        stored_form::decode(&text).unwrap_err(),
         stored::Unreadable::NewerVersion(99)
     );
     let salvage = stored::salvage(&text);
     let fresh = Conversation::recovered(salvage.customer.clone().unwrap(), &salvage, sim.now);
-    sim.stored = serde_json::to_string(&fresh).unwrap();
+    sim.stored = stored_form::encode(&fresh).unwrap();
     sim.wake_at = Some(sim.now);
     salvage
 }
@@ -426,11 +426,12 @@ fn a_settled_agent_reply_let_go_stays_small() {
         },
     };
     r.compact_settled();
-    let size = stored_len(&r);
+    let stored = v5::AgentReply::from(&r);
+    let size = stored_len(&stored);
     assert!(
         size <= budget::SETTLED_REPLY_MAX_BYTES,
         "{size} bytes: {}",
-        serde_json::to_string(&r).unwrap()
+        serde_json::to_string(&stored).unwrap()
     );
     assert!(r.text.is_empty() && r.attachments.is_empty());
 }
@@ -468,7 +469,11 @@ fn two_hundred_settled_agent_replies_of_8_kb_stay_under_the_budget() {
         1 + KEEP_FINISHED_MAX * 6,
         "each in 6 parts"
     );
-    let replies = stored_len(&conv.agent_replies);
+    let replies = stored_len(
+        &(conv.agent_replies.iter())
+            .map(v5::AgentReply::from)
+            .collect::<Vec<_>>(),
+    );
     assert!(
         replies <= budget::AGENT_REPLIES_BYTES,
         "{replies} bytes of agents' replies"

@@ -127,8 +127,8 @@ fn answer(status: u16, body: Value) -> Exchange {
 
 /// Drives a conversation: messages arrive at given times; the alarm loop runs the machine;
 /// every call goes through the world with the next scripted fault. The state is stored and
-/// reloaded (as JSON) around every call, as the Durable Object does. A clone is a fork of
-/// both worlds (to run many fault scripts from one starting point).
+/// reloaded (in its stored form) around every call, as the Durable Object does. A clone is a
+/// fork of both worlds (to run many fault scripts from one starting point).
 #[derive(Clone)]
 struct Sim {
     stored: String,
@@ -147,7 +147,7 @@ impl Sim {
     fn new(cfg: Config) -> Self {
         let conv = Conversation::new(Sender::Phone(CUSTOMER.into()));
         Sim {
-            stored: serde_json::to_string(&conv).unwrap(),
+            stored: stored_form::encode(&conv).unwrap(),
             world: World::default(),
             now: 1_800_000_000_000,
             wake_at: None,
@@ -159,7 +159,7 @@ impl Sim {
     }
 
     fn load(&self) -> Conversation {
-        serde_json::from_str(&self.stored).unwrap()
+        stored_form::decode(&self.stored).unwrap().0
     }
 
     fn jitter(&mut self) -> f64 {
@@ -180,7 +180,7 @@ impl Sim {
             conversation_id: "abc",
         };
         let out = conv.step(event, &ctx);
-        self.stored = serde_json::to_string(&conv).unwrap();
+        self.stored = stored_form::encode(&conv).unwrap();
         self.largest_stored = self.largest_stored.max(self.stored.len());
         self.events.extend(out.events.iter().cloned());
         out
@@ -464,6 +464,7 @@ mod limits;
 mod media;
 mod owners;
 mod properties;
+mod stored;
 mod world;
 
 /// A message as the webhook hands it over, at the gateway's test origin.

@@ -196,13 +196,13 @@ fn a_message_stores_its_retry_bookkeeping_as_its_own_fields() {
     let mut sim = Sim::new(config());
     sim.receive(M1.0, M1.1);
     let mut stored: Value = serde_json::from_str(&sim.stored).unwrap();
-    let m = &mut stored["messages"][0];
+    let m = &mut stored["conversation"]["messages"][0];
     m["attempts"] = 2.into();
     m["step_started_ms"] = 5.into();
     m["not_before_ms"] = 123.into();
     m["last_error"] = "create_ticket: http 503".into();
     m["verify_first"] = true.into();
-    let conv: Conversation = serde_json::from_value(stored).unwrap();
+    let (conv, _) = stored_form::decode(&stored.to_string()).unwrap();
     let retry = &conv.messages[0].retry;
     assert_eq!(
         (retry.attempts, retry.step_started_ms, retry.not_before_ms),
@@ -210,8 +210,8 @@ fn a_message_stores_its_retry_bookkeeping_as_its_own_fields() {
     );
     assert_eq!(retry.last_error.as_deref(), Some("create_ticket: http 503"));
     assert!(retry.verify_first);
-    let written = serde_json::to_value(&conv).unwrap();
-    let m = &written["messages"][0];
+    let written: Value = serde_json::from_str(&stored_form::encode(&conv).unwrap()).unwrap();
+    let m = &written["conversation"]["messages"][0];
     assert!(m.get("retry").is_none(), "{m}");
     assert_eq!(m["attempts"], 2);
     assert_eq!(m["not_before_ms"], 123);

@@ -1,0 +1,168 @@
+//! What can still be read of a stored value `decode` refused: lenient by design (it reads a
+//! `serde_json::Value`, or the text itself when that is not JSON any more), in the current
+//! stored types; `Conversation::recovered` carries it on.
+
+use super::v5;
+use crate::core::form::Sender;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// What can still be read from a value `decode` refused, leniently (it may be truncated, or a
+/// newer version's): the customer, and the MessageSids of the messages it recorded. When it is
+/// still JSON: also the messages whose ticket step was still to do (each as far as its fields
+/// read), the tickets the conversation knew, its open ticket and when the customer last wrote.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Salvage {
+    pub customer: Option<Sender>,
+    /// In the order stored (unfinished messages first), without repeats.
+    pub sids: Vec<String>,
+    /// Unfinished messages whose ticket or comment was still to be made, in arrival order.
+    pub pending: Vec<v5::Message>,
+    pub tickets: Vec<v5::KnownTicket>,
+    pub open_ticket: Option<v5::OpenTicket>,
+    pub last_inbound_ms: Option<u64>,
+}
+
+pub fn salvage(text: &str) -> Salvage {
+    let mut salvage = Salvage {
+        customer: salvage_customer(text),
+        sids: salvage_sids(text),
+        ..Salvage::default()
+    };
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
+        return salvage;
+    };
+    let conv = value.get("conversation").unwrap_or(&value);
+    let list = |key: &str| conv[key].as_array().cloned().unwrap_or_default();
+    salvage.pending = list("messages")
+        .iter()
+        .filter_map(salvage_pending)
+        .collect();
+    salvage.pending.sort_by_key(|m| m.received_ms);
+    salvage.tickets = list("tickets")
+        .iter()
+        .filter_map(|t| {
+            Some(v5::KnownTicket {
+                id: t["id"].as_u64()?,
+                requester_id: t["requester_id"].as_u64(),
+                requester_change_noted: t["requester_change_noted"].as_bool().unwrap_or(false),
+                not_forwarded_noted: t["not_forwarded_noted"].as_bool().unwrap_or(false),
+            })
+        })
+        .collect();
+    salvage.open_ticket = conv["open_ticket"]["id"].as_u64().map(|id| v5::OpenTicket {
+        id,
+        requester_id: conv["open_ticket"]["requester_id"].as_u64(),
+        recent_updates_ms: serde_json::from_value(conv["open_ticket"]["recent_updates_ms"].clone())
+            .unwrap_or_default(),
+        throttled: false,
+    });
+    salvage.last_inbound_ms = conv["last_inbound_ms"].as_u64();
+    salvage
+}
+
+/// An unfinished message whose ticket step is still to do (`"ticket": {"state": "pending"}`):
+/// read whole with the current type when it can be, else its MessageSid, text and arrival, and
+/// what decides its ticket (a follow-up, triage skipped, language, the create's key). A message
+/// whose ticket or comment was made is not one of them (making it again would double it).
+fn salvage_pending(m: &Value) -> Option<v5::Message> {
+    let sid = m["sid"].as_str()?;
+    if !m["finished_ms"].is_null() || m["ticket"]["state"].as_str() != Some("pending") {
+        return None;
+    }
+    if !crate::core::twilio_ids::is_message_sid(sid) {
+        return None;
+    }
+    if let Ok(mut whole) = v5::Message::deserialize(m) {
+        whole.reply = v5::ReplyStep::Waiting;
+        return Some(whole);
+    }
+    let body = m["body"].as_str().unwrap_or_default().to_string();
+    Some(v5::Message {
+        sid: sid.to_string(),
+        received_ms: m["received_ms"].as_u64()?,
+        body_chars: body.chars().count(),
+        body,
+        ticket: v5::TicketStep::Pending,
+        reply: v5::ReplyStep::Waiting,
+        retry: v5::Retry {
+            step_started_ms: m["step_started_ms"].as_u64(),
+            ..v5::Retry::default()
+        },
+        total_attempts: 0,
+        unverified_comment: serde_json::from_value(m["unverified_comment"].clone())
+            .ok()
+            .flatten(),
+        follow_up_of: m["follow_up_of"].as_u64(),
+        skip_triage: m["skip_triage"].as_bool().unwrap_or(false),
+        duplicates: 0,
+        finished_ms: None,
+        delivery: None,
+        media: Vec::new(),
+        location: None,
+        content: None,
+        language: m["language"].as_str().map(str::to_string),
+        without_locale: m["without_locale"].as_bool().unwrap_or(false),
+    })
+}
+
+/// The value of the first `"customer":` key, read as a `Sender` (whatever follows it).
+fn salvage_customer(text: &str) -> Option<Sender> {
+    let mut rest = text;
+    while let Some(at) = rest.find("\"customer\"") {
+        rest = &rest[at + "\"customer\"".len()..];
+        let after = rest.trim_start();
+        if let Some(value) = after.strip_prefix(':') {
+            let mut de = serde_json::Deserializer::from_str(value);
+            if let Ok(sender) = Sender::deserialize(&mut de) {
+                return Some(sender);
+            }
+        }
+    }
+    None
+}
+
+/// The MessageSids of the messages a stored value recorded. Readable JSON (a newer version's):
+/// the `sid` of every object in any `messages` array, wherever it is nested. Unreadable JSON
+/// (truncated, corrupted): every `"sid"` that opens an object, as this code writes a message
+/// (a reply's or a call's `sid` never comes first). Only Twilio message SIDs, each once.
+fn salvage_sids(text: &str) -> Vec<String> {
+    let mut sids: Vec<String> = Vec::new();
+    let mut add = |sid: &str| {
+        if crate::core::twilio_ids::is_message_sid(sid) && !sids.iter().any(|s| s == sid) {
+            sids.push(sid.to_string());
+        }
+    };
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        let mut stack = vec![&value];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Object(o) => {
+                    if let Some(Value::Array(messages)) = o.get("messages") {
+                        for sid in messages.iter().filter_map(|m| m["sid"].as_str()) {
+                            add(sid);
+                        }
+                    }
+                    stack.extend(o.values());
+                }
+                Value::Array(a) => stack.extend(a),
+                _ => {}
+            }
+        }
+        return sids;
+    }
+    let mut from = 0;
+    while let Some(at) = text[from..].find("\"sid\"") {
+        let key = from + at;
+        from = key + "\"sid\"".len();
+        if !text[..key].trim_end().ends_with('{') {
+            continue;
+        }
+        let value = text[from..].trim_start().strip_prefix(':');
+        let value = value.and_then(|v| v.trim_start().strip_prefix('"'));
+        if let Some(sid) = value.and_then(|v| v.find('"').map(|end| &v[..end])) {
+            add(sid);
+        }
+    }
+    sids
+}

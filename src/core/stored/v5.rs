@@ -1,0 +1,393 @@
+//! Version 5 of the stored form: plain data with the serde attributes, field for field the JSON
+//! that main wrote at commit f8a4f61 (when the domain types were the schema). Nothing here has
+//! behaviour: the machine works on `core::conversation`'s types, converted to and from these in
+//! `core::conversation::stored_form`, so the domain can be reshaped without touching this file.
+//! A change here changes what is stored: it needs a new version (see `super`'s history).
+//!
+//! Reused, not copied: `Sender` (also the webhook's edge type; stored as `{"Phone": "+1..."}`)
+//! and `Delta` (the metrics request's wire form, kept as is until the alarm sends it). Their
+//! stored JSON is pinned all the same by `the_stored_shape_is_pinned`.
+
+use crate::core::form::Sender;
+use crate::core::metrics::Delta;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub customer: Sender,
+    #[serde(default)]
+    pub open_ticket: Option<OpenTicket>,
+    #[serde(default)]
+    pub last_inbound_ms: Option<u64>,
+    #[serde(default)]
+    pub messages: Vec<Message>,
+    #[serde(default)]
+    pub in_flight: Option<InFlight>,
+    #[serde(default)]
+    pub tickets: Vec<KnownTicket>,
+    #[serde(default)]
+    pub checks: Vec<u64>,
+    #[serde(default)]
+    pub check_retry: Retry,
+    #[serde(default)]
+    pub rechecks: Vec<u64>,
+    #[serde(default)]
+    pub agent_replies: Vec<AgentReply>,
+    #[serde(default)]
+    pub seen_comments: Vec<u64>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    #[serde(default)]
+    pub public_origin: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub early_agent_events: Vec<EarlyAgentEvent>,
+    #[serde(default, skip_serializing_if = "Delta::is_empty")]
+    pub unsent_metrics: Delta,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Added within v5 (after f8a4f61): optional, and ignored by a v5 gateway before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wake: Option<Wake>,
+}
+
+/// The wake-up asked for, and which timer it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Wake {
+    pub timer: Timer,
+    pub at_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timer {
+    CallInFlight,
+    MessageRetry,
+    TicketUpdateBudget,
+    TicketCheckRetry,
+    AgentReplyRetry,
+    NoteRetry,
+    Unbuildable,
+    KeptEventExpiry,
+    Stalled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlyAgentEvent {
+    pub ticket_id: u64,
+    pub at_ms: u64,
+    /// Added within v5 (after f8a4f61): optional, and ignored by a v5 gateway before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnownTicket {
+    pub id: u64,
+    #[serde(default)]
+    pub requester_id: Option<u64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requester_change_noted: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_forwarded_noted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenTicket {
+    pub id: u64,
+    #[serde(default)]
+    pub requester_id: Option<u64>,
+    #[serde(default)]
+    pub recent_updates_ms: Vec<u64>,
+    #[serde(default)]
+    pub throttled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TicketStep {
+    Pending,
+    Created {
+        ticket_id: u64,
+        follow_up_of: Option<u64>,
+    },
+    Commented {
+        ticket_id: u64,
+    },
+    Rejected {
+        reason: String,
+    },
+    Failed {
+        reason: String,
+    },
+    QueueFull,
+    Recovered,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ReplyStep {
+    Waiting,
+    NotNeeded,
+    Due { kind: String, content: ReplyContent },
+    Sent { kind: String, sid: String },
+    Failed { kind: String, reason: String },
+    Unknown { kind: String, reason: String },
+}
+
+/// Externally tagged (`{"Text": "..."}`), as the domain's enum was written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ReplyContent {
+    Text(String),
+    Media {
+        url: String,
+        caption: String,
+    },
+    Template {
+        content_sid: String,
+        variables: Vec<(String, String)>,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Retry {
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub step_started_ms: Option<u64>,
+    #[serde(default)]
+    pub not_before_ms: u64,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub verify_first: bool,
+}
+
+impl Retry {
+    fn is_idle(&self) -> bool {
+        *self == Retry::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub sid: String,
+    pub received_ms: u64,
+    pub body: String,
+    pub body_chars: usize,
+    pub ticket: TicketStep,
+    pub reply: ReplyStep,
+    /// Stored as the message's own fields.
+    #[serde(flatten)]
+    pub retry: Retry,
+    #[serde(default)]
+    pub total_attempts: u32,
+    #[serde(default)]
+    pub unverified_comment: Option<(Vec<String>, String)>,
+    #[serde(default)]
+    pub follow_up_of: Option<u64>,
+    #[serde(default)]
+    pub skip_triage: bool,
+    #[serde(default)]
+    pub duplicates: u32,
+    #[serde(default)]
+    pub finished_ms: Option<u64>,
+    #[serde(default)]
+    pub delivery: Option<String>,
+    #[serde(default)]
+    pub media: Vec<MediaItem>,
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Always written from v3 on; absent only in a v1/v2 message (`super::older::v2_to_v3`
+    /// fills it in). Absent in a later one: text.
+    #[serde(default)]
+    pub content: Option<Content>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub without_locale: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaItem {
+    pub url: String,
+    pub content_type: String,
+    pub state: MediaState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum MediaState {
+    Pending,
+    Uploaded {
+        token: String,
+        filename: String,
+        uploaded_ms: u64,
+        #[serde(default)]
+        description: Option<String>,
+    },
+    Skipped {
+        reason: String,
+    },
+}
+
+/// What a message is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Content {
+    Text,
+    Media,
+    Location,
+    Contact,
+    ButtonReply { payload: Option<String> },
+    Reaction,
+    Other { message_type: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InFlight {
+    pub call: Call,
+    pub started_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "snake_case")]
+pub enum Call {
+    CreateTicket {
+        sid: String,
+        ticket: NewTicket,
+    },
+    FindTicket {
+        sid: String,
+    },
+    AddComment {
+        ticket_id: u64,
+        sids: Vec<String>,
+        body: String,
+        #[serde(default)]
+        uploads: Vec<String>,
+    },
+    FindComment {
+        ticket_id: u64,
+        sids: Vec<String>,
+        body: String,
+        since_ms: u64,
+    },
+    SendReply {
+        sid: String,
+    },
+    FindReply {
+        sid: String,
+        since_ms: u64,
+    },
+    CheckTicket {
+        ticket_id: u64,
+    },
+    SendAgentReply {
+        comment_id: u64,
+    },
+    FindAgentReply {
+        comment_id: u64,
+        since_ms: u64,
+    },
+    AddNote {
+        key: String,
+    },
+    FindNote {
+        key: String,
+        since_ms: u64,
+    },
+    TransferMedia {
+        sid: String,
+        index: usize,
+    },
+}
+
+/// The ticket a create call sends (kept to send it again after an eviction).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewTicket {
+    pub subject: String,
+    pub comment: Comment,
+    pub requester: Requester,
+    pub tags: Vec<String>,
+    pub priority: Priority,
+    #[serde(rename = "type")]
+    pub ticket_type: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub external_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub via_followup_source_id: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub body: String,
+    pub public: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub uploads: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Requester {
+    pub name: String,
+    pub email: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub locale_id: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Urgent,
+    High,
+    Normal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum AgentReplyState {
+    Due { template: bool },
+    Sent { template: bool },
+    Undeliverable { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentReply {
+    pub comment_id: u64,
+    pub ticket_id: u64,
+    pub text: String,
+    pub received_ms: u64,
+    pub state: AgentReplyState,
+    #[serde(default)]
+    pub sent_sids: Vec<String>,
+    #[serde(default)]
+    pub tried_template: bool,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    #[serde(default)]
+    pub delivery: Option<String>,
+    #[serde(default)]
+    pub error_code: Option<u32>,
+    #[serde(default, skip_serializing_if = "Retry::is_idle")]
+    pub retry: Retry,
+}
+
+/// A file on an agent's comment, as Zendesk listed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: u64,
+    pub file_name: String,
+    pub content_type: String,
+    pub content_url: String,
+    #[serde(default)]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub key: String,
+    pub ticket_id: u64,
+    pub body: String,
+    pub done: bool,
+    #[serde(default)]
+    pub retry: Retry,
+}
