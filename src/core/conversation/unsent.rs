@@ -174,7 +174,7 @@ impl Conversation {
             reason: why.code(),
         });
         let body = format!(
-            "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: {}. Please reach the customer another way.",
+            "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: {}. Please reach the customer another way (if the gateway learns this ticket later, the reply goes out with the next public reply here).",
             why.explained()
         );
         self.queue_note(

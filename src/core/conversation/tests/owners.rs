@@ -200,7 +200,7 @@ fn a_kept_event_whose_ticket_stays_unknown_for_an_hour_becomes_a_note_saying_the
     assert_eq!(notes[0].0, ticket_id, "on the event's ticket");
     assert_eq!(
         notes[0].1,
-        "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: the gateway did not learn within 60 minutes that this ticket is the one it made for this WhatsApp customer. Please reach the customer another way."
+        "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: the gateway did not learn within 60 minutes that this ticket is the one it made for this WhatsApp customer. Please reach the customer another way (if the gateway learns this ticket later, the reply goes out with the next public reply here)."
     );
     let agent_texts = sim
         .world
@@ -209,6 +209,23 @@ fn a_kept_event_whose_ticket_stays_unknown_for_an_hour_becomes_a_note_saying_the
         .filter(|s| s.1.starts_with("We are on it"));
     assert_eq!(agent_texts.count(), 0, "not sent, as the note says");
     sim.check_invariants("expired");
+    // As the note says: the gateway learned the ticket meanwhile, and the reply goes out with
+    // the agent's next public reply (once, and in order).
+    assert!(sim.conv().tickets.iter().any(|t| t.id == ticket_id));
+    sim.agent_writes("Anything else?");
+    sim.zendesk_calls();
+    sim.settle();
+    let texts: Vec<&str> = sim.world.sent.iter().map(|s| s.1.as_str()).collect();
+    let first = texts.iter().position(|t| t.starts_with("We are on it"));
+    let next = texts.iter().position(|t| *t == "Anything else?");
+    assert!(first.is_some() && first < next, "{texts:?}");
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|t| t.starts_with("We are on it"))
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -258,7 +275,7 @@ fn too_many_unknown_tickets_at_once_push_the_oldest_out_with_a_note() {
     assert_eq!(conv.notes[0].ticket_id, first, "the oldest, pushed out");
     assert_eq!(
         conv.notes[0].body,
-        "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: more than 20 tickets the gateway did not know yet were updated for this customer at once. Please reach the customer another way."
+        "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: more than 20 tickets the gateway did not know yet were updated for this customer at once. Please reach the customer another way (if the gateway learns this ticket later, the reply goes out with the next public reply here)."
     );
     assert_eq!(unmatched_failures(&sim), 1);
 }
