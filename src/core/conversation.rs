@@ -22,8 +22,9 @@
 //! agents' replies, notes); what waits arms a named timer (`timers`), and the wake-up is the
 //! earliest one, kept with its reason (`wake`): the alarm that answers it logs which timer
 //! fired. A step that settles things without end (a defect) says so and looks again later; it
-//! never ends without a wake-up while work is left. Answers go to the side that made the call
-//! (`calls::Side`).
+//! never ends without a wake-up while work is left. Each side has its own calls
+//! (`Call::Inbound(InboundCall)`, `Call::Agents(AgentCall)`), and an answer goes to the side
+//! whose call it was.
 //!
 //! Guarantees, per `MessageSid`:
 //! - **at most one ticket or comment**: ticket creation carries `Idempotency-Key` and
@@ -65,8 +66,8 @@ mod unsent;
 pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
 pub use attempts::Retry;
 pub use backend::{TicketBackend, ZendeskSupport};
-pub use calls::{Call, InFlight};
-use calls::{Side, UNBUILDABLE_WAIT_MS};
+use calls::UNBUILDABLE_WAIT_MS;
+pub use calls::{AgentCall, Call, InFlight, InboundCall};
 pub use limits::{
     json_len, stored_len, FINISHED_MESSAGE_MAX_BYTES, MERGED_COMMENT_MAX_BYTES, QUEUE_BUDGET_BYTES,
     STORED_BUDGET_BYTES,

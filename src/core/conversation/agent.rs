@@ -129,7 +129,7 @@ pub enum TicketClaim {
 }
 
 pub(super) enum Next {
-    Call(Box<Call>),
+    Call(Box<AgentCall>),
     /// Nothing to call now (what waits has armed its timer).
     Idle,
 }
@@ -208,7 +208,7 @@ impl Conversation {
             }
         }
         self.note_requester_change(event, ctx, events);
-        let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::CheckTicket { ticket_id: t }, .. }) if *t == ticket_id);
+        let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::Agents(AgentCall::CheckTicket { ticket_id: t }), .. }) if *t == ticket_id);
         if checking_now {
             // The comments being read may predate this event: read them again afterwards.
             if !self.rechecks.contains(&ticket_id) {
@@ -376,7 +376,7 @@ impl Conversation {
         self.expire_early_events(now, timers, events);
         if let Some(&ticket_id) = self.checks.first() {
             if self.check_retry.not_before_ms <= now {
-                return Next::Call(Box::new(Call::CheckTicket { ticket_id }));
+                return Next::Call(Box::new(AgentCall::CheckTicket { ticket_id }));
             }
             timers.arm(Timer::TicketCheckRetry, self.check_retry.not_before_ms);
         }
@@ -391,7 +391,7 @@ impl Conversation {
             }
             let comment_id = r.comment_id;
             if r.retry.verify_first {
-                return Next::Call(Box::new(Call::FindAgentReply {
+                return Next::Call(Box::new(AgentCall::FindAgentReply {
                     comment_id,
                     since_ms: r.retry.step_started_ms.unwrap_or(r.received_ms),
                 }));
@@ -416,7 +416,7 @@ impl Conversation {
                 self.undeliverable(i, Cause::NotConfigured, events);
                 continue;
             }
-            return Next::Call(Box::new(Call::SendAgentReply { comment_id }));
+            return Next::Call(Box::new(AgentCall::SendAgentReply { comment_id }));
         }
         for n in self.notes.iter().filter(|n| !n.done) {
             if n.retry.not_before_ms > now {
@@ -424,12 +424,12 @@ impl Conversation {
                 continue;
             }
             return Next::Call(Box::new(if n.retry.verify_first {
-                Call::FindNote {
+                AgentCall::FindNote {
                     key: n.key.clone(),
                     since_ms: n.retry.step_started_ms.unwrap_or(now),
                 }
             } else {
-                Call::AddNote { key: n.key.clone() }
+                AgentCall::AddNote { key: n.key.clone() }
             }));
         }
         Next::Idle

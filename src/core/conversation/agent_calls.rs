@@ -9,11 +9,11 @@ impl Conversation {
     /// The request for an outbound call.
     /// The request for an agents'-side call (`None` for a customer message's call, or when the
     /// reply or note it acts on is gone).
-    pub(super) fn outbound_request(&self, call: &Call, ctx: &Ctx) -> Option<HttpRequest> {
+    pub(super) fn outbound_request(&self, call: &AgentCall, ctx: &Ctx) -> Option<HttpRequest> {
         let config = ctx.config;
         let request = match call {
-            Call::CheckTicket { ticket_id } => ctx.backend().list_comments(*ticket_id),
-            Call::SendAgentReply { comment_id } => {
+            AgentCall::CheckTicket { ticket_id } => ctx.backend().list_comments(*ticket_id),
+            AgentCall::SendAgentReply { comment_id } => {
                 let r = self
                     .agent_replies
                     .iter()
@@ -56,22 +56,15 @@ impl Conversation {
                 };
                 self.send_request(&content, &about, ctx)
             }
-            Call::FindAgentReply { .. } => self.list_sent_request(ctx),
-            Call::AddNote { key } => {
+            AgentCall::FindAgentReply { .. } => self.list_sent_request(ctx),
+            AgentCall::AddNote { key } => {
                 let n = self.notes.iter().find(|n| &n.key == key)?;
                 ctx.backend().add_internal_note(n.ticket_id, &n.body)
             }
-            Call::FindNote { key, .. } => {
+            AgentCall::FindNote { key, .. } => {
                 let n = self.notes.iter().find(|n| &n.key == key)?;
                 ctx.backend().list_comments(n.ticket_id)
             }
-            Call::CreateTicket { .. }
-            | Call::FindTicket { .. }
-            | Call::AddComment { .. }
-            | Call::FindComment { .. }
-            | Call::SendReply { .. }
-            | Call::FindReply { .. }
-            | Call::TransferMedia { .. } => return None,
         };
         Some(request)
     }
@@ -84,10 +77,10 @@ impl Conversation {
             .unwrap_or(Part::Text(String::new()))
     }
 
-    /// Applies the answer to an agents'-side call (`Call::side` is `Outbound`).
+    /// Applies the answer to an agents'-side call (`Call::Agents`).
     pub(super) fn answered_outbound(
         &mut self,
-        call: &Call,
+        call: &AgentCall,
         exchange: &Exchange,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
@@ -98,7 +91,7 @@ impl Conversation {
         };
         let body = answer.map(|a| a.body.as_str()).unwrap_or("");
         match call {
-            Call::CheckTicket { ticket_id } => {
+            AgentCall::CheckTicket { ticket_id } => {
                 match classify_idempotent(exchange) {
                     Verdict::Success => match ctx.backend().parse_comment_list(body) {
                         Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, events),
@@ -133,7 +126,7 @@ impl Conversation {
                 }
                 self.check_retry.reset();
             }
-            Call::SendAgentReply { comment_id } => {
+            AgentCall::SendAgentReply { comment_id } => {
                 let Some(i) = self
                     .agent_replies
                     .iter()
@@ -176,7 +169,7 @@ impl Conversation {
                     }
                 }
             }
-            Call::FindAgentReply {
+            AgentCall::FindAgentReply {
                 comment_id,
                 since_ms,
             } => {
@@ -223,11 +216,11 @@ impl Conversation {
                     }
                 }
             }
-            Call::AddNote { key } | Call::FindNote { key, .. } => {
+            AgentCall::AddNote { key } | AgentCall::FindNote { key, .. } => {
                 let Some(i) = self.notes.iter().position(|n| &n.key == key) else {
                     return;
                 };
-                let finding = matches!(call, Call::FindNote { .. });
+                let finding = matches!(call, AgentCall::FindNote { .. });
                 let verdict = if finding {
                     classify_idempotent(exchange)
                 } else {
@@ -266,13 +259,6 @@ impl Conversation {
                     }
                 }
             }
-            Call::CreateTicket { .. }
-            | Call::FindTicket { .. }
-            | Call::AddComment { .. }
-            | Call::FindComment { .. }
-            | Call::SendReply { .. }
-            | Call::FindReply { .. }
-            | Call::TransferMedia { .. } => {}
         }
     }
 

@@ -14,13 +14,14 @@ impl Conversation {
             events.push(DomainEvent::AnswerWithoutCall);
             return;
         };
-        let head = match call.side() {
-            Side::Outbound => {
+        let call = match call {
+            Call::Agents(call) => {
                 self.answered_outbound(&call, &exchange, ctx, events);
                 return;
             }
-            Side::Inbound(head) => head.to_string(),
+            Call::Inbound(call) => call,
         };
+        let head = call.head().to_string();
         let Some(i) = self.index_of(&head) else {
             return;
         };
@@ -31,7 +32,7 @@ impl Conversation {
         };
         let body = answer.map(|a| a.body.as_str()).unwrap_or("");
         match call {
-            Call::CreateTicket { ticket, .. } => match classify_idempotent(&exchange) {
+            InboundCall::CreateTicket { ticket, .. } => match classify_idempotent(&exchange) {
                 Verdict::Success => match ctx.backend().parse_created_ticket(body) {
                     Ok(t) => {
                         let hit = answer
@@ -92,7 +93,7 @@ impl Conversation {
                     self.fail_ticket(&[i], "create_ticket", why, ctx, events);
                 }
             },
-            Call::FindTicket { .. } => match classify_idempotent(&exchange) {
+            InboundCall::FindTicket { .. } => match classify_idempotent(&exchange) {
                 Verdict::Success => match ctx.backend().parse_ticket_list(body) {
                     Ok(list) => match list.into_iter().next() {
                         Some(t) => {
@@ -134,7 +135,7 @@ impl Conversation {
                     self.retry_later(i, "find_ticket", cause, None, true, ctx, events)
                 }
             },
-            Call::AddComment {
+            InboundCall::AddComment {
                 ticket_id,
                 sids,
                 body: text,
@@ -188,7 +189,7 @@ impl Conversation {
                     }
                 }
             },
-            Call::FindComment {
+            InboundCall::FindComment {
                 ticket_id,
                 sids,
                 body: text,
@@ -253,7 +254,7 @@ impl Conversation {
                     }
                 }
             },
-            Call::SendReply { sid } => match twilio::send_outcome(&exchange) {
+            InboundCall::SendReply { sid } => match twilio::send_outcome(&exchange) {
                 SendOutcome::Sent(reply_sid) => self.replied(i, reply_sid, events, elapsed, false),
                 SendOutcome::NotSent {
                     retry_after_secs,
@@ -295,7 +296,7 @@ impl Conversation {
                     self.messages[i].complete_step();
                 }
             },
-            Call::FindReply { sid, since_ms } => match classify_idempotent(&exchange) {
+            InboundCall::FindReply { sid, since_ms } => match classify_idempotent(&exchange) {
                 Verdict::Success => match twilio::parse_message_list(body) {
                     Ok(list) => {
                         let expected = match &self.messages[i].reply {
@@ -343,7 +344,7 @@ impl Conversation {
                     self.messages[i].complete_step();
                 }
             },
-            Call::TransferMedia { index, .. } => {
+            InboundCall::TransferMedia { index, .. } => {
                 let status = answer.map(|a| a.status);
                 let sid = self.messages[i].sid.clone();
                 let content_type = self.messages[i].media[index].content_type.clone();
@@ -430,12 +431,6 @@ impl Conversation {
                     }
                 }
             }
-            // Answered by `answered_outbound` above.
-            Call::CheckTicket { .. }
-            | Call::SendAgentReply { .. }
-            | Call::FindAgentReply { .. }
-            | Call::AddNote { .. }
-            | Call::FindNote { .. } => {}
         }
     }
 

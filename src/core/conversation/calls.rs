@@ -9,9 +9,22 @@ pub struct InFlight {
     pub started_ms: u64,
 }
 
-/// The upstream calls the machine makes.
+/// The upstream calls the machine makes, each part's own: the inbound queue's and the agents'
+/// side's are separate enums, so a part's `match` on its calls has no arm for the other's.
+// One call is in flight at a time: boxing the larger part's calls would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Call {
+    /// A step of a customer's message.
+    Inbound(InboundCall),
+    /// The agents' side: ticket reads, agents' replies, notes.
+    Agents(AgentCall),
+}
+
+/// A step of a customer's message: its ticket or comment (and their look-ups), its files, the
+/// gateway's reply to it (and its look-up).
+#[derive(Debug, Clone, PartialEq)]
+pub enum InboundCall {
     CreateTicket {
         sid: String,
         ticket: NewTicket,
@@ -38,65 +51,67 @@ pub enum Call {
         sid: String,
         since_ms: u64,
     },
-    CheckTicket {
-        ticket_id: u64,
-    },
-    SendAgentReply {
-        comment_id: u64,
-    },
-    FindAgentReply {
-        comment_id: u64,
-        since_ms: u64,
-    },
-    AddNote {
-        key: String,
-    },
-    FindNote {
-        key: String,
-        since_ms: u64,
-    },
     TransferMedia {
         sid: String,
         index: usize,
     },
 }
 
+/// A step of the agents' side.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgentCall {
+    CheckTicket { ticket_id: u64 },
+    SendAgentReply { comment_id: u64 },
+    FindAgentReply { comment_id: u64, since_ms: u64 },
+    AddNote { key: String },
+    FindNote { key: String, since_ms: u64 },
+}
+
 impl Call {
     pub(super) fn name(&self) -> &'static str {
         match self {
-            Call::CreateTicket { .. } => "create_ticket",
-            Call::FindTicket { .. } => "find_ticket",
-            Call::AddComment { .. } => "add_comment",
-            Call::TransferMedia { .. } => "transfer_media",
-            Call::FindComment { .. } => "find_comment",
-            Call::SendReply { .. } => "send_reply",
-            Call::FindReply { .. } => "find_reply",
-            Call::CheckTicket { .. } => "check_ticket",
-            Call::SendAgentReply { .. } => "send_agent_reply",
-            Call::FindAgentReply { .. } => "find_agent_reply",
-            Call::AddNote { .. } => "add_note",
-            Call::FindNote { .. } => "find_note",
+            Call::Inbound(c) => c.name(),
+            Call::Agents(c) => c.name(),
+        }
+    }
+}
+
+impl InboundCall {
+    pub(super) fn name(&self) -> &'static str {
+        match self {
+            InboundCall::CreateTicket { .. } => "create_ticket",
+            InboundCall::FindTicket { .. } => "find_ticket",
+            InboundCall::AddComment { .. } => "add_comment",
+            InboundCall::TransferMedia { .. } => "transfer_media",
+            InboundCall::FindComment { .. } => "find_comment",
+            InboundCall::SendReply { .. } => "send_reply",
+            InboundCall::FindReply { .. } => "find_reply",
         }
     }
 
-    /// The message whose step this call is (the last of a comment batch).
-    /// Whose call this is: a customer message's step (named by the message it belongs to, the
-    /// oldest of a merged comment), or the agents' side.
-    pub(super) fn side(&self) -> Side<'_> {
+    /// The message whose step this call is (the oldest of a merged comment).
+    pub(super) fn head(&self) -> &str {
         match self {
-            Call::CreateTicket { sid, .. }
-            | Call::FindTicket { sid }
-            | Call::SendReply { sid }
-            | Call::FindReply { sid, .. }
-            | Call::TransferMedia { sid, .. } => Side::Inbound(sid),
-            Call::AddComment { sids, .. } | Call::FindComment { sids, .. } => {
-                Side::Inbound(sids.first().map_or("", String::as_str))
+            InboundCall::CreateTicket { sid, .. }
+            | InboundCall::FindTicket { sid }
+            | InboundCall::SendReply { sid }
+            | InboundCall::FindReply { sid, .. }
+            | InboundCall::TransferMedia { sid, .. } => sid,
+            InboundCall::AddComment { sids, .. } | InboundCall::FindComment { sids, .. } => {
+                sids.first().map_or("", String::as_str)
             }
-            Call::CheckTicket { .. }
-            | Call::SendAgentReply { .. }
-            | Call::FindAgentReply { .. }
-            | Call::AddNote { .. }
-            | Call::FindNote { .. } => Side::Outbound,
+        }
+    }
+}
+
+impl AgentCall {
+    pub(super) fn name(&self) -> &'static str {
+        match self {
+            AgentCall::CheckTicket { .. } => "check_ticket",
+            AgentCall::SendAgentReply { .. } => "send_agent_reply",
+            AgentCall::FindAgentReply { .. } => "find_agent_reply",
+            AgentCall::AddNote { .. } => "add_note",
+            AgentCall::FindNote { .. } => "find_note",
         }
     }
 }
@@ -104,19 +119,11 @@ impl Call {
 /// How long to wait before trying again a call whose request cannot be built.
 pub(super) const UNBUILDABLE_WAIT_MS: u64 = 60_000;
 
-/// The two directions a call belongs to (`Call::side`).
-pub(super) enum Side<'a> {
-    /// A step of the customer's message with this MessageSid.
-    Inbound(&'a str),
-    /// The agents' side: replies, notes, ticket checks.
-    Outbound,
-}
-
 impl Conversation {
-    pub(super) fn launch(&mut self, i: usize, call: Call, ctx: &Ctx) -> Effect {
+    pub(super) fn launch(&mut self, i: usize, call: InboundCall, ctx: &Ctx) -> Effect {
         let m = &mut self.messages[i];
         m.retry.step_started_ms.get_or_insert(ctx.now_ms);
-        if let Call::TransferMedia { index, .. } = &call {
+        if let InboundCall::TransferMedia { index, .. } = &call {
             let Some(item) = m.media.get(*index) else {
                 return self.unbuildable(ctx);
             };
@@ -138,18 +145,18 @@ impl Conversation {
                 max_bytes: config.media_max_bytes,
             };
             self.in_flight = Some(InFlight {
-                call,
+                call: Call::Inbound(call),
                 started_ms: ctx.now_ms,
             });
             return Effect::Transfer(Box::new(transfer));
         }
-        let Some(request) = self.request_for(&call, ctx) else {
+        let Some(request) = self.inbound_request(&call, ctx) else {
             // What the call acts on is gone (a state no step produces): wait, never panic in
             // a Durable Object.
             return self.unbuildable(ctx);
         };
         self.in_flight = Some(InFlight {
-            call,
+            call: Call::Inbound(call),
             started_ms: ctx.now_ms,
         });
         Effect::Call(request)
@@ -201,13 +208,13 @@ impl Conversation {
 
     /// The request a call is; `None` when what it acts on is gone (never for a well-formed
     /// state: the caller then waits rather than fails).
-    pub(super) fn request_for(&self, call: &Call, ctx: &Ctx) -> Option<HttpRequest> {
+    pub(super) fn inbound_request(&self, call: &InboundCall, ctx: &Ctx) -> Option<HttpRequest> {
         let request = match call {
-            Call::CreateTicket { sid, ticket } => {
+            InboundCall::CreateTicket { sid, ticket } => {
                 ctx.backend().create_ticket(&self.create_key(sid), ticket)
             }
-            Call::FindTicket { sid } => ctx.backend().find_ticket(sid),
-            Call::AddComment {
+            InboundCall::FindTicket { sid } => ctx.backend().find_ticket(sid),
+            InboundCall::AddComment {
                 ticket_id,
                 body,
                 uploads,
@@ -216,8 +223,8 @@ impl Conversation {
                 let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
                 ctx.backend().add_comment(*ticket_id, body, author, uploads)
             }
-            Call::FindComment { ticket_id, .. } => ctx.backend().list_comments(*ticket_id),
-            Call::SendReply { sid } => {
+            InboundCall::FindComment { ticket_id, .. } => ctx.backend().list_comments(*ticket_id),
+            InboundCall::SendReply { sid } => {
                 let message = self.message(sid)?;
                 let ReplyStep::Due { content, kind } = &message.reply else {
                     return None;
@@ -228,14 +235,9 @@ impl Conversation {
                 };
                 self.send_request(content, &about, ctx)
             }
-            Call::FindReply { .. } => self.list_sent_request(ctx),
+            InboundCall::FindReply { .. } => self.list_sent_request(ctx),
             // A transfer is an effect of its own (`launch`), not an HTTP call.
-            Call::TransferMedia { .. } => return None,
-            Call::CheckTicket { .. }
-            | Call::SendAgentReply { .. }
-            | Call::FindAgentReply { .. }
-            | Call::AddNote { .. }
-            | Call::FindNote { .. } => return self.outbound_request(call, ctx),
+            InboundCall::TransferMedia { .. } => return None,
         };
         Some(request)
     }
@@ -253,7 +255,7 @@ impl Conversation {
         let makes_ticket = matches!(
             self.in_flight,
             Some(InFlight {
-                call: Call::CreateTicket { .. },
+                call: Call::Inbound(InboundCall::CreateTicket { .. }),
                 ..
             })
         );

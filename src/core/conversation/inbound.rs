@@ -13,7 +13,7 @@ pub(super) enum Inbound {
 }
 
 pub(super) enum TicketAction {
-    Call(Box<Call>),
+    Call(Box<InboundCall>),
     /// Wait (Zendesk's per-ticket update budget is spent).
     WaitUntil(u64),
     /// Decided without a call (triage refused the message).
@@ -120,9 +120,9 @@ impl Conversation {
                     return self.wake_for(&timers);
                 }
                 let call = flight.call.name();
-                let sid = match flight.call.side() {
-                    Side::Inbound(head) => head.to_string(),
-                    Side::Outbound => String::new(),
+                let sid = match &flight.call {
+                    Call::Inbound(call) => call.head().to_string(),
+                    Call::Agents(_) => String::new(),
                 };
                 events.push(DomainEvent::CallInterrupted { sid, call });
                 self.answered(
@@ -146,7 +146,7 @@ impl Conversation {
                         return self.wake_for(&timers);
                     };
                     self.in_flight = Some(InFlight {
-                        call: *call,
+                        call: Call::Agents(*call),
                         started_ms: ctx.now_ms,
                     });
                     return Some(Effect::Call(request));
@@ -246,12 +246,12 @@ impl Conversation {
                 let m = &self.messages[i];
                 let sid = m.sid.clone();
                 let call = if m.retry.verify_first {
-                    Call::FindReply {
+                    InboundCall::FindReply {
                         sid,
                         since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
                     }
                 } else {
-                    Call::SendReply { sid }
+                    InboundCall::SendReply { sid }
                 };
                 Inbound::Launch(self.launch(i, call, ctx))
             }
@@ -308,7 +308,7 @@ impl Conversation {
                 };
                 continue;
             }
-            return TicketAction::Call(Box::new(Call::TransferMedia {
+            return TicketAction::Call(Box::new(InboundCall::TransferMedia {
                 sid: self.messages[i].sid.clone(),
                 index,
             }));
@@ -318,7 +318,7 @@ impl Conversation {
             if m.follow_up_of.is_none() {
                 if m.retry.verify_first {
                     if let Some((sids, body)) = &m.unverified_comment {
-                        return TicketAction::Call(Box::new(Call::FindComment {
+                        return TicketAction::Call(Box::new(InboundCall::FindComment {
                             ticket_id: open.id,
                             sids: sids.clone(),
                             body: body.clone(),
@@ -339,7 +339,7 @@ impl Conversation {
                     return TicketAction::WaitUntil(frees_at);
                 }
                 let (sids, body, uploads) = self.comment_batch(i, recent.len());
-                return TicketAction::Call(Box::new(Call::AddComment {
+                return TicketAction::Call(Box::new(InboundCall::AddComment {
                     ticket_id: open.id,
                     sids,
                     body,
@@ -355,7 +355,7 @@ impl Conversation {
         // a create without the locale carries (the earlier, committed create is not replayed
         // under another key: it would make a second ticket).
         if m.retry.verify_first && (age > IDEMPOTENCY_WINDOW_MS || m.without_locale) {
-            return TicketAction::Call(Box::new(Call::FindTicket { sid: m.sid.clone() }));
+            return TicketAction::Call(Box::new(InboundCall::FindTicket { sid: m.sid.clone() }));
         }
         // A file or a location is something to act on, whatever the caption says.
         let has_content = !m.media.is_empty() || m.location.is_some();
@@ -397,7 +397,7 @@ impl Conversation {
         if m.without_locale {
             ticket.requester.locale_id = None;
         }
-        TicketAction::Call(Box::new(Call::CreateTicket {
+        TicketAction::Call(Box::new(InboundCall::CreateTicket {
             sid: m.sid.clone(),
             ticket,
         }))

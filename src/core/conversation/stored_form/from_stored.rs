@@ -208,7 +208,7 @@ impl From<v5::Message> for Message {
 impl From<v5::Call> for Call {
     fn from(call: v5::Call) -> Self {
         match call {
-            v5::Call::CreateTicket { sid, ticket } => Call::CreateTicket {
+            v5::Call::CreateTicket { sid, ticket } => Call::Inbound(InboundCall::CreateTicket {
                 sid,
                 ticket: NewTicket {
                     subject: ticket.subject,
@@ -232,44 +232,54 @@ impl From<v5::Call> for Call {
                     external_id: ticket.external_id,
                     via_followup_source_id: ticket.via_followup_source_id,
                 },
-            },
-            v5::Call::FindTicket { sid } => Call::FindTicket { sid },
+            }),
+            v5::Call::FindTicket { sid } => Call::Inbound(InboundCall::FindTicket { sid }),
             v5::Call::AddComment {
                 ticket_id,
                 sids,
                 body,
                 uploads,
-            } => Call::AddComment {
+            } => Call::Inbound(InboundCall::AddComment {
                 ticket_id,
                 sids,
                 body,
                 uploads,
-            },
+            }),
             v5::Call::FindComment {
                 ticket_id,
                 sids,
                 body,
                 since_ms,
-            } => Call::FindComment {
+            } => Call::Inbound(InboundCall::FindComment {
                 ticket_id,
                 sids,
                 body,
                 since_ms,
-            },
-            v5::Call::SendReply { sid } => Call::SendReply { sid },
-            v5::Call::FindReply { sid, since_ms } => Call::FindReply { sid, since_ms },
-            v5::Call::CheckTicket { ticket_id } => Call::CheckTicket { ticket_id },
-            v5::Call::SendAgentReply { comment_id } => Call::SendAgentReply { comment_id },
+            }),
+            v5::Call::SendReply { sid } => Call::Inbound(InboundCall::SendReply { sid }),
+            v5::Call::FindReply { sid, since_ms } => {
+                Call::Inbound(InboundCall::FindReply { sid, since_ms })
+            }
+            v5::Call::CheckTicket { ticket_id } => {
+                Call::Agents(AgentCall::CheckTicket { ticket_id })
+            }
+            v5::Call::SendAgentReply { comment_id } => {
+                Call::Agents(AgentCall::SendAgentReply { comment_id })
+            }
             v5::Call::FindAgentReply {
                 comment_id,
                 since_ms,
-            } => Call::FindAgentReply {
+            } => Call::Agents(AgentCall::FindAgentReply {
                 comment_id,
                 since_ms,
-            },
-            v5::Call::AddNote { key } => Call::AddNote { key },
-            v5::Call::FindNote { key, since_ms } => Call::FindNote { key, since_ms },
-            v5::Call::TransferMedia { sid, index } => Call::TransferMedia { sid, index },
+            }),
+            v5::Call::AddNote { key } => Call::Agents(AgentCall::AddNote { key }),
+            v5::Call::FindNote { key, since_ms } => {
+                Call::Agents(AgentCall::FindNote { key, since_ms })
+            }
+            v5::Call::TransferMedia { sid, index } => {
+                Call::Inbound(InboundCall::TransferMedia { sid, index })
+            }
         }
     }
 }

@@ -211,7 +211,7 @@ impl From<&Message> for v5::Message {
 impl From<&Call> for v5::Call {
     fn from(call: &Call) -> Self {
         match call.clone() {
-            Call::CreateTicket { sid, ticket } => v5::Call::CreateTicket {
+            Call::Inbound(InboundCall::CreateTicket { sid, ticket }) => v5::Call::CreateTicket {
                 sid,
                 ticket: v5::NewTicket {
                     subject: ticket.subject,
@@ -236,43 +236,53 @@ impl From<&Call> for v5::Call {
                     via_followup_source_id: ticket.via_followup_source_id,
                 },
             },
-            Call::FindTicket { sid } => v5::Call::FindTicket { sid },
-            Call::AddComment {
+            Call::Inbound(InboundCall::FindTicket { sid }) => v5::Call::FindTicket { sid },
+            Call::Inbound(InboundCall::AddComment {
                 ticket_id,
                 sids,
                 body,
                 uploads,
-            } => v5::Call::AddComment {
+            }) => v5::Call::AddComment {
                 ticket_id,
                 sids,
                 body,
                 uploads,
             },
-            Call::FindComment {
+            Call::Inbound(InboundCall::FindComment {
                 ticket_id,
                 sids,
                 body,
                 since_ms,
-            } => v5::Call::FindComment {
+            }) => v5::Call::FindComment {
                 ticket_id,
                 sids,
                 body,
                 since_ms,
             },
-            Call::SendReply { sid } => v5::Call::SendReply { sid },
-            Call::FindReply { sid, since_ms } => v5::Call::FindReply { sid, since_ms },
-            Call::CheckTicket { ticket_id } => v5::Call::CheckTicket { ticket_id },
-            Call::SendAgentReply { comment_id } => v5::Call::SendAgentReply { comment_id },
-            Call::FindAgentReply {
+            Call::Inbound(InboundCall::SendReply { sid }) => v5::Call::SendReply { sid },
+            Call::Inbound(InboundCall::FindReply { sid, since_ms }) => {
+                v5::Call::FindReply { sid, since_ms }
+            }
+            Call::Agents(AgentCall::CheckTicket { ticket_id }) => {
+                v5::Call::CheckTicket { ticket_id }
+            }
+            Call::Agents(AgentCall::SendAgentReply { comment_id }) => {
+                v5::Call::SendAgentReply { comment_id }
+            }
+            Call::Agents(AgentCall::FindAgentReply {
                 comment_id,
                 since_ms,
-            } => v5::Call::FindAgentReply {
+            }) => v5::Call::FindAgentReply {
                 comment_id,
                 since_ms,
             },
-            Call::AddNote { key } => v5::Call::AddNote { key },
-            Call::FindNote { key, since_ms } => v5::Call::FindNote { key, since_ms },
-            Call::TransferMedia { sid, index } => v5::Call::TransferMedia { sid, index },
+            Call::Agents(AgentCall::AddNote { key }) => v5::Call::AddNote { key },
+            Call::Agents(AgentCall::FindNote { key, since_ms }) => {
+                v5::Call::FindNote { key, since_ms }
+            }
+            Call::Inbound(InboundCall::TransferMedia { sid, index }) => {
+                v5::Call::TransferMedia { sid, index }
+            }
         }
     }
 }

@@ -88,7 +88,7 @@ fn a_ticket_being_made_when_main_stopped_is_made_once_and_the_early_event_is_rea
     let conv = sim.conv();
     assert!(matches!(
         conv.in_flight.as_ref().map(|f| &f.call),
-        Some(Call::CreateTicket { .. })
+        Some(Call::Inbound(InboundCall::CreateTicket { .. }))
     ));
     assert_eq!(conv.early_agent_events.len(), 1);
     assert!(!conv.unsent_metrics.is_empty(), "the metrics not sent yet");
@@ -162,7 +162,7 @@ fn a_customer_with_history_stored_by_main_carries_on_with_nothing_doubled_or_los
     let conv = sim.conv();
     assert!(matches!(
         conv.in_flight.as_ref().map(|f| &f.call),
-        Some(Call::AddComment { .. })
+        Some(Call::Inbound(InboundCall::AddComment { .. }))
     ));
     assert_eq!(
         conv.pending_count(),
