@@ -303,3 +303,25 @@ fn unknown_forms_are_refused_not_guessed() {
     assert!(decode("{\"something\":1}").is_err());
     assert!(decode("not json").is_err());
 }
+
+/// Every field and every call survives stored -> domain -> stored unchanged: the conversion
+/// drops nothing in either direction (the pin test only covers stored -> text).
+#[test]
+fn every_field_survives_the_round_trip_through_the_domain() {
+    use crate::core::conversation::Conversation as Domain;
+    let stored = every_field::every_field();
+    let back = v5::Conversation::from(&Domain::from(stored.clone()));
+    assert_eq!(
+        serde_json::to_value(&back).unwrap(),
+        serde_json::to_value(&stored).unwrap()
+    );
+    for call in every_field::every_call() {
+        let mut with = stored.clone();
+        with.in_flight = Some(call);
+        let back = v5::Conversation::from(&Domain::from(with.clone()));
+        assert_eq!(
+            serde_json::to_value(&back.in_flight).unwrap(),
+            serde_json::to_value(&with.in_flight).unwrap()
+        );
+    }
+}
