@@ -17,7 +17,9 @@
 //!    whose output is a `WakeAt(now)`: the next alarm goes on.
 //! 4. Nothing to do: no effect; the conversation sleeps until the next request event.
 //!
-//! Inside a step, the sub-machines are polled in order: the inbound queue (`inbound`: the
+//! The state is the customer's, the inbound queue's fields (`messages`, `open_ticket`, ...),
+//! the agents' side as one part (`agents: AgentSide`), the call in flight, and what waits to be
+//! sent with the metrics. Inside a step, the sub-machines are polled in order: the inbound queue (`inbound`: the
 //! oldest unfinished message's next step), then the agents' side (`agent`: ticket checks,
 //! agents' replies, notes); what waits arms a named timer (`timers`), and the wake-up is the
 //! earliest one, kept with its reason (`wake`): the alarm that answers it logs which timer
@@ -130,6 +132,25 @@ pub struct Conversation {
     pub in_flight: Option<InFlight>,
     /// Tickets the gateway created for this customer.
     pub tickets: Vec<KnownTicket>,
+    /// The agents' side: what Zendesk said changed, agents' replies to send, notes to write.
+    pub agents: AgentSide,
+    /// The public origin Twilio calls (from the signed webhook URL), for status callbacks.
+    pub public_origin: Option<String>,
+    /// What this conversation adds to the metrics (and the operators' directory) and has not
+    /// sent yet: kept here, so a webhook costs no storage write of its own; the alarm sends it.
+    pub unsent_metrics: Delta,
+    /// The customer's last confidently detected language: a message that says too little to
+    /// tell ("ok", "👍", an order number) is read in it.
+    pub language: Option<String>,
+    /// The wake-up asked for and why: the alarm that answers it logs which timer fired.
+    pub wake: Option<Wake>,
+}
+
+/// The agents' side of a conversation, owned as one part: the tickets whose comments are to be
+/// read, the agents' replies to send on WhatsApp, the internal notes to write, and the events
+/// kept for tickets not known yet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgentSide {
     /// Tickets Zendesk said changed: their comments are to be read.
     pub checks: Vec<u64>,
     pub check_retry: Retry,
@@ -141,20 +162,10 @@ pub struct Conversation {
     pub seen_comments: Vec<u64>,
     /// Internal notes for the agents (failed deliveries), each written once.
     pub notes: Vec<Note>,
-    /// The public origin Twilio calls (from the signed webhook URL), for status callbacks.
-    pub public_origin: Option<String>,
     /// Zendesk events for tickets this conversation does not know yet: an agent may answer
     /// within milliseconds of the ticket's creation, before Zendesk's answer to the create
-    /// has reached the gateway. Read when the ticket becomes known (`remember_ticket`).
+    /// has reached the gateway. Read when the ticket becomes known (`Conversation::remember_ticket`).
     pub early_agent_events: Vec<EarlyAgentEvent>,
-    /// What this conversation adds to the metrics (and the operators' directory) and has not
-    /// sent yet: kept here, so a webhook costs no storage write of its own; the alarm sends it.
-    pub unsent_metrics: Delta,
-    /// The customer's last confidently detected language: a message that says too little to
-    /// tell ("ok", "👍", an order number) is read in it.
-    pub language: Option<String>,
-    /// The wake-up asked for and why: the alarm that answers it logs which timer fired.
-    pub wake: Option<Wake>,
 }
 
 // Events live for one step; a boxed message would only add an allocation per request.
@@ -222,14 +233,8 @@ impl Conversation {
             messages: Vec::new(),
             in_flight: None,
             tickets: Vec::new(),
-            checks: Vec::new(),
-            check_retry: Retry::default(),
-            rechecks: Vec::new(),
-            agent_replies: Vec::new(),
-            seen_comments: Vec::new(),
-            notes: Vec::new(),
+            agents: AgentSide::default(),
             public_origin: None,
-            early_agent_events: Vec::new(),
             unsent_metrics: Delta::default(),
             language: None,
             wake: None,

@@ -155,10 +155,12 @@ impl Conversation {
                 });
         }
         // An agent answered before this ticket was known here: read its comments now.
-        let before = self.early_agent_events.len();
-        self.early_agent_events.retain(|e| e.ticket_id != t.id);
-        if self.early_agent_events.len() != before && !self.checks.contains(&t.id) {
-            self.checks.push(t.id);
+        let before = self.agents.early_agent_events.len();
+        self.agents
+            .early_agent_events
+            .retain(|e| e.ticket_id != t.id);
+        if self.agents.early_agent_events.len() != before && !self.agents.checks.contains(&t.id) {
+            self.agents.checks.push(t.id);
         }
     }
 
@@ -211,11 +213,11 @@ impl Conversation {
         let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::Agents(AgentCall::CheckTicket { ticket_id: t }), .. }) if *t == ticket_id);
         if checking_now {
             // The comments being read may predate this event: read them again afterwards.
-            if !self.rechecks.contains(&ticket_id) {
-                self.rechecks.push(ticket_id);
+            if !self.agents.rechecks.contains(&ticket_id) {
+                self.agents.rechecks.push(ticket_id);
             }
-        } else if !self.checks.contains(&ticket_id) {
-            self.checks.push(ticket_id);
+        } else if !self.agents.checks.contains(&ticket_id) {
+            self.agents.checks.push(ticket_id);
         }
         claim
     }
@@ -275,6 +277,7 @@ impl Conversation {
             of,
         };
         if let Some(r) = self
+            .agents
             .agent_replies
             .iter_mut()
             .find(|r| r.sent_sids.iter().any(|s| s == sid))
@@ -339,10 +342,10 @@ impl Conversation {
     }
 
     pub(super) fn queue_note(&mut self, key: String, ticket_id: u64, body: String) -> bool {
-        if self.notes.iter().any(|n| n.key == key) {
+        if self.agents.notes.iter().any(|n| n.key == key) {
             return false;
         }
-        self.notes.push(Note {
+        self.agents.notes.push(Note {
             key,
             ticket_id,
             body,
@@ -374,14 +377,17 @@ impl Conversation {
     ) -> Next {
         let now = ctx.now_ms;
         self.expire_early_events(now, timers, events);
-        if let Some(&ticket_id) = self.checks.first() {
-            if self.check_retry.not_before_ms <= now {
+        if let Some(&ticket_id) = self.agents.checks.first() {
+            if self.agents.check_retry.not_before_ms <= now {
                 return Next::Call(Box::new(AgentCall::CheckTicket { ticket_id }));
             }
-            timers.arm(Timer::TicketCheckRetry, self.check_retry.not_before_ms);
+            timers.arm(
+                Timer::TicketCheckRetry,
+                self.agents.check_retry.not_before_ms,
+            );
         }
-        for i in 0..self.agent_replies.len() {
-            let r = &self.agent_replies[i];
+        for i in 0..self.agents.agent_replies.len() {
+            let r = &self.agents.agent_replies[i];
             let AgentReplyState::Due { template } = r.state else {
                 continue;
             };
@@ -402,7 +408,7 @@ impl Conversation {
                     .agent_reply_content_sid
                 {
                     Some(_) => {
-                        self.agent_replies[i].state = AgentReplyState::Due { template: true }
+                        self.agents.agent_replies[i].state = AgentReplyState::Due { template: true }
                     }
                     None => {
                         self.undeliverable(i, Cause::OutsideWindow, events);
@@ -410,15 +416,17 @@ impl Conversation {
                     }
                 }
             }
-            let needs_url =
-                matches!(self.part_to_send(&self.agent_replies[i]), Part::File(_)) && !template;
+            let needs_url = matches!(
+                self.part_to_send(&self.agents.agent_replies[i]),
+                Part::File(_)
+            ) && !template;
             if needs_url && self.public_origin(ctx.config).is_none() {
                 self.undeliverable(i, Cause::NotConfigured, events);
                 continue;
             }
             return Next::Call(Box::new(AgentCall::SendAgentReply { comment_id }));
         }
-        for n in self.notes.iter().filter(|n| !n.done) {
+        for n in self.agents.notes.iter().filter(|n| !n.done) {
             if n.retry.not_before_ms > now {
                 timers.arm(Timer::NoteRetry, n.retry.not_before_ms);
                 continue;
@@ -437,7 +445,7 @@ impl Conversation {
 
     pub(super) fn undeliverable(&mut self, i: usize, cause: Cause, events: &mut Vec<DomainEvent>) {
         let reason = cause.to_string();
-        let r = &mut self.agent_replies[i];
+        let r = &mut self.agents.agent_replies[i];
         r.state = AgentReplyState::Undeliverable {
             reason: reason.clone(),
         };

@@ -15,6 +15,7 @@ impl Conversation {
             AgentCall::CheckTicket { ticket_id } => ctx.backend().list_comments(*ticket_id),
             AgentCall::SendAgentReply { comment_id } => {
                 let r = self
+                    .agents
                     .agent_replies
                     .iter()
                     .find(|r| r.comment_id == *comment_id)?;
@@ -58,11 +59,11 @@ impl Conversation {
             }
             AgentCall::FindAgentReply { .. } => self.list_sent_request(ctx),
             AgentCall::AddNote { key } => {
-                let n = self.notes.iter().find(|n| &n.key == key)?;
+                let n = self.agents.notes.iter().find(|n| &n.key == key)?;
                 ctx.backend().add_internal_note(n.ticket_id, &n.body)
             }
             AgentCall::FindNote { key, .. } => {
-                let n = self.notes.iter().find(|n| &n.key == key)?;
+                let n = self.agents.notes.iter().find(|n| &n.key == key)?;
                 ctx.backend().list_comments(n.ticket_id)
             }
         };
@@ -119,15 +120,16 @@ impl Conversation {
                         return;
                     }
                 }
-                self.checks.retain(|t| t != ticket_id);
-                if let Some(pos) = self.rechecks.iter().position(|t| t == ticket_id) {
-                    self.rechecks.remove(pos);
-                    self.checks.push(*ticket_id);
+                self.agents.checks.retain(|t| t != ticket_id);
+                if let Some(pos) = self.agents.rechecks.iter().position(|t| t == ticket_id) {
+                    self.agents.rechecks.remove(pos);
+                    self.agents.checks.push(*ticket_id);
                 }
-                self.check_retry.reset();
+                self.agents.check_retry.reset();
             }
             AgentCall::SendAgentReply { comment_id } => {
                 let Some(i) = self
+                    .agents
                     .agent_replies
                     .iter()
                     .position(|r| r.comment_id == *comment_id)
@@ -142,7 +144,7 @@ impl Conversation {
                     } => self.retry_outbound(i, cause, retry_after_secs, false, ctx, events),
                     SendOutcome::Unknown { cause } => {
                         // Looked for in Twilio's list before it is sent again.
-                        let r = &self.agent_replies[i];
+                        let r = &self.agents.agent_replies[i];
                         events.push(DomainEvent::AgentReplyAmbiguous {
                             ticket_id: r.ticket_id,
                             comment_id: r.comment_id,
@@ -156,7 +158,7 @@ impl Conversation {
                             .language(self.language.as_deref())
                             .agent_reply_content_sid
                             .as_deref();
-                        if !self.agent_replies[i].fall_back_to_template(code, template) {
+                        if !self.agents.agent_replies[i].fall_back_to_template(code, template) {
                             let why = match code {
                                 Some(code) => Cause::TwilioError {
                                     code,
@@ -174,6 +176,7 @@ impl Conversation {
                 since_ms,
             } => {
                 let Some(i) = self
+                    .agents
                     .agent_replies
                     .iter()
                     .position(|r| r.comment_id == *comment_id)
@@ -182,9 +185,9 @@ impl Conversation {
                 };
                 match classify_idempotent(exchange) {
                     Verdict::Success => {
-                        let expected = match self.agent_replies[i].state {
+                        let expected = match self.agents.agent_replies[i].state {
                             AgentReplyState::Due { template: false } => {
-                                match self.part_to_send(&self.agent_replies[i]) {
+                                match self.part_to_send(&self.agents.agent_replies[i]) {
                                     Part::Text(t) => Some(t),
                                     Part::File(_) => None,
                                 }
@@ -196,7 +199,7 @@ impl Conversation {
                             .map(|list| self.find_lost_send(&list, *since_ms, expected.as_deref()));
                         match found {
                             Ok(Some(sid)) => self.agent_part_sent(i, sid, true, events),
-                            Ok(None) => self.agent_replies[i].retry.verify_first = false,
+                            Ok(None) => self.agents.agent_replies[i].retry.verify_first = false,
                             Err(e) => self.retry_outbound(
                                 i,
                                 Cause::unreadable(e),
@@ -217,7 +220,7 @@ impl Conversation {
                 }
             }
             AgentCall::AddNote { key } | AgentCall::FindNote { key, .. } => {
-                let Some(i) = self.notes.iter().position(|n| &n.key == key) else {
+                let Some(i) = self.agents.notes.iter().position(|n| &n.key == key) else {
                     return;
                 };
                 let finding = matches!(call, AgentCall::FindNote { .. });
@@ -228,14 +231,14 @@ impl Conversation {
                 };
                 match verdict {
                     Verdict::Success if finding => {
-                        let n = &self.notes[i];
+                        let n = &self.agents.notes[i];
                         // A list that cannot be read is not a note found absent: looked at again.
                         match ctx.backend().parse_comment_list(body).map(|cs| {
                             cs.iter()
                                 .any(|c| !c.public && c.body.trim() == n.body.trim())
                         }) {
                             Ok(true) => self.note_written(i, events),
-                            Ok(false) => self.notes[i].retry.verify_first = false,
+                            Ok(false) => self.agents.notes[i].retry.verify_first = false,
                             Err(e) => {
                                 self.retry_note(i, Cause::unreadable(e), None, true, ctx, events)
                             }
@@ -250,7 +253,7 @@ impl Conversation {
                         self.retry_note(i, cause, None, true, ctx, events)
                     }
                     Verdict::Permanent { cause } => {
-                        let n = &mut self.notes[i];
+                        let n = &mut self.agents.notes[i];
                         n.done = true;
                         events.push(DomainEvent::NoteFailed {
                             ticket_id: n.ticket_id,
@@ -276,13 +279,17 @@ impl Conversation {
         let requester = self.requester_of(ticket_id);
         let mut fresh: Vec<zendesk::CommentSeen> = comments
             .into_iter()
-            .filter(|c| c.public && c.id.is_some_and(|id| !self.seen_comments.contains(&id)))
+            .filter(|c| {
+                c.public
+                    && c.id
+                        .is_some_and(|id| !self.agents.seen_comments.contains(&id))
+            })
             .filter(|c| requester.is_none() || c.author_id != requester)
             .collect();
         fresh.sort_by_key(|c| c.id);
         let mut not_forwarded: Vec<(u64, NotForwarded)> = vec![];
         for (id, c) in fresh.into_iter().filter_map(|c| Some((c.id?, c))) {
-            self.seen_comments.push(id);
+            self.agents.seen_comments.push(id);
             if let Some(why) = why_not_forwarded(&c) {
                 events.push(DomainEvent::CommentNotForwarded {
                     ticket_id,
@@ -331,9 +338,9 @@ impl Conversation {
             );
             self.queue_note(format!("not-forwarded:{ticket_id}"), ticket_id, body);
         }
-        if self.seen_comments.len() > SEEN_COMMENTS_MAX {
-            let excess = self.seen_comments.len() - SEEN_COMMENTS_MAX;
-            self.seen_comments.drain(..excess);
+        if self.agents.seen_comments.len() > SEEN_COMMENTS_MAX {
+            let excess = self.agents.seen_comments.len() - SEEN_COMMENTS_MAX;
+            self.agents.seen_comments.drain(..excess);
         }
     }
 
@@ -344,7 +351,7 @@ impl Conversation {
         reconciled: bool,
         events: &mut Vec<DomainEvent>,
     ) {
-        let r = &mut self.agent_replies[i];
+        let r = &mut self.agents.agent_replies[i];
         let template = matches!(r.state, AgentReplyState::Due { template: true });
         r.sent_sids.push(sid.clone());
         r.retry.reset();
@@ -391,7 +398,7 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        let r = &mut self.agent_replies[i];
+        let r = &mut self.agents.agent_replies[i];
         let Some(delay) = r
             .retry
             .failed(&cause.to_string(), retry_after, unknown, ctx)
@@ -424,7 +431,7 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        let n = &mut self.notes[i];
+        let n = &mut self.agents.notes[i];
         let Some(delay) = n
             .retry
             .failed(&cause.to_string(), retry_after, unknown, ctx)
@@ -455,16 +462,17 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        let Some(delay) = self
-            .check_retry
-            .failed(&cause.to_string(), retry_after, false, ctx)
+        let Some(delay) =
+            self.agents
+                .check_retry
+                .failed(&cause.to_string(), retry_after, false, ctx)
         else {
             self.check_failed(ticket_id, cause, true, ctx, events);
             return;
         };
         events.push(DomainEvent::Retrying {
             call: "check_ticket",
-            attempt: self.check_retry.attempts,
+            attempt: self.agents.check_retry.attempts,
             cause,
             retry_in_ms: delay,
             of: RetryOf::TicketCheck { ticket_id },
@@ -472,7 +480,7 @@ impl Conversation {
     }
 
     pub(super) fn note_written(&mut self, i: usize, events: &mut Vec<DomainEvent>) {
-        let n = &mut self.notes[i];
+        let n = &mut self.agents.notes[i];
         n.done = true;
         n.retry.reset();
         events.push(DomainEvent::NoteAdded {

@@ -126,13 +126,13 @@ impl Conversation {
             KEEP_FINISHED_MAX,
         );
         keep_recent(
-            &mut self.agent_replies,
+            &mut self.agents.agent_replies,
             |r| r.is_settled().then_some(r.received_ms),
             fresh,
             super::limits::KEEP_SETTLED_REPLIES_MAX,
         );
         keep_recent(
-            &mut self.notes,
+            &mut self.agents.notes,
             |n| n.done.then_some(0),
             |_| true,
             KEEP_FINISHED_MAX,
@@ -149,7 +149,8 @@ impl Conversation {
                 _ => None,
             })
             .chain(
-                self.agent_replies
+                self.agents
+                    .agent_replies
                     .iter()
                     .flat_map(|r| r.sent_sids.iter().map(String::as_str)),
             )
@@ -164,6 +165,7 @@ impl Conversation {
             .filter(|m| !m.is_finished() && m.retry.not_before_ms > now_ms)
             .count();
         let replies = self
+            .agents
             .agent_replies
             .iter()
             .filter(|r| r.retry.not_before_ms > now_ms)

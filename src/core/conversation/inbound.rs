@@ -107,7 +107,9 @@ impl Conversation {
     /// Decides the next call (recording it as in flight), or when to wake, or nothing.
     pub(super) fn next(&mut self, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Option<Effect> {
         // Bounded: each pass either returns or settles something without a call.
-        let bound = (self.messages.len() + self.agent_replies.len() + self.notes.len()) * 4 + 8;
+        let bound =
+            (self.messages.len() + self.agents.agent_replies.len() + self.agents.notes.len()) * 4
+                + 8;
         for _ in 0..bound {
             let mut timers = TimerTable::default();
             if let Some(flight) = &self.in_flight {

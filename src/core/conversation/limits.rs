@@ -218,7 +218,8 @@ impl AgentReply {
 impl Conversation {
     /// What the agents' replies waiting to be sent cost together (`AgentReply::pending_cost`).
     pub fn pending_agent_bytes(&self) -> usize {
-        self.agent_replies
+        self.agents
+            .agent_replies
             .iter()
             .filter(|r| !r.is_settled())
             .map(AgentReply::pending_cost)
@@ -230,6 +231,7 @@ impl Conversation {
     pub(super) fn compact_settled_replies(&mut self) {
         let mut kept = 0;
         for r in self
+            .agents
             .agent_replies
             .iter_mut()
             .rev()
@@ -251,7 +253,7 @@ impl Conversation {
         self.compact_settled_replies();
         let waiting = self.pending_agent_bytes();
         let cost = reply.pending_cost();
-        self.agent_replies.push(reply);
+        self.agents.agent_replies.push(reply);
         if waiting + cost <= AGENT_PENDING_BUDGET_BYTES {
             return;
         }
@@ -260,9 +262,9 @@ impl Conversation {
             waiting_bytes: waiting,
             budget_bytes: AGENT_PENDING_BUDGET_BYTES,
         };
-        let last = self.agent_replies.len() - 1;
+        let last = self.agents.agent_replies.len() - 1;
         self.undeliverable(last, cause, events);
-        self.agent_replies[last].compact_settled();
+        self.agents.agent_replies[last].compact_settled();
     }
 }
 

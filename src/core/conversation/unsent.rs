@@ -61,10 +61,11 @@ impl Conversation {
     pub(super) fn kept_wake(&self, ctx: &Ctx) -> u64 {
         let now = ctx.now_ms;
         let note_due = self
+            .agents
             .notes
             .iter()
             .any(|n| !n.done && n.retry.not_before_ms <= now);
-        let expiry = self.early_agent_events.iter().map(|e| e.at_ms).min();
+        let expiry = self.agents.early_agent_events.iter().map(|e| e.at_ms).min();
         match expiry {
             Some(at) if !note_due => at + EARLY_AGENT_EVENT_MS,
             _ => now,
@@ -83,6 +84,7 @@ impl Conversation {
     ) {
         self.give_up_early_events(now_ms, events);
         if let Some(kept) = self
+            .agents
             .early_agent_events
             .iter_mut()
             .find(|e| e.ticket_id == ticket_id)
@@ -94,18 +96,19 @@ impl Conversation {
             }
             return;
         }
-        if self.early_agent_events.len() >= EARLY_AGENT_EVENTS_MAX {
+        if self.agents.early_agent_events.len() >= EARLY_AGENT_EVENTS_MAX {
             let guess = self
+                .agents
                 .early_agent_events
                 .iter()
                 .position(|e| e.made_from.is_none());
-            let out = self.early_agent_events.remove(guess.unwrap_or(0));
+            let out = self.agents.early_agent_events.remove(guess.unwrap_or(0));
             match guess {
                 Some(_) => self.drop_guess(&out, "too_many_unknown_tickets", events),
                 None => self.unmatched(&out, Unmatched::Crowded, events),
             }
         }
-        self.early_agent_events.push(EarlyAgentEvent {
+        self.agents.early_agent_events.push(EarlyAgentEvent {
             ticket_id,
             at_ms: now_ms,
             made_from: made_from.map(str::to_string),
@@ -121,7 +124,7 @@ impl Conversation {
         events: &mut Vec<DomainEvent>,
     ) {
         self.give_up_early_events(now_ms, events);
-        if let Some(first) = self.early_agent_events.iter().map(|e| e.at_ms).min() {
+        if let Some(first) = self.agents.early_agent_events.iter().map(|e| e.at_ms).min() {
             timers.arm(Timer::KeptEventExpiry, first + EARLY_AGENT_EVENT_MS);
         }
     }
@@ -136,8 +139,8 @@ impl Conversation {
     /// false there.
     fn give_up_early_events(&mut self, now_ms: u64, events: &mut Vec<DomainEvent>) {
         let mut i = 0;
-        while i < self.early_agent_events.len() {
-            let e = &self.early_agent_events[i];
+        while i < self.agents.early_agent_events.len() {
+            let e = &self.agents.early_agent_events[i];
             let expired = now_ms.saturating_sub(e.at_ms) >= EARLY_AGENT_EVENT_MS;
             let claim = self.ticket_claim(e.ticket_id, e.made_from.as_deref());
             let confirmed = e.made_from.is_some();
@@ -152,7 +155,7 @@ impl Conversation {
                 (true, _) => Err("unconfirmed"),
                 (false, _) => Err("not_this_conversations_ticket"),
             };
-            let e = self.early_agent_events.remove(i);
+            let e = self.agents.early_agent_events.remove(i);
             match fate {
                 Ok(why) => self.unmatched(&e, why, events),
                 Err(reason) => self.drop_guess(&e, reason, events),
@@ -195,11 +198,15 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        self.checks.retain(|t| *t != ticket_id);
-        self.rechecks.retain(|t| *t != ticket_id);
-        let started = self.check_retry.step_started_ms.unwrap_or(ctx.now_ms);
-        let attempts = self.check_retry.attempts;
-        self.check_retry.reset();
+        self.agents.checks.retain(|t| *t != ticket_id);
+        self.agents.rechecks.retain(|t| *t != ticket_id);
+        let started = self
+            .agents
+            .check_retry
+            .step_started_ms
+            .unwrap_or(ctx.now_ms);
+        let attempts = self.agents.check_retry.attempts;
+        self.agents.check_retry.reset();
         let explained = read_failure(&cause);
         let status = cause.status();
         if status == Some(404) {

@@ -24,32 +24,34 @@ impl From<v5::Conversation> for Conversation {
                 started_ms: f.started_ms,
             }),
             tickets: c.tickets.into_iter().map(Into::into).collect(),
-            checks: c.checks,
-            check_retry: c.check_retry.into(),
-            rechecks: c.rechecks,
-            agent_replies: c.agent_replies.into_iter().map(Into::into).collect(),
-            seen_comments: c.seen_comments,
-            notes: c
-                .notes
-                .into_iter()
-                .map(|n| Note {
-                    key: n.key,
-                    ticket_id: n.ticket_id,
-                    body: n.body,
-                    done: n.done,
-                    retry: n.retry.into(),
-                })
-                .collect(),
+            agents: AgentSide {
+                checks: c.checks,
+                check_retry: c.check_retry.into(),
+                rechecks: c.rechecks,
+                agent_replies: c.agent_replies.into_iter().map(Into::into).collect(),
+                seen_comments: c.seen_comments,
+                notes: c
+                    .notes
+                    .into_iter()
+                    .map(|n| Note {
+                        key: n.key,
+                        ticket_id: n.ticket_id,
+                        body: n.body,
+                        done: n.done,
+                        retry: n.retry.into(),
+                    })
+                    .collect(),
+                early_agent_events: c
+                    .early_agent_events
+                    .into_iter()
+                    .map(|e| EarlyAgentEvent {
+                        ticket_id: e.ticket_id,
+                        at_ms: e.at_ms,
+                        made_from: e.made_from,
+                    })
+                    .collect(),
+            },
             public_origin: c.public_origin,
-            early_agent_events: c
-                .early_agent_events
-                .into_iter()
-                .map(|e| EarlyAgentEvent {
-                    ticket_id: e.ticket_id,
-                    at_ms: e.at_ms,
-                    made_from: e.made_from,
-                })
-                .collect(),
             unsent_metrics: c.unsent_metrics,
             language: c.language,
             wake: c.wake.map(|w| Wake {

@@ -14,12 +14,13 @@ impl From<&Conversation> for v5::Conversation {
                 started_ms: f.started_ms,
             }),
             tickets: c.tickets.iter().map(Into::into).collect(),
-            checks: c.checks.clone(),
-            check_retry: (&c.check_retry).into(),
-            rechecks: c.rechecks.clone(),
-            agent_replies: c.agent_replies.iter().map(Into::into).collect(),
-            seen_comments: c.seen_comments.clone(),
+            checks: c.agents.checks.clone(),
+            check_retry: (&c.agents.check_retry).into(),
+            rechecks: c.agents.rechecks.clone(),
+            agent_replies: c.agents.agent_replies.iter().map(Into::into).collect(),
+            seen_comments: c.agents.seen_comments.clone(),
             notes: c
+                .agents
                 .notes
                 .iter()
                 .map(|n| v5::Note {
@@ -32,6 +33,7 @@ impl From<&Conversation> for v5::Conversation {
                 .collect(),
             public_origin: c.public_origin.clone(),
             early_agent_events: c
+                .agents
                 .early_agent_events
                 .iter()
                 .map(|e| v5::EarlyAgentEvent {

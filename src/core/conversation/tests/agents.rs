@@ -90,7 +90,7 @@ fn an_agents_public_reply_reaches_the_customer_once() {
     );
     let conv = sim.conv();
     assert!(matches!(
-        conv.agent_replies[0].state,
+        conv.agents.agent_replies[0].state,
         AgentReplyState::Sent { template: false }
     ));
     assert!(sim
@@ -168,7 +168,7 @@ fn a_failed_delivery_adds_one_internal_note_and_63016_falls_back_to_the_template
         sim.world.notes[0].1
     );
     assert_eq!(
-        sim.conv().agent_replies[0].delivery,
+        sim.conv().agents.agent_replies[0].delivery,
         Some(crate::core::delivery::DeliveryStatus::Undelivered)
     );
 
@@ -302,7 +302,7 @@ fn an_agents_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once
             .collect();
         assert_eq!(bodies, vec![text], "{what}: one WhatsApp message");
         let conv = sim.conv();
-        let r = &conv.agent_replies[0];
+        let r = &conv.agents.agent_replies[0];
         assert!(
             matches!(r.state, AgentReplyState::Sent { template: false }),
             "{what}"
@@ -455,7 +455,10 @@ fn a_ticket_read_refused_for_good_becomes_a_note_and_the_next_reply_catches_up()
     assert!(!sim.world.notes[0].1.contains("boom"), "no upstream text");
     assert!(check_failed(&sim).is_some());
     assert_eq!(check_failures(&sim, "http_403"), 1);
-    assert!(sim.conv().checks.is_empty(), "not read again on its own");
+    assert!(
+        sim.conv().agents.checks.is_empty(),
+        "not read again on its own"
+    );
     // The next reply's event reads the ticket: both replies go, in order, as the note says.
     sim.agent_writes("And it is on its way.");
     sim.zendesk_calls();
@@ -482,7 +485,11 @@ fn a_ticket_read_failing_past_the_retry_window_becomes_a_note_written_once_zende
     }
     assert_eq!(check_failures(&sim, "gave_up"), 1);
     assert!(sim.world.notes.is_empty(), "Zendesk is still down");
-    assert_eq!(sim.conv().notes.len(), 1, "the note waits for Zendesk");
+    assert_eq!(
+        sim.conv().agents.notes.len(),
+        1,
+        "the note waits for Zendesk"
+    );
     sim.world.zendesk_down = false;
     sim.settle();
     assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
@@ -504,7 +511,11 @@ fn a_ticket_gone_when_its_comments_are_read_is_logged_and_counted_not_noted() {
     sim.zendesk_calls();
     sim.settle();
     // A deleted ticket takes no note (Zendesk would answer 404 again): nothing is tried.
-    assert!(sim.conv().notes.is_empty(), "{:?}", sim.conv().notes);
+    assert!(
+        sim.conv().agents.notes.is_empty(),
+        "{:?}",
+        sim.conv().agents.notes
+    );
     assert!(!sim.world.calls.iter().any(|c| c.starts_with("PUT")));
     let line = check_failed(&sim);
     assert!(

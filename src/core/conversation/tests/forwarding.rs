@@ -74,7 +74,7 @@ fn a_public_comment_by_an_end_user_who_is_not_the_requester_is_not_sent() {
         "no text in the events: {:?}",
         sim.events
     );
-    assert!(sim.conv().agent_replies.is_empty());
+    assert!(sim.conv().agents.agent_replies.is_empty());
     sim.check_invariants("cc comment");
 }
 
@@ -157,9 +157,9 @@ fn the_agents_are_told_once_per_ticket_not_once_per_comment() {
         .collect();
     assert_eq!(bodies, vec!["Here is your answer."]);
     let conv = sim.conv();
-    assert_eq!(conv.notes.len(), 1);
+    assert_eq!(conv.agents.notes.len(), 1);
     assert_eq!(
-        conv.notes[0].key,
+        conv.agents.notes[0].key,
         format!("not-forwarded:{}", sim.world.tickets[0].id)
     );
 }
@@ -173,7 +173,7 @@ fn the_not_forwarded_note_stays_once_per_ticket_after_written_notes_are_pruned()
     assert_eq!(sim.world.notes.len(), 1);
     // Written notes are pruned (200 kept): the note's key is gone from the conversation.
     let mut conv = sim.conv().clone();
-    conv.notes.clear();
+    conv.agents.notes.clear();
     sim.stored = stored_form::encode(&conv).unwrap();
     sim.someone_writes("Me too", 10, "end-user");
     sim.zendesk_calls();
@@ -199,7 +199,7 @@ fn a_reply_of_1600_emoji_arrives_in_parts_twilio_accepts() {
     assert!(parts.iter().all(|p| p.encode_utf16().count() <= 1600));
     assert_eq!(parts.concat(), text);
     assert!(matches!(
-        sim.conv().agent_replies[0].state,
+        sim.conv().agents.agent_replies[0].state,
         AgentReplyState::Sent { template: false }
     ));
 }

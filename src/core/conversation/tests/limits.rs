@@ -448,15 +448,20 @@ fn two_hundred_settled_agent_replies_of_8_kb_stay_under_the_budget() {
         sim.now += 1_000;
     }
     let conv = sim.conv();
-    let settled = conv.agent_replies.iter().filter(|r| r.is_settled()).count();
+    let settled = conv
+        .agents
+        .agent_replies
+        .iter()
+        .filter(|r| r.is_settled())
+        .count();
     assert_eq!(settled, budget::KEEP_SETTLED_REPLIES_MAX);
-    let kept: usize = conv.agent_replies.iter().map(|r| r.text.len()).sum();
+    let kept: usize = conv.agents.agent_replies.iter().map(|r| r.text.len()).sum();
     assert!(
         kept <= budget::SETTLED_KEPT_BUDGET_BYTES,
         "{kept} bytes of agents' texts kept"
     );
     // The newest still has what its template fallback needs: the variable's cut.
-    let newest = conv.agent_replies.last().unwrap();
+    let newest = conv.agents.agent_replies.last().unwrap();
     assert_eq!(
         newest.text,
         twilio::take_utf16(
@@ -470,7 +475,7 @@ fn two_hundred_settled_agent_replies_of_8_kb_stay_under_the_budget() {
         "each in 6 parts"
     );
     let replies = stored_len(
-        &(conv.agent_replies.iter())
+        &(conv.agents.agent_replies.iter())
             .map(v5::AgentReply::from)
             .collect::<Vec<_>>(),
     );
@@ -524,7 +529,11 @@ fn a_check_that_finds_100_comments_of_60_kb_holds_what_fits_and_tells_the_agents
             .count()
     };
     for (i, &id) in ids.iter().enumerate() {
-        let r = conv.agent_replies.iter().find(|r| r.comment_id == id);
+        let r = conv
+            .agents
+            .agent_replies
+            .iter()
+            .find(|r| r.comment_id == id);
         let r = r.unwrap_or_else(|| panic!("reply {i} recorded"));
         match &r.state {
             AgentReplyState::Sent { .. } => {}
@@ -536,6 +545,7 @@ fn a_check_that_finds_100_comments_of_60_kb_holds_what_fits_and_tells_the_agents
         }
     }
     let undeliverable = conv
+        .agents
         .agent_replies
         .iter()
         .filter(|r| matches!(r.state, AgentReplyState::Undeliverable { .. }))

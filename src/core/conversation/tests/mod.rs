@@ -357,7 +357,12 @@ impl Sim {
                 ReplyStep::Sent { sid, .. } => Some(sid),
                 _ => None,
             })
-            .chain(conv.agent_replies.iter().flat_map(|r| r.sent_sids.iter()))
+            .chain(
+                conv.agents
+                    .agent_replies
+                    .iter()
+                    .flat_map(|r| r.sent_sids.iter()),
+            )
             .collect();
         // A send whose answer was lost and could not be checked is recorded as "unknown"
         // (visible, never repeated): it may or may not have gone out.
@@ -367,6 +372,7 @@ impl Sim {
             .filter(|m| matches!(m.reply, ReplyStep::Unknown { .. }))
             .count()
             + conv
+                .agents
                 .agent_replies
                 .iter()
                 .filter(|r| matches!(r.state, AgentReplyState::Undeliverable { .. }))

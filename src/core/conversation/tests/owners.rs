@@ -19,7 +19,7 @@ fn a_conversation_that_is_not_making_a_ticket_does_not_keep_an_event_for_one_it_
         },
     ));
     assert!(out.effect.is_none(), "nothing to do");
-    assert!(sim.conv().early_agent_events.is_empty(), "not kept");
+    assert!(sim.conv().agents.early_agent_events.is_empty(), "not kept");
     assert!(sim
         .events
         .iter()
@@ -155,7 +155,7 @@ fn agent_answers_before_the_create_answer(sim: &mut Sim) -> u64 {
         made_from: Some(M1.0.into()),
         ..Default::default()
     });
-    assert_eq!(sim.conv().early_agent_events.len(), 1, "kept");
+    assert_eq!(sim.conv().agents.early_agent_events.len(), 1, "kept");
     ticket_id
 }
 
@@ -182,7 +182,7 @@ fn a_kept_event_whose_ticket_stays_unknown_for_an_hour_becomes_a_note_saying_the
         sim.now = sim.now.max(at);
         sim.alarm();
     }
-    assert!(sim.conv().early_agent_events.is_empty(), "given up");
+    assert!(sim.conv().agents.early_agent_events.is_empty(), "given up");
     assert!(sim
         .events
         .iter()
@@ -264,17 +264,24 @@ fn too_many_unknown_tickets_at_once_push_the_oldest_out_with_a_note() {
         }));
         assert_eq!(out.claim, Some(TicketClaim::MayOwn));
         // Woken when the first kept event expires; at once when one was given up (its note).
-        let expiry = sim.conv().early_agent_events[0].at_ms + 3600 * 1000;
+        let expiry = sim.conv().agents.early_agent_events[0].at_ms + 3600 * 1000;
         let wake = if k == 19 { sim.now } else { expiry };
         assert_eq!(out.effect, Some(Effect::WakeAt(wake)), "event {k}");
     }
     let conv = sim.conv();
-    assert_eq!(conv.early_agent_events.len(), 20, "bounded");
-    assert!(!conv.early_agent_events.iter().any(|e| e.ticket_id == first));
-    assert_eq!(conv.notes.len(), 1, "{:?}", conv.notes);
-    assert_eq!(conv.notes[0].ticket_id, first, "the oldest, pushed out");
+    assert_eq!(conv.agents.early_agent_events.len(), 20, "bounded");
+    assert!(!conv
+        .agents
+        .early_agent_events
+        .iter()
+        .any(|e| e.ticket_id == first));
+    assert_eq!(conv.agents.notes.len(), 1, "{:?}", conv.agents.notes);
     assert_eq!(
-        conv.notes[0].body,
+        conv.agents.notes[0].ticket_id, first,
+        "the oldest, pushed out"
+    );
+    assert_eq!(
+        conv.agents.notes[0].body,
         "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: more than 20 tickets the gateway did not know yet were updated for this customer at once. Please reach the customer another way (if the gateway learns this ticket later, the reply goes out with the next public reply here)."
     );
     assert_eq!(unmatched_failures(&sim), 1);
@@ -297,14 +304,17 @@ fn an_event_kept_on_a_guess_gives_way_first_and_ends_quietly_when_the_guess_was_
         });
     }
     let conv = sim.conv();
-    assert_eq!(conv.early_agent_events.len(), 20, "bounded");
-    assert!(conv.early_agent_events[0].made_from.is_some(), "kept");
-    assert!(conv.notes.is_empty(), "{:?}", conv.notes);
+    assert_eq!(conv.agents.early_agent_events.len(), 20, "bounded");
+    assert!(
+        conv.agents.early_agent_events[0].made_from.is_some(),
+        "kept"
+    );
+    assert!(conv.agents.notes.is_empty(), "{:?}", conv.agents.notes);
     // Zendesk answers again: the conversation's own ticket is found and its reply sent; the
     // guesses were other tickets (their owners got Zendesk's events): dropped, no note.
     sim.world.zendesk_down = false;
     sim.settle();
-    assert!(sim.conv().early_agent_events.is_empty());
+    assert!(sim.conv().agents.early_agent_events.is_empty());
     let texts = sim
         .world
         .sent

@@ -155,12 +155,12 @@ fn settled_agent_replies_are_pruned_after_a_week() {
     sim.agent_writes("Answer");
     sim.zendesk_calls();
     sim.settle();
-    assert_eq!(sim.conv().agent_replies.len(), 1);
+    assert_eq!(sim.conv().agents.agent_replies.len(), 1);
     sim.now += KEEP_FINISHED_MS + 1;
     sim.receive("SMlater", "another question, I need help");
     sim.settle();
     assert!(
-        sim.conv().agent_replies.is_empty(),
+        sim.conv().agents.agent_replies.is_empty(),
         "pruned once settled and old"
     );
     assert!(
@@ -247,7 +247,7 @@ fn an_agent_answering_before_the_create_answer_arrives_is_not_dropped() {
         1,
         "the agent's reply reached the customer once: {texts:?}"
     );
-    assert!(sim.conv().early_agent_events.is_empty());
+    assert!(sim.conv().agents.early_agent_events.is_empty());
     // The ticket is entered in the directory, under this conversation's id, so later events
     // find it whoever the ticket's requester becomes.
     let ticket_id = sim.world.tickets[0].id;

@@ -90,7 +90,7 @@ fn a_ticket_being_made_when_main_stopped_is_made_once_and_the_early_event_is_rea
         conv.in_flight.as_ref().map(|f| &f.call),
         Some(Call::Inbound(InboundCall::CreateTicket { .. }))
     ));
-    assert_eq!(conv.early_agent_events.len(), 1);
+    assert_eq!(conv.agents.early_agent_events.len(), 1);
     assert!(!conv.unsent_metrics.is_empty(), "the metrics not sent yet");
     sim.settle();
     sim.check_invariants("carried on");
@@ -112,7 +112,7 @@ fn a_ticket_being_made_when_main_stopped_is_made_once_and_the_early_event_is_rea
         "the early agent event was read once the ticket was known: {:?}",
         sim.world.calls
     );
-    assert!(sim.conv().early_agent_events.is_empty());
+    assert!(sim.conv().agents.early_agent_events.is_empty());
     // Twilio's retry of the message changes nothing.
     let calls = sim.world.calls.len();
     assert!(sim.receive("MM0000000000000000000000000000000a", "again"));
@@ -169,7 +169,7 @@ fn a_customer_with_history_stored_by_main_carries_on_with_nothing_doubled_or_los
         2,
         "the photo's comment and the location"
     );
-    assert_eq!(conv.checks, [1000]);
+    assert_eq!(conv.agents.checks, [1000]);
     sim.settle();
     let sent: Vec<&str> = sim.world.sent.iter().map(|(_, b)| b.as_str()).collect();
     assert_eq!(
