@@ -187,13 +187,11 @@ impl ConversationObject {
             Some(Effect::WakeAt(at)) => storage::wake_at(&storage, *at).await?,
             Some(Effect::Call(_) | Effect::Transfer(_)) => {
                 // A request's step never asks for a call (calls are the alarm's): one that did
-                // would be a defect, said loudly, not carried out in a webhook and not dropped:
-                // the alarm (now) takes the machine's next step, which asks for it again.
+                // would be a defect, said loudly, and neither carried out in a webhook nor
+                // dropped: the state is stored, and the alarm (now) takes the machine's next
+                // step, which asks for the call again. The request itself was handled.
                 log::emit(&LogLine::error("conversation.call_outside_alarm"), &[]);
-                storage::wake_at(&storage, now_ms).await?;
-                return Err(worker::Error::RustError(
-                    "a request event asked for a call".into(),
-                ));
+                storage::wake_at(&storage, now_ms).await?
             }
             None if !conv.unsent_metrics.is_empty() => {
                 // A no-op when an alarm is already due sooner.
