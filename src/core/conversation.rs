@@ -17,9 +17,9 @@
 //!    whose output is a `WakeAt(now)`: the next alarm goes on.
 //! 4. Nothing to do: no effect; the conversation sleeps until the next request event.
 //!
-//! The state is the customer's, the inbound queue's fields (`messages`, `open_ticket`, ...),
-//! the agents' side as one part (`agents: AgentSide`), the call in flight, and what waits to be
-//! sent with the metrics. Inside a step, the sub-machines are polled in order: the inbound queue (`inbound`: the
+//! The state is the customer, two parts (the inbound queue, `inbound: InboundQueue`: messages,
+//! open ticket, language; the agents' side, `agents: AgentSide`: ticket checks, agents' replies,
+//! notes), the tickets made, the call in flight, and what waits to be sent with the metrics. Inside a step, the sub-machines are polled in order: the inbound queue (`inbound`: the
 //! oldest unfinished message's next step), then the agents' side (`agent`: ticket checks,
 //! agents' replies, notes); what waits arms a named timer (`timers`), and the wake-up is the
 //! earliest one, kept with its reason (`wake`): the alarm that answers it logs which timer
@@ -123,11 +123,8 @@ impl Ctx<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conversation {
     pub customer: Sender,
-    pub open_ticket: Option<OpenTicket>,
-    /// When the customer last wrote (WhatsApp's 24-hour window).
-    pub last_inbound_ms: Option<u64>,
-    /// Arrival order; unfinished ones first to last, then kept finished ones.
-    pub messages: Vec<Message>,
+    /// The inbound queue: the customer's messages, their open ticket, their language.
+    pub inbound: InboundQueue,
     /// The call being made: stored before it goes out, cleared when its answer is applied.
     pub in_flight: Option<InFlight>,
     /// Tickets the gateway created for this customer.
@@ -139,11 +136,23 @@ pub struct Conversation {
     /// What this conversation adds to the metrics (and the operators' directory) and has not
     /// sent yet: kept here, so a webhook costs no storage write of its own; the alarm sends it.
     pub unsent_metrics: Delta,
+    /// The wake-up asked for and why: the alarm that answers it logs which timer fired.
+    pub wake: Option<Wake>,
+}
+
+/// The inbound queue of a conversation, owned as one part: the customer's messages in arrival
+/// order, the ticket they go to, when the customer last wrote and in which language.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InboundQueue {
+    /// The open ticket new messages are added to as comments.
+    pub open_ticket: Option<OpenTicket>,
+    /// When the customer last wrote (WhatsApp's 24-hour window).
+    pub last_inbound_ms: Option<u64>,
+    /// Arrival order; unfinished ones first to last, then kept finished ones.
+    pub messages: Vec<Message>,
     /// The customer's last confidently detected language: a message that says too little to
     /// tell ("ok", "👍", an order number) is read in it.
     pub language: Option<String>,
-    /// The wake-up asked for and why: the alarm that answers it logs which timer fired.
-    pub wake: Option<Wake>,
 }
 
 /// The agents' side of a conversation, owned as one part: the tickets whose comments are to be
@@ -228,39 +237,43 @@ impl Conversation {
     pub fn new(customer: Sender) -> Self {
         Conversation {
             customer,
-            open_ticket: None,
-            last_inbound_ms: None,
-            messages: Vec::new(),
+            inbound: InboundQueue::default(),
             in_flight: None,
             tickets: Vec::new(),
             agents: AgentSide::default(),
             public_origin: None,
             unsent_metrics: Delta::default(),
-            language: None,
             wake: None,
         }
     }
 
     pub fn message(&self, sid: &str) -> Option<&Message> {
-        self.messages.iter().find(|m| m.sid == sid)
+        self.inbound.messages.iter().find(|m| m.sid == sid)
     }
 
     fn index_of(&self, sid: &str) -> Option<usize> {
-        self.messages.iter().position(|m| m.sid == sid)
+        self.inbound.messages.iter().position(|m| m.sid == sid)
     }
 
     /// The `Idempotency-Key` of a message's ticket create: its MessageSid; once Zendesk refused
     /// the ticket with the requester's locale (nothing was made), a key of its own, so that the
     /// create without the locale is not answered with the refused request's stored answer.
     fn create_key(&self, sid: &str) -> String {
-        match self.index_of(sid).map(|i| self.messages[i].without_locale) {
+        match self
+            .index_of(sid)
+            .map(|i| self.inbound.messages[i].without_locale)
+        {
             Some(true) => format!("{sid}-without-locale"),
             _ => sid.to_string(),
         }
     }
 
     pub fn pending_count(&self) -> usize {
-        self.messages.iter().filter(|m| !m.is_finished()).count()
+        self.inbound
+            .messages
+            .iter()
+            .filter(|m| !m.is_finished())
+            .count()
     }
 
     /// The one entry point: apply `event`, return what to do next.
@@ -344,7 +357,7 @@ impl Conversation {
         let mut entries = vec![here(crate::core::metrics::DirectoryKey::Message(
             sid.to_string(),
         ))];
-        if self.messages.is_empty() {
+        if self.inbound.messages.is_empty() {
             // A new customer (or one whose history was pruned: the set takes it again).
             entries.push(here(crate::core::metrics::DirectoryKey::Masked(
                 self.masked(),

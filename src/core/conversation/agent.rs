@@ -175,7 +175,7 @@ impl Conversation {
             TicketClaim::Owns
         } else if match made_from {
             Some(sid) => self.message(sid).is_some_and(making),
-            None => self.messages.iter().any(making),
+            None => self.inbound.messages.iter().any(making),
         } {
             TicketClaim::MayOwn
         } else {
@@ -294,7 +294,7 @@ impl Conversation {
             if status.is_failure() {
                 let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
                 let template = ctx
-                    .language(self.language.as_deref())
+                    .language(self.inbound.language.as_deref())
                     .agent_reply_content_sid
                     .as_deref();
                 if r.fall_back_to_template(error_code, template) {
@@ -309,6 +309,7 @@ impl Conversation {
             return false;
         }
         if let Some(m) = self
+            .inbound
             .messages
             .iter_mut()
             .find(|m| matches!(&m.reply, ReplyStep::Sent { sid: s, .. } if s == sid))
@@ -363,7 +364,8 @@ impl Conversation {
     }
 
     pub(super) fn in_window(&self, now_ms: u64) -> bool {
-        self.last_inbound_ms
+        self.inbound
+            .last_inbound_ms
             .is_some_and(|t| t + SERVICE_WINDOW_MS > now_ms)
     }
 
@@ -404,7 +406,7 @@ impl Conversation {
             }
             if !template && !self.in_window(now) {
                 match ctx
-                    .language(self.language.as_deref())
+                    .language(self.inbound.language.as_deref())
                     .agent_reply_content_sid
                 {
                     Some(_) => {

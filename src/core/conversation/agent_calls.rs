@@ -22,7 +22,7 @@ impl Conversation {
                 let content = match r.state {
                     AgentReplyState::Due { template: true } => ReplyContent::Template {
                         content_sid: ctx
-                            .language(self.language.as_deref())
+                            .language(self.inbound.language.as_deref())
                             .agent_reply_content_sid
                             .clone()
                             .unwrap_or_default(),
@@ -155,7 +155,7 @@ impl Conversation {
                     SendOutcome::Refused { cause } => {
                         let code = twilio::parse_error(body).map(|(c, _)| c);
                         let template = ctx
-                            .language(self.language.as_deref())
+                            .language(self.inbound.language.as_deref())
                             .agent_reply_content_sid
                             .as_deref();
                         if !self.agents.agent_replies[i].fall_back_to_template(code, template) {

@@ -76,7 +76,7 @@ impl Conversation {
                 Verdict::Permanent { .. }
                     if answer.is_some_and(|a| a.status == 422)
                         && ticket.requester.locale_id.is_some()
-                        && !self.messages[i].without_locale =>
+                        && !self.inbound.messages[i].without_locale =>
                 {
                     let why = ctx.backend().error_summary(body);
                     events.push(DomainEvent::LocaleRefused {
@@ -84,7 +84,7 @@ impl Conversation {
                         locale_id: ticket.requester.locale_id,
                         detail: why,
                     });
-                    let m = &mut self.messages[i];
+                    let m = &mut self.inbound.messages[i];
                     m.without_locale = true;
                     m.total_attempts += 1;
                 }
@@ -110,8 +110,8 @@ impl Conversation {
                             );
                         }
                         None => {
-                            self.messages[i].retry.verify_first = false;
-                            self.messages[i].retry.step_started_ms = Some(ctx.now_ms);
+                            self.inbound.messages[i].retry.verify_first = false;
+                            self.inbound.messages[i].retry.step_started_ms = Some(ctx.now_ms);
                         }
                     },
                     Err(e) => self.retry_later(
@@ -146,7 +146,7 @@ impl Conversation {
                     retry_after_secs,
                     cause,
                 } => {
-                    if let Some(open) = self.open_ticket.as_mut() {
+                    if let Some(open) = self.inbound.open_ticket.as_mut() {
                         open.throttled = true;
                     }
                     self.retry_later(
@@ -160,7 +160,7 @@ impl Conversation {
                     );
                 }
                 Verdict::Ambiguous { cause } => {
-                    self.messages[i].unverified_comment = Some((sids, text));
+                    self.inbound.messages[i].unverified_comment = Some((sids, text));
                     self.retry_later(i, "add_comment", cause, None, true, ctx, events);
                 }
                 Verdict::Permanent { cause } => {
@@ -170,17 +170,17 @@ impl Conversation {
                             sid: sids[0].clone(),
                             ticket_id,
                         });
-                        self.open_ticket = None;
-                        self.messages[i].follow_up_of = Some(ticket_id);
-                        self.messages[i].complete_step();
+                        self.inbound.open_ticket = None;
+                        self.inbound.messages[i].follow_up_of = Some(ticket_id);
+                        self.inbound.messages[i].complete_step();
                     } else if status == 404 {
                         events.push(DomainEvent::TicketGone {
                             sid: sids[0].clone(),
                             ticket_id,
                         });
-                        self.open_ticket = None;
-                        self.messages[i].skip_triage = true;
-                        self.messages[i].complete_step();
+                        self.inbound.open_ticket = None;
+                        self.inbound.messages[i].skip_triage = true;
+                        self.inbound.messages[i].complete_step();
                     } else {
                         let why = cause.with_detail(ctx.backend().error_summary(body));
                         let idx: Vec<usize> =
@@ -197,7 +197,11 @@ impl Conversation {
             } => match classify_idempotent(&exchange) {
                 Verdict::Success => match ctx.backend().parse_comment_list(body) {
                     Ok(comments) => {
-                        let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
+                        let author = self
+                            .inbound
+                            .open_ticket
+                            .as_ref()
+                            .and_then(|t| t.requester_id);
                         let found = comments.iter().any(|c| {
                             c.body.trim() == text.trim()
                                 && c.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
@@ -212,7 +216,7 @@ impl Conversation {
                             });
                             self.commented(ticket_id, &sids, ctx, events, elapsed);
                         } else {
-                            let m = &mut self.messages[i];
+                            let m = &mut self.inbound.messages[i];
                             m.retry.verify_first = false;
                             m.unverified_comment = None;
                         }
@@ -244,9 +248,9 @@ impl Conversation {
                 }
                 Verdict::Permanent { cause } => {
                     if cause.status() == Some(404) {
-                        self.open_ticket = None;
-                        self.messages[i].skip_triage = true;
-                        self.messages[i].complete_step();
+                        self.inbound.open_ticket = None;
+                        self.inbound.messages[i].skip_triage = true;
+                        self.inbound.messages[i].complete_step();
                     } else {
                         let idx: Vec<usize> =
                             sids.iter().filter_map(|s| self.index_of(s)).collect();
@@ -262,7 +266,7 @@ impl Conversation {
                 } => self.retry_later(i, "send_reply", cause, retry_after_secs, false, ctx, events),
                 SendOutcome::Unknown { cause } => {
                     // Looked for in Twilio's list before it is sent again.
-                    let kind = self.messages[i].reply_kind();
+                    let kind = self.inbound.messages[i].reply_kind();
                     events.push(DomainEvent::ReplyAmbiguous {
                         sid,
                         reply: kind,
@@ -280,7 +284,7 @@ impl Conversation {
                         },
                         _ => cause,
                     };
-                    let kind = self.messages[i].reply_kind();
+                    let kind = self.inbound.messages[i].reply_kind();
                     events.push(DomainEvent::ReplyFailed {
                         sid,
                         reply: kind,
@@ -288,18 +292,18 @@ impl Conversation {
                         twilio_code: code.map(|(c, _)| c),
                     });
                     let reason = why.to_string();
-                    self.messages[i].end_reply(|kind| ReplyStep::Failed {
+                    self.inbound.messages[i].end_reply(|kind| ReplyStep::Failed {
                         kind,
                         reason: reason.clone(),
                     });
-                    self.messages[i].retry.last_error = Some(reason);
-                    self.messages[i].complete_step();
+                    self.inbound.messages[i].retry.last_error = Some(reason);
+                    self.inbound.messages[i].complete_step();
                 }
             },
             InboundCall::FindReply { sid, since_ms } => match classify_idempotent(&exchange) {
                 Verdict::Success => match twilio::parse_message_list(body) {
                     Ok(list) => {
-                        let expected = match &self.messages[i].reply {
+                        let expected = match &self.inbound.messages[i].reply {
                             ReplyStep::Due {
                                 content: ReplyContent::Text(t),
                                 ..
@@ -314,7 +318,7 @@ impl Conversation {
                                 });
                                 self.replied(i, reply_sid, events, elapsed, true);
                             }
-                            None => self.messages[i].retry.verify_first = false,
+                            None => self.inbound.messages[i].retry.verify_first = false,
                         }
                     }
                     Err(e) => self.retry_later(
@@ -340,14 +344,14 @@ impl Conversation {
                         cause: cause.clone(),
                     });
                     let reason = cause.to_string();
-                    self.messages[i].end_reply(|kind| ReplyStep::Unknown { kind, reason });
-                    self.messages[i].complete_step();
+                    self.inbound.messages[i].end_reply(|kind| ReplyStep::Unknown { kind, reason });
+                    self.inbound.messages[i].complete_step();
                 }
             },
             InboundCall::TransferMedia { index, .. } => {
                 let status = answer.map(|a| a.status);
-                let sid = self.messages[i].sid.clone();
-                let content_type = self.messages[i].media[index].content_type.clone();
+                let sid = self.inbound.messages[i].sid.clone();
+                let content_type = self.inbound.messages[i].media[index].content_type.clone();
                 match (status, classify_idempotent(&exchange)) {
                     (Some(413), _) => {
                         let size = answer
@@ -381,7 +385,7 @@ impl Conversation {
                                 })
                                 .and_then(|bytes| String::from_utf8(bytes).ok())
                                 .and_then(|text| crate::core::vcard::describe(&text));
-                            let m = &mut self.messages[i];
+                            let m = &mut self.inbound.messages[i];
                             m.media[index].state = MediaState::Uploaded {
                                 token,
                                 filename: media_filename(&sid, index, &content_type),
@@ -422,7 +426,7 @@ impl Conversation {
                     // Twilio: a media URL can answer 404 for a short while after the webhook
                     // arrives (its support article 44750147594523): tried a few times first.
                     (Some(404), Verdict::Permanent { cause })
-                        if self.messages[i].retry.attempts < MEDIA_NOT_FOUND_TRIES =>
+                        if self.inbound.messages[i].retry.attempts < MEDIA_NOT_FOUND_TRIES =>
                     {
                         self.retry_later(i, "transfer_media", cause, None, false, ctx, events)
                     }
@@ -441,14 +445,14 @@ impl Conversation {
         reason: String,
         events: &mut Vec<DomainEvent>,
     ) {
-        let sid = self.messages[i].sid.clone();
+        let sid = self.inbound.messages[i].sid.clone();
         events.push(DomainEvent::FileListed {
             sid,
             index,
-            content_type: self.messages[i].media[index].content_type.clone(),
+            content_type: self.inbound.messages[i].media[index].content_type.clone(),
             reason: reason.clone(),
         });
-        let m = &mut self.messages[i];
+        let m = &mut self.inbound.messages[i];
         m.media[index].state = MediaState::Skipped { reason };
         m.retry.attempts = 0;
         m.retry.not_before_ms = 0;

@@ -65,7 +65,7 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        let m = &mut self.messages[i];
+        let m = &mut self.inbound.messages[i];
         m.total_attempts += 1;
         let delay = m.retry.failed(
             &format!("{call}: {cause}"),
@@ -87,7 +87,7 @@ impl Conversation {
                 let reason = why.to_string();
                 events.push(DomainEvent::ReplyGaveUp { sid, cause: why });
                 let why = reason;
-                let m = &mut self.messages[i];
+                let m = &mut self.inbound.messages[i];
                 m.end_reply(|kind| {
                     if unknown_outcome {
                         ReplyStep::Unknown { kind, reason: why }
@@ -120,7 +120,7 @@ impl Conversation {
         self.order_messages();
         let fresh = |at: Option<u64>| at.is_none_or(|t| t + KEEP_FINISHED_MS > now_ms);
         keep_recent(
-            &mut self.messages,
+            &mut self.inbound.messages,
             |m| m.finished_ms.or(m.is_finished().then_some(m.received_ms)),
             fresh,
             KEEP_FINISHED_MAX,
@@ -142,7 +142,8 @@ impl Conversation {
 
     /// Every WhatsApp message SID this conversation has recorded as its own.
     pub(super) fn sent_sids(&self) -> Vec<&str> {
-        self.messages
+        self.inbound
+            .messages
             .iter()
             .filter_map(|m| match &m.reply {
                 ReplyStep::Sent { sid, .. } => Some(sid.as_str()),
@@ -160,6 +161,7 @@ impl Conversation {
     /// Messages and agents' replies waiting for a retry (a metrics gauge).
     pub fn pending_retries(&self, now_ms: u64) -> u64 {
         let messages = self
+            .inbound
             .messages
             .iter()
             .filter(|m| !m.is_finished() && m.retry.not_before_ms > now_ms)

@@ -121,7 +121,7 @@ pub(super) const UNBUILDABLE_WAIT_MS: u64 = 60_000;
 
 impl Conversation {
     pub(super) fn launch(&mut self, i: usize, call: InboundCall, ctx: &Ctx) -> Effect {
-        let m = &mut self.messages[i];
+        let m = &mut self.inbound.messages[i];
         m.retry.step_started_ms.get_or_insert(ctx.now_ms);
         if let InboundCall::TransferMedia { index, .. } = &call {
             let Some(item) = m.media.get(*index) else {
@@ -220,7 +220,11 @@ impl Conversation {
                 uploads,
                 ..
             } => {
-                let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
+                let author = self
+                    .inbound
+                    .open_ticket
+                    .as_ref()
+                    .and_then(|t| t.requester_id);
                 ctx.backend().add_comment(*ticket_id, body, author, uploads)
             }
             InboundCall::FindComment { ticket_id, .. } => ctx.backend().list_comments(*ticket_id),

@@ -28,8 +28,8 @@ impl Conversation {
         events: &mut Vec<DomainEvent>,
     ) -> bool {
         if let Some(i) = self.index_of(&message.message_sid) {
-            self.messages[i].duplicates += 1;
-            let m = &self.messages[i];
+            self.inbound.messages[i].duplicates += 1;
+            let m = &self.inbound.messages[i];
             events.push(DomainEvent::Duplicate {
                 sid: m.sid.clone(),
                 duplicates: m.duplicates,
@@ -43,11 +43,11 @@ impl Conversation {
         let language = ctx
             .config
             .languages
-            .choose(&message.body, self.language.as_deref());
+            .choose(&message.body, self.inbound.language.as_deref());
         if language.confident {
-            self.language = Some(language.code.clone());
+            self.inbound.language = Some(language.code.clone());
         }
-        self.last_inbound_ms = Some(ctx.now_ms);
+        self.inbound.last_inbound_ms = Some(ctx.now_ms);
         let m = Message {
             sid: message.message_sid,
             received_ms: ctx.now_ms,
@@ -95,7 +95,7 @@ impl Conversation {
                 num_media: message.num_media,
                 queue: self.pending_count() + 1,
             });
-            self.messages.push(m);
+            self.inbound.messages.push(m);
         } else {
             self.refuse(m, ctx, events);
         }
@@ -107,9 +107,11 @@ impl Conversation {
     /// Decides the next call (recording it as in flight), or when to wake, or nothing.
     pub(super) fn next(&mut self, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Option<Effect> {
         // Bounded: each pass either returns or settles something without a call.
-        let bound =
-            (self.messages.len() + self.agents.agent_replies.len() + self.agents.notes.len()) * 4
-                + 8;
+        let bound = (self.inbound.messages.len()
+            + self.agents.agent_replies.len()
+            + self.agents.notes.len())
+            * 4
+            + 8;
         for _ in 0..bound {
             let mut timers = TimerTable::default();
             if let Some(flight) = &self.in_flight {
@@ -196,8 +198,8 @@ impl Conversation {
     ) -> Inbound {
         // A refused message is answered at once, not behind the queue it could not join.
         let mut refused_waiting = false;
-        for i in 0..self.messages.len() {
-            let m = &self.messages[i];
+        for i in 0..self.inbound.messages.len() {
+            let m = &self.inbound.messages[i];
             if m.is_finished() || !m.is_refused() {
                 continue;
             }
@@ -209,6 +211,7 @@ impl Conversation {
             return self.reply_step(i, ctx, events);
         }
         let Some(i) = self
+            .inbound
             .messages
             .iter()
             .position(|m| !m.is_finished() && !m.is_refused())
@@ -219,7 +222,7 @@ impl Conversation {
                 Inbound::Idle
             };
         };
-        let m = &self.messages[i];
+        let m = &self.inbound.messages[i];
         if m.retry.not_before_ms > ctx.now_ms {
             timers.arm(Timer::MessageRetry, m.retry.not_before_ms);
             return Inbound::Waiting;
@@ -239,13 +242,13 @@ impl Conversation {
 
     /// Message `i`'s ticket step is done: its reply (or its look-up), or it is finished.
     fn reply_step(&mut self, i: usize, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Inbound {
-        if self.messages[i].reply_done() {
+        if self.inbound.messages[i].reply_done() {
             self.finish(i, ctx, events);
             return Inbound::Settled;
         }
-        match &self.messages[i].reply {
+        match &self.inbound.messages[i].reply {
             ReplyStep::Due { .. } => {
-                let m = &self.messages[i];
+                let m = &self.inbound.messages[i];
                 let sid = m.sid.clone();
                 let call = if m.retry.verify_first {
                     InboundCall::FindReply {
@@ -258,7 +261,7 @@ impl Conversation {
                 Inbound::Launch(self.launch(i, call, ctx))
             }
             _ => {
-                self.messages[i].reply = ReplyStep::NotNeeded;
+                self.inbound.messages[i].reply = ReplyStep::NotNeeded;
                 Inbound::Settled
             }
         }
@@ -272,7 +275,7 @@ impl Conversation {
         events: &mut Vec<DomainEvent>,
     ) -> TicketAction {
         // Files first: their upload tokens go with the ticket or comment.
-        for item in self.messages[i].media.iter_mut() {
+        for item in self.inbound.messages[i].media.iter_mut() {
             if let MediaState::Uploaded { uploaded_ms, .. } = item.state {
                 if uploaded_ms + UPLOAD_TOKEN_MAX_AGE_MS < ctx.now_ms {
                     item.state = MediaState::Pending;
@@ -280,27 +283,27 @@ impl Conversation {
             }
         }
         let config = ctx.config;
-        for index in 0..self.messages[i].media.len() {
-            if self.messages[i].media[index].state != MediaState::Pending {
+        for index in 0..self.inbound.messages[i].media.len() {
+            if self.inbound.messages[i].media[index].state != MediaState::Pending {
                 continue;
             }
             // Twilio's credentials go with the download: only to Twilio's own API origin. A
             // file anywhere else is not fetched at all (no credentials, no forged upload).
-            let url = &self.messages[i].media[index].url;
-            let sid = &self.messages[i].sid;
+            let url = &self.inbound.messages[i].media[index].url;
+            let sid = &self.inbound.messages[i].sid;
             let account = &config.twilio_account_sid;
             let api = &config.twilio_api_base_url;
             if !crate::core::origin::is_twilio_media_url(url, api, account, sid) {
                 let host = crate::core::origin::host_of(url);
-                let sid = self.messages[i].sid.clone();
+                let sid = self.inbound.messages[i].sid.clone();
                 events.push(DomainEvent::MediaRefusedHost { sid, index, host });
-                self.messages[i].media[index].state = MediaState::Skipped {
+                self.inbound.messages[i].media[index].state = MediaState::Skipped {
                     reason: "refused: not this message's file on Twilio's media host, not fetched"
                         .into(),
                 };
                 continue;
             }
-            let item = &mut self.messages[i].media[index];
+            let item = &mut self.inbound.messages[i].media[index];
             if !config.media_type_allowed(&item.content_type) {
                 item.state = MediaState::Skipped {
                     reason: format!(
@@ -311,12 +314,12 @@ impl Conversation {
                 continue;
             }
             return TicketAction::Call(Box::new(InboundCall::TransferMedia {
-                sid: self.messages[i].sid.clone(),
+                sid: self.inbound.messages[i].sid.clone(),
                 index,
             }));
         }
-        let m = &self.messages[i];
-        if let Some(open) = &self.open_ticket {
+        let m = &self.inbound.messages[i];
+        if let Some(open) = &self.inbound.open_ticket {
             if m.follow_up_of.is_none() {
                 if m.retry.verify_first {
                     if let Some((sids, body)) = &m.unverified_comment {
@@ -369,7 +372,7 @@ impl Conversation {
             {
                 let sid = m.sid.clone();
                 events.push(DomainEvent::AskedForDetails { sid, reason: why });
-                let m = &mut self.messages[i];
+                let m = &mut self.inbound.messages[i];
                 m.ticket = TicketStep::Rejected {
                     reason: why.as_str().into(),
                 };
@@ -412,7 +415,7 @@ impl Conversation {
         i: usize,
         recent_updates: usize,
     ) -> (Vec<String>, String, Vec<String>) {
-        let waiting: Vec<&Message> = self.messages[i..]
+        let waiting: Vec<&Message> = self.inbound.messages[i..]
             .iter()
             // Refused messages are not part of the queue (nothing goes to Zendesk for them).
             .filter(|m| !m.is_refused())
@@ -427,7 +430,11 @@ impl Conversation {
             .map(|(_, m)| m)
             .take(MAX_MERGED)
             .collect();
-        let throttled = self.open_ticket.as_ref().is_some_and(|t| t.throttled);
+        let throttled = self
+            .inbound
+            .open_ticket
+            .as_ref()
+            .is_some_and(|t| t.throttled);
         let merge = throttled
             || recent_updates >= TICKET_UPDATE_MERGE_FROM
             || waiting.len() >= MERGE_BACKLOG;

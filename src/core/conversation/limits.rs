@@ -344,7 +344,7 @@ impl Conversation {
     /// Unfinished messages first, in arrival order; then the finished ones in the order they
     /// finished, so that pruning (which drops the first finished ones) forgets the oldest.
     pub(super) fn order_messages(&mut self) {
-        self.messages.sort_by_key(|m| match m.finished_ms {
+        self.inbound.messages.sort_by_key(|m| match m.finished_ms {
             None => (false, m.received_ms),
             Some(at) => (true, at),
         });
@@ -352,7 +352,8 @@ impl Conversation {
 
     /// What the unfinished messages cost together (`Message::queue_cost`).
     pub fn queued_bytes(&self) -> usize {
-        self.messages
+        self.inbound
+            .messages
             .iter()
             .filter(|m| !m.is_finished())
             .map(Message::queue_cost)
@@ -372,7 +373,7 @@ impl Conversation {
     pub(super) fn refuse(&mut self, message: Message, ctx: &Ctx, events: &mut Vec<DomainEvent>) {
         let queued = self.queued_bytes();
         let cost = message.queue_cost();
-        let covered = self.messages.iter().any(|m| {
+        let covered = self.inbound.messages.iter().any(|m| {
             m.is_refused()
                 && m.reply_kind() == Some(ReplyKind::QueueFull)
                 && (!m.is_finished() || m.received_ms + QUEUE_FULL_REPLY_GAP_MS > ctx.now_ms)
@@ -400,9 +401,9 @@ impl Conversation {
             budget_bytes: QUEUE_BUDGET_BYTES,
             customer_told: !covered,
         });
-        self.messages.push(m);
+        self.inbound.messages.push(m);
         if covered {
-            let last = self.messages.len() - 1;
+            let last = self.inbound.messages.len() - 1;
             self.finish(last, ctx, events);
         }
     }
@@ -423,8 +424,8 @@ impl Conversation {
     ) -> Conversation {
         let mut conv = Conversation::new(customer);
         conv.tickets = salvage.tickets.iter().cloned().map(Into::into).collect();
-        conv.open_ticket = salvage.open_ticket.clone().map(Into::into);
-        conv.last_inbound_ms = salvage.last_inbound_ms;
+        conv.inbound.open_ticket = salvage.open_ticket.clone().map(Into::into);
+        conv.inbound.last_inbound_ms = salvage.last_inbound_ms;
         for m in &salvage.pending {
             let mut m = Message::from(m.clone());
             if conv.message(&m.sid).is_some() || !conv.fits(&m) {
@@ -436,13 +437,13 @@ impl Conversation {
             m.retry.verify_first = true;
             m.retry.not_before_ms = 0;
             m.retry.step_started_ms = m.retry.step_started_ms.or(Some(m.received_ms));
-            conv.messages.push(m);
+            conv.inbound.messages.push(m);
         }
         for sid in salvage.sids.iter().take(KEEP_FINISHED_MAX) {
             if conv.message(sid).is_none() {
                 let mut m = Message::recorded(sid.clone(), now_ms, TicketStep::Recovered);
                 m.finished_ms = Some(now_ms);
-                conv.messages.push(m);
+                conv.inbound.messages.push(m);
             }
         }
         conv

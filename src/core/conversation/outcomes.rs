@@ -6,7 +6,7 @@ use super::*;
 impl Conversation {
     /// The ticket a create for message `i` sent (for a ticket found by its external id).
     pub(super) fn rebuilt_ticket(&self, i: usize, ctx: &Ctx) -> NewTicket {
-        let m = &self.messages[i];
+        let m = &self.inbound.messages[i];
         let language = ctx.language(m.language.as_deref());
         let (subject, priority) = match language.triage.triage(&m.body) {
             Triage::Accepted { subject, priority } => (subject, priority),
@@ -36,7 +36,7 @@ impl Conversation {
         elapsed: u64,
         lookup: Option<&str>,
     ) {
-        let m = &self.messages[i];
+        let m = &self.inbound.messages[i];
         let follow_up_of = m.follow_up_of;
         let created = CreatedTicket {
             ticket_id: t.id,
@@ -71,13 +71,13 @@ impl Conversation {
             ReplyKind::TicketCreated
         };
         self.remember_ticket(&t, ctx);
-        self.open_ticket = Some(OpenTicket {
+        self.inbound.open_ticket = Some(OpenTicket {
             id: t.id,
             requester_id: t.requester_id,
             recent_updates_ms: vec![ctx.now_ms],
             throttled: false,
         });
-        let m = &mut self.messages[i];
+        let m = &mut self.inbound.messages[i];
         m.ticket = TicketStep::Created {
             ticket_id: t.id,
             follow_up_of,
@@ -95,7 +95,7 @@ impl Conversation {
         events: &mut Vec<DomainEvent>,
         elapsed: u64,
     ) {
-        if let Some(open) = self.open_ticket.as_mut() {
+        if let Some(open) = self.inbound.open_ticket.as_mut() {
             open.recent_updates_ms
                 .retain(|&t| t + TICKET_UPDATE_WINDOW_MS > ctx.now_ms);
             open.recent_updates_ms.push(ctx.now_ms);
@@ -110,10 +110,10 @@ impl Conversation {
                 sid: sid.clone(),
                 ticket_id,
                 merged: sids.len(),
-                attempt: self.messages[i].retry.attempts + 1,
+                attempt: self.inbound.messages[i].retry.attempts + 1,
                 ms: elapsed,
             });
-            let m = &mut self.messages[i];
+            let m = &mut self.inbound.messages[i];
             let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Commented { ticket_id };
             m.reply = if ctx.config.followup_ack && n == last {
@@ -141,7 +141,7 @@ impl Conversation {
         elapsed: u64,
         reconciled: bool,
     ) {
-        let m = &self.messages[i];
+        let m = &self.inbound.messages[i];
         let kind = m.reply_kind();
         events.push(DomainEvent::ReplySent {
             sid: m.sid.clone(),
@@ -151,7 +151,7 @@ impl Conversation {
             ms: elapsed,
             reconciled,
         });
-        let m = &mut self.messages[i];
+        let m = &mut self.inbound.messages[i];
         m.end_reply(|kind| ReplyStep::Sent {
             kind,
             sid: reply_sid,
@@ -173,13 +173,13 @@ impl Conversation {
         let last = idx.len().saturating_sub(1);
         let reason = cause.to_string();
         for (n, &i) in idx.iter().enumerate() {
-            let sid = self.messages[i].sid.clone();
+            let sid = self.inbound.messages[i].sid.clone();
             events.push(DomainEvent::TicketFailed {
                 sid,
                 call,
                 cause: cause.clone(),
             });
-            let m = &mut self.messages[i];
+            let m = &mut self.inbound.messages[i];
             let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Failed {
                 reason: reason.clone(),
@@ -198,15 +198,15 @@ impl Conversation {
     }
 
     pub(super) fn finish(&mut self, i: usize, ctx: &Ctx, events: &mut Vec<DomainEvent>) {
-        let outcome = outcome_name(&self.messages[i]);
-        let m = &self.messages[i];
+        let outcome = outcome_name(&self.inbound.messages[i]);
+        let m = &self.inbound.messages[i];
         events.push(DomainEvent::Done {
             sid: m.sid.clone(),
             outcome,
             attempts: m.total_attempts,
             ms: ctx.now_ms.saturating_sub(m.received_ms),
         });
-        let m = &mut self.messages[i];
+        let m = &mut self.inbound.messages[i];
         m.finished_ms = Some(ctx.now_ms);
         // No customer text kept longer than needed, and the history stays small (`limits`).
         m.compact_finished();

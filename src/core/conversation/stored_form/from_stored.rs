@@ -16,9 +16,12 @@ impl From<v5::Conversation> for Conversation {
     fn from(c: v5::Conversation) -> Self {
         Conversation {
             customer: c.customer,
-            open_ticket: c.open_ticket.map(Into::into),
-            last_inbound_ms: c.last_inbound_ms,
-            messages: c.messages.into_iter().map(Into::into).collect(),
+            inbound: InboundQueue {
+                open_ticket: c.open_ticket.map(Into::into),
+                last_inbound_ms: c.last_inbound_ms,
+                messages: c.messages.into_iter().map(Into::into).collect(),
+                language: c.language,
+            },
             in_flight: c.in_flight.map(|f| InFlight {
                 call: f.call.into(),
                 started_ms: f.started_ms,
@@ -53,7 +56,6 @@ impl From<v5::Conversation> for Conversation {
             },
             public_origin: c.public_origin,
             unsent_metrics: c.unsent_metrics,
-            language: c.language,
             wake: c.wake.map(|w| Wake {
                 timer: match w.timer {
                     v5::Timer::CallInFlight => Timer::CallInFlight,

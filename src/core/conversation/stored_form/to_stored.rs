@@ -6,9 +6,9 @@ impl From<&Conversation> for v5::Conversation {
     fn from(c: &Conversation) -> Self {
         v5::Conversation {
             customer: c.customer.clone(),
-            open_ticket: c.open_ticket.as_ref().map(Into::into),
-            last_inbound_ms: c.last_inbound_ms,
-            messages: c.messages.iter().map(Into::into).collect(),
+            open_ticket: c.inbound.open_ticket.as_ref().map(Into::into),
+            last_inbound_ms: c.inbound.last_inbound_ms,
+            messages: c.inbound.messages.iter().map(Into::into).collect(),
             in_flight: c.in_flight.as_ref().map(|f| v5::InFlight {
                 call: (&f.call).into(),
                 started_ms: f.started_ms,
@@ -43,7 +43,7 @@ impl From<&Conversation> for v5::Conversation {
                 })
                 .collect(),
             unsent_metrics: c.unsent_metrics.clone(),
-            language: c.language.clone(),
+            language: c.inbound.language.clone(),
             wake: c.wake.map(|w| v5::Wake {
                 timer: match w.timer {
                     Timer::CallInFlight => v5::Timer::CallInFlight,

@@ -280,7 +280,10 @@ fn a_pressed_button_is_an_answer_never_refused_as_a_greeting() {
         1,
         "a ticket, not a request for details"
     );
-    assert_eq!(sim.conv().messages[0].content.name(), "button_reply");
+    assert_eq!(
+        sim.conv().inbound.messages[0].content.name(),
+        "button_reply"
+    );
 }
 
 #[test]

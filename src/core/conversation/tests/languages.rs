@@ -25,7 +25,7 @@ fn a_spanish_problem_becomes_a_spanish_ticket_with_a_spanish_confirmation() {
         sim.world.sent[0].1,
         format!("Ticket #{id} creado: 'La app se cerró y no puedo pagar mi pedido, es...'. Te responderemos pronto.")
     );
-    assert_eq!(sim.conv().language.as_deref(), Some("es"));
+    assert_eq!(sim.conv().inbound.language.as_deref(), Some("es"));
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn a_customer_switching_language_is_answered_in_the_new_one_and_short_messages_k
         "English now"
     );
     let conv = sim.conv();
-    assert_eq!(conv.language.as_deref(), Some("en"));
+    assert_eq!(conv.inbound.language.as_deref(), Some("en"));
     let langs: Vec<_> = ["SM1", "SM2", "SM3", "SM4"]
         .iter()
         .map(|s| conv.message(s).unwrap().language.clone().unwrap())
@@ -104,7 +104,11 @@ fn a_disabled_language_is_read_in_the_default_one() {
     sim.receive("SM1", "Hallo, guten Tag");
     sim.settle();
     assert_eq!(sim.world.sent[0].1, twilio::MORE_DETAILS_TEXT);
-    assert_eq!(sim.conv().language, None, "nothing confident to remember");
+    assert_eq!(
+        sim.conv().inbound.language,
+        None,
+        "nothing confident to remember"
+    );
 }
 
 #[test]

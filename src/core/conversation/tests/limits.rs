@@ -260,9 +260,15 @@ fn the_finished_history_stays_bounded_with_its_texts() {
         sim.now += 1_000;
     }
     let conv = sim.conv();
-    let finished = conv.messages.iter().filter(|m| m.is_finished()).count();
+    let finished = conv
+        .inbound
+        .messages
+        .iter()
+        .filter(|m| m.is_finished())
+        .count();
     assert!(finished <= KEEP_FINISHED_MAX, "{finished} finished kept");
     assert!(conv
+        .inbound
         .messages
         .iter()
         .all(|m| m.body.is_empty() && m.location.is_none()));
@@ -488,7 +494,10 @@ fn two_hundred_settled_agent_replies_of_8_kb_stay_under_the_budget() {
     for i in 0..10 {
         arrives_while_down(&mut sim, i, 60 * KB);
     }
-    assert!(sim.conv().messages.iter().any(|m| m.is_refused()), "full");
+    assert!(
+        sim.conv().inbound.messages.iter().any(|m| m.is_refused()),
+        "full"
+    );
 }
 
 #[test]

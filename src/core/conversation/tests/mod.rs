@@ -321,7 +321,7 @@ impl Sim {
     fn check_invariants(&self, what: &str) {
         let conv = self.conv();
         assert!(conv.in_flight.is_none(), "{what}: a call still in flight");
-        for m in &conv.messages {
+        for m in &conv.inbound.messages {
             assert!(m.is_finished(), "{what}: {} not finished: {m:?}", m.sid);
             let tickets = self
                 .world
@@ -351,6 +351,7 @@ impl Sim {
         }
         // one WhatsApp send per reply the machine recorded as sent, none extra
         let recorded: Vec<&String> = conv
+            .inbound
             .messages
             .iter()
             .filter_map(|m| match &m.reply {
@@ -367,6 +368,7 @@ impl Sim {
         // A send whose answer was lost and could not be checked is recorded as "unknown"
         // (visible, never repeated): it may or may not have gone out.
         let unknown = conv
+            .inbound
             .messages
             .iter()
             .filter(|m| matches!(m.reply, ReplyStep::Unknown { .. }))

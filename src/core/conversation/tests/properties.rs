@@ -203,7 +203,7 @@ fn a_message_stores_its_retry_bookkeeping_as_its_own_fields() {
     m["last_error"] = "create_ticket: http 503".into();
     m["verify_first"] = true.into();
     let (conv, _) = stored_form::decode(&stored.to_string()).unwrap();
-    let retry = &conv.messages[0].retry;
+    let retry = &conv.inbound.messages[0].retry;
     assert_eq!(
         (retry.attempts, retry.step_started_ms, retry.not_before_ms),
         (2, Some(5), 123)
