@@ -356,6 +356,19 @@ fn what_the_shell_stores_and_answers_comes_from_the_machine() {
         conv.unsent_metrics.pending.is_none(),
         "a request leaves the gauge"
     );
+    // Twilio's retry of the same message is acknowledged too (its latency counts), and a
+    // delivery that names no origin changes none.
+    let retried = sim.step(Event::Received {
+        message: sim.message(M1.0, M1.1),
+        origin: String::new(),
+        received_at_ms: Some(sim.now - 40),
+    });
+    assert!(retried.duplicate);
+    assert_eq!(sim.conv().unsent_metrics.ack_ms, vec![40]);
+    assert_eq!(
+        sim.conv().public_origin.as_deref(),
+        Some("https://gw.example")
+    );
     sim.alarm();
     assert_eq!(
         sim.conv().unsent_metrics.pending,
