@@ -164,10 +164,7 @@ impl Conversation {
 
     /// What the call acts on is gone: look again later (the reason kept, as for every wait).
     fn unbuildable(&mut self, ctx: &Ctx) -> Effect {
-        let mut timers = TimerTable::default();
-        timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
-        self.wake_for(&timers)
-            .unwrap_or(Effect::WakeAt(ctx.now_ms + UNBUILDABLE_WAIT_MS))
+        self.wake_once(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS)
     }
 
     /// A WhatsApp message to the customer, with this conversation's status callback. The

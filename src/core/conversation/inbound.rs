@@ -165,9 +165,13 @@ impl Conversation {
         // Every pass returns or settles something, so this is a defect: said loudly, and the
         // conversation looks again later instead of sleeping with work left.
         events.push(DomainEvent::Stalled { passes: bound });
-        let mut timers = TimerTable::default();
-        timers.arm(Timer::Stalled, ctx.now_ms + UNBUILDABLE_WAIT_MS);
-        self.wake_for(&timers)
+        Some(self.wake_once(Timer::Stalled, ctx.now_ms + UNBUILDABLE_WAIT_MS))
+    }
+
+    /// A wake-up for one timer alone, remembered with its reason as `wake_for` does.
+    pub(super) fn wake_once(&mut self, timer: Timer, at_ms: u64) -> Effect {
+        self.wake = Some(Wake { timer, at_ms });
+        Effect::WakeAt(at_ms)
     }
 
     /// The wake-up for the soonest armed timer, remembered with its reason (`fired`).
