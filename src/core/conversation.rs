@@ -51,30 +51,29 @@ use crate::core::triage::Triage;
 use crate::core::twilio::{self, ReplyContent, SendOutcome};
 use crate::core::zendesk::{self, NewTicket, TicketRef};
 
-mod agent;
-mod agent_calls;
-mod answers;
+mod agents;
 mod attempts;
 mod backend;
+mod budget;
 mod calls;
 mod inbound;
-mod limits;
 mod message;
-mod outcomes;
 mod reconcile;
+mod sizes;
 pub mod stored_form;
 mod timers;
-mod unsent;
-pub use agent::{AgentReply, AgentReplyState, Note, TicketClaim};
+pub use agents::{AgentReply, AgentReplyState, AgentSide, Note, TicketClaim};
 pub use attempts::Retry;
 pub use backend::{TicketBackend, ZendeskSupport};
+pub use budget::STORED_BUDGET_BYTES;
 use calls::UNBUILDABLE_WAIT_MS;
 pub use calls::{AgentCall, Call, InFlight, InboundCall};
-pub use limits::{
-    json_len, stored_len, FINISHED_MESSAGE_MAX_BYTES, MERGED_COMMENT_MAX_BYTES, QUEUE_BUDGET_BYTES,
-    STORED_BUDGET_BYTES,
+pub use inbound::limits::{
+    FINISHED_MESSAGE_MAX_BYTES, MERGED_COMMENT_MAX_BYTES, QUEUE_BUDGET_BYTES,
 };
+pub use inbound::InboundQueue;
 pub use message::*;
+pub use sizes::{json_len, stored_len};
 pub use timers::{Timer, TimerTable, Wake};
 
 /// Zendesk keeps idempotency keys for 2 hours; past this age a retried create first looks the
@@ -138,43 +137,6 @@ pub struct Conversation {
     pub unsent_metrics: Delta,
     /// The wake-up asked for and why: the alarm that answers it logs which timer fired.
     pub wake: Option<Wake>,
-}
-
-/// The inbound queue of a conversation, owned as one part: the customer's messages in arrival
-/// order, the ticket they go to, when the customer last wrote and in which language.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InboundQueue {
-    /// The open ticket new messages are added to as comments.
-    pub open_ticket: Option<OpenTicket>,
-    /// When the customer last wrote (WhatsApp's 24-hour window).
-    pub last_inbound_ms: Option<u64>,
-    /// Arrival order; unfinished ones first to last, then kept finished ones.
-    pub messages: Vec<Message>,
-    /// The customer's last confidently detected language: a message that says too little to
-    /// tell ("ok", "👍", an order number) is read in it.
-    pub language: Option<String>,
-}
-
-/// The agents' side of a conversation, owned as one part: the tickets whose comments are to be
-/// read, the agents' replies to send on WhatsApp, the internal notes to write, and the events
-/// kept for tickets not known yet.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentSide {
-    /// Tickets Zendesk said changed: their comments are to be read.
-    pub checks: Vec<u64>,
-    pub check_retry: Retry,
-    /// Tickets that changed again while their comments were being read.
-    pub rechecks: Vec<u64>,
-    /// Agents' public comments to deliver on WhatsApp, oldest first.
-    pub agent_replies: Vec<AgentReply>,
-    /// Comment ids already considered (the dedup key of agent replies).
-    pub seen_comments: Vec<u64>,
-    /// Internal notes for the agents (failed deliveries), each written once.
-    pub notes: Vec<Note>,
-    /// Zendesk events for tickets this conversation does not know yet: an agent may answer
-    /// within milliseconds of the ticket's creation, before Zendesk's answer to the create
-    /// has reached the gateway. Read when the ticket becomes known (`Conversation::remember_ticket`).
-    pub early_agent_events: Vec<EarlyAgentEvent>,
 }
 
 // Events live for one step; a boxed message would only add an allocation per request.
@@ -311,7 +273,9 @@ impl Conversation {
                 match claim {
                     TicketClaim::Owns => out.effect = Some(Effect::WakeAt(ctx.now_ms)),
                     // Kept: woken when it expires, or now if keeping it gave another up.
-                    TicketClaim::MayOwn => out.effect = Some(Effect::WakeAt(self.kept_wake(ctx))),
+                    TicketClaim::MayOwn => {
+                        out.effect = Some(Effect::WakeAt(self.agents.kept_wake(ctx)))
+                    }
                     TicketClaim::NotOurs => out.unchanged = true,
                 }
                 out.claim = Some(claim);
@@ -373,6 +337,18 @@ impl Conversation {
             ctx.conversation_id.to_string(),
             self.pending_retries(ctx.now_ms),
         ));
+    }
+
+    /// Forgets what is finished, each part its own lists (`InboundQueue::prune`,
+    /// `AgentSide::prune`).
+    pub(super) fn prune(&mut self, now_ms: u64) {
+        self.inbound.prune(now_ms);
+        self.agents.prune(now_ms);
+    }
+
+    /// Messages and agents' replies waiting for a retry (a metrics gauge).
+    pub fn pending_retries(&self, now_ms: u64) -> u64 {
+        (self.inbound.pending_retries(now_ms) + self.agents.pending_retries(now_ms)) as u64
     }
 
     /// The origin Twilio reaches the gateway at: configured, or seen on a signed webhook.

@@ -27,4 +27,22 @@ impl Conversation {
             })
             .map(|m| m.sid.clone())
     }
+
+    /// Every WhatsApp message SID this conversation has recorded as its own.
+    pub(super) fn sent_sids(&self) -> Vec<&str> {
+        self.inbound
+            .messages
+            .iter()
+            .filter_map(|m| match &m.reply {
+                ReplyStep::Sent { sid, .. } => Some(sid.as_str()),
+                _ => None,
+            })
+            .chain(
+                self.agents
+                    .agent_replies
+                    .iter()
+                    .flat_map(|r| r.sent_sids.iter().map(String::as_str)),
+            )
+            .collect()
+    }
 }

@@ -217,7 +217,7 @@ fn the_templates_text_fits_twilios_count() {
     let text = vars["1"].as_str().unwrap();
     assert_eq!(
         text.encode_utf16().count(),
-        super::agent::TEMPLATE_TEXT_CHARS,
+        crate::core::conversation::agents::TEMPLATE_TEXT_CHARS,
         "{}",
         text.chars().count()
     );

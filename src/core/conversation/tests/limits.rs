@@ -3,7 +3,8 @@
 //! stored value. The stored form is measured as the Durable Object writes it (`stored_form::encode`).
 
 use super::*;
-use crate::core::conversation::limits as budget;
+use crate::core::conversation::agents;
+use crate::core::conversation::agents::limits as replies_budget;
 use crate::core::stored::{self, v5};
 
 const KB: usize = 1024;
@@ -82,7 +83,7 @@ fn flood_then_heal(n: usize) {
         pending.len()
     );
     assert!(!refused.is_empty(), "the queue filled up");
-    assert!(conv.queued_bytes() <= QUEUE_BUDGET_BYTES);
+    assert!(conv.inbound.queued_bytes() <= QUEUE_BUDGET_BYTES);
     for &i in &refused {
         let m = conv.message(&sid(i)).unwrap();
         assert!(m.body.is_empty(), "a refused message's text is not kept");
@@ -435,7 +436,7 @@ fn a_settled_agent_reply_let_go_stays_small() {
     let stored = v5::AgentReply::from(&r);
     let size = stored_len(&stored);
     assert!(
-        size <= budget::SETTLED_REPLY_MAX_BYTES,
+        size <= replies_budget::SETTLED_REPLY_MAX_BYTES,
         "{size} bytes: {}",
         serde_json::to_string(&stored).unwrap()
     );
@@ -460,10 +461,10 @@ fn two_hundred_settled_agent_replies_of_8_kb_stay_under_the_budget() {
         .iter()
         .filter(|r| r.is_settled())
         .count();
-    assert_eq!(settled, budget::KEEP_SETTLED_REPLIES_MAX);
+    assert_eq!(settled, replies_budget::KEEP_SETTLED_REPLIES_MAX);
     let kept: usize = conv.agents.agent_replies.iter().map(|r| r.text.len()).sum();
     assert!(
-        kept <= budget::SETTLED_KEPT_BUDGET_BYTES,
+        kept <= replies_budget::SETTLED_KEPT_BUDGET_BYTES,
         "{kept} bytes of agents' texts kept"
     );
     // The newest still has what its template fallback needs: the variable's cut.
@@ -472,7 +473,7 @@ fn two_hundred_settled_agent_replies_of_8_kb_stay_under_the_budget() {
         newest.text,
         twilio::take_utf16(
             &agent_text(KEEP_FINISHED_MAX - 1, 8 * KB),
-            agent::TEMPLATE_TEXT_CHARS
+            agents::TEMPLATE_TEXT_CHARS
         )
     );
     assert_eq!(
@@ -486,7 +487,7 @@ fn two_hundred_settled_agent_replies_of_8_kb_stay_under_the_budget() {
             .collect::<Vec<_>>(),
     );
     assert!(
-        replies <= budget::AGENT_REPLIES_BYTES,
+        replies <= replies_budget::AGENT_REPLIES_BYTES,
         "{replies} bytes of agents' replies"
     );
     // Then Zendesk goes down and the customer's queue fills up to its budget.

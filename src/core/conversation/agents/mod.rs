@@ -12,6 +12,32 @@
 use super::*;
 use crate::core::ticket_owner::TicketEvent;
 
+mod calls;
+pub mod limits;
+mod unsent;
+
+/// The agents' side of a conversation, owned as one part: the tickets whose comments are to be
+/// read, the agents' replies to send on WhatsApp, the internal notes to write, and the events
+/// kept for tickets not known yet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgentSide {
+    /// Tickets Zendesk said changed: their comments are to be read.
+    pub checks: Vec<u64>,
+    pub check_retry: Retry,
+    /// Tickets that changed again while their comments were being read.
+    pub rechecks: Vec<u64>,
+    /// Agents' public comments to deliver on WhatsApp, oldest first.
+    pub agent_replies: Vec<AgentReply>,
+    /// Comment ids already considered (the dedup key of agent replies).
+    pub seen_comments: Vec<u64>,
+    /// Internal notes for the agents (failed deliveries), each written once.
+    pub notes: Vec<Note>,
+    /// Zendesk events for tickets this conversation does not know yet: an agent may answer
+    /// within milliseconds of the ticket's creation, before Zendesk's answer to the create
+    /// has reached the gateway. Read when the ticket becomes known (`Conversation::remember_ticket`).
+    pub early_agent_events: Vec<EarlyAgentEvent>,
+}
+
 /// WhatsApp's customer-service window, with a margin for clock differences.
 pub const SERVICE_WINDOW_MS: u64 = 24 * 3600 * 1000 - 5 * 60 * 1000;
 /// Comment ids remembered per conversation (far more than any ticket's recent history).
@@ -66,7 +92,7 @@ impl AgentReply {
     /// send's answer or in a delivery status), the approved template is tried, once, if the
     /// company has one (`template`: the customer's language's, else the default language's).
     /// True when the reply is due again as the template.
-    pub(super) fn fall_back_to_template(
+    pub(in crate::core::conversation) fn fall_back_to_template(
         &mut self,
         error_code: Option<u32>,
         template: Option<&str>,
@@ -96,15 +122,15 @@ pub struct Note {
 }
 
 /// How long, and how many, Zendesk events for a ticket not known yet are kept.
-pub(super) const EARLY_AGENT_EVENT_MS: u64 = 3600 * 1000;
-pub(super) const EARLY_AGENT_EVENTS_MAX: usize = 20;
+pub(in crate::core::conversation) const EARLY_AGENT_EVENT_MS: u64 = 3600 * 1000;
+pub(in crate::core::conversation) const EARLY_AGENT_EVENTS_MAX: usize = 20;
 
-pub(super) enum Part {
+pub(in crate::core::conversation) enum Part {
     Text(String),
     File(zendesk::Attachment),
 }
 
-pub(super) fn parts_of(r: &AgentReply) -> Vec<Part> {
+pub(in crate::core::conversation) fn parts_of(r: &AgentReply) -> Vec<Part> {
     let text = r.text.trim();
     let texts = if text.is_empty() {
         vec![]
@@ -128,7 +154,7 @@ pub enum TicketClaim {
     NotOurs,
 }
 
-pub(super) enum Next {
+pub(in crate::core::conversation) enum Next {
     Call(Box<AgentCall>),
     /// Nothing to call now (what waits has armed its timer).
     Idle,
@@ -137,7 +163,7 @@ pub(super) enum Next {
 impl Conversation {
     /// Remembers a ticket the gateway created for this customer (its requester writes as the
     /// customer; only agents' and admins' public comments on it are sent to WhatsApp).
-    pub(super) fn remember_ticket(&mut self, t: &TicketRef, ctx: &Ctx) {
+    pub(in crate::core::conversation) fn remember_ticket(&mut self, t: &TicketRef, ctx: &Ctx) {
         if !self.tickets.iter().any(|k| k.id == t.id) {
             self.tickets.push(KnownTicket {
                 id: t.id,
@@ -183,7 +209,7 @@ impl Conversation {
         }
     }
 
-    pub(super) fn agent_activity(
+    pub(in crate::core::conversation) fn agent_activity(
         &mut self,
         event: &TicketEvent,
         ctx: &Ctx,
@@ -258,11 +284,12 @@ impl Conversation {
         known.requester_change_noted = true;
         events.push(DomainEvent::RequesterChanged { ticket_id });
         let body = format!("WhatsApp: this ticket's requester was changed in Zendesk, but replies here still go to the WhatsApp customer who wrote it: {masked}.");
-        self.queue_note(format!("requester-changed:{ticket_id}"), ticket_id, body);
+        self.agents
+            .queue_note(format!("requester-changed:{ticket_id}"), ticket_id, body);
     }
 
     /// A delivery status from Twilio for one of the replies this conversation sent.
-    pub(super) fn delivery_status(
+    pub(in crate::core::conversation) fn delivery_status(
         &mut self,
         sid: &str,
         status: DeliveryStatus,
@@ -304,7 +331,9 @@ impl Conversation {
                     .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
                     .unwrap_or_else(|| "no error code".into());
                 let body = format!("WhatsApp delivery of the reply above (comment {comment_id}) failed: {status} ({code}). The customer did not receive it.");
-                return self.queue_note(format!("delivery:{sid}"), ticket_id, body);
+                return self
+                    .agents
+                    .queue_note(format!("delivery:{sid}"), ticket_id, body);
             }
             return false;
         }
@@ -334,7 +363,9 @@ impl Conversation {
                     .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
                     .unwrap_or_else(|| "no error code".into());
                 let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.words());
-                return self.queue_note(format!("delivery:{sid}"), ticket_id, body);
+                return self
+                    .agents
+                    .queue_note(format!("delivery:{sid}"), ticket_id, body);
             }
             return false;
         }
@@ -342,28 +373,14 @@ impl Conversation {
         false
     }
 
-    pub(super) fn queue_note(&mut self, key: String, ticket_id: u64, body: String) -> bool {
-        if self.agents.notes.iter().any(|n| n.key == key) {
-            return false;
-        }
-        self.agents.notes.push(Note {
-            key,
-            ticket_id,
-            body,
-            done: false,
-            retry: Retry::default(),
-        });
-        true
-    }
-
-    pub(super) fn requester_of(&self, ticket_id: u64) -> Option<u64> {
+    pub(in crate::core::conversation) fn requester_of(&self, ticket_id: u64) -> Option<u64> {
         self.tickets
             .iter()
             .find(|t| t.id == ticket_id)
             .and_then(|t| t.requester_id)
     }
 
-    pub(super) fn in_window(&self, now_ms: u64) -> bool {
+    pub(in crate::core::conversation) fn in_window(&self, now_ms: u64) -> bool {
         self.inbound
             .last_inbound_ms
             .is_some_and(|t| t + SERVICE_WINDOW_MS > now_ms)
@@ -371,7 +388,7 @@ impl Conversation {
 
     /// The next outbound call (ticket checks, agent replies, notes); the timers of what waits
     /// are armed in `timers`.
-    pub(super) fn next_outbound(
+    pub(in crate::core::conversation) fn next_outbound(
         &mut self,
         ctx: &Ctx,
         timers: &mut TimerTable,
@@ -413,7 +430,7 @@ impl Conversation {
                         self.agents.agent_replies[i].state = AgentReplyState::Due { template: true }
                     }
                     None => {
-                        self.undeliverable(i, Cause::OutsideWindow, events);
+                        self.agents.undeliverable(i, Cause::OutsideWindow, events);
                         continue;
                     }
                 }
@@ -423,7 +440,7 @@ impl Conversation {
                 Part::File(_)
             ) && !template;
             if needs_url && self.public_origin(ctx.config).is_none() {
-                self.undeliverable(i, Cause::NotConfigured, events);
+                self.agents.undeliverable(i, Cause::NotConfigured, events);
                 continue;
             }
             return Next::Call(Box::new(AgentCall::SendAgentReply { comment_id }));
@@ -444,10 +461,36 @@ impl Conversation {
         }
         Next::Idle
     }
+}
 
-    pub(super) fn undeliverable(&mut self, i: usize, cause: Cause, events: &mut Vec<DomainEvent>) {
+impl AgentSide {
+    pub(in crate::core::conversation) fn queue_note(
+        &mut self,
+        key: String,
+        ticket_id: u64,
+        body: String,
+    ) -> bool {
+        if self.notes.iter().any(|n| n.key == key) {
+            return false;
+        }
+        self.notes.push(Note {
+            key,
+            ticket_id,
+            body,
+            done: false,
+            retry: Retry::default(),
+        });
+        true
+    }
+
+    pub(in crate::core::conversation) fn undeliverable(
+        &mut self,
+        i: usize,
+        cause: Cause,
+        events: &mut Vec<DomainEvent>,
+    ) {
         let reason = cause.to_string();
-        let r = &mut self.agents.agent_replies[i];
+        let r = &mut self.agent_replies[i];
         r.state = AgentReplyState::Undeliverable {
             reason: reason.clone(),
         };

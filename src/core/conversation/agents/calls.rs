@@ -1,7 +1,6 @@
 //! The agents' side's calls: the requests for reading a ticket's comments, sending an agent's
 //! reply (text, file or template) and writing an internal note, and what their answers mean.
 
-use super::agent::*;
 use super::*;
 use crate::core::events::NotForwarded;
 
@@ -9,7 +8,11 @@ impl Conversation {
     /// The request for an outbound call.
     /// The request for an agents'-side call (`None` for a customer message's call, or when the
     /// reply or note it acts on is gone).
-    pub(super) fn outbound_request(&self, call: &AgentCall, ctx: &Ctx) -> Option<HttpRequest> {
+    pub(in crate::core::conversation) fn outbound_request(
+        &self,
+        call: &AgentCall,
+        ctx: &Ctx,
+    ) -> Option<HttpRequest> {
         let config = ctx.config;
         let request = match call {
             AgentCall::CheckTicket { ticket_id } => ctx.backend().list_comments(*ticket_id),
@@ -71,7 +74,7 @@ impl Conversation {
     }
 
     /// The next WhatsApp message of a reply: its text parts, then its files.
-    pub(super) fn part_to_send(&self, r: &AgentReply) -> Part {
+    pub(in crate::core::conversation) fn part_to_send(&self, r: &AgentReply) -> Part {
         parts_of(r)
             .into_iter()
             .nth(r.sent_sids.len())
@@ -79,7 +82,7 @@ impl Conversation {
     }
 
     /// Applies the answer to an agents'-side call (`Call::Agents`).
-    pub(super) fn answered_outbound(
+    pub(in crate::core::conversation) fn answered_outbound(
         &mut self,
         call: &AgentCall,
         exchange: &Exchange,
@@ -98,25 +101,34 @@ impl Conversation {
                         Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, events),
                         // Zendesk will not call again for these comments: read them again.
                         Err(e) => {
-                            self.retry_check(*ticket_id, Cause::unreadable(e), None, ctx, events);
+                            self.agents.retry_check(
+                                *ticket_id,
+                                Cause::unreadable(e),
+                                None,
+                                ctx,
+                                events,
+                            );
                             return;
                         }
                     },
                     Verdict::Permanent { cause } => {
                         // Not readable, ever: the agents are told (or, the ticket gone, the
                         // loss is logged); a later event reads the ticket again.
-                        self.check_failed(*ticket_id, cause, false, ctx, events);
+                        self.agents
+                            .check_failed(*ticket_id, cause, false, ctx, events);
                         return;
                     }
                     Verdict::Transient {
                         cause,
                         retry_after_secs,
                     } => {
-                        self.retry_check(*ticket_id, cause, retry_after_secs, ctx, events);
+                        self.agents
+                            .retry_check(*ticket_id, cause, retry_after_secs, ctx, events);
                         return;
                     }
                     Verdict::Ambiguous { cause } => {
-                        self.retry_check(*ticket_id, cause, None, ctx, events);
+                        self.agents
+                            .retry_check(*ticket_id, cause, None, ctx, events);
                         return;
                     }
                 }
@@ -137,11 +149,13 @@ impl Conversation {
                     return;
                 };
                 match twilio::send_outcome(exchange) {
-                    SendOutcome::Sent(sid) => self.agent_part_sent(i, sid, false, events),
+                    SendOutcome::Sent(sid) => self.agents.agent_part_sent(i, sid, false, events),
                     SendOutcome::NotSent {
                         retry_after_secs,
                         cause,
-                    } => self.retry_outbound(i, cause, retry_after_secs, false, ctx, events),
+                    } => self
+                        .agents
+                        .retry_outbound(i, cause, retry_after_secs, false, ctx, events),
                     SendOutcome::Unknown { cause } => {
                         // Looked for in Twilio's list before it is sent again.
                         let r = &self.agents.agent_replies[i];
@@ -150,7 +164,8 @@ impl Conversation {
                             comment_id: r.comment_id,
                             cause: cause.clone(),
                         });
-                        self.retry_outbound(i, cause, None, true, ctx, events)
+                        self.agents
+                            .retry_outbound(i, cause, None, true, ctx, events)
                     }
                     SendOutcome::Refused { cause } => {
                         let code = twilio::parse_error(body).map(|(c, _)| c);
@@ -166,7 +181,7 @@ impl Conversation {
                                 },
                                 None => cause,
                             };
-                            self.undeliverable(i, why, events);
+                            self.agents.undeliverable(i, why, events);
                         }
                     }
                 }
@@ -198,9 +213,9 @@ impl Conversation {
                         let found = twilio::parse_message_list(body)
                             .map(|list| self.find_lost_send(&list, *since_ms, expected.as_deref()));
                         match found {
-                            Ok(Some(sid)) => self.agent_part_sent(i, sid, true, events),
+                            Ok(Some(sid)) => self.agents.agent_part_sent(i, sid, true, events),
                             Ok(None) => self.agents.agent_replies[i].retry.verify_first = false,
-                            Err(e) => self.retry_outbound(
+                            Err(e) => self.agents.retry_outbound(
                                 i,
                                 Cause::unreadable(e),
                                 None,
@@ -213,10 +228,12 @@ impl Conversation {
                     Verdict::Transient {
                         retry_after_secs,
                         cause,
-                    } => self.retry_outbound(i, cause, retry_after_secs, true, ctx, events),
-                    Verdict::Ambiguous { cause } | Verdict::Permanent { cause } => {
-                        self.retry_outbound(i, cause, None, true, ctx, events)
-                    }
+                    } => self
+                        .agents
+                        .retry_outbound(i, cause, retry_after_secs, true, ctx, events),
+                    Verdict::Ambiguous { cause } | Verdict::Permanent { cause } => self
+                        .agents
+                        .retry_outbound(i, cause, None, true, ctx, events),
                 }
             }
             AgentCall::AddNote { key } | AgentCall::FindNote { key, .. } => {
@@ -237,20 +254,27 @@ impl Conversation {
                             cs.iter()
                                 .any(|c| !c.public && c.body.trim() == n.body.trim())
                         }) {
-                            Ok(true) => self.note_written(i, events),
+                            Ok(true) => self.agents.note_written(i, events),
                             Ok(false) => self.agents.notes[i].retry.verify_first = false,
-                            Err(e) => {
-                                self.retry_note(i, Cause::unreadable(e), None, true, ctx, events)
-                            }
+                            Err(e) => self.agents.retry_note(
+                                i,
+                                Cause::unreadable(e),
+                                None,
+                                true,
+                                ctx,
+                                events,
+                            ),
                         }
                     }
-                    Verdict::Success => self.note_written(i, events),
+                    Verdict::Success => self.agents.note_written(i, events),
                     Verdict::Transient {
                         retry_after_secs,
                         cause,
-                    } => self.retry_note(i, cause, retry_after_secs, false, ctx, events),
+                    } => self
+                        .agents
+                        .retry_note(i, cause, retry_after_secs, false, ctx, events),
                     Verdict::Ambiguous { cause } => {
-                        self.retry_note(i, cause, None, true, ctx, events)
+                        self.agents.retry_note(i, cause, None, true, ctx, events)
                     }
                     Verdict::Permanent { cause } => {
                         let n = &mut self.agents.notes[i];
@@ -269,7 +293,7 @@ impl Conversation {
     /// own comments (the customer's messages the gateway wrote) are passed over silently; every
     /// other one not written by an agent or an admin, and Zendesk's merge notices, is logged
     /// and not sent, and the agents are told once per ticket by an internal note.
-    pub(super) fn new_agent_comments(
+    pub(in crate::core::conversation) fn new_agent_comments(
         &mut self,
         ticket_id: u64,
         comments: Vec<zendesk::CommentSeen>,
@@ -318,7 +342,7 @@ impl Conversation {
                 error_code: None,
                 retry: Retry::default(),
             };
-            self.take_agent_reply(reply, events);
+            self.agents.take_agent_reply(reply, events);
         }
         // Once per ticket for good: the flag outlives the note itself (written notes are pruned).
         let noted_before = !not_forwarded.is_empty()
@@ -336,22 +360,41 @@ impl Conversation {
                 "WhatsApp: not sent to the customer: {}. Only agents' public replies on this ticket are sent to the customer's WhatsApp; later comments like these are not sent either, without another note.",
                 which.join("; ")
             );
-            self.queue_note(format!("not-forwarded:{ticket_id}"), ticket_id, body);
+            self.agents
+                .queue_note(format!("not-forwarded:{ticket_id}"), ticket_id, body);
         }
         if self.agents.seen_comments.len() > SEEN_COMMENTS_MAX {
             let excess = self.agents.seen_comments.len() - SEEN_COMMENTS_MAX;
             self.agents.seen_comments.drain(..excess);
         }
     }
+}
 
-    pub(super) fn agent_part_sent(
+/// Why a public comment on a gateway ticket is not sent to the customer, if it is not: only
+/// agents speak from the business's WhatsApp number.
+pub(in crate::core::conversation) fn why_not_forwarded(
+    c: &zendesk::CommentSeen,
+) -> Option<NotForwarded> {
+    if c.merge {
+        Some(NotForwarded::Merge)
+    } else if c.by_agent() {
+        None
+    } else if c.author_role.is_some() {
+        Some(NotForwarded::NotAnAgent)
+    } else {
+        Some(NotForwarded::UnknownAuthor)
+    }
+}
+
+impl AgentSide {
+    pub(in crate::core::conversation) fn agent_part_sent(
         &mut self,
         i: usize,
         sid: String,
         reconciled: bool,
         events: &mut Vec<DomainEvent>,
     ) {
-        let r = &mut self.agents.agent_replies[i];
+        let r = &mut self.agent_replies[i];
         let template = matches!(r.state, AgentReplyState::Due { template: true });
         r.sent_sids.push(sid.clone());
         r.retry.reset();
@@ -389,7 +432,7 @@ impl Conversation {
         }
     }
 
-    pub(super) fn retry_outbound(
+    pub(in crate::core::conversation) fn retry_outbound(
         &mut self,
         i: usize,
         cause: Cause,
@@ -398,7 +441,7 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        let r = &mut self.agents.agent_replies[i];
+        let r = &mut self.agent_replies[i];
         let Some(delay) = r
             .retry
             .failed(&cause.to_string(), retry_after, unknown, ctx)
@@ -422,7 +465,7 @@ impl Conversation {
         });
     }
 
-    pub(super) fn retry_note(
+    pub(in crate::core::conversation) fn retry_note(
         &mut self,
         i: usize,
         cause: Cause,
@@ -431,7 +474,7 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        let n = &mut self.agents.notes[i];
+        let n = &mut self.notes[i];
         let Some(delay) = n
             .retry
             .failed(&cause.to_string(), retry_after, unknown, ctx)
@@ -452,35 +495,12 @@ impl Conversation {
         });
     }
 
-    /// Zendesk will not call again for these comments: the check is kept and retried, and
-    /// past the retry window given up with a note (`unsent`).
-    pub(super) fn retry_check(
+    pub(in crate::core::conversation) fn note_written(
         &mut self,
-        ticket_id: u64,
-        cause: Cause,
-        retry_after: Option<u64>,
-        ctx: &Ctx,
+        i: usize,
         events: &mut Vec<DomainEvent>,
     ) {
-        let Some(delay) =
-            self.agents
-                .check_retry
-                .failed(&cause.to_string(), retry_after, false, ctx)
-        else {
-            self.check_failed(ticket_id, cause, true, ctx, events);
-            return;
-        };
-        events.push(DomainEvent::Retrying {
-            call: "check_ticket",
-            attempt: self.agents.check_retry.attempts,
-            cause,
-            retry_in_ms: delay,
-            of: RetryOf::TicketCheck { ticket_id },
-        });
-    }
-
-    pub(super) fn note_written(&mut self, i: usize, events: &mut Vec<DomainEvent>) {
-        let n = &mut self.agents.notes[i];
+        let n = &mut self.notes[i];
         n.done = true;
         n.retry.reset();
         events.push(DomainEvent::NoteAdded {
@@ -488,18 +508,30 @@ impl Conversation {
             key: n.key.clone(),
         });
     }
-}
 
-/// Why a public comment on a gateway ticket is not sent to the customer, if it is not: only
-/// agents speak from the business's WhatsApp number.
-pub(super) fn why_not_forwarded(c: &zendesk::CommentSeen) -> Option<NotForwarded> {
-    if c.merge {
-        Some(NotForwarded::Merge)
-    } else if c.by_agent() {
-        None
-    } else if c.author_role.is_some() {
-        Some(NotForwarded::NotAnAgent)
-    } else {
-        Some(NotForwarded::UnknownAuthor)
+    /// Zendesk will not call again for these comments: the check is kept and retried, and
+    /// past the retry window given up with a note (`unsent`).
+    pub(in crate::core::conversation) fn retry_check(
+        &mut self,
+        ticket_id: u64,
+        cause: Cause,
+        retry_after: Option<u64>,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let Some(delay) = self
+            .check_retry
+            .failed(&cause.to_string(), retry_after, false, ctx)
+        else {
+            self.check_failed(ticket_id, cause, true, ctx, events);
+            return;
+        };
+        events.push(DomainEvent::Retrying {
+            call: "check_ticket",
+            attempt: self.check_retry.attempts,
+            cause,
+            retry_in_ms: delay,
+            of: RetryOf::TicketCheck { ticket_id },
+        });
     }
 }

@@ -5,7 +5,7 @@ use super::*;
 
 impl Conversation {
     /// The ticket a create for message `i` sent (for a ticket found by its external id).
-    pub(super) fn rebuilt_ticket(&self, i: usize, ctx: &Ctx) -> NewTicket {
+    pub(in crate::core::conversation) fn rebuilt_ticket(&self, i: usize, ctx: &Ctx) -> NewTicket {
         let m = &self.inbound.messages[i];
         let language = ctx.language(m.language.as_deref());
         let (subject, priority) = match language.triage.triage(&m.body) {
@@ -26,7 +26,7 @@ impl Conversation {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn ticket_created(
+    pub(in crate::core::conversation) fn ticket_created(
         &mut self,
         i: usize,
         t: TicketRef,
@@ -87,7 +87,7 @@ impl Conversation {
         m.complete_step();
     }
 
-    pub(super) fn commented(
+    pub(in crate::core::conversation) fn commented(
         &mut self,
         ticket_id: u64,
         sids: &[String],
@@ -133,7 +133,7 @@ impl Conversation {
         }
     }
 
-    pub(super) fn replied(
+    pub(in crate::core::conversation) fn replied(
         &mut self,
         i: usize,
         reply_sid: String,
@@ -162,7 +162,7 @@ impl Conversation {
 
     /// The Zendesk step failed for good: the messages are marked failed and the customer gets
     /// the apology once (on the last of them).
-    pub(super) fn fail_ticket(
+    pub(in crate::core::conversation) fn fail_ticket(
         &mut self,
         idx: &[usize],
         call: &'static str,
@@ -197,7 +197,12 @@ impl Conversation {
         }
     }
 
-    pub(super) fn finish(&mut self, i: usize, ctx: &Ctx, events: &mut Vec<DomainEvent>) {
+    pub(in crate::core::conversation) fn finish(
+        &mut self,
+        i: usize,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
         let outcome = outcome_name(&self.inbound.messages[i]);
         let m = &self.inbound.messages[i];
         events.push(DomainEvent::Done {
@@ -210,5 +215,65 @@ impl Conversation {
         m.finished_ms = Some(ctx.now_ms);
         // No customer text kept longer than needed, and the history stays small (`limits`).
         m.compact_finished();
+    }
+}
+
+impl Conversation {
+    /// A failure that may pass: try again after a backoff, or give up past the retry window.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn retry_later(
+        &mut self,
+        i: usize,
+        call: &'static str,
+        cause: Cause,
+        retry_after: Option<u64>,
+        unknown_outcome: bool,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let m = &mut self.inbound.messages[i];
+        m.total_attempts += 1;
+        let delay = m.retry.failed(
+            &format!("{call}: {cause}"),
+            retry_after,
+            unknown_outcome,
+            ctx,
+        );
+        let sid = m.sid.clone();
+        let attempts = m.retry.attempts;
+        let Some(delay) = delay else {
+            let why = Cause::GaveUp {
+                attempts,
+                call: Some(call),
+                last: Box::new(cause),
+            };
+            if !m.ticket_done() {
+                self.fail_ticket(&[i], call, why, ctx, events);
+            } else {
+                let reason = why.to_string();
+                events.push(DomainEvent::ReplyGaveUp { sid, cause: why });
+                let why = reason;
+                let m = &mut self.inbound.messages[i];
+                m.end_reply(|kind| {
+                    if unknown_outcome {
+                        ReplyStep::Unknown { kind, reason: why }
+                    } else {
+                        ReplyStep::Failed { kind, reason: why }
+                    }
+                });
+                m.complete_step();
+            }
+            return;
+        };
+        events.push(DomainEvent::Retrying {
+            call,
+            attempt: attempts,
+            cause,
+            retry_in_ms: delay,
+            of: RetryOf::Message {
+                sid,
+                retry_after_secs: retry_after,
+            },
+        });
     }
 }

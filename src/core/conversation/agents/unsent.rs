@@ -13,14 +13,13 @@
 //! a note on it (Zendesk answers 404 to the note as well), so the loss is logged at error level
 //! and counted as a failure.
 
-use super::agent::{TicketClaim, EARLY_AGENT_EVENTS_MAX, EARLY_AGENT_EVENT_MS};
 use super::*;
 use crate::core::events::log::read_failure;
 use crate::core::events::CheckFailure;
 
 /// Why an event kept for an unknown ticket was given up: said in the agents' words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Unmatched {
+pub(in crate::core::conversation) enum Unmatched {
     /// Kept `EARLY_AGENT_EVENT_MS` and the ticket never became known.
     Expired,
     /// Pushed out by newer events (`EARLY_AGENT_EVENTS_MAX` unknown tickets at once).
@@ -56,26 +55,10 @@ impl Unmatched {
 }
 
 impl Conversation {
-    /// When to wake after keeping an event: now if a note is due (keeping it gave another
-    /// up), else when the first kept event expires.
-    pub(super) fn kept_wake(&self, ctx: &Ctx) -> u64 {
-        let now = ctx.now_ms;
-        let note_due = self
-            .agents
-            .notes
-            .iter()
-            .any(|n| !n.done && n.retry.not_before_ms <= now);
-        let expiry = self.agents.early_agent_events.iter().map(|e| e.at_ms).min();
-        match expiry {
-            Some(at) if !note_due => at + EARLY_AGENT_EVENT_MS,
-            _ => now,
-        }
-    }
-
     /// Keeps an event for a ticket not known yet (`TicketClaim::MayOwn`), once per ticket.
     /// Past `EARLY_AGENT_EVENTS_MAX` the oldest guess makes room, else the oldest confirmed
     /// event, with a note (the step then wakes the machine at once: `kept_wake`).
-    pub(super) fn keep_early_event(
+    pub(in crate::core::conversation) fn keep_early_event(
         &mut self,
         ticket_id: u64,
         made_from: Option<&str>,
@@ -104,8 +87,10 @@ impl Conversation {
                 .position(|e| e.made_from.is_none());
             let out = self.agents.early_agent_events.remove(guess.unwrap_or(0));
             match guess {
-                Some(_) => self.drop_guess(&out, "too_many_unknown_tickets", events),
-                None => self.unmatched(&out, Unmatched::Crowded, events),
+                Some(_) => self
+                    .agents
+                    .drop_guess(&out, "too_many_unknown_tickets", events),
+                None => self.agents.unmatched(&out, Unmatched::Crowded, events),
             }
         }
         self.agents.early_agent_events.push(EarlyAgentEvent {
@@ -117,7 +102,7 @@ impl Conversation {
 
     /// Gives up the kept events that can wait no longer, and arms the timer of the next one to
     /// expire.
-    pub(super) fn expire_early_events(
+    pub(in crate::core::conversation) fn expire_early_events(
         &mut self,
         now_ms: u64,
         timers: &mut TimerTable,
@@ -157,40 +142,33 @@ impl Conversation {
             };
             let e = self.agents.early_agent_events.remove(i);
             match fate {
-                Ok(why) => self.unmatched(&e, why, events),
-                Err(reason) => self.drop_guess(&e, reason, events),
+                Ok(why) => self.agents.unmatched(&e, why, events),
+                Err(reason) => self.agents.drop_guess(&e, reason, events),
             }
         }
     }
+}
 
-    fn drop_guess(&self, e: &EarlyAgentEvent, reason: &'static str, events: &mut Vec<DomainEvent>) {
-        events.push(DomainEvent::KeptEventDropped {
-            ticket_id: e.ticket_id,
-            reason,
-        });
-    }
-
-    /// The agents learn that the reply an event announced was not sent, and why.
-    fn unmatched(&mut self, e: &EarlyAgentEvent, why: Unmatched, events: &mut Vec<DomainEvent>) {
-        events.push(DomainEvent::AgentReplyUnmatched {
-            ticket_id: e.ticket_id,
-            reason: why.code(),
-        });
-        let body = format!(
-            "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: {}. Please reach the customer another way (if the gateway learns this ticket later, the reply goes out with the next public reply here).",
-            why.explained()
-        );
-        self.queue_note(
-            format!("unmatched:{}:{}", e.ticket_id, e.at_ms),
-            e.ticket_id,
-            body,
-        );
+impl AgentSide {
+    /// When to wake after keeping an event: now if a note is due (keeping it gave another
+    /// up), else when the first kept event expires.
+    pub(in crate::core::conversation) fn kept_wake(&self, ctx: &Ctx) -> u64 {
+        let now = ctx.now_ms;
+        let note_due = self
+            .notes
+            .iter()
+            .any(|n| !n.done && n.retry.not_before_ms <= now);
+        let expiry = self.early_agent_events.iter().map(|e| e.at_ms).min();
+        match expiry {
+            Some(at) if !note_due => at + EARLY_AGENT_EVENT_MS,
+            _ => now,
+        }
     }
 
     /// A read of `ticket_id`'s comments failed for good: the agents learn that its latest
     /// replies may not have been sent, and why. `gave_up`: transient failures past the retry
     /// window (else Zendesk refused the read).
-    pub(super) fn check_failed(
+    pub(in crate::core::conversation) fn check_failed(
         &mut self,
         ticket_id: u64,
         cause: Cause,
@@ -198,15 +176,11 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        self.agents.checks.retain(|t| *t != ticket_id);
-        self.agents.rechecks.retain(|t| *t != ticket_id);
-        let started = self
-            .agents
-            .check_retry
-            .step_started_ms
-            .unwrap_or(ctx.now_ms);
-        let attempts = self.agents.check_retry.attempts;
-        self.agents.check_retry.reset();
+        self.checks.retain(|t| *t != ticket_id);
+        self.rechecks.retain(|t| *t != ticket_id);
+        let started = self.check_retry.step_started_ms.unwrap_or(ctx.now_ms);
+        let attempts = self.check_retry.attempts;
+        self.check_retry.reset();
         let explained = read_failure(&cause);
         let status = cause.status();
         if status == Some(404) {
@@ -247,5 +221,29 @@ impl Conversation {
             "WhatsApp: the latest public replies on this ticket may NOT have been sent to the customer: {why}. They are sent with the next public reply here once the gateway can read the ticket; otherwise, please reach the customer another way."
         );
         self.queue_note(format!("unread:{ticket_id}:{started}"), ticket_id, body);
+    }
+
+    /// The agents learn that the reply an event announced was not sent, and why.
+    fn unmatched(&mut self, e: &EarlyAgentEvent, why: Unmatched, events: &mut Vec<DomainEvent>) {
+        events.push(DomainEvent::AgentReplyUnmatched {
+            ticket_id: e.ticket_id,
+            reason: why.code(),
+        });
+        let body = format!(
+            "WhatsApp: the latest public reply on this ticket was NOT sent to the customer: {}. Please reach the customer another way (if the gateway learns this ticket later, the reply goes out with the next public reply here).",
+            why.explained()
+        );
+        self.queue_note(
+            format!("unmatched:{}:{}", e.ticket_id, e.at_ms),
+            e.ticket_id,
+            body,
+        );
+    }
+
+    fn drop_guess(&self, e: &EarlyAgentEvent, reason: &'static str, events: &mut Vec<DomainEvent>) {
+        events.push(DomainEvent::KeptEventDropped {
+            ticket_id: e.ticket_id,
+            reason,
+        });
     }
 }

@@ -4,7 +4,26 @@
 
 use super::*;
 
-pub(super) enum Inbound {
+mod answers;
+pub mod limits;
+mod outcomes;
+
+/// The inbound queue of a conversation, owned as one part: the customer's messages in arrival
+/// order, the ticket they go to, when the customer last wrote and in which language.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InboundQueue {
+    /// The open ticket new messages are added to as comments.
+    pub open_ticket: Option<OpenTicket>,
+    /// When the customer last wrote (WhatsApp's 24-hour window).
+    pub last_inbound_ms: Option<u64>,
+    /// Arrival order; unfinished ones first to last, then kept finished ones.
+    pub messages: Vec<Message>,
+    /// The customer's last confidently detected language: a message that says too little to
+    /// tell ("ok", "👍", an order number) is read in it.
+    pub language: Option<String>,
+}
+
+pub(in crate::core::conversation) enum Inbound {
     Launch(Effect),
     Settled,
     /// The oldest message waits (its timer is armed); later ones wait behind it.
@@ -12,7 +31,7 @@ pub(super) enum Inbound {
     Idle,
 }
 
-pub(super) enum TicketAction {
+pub(in crate::core::conversation) enum TicketAction {
     Call(Box<InboundCall>),
     /// Wait (Zendesk's per-ticket update budget is spent).
     WaitUntil(u64),
@@ -21,7 +40,7 @@ pub(super) enum TicketAction {
 }
 
 impl Conversation {
-    pub(super) fn accept(
+    pub(in crate::core::conversation) fn accept(
         &mut self,
         message: InboundMessage,
         ctx: &Ctx,
@@ -86,7 +105,7 @@ impl Conversation {
             language: Some(language.code.clone()),
             without_locale: false,
         };
-        if self.fits(&m) {
+        if self.inbound.fits(&m) {
             events.push(DomainEvent::Accepted {
                 sid: m.sid.clone(),
                 body_chars,
@@ -100,12 +119,16 @@ impl Conversation {
             self.refuse(m, ctx, events);
         }
         // Unfinished messages in arrival order ahead of the finished ones.
-        self.order_messages();
+        self.inbound.order_messages();
         true
     }
 
     /// Decides the next call (recording it as in flight), or when to wake, or nothing.
-    pub(super) fn next(&mut self, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Option<Effect> {
+    pub(in crate::core::conversation) fn next(
+        &mut self,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> Option<Effect> {
         // Bounded: each pass either returns or settles something without a call.
         let bound = (self.inbound.messages.len()
             + self.agents.agent_replies.len()
@@ -144,7 +167,7 @@ impl Conversation {
                 Inbound::Waiting | Inbound::Idle => {}
             }
             match self.next_outbound(ctx, &mut timers, events) {
-                agent::Next::Call(call) => {
+                crate::core::conversation::agents::Next::Call(call) => {
                     let Some(request) = self.outbound_request(&call, ctx) else {
                         timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
                         return self.wake_for(&timers);
@@ -155,7 +178,7 @@ impl Conversation {
                     });
                     return Some(Effect::Call(request));
                 }
-                agent::Next::Idle => {}
+                crate::core::conversation::agents::Next::Idle => {}
             }
             if timers.next_timeout().is_none() {
                 self.prune(ctx.now_ms);
@@ -169,13 +192,16 @@ impl Conversation {
     }
 
     /// A wake-up for one timer alone, remembered with its reason as `wake_for` does.
-    pub(super) fn wake_once(&mut self, timer: Timer, at_ms: u64) -> Effect {
+    pub(in crate::core::conversation) fn wake_once(&mut self, timer: Timer, at_ms: u64) -> Effect {
         self.wake = Some(Wake { timer, at_ms });
         Effect::WakeAt(at_ms)
     }
 
     /// The wake-up for the soonest armed timer, remembered with its reason (`fired`).
-    pub(super) fn wake_for(&mut self, timers: &TimerTable) -> Option<Effect> {
+    pub(in crate::core::conversation) fn wake_for(
+        &mut self,
+        timers: &TimerTable,
+    ) -> Option<Effect> {
         self.wake = timers
             .next_timeout()
             .map(|(timer, at_ms)| Wake { timer, at_ms });
@@ -183,7 +209,11 @@ impl Conversation {
     }
 
     /// An alarm: if it answers a timer the conversation set, say which one and how late.
-    pub(super) fn fired(&mut self, now_ms: u64, events: &mut Vec<DomainEvent>) {
+    pub(in crate::core::conversation) fn fired(
+        &mut self,
+        now_ms: u64,
+        events: &mut Vec<DomainEvent>,
+    ) {
         let Some(wake) = self.wake.filter(|w| w.at_ms <= now_ms) else {
             return;
         };
@@ -194,7 +224,7 @@ impl Conversation {
         });
     }
 
-    pub(super) fn next_inbound(
+    pub(in crate::core::conversation) fn next_inbound(
         &mut self,
         ctx: &Ctx,
         timers: &mut TimerTable,
@@ -272,7 +302,7 @@ impl Conversation {
     }
 
     /// The Zendesk call for message `i`, or why there is none now.
-    pub(super) fn ticket_call(
+    pub(in crate::core::conversation) fn ticket_call(
         &mut self,
         i: usize,
         ctx: &Ctx,
@@ -414,7 +444,7 @@ impl Conversation {
 
     /// The messages that go into the next comment, starting at `i`: their sids, the comment
     /// text and the upload tokens of their files.
-    pub(super) fn comment_batch(
+    pub(in crate::core::conversation) fn comment_batch(
         &self,
         i: usize,
         recent_updates: usize,
@@ -451,7 +481,7 @@ impl Conversation {
         for m in waiting.iter().take(wanted) {
             let text = zendesk_text(m);
             let grown = size + json_len(&text) + if texts.is_empty() { 0 } else { 2 };
-            if !texts.is_empty() && grown > limits::MERGED_COMMENT_MAX_BYTES {
+            if !texts.is_empty() && grown > MERGED_COMMENT_MAX_BYTES {
                 break;
             }
             size = grown;

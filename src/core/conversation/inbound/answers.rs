@@ -4,7 +4,7 @@
 use super::*;
 
 impl Conversation {
-    pub(super) fn answered(
+    pub(in crate::core::conversation) fn answered(
         &mut self,
         exchange: Exchange,
         ctx: &Ctx,
@@ -438,7 +438,7 @@ impl Conversation {
         }
     }
 
-    pub(super) fn skip_media(
+    pub(in crate::core::conversation) fn skip_media(
         &mut self,
         i: usize,
         index: usize,

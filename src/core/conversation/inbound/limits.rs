@@ -1,0 +1,238 @@
+//! What the inbound queue may hold: the unfinished messages' budget (a message past it is
+//! refused on arrival, the customer asked to send it again), the largest merged comment, and
+//! what a finished message keeps (`budget` adds the parts up).
+
+use super::*;
+use crate::core::conversation::attempts::keep_recent;
+use crate::core::conversation::sizes::{clip, stored_len};
+
+/// What the unfinished messages may cost together (`Message::queue_cost`).
+pub const QUEUE_BUDGET_BYTES: usize = 384 * 1024;
+/// What a queued message may gain after it arrived: its reply, errors, delivery status.
+pub const MESSAGE_ALLOWANCE_BYTES: usize = 1024;
+/// And per file: its upload token, file name and description.
+pub const FILE_ALLOWANCE_BYTES: usize = 512;
+/// The largest comment merged from several messages, in bytes as stored (JSON-escaped UTF-8,
+/// never fewer than its characters): under Zendesk's comment limit of about 65,000 characters
+/// (https://support.zendesk.com/hc/en-us/community/posts/4719863289498-Commets-size). A single
+/// message is never split; what does not fit goes in the next comment.
+pub const MERGED_COMMENT_MAX_BYTES: usize = 60_000;
+/// The most a finished message takes stored (`compact_finished`).
+pub const FINISHED_MESSAGE_MAX_BYTES: usize = 1536;
+/// Reasons and errors kept on a finished message are cut to this many bytes.
+const FINISHED_TEXT_BYTES: usize = 160;
+/// A refused message is answered unless another refusal's answer is due, or went less than this
+/// long ago: a customer typing on gets one answer, not one per message.
+pub const QUEUE_FULL_REPLY_GAP_MS: u64 = 60_000;
+
+impl Message {
+    /// What this message takes of the queue's budget: its stored JSON, and an allowance for what
+    /// it gains until it is finished.
+    pub fn queue_cost(&self) -> usize {
+        stored_len(&crate::core::stored::v5::Message::from(self))
+            + MESSAGE_ALLOWANCE_BYTES
+            + FILE_ALLOWANCE_BYTES * self.media.len()
+    }
+
+    /// A finished message keeps what tells its story (outcome, ticket, reply, attempts, short
+    /// reasons) and none of the customer's content: the text, location and file links went to
+    /// Zendesk and are not needed again. At most `FINISHED_MESSAGE_MAX_BYTES`.
+    pub(in crate::core::conversation) fn compact_finished(&mut self) {
+        self.body.clear();
+        self.location = None;
+        self.media.clear();
+        self.unverified_comment = None;
+        for text in [self.retry.last_error.as_mut(), self.language.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            clip(text, FINISHED_TEXT_BYTES);
+        }
+        match &mut self.ticket {
+            TicketStep::Rejected { reason } | TicketStep::Failed { reason } => {
+                clip(reason, FINISHED_TEXT_BYTES)
+            }
+            _ => {}
+        }
+        match &mut self.reply {
+            ReplyStep::Sent { sid, .. } => clip(sid, 64),
+            ReplyStep::Failed { reason, .. } | ReplyStep::Unknown { reason, .. } => {
+                clip(reason, FINISHED_TEXT_BYTES)
+            }
+            ReplyStep::Due { .. } | ReplyStep::Waiting | ReplyStep::NotNeeded => {}
+        }
+        match &mut self.content {
+            Content::ButtonReply {
+                payload: Some(payload),
+            } => clip(payload, 64),
+            Content::Other { message_type } => clip(message_type, 32),
+            _ => {}
+        }
+        clip(&mut self.sid, 64);
+    }
+
+    /// A message the conversation only records by its MessageSid (refused, or recovered).
+    pub fn recorded(sid: String, received_ms: u64, ticket: TicketStep) -> Message {
+        Message {
+            sid,
+            received_ms,
+            body: String::new(),
+            body_chars: 0,
+            ticket,
+            reply: ReplyStep::NotNeeded,
+            retry: Retry::default(),
+            total_attempts: 0,
+            unverified_comment: None,
+            follow_up_of: None,
+            skip_triage: false,
+            duplicates: 0,
+            finished_ms: None,
+            delivery: None,
+            media: Vec::new(),
+            location: None,
+            content: Content::default(),
+            language: None,
+            without_locale: false,
+        }
+    }
+}
+
+impl Conversation {
+    /// Records `message` as refused (the queue is full): its content is dropped, and the
+    /// customer is asked to send it again unless a refusal's answer is due or went within the
+    /// last `QUEUE_FULL_REPLY_GAP_MS` (then it is finished at once).
+    pub(in crate::core::conversation) fn refuse(
+        &mut self,
+        message: Message,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let queued = self.inbound.queued_bytes();
+        let cost = message.queue_cost();
+        let covered = self.inbound.messages.iter().any(|m| {
+            m.is_refused()
+                && m.reply_kind() == Some(ReplyKind::QueueFull)
+                && (!m.is_finished() || m.received_ms + QUEUE_FULL_REPLY_GAP_MS > ctx.now_ms)
+        });
+        let language = ctx.language(message.language.as_deref());
+        let mut m = Message {
+            content: message.content,
+            language: message.language.clone(),
+            body_chars: message.body_chars,
+            ..Message::recorded(message.sid, message.received_ms, TicketStep::QueueFull)
+        };
+        if !covered {
+            m.reply = ReplyStep::Due {
+                kind: ReplyKind::QueueFull,
+                content: ReplyContent::Text(language.texts.queue_full.clone()),
+            };
+        }
+        events.push(DomainEvent::RefusedQueueFull {
+            sid: m.sid.clone(),
+            body_chars: m.body_chars,
+            language: language.code.clone(),
+            queue: self.pending_count(),
+            queued_bytes: queued,
+            message_bytes: cost,
+            budget_bytes: QUEUE_BUDGET_BYTES,
+            customer_told: !covered,
+        });
+        self.inbound.messages.push(m);
+        if covered {
+            let last = self.inbound.messages.len() - 1;
+            self.finish(last, ctx, events);
+        }
+    }
+
+    /// A fresh conversation for `customer` after its stored one could not be read (and was
+    /// quarantined), from what `stored::salvage` read of it. The messages whose ticket step was
+    /// still to do are queued again, in order, each to be looked for before it is made
+    /// (`verify_first`: the create reuses its Idempotency-Key, or past the key's window looks the
+    /// ticket up by its `external_id`; a comment whose outcome was unknown is looked for), so
+    /// that each makes exactly one ticket or comment even if the earlier attempt committed.
+    /// Every other MessageSid read is recorded as finished, so that a retried delivery of it is
+    /// a duplicate rather than a second ticket. The tickets it knew (and its open ticket) are
+    /// kept, so that agents' replies on them still reach the customer.
+    pub fn recovered(
+        customer: Sender,
+        salvage: &crate::core::stored::Salvage,
+        now_ms: u64,
+    ) -> Conversation {
+        let mut conv = Conversation::new(customer);
+        conv.tickets = salvage.tickets.iter().cloned().map(Into::into).collect();
+        conv.inbound.open_ticket = salvage.open_ticket.clone().map(Into::into);
+        conv.inbound.last_inbound_ms = salvage.last_inbound_ms;
+        for m in &salvage.pending {
+            let mut m = Message::from(m.clone());
+            if conv.message(&m.sid).is_some() || !conv.inbound.fits(&m) {
+                continue;
+            }
+            m.ticket = TicketStep::Pending;
+            m.reply = ReplyStep::Waiting;
+            m.finished_ms = None;
+            m.retry.verify_first = true;
+            m.retry.not_before_ms = 0;
+            m.retry.step_started_ms = m.retry.step_started_ms.or(Some(m.received_ms));
+            conv.inbound.messages.push(m);
+        }
+        for sid in salvage.sids.iter().take(KEEP_FINISHED_MAX) {
+            if conv.message(sid).is_none() {
+                let mut m = Message::recorded(sid.clone(), now_ms, TicketStep::Recovered);
+                m.finished_ms = Some(now_ms);
+                conv.inbound.messages.push(m);
+            }
+        }
+        conv
+    }
+}
+
+impl InboundQueue {
+    /// Forgets finished messages: kept for a week (their delivery statuses may still come),
+    /// at most `KEEP_FINISHED_MAX`, the oldest finished going first.
+    pub(in crate::core::conversation) fn prune(&mut self, now_ms: u64) {
+        // The oldest finished first (a message finished since the last arrival is still
+        // where it was queued).
+        self.order_messages();
+        keep_recent(
+            &mut self.messages,
+            |m| m.finished_ms.or(m.is_finished().then_some(m.received_ms)),
+            |at| at.is_none_or(|t| t + KEEP_FINISHED_MS > now_ms),
+            KEEP_FINISHED_MAX,
+        );
+    }
+
+    /// Messages waiting for a retry (a metrics gauge).
+    pub(in crate::core::conversation) fn pending_retries(&self, now_ms: u64) -> usize {
+        self.messages
+            .iter()
+            .filter(|m| !m.is_finished() && m.retry.not_before_ms > now_ms)
+            .count()
+    }
+}
+
+impl InboundQueue {
+    /// Unfinished messages first, in arrival order; then the finished ones in the order they
+    /// finished, so that pruning (which drops the first finished ones) forgets the oldest.
+    pub(in crate::core::conversation) fn order_messages(&mut self) {
+        self.messages.sort_by_key(|m| match m.finished_ms {
+            None => (false, m.received_ms),
+            Some(at) => (true, at),
+        });
+    }
+
+    /// What the unfinished messages cost together (`Message::queue_cost`).
+    pub fn queued_bytes(&self) -> usize {
+        self.messages
+            .iter()
+            .filter(|m| !m.is_finished())
+            .map(Message::queue_cost)
+            .sum()
+    }
+
+    /// Whether `message` fits in the queue's budget. An empty queue takes any message the
+    /// webhook took (at most 64 KiB of form), so a customer is never refused outright.
+    pub(in crate::core::conversation) fn fits(&self, message: &Message) -> bool {
+        let queued = self.queued_bytes();
+        queued == 0 || queued + message.queue_cost() <= QUEUE_BUDGET_BYTES
+    }
+}
