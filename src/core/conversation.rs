@@ -64,7 +64,7 @@ pub mod stored_form;
 mod timers;
 pub use agents::{AgentReply, AgentReplyState, AgentSide, Note, TicketClaim};
 pub use attempts::Retry;
-pub use backend::{TicketBackend, ZendeskSupport};
+pub use backend::{Backend, TicketBackend, ZendeskSupport, ZendeskSupportState};
 pub use budget::STORED_BUDGET_BYTES;
 use calls::UNBUILDABLE_WAIT_MS;
 pub use calls::{AgentCall, Call, InFlight, InboundCall};
@@ -126,8 +126,9 @@ pub struct Conversation {
     pub inbound: InboundQueue,
     /// The call being made: stored before it goes out, cleared when its answer is applied.
     pub in_flight: Option<InFlight>,
-    /// Tickets the gateway created for this customer.
-    pub tickets: Vec<KnownTicket>,
+    /// The ticketing back end and what it keeps: the open ticket, the tickets made, the
+    /// comments read (`backend`).
+    pub backend: Backend,
     /// The agents' side: what Zendesk said changed, agents' replies to send, notes to write.
     pub agents: AgentSide,
     /// The public origin Twilio calls (from the signed webhook URL), for status callbacks.
@@ -201,7 +202,7 @@ impl Conversation {
             customer,
             inbound: InboundQueue::default(),
             in_flight: None,
-            tickets: Vec::new(),
+            backend: Backend::default(),
             agents: AgentSide::default(),
             public_origin: None,
             unsent_metrics: Delta::default(),
@@ -221,13 +222,8 @@ impl Conversation {
     /// the ticket with the requester's locale (nothing was made), a key of its own, so that the
     /// create without the locale is not answered with the refused request's stored answer.
     fn create_key(&self, sid: &str) -> String {
-        match self
-            .index_of(sid)
-            .map(|i| self.inbound.messages[i].without_locale)
-        {
-            Some(true) => format!("{sid}-without-locale"),
-            _ => sid.to_string(),
-        }
+        let without_locale = self.message(sid).is_some_and(|m| m.without_locale);
+        self.backend.create_key(sid, without_locale)
     }
 
     pub fn pending_count(&self) -> usize {

@@ -109,7 +109,7 @@ pub fn message_view(conv: &Conversation, sid: &str, now_ms: u64) -> Option<Messa
         next_attempt_at_ms: (m.retry.not_before_ms > now_ms).then_some(m.retry.not_before_ms),
         last_error: m.retry.last_error.clone(),
         duplicates: m.duplicates,
-        open_ticket_id: conv.inbound.open_ticket.as_ref().map(|t| t.id),
+        open_ticket_id: conv.backend.open_ticket().map(|t| t.id),
         queue_position: conv
             .inbound
             .messages

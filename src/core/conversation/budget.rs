@@ -37,7 +37,8 @@
 //! Each part bounds its own lists (`inbound::limits`, `agents::limits`); this module adds them
 //! up. The sizes are counted by `sizes`.
 
-use super::agents::limits::{AGENT_REPLIES_BYTES, SEEN_COMMENTS_BYTES};
+use super::agents::limits::AGENT_REPLIES_BYTES;
+use super::backend::zendesk_support::SEEN_COMMENTS_BYTES;
 use super::inbound::limits::{FINISHED_MESSAGE_MAX_BYTES, QUEUE_BUDGET_BYTES};
 use super::KEEP_FINISHED_MAX;
 

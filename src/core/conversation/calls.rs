@@ -217,11 +217,7 @@ impl Conversation {
                 uploads,
                 ..
             } => {
-                let author = self
-                    .inbound
-                    .open_ticket
-                    .as_ref()
-                    .and_then(|t| t.requester_id);
+                let author = self.backend.open_ticket().and_then(|t| t.requester_id);
                 ctx.backend().add_comment(*ticket_id, body, author, uploads)
             }
             InboundCall::FindComment { ticket_id, .. } => ctx.backend().list_comments(*ticket_id),

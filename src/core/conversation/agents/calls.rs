@@ -2,6 +2,7 @@
 //! reply (text, file or template) and writing an internal note, and what their answers mean.
 
 use super::*;
+use crate::core::conversation::backend::{CommentsRead, LookedUp, ReadComment, Retryable};
 use crate::core::events::NotForwarded;
 
 impl Conversation {
@@ -96,39 +97,25 @@ impl Conversation {
         let body = answer.map(|a| a.body.as_str()).unwrap_or("");
         match call {
             AgentCall::CheckTicket { ticket_id } => {
-                match classify_idempotent(exchange) {
-                    Verdict::Success => match ctx.backend().parse_comment_list(body) {
-                        Ok(comments) => self.new_agent_comments(*ticket_id, comments, ctx, events),
-                        // Zendesk will not call again for these comments: read them again.
-                        Err(e) => {
-                            self.agents.retry_check(
-                                *ticket_id,
-                                Cause::unreadable(e),
-                                None,
-                                ctx,
-                                events,
-                            );
-                            return;
-                        }
-                    },
-                    Verdict::Permanent { cause } => {
-                        // Not readable, ever: the agents are told (or, the ticket gone, the
-                        // loss is logged); a later event reads the ticket again.
+                match self.backend.read_comments(*ticket_id, exchange, ctx) {
+                    CommentsRead::Read(read) => {
+                        self.new_agent_comments(*ticket_id, read, ctx, events)
+                    }
+                    // Not readable, ever: the agents are told (or, the ticket gone, the loss is
+                    // logged); a later event reads the ticket again.
+                    CommentsRead::Refused(cause) => {
                         self.agents
                             .check_failed(*ticket_id, cause, false, ctx, events);
                         return;
                     }
-                    Verdict::Transient {
+                    // Zendesk will not call again for these comments: read them again.
+                    CommentsRead::Retry(Retryable {
                         cause,
                         retry_after_secs,
-                    } => {
+                        ..
+                    }) => {
                         self.agents
                             .retry_check(*ticket_id, cause, retry_after_secs, ctx, events);
-                        return;
-                    }
-                    Verdict::Ambiguous { cause } => {
-                        self.agents
-                            .retry_check(*ticket_id, cause, None, ctx, events);
                         return;
                     }
                 }
@@ -240,50 +227,31 @@ impl Conversation {
                 let Some(i) = self.agents.notes.iter().position(|n| &n.key == key) else {
                     return;
                 };
-                let finding = matches!(call, AgentCall::FindNote { .. });
-                let verdict = if finding {
-                    classify_idempotent(exchange)
-                } else {
-                    ctx.backend().classify_update(exchange)
-                };
-                match verdict {
-                    Verdict::Success if finding => {
-                        let n = &self.agents.notes[i];
-                        // A list that cannot be read is not a note found absent: looked at again.
-                        match ctx.backend().parse_comment_list(body).map(|cs| {
-                            cs.iter()
-                                .any(|c| !c.public && c.body.trim() == n.body.trim())
-                        }) {
-                            Ok(true) => self.agents.note_written(i, events),
-                            Ok(false) => self.agents.notes[i].retry.verify_first = false,
-                            Err(e) => self.agents.retry_note(
-                                i,
-                                Cause::unreadable(e),
-                                None,
-                                true,
-                                ctx,
-                                events,
-                            ),
-                        }
+                // When looking for it, its text (else the answer to writing it).
+                let looking_for = matches!(call, AgentCall::FindNote { .. })
+                    .then(|| self.agents.notes[i].body.clone());
+                match self
+                    .backend
+                    .read_note(exchange, looking_for.as_deref(), ctx)
+                {
+                    LookedUp::Found(()) => self.agents.note_written(i, events),
+                    LookedUp::Absent => self.agents.notes[i].retry.verify_first = false,
+                    LookedUp::Retry(r) => self.agents.retry_note(
+                        i,
+                        r.cause,
+                        r.retry_after_secs,
+                        r.unknown,
+                        ctx,
+                        events,
+                    ),
+                    LookedUp::TicketGone => {
+                        let cause = Cause::Http {
+                            status: 404,
+                            detail: None,
+                        };
+                        self.agents.note_failed(i, cause, events)
                     }
-                    Verdict::Success => self.agents.note_written(i, events),
-                    Verdict::Transient {
-                        retry_after_secs,
-                        cause,
-                    } => self
-                        .agents
-                        .retry_note(i, cause, retry_after_secs, false, ctx, events),
-                    Verdict::Ambiguous { cause } => {
-                        self.agents.retry_note(i, cause, None, true, ctx, events)
-                    }
-                    Verdict::Permanent { cause } => {
-                        let n = &mut self.agents.notes[i];
-                        n.done = true;
-                        events.push(DomainEvent::NoteFailed {
-                            ticket_id: n.ticket_id,
-                            cause,
-                        });
-                    }
+                    LookedUp::Failed(cause) => self.agents.note_failed(i, cause, events),
                 }
             }
         }
@@ -296,25 +264,18 @@ impl Conversation {
     pub(in crate::core::conversation) fn new_agent_comments(
         &mut self,
         ticket_id: u64,
-        comments: Vec<zendesk::CommentSeen>,
+        comments: Vec<ReadComment>,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        let requester = self.requester_of(ticket_id);
-        let mut fresh: Vec<zendesk::CommentSeen> = comments
-            .into_iter()
-            .filter(|c| {
-                c.public
-                    && c.id
-                        .is_some_and(|id| !self.agents.seen_comments.contains(&id))
-            })
-            .filter(|c| requester.is_none() || c.author_id != requester)
-            .collect();
-        fresh.sort_by_key(|c| c.id);
         let mut not_forwarded: Vec<(u64, NotForwarded)> = vec![];
-        for (id, c) in fresh.into_iter().filter_map(|c| Some((c.id?, c))) {
-            self.agents.seen_comments.push(id);
-            if let Some(why) = why_not_forwarded(&c) {
+        for ReadComment {
+            id,
+            comment: c,
+            not_forwarded: why,
+        } in comments
+        {
+            if let Some(why) = why {
                 events.push(DomainEvent::CommentNotForwarded {
                     ticket_id,
                     comment_id: id,
@@ -347,9 +308,8 @@ impl Conversation {
         // Once per ticket for good: the flag outlives the note itself (written notes are pruned).
         let noted_before = !not_forwarded.is_empty()
             && self
-                .tickets
-                .iter_mut()
-                .find(|t| t.id == ticket_id)
+                .backend
+                .ticket_mut(ticket_id)
                 .is_some_and(|t| std::mem::replace(&mut t.not_forwarded_noted, true));
         if !not_forwarded.is_empty() && !noted_before {
             let which: Vec<String> = not_forwarded
@@ -363,26 +323,6 @@ impl Conversation {
             self.agents
                 .queue_note(format!("not-forwarded:{ticket_id}"), ticket_id, body);
         }
-        if self.agents.seen_comments.len() > SEEN_COMMENTS_MAX {
-            let excess = self.agents.seen_comments.len() - SEEN_COMMENTS_MAX;
-            self.agents.seen_comments.drain(..excess);
-        }
-    }
-}
-
-/// Why a public comment on a gateway ticket is not sent to the customer, if it is not: only
-/// agents speak from the business's WhatsApp number.
-pub(in crate::core::conversation) fn why_not_forwarded(
-    c: &zendesk::CommentSeen,
-) -> Option<NotForwarded> {
-    if c.merge {
-        Some(NotForwarded::Merge)
-    } else if c.by_agent() {
-        None
-    } else if c.author_role.is_some() {
-        Some(NotForwarded::NotAnAgent)
-    } else {
-        Some(NotForwarded::UnknownAuthor)
     }
 }
 
@@ -532,6 +472,21 @@ impl AgentSide {
             cause,
             retry_in_ms: delay,
             of: RetryOf::TicketCheck { ticket_id },
+        });
+    }
+
+    /// Zendesk refused the note for good: the agents cannot be told (logged at error level).
+    pub(in crate::core::conversation) fn note_failed(
+        &mut self,
+        i: usize,
+        cause: Cause,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let n = &mut self.notes[i];
+        n.done = true;
+        events.push(DomainEvent::NoteFailed {
+            ticket_id: n.ticket_id,
+            cause,
         });
     }
 }

@@ -32,8 +32,6 @@ const SETTLED_SIDS_KEPT: usize = 2;
 pub const AGENT_REPLIES_BYTES: usize = AGENT_PENDING_BUDGET_BYTES
     + SETTLED_KEPT_BUDGET_BYTES
     + KEEP_SETTLED_REPLIES_MAX * SETTLED_REPLY_MAX_BYTES;
-/// The comment ids seen (`SEEN_COMMENTS_MAX` numbers of up to 20 digits and a comma).
-pub const SEEN_COMMENTS_BYTES: usize = SEEN_COMMENTS_MAX * 21;
 
 impl AgentReply {
     /// What this pending reply takes of `AGENT_PENDING_BUDGET_BYTES`: its stored JSON (text,

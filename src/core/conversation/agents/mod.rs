@@ -28,8 +28,6 @@ pub struct AgentSide {
     pub rechecks: Vec<u64>,
     /// Agents' public comments to deliver on WhatsApp, oldest first.
     pub agent_replies: Vec<AgentReply>,
-    /// Comment ids already considered (the dedup key of agent replies).
-    pub seen_comments: Vec<u64>,
     /// Internal notes for the agents (failed deliveries), each written once.
     pub notes: Vec<Note>,
     /// Zendesk events for tickets this conversation does not know yet: an agent may answer
@@ -40,8 +38,6 @@ pub struct AgentSide {
 
 /// WhatsApp's customer-service window, with a margin for clock differences.
 pub const SERVICE_WINDOW_MS: u64 = 24 * 3600 * 1000 - 5 * 60 * 1000;
-/// Comment ids remembered per conversation (far more than any ticket's recent history).
-pub const SEEN_COMMENTS_MAX: usize = 2000;
 /// Template variable 1 of an agent reply sent outside the window, in UTF-16 code units (as
 /// Twilio counts a variable's 1600-character limit: error 21658).
 pub const TEMPLATE_TEXT_CHARS: usize = 1000;
@@ -164,13 +160,7 @@ impl Conversation {
     /// Remembers a ticket the gateway created for this customer (its requester writes as the
     /// customer; only agents' and admins' public comments on it are sent to WhatsApp).
     pub(in crate::core::conversation) fn remember_ticket(&mut self, t: &TicketRef, ctx: &Ctx) {
-        if !self.tickets.iter().any(|k| k.id == t.id) {
-            self.tickets.push(KnownTicket {
-                id: t.id,
-                requester_id: t.requester_id,
-                requester_change_noted: false,
-                not_forwarded_noted: false,
-            });
+        if self.backend.state_mut().remember(t) {
             // Where agents' replies on it find this conversation, whoever its requester
             // becomes in Zendesk.
             self.unsent_metrics
@@ -197,7 +187,7 @@ impl Conversation {
     /// conversation busy with another message does not keep an event no one will act on.
     pub fn ticket_claim(&self, ticket_id: u64, made_from: Option<&str>) -> TicketClaim {
         let making = |m: &Message| !m.is_finished() && !m.ticket_done();
-        if self.tickets.iter().any(|t| t.id == ticket_id) {
+        if self.backend.knows(ticket_id) {
             TicketClaim::Owns
         } else if match made_from {
             Some(sid) => self.message(sid).is_some_and(making),
@@ -260,7 +250,7 @@ impl Conversation {
         let ticket_id = event.ticket_id;
         let me = self.customer.display().to_string();
         let masked = self.masked();
-        let Some(known) = self.tickets.iter_mut().find(|t| t.id == ticket_id) else {
+        let Some(known) = self.backend.ticket_mut(ticket_id) else {
             return;
         };
         if known.requester_change_noted {
@@ -371,13 +361,6 @@ impl Conversation {
         }
         events.push(line(DeliveryOf::Unknown));
         false
-    }
-
-    pub(in crate::core::conversation) fn requester_of(&self, ticket_id: u64) -> Option<u64> {
-        self.tickets
-            .iter()
-            .find(|t| t.id == ticket_id)
-            .and_then(|t| t.requester_id)
     }
 
     pub(in crate::core::conversation) fn in_window(&self, now_ms: u64) -> bool {

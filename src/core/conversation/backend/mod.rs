@@ -1,15 +1,22 @@
-//! The ticketing back end the conversation works against, behind one interface: the requests
-//! it makes (create, comment, note, look-ups, uploads) and how their answers read. Zendesk's
-//! Support API (`ZendeskSupport`, over `core::zendesk`) is the one shipped. Zendesk's rules
-//! (update budget, merging, the idempotency window, finding lost answers, follow-ups, the
-//! locale retry) still live in the inbound code; they move behind this part next, and what a
-//! second back end (Zendesk messaging) would implement is sketched in
-//! `backend/second-backend.md`.
+//! The ticketing back end, a stored part of the conversation (`Conversation::backend`): an
+//! enum with one variant per back end, `Backend::ZendeskSupport` today. The inbound queue asks
+//! it how a message reaches the tickets (`route`) and hands it the answers to the calls it
+//! made, getting back an outcome in the back end's neutral words (`TicketMade`,
+//! `CommentAdded`, `Found`); the agents' side gets the comments read (`ReadComment`). Neither
+//! part reads an HTTP status or an error body of the back end's: a second back end (Zendesk
+//! messaging, sketched in `backend/second-backend.md`) is a new variant here, and its state and
+//! rules a module beside `zendesk_support`.
+//!
+//! `TicketBackend` is the lower layer: the requests a back end makes (create, comment, note,
+//! look-ups, uploads) and how their answers parse; `ZendeskSupport` builds Zendesk's.
 
 use super::*;
+
+pub mod zendesk_support;
 use crate::core::retry::Verdict;
 use crate::core::triage::Priority;
 use crate::core::zendesk::{CommentSeen, NewTicket, TicketRef};
+pub use zendesk_support::ZendeskSupportState;
 
 pub trait TicketBackend {
     /// The ticket for a customer's message, written in `language`.
@@ -177,5 +184,221 @@ impl<'a> Ctx<'a> {
         ZendeskSupport {
             config: self.config,
         }
+    }
+}
+
+/// The back end this conversation's tickets live in, with what it keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Backend {
+    ZendeskSupport(ZendeskSupportState),
+}
+
+impl Default for Backend {
+    fn default() -> Self {
+        Backend::ZendeskSupport(ZendeskSupportState::default())
+    }
+}
+
+/// How the oldest waiting message reaches the back end (`Backend::route`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// A new ticket (none open, or the open one was closed: a follow-up).
+    NewTicket,
+    /// A public comment on the open ticket, written as `author_id`; `merge`: everything
+    /// waiting for it goes into one comment.
+    Comment {
+        ticket_id: u64,
+        author_id: Option<u64>,
+        merge: bool,
+    },
+    /// Wait: the ticket takes no more updates until then.
+    WaitUntil(u64),
+}
+
+/// A failure that may pass: tried again after a backoff. `unknown`: the call may have been
+/// carried out, so it is looked up before it is made again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retryable {
+    pub cause: Cause,
+    pub retry_after_secs: Option<u64>,
+    pub unknown: bool,
+}
+
+impl Retryable {
+    pub fn unknown(cause: Cause) -> Self {
+        Retryable {
+            cause,
+            retry_after_secs: None,
+            unknown: true,
+        }
+    }
+}
+
+/// What became of a ticket create.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TicketMade {
+    /// Made (`replayed`: the answer was the back end's replay of an earlier create, and how it
+    /// was recognised).
+    Made {
+        ticket: TicketRef,
+        replayed: Option<String>,
+    },
+    /// The requester's locale was refused, nothing made: made again without it.
+    LocaleRefused {
+        detail: Option<String>,
+    },
+    Retry(Retryable),
+    Failed(Cause),
+}
+
+/// What became of a comment on the open ticket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommentAdded {
+    Added,
+    /// The ticket is closed: the message starts a follow-up ticket.
+    TicketClosed,
+    /// The ticket is gone (deleted): the message makes a new ticket.
+    TicketGone,
+    Retry(Retryable),
+    Failed(Cause),
+}
+
+/// What a look-up for a call whose answer was lost found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookedUp<T> {
+    Found(T),
+    /// Not made: make it.
+    Absent,
+    /// The ticket looked on is gone.
+    TicketGone,
+    Retry(Retryable),
+    Failed(Cause),
+}
+
+/// What a read of a ticket's comments gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommentsRead {
+    /// The public comments not read before, in order.
+    Read(Vec<ReadComment>),
+    Retry(Retryable),
+    /// Refused for good (the ticket gone, or no access).
+    Refused(Cause),
+}
+
+/// A public comment read on a ticket, not read before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadComment {
+    pub id: u64,
+    pub comment: zendesk::CommentSeen,
+    /// Why it is not sent to the customer (not an agent's), if it is not.
+    pub not_forwarded: Option<crate::core::events::NotForwarded>,
+}
+
+/// The back end's rules, whatever the back end (each method dispatches on the variant: a
+/// second back end adds an arm to each, and nothing outside this module changes).
+impl Backend {
+    fn zendesk(&self) -> &ZendeskSupportState {
+        let Backend::ZendeskSupport(z) = self;
+        z
+    }
+
+    fn zendesk_mut(&mut self) -> &mut ZendeskSupportState {
+        let Backend::ZendeskSupport(z) = self;
+        z
+    }
+
+    pub fn route(&self, follows_up: bool, backlog: usize, now_ms: u64) -> Route {
+        self.zendesk().route(follows_up, backlog, now_ms)
+    }
+
+    pub fn look_up_first(&self, age_ms: u64, without_locale: bool) -> bool {
+        self.zendesk().look_up_first(age_ms, without_locale)
+    }
+
+    pub fn create_key(&self, sid: &str, without_locale: bool) -> String {
+        ZendeskSupportState::create_key(sid, without_locale)
+    }
+
+    pub fn read_create(&self, exchange: &Exchange, locale_tried: bool, ctx: &Ctx) -> TicketMade {
+        self.zendesk().read_create(exchange, locale_tried, ctx)
+    }
+
+    pub fn read_found_ticket(&self, exchange: &Exchange, ctx: &Ctx) -> LookedUp<TicketRef> {
+        self.zendesk().read_found_ticket(exchange, ctx)
+    }
+
+    pub fn read_comment(&mut self, exchange: &Exchange, ctx: &Ctx) -> CommentAdded {
+        self.zendesk_mut().read_comment(exchange, ctx)
+    }
+
+    pub fn read_found_comment(
+        &mut self,
+        exchange: &Exchange,
+        text: &str,
+        since_ms: u64,
+        ctx: &Ctx,
+    ) -> LookedUp<()> {
+        self.zendesk_mut()
+            .read_found_comment(exchange, text, since_ms, ctx)
+    }
+
+    pub fn read_note(
+        &self,
+        exchange: &Exchange,
+        looking_for: Option<&str>,
+        ctx: &Ctx,
+    ) -> LookedUp<()> {
+        self.zendesk().read_note(exchange, looking_for, ctx)
+    }
+
+    pub fn ticket_made(&mut self, t: &TicketRef, now_ms: u64) -> bool {
+        self.zendesk_mut().ticket_made(t, now_ms)
+    }
+
+    pub fn commented(&mut self, now_ms: u64) {
+        self.zendesk_mut().commented(now_ms)
+    }
+
+    pub fn read_comments(
+        &mut self,
+        ticket_id: u64,
+        exchange: &Exchange,
+        ctx: &Ctx,
+    ) -> CommentsRead {
+        self.zendesk_mut().read_comments(ticket_id, exchange, ctx)
+    }
+
+    /// The ticket new messages go to, if any.
+    pub fn open_ticket(&self) -> Option<&OpenTicket> {
+        self.zendesk().open_ticket.as_ref()
+    }
+
+    /// The tickets made for this customer.
+    pub fn tickets(&self) -> &[KnownTicket] {
+        &self.zendesk().tickets
+    }
+
+    pub fn ticket_mut(&mut self, ticket_id: u64) -> Option<&mut KnownTicket> {
+        self.zendesk_mut()
+            .tickets
+            .iter_mut()
+            .find(|t| t.id == ticket_id)
+    }
+
+    pub fn knows(&self, ticket_id: u64) -> bool {
+        self.zendesk().knows(ticket_id)
+    }
+
+    pub fn requester_of(&self, ticket_id: u64) -> Option<u64> {
+        self.zendesk().requester_of(ticket_id)
+    }
+
+    /// The stored form's parts (`stored_form`), and back.
+    pub fn state(&self) -> &ZendeskSupportState {
+        self.zendesk()
+    }
+
+    pub fn state_mut(&mut self) -> &mut ZendeskSupportState {
+        self.zendesk_mut()
     }
 }

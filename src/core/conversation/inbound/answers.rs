@@ -2,6 +2,7 @@
 //! was lost), retried, or failed.
 
 use super::*;
+use crate::core::conversation::backend::{CommentAdded, LookedUp, Retryable, TicketMade};
 
 impl Conversation {
     pub(in crate::core::conversation) fn answered(
@@ -32,161 +33,96 @@ impl Conversation {
         };
         let body = answer.map(|a| a.body.as_str()).unwrap_or("");
         match call {
-            InboundCall::CreateTicket { ticket, .. } => match classify_idempotent(&exchange) {
-                Verdict::Success => match ctx.backend().parse_created_ticket(body) {
-                    Ok(t) => {
-                        let hit = answer
-                            .and_then(|a| a.header("x-idempotency-lookup"))
-                            .map(str::to_string);
-                        self.ticket_created(i, t, &ticket, ctx, events, elapsed, hit.as_deref());
+            InboundCall::CreateTicket { ticket, .. } => {
+                let locale_tried = ticket.requester.locale_id.is_some()
+                    && !self.inbound.messages[i].without_locale;
+                match self.backend.read_create(&exchange, locale_tried, ctx) {
+                    TicketMade::Made {
+                        ticket: t,
+                        replayed,
+                    } => self.ticket_created(
+                        i,
+                        t,
+                        &ticket,
+                        ctx,
+                        events,
+                        elapsed,
+                        replayed.as_deref(),
+                    ),
+                    TicketMade::Retry(r) => self.retry_call(i, "create_ticket", r, ctx, events),
+                    // Nothing was made: made again once without the locale, rather than lost.
+                    TicketMade::LocaleRefused { detail } => {
+                        events.push(DomainEvent::LocaleRefused {
+                            sid: head.clone(),
+                            locale_id: ticket.requester.locale_id,
+                            detail,
+                        });
+                        let m = &mut self.inbound.messages[i];
+                        m.without_locale = true;
+                        m.total_attempts += 1;
                     }
-                    Err(e) => self.retry_later(
-                        i,
-                        "create_ticket",
-                        Cause::unreadable(e),
-                        None,
-                        true,
-                        ctx,
-                        events,
-                    ),
-                },
-                Verdict::Transient {
-                    retry_after_secs,
-                    cause,
-                } => {
-                    // 5xx or no answer: the ticket may exist (the retry's Idempotency-Key, or
-                    // past its window a look-up by external_id, keeps it single).
-                    let unknown = !cause.is_client_error();
-                    let why = cause.with_detail(ctx.backend().error_summary(body));
-                    self.retry_later(
-                        i,
-                        "create_ticket",
-                        why,
-                        retry_after_secs,
-                        unknown,
-                        ctx,
-                        events,
-                    );
+                    TicketMade::Failed(cause) => {
+                        self.fail_ticket(&[i], "create_ticket", cause, ctx, events)
+                    }
                 }
-                Verdict::Ambiguous { cause } => {
-                    self.retry_later(i, "create_ticket", cause, None, true, ctx, events)
+            }
+            InboundCall::FindTicket { .. } => {
+                match self.backend.read_found_ticket(&exchange, ctx) {
+                    LookedUp::Found(t) => {
+                        // Created by an attempt whose answer was lost: rebuild what it sent.
+                        let ticket = self.rebuilt_ticket(i, ctx);
+                        self.ticket_created(
+                            i,
+                            t,
+                            &ticket,
+                            ctx,
+                            events,
+                            elapsed,
+                            Some("external_id"),
+                        );
+                    }
+                    LookedUp::Absent | LookedUp::TicketGone => {
+                        self.inbound.messages[i].retry.verify_first = false;
+                        self.inbound.messages[i].retry.step_started_ms = Some(ctx.now_ms);
+                    }
+                    LookedUp::Retry(r) => self.retry_call(i, "find_ticket", r, ctx, events),
+                    LookedUp::Failed(cause) => {
+                        self.fail_ticket(&[i], "find_ticket", cause, ctx, events)
+                    }
                 }
-                // Zendesk refused the ticket while it carried the requester's locale: made again
-                // once without it (an account may refuse a locale), rather than lost.
-                Verdict::Permanent { .. }
-                    if answer.is_some_and(|a| a.status == 422)
-                        && ticket.requester.locale_id.is_some()
-                        && !self.inbound.messages[i].without_locale =>
-                {
-                    let why = ctx.backend().error_summary(body);
-                    events.push(DomainEvent::LocaleRefused {
-                        sid: head.clone(),
-                        locale_id: ticket.requester.locale_id,
-                        detail: why,
-                    });
-                    let m = &mut self.inbound.messages[i];
-                    m.without_locale = true;
-                    m.total_attempts += 1;
-                }
-                Verdict::Permanent { cause } => {
-                    let why = cause.with_detail(ctx.backend().error_summary(body));
-                    self.fail_ticket(&[i], "create_ticket", why, ctx, events);
-                }
-            },
-            InboundCall::FindTicket { .. } => match classify_idempotent(&exchange) {
-                Verdict::Success => match ctx.backend().parse_ticket_list(body) {
-                    Ok(list) => match list.into_iter().next() {
-                        Some(t) => {
-                            // Created by an attempt whose answer was lost: rebuild what it sent.
-                            let ticket = self.rebuilt_ticket(i, ctx);
-                            self.ticket_created(
-                                i,
-                                t,
-                                &ticket,
-                                ctx,
-                                events,
-                                elapsed,
-                                Some("external_id"),
-                            );
-                        }
-                        None => {
-                            self.inbound.messages[i].retry.verify_first = false;
-                            self.inbound.messages[i].retry.step_started_ms = Some(ctx.now_ms);
-                        }
-                    },
-                    Err(e) => self.retry_later(
-                        i,
-                        "find_ticket",
-                        Cause::unreadable(e),
-                        None,
-                        true,
-                        ctx,
-                        events,
-                    ),
-                },
-                Verdict::Permanent { cause } => {
-                    self.fail_ticket(&[i], "find_ticket", cause, ctx, events)
-                }
-                Verdict::Transient {
-                    retry_after_secs,
-                    cause,
-                } => self.retry_later(i, "find_ticket", cause, retry_after_secs, true, ctx, events),
-                Verdict::Ambiguous { cause } => {
-                    self.retry_later(i, "find_ticket", cause, None, true, ctx, events)
-                }
-            },
+            }
             InboundCall::AddComment {
                 ticket_id,
                 sids,
                 body: text,
                 ..
-            } => match ctx.backend().classify_update(&exchange) {
-                Verdict::Success => self.commented(ticket_id, &sids, ctx, events, elapsed),
-                Verdict::Transient {
-                    retry_after_secs,
-                    cause,
-                } => {
-                    if let Some(open) = self.inbound.open_ticket.as_mut() {
-                        open.throttled = true;
+            } => match self.backend.read_comment(&exchange, ctx) {
+                CommentAdded::Added => self.commented(ticket_id, &sids, ctx, events, elapsed),
+                CommentAdded::Retry(r) => {
+                    if r.unknown {
+                        self.inbound.messages[i].unverified_comment = Some((sids, text));
                     }
-                    self.retry_later(
-                        i,
-                        "add_comment",
-                        cause,
-                        retry_after_secs,
-                        false,
-                        ctx,
-                        events,
-                    );
+                    self.retry_call(i, "add_comment", r, ctx, events);
                 }
-                Verdict::Ambiguous { cause } => {
-                    self.inbound.messages[i].unverified_comment = Some((sids, text));
-                    self.retry_later(i, "add_comment", cause, None, true, ctx, events);
+                CommentAdded::TicketClosed => {
+                    events.push(DomainEvent::TicketClosed {
+                        sid: sids[0].clone(),
+                        ticket_id,
+                    });
+                    self.inbound.messages[i].follow_up_of = Some(ticket_id);
+                    self.inbound.messages[i].complete_step();
                 }
-                Verdict::Permanent { cause } => {
-                    let status = cause.status().unwrap_or(0);
-                    if status == 422 && ctx.backend().is_closed_ticket_error(body) {
-                        events.push(DomainEvent::TicketClosed {
-                            sid: sids[0].clone(),
-                            ticket_id,
-                        });
-                        self.inbound.open_ticket = None;
-                        self.inbound.messages[i].follow_up_of = Some(ticket_id);
-                        self.inbound.messages[i].complete_step();
-                    } else if status == 404 {
-                        events.push(DomainEvent::TicketGone {
-                            sid: sids[0].clone(),
-                            ticket_id,
-                        });
-                        self.inbound.open_ticket = None;
-                        self.inbound.messages[i].skip_triage = true;
-                        self.inbound.messages[i].complete_step();
-                    } else {
-                        let why = cause.with_detail(ctx.backend().error_summary(body));
-                        let idx: Vec<usize> =
-                            sids.iter().filter_map(|s| self.index_of(s)).collect();
-                        self.fail_ticket(&idx, "add_comment", why, ctx, events);
-                    }
+                CommentAdded::TicketGone => {
+                    events.push(DomainEvent::TicketGone {
+                        sid: sids[0].clone(),
+                        ticket_id,
+                    });
+                    self.inbound.messages[i].skip_triage = true;
+                    self.inbound.messages[i].complete_step();
+                }
+                CommentAdded::Failed(cause) => {
+                    let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
+                    self.fail_ticket(&idx, "add_comment", cause, ctx, events);
                 }
             },
             InboundCall::FindComment {
@@ -194,68 +130,30 @@ impl Conversation {
                 sids,
                 body: text,
                 since_ms,
-            } => match classify_idempotent(&exchange) {
-                Verdict::Success => match ctx.backend().parse_comment_list(body) {
-                    Ok(comments) => {
-                        let author = self
-                            .inbound
-                            .open_ticket
-                            .as_ref()
-                            .and_then(|t| t.requester_id);
-                        let found = comments.iter().any(|c| {
-                            c.body.trim() == text.trim()
-                                && c.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
-                                && (author.is_none()
-                                    || c.author_id.is_none()
-                                    || c.author_id == author)
-                        });
-                        if found {
-                            events.push(DomainEvent::CommentFound {
-                                sid: sids[0].clone(),
-                                ticket_id,
-                            });
-                            self.commented(ticket_id, &sids, ctx, events, elapsed);
-                        } else {
-                            let m = &mut self.inbound.messages[i];
-                            m.retry.verify_first = false;
-                            m.unverified_comment = None;
-                        }
-                    }
-                    Err(e) => self.retry_later(
-                        i,
-                        "find_comment",
-                        Cause::unreadable(e),
-                        None,
-                        true,
-                        ctx,
-                        events,
-                    ),
-                },
-                Verdict::Transient {
-                    retry_after_secs,
-                    cause,
-                } => self.retry_later(
-                    i,
-                    "find_comment",
-                    cause,
-                    retry_after_secs,
-                    true,
-                    ctx,
-                    events,
-                ),
-                Verdict::Ambiguous { cause } => {
-                    self.retry_later(i, "find_comment", cause, None, true, ctx, events)
+            } => match self
+                .backend
+                .read_found_comment(&exchange, &text, since_ms, ctx)
+            {
+                LookedUp::Found(()) => {
+                    events.push(DomainEvent::CommentFound {
+                        sid: sids[0].clone(),
+                        ticket_id,
+                    });
+                    self.commented(ticket_id, &sids, ctx, events, elapsed);
                 }
-                Verdict::Permanent { cause } => {
-                    if cause.status() == Some(404) {
-                        self.inbound.open_ticket = None;
-                        self.inbound.messages[i].skip_triage = true;
-                        self.inbound.messages[i].complete_step();
-                    } else {
-                        let idx: Vec<usize> =
-                            sids.iter().filter_map(|s| self.index_of(s)).collect();
-                        self.fail_ticket(&idx, "find_comment", cause, ctx, events);
-                    }
+                LookedUp::Absent => {
+                    let m = &mut self.inbound.messages[i];
+                    m.retry.verify_first = false;
+                    m.unverified_comment = None;
+                }
+                LookedUp::Retry(r) => self.retry_call(i, "find_comment", r, ctx, events),
+                LookedUp::TicketGone => {
+                    self.inbound.messages[i].skip_triage = true;
+                    self.inbound.messages[i].complete_step();
+                }
+                LookedUp::Failed(cause) => {
+                    let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
+                    self.fail_ticket(&idx, "find_comment", cause, ctx, events);
                 }
             },
             InboundCall::SendReply { sid } => match twilio::send_outcome(&exchange) {
@@ -456,5 +354,18 @@ impl Conversation {
         m.media[index].state = MediaState::Skipped { reason };
         m.retry.attempts = 0;
         m.retry.not_before_ms = 0;
+    }
+
+    /// A back end's call failed in a way that may pass (`Retryable`): tried again after a
+    /// backoff, looked up first when it may have been carried out.
+    fn retry_call(
+        &mut self,
+        i: usize,
+        call: &'static str,
+        r: Retryable,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        self.retry_later(i, call, r.cause, r.retry_after_secs, r.unknown, ctx, events);
     }
 }

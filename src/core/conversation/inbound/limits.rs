@@ -159,8 +159,9 @@ impl Conversation {
         now_ms: u64,
     ) -> Conversation {
         let mut conv = Conversation::new(customer);
-        conv.tickets = salvage.tickets.iter().cloned().map(Into::into).collect();
-        conv.inbound.open_ticket = salvage.open_ticket.clone().map(Into::into);
+        let zendesk = conv.backend.state_mut();
+        zendesk.tickets = salvage.tickets.iter().cloned().map(Into::into).collect();
+        zendesk.open_ticket = salvage.open_ticket.clone().map(Into::into);
         conv.inbound.last_inbound_ms = salvage.last_inbound_ms;
         for m in &salvage.pending {
             let mut m = Message::from(m.clone());

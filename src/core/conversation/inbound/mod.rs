@@ -3,6 +3,7 @@
 //! update budget), its files, the reply.
 
 use super::*;
+use crate::core::conversation::backend::Route;
 
 mod answers;
 pub mod limits;
@@ -12,8 +13,6 @@ mod outcomes;
 /// order, the ticket they go to, when the customer last wrote and in which language.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InboundQueue {
-    /// The open ticket new messages are added to as comments.
-    pub open_ticket: Option<OpenTicket>,
     /// When the customer last wrote (WhatsApp's 24-hour window).
     pub last_inbound_ms: Option<u64>,
     /// Arrival order; unfinished ones first to last, then kept finished ones.
@@ -353,47 +352,46 @@ impl Conversation {
             }));
         }
         let m = &self.inbound.messages[i];
-        if let Some(open) = &self.inbound.open_ticket {
-            if m.follow_up_of.is_none() {
-                if m.retry.verify_first {
-                    if let Some((sids, body)) = &m.unverified_comment {
-                        return TicketAction::Call(Box::new(InboundCall::FindComment {
-                            ticket_id: open.id,
-                            sids: sids.clone(),
-                            body: body.clone(),
-                            since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
-                        }));
-                    }
-                }
-                let mut recent: Vec<u64> = open
-                    .recent_updates_ms
-                    .iter()
-                    .copied()
-                    .filter(|&t| t + TICKET_UPDATE_WINDOW_MS > ctx.now_ms)
-                    .collect();
-                recent.sort_unstable();
-                if recent.len() >= TICKET_UPDATE_BUDGET {
-                    let frees_at =
-                        recent[recent.len() - TICKET_UPDATE_BUDGET] + TICKET_UPDATE_WINDOW_MS;
-                    return TicketAction::WaitUntil(frees_at);
-                }
-                let (sids, body, uploads) = self.comment_batch(i, recent.len());
+        // A comment whose outcome is unknown is looked for before it is written again.
+        if let (Some(open), true, Some((sids, body))) = (
+            self.backend
+                .open_ticket()
+                .filter(|_| m.follow_up_of.is_none()),
+            m.retry.verify_first,
+            &m.unverified_comment,
+        ) {
+            return TicketAction::Call(Box::new(InboundCall::FindComment {
+                ticket_id: open.id,
+                sids: sids.clone(),
+                body: body.clone(),
+                since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
+            }));
+        }
+        match self.backend.route(
+            m.follow_up_of.is_some(),
+            self.comment_backlog(i),
+            ctx.now_ms,
+        ) {
+            Route::WaitUntil(at) => return TicketAction::WaitUntil(at),
+            Route::Comment {
+                ticket_id, merge, ..
+            } => {
+                let (sids, body, uploads) = self.comment_batch(i, merge);
                 return TicketAction::Call(Box::new(InboundCall::AddComment {
-                    ticket_id: open.id,
+                    ticket_id,
                     sids,
                     body,
                     uploads,
                 }));
             }
+            Route::NewTicket => {}
         }
         let age = ctx
             .now_ms
             .saturating_sub(m.retry.step_started_ms.unwrap_or(ctx.now_ms));
-        // Looked up first when an earlier attempt's outcome is unknown and the create would not
-        // be Zendesk's replay of it: past the key's 2-hour window, or under the key of its own
-        // a create without the locale carries (the earlier, committed create is not replayed
-        // under another key: it would make a second ticket).
-        if m.retry.verify_first && (age > IDEMPOTENCY_WINDOW_MS || m.without_locale) {
+        // An earlier attempt's outcome is unknown, and the create would not be the back end's
+        // replay of it: looked up first.
+        if m.retry.verify_first && self.backend.look_up_first(age, m.without_locale) {
             return TicketAction::Call(Box::new(InboundCall::FindTicket { sid: m.sid.clone() }));
         }
         // A file or a location is something to act on, whatever the caption says.
@@ -442,19 +440,15 @@ impl Conversation {
         }))
     }
 
-    /// The messages that go into the next comment, starting at `i`: their sids, the comment
-    /// text and the upload tokens of their files.
-    pub(in crate::core::conversation) fn comment_batch(
-        &self,
-        i: usize,
-        recent_updates: usize,
-    ) -> (Vec<String>, String, Vec<String>) {
-        let waiting: Vec<&Message> = self.inbound.messages[i..]
+    /// The messages waiting for the same comment as message `i`, starting with it: the
+    /// unfinished ones after it whose ticket step is to do, up to the first that starts a
+    /// follow-up or whose files are not uploaded yet (it waits for its own turn).
+    fn comment_waiting(&self, i: usize) -> Vec<&Message> {
+        self.inbound.messages[i..]
             .iter()
             // Refused messages are not part of the queue (nothing goes to Zendesk for them).
             .filter(|m| !m.is_refused())
             .enumerate()
-            // A later message whose files are not uploaded yet waits for its own turn.
             .take_while(|(n, m)| {
                 !m.is_finished()
                     && !m.ticket_done()
@@ -463,15 +457,23 @@ impl Conversation {
             })
             .map(|(_, m)| m)
             .take(MAX_MERGED)
-            .collect();
-        let throttled = self
-            .inbound
-            .open_ticket
-            .as_ref()
-            .is_some_and(|t| t.throttled);
-        let merge = throttled
-            || recent_updates >= TICKET_UPDATE_MERGE_FROM
-            || waiting.len() >= MERGE_BACKLOG;
+            .collect()
+    }
+
+    /// How many messages wait for the same comment as message `i` (the back end merges them
+    /// when there are many: `Backend::route`).
+    fn comment_backlog(&self, i: usize) -> usize {
+        self.comment_waiting(i).len()
+    }
+
+    /// The messages that go into the next comment, starting at `i` (all that wait when the back
+    /// end says `merge`): their sids, the comment text and the upload tokens of their files.
+    pub(in crate::core::conversation) fn comment_batch(
+        &self,
+        i: usize,
+        merge: bool,
+    ) -> (Vec<String>, String, Vec<String>) {
+        let waiting = self.comment_waiting(i);
         let wanted = if merge { waiting.len() } else { 1 };
         // A merged comment stays under `MERGED_COMMENT_MAX_BYTES` (Zendesk's comment size, and
         // the copies the stored call and look-up keep); the first message always goes, alone if

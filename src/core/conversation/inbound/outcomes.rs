@@ -71,12 +71,7 @@ impl Conversation {
             ReplyKind::TicketCreated
         };
         self.remember_ticket(&t, ctx);
-        self.inbound.open_ticket = Some(OpenTicket {
-            id: t.id,
-            requester_id: t.requester_id,
-            recent_updates_ms: vec![ctx.now_ms],
-            throttled: false,
-        });
+        self.backend.ticket_made(&t, ctx.now_ms);
         let m = &mut self.inbound.messages[i];
         m.ticket = TicketStep::Created {
             ticket_id: t.id,
@@ -95,12 +90,7 @@ impl Conversation {
         events: &mut Vec<DomainEvent>,
         elapsed: u64,
     ) {
-        if let Some(open) = self.inbound.open_ticket.as_mut() {
-            open.recent_updates_ms
-                .retain(|&t| t + TICKET_UPDATE_WINDOW_MS > ctx.now_ms);
-            open.recent_updates_ms.push(ctx.now_ms);
-            open.throttled = false;
-        }
+        self.backend.commented(ctx.now_ms);
         let last = sids.len().saturating_sub(1);
         for (n, sid) in sids.iter().enumerate() {
             let Some(i) = self.index_of(sid) else {

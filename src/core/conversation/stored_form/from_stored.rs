@@ -17,7 +17,6 @@ impl From<v5::Conversation> for Conversation {
         Conversation {
             customer: c.customer,
             inbound: InboundQueue {
-                open_ticket: c.open_ticket.map(Into::into),
                 last_inbound_ms: c.last_inbound_ms,
                 messages: c.messages.into_iter().map(Into::into).collect(),
                 language: c.language,
@@ -26,13 +25,16 @@ impl From<v5::Conversation> for Conversation {
                 call: f.call.into(),
                 started_ms: f.started_ms,
             }),
-            tickets: c.tickets.into_iter().map(Into::into).collect(),
+            backend: Backend::ZendeskSupport(ZendeskSupportState {
+                open_ticket: c.open_ticket.map(Into::into),
+                tickets: c.tickets.into_iter().map(Into::into).collect(),
+                seen_comments: c.seen_comments,
+            }),
             agents: AgentSide {
                 checks: c.checks,
                 check_retry: c.check_retry.into(),
                 rechecks: c.rechecks,
                 agent_replies: c.agent_replies.into_iter().map(Into::into).collect(),
-                seen_comments: c.seen_comments,
                 notes: c
                     .notes
                     .into_iter()

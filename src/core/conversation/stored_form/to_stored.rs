@@ -4,21 +4,24 @@ use super::*;
 
 impl From<&Conversation> for v5::Conversation {
     fn from(c: &Conversation) -> Self {
+        // The stored form of this version knows one back end: its state's fields are the
+        // conversation's own (as before the back end was a part).
+        let Backend::ZendeskSupport(zendesk) = &c.backend;
         v5::Conversation {
             customer: c.customer.clone(),
-            open_ticket: c.inbound.open_ticket.as_ref().map(Into::into),
+            open_ticket: zendesk.open_ticket.as_ref().map(Into::into),
             last_inbound_ms: c.inbound.last_inbound_ms,
             messages: c.inbound.messages.iter().map(Into::into).collect(),
             in_flight: c.in_flight.as_ref().map(|f| v5::InFlight {
                 call: (&f.call).into(),
                 started_ms: f.started_ms,
             }),
-            tickets: c.tickets.iter().map(Into::into).collect(),
+            tickets: zendesk.tickets.iter().map(Into::into).collect(),
             checks: c.agents.checks.clone(),
             check_retry: (&c.agents.check_retry).into(),
             rechecks: c.agents.rechecks.clone(),
             agent_replies: c.agents.agent_replies.iter().map(Into::into).collect(),
-            seen_comments: c.agents.seen_comments.clone(),
+            seen_comments: zendesk.seen_comments.clone(),
             notes: c
                 .agents
                 .notes

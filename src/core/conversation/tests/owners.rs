@@ -114,7 +114,7 @@ fn a_requesters_new_e_mail_is_not_a_new_requester_when_zendesk_names_the_same_us
     use crate::core::ticket_owner::TicketEvent;
     let mut sim = Sim::with_ticket(config());
     let ticket_id = sim.world.tickets[0].id;
-    let made_with = sim.conv().tickets[0].requester_id;
+    let made_with = sim.conv().backend.tickets()[0].requester_id;
     assert_eq!(
         made_with,
         Some(77),
@@ -211,7 +211,12 @@ fn a_kept_event_whose_ticket_stays_unknown_for_an_hour_becomes_a_note_saying_the
     sim.check_invariants("expired");
     // As the note says: the gateway learned the ticket meanwhile, and the reply goes out with
     // the agent's next public reply (once, and in order).
-    assert!(sim.conv().tickets.iter().any(|t| t.id == ticket_id));
+    assert!(sim
+        .conv()
+        .backend
+        .tickets()
+        .iter()
+        .any(|t| t.id == ticket_id));
     sim.agent_writes("Anything else?");
     sim.zendesk_calls();
     sim.settle();

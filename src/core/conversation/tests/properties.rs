@@ -228,7 +228,7 @@ fn an_agent_answering_before_the_create_answer_arrives_is_not_dropped() {
     sim.alarm();
     assert_eq!(sim.world.tickets.len(), 1, "the ticket exists in Zendesk");
     assert!(
-        sim.conv().tickets.is_empty(),
+        sim.conv().backend.tickets().is_empty(),
         "but the gateway does not know it"
     );
     sim.agent_writes("We are on it: your account is unlocked.");
@@ -274,7 +274,8 @@ fn tells_not_sent(note: &str, comment_id: u64) -> bool {
 /// is gone (404), or Zendesk refused the note for good or stayed down past the retry window:
 /// and only when such a fault was injected.
 fn assert_sent_once_or_noted(sim: &Sim, faults: &[Fault], what: &str) {
-    let known = sim.conv().tickets;
+    let conv = sim.conv();
+    let known = conv.backend.tickets();
     for t in &sim.world.tickets {
         // Only genuine events: a ticket the conversation neither knows nor is making (one
         // Zendesk made after the gateway gave up on its message) is refused as not its own,
@@ -358,7 +359,7 @@ fn agent_answers_before_the_ticket_is_known() -> Sim {
     sim.world.faults = [Some(Fault::CrashAfter)].into();
     sim.receive(M1.0, M1.1);
     sim.alarm();
-    assert!(sim.conv().tickets.is_empty(), "not known yet");
+    assert!(sim.conv().backend.tickets().is_empty(), "not known yet");
     sim.agent_writes("Already on it: your account is unlocked.");
     let ticket_id = sim.world.tickets[0].id;
     sim.zendesk_event(crate::core::ticket_owner::TicketEvent {

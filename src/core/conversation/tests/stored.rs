@@ -50,7 +50,7 @@ impl Sim {
 fn a_conversation_stored_by_0df866a_loads_and_carries_on() {
     let (mut conv, migrated) = stored_form::decode(STORED_BY_0DF866A).unwrap();
     assert!(migrated);
-    assert_eq!(conv.inbound.open_ticket.as_ref().map(|t| t.id), Some(1000));
+    assert_eq!(conv.backend.open_ticket().map(|t| t.id), Some(1000));
     assert_eq!(conv.pending_count(), 1, "the follow-up is still to do");
     let config = config();
     let ctx = Ctx {
