@@ -58,6 +58,7 @@ mod budget;
 mod calls;
 mod inbound;
 mod message;
+mod poll;
 mod reconcile;
 mod sizes;
 pub mod stored_form;
@@ -211,11 +212,11 @@ impl Conversation {
     }
 
     pub fn message(&self, sid: &str) -> Option<&Message> {
-        self.inbound.messages.iter().find(|m| m.sid == sid)
+        self.inbound.message(sid)
     }
 
     fn index_of(&self, sid: &str) -> Option<usize> {
-        self.inbound.messages.iter().position(|m| m.sid == sid)
+        self.inbound.index_of(sid)
     }
 
     /// The `Idempotency-Key` of a message's ticket create: its MessageSid; once Zendesk refused
@@ -227,11 +228,7 @@ impl Conversation {
     }
 
     pub fn pending_count(&self) -> usize {
-        self.inbound
-            .messages
-            .iter()
-            .filter(|m| !m.is_finished())
-            .count()
+        self.inbound.pending_count()
     }
 
     /// The one entry point: apply `event`, return what to do next.

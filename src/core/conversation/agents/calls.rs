@@ -38,7 +38,7 @@ impl Conversation {
                             ("2".into(), r.ticket_id.to_string()),
                         ],
                     },
-                    _ => match self.part_to_send(r) {
+                    _ => match part_to_send(r) {
                         Part::Text(text) => ReplyContent::Text(text),
                         Part::File(a) => {
                             let grant = crate::core::media_url::MediaGrant {
@@ -72,14 +72,6 @@ impl Conversation {
             }
         };
         Some(request)
-    }
-
-    /// The next WhatsApp message of a reply: its text parts, then its files.
-    pub(in crate::core::conversation) fn part_to_send(&self, r: &AgentReply) -> Part {
-        parts_of(r)
-            .into_iter()
-            .nth(r.sent_sids.len())
-            .unwrap_or(Part::Text(String::new()))
     }
 
     /// Applies the answer to an agents'-side call (`Call::Agents`).
@@ -189,7 +181,7 @@ impl Conversation {
                     Verdict::Success => {
                         let expected = match self.agents.agent_replies[i].state {
                             AgentReplyState::Due { template: false } => {
-                                match self.part_to_send(&self.agents.agent_replies[i]) {
+                                match part_to_send(&self.agents.agent_replies[i]) {
                                     Part::Text(t) => Some(t),
                                     Part::File(_) => None,
                                 }
@@ -489,4 +481,12 @@ impl AgentSide {
             cause,
         });
     }
+}
+
+/// The next WhatsApp message of a reply: its text parts, then its files.
+pub(in crate::core::conversation) fn part_to_send(r: &AgentReply) -> Part {
+    parts_of(r)
+        .into_iter()
+        .nth(r.sent_sids.len())
+        .unwrap_or(Part::Text(String::new()))
 }

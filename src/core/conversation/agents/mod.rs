@@ -11,6 +11,7 @@
 
 use super::*;
 use crate::core::ticket_owner::TicketEvent;
+use calls::part_to_send;
 
 mod calls;
 pub mod limits;
@@ -152,8 +153,21 @@ pub enum TicketClaim {
 
 pub(in crate::core::conversation) enum Next {
     Call(Box<AgentCall>),
-    /// Nothing to call now (what waits has armed its timer).
-    Idle,
+    /// Nothing to call until one of these timers fires (none: nothing to do at all). The
+    /// agents' side's own: a reading's retry, a reply's or a note's next attempt, a kept
+    /// event's expiry.
+    Wait(TimerTable),
+}
+
+/// What the agents' side reads of the rest of the conversation when it is polled (lent by
+/// the parent, never kept).
+pub(in crate::core::conversation) struct AgentsAround<'a> {
+    /// The customer wrote within WhatsApp's 24-hour window: free text may be sent.
+    pub in_window: bool,
+    /// The conversation's language (the agents' reply template is its).
+    pub language: Option<&'a str>,
+    /// The gateway's public origin is known: files can be linked.
+    pub public_origin: bool,
 }
 
 impl Conversation {
@@ -368,82 +382,6 @@ impl Conversation {
             .last_inbound_ms
             .is_some_and(|t| t + SERVICE_WINDOW_MS > now_ms)
     }
-
-    /// The next outbound call (ticket checks, agent replies, notes); the timers of what waits
-    /// are armed in `timers`.
-    pub(in crate::core::conversation) fn next_outbound(
-        &mut self,
-        ctx: &Ctx,
-        timers: &mut TimerTable,
-        events: &mut Vec<DomainEvent>,
-    ) -> Next {
-        let now = ctx.now_ms;
-        self.expire_early_events(now, timers, events);
-        if let Some(&ticket_id) = self.agents.checks.first() {
-            if self.agents.check_retry.not_before_ms <= now {
-                return Next::Call(Box::new(AgentCall::CheckTicket { ticket_id }));
-            }
-            timers.arm(
-                Timer::TicketCheckRetry,
-                self.agents.check_retry.not_before_ms,
-            );
-        }
-        for i in 0..self.agents.agent_replies.len() {
-            let r = &self.agents.agent_replies[i];
-            let AgentReplyState::Due { template } = r.state else {
-                continue;
-            };
-            if r.retry.not_before_ms > now {
-                timers.arm(Timer::AgentReplyRetry, r.retry.not_before_ms);
-                break; // in order: later replies wait for this one
-            }
-            let comment_id = r.comment_id;
-            if r.retry.verify_first {
-                return Next::Call(Box::new(AgentCall::FindAgentReply {
-                    comment_id,
-                    since_ms: r.retry.step_started_ms.unwrap_or(r.received_ms),
-                }));
-            }
-            if !template && !self.in_window(now) {
-                match ctx
-                    .language(self.inbound.language.as_deref())
-                    .agent_reply_content_sid
-                {
-                    Some(_) => {
-                        self.agents.agent_replies[i].state = AgentReplyState::Due { template: true }
-                    }
-                    None => {
-                        self.agents.undeliverable(i, Cause::OutsideWindow, events);
-                        continue;
-                    }
-                }
-            }
-            let needs_url = matches!(
-                self.part_to_send(&self.agents.agent_replies[i]),
-                Part::File(_)
-            ) && !template;
-            if needs_url && self.public_origin(ctx.config).is_none() {
-                self.agents.undeliverable(i, Cause::NotConfigured, events);
-                continue;
-            }
-            return Next::Call(Box::new(AgentCall::SendAgentReply { comment_id }));
-        }
-        for n in self.agents.notes.iter().filter(|n| !n.done) {
-            if n.retry.not_before_ms > now {
-                timers.arm(Timer::NoteRetry, n.retry.not_before_ms);
-                continue;
-            }
-            return Next::Call(Box::new(if n.retry.verify_first {
-                AgentCall::FindNote {
-                    key: n.key.clone(),
-                    since_ms: n.retry.step_started_ms.unwrap_or(now),
-                }
-            } else {
-                AgentCall::AddNote { key: n.key.clone() }
-            }));
-        }
-        Next::Idle
-    }
 }
 
 impl AgentSide {
@@ -486,5 +424,80 @@ impl AgentSide {
         });
         let body = format!("WhatsApp: the reply above (comment {comment_id}) was not delivered to the customer: {reason}.");
         self.queue_note(format!("undeliverable:{comment_id}"), ticket_id, body);
+    }
+}
+
+impl AgentSide {
+    /// The agents' side's next call (a ticket's comments to read, an agent's reply to send, a
+    /// note to write), or nothing until one of its timers fires. `around`: what it reads of
+    /// the rest of the conversation.
+    pub(in crate::core::conversation) fn poll(
+        &mut self,
+        around: &AgentsAround,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> Next {
+        let now = ctx.now_ms;
+        let mut timers = TimerTable::default();
+        // Kept events expire (`unsent`): the parent gives up those past due before the poll.
+        if let Some(first) = self.early_agent_events.iter().map(|e| e.at_ms).min() {
+            timers.arm(Timer::KeptEventExpiry, first + EARLY_AGENT_EVENT_MS);
+        }
+        if let Some(&ticket_id) = self.checks.first() {
+            if self.check_retry.not_before_ms <= now {
+                return Next::Call(Box::new(AgentCall::CheckTicket { ticket_id }));
+            }
+            timers.arm(Timer::TicketCheckRetry, self.check_retry.not_before_ms);
+        }
+        for i in 0..self.agent_replies.len() {
+            let r = &self.agent_replies[i];
+            let AgentReplyState::Due { template } = r.state else {
+                continue;
+            };
+            if r.retry.not_before_ms > now {
+                timers.arm(Timer::AgentReplyRetry, r.retry.not_before_ms);
+                break; // in order: later replies wait for this one
+            }
+            let comment_id = r.comment_id;
+            if r.retry.verify_first {
+                return Next::Call(Box::new(AgentCall::FindAgentReply {
+                    comment_id,
+                    since_ms: r.retry.step_started_ms.unwrap_or(r.received_ms),
+                }));
+            }
+            if !template && !around.in_window {
+                match ctx.language(around.language).agent_reply_content_sid {
+                    Some(_) => {
+                        self.agent_replies[i].state = AgentReplyState::Due { template: true }
+                    }
+                    None => {
+                        self.undeliverable(i, Cause::OutsideWindow, events);
+                        continue;
+                    }
+                }
+            }
+            let needs_url =
+                matches!(part_to_send(&self.agent_replies[i]), Part::File(_)) && !template;
+            if needs_url && !around.public_origin {
+                self.undeliverable(i, Cause::NotConfigured, events);
+                continue;
+            }
+            return Next::Call(Box::new(AgentCall::SendAgentReply { comment_id }));
+        }
+        for n in self.notes.iter().filter(|n| !n.done) {
+            if n.retry.not_before_ms > now {
+                timers.arm(Timer::NoteRetry, n.retry.not_before_ms);
+                continue;
+            }
+            return Next::Call(Box::new(if n.retry.verify_first {
+                AgentCall::FindNote {
+                    key: n.key.clone(),
+                    since_ms: n.retry.step_started_ms.unwrap_or(now),
+                }
+            } else {
+                AgentCall::AddNote { key: n.key.clone() }
+            }));
+        }
+        Next::Wait(timers)
     }
 }

@@ -100,18 +100,14 @@ impl Conversation {
         });
     }
 
-    /// Gives up the kept events that can wait no longer, and arms the timer of the next one to
-    /// expire.
+    /// Gives up the kept events that can wait no longer (the agents' side arms the timer of
+    /// the next one to expire when it is polled).
     pub(in crate::core::conversation) fn expire_early_events(
         &mut self,
         now_ms: u64,
-        timers: &mut TimerTable,
         events: &mut Vec<DomainEvent>,
     ) {
         self.give_up_early_events(now_ms, events);
-        if let Some(first) = self.agents.early_agent_events.iter().map(|e| e.at_ms).min() {
-            timers.arm(Timer::KeptEventExpiry, first + EARLY_AGENT_EVENT_MS);
-        }
     }
 
     /// A confirmed event (its `made_from` is a message of this conversation: the ticket is

@@ -62,7 +62,8 @@ impl Conversation {
                         m.total_attempts += 1;
                     }
                     TicketMade::Failed(cause) => {
-                        self.fail_ticket(&[i], "create_ticket", cause, ctx, events)
+                        self.inbound
+                            .fail_ticket(&[i], "create_ticket", cause, ctx, events)
                     }
                 }
             }
@@ -87,7 +88,8 @@ impl Conversation {
                     }
                     LookedUp::Retry(r) => self.retry_call(i, "find_ticket", r, ctx, events),
                     LookedUp::Failed(cause) => {
-                        self.fail_ticket(&[i], "find_ticket", cause, ctx, events)
+                        self.inbound
+                            .fail_ticket(&[i], "find_ticket", cause, ctx, events)
                     }
                 }
             }
@@ -122,7 +124,8 @@ impl Conversation {
                 }
                 CommentAdded::Failed(cause) => {
                     let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
-                    self.fail_ticket(&idx, "add_comment", cause, ctx, events);
+                    self.inbound
+                        .fail_ticket(&idx, "add_comment", cause, ctx, events);
                 }
             },
             InboundCall::FindComment {
@@ -153,15 +156,26 @@ impl Conversation {
                 }
                 LookedUp::Failed(cause) => {
                     let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
-                    self.fail_ticket(&idx, "find_comment", cause, ctx, events);
+                    self.inbound
+                        .fail_ticket(&idx, "find_comment", cause, ctx, events);
                 }
             },
             InboundCall::SendReply { sid } => match twilio::send_outcome(&exchange) {
-                SendOutcome::Sent(reply_sid) => self.replied(i, reply_sid, events, elapsed, false),
+                SendOutcome::Sent(reply_sid) => {
+                    self.inbound.replied(i, reply_sid, events, elapsed, false)
+                }
                 SendOutcome::NotSent {
                     retry_after_secs,
                     cause,
-                } => self.retry_later(i, "send_reply", cause, retry_after_secs, false, ctx, events),
+                } => self.inbound.retry_later(
+                    i,
+                    "send_reply",
+                    cause,
+                    retry_after_secs,
+                    false,
+                    ctx,
+                    events,
+                ),
                 SendOutcome::Unknown { cause } => {
                     // Looked for in Twilio's list before it is sent again.
                     let kind = self.inbound.messages[i].reply_kind();
@@ -170,7 +184,8 @@ impl Conversation {
                         reply: kind,
                         cause: cause.clone(),
                     });
-                    self.retry_later(i, "send_reply", cause, None, true, ctx, events)
+                    self.inbound
+                        .retry_later(i, "send_reply", cause, None, true, ctx, events)
                 }
                 SendOutcome::Refused { cause } => {
                     let code = twilio::parse_error(body);
@@ -214,12 +229,12 @@ impl Conversation {
                                     sid,
                                     reply_sid: reply_sid.clone(),
                                 });
-                                self.replied(i, reply_sid, events, elapsed, true);
+                                self.inbound.replied(i, reply_sid, events, elapsed, true);
                             }
                             None => self.inbound.messages[i].retry.verify_first = false,
                         }
                     }
-                    Err(e) => self.retry_later(
+                    Err(e) => self.inbound.retry_later(
                         i,
                         "find_reply",
                         Cause::unreadable(e),
@@ -232,9 +247,18 @@ impl Conversation {
                 Verdict::Transient {
                     retry_after_secs,
                     cause,
-                } => self.retry_later(i, "find_reply", cause, retry_after_secs, true, ctx, events),
+                } => self.inbound.retry_later(
+                    i,
+                    "find_reply",
+                    cause,
+                    retry_after_secs,
+                    true,
+                    ctx,
+                    events,
+                ),
                 Verdict::Ambiguous { cause } => {
-                    self.retry_later(i, "find_reply", cause, None, true, ctx, events)
+                    self.inbound
+                        .retry_later(i, "find_reply", cause, None, true, ctx, events)
                 }
                 Verdict::Permanent { cause } => {
                     events.push(DomainEvent::ReplyUnknown {
@@ -260,7 +284,7 @@ impl Conversation {
                             "{size} bytes, over the {} byte limit (MEDIA_MAX_BYTES)",
                             ctx.config.media_max_bytes
                         );
-                        self.skip_media(i, index, reason, events);
+                        self.inbound.skip_media(i, index, reason, events);
                     }
                     (_, Verdict::Success) => match ctx.backend().parse_upload_token(body) {
                         Ok(token) => {
@@ -293,7 +317,7 @@ impl Conversation {
                             m.retry.attempts = 0;
                             m.retry.not_before_ms = 0;
                         }
-                        Err(e) => self.retry_later(
+                        Err(e) => self.inbound.retry_later(
                             i,
                             "transfer_media",
                             Cause::unreadable(e),
@@ -309,7 +333,7 @@ impl Conversation {
                             retry_after_secs,
                             cause,
                         },
-                    ) => self.retry_later(
+                    ) => self.inbound.retry_later(
                         i,
                         "transfer_media",
                         cause,
@@ -318,42 +342,41 @@ impl Conversation {
                         ctx,
                         events,
                     ),
-                    (_, Verdict::Ambiguous { cause }) => {
-                        self.retry_later(i, "transfer_media", cause, None, false, ctx, events)
-                    }
+                    (_, Verdict::Ambiguous { cause }) => self.inbound.retry_later(
+                        i,
+                        "transfer_media",
+                        cause,
+                        None,
+                        false,
+                        ctx,
+                        events,
+                    ),
                     // Twilio: a media URL can answer 404 for a short while after the webhook
                     // arrives (its support article 44750147594523): tried a few times first.
                     (Some(404), Verdict::Permanent { cause })
                         if self.inbound.messages[i].retry.attempts < MEDIA_NOT_FOUND_TRIES =>
                     {
-                        self.retry_later(i, "transfer_media", cause, None, false, ctx, events)
+                        self.inbound.retry_later(
+                            i,
+                            "transfer_media",
+                            cause,
+                            None,
+                            false,
+                            ctx,
+                            events,
+                        )
                     }
                     (_, Verdict::Permanent { cause }) => {
-                        self.skip_media(i, index, format!("could not be copied ({cause})"), events);
+                        self.inbound.skip_media(
+                            i,
+                            index,
+                            format!("could not be copied ({cause})"),
+                            events,
+                        );
                     }
                 }
             }
         }
-    }
-
-    pub(in crate::core::conversation) fn skip_media(
-        &mut self,
-        i: usize,
-        index: usize,
-        reason: String,
-        events: &mut Vec<DomainEvent>,
-    ) {
-        let sid = self.inbound.messages[i].sid.clone();
-        events.push(DomainEvent::FileListed {
-            sid,
-            index,
-            content_type: self.inbound.messages[i].media[index].content_type.clone(),
-            reason: reason.clone(),
-        });
-        let m = &mut self.inbound.messages[i];
-        m.media[index].state = MediaState::Skipped { reason };
-        m.retry.attempts = 0;
-        m.retry.not_before_ms = 0;
     }
 
     /// A back end's call failed in a way that may pass (`Retryable`): tried again after a
@@ -366,6 +389,29 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        self.retry_later(i, call, r.cause, r.retry_after_secs, r.unknown, ctx, events);
+        self.inbound
+            .retry_later(i, call, r.cause, r.retry_after_secs, r.unknown, ctx, events);
+    }
+}
+
+impl InboundQueue {
+    pub(in crate::core::conversation) fn skip_media(
+        &mut self,
+        i: usize,
+        index: usize,
+        reason: String,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let sid = self.messages[i].sid.clone();
+        events.push(DomainEvent::FileListed {
+            sid,
+            index,
+            content_type: self.messages[i].media[index].content_type.clone(),
+            reason: reason.clone(),
+        });
+        let m = &mut self.messages[i];
+        m.media[index].state = MediaState::Skipped { reason };
+        m.retry.attempts = 0;
+        m.retry.not_before_ms = 0;
     }
 }

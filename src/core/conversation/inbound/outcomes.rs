@@ -122,32 +122,27 @@ impl Conversation {
             m.complete_step();
         }
     }
+}
 
-    pub(in crate::core::conversation) fn replied(
+impl InboundQueue {
+    pub(in crate::core::conversation) fn finish(
         &mut self,
         i: usize,
-        reply_sid: String,
+        ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
-        elapsed: u64,
-        reconciled: bool,
     ) {
-        let m = &self.inbound.messages[i];
-        let kind = m.reply_kind();
-        events.push(DomainEvent::ReplySent {
+        let outcome = outcome_name(&self.messages[i]);
+        let m = &self.messages[i];
+        events.push(DomainEvent::Done {
             sid: m.sid.clone(),
-            reply: kind,
-            reply_sid: reply_sid.clone(),
-            attempt: m.retry.attempts + 1,
-            ms: elapsed,
-            reconciled,
+            outcome,
+            attempts: m.total_attempts,
+            ms: ctx.now_ms.saturating_sub(m.received_ms),
         });
-        let m = &mut self.inbound.messages[i];
-        m.end_reply(|kind| ReplyStep::Sent {
-            kind,
-            sid: reply_sid,
-        });
-        m.total_attempts += 1;
-        m.complete_step();
+        let m = &mut self.messages[i];
+        m.finished_ms = Some(ctx.now_ms);
+        // No customer text kept longer than needed, and the history stays small (`limits`).
+        m.compact_finished();
     }
 
     /// The Zendesk step failed for good: the messages are marked failed and the customer gets
@@ -163,13 +158,13 @@ impl Conversation {
         let last = idx.len().saturating_sub(1);
         let reason = cause.to_string();
         for (n, &i) in idx.iter().enumerate() {
-            let sid = self.inbound.messages[i].sid.clone();
+            let sid = self.messages[i].sid.clone();
             events.push(DomainEvent::TicketFailed {
                 sid,
                 call,
                 cause: cause.clone(),
             });
-            let m = &mut self.inbound.messages[i];
+            let m = &mut self.messages[i];
             let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Failed {
                 reason: reason.clone(),
@@ -187,28 +182,33 @@ impl Conversation {
         }
     }
 
-    pub(in crate::core::conversation) fn finish(
+    pub(in crate::core::conversation) fn replied(
         &mut self,
         i: usize,
-        ctx: &Ctx,
+        reply_sid: String,
         events: &mut Vec<DomainEvent>,
+        elapsed: u64,
+        reconciled: bool,
     ) {
-        let outcome = outcome_name(&self.inbound.messages[i]);
-        let m = &self.inbound.messages[i];
-        events.push(DomainEvent::Done {
+        let m = &self.messages[i];
+        let kind = m.reply_kind();
+        events.push(DomainEvent::ReplySent {
             sid: m.sid.clone(),
-            outcome,
-            attempts: m.total_attempts,
-            ms: ctx.now_ms.saturating_sub(m.received_ms),
+            reply: kind,
+            reply_sid: reply_sid.clone(),
+            attempt: m.retry.attempts + 1,
+            ms: elapsed,
+            reconciled,
         });
-        let m = &mut self.inbound.messages[i];
-        m.finished_ms = Some(ctx.now_ms);
-        // No customer text kept longer than needed, and the history stays small (`limits`).
-        m.compact_finished();
+        let m = &mut self.messages[i];
+        m.end_reply(|kind| ReplyStep::Sent {
+            kind,
+            sid: reply_sid,
+        });
+        m.total_attempts += 1;
+        m.complete_step();
     }
-}
 
-impl Conversation {
     /// A failure that may pass: try again after a backoff, or give up past the retry window.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn retry_later(
@@ -221,7 +221,7 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        let m = &mut self.inbound.messages[i];
+        let m = &mut self.messages[i];
         m.total_attempts += 1;
         let delay = m.retry.failed(
             &format!("{call}: {cause}"),
@@ -243,7 +243,7 @@ impl Conversation {
                 let reason = why.to_string();
                 events.push(DomainEvent::ReplyGaveUp { sid, cause: why });
                 let why = reason;
-                let m = &mut self.inbound.messages[i];
+                let m = &mut self.messages[i];
                 m.end_reply(|kind| {
                     if unknown_outcome {
                         ReplyStep::Unknown { kind, reason: why }
