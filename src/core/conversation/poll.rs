@@ -19,7 +19,7 @@
 //! later: a step never ends without a wake-up while work is left.
 
 use super::agents::{AgentsAround, Next};
-use super::inbound::Inbound;
+use super::inbound::{Inbound, InboundAround};
 use super::*;
 
 impl Conversation {
@@ -120,5 +120,43 @@ impl Conversation {
             timer: wake.timer.name(),
             late_ms: now_ms - wake.at_ms,
         });
+    }
+
+    /// The answer to the call in flight goes to the part whose call it was; a ticket the inbound
+    /// queue learned is remembered for the agents' side.
+    pub(super) fn answered(
+        &mut self,
+        exchange: Exchange,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let Some(InFlight { call, started_ms }) = self.in_flight.take() else {
+            events.push(DomainEvent::AnswerWithoutCall);
+            return;
+        };
+        let call = match call {
+            Call::Agents(call) => {
+                self.answered_outbound(&call, &exchange, ctx, events);
+                return;
+            }
+            Call::Inbound(call) => call,
+        };
+        let agents_sent = self.agents.sent_sids();
+        let around = InboundAround {
+            customer: &self.customer,
+            agents_sent: &agents_sent,
+        };
+        let learned = self.inbound.answered(
+            call,
+            started_ms,
+            exchange,
+            &mut self.backend,
+            &around,
+            ctx,
+            events,
+        );
+        if let Some(ticket) = learned {
+            self.remember_ticket(&ticket, ctx);
+        }
     }
 }

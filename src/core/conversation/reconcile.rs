@@ -5,44 +5,66 @@
 
 use super::*;
 
+/// The message in Twilio's `list` (an answer to `list_sent_request`) that is the lost send: to
+/// `to`, not one of the `known` SIDs the conversation already recorded as sent, created no
+/// earlier than `since_ms` (give or take the clocks' skew), and, when the text is known, with
+/// that text (another reply with the same text, two "more details" say, is known and skipped).
+pub(super) fn find_lost_send(
+    list: &[twilio::SentMessage],
+    to: &str,
+    known: &[&str],
+    since_ms: u64,
+    expected_text: Option<&str>,
+) -> Option<String> {
+    list.iter()
+        .find(|m| {
+            m.to == to
+                && !known.contains(&m.sid.as_str())
+                && m.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
+                && expected_text.is_none_or(|e| e.trim() == m.body.trim())
+        })
+        .map(|m| m.sid.clone())
+}
+
 impl Conversation {
-    /// The message in Twilio's `list` (an answer to `list_sent_request`) that is the lost send:
-    /// to this customer, not one this conversation already knows it sent, created no earlier
-    /// than `since_ms` (give or take the clocks' skew), and, when the text is known, with that
-    /// text (another reply with the same text, two "more details" say, is known and skipped).
+    /// A lost send of the agents' side (`find_lost_send`, knowing every SID both parts sent).
     pub(super) fn find_lost_send(
         &self,
         list: &[twilio::SentMessage],
         since_ms: u64,
         expected_text: Option<&str>,
     ) -> Option<String> {
-        let to = self.customer.whatsapp_address();
-        let known = self.sent_sids();
-        list.iter()
-            .find(|m| {
-                m.to == to
-                    && !known.contains(&m.sid.as_str())
-                    && m.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
-                    && expected_text.is_none_or(|e| e.trim() == m.body.trim())
-            })
-            .map(|m| m.sid.clone())
+        let mut known = self.inbound.sent_sids();
+        known.extend(self.agents.sent_sids());
+        find_lost_send(
+            list,
+            &self.customer.whatsapp_address(),
+            &known,
+            since_ms,
+            expected_text,
+        )
     }
+}
 
-    /// Every WhatsApp message SID this conversation has recorded as its own.
+impl InboundQueue {
+    /// The WhatsApp SIDs of the gateway's replies to the customer's messages.
     pub(super) fn sent_sids(&self) -> Vec<&str> {
-        self.inbound
-            .messages
+        self.messages
             .iter()
             .filter_map(|m| match &m.reply {
                 ReplyStep::Sent { sid, .. } => Some(sid.as_str()),
                 _ => None,
             })
-            .chain(
-                self.agents
-                    .agent_replies
-                    .iter()
-                    .flat_map(|r| r.sent_sids.iter().map(String::as_str)),
-            )
+            .collect()
+    }
+}
+
+impl AgentSide {
+    /// The WhatsApp SIDs of the agents' replies sent (every part).
+    pub(super) fn sent_sids(&self) -> Vec<&str> {
+        self.agent_replies
+            .iter()
+            .flat_map(|r| r.sent_sids.iter().map(String::as_str))
             .collect()
     }
 }

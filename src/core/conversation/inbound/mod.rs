@@ -6,6 +6,7 @@ use super::*;
 use crate::core::conversation::backend::Route;
 
 mod answers;
+pub(in crate::core::conversation) use answers::InboundAround;
 pub mod limits;
 mod outcomes;
 

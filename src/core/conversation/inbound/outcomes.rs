@@ -3,10 +3,15 @@
 
 use super::*;
 
-impl Conversation {
+impl InboundQueue {
     /// The ticket a create for message `i` sent (for a ticket found by its external id).
-    pub(in crate::core::conversation) fn rebuilt_ticket(&self, i: usize, ctx: &Ctx) -> NewTicket {
-        let m = &self.inbound.messages[i];
+    pub(in crate::core::conversation) fn rebuilt_ticket(
+        &self,
+        i: usize,
+        customer: &Sender,
+        ctx: &Ctx,
+    ) -> NewTicket {
+        let m = &self.messages[i];
         let language = ctx.language(m.language.as_deref());
         let (subject, priority) = match language.triage.triage(&m.body) {
             Triage::Accepted { subject, priority } => (subject, priority),
@@ -15,28 +20,23 @@ impl Conversation {
                 crate::core::triage::Priority::Normal,
             ),
         };
-        ctx.backend().new_ticket(
-            &m.sid,
-            &self.customer,
-            &m.body,
-            &subject,
-            priority,
-            language,
-        )
+        ctx.backend()
+            .new_ticket(&m.sid, customer, &m.body, &subject, priority, language)
     }
 
     #[allow(clippy::too_many_arguments)]
     pub(in crate::core::conversation) fn ticket_created(
         &mut self,
         i: usize,
-        t: TicketRef,
+        t: &TicketRef,
         ticket: &NewTicket,
+        backend: &mut Backend,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
         elapsed: u64,
         lookup: Option<&str>,
     ) {
-        let m = &self.inbound.messages[i];
+        let m = &self.messages[i];
         let follow_up_of = m.follow_up_of;
         let created = CreatedTicket {
             ticket_id: t.id,
@@ -70,9 +70,9 @@ impl Conversation {
         } else {
             ReplyKind::TicketCreated
         };
-        self.remember_ticket(&t, ctx);
-        self.backend.ticket_made(&t, ctx.now_ms);
-        let m = &mut self.inbound.messages[i];
+        // The parent remembers it for the agents' side (`Conversation::remember_ticket`).
+        backend.ticket_made(t, ctx.now_ms);
+        let m = &mut self.messages[i];
         m.ticket = TicketStep::Created {
             ticket_id: t.id,
             follow_up_of,
@@ -86,11 +86,12 @@ impl Conversation {
         &mut self,
         ticket_id: u64,
         sids: &[String],
+        backend: &mut Backend,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
         elapsed: u64,
     ) {
-        self.backend.commented(ctx.now_ms);
+        backend.commented(ctx.now_ms);
         let last = sids.len().saturating_sub(1);
         for (n, sid) in sids.iter().enumerate() {
             let Some(i) = self.index_of(sid) else {
@@ -100,10 +101,10 @@ impl Conversation {
                 sid: sid.clone(),
                 ticket_id,
                 merged: sids.len(),
-                attempt: self.inbound.messages[i].retry.attempts + 1,
+                attempt: self.messages[i].retry.attempts + 1,
                 ms: elapsed,
             });
-            let m = &mut self.inbound.messages[i];
+            let m = &mut self.messages[i];
             let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Commented { ticket_id };
             m.reply = if ctx.config.followup_ack && n == last {
