@@ -45,26 +45,3 @@ impl Conversation {
         )
     }
 }
-
-impl InboundQueue {
-    /// The WhatsApp SIDs of the gateway's replies to the customer's messages.
-    pub(super) fn sent_sids(&self) -> Vec<&str> {
-        self.messages
-            .iter()
-            .filter_map(|m| match &m.reply {
-                ReplyStep::Sent { sid, .. } => Some(sid.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-}
-
-impl AgentSide {
-    /// The WhatsApp SIDs of the agents' replies sent (every part).
-    pub(super) fn sent_sids(&self) -> Vec<&str> {
-        self.agent_replies
-            .iter()
-            .flat_map(|r| r.sent_sids.iter().map(String::as_str))
-            .collect()
-    }
-}

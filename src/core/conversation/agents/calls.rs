@@ -490,3 +490,13 @@ pub(in crate::core::conversation) fn part_to_send(r: &AgentReply) -> Part {
         .nth(r.sent_sids.len())
         .unwrap_or(Part::Text(String::new()))
 }
+
+impl AgentSide {
+    /// The WhatsApp SIDs of the agents' replies sent (every part).
+    pub(in crate::core::conversation) fn sent_sids(&self) -> Vec<&str> {
+        self.agent_replies
+            .iter()
+            .flat_map(|r| r.sent_sids.iter().map(String::as_str))
+            .collect()
+    }
+}

@@ -268,3 +268,16 @@ impl InboundQueue {
         });
     }
 }
+
+impl InboundQueue {
+    /// The WhatsApp SIDs of the gateway's replies to the customer's messages.
+    pub(in crate::core::conversation) fn sent_sids(&self) -> Vec<&str> {
+        self.messages
+            .iter()
+            .filter_map(|m| match &m.reply {
+                ReplyStep::Sent { sid, .. } => Some(sid.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
