@@ -18,7 +18,7 @@
 //! running out of them (a defect) is said loudly (`Stalled`) and the conversation looks again
 //! later: a step never ends without a wake-up while work is left.
 
-use super::agents::{AgentsAround, Next};
+use super::agents::{AgentsAnswerAround, AgentsAround, Next};
 use super::inbound::{Inbound, InboundAround};
 use super::*;
 
@@ -136,7 +136,14 @@ impl Conversation {
         };
         let call = match call {
             Call::Agents(call) => {
-                self.answered_outbound(&call, &exchange, ctx, events);
+                let inbound_sent = self.inbound.sent_sids();
+                let around = AgentsAnswerAround {
+                    customer: &self.customer,
+                    language: self.inbound.language.as_deref(),
+                    inbound_sent: &inbound_sent,
+                };
+                self.agents
+                    .answered(&call, &exchange, &mut self.backend, &around, ctx, events);
                 return;
             }
             Call::Inbound(call) => call,

@@ -25,23 +25,3 @@ pub(super) fn find_lost_send(
         })
         .map(|m| m.sid.clone())
 }
-
-impl Conversation {
-    /// A lost send of the agents' side (`find_lost_send`, knowing every SID both parts sent).
-    pub(super) fn find_lost_send(
-        &self,
-        list: &[twilio::SentMessage],
-        since_ms: u64,
-        expected_text: Option<&str>,
-    ) -> Option<String> {
-        let mut known = self.inbound.sent_sids();
-        known.extend(self.agents.sent_sids());
-        find_lost_send(
-            list,
-            &self.customer.whatsapp_address(),
-            &known,
-            since_ms,
-            expected_text,
-        )
-    }
-}

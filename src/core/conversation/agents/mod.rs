@@ -159,6 +159,16 @@ pub(in crate::core::conversation) enum Next {
     Wait(TimerTable),
 }
 
+/// What the agents' side reads of the rest of the conversation when an answer comes (lent by
+/// the parent, never kept).
+pub(in crate::core::conversation) struct AgentsAnswerAround<'a> {
+    pub customer: &'a Sender,
+    /// The conversation's language (the agents' reply template is its).
+    pub language: Option<&'a str>,
+    /// The WhatsApp SIDs the inbound queue recorded as sent (a lost send is not one of them).
+    pub inbound_sent: &'a [&'a str],
+}
+
 /// What the agents' side reads of the rest of the conversation when it is polled (lent by
 /// the parent, never kept).
 pub(in crate::core::conversation) struct AgentsAround<'a> {
@@ -292,7 +302,9 @@ impl Conversation {
             .queue_note(format!("requester-changed:{ticket_id}"), ticket_id, body);
     }
 
-    /// A delivery status from Twilio for one of the replies this conversation sent.
+    /// A delivery status from Twilio for one of the replies this conversation sent: an agent's
+    /// reply's (the agents' side), else a reply to a customer's message (the inbound queue),
+    /// whose failure the agents are told of. True when something is due now.
     pub(in crate::core::conversation) fn delivery_status(
         &mut self,
         sid: &str,
@@ -301,80 +313,29 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) -> bool {
-        let line = |of| DomainEvent::DeliveryStatus {
-            reply_sid: sid.to_string(),
-            status,
-            error_code,
-            of,
-        };
-        if let Some(r) = self
+        let language = self.inbound.language.as_deref();
+        if let Some(due) = self
             .agents
-            .agent_replies
-            .iter_mut()
-            .find(|r| r.sent_sids.iter().any(|s| s == sid))
+            .delivery_status(sid, status, error_code, language, ctx, events)
         {
-            if status.rank() <= r.delivery.map_or(0, DeliveryStatus::rank) {
-                return false;
-            }
-            r.delivery = Some(status);
-            r.error_code = error_code;
-            events.push(line(DeliveryOf::AgentReply {
-                ticket_id: r.ticket_id,
-                comment_id: r.comment_id,
-            }));
-            if status.is_failure() {
-                let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
-                let template = ctx
-                    .language(self.inbound.language.as_deref())
-                    .agent_reply_content_sid
-                    .as_deref();
-                if r.fall_back_to_template(error_code, template) {
-                    return true;
-                }
-                let code = error_code
-                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
-                    .unwrap_or_else(|| "no error code".into());
-                let body = format!("WhatsApp delivery of the reply above (comment {comment_id}) failed: {status} ({code}). The customer did not receive it.");
-                return self
-                    .agents
-                    .queue_note(format!("delivery:{sid}"), ticket_id, body);
-            }
-            return false;
+            return due;
         }
-        if let Some(m) = self
+        match self
             .inbound
-            .messages
-            .iter_mut()
-            .find(|m| matches!(&m.reply, ReplyStep::Sent { sid: s, .. } if s == sid))
+            .delivery_status(sid, status, error_code, events)
         {
-            if status.rank() <= m.delivery.map_or(0, DeliveryStatus::rank) {
-                return false;
+            Some(Some((key, ticket_id, body))) => self.agents.queue_note(key, ticket_id, body),
+            Some(None) => false,
+            None => {
+                events.push(DomainEvent::DeliveryStatus {
+                    reply_sid: sid.to_string(),
+                    status,
+                    error_code,
+                    of: DeliveryOf::Unknown,
+                });
+                false
             }
-            m.delivery = Some(status);
-            let ticket = match m.ticket {
-                TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id } => {
-                    Some(ticket_id)
-                }
-                _ => None,
-            };
-            let kind = m.reply_kind();
-            events.push(line(DeliveryOf::Reply {
-                sid: m.sid.clone(),
-                reply: kind,
-            }));
-            if let (true, Some(ticket_id), Some(kind)) = (status.is_failure(), ticket, kind) {
-                let code = error_code
-                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
-                    .unwrap_or_else(|| "no error code".into());
-                let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.words());
-                return self
-                    .agents
-                    .queue_note(format!("delivery:{sid}"), ticket_id, body);
-            }
-            return false;
         }
-        events.push(line(DeliveryOf::Unknown));
-        false
     }
 
     pub(in crate::core::conversation) fn in_window(&self, now_ms: u64) -> bool {
@@ -499,5 +460,55 @@ impl AgentSide {
             }));
         }
         Next::Wait(timers)
+    }
+}
+
+impl AgentSide {
+    /// A delivery status for one of the agents' replies: `None` when it is not one of theirs,
+    /// else whether something is due now (the template fallback, or a note saying it failed).
+    pub(in crate::core::conversation) fn delivery_status(
+        &mut self,
+        sid: &str,
+        status: DeliveryStatus,
+        error_code: Option<u32>,
+        language: Option<&str>,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> Option<bool> {
+        let line = |of| DomainEvent::DeliveryStatus {
+            reply_sid: sid.to_string(),
+            status,
+            error_code,
+            of,
+        };
+        if let Some(r) = self
+            .agent_replies
+            .iter_mut()
+            .find(|r| r.sent_sids.iter().any(|s| s == sid))
+        {
+            if status.rank() <= r.delivery.map_or(0, DeliveryStatus::rank) {
+                return Some(false);
+            }
+            r.delivery = Some(status);
+            r.error_code = error_code;
+            events.push(line(DeliveryOf::AgentReply {
+                ticket_id: r.ticket_id,
+                comment_id: r.comment_id,
+            }));
+            if status.is_failure() {
+                let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
+                let template = ctx.language(language).agent_reply_content_sid.as_deref();
+                if r.fall_back_to_template(error_code, template) {
+                    return Some(true);
+                }
+                let code = error_code
+                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
+                    .unwrap_or_else(|| "no error code".into());
+                let body = format!("WhatsApp delivery of the reply above (comment {comment_id}) failed: {status} ({code}). The customer did not receive it.");
+                return Some(self.queue_note(format!("delivery:{sid}"), ticket_id, body));
+            }
+            return Some(false);
+        }
+        None
     }
 }

@@ -281,3 +281,54 @@ impl InboundQueue {
             .collect()
     }
 }
+
+impl InboundQueue {
+    /// A delivery status for one of the gateway's replies to the customer's messages: `None`
+    /// when it is not one of them, else the note the agents get when it failed (key, ticket,
+    /// text).
+    #[allow(clippy::type_complexity)]
+    pub(in crate::core::conversation) fn delivery_status(
+        &mut self,
+        sid: &str,
+        status: DeliveryStatus,
+        error_code: Option<u32>,
+        events: &mut Vec<DomainEvent>,
+    ) -> Option<Option<(String, u64, String)>> {
+        let line = |of| DomainEvent::DeliveryStatus {
+            reply_sid: sid.to_string(),
+            status,
+            error_code,
+            of,
+        };
+        if let Some(m) = self
+            .messages
+            .iter_mut()
+            .find(|m| matches!(&m.reply, ReplyStep::Sent { sid: s, .. } if s == sid))
+        {
+            if status.rank() <= m.delivery.map_or(0, DeliveryStatus::rank) {
+                return Some(None);
+            }
+            m.delivery = Some(status);
+            let ticket = match m.ticket {
+                TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id } => {
+                    Some(ticket_id)
+                }
+                _ => None,
+            };
+            let kind = m.reply_kind();
+            events.push(line(DeliveryOf::Reply {
+                sid: m.sid.clone(),
+                reply: kind,
+            }));
+            if let (true, Some(ticket_id), Some(kind)) = (status.is_failure(), ticket, kind) {
+                let code = error_code
+                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
+                    .unwrap_or_else(|| "no error code".into());
+                let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.words());
+                return Some(Some((format!("delivery:{sid}"), ticket_id, body)));
+            }
+            return Some(None);
+        }
+        None
+    }
+}
