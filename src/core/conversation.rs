@@ -60,8 +60,10 @@ mod inbound;
 mod message;
 mod poll;
 mod reconcile;
+mod requests;
 mod sizes;
 pub mod stored_form;
+mod ticket_events;
 mod timers;
 pub use agents::{AgentReply, AgentReplyState, AgentSide, Note, TicketClaim};
 pub use attempts::Retry;
@@ -215,10 +217,6 @@ impl Conversation {
         self.inbound.message(sid)
     }
 
-    fn index_of(&self, sid: &str) -> Option<usize> {
-        self.inbound.index_of(sid)
-    }
-
     /// The `Idempotency-Key` of a message's ticket create: its MessageSid; once Zendesk refused
     /// the ticket with the requester's locale (nothing was made), a key of its own, so that the
     /// create without the locale is not answered with the refused request's stored answer.
@@ -241,7 +239,12 @@ impl Conversation {
                 received_at_ms,
             } => {
                 self.arrived_through(origin, received_at_ms, &message.message_sid, ctx);
-                out.duplicate = !self.accept(message, ctx, &mut out.events);
+                if self.message(&message.message_sid).is_none() {
+                    // What is finished is bounded even while the queue is stuck (the queue
+                    // prunes its own on arrival).
+                    self.agents.prune(ctx.now_ms);
+                }
+                out.duplicate = !self.inbound.accept(message, ctx, &mut out.events);
                 if !out.duplicate {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }

@@ -40,91 +40,6 @@ pub(in crate::core::conversation) enum TicketAction {
     Decided,
 }
 
-impl Conversation {
-    pub(in crate::core::conversation) fn accept(
-        &mut self,
-        message: InboundMessage,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) -> bool {
-        if let Some(i) = self.index_of(&message.message_sid) {
-            self.inbound.messages[i].duplicates += 1;
-            let m = &self.inbound.messages[i];
-            events.push(DomainEvent::Duplicate {
-                sid: m.sid.clone(),
-                duplicates: m.duplicates,
-                finished: m.is_finished(),
-            });
-            return false;
-        }
-        // Finished messages are bounded even while the queue is stuck (`limits`).
-        self.prune(ctx.now_ms);
-        let body_chars = message.body.chars().count();
-        let language = ctx
-            .config
-            .languages
-            .choose(&message.body, self.inbound.language.as_deref());
-        if language.confident {
-            self.inbound.language = Some(language.code.clone());
-        }
-        self.inbound.last_inbound_ms = Some(ctx.now_ms);
-        let m = Message {
-            sid: message.message_sid,
-            received_ms: ctx.now_ms,
-            body: message.body,
-            body_chars,
-            ticket: TicketStep::Pending,
-            reply: ReplyStep::Waiting,
-            retry: Retry::default(),
-            total_attempts: 0,
-            unverified_comment: None,
-            follow_up_of: None,
-            // A pressed button is an answer (to a template), never refused as a greeting.
-            skip_triage: matches!(message.content, Content::ButtonReply { .. }),
-            duplicates: 0,
-            finished_ms: None,
-            delivery: None,
-            media: message
-                .media
-                .iter()
-                .map(|r| (r, MediaState::Pending))
-                .chain(message.extra_media.iter().map(|r| {
-                    let reason = format!(
-                        "over the {} files the gateway takes from one message",
-                        crate::core::form::MAX_MEDIA
-                    );
-                    (r, MediaState::Skipped { reason })
-                }))
-                .map(|(r, state)| MediaItem {
-                    url: r.url.clone(),
-                    content_type: r.content_type.clone(),
-                    state,
-                })
-                .collect(),
-            location: message.location.as_ref().map(|l| l.describe()),
-            content: message.content,
-            language: Some(language.code.clone()),
-            without_locale: false,
-        };
-        if self.inbound.fits(&m) {
-            events.push(DomainEvent::Accepted {
-                sid: m.sid.clone(),
-                body_chars,
-                language: language.code.clone(),
-                language_detected: language.confident,
-                num_media: message.num_media,
-                queue: self.pending_count() + 1,
-            });
-            self.inbound.messages.push(m);
-        } else {
-            self.inbound.refuse(m, ctx, events);
-        }
-        // Unfinished messages in arrival order ahead of the finished ones.
-        self.inbound.order_messages();
-        true
-    }
-}
-
 impl InboundQueue {
     pub fn message(&self, sid: &str) -> Option<&Message> {
         self.messages.iter().find(|m| m.sid == sid)
@@ -415,5 +330,93 @@ impl InboundQueue {
                 Inbound::Settled
             }
         }
+    }
+}
+
+impl InboundQueue {
+    /// A customer's message: a duplicate of one known (counted; false), or queued in arrival
+    /// order, or, past the queue's budget, recorded as refused with the customer asked to send
+    /// it again (`limits`).
+    pub(in crate::core::conversation) fn accept(
+        &mut self,
+        message: InboundMessage,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> bool {
+        if let Some(i) = self.index_of(&message.message_sid) {
+            self.messages[i].duplicates += 1;
+            let m = &self.messages[i];
+            events.push(DomainEvent::Duplicate {
+                sid: m.sid.clone(),
+                duplicates: m.duplicates,
+                finished: m.is_finished(),
+            });
+            return false;
+        }
+        // Finished messages are bounded even while the queue is stuck (`limits`).
+        self.prune(ctx.now_ms);
+        let body_chars = message.body.chars().count();
+        let language = ctx
+            .config
+            .languages
+            .choose(&message.body, self.language.as_deref());
+        if language.confident {
+            self.language = Some(language.code.clone());
+        }
+        self.last_inbound_ms = Some(ctx.now_ms);
+        let m = Message {
+            sid: message.message_sid,
+            received_ms: ctx.now_ms,
+            body: message.body,
+            body_chars,
+            ticket: TicketStep::Pending,
+            reply: ReplyStep::Waiting,
+            retry: Retry::default(),
+            total_attempts: 0,
+            unverified_comment: None,
+            follow_up_of: None,
+            // A pressed button is an answer (to a template), never refused as a greeting.
+            skip_triage: matches!(message.content, Content::ButtonReply { .. }),
+            duplicates: 0,
+            finished_ms: None,
+            delivery: None,
+            media: message
+                .media
+                .iter()
+                .map(|r| (r, MediaState::Pending))
+                .chain(message.extra_media.iter().map(|r| {
+                    let reason = format!(
+                        "over the {} files the gateway takes from one message",
+                        crate::core::form::MAX_MEDIA
+                    );
+                    (r, MediaState::Skipped { reason })
+                }))
+                .map(|(r, state)| MediaItem {
+                    url: r.url.clone(),
+                    content_type: r.content_type.clone(),
+                    state,
+                })
+                .collect(),
+            location: message.location.as_ref().map(|l| l.describe()),
+            content: message.content,
+            language: Some(language.code.clone()),
+            without_locale: false,
+        };
+        if self.fits(&m) {
+            events.push(DomainEvent::Accepted {
+                sid: m.sid.clone(),
+                body_chars,
+                language: language.code.clone(),
+                language_detected: language.confident,
+                num_media: message.num_media,
+                queue: self.pending_count() + 1,
+            });
+            self.messages.push(m);
+        } else {
+            self.refuse(m, ctx, events);
+        }
+        // Unfinished messages in arrival order ahead of the finished ones.
+        self.order_messages();
+        true
     }
 }
