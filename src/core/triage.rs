@@ -74,6 +74,14 @@ impl Rejection {
     }
 }
 
+/// Why a decision was taken: the rule, and the list words it matched (for tests, the accuracy
+/// command and docs; logs carry only the rule's name, never the customer's words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub triage: Triage,
+    pub rule: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Triage {
     Accepted { subject: String, priority: Priority },
@@ -81,6 +89,15 @@ pub enum Triage {
 }
 
 impl TriageRules {
+    pub fn decide(&self, message: &str) -> Decision {
+        let triage = self.triage(message);
+        let rule = match &triage {
+            Triage::Accepted { .. } => "issue_keyword".to_string(),
+            Triage::Rejected(r) => r.as_str().to_string(),
+        };
+        Decision { triage, rule }
+    }
+
     pub fn triage(&self, message: &str) -> Triage {
         let trimmed = message.trim();
         if trimmed.chars().count() < self.min_length {
@@ -166,6 +183,9 @@ pub fn subject(message: &str) -> String {
     }
     truncate_with_ellipsis(first, SUBJECT_MAX_CHARS)
 }
+
+#[cfg(test)]
+mod accuracy;
 
 #[cfg(test)]
 mod tests {
