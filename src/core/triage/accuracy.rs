@@ -229,3 +229,40 @@ fn accuracy_triage_report() {
         }
     }
 }
+
+/// The per-message cost, natively: `cargo test --release --lib accuracy_triage_cpu --
+/// --ignored --nocapture`. Times the language choice and the decision for every message of
+/// the three sets, and building the languages (once per isolate, `env_config`).
+#[test]
+#[ignore = "a measurement: run with --release"]
+fn accuracy_triage_cpu_cost() {
+    use std::time::Instant;
+    let texts: Vec<&str> = [INDEPENDENT, HELD_OUT, TUNING]
+        .iter()
+        .flat_map(|s| s.lines())
+        .filter_map(|l| l.splitn(3, '\t').nth(2))
+        .collect();
+    let started = Instant::now();
+    let l = languages(&[]);
+    let build = started.elapsed();
+    let guide = languages(&[("TRIAGE_MODE", "guide")]);
+    for (name, l) in [("default", &l), ("guide", &guide)] {
+        let rounds = 20;
+        let started = Instant::now();
+        let mut tickets = 0;
+        for _ in 0..rounds {
+            for t in &texts {
+                let c = l.choose(t, None);
+                if matches!(
+                    l.get(Some(&c.code)).triage.triage(t),
+                    Triage::Accepted { .. }
+                ) {
+                    tickets += 1;
+                }
+            }
+        }
+        let per = started.elapsed() / (rounds * texts.len() as u32);
+        println!("{name}: {per:?} per message (language + triage), {tickets} tickets");
+    }
+    println!("building the languages and lexicon: {build:?}");
+}
