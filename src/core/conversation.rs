@@ -17,16 +17,27 @@
 //!    whose output is a `WakeAt(now)`: the next alarm goes on.
 //! 4. Nothing to do: no effect; the conversation sleeps until the next request event.
 //!
-//! The state is the customer, two parts (the inbound queue, `inbound: InboundQueue`: messages,
-//! open ticket, language; the agents' side, `agents: AgentSide`: ticket checks, agents' replies,
-//! notes), the tickets made, the call in flight, and what waits to be sent with the metrics. Inside a step, the sub-machines are polled in order: the inbound queue (`inbound`: the
-//! oldest unfinished message's next step), then the agents' side (`agent`: ticket checks,
-//! agents' replies, notes); what waits arms a named timer (`timers`), and the wake-up is the
-//! earliest one, kept with its reason (`wake`): the alarm that answers it logs which timer
-//! fired. A step that settles things without end (a defect) says so and looks again later; it
-//! never ends without a wake-up while work is left. Each side has its own calls
-//! (`Call::Inbound(InboundCall)`, `Call::Agents(AgentCall)`), and an answer goes to the side
-//! whose call it was.
+//! The conversation is a small parent over three parts, each a field with its own type that
+//! owns its lists, attempts and deadlines:
+//! - `inbound: InboundQueue` (`inbound/`): the customer's messages in order, their language,
+//!   when the customer last wrote; its calls are `Call::Inbound(InboundCall)`;
+//! - `agents: AgentSide` (`agents/`): tickets whose comments are to be read, agents' replies to
+//!   send, notes to write, events kept for tickets not known yet; its calls are
+//!   `Call::Agents(AgentCall)`;
+//! - `backend: Backend` (`backend/`): the ticketing back end and what it keeps (the open
+//!   ticket, the tickets made, the comments read), with its rules; the parts ask it how a
+//!   message reaches the tickets and hand it their calls' answers, getting back outcomes.
+//!
+//! The parent holds the customer, the call in flight, the public origin, what waits to be sent
+//! with the metrics and the wake-up; it lends each part what it reads of the others
+//! (`InboundAround`, `AgentsAround`, `AgentsAnswerAround`), builds the HTTP request of each call
+//! (`requests`), routes each answer to the part whose call it was, and carries Zendesk's events
+//! across the parts (`ticket_events`). Inside a step it polls the parts in order (`poll`): the
+//! call in flight, then the inbound queue, then the agents' side; each part returns its call or
+//! the timers it waits on (`timers`), and the wake-up is the soonest of them, kept with its
+//! reason (`wake`): the alarm that answers it logs which timer fired. A step that settles
+//! things without end (a defect) says so and looks again later; it never ends without a wake-up
+//! while work is left.
 //!
 //! Guarantees, per `MessageSid`:
 //! - **at most one ticket or comment**: ticket creation carries `Idempotency-Key` and
@@ -58,9 +69,12 @@ mod budget;
 mod calls;
 mod inbound;
 mod message;
+mod poll;
 mod reconcile;
+mod requests;
 mod sizes;
 pub mod stored_form;
+mod ticket_events;
 mod timers;
 pub use agents::{AgentReply, AgentReplyState, AgentSide, Note, TicketClaim};
 pub use attempts::Retry;
@@ -211,11 +225,7 @@ impl Conversation {
     }
 
     pub fn message(&self, sid: &str) -> Option<&Message> {
-        self.inbound.messages.iter().find(|m| m.sid == sid)
-    }
-
-    fn index_of(&self, sid: &str) -> Option<usize> {
-        self.inbound.messages.iter().position(|m| m.sid == sid)
+        self.inbound.message(sid)
     }
 
     /// The `Idempotency-Key` of a message's ticket create: its MessageSid; once Zendesk refused
@@ -227,11 +237,7 @@ impl Conversation {
     }
 
     pub fn pending_count(&self) -> usize {
-        self.inbound
-            .messages
-            .iter()
-            .filter(|m| !m.is_finished())
-            .count()
+        self.inbound.pending_count()
     }
 
     /// The one entry point: apply `event`, return what to do next.
@@ -244,7 +250,12 @@ impl Conversation {
                 received_at_ms,
             } => {
                 self.arrived_through(origin, received_at_ms, &message.message_sid, ctx);
-                out.duplicate = !self.accept(message, ctx, &mut out.events);
+                if self.message(&message.message_sid).is_none() {
+                    // What is finished is bounded even while the queue is stuck (the queue
+                    // prunes its own on arrival).
+                    self.agents.prune(ctx.now_ms);
+                }
+                out.duplicate = !self.inbound.accept(message, ctx, &mut out.events);
                 if !out.duplicate {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }

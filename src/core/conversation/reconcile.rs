@@ -5,44 +5,23 @@
 
 use super::*;
 
-impl Conversation {
-    /// The message in Twilio's `list` (an answer to `list_sent_request`) that is the lost send:
-    /// to this customer, not one this conversation already knows it sent, created no earlier
-    /// than `since_ms` (give or take the clocks' skew), and, when the text is known, with that
-    /// text (another reply with the same text, two "more details" say, is known and skipped).
-    pub(super) fn find_lost_send(
-        &self,
-        list: &[twilio::SentMessage],
-        since_ms: u64,
-        expected_text: Option<&str>,
-    ) -> Option<String> {
-        let to = self.customer.whatsapp_address();
-        let known = self.sent_sids();
-        list.iter()
-            .find(|m| {
-                m.to == to
-                    && !known.contains(&m.sid.as_str())
-                    && m.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
-                    && expected_text.is_none_or(|e| e.trim() == m.body.trim())
-            })
-            .map(|m| m.sid.clone())
-    }
-
-    /// Every WhatsApp message SID this conversation has recorded as its own.
-    pub(super) fn sent_sids(&self) -> Vec<&str> {
-        self.inbound
-            .messages
-            .iter()
-            .filter_map(|m| match &m.reply {
-                ReplyStep::Sent { sid, .. } => Some(sid.as_str()),
-                _ => None,
-            })
-            .chain(
-                self.agents
-                    .agent_replies
-                    .iter()
-                    .flat_map(|r| r.sent_sids.iter().map(String::as_str)),
-            )
-            .collect()
-    }
+/// The message in Twilio's `list` (an answer to `list_sent_request`) that is the lost send: to
+/// `to`, not one of the `known` SIDs the conversation already recorded as sent, created no
+/// earlier than `since_ms` (give or take the clocks' skew), and, when the text is known, with
+/// that text (another reply with the same text, two "more details" say, is known and skipped).
+pub(super) fn find_lost_send(
+    list: &[twilio::SentMessage],
+    to: &str,
+    known: &[&str],
+    since_ms: u64,
+    expected_text: Option<&str>,
+) -> Option<String> {
+    list.iter()
+        .find(|m| {
+            m.to == to
+                && !known.contains(&m.sid.as_str())
+                && m.created_ms.is_none_or(|t| t + CLOCK_SKEW_MS >= since_ms)
+                && expected_text.is_none_or(|e| e.trim() == m.body.trim())
+        })
+        .map(|m| m.sid.clone())
 }

@@ -1,8 +1,10 @@
-//! The conversation's deadlines in one table, in the spirit of quinn-proto's `TimerTable`:
-//! each kind of wait is named, the sub-machines arm the ones they are waiting on while the next
-//! step is decided, and the wake-up the shell schedules is the earliest armed one. The deadlines
-//! themselves live with what they belong to (a message's retry, a reply's, a note's); this table
-//! is where they meet, so no step picks "the earliest" by hand.
+//! The conversation's deadlines, named, in the spirit of quinn-proto's `TimerTable`: each part
+//! arms the ones it waits on when it is polled (the inbound queue: a message's next attempt, the
+//! ticket's update budget; the agents' side: a reading's retry, a reply's or a note's next
+//! attempt, a kept event's expiry; the parent: a call in flight elsewhere, an unbuildable call,
+//! a stalled step), and the wake-up the shell schedules is the soonest of the parts' timers.
+//! The deadlines themselves are stored with what they belong to (a message's retry, a reply's,
+//! a note's), in the part that owns it; the wake-up is stored with its reason (`Wake`).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Timer {

@@ -3,328 +3,8 @@
 
 use super::*;
 use crate::core::conversation::backend::{CommentsRead, LookedUp, ReadComment, Retryable};
+use crate::core::conversation::reconcile::find_lost_send;
 use crate::core::events::NotForwarded;
-
-impl Conversation {
-    /// The request for an outbound call.
-    /// The request for an agents'-side call (`None` for a customer message's call, or when the
-    /// reply or note it acts on is gone).
-    pub(in crate::core::conversation) fn outbound_request(
-        &self,
-        call: &AgentCall,
-        ctx: &Ctx,
-    ) -> Option<HttpRequest> {
-        let config = ctx.config;
-        let request = match call {
-            AgentCall::CheckTicket { ticket_id } => ctx.backend().list_comments(*ticket_id),
-            AgentCall::SendAgentReply { comment_id } => {
-                let r = self
-                    .agents
-                    .agent_replies
-                    .iter()
-                    .find(|r| r.comment_id == *comment_id)?;
-                let content = match r.state {
-                    AgentReplyState::Due { template: true } => ReplyContent::Template {
-                        content_sid: ctx
-                            .language(self.inbound.language.as_deref())
-                            .agent_reply_content_sid
-                            .clone()
-                            .unwrap_or_default(),
-                        variables: vec![
-                            (
-                                "1".into(),
-                                twilio::take_utf16(&r.text, TEMPLATE_TEXT_CHARS).to_string(),
-                            ),
-                            ("2".into(), r.ticket_id.to_string()),
-                        ],
-                    },
-                    _ => match self.part_to_send(r) {
-                        Part::Text(text) => ReplyContent::Text(text),
-                        Part::File(a) => {
-                            let grant = crate::core::media_url::MediaGrant {
-                                attachment_id: a.id,
-                                expires_ms: ctx.now_ms + crate::core::media_url::MEDIA_URL_TTL_MS,
-                            };
-                            let token =
-                                crate::core::media_url::sign(&grant, &config.zendesk_api_key);
-                            let base = self.public_origin(config).unwrap_or_default();
-                            ReplyContent::Media {
-                                url: format!("{base}/media/{token}"),
-                                caption: String::new(),
-                            }
-                        }
-                    },
-                };
-                let about = crate::core::delivery::DeliveryAbout::AgentReply {
-                    ticket_id: r.ticket_id,
-                    comment_id: r.comment_id,
-                };
-                self.send_request(&content, &about, ctx)
-            }
-            AgentCall::FindAgentReply { .. } => self.list_sent_request(ctx),
-            AgentCall::AddNote { key } => {
-                let n = self.agents.notes.iter().find(|n| &n.key == key)?;
-                ctx.backend().add_internal_note(n.ticket_id, &n.body)
-            }
-            AgentCall::FindNote { key, .. } => {
-                let n = self.agents.notes.iter().find(|n| &n.key == key)?;
-                ctx.backend().list_comments(n.ticket_id)
-            }
-        };
-        Some(request)
-    }
-
-    /// The next WhatsApp message of a reply: its text parts, then its files.
-    pub(in crate::core::conversation) fn part_to_send(&self, r: &AgentReply) -> Part {
-        parts_of(r)
-            .into_iter()
-            .nth(r.sent_sids.len())
-            .unwrap_or(Part::Text(String::new()))
-    }
-
-    /// Applies the answer to an agents'-side call (`Call::Agents`).
-    pub(in crate::core::conversation) fn answered_outbound(
-        &mut self,
-        call: &AgentCall,
-        exchange: &Exchange,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) {
-        let answer = match exchange {
-            Exchange::Answered(a) => Some(a),
-            _ => None,
-        };
-        let body = answer.map(|a| a.body.as_str()).unwrap_or("");
-        match call {
-            AgentCall::CheckTicket { ticket_id } => {
-                match self.backend.read_comments(*ticket_id, exchange, ctx) {
-                    CommentsRead::Read(read) => {
-                        self.new_agent_comments(*ticket_id, read, ctx, events)
-                    }
-                    // Not readable, ever: the agents are told (or, the ticket gone, the loss is
-                    // logged); a later event reads the ticket again.
-                    CommentsRead::Refused(cause) => {
-                        self.agents
-                            .check_failed(*ticket_id, cause, false, ctx, events);
-                        return;
-                    }
-                    // Zendesk will not call again for these comments: read them again.
-                    CommentsRead::Retry(Retryable {
-                        cause,
-                        retry_after_secs,
-                        ..
-                    }) => {
-                        self.agents
-                            .retry_check(*ticket_id, cause, retry_after_secs, ctx, events);
-                        return;
-                    }
-                }
-                self.agents.checks.retain(|t| t != ticket_id);
-                if let Some(pos) = self.agents.rechecks.iter().position(|t| t == ticket_id) {
-                    self.agents.rechecks.remove(pos);
-                    self.agents.checks.push(*ticket_id);
-                }
-                self.agents.check_retry.reset();
-            }
-            AgentCall::SendAgentReply { comment_id } => {
-                let Some(i) = self
-                    .agents
-                    .agent_replies
-                    .iter()
-                    .position(|r| r.comment_id == *comment_id)
-                else {
-                    return;
-                };
-                match twilio::send_outcome(exchange) {
-                    SendOutcome::Sent(sid) => self.agents.agent_part_sent(i, sid, false, events),
-                    SendOutcome::NotSent {
-                        retry_after_secs,
-                        cause,
-                    } => self
-                        .agents
-                        .retry_outbound(i, cause, retry_after_secs, false, ctx, events),
-                    SendOutcome::Unknown { cause } => {
-                        // Looked for in Twilio's list before it is sent again.
-                        let r = &self.agents.agent_replies[i];
-                        events.push(DomainEvent::AgentReplyAmbiguous {
-                            ticket_id: r.ticket_id,
-                            comment_id: r.comment_id,
-                            cause: cause.clone(),
-                        });
-                        self.agents
-                            .retry_outbound(i, cause, None, true, ctx, events)
-                    }
-                    SendOutcome::Refused { cause } => {
-                        let code = twilio::parse_error(body).map(|(c, _)| c);
-                        let template = ctx
-                            .language(self.inbound.language.as_deref())
-                            .agent_reply_content_sid
-                            .as_deref();
-                        if !self.agents.agent_replies[i].fall_back_to_template(code, template) {
-                            let why = match code {
-                                Some(code) => Cause::TwilioError {
-                                    code,
-                                    meaning: twilio::error_meaning(code),
-                                },
-                                None => cause,
-                            };
-                            self.agents.undeliverable(i, why, events);
-                        }
-                    }
-                }
-            }
-            AgentCall::FindAgentReply {
-                comment_id,
-                since_ms,
-            } => {
-                let Some(i) = self
-                    .agents
-                    .agent_replies
-                    .iter()
-                    .position(|r| r.comment_id == *comment_id)
-                else {
-                    return;
-                };
-                match classify_idempotent(exchange) {
-                    Verdict::Success => {
-                        let expected = match self.agents.agent_replies[i].state {
-                            AgentReplyState::Due { template: false } => {
-                                match self.part_to_send(&self.agents.agent_replies[i]) {
-                                    Part::Text(t) => Some(t),
-                                    Part::File(_) => None,
-                                }
-                            }
-                            _ => None,
-                        };
-                        // A list that cannot be read is not a reply found absent: looked at again.
-                        let found = twilio::parse_message_list(body)
-                            .map(|list| self.find_lost_send(&list, *since_ms, expected.as_deref()));
-                        match found {
-                            Ok(Some(sid)) => self.agents.agent_part_sent(i, sid, true, events),
-                            Ok(None) => self.agents.agent_replies[i].retry.verify_first = false,
-                            Err(e) => self.agents.retry_outbound(
-                                i,
-                                Cause::unreadable(e),
-                                None,
-                                true,
-                                ctx,
-                                events,
-                            ),
-                        }
-                    }
-                    Verdict::Transient {
-                        retry_after_secs,
-                        cause,
-                    } => self
-                        .agents
-                        .retry_outbound(i, cause, retry_after_secs, true, ctx, events),
-                    Verdict::Ambiguous { cause } | Verdict::Permanent { cause } => self
-                        .agents
-                        .retry_outbound(i, cause, None, true, ctx, events),
-                }
-            }
-            AgentCall::AddNote { key } | AgentCall::FindNote { key, .. } => {
-                let Some(i) = self.agents.notes.iter().position(|n| &n.key == key) else {
-                    return;
-                };
-                // When looking for it, its text (else the answer to writing it).
-                let looking_for = matches!(call, AgentCall::FindNote { .. })
-                    .then(|| self.agents.notes[i].body.clone());
-                match self
-                    .backend
-                    .read_note(exchange, looking_for.as_deref(), ctx)
-                {
-                    LookedUp::Found(()) => self.agents.note_written(i, events),
-                    LookedUp::Absent => self.agents.notes[i].retry.verify_first = false,
-                    LookedUp::Retry(r) => self.agents.retry_note(
-                        i,
-                        r.cause,
-                        r.retry_after_secs,
-                        r.unknown,
-                        ctx,
-                        events,
-                    ),
-                    LookedUp::TicketGone => {
-                        let cause = Cause::Http {
-                            status: 404,
-                            detail: None,
-                        };
-                        self.agents.note_failed(i, cause, events)
-                    }
-                    LookedUp::Failed(cause) => self.agents.note_failed(i, cause, events),
-                }
-            }
-        }
-    }
-
-    /// Queues the ticket's new public comments written by agents, in order. The requester's
-    /// own comments (the customer's messages the gateway wrote) are passed over silently; every
-    /// other one not written by an agent or an admin, and Zendesk's merge notices, is logged
-    /// and not sent, and the agents are told once per ticket by an internal note.
-    pub(in crate::core::conversation) fn new_agent_comments(
-        &mut self,
-        ticket_id: u64,
-        comments: Vec<ReadComment>,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) {
-        let mut not_forwarded: Vec<(u64, NotForwarded)> = vec![];
-        for ReadComment {
-            id,
-            comment: c,
-            not_forwarded: why,
-        } in comments
-        {
-            if let Some(why) = why {
-                events.push(DomainEvent::CommentNotForwarded {
-                    ticket_id,
-                    comment_id: id,
-                    reason: why,
-                    author_role: c.author_role.clone(),
-                });
-                not_forwarded.push((id, why));
-                continue;
-            }
-            events.push(DomainEvent::AgentReplyReceived {
-                ticket_id,
-                comment_id: id,
-                body_chars: c.body.chars().count(),
-            });
-            let reply = AgentReply {
-                comment_id: id,
-                ticket_id,
-                text: c.body,
-                received_ms: ctx.now_ms,
-                state: AgentReplyState::Due { template: false },
-                sent_sids: vec![],
-                tried_template: false,
-                attachments: c.attachments,
-                delivery: None,
-                error_code: None,
-                retry: Retry::default(),
-            };
-            self.agents.take_agent_reply(reply, events);
-        }
-        // Once per ticket for good: the flag outlives the note itself (written notes are pruned).
-        let noted_before = !not_forwarded.is_empty()
-            && self
-                .backend
-                .ticket_mut(ticket_id)
-                .is_some_and(|t| std::mem::replace(&mut t.not_forwarded_noted, true));
-        if !not_forwarded.is_empty() && !noted_before {
-            let which: Vec<String> = not_forwarded
-                .iter()
-                .map(|(id, why)| format!("comment {id} ({})", why.explained()))
-                .collect();
-            let body = format!(
-                "WhatsApp: not sent to the customer: {}. Only agents' public replies on this ticket are sent to the customer's WhatsApp; later comments like these are not sent either, without another note.",
-                which.join("; ")
-            );
-            self.agents
-                .queue_note(format!("not-forwarded:{ticket_id}"), ticket_id, body);
-        }
-    }
-}
 
 impl AgentSide {
     pub(in crate::core::conversation) fn agent_part_sent(
@@ -488,5 +168,256 @@ impl AgentSide {
             ticket_id: n.ticket_id,
             cause,
         });
+    }
+}
+
+/// The next WhatsApp message of a reply: its text parts, then its files.
+pub(in crate::core::conversation) fn part_to_send(r: &AgentReply) -> Part {
+    parts_of(r)
+        .into_iter()
+        .nth(r.sent_sids.len())
+        .unwrap_or(Part::Text(String::new()))
+}
+
+impl AgentSide {
+    /// The WhatsApp SIDs of the agents' replies sent (every part).
+    pub(in crate::core::conversation) fn sent_sids(&self) -> Vec<&str> {
+        self.agent_replies
+            .iter()
+            .flat_map(|r| r.sent_sids.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+impl AgentSide {
+    /// Applies the answer to an agents'-side call (`Call::Agents`).
+    pub(in crate::core::conversation) fn answered(
+        &mut self,
+        call: &AgentCall,
+        exchange: &Exchange,
+        backend: &mut Backend,
+        around: &AgentsAnswerAround,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let answer = match exchange {
+            Exchange::Answered(a) => Some(a),
+            _ => None,
+        };
+        let body = answer.map(|a| a.body.as_str()).unwrap_or("");
+        match call {
+            AgentCall::CheckTicket { ticket_id } => {
+                match backend.read_comments(*ticket_id, exchange, ctx) {
+                    CommentsRead::Read(read) => {
+                        self.new_agent_comments(*ticket_id, read, backend, ctx, events)
+                    }
+                    // Not readable, ever: the agents are told (or, the ticket gone, the loss is
+                    // logged); a later event reads the ticket again.
+                    CommentsRead::Refused(cause) => {
+                        self.check_failed(*ticket_id, cause, false, ctx, events);
+                        return;
+                    }
+                    // Zendesk will not call again for these comments: read them again.
+                    CommentsRead::Retry(Retryable {
+                        cause,
+                        retry_after_secs,
+                        ..
+                    }) => {
+                        self.retry_check(*ticket_id, cause, retry_after_secs, ctx, events);
+                        return;
+                    }
+                }
+                self.checks.retain(|t| t != ticket_id);
+                if let Some(pos) = self.rechecks.iter().position(|t| t == ticket_id) {
+                    self.rechecks.remove(pos);
+                    self.checks.push(*ticket_id);
+                }
+                self.check_retry.reset();
+            }
+            AgentCall::SendAgentReply { comment_id } => {
+                let Some(i) = self
+                    .agent_replies
+                    .iter()
+                    .position(|r| r.comment_id == *comment_id)
+                else {
+                    return;
+                };
+                match twilio::send_outcome(exchange) {
+                    SendOutcome::Sent(sid) => self.agent_part_sent(i, sid, false, events),
+                    SendOutcome::NotSent {
+                        retry_after_secs,
+                        cause,
+                    } => self.retry_outbound(i, cause, retry_after_secs, false, ctx, events),
+                    SendOutcome::Unknown { cause } => {
+                        // Looked for in Twilio's list before it is sent again.
+                        let r = &self.agent_replies[i];
+                        events.push(DomainEvent::AgentReplyAmbiguous {
+                            ticket_id: r.ticket_id,
+                            comment_id: r.comment_id,
+                            cause: cause.clone(),
+                        });
+                        self.retry_outbound(i, cause, None, true, ctx, events)
+                    }
+                    SendOutcome::Refused { cause } => {
+                        let code = twilio::parse_error(body).map(|(c, _)| c);
+                        let template = ctx
+                            .language(around.language)
+                            .agent_reply_content_sid
+                            .as_deref();
+                        if !self.agent_replies[i].fall_back_to_template(code, template) {
+                            let why = match code {
+                                Some(code) => Cause::TwilioError {
+                                    code,
+                                    meaning: twilio::error_meaning(code),
+                                },
+                                None => cause,
+                            };
+                            self.undeliverable(i, why, events);
+                        }
+                    }
+                }
+            }
+            AgentCall::FindAgentReply {
+                comment_id,
+                since_ms,
+            } => {
+                let Some(i) = self
+                    .agent_replies
+                    .iter()
+                    .position(|r| r.comment_id == *comment_id)
+                else {
+                    return;
+                };
+                match classify_idempotent(exchange) {
+                    Verdict::Success => {
+                        let expected = match self.agent_replies[i].state {
+                            AgentReplyState::Due { template: false } => {
+                                match part_to_send(&self.agent_replies[i]) {
+                                    Part::Text(t) => Some(t),
+                                    Part::File(_) => None,
+                                }
+                            }
+                            _ => None,
+                        };
+                        // A list that cannot be read is not a reply found absent: looked at again.
+                        let mut known = self.sent_sids();
+                        known.extend_from_slice(around.inbound_sent);
+                        let to = around.customer.whatsapp_address();
+                        let found = twilio::parse_message_list(body).map(|list| {
+                            find_lost_send(&list, &to, &known, *since_ms, expected.as_deref())
+                        });
+                        match found {
+                            Ok(Some(sid)) => self.agent_part_sent(i, sid, true, events),
+                            Ok(None) => self.agent_replies[i].retry.verify_first = false,
+                            Err(e) => self.retry_outbound(
+                                i,
+                                Cause::unreadable(e),
+                                None,
+                                true,
+                                ctx,
+                                events,
+                            ),
+                        }
+                    }
+                    Verdict::Transient {
+                        retry_after_secs,
+                        cause,
+                    } => self.retry_outbound(i, cause, retry_after_secs, true, ctx, events),
+                    Verdict::Ambiguous { cause } | Verdict::Permanent { cause } => {
+                        self.retry_outbound(i, cause, None, true, ctx, events)
+                    }
+                }
+            }
+            AgentCall::AddNote { key } | AgentCall::FindNote { key, .. } => {
+                let Some(i) = self.notes.iter().position(|n| &n.key == key) else {
+                    return;
+                };
+                // When looking for it, its text (else the answer to writing it).
+                let looking_for =
+                    matches!(call, AgentCall::FindNote { .. }).then(|| self.notes[i].body.clone());
+                match backend.read_note(exchange, looking_for.as_deref(), ctx) {
+                    LookedUp::Found(()) => self.note_written(i, events),
+                    LookedUp::Absent => self.notes[i].retry.verify_first = false,
+                    LookedUp::Retry(r) => {
+                        self.retry_note(i, r.cause, r.retry_after_secs, r.unknown, ctx, events)
+                    }
+                    LookedUp::TicketGone => {
+                        let cause = Cause::Http {
+                            status: 404,
+                            detail: None,
+                        };
+                        self.note_failed(i, cause, events)
+                    }
+                    LookedUp::Failed(cause) => self.note_failed(i, cause, events),
+                }
+            }
+        }
+    }
+
+    /// Queues the ticket's new public comments written by agents, in order. The requester's
+    /// own comments (the customer's messages the gateway wrote) are passed over silently; every
+    /// other one not written by an agent or an admin, and Zendesk's merge notices, is logged
+    /// and not sent, and the agents are told once per ticket by an internal note.
+    pub(in crate::core::conversation) fn new_agent_comments(
+        &mut self,
+        ticket_id: u64,
+        comments: Vec<ReadComment>,
+        backend: &mut Backend,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let mut not_forwarded: Vec<(u64, NotForwarded)> = vec![];
+        for ReadComment {
+            id,
+            comment: c,
+            not_forwarded: why,
+        } in comments
+        {
+            if let Some(why) = why {
+                events.push(DomainEvent::CommentNotForwarded {
+                    ticket_id,
+                    comment_id: id,
+                    reason: why,
+                    author_role: c.author_role.clone(),
+                });
+                not_forwarded.push((id, why));
+                continue;
+            }
+            events.push(DomainEvent::AgentReplyReceived {
+                ticket_id,
+                comment_id: id,
+                body_chars: c.body.chars().count(),
+            });
+            let reply = AgentReply {
+                comment_id: id,
+                ticket_id,
+                text: c.body,
+                received_ms: ctx.now_ms,
+                state: AgentReplyState::Due { template: false },
+                sent_sids: vec![],
+                tried_template: false,
+                attachments: c.attachments,
+                delivery: None,
+                error_code: None,
+                retry: Retry::default(),
+            };
+            self.take_agent_reply(reply, events);
+        }
+        // Once per ticket for good: the flag outlives the note itself (written notes are pruned).
+        let noted_before = !not_forwarded.is_empty()
+            && backend
+                .ticket_mut(ticket_id)
+                .is_some_and(|t| std::mem::replace(&mut t.not_forwarded_noted, true));
+        if !not_forwarded.is_empty() && !noted_before {
+            let which: Vec<String> = not_forwarded
+                .iter()
+                .map(|(id, why)| format!("comment {id} ({})", why.explained()))
+                .collect();
+            let body = format!(
+                "WhatsApp: not sent to the customer: {}. Only agents' public replies on this ticket are sent to the customer's WhatsApp; later comments like these are not sent either, without another note.",
+                which.join("; ")
+            );
+            self.queue_note(format!("not-forwarded:{ticket_id}"), ticket_id, body);
+        }
     }
 }

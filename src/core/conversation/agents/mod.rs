@@ -10,11 +10,11 @@
 //! the agents are told once per ticket (`events::NotForwarded`).
 
 use super::*;
-use crate::core::ticket_owner::TicketEvent;
+pub(in crate::core::conversation) use calls::part_to_send;
 
 mod calls;
 pub mod limits;
-mod unsent;
+pub(in crate::core::conversation) mod unsent;
 
 /// The agents' side of a conversation, owned as one part: the tickets whose comments are to be
 /// read, the agents' replies to send on WhatsApp, the internal notes to write, and the events
@@ -152,298 +152,31 @@ pub enum TicketClaim {
 
 pub(in crate::core::conversation) enum Next {
     Call(Box<AgentCall>),
-    /// Nothing to call now (what waits has armed its timer).
-    Idle,
+    /// Nothing to call until one of these timers fires (none: nothing to do at all). The
+    /// agents' side's own: a reading's retry, a reply's or a note's next attempt, a kept
+    /// event's expiry.
+    Wait(TimerTable),
 }
 
-impl Conversation {
-    /// Remembers a ticket the gateway created for this customer (its requester writes as the
-    /// customer; only agents' and admins' public comments on it are sent to WhatsApp).
-    pub(in crate::core::conversation) fn remember_ticket(&mut self, t: &TicketRef, ctx: &Ctx) {
-        if self.backend.state_mut().remember(t) {
-            // Where agents' replies on it find this conversation, whoever its requester
-            // becomes in Zendesk.
-            self.unsent_metrics
-                .directory
-                .push(crate::core::metrics::DirectoryEntry {
-                    key: crate::core::metrics::DirectoryKey::Ticket(t.id),
-                    conversation: ctx.conversation_id.to_string(),
-                });
-        }
-        // An agent answered before this ticket was known here: read its comments now.
-        let before = self.agents.early_agent_events.len();
-        self.agents
-            .early_agent_events
-            .retain(|e| e.ticket_id != t.id);
-        if self.agents.early_agent_events.len() != before && !self.agents.checks.contains(&t.id) {
-            self.agents.checks.push(t.id);
-        }
-    }
+/// What the agents' side reads of the rest of the conversation when an answer comes (lent by
+/// the parent, never kept).
+pub(in crate::core::conversation) struct AgentsAnswerAround<'a> {
+    pub customer: &'a Sender,
+    /// The conversation's language (the agents' reply template is its).
+    pub language: Option<&'a str>,
+    /// The WhatsApp SIDs the inbound queue recorded as sent (a lost send is not one of them).
+    pub inbound_sent: &'a [&'a str],
+}
 
-    /// Whether an event for `ticket_id` is this conversation's: a ticket it made or found, or
-    /// perhaps the one it is making (a message whose ticket step is not done: Zendesk's answer
-    /// to the create may still be on its way when an agent answers within milliseconds). When
-    /// the ticket's `external_id` is known (`made_from`), only that message's create counts: a
-    /// conversation busy with another message does not keep an event no one will act on.
-    pub fn ticket_claim(&self, ticket_id: u64, made_from: Option<&str>) -> TicketClaim {
-        let making = |m: &Message| !m.is_finished() && !m.ticket_done();
-        if self.backend.knows(ticket_id) {
-            TicketClaim::Owns
-        } else if match made_from {
-            Some(sid) => self.message(sid).is_some_and(making),
-            None => self.inbound.messages.iter().any(making),
-        } {
-            TicketClaim::MayOwn
-        } else {
-            TicketClaim::NotOurs
-        }
-    }
-
-    pub(in crate::core::conversation) fn agent_activity(
-        &mut self,
-        event: &TicketEvent,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) -> TicketClaim {
-        let now_ms = ctx.now_ms;
-        let ticket_id = event.ticket_id;
-        let claim = self.ticket_claim(ticket_id, event.made_from.as_deref());
-        match claim {
-            TicketClaim::Owns => {}
-            TicketClaim::NotOurs => {
-                // Never kept: an event only the ticket's owner can act on is not taken by a
-                // conversation that merely shares the requester's e-mail (the shell looks on).
-                events.push(DomainEvent::NotOwner { ticket_id });
-                return claim;
-            }
-            TicketClaim::MayOwn => {
-                // Not known yet (Zendesk's answer to the create may still be on its way, or was
-                // lost and is being looked up): kept, bounded, and read when the ticket is known;
-                // given up with a note on the ticket otherwise (`unsent`).
-                self.keep_early_event(ticket_id, event.made_from.as_deref(), now_ms, events);
-                events.push(DomainEvent::UnknownTicket { ticket_id });
-                return claim;
-            }
-        }
-        self.note_requester_change(event, ctx, events);
-        let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::Agents(AgentCall::CheckTicket { ticket_id: t }), .. }) if *t == ticket_id);
-        if checking_now {
-            // The comments being read may predate this event: read them again afterwards.
-            if !self.agents.rechecks.contains(&ticket_id) {
-                self.agents.rechecks.push(ticket_id);
-            }
-        } else if !self.agents.checks.contains(&ticket_id) {
-            self.agents.checks.push(ticket_id);
-        }
-        claim
-    }
-
-    /// The ticket's requester was changed in Zendesk (users merged, or an agent picked another
-    /// requester): replies still go to the customer who wrote (by design: the conversation is
-    /// theirs), and the agents are told so once per ticket, with the number masked.
-    fn note_requester_change(
-        &mut self,
-        event: &TicketEvent,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) {
-        let ticket_id = event.ticket_id;
-        let me = self.customer.display().to_string();
-        let masked = self.masked();
-        let Some(known) = self.backend.ticket_mut(ticket_id) else {
-            return;
-        };
-        if known.requester_change_noted {
-            return;
-        }
-        // The requester's id says it best (a customer's profile may get another primary
-        // e-mail and stay the requester); without it, the e-mail.
-        let changed = match (event.requester_id, known.requester_id) {
-            (Some(now), Some(made_with)) => now != made_with,
-            _ => match event.requester_email.as_deref().map(str::trim) {
-                Some(email) if !email.is_empty() => {
-                    let domain = &ctx.config.requester_email_domain;
-                    !crate::core::ticket_owner::customer_addresses(email, domain).contains(&me)
-                }
-                _ => false,
-            },
-        };
-        if !changed {
-            return;
-        }
-        known.requester_change_noted = true;
-        events.push(DomainEvent::RequesterChanged { ticket_id });
-        let body = format!("WhatsApp: this ticket's requester was changed in Zendesk, but replies here still go to the WhatsApp customer who wrote it: {masked}.");
-        self.agents
-            .queue_note(format!("requester-changed:{ticket_id}"), ticket_id, body);
-    }
-
-    /// A delivery status from Twilio for one of the replies this conversation sent.
-    pub(in crate::core::conversation) fn delivery_status(
-        &mut self,
-        sid: &str,
-        status: DeliveryStatus,
-        error_code: Option<u32>,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) -> bool {
-        let line = |of| DomainEvent::DeliveryStatus {
-            reply_sid: sid.to_string(),
-            status,
-            error_code,
-            of,
-        };
-        if let Some(r) = self
-            .agents
-            .agent_replies
-            .iter_mut()
-            .find(|r| r.sent_sids.iter().any(|s| s == sid))
-        {
-            if status.rank() <= r.delivery.map_or(0, DeliveryStatus::rank) {
-                return false;
-            }
-            r.delivery = Some(status);
-            r.error_code = error_code;
-            events.push(line(DeliveryOf::AgentReply {
-                ticket_id: r.ticket_id,
-                comment_id: r.comment_id,
-            }));
-            if status.is_failure() {
-                let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
-                let template = ctx
-                    .language(self.inbound.language.as_deref())
-                    .agent_reply_content_sid
-                    .as_deref();
-                if r.fall_back_to_template(error_code, template) {
-                    return true;
-                }
-                let code = error_code
-                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
-                    .unwrap_or_else(|| "no error code".into());
-                let body = format!("WhatsApp delivery of the reply above (comment {comment_id}) failed: {status} ({code}). The customer did not receive it.");
-                return self
-                    .agents
-                    .queue_note(format!("delivery:{sid}"), ticket_id, body);
-            }
-            return false;
-        }
-        if let Some(m) = self
-            .inbound
-            .messages
-            .iter_mut()
-            .find(|m| matches!(&m.reply, ReplyStep::Sent { sid: s, .. } if s == sid))
-        {
-            if status.rank() <= m.delivery.map_or(0, DeliveryStatus::rank) {
-                return false;
-            }
-            m.delivery = Some(status);
-            let ticket = match m.ticket {
-                TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id } => {
-                    Some(ticket_id)
-                }
-                _ => None,
-            };
-            let kind = m.reply_kind();
-            events.push(line(DeliveryOf::Reply {
-                sid: m.sid.clone(),
-                reply: kind,
-            }));
-            if let (true, Some(ticket_id), Some(kind)) = (status.is_failure(), ticket, kind) {
-                let code = error_code
-                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
-                    .unwrap_or_else(|| "no error code".into());
-                let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.words());
-                return self
-                    .agents
-                    .queue_note(format!("delivery:{sid}"), ticket_id, body);
-            }
-            return false;
-        }
-        events.push(line(DeliveryOf::Unknown));
-        false
-    }
-
-    pub(in crate::core::conversation) fn in_window(&self, now_ms: u64) -> bool {
-        self.inbound
-            .last_inbound_ms
-            .is_some_and(|t| t + SERVICE_WINDOW_MS > now_ms)
-    }
-
-    /// The next outbound call (ticket checks, agent replies, notes); the timers of what waits
-    /// are armed in `timers`.
-    pub(in crate::core::conversation) fn next_outbound(
-        &mut self,
-        ctx: &Ctx,
-        timers: &mut TimerTable,
-        events: &mut Vec<DomainEvent>,
-    ) -> Next {
-        let now = ctx.now_ms;
-        self.expire_early_events(now, timers, events);
-        if let Some(&ticket_id) = self.agents.checks.first() {
-            if self.agents.check_retry.not_before_ms <= now {
-                return Next::Call(Box::new(AgentCall::CheckTicket { ticket_id }));
-            }
-            timers.arm(
-                Timer::TicketCheckRetry,
-                self.agents.check_retry.not_before_ms,
-            );
-        }
-        for i in 0..self.agents.agent_replies.len() {
-            let r = &self.agents.agent_replies[i];
-            let AgentReplyState::Due { template } = r.state else {
-                continue;
-            };
-            if r.retry.not_before_ms > now {
-                timers.arm(Timer::AgentReplyRetry, r.retry.not_before_ms);
-                break; // in order: later replies wait for this one
-            }
-            let comment_id = r.comment_id;
-            if r.retry.verify_first {
-                return Next::Call(Box::new(AgentCall::FindAgentReply {
-                    comment_id,
-                    since_ms: r.retry.step_started_ms.unwrap_or(r.received_ms),
-                }));
-            }
-            if !template && !self.in_window(now) {
-                match ctx
-                    .language(self.inbound.language.as_deref())
-                    .agent_reply_content_sid
-                {
-                    Some(_) => {
-                        self.agents.agent_replies[i].state = AgentReplyState::Due { template: true }
-                    }
-                    None => {
-                        self.agents.undeliverable(i, Cause::OutsideWindow, events);
-                        continue;
-                    }
-                }
-            }
-            let needs_url = matches!(
-                self.part_to_send(&self.agents.agent_replies[i]),
-                Part::File(_)
-            ) && !template;
-            if needs_url && self.public_origin(ctx.config).is_none() {
-                self.agents.undeliverable(i, Cause::NotConfigured, events);
-                continue;
-            }
-            return Next::Call(Box::new(AgentCall::SendAgentReply { comment_id }));
-        }
-        for n in self.agents.notes.iter().filter(|n| !n.done) {
-            if n.retry.not_before_ms > now {
-                timers.arm(Timer::NoteRetry, n.retry.not_before_ms);
-                continue;
-            }
-            return Next::Call(Box::new(if n.retry.verify_first {
-                AgentCall::FindNote {
-                    key: n.key.clone(),
-                    since_ms: n.retry.step_started_ms.unwrap_or(now),
-                }
-            } else {
-                AgentCall::AddNote { key: n.key.clone() }
-            }));
-        }
-        Next::Idle
-    }
+/// What the agents' side reads of the rest of the conversation when it is polled (lent by
+/// the parent, never kept).
+pub(in crate::core::conversation) struct AgentsAround<'a> {
+    /// The customer wrote within WhatsApp's 24-hour window: free text may be sent.
+    pub in_window: bool,
+    /// The conversation's language (the agents' reply template is its).
+    pub language: Option<&'a str>,
+    /// The gateway's public origin is known: files can be linked.
+    pub public_origin: bool,
 }
 
 impl AgentSide {
@@ -486,5 +219,130 @@ impl AgentSide {
         });
         let body = format!("WhatsApp: the reply above (comment {comment_id}) was not delivered to the customer: {reason}.");
         self.queue_note(format!("undeliverable:{comment_id}"), ticket_id, body);
+    }
+}
+
+impl AgentSide {
+    /// The agents' side's next call (a ticket's comments to read, an agent's reply to send, a
+    /// note to write), or nothing until one of its timers fires. `around`: what it reads of
+    /// the rest of the conversation.
+    pub(in crate::core::conversation) fn poll(
+        &mut self,
+        around: &AgentsAround,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> Next {
+        let now = ctx.now_ms;
+        let mut timers = TimerTable::default();
+        // Kept events expire (`unsent`): the parent gives up those past due before the poll.
+        if let Some(first) = self.early_agent_events.iter().map(|e| e.at_ms).min() {
+            timers.arm(Timer::KeptEventExpiry, first + EARLY_AGENT_EVENT_MS);
+        }
+        if let Some(&ticket_id) = self.checks.first() {
+            if self.check_retry.not_before_ms <= now {
+                return Next::Call(Box::new(AgentCall::CheckTicket { ticket_id }));
+            }
+            timers.arm(Timer::TicketCheckRetry, self.check_retry.not_before_ms);
+        }
+        for i in 0..self.agent_replies.len() {
+            let r = &self.agent_replies[i];
+            let AgentReplyState::Due { template } = r.state else {
+                continue;
+            };
+            if r.retry.not_before_ms > now {
+                timers.arm(Timer::AgentReplyRetry, r.retry.not_before_ms);
+                break; // in order: later replies wait for this one
+            }
+            let comment_id = r.comment_id;
+            if r.retry.verify_first {
+                return Next::Call(Box::new(AgentCall::FindAgentReply {
+                    comment_id,
+                    since_ms: r.retry.step_started_ms.unwrap_or(r.received_ms),
+                }));
+            }
+            if !template && !around.in_window {
+                match ctx.language(around.language).agent_reply_content_sid {
+                    Some(_) => {
+                        self.agent_replies[i].state = AgentReplyState::Due { template: true }
+                    }
+                    None => {
+                        self.undeliverable(i, Cause::OutsideWindow, events);
+                        continue;
+                    }
+                }
+            }
+            let needs_url =
+                matches!(part_to_send(&self.agent_replies[i]), Part::File(_)) && !template;
+            if needs_url && !around.public_origin {
+                self.undeliverable(i, Cause::NotConfigured, events);
+                continue;
+            }
+            return Next::Call(Box::new(AgentCall::SendAgentReply { comment_id }));
+        }
+        for n in self.notes.iter().filter(|n| !n.done) {
+            if n.retry.not_before_ms > now {
+                timers.arm(Timer::NoteRetry, n.retry.not_before_ms);
+                continue;
+            }
+            return Next::Call(Box::new(if n.retry.verify_first {
+                AgentCall::FindNote {
+                    key: n.key.clone(),
+                    since_ms: n.retry.step_started_ms.unwrap_or(now),
+                }
+            } else {
+                AgentCall::AddNote { key: n.key.clone() }
+            }));
+        }
+        Next::Wait(timers)
+    }
+}
+
+impl AgentSide {
+    /// A delivery status for one of the agents' replies: `None` when it is not one of theirs,
+    /// else whether something is due now (the template fallback, or a note saying it failed).
+    pub(in crate::core::conversation) fn delivery_status(
+        &mut self,
+        sid: &str,
+        status: DeliveryStatus,
+        error_code: Option<u32>,
+        language: Option<&str>,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> Option<bool> {
+        let line = |of| DomainEvent::DeliveryStatus {
+            reply_sid: sid.to_string(),
+            status,
+            error_code,
+            of,
+        };
+        if let Some(r) = self
+            .agent_replies
+            .iter_mut()
+            .find(|r| r.sent_sids.iter().any(|s| s == sid))
+        {
+            if status.rank() <= r.delivery.map_or(0, DeliveryStatus::rank) {
+                return Some(false);
+            }
+            r.delivery = Some(status);
+            r.error_code = error_code;
+            events.push(line(DeliveryOf::AgentReply {
+                ticket_id: r.ticket_id,
+                comment_id: r.comment_id,
+            }));
+            if status.is_failure() {
+                let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
+                let template = ctx.language(language).agent_reply_content_sid.as_deref();
+                if r.fall_back_to_template(error_code, template) {
+                    return Some(true);
+                }
+                let code = error_code
+                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
+                    .unwrap_or_else(|| "no error code".into());
+                let body = format!("WhatsApp delivery of the reply above (comment {comment_id}) failed: {status} ({code}). The customer did not receive it.");
+                return Some(self.queue_note(format!("delivery:{sid}"), ticket_id, body));
+            }
+            return Some(false);
+        }
+        None
     }
 }

@@ -54,101 +54,6 @@ impl Unmatched {
     }
 }
 
-impl Conversation {
-    /// Keeps an event for a ticket not known yet (`TicketClaim::MayOwn`), once per ticket.
-    /// Past `EARLY_AGENT_EVENTS_MAX` the oldest guess makes room, else the oldest confirmed
-    /// event, with a note (the step then wakes the machine at once: `kept_wake`).
-    pub(in crate::core::conversation) fn keep_early_event(
-        &mut self,
-        ticket_id: u64,
-        made_from: Option<&str>,
-        now_ms: u64,
-        events: &mut Vec<DomainEvent>,
-    ) {
-        self.give_up_early_events(now_ms, events);
-        if let Some(kept) = self
-            .agents
-            .early_agent_events
-            .iter_mut()
-            .find(|e| e.ticket_id == ticket_id)
-        {
-            // Zendesk's event delivered again once the shell read the ticket: it names the
-            // message the ticket was made from, so the guess is confirmed.
-            if kept.made_from.is_none() {
-                kept.made_from = made_from.map(str::to_string);
-            }
-            return;
-        }
-        if self.agents.early_agent_events.len() >= EARLY_AGENT_EVENTS_MAX {
-            let guess = self
-                .agents
-                .early_agent_events
-                .iter()
-                .position(|e| e.made_from.is_none());
-            let out = self.agents.early_agent_events.remove(guess.unwrap_or(0));
-            match guess {
-                Some(_) => self
-                    .agents
-                    .drop_guess(&out, "too_many_unknown_tickets", events),
-                None => self.agents.unmatched(&out, Unmatched::Crowded, events),
-            }
-        }
-        self.agents.early_agent_events.push(EarlyAgentEvent {
-            ticket_id,
-            at_ms: now_ms,
-            made_from: made_from.map(str::to_string),
-        });
-    }
-
-    /// Gives up the kept events that can wait no longer, and arms the timer of the next one to
-    /// expire.
-    pub(in crate::core::conversation) fn expire_early_events(
-        &mut self,
-        now_ms: u64,
-        timers: &mut TimerTable,
-        events: &mut Vec<DomainEvent>,
-    ) {
-        self.give_up_early_events(now_ms, events);
-        if let Some(first) = self.agents.early_agent_events.iter().map(|e| e.at_ms).min() {
-            timers.arm(Timer::KeptEventExpiry, first + EARLY_AGENT_EVENT_MS);
-        }
-    }
-
-    /// A confirmed event (its `made_from` is a message of this conversation: the ticket is
-    /// surely its own) that expires, or whose message ended without the ticket becoming known,
-    /// becomes a note. A guess (kept only because this conversation was making some ticket when
-    /// Zendesk's event named its customer) that expires unconfirmed, or that no message of it
-    /// may be making any more, is dropped with an info line and no note: Zendesk's event went on
-    /// to the ticket's owner (`zendesk_events::deliver` goes on past a kept event and ends at
-    /// the ticket's maker, which confirms it), so a note saying a reply was not sent could be
-    /// false there.
-    fn give_up_early_events(&mut self, now_ms: u64, events: &mut Vec<DomainEvent>) {
-        let mut i = 0;
-        while i < self.agents.early_agent_events.len() {
-            let e = &self.agents.early_agent_events[i];
-            let expired = now_ms.saturating_sub(e.at_ms) >= EARLY_AGENT_EVENT_MS;
-            let claim = self.ticket_claim(e.ticket_id, e.made_from.as_deref());
-            let confirmed = e.made_from.is_some();
-            let fate = match (expired, claim) {
-                // Known by now: `remember_ticket` takes its events.
-                (_, TicketClaim::Owns) | (false, TicketClaim::MayOwn) => {
-                    i += 1;
-                    continue;
-                }
-                (true, _) if confirmed => Ok(Unmatched::Expired),
-                (false, _) if confirmed => Ok(Unmatched::MakerEnded),
-                (true, _) => Err("unconfirmed"),
-                (false, _) => Err("not_this_conversations_ticket"),
-            };
-            let e = self.agents.early_agent_events.remove(i);
-            match fate {
-                Ok(why) => self.agents.unmatched(&e, why, events),
-                Err(reason) => self.agents.drop_guess(&e, reason, events),
-            }
-        }
-    }
-}
-
 impl AgentSide {
     /// When to wake after keeping an event: now if a note is due (keeping it gave another
     /// up), else when the first kept event expires.
@@ -224,7 +129,12 @@ impl AgentSide {
     }
 
     /// The agents learn that the reply an event announced was not sent, and why.
-    fn unmatched(&mut self, e: &EarlyAgentEvent, why: Unmatched, events: &mut Vec<DomainEvent>) {
+    pub(in crate::core::conversation) fn unmatched(
+        &mut self,
+        e: &EarlyAgentEvent,
+        why: Unmatched,
+        events: &mut Vec<DomainEvent>,
+    ) {
         events.push(DomainEvent::AgentReplyUnmatched {
             ticket_id: e.ticket_id,
             reason: why.code(),
@@ -240,7 +150,12 @@ impl AgentSide {
         );
     }
 
-    fn drop_guess(&self, e: &EarlyAgentEvent, reason: &'static str, events: &mut Vec<DomainEvent>) {
+    pub(in crate::core::conversation) fn drop_guess(
+        &self,
+        e: &EarlyAgentEvent,
+        reason: &'static str,
+        events: &mut Vec<DomainEvent>,
+    ) {
         events.push(DomainEvent::KeptEventDropped {
             ticket_id: e.ticket_id,
             reason,

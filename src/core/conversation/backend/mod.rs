@@ -351,7 +351,7 @@ impl Backend {
         self.zendesk().read_note(exchange, looking_for, ctx)
     }
 
-    pub fn ticket_made(&mut self, t: &TicketRef, now_ms: u64) -> bool {
+    pub fn ticket_made(&mut self, t: &TicketRef, now_ms: u64) {
         self.zendesk_mut().ticket_made(t, now_ms)
     }
 

@@ -259,16 +259,15 @@ impl ZendeskSupportState {
         }
     }
 
-    /// A ticket made for the customer (or found): the open ticket from now on, and remembered
-    /// (true when it was not known before).
-    pub fn ticket_made(&mut self, t: &TicketRef, now_ms: u64) -> bool {
+    /// A ticket made for the customer (or found): the open ticket from now on (the parent
+    /// remembers it as the customer's: `remember`).
+    pub fn ticket_made(&mut self, t: &TicketRef, now_ms: u64) {
         self.open_ticket = Some(OpenTicket {
             id: t.id,
             requester_id: t.requester_id,
             recent_updates_ms: vec![now_ms],
             throttled: false,
         });
-        self.remember(t)
     }
 
     /// Remembers a ticket made for this customer (its requester writes as the customer; only

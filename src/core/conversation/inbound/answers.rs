@@ -3,29 +3,33 @@
 
 use super::*;
 use crate::core::conversation::backend::{CommentAdded, LookedUp, Retryable, TicketMade};
+use crate::core::conversation::reconcile::find_lost_send;
 
-impl Conversation {
+/// What the inbound queue reads of the rest of the conversation when an answer comes (lent by
+/// the parent, never kept).
+pub(in crate::core::conversation) struct InboundAround<'a> {
+    pub customer: &'a Sender,
+    /// The WhatsApp SIDs the agents' side recorded as sent (a lost send is not one of them).
+    pub agents_sent: &'a [&'a str],
+}
+
+impl InboundQueue {
+    /// Applies the answer to the queue's call `call` (started at `started_ms`). Returns the
+    /// ticket learned, if any: the parent tells the agents' side (`remember_ticket`).
+    #[allow(clippy::too_many_arguments)]
     pub(in crate::core::conversation) fn answered(
         &mut self,
+        call: InboundCall,
+        started_ms: u64,
         exchange: Exchange,
+        backend: &mut Backend,
+        around: &InboundAround,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
-    ) {
-        let Some(InFlight { call, started_ms }) = self.in_flight.take() else {
-            events.push(DomainEvent::AnswerWithoutCall);
-            return;
-        };
-        let call = match call {
-            Call::Agents(call) => {
-                self.answered_outbound(&call, &exchange, ctx, events);
-                return;
-            }
-            Call::Inbound(call) => call,
-        };
+    ) -> Option<TicketRef> {
         let head = call.head().to_string();
-        let Some(i) = self.index_of(&head) else {
-            return;
-        };
+        let i = self.index_of(&head)?;
+        let mut learned = None;
         let elapsed = ctx.now_ms.saturating_sub(started_ms);
         let answer = match &exchange {
             Exchange::Answered(a) => Some(a),
@@ -34,21 +38,25 @@ impl Conversation {
         let body = answer.map(|a| a.body.as_str()).unwrap_or("");
         match call {
             InboundCall::CreateTicket { ticket, .. } => {
-                let locale_tried = ticket.requester.locale_id.is_some()
-                    && !self.inbound.messages[i].without_locale;
-                match self.backend.read_create(&exchange, locale_tried, ctx) {
+                let locale_tried =
+                    ticket.requester.locale_id.is_some() && !self.messages[i].without_locale;
+                match backend.read_create(&exchange, locale_tried, ctx) {
                     TicketMade::Made {
                         ticket: t,
                         replayed,
-                    } => self.ticket_created(
-                        i,
-                        t,
-                        &ticket,
-                        ctx,
-                        events,
-                        elapsed,
-                        replayed.as_deref(),
-                    ),
+                    } => {
+                        self.ticket_created(
+                            i,
+                            &t,
+                            &ticket,
+                            backend,
+                            ctx,
+                            events,
+                            elapsed,
+                            replayed.as_deref(),
+                        );
+                        learned = Some(t);
+                    }
                     TicketMade::Retry(r) => self.retry_call(i, "create_ticket", r, ctx, events),
                     // Nothing was made: made again once without the locale, rather than lost.
                     TicketMade::LocaleRefused { detail } => {
@@ -57,7 +65,7 @@ impl Conversation {
                             locale_id: ticket.requester.locale_id,
                             detail,
                         });
-                        let m = &mut self.inbound.messages[i];
+                        let m = &mut self.messages[i];
                         m.without_locale = true;
                         m.total_attempts += 1;
                     }
@@ -67,23 +75,25 @@ impl Conversation {
                 }
             }
             InboundCall::FindTicket { .. } => {
-                match self.backend.read_found_ticket(&exchange, ctx) {
+                match backend.read_found_ticket(&exchange, ctx) {
                     LookedUp::Found(t) => {
                         // Created by an attempt whose answer was lost: rebuild what it sent.
-                        let ticket = self.rebuilt_ticket(i, ctx);
+                        let ticket = self.rebuilt_ticket(i, around.customer, ctx);
                         self.ticket_created(
                             i,
-                            t,
+                            &t,
                             &ticket,
+                            backend,
                             ctx,
                             events,
                             elapsed,
                             Some("external_id"),
                         );
+                        learned = Some(t);
                     }
                     LookedUp::Absent | LookedUp::TicketGone => {
-                        self.inbound.messages[i].retry.verify_first = false;
-                        self.inbound.messages[i].retry.step_started_ms = Some(ctx.now_ms);
+                        self.messages[i].retry.verify_first = false;
+                        self.messages[i].retry.step_started_ms = Some(ctx.now_ms);
                     }
                     LookedUp::Retry(r) => self.retry_call(i, "find_ticket", r, ctx, events),
                     LookedUp::Failed(cause) => {
@@ -96,11 +106,13 @@ impl Conversation {
                 sids,
                 body: text,
                 ..
-            } => match self.backend.read_comment(&exchange, ctx) {
-                CommentAdded::Added => self.commented(ticket_id, &sids, ctx, events, elapsed),
+            } => match backend.read_comment(&exchange, ctx) {
+                CommentAdded::Added => {
+                    self.commented(ticket_id, &sids, backend, ctx, events, elapsed)
+                }
                 CommentAdded::Retry(r) => {
                     if r.unknown {
-                        self.inbound.messages[i].unverified_comment = Some((sids, text));
+                        self.messages[i].unverified_comment = Some((sids, text));
                     }
                     self.retry_call(i, "add_comment", r, ctx, events);
                 }
@@ -109,16 +121,16 @@ impl Conversation {
                         sid: sids[0].clone(),
                         ticket_id,
                     });
-                    self.inbound.messages[i].follow_up_of = Some(ticket_id);
-                    self.inbound.messages[i].complete_step();
+                    self.messages[i].follow_up_of = Some(ticket_id);
+                    self.messages[i].complete_step();
                 }
                 CommentAdded::TicketGone => {
                     events.push(DomainEvent::TicketGone {
                         sid: sids[0].clone(),
                         ticket_id,
                     });
-                    self.inbound.messages[i].skip_triage = true;
-                    self.inbound.messages[i].complete_step();
+                    self.messages[i].skip_triage = true;
+                    self.messages[i].complete_step();
                 }
                 CommentAdded::Failed(cause) => {
                     let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
@@ -130,26 +142,23 @@ impl Conversation {
                 sids,
                 body: text,
                 since_ms,
-            } => match self
-                .backend
-                .read_found_comment(&exchange, &text, since_ms, ctx)
-            {
+            } => match backend.read_found_comment(&exchange, &text, since_ms, ctx) {
                 LookedUp::Found(()) => {
                     events.push(DomainEvent::CommentFound {
                         sid: sids[0].clone(),
                         ticket_id,
                     });
-                    self.commented(ticket_id, &sids, ctx, events, elapsed);
+                    self.commented(ticket_id, &sids, backend, ctx, events, elapsed);
                 }
                 LookedUp::Absent => {
-                    let m = &mut self.inbound.messages[i];
+                    let m = &mut self.messages[i];
                     m.retry.verify_first = false;
                     m.unverified_comment = None;
                 }
                 LookedUp::Retry(r) => self.retry_call(i, "find_comment", r, ctx, events),
                 LookedUp::TicketGone => {
-                    self.inbound.messages[i].skip_triage = true;
-                    self.inbound.messages[i].complete_step();
+                    self.messages[i].skip_triage = true;
+                    self.messages[i].complete_step();
                 }
                 LookedUp::Failed(cause) => {
                     let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
@@ -164,7 +173,7 @@ impl Conversation {
                 } => self.retry_later(i, "send_reply", cause, retry_after_secs, false, ctx, events),
                 SendOutcome::Unknown { cause } => {
                     // Looked for in Twilio's list before it is sent again.
-                    let kind = self.inbound.messages[i].reply_kind();
+                    let kind = self.messages[i].reply_kind();
                     events.push(DomainEvent::ReplyAmbiguous {
                         sid,
                         reply: kind,
@@ -182,7 +191,7 @@ impl Conversation {
                         },
                         _ => cause,
                     };
-                    let kind = self.inbound.messages[i].reply_kind();
+                    let kind = self.messages[i].reply_kind();
                     events.push(DomainEvent::ReplyFailed {
                         sid,
                         reply: kind,
@@ -190,25 +199,28 @@ impl Conversation {
                         twilio_code: code.map(|(c, _)| c),
                     });
                     let reason = why.to_string();
-                    self.inbound.messages[i].end_reply(|kind| ReplyStep::Failed {
+                    self.messages[i].end_reply(|kind| ReplyStep::Failed {
                         kind,
                         reason: reason.clone(),
                     });
-                    self.inbound.messages[i].retry.last_error = Some(reason);
-                    self.inbound.messages[i].complete_step();
+                    self.messages[i].retry.last_error = Some(reason);
+                    self.messages[i].complete_step();
                 }
             },
             InboundCall::FindReply { sid, since_ms } => match classify_idempotent(&exchange) {
                 Verdict::Success => match twilio::parse_message_list(body) {
                     Ok(list) => {
-                        let expected = match &self.inbound.messages[i].reply {
+                        let expected = match &self.messages[i].reply {
                             ReplyStep::Due {
                                 content: ReplyContent::Text(t),
                                 ..
                             } => Some(t.as_str()),
                             _ => None,
                         };
-                        match self.find_lost_send(&list, since_ms, expected) {
+                        let mut known = self.sent_sids();
+                        known.extend_from_slice(around.agents_sent);
+                        let to = around.customer.whatsapp_address();
+                        match find_lost_send(&list, &to, &known, since_ms, expected) {
                             Some(reply_sid) => {
                                 events.push(DomainEvent::ReplyFound {
                                     sid,
@@ -216,7 +228,7 @@ impl Conversation {
                                 });
                                 self.replied(i, reply_sid, events, elapsed, true);
                             }
-                            None => self.inbound.messages[i].retry.verify_first = false,
+                            None => self.messages[i].retry.verify_first = false,
                         }
                     }
                     Err(e) => self.retry_later(
@@ -242,14 +254,14 @@ impl Conversation {
                         cause: cause.clone(),
                     });
                     let reason = cause.to_string();
-                    self.inbound.messages[i].end_reply(|kind| ReplyStep::Unknown { kind, reason });
-                    self.inbound.messages[i].complete_step();
+                    self.messages[i].end_reply(|kind| ReplyStep::Unknown { kind, reason });
+                    self.messages[i].complete_step();
                 }
             },
             InboundCall::TransferMedia { index, .. } => {
                 let status = answer.map(|a| a.status);
-                let sid = self.inbound.messages[i].sid.clone();
-                let content_type = self.inbound.messages[i].media[index].content_type.clone();
+                let sid = self.messages[i].sid.clone();
+                let content_type = self.messages[i].media[index].content_type.clone();
                 match (status, classify_idempotent(&exchange)) {
                     (Some(413), _) => {
                         let size = answer
@@ -283,7 +295,7 @@ impl Conversation {
                                 })
                                 .and_then(|bytes| String::from_utf8(bytes).ok())
                                 .and_then(|text| crate::core::vcard::describe(&text));
-                            let m = &mut self.inbound.messages[i];
+                            let m = &mut self.messages[i];
                             m.media[index].state = MediaState::Uploaded {
                                 token,
                                 filename: media_filename(&sid, index, &content_type),
@@ -324,7 +336,7 @@ impl Conversation {
                     // Twilio: a media URL can answer 404 for a short while after the webhook
                     // arrives (its support article 44750147594523): tried a few times first.
                     (Some(404), Verdict::Permanent { cause })
-                        if self.inbound.messages[i].retry.attempts < MEDIA_NOT_FOUND_TRIES =>
+                        if self.messages[i].retry.attempts < MEDIA_NOT_FOUND_TRIES =>
                     {
                         self.retry_later(i, "transfer_media", cause, None, false, ctx, events)
                     }
@@ -334,26 +346,7 @@ impl Conversation {
                 }
             }
         }
-    }
-
-    pub(in crate::core::conversation) fn skip_media(
-        &mut self,
-        i: usize,
-        index: usize,
-        reason: String,
-        events: &mut Vec<DomainEvent>,
-    ) {
-        let sid = self.inbound.messages[i].sid.clone();
-        events.push(DomainEvent::FileListed {
-            sid,
-            index,
-            content_type: self.inbound.messages[i].media[index].content_type.clone(),
-            reason: reason.clone(),
-        });
-        let m = &mut self.inbound.messages[i];
-        m.media[index].state = MediaState::Skipped { reason };
-        m.retry.attempts = 0;
-        m.retry.not_before_ms = 0;
+        learned
     }
 
     /// A back end's call failed in a way that may pass (`Retryable`): tried again after a
@@ -367,5 +360,27 @@ impl Conversation {
         events: &mut Vec<DomainEvent>,
     ) {
         self.retry_later(i, call, r.cause, r.retry_after_secs, r.unknown, ctx, events);
+    }
+}
+
+impl InboundQueue {
+    pub(in crate::core::conversation) fn skip_media(
+        &mut self,
+        i: usize,
+        index: usize,
+        reason: String,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let sid = self.messages[i].sid.clone();
+        events.push(DomainEvent::FileListed {
+            sid,
+            index,
+            content_type: self.messages[i].media[index].content_type.clone(),
+            reason: reason.clone(),
+        });
+        let m = &mut self.messages[i];
+        m.media[index].state = MediaState::Skipped { reason };
+        m.retry.attempts = 0;
+        m.retry.not_before_ms = 0;
     }
 }

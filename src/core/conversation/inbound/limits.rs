@@ -97,96 +97,6 @@ impl Message {
     }
 }
 
-impl Conversation {
-    /// Records `message` as refused (the queue is full): its content is dropped, and the
-    /// customer is asked to send it again unless a refusal's answer is due or went within the
-    /// last `QUEUE_FULL_REPLY_GAP_MS` (then it is finished at once).
-    pub(in crate::core::conversation) fn refuse(
-        &mut self,
-        message: Message,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) {
-        let queued = self.inbound.queued_bytes();
-        let cost = message.queue_cost();
-        let covered = self.inbound.messages.iter().any(|m| {
-            m.is_refused()
-                && m.reply_kind() == Some(ReplyKind::QueueFull)
-                && (!m.is_finished() || m.received_ms + QUEUE_FULL_REPLY_GAP_MS > ctx.now_ms)
-        });
-        let language = ctx.language(message.language.as_deref());
-        let mut m = Message {
-            content: message.content,
-            language: message.language.clone(),
-            body_chars: message.body_chars,
-            ..Message::recorded(message.sid, message.received_ms, TicketStep::QueueFull)
-        };
-        if !covered {
-            m.reply = ReplyStep::Due {
-                kind: ReplyKind::QueueFull,
-                content: ReplyContent::Text(language.texts.queue_full.clone()),
-            };
-        }
-        events.push(DomainEvent::RefusedQueueFull {
-            sid: m.sid.clone(),
-            body_chars: m.body_chars,
-            language: language.code.clone(),
-            queue: self.pending_count(),
-            queued_bytes: queued,
-            message_bytes: cost,
-            budget_bytes: QUEUE_BUDGET_BYTES,
-            customer_told: !covered,
-        });
-        self.inbound.messages.push(m);
-        if covered {
-            let last = self.inbound.messages.len() - 1;
-            self.finish(last, ctx, events);
-        }
-    }
-
-    /// A fresh conversation for `customer` after its stored one could not be read (and was
-    /// quarantined), from what `stored::salvage` read of it. The messages whose ticket step was
-    /// still to do are queued again, in order, each to be looked for before it is made
-    /// (`verify_first`: the create reuses its Idempotency-Key, or past the key's window looks the
-    /// ticket up by its `external_id`; a comment whose outcome was unknown is looked for), so
-    /// that each makes exactly one ticket or comment even if the earlier attempt committed.
-    /// Every other MessageSid read is recorded as finished, so that a retried delivery of it is
-    /// a duplicate rather than a second ticket. The tickets it knew (and its open ticket) are
-    /// kept, so that agents' replies on them still reach the customer.
-    pub fn recovered(
-        customer: Sender,
-        salvage: &crate::core::stored::Salvage,
-        now_ms: u64,
-    ) -> Conversation {
-        let mut conv = Conversation::new(customer);
-        let zendesk = conv.backend.state_mut();
-        zendesk.tickets = salvage.tickets.iter().cloned().map(Into::into).collect();
-        zendesk.open_ticket = salvage.open_ticket.clone().map(Into::into);
-        conv.inbound.last_inbound_ms = salvage.last_inbound_ms;
-        for m in &salvage.pending {
-            let mut m = Message::from(m.clone());
-            if conv.message(&m.sid).is_some() || !conv.inbound.fits(&m) {
-                continue;
-            }
-            m.ticket = TicketStep::Pending;
-            m.reply = ReplyStep::Waiting;
-            m.finished_ms = None;
-            m.retry.verify_first = true;
-            m.retry.not_before_ms = 0;
-            m.retry.step_started_ms = m.retry.step_started_ms.or(Some(m.received_ms));
-            conv.inbound.messages.push(m);
-        }
-        for sid in salvage.sids.iter().take(KEEP_FINISHED_MAX) {
-            if conv.message(sid).is_none() {
-                let mut m = Message::recorded(sid.clone(), now_ms, TicketStep::Recovered);
-                m.finished_ms = Some(now_ms);
-                conv.inbound.messages.push(m);
-            }
-        }
-        conv
-    }
-}
-
 impl InboundQueue {
     /// Forgets finished messages: kept for a week (their delivery statuses may still come),
     /// at most `KEEP_FINISHED_MAX`, the oldest finished going first.
@@ -235,5 +145,53 @@ impl InboundQueue {
     pub(in crate::core::conversation) fn fits(&self, message: &Message) -> bool {
         let queued = self.queued_bytes();
         queued == 0 || queued + message.queue_cost() <= QUEUE_BUDGET_BYTES
+    }
+}
+
+impl InboundQueue {
+    /// Records `message` as refused (the queue is full): its content is dropped, and the
+    /// customer is asked to send it again unless a refusal's answer is due or went within the
+    /// last `QUEUE_FULL_REPLY_GAP_MS` (then it is finished at once).
+    pub(in crate::core::conversation) fn refuse(
+        &mut self,
+        message: Message,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let queued = self.queued_bytes();
+        let cost = message.queue_cost();
+        let covered = self.messages.iter().any(|m| {
+            m.is_refused()
+                && m.reply_kind() == Some(ReplyKind::QueueFull)
+                && (!m.is_finished() || m.received_ms + QUEUE_FULL_REPLY_GAP_MS > ctx.now_ms)
+        });
+        let language = ctx.language(message.language.as_deref());
+        let mut m = Message {
+            content: message.content,
+            language: message.language.clone(),
+            body_chars: message.body_chars,
+            ..Message::recorded(message.sid, message.received_ms, TicketStep::QueueFull)
+        };
+        if !covered {
+            m.reply = ReplyStep::Due {
+                kind: ReplyKind::QueueFull,
+                content: ReplyContent::Text(language.texts.queue_full.clone()),
+            };
+        }
+        events.push(DomainEvent::RefusedQueueFull {
+            sid: m.sid.clone(),
+            body_chars: m.body_chars,
+            language: language.code.clone(),
+            queue: self.pending_count(),
+            queued_bytes: queued,
+            message_bytes: cost,
+            budget_bytes: QUEUE_BUDGET_BYTES,
+            customer_told: !covered,
+        });
+        self.messages.push(m);
+        if covered {
+            let last = self.messages.len() - 1;
+            self.finish(last, ctx, events);
+        }
     }
 }

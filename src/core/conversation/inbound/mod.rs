@@ -6,6 +6,7 @@ use super::*;
 use crate::core::conversation::backend::Route;
 
 mod answers;
+pub(in crate::core::conversation) use answers::InboundAround;
 pub mod limits;
 mod outcomes;
 
@@ -23,11 +24,12 @@ pub struct InboundQueue {
 }
 
 pub(in crate::core::conversation) enum Inbound {
-    Launch(Effect),
+    /// Make this call for message `i` (the parent launches it).
+    Launch(usize, InboundCall),
     Settled,
-    /// The oldest message waits (its timer is armed); later ones wait behind it.
-    Waiting,
-    Idle,
+    /// Nothing to do until one of these timers fires (none: nothing to do at all). The
+    /// queue's own: a message's next attempt, the ticket's update budget.
+    Wait(TimerTable),
 }
 
 pub(in crate::core::conversation) enum TicketAction {
@@ -38,413 +40,27 @@ pub(in crate::core::conversation) enum TicketAction {
     Decided,
 }
 
-impl Conversation {
-    pub(in crate::core::conversation) fn accept(
-        &mut self,
-        message: InboundMessage,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) -> bool {
-        if let Some(i) = self.index_of(&message.message_sid) {
-            self.inbound.messages[i].duplicates += 1;
-            let m = &self.inbound.messages[i];
-            events.push(DomainEvent::Duplicate {
-                sid: m.sid.clone(),
-                duplicates: m.duplicates,
-                finished: m.is_finished(),
-            });
-            return false;
-        }
-        // Finished messages are bounded even while the queue is stuck (`limits`).
-        self.prune(ctx.now_ms);
-        let body_chars = message.body.chars().count();
-        let language = ctx
-            .config
-            .languages
-            .choose(&message.body, self.inbound.language.as_deref());
-        if language.confident {
-            self.inbound.language = Some(language.code.clone());
-        }
-        self.inbound.last_inbound_ms = Some(ctx.now_ms);
-        let m = Message {
-            sid: message.message_sid,
-            received_ms: ctx.now_ms,
-            body: message.body,
-            body_chars,
-            ticket: TicketStep::Pending,
-            reply: ReplyStep::Waiting,
-            retry: Retry::default(),
-            total_attempts: 0,
-            unverified_comment: None,
-            follow_up_of: None,
-            // A pressed button is an answer (to a template), never refused as a greeting.
-            skip_triage: matches!(message.content, Content::ButtonReply { .. }),
-            duplicates: 0,
-            finished_ms: None,
-            delivery: None,
-            media: message
-                .media
-                .iter()
-                .map(|r| (r, MediaState::Pending))
-                .chain(message.extra_media.iter().map(|r| {
-                    let reason = format!(
-                        "over the {} files the gateway takes from one message",
-                        crate::core::form::MAX_MEDIA
-                    );
-                    (r, MediaState::Skipped { reason })
-                }))
-                .map(|(r, state)| MediaItem {
-                    url: r.url.clone(),
-                    content_type: r.content_type.clone(),
-                    state,
-                })
-                .collect(),
-            location: message.location.as_ref().map(|l| l.describe()),
-            content: message.content,
-            language: Some(language.code.clone()),
-            without_locale: false,
-        };
-        if self.inbound.fits(&m) {
-            events.push(DomainEvent::Accepted {
-                sid: m.sid.clone(),
-                body_chars,
-                language: language.code.clone(),
-                language_detected: language.confident,
-                num_media: message.num_media,
-                queue: self.pending_count() + 1,
-            });
-            self.inbound.messages.push(m);
-        } else {
-            self.refuse(m, ctx, events);
-        }
-        // Unfinished messages in arrival order ahead of the finished ones.
-        self.inbound.order_messages();
-        true
+impl InboundQueue {
+    pub fn message(&self, sid: &str) -> Option<&Message> {
+        self.messages.iter().find(|m| m.sid == sid)
     }
 
-    /// Decides the next call (recording it as in flight), or when to wake, or nothing.
-    pub(in crate::core::conversation) fn next(
-        &mut self,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) -> Option<Effect> {
-        // Bounded: each pass either returns or settles something without a call.
-        let bound = (self.inbound.messages.len()
-            + self.agents.agent_replies.len()
-            + self.agents.notes.len())
-            * 4
-            + 8;
-        for _ in 0..bound {
-            let mut timers = TimerTable::default();
-            if let Some(flight) = &self.in_flight {
-                let deadline = flight.started_ms
-                    + u64::from(ctx.config.upstream_timeout_ms)
-                    + IN_FLIGHT_GRACE_MS;
-                if ctx.now_ms < deadline {
-                    // Another invocation is making this call right now.
-                    timers.arm(Timer::CallInFlight, deadline);
-                    return self.wake_for(&timers);
-                }
-                let call = flight.call.name();
-                let sid = match &flight.call {
-                    Call::Inbound(call) => call.head().to_string(),
-                    Call::Agents(_) => String::new(),
-                };
-                events.push(DomainEvent::CallInterrupted { sid, call });
-                self.answered(
-                    Exchange::NetworkError("interrupted before its answer was stored".into()),
-                    ctx,
-                    events,
-                );
-                continue;
-            }
-            // The customer's messages first (in order); agents' replies and notes when the
-            // oldest message is waiting or there is none.
-            match self.next_inbound(ctx, &mut timers, events) {
-                Inbound::Launch(effect) => return Some(effect),
-                Inbound::Settled => continue,
-                Inbound::Waiting | Inbound::Idle => {}
-            }
-            match self.next_outbound(ctx, &mut timers, events) {
-                crate::core::conversation::agents::Next::Call(call) => {
-                    let Some(request) = self.outbound_request(&call, ctx) else {
-                        timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
-                        return self.wake_for(&timers);
-                    };
-                    self.in_flight = Some(InFlight {
-                        call: Call::Agents(*call),
-                        started_ms: ctx.now_ms,
-                    });
-                    return Some(Effect::Call(request));
-                }
-                crate::core::conversation::agents::Next::Idle => {}
-            }
-            if timers.next_timeout().is_none() {
-                self.prune(ctx.now_ms);
-            }
-            return self.wake_for(&timers);
-        }
-        // Every pass returns or settles something, so this is a defect: said loudly, and the
-        // conversation looks again later instead of sleeping with work left.
-        events.push(DomainEvent::Stalled { passes: bound });
-        Some(self.wake_once(Timer::Stalled, ctx.now_ms + UNBUILDABLE_WAIT_MS))
+    pub(in crate::core::conversation) fn index_of(&self, sid: &str) -> Option<usize> {
+        self.messages.iter().position(|m| m.sid == sid)
     }
 
-    /// A wake-up for one timer alone, remembered with its reason as `wake_for` does.
-    pub(in crate::core::conversation) fn wake_once(&mut self, timer: Timer, at_ms: u64) -> Effect {
-        self.wake = Some(Wake { timer, at_ms });
-        Effect::WakeAt(at_ms)
+    /// Messages not finished yet.
+    pub fn pending_count(&self) -> usize {
+        self.messages.iter().filter(|m| !m.is_finished()).count()
     }
+}
 
-    /// The wake-up for the soonest armed timer, remembered with its reason (`fired`).
-    pub(in crate::core::conversation) fn wake_for(
-        &mut self,
-        timers: &TimerTable,
-    ) -> Option<Effect> {
-        self.wake = timers
-            .next_timeout()
-            .map(|(timer, at_ms)| Wake { timer, at_ms });
-        self.wake.map(|w| Effect::WakeAt(w.at_ms))
-    }
-
-    /// An alarm: if it answers a timer the conversation set, say which one and how late.
-    pub(in crate::core::conversation) fn fired(
-        &mut self,
-        now_ms: u64,
-        events: &mut Vec<DomainEvent>,
-    ) {
-        let Some(wake) = self.wake.filter(|w| w.at_ms <= now_ms) else {
-            return;
-        };
-        self.wake = None;
-        events.push(DomainEvent::TimerFired {
-            timer: wake.timer.name(),
-            late_ms: now_ms - wake.at_ms,
-        });
-    }
-
-    pub(in crate::core::conversation) fn next_inbound(
-        &mut self,
-        ctx: &Ctx,
-        timers: &mut TimerTable,
-        events: &mut Vec<DomainEvent>,
-    ) -> Inbound {
-        // A refused message is answered at once, not behind the queue it could not join.
-        let mut refused_waiting = false;
-        for i in 0..self.inbound.messages.len() {
-            let m = &self.inbound.messages[i];
-            if m.is_finished() || !m.is_refused() {
-                continue;
-            }
-            if m.retry.not_before_ms > ctx.now_ms {
-                timers.arm(Timer::MessageRetry, m.retry.not_before_ms);
-                refused_waiting = true;
-                continue;
-            }
-            return self.reply_step(i, ctx, events);
-        }
-        let Some(i) = self
-            .inbound
-            .messages
-            .iter()
-            .position(|m| !m.is_finished() && !m.is_refused())
-        else {
-            return if refused_waiting {
-                Inbound::Waiting
-            } else {
-                Inbound::Idle
-            };
-        };
-        let m = &self.inbound.messages[i];
-        if m.retry.not_before_ms > ctx.now_ms {
-            timers.arm(Timer::MessageRetry, m.retry.not_before_ms);
-            return Inbound::Waiting;
-        }
-        if !m.ticket_done() {
-            return match self.ticket_call(i, ctx, events) {
-                TicketAction::Call(call) => Inbound::Launch(self.launch(i, *call, ctx)),
-                TicketAction::WaitUntil(t) => {
-                    timers.arm(Timer::TicketUpdateBudget, t);
-                    Inbound::Waiting
-                }
-                TicketAction::Decided => Inbound::Settled,
-            };
-        }
-        self.reply_step(i, ctx, events)
-    }
-
-    /// Message `i`'s ticket step is done: its reply (or its look-up), or it is finished.
-    fn reply_step(&mut self, i: usize, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Inbound {
-        if self.inbound.messages[i].reply_done() {
-            self.finish(i, ctx, events);
-            return Inbound::Settled;
-        }
-        match &self.inbound.messages[i].reply {
-            ReplyStep::Due { .. } => {
-                let m = &self.inbound.messages[i];
-                let sid = m.sid.clone();
-                let call = if m.retry.verify_first {
-                    InboundCall::FindReply {
-                        sid,
-                        since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
-                    }
-                } else {
-                    InboundCall::SendReply { sid }
-                };
-                Inbound::Launch(self.launch(i, call, ctx))
-            }
-            _ => {
-                self.inbound.messages[i].reply = ReplyStep::NotNeeded;
-                Inbound::Settled
-            }
-        }
-    }
-
-    /// The Zendesk call for message `i`, or why there is none now.
-    pub(in crate::core::conversation) fn ticket_call(
-        &mut self,
-        i: usize,
-        ctx: &Ctx,
-        events: &mut Vec<DomainEvent>,
-    ) -> TicketAction {
-        // Files first: their upload tokens go with the ticket or comment.
-        for item in self.inbound.messages[i].media.iter_mut() {
-            if let MediaState::Uploaded { uploaded_ms, .. } = item.state {
-                if uploaded_ms + UPLOAD_TOKEN_MAX_AGE_MS < ctx.now_ms {
-                    item.state = MediaState::Pending;
-                }
-            }
-        }
-        let config = ctx.config;
-        for index in 0..self.inbound.messages[i].media.len() {
-            if self.inbound.messages[i].media[index].state != MediaState::Pending {
-                continue;
-            }
-            // Twilio's credentials go with the download: only to Twilio's own API origin. A
-            // file anywhere else is not fetched at all (no credentials, no forged upload).
-            let url = &self.inbound.messages[i].media[index].url;
-            let sid = &self.inbound.messages[i].sid;
-            let account = &config.twilio_account_sid;
-            let api = &config.twilio_api_base_url;
-            if !crate::core::origin::is_twilio_media_url(url, api, account, sid) {
-                let host = crate::core::origin::host_of(url);
-                let sid = self.inbound.messages[i].sid.clone();
-                events.push(DomainEvent::MediaRefusedHost { sid, index, host });
-                self.inbound.messages[i].media[index].state = MediaState::Skipped {
-                    reason: "refused: not this message's file on Twilio's media host, not fetched"
-                        .into(),
-                };
-                continue;
-            }
-            let item = &mut self.inbound.messages[i].media[index];
-            if !config.media_type_allowed(&item.content_type) {
-                item.state = MediaState::Skipped {
-                    reason: format!(
-                        "{} files are not accepted (MEDIA_ALLOWED_TYPES)",
-                        item.content_type
-                    ),
-                };
-                continue;
-            }
-            return TicketAction::Call(Box::new(InboundCall::TransferMedia {
-                sid: self.inbound.messages[i].sid.clone(),
-                index,
-            }));
-        }
-        let m = &self.inbound.messages[i];
-        // A comment whose outcome is unknown is looked for before it is written again.
-        if let (Some(open), true, Some((sids, body))) = (
-            self.backend
-                .open_ticket()
-                .filter(|_| m.follow_up_of.is_none()),
-            m.retry.verify_first,
-            &m.unverified_comment,
-        ) {
-            return TicketAction::Call(Box::new(InboundCall::FindComment {
-                ticket_id: open.id,
-                sids: sids.clone(),
-                body: body.clone(),
-                since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
-            }));
-        }
-        match self.backend.route(
-            m.follow_up_of.is_some(),
-            self.comment_backlog(i),
-            ctx.now_ms,
-        ) {
-            Route::WaitUntil(at) => return TicketAction::WaitUntil(at),
-            Route::Comment {
-                ticket_id, merge, ..
-            } => {
-                let (sids, body, uploads) = self.comment_batch(i, merge);
-                return TicketAction::Call(Box::new(InboundCall::AddComment {
-                    ticket_id,
-                    sids,
-                    body,
-                    uploads,
-                }));
-            }
-            Route::NewTicket => {}
-        }
-        let age = ctx
-            .now_ms
-            .saturating_sub(m.retry.step_started_ms.unwrap_or(ctx.now_ms));
-        // An earlier attempt's outcome is unknown, and the create would not be the back end's
-        // replay of it: looked up first.
-        if m.retry.verify_first && self.backend.look_up_first(age, m.without_locale) {
-            return TicketAction::Call(Box::new(InboundCall::FindTicket { sid: m.sid.clone() }));
-        }
-        // A file or a location is something to act on, whatever the caption says.
-        let has_content = !m.media.is_empty() || m.location.is_some();
-        let language = ctx.language(m.language.as_deref());
-        let (subject, priority) = match language.triage.triage(&m.body) {
-            Triage::Accepted { subject, priority } => (subject, priority),
-            Triage::Rejected(why)
-                if !(m.skip_triage || m.follow_up_of.is_some() || has_content) =>
-            {
-                let sid = m.sid.clone();
-                events.push(DomainEvent::AskedForDetails { sid, reason: why });
-                let m = &mut self.inbound.messages[i];
-                m.ticket = TicketStep::Rejected {
-                    reason: why.as_str().into(),
-                };
-                m.reply = ReplyStep::Due {
-                    kind: ReplyKind::MoreDetails,
-                    content: ReplyContent::Text(language.texts.more_details.clone()),
-                };
-                return TicketAction::Decided;
-            }
-            // A message that continues a conversation, or carries a file or a location,
-            // becomes a ticket whatever its wording ("WhatsApp Support Request" when no text).
-            Triage::Rejected(_) => (
-                crate::core::triage::subject(&m.body),
-                crate::core::triage::Priority::Normal,
-            ),
-        };
-        let mut ticket = ctx.backend().new_ticket(
-            &m.sid,
-            &self.customer,
-            &zendesk_text(m),
-            &subject,
-            priority,
-            language,
-        );
-        ticket.comment.uploads = upload_tokens(m);
-        ticket.via_followup_source_id = m.follow_up_of;
-        if m.without_locale {
-            ticket.requester.locale_id = None;
-        }
-        TicketAction::Call(Box::new(InboundCall::CreateTicket {
-            sid: m.sid.clone(),
-            ticket,
-        }))
-    }
-
+impl InboundQueue {
     /// The messages waiting for the same comment as message `i`, starting with it: the
     /// unfinished ones after it whose ticket step is to do, up to the first that starts a
     /// follow-up or whose files are not uploaded yet (it waits for its own turn).
     fn comment_waiting(&self, i: usize) -> Vec<&Message> {
-        self.inbound.messages[i..]
+        self.messages[i..]
             .iter()
             // Refused messages are not part of the queue (nothing goes to Zendesk for them).
             .filter(|m| !m.is_refused())
@@ -495,5 +111,312 @@ impl Conversation {
             texts.join("\n\n"),
             batch.iter().flat_map(|m| upload_tokens(m)).collect(),
         )
+    }
+}
+
+impl InboundQueue {
+    /// The Zendesk call for message `i`, or why there is none now.
+    pub(in crate::core::conversation) fn ticket_call(
+        &mut self,
+        i: usize,
+        backend: &Backend,
+        customer: &Sender,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> TicketAction {
+        // Files first: their upload tokens go with the ticket or comment.
+        for item in self.messages[i].media.iter_mut() {
+            if let MediaState::Uploaded { uploaded_ms, .. } = item.state {
+                if uploaded_ms + UPLOAD_TOKEN_MAX_AGE_MS < ctx.now_ms {
+                    item.state = MediaState::Pending;
+                }
+            }
+        }
+        let config = ctx.config;
+        for index in 0..self.messages[i].media.len() {
+            if self.messages[i].media[index].state != MediaState::Pending {
+                continue;
+            }
+            // Twilio's credentials go with the download: only to Twilio's own API origin. A
+            // file anywhere else is not fetched at all (no credentials, no forged upload).
+            let url = &self.messages[i].media[index].url;
+            let sid = &self.messages[i].sid;
+            let account = &config.twilio_account_sid;
+            let api = &config.twilio_api_base_url;
+            if !crate::core::origin::is_twilio_media_url(url, api, account, sid) {
+                let host = crate::core::origin::host_of(url);
+                let sid = self.messages[i].sid.clone();
+                events.push(DomainEvent::MediaRefusedHost { sid, index, host });
+                self.messages[i].media[index].state = MediaState::Skipped {
+                    reason: "refused: not this message's file on Twilio's media host, not fetched"
+                        .into(),
+                };
+                continue;
+            }
+            let item = &mut self.messages[i].media[index];
+            if !config.media_type_allowed(&item.content_type) {
+                item.state = MediaState::Skipped {
+                    reason: format!(
+                        "{} files are not accepted (MEDIA_ALLOWED_TYPES)",
+                        item.content_type
+                    ),
+                };
+                continue;
+            }
+            return TicketAction::Call(Box::new(InboundCall::TransferMedia {
+                sid: self.messages[i].sid.clone(),
+                index,
+            }));
+        }
+        let m = &self.messages[i];
+        // A comment whose outcome is unknown is looked for before it is written again.
+        if let (Some(open), true, Some((sids, body))) = (
+            backend.open_ticket().filter(|_| m.follow_up_of.is_none()),
+            m.retry.verify_first,
+            &m.unverified_comment,
+        ) {
+            return TicketAction::Call(Box::new(InboundCall::FindComment {
+                ticket_id: open.id,
+                sids: sids.clone(),
+                body: body.clone(),
+                since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
+            }));
+        }
+        match backend.route(
+            m.follow_up_of.is_some(),
+            self.comment_backlog(i),
+            ctx.now_ms,
+        ) {
+            Route::WaitUntil(at) => return TicketAction::WaitUntil(at),
+            Route::Comment {
+                ticket_id, merge, ..
+            } => {
+                let (sids, body, uploads) = self.comment_batch(i, merge);
+                return TicketAction::Call(Box::new(InboundCall::AddComment {
+                    ticket_id,
+                    sids,
+                    body,
+                    uploads,
+                }));
+            }
+            Route::NewTicket => {}
+        }
+        let age = ctx
+            .now_ms
+            .saturating_sub(m.retry.step_started_ms.unwrap_or(ctx.now_ms));
+        // An earlier attempt's outcome is unknown, and the create would not be the back end's
+        // replay of it: looked up first.
+        if m.retry.verify_first && backend.look_up_first(age, m.without_locale) {
+            return TicketAction::Call(Box::new(InboundCall::FindTicket { sid: m.sid.clone() }));
+        }
+        // A file or a location is something to act on, whatever the caption says.
+        let has_content = !m.media.is_empty() || m.location.is_some();
+        let language = ctx.language(m.language.as_deref());
+        let (subject, priority) = match language.triage.triage(&m.body) {
+            Triage::Accepted { subject, priority } => (subject, priority),
+            Triage::Rejected(why)
+                if !(m.skip_triage || m.follow_up_of.is_some() || has_content) =>
+            {
+                let sid = m.sid.clone();
+                events.push(DomainEvent::AskedForDetails { sid, reason: why });
+                let m = &mut self.messages[i];
+                m.ticket = TicketStep::Rejected {
+                    reason: why.as_str().into(),
+                };
+                m.reply = ReplyStep::Due {
+                    kind: ReplyKind::MoreDetails,
+                    content: ReplyContent::Text(language.texts.more_details.clone()),
+                };
+                return TicketAction::Decided;
+            }
+            // A message that continues a conversation, or carries a file or a location,
+            // becomes a ticket whatever its wording ("WhatsApp Support Request" when no text).
+            Triage::Rejected(_) => (
+                crate::core::triage::subject(&m.body),
+                crate::core::triage::Priority::Normal,
+            ),
+        };
+        let mut ticket = ctx.backend().new_ticket(
+            &m.sid,
+            customer,
+            &zendesk_text(m),
+            &subject,
+            priority,
+            language,
+        );
+        ticket.comment.uploads = upload_tokens(m);
+        ticket.via_followup_source_id = m.follow_up_of;
+        if m.without_locale {
+            ticket.requester.locale_id = None;
+        }
+        TicketAction::Call(Box::new(InboundCall::CreateTicket {
+            sid: m.sid.clone(),
+            ticket,
+        }))
+    }
+}
+
+impl InboundQueue {
+    /// The next thing the queue does: a call for its oldest unfinished message (a refused
+    /// message's answer first), or a step settled without a call, or nothing until its timers
+    /// (armed in `self.timers`) fire. The back end says how a message reaches the tickets.
+    pub(in crate::core::conversation) fn poll(
+        &mut self,
+        backend: &Backend,
+        customer: &Sender,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> Inbound {
+        let mut timers = TimerTable::default();
+        // A refused message is answered at once, not behind the queue it could not join.
+        for i in 0..self.messages.len() {
+            let m = &self.messages[i];
+            if m.is_finished() || !m.is_refused() {
+                continue;
+            }
+            if m.retry.not_before_ms > ctx.now_ms {
+                timers.arm(Timer::MessageRetry, m.retry.not_before_ms);
+                continue;
+            }
+            return self.reply_step(i, ctx, events);
+        }
+        let Some(i) = self
+            .messages
+            .iter()
+            .position(|m| !m.is_finished() && !m.is_refused())
+        else {
+            return Inbound::Wait(timers);
+        };
+        let m = &self.messages[i];
+        if m.retry.not_before_ms > ctx.now_ms {
+            timers.arm(Timer::MessageRetry, m.retry.not_before_ms);
+            return Inbound::Wait(timers);
+        }
+        if !m.ticket_done() {
+            return match self.ticket_call(i, backend, customer, ctx, events) {
+                TicketAction::Call(call) => Inbound::Launch(i, *call),
+                TicketAction::WaitUntil(t) => {
+                    timers.arm(Timer::TicketUpdateBudget, t);
+                    Inbound::Wait(timers)
+                }
+                TicketAction::Decided => Inbound::Settled,
+            };
+        }
+        self.reply_step(i, ctx, events)
+    }
+
+    /// Message `i`'s ticket step is done: its reply (or its look-up), or it is finished.
+    fn reply_step(&mut self, i: usize, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Inbound {
+        if self.messages[i].reply_done() {
+            self.finish(i, ctx, events);
+            return Inbound::Settled;
+        }
+        match &self.messages[i].reply {
+            ReplyStep::Due { .. } => {
+                let m = &self.messages[i];
+                let sid = m.sid.clone();
+                let call = if m.retry.verify_first {
+                    InboundCall::FindReply {
+                        sid,
+                        since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
+                    }
+                } else {
+                    InboundCall::SendReply { sid }
+                };
+                Inbound::Launch(i, call)
+            }
+            _ => {
+                self.messages[i].reply = ReplyStep::NotNeeded;
+                Inbound::Settled
+            }
+        }
+    }
+}
+
+impl InboundQueue {
+    /// A customer's message: a duplicate of one known (counted; false), or queued in arrival
+    /// order, or, past the queue's budget, recorded as refused with the customer asked to send
+    /// it again (`limits`).
+    pub(in crate::core::conversation) fn accept(
+        &mut self,
+        message: InboundMessage,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> bool {
+        if let Some(i) = self.index_of(&message.message_sid) {
+            self.messages[i].duplicates += 1;
+            let m = &self.messages[i];
+            events.push(DomainEvent::Duplicate {
+                sid: m.sid.clone(),
+                duplicates: m.duplicates,
+                finished: m.is_finished(),
+            });
+            return false;
+        }
+        // Finished messages are bounded even while the queue is stuck (`limits`).
+        self.prune(ctx.now_ms);
+        let body_chars = message.body.chars().count();
+        let language = ctx
+            .config
+            .languages
+            .choose(&message.body, self.language.as_deref());
+        if language.confident {
+            self.language = Some(language.code.clone());
+        }
+        self.last_inbound_ms = Some(ctx.now_ms);
+        let m = Message {
+            sid: message.message_sid,
+            received_ms: ctx.now_ms,
+            body: message.body,
+            body_chars,
+            ticket: TicketStep::Pending,
+            reply: ReplyStep::Waiting,
+            retry: Retry::default(),
+            total_attempts: 0,
+            unverified_comment: None,
+            follow_up_of: None,
+            // A pressed button is an answer (to a template), never refused as a greeting.
+            skip_triage: matches!(message.content, Content::ButtonReply { .. }),
+            duplicates: 0,
+            finished_ms: None,
+            delivery: None,
+            media: message
+                .media
+                .iter()
+                .map(|r| (r, MediaState::Pending))
+                .chain(message.extra_media.iter().map(|r| {
+                    let reason = format!(
+                        "over the {} files the gateway takes from one message",
+                        crate::core::form::MAX_MEDIA
+                    );
+                    (r, MediaState::Skipped { reason })
+                }))
+                .map(|(r, state)| MediaItem {
+                    url: r.url.clone(),
+                    content_type: r.content_type.clone(),
+                    state,
+                })
+                .collect(),
+            location: message.location.as_ref().map(|l| l.describe()),
+            content: message.content,
+            language: Some(language.code.clone()),
+            without_locale: false,
+        };
+        if self.fits(&m) {
+            events.push(DomainEvent::Accepted {
+                sid: m.sid.clone(),
+                body_chars,
+                language: language.code.clone(),
+                language_detected: language.confident,
+                num_media: message.num_media,
+                queue: self.pending_count() + 1,
+            });
+            self.messages.push(m);
+        } else {
+            self.refuse(m, ctx, events);
+        }
+        // Unfinished messages in arrival order ahead of the finished ones.
+        self.order_messages();
+        true
     }
 }

@@ -3,10 +3,15 @@
 
 use super::*;
 
-impl Conversation {
+impl InboundQueue {
     /// The ticket a create for message `i` sent (for a ticket found by its external id).
-    pub(in crate::core::conversation) fn rebuilt_ticket(&self, i: usize, ctx: &Ctx) -> NewTicket {
-        let m = &self.inbound.messages[i];
+    pub(in crate::core::conversation) fn rebuilt_ticket(
+        &self,
+        i: usize,
+        customer: &Sender,
+        ctx: &Ctx,
+    ) -> NewTicket {
+        let m = &self.messages[i];
         let language = ctx.language(m.language.as_deref());
         let (subject, priority) = match language.triage.triage(&m.body) {
             Triage::Accepted { subject, priority } => (subject, priority),
@@ -15,28 +20,23 @@ impl Conversation {
                 crate::core::triage::Priority::Normal,
             ),
         };
-        ctx.backend().new_ticket(
-            &m.sid,
-            &self.customer,
-            &m.body,
-            &subject,
-            priority,
-            language,
-        )
+        ctx.backend()
+            .new_ticket(&m.sid, customer, &m.body, &subject, priority, language)
     }
 
     #[allow(clippy::too_many_arguments)]
     pub(in crate::core::conversation) fn ticket_created(
         &mut self,
         i: usize,
-        t: TicketRef,
+        t: &TicketRef,
         ticket: &NewTicket,
+        backend: &mut Backend,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
         elapsed: u64,
         lookup: Option<&str>,
     ) {
-        let m = &self.inbound.messages[i];
+        let m = &self.messages[i];
         let follow_up_of = m.follow_up_of;
         let created = CreatedTicket {
             ticket_id: t.id,
@@ -70,9 +70,9 @@ impl Conversation {
         } else {
             ReplyKind::TicketCreated
         };
-        self.remember_ticket(&t, ctx);
-        self.backend.ticket_made(&t, ctx.now_ms);
-        let m = &mut self.inbound.messages[i];
+        // The parent remembers it for the agents' side (`Conversation::remember_ticket`).
+        backend.ticket_made(t, ctx.now_ms);
+        let m = &mut self.messages[i];
         m.ticket = TicketStep::Created {
             ticket_id: t.id,
             follow_up_of,
@@ -86,11 +86,12 @@ impl Conversation {
         &mut self,
         ticket_id: u64,
         sids: &[String],
+        backend: &mut Backend,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
         elapsed: u64,
     ) {
-        self.backend.commented(ctx.now_ms);
+        backend.commented(ctx.now_ms);
         let last = sids.len().saturating_sub(1);
         for (n, sid) in sids.iter().enumerate() {
             let Some(i) = self.index_of(sid) else {
@@ -100,10 +101,10 @@ impl Conversation {
                 sid: sid.clone(),
                 ticket_id,
                 merged: sids.len(),
-                attempt: self.inbound.messages[i].retry.attempts + 1,
+                attempt: self.messages[i].retry.attempts + 1,
                 ms: elapsed,
             });
-            let m = &mut self.inbound.messages[i];
+            let m = &mut self.messages[i];
             let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Commented { ticket_id };
             m.reply = if ctx.config.followup_ack && n == last {
@@ -122,32 +123,27 @@ impl Conversation {
             m.complete_step();
         }
     }
+}
 
-    pub(in crate::core::conversation) fn replied(
+impl InboundQueue {
+    pub(in crate::core::conversation) fn finish(
         &mut self,
         i: usize,
-        reply_sid: String,
+        ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
-        elapsed: u64,
-        reconciled: bool,
     ) {
-        let m = &self.inbound.messages[i];
-        let kind = m.reply_kind();
-        events.push(DomainEvent::ReplySent {
+        let outcome = outcome_name(&self.messages[i]);
+        let m = &self.messages[i];
+        events.push(DomainEvent::Done {
             sid: m.sid.clone(),
-            reply: kind,
-            reply_sid: reply_sid.clone(),
-            attempt: m.retry.attempts + 1,
-            ms: elapsed,
-            reconciled,
+            outcome,
+            attempts: m.total_attempts,
+            ms: ctx.now_ms.saturating_sub(m.received_ms),
         });
-        let m = &mut self.inbound.messages[i];
-        m.end_reply(|kind| ReplyStep::Sent {
-            kind,
-            sid: reply_sid,
-        });
-        m.total_attempts += 1;
-        m.complete_step();
+        let m = &mut self.messages[i];
+        m.finished_ms = Some(ctx.now_ms);
+        // No customer text kept longer than needed, and the history stays small (`limits`).
+        m.compact_finished();
     }
 
     /// The Zendesk step failed for good: the messages are marked failed and the customer gets
@@ -163,13 +159,13 @@ impl Conversation {
         let last = idx.len().saturating_sub(1);
         let reason = cause.to_string();
         for (n, &i) in idx.iter().enumerate() {
-            let sid = self.inbound.messages[i].sid.clone();
+            let sid = self.messages[i].sid.clone();
             events.push(DomainEvent::TicketFailed {
                 sid,
                 call,
                 cause: cause.clone(),
             });
-            let m = &mut self.inbound.messages[i];
+            let m = &mut self.messages[i];
             let language = ctx.language(m.language.as_deref());
             m.ticket = TicketStep::Failed {
                 reason: reason.clone(),
@@ -187,28 +183,33 @@ impl Conversation {
         }
     }
 
-    pub(in crate::core::conversation) fn finish(
+    pub(in crate::core::conversation) fn replied(
         &mut self,
         i: usize,
-        ctx: &Ctx,
+        reply_sid: String,
         events: &mut Vec<DomainEvent>,
+        elapsed: u64,
+        reconciled: bool,
     ) {
-        let outcome = outcome_name(&self.inbound.messages[i]);
-        let m = &self.inbound.messages[i];
-        events.push(DomainEvent::Done {
+        let m = &self.messages[i];
+        let kind = m.reply_kind();
+        events.push(DomainEvent::ReplySent {
             sid: m.sid.clone(),
-            outcome,
-            attempts: m.total_attempts,
-            ms: ctx.now_ms.saturating_sub(m.received_ms),
+            reply: kind,
+            reply_sid: reply_sid.clone(),
+            attempt: m.retry.attempts + 1,
+            ms: elapsed,
+            reconciled,
         });
-        let m = &mut self.inbound.messages[i];
-        m.finished_ms = Some(ctx.now_ms);
-        // No customer text kept longer than needed, and the history stays small (`limits`).
-        m.compact_finished();
+        let m = &mut self.messages[i];
+        m.end_reply(|kind| ReplyStep::Sent {
+            kind,
+            sid: reply_sid,
+        });
+        m.total_attempts += 1;
+        m.complete_step();
     }
-}
 
-impl Conversation {
     /// A failure that may pass: try again after a backoff, or give up past the retry window.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn retry_later(
@@ -221,7 +222,7 @@ impl Conversation {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) {
-        let m = &mut self.inbound.messages[i];
+        let m = &mut self.messages[i];
         m.total_attempts += 1;
         let delay = m.retry.failed(
             &format!("{call}: {cause}"),
@@ -243,7 +244,7 @@ impl Conversation {
                 let reason = why.to_string();
                 events.push(DomainEvent::ReplyGaveUp { sid, cause: why });
                 let why = reason;
-                let m = &mut self.inbound.messages[i];
+                let m = &mut self.messages[i];
                 m.end_reply(|kind| {
                     if unknown_outcome {
                         ReplyStep::Unknown { kind, reason: why }
@@ -265,5 +266,69 @@ impl Conversation {
                 retry_after_secs: retry_after,
             },
         });
+    }
+}
+
+impl InboundQueue {
+    /// The WhatsApp SIDs of the gateway's replies to the customer's messages.
+    pub(in crate::core::conversation) fn sent_sids(&self) -> Vec<&str> {
+        self.messages
+            .iter()
+            .filter_map(|m| match &m.reply {
+                ReplyStep::Sent { sid, .. } => Some(sid.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl InboundQueue {
+    /// A delivery status for one of the gateway's replies to the customer's messages: `None`
+    /// when it is not one of them, else the note the agents get when it failed (key, ticket,
+    /// text).
+    #[allow(clippy::type_complexity)]
+    pub(in crate::core::conversation) fn delivery_status(
+        &mut self,
+        sid: &str,
+        status: DeliveryStatus,
+        error_code: Option<u32>,
+        events: &mut Vec<DomainEvent>,
+    ) -> Option<Option<(String, u64, String)>> {
+        let line = |of| DomainEvent::DeliveryStatus {
+            reply_sid: sid.to_string(),
+            status,
+            error_code,
+            of,
+        };
+        if let Some(m) = self
+            .messages
+            .iter_mut()
+            .find(|m| matches!(&m.reply, ReplyStep::Sent { sid: s, .. } if s == sid))
+        {
+            if status.rank() <= m.delivery.map_or(0, DeliveryStatus::rank) {
+                return Some(None);
+            }
+            m.delivery = Some(status);
+            let ticket = match m.ticket {
+                TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id } => {
+                    Some(ticket_id)
+                }
+                _ => None,
+            };
+            let kind = m.reply_kind();
+            events.push(line(DeliveryOf::Reply {
+                sid: m.sid.clone(),
+                reply: kind,
+            }));
+            if let (true, Some(ticket_id), Some(kind)) = (status.is_failure(), ticket, kind) {
+                let code = error_code
+                    .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
+                    .unwrap_or_else(|| "no error code".into());
+                let body = format!("WhatsApp delivery of the gateway's {} message to the customer failed: {status} ({code}).", kind.words());
+                return Some(Some((format!("delivery:{sid}"), ticket_id, body)));
+            }
+            return Some(None);
+        }
+        None
     }
 }

@@ -40,3 +40,47 @@ pub fn decode(text: &str) -> Result<(Conversation, bool), Unreadable> {
 
 mod from_stored;
 mod to_stored;
+
+impl Conversation {
+    /// A fresh conversation for `customer` after its stored one could not be read (and was
+    /// quarantined), from what `stored::salvage` read of it. The messages whose ticket step was
+    /// still to do are queued again, in order, each to be looked for before it is made
+    /// (`verify_first`: the create reuses its Idempotency-Key, or past the key's window looks the
+    /// ticket up by its `external_id`; a comment whose outcome was unknown is looked for), so
+    /// that each makes exactly one ticket or comment even if the earlier attempt committed.
+    /// Every other MessageSid read is recorded as finished, so that a retried delivery of it is
+    /// a duplicate rather than a second ticket. The tickets it knew (and its open ticket) are
+    /// kept, so that agents' replies on them still reach the customer.
+    pub fn recovered(
+        customer: Sender,
+        salvage: &crate::core::stored::Salvage,
+        now_ms: u64,
+    ) -> Conversation {
+        let mut conv = Conversation::new(customer);
+        let zendesk = conv.backend.state_mut();
+        zendesk.tickets = salvage.tickets.iter().cloned().map(Into::into).collect();
+        zendesk.open_ticket = salvage.open_ticket.clone().map(Into::into);
+        conv.inbound.last_inbound_ms = salvage.last_inbound_ms;
+        for m in &salvage.pending {
+            let mut m = Message::from(m.clone());
+            if conv.message(&m.sid).is_some() || !conv.inbound.fits(&m) {
+                continue;
+            }
+            m.ticket = TicketStep::Pending;
+            m.reply = ReplyStep::Waiting;
+            m.finished_ms = None;
+            m.retry.verify_first = true;
+            m.retry.not_before_ms = 0;
+            m.retry.step_started_ms = m.retry.step_started_ms.or(Some(m.received_ms));
+            conv.inbound.messages.push(m);
+        }
+        for sid in salvage.sids.iter().take(KEEP_FINISHED_MAX) {
+            if conv.message(sid).is_none() {
+                let mut m = Message::recorded(sid.clone(), now_ms, TicketStep::Recovered);
+                m.finished_ms = Some(now_ms);
+                conv.inbound.messages.push(m);
+            }
+        }
+        conv
+    }
+}

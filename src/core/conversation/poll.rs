@@ -1,0 +1,169 @@
+//! The parent polling its parts: which part acts next, and when the conversation wakes.
+//!
+//! Order, on every pass of a step (`Conversation::next`):
+//! 1. the call in flight: while another invocation may still be making it, nothing else
+//!    happens (the wake-up is its deadline); past it, its outcome is unknown and it is
+//!    answered as interrupted;
+//! 2. the inbound queue (`InboundQueue::poll`): the customer's oldest unfinished message (a
+//!    refused message's answer first), in order;
+//! 3. the agents' side (`AgentSide::poll`), when the queue waits or is empty: kept events
+//!    given up first (they need the whole conversation to judge), then ticket readings,
+//!    agents' replies, notes;
+//! 4. nothing to do now: each part said what it waits for (its own `TimerTable`); the wake-up
+//!    is the soonest of them, kept with its reason (`Wake`), and the alarm that answers it
+//!    logs which timer fired (`fired`). With nothing left to wait for, finished things are
+//!    pruned.
+//!
+//! A pass that settles something without a call goes round again; the passes are bounded, and
+//! running out of them (a defect) is said loudly (`Stalled`) and the conversation looks again
+//! later: a step never ends without a wake-up while work is left.
+
+use super::agents::{AgentsAnswerAround, AgentsAround, Next};
+use super::inbound::{Inbound, InboundAround};
+use super::*;
+
+impl Conversation {
+    /// Decides the next call (recording it as in flight), or when to wake, or nothing.
+    pub(super) fn next(&mut self, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Option<Effect> {
+        // Bounded: each pass either returns or settles something without a call.
+        let bound = (self.inbound.messages.len()
+            + self.agents.agent_replies.len()
+            + self.agents.notes.len())
+            * 4
+            + 8;
+        for _ in 0..bound {
+            if let Some(flight) = &self.in_flight {
+                let deadline = flight.started_ms
+                    + u64::from(ctx.config.upstream_timeout_ms)
+                    + IN_FLIGHT_GRACE_MS;
+                if ctx.now_ms < deadline {
+                    // Another invocation is making this call right now.
+                    return Some(self.wake_once(Timer::CallInFlight, deadline));
+                }
+                let call = flight.call.name();
+                let sid = match &flight.call {
+                    Call::Inbound(call) => call.head().to_string(),
+                    Call::Agents(_) => String::new(),
+                };
+                events.push(DomainEvent::CallInterrupted { sid, call });
+                self.answered(
+                    Exchange::NetworkError("interrupted before its answer was stored".into()),
+                    ctx,
+                    events,
+                );
+                continue;
+            }
+            let queue_waits = match self
+                .inbound
+                .poll(&self.backend, &self.customer, ctx, events)
+            {
+                Inbound::Launch(i, call) => return Some(self.launch(i, call, ctx)),
+                Inbound::Settled => continue,
+                Inbound::Wait(timers) => timers,
+            };
+            self.expire_early_events(ctx.now_ms, events);
+            let around = AgentsAround {
+                in_window: self.in_window(ctx.now_ms),
+                language: self.inbound.language.as_deref(),
+                public_origin: self.public_origin(ctx.config).is_some(),
+            };
+            let agents_wait = match self.agents.poll(&around, ctx, events) {
+                Next::Call(call) => {
+                    let Some(request) = self.outbound_request(&call, ctx) else {
+                        // What the call acts on is gone (a defect): look again later, or
+                        // sooner if the queue waits for less.
+                        let mut timers = queue_waits;
+                        timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
+                        let (timer, at) = timers
+                            .next_timeout()
+                            .unwrap_or((Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS));
+                        return Some(self.wake_once(timer, at));
+                    };
+                    self.in_flight = Some(InFlight {
+                        call: Call::Agents(*call),
+                        started_ms: ctx.now_ms,
+                    });
+                    return Some(Effect::Call(request));
+                }
+                Next::Wait(timers) => timers,
+            };
+            let soonest = [queue_waits.next_timeout(), agents_wait.next_timeout()]
+                .into_iter()
+                .flatten()
+                .min_by_key(|(_, at)| *at);
+            let Some((timer, at_ms)) = soonest else {
+                self.prune(ctx.now_ms);
+                self.wake = None;
+                return None;
+            };
+            return Some(self.wake_once(timer, at_ms));
+        }
+        // Every pass returns or settles something, so this is a defect: said loudly, and the
+        // conversation looks again later instead of sleeping with work left.
+        events.push(DomainEvent::Stalled { passes: bound });
+        Some(self.wake_once(Timer::Stalled, ctx.now_ms + UNBUILDABLE_WAIT_MS))
+    }
+
+    /// The wake-up for `timer` at `at_ms`, remembered with its reason (`fired`).
+    pub(super) fn wake_once(&mut self, timer: Timer, at_ms: u64) -> Effect {
+        self.wake = Some(Wake { timer, at_ms });
+        Effect::WakeAt(at_ms)
+    }
+
+    /// An alarm: if it answers a timer the conversation set, say which one and how late.
+    pub(super) fn fired(&mut self, now_ms: u64, events: &mut Vec<DomainEvent>) {
+        let Some(wake) = self.wake.filter(|w| w.at_ms <= now_ms) else {
+            return;
+        };
+        self.wake = None;
+        events.push(DomainEvent::TimerFired {
+            timer: wake.timer.name(),
+            late_ms: now_ms - wake.at_ms,
+        });
+    }
+
+    /// The answer to the call in flight goes to the part whose call it was; a ticket the inbound
+    /// queue learned is remembered for the agents' side.
+    pub(super) fn answered(
+        &mut self,
+        exchange: Exchange,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let Some(InFlight { call, started_ms }) = self.in_flight.take() else {
+            events.push(DomainEvent::AnswerWithoutCall);
+            return;
+        };
+        let call = match call {
+            Call::Agents(call) => {
+                let inbound_sent = self.inbound.sent_sids();
+                let around = AgentsAnswerAround {
+                    customer: &self.customer,
+                    language: self.inbound.language.as_deref(),
+                    inbound_sent: &inbound_sent,
+                };
+                self.agents
+                    .answered(&call, &exchange, &mut self.backend, &around, ctx, events);
+                return;
+            }
+            Call::Inbound(call) => call,
+        };
+        let agents_sent = self.agents.sent_sids();
+        let around = InboundAround {
+            customer: &self.customer,
+            agents_sent: &agents_sent,
+        };
+        let learned = self.inbound.answered(
+            call,
+            started_ms,
+            exchange,
+            &mut self.backend,
+            &around,
+            ctx,
+            events,
+        );
+        if let Some(ticket) = learned {
+            self.remember_ticket(&ticket, ctx);
+        }
+    }
+}
