@@ -291,7 +291,7 @@ mod tests {
         assert_eq!(
             serde_json::to_value(ticket_view(&step)).unwrap(),
             json!({"state": "rejected", "reason": "little_content",
-                   "rule": "a single word beyond greetings and pleasantries, and no problem word"})
+                   "rule": "a single word beyond greetings and pleasantries, naming no problem"})
         );
         let old = TicketStep::Rejected {
             reason: "something_else".into(),

@@ -122,13 +122,13 @@ impl Rejection {
     /// customer's words.
     pub fn explain(self) -> &'static str {
         match self {
-            Rejection::TooShort => "shorter than TRIAGE_MIN_LENGTH and no problem word",
+            Rejection::TooShort => "shorter than TRIAGE_MIN_LENGTH, naming no problem",
             Rejection::GreetingOnly => {
-                "only greetings, thanks, acknowledgements or emoji, and no problem word"
+                "only greetings, thanks, acknowledgements or emoji, naming no problem"
             }
             Rejection::NoIssueKeyword => "none of the issue keywords (TRIAGE_MODE=guide)",
             Rejection::LittleContent => {
-                "a single word beyond greetings and pleasantries, and no problem word"
+                "a single word beyond greetings and pleasantries, naming no problem"
             }
         }
     }

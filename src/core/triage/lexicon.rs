@@ -1,8 +1,8 @@
 //! The words the default triage reads a message with, gathered once from every enabled
 //! language (`Lexicon::build`): a message read in the wrong language, or written in two, is
 //! still understood. Matching is on the message's words, split once: single words by hash
-//! look-up, phrases by word windows, and entries ending in `*` as word prefixes (a stem and its
-//! endings: `cobr*` is not used, `stürz*` is). Everything is folded (case, accents,
+//! look-up, phrases by word windows, and entries ending in `*` as word prefixes (a stem and all
+//! its endings: `cobr*` is `cobraron`, `cobrando`...). Everything is folded (case, accents,
 //! apostrophes) as messages are.
 
 use crate::core::text::fold_accents;

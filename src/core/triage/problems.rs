@@ -1,8 +1,8 @@
 //! The default triage (`TRIAGE_MODE` unset): a first message becomes a ticket when it says
 //! anything beyond pleasantries. In order, the first rule that applies decides:
 //! 1. `problem_word`: a word or phrase of failure, loss, money, access, change or
-//!    cancellation, or a support object (order, account, payment...), in any enabled language
-//!    (English words count inside other languages): a ticket.
+//!    cancellation, or a support object (order, account, payment...), in any shipped or
+//!    enabled language (English words count inside other languages): a ticket.
 //! 2. `negation`: a negation followed by a word that is not a pleasantry ("no llegó",
 //!    "nicht angekommen", "gak bisa"): a ticket.
 //! 3. `too_short`: fewer characters than `TRIAGE_MIN_LENGTH`: the details request.

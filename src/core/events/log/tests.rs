@@ -58,7 +58,7 @@ fn each_event_has_its_line() {
             },
             json!({"level":"info","event":"triage.rejected","message_sid":"SM1","from":FROM,
                    "reason":"greeting_only",
-                   "rule":"only greetings, thanks, acknowledgements or emoji, and no problem word"}),
+                   "rule":"only greetings, thanks, acknowledgements or emoji, naming no problem"}),
         ),
         (
             DomainEvent::FollowUpTicketCreated {
