@@ -13,7 +13,8 @@
 
 use crate::core::config::Config;
 use crate::core::conversation::{
-    stored_form, Conversation, Ctx, Effect, Event, Output, TicketClaim, STORED_BUDGET_BYTES,
+    stored_form, Conversation, Ctx, Effect, Event, Message, Output, TicketClaim,
+    STORED_BUDGET_BYTES,
 };
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::events::log::log_line;
@@ -79,10 +80,46 @@ impl ConversationObject {
     /// `load`, knowing who the customer is when the caller does (a message's sender): an
     /// unreadable stored value is quarantined and replaced by a fresh conversation for them.
     async fn load_for(&self, customer: Option<&Sender>) -> Result<Option<Conversation>> {
+        Ok(self.load_with(customer, None).await?.0)
+    }
+
+    /// `load_for`, with the archived row of message `archived` when it has one (`fin:<sid>`),
+    /// read in the same storage call.
+    async fn load_with(
+        &self,
+        customer: Option<&Sender>,
+        archived: Option<&str>,
+    ) -> Result<(Option<Conversation>, Option<Box<Message>>)> {
         let storage = self.state.storage();
-        let Some(text) = storage::load_text(&storage, STATE_KEY).await? else {
-            return Ok(None);
+        let (text, row) = match archived {
+            None => (storage::load_text(&storage, STATE_KEY).await?, None),
+            Some(sid) => {
+                let key = stored_form::archive_key(sid);
+                let mut found = storage::load_texts(&storage, &[STATE_KEY, &key]).await?;
+                (found.remove(STATE_KEY), found.remove(&key))
+            }
         };
+        let archived = row.and_then(|text| {
+            let m = stored_form::decode_archived(&text);
+            if m.is_none() {
+                log::emit(
+                    &LogLine::error("archive.unreadable").field("bytes", text.len()),
+                    &[],
+                );
+            }
+            m.map(Box::new)
+        });
+        let Some(text) = text else {
+            return Ok((None, archived));
+        };
+        Ok((self.decode_or_quarantine(text, customer).await?, archived))
+    }
+
+    async fn decode_or_quarantine(
+        &self,
+        text: String,
+        customer: Option<&Sender>,
+    ) -> Result<Option<Conversation>> {
         match stored_form::decode_reporting(&text) {
             Ok(decoded) => {
                 if let Some(version) = decoded.read_newer {
@@ -143,6 +180,12 @@ impl ConversationObject {
     }
 
     async fn save(&self, conv: &Conversation) -> Result<()> {
+        self.save_with(conv, &[]).await
+    }
+
+    /// Stores the conversation and, in the same write (all or nothing), the rows of the
+    /// messages it archived (`Output::archived`).
+    async fn save_with(&self, conv: &Conversation, archived: &[Message]) -> Result<()> {
         let text = stored_form::encode(conv).map_err(worker::Error::RustError)?;
         if text.len() > STORED_BUDGET_BYTES {
             // Should not happen (`core::conversation::limits`); saved all the same while under
@@ -155,7 +198,41 @@ impl ConversationObject {
                 &[],
             );
         }
-        storage::save_text(&self.state.storage(), STATE_KEY, text).await
+        if archived.is_empty() {
+            return storage::save_text(&self.state.storage(), STATE_KEY, text).await;
+        }
+        let mut rows = vec![(STATE_KEY.to_string(), text)];
+        for m in archived {
+            let row = stored_form::encode_archived(m).map_err(worker::Error::RustError)?;
+            rows.push((stored_form::archive_key(&m.sid), row));
+        }
+        storage::save_texts(&self.state.storage(), rows).await
+    }
+
+    /// Deletes the archive's rows of messages finished before `before`; when the oldest row
+    /// left finished (none: the archive is empty). Read whole (rows are small, and this runs
+    /// about once a week per customer).
+    async fn prune_archive(&self, before: u64) -> Result<Option<u64>> {
+        let storage = self.state.storage();
+        let rows = storage::load_prefixed(&storage, stored_form::ARCHIVE_PREFIX).await?;
+        let mut gone = Vec::new();
+        let mut oldest: Option<u64> = None;
+        for (key, text) in rows {
+            match stored_form::decode_archived(&text).and_then(|m| m.finished_ms) {
+                Some(at) if at >= before => oldest = Some(oldest.map_or(at, |o| o.min(at))),
+                // Past its week, or unreadable (nothing would ever read it again).
+                _ => gone.push(key),
+            }
+        }
+        let pruned = gone.len();
+        storage::delete_many(&storage, gone).await?;
+        log::emit(
+            &LogLine::info("archive.pruned")
+                .field("rows", pruned)
+                .field("conversation", self.state.id().to_string()),
+            &[],
+        );
+        Ok(oldest)
     }
 
     /// Applies one event that arrives by request (not by alarm): its metrics join the
@@ -181,7 +258,7 @@ impl ConversationObject {
             return Ok(out);
         }
         conv.unsent_metrics.absorb(Delta::from_events(&out.events));
-        self.save(conv).await?;
+        self.save_with(conv, &out.archived).await?;
         let storage = self.state.storage();
         match &out.effect {
             Some(Effect::WakeAt(at)) => storage::wake_at(&storage, *at).await?,
@@ -248,14 +325,15 @@ impl ConversationObject {
         received_at_ms: Option<u64>,
         config: &Config,
     ) -> Result<ConversationAnswer> {
-        let mut conv = match self.load_for(Some(&message.from)).await? {
-            Some(c) => c,
-            None => Conversation::new(message.from.clone()),
-        };
+        let (conv, archived) = self
+            .load_with(Some(&message.from), Some(&message.message_sid))
+            .await?;
+        let mut conv = conv.unwrap_or_else(|| Conversation::new(message.from.clone()));
         let event = Event::Received {
             message,
             origin,
             received_at_ms,
+            archived,
         };
         let out = self.apply(&mut conv, event, config).await?;
         Ok(ConversationAnswer::Accepted {
@@ -263,10 +341,25 @@ impl ConversationObject {
         })
     }
 
-    /// Applies an event Zendesk or Twilio reports about a conversation that must exist.
-    async fn apply_reported(&self, event: Event, config: &Config) -> Result<ConversationAnswer> {
-        let Some(mut conv) = self.load().await? else {
+    /// A delivery status Twilio reports about a conversation that must exist, with the
+    /// archived message it is about when it has a row.
+    async fn delivery_status(
+        &self,
+        sid: String,
+        status: crate::core::delivery::DeliveryStatus,
+        error_code: Option<u32>,
+        message_sid: Option<String>,
+        config: &Config,
+    ) -> Result<ConversationAnswer> {
+        let (conv, archived) = self.load_with(None, message_sid.as_deref()).await?;
+        let Some(mut conv) = conv else {
             return Ok(ConversationAnswer::UnknownConversation);
+        };
+        let event = Event::DeliveryStatus {
+            sid,
+            status,
+            error_code,
+            archived,
         };
         self.apply(&mut conv, event, config).await?;
         Ok(ConversationAnswer::Applied)
@@ -317,8 +410,11 @@ impl ConversationObject {
             // counted as taken once the save that removes it succeeded (else it stays stored).
             let taken = std::mem::take(&mut conv.unsent_metrics);
             // Stored before the call it asks for: the intent survives an eviction.
-            self.save(&conv).await?;
+            self.save_with(&conv, &out.archived).await?;
             unsent.absorb(taken);
+            if let Some(before) = out.prune_archive_before {
+                self.archive_pruned(before, config, events).await?;
+            }
             emit(&out.events, &conv, config);
             events.extend(out.events);
             let calls_out = matches!(out.effect, Some(Effect::Call(_) | Effect::Transfer(_)));
@@ -351,6 +447,36 @@ impl ConversationObject {
                 Event::Answered(answer)
             };
         }
+    }
+}
+
+impl ConversationObject {
+    /// Prunes the archive as the machine asked, and tells it what is left (its next prune).
+    async fn archive_pruned(
+        &self,
+        before: u64,
+        config: &Config,
+        events: &mut Vec<DomainEvent>,
+    ) -> Result<()> {
+        let oldest_ms = self.prune_archive(before).await?;
+        let Some(mut conv) = self.load().await? else {
+            return Ok(());
+        };
+        let me = self.state.id().to_string();
+        let ctx = Ctx {
+            now_ms: clock::now_ms(),
+            jitter: js_sys::Math::random(),
+            config,
+            conversation_id: &me,
+        };
+        let out = conv.step(Event::ArchivePruned { oldest_ms }, &ctx);
+        self.save_with(&conv, &out.archived).await?;
+        if let Some(Effect::WakeAt(at)) = out.effect {
+            storage::wake_at(&self.state.storage(), at).await?;
+        }
+        emit(&out.events, &conv, config);
+        events.extend(out.events);
+        Ok(())
     }
 }
 
@@ -420,27 +546,39 @@ impl ConversationObject {
                 sid,
                 status,
                 error_code,
+                message_sid,
             } => match config() {
                 Ok(config) => {
-                    let event = Event::DeliveryStatus {
-                        sid,
-                        status,
-                        error_code,
-                    };
-                    self.apply_reported(event, &config).await?
+                    self.delivery_status(sid, status, error_code, message_sid, &config)
+                        .await?
                 }
                 Err(e) => return Response::error(e, 503),
             },
-            ConversationRequest::Message { sid } => ConversationAnswer::Message {
-                view: self
-                    .load()
-                    .await?
-                    .and_then(|c| message_view(&c, &sid, clock::now_ms()))
-                    .map(Box::new),
-            },
+            ConversationRequest::Message { sid } => {
+                let (conv, archived) = self.load_with(None, Some(&sid)).await?;
+                ConversationAnswer::Message {
+                    view: conv
+                        .map(|mut c| {
+                            c.inbound.messages.extend(archived.map(|m| *m));
+                            c
+                        })
+                        .and_then(|c| message_view(&c, &sid, clock::now_ms()))
+                        .map(Box::new),
+                }
+            }
             ConversationRequest::Messages { ticket } => ConversationAnswer::Messages {
                 views: match self.load().await? {
-                    Some(c) => message_views(&c, clock::now_ms(), ticket, SEARCH_LIMIT),
+                    Some(mut c) => {
+                        // The archived ones too (an operator's look-up: the rows are read).
+                        let storage = self.state.storage();
+                        let rows =
+                            storage::load_prefixed(&storage, stored_form::ARCHIVE_PREFIX).await?;
+                        c.inbound.messages.extend(
+                            rows.into_iter()
+                                .filter_map(|(_, text)| stored_form::decode_archived(&text)),
+                        );
+                        message_views(&c, clock::now_ms(), ticket, SEARCH_LIMIT)
+                    }
                     None => Vec::new(),
                 },
             },

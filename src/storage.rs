@@ -48,3 +48,50 @@ pub async fn save_text(storage: &Storage, key: &str, text: String) -> Result<()>
     crate::usage::rows_written(1);
     storage.put(key, text).await
 }
+
+/// Several values stored as text, read in one call (the keys not stored are absent).
+pub async fn load_texts(
+    storage: &Storage,
+    keys: &[&str],
+) -> Result<std::collections::HashMap<String, String>> {
+    crate::usage::rows_read(keys.len() as u64);
+    let map = storage.get_multiple(keys.to_vec()).await?;
+    Ok(texts_of(&map))
+}
+
+/// Several values written as text in one call: all or none is stored.
+pub async fn save_texts(storage: &Storage, rows: Vec<(String, String)>) -> Result<()> {
+    crate::usage::rows_written(rows.len() as u64);
+    let values: std::collections::HashMap<String, String> = rows.into_iter().collect();
+    storage.put_multiple(values).await
+}
+
+/// Every value whose key starts with `prefix`, as text.
+pub async fn load_prefixed(storage: &Storage, prefix: &str) -> Result<Vec<(String, String)>> {
+    let map = storage
+        .list_with_options(worker::ListOptions::new().prefix(prefix))
+        .await?;
+    let texts = texts_of(&map);
+    crate::usage::rows_read(texts.len() as u64);
+    Ok(texts.into_iter().collect())
+}
+
+/// Deletes these keys (in batches of 128, the most one call takes).
+pub async fn delete_many(storage: &Storage, keys: Vec<String>) -> Result<()> {
+    crate::usage::rows_written(keys.len() as u64);
+    for batch in keys.chunks(128) {
+        storage.delete_multiple(batch.to_vec()).await?;
+    }
+    Ok(())
+}
+
+/// The string values of a storage `Map`, by key.
+fn texts_of(map: &js_sys::Map) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    map.for_each(&mut |value, key| {
+        if let (Some(k), Some(v)) = (key.as_string(), value.as_string()) {
+            out.insert(k, v);
+        }
+    });
+    out
+}

@@ -233,6 +233,10 @@ pub async fn handle_status(mut req: Request, env: &Env) -> Result<Response> {
         sid: sid.clone(),
         status,
         error_code,
+        message_sid: match &about {
+            Some(DeliveryAbout::GatewayReply { message_sid, .. }) => Some(message_sid.clone()),
+            _ => None,
+        },
     };
     match conversation_do::ask(env, Target::Id(&conversation), &request).await {
         Ok(ConversationAnswer::Applied) => respond::empty_twiml(),

@@ -103,7 +103,7 @@ fn step(
         conversation_id: "abc",
     };
     let out = conv.step(event, &ctx);
-    let (bytes, rows) = store.save(&conv);
+    let (bytes, rows) = store.save(&conv, &out.archived);
     cost.cpu_us += started.elapsed().as_secs_f64() * 1e6;
     cost.bytes += bytes;
     cost.rows += rows;
@@ -118,6 +118,7 @@ fn one_message(store: &mut Store, i: u64, config: &Config, sent: &mut u64) -> Co
         message: message(i),
         origin: "https://gw.example".into(),
         received_at_ms: Some(now),
+        archived: None,
     };
     step(store, received, now, config, &mut cost);
     let mut effect = step(store, Event::Wake, now, config, &mut cost);
@@ -141,6 +142,11 @@ fn customer_with(finished: u64, config: &Config, sent: &mut u64) -> Store {
         one_message(&mut store, i, config, sent);
     }
     assert_eq!(store.load().pending_count(), 0);
+    // Every finished message is either still in the value (the last hour's) or in its row.
+    assert_eq!(
+        store.archived() + store.load().inbound.messages.len(),
+        finished as usize
+    );
     store
 }
 

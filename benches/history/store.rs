@@ -1,16 +1,21 @@
-//! The Durable Object's storage as the shell uses it: one key (`conversation`), the whole
-//! conversation in its stored form re-written on every save (`stored_form::encode`).
-use whatsapp_zendesk_gateway::core::conversation::{stored_form, Conversation};
+//! The Durable Object's storage as the shell uses it: the conversation's value under one key
+//! (`conversation`), re-written on every save (`stored_form::encode`), and each archived
+//! finished message under its own key (`fin:<MessageSid>`), written once in the same write
+//! (`Output::archived`).
+use std::collections::BTreeMap;
+use whatsapp_zendesk_gateway::core::conversation::{stored_form, Conversation, Message};
 
 #[derive(Clone)]
 pub struct Store {
     value: String,
+    archive: BTreeMap<String, String>,
 }
 
 impl Store {
     pub fn new(conv: &Conversation) -> Self {
         Store {
             value: stored_form::encode(conv).unwrap(),
+            archive: BTreeMap::new(),
         }
     }
 
@@ -19,8 +24,19 @@ impl Store {
     }
 
     /// Bytes and rows (keys) written.
-    pub fn save(&mut self, conv: &Conversation) -> (usize, usize) {
+    pub fn save(&mut self, conv: &Conversation, archived: &[Message]) -> (usize, usize) {
         self.value = stored_form::encode(conv).unwrap();
-        (self.value.len(), 1)
+        let mut bytes = self.value.len();
+        for m in archived {
+            let row = stored_form::encode_archived(m).unwrap();
+            bytes += row.len();
+            self.archive.insert(stored_form::archive_key(&m.sid), row);
+        }
+        (bytes, 1 + archived.len())
+    }
+
+    /// Archived rows.
+    pub fn archived(&self) -> usize {
+        self.archive.len()
     }
 }

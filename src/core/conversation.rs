@@ -166,6 +166,9 @@ pub enum Event {
         /// When the Worker received the webhook (the acknowledgement's latency is measured
         /// from it).
         received_at_ms: Option<u64>,
+        /// The message's row in the archive, when it has one (`fin:<MessageSid>`): a late
+        /// duplicate of a message finished long ago.
+        archived: Option<Box<Message>>,
     },
     /// The alarm fired: do the next thing.
     Wake,
@@ -181,7 +184,12 @@ pub enum Event {
         sid: String,
         status: crate::core::delivery::DeliveryStatus,
         error_code: Option<u32>,
+        /// The archived message the status is about (its reply's), when it has a row.
+        archived: Option<Box<Message>>,
     },
+    /// The shell pruned the archive as `Output::prune_archive_before` asked: when the oldest
+    /// message left in it finished (none: the archive is empty).
+    ArchivePruned { oldest_ms: Option<u64> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -208,6 +216,12 @@ pub struct Output {
     /// The step changed nothing worth storing (an event for a ticket that is not ours): the
     /// shell skips the write.
     pub unchanged: bool,
+    /// Finished messages that leave the conversation's value: the shell writes each as its row
+    /// (`fin:<MessageSid>`, `stored_form::encode_archived`) in the same write as the value.
+    pub archived: Vec<Message>,
+    /// Delete the archive's rows of messages finished before this time, then answer with
+    /// `Event::ArchivePruned`.
+    pub prune_archive_before: Option<u64>,
 }
 
 impl Conversation {
@@ -248,7 +262,9 @@ impl Conversation {
                 message,
                 origin,
                 received_at_ms,
+                archived,
             } => {
+                self.restore(archived);
                 self.arrived_through(origin, received_at_ms, &message.message_sid, ctx);
                 if self.message(&message.message_sid).is_none() {
                     // What is finished is bounded even while the queue is stuck (the queue
@@ -262,6 +278,7 @@ impl Conversation {
             }
             Event::Wake => {
                 self.fired(ctx.now_ms, &mut out.events);
+                out.prune_archive_before = self.inbound.archive_due(ctx.now_ms);
                 out.effect = self.next(ctx, &mut out.events);
                 self.report_pending(ctx);
             }
@@ -291,13 +308,38 @@ impl Conversation {
                 sid,
                 status,
                 error_code,
+                archived,
             } => {
+                self.restore(archived);
                 if self.delivery_status(&sid, status, error_code, ctx, &mut out.events) {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }
+            Event::ArchivePruned { oldest_ms } => {
+                self.inbound.archive_pruned(oldest_ms);
+                out.effect = self
+                    .inbound
+                    .archive_oldest_ms
+                    .map(|at| Effect::WakeAt(at + KEEP_FINISHED_MS));
+            }
+        }
+        // Finished messages leave the stored value for rows of their own (v6): a save never
+        // rewrites the customer's history. Not when the step changed nothing (not stored).
+        if !out.unchanged {
+            out.archived = self.inbound.archive(ctx.now_ms);
         }
         out
+    }
+
+    /// An archived message the shell read for this event (a late duplicate, a late delivery
+    /// status) is back in the queue for the step; it is archived again after it.
+    fn restore(&mut self, archived: Option<Box<Message>>) {
+        if let Some(m) = archived {
+            if self.message(&m.sid).is_none() && m.is_finished() {
+                self.inbound.messages.push(*m);
+                self.inbound.order_messages();
+            }
+        }
     }
 
     /// What a webhook's arrival tells besides the message: the public origin Twilio called

@@ -33,6 +33,10 @@ pub enum ConversationRequest {
         sid: String,
         status: crate::core::delivery::DeliveryStatus,
         error_code: Option<u32>,
+        /// The customer's message the reply answered, when the callback URL says (its row is
+        /// read with the conversation when it is archived).
+        #[serde(default)]
+        message_sid: Option<String>,
     },
     /// The operator's view of one message.
     Message { sid: String },
@@ -184,6 +188,7 @@ mod tests {
             sid: "SM1".into(),
             status: crate::core::delivery::DeliveryStatus::Failed,
             error_code: Some(63016),
+            message_sid: Some("SM1".into()),
         });
         round_trip(ConversationAnswer::Accepted { duplicate: true });
         round_trip(ConversationAnswer::Message { view: None });

@@ -27,9 +27,12 @@ pub enum Timer {
     /// A step settled things for longer than any history can need (a defect): look again
     /// later rather than end without a wake-up.
     Stalled,
+    /// The oldest archived finished message is past `KEEP_FINISHED_MS`: the archive's rows are
+    /// pruned then.
+    ArchivePrune,
 }
 
-const COUNT: usize = 9;
+const COUNT: usize = 10;
 
 impl Timer {
     fn slot(self) -> usize {
@@ -43,6 +46,7 @@ impl Timer {
             Timer::Unbuildable => 6,
             Timer::KeptEventExpiry => 7,
             Timer::Stalled => 8,
+            Timer::ArchivePrune => 9,
         }
     }
 
@@ -58,6 +62,7 @@ impl Timer {
             Timer::Unbuildable => "unbuildable",
             Timer::KeptEventExpiry => "kept_event_expiry",
             Timer::Stalled => "stalled",
+            Timer::ArchivePrune => "archive_prune",
         }
     }
 
@@ -71,6 +76,7 @@ impl Timer {
         Timer::Unbuildable,
         Timer::KeptEventExpiry,
         Timer::Stalled,
+        Timer::ArchivePrune,
     ];
 }
 

@@ -334,6 +334,7 @@ mod tests {
                 Event::Received {
                     origin: String::new(),
                     received_at_ms: None,
+                    archived: None,
                     message: InboundMessage {
                         message_sid: format!("SM{}", "0".repeat(32)),
                         account_sid: None,

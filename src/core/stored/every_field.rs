@@ -238,6 +238,8 @@ pub(super) fn every_field() -> Conversation {
             timer: Timer::MessageRetry,
             at_ms: T0 + 60_000,
         }),
+        recent_sent: vec!["SM00000000000000000000000000000007".into()],
+        archive_oldest_ms: Some(T0 + 7),
     }
 }
 

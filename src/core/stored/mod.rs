@@ -24,6 +24,15 @@
 //!   `made_from` (the MessageSid the ticket was made from): optional, ignored by a v5 gateway
 //!   that predates them, so no new version.
 //!
+//! - v6: finished messages move out of the conversation's value into rows of their own
+//!   (`fin:<MessageSid>`, written by the shell: `Output::archived`), so a save no longer
+//!   rewrites the customer's history; the conversation keeps the SIDs of its latest replies
+//!   (`recent_sent`) and when its oldest archived message finished (`archive_oldest_ms`). A v5
+//!   value reads as it is (nothing archived yet). A v5 gateway would read a v6 value leniently
+//!   but not see the archived rows (a late duplicate of an archived message would be taken as
+//!   new): hence the new version. The stored types keep their module name (`v5`): v6 only
+//!   adds two optional fields and a timer to them.
+//!
 //! Up to v5 the domain types were the schema; the stored types were made their own at v5
 //! without changing a byte (`main_f8a4f61_*` fixtures: conversations main wrote then).
 //!
@@ -41,7 +50,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub const VERSION: u64 = 5;
+pub const VERSION: u64 = 6;
 
 /// Why a stored value could not be read, without any of its content (safe to log).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +106,35 @@ pub fn encode(conversation: &v5::Conversation) -> Result<String, String> {
         conversation,
     })
     .map_err(|e| e.to_string())
+}
+
+#[derive(Serialize)]
+struct MessageEnvelope<'a> {
+    v: u64,
+    message: &'a v5::Message,
+}
+
+/// The text of an archived message's row (v6).
+pub fn encode_message(message: &v5::Message) -> Result<String, String> {
+    serde_json::to_string(&MessageEnvelope {
+        v: VERSION,
+        message,
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// An archived message's row, of this version or a newer one read leniently; `None` when it
+/// cannot be read.
+pub fn decode_message(text: &str) -> Option<v5::Message> {
+    #[derive(Deserialize)]
+    struct Row {
+        v: u64,
+        message: v5::Message,
+    }
+    serde_json::from_str::<Row>(text)
+        .ok()
+        .filter(|r| r.v >= 6)
+        .map(|r| r.message)
 }
 
 /// What `decode_reporting` read.
@@ -169,6 +207,8 @@ pub fn decode_reporting(text: &str) -> Result<Decoded, Unreadable> {
         }
         None => return Err(Unreadable::UnknownForm),
         Some(older @ 2..=4) => older::upgrade(older, enveloped()?),
+        // v5 reads as v6: what v6 adds is optional (no message archived yet).
+        Some(5) => enveloped()?,
         Some(VERSION) => enveloped()?,
         Some(newer) if newer > VERSION => {
             return enveloped()

@@ -16,7 +16,9 @@ fn decode(text: &str) -> Result<(v5::Conversation, bool), Unreadable> {
 /// The pinned text: line 1 the conversation with every field (`every_field`), line 2 every
 /// call it may have in flight. Regenerate (after bumping `VERSION` and writing the migration
 /// of the previous version) with `PIN_STORED_FORM=1 cargo test the_stored_shape_is_pinned`.
-const PINNED: &str = include_str!("fixtures/v5_every_field.jsonl");
+const PINNED: &str = include_str!("fixtures/v6_every_field.jsonl");
+/// What v5 gateways wrote (the same conversation without what v6 adds).
+const PINNED_V5: &str = include_str!("fixtures/v5_every_field.jsonl");
 
 #[test]
 fn the_stored_shape_is_pinned() {
@@ -28,10 +30,10 @@ fn the_stored_shape_is_pinned() {
         serde_json::to_string(&calls).unwrap()
     );
     if std::env::var_os("PIN_STORED_FORM").is_some() {
-        std::fs::write("src/core/stored/fixtures/v5_every_field.jsonl", &text).unwrap();
+        std::fs::write("src/core/stored/fixtures/v6_every_field.jsonl", &text).unwrap();
     }
     // A stored field added, renamed, dropped or written differently fails here: it needs a new
-    // version (the pinned text is what v5 gateways wrote and read).
+    // version (the pinned text is what v6 gateways write and read).
     assert_eq!(text, PINNED, "the stored form changed: bump VERSION");
     // And it reads back as it was written.
     let mut lines = PINNED.lines();
@@ -44,6 +46,17 @@ fn the_stored_shape_is_pinned() {
 /// Every optional field of the pinned conversation is set (nothing null, no list or map
 /// empty, no flag written only when true left false), and every variant of every tagged enum
 /// is there: else a field or variant could change unseen.
+#[test]
+fn what_v5_gateways_wrote_reads_as_v6() {
+    let mut lines = PINNED_V5.lines();
+    let (read, migrated) = decode(lines.next().unwrap()).unwrap();
+    assert!(migrated, "a v5 value is stored again as v6");
+    let mut expected = every_field::every_field();
+    expected.recent_sent.clear();
+    expected.archive_oldest_ms = None;
+    assert_eq!(read, expected);
+}
+
 #[test]
 fn the_pinned_conversation_sets_every_field_and_variant() {
     let mut tags: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> =
@@ -99,6 +112,8 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         ".conversation.unsent_metrics.directory".into(),
         ".conversation.language".into(),
         ".conversation.wake".into(),
+        ".conversation.recent_sent".into(),
+        ".conversation.archive_oldest_ms".into(),
         ".conversation.tickets[].requester_change_noted".into(),
         ".conversation.tickets[].not_forwarded_noted".into(),
         format!("{m}.language"),
@@ -115,7 +130,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
             "{key} is left out: set it in every_field"
         );
     }
-    // A new field left out when empty must join the list (14 in v5.rs, 2 in `Delta`).
+    // A new field left out when empty must join the list (16 in v5.rs, 2 in `Delta`).
     assert_eq!(
         include_str!("v5.rs").matches("skip_serializing_if").count() + 2,
         left_out_when_empty.len(),
@@ -211,7 +226,7 @@ fn a_v3_conversation_loads_without_languages_and_is_stored_in_the_current_form()
     assert!(was_migrated, "stored again in the current form");
     assert_eq!(loaded.language, None);
     assert!(loaded.messages.iter().all(|m| m.language.is_none()));
-    assert!(encode(&loaded).unwrap().starts_with("{\"v\":5,"));
+    assert!(encode(&loaded).unwrap().starts_with("{\"v\":6,"));
 }
 
 #[test]
@@ -282,11 +297,11 @@ fn salvage_reads_the_customer_and_message_sids_leniently() {
 fn a_newer_versions_value_is_read_with_this_versions_types_when_it_can_be() {
     let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
     let mut newer: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
-    newer["v"] = 6.into();
-    newer["conversation"]["a_field_of_v6"] = serde_json::json!({"x": 1});
+    newer["v"] = 7.into();
+    newer["conversation"]["a_field_of_v7"] = serde_json::json!({"x": 1});
     newer["conversation"]["messages"][0]["another"] = true.into();
     let read = decode_reporting(&newer.to_string()).unwrap();
-    assert_eq!(read.read_newer, Some(6));
+    assert_eq!(read.read_newer, Some(7));
     assert!(read.migrated, "stored again in this version's form");
     assert_eq!(
         read.conversation, conv,

@@ -48,6 +48,13 @@ pub struct Conversation {
     /// Added within v5 (after f8a4f61): optional, and ignored by a v5 gateway before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wake: Option<Wake>,
+    /// v6: the SIDs of the latest replies sent to the customer's messages (a lost send is not
+    /// one of them, even once their messages are archived).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recent_sent: Vec<String>,
+    /// v6: when the oldest message in the archive (`fin:<MessageSid>` rows) finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_oldest_ms: Option<u64>,
 }
 
 /// The wake-up asked for, and which timer it is for.
@@ -69,6 +76,8 @@ pub enum Timer {
     Unbuildable,
     KeptEventExpiry,
     Stalled,
+    /// v6.
+    ArchivePrune,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -195,3 +195,74 @@ impl InboundQueue {
         }
     }
 }
+
+/// Finished messages stay in the conversation's value this long (late duplicates, delivery
+/// statuses and the queue-full answer's gap read them there), at most `KEEP_IN_STATE_MAX` of
+/// them; then they move to the archive (`archive`).
+pub const ARCHIVE_AFTER_MS: u64 = 3600 * 1000;
+pub const KEEP_IN_STATE_MAX: usize = 20;
+/// The latest replies' SIDs the queue keeps (`InboundQueue::recent_sent`).
+pub const RECENT_SENT_MAX: usize = 30;
+
+impl InboundQueue {
+    /// Moves out the finished messages that finished `ARCHIVE_AFTER_MS` ago, or are older
+    /// than the `KEEP_IN_STATE_MAX` newest finished ones: the shell writes each as its own row,
+    /// so the conversation's value (rewritten by every save) does not grow with the history.
+    pub(in crate::core::conversation) fn archive(&mut self, now_ms: u64) -> Vec<Message> {
+        self.order_messages();
+        let finished = self.messages.iter().filter(|m| m.is_finished()).count();
+        let mut over = finished.saturating_sub(KEEP_IN_STATE_MAX);
+        let mut archived = Vec::new();
+        let mut kept = Vec::with_capacity(self.messages.len());
+        // Finished ones come after the unfinished, the oldest finished first.
+        for m in self.messages.drain(..) {
+            let done_at = m.finished_ms;
+            let stale = done_at.is_some_and(|t| t + ARCHIVE_AFTER_MS <= now_ms);
+            // The latest queue-full answer stays: it spares the next refusals their own
+            // (`refuse`).
+            let answers_refusals = m.is_refused()
+                && m.reply_kind() == Some(ReplyKind::QueueFull)
+                && m.received_ms + QUEUE_FULL_REPLY_GAP_MS > now_ms;
+            if done_at.is_some() && !answers_refusals && (over > 0 || stale) {
+                over = over.saturating_sub(1);
+                archived.push(m);
+            } else {
+                kept.push(m);
+            }
+        }
+        self.messages = kept;
+        if let Some(oldest) = archived.iter().filter_map(|m| m.finished_ms).min() {
+            self.archive_oldest_ms = Some(self.archive_oldest_ms.map_or(oldest, |t| t.min(oldest)));
+        }
+        archived
+    }
+
+    /// When the archive's oldest message is `KEEP_FINISHED_MS` old: the rows to prune are those
+    /// finished before the returned time (the shell answers with `ArchivePruned`).
+    pub(in crate::core::conversation) fn archive_due(&mut self, now_ms: u64) -> Option<u64> {
+        let oldest = self.archive_oldest_ms?;
+        if oldest + KEEP_FINISHED_MS > now_ms {
+            return None;
+        }
+        // Forgotten until the shell says what is left (a lost answer leaves rows a week longer
+        // at worst: the next archived message sets it again).
+        self.archive_oldest_ms = None;
+        // Rows finished before this go: the oldest one (due now) among them.
+        Some(now_ms.saturating_sub(KEEP_FINISHED_MS) + 1)
+    }
+
+    /// The shell pruned the archive: `oldest_ms` is when the oldest row left finished.
+    pub(in crate::core::conversation) fn archive_pruned(&mut self, oldest_ms: Option<u64>) {
+        self.archive_oldest_ms = match (self.archive_oldest_ms, oldest_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// A reply sent: its SID is remembered beyond its message's stay in the value.
+    pub(in crate::core::conversation) fn remember_sent(&mut self, sid: &str) {
+        self.recent_sent.push(sid.to_string());
+        let over = self.recent_sent.len().saturating_sub(RECENT_SENT_MAX);
+        self.recent_sent.drain(..over);
+    }
+}

@@ -21,6 +21,13 @@ pub struct InboundQueue {
     /// The customer's last confidently detected language: a message that says too little to
     /// tell ("ok", "👍", an order number) is read in it.
     pub language: Option<String>,
+    /// The SIDs of the latest replies sent to the customer's messages, newest last (at most
+    /// `RECENT_SENT_MAX`): a lost send is never taken for one of them, even once their
+    /// messages are archived.
+    pub recent_sent: Vec<String>,
+    /// When the oldest archived message finished (`archive`): the archive is pruned once it is
+    /// `KEEP_FINISHED_MS` old.
+    pub archive_oldest_ms: Option<u64>,
 }
 
 pub(in crate::core::conversation) enum Inbound {
@@ -268,6 +275,9 @@ impl InboundQueue {
         events: &mut Vec<DomainEvent>,
     ) -> Inbound {
         let mut timers = TimerTable::default();
+        if let Some(oldest) = self.archive_oldest_ms {
+            timers.arm(Timer::ArchivePrune, oldest + KEEP_FINISHED_MS);
+        }
         // A refused message is answered at once, not behind the queue it could not join.
         for i in 0..self.messages.len() {
             let m = &self.messages[i];

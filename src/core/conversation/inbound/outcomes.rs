@@ -201,6 +201,7 @@ impl InboundQueue {
             ms: elapsed,
             reconciled,
         });
+        self.remember_sent(&reply_sid);
         let m = &mut self.messages[i];
         m.end_reply(|kind| ReplyStep::Sent {
             kind,
@@ -270,7 +271,8 @@ impl InboundQueue {
 }
 
 impl InboundQueue {
-    /// The WhatsApp SIDs of the gateway's replies to the customer's messages.
+    /// The WhatsApp SIDs of the gateway's replies to the customer's messages (the latest ones
+    /// also once their messages are archived).
     pub(in crate::core::conversation) fn sent_sids(&self) -> Vec<&str> {
         self.messages
             .iter()
@@ -278,6 +280,7 @@ impl InboundQueue {
                 ReplyStep::Sent { sid, .. } => Some(sid.as_str()),
                 _ => None,
             })
+            .chain(self.recent_sent.iter().map(String::as_str))
             .collect()
     }
 }

@@ -20,6 +20,8 @@ impl From<v5::Conversation> for Conversation {
                 last_inbound_ms: c.last_inbound_ms,
                 messages: c.messages.into_iter().map(Into::into).collect(),
                 language: c.language,
+                recent_sent: c.recent_sent,
+                archive_oldest_ms: c.archive_oldest_ms,
             },
             in_flight: c.in_flight.map(|f| InFlight {
                 call: f.call.into(),
@@ -69,6 +71,7 @@ impl From<v5::Conversation> for Conversation {
                     v5::Timer::Unbuildable => Timer::Unbuildable,
                     v5::Timer::KeptEventExpiry => Timer::KeptEventExpiry,
                     v5::Timer::Stalled => Timer::Stalled,
+                    v5::Timer::ArchivePrune => Timer::ArchivePrune,
                 },
                 at_ms: w.at_ms,
             }),

@@ -13,6 +13,27 @@ pub fn encode(conversation: &Conversation) -> Result<String, String> {
     stored::encode(&v5::Conversation::from(conversation))
 }
 
+/// The key of an archived message's row (`Output::archived`).
+pub fn archive_key(message_sid: &str) -> String {
+    format!("{ARCHIVE_PREFIX}{message_sid}")
+}
+
+/// What every archived message's key starts with (the shell lists them to prune).
+pub const ARCHIVE_PREFIX: &str = "fin:";
+
+/// The text of an archived message's row: the message in its stored form, versioned as the
+/// conversation is.
+pub fn encode_archived(message: &Message) -> Result<String, String> {
+    stored::encode_message(&v5::Message::from(message))
+}
+
+/// An archived message's row; `None` when it cannot be read (then the message is as good as
+/// unknown: a late duplicate of it makes no second ticket only while Zendesk's idempotency
+/// key or `external_id` look-up still finds the first, so the shell logs it).
+pub fn decode_archived(text: &str) -> Option<Message> {
+    stored::decode_message(text).map(Message::from)
+}
+
 /// What `decode_reporting` read.
 #[derive(Debug)]
 pub struct Decoded {

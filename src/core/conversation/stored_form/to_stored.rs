@@ -47,6 +47,8 @@ impl From<&Conversation> for v5::Conversation {
                 .collect(),
             unsent_metrics: c.unsent_metrics.clone(),
             language: c.inbound.language.clone(),
+            recent_sent: c.inbound.recent_sent.clone(),
+            archive_oldest_ms: c.inbound.archive_oldest_ms,
             wake: c.wake.map(|w| v5::Wake {
                 timer: match w.timer {
                     Timer::CallInFlight => v5::Timer::CallInFlight,
@@ -58,6 +60,7 @@ impl From<&Conversation> for v5::Conversation {
                     Timer::Unbuildable => v5::Timer::Unbuildable,
                     Timer::KeptEventExpiry => v5::Timer::KeptEventExpiry,
                     Timer::Stalled => v5::Timer::Stalled,
+                    Timer::ArchivePrune => v5::Timer::ArchivePrune,
                 },
                 at_ms: w.at_ms,
             }),

@@ -59,6 +59,7 @@ impl Sim {
             sid: sid.into(),
             status: crate::core::delivery::DeliveryStatus::parse(status).expect("a Twilio status"),
             error_code: code,
+            archived: None,
         });
         if let Some(Effect::WakeAt(t)) = out.effect {
             self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));

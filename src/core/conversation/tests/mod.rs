@@ -132,6 +132,8 @@ fn answer(status: u16, body: Value) -> Exchange {
 #[derive(Clone)]
 struct Sim {
     stored: String,
+    /// The archive's rows (`fin:<MessageSid>` -> text), as the Durable Object keeps them.
+    archive: std::collections::BTreeMap<String, String>,
     world: World,
     now: u64,
     wake_at: Option<u64>,
@@ -148,6 +150,7 @@ impl Sim {
         let conv = Conversation::new(Sender::Phone(CUSTOMER.into()));
         Sim {
             stored: stored_form::encode(&conv).unwrap(),
+            archive: Default::default(),
             world: World::default(),
             now: 1_800_000_000_000,
             wake_at: None,
@@ -170,7 +173,28 @@ impl Sim {
         (self.jitter_seed >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn step(&mut self, event: Event) -> Output {
+    fn step(&mut self, mut event: Event) -> Output {
+        // As the shell does: the archived row the event is about goes with it.
+        match &mut event {
+            Event::Received {
+                message, archived, ..
+            } if archived.is_none() => {
+                *archived = self
+                    .archive
+                    .get(&stored_form::archive_key(&message.message_sid))
+                    .and_then(|t| stored_form::decode_archived(t))
+                    .map(Box::new);
+            }
+            Event::DeliveryStatus { sid, archived, .. } if archived.is_none() => {
+                *archived = self
+                    .archive
+                    .values()
+                    .filter_map(|t| stored_form::decode_archived(t))
+                    .find(|m| matches!(&m.reply, ReplyStep::Sent { sid: s, .. } if s == sid))
+                    .map(Box::new);
+            }
+            _ => {}
+        }
         let mut conv = self.load();
         let jitter = self.jitter();
         let ctx = Ctx {
@@ -183,6 +207,33 @@ impl Sim {
         self.stored = stored_form::encode(&conv).unwrap();
         self.largest_stored = self.largest_stored.max(self.stored.len());
         self.events.extend(out.events.iter().cloned());
+        for m in &out.archived {
+            self.archive.insert(
+                stored_form::archive_key(&m.sid),
+                stored_form::encode_archived(m).unwrap(),
+            );
+        }
+        if let Some(before) = out.prune_archive_before {
+            let rows: Vec<Message> = self
+                .archive
+                .values()
+                .filter_map(|t| stored_form::decode_archived(t))
+                .collect();
+            for m in &rows {
+                if m.finished_ms.is_none_or(|t| t < before) {
+                    self.archive.remove(&stored_form::archive_key(&m.sid));
+                }
+            }
+            let oldest = rows
+                .iter()
+                .filter_map(|m| m.finished_ms)
+                .filter(|t| *t >= before)
+                .min();
+            let pruned = self.step(Event::ArchivePruned { oldest_ms: oldest });
+            if let Some(Effect::WakeAt(t)) = pruned.effect {
+                self.wake_at = Some(self.wake_at.map_or(t, |w| w.min(t)));
+            }
+        }
         out
     }
 
@@ -299,11 +350,17 @@ impl Sim {
         panic!("alarm loop did not settle");
     }
 
-    /// Runs alarms (advancing the clock to each) until nothing is scheduled.
+    /// Runs alarms (advancing the clock to each) until nothing is scheduled but the archive's
+    /// weekly prune (`prune_archive` runs it).
     fn settle(&mut self) {
         for _ in 0..500 {
+            let pruning_only = self.load().wake.is_some_and(|w| {
+                w.timer == crate::core::conversation::Timer::ArchivePrune
+                    && self.wake_at == Some(w.at_ms)
+            });
             match self.wake_at {
                 None => return,
+                Some(_) if pruning_only => return,
                 Some(t) => {
                     self.now = self.now.max(t);
                     self.alarm();
@@ -313,8 +370,20 @@ impl Sim {
         panic!("never settled: {:?}", self.load());
     }
 
+    /// The conversation with its archive merged back (tests read every message).
     fn conv(&self) -> Conversation {
-        self.load()
+        let mut conv = self.load();
+        for text in self.archive.values() {
+            let m = stored_form::decode_archived(text).expect("an archived row reads");
+            if conv.message(&m.sid).is_none() {
+                conv.inbound.messages.push(m);
+            }
+        }
+        conv.inbound.messages.sort_by_key(|m| match m.finished_ms {
+            None => (false, m.received_ms),
+            Some(at) => (true, at),
+        });
+        conv
     }
 
     /// The invariants every run must keep.
@@ -465,6 +534,7 @@ fn assert_reference_outcome(sim: &Sim, what: &str) {
 }
 
 mod agents;
+mod archive;
 mod forwarding;
 mod inbound;
 mod languages;
@@ -481,5 +551,6 @@ pub(super) fn received(message: InboundMessage) -> Event {
         message,
         origin: "https://gw.example".into(),
         received_at_ms: None,
+        archived: None,
     }
 }

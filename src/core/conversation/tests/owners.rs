@@ -367,6 +367,7 @@ fn what_the_shell_stores_and_answers_comes_from_the_machine() {
         message: sim.message(M1.0, M1.1),
         origin: String::new(),
         received_at_ms: Some(sim.now - 40),
+        archived: None,
     });
     assert!(retried.duplicate);
     assert_eq!(sim.conv().unsent_metrics.ack_ms, vec![40]);
