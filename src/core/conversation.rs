@@ -327,6 +327,17 @@ impl Conversation {
         // rewrites the customer's history. Not when the step changed nothing (not stored).
         if !out.unchanged {
             out.archived = self.inbound.archive(ctx.now_ms);
+            // The archive's prune is a wake-up of its own: armed here too, as the polls of
+            // this step ran before the messages it just archived.
+            if let Some(at) = self.inbound.archive_oldest_ms.map(|t| t + KEEP_FINISHED_MS) {
+                match out.effect {
+                    None => out.effect = Some(self.wake_once(Timer::ArchivePrune, at)),
+                    Some(Effect::WakeAt(t)) if t > at => {
+                        out.effect = Some(self.wake_once(Timer::ArchivePrune, at))
+                    }
+                    _ => {}
+                }
+            }
         }
         out
     }

@@ -196,18 +196,17 @@ impl InboundQueue {
     }
 }
 
-/// Finished messages stay in the conversation's value this long (late duplicates, delivery
-/// statuses and the queue-full answer's gap read them there), at most `KEEP_IN_STATE_MAX` of
-/// them; then they move to the archive (`archive`).
-pub const ARCHIVE_AFTER_MS: u64 = 3600 * 1000;
+/// The newest finished messages the conversation's value keeps (late duplicates and delivery
+/// statuses find them there, and most customers never have more: they cost no row of their
+/// own); older ones move to the archive (`archive`).
 pub const KEEP_IN_STATE_MAX: usize = 20;
 /// The latest replies' SIDs the queue keeps (`InboundQueue::recent_sent`).
 pub const RECENT_SENT_MAX: usize = 30;
 
 impl InboundQueue {
-    /// Moves out the finished messages that finished `ARCHIVE_AFTER_MS` ago, or are older
-    /// than the `KEEP_IN_STATE_MAX` newest finished ones: the shell writes each as its own row,
-    /// so the conversation's value (rewritten by every save) does not grow with the history.
+    /// Moves out the finished messages older than the `KEEP_IN_STATE_MAX` newest finished ones:
+    /// the shell writes each as its own row, once, so the conversation's value (rewritten by
+    /// every save) does not grow with the history.
     pub(in crate::core::conversation) fn archive(&mut self, now_ms: u64) -> Vec<Message> {
         self.order_messages();
         let finished = self.messages.iter().filter(|m| m.is_finished()).count();
@@ -217,13 +216,12 @@ impl InboundQueue {
         // Finished ones come after the unfinished, the oldest finished first.
         for m in self.messages.drain(..) {
             let done_at = m.finished_ms;
-            let stale = done_at.is_some_and(|t| t + ARCHIVE_AFTER_MS <= now_ms);
             // The latest queue-full answer stays: it spares the next refusals their own
             // (`refuse`).
             let answers_refusals = m.is_refused()
                 && m.reply_kind() == Some(ReplyKind::QueueFull)
                 && m.received_ms + QUEUE_FULL_REPLY_GAP_MS > now_ms;
-            if done_at.is_some() && !answers_refusals && (over > 0 || stale) {
+            if done_at.is_some() && !answers_refusals && over > 0 {
                 over = over.saturating_sub(1);
                 archived.push(m);
             } else {

@@ -3,20 +3,24 @@
 //! a conversation stored with its whole history (v5) archives it on its first step.
 
 use super::*;
-use crate::core::conversation::inbound::limits::{ARCHIVE_AFTER_MS, KEEP_IN_STATE_MAX};
+use crate::core::conversation::inbound::limits::KEEP_IN_STATE_MAX;
 
 const HOUR: u64 = 3600 * 1000;
 
-/// A customer whose first message (its ticket made and confirmed) is archived.
+/// A customer whose first message (its ticket made and confirmed) is archived: more messages
+/// finished after it than the value keeps.
 fn archived_first_message() -> Sim {
     let mut sim = Sim::new(config());
     sim.receive(M1.0, M1.1);
     sim.settle();
-    sim.now += ARCHIVE_AFTER_MS + 1;
-    sim.receive("SM2", &format!("{} (again)", M1.1));
-    sim.settle();
+    for i in 0..KEEP_IN_STATE_MAX {
+        sim.now += 60_000;
+        sim.receive(&format!("SM2{i}"), &format!("{} (again {i})", M1.1));
+        sim.settle();
+    }
     assert!(sim.load().message(M1.0).is_none(), "M1 left the value");
     assert!(sim.archive.contains_key(&stored_form::archive_key(M1.0)));
+    assert_eq!(sim.archive.len(), 1);
     sim
 }
 
@@ -96,15 +100,24 @@ fn the_archive_is_pruned_a_week_after_its_oldest_message_finished() {
         !sim.archive.contains_key(&stored_form::archive_key(M1.0)),
         "M1's row is gone"
     );
-    // SM2 finished later: still there, and its own prune is scheduled.
-    assert!(sim.archive.contains_key(&stored_form::archive_key("SM2")));
-    let next = sim.load().inbound.archive_oldest_ms.unwrap();
-    assert_eq!(sim.wake_at, Some(next + KEEP_FINISHED_MS), "the next prune");
-    sim.now = next + KEEP_FINISHED_MS;
-    sim.alarm();
     assert!(sim.archive.is_empty());
     assert_eq!(sim.load().inbound.archive_oldest_ms, None);
     assert_eq!(sim.wake_at, None, "nothing left to wake for");
+    // (The value's own finished messages, a week old, were dropped on the next arrival.) Two
+    // more archived: the prune of the older leaves the newer, whose prune is scheduled.
+    for i in 0..KEEP_IN_STATE_MAX + 2 {
+        sim.now += 60_000;
+        sim.receive(&format!("SM3{i}"), &format!("{} (later {i})", M1.1));
+        sim.settle();
+    }
+    assert_eq!(sim.archive.len(), 2);
+    let first = sim.load().inbound.archive_oldest_ms.unwrap();
+    sim.now = first + KEEP_FINISHED_MS;
+    sim.alarm();
+    assert_eq!(sim.archive.len(), 1, "the older row went, the newer stays");
+    let next = sim.load().inbound.archive_oldest_ms.unwrap();
+    assert!(next > first);
+    assert_eq!(sim.wake_at, Some(next + KEEP_FINISHED_MS), "the next prune");
 }
 
 #[test]
@@ -117,9 +130,6 @@ fn a_customer_stored_with_the_whole_history_archives_it_on_the_first_step() {
         sim.now += 60_000;
     }
     let mut whole = sim.conv();
-    for m in &mut whole.inbound.messages {
-        m.finished_ms = m.finished_ms.map(|t| t.min(sim.now - 2 * ARCHIVE_AFTER_MS));
-    }
     whole.inbound.archive_oldest_ms = None;
     let mut v5: Value = serde_json::from_str(&stored_form::encode(&whole).unwrap()).unwrap();
     v5["v"] = 5.into();
@@ -127,7 +137,11 @@ fn a_customer_stored_with_the_whole_history_archives_it_on_the_first_step() {
     sim.archive.clear();
     assert!(!sim.receive("SMnew", "My order 99 never arrived"));
     assert!(sim.load().inbound.messages.len() <= KEEP_IN_STATE_MAX + 1);
-    assert_eq!(sim.archive.len(), 60, "the history, one row each");
+    assert_eq!(
+        sim.archive.len(),
+        60 - KEEP_IN_STATE_MAX,
+        "the history beyond what the value keeps, one row each"
+    );
     // The history is still recognised.
     assert!(
         sim.receive("SMh3", "again"),
