@@ -59,11 +59,16 @@ pub async fn load_texts(
     Ok(texts_of(&map))
 }
 
-/// Several values written as text in one call: all or none is stored.
+/// Several values written as text in one call: all or none is stored. Built as a plain JS
+/// object (`put_multiple` would serialize a Rust map as a JS `Map`, whose entries are not the
+/// object's own properties: the storage API would store none of them).
 pub async fn save_texts(storage: &Storage, rows: Vec<(String, String)>) -> Result<()> {
     crate::usage::rows_written(rows.len() as u64);
-    let values: std::collections::HashMap<String, String> = rows.into_iter().collect();
-    storage.put_multiple(values).await
+    let values = js_sys::Object::new();
+    for (key, text) in rows {
+        js_sys::Reflect::set(&values, &key.into(), &text.into())?;
+    }
+    storage.put_multiple_raw(values).await
 }
 
 /// Every value whose key starts with `prefix`, as text.

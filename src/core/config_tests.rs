@@ -148,6 +148,7 @@ fn triage_rules_and_texts_are_configurable() {
         ("TRIAGE_ISSUE_KEYWORDS", " , ,"),
         ("TRIAGE_MIN_LENGTH", "-1"),
         ("REPLY_COMMENT_ADDED", "no id"),
+        ("TRIAGE_MODE", "fancy"),
     ] {
         assert_only_invalid(name, bad);
     }

@@ -42,6 +42,9 @@ pub enum TicketView {
     },
     Rejected {
         reason: String,
+        /// The triage rule that asked for details, in words (`triage::Rejection::explain`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule: Option<String>,
     },
     Failed {
         reason: String,
@@ -181,6 +184,7 @@ fn ticket_view(step: &TicketStep) -> TicketView {
         },
         TicketStep::Rejected { reason } => TicketView::Rejected {
             reason: reason.clone(),
+            rule: crate::core::triage::Rejection::from_name(reason).map(|r| r.explain().into()),
         },
         TicketStep::Failed { reason } => TicketView::Failed {
             reason: reason.clone(),
@@ -274,6 +278,27 @@ mod tests {
             })
             .unwrap(),
             json!({"state": "due", "kind": "more_details"})
+        );
+    }
+
+    /// A message asked for details says which triage rule asked, in words (never the
+    /// customer's); a reason stored before the rules had names is shown as it was.
+    #[test]
+    fn a_rejected_message_says_which_rule_asked_for_details() {
+        let step = TicketStep::Rejected {
+            reason: "little_content".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(ticket_view(&step)).unwrap(),
+            json!({"state": "rejected", "reason": "little_content",
+                   "rule": "a single word beyond greetings and pleasantries, naming no problem"})
+        );
+        let old = TicketStep::Rejected {
+            reason: "something_else".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(ticket_view(&old)).unwrap(),
+            json!({"state": "rejected", "reason": "something_else"})
         );
     }
 }

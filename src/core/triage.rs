@@ -1,10 +1,41 @@
-//! The seed's triage rules: is a first message detailed enough to become a ticket, its subject,
-//! and its priority. Keywords match whole words after folding case, typographic apostrophes and
-//! accents (`não` matches `nao`), in whichever language's rules the message is read.
+//! Triage: is a first message detailed enough to become a ticket, its subject, and its
+//! priority. Two modes (`TRIAGE_MODE`, docs/triage.md):
+//! - the default (`problems`): a message that says anything beyond pleasantries, in any enabled
+//!   language, becomes a ticket (`problems.rs`, with the words of `lexicon.rs`);
+//! - `guide`: the guide's rule exactly: a message needs one of its language's issue keywords.
+//!
+//! Keywords match whole words after folding case, typographic apostrophes and accents (`não`
+//! matches `nao`). Every decision names the rule that took it (`Decision::rule`).
 
 use crate::core::text::{contains_phrase, fold_accents, truncate_with_ellipsis};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::sync::Arc;
+
+mod lexicon;
+mod problems;
+
+pub use lexicon::Lexicon;
+
+/// Which rule decides (`TRIAGE_MODE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TriageMode {
+    /// A message that says anything beyond pleasantries becomes a ticket.
+    #[default]
+    Problems,
+    /// The guide's rule exactly: one of the language's issue keywords is needed.
+    Guide,
+}
+
+impl TriageMode {
+    pub fn parse(raw: &str) -> Option<TriageMode> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "guide" => Some(TriageMode::Guide),
+            "problems" | "default" => Some(TriageMode::Problems),
+            _ => None,
+        }
+    }
+}
 
 pub const SUBJECT_MAX_CHARS: usize = 50;
 pub const FALLBACK_SUBJECT: &str = "WhatsApp Support Request";
@@ -18,6 +49,9 @@ pub struct TriageRules {
     pub issue_keywords: Vec<String>,
     pub urgent_keywords: Vec<String>,
     pub high_keywords: Vec<String>,
+    pub mode: TriageMode,
+    /// The default mode's words, from every enabled language (shared by their rules).
+    pub lexicon: Arc<Lexicon>,
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -25,16 +59,23 @@ fn strings(items: &[&str]) -> Vec<String> {
 }
 
 impl Default for TriageRules {
-    /// The guide's English rules (`language::packs::en`, the one place they are written).
+    /// The guide's English lists (`language::packs::en`, the one place they are written), read
+    /// by the default mode with every shipped language's words.
     fn default() -> Self {
         use crate::core::language::packs::en;
-        TriageRules {
+        let mut rules = TriageRules {
             min_length: 10,
             greeting_words: strings(en::GREETING_WORDS),
             issue_keywords: strings(en::ISSUE_KEYWORDS),
             urgent_keywords: strings(en::URGENT_KEYWORDS),
             high_keywords: strings(en::HIGH_KEYWORDS),
-        }
+            mode: TriageMode::Problems,
+            lexicon: Arc::default(),
+        };
+        let mut lexicon = Lexicon::shipped();
+        rules.add_to(&mut lexicon);
+        rules.lexicon = Arc::new(lexicon);
+        rules
     }
 }
 
@@ -61,7 +102,10 @@ impl Priority {
 pub enum Rejection {
     TooShort,
     GreetingOnly,
+    /// The guide's rule: none of the language's issue keywords.
     NoIssueKeyword,
+    /// The default rule: one word beyond pleasantries, and no problem word.
+    LittleContent,
 }
 
 impl Rejection {
@@ -70,8 +114,44 @@ impl Rejection {
             Rejection::TooShort => "too_short",
             Rejection::GreetingOnly => "greeting_only",
             Rejection::NoIssueKeyword => "no_issue_keyword",
+            Rejection::LittleContent => "little_content",
         }
     }
+
+    /// The rule in words, for operators (the log line and the admin view): never the
+    /// customer's words.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Rejection::TooShort => "shorter than TRIAGE_MIN_LENGTH, naming no problem",
+            Rejection::GreetingOnly => {
+                "only greetings, thanks, acknowledgements or emoji, naming no problem"
+            }
+            Rejection::NoIssueKeyword => "none of the issue keywords (TRIAGE_MODE=guide)",
+            Rejection::LittleContent => {
+                "a single word beyond greetings and pleasantries, naming no problem"
+            }
+        }
+    }
+
+    /// The rejection a stored reason names (`as_str`), for the admin view.
+    pub fn from_name(name: &str) -> Option<Rejection> {
+        [
+            Rejection::TooShort,
+            Rejection::GreetingOnly,
+            Rejection::NoIssueKeyword,
+            Rejection::LittleContent,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == name)
+    }
+}
+
+/// Why a decision was taken: the rule, and the list words it matched (for tests, the accuracy
+/// command and docs; logs carry only the rule's name, never the customer's words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub triage: Triage,
+    pub rule: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,26 +161,69 @@ pub enum Triage {
 }
 
 impl TriageRules {
+    /// The guide's rules exactly: English lists, `TRIAGE_MODE=guide`.
+    pub fn guide() -> TriageRules {
+        TriageRules {
+            mode: TriageMode::Guide,
+            lexicon: Arc::default(),
+            ..TriageRules::default()
+        }
+    }
+
+    /// Adds these rules' lists to a lexicon (the default mode reads every language's).
+    pub fn add_to(&self, lexicon: &mut Lexicon) {
+        lexicon.add_lists(
+            &self.greeting_words,
+            &self.issue_keywords,
+            &self.urgent_keywords,
+            &self.high_keywords,
+        );
+    }
+
+    /// The decision and the rule that took it.
+    pub fn decide(&self, message: &str) -> Decision {
+        match self.mode {
+            TriageMode::Problems => problems::decide(self, &self.lexicon, message),
+            TriageMode::Guide => {
+                let (triage, rule) = self.guide_decide(message);
+                Decision { triage, rule }
+            }
+        }
+    }
+
     pub fn triage(&self, message: &str) -> Triage {
+        self.decide(message).triage
+    }
+
+    /// The guide's rule: long enough, not only greetings, and one of the issue keywords.
+    fn guide_decide(&self, message: &str) -> (Triage, String) {
+        let reject = |r: Rejection| (Triage::Rejected(r), r.as_str().to_string());
         let trimmed = message.trim();
         if trimmed.chars().count() < self.min_length {
-            return Triage::Rejected(Rejection::TooShort);
+            return reject(Rejection::TooShort);
         }
         let folded = fold_accents(trimmed);
         if self.is_greeting_only(&folded) {
-            return Triage::Rejected(Rejection::GreetingOnly);
+            return reject(Rejection::GreetingOnly);
         }
         // A word that sets the priority ("down", "outage", "error") names an issue too.
-        let names_an_issue = any_phrase(&folded, &self.issue_keywords)
-            || any_phrase(&folded, &self.urgent_keywords)
-            || any_phrase(&folded, &self.high_keywords);
-        if !names_an_issue {
-            return Triage::Rejected(Rejection::NoIssueKeyword);
-        }
-        Triage::Accepted {
+        let keyword = [
+            &self.issue_keywords,
+            &self.urgent_keywords,
+            &self.high_keywords,
+        ]
+        .into_iter()
+        .flat_map(|list| list.iter())
+        .find(|p| contains_phrase(&folded, &self::folded(p)));
+        let Some(keyword) = keyword else {
+            return reject(Rejection::NoIssueKeyword);
+        };
+        let rule = format!("issue_keyword \"{keyword}\"");
+        let triage = Triage::Accepted {
             subject: subject(trimmed),
             priority: self.priority(&folded),
-        }
+        };
+        (triage, rule)
     }
 
     /// A message made only of greeting words ("Hello, good morning!", "thanks so much").
@@ -168,11 +291,14 @@ pub fn subject(message: &str) -> String {
 }
 
 #[cfg(test)]
+mod accuracy;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     fn triage(m: &str) -> Triage {
-        TriageRules::default().triage(m)
+        TriageRules::guide().triage(m)
     }
 
     #[test]

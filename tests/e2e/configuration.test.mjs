@@ -15,9 +15,11 @@ describe('with the optional settings', () => {
     TWILIO_WEBHOOK_SECRET: 'rotated-webhook-secret-0002',
     REPLY_MORE_DETAILS: 'Tell us a little more, please: what went wrong?',
     TRIAGE_ISSUE_KEYWORDS: 'problem,error,refund',
+    // The guide's rule: the configured keywords are the whole rule (docs/triage.md).
+    TRIAGE_MODE: 'guide',
   };
   before(async () => { stack = await startStack({ name: 'config-optional', vars }); });
-  after(async () => { if (stack) { assertLogsClean(stack, ['+15550003333', '+15550003334', '+15550003335', '+15550003336']); await stack.stop(); } });
+  after(async () => { if (stack) { assertLogsClean(stack, ['+15550003333', '+15550003334', '+15550003335', '+15550003336', '+15550003337', '+15550003338']); await stack.stop(); } });
 
   const signUrl = 'https://support.acme.test/twilio/whatsapp';
 
@@ -45,6 +47,16 @@ describe('with the optional settings', () => {
     assert.equal(r2.status, 200);
     const reply = await waitFor(() => stack.replies('whatsapp:+15550003336')[0], { what: 'reply' });
     assert.equal(reply.body, 'Tell us a little more, please: what went wrong?', '"need" is no longer a keyword');
+  });
+
+  test('TRIAGE_MODE=guide asks for details when no keyword is named', async () => {
+    for (const [from, body] of [['+15550003337', 'The weather is lovely today'], ['+15550003338', 'My app keeps closing when I pay']]) {
+      const r = await stack.send({ from, body, signUrl });
+      assert.equal(r.status, 200);
+      const reply = await waitFor(() => stack.replies(`whatsapp:${from}`)[0], { what: 'reply' });
+      assert.equal(reply.body, 'Tell us a little more, please: what went wrong?', body);
+      assert.equal(stack.tickets().find((t) => t.external_id === r.messageSid), undefined, body);
+    }
   });
 
   test('the other replies stay free text', async () => {

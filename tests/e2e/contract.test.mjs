@@ -68,14 +68,23 @@ test('Cyrillic, emoji and curly apostrophes survive triage and truncation', asyn
   assert.ok(!ticket.subject.includes('\uFFFD') && !reply.body.includes('\uFFFD'));
 });
 
-test('greetings, short and vague messages get the "more details" reply and no ticket', async () => {
-  for (const body of ['hi', 'thanks', 'Hello there, good morning!', 'The weather is lovely today', 'my download finished']) {
+// The default triage: vague messages that say something ("The weather is lovely today") become
+// tickets; under TRIAGE_MODE=guide they get the details request (configuration.test.mjs).
+test('greetings, short and contentless messages get the "more details" reply and no ticket', async () => {
+  for (const body of ['hi', 'thanks', 'Hello there, good morning!', 'hello?? anyone there', 'ok thank you so much 👍']) {
     const before = stack.tickets().length;
     const { reply, ticket } = await converse(body);
     assert.equal(ticket, undefined, body);
     assert.equal(stack.tickets().length, before, body);
     assert.equal(reply.body, MORE_DETAILS, body);
   }
+});
+
+test('a problem described without any of the guide\'s keywords becomes a ticket', async () => {
+  const { ticket, reply } = await converse('My app keeps closing when I pay');
+  assert.equal(ticket.subject, 'My app keeps closing when I pay');
+  assert.equal(ticket.priority, 'normal');
+  assert.match(reply.body, new RegExp(`^Ticket #${ticket.id} created`));
 });
 
 test('keywords match whole words: "down" is urgent, "download" is not', async () => {

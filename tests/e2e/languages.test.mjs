@@ -133,7 +133,10 @@ describe('with the shipped languages', () => {
     const from = customer();
     await send(from, 'Goedemiddag, hoe gaat het met jullie vandaag');
     const reply = await waitFor(() => stack.replies(`whatsapp:${from}`)[0], { what: 'reply' });
-    assert.equal(reply.body, EN_DETAILS);
+    // Answered in English. The default triage cannot tell a greeting in a language it does not
+    // know from a request, so it makes a ticket rather than ask for details in a language the
+    // customer may not read (docs/triage.md); TRIAGE_MODE=guide asks for details.
+    assert.match(reply.body, /^Ticket #\d+ created: 'Goedemiddag, hoe gaat het met jullie vandaag'\. We'll get back to you soon\.$/);
   });
 
   test('a customer switching language mid-conversation is answered in the new one; "ok" keeps it', async () => {

@@ -100,3 +100,38 @@ test('many 60 KB messages while Zendesk is down: queued up to the budget, the re
   assert.ok(stack.tickets().find((t) => t.id === ticket.id).comments.some((c) => c.body === 'One more thing about order 1234'));
   assert.ok(!stack.logLines().some((l) => l.event === 'conversation.over_budget'), 'the stored value stayed within its budget');
 });
+
+test('a long history moves out of the stored value: a late retry of an archived message is still a duplicate, and its story still readable', async () => {
+  const from = book.customer();
+  // More messages than the conversation's value keeps (20 finished): the first ones move to
+  // rows of their own (README "Limits of this version").
+  const sids = [];
+  for (let i = 0; i < 24; i++) {
+    const r = await stack.send({ from, body: `My order ${1000 + i} is broken, I need help` });
+    assert.equal(r.status, 200);
+    sids.push(r.messageSid);
+    await done(r.messageSid);
+  }
+  const ticket = stack.tickets().find((t) => t.external_id === sids[0]);
+  assert.ok(ticket, 'the first made the ticket');
+  const comments = () => stack.tickets().find((t) => t.id === ticket.id).comments.length;
+  const before = comments();
+  const tickets = stack.tickets().length;
+  // Twilio retries the first message (archived by now): a duplicate, nothing made again.
+  const retried = await stack.send({ from, body: 'My order 1000 is broken, I need help', messageSid: sids[0] });
+  assert.equal(retried.status, 200);
+  await waitFor(() => stack.logLines().find((l) => l.message_sid === sids[0] && l.event === 'message.duplicate'), { what: 'the archived message recognised' });
+  assert.equal(comments(), before, 'no comment written again');
+  assert.equal(stack.tickets().length, tickets, 'no ticket made again');
+  // The operator still reads its story, with the retry counted.
+  const view = await waitFor(async () => {
+    const v = await (await admin(`/admin/messages/${sids[0]}`)).json();
+    return v.duplicates === 1 ? v : null;
+  }, { what: 'the archived message\'s story, its retry counted' });
+  assert.equal(view.outcome, 'ticket_created');
+  assert.deepEqual(view.ticket, { state: 'created', ticket_id: ticket.id, follow_up_of: null });
+  // And the customer carries on.
+  const later = await stack.send({ from, body: 'One more thing about order 1000' });
+  await done(later.messageSid);
+  assert.equal(comments(), before + 1);
+});

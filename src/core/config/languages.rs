@@ -21,11 +21,17 @@ use crate::core::language::detect::Detector;
 use crate::core::language::pack::LanguagePack;
 use crate::core::language::packs;
 use crate::core::text::fold_accents;
-use crate::core::triage::TriageRules;
+use crate::core::triage::{Lexicon, TriageMode, TriageRules};
 use crate::core::twilio::ReplyTexts;
+use std::sync::Arc;
 
 pub const DEFAULT_LANGUAGES: &str = "en,es,pt,fr,de,it,id";
 pub const DEFAULT_LANGUAGE: &str = "en";
+
+/// An unsure detection still names a language when its best score is at least this...
+const FALLBACK_MIN_SCORE: f32 = 0.2;
+/// ...and this many times the runner-up's (measured: docs/triage.md).
+const FALLBACK_LEAD: f32 = 1.2;
 
 /// One enabled language, everything resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,16 +88,36 @@ impl Languages {
     /// conversation's last confident language (for "ok", "👍", an order number), else the
     /// default.
     pub fn choose(&self, text: &str, previous: Option<&str>) -> Chosen {
-        if let Some(code) = self.detector.detect(text).confident {
+        let detection = self.detector.detect(text);
+        if let Some(code) = detection.confident {
             return Chosen {
                 code,
                 confident: true,
             };
         }
+        // Unsure: what is known first (the conversation's language), else the most likely
+        // enabled language when it stands out clearly, else the default. Not remembered.
+        let code = match previous.filter(|p| self.enabled.iter().any(|l| l.code == *p)) {
+            Some(p) => p.to_string(),
+            None => self
+                .standing_out(&detection.scores)
+                .unwrap_or_else(|| self.default_language().code.clone()),
+        };
         Chosen {
-            code: self.get(previous).code.clone(),
+            code,
             confident: false,
         }
+    }
+
+    /// The enabled language whose detection score stands out clearly, though below the
+    /// confident threshold: some evidence, and at least `FALLBACK_LEAD` times the runner-up's.
+    fn standing_out(&self, scores: &[f32]) -> Option<String> {
+        let mut ranked: Vec<(usize, f32)> = scores.iter().copied().enumerate().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let (best, top) = *ranked.first()?;
+        let second = ranked.get(1).map_or(0.0, |r| r.1);
+        (top >= FALLBACK_MIN_SCORE && top >= second * FALLBACK_LEAD)
+            .then(|| self.enabled[best].code.clone())
     }
 
     /// Reads the language settings through `get` (trimmed, empty as absent); problems are
@@ -193,6 +219,9 @@ impl Languages {
                     let mut words: Vec<String> = packs::shipped(&l.code)
                         .map(|p| p.marker_words.iter().map(|w| w.to_string()).collect())
                         .unwrap_or_default();
+                    if let Some(t) = packs::triage_words(&l.code) {
+                        words.extend(t.detection_words().map(str::to_string));
+                    }
                     let t = &l.triage;
                     for list in [
                         &t.greeting_words,
@@ -213,11 +242,40 @@ impl Languages {
                 .collect::<Vec<_>>(),
         );
         let default_index = codes.iter().position(|c| *c == default_code).unwrap_or(0);
+        let mode = match get("TRIAGE_MODE") {
+            None => TriageMode::default(),
+            Some(raw) => TriageMode::parse(&raw).unwrap_or_else(|| {
+                bad(
+                    "TRIAGE_MODE",
+                    "must be guide (the guide's keyword rule) or problems (the default)".into(),
+                );
+                TriageMode::default()
+            }),
+        };
+        with_triage_mode(&mut enabled, mode);
         Languages {
             enabled,
             default_index,
             detector,
         }
+    }
+}
+
+/// Sets every language's triage mode; the default mode reads the words of every shipped
+/// language and the configured lists of every enabled one at once (a message read in the
+/// wrong language, or mixing two, is still understood), so they share one lexicon.
+fn with_triage_mode(enabled: &mut [Language], mode: TriageMode) {
+    let mut lexicon = Lexicon::default();
+    if mode == TriageMode::Problems {
+        lexicon = Lexicon::shipped();
+        for l in enabled.iter() {
+            l.triage.add_to(&mut lexicon);
+        }
+    }
+    let lexicon = Arc::new(lexicon);
+    for l in enabled.iter_mut() {
+        l.triage.mode = mode;
+        l.triage.lexicon = Arc::clone(&lexicon);
     }
 }
 
@@ -361,6 +419,9 @@ fn resolve(
             pack.map(|p| p.high_keywords),
             d.map(|t| &t.high_keywords),
         ),
+        // Set once every language is known (`with_triage_mode`).
+        mode: TriageMode::Guide,
+        lexicon: Default::default(),
     };
     let mut text =
         |name: &str, shipped: Option<&str>, inherited: Option<&String>, needs_ticket_id: bool| {

@@ -310,3 +310,41 @@ fn a_default_language_not_shipped_borrows_what_it_lacks_from_english() {
     assert_eq!(l.choose("ok", None).code, "nl");
     assert_eq!(l.choose("het werkt niet", None).code, "nl");
 }
+
+#[test]
+fn triage_mode_guide_keeps_the_guides_rule_and_the_default_reads_problems() {
+    use crate::core::triage::{Rejection, TriageMode};
+    let m = "My app keeps closing when I pay";
+    let (guide, invalid) = languages(&[("TRIAGE_MODE", "guide")]);
+    assert!(invalid.is_empty(), "{invalid:?}");
+    let en = guide.default_language();
+    assert_eq!(en.triage.mode, TriageMode::Guide);
+    assert_eq!(en.triage, TriageRules::guide());
+    assert_eq!(
+        en.triage.triage(m),
+        Triage::Rejected(Rejection::NoIssueKeyword)
+    );
+    let (default, _) = languages(&[]);
+    assert_eq!(default.default_language().triage.mode, TriageMode::Problems);
+    assert!(matches!(
+        default.default_language().triage.triage(m),
+        Triage::Accepted { .. }
+    ));
+    let (_, invalid) = languages(&[("TRIAGE_MODE", "fancy")]);
+    assert_eq!(invalid.len(), 1);
+    assert_eq!(invalid[0].0, "TRIAGE_MODE");
+}
+
+#[test]
+fn an_unsure_language_falls_back_to_what_is_known_then_to_the_one_standing_out() {
+    let (l, _) = languages(&[]);
+    // Not confident, but Spanish stands out clearly: not answered in English.
+    let c = l.choose("el tracking no se mueve", None);
+    assert_eq!((c.code.as_str(), c.confident), ("es", false));
+    // The conversation's language comes first.
+    assert_eq!(l.choose("el tracking no se mueve", Some("pt")).code, "pt");
+    // Nothing to tell by: the default.
+    assert_eq!(l.choose("👍", None).code, "en");
+    // Two languages equally likely: the default.
+    assert_eq!(l.choose("login error", None).code, "en");
+}

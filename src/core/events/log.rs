@@ -51,7 +51,10 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
             .field("budget_bytes", *budget_bytes)
             .field("customer_told", *customer_told),
         DomainEvent::AskedForDetails { sid, reason } => {
-            message(LogLine::info("triage.rejected"), sid).field("reason", reason.as_str())
+            // The rule in words, never the customer's (docs/triage.md).
+            message(LogLine::info("triage.rejected"), sid)
+                .field("reason", reason.as_str())
+                .field("rule", reason.explain())
         }
         DomainEvent::MediaRefusedHost { sid, index, host } => {
             message(LogLine::warn("media.refused_host"), sid)

@@ -8,6 +8,7 @@
 //! Chosen by measurement against alternatives (README "Languages"; `tests/data/languages.tsv`).
 
 use crate::core::language::pack::LanguagePack;
+use crate::core::language::packs;
 use crate::core::text::{fold_accents, words};
 use std::collections::HashMap;
 
@@ -80,7 +81,7 @@ impl Detector {
         let mut languages: Vec<(String, Vec<String>)> = packs
             .iter()
             .map(|p| {
-                let words = [
+                let mut words: Vec<String> = [
                     p.marker_words,
                     p.greeting_words,
                     p.issue_keywords,
@@ -90,6 +91,12 @@ impl Detector {
                 .iter()
                 .flat_map(|list| list.iter().map(|w| w.to_string()))
                 .collect();
+                // The default triage's words of a shipped language (`packs::words`).
+                if let Some(t) =
+                    packs::triage_words(p.code).filter(|_| packs::shipped(p.code) == Some(*p))
+                {
+                    words.extend(t.detection_words().map(str::to_string));
+                }
                 (p.code.to_string(), words)
             })
             .collect();

@@ -57,7 +57,8 @@ fn each_event_has_its_line() {
                 reason: Rejection::GreetingOnly,
             },
             json!({"level":"info","event":"triage.rejected","message_sid":"SM1","from":FROM,
-                   "reason":"greeting_only"}),
+                   "reason":"greeting_only",
+                   "rule":"only greetings, thanks, acknowledgements or emoji, naming no problem"}),
         ),
         (
             DomainEvent::FollowUpTicketCreated {

@@ -10,6 +10,7 @@ pub mod fr;
 pub mod id;
 pub mod it;
 pub mod pt;
+pub mod words;
 
 /// Every shipped pack, English first.
 pub const ALL: [&LanguagePack; 7] = [
@@ -27,6 +28,20 @@ pub fn shipped(code: &str) -> Option<&'static LanguagePack> {
     ALL.iter()
         .copied()
         .find(|p| p.code.eq_ignore_ascii_case(code))
+}
+
+/// The default triage's extra words for a shipped language (`words::TriageWords`).
+pub fn triage_words(code: &str) -> Option<&'static words::TriageWords> {
+    match code.to_ascii_lowercase().as_str() {
+        "en" => Some(&en::WORDS),
+        "es" => Some(&es::WORDS),
+        "pt" => Some(&pt::WORDS),
+        "fr" => Some(&fr::WORDS),
+        "de" => Some(&de::WORDS),
+        "it" => Some(&it::WORDS),
+        "id" => Some(&id::WORDS),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,34 @@
+//! What the default triage reads in each shipped language besides the pack's keyword lists
+//! (`triage::lexicon`): words of failure, loss and request; negations; and pleasantries. Written
+//! per language from how customers write to support on WhatsApp: colloquial forms, common
+//! abbreviations and spellings without accents. Folded (lower case, no accents); `*` ends a
+//! stem that matches any ending. All lists of all enabled languages are used together.
+
+/// One language's extra triage words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TriageWords {
+    pub problem: &'static [&'static str],
+    pub negation: &'static [&'static str],
+    pub pleasantry: &'static [&'static str],
+    /// Function words (articles, pronouns, prepositions): not content, not pleasantries (a
+    /// negation before one still counts).
+    pub filler: &'static [&'static str],
+    pub urgent: &'static [&'static str],
+}
+
+impl TriageWords {
+    /// The whole words of every list (not the stems): they tell the language apart too, and
+    /// detection then knows the colloquial forms and abbreviations triage knows.
+    pub fn detection_words(&self) -> impl Iterator<Item = &'static str> {
+        [
+            self.problem,
+            self.negation,
+            self.pleasantry,
+            self.filler,
+            self.urgent,
+        ]
+        .into_iter()
+        .flat_map(|list| list.iter().copied())
+        .filter(|w| !w.ends_with('*'))
+    }
+}
