@@ -3,6 +3,7 @@
 
 pub mod conventions;
 pub mod languages;
+pub mod settings;
 
 use crate::core::twilio::{ReplySender, TwilioAccount};
 use languages::Languages;
