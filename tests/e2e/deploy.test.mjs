@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack } from './harness.mjs';
+import { startStack, waitFor } from './harness.mjs';
 import { REPO_ROOT } from '../../sandbox/gateway.mjs';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/emulator/common.mjs';
 
@@ -85,6 +85,34 @@ describe('npm run deploy (rehearsal)', () => {
     const deployCall = calls(log).find((c) => c.command === 'deploy');
     assert.deepEqual(deployCall.vars.sort(), Object.keys(plainVars).sort());
     assert.deepEqual(deployCall.secrets, ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY']);
+  });
+
+  test('then setup connects Zendesk to the deployed gateway, and a signed message becomes a ticket', async () => {
+    const secrets = envFile('setup.secrets.env', { TWILIO_AUTH_TOKEN, ZENDESK_API_KEY });
+    const vars = envFile('setup.env', plainVars);
+    const store = path.join(dir, 'stored-secrets');
+    const r = await new Promise((resolve) => {
+      const child = spawn(process.execPath, [
+        path.join(REPO_ROOT, 'scripts/setup.mjs'), '--gateway', stack.gateway.url,
+        '--zendesk-base-url', stack.apiUrl, '--twilio-base-url', stack.apiUrl,
+        '--vars-file', vars, '--secrets-file', secrets, '--state', path.join(dir, 'setup-state.json'),
+        '--secret-command', `${process.execPath} ${path.join(REPO_ROOT, 'tests/fixtures/secret-store.mjs')}`,
+      ], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, SECRET_STORE_FILE: store }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { out += d; });
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    console.log(r.out);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /Zendesk webhook .* \(created\)/);
+    assert.match(r.out, /Zendesk trigger .* \(created\)/);
+    assert.match(r.out, /healthz: ok/);
+    assert.match(readFileSync(store, 'utf8'), /^ZENDESK_WEBHOOK_SECRET=/);
+    for (const value of [TWILIO_AUTH_TOKEN, ZENDESK_API_KEY]) assert.ok(!r.out.includes(value), 'a secret value was printed');
+    const sent = await stack.send({ from: '+15550004401', body: 'My order arrived broken and the invoice shows an error' });
+    assert.equal(sent.status, 200);
+    await waitFor(() => stack.tickets().find((t) => t.external_id === sent.messageSid), { what: 'ticket after the rehearsed deploy' });
   });
 });
 
