@@ -76,6 +76,7 @@ mod sizes;
 pub mod stored_form;
 mod ticket_events;
 mod timers;
+pub mod transfer;
 pub use agents::{AgentReply, AgentReplyState, AgentSide, Note, TicketClaim};
 pub use attempts::Retry;
 pub use backend::{Backend, TicketBackend, ZendeskSupport, ZendeskSupportState};

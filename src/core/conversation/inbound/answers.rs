@@ -4,6 +4,7 @@
 use super::*;
 use crate::core::conversation::backend::{CommentAdded, LookedUp, Retryable, TicketMade};
 use crate::core::conversation::reconcile::find_lost_send;
+use crate::core::conversation::transfer::{self, Transferred};
 
 /// What the inbound queue reads of the rest of the conversation when an answer comes (lent by
 /// the parent, never kept).
@@ -259,69 +260,40 @@ impl InboundQueue {
                 }
             },
             InboundCall::TransferMedia { index, .. } => {
-                let status = answer.map(|a| a.status);
                 let sid = self.messages[i].sid.clone();
                 let content_type = self.messages[i].media[index].content_type.clone();
-                match (status, classify_idempotent(&exchange)) {
-                    (Some(413), _) => {
-                        let size = answer
-                            .and_then(|a| a.header("x-media-size"))
-                            .unwrap_or("unknown")
-                            .to_string();
+                let transferred =
+                    transfer::read(&exchange, |body| ctx.backend().parse_upload_token(body));
+                match transferred {
+                    Transferred::TooLarge { bytes } => {
                         let reason = format!(
-                            "{size} bytes, over the {} byte limit (MEDIA_MAX_BYTES)",
+                            "{} bytes, over the {} byte limit (MEDIA_MAX_BYTES)",
+                            bytes.as_deref().unwrap_or("unknown"),
                             ctx.config.media_max_bytes
                         );
                         self.skip_media(i, index, reason, events);
                     }
-                    (_, Verdict::Success) => match ctx.backend().parse_upload_token(body) {
-                        Ok(token) => {
-                            events.push(DomainEvent::FileAttached {
-                                sid: sid.clone(),
-                                index,
-                                content_type: content_type.clone(),
-                                ms: elapsed,
-                            });
-                            // The shell passes a contact card's text along (base64) so that it
-                            // can be shown as text, not only as a .vcf file.
-                            let description = answer
-                                .and_then(|a| a.header("x-media-text"))
-                                .and_then(|b| {
-                                    base64::Engine::decode(
-                                        &base64::engine::general_purpose::STANDARD,
-                                        b,
-                                    )
-                                    .ok()
-                                })
-                                .and_then(|bytes| String::from_utf8(bytes).ok())
-                                .and_then(|text| crate::core::vcard::describe(&text));
-                            let m = &mut self.messages[i];
-                            m.media[index].state = MediaState::Uploaded {
-                                token,
-                                filename: media_filename(&sid, index, &content_type),
-                                uploaded_ms: ctx.now_ms,
-                                description,
-                            };
-                            m.retry.attempts = 0;
-                            m.retry.not_before_ms = 0;
-                        }
-                        Err(e) => self.retry_later(
-                            i,
-                            "transfer_media",
-                            Cause::unreadable(e),
-                            None,
-                            false,
-                            ctx,
-                            events,
-                        ),
-                    },
-                    (
-                        _,
-                        Verdict::Transient {
-                            retry_after_secs,
-                            cause,
-                        },
-                    ) => self.retry_later(
+                    Transferred::Uploaded { token, description } => {
+                        events.push(DomainEvent::FileAttached {
+                            sid: sid.clone(),
+                            index,
+                            content_type: content_type.clone(),
+                            ms: elapsed,
+                        });
+                        let m = &mut self.messages[i];
+                        m.media[index].state = MediaState::Uploaded {
+                            token,
+                            filename: media_filename(&sid, index, &content_type),
+                            uploaded_ms: ctx.now_ms,
+                            description,
+                        };
+                        m.retry.attempts = 0;
+                        m.retry.not_before_ms = 0;
+                    }
+                    Transferred::Retry {
+                        cause,
+                        retry_after_secs,
+                    } => self.retry_later(
                         i,
                         "transfer_media",
                         cause,
@@ -330,17 +302,14 @@ impl InboundQueue {
                         ctx,
                         events,
                     ),
-                    (_, Verdict::Ambiguous { cause }) => {
-                        self.retry_later(i, "transfer_media", cause, None, false, ctx, events)
-                    }
                     // Twilio: a media URL can answer 404 for a short while after the webhook
                     // arrives (its support article 44750147594523): tried a few times first.
-                    (Some(404), Verdict::Permanent { cause })
+                    Transferred::NotFound(cause)
                         if self.messages[i].retry.attempts < MEDIA_NOT_FOUND_TRIES =>
                     {
                         self.retry_later(i, "transfer_media", cause, None, false, ctx, events)
                     }
-                    (_, Verdict::Permanent { cause }) => {
+                    Transferred::NotFound(cause) | Transferred::Failed(cause) => {
                         self.skip_media(i, index, format!("could not be copied ({cause})"), events);
                     }
                 }
