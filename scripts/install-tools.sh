@@ -25,6 +25,12 @@ if [ "${1:-}" != "--no-npm" ]; then
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     need_npm=1
   fi
+  # A linked node_modules is another checkout's install (a git worktree): npm ci would empty the
+  # link's target under that checkout, so it is left alone.
+  if [ "$need_npm" = 1 ] && [ -L node_modules ]; then
+    log "node_modules is a link to another checkout's install: not running npm ci"
+    need_npm=0
+  fi
 fi
 
 mkdir -p "$TOOLS_ROOT"
