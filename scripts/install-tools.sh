@@ -25,6 +25,12 @@ if [ "${1:-}" != "--no-npm" ]; then
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     need_npm=1
   fi
+  # A linked node_modules is another checkout's install (a git worktree): npm ci would empty the
+  # link's target under that checkout, so it is left alone.
+  if [ "$need_npm" = 1 ] && [ -L node_modules ]; then
+    log "node_modules is a link to another checkout's install: not running npm ci"
+    need_npm=0
+  fi
 fi
 
 mkdir -p "$TOOLS_ROOT"
@@ -35,6 +41,19 @@ if [ "$need_npm" = 1 ]; then
   npm_pid=$!
 fi
 
+# Runs a command, logging a line every 20 s meanwhile: `cargo install --quiet` and `npm ci` are
+# silent for minutes on a first run, which looks like a hang.
+with_heartbeat() { # label command...
+  local label=$1 t0=$SECONDS status=0
+  shift
+  (while sleep "${WA_GATEWAY_HEARTBEAT_SECS:-20}"; do log "... still $label ($((SECONDS - t0)) s)"; done) &
+  local ticker=$!
+  "$@" || status=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  return "$status"
+}
+
 # `cargo install` into "$root.partial", renamed when complete, so an interrupted run never
 # leaves a half-installed tool that a later run would take for a finished one.
 install_crate() { # crate version binary [extra cargo flags]
@@ -42,7 +61,7 @@ install_crate() { # crate version binary [extra cargo flags]
   [ -x "$root/bin/$3" ] && return 0
   rm -rf "$root.partial"
   CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR="$TOOLS_ROOT/target" \
-    cargo install "$1" --version "$2" --root "$root.partial" --debug --quiet "${@:4}"
+    with_heartbeat "compiling $1 (cargo install)" cargo install "$1" --version "$2" --root "$root.partial" --debug --quiet "${@:4}"
   rm -rf "$root" && mv "$root.partial" "$root"
 }
 missing=()
@@ -61,7 +80,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ -n "$npm_pid" ]; then
-  if ! wait "$npm_pid"; then
+  if ! with_heartbeat "installing the npm packages (npm ci)" wait "$npm_pid"; then
     cat "$TOOLS_ROOT.npm-ci.log" >&2
     log "npm ci failed"
     exit 1

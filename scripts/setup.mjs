@@ -9,8 +9,12 @@
 //   4. prints the URLs to paste into Twilio's console.
 // Idempotent: a second run finds everything in place and changes nothing.
 //
-// Credentials come from the environment (never from arguments, so they stay out of shell
-// history): ZENDESK_EMAIL, ZENDESK_API_KEY, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN.
+// Credentials (never from arguments, so they stay out of shell history): the environment, else
+// .secrets.env and deploy.env (the files `npm run deploy` reads), else a hidden prompt:
+// ZENDESK_EMAIL, ZENDESK_API_KEY (or ZENDESK_API_TOKEN), TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN.
+// --dry-run checks the credentials and says what would change, changing nothing. A gateway on a
+// custom domain gets PUBLIC_BASE_URL written to deploy.env (Twilio signs the URL it calls). The
+// gateway's /healthz is checked at the end.
 // Options: --zendesk HOST (or ZENDESK_DOMAIN), --gateway URL, --zendesk-base-url URL and
 // --twilio-base-url URL (for tests), --secret-command CMD (default: wrangler secret put;
 // receives the name as last argument and the value on stdin), --state FILE (remembers what
@@ -18,7 +22,8 @@
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { parseEnvFile } from './deploy.mjs';
 import path from 'node:path';
 
 export const WEBHOOK_NAME = 'WhatsApp gateway: agent replies';
@@ -72,10 +77,12 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 export async function setup(o, log = console.log) {
   const env = o.env;
   const missing = ['ZENDESK_EMAIL', 'ZENDESK_API_KEY', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'].filter((n) => !env[n]);
-  const domain = (o.zendesk || env.ZENDESK_DOMAIN || '').replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase();
+  let domain = (o.zendesk || env.ZENDESK_DOMAIN || '').replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase();
+  // `acme` is acme.zendesk.com (the Worker reads ZENDESK_DOMAIN the same way).
+  if (domain && !domain.includes('.')) domain = `${domain}.zendesk.com`;
   if (!domain) missing.push('--zendesk (or ZENDESK_DOMAIN)');
   if (!o.gateway) missing.push('--gateway');
-  if (missing.length) fail(`missing: ${missing.join(', ')} (credentials are read from the environment)`);
+  if (missing.length) fail(`missing: ${missing.join(', ')} (credentials are read from the environment, .secrets.env and deploy.env, or asked for)`);
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) fail(`--zendesk must be a host name like acme.zendesk.com, not "${domain}"`);
   const gateway = o.gateway.replace(/\/+$/, '');
   if (!/^https?:\/\//.test(gateway)) fail('--gateway must be the deployed Worker\'s URL, e.g. https://whatsapp-zendesk-gateway.acme.workers.dev');
@@ -107,6 +114,13 @@ export async function setup(o, log = console.log) {
   if (hooks.status !== 200) fail(`Zendesk answered ${hooks.status} when listing webhooks`);
   let hook = (hooks.json.webhooks || []).find((w) => w.name === WEBHOOK_NAME);
   const changes = [];
+  if (o.dryRun) {
+    log(`- Zendesk webhook "${WEBHOOK_NAME}" -> ${endpoint}: would be ${!hook ? 'created' : Object.entries(desiredHook).some(([k, v]) => !same(hook[k], v)) ? 'updated' : 'left unchanged'}`);
+    log('- the Zendesk trigger and the Worker secret ZENDESK_WEBHOOK_SECRET would then be checked and set');
+    publicBaseUrl(o, gateway, log);
+    log('Dry run: nothing was changed.');
+    return [];
+  }
   if (!hook) {
     const r = await z('POST', '/api/v2/webhooks', { webhook: desiredHook });
     if (r.status !== 201) fail(`Zendesk answered ${r.status} when creating the webhook: ${JSON.stringify(r.json)}`);
@@ -156,6 +170,8 @@ export async function setup(o, log = console.log) {
     log(`✓ Zendesk trigger "${TRIGGER_TITLE}" (unchanged)`);
   }
 
+  if (publicBaseUrl(o, gateway, log)) changes.push('PUBLIC_BASE_URL written');
+
   // 4. Twilio console
   log(`
 In Twilio's console (Messaging → Senders → WhatsApp senders → your number), set:
@@ -163,23 +179,136 @@ In Twilio's console (Messaging → Senders → WhatsApp senders → your number)
 Delivery statuses need nothing: the gateway asks for them on each message it sends.
 Then send a WhatsApp message to your number; \`npx wrangler tail\` shows what happens.
 ${changes.length ? `Changed: ${changes.join(', ')}.` : 'Everything was already in place: nothing changed.'}`);
+  await checkHealth(gateway, log);
   return changes;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({
-    options: {
-      zendesk: { type: 'string' },
-      gateway: { type: 'string' },
-      'zendesk-base-url': { type: 'string' },
-      'twilio-base-url': { type: 'string' },
-      'secret-command': { type: 'string', default: 'wrangler secret put' },
-      state: { type: 'string', default: '.wrangler/setup-state.json' },
-    },
+/**
+ * On a custom domain Twilio signs the URL it calls, which is not the Worker's own: the gateway
+ * must know it (PUBLIC_BASE_URL), else every webhook is refused with 403. Written to deploy.env,
+ * which the next `npm run deploy` uploads. Returns whether the file changed.
+ */
+function publicBaseUrl(o, gateway, log) {
+  if (/\.workers\.dev$/.test(new URL(gateway).hostname) || !o.varsFile) return false;
+  const text = existsSync(o.varsFile) ? readFileSync(o.varsFile, 'utf8') : '';
+  if (parseEnvFile(text).PUBLIC_BASE_URL === gateway) {
+    log(`✓ PUBLIC_BASE_URL=${gateway} (in ${path.basename(o.varsFile)})`);
+    return false;
+  }
+  if (o.dryRun) { log(`- would write PUBLIC_BASE_URL=${gateway} to ${path.basename(o.varsFile)}`); return false; }
+  const kept = text.split('\n').filter((l) => !/^\s*PUBLIC_BASE_URL\s*=/.test(l)).join('\n').replace(/\n*$/, '\n');
+  writeFileSync(o.varsFile, `${kept === '\n' ? '' : kept}PUBLIC_BASE_URL=${gateway}\n`);
+  log(`✓ PUBLIC_BASE_URL=${gateway} written to ${path.basename(o.varsFile)}: run \`npm run deploy\` again to upload it`);
+  return true;
+}
+
+/** The gateway's own check, last: names what is still missing or off (never values). */
+async function checkHealth(gateway, log) {
+  let r;
+  try { r = await fetch(`${gateway}/healthz`, { signal: AbortSignal.timeout(10_000) }); } catch (e) {
+    log(`! ${gateway}/healthz did not answer (${e.cause?.code || e.message}): is the gateway deployed (npm run deploy)?`);
+    return;
+  }
+  const body = await r.json().catch(() => ({}));
+  for (const m of body.missing ?? []) log(`  missing: ${m}`);
+  for (const i of body.invalid ?? []) log(`  invalid: ${i.name} ${i.expected}`);
+  for (const f of body.features_off ?? []) log(`  off: ${f.feature}: ${f.why}`);
+  for (const n of body.unread ?? []) log(`  unused: ${n} (nothing reads it: a typo?)`);
+  if (r.status !== 200 && body.status !== 'misconfigured') {
+    log(`! ${gateway}/healthz answered ${r.status}, not the gateway: check --gateway`);
+    return;
+  }
+  if (r.status !== 200) fail(`${gateway}/healthz answered ${r.status} (${body.status ?? 'not the gateway'}): fix the settings above, then \`npm run deploy\``);
+  log(`✓ ${gateway}/healthz: ok`);
+}
+
+const HELP = `npm run setup -- --gateway URL [--zendesk acme] [--dry-run]
+
+Connects Zendesk to a deployed gateway: checks the Zendesk and Twilio credentials, creates or
+updates the Zendesk webhook and trigger, stores the webhook's signing secret as a Worker secret,
+writes PUBLIC_BASE_URL to deploy.env for a custom domain, and checks the gateway's /healthz.
+Idempotent.
+
+Credentials come from the environment, else .secrets.env and deploy.env, else a hidden prompt
+(never from arguments): ZENDESK_EMAIL, ZENDESK_API_KEY (or ZENDESK_API_TOKEN),
+TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN.
+
+  --gateway URL        the deployed Worker (https://<name>.<account>.workers.dev or your domain)
+  --zendesk HOST       acme or acme.zendesk.com (default: ZENDESK_DOMAIN)
+  --dry-run            check the credentials, say what would change, change nothing
+  --vars-file FILE     default deploy.env;  --secrets-file FILE  default .secrets.env
+  --help               this text
+`;
+
+const SECRET_PROMPTS = ['ZENDESK_API_KEY', 'TWILIO_AUTH_TOKEN'];
+
+/** Reads a line without echoing it (a secret typed at the terminal). */
+async function hiddenPrompt(question) {
+  process.stdout.write(question);
+  return new Promise((resolve) => {
+    let value = '';
+    process.stdin.setRawMode(true);
+    process.stdin.resume();
+    const onData = (chunk) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') {
+          process.stdin.setRawMode(false);
+          process.stdin.pause();
+          process.stdin.off('data', onData);
+          process.stdout.write('\n');
+          return resolve(value);
+        }
+        if (ch === '\u0003') process.exit(130);
+        if (ch === '\u007f') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    process.stdin.on('data', onData);
   });
+}
+
+async function credentials(values) {
+  const env = {};
+  for (const file of [values['vars-file'], values['secrets-file']]) {
+    if (existsSync(file)) Object.assign(env, parseEnvFile(readFileSync(file, 'utf8')));
+  }
+  Object.assign(env, Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)));
+  if (!env.ZENDESK_API_KEY && env.ZENDESK_API_TOKEN) env.ZENDESK_API_KEY = env.ZENDESK_API_TOKEN;
+  if (process.stdin.isTTY) {
+    for (const name of SECRET_PROMPTS) {
+      if (!env[name]) env[name] = (await hiddenPrompt(`${name} (not shown): `)).trim();
+    }
+  }
+  return env;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        zendesk: { type: 'string' },
+        gateway: { type: 'string' },
+        'zendesk-base-url': { type: 'string' },
+        'twilio-base-url': { type: 'string' },
+        'secret-command': { type: 'string', default: 'wrangler secret put' },
+        state: { type: 'string', default: '.wrangler/setup-state.json' },
+        'vars-file': { type: 'string', default: 'deploy.env' },
+        'secrets-file': { type: 'string', default: '.secrets.env' },
+        'dry-run': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (e) {
+    console.error(`✗ ${e.message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (values.help) { process.stdout.write(HELP); process.exit(0); }
   try {
     await setup({
-      env: process.env,
+      env: await credentials(values),
+      dryRun: values['dry-run'],
+      varsFile: values['vars-file'],
       zendesk: values.zendesk,
       gateway: values.gateway,
       zendeskBaseUrl: values['zendesk-base-url'] || process.env.ZENDESK_BASE_URL,

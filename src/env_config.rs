@@ -1,9 +1,10 @@
 //! Reads the configuration from the Worker's bindings: `[vars]`, `.dev.vars`, `--var` and
 //! secrets all appear as string bindings.
 
-use crate::core::config::{Config, ConfigError};
+use crate::core::config::{conventions, Config, ConfigError};
 use std::cell::RefCell;
 use std::rc::Rc;
+use worker::wasm_bindgen::JsCast;
 use worker::Env;
 
 thread_local! {
@@ -23,11 +24,27 @@ pub fn load(env: &Env) -> Result<Rc<Config>, ConfigError> {
     })
 }
 
+fn lookup(env: &Env, name: &str) -> Option<String> {
+    env.var(name)
+        .map(|v| v.to_string())
+        .or_else(|_| env.secret(name).map(|v| v.to_string()))
+        .ok()
+}
+
 fn read(env: &Env) -> Result<Config, ConfigError> {
-    Config::from_lookup(|name| {
-        env.var(name)
-            .map(|v| v.to_string())
-            .or_else(|_| env.secret(name).map(|v| v.to_string()))
-            .ok()
-    })
+    Config::from_lookup(|name| lookup(env, name))
+}
+
+/// For `/healthz`: the configuration read afresh (not the isolate's cache) and the bindings
+/// with the project's prefixes that it did not read (typos), names only.
+pub fn inspect(env: &Env) -> (Result<Config, ConfigError>, Vec<String>) {
+    let (config, read) = conventions::from_lookup_recording(|name| lookup(env, name));
+    // `env` is a plain object: its keys are every binding's name (vars, secrets, objects).
+    let names: Vec<String> =
+        worker::js_sys::Object::keys(env.unchecked_ref::<worker::js_sys::Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect();
+    let unread = conventions::unread_settings(names.iter().map(String::as_str), &read);
+    (config, unread)
 }

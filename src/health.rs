@@ -1,4 +1,5 @@
-//! `GET /healthz`: is the gateway configured? Names what is missing, never a value.
+//! `GET /healthz`: is the gateway configured? Names what is missing or invalid, the optional
+//! features that are off and the bindings nothing reads; never a value.
 
 use crate::{env_config, respond};
 use serde_json::json;
@@ -8,10 +9,18 @@ pub fn handle(req: &Request, env: &Env) -> Result<Response> {
     if !matches!(req.method(), Method::Get | Method::Head) {
         return respond::method_not_allowed("GET");
     }
-    match env_config::load(env) {
-        Ok(_) => respond::json(
+    // `unread`: bindings named like settings that nothing reads (a typo such as FOLLOW_UP_ACK);
+    // `features_off`: optional features left off, with the variable that turns each on.
+    let (config, unread) = env_config::inspect(env);
+    match config {
+        Ok(config) => respond::json(
             200,
-            &json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
+            &json!({
+                "status": "ok",
+                "version": env!("CARGO_PKG_VERSION"),
+                "features_off": config.features_off().iter().map(|f| json!({"feature": f.feature, "why": f.why})).collect::<Vec<_>>(),
+                "unread": unread,
+            }),
         ),
         Err(e) => respond::json(
             503,
@@ -20,6 +29,7 @@ pub fn handle(req: &Request, env: &Env) -> Result<Response> {
                 "missing": e.missing,
                 "invalid": e.invalid.iter().map(|(name, why)| json!({"name": name, "expected": why})).collect::<Vec<_>>(),
                 "detail": e.to_string(),
+                "unread": unread,
             }),
         ),
     }

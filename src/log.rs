@@ -7,6 +7,7 @@
 //! form. `LOG_FORMAT=json` logs the JSON text instead: `wrangler dev` prints objects in its own
 //! inspect format, and the sandbox, the tests and the bench read JSON lines.
 
+use crate::core::config::conventions::{parse_log_format, parse_refusal_window_secs, LogFormat};
 use crate::core::config::ConfigError;
 use crate::core::logline::{Level, LogLine};
 use crate::core::refusals::{RefusalLog, DEFAULT_WINDOW_MS};
@@ -26,15 +27,15 @@ thread_local! {
 pub fn configure(env: &worker::Env) {
     let text = env
         .var("LOG_FORMAT")
-        .map(|v| v.to_string().eq_ignore_ascii_case("json"))
-        .unwrap_or(false);
+        .ok()
+        .and_then(|v| parse_log_format(&v.to_string()))
+        == Some(LogFormat::Json);
     AS_TEXT.with(|t| t.set(text));
     // 1 to 3600 seconds; anything else is the default minute (the tests use a short window).
     let window_ms = env
         .var("REFUSAL_LOG_WINDOW_SECS")
         .ok()
-        .and_then(|v| v.to_string().trim().parse::<u64>().ok())
-        .filter(|s| (1..=3600).contains(s))
+        .and_then(|v| parse_refusal_window_secs(&v.to_string()))
         .map_or(DEFAULT_WINDOW_MS, |s| s * 1000);
     REFUSAL_WINDOW_MS.with(|w| w.set(window_ms));
     let due = REFUSALS.with(|r| r.borrow_mut().due(crate::clock::now_ms(), window_ms));

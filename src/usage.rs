@@ -101,6 +101,7 @@ impl Span {
 /// Whether `USAGE_LOG` asks for the `usage` lines.
 pub fn enabled(env: &worker::Env) -> bool {
     env.var("USAGE_LOG")
-        .map(|v| v.to_string() == "1")
+        .ok()
+        .and_then(|v| crate::core::config::conventions::parse_bool(&v.to_string()))
         .unwrap_or(false)
 }

@@ -1,7 +1,9 @@
 //! Typed configuration read through a lookup function (Worker vars, `.dev.vars`, `--var` or
 //! secrets all arrive the same way). Errors name every missing or invalid variable, never a value.
 
+pub mod conventions;
 pub mod languages;
+pub mod settings;
 
 use crate::core::twilio::{ReplySender, TwilioAccount};
 use languages::Languages;
@@ -171,9 +173,23 @@ impl Config {
         let account_sid = required("TWILIO_ACCOUNT_SID");
         let auth_token = required("TWILIO_AUTH_TOKEN");
         let number = required("TWILIO_WHATSAPP_NUMBER");
-        let api_key = required("ZENDESK_API_KEY");
         let domain_raw = required("ZENDESK_DOMAIN");
         let email = required("ZENDESK_EMAIL");
+        // `ZENDESK_API_TOKEN` (Zendesk's own word for it) is accepted as an alias.
+        let api_key = match (get("ZENDESK_API_KEY"), get("ZENDESK_API_TOKEN")) {
+            (Some(key), Some(token)) if key != token => {
+                err.bad(
+                    "ZENDESK_API_TOKEN",
+                    "is an alias of ZENDESK_API_KEY: set only one of them",
+                );
+                key
+            }
+            (Some(key), _) | (None, Some(key)) => key,
+            (None, None) => {
+                err.missing.push("ZENDESK_API_KEY");
+                String::new()
+            }
+        };
 
         // Exact: incoming webhooks must name this account, in Twilio's own shape.
         if !account_sid.is_empty() && !crate::core::form::is_account_sid(&account_sid) {
@@ -200,13 +216,22 @@ impl Config {
         let zendesk_domain = if domain_raw.is_empty() {
             String::new()
         } else {
-            normalise_host(&domain_raw).unwrap_or_else(|| {
-                err.bad(
-                    "ZENDESK_DOMAIN",
-                    "must be a host name like acme.zendesk.com",
-                );
-                String::new()
-            })
+            normalise_host(&domain_raw)
+                // `acme` is the subdomain of acme.zendesk.com (what Zendesk's sign-up asks for).
+                .map(|h| {
+                    if h.contains('.') {
+                        h
+                    } else {
+                        format!("{h}.zendesk.com")
+                    }
+                })
+                .unwrap_or_else(|| {
+                    err.bad(
+                        "ZENDESK_DOMAIN",
+                        "must be a host name like acme.zendesk.com",
+                    );
+                    String::new()
+                })
         };
         if !email.is_empty() && !email.contains('@') {
             err.bad(
@@ -293,16 +318,17 @@ impl Config {
             0..=1000,
             "must be a whole number from 0 to 1000",
         );
-        let followup_ack = match get("FOLLOWUP_ACK").map(|v| v.to_ascii_lowercase()) {
-            None => false,
-            Some(v) if matches!(v.as_str(), "true" | "1" | "yes" | "on") => true,
-            Some(v) if matches!(v.as_str(), "false" | "0" | "no" | "off") => false,
-            Some(_) => {
-                err.bad("FOLLOWUP_ACK", "must be true or false");
+        let followup_ack = get("FOLLOWUP_ACK").is_some_and(|v| {
+            conventions::parse_bool(&v).unwrap_or_else(|| {
+                err.bad("FOLLOWUP_ACK", conventions::EXPECTED_BOOL);
                 false
-            }
-        };
+            })
+        });
+        conventions::check_logging(&get, &mut err);
         let admin_token = get("ADMIN_TOKEN");
+        // Read before any early return, so that `/healthz` never calls them unread.
+        let twilio_webhook_secret = get("TWILIO_WEBHOOK_SECRET");
+        let zendesk_webhook_secret = get("ZENDESK_WEBHOOK_SECRET");
         if admin_token.as_deref().is_some_and(|t| t.len() < 16) {
             err.bad("ADMIN_TOKEN", "must be at least 16 characters");
         }
@@ -332,7 +358,7 @@ impl Config {
             twilio_account_sid: account_sid,
             twilio_auth_token: auth_token,
             reply_sender,
-            twilio_webhook_secret: get("TWILIO_WEBHOOK_SECRET"),
+            twilio_webhook_secret,
             twilio_api_base_url,
             zendesk_api_key: api_key,
             zendesk_email: email,
@@ -346,7 +372,7 @@ impl Config {
             retry_max_delay_ms,
             followup_ack,
             admin_token,
-            zendesk_webhook_secret: get("ZENDESK_WEBHOOK_SECRET"),
+            zendesk_webhook_secret,
             media_max_bytes,
             media_allowed_types,
             languages,

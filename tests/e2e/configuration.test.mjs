@@ -3,6 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, waitFor, assertLogsClean, signedForm, twilioParams } from './harness.mjs';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/emulator/common.mjs';
 
 describe('with the optional settings', () => {
   let stack;
@@ -116,12 +117,43 @@ describe('with settings missing or invalid', () => {
     assert.deepEqual(line.missing, ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY']);
   });
 
-  test('the healthy stack says ok', async () => {
-    const ok = await startStack({ name: 'config-ok' });
+  test('GET /healthz also names the bindings nothing reads (a typo), never their values', async () => {
+    const body = await (await fetch(`${stack.gateway.url}/healthz`)).json();
+    assert.deepEqual(body.unread, []);
+  });
+
+  test('the healthy stack says ok, lists the features that are off and the settings nothing reads', async () => {
+    // FOLLOW_UP_ACK is a typo of FOLLOWUP_ACK; ZENDESK_API_TOKEN stands in for ZENDESK_API_KEY;
+    // USAGE_LOG takes the same words as every boolean.
+    const ok = await startStack({
+      name: 'config-ok',
+      vars: { FOLLOW_UP_ACK: 'typo-value-7', ZENDESK_API_KEY: null, ZENDESK_API_TOKEN: SANDBOX_CREDENTIALS.ZENDESK_API_KEY, USAGE_LOG: 'off' },
+    });
     try {
       const r = await fetch(`${ok.gateway.url}/healthz`);
-      assert.equal(r.status, 200);
-      assert.equal((await r.json()).status, 'ok');
+      const text = await r.text();
+      assert.equal(r.status, 200, text);
+      const body = JSON.parse(text);
+      assert.equal(body.status, 'ok');
+      assert.deepEqual(body.unread, ['FOLLOW_UP_ACK']);
+      assert.deepEqual(body.features_off.map((f) => f.feature), ['agent_reply_template', 'public_base_url']);
+      assert.match(body.features_off[0].why, /^TWILIO_AGENT_REPLY_CONTENT_SID is not set/);
+      assert.ok(!text.includes('typo-value-7') && !text.includes(SANDBOX_CREDENTIALS.ZENDESK_API_KEY), 'values are not echoed');
+      // the alias is the API key: a message becomes a ticket
+      const sent = await ok.send({ from: '+15550003390', body: 'My order arrived broken, error on the invoice too' });
+      assert.equal(sent.status, 200);
+      await waitFor(() => ok.tickets().find((t) => t.external_id === sent.messageSid), { what: 'ticket made with ZENDESK_API_TOKEN' });
     } finally { await ok.stop(); }
+  });
+
+  test('an invalid boolean or log setting is named, like every other setting', async () => {
+    const bad = await startStack({ name: 'config-bool', vars: { USAGE_LOG: 'sometimes', FOLLOWUP_ACK: 'maybe' } });
+    try {
+      const r = await fetch(`${bad.gateway.url}/healthz`);
+      const text = await r.text();
+      assert.equal(r.status, 503);
+      assert.deepEqual(JSON.parse(text).invalid.map((i) => i.name), ['FOLLOWUP_ACK', 'USAGE_LOG']);
+      assert.ok(!text.includes('sometimes') && !text.includes('maybe'), 'values are not echoed');
+    } finally { await bad.stop(); }
   });
 });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -123,4 +123,41 @@ test('a wrong subdomain is reported as such', async () => {
   assert.equal(r.code, 1);
   assert.match(r.out, /cannot reach Zendesk at http:\/\/127\.0\.0\.1:9 .*check the subdomain/);
   assert.ok(existsSync(secretFile));
+});
+
+test('--help prints the usage (no stack trace); an unknown option is named', async () => {
+  const help = await run([path.join(REPO_ROOT, 'scripts/setup.mjs'), '--help'], { PATH: process.env.PATH });
+  assert.equal(help.code, 0, help.out);
+  assert.match(help.out, /^npm run setup -- --gateway URL/);
+  assert.match(help.out, /--dry-run/);
+  const bad = await run([path.join(REPO_ROOT, 'scripts/setup.mjs'), '--gatway', 'x'], { PATH: process.env.PATH });
+  assert.equal(bad.code, 2);
+  assert.match(bad.out, /Unknown option '--gatway'/);
+  assert.ok(!/at .*\.mjs:\d+/.test(bad.out), 'no stack trace');
+});
+
+test('--dry-run with a bare subdomain and a custom domain says what would change, changing nothing', async () => {
+  const vars = path.join(dir, 'dry.env');
+  const before = writes();
+  const r = await runSetup({ args: ['--zendesk', 'acme', '--gateway', 'https://support.acme.test', '--dry-run', '--vars-file', vars] });
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /Zendesk: acme\.zendesk\.com/);
+  assert.match(r.out, /webhook .* -> https:\/\/support\.acme\.test\/zendesk\/events: would be updated/);
+  assert.match(r.out, /would write PUBLIC_BASE_URL=https:\/\/support\.acme\.test/);
+  assert.match(r.out, /Dry run: nothing was changed/);
+  assert.equal(writes(), before);
+  assert.ok(!existsSync(vars));
+});
+
+test('a gateway on a custom domain gets PUBLIC_BASE_URL written to deploy.env, once', async () => {
+  const vars = path.join(dir, 'custom.env');
+  writeFileSync(vars, 'ZENDESK_DOMAIN=acme.zendesk.com\nPUBLIC_BASE_URL=https://old.acme.test\n');
+  const args = ['--gateway', 'https://support.acme.test/', '--vars-file', vars];
+  const r = await runSetup({ args });
+  assert.equal(r.code, 0, r.out);
+  assert.equal(readFileSync(vars, 'utf8'), 'ZENDESK_DOMAIN=acme.zendesk.com\nPUBLIC_BASE_URL=https://support.acme.test\n');
+  assert.match(r.out, /PUBLIC_BASE_URL=https:\/\/support\.acme\.test written to custom\.env: run `npm run deploy` again/);
+  const again = await runSetup({ args });
+  assert.equal(again.code, 0, again.out);
+  assert.match(again.out, /✓ PUBLIC_BASE_URL=https:\/\/support\.acme\.test \(in custom\.env\)/);
 });

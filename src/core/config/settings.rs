@@ -1,0 +1,333 @@
+//! Every configuration variable, documented once: `docs/configuration.md` is generated from
+//! this table (`cargo run --example config_doc > docs/configuration.md`), and a native test
+//! fails when the file is stale or when the configuration reads a name this table lacks.
+
+/// One documented setting.
+pub struct Setting {
+    pub name: &'static str,
+    /// `yes`, `no`, or when it is needed (`for agents' replies`).
+    pub required: &'static str,
+    /// A secret (`.secrets.env`, `wrangler secret put`), not a plain variable.
+    pub secret: bool,
+    /// What it does, its allowed values and its default (Markdown).
+    pub meaning: &'static str,
+}
+
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        name: "TWILIO_ACCOUNT_SID",
+        required: "yes",
+        secret: false,
+        meaning: "Twilio account SID (`AC` and 32 hex digits); webhooks naming another account are refused.",
+    },
+    Setting {
+        name: "TWILIO_AUTH_TOKEN",
+        required: "yes",
+        secret: true,
+        meaning: "Twilio primary auth token: signs webhooks and authenticates API calls.",
+    },
+    Setting {
+        name: "TWILIO_WHATSAPP_NUMBER",
+        required: "yes",
+        secret: false,
+        meaning: "The WhatsApp sender, `+14155238886` (a `whatsapp:` prefix is accepted), or a Messaging Service SID `MG...` to send through a service.",
+    },
+    Setting {
+        name: "ZENDESK_API_KEY",
+        required: "yes",
+        secret: true,
+        meaning: "Zendesk API token (Admin Center → Apps and integrations → Zendesk API).",
+    },
+    Setting {
+        name: "ZENDESK_API_TOKEN",
+        required: "no",
+        secret: true,
+        meaning: "Zendesk's own name for the API token, accepted instead of `ZENDESK_API_KEY` (set only one; two different values are refused).",
+    },
+    Setting {
+        name: "ZENDESK_DOMAIN",
+        required: "yes",
+        secret: false,
+        meaning: "Your Zendesk host, `acme.zendesk.com` (a scheme or trailing `/` is stripped; `acme` alone means `acme.zendesk.com`).",
+    },
+    Setting {
+        name: "ZENDESK_EMAIL",
+        required: "yes",
+        secret: false,
+        meaning: "E-mail of the Zendesk user the API token acts as (an agent or admin).",
+    },
+    Setting {
+        name: "TWILIO_CONTENT_SID",
+        required: "no",
+        secret: false,
+        meaning: "Content template (`HX...`) for the ticket confirmation in the default language (and in languages without their own `TWILIO_CONTENT_SID_XX`); variables `1` (message, 50 chars) and `2` (ticket id).",
+    },
+    Setting {
+        name: "LANGUAGES",
+        required: "no",
+        secret: false,
+        meaning: "The languages customers are detected and answered in (see Languages): ISO 639-1 codes, a region is accepted and dropped (`pt-BR` is `pt`). Default `en,es,pt,fr,de,it,id`; a code not shipped needs `LANGUAGE_WORDS_XX`.",
+    },
+    Setting {
+        name: "DEFAULT_LANGUAGE",
+        required: "no",
+        secret: false,
+        meaning: "The language of a message that does not say (and of one in a language not enabled). Default `en` (or the first of `LANGUAGES` when English is not in it).",
+    },
+    Setting {
+        name: "ZENDESK_LOCALE_IDS",
+        required: "no",
+        secret: false,
+        meaning: "Zendesk locale ids for new requesters per language, `code=id` comma-separated (`it=22,id=77`); added to the shipped es=2, pt=19, fr=16, de=8. `off`: no locale is sent.",
+    },
+    Setting {
+        name: "*_XX",
+        required: "no",
+        secret: false,
+        meaning: "Any triage list, reply text or template below for one language: `PRIORITY_URGENT_KEYWORDS_ES`, `REPLY_TICKET_CREATED_PT`, `TWILIO_CONTENT_SID_FR`, `LANGUAGE_WORDS_NL`...; a list starting with `+` extends the shipped one (see Languages).",
+    },
+    Setting {
+        name: "TWILIO_WEBHOOK_SECRET",
+        required: "no",
+        secret: true,
+        meaning: "A second key accepted for `X-Twilio-Signature` (e.g. a Webhooks Rule shared key).",
+    },
+    Setting {
+        name: "REQUESTER_EMAIL_DOMAIN",
+        required: "no",
+        secret: false,
+        meaning: "Domain of the requesters' placeholder e-mail. Default `whatsapp.zendesk.com` (as in the guide). Agents' replies are routed by the requester's e-mail: a number on any domain still leads to its customer after a change; a WhatsApp user id only on the current domain.",
+    },
+    Setting {
+        name: "PUBLIC_BASE_URL",
+        required: "no",
+        secret: false,
+        meaning: "The origin Twilio calls (`https://support.acme.com`) when it is not the Worker's own URL (custom domain, proxy): signatures are checked against it, and status-callback and file links use it. Without it the gateway uses the origin of the signed webhook it received.",
+    },
+    Setting {
+        name: "ZENDESK_WEBHOOK_SECRET",
+        required: "for agents' replies",
+        secret: true,
+        meaning: "The signing secret of the Zendesk webhook (shown when you create it). Without it `/zendesk/events` answers 503.",
+    },
+    Setting {
+        name: "TWILIO_AGENT_REPLY_CONTENT_SID",
+        required: "no",
+        secret: false,
+        meaning: "Approved Content template (`HX...`) for agents' replies outside WhatsApp's 24-hour window (the default language's; `TWILIO_AGENT_REPLY_CONTENT_SID_XX` per language); variables `1` (text) and `2` (ticket id).",
+    },
+    Setting {
+        name: "MEDIA_MAX_BYTES",
+        required: "no",
+        secret: false,
+        meaning: "Largest file attached to a ticket; larger ones are listed. Default 16777216 (16 MB, WhatsApp's limit for most media); at most 52428800 (Zendesk's attachment limit; a file is held in the isolate's 128 MB while it is copied).",
+    },
+    Setting {
+        name: "MEDIA_ALLOWED_TYPES",
+        required: "no",
+        secret: false,
+        meaning: "Comma-separated MIME types attached (`type/*` allowed); others are listed. Default: images, audio, video, PDF, vCard, plain text and Office documents.",
+    },
+    Setting {
+        name: "TRIAGE_MIN_LENGTH",
+        required: "no",
+        secret: false,
+        meaning: "Shortest first message that can become a ticket, in characters. Default 10.",
+    },
+    Setting {
+        name: "TRIAGE_MODE",
+        required: "no",
+        secret: false,
+        meaning: "Default `problems`: a message becomes a ticket when it says anything beyond pleasantries. `guide`: the guide's keyword rule exactly (see [triage.md](triage.md)).",
+    },
+    Setting {
+        name: "TRIAGE_GREETING_WORDS",
+        required: "no",
+        secret: false,
+        meaning: "Comma-separated words that alone make a message a greeting, in the default language (this and the lists and texts below; `_XX` for another language). Default: the guide's (hi, hello, hey, good morning, thanks, ok, yes, no, help, support, ...).",
+    },
+    Setting {
+        name: "TRIAGE_ISSUE_KEYWORDS",
+        required: "no",
+        secret: false,
+        meaning: "Comma-separated words or phrases that name an issue. Default: the guide's list (above).",
+    },
+    Setting {
+        name: "PRIORITY_URGENT_KEYWORDS",
+        required: "no",
+        secret: false,
+        meaning: "Comma-separated; any of them makes the ticket urgent. Default `urgent,emergency,critical,broken,down,outage`.",
+    },
+    Setting {
+        name: "PRIORITY_HIGH_KEYWORDS",
+        required: "no",
+        secret: false,
+        meaning: "Comma-separated; any of them makes it high. Default `important,issue,problem,error,failed,not working`.",
+    },
+    Setting {
+        name: "REPLY_TICKET_CREATED",
+        required: "no",
+        secret: false,
+        meaning: "Confirmation text; must contain `{ticket_id}`, may contain `{subject}`. Default `Ticket #{ticket_id} created: '{subject}'. We'll get back to you soon.`",
+    },
+    Setting {
+        name: "REPLY_MORE_DETAILS",
+        required: "no",
+        secret: false,
+        meaning: "Reply when triage refuses a message. Default: the guide's text.",
+    },
+    Setting {
+        name: "REPLY_APOLOGY",
+        required: "no",
+        secret: false,
+        meaning: "Reply when no ticket could be made. Default: the guide's text.",
+    },
+    Setting {
+        name: "REPLY_COMMENT_ADDED",
+        required: "no",
+        secret: false,
+        meaning: "Acknowledgement of a follow-up (with `FOLLOWUP_ACK=true`); must contain `{ticket_id}`.",
+    },
+    Setting {
+        name: "REPLY_QUEUE_FULL",
+        required: "no",
+        secret: false,
+        meaning: "Reply to a message refused because the customer's queue is full (see Limits of this version). Default `We're still working on your earlier messages, so we couldn't take this one. Please wait for our answer, then send it again.`",
+    },
+    Setting {
+        name: "REPLY_OUT_OF_HOURS",
+        required: "no",
+        secret: false,
+        meaning: "Out-of-hours text (every language pack ships one); read and checked now, not sent by this version.",
+    },
+    Setting {
+        name: "REPLY_OPT_OUT",
+        required: "no",
+        secret: false,
+        meaning: "Opt-out confirmation text (every language pack ships one); read and checked now, not sent by this version.",
+    },
+    Setting {
+        name: "UPSTREAM_TIMEOUT_MS",
+        required: "no",
+        secret: false,
+        meaning: "Time limit of each Zendesk or Twilio call, 100 to 60000. Default 10000.",
+    },
+    Setting {
+        name: "RETRY_WINDOW_HOURS",
+        required: "no",
+        secret: false,
+        meaning: "How long transient failures are retried before the message is marked failed, 1 to 168. Default 24.",
+    },
+    Setting {
+        name: "RETRY_BASE_MS",
+        required: "no",
+        secret: false,
+        meaning: "First retry delay; doubles each attempt (with jitter). Default 2000.",
+    },
+    Setting {
+        name: "RETRY_MAX_DELAY_MS",
+        required: "no",
+        secret: false,
+        meaning: "Longest delay between two attempts. Default 600000 (10 minutes).",
+    },
+    Setting {
+        name: "FOLLOWUP_ACK",
+        required: "no",
+        secret: false,
+        meaning: "`true` to acknowledge on WhatsApp each message added to an open ticket. Default `false`.",
+    },
+    Setting {
+        name: "ADMIN_TOKEN",
+        required: "no",
+        secret: true,
+        meaning: "Bearer token for `/admin/...` (at least 16 characters); without it those endpoints are off.",
+    },
+    Setting {
+        name: "LOG_FORMAT",
+        required: "no",
+        secret: false,
+        meaning: "`object` (default) or `json`: log each event as a JSON text line instead of an object (objects are what Workers Logs indexes field by field; `npm start`, the tests and the bench set `json`).",
+    },
+    Setting {
+        name: "REFUSAL_LOG_WINDOW_SECS",
+        required: "no",
+        secret: false,
+        meaning: "How long refused webhook signatures are summed up into one log line after the first (see Security, floods), 1 to 3600. Default 60; the tests use 2.",
+    },
+    Setting {
+        name: "USAGE_LOG",
+        required: "no",
+        secret: false,
+        meaning: "`true`: every invocation logs the isolate's usage totals (`usage` line), which `npm run bench` reads to print the cost per message. Off by default (log lines are billed too).",
+    },
+    Setting {
+        name: "ZENDESK_BASE_URL",
+        required: "no",
+        secret: false,
+        meaning: "Zendesk API origin. Default `https://{ZENDESK_DOMAIN}`; the sandbox and tests point it at the emulator.",
+    },
+    Setting {
+        name: "TWILIO_API_BASE_URL",
+        required: "no",
+        secret: false,
+        meaning: "Twilio API origin. Default `https://api.twilio.com`.",
+    },];
+
+/// The Markdown of `docs/configuration.md`.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Configuration\n\n\
+         <!-- Generated from src/core/config/settings.rs by `cargo run --example config_doc > docs/configuration.md`; \
+         a native test fails when this file is stale. Do not edit by hand. -->\n\n\
+         Every setting is a Worker binding. `npm run deploy` uploads the variables from the git-ignored \
+         `deploy.env` and the secrets from `.secrets.env` (see `deploy.env.example`, `.secrets.env.example`), \
+         after checking them with the Worker's own rules. Empty values count as missing. Every boolean takes \
+         `true/1/yes/on` or `false/0/no/off`. `GET /healthz` names what is missing or invalid, the features \
+         that are off and the bindings nothing reads, never a value.\n\n\
+         | name | required | kind | meaning |\n| --- | --- | --- | --- |\n",
+    );
+    for s in SETTINGS {
+        let kind = if s.secret { "**secret**" } else { "var" };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            s.name, s.required, kind, s.meaning
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::conventions::{from_lookup_recording, SECRET_NAMES};
+
+    #[test]
+    fn docs_configuration_md_is_generated_from_this_table() {
+        let committed = include_str!("../../../docs/configuration.md");
+        assert!(
+            committed == markdown(),
+            "docs/configuration.md is stale: run `cargo run --example config_doc > docs/configuration.md`"
+        );
+    }
+
+    #[test]
+    fn every_name_the_configuration_reads_is_documented() {
+        let (_, read) = from_lookup_recording(|_| None);
+        let documented = |name: &str| {
+            SETTINGS.iter().any(|s| s.name == name)
+                // per-language variants (`REPLY_TICKET_CREATED_ES`) are the `*_XX` row
+                || name.rsplit_once('_').is_some_and(|(_, code)| {
+                    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+                })
+        };
+        let missing: Vec<&String> = read.iter().filter(|n| !documented(n)).collect();
+        assert!(missing.is_empty(), "undocumented settings: {missing:?}");
+        for secret in SECRET_NAMES {
+            let row = SETTINGS.iter().find(|s| s.name == *secret);
+            assert!(
+                row.is_some_and(|s| s.secret),
+                "{secret} is documented as a secret"
+            );
+        }
+    }
+}
