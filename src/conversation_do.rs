@@ -569,14 +569,19 @@ impl ConversationObject {
             ConversationRequest::Messages { ticket } => ConversationAnswer::Messages {
                 views: match self.load().await? {
                     Some(mut c) => {
-                        // The archived ones too (an operator's look-up: the rows are read).
-                        let storage = self.state.storage();
-                        let rows =
-                            storage::load_prefixed(&storage, stored_form::ARCHIVE_PREFIX).await?;
-                        c.inbound.messages.extend(
-                            rows.into_iter()
-                                .filter_map(|(_, text)| stored_form::decode_archived(&text)),
-                        );
+                        // A ticket's messages: the archived ones too (an operator's search: the
+                        // rows are read). The latest messages (the dashboard's refresh) are in
+                        // the value: the 20 newest finished and every unfinished one.
+                        if ticket.is_some() {
+                            let storage = self.state.storage();
+                            let rows =
+                                storage::load_prefixed(&storage, stored_form::ARCHIVE_PREFIX)
+                                    .await?;
+                            c.inbound.messages.extend(
+                                rows.into_iter()
+                                    .filter_map(|(_, text)| stored_form::decode_archived(&text)),
+                            );
+                        }
                         message_views(&c, clock::now_ms(), ticket, SEARCH_LIMIT)
                     }
                     None => Vec::new(),
