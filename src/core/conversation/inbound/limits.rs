@@ -200,6 +200,11 @@ impl InboundQueue {
 /// statuses find them there, and most customers never have more: they cost no row of their
 /// own); older ones move to the archive (`archive`).
 pub const KEEP_IN_STATE_MAX: usize = 20;
+/// The most messages one step archives: the shell writes them with the value in one call, which
+/// takes at most 128 keys (Durable Objects' `put(entries)`,
+/// https://developers.cloudflare.com/durable-objects/api/storage-api/); a longer history (a v5
+/// value read for the first time) moves over the next steps.
+pub const ARCHIVE_PER_STEP_MAX: usize = 100;
 /// The latest replies' SIDs the queue keeps (`InboundQueue::recent_sent`).
 pub const RECENT_SENT_MAX: usize = 30;
 
@@ -210,7 +215,9 @@ impl InboundQueue {
     pub(in crate::core::conversation) fn archive(&mut self, now_ms: u64) -> Vec<Message> {
         self.order_messages();
         let finished = self.messages.iter().filter(|m| m.is_finished()).count();
-        let mut over = finished.saturating_sub(KEEP_IN_STATE_MAX);
+        let mut over = finished
+            .saturating_sub(KEEP_IN_STATE_MAX)
+            .min(ARCHIVE_PER_STEP_MAX);
         let mut archived = Vec::new();
         let mut kept = Vec::with_capacity(self.messages.len());
         // Finished ones come after the unfinished, the oldest finished first.
