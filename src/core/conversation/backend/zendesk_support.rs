@@ -120,24 +120,16 @@ impl ZendeskSupportState {
     /// The answer to a look-up of the ticket made for a MessageSid (`external_id`).
     pub fn read_found_ticket(&self, exchange: &Exchange, ctx: &Ctx) -> LookedUp<TicketRef> {
         let body = answer_of(exchange).map_or("", |a| a.body.as_str());
-        match classify_idempotent(exchange) {
-            Verdict::Success => match ctx.backend().parse_ticket_list(body) {
+        match read(classify_idempotent(exchange), true) {
+            Read::Success => match ctx.backend().parse_ticket_list(body) {
                 Ok(list) => match list.into_iter().next() {
                     Some(t) => LookedUp::Found(t),
                     None => LookedUp::Absent,
                 },
                 Err(e) => LookedUp::Retry(Retryable::unknown(Cause::unreadable(e))),
             },
-            Verdict::Permanent { cause } => LookedUp::Failed(cause),
-            Verdict::Transient {
-                retry_after_secs,
-                cause,
-            } => LookedUp::Retry(Retryable {
-                cause,
-                retry_after_secs,
-                unknown: true,
-            }),
-            Verdict::Ambiguous { cause } => LookedUp::Retry(Retryable::unknown(cause)),
+            Read::Retry(r) => LookedUp::Retry(r),
+            Read::Refused(cause) => LookedUp::Failed(cause),
         }
     }
 
@@ -185,8 +177,8 @@ impl ZendeskSupportState {
         ctx: &Ctx,
     ) -> LookedUp<()> {
         let body = answer_of(exchange).map_or("", |a| a.body.as_str());
-        match classify_idempotent(exchange) {
-            Verdict::Success => match ctx.backend().parse_comment_list(body) {
+        match read(classify_idempotent(exchange), true) {
+            Read::Success => match ctx.backend().parse_comment_list(body) {
                 Ok(comments) => {
                     let author = self.open_ticket.as_ref().and_then(|t| t.requester_id);
                     let found = comments.iter().any(|c| {
@@ -202,20 +194,12 @@ impl ZendeskSupportState {
                 }
                 Err(e) => LookedUp::Retry(Retryable::unknown(Cause::unreadable(e))),
             },
-            Verdict::Transient {
-                retry_after_secs,
-                cause,
-            } => LookedUp::Retry(Retryable {
-                cause,
-                retry_after_secs,
-                unknown: true,
-            }),
-            Verdict::Ambiguous { cause } => LookedUp::Retry(Retryable::unknown(cause)),
-            Verdict::Permanent { cause } if cause.status() == Some(404) => {
+            Read::Retry(r) => LookedUp::Retry(r),
+            Read::Refused(cause) if cause.status() == Some(404) => {
                 self.open_ticket = None;
                 LookedUp::TicketGone
             }
-            Verdict::Permanent { cause } => LookedUp::Failed(cause),
+            Read::Refused(cause) => LookedUp::Failed(cause),
         }
     }
 
@@ -233,8 +217,10 @@ impl ZendeskSupportState {
             Some(_) => classify_idempotent(exchange),
             None => ctx.backend().classify_update(exchange),
         };
-        match verdict {
-            Verdict::Success => {
+        // A note that failed with a transient error was not written (updates are not
+        // ambiguous then): written again without looking first.
+        match read(verdict, false) {
+            Read::Success => {
                 let Some(text) = looking_for else {
                     return LookedUp::Found(());
                 };
@@ -246,16 +232,8 @@ impl ZendeskSupportState {
                     Err(e) => LookedUp::Retry(Retryable::unknown(Cause::unreadable(e))),
                 }
             }
-            Verdict::Transient {
-                retry_after_secs,
-                cause,
-            } => LookedUp::Retry(Retryable {
-                cause,
-                retry_after_secs,
-                unknown: false,
-            }),
-            Verdict::Ambiguous { cause } => LookedUp::Retry(Retryable::unknown(cause)),
-            Verdict::Permanent { cause } => LookedUp::Failed(cause),
+            Read::Retry(r) => LookedUp::Retry(r),
+            Read::Refused(cause) => LookedUp::Failed(cause),
         }
     }
 
@@ -317,23 +295,13 @@ impl ZendeskSupportState {
         ctx: &Ctx,
     ) -> CommentsRead {
         let body = answer_of(exchange).map_or("", |a| a.body.as_str());
-        let comments = match classify_idempotent(exchange) {
-            Verdict::Success => match ctx.backend().parse_comment_list(body) {
+        let comments = match read(classify_idempotent(exchange), true) {
+            Read::Success => match ctx.backend().parse_comment_list(body) {
                 Ok(comments) => comments,
                 Err(e) => return CommentsRead::Retry(Retryable::unknown(Cause::unreadable(e))),
             },
-            Verdict::Permanent { cause } => return CommentsRead::Refused(cause),
-            Verdict::Transient {
-                cause,
-                retry_after_secs,
-            } => {
-                return CommentsRead::Retry(Retryable {
-                    cause,
-                    retry_after_secs,
-                    unknown: true,
-                })
-            }
-            Verdict::Ambiguous { cause } => return CommentsRead::Retry(Retryable::unknown(cause)),
+            Read::Retry(r) => return CommentsRead::Retry(r),
+            Read::Refused(cause) => return CommentsRead::Refused(cause),
         };
         let requester = self.requester_of(ticket_id);
         let mut fresh: Vec<CommentSeen> = comments
@@ -373,6 +341,31 @@ pub(in crate::core::conversation) fn why_not_forwarded(c: &CommentSeen) -> Optio
         Some(NotForwarded::NotAnAgent)
     } else {
         Some(NotForwarded::UnknownAuthor)
+    }
+}
+
+/// A verdict in the back end's words: a success, a failure that may pass (`transient_unknown`:
+/// whether a transient one may have been carried out, so it is looked up first), or a refusal
+/// for good. One mapping for every look-up and read.
+enum Read {
+    Success,
+    Retry(Retryable),
+    Refused(Cause),
+}
+
+fn read(verdict: Verdict, transient_unknown: bool) -> Read {
+    match verdict {
+        Verdict::Success => Read::Success,
+        Verdict::Transient {
+            retry_after_secs,
+            cause,
+        } => Read::Retry(Retryable {
+            cause,
+            retry_after_secs,
+            unknown: transient_unknown,
+        }),
+        Verdict::Ambiguous { cause } => Read::Retry(Retryable::unknown(cause)),
+        Verdict::Permanent { cause } => Read::Refused(cause),
     }
 }
 
