@@ -330,7 +330,9 @@ impl Conversation {
             out.archived = self.inbound.archive(ctx.now_ms);
             // The archive's prune is a wake-up of its own: armed here too, as the polls of
             // this step ran before the messages it just archived.
-            if let Some(at) = self.inbound.archive_oldest_ms.map(|t| t + KEEP_FINISHED_MS) {
+            let prune_at = self.inbound.archive_oldest_ms.map(|t| t + KEEP_FINISHED_MS);
+            // (One due now was asked of the shell by this step: `prune_archive_before`.)
+            if let Some(at) = prune_at.filter(|at| *at > ctx.now_ms) {
                 match out.effect {
                     None => out.effect = Some(self.wake_once(Timer::ArchivePrune, at)),
                     Some(Effect::WakeAt(t)) if t > at => {

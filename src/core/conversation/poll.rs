@@ -91,8 +91,12 @@ impl Conversation {
                 .into_iter()
                 .flatten()
                 .min_by_key(|(_, at)| *at);
-            let Some((timer, at_ms)) = soonest else {
+            // Idle but for the archive's weekly prune (or not even that): what is finished in
+            // the value is pruned now.
+            if soonest.is_none_or(|(timer, _)| timer == Timer::ArchivePrune) {
                 self.prune(ctx.now_ms);
+            }
+            let Some((timer, at_ms)) = soonest else {
                 self.wake = None;
                 return None;
             };

@@ -249,19 +249,16 @@ impl InboundQueue {
         if oldest + KEEP_FINISHED_MS > now_ms {
             return None;
         }
-        // Forgotten until the shell says what is left (a lost answer leaves rows a week longer
-        // at worst: the next archived message sets it again).
-        self.archive_oldest_ms = None;
+        // Kept until the shell says what is left (`archive_pruned`): a prune that failed is
+        // asked for again by the next alarm.
         // Rows finished before this go: the oldest one (due now) among them.
         Some(now_ms.saturating_sub(KEEP_FINISHED_MS) + 1)
     }
 
-    /// The shell pruned the archive: `oldest_ms` is when the oldest row left finished.
+    /// The shell pruned the archive: `oldest_ms` is when the oldest row left finished (rows
+    /// archived before the prune were written before it listed them, so it counts them all).
     pub(in crate::core::conversation) fn archive_pruned(&mut self, oldest_ms: Option<u64>) {
-        self.archive_oldest_ms = match (self.archive_oldest_ms, oldest_ms) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        self.archive_oldest_ms = oldest_ms;
     }
 
     /// A reply sent: its SID is remembered beyond its message's stay in the value.

@@ -275,8 +275,14 @@ impl InboundQueue {
         events: &mut Vec<DomainEvent>,
     ) -> Inbound {
         let mut timers = TimerTable::default();
-        if let Some(oldest) = self.archive_oldest_ms {
-            timers.arm(Timer::ArchivePrune, oldest + KEEP_FINISHED_MS);
+        // Not when it is due: this alarm's step asked the shell for it (`archive_due`), and a
+        // prune that fails fails the alarm, which the runtime retries.
+        if let Some(at) = self
+            .archive_oldest_ms
+            .map(|t| t + KEEP_FINISHED_MS)
+            .filter(|at| *at > ctx.now_ms)
+        {
+            timers.arm(Timer::ArchivePrune, at);
         }
         // A refused message is answered at once, not behind the queue it could not join.
         for i in 0..self.messages.len() {

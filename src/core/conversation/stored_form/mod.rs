@@ -102,6 +102,8 @@ impl Conversation {
                 conv.inbound.messages.push(m);
             }
         }
+        // The quarantined value may have archived messages: their rows are pruned a week on.
+        conv.inbound.archive_oldest_ms = Some(now_ms);
         conv
     }
 }

@@ -152,3 +152,30 @@ fn a_customer_stored_with_the_whole_history_archives_it_on_the_first_step() {
         "a duplicate of an archived message"
     );
 }
+
+#[test]
+fn a_prune_whose_answer_never_came_is_asked_for_again_by_the_next_alarm() {
+    let sim = archived_first_message();
+    let mut conv = sim.load();
+    let due = conv.inbound.archive_oldest_ms.unwrap() + KEEP_FINISHED_MS;
+    let cfg = config();
+    let ctx = Ctx {
+        now_ms: due,
+        jitter: 0.5,
+        config: &cfg,
+        conversation_id: "abc",
+    };
+    let first = conv.step(Event::Wake, &ctx);
+    assert!(first.prune_archive_before.is_some());
+    // The shell's prune failed (the alarm errored, no `ArchivePruned`): the retried alarm asks
+    // again.
+    let again = conv.step(Event::Wake, &ctx);
+    assert_eq!(again.prune_archive_before, first.prune_archive_before);
+}
+
+#[test]
+fn a_recovered_conversation_prunes_the_rows_its_quarantined_value_archived() {
+    let salvage = crate::core::stored::Salvage::default();
+    let conv = Conversation::recovered(Sender::Phone(CUSTOMER.into()), &salvage, 1_000);
+    assert_eq!(conv.inbound.archive_oldest_ms, Some(1_000));
+}
