@@ -92,7 +92,7 @@ pub use backend::{
 pub use budget::STORED_BUDGET_BYTES;
 use calls::UNBUILDABLE_WAIT_MS;
 pub use calls::{AgentCall, Call, InFlight, InboundCall};
-pub use content::Content;
+pub use content::{Content, MediaItem, MediaState};
 pub use inbound::limits::{
     FINISHED_MESSAGE_MAX_BYTES, MERGED_COMMENT_MAX_BYTES, QUEUE_BUDGET_BYTES,
 };
@@ -108,10 +108,19 @@ pub const IDEMPOTENCY_WINDOW_MS: u64 = 110 * 60 * 1000;
 pub const KEEP_FINISHED_MS: u64 = 7 * 24 * 3600 * 1000;
 pub const KEEP_FINISHED_MAX: usize = 200;
 /// Zendesk allows 30 updates per ticket per 10 minutes. The gateway keeps below: past
-/// `TICKET_UPDATE_MERGE_FROM` updates pending messages are merged into one comment, and at
-/// `TICKET_UPDATE_BUDGET` the next comment waits for the window (collecting what arrives).
+/// `TICKET_UPDATE_MERGE_FROM` updates pending messages are merged into one comment, past
+/// `TICKET_UPDATE_PACE_FROM` updates are spaced `TICKET_UPDATE_SPACING_MS` apart (what arrives
+/// meanwhile is merged), so the budget lasts the window and a chatty customer's messages are on
+/// the ticket within a minute; at `TICKET_UPDATE_BUDGET` the next comment waits for the window.
 pub const TICKET_UPDATE_WINDOW_MS: u64 = 10 * 60 * 1000;
 pub const TICKET_UPDATE_BUDGET: usize = 25;
+/// Half the budget is spent at once (a customer's first few messages go straight through).
+pub const TICKET_UPDATE_PACE_FROM: usize = TICKET_UPDATE_BUDGET / 2;
+/// Past half the budget, one update per this: at most `WINDOW / SPACING + 1` = 13 spaced
+/// updates fall in any window, so with the 12 unspaced ones the budget is never exceeded, and
+/// a message waits at most this long (plus the call) to be on the ticket.
+pub const TICKET_UPDATE_SPACING_MS: u64 =
+    TICKET_UPDATE_WINDOW_MS / (TICKET_UPDATE_BUDGET - TICKET_UPDATE_PACE_FROM - 1) as u64;
 /// Past this many updates in the window, everything pending goes into one comment.
 pub const TICKET_UPDATE_MERGE_FROM: usize = 15;
 /// This many messages waiting for the same ticket are merged into one comment.

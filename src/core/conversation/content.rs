@@ -3,7 +3,6 @@
 //! off a text message or files off a reaction. Built from the webhook's form (`of`); stored as
 //! `stored::v7::Content`.
 
-use super::message::{MediaItem, MediaState};
 use crate::core::form::{InboundMessage, Location, MessageKind, MAX_MEDIA};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +41,29 @@ pub enum Content {
         message_type: String,
         text: String,
         files: Vec<MediaItem>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MediaItem {
+    pub url: String,
+    pub content_type: String,
+    pub state: MediaState,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaState {
+    Pending,
+    Uploaded {
+        token: String,
+        filename: String,
+        uploaded_ms: u64,
+        /// Readable text for the agents (a shared contact's name and number).
+        description: Option<String>,
+    },
+    /// Not attached (too large, refused type, could not be downloaded): listed in the comment.
+    Skipped {
+        reason: String,
     },
 }
 

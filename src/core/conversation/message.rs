@@ -118,29 +118,6 @@ pub struct Message {
     pub without_locale: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct MediaItem {
-    pub url: String,
-    pub content_type: String,
-    pub state: MediaState,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum MediaState {
-    Pending,
-    Uploaded {
-        token: String,
-        filename: String,
-        uploaded_ms: u64,
-        /// Readable text for the agents (a shared contact's name and number).
-        description: Option<String>,
-    },
-    /// Not attached (too large, refused type, could not be downloaded): listed in the comment.
-    Skipped {
-        reason: String,
-    },
-}
-
 /// How many times a customer's file answering 404 is tried before it is listed as not copied.
 pub(super) const MEDIA_NOT_FOUND_TRIES: u32 = 3;
 

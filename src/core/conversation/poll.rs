@@ -149,10 +149,7 @@ impl Conversation {
                 return;
             }
             Call::Backend(call) => {
-                let around = backend::CallAround {
-                    messages: &self.inbound.messages,
-                    notes: &self.agents.notes,
-                };
+                let around = super::requests::call_around(&self.inbound, &self.agents);
                 let answer = self.backend.read(call, &exchange, &around, ctx);
                 let learned = match answer {
                     BackendAnswer::TicketRead { .. } | BackendAnswer::Noted { .. } => {

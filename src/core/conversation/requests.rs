@@ -58,11 +58,8 @@ impl Conversation {
             Call::Inbound(call) => self.inbound_request(call, ctx),
             Call::Agents(call) => self.outbound_request(call, ctx),
             Call::Backend(call) => {
-                let around = backend::CallAround {
-                    messages: &self.inbound.messages,
-                    notes: &self.agents.notes,
-                };
-                self.backend.request(call, &around, ctx)
+                self.backend
+                    .request(call, &call_around(&self.inbound, &self.agents), ctx)
             }
         }
     }
@@ -212,5 +209,24 @@ impl Conversation {
             AgentCall::FindAgentReply { .. } => self.list_sent_request(ctx),
         };
         Some(request)
+    }
+}
+
+/// What the back end reads of the parts for its calls (`backend::CallAround`).
+pub(super) fn call_around<'a>(
+    inbound: &'a InboundQueue,
+    agents: &'a AgentSide,
+) -> backend::CallAround<'a> {
+    backend::CallAround {
+        messages: &inbound.messages,
+        notes: agents
+            .notes
+            .iter()
+            .map(|n| backend::NoteRef {
+                key: &n.key,
+                ticket_id: n.ticket_id,
+                body: &n.body,
+            })
+            .collect(),
     }
 }

@@ -102,14 +102,22 @@ pub enum BackendAnswer {
 }
 
 /// What the back end reads of the parts to build a request or read an answer (lent by the
-/// parent): the customer's messages (a create's key depends on its message) and the notes.
+/// parent): the customer's messages (a create's key depends on its message) and the agents'
+/// notes it writes.
 pub struct CallAround<'a> {
     pub messages: &'a [Message],
-    pub notes: &'a [Note],
+    pub notes: Vec<NoteRef<'a>>,
+}
+
+/// A note the agents' side wants on a ticket, as the back end reads it.
+pub struct NoteRef<'a> {
+    pub key: &'a str,
+    pub ticket_id: u64,
+    pub body: &'a str,
 }
 
 impl CallAround<'_> {
-    fn note(&self, key: &str) -> Option<&Note> {
+    fn note(&self, key: &str) -> Option<&NoteRef<'_>> {
         self.notes.iter().find(|n| n.key == key)
     }
 }
@@ -259,7 +267,7 @@ impl Backend {
             }
             ZendeskCall::AddNote { key } => {
                 let n = around.note(key)?;
-                zendesk.add_internal_note(n.ticket_id, &n.body)
+                zendesk.add_internal_note(n.ticket_id, n.body)
             }
             ZendeskCall::FindNote { key, .. } => zendesk.list_comments(around.note(key)?.ticket_id),
         })
@@ -330,7 +338,7 @@ impl Backend {
             },
             ZendeskCall::FindNote { key, .. } => {
                 // Looked for by its text on the ticket's comments.
-                let text = around.note(&key).map(|n| n.body.clone());
+                let text = around.note(&key).map(|n| n.body.to_string());
                 match text {
                     Some(text) => BackendAnswer::Noted {
                         noted: self.read_note(exchange, Some(&text), ctx),

@@ -19,7 +19,7 @@ pub mod zendesk_support;
 use crate::core::retry::Verdict;
 use crate::core::triage::Priority;
 use crate::core::zendesk::{CommentSeen, NewTicket, TicketRef};
-pub use calls::{BackendAnswer, BackendCall, CallAround, TicketDraft, ZendeskCall};
+pub use calls::{BackendAnswer, BackendCall, CallAround, NoteRef, TicketDraft, ZendeskCall};
 pub use zendesk_support::ZendeskSupportState;
 
 pub trait TicketBackend {
