@@ -396,10 +396,13 @@ pub fn check(
                 state.open[i].clear_checks += 1;
                 if state.open[i].clear_checks >= t.resolve_after_checks {
                     let incident = state.open.remove(i);
+                    let checks = match incident.clear_checks {
+                        1 => "the latest check".to_string(),
+                        n => format!("the latest {n} checks"),
+                    };
                     let summary = format!(
-                        "Resolved after {}: {} checks in a row found it clear.",
+                        "Resolved after {}: {checks} found it clear.",
                         notice::duration(now_ms.saturating_sub(incident.since_ms)),
-                        incident.clear_checks
                     );
                     notice(
                         state,

@@ -47,18 +47,18 @@ pub fn utc(ms: u64) -> String {
 pub fn text(n: &Notice) -> String {
     match n.kind {
         NoticeKind::Alert => format!(
-            "[{SOURCE}] ALERT #{}: {}. {} (since {})",
+            "[{SOURCE}] ALERT #{} since {}: {}. {}",
             n.incident,
+            utc(n.since_ms),
             n.condition.title(),
-            n.summary,
-            utc(n.since_ms)
+            n.summary
         ),
         NoticeKind::Resolved => format!(
-            "[{SOURCE}] RESOLVED #{}: {}. {} (began {})",
+            "[{SOURCE}] RESOLVED #{} (began {}): {}. {}",
             n.incident,
+            utc(n.since_ms),
             n.condition.title(),
-            n.summary,
-            utc(n.since_ms)
+            n.summary
         ),
     }
 }
@@ -106,7 +106,7 @@ mod tests {
             condition: Condition::FailureRate,
             since_ms: 1_796_402_400_000,
             at_ms: 1_796_403_120_000,
-            summary: "4 of 5 customers' messages failed".into(),
+            summary: "4 of 5 customers' messages failed.".into(),
         }
     }
 
@@ -127,7 +127,7 @@ mod tests {
             serde_json::from_str(&body(&notice(NoticeKind::Alert), WebhookFormat::Slack)).unwrap();
         assert_eq!(
             body,
-            json!({ "text": "[whatsapp-zendesk-gateway] ALERT #3: Customers' messages are failing. 4 of 5 customers' messages failed (since 2026-12-04T16:40:00Z)" })
+            json!({ "text": "[whatsapp-zendesk-gateway] ALERT #3 since 2026-12-04T16:40:00Z: Customers' messages are failing. 4 of 5 customers' messages failed." })
         );
     }
 
