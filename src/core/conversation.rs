@@ -53,7 +53,7 @@ use crate::core::config::languages::Language;
 use crate::core::config::Config;
 use crate::core::delivery::{DeliveryStatus, ReplyKind};
 use crate::core::events::{Cause, CreatedTicket, DeliveryOf, DomainEvent, RetryOf};
-use crate::core::form::{Content, InboundMessage, Sender};
+use crate::core::form::{InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::metrics::Delta;
 use crate::core::redact::mask_sender;
@@ -67,6 +67,7 @@ mod attempts;
 mod backend;
 mod budget;
 mod calls;
+mod content;
 mod inbound;
 mod message;
 mod poll;
@@ -83,6 +84,7 @@ pub use backend::{Backend, TicketBackend, ZendeskSupport, ZendeskSupportState};
 pub use budget::STORED_BUDGET_BYTES;
 use calls::UNBUILDABLE_WAIT_MS;
 pub use calls::{AgentCall, Call, InFlight, InboundCall};
+pub use content::Content;
 pub use inbound::limits::{
     FINISHED_MESSAGE_MAX_BYTES, MERGED_COMMENT_MAX_BYTES, QUEUE_BUDGET_BYTES,
 };

@@ -12,7 +12,7 @@ impl Conversation {
         let m = &mut self.inbound.messages[i];
         m.retry.step_started_ms.get_or_insert(ctx.now_ms);
         if let InboundCall::TransferMedia { index, .. } = &call {
-            let Some(item) = m.media.get(*index) else {
+            let Some(item) = m.content.files().get(*index) else {
                 return self.unbuildable(ctx);
             };
             let config = ctx.config;

@@ -261,7 +261,7 @@ impl InboundQueue {
             },
             InboundCall::TransferMedia { index, .. } => {
                 let sid = self.messages[i].sid.clone();
-                let content_type = self.messages[i].media[index].content_type.clone();
+                let content_type = self.messages[i].content.files()[index].content_type.clone();
                 let transferred =
                     transfer::read(&exchange, |body| ctx.backend().parse_upload_token(body));
                 match transferred {
@@ -281,7 +281,7 @@ impl InboundQueue {
                             ms: elapsed,
                         });
                         let m = &mut self.messages[i];
-                        m.media[index].state = MediaState::Uploaded {
+                        m.content.files_mut()[index].state = MediaState::Uploaded {
                             token,
                             filename: media_filename(&sid, index, &content_type),
                             uploaded_ms: ctx.now_ms,
@@ -344,11 +344,11 @@ impl InboundQueue {
         events.push(DomainEvent::FileListed {
             sid,
             index,
-            content_type: self.messages[i].media[index].content_type.clone(),
+            content_type: self.messages[i].content.files()[index].content_type.clone(),
             reason: reason.clone(),
         });
         let m = &mut self.messages[i];
-        m.media[index].state = MediaState::Skipped { reason };
+        m.content.files_mut()[index].state = MediaState::Skipped { reason };
         m.retry.attempts = 0;
         m.retry.not_before_ms = 0;
     }

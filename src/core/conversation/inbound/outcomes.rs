@@ -13,15 +13,21 @@ impl InboundQueue {
     ) -> NewTicket {
         let m = &self.messages[i];
         let language = ctx.language(m.language.as_deref());
-        let (subject, priority) = match language.triage.triage(&m.body) {
+        let (subject, priority) = match language.triage.triage(m.content.text()) {
             Triage::Accepted { subject, priority } => (subject, priority),
             Triage::Rejected(_) => (
-                crate::core::triage::subject(&m.body),
+                crate::core::triage::subject(m.content.text()),
                 crate::core::triage::Priority::Normal,
             ),
         };
-        ctx.backend()
-            .new_ticket(&m.sid, customer, &m.body, &subject, priority, language)
+        ctx.backend().new_ticket(
+            &m.sid,
+            customer,
+            m.content.text(),
+            &subject,
+            priority,
+            language,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -62,7 +68,7 @@ impl InboundQueue {
             &language.texts,
             t.id,
             &ticket.subject,
-            &m.body,
+            m.content.text(),
             language.content_sid.as_deref(),
         );
         let kind = if matches!(content, ReplyContent::Template { .. }) {
