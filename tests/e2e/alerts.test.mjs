@@ -155,3 +155,36 @@ test("the Worker's own log lines never print a status callback's query string", 
   }
   assert.ok(!logged.some((l) => l.includes('/twilio/status?')), 'a status callback URL in a log line');
 });
+
+test('an invalid configuration is alerted once, in the plain JSON form, by names only', async () => {
+  const own = await startHook();
+  const badEmail = 'not-an-address-7f3c';
+  const broken = await startStack({
+    name: 'alerts-config',
+    testScheduled: true,
+    vars: { ALERT_WEBHOOK_URL: own.url, ALERT_WEBHOOK_FORMAT: 'json', ZENDESK_EMAIL: badEmail },
+  });
+  try {
+    const checks = () => broken.logLines().filter((l) => l.event === 'alerts.checked');
+    for (const n of [1, 2]) {
+      const r = await fetch(`${broken.gateway.url}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`);
+      assert.equal(r.status, 200);
+      await waitFor(() => checks().length >= n, { what: `check #${n} finished` });
+    }
+    assert.deepEqual(checks().map((l) => l.posted), [1, 0], 'one alert, then nothing while it lasts');
+    assert.equal(own.received.length, 1);
+    const alert = JSON.parse(own.received[0].body);
+    assert.equal(alert.source, 'whatsapp-zendesk-gateway');
+    assert.equal(alert.event, 'alert');
+    assert.equal(alert.condition, 'config_invalid');
+    assert.equal(alert.title, 'The configuration is invalid');
+    assert.match(alert.summary, /^Missing or invalid settings: ZENDESK_EMAIL\./);
+    assert.match(alert.since, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.ok(!own.received[0].body.includes(badEmail), "a setting's value in an alert");
+  } finally {
+    assertLogsClean(broken);
+    assert.ok(!broken.output().includes(secretPath), "the webhook URL's credential appears in the gateway output");
+    await broken.stop();
+    await own.close();
+  }
+});
