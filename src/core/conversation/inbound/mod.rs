@@ -3,7 +3,7 @@
 //! update budget), its files, the reply.
 
 use super::*;
-use crate::core::conversation::backend::Route;
+use crate::core::conversation::backend::{Route, TicketDraft};
 
 mod answers;
 pub(in crate::core::conversation) use answers::InboundAround;
@@ -31,8 +31,9 @@ pub struct InboundQueue {
 }
 
 pub(in crate::core::conversation) enum Inbound {
-    /// Make this call for message `i` (the parent launches it).
-    Launch(usize, InboundCall),
+    /// Make this call for message `i` (the parent launches it): the queue's own, or the back
+    /// end's.
+    Launch(usize, Call),
     Settled,
     /// Nothing to do until one of these timers fires (none: nothing to do at all). The
     /// queue's own: a message's next attempt, the ticket's update budget.
@@ -40,7 +41,7 @@ pub(in crate::core::conversation) enum Inbound {
 }
 
 pub(in crate::core::conversation) enum TicketAction {
-    Call(Box<InboundCall>),
+    Call(Box<Call>),
     /// Wait (Zendesk's per-ticket update budget is spent).
     WaitUntil(u64),
     /// Decided without a call (triage refused the message).
@@ -174,10 +175,10 @@ impl InboundQueue {
                 };
                 continue;
             }
-            return TicketAction::Call(Box::new(InboundCall::TransferMedia {
+            return TicketAction::Call(Box::new(Call::Inbound(InboundCall::TransferMedia {
                 sid: self.messages[i].sid.clone(),
                 index,
-            }));
+            })));
         }
         let m = &self.messages[i];
         // A comment whose outcome is unknown is looked for before it is written again.
@@ -186,12 +187,12 @@ impl InboundQueue {
             m.retry.verify_first,
             &m.unverified_comment,
         ) {
-            return TicketAction::Call(Box::new(InboundCall::FindComment {
-                ticket_id: open.id,
-                sids: sids.clone(),
-                body: body.clone(),
-                since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
-            }));
+            return TicketAction::Call(Box::new(Call::Backend(backend.find_comment(
+                open.id,
+                sids.clone(),
+                body.clone(),
+                m.retry.step_started_ms.unwrap_or(m.received_ms),
+            ))));
         }
         match backend.route(
             m.follow_up_of.is_some(),
@@ -203,12 +204,9 @@ impl InboundQueue {
                 ticket_id, merge, ..
             } => {
                 let (sids, body, uploads) = self.comment_batch(i, merge);
-                return TicketAction::Call(Box::new(InboundCall::AddComment {
-                    ticket_id,
-                    sids,
-                    body,
-                    uploads,
-                }));
+                return TicketAction::Call(Box::new(Call::Backend(
+                    backend.comment(ticket_id, sids, body, uploads),
+                )));
             }
             Route::NewTicket => {}
         }
@@ -218,7 +216,7 @@ impl InboundQueue {
         // An earlier attempt's outcome is unknown, and the create would not be the back end's
         // replay of it: looked up first.
         if m.retry.verify_first && backend.look_up_first(age, m.without_locale) {
-            return TicketAction::Call(Box::new(InboundCall::FindTicket { sid: m.sid.clone() }));
+            return TicketAction::Call(Box::new(Call::Backend(backend.find_ticket(&m.sid))));
         }
         // A file or a location is something to act on, whatever the caption says.
         let has_content = m.content.carries_more_than_text();
@@ -247,23 +245,19 @@ impl InboundQueue {
                 crate::core::triage::Priority::Normal,
             ),
         };
-        let mut ticket = ctx.backend().new_ticket(
-            &m.sid,
-            customer,
-            &zendesk_text(m),
-            &subject,
+        let draft = TicketDraft {
+            sid: &m.sid,
+            text: zendesk_text(m),
+            subject,
             priority,
             language,
-        );
-        ticket.comment.uploads = upload_tokens(m);
-        ticket.via_followup_source_id = m.follow_up_of;
-        if m.without_locale {
-            ticket.requester.locale_id = None;
-        }
-        TicketAction::Call(Box::new(InboundCall::CreateTicket {
-            sid: m.sid.clone(),
-            ticket,
-        }))
+            uploads: upload_tokens(m),
+            follow_up_of: m.follow_up_of,
+            without_locale: m.without_locale,
+        };
+        TicketAction::Call(Box::new(Call::Backend(
+            backend.make_ticket(draft, customer, ctx),
+        )))
     }
 }
 
@@ -343,7 +337,7 @@ impl InboundQueue {
                 } else {
                     InboundCall::SendReply { sid }
                 };
-                Inbound::Launch(i, call)
+                Inbound::Launch(i, Call::Inbound(call))
             }
             _ => {
                 self.messages[i].reply = ReplyStep::NotNeeded;

@@ -181,10 +181,15 @@ impl From<v7::Message> for Message {
     }
 }
 
+/// A Zendesk Support call, the back end's own.
+fn zendesk(call: ZendeskCall) -> Call {
+    Call::Backend(BackendCall::ZendeskSupport(call))
+}
+
 impl From<v7::Call> for Call {
     fn from(call: v7::Call) -> Self {
         match call {
-            v7::Call::CreateTicket { sid, ticket } => Call::Inbound(InboundCall::CreateTicket {
+            v7::Call::CreateTicket { sid, ticket } => zendesk(ZendeskCall::CreateTicket {
                 sid,
                 ticket: NewTicket {
                     subject: ticket.subject,
@@ -209,13 +214,13 @@ impl From<v7::Call> for Call {
                     via_followup_source_id: ticket.via_followup_source_id,
                 },
             }),
-            v7::Call::FindTicket { sid } => Call::Inbound(InboundCall::FindTicket { sid }),
+            v7::Call::FindTicket { sid } => zendesk(ZendeskCall::FindTicket { sid }),
             v7::Call::AddComment {
                 ticket_id,
                 sids,
                 body,
                 uploads,
-            } => Call::Inbound(InboundCall::AddComment {
+            } => zendesk(ZendeskCall::AddComment {
                 ticket_id,
                 sids,
                 body,
@@ -226,7 +231,7 @@ impl From<v7::Call> for Call {
                 sids,
                 body,
                 since_ms,
-            } => Call::Inbound(InboundCall::FindComment {
+            } => zendesk(ZendeskCall::FindComment {
                 ticket_id,
                 sids,
                 body,
@@ -236,9 +241,7 @@ impl From<v7::Call> for Call {
             v7::Call::FindReply { sid, since_ms } => {
                 Call::Inbound(InboundCall::FindReply { sid, since_ms })
             }
-            v7::Call::CheckTicket { ticket_id } => {
-                Call::Agents(AgentCall::CheckTicket { ticket_id })
-            }
+            v7::Call::CheckTicket { ticket_id } => zendesk(ZendeskCall::CheckTicket { ticket_id }),
             v7::Call::SendAgentReply { comment_id } => {
                 Call::Agents(AgentCall::SendAgentReply { comment_id })
             }
@@ -249,9 +252,9 @@ impl From<v7::Call> for Call {
                 comment_id,
                 since_ms,
             }),
-            v7::Call::AddNote { key } => Call::Agents(AgentCall::AddNote { key }),
+            v7::Call::AddNote { key } => zendesk(ZendeskCall::AddNote { key }),
             v7::Call::FindNote { key, since_ms } => {
-                Call::Agents(AgentCall::FindNote { key, since_ms })
+                zendesk(ZendeskCall::FindNote { key, since_ms })
             }
             v7::Call::TransferMedia { sid, index } => {
                 Call::Inbound(InboundCall::TransferMedia { sid, index })

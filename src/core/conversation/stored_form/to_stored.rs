@@ -180,7 +180,10 @@ impl From<&Message> for v7::Message {
 impl From<&Call> for v7::Call {
     fn from(call: &Call) -> Self {
         match call.clone() {
-            Call::Inbound(InboundCall::CreateTicket { sid, ticket }) => v7::Call::CreateTicket {
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::CreateTicket {
+                sid,
+                ticket,
+            })) => v7::Call::CreateTicket {
                 sid,
                 ticket: v7::NewTicket {
                     subject: ticket.subject,
@@ -205,24 +208,26 @@ impl From<&Call> for v7::Call {
                     via_followup_source_id: ticket.via_followup_source_id,
                 },
             },
-            Call::Inbound(InboundCall::FindTicket { sid }) => v7::Call::FindTicket { sid },
-            Call::Inbound(InboundCall::AddComment {
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::FindTicket { sid })) => {
+                v7::Call::FindTicket { sid }
+            }
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::AddComment {
                 ticket_id,
                 sids,
                 body,
                 uploads,
-            }) => v7::Call::AddComment {
+            })) => v7::Call::AddComment {
                 ticket_id,
                 sids,
                 body,
                 uploads,
             },
-            Call::Inbound(InboundCall::FindComment {
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::FindComment {
                 ticket_id,
                 sids,
                 body,
                 since_ms,
-            }) => v7::Call::FindComment {
+            })) => v7::Call::FindComment {
                 ticket_id,
                 sids,
                 body,
@@ -232,7 +237,7 @@ impl From<&Call> for v7::Call {
             Call::Inbound(InboundCall::FindReply { sid, since_ms }) => {
                 v7::Call::FindReply { sid, since_ms }
             }
-            Call::Agents(AgentCall::CheckTicket { ticket_id }) => {
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::CheckTicket { ticket_id })) => {
                 v7::Call::CheckTicket { ticket_id }
             }
             Call::Agents(AgentCall::SendAgentReply { comment_id }) => {
@@ -245,8 +250,10 @@ impl From<&Call> for v7::Call {
                 comment_id,
                 since_ms,
             },
-            Call::Agents(AgentCall::AddNote { key }) => v7::Call::AddNote { key },
-            Call::Agents(AgentCall::FindNote { key, since_ms }) => {
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::AddNote { key })) => {
+                v7::Call::AddNote { key }
+            }
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::FindNote { key, since_ms })) => {
                 v7::Call::FindNote { key, since_ms }
             }
             Call::Inbound(InboundCall::TransferMedia { sid, index }) => {

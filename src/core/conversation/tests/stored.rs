@@ -97,7 +97,9 @@ fn a_ticket_being_made_when_main_stopped_is_made_once_and_the_early_event_is_rea
     let conv = sim.conv();
     assert!(matches!(
         conv.in_flight.as_ref().map(|f| &f.call),
-        Some(Call::Inbound(InboundCall::CreateTicket { .. }))
+        Some(Call::Backend(BackendCall::ZendeskSupport(
+            ZendeskCall::CreateTicket { .. }
+        )))
     ));
     assert_eq!(conv.agents.early_agent_events.len(), 1);
     assert!(!conv.unsent_metrics.is_empty(), "the metrics not sent yet");
@@ -171,7 +173,9 @@ fn a_customer_with_history_stored_by_main_carries_on_with_nothing_doubled_or_los
     let conv = sim.conv();
     assert!(matches!(
         conv.in_flight.as_ref().map(|f| &f.call),
-        Some(Call::Inbound(InboundCall::AddComment { .. }))
+        Some(Call::Backend(BackendCall::ZendeskSupport(
+            ZendeskCall::AddComment { .. }
+        )))
     ));
     assert_eq!(
         conv.pending_count(),
