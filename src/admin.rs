@@ -346,6 +346,9 @@ fn zendesk_agent_url(domain: &str) -> Option<String> {
 /// reply's delivery may, and the list is re-read at least this often.
 const FINISHED_VIEW_CACHE_MS: u64 = 10 * 60 * 1000;
 
+/// Finished messages' views an isolate keeps at most (beyond the list shown last).
+const FINISHED_VIEWS_MAX: usize = 100;
+
 thread_local! {
     /// Finished messages' views by MessageSid, with when they were read (this isolate's).
     static FINISHED_VIEWS: std::cell::RefCell<std::collections::HashMap<String, (u64, MessageView)>> =
@@ -403,10 +406,12 @@ async fn latest_views(
         for view in found.iter().filter(|v| is_finished(v)) {
             cache.insert(view.message_sid.clone(), (now, view.clone()));
         }
-        // Only what the list may show again is kept.
-        cache.retain(|sid, (at, _)| {
-            now.saturating_sub(*at) < FINISHED_VIEW_CACHE_MS && recent.iter().any(|r| &r.sid == sid)
-        });
+        cache.retain(|_, (at, _)| now.saturating_sub(*at) < FINISHED_VIEW_CACHE_MS);
+        // Bounded: past `FINISHED_VIEWS_MAX`, only what this list shows is kept (a look-up of
+        // fewer messages, `?latest=1`, does not empty the cache the dashboard's list uses).
+        if cache.len() > FINISHED_VIEWS_MAX {
+            cache.retain(|sid, _| recent.iter().any(|r| &r.sid == sid));
+        }
     });
     Ok(list)
 }
