@@ -252,7 +252,7 @@ test('left open, the page asks less while nothing changes, and nothing while the
   const first = started;
   await pass(30 * 60_000);
   const quiet = started - first;
-  assert.ok(quiet >= 4 && quiet <= 12, `${quiet} refreshes in 30 quiet minutes (every 30 s would be 60)`);
+  assert.ok(quiet >= 4 && quiet <= 12, `${quiet} refreshes in 30 quiet minutes (requests to /admin; every 30 s would be 60)`);
   assert.match(await tab.locator('#updated').innerText(), /next update in 5 min \(quiet\)/);
 
   const setVisibility = (state) => tab.evaluate((s) => {
