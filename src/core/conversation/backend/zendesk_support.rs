@@ -107,8 +107,10 @@ impl ZendeskSupportState {
             Verdict::Permanent { .. }
                 if answer.is_some_and(|a| a.status == 422) && locale_tried =>
             {
+                // The locale refused is the call's: `Backend::read` names it.
                 TicketMade::LocaleRefused {
                     detail: ctx.backend().error_summary(body),
+                    locale_id: None,
                 }
             }
             Verdict::Permanent { cause } => {

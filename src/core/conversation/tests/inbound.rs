@@ -266,7 +266,7 @@ fn a_pressed_button_is_an_answer_never_refused_as_a_greeting() {
         media: vec![],
         extra_media: vec![],
         location: None,
-        content: Content::ButtonReply {
+        kind: crate::core::form::MessageKind::ButtonReply {
             payload: Some("confirm".into()),
         },
     };
@@ -412,7 +412,7 @@ fn the_stored_state_survives_json_and_the_view_shows_no_text() {
     assert_eq!(v.status, MessageStatus::Done);
     assert_eq!(v.outcome, MessageOutcome::TicketCreated);
     assert!(
-        sim.conv().message("SM1").unwrap().body.is_empty(),
+        sim.conv().message("SM1").unwrap().content.text().is_empty(),
         "text dropped once finished"
     );
     assert!(view(&sim.conv(), "SMnope", sim.now).is_none());
