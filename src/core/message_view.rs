@@ -419,7 +419,6 @@ mod tests {
         Message {
             sid: sid.into(),
             received_ms,
-            body: String::new(),
             body_chars: 20,
             ticket,
             reply: ReplyStep::Sent {
@@ -434,9 +433,9 @@ mod tests {
             duplicates: 0,
             finished_ms: Some(received_ms + 500),
             delivery: Some(DeliveryStatus::Delivered),
-            media: Vec::new(),
-            location: None,
-            content: crate::core::form::Content::Text,
+            content: crate::core::conversation::Content::Text {
+                text: String::new(),
+            },
             language: Some("de".into()),
             without_locale: false,
         }
