@@ -133,6 +133,16 @@ pub struct MediaTransfer {
 }
 
 impl Message {
+    /// The ticket its step made or commented on, if any.
+    pub fn ticket_id(&self) -> Option<u64> {
+        match self.ticket {
+            TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id } => {
+                Some(ticket_id)
+            }
+            _ => None,
+        }
+    }
+
     pub fn is_finished(&self) -> bool {
         self.finished_ms.is_some()
     }
