@@ -35,6 +35,8 @@ pub struct Config {
     /// When set, signatures are checked against this origin instead of the request's URL
     /// (for a custom domain or a proxy that rewrites the host).
     pub public_base_url: Option<String>,
+    /// `ALERT_WEBHOOK_URL` is set (the scheduled check reads the alert settings on its own).
+    pub alerts_on: bool,
     pub upstream_timeout_ms: u32,
     /// How long a transient failure is retried before the message is marked failed.
     pub retry_window_ms: u64,
@@ -327,7 +329,9 @@ impl Config {
         });
         conventions::check_logging(&get, &mut err);
         // Read by the scheduled check on its own (`core::alerts`); validated here with the rest.
-        alerts::AlertSettings::from_lookup(&get, &mut err);
+        let alerts_on = alerts::AlertSettings::from_lookup(&get, &mut err)
+            .webhook_url
+            .is_some();
         let admin_token = get("ADMIN_TOKEN");
         // Read before any early return, so that `/healthz` never calls them unread.
         let twilio_webhook_secret = get("TWILIO_WEBHOOK_SECRET");
@@ -369,6 +373,7 @@ impl Config {
             zendesk_base_url,
             requester_email_domain,
             public_base_url,
+            alerts_on,
             upstream_timeout_ms,
             retry_window_ms: retry_window_hours * 3_600_000,
             retry_base_ms,

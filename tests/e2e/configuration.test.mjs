@@ -136,7 +136,7 @@ describe('with settings missing or invalid', () => {
       const body = JSON.parse(text);
       assert.equal(body.status, 'ok');
       assert.deepEqual(body.unread, ['FOLLOW_UP_ACK']);
-      assert.deepEqual(body.features_off.map((f) => f.feature), ['agent_reply_template', 'public_base_url']);
+      assert.deepEqual(body.features_off.map((f) => f.feature), ['agent_reply_template', 'alerts', 'public_base_url']);
       assert.match(body.features_off[0].why, /^TWILIO_AGENT_REPLY_CONTENT_SID is not set/);
       assert.ok(!text.includes('typo-value-7') && !text.includes(SANDBOX_CREDENTIALS.ZENDESK_API_KEY), 'values are not echoed');
       // the alias is the API key: a message becomes a ticket

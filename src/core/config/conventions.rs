@@ -95,6 +95,12 @@ impl Config {
                 why: "TWILIO_AGENT_REPLY_CONTENT_SID is not set: agents' replies after WhatsApp's 24-hour window cannot be delivered",
             });
         }
+        if !self.alerts_on {
+            off.push(FeatureOff {
+                feature: "alerts",
+                why: "ALERT_WEBHOOK_URL is not set: no alert is posted when messages fail or wait (docs/alerts.md)",
+            });
+        }
         if self.public_base_url.is_none() {
             off.push(FeatureOff {
                 feature: "public_base_url",

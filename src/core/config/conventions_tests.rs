@@ -106,6 +106,7 @@ fn features_off_name_the_variable_that_turns_them_on() {
             "admin",
             "agent_replies",
             "agent_reply_template",
+            "alerts",
             "public_base_url"
         ]
     );
@@ -118,6 +119,7 @@ fn features_off_name_the_variable_that_turns_them_on() {
             "HX0123456789abcdef0123456789abcdef",
         ),
         ("PUBLIC_BASE_URL", "https://support.acme.com"),
+        ("ALERT_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/x"),
     ]);
     assert!(full.features_off().is_empty(), "{:?}", full.features_off());
 }
