@@ -41,15 +41,21 @@ function basic(user, pass) {
 
 async function call(api, base, auth, method, p, body) {
   let r;
-  try {
-    r = await fetch(`${base}${p}`, {
-      method,
-      headers: { Authorization: auth, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (e) {
-    fail(`cannot reach ${api} at ${base} (${e.cause?.code || e.message}): check the ${api === 'Zendesk' ? 'subdomain (--zendesk)' : 'network'}`);
+  // A GET is tried twice: a kept-alive connection the server closed while this script waited
+  // (storing a secret with wrangler takes seconds) fails the first try with UND_ERR_SOCKET.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      r = await fetch(`${base}${p}`, {
+        method,
+        headers: { Authorization: auth, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(15_000),
+      });
+      break;
+    } catch (e) {
+      if (method === 'GET' && attempt < 2 && e.cause?.code === 'UND_ERR_SOCKET') continue;
+      fail(`cannot reach ${api} at ${base} (${e.cause?.code || e.message}): check the ${api === 'Zendesk' ? 'subdomain (--zendesk)' : 'network'}`);
+    }
   }
   const text = await r.text();
   let json = null;
