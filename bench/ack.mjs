@@ -281,7 +281,7 @@ function usageTotals(output) {
 }
 
 /**
- * Per message, and at Cloudflare's published Workers Paid prices (README "Cost"): Workers
+ * Per message, and at Cloudflare's published Workers Paid prices (docs/performance.md, "Cost per message"): Workers
  * $0.30 per million requests and $0.02 per million CPU ms; Durable Objects $0.15 per million
  * requests (alarms included) and $12.50 per million GB-s of duration (128 MB objects, billed on
  * wall time: the sum of the objects' invocation times, an upper bound); SQLite storage $0.001

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { SANDBOX_CREDENTIALS, readBody, send } from './emulator/common.mjs';
 import { zendeskApi } from './emulator/zendesk.mjs';
-import { twilioApi } from './emulator/twilio.mjs';
+import { twilioApi, whatsappSender } from './emulator/twilio.mjs';
 import { faultInjection } from './emulator/faults.mjs';
 
 export { SANDBOX_CREDENTIALS, SANDBOX_AGENT, zendeskSignature, twilioSignature, newMessageSid } from './emulator/common.mjs';
@@ -47,6 +47,7 @@ export function createEmulator(opts = {}) {
     apiUserRole: opts.apiUserRole || 'admin', // the Zendesk API user's role (setup checks it)
     webhooks: new Map(), // id -> webhook
     triggers: new Map(), // id -> trigger
+    senders: new Map([[whatsappSender(creds).sid, whatsappSender(creds)]]), // Twilio WhatsApp senders (Senders API)
     nextTriggerId: 360001,
     nextTicketId: 1001,
     nextUserId: 9001,
@@ -175,11 +176,14 @@ export function createEmulator(opts = {}) {
       if (zdcdn && req.method === 'GET') return zendeskSide.serveCdnFile(req, res, zdcdn[1]);
       const file = url.pathname.match(/^\/zendesk-files\/(\d+)\//);
       if (file && req.method === 'GET') return zendeskSide.serveFile(req, res, file[1]);
-      const api = url.pathname.startsWith('/api/v2/') ? 'zendesk' : url.pathname.startsWith('/2010-04-01/') ? 'twilio' : null;
+      // Twilio's two API hosts share the emulator: api.twilio.com (/2010-04-01/) and
+      // messaging.twilio.com (/v2/Channels/, the Senders API).
+      const api = url.pathname.startsWith('/api/v2/') ? 'zendesk' : url.pathname.startsWith('/2010-04-01/') || url.pathname.startsWith('/v2/Channels/') ? 'twilio' : null;
       if (!api) return send(res, 404, { error: 'not found' });
       const record = { api, method: req.method, path: url.pathname + url.search, headers: req.headers, body: raw.toString('utf8'), at: Date.now(), status: null };
       s.requests.push(record);
-      const handler = () => (api === 'zendesk' ? zendeskSide : twilioSide).handle(req, res, url, raw);
+      const handler = () => (api === 'zendesk' ? zendeskSide.handle(req, res, url, raw)
+        : url.pathname.startsWith('/v2/Channels/') ? twilioSide.senders(req, res, url, raw) : twilioSide.handle(req, res, url, raw));
       const origWriteHead = res.writeHead.bind(res);
       res.writeHead = (st, ...rest) => { record.status = st; return origWriteHead(st, ...rest); };
       if (await applyFault(api, req, res, handler)) return;

@@ -14,6 +14,9 @@
 //   5. calls the deployed `/healthz` and prints what is missing or off; exits non-zero when the
 //      gateway is not ready; then offers `npm run setup`.
 //
+// `--rehearse` runs all of this, and `npm run setup`, here against the local emulator and a
+// stand-in for the Cloudflare account (scripts/deploy-rehearsal.mjs): no account, loopback only.
+//
 // Values never appear in arguments or in this script's output: the validator reads them on
 // stdin; the secrets reach wrangler in a temporary file (mode 600) deleted right after.
 import { parseArgs } from 'node:util';
@@ -31,6 +34,10 @@ Validates deploy.env and .secrets.env with the Worker's own rules, deploys, then
   --vars-file FILE     variables (default: deploy.env; see deploy.env.example)
   --secrets-file FILE  secrets (default: .secrets.env; see .secrets.env.example)
   --check              validate only: no login check, no build, no upload
+  --rehearse           rehearse the whole deploy and setup here, with no account: the local
+                       emulator of Zendesk and Twilio, and a stand-in for Cloudflare that runs
+                       the Worker in wrangler dev (a refused and a complete configuration, setup
+                       with --twilio-sender, then a signed message that becomes a ticket)
   --no-setup           do not offer \`npm run setup\` at the end
   --help               this text
 `;
@@ -118,11 +125,17 @@ async function main() {
       'vars-file': { type: 'string', default: path.join(ROOT, 'deploy.env') },
       'secrets-file': { type: 'string', default: path.join(ROOT, '.secrets.env') },
       check: { type: 'boolean', default: false },
+      rehearse: { type: 'boolean', default: false },
       'no-setup': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (opt.help) { process.stdout.write(HELP); return 0; }
+  if (opt.rehearse) {
+    const { rehearse } = await import('./deploy-rehearsal.mjs');
+    // WA_GATEWAY_PREBUILT=1: build/ is current (the tests); otherwise build first.
+    return rehearse({ build: process.env.WA_GATEWAY_PREBUILT !== '1' });
+  }
 
   if (!opt.check) {
     const who = wrangler(['whoami']);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run deploy`: validates deploy.env and .secrets.env with the Worker's own rules, builds with
 # the pinned toolchain, deploys, then checks the deployed /healthz (see scripts/deploy.mjs and
-# README "Deploy"). Run `npx wrangler login` once first.
+# docs/deploy.md). Run `npx wrangler login` once first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-tools.sh

@@ -4,7 +4,7 @@
 # and the npm packages of package-lock.json (wrangler, Node 22, esbuild, binaryen).
 # Idempotent: a second run checks three paths and returns.  --no-npm skips the npm step.
 #
-# First run on a 2-core machine (measured, README "First run"): the two tools are built with
+# First run on a 2-core machine (measured, docs/performance.md, "First run and rebuild times"): the two tools are built with
 # cargo's dev profile without debug info, which compiles about 5x faster than `release` and is
 # plenty for tools that only have to be correct (wasm-bindgen then takes ~1 s per build instead
 # of ~0.3 s). Both builds share one target directory, so the crates they have in common compile

@@ -6,7 +6,9 @@
 //   2. creates, or updates when it differs, the Zendesk webhook that calls the gateway, and stores
 //      its signing secret as the Worker secret ZENDESK_WEBHOOK_SECRET;
 //   3. creates, or updates, the trigger that calls the webhook on agents' public comments;
-//   4. prints the URLs to paste into Twilio's console.
+//   4. with --twilio-sender, sets the Twilio WhatsApp sender's inbound and status-callback URLs
+//      through Twilio's Senders API (Public Beta); otherwise prints the URL to paste into
+//      Twilio's console.
 // Idempotent: a second run finds everything in place and changes nothing.
 //
 // Credentials (never from arguments, so they stay out of shell history): the environment, else
@@ -15,8 +17,9 @@
 // --dry-run checks the credentials and says what would change, changing nothing. A gateway on a
 // custom domain gets PUBLIC_BASE_URL written to deploy.env (Twilio signs the URL it calls). The
 // gateway's /healthz is checked at the end.
-// Options: --zendesk HOST (or ZENDESK_DOMAIN), --gateway URL, --zendesk-base-url URL and
-// --twilio-base-url URL (for tests), --secret-command CMD (default: wrangler secret put;
+// Options: --zendesk HOST (or ZENDESK_DOMAIN), --gateway URL, --twilio-sender [--twilio-sender-sid
+// XE...], --zendesk-base-url URL, --twilio-base-url URL and --twilio-messaging-base-url URL (for
+// tests), --secret-command CMD (default: wrangler secret put;
 // receives the name as last argument and the value on stdin), --state FILE (remembers what
 // was stored, so that an unchanged secret is not stored again).
 import { parseArgs } from 'node:util';
@@ -38,15 +41,21 @@ function basic(user, pass) {
 
 async function call(api, base, auth, method, p, body) {
   let r;
-  try {
-    r = await fetch(`${base}${p}`, {
-      method,
-      headers: { Authorization: auth, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (e) {
-    fail(`cannot reach ${api} at ${base} (${e.cause?.code || e.message}): check the ${api === 'Zendesk' ? 'subdomain (--zendesk)' : 'network'}`);
+  // A GET is tried twice: a kept-alive connection the server closed while this script waited
+  // (storing a secret with wrangler takes seconds) fails the first try with UND_ERR_SOCKET.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      r = await fetch(`${base}${p}`, {
+        method,
+        headers: { Authorization: auth, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(15_000),
+      });
+      break;
+    } catch (e) {
+      if (method === 'GET' && attempt < 2 && e.cause?.code === 'UND_ERR_SOCKET') continue;
+      fail(`cannot reach ${api} at ${base} (${e.cause?.code || e.message}): check the ${api === 'Zendesk' ? 'subdomain (--zendesk)' : 'network'}`);
+    }
   }
   const text = await r.text();
   let json = null;
@@ -118,6 +127,7 @@ export async function setup(o, log = console.log) {
     log(`- Zendesk webhook "${WEBHOOK_NAME}" -> ${endpoint}: would be ${!hook ? 'created' : Object.entries(desiredHook).some(([k, v]) => !same(hook[k], v)) ? 'updated' : 'left unchanged'}`);
     log('- the Zendesk trigger and the Worker secret ZENDESK_WEBHOOK_SECRET would then be checked and set');
     publicBaseUrl(o, gateway, log);
+    if (o.twilioSender) await twilioSender(o, env, tAuth, gateway, log);
     log('Dry run: nothing was changed.');
     return [];
   }
@@ -172,15 +182,77 @@ export async function setup(o, log = console.log) {
 
   if (publicBaseUrl(o, gateway, log)) changes.push('PUBLIC_BASE_URL written');
 
-  // 4. Twilio console
-  log(`
+  // 4. Twilio: the sender's URLs through the Senders API (opt-in), or the console
+  if (o.twilioSender) {
+    if (await twilioSender(o, env, tAuth, gateway, log)) changes.push('Twilio sender URLs set');
+    log(`
+Send a WhatsApp message to your number; \`npx wrangler tail\` shows what happens.`);
+  } else {
+    log(`
 In Twilio's console (Messaging → Senders → WhatsApp senders → your number), set:
   When a message comes in:  ${gateway}/twilio/whatsapp   (HTTP POST)
+(or run again with --twilio-sender to set it through Twilio's Senders API).
 Delivery statuses need nothing: the gateway asks for them on each message it sends.
-Then send a WhatsApp message to your number; \`npx wrangler tail\` shows what happens.
-${changes.length ? `Changed: ${changes.join(', ')}.` : 'Everything was already in place: nothing changed.'}`);
+Then send a WhatsApp message to your number; \`npx wrangler tail\` shows what happens.`);
+  }
+  log(changes.length ? `Changed: ${changes.join(', ')}.` : 'Everything was already in place: nothing changed.');
   await checkHealth(gateway, log);
   return changes;
+}
+
+/**
+ * The gateway's two Twilio URLs on the WhatsApp sender, through Twilio's Senders API
+ * (`POST https://messaging.twilio.com/v2/Channels/Senders/{Sid}` with a JSON `webhook` object:
+ * `callback_url`, `callback_method`, `status_callback_url`, `status_callback_method`; Basic auth
+ * with the account SID and auth token; Public Beta, "features ... may be changed without notice":
+ * https://www.twilio.com/docs/whatsapp/api/senders). The URLs are exactly those the gateway checks
+ * signatures against: `{gateway}/twilio/whatsapp`, and `{gateway}/twilio/status` (the gateway's
+ * own messages name their callback, `/twilio/status?c=...`, which Twilio uses instead of the
+ * sender's; the sender's receives only statuses of messages sent without one). On a custom domain
+ * `{gateway}` is PUBLIC_BASE_URL, which this set-up writes. The sender is the one whose
+ * `sender_id` is `whatsapp:{TWILIO_WHATSAPP_NUMBER}` (`GET /v2/Channels/Senders?Channel=whatsapp`),
+ * or --twilio-sender-sid. Returns whether it changed anything.
+ */
+async function twilioSender(o, env, tAuth, gateway, log) {
+  const mBase = (o.twilioMessagingBaseUrl || 'https://messaging.twilio.com').replace(/\/+$/, '');
+  const m = (method, p, body) => call('Twilio', mBase, tAuth, method, p, body);
+  const want = {
+    callback_url: `${gateway}/twilio/whatsapp`, callback_method: 'POST',
+    status_callback_url: `${gateway}/twilio/status`, status_callback_method: 'POST',
+  };
+  let sid = o.twilioSenderSid;
+  if (sid && !/^XE[0-9a-fA-F]{32}$/.test(sid)) fail(`--twilio-sender-sid must be a sender SID, XE and 32 hex digits, not "${sid}"`);
+  if (!sid) {
+    const number = (env.TWILIO_WHATSAPP_NUMBER || '').replace(/^whatsapp:/, '');
+    if (!/^\+\d{6,15}$/.test(number)) fail('--twilio-sender needs TWILIO_WHATSAPP_NUMBER (+ and digits) to find the sender, or --twilio-sender-sid XE... (a Messaging Service has several)');
+    const found = [];
+    let next = '/v2/Channels/Senders?Channel=whatsapp&PageSize=100';
+    for (let page = 0; next && page < 20 && !sid; page += 1) {
+      const r = await m('GET', next);
+      if (r.status === 401) fail('Twilio refused the credentials for its Senders API: check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+      if (r.status !== 200) fail(`Twilio answered ${r.status} when listing WhatsApp senders (GET /v2/Channels/Senders)`);
+      for (const s of r.json?.senders ?? []) {
+        found.push(s.sender_id);
+        if (s.sender_id === `whatsapp:${number}`) sid = s.sid;
+      }
+      // next_page_url is absolute (messaging.twilio.com): only its path and query are followed, on mBase.
+      next = r.json?.meta?.next_page_url ? new URL(r.json.meta.next_page_url).pathname + new URL(r.json.meta.next_page_url).search : null;
+    }
+    if (!sid) fail(`no WhatsApp sender for ${number} in this Twilio account (senders: ${found.join(', ') || 'none'}); pass --twilio-sender-sid XE...`);
+  }
+  const current = await m('GET', `/v2/Channels/Senders/${sid}`);
+  if (current.status === 404) fail(`Twilio has no WhatsApp sender ${sid} in this account`);
+  if (current.status !== 200) fail(`Twilio answered ${current.status} for the WhatsApp sender ${sid}`);
+  const hook = current.json.webhook ?? {};
+  const differs = Object.entries(want).some(([k, v]) => hook[k] !== v);
+  const label = `Twilio WhatsApp sender ${current.json.sender_id} (${sid}): incoming ${want.callback_url}, status ${want.status_callback_url}`;
+  if (!differs) { log(`✓ ${label} (unchanged)`); return false; }
+  if (o.dryRun) { log(`- ${label}: would be set (now ${hook.callback_url || 'unset'})`); return false; }
+  const r = await m('POST', `/v2/Channels/Senders/${sid}`, { webhook: want });
+  if (r.status !== 200 && r.status !== 202) fail(`Twilio answered ${r.status} when setting the sender's URLs: ${JSON.stringify(r.json)}`);
+  if (Object.entries(want).some(([k, v]) => r.json?.webhook?.[k] !== v)) fail('Twilio accepted the sender update but does not report the new URLs: check the sender in Twilio\'s console');
+  log(`✓ ${label} (set; Twilio's Senders API is a Public Beta)`);
+  return true;
 }
 
 /**
@@ -226,7 +298,8 @@ const HELP = `npm run setup -- --gateway URL [--zendesk acme] [--dry-run]
 
 Connects Zendesk to a deployed gateway: checks the Zendesk and Twilio credentials, creates or
 updates the Zendesk webhook and trigger, stores the webhook's signing secret as a Worker secret,
-writes PUBLIC_BASE_URL to deploy.env for a custom domain, and checks the gateway's /healthz.
+writes PUBLIC_BASE_URL to deploy.env for a custom domain, optionally sets the Twilio WhatsApp
+sender's URLs (--twilio-sender), and checks the gateway's /healthz.
 Idempotent.
 
 Credentials come from the environment, else .secrets.env and deploy.env, else a hidden prompt
@@ -236,6 +309,9 @@ TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN.
   --gateway URL        the deployed Worker (https://<name>.<account>.workers.dev or your domain)
   --zendesk HOST       acme or acme.zendesk.com (default: ZENDESK_DOMAIN)
   --dry-run            check the credentials, say what would change, change nothing
+  --twilio-sender      also set the Twilio WhatsApp sender's incoming and status URLs to the
+                       gateway's, through Twilio's Senders API (Public Beta); the sender is found
+                       by TWILIO_WHATSAPP_NUMBER, or named with --twilio-sender-sid XE...
   --vars-file FILE     default deploy.env;  --secrets-file FILE  default .secrets.env
   --help               this text
 `;
@@ -291,6 +367,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         gateway: { type: 'string' },
         'zendesk-base-url': { type: 'string' },
         'twilio-base-url': { type: 'string' },
+        'twilio-messaging-base-url': { type: 'string' },
+        'twilio-sender': { type: 'boolean', default: false },
+        'twilio-sender-sid': { type: 'string' },
         'secret-command': { type: 'string', default: 'wrangler secret put' },
         state: { type: 'string', default: '.wrangler/setup-state.json' },
         'vars-file': { type: 'string', default: 'deploy.env' },
@@ -313,6 +392,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       gateway: values.gateway,
       zendeskBaseUrl: values['zendesk-base-url'] || process.env.ZENDESK_BASE_URL,
       twilioBaseUrl: values['twilio-base-url'] || process.env.TWILIO_API_BASE_URL,
+      twilioMessagingBaseUrl: values['twilio-messaging-base-url'],
+      twilioSender: values['twilio-sender'] || !!values['twilio-sender-sid'],
+      twilioSenderSid: values['twilio-sender-sid'],
       secretCommand: values['secret-command'],
       state: values.state,
     });

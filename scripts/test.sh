@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # First, because it takes a second: the check must be able to fail (its self-test), then it must
-# pass on src/ (README "Development", layers).
+# pass on src/ (docs/architecture.md, layers).
 echo "== module import cycles (npm run check:cycles)"
 node scripts/check-cycles.mjs --self-test
 node scripts/check-cycles.mjs --quiet

@@ -145,7 +145,7 @@ fn lookup_cache_key(url: &worker::Url, attachment_id: u64) -> String {
 /// The attachment's record: from Cloudflare's cache (`caches.default`, kept per data centre,
 /// not in the isolate's memory) when a fetch of a link to it put it there, else from Zendesk,
 /// then kept for no longer than the link that asked for it still lives. Cache errors only cost
-/// a look-up. The Cache API does nothing on `*.workers.dev` (see README, Security).
+/// a look-up. The Cache API does nothing on `*.workers.dev` (see docs/security.md).
 async fn cached_look_up(
     config: &Config,
     grant: &MediaGrant,

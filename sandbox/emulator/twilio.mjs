@@ -6,6 +6,30 @@ import { basicAuth, send, sleep, rfc2822, sampleBytes, newMessageSid, twilioSign
 
 export const twilioError = (status, code, message) => ({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
+/** The sandbox's one WhatsApp sender (Senders API, below): its SID is `XE` and 32 hex digits. */
+export const SANDBOX_SENDER_SID = 'XE00000000000000000000000000000001';
+export const MESSAGING_API = 'https://messaging.twilio.com';
+
+/**
+ * The WhatsApp sender of the sandbox's number as Twilio's Senders API returns it (Public Beta,
+ * https://www.twilio.com/docs/whatsapp/api/senders; field names as in twilio-go's
+ * MessagingV2ChannelsSenderResponse): its webhook still points at Twilio's demo reply, as a new
+ * sender's does until someone changes it.
+ */
+export function whatsappSender(creds, sid = SANDBOX_SENDER_SID) {
+  return {
+    sid,
+    status: 'ONLINE',
+    sender_id: `whatsapp:${creds.TWILIO_WHATSAPP_NUMBER}`,
+    configuration: { waba_id: '1234567890', verification_method: 'sms', verification_code: null, voice_application_sid: null },
+    webhook: { callback_url: 'https://demo.twilio.com/welcome/sms/reply/', callback_method: 'POST', fallback_url: null, fallback_method: 'POST', status_callback_url: null, status_callback_method: 'POST' },
+    profile: { name: 'Sandbox Support', about: null, address: null, description: null, emails: null, logo_url: null, vertical: null, websites: null },
+    properties: { quality_rating: 'HIGH', messaging_limit: '1K Customers/24hr' },
+    offline_reasons: null,
+    url: `${MESSAGING_API}/v2/Channels/Senders/${sid}`,
+  };
+}
+
 /** @param {object} ctx the emulator's shared context: `s` (state), `creds`, `selfUrl`, `gatewayUrl`, `contentTemplate` */
 export function twilioApi(ctx) {
   function renderTemplate(variablesJson) {
@@ -122,6 +146,51 @@ export function twilioApi(ctx) {
     return;
   }
 
+  /**
+   * Twilio's Senders API (messaging.twilio.com/v2/Channels/Senders, Public Beta): list the
+   * account's WhatsApp senders, fetch one, and update one (POST with a JSON body; a `webhook`
+   * object sets its inbound and status-callback URLs). Basic auth with the account's SID and
+   * auth token; an unknown SID is 404 with Twilio's error body.
+   */
+  function senders(req, res, url, raw) {
+    const a = basicAuth(req);
+    if (!a || a.user !== ctx.creds.TWILIO_ACCOUNT_SID || a.pass !== ctx.creds.TWILIO_AUTH_TOKEN) {
+      return send(res, 401, twilioError(401, 20003, 'Authenticate'), { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
+    }
+    if (url.pathname === '/v2/Channels/Senders' && req.method === 'GET') {
+      const channel = url.searchParams.get('Channel');
+      if (!channel) return send(res, 400, twilioError(400, 20001, 'Missing required parameter Channel'));
+      const size = Math.min(100, Number(url.searchParams.get('PageSize') || 20));
+      const list = channel.toLowerCase() === 'whatsapp' ? [...ctx.s.senders.values()] : [];
+      const pageUrl = `${MESSAGING_API}/v2/Channels/Senders?Channel=${channel}&PageSize=${size}&Page=0`;
+      return send(res, 200, { senders: list.slice(0, size), meta: { page: 0, page_size: size, first_page_url: pageUrl, previous_page_url: null, url: pageUrl, next_page_url: null, key: 'senders' } });
+    }
+    const one = url.pathname.match(/^\/v2\/Channels\/Senders\/([^/]+)$/);
+    if (!one) return send(res, 404, twilioError(404, 20404, `The requested resource ${url.pathname} was not found`));
+    const sender = ctx.s.senders.get(one[1]);
+    if (!sender) return send(res, 404, twilioError(404, 20404, `The requested resource ${url.pathname} was not found`));
+    if (req.method === 'GET') return send(res, 200, sender);
+    if (req.method !== 'POST') return send(res, 405, twilioError(405, 20004, 'Method not allowed'));
+    if (!(req.headers['content-type'] || '').startsWith('application/json')) return send(res, 415, twilioError(415, 20001, 'Unsupported media type: the body must be JSON'));
+    let body;
+    try { body = JSON.parse(raw.toString('utf8')); } catch { return send(res, 400, twilioError(400, 20001, 'Invalid JSON body')); }
+    const hook = body?.webhook ?? {};
+    for (const k of ['callback_url', 'fallback_url', 'status_callback_url']) {
+      if (hook[k] != null && !/^https?:\/\/[^\s]+$/.test(hook[k])) return send(res, 400, twilioError(400, 20001, `Invalid parameter webhook.${k}`));
+    }
+    for (const k of ['callback_method', 'fallback_method', 'status_callback_method']) {
+      if (hook[k] != null && !['POST', 'PUT'].includes(hook[k])) return send(res, 400, twilioError(400, 20001, `Invalid parameter webhook.${k}: POST or PUT`));
+    }
+    Object.assign(sender.webhook, Object.fromEntries(Object.entries(hook).filter(([k]) => k in sender.webhook)));
+    return send(res, 200, sender);
+  }
+
+  /** Where Twilio posts a customer's message to `to`: the sender's webhook, once one is set. */
+  function inboundUrlFor(to) {
+    const sender = [...ctx.s.senders.values()].find((s) => s.sender_id === to);
+    return sender && !sender.webhook.callback_url.startsWith('https://demo.twilio.com/') ? sender.webhook.callback_url : null;
+  }
+
   async function statusCallback(message, status, code) {
     const params = [
       ['SmsSid', message.sid], ['SmsStatus', status], ['MessageStatus', status], ['ChannelToAddress', message.to.replace(/^whatsapp:/, '').replace(/\d{4}$/, 'XXXX')],
@@ -148,7 +217,9 @@ export function twilioApi(ctx) {
     });
     const locationParams = location ? [['Latitude', String(location.latitude)], ['Longitude', String(location.longitude)], ...(location.address ? [['Address', location.address]] : []), ...(location.label ? [['Label', location.label]] : [])] : [];
     const messageType = location ? 'location' : media.length ? (media[0].contentType || 'image/jpeg').split('/')[0].replace('application', 'document') : 'text';
-    const target = url || ctx.gatewayUrl;
+    // The sender's inbound URL when the Senders API set one (npm run setup --twilio-sender), else
+    // the gateway the sandbox was started for.
+    const target = url || inboundUrlFor(`whatsapp:${ctx.creds.TWILIO_WHATSAPP_NUMBER}`) || ctx.gatewayUrl;
     const waFrom = from.startsWith('whatsapp:') ? from : `whatsapp:${from}`;
     const params = [
       ['SmsMessageSid', messageSid], ['NumMedia', String(media.length)], ['ProfileName', profileName], ['MessageType', messageType], ...mediaParams, ...locationParams,
@@ -217,5 +288,5 @@ export function twilioApi(ctx) {
     return /filename="([^"]+)"/.exec(d)?.[1] || null;
   }
 
-  return { handle: twilio, serveMedia, customerSends };
+  return { handle: twilio, senders, serveMedia, customerSends };
 }

@@ -7,7 +7,7 @@
 //!
 //! The count lives in the isolate (`log.rs` keeps one `RefusalLog` per isolate): it is log
 //! aggregation only, nothing depends on it, and an isolate that is evicted loses at most one
-//! summary line. Rate limiting itself belongs in front of the Worker (README: a WAF
+//! summary line. Rate limiting itself belongs in front of the Worker (docs/security.md: a WAF
 //! rate-limiting rule), where a refused request costs nothing.
 
 use crate::core::logline::LogLine;

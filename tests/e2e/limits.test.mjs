@@ -1,6 +1,6 @@
 // A conversation at its storage limits, against the real built Worker: a customer sends many
 // large messages while Zendesk is down. The conversation is one Durable Object value, which
-// Cloudflare refuses past 2 MB; the gateway bounds its queue (README "Limits of this version"),
+// Cloudflare refuses past 2 MB; the gateway bounds its queue (docs/behaviour.md, "Limits of this version"),
 // refuses what does not fit with an answer to the customer, and never answers Twilio 5xx.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -104,7 +104,7 @@ test('many 60 KB messages while Zendesk is down: queued up to the budget, the re
 test('a long history moves out of the stored value: a late retry of an archived message is still a duplicate, and its story still readable', async () => {
   const from = book.customer();
   // More messages than the conversation's value keeps (20 finished): the first ones move to
-  // rows of their own (README "Limits of this version").
+  // rows of their own (docs/behaviour.md, "Limits of this version").
   const sids = [];
   for (let i = 0; i < 24; i++) {
     const r = await stack.send({ from, body: `My order ${1000 + i} is broken, I need help` });

@@ -161,3 +161,50 @@ test('a gateway on a custom domain gets PUBLIC_BASE_URL written to deploy.env, o
   assert.equal(again.code, 0, again.out);
   assert.match(again.out, /✓ PUBLIC_BASE_URL=https:\/\/support\.acme\.test \(in custom\.env\)/);
 });
+
+// --twilio-sender: the WhatsApp sender's URLs through Twilio's Senders API (emulated in
+// sandbox/emulator/twilio.mjs: Basic auth, 404 for an unknown SID, the resource as Twilio returns it).
+const SENDER_ENV = { TWILIO_WHATSAPP_NUMBER: SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER };
+const senderArgs = (...more) => ['--twilio-sender', '--twilio-messaging-base-url', apiUrl, ...more];
+const senderWrites = () => emulator.state.requests.filter((q) => q.method === 'POST' && q.path.startsWith('/v2/Channels/Senders/'));
+
+test('--twilio-sender --dry-run says what it would set, and sets nothing', async () => {
+  const before = senderWrites().length;
+  const r = await runSetup({ env: SENDER_ENV, args: senderArgs('--dry-run') });
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, new RegExp(`Twilio WhatsApp sender whatsapp:\\${SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER} \\(XE0+1\\): incoming ${GATEWAY}/twilio/whatsapp, status ${GATEWAY}/twilio/status: would be set \\(now https://demo\\.twilio\\.com/welcome/sms/reply/\\)`));
+  assert.equal(senderWrites().length, before);
+});
+
+test('--twilio-sender finds the sender by its number and sets its incoming and status URLs to the gateway\'s, once', async () => {
+  const r = await runSetup({ env: SENDER_ENV, args: senderArgs() });
+  assert.equal(r.code, 0, r.out);
+  const sender = [...emulator.state.senders.values()][0];
+  assert.equal(sender.webhook.callback_url, `${GATEWAY}/twilio/whatsapp`);
+  assert.equal(sender.webhook.callback_method, 'POST');
+  assert.equal(sender.webhook.status_callback_url, `${GATEWAY}/twilio/status`);
+  assert.equal(sender.webhook.status_callback_method, 'POST');
+  assert.match(r.out, /Twilio WhatsApp sender .* \(set; Twilio's Senders API is a Public Beta\)/);
+  assert.doesNotMatch(r.out, /In Twilio's console/, 'no console step left');
+  const write = senderWrites().at(-1);
+  assert.equal(write.headers['content-type'], 'application/json');
+  assert.deepEqual(JSON.parse(write.body), { webhook: { callback_url: `${GATEWAY}/twilio/whatsapp`, callback_method: 'POST', status_callback_url: `${GATEWAY}/twilio/status`, status_callback_method: 'POST' } });
+  for (const secret of ['ZENDESK_API_KEY', 'TWILIO_AUTH_TOKEN']) assert.ok(!r.out.includes(SANDBOX_CREDENTIALS[secret]), `${secret} printed`);
+  const before = senderWrites().length;
+  const again = await runSetup({ env: SENDER_ENV, args: senderArgs() });
+  assert.equal(again.code, 0, again.out);
+  assert.match(again.out, /Twilio WhatsApp sender .* \(unchanged\)/);
+  assert.equal(senderWrites().length, before, 'a second run writes nothing');
+});
+
+test('--twilio-sender names a sender Twilio does not have, and a number with no sender', async () => {
+  const unknown = await runSetup({ env: SENDER_ENV, args: senderArgs('--twilio-sender-sid', 'XE0000000000000000000000000000dead') });
+  assert.equal(unknown.code, 1, unknown.out);
+  assert.match(unknown.out, /Twilio has no WhatsApp sender XE0000000000000000000000000000dead in this account/);
+  const other = await runSetup({ env: { TWILIO_WHATSAPP_NUMBER: '+15550009999' }, args: senderArgs() });
+  assert.equal(other.code, 1, other.out);
+  assert.match(other.out, /no WhatsApp sender for \+15550009999 in this Twilio account \(senders: whatsapp:\+14155238886\); pass --twilio-sender-sid XE/);
+  const wrong = await runSetup({ env: { ...SENDER_ENV, TWILIO_AUTH_TOKEN: 'wrong' }, args: senderArgs() });
+  assert.equal(wrong.code, 1);
+  assert.ok(!wrong.out.includes('wrong'), 'the value is not echoed');
+});

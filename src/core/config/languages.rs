@@ -2,7 +2,7 @@
 //! its triage rules, reply texts, Content templates and Zendesk locale; and the choice of a
 //! message's language (detection, else the conversation's last confident one, else the default).
 //!
-//! Variables (README "Languages"):
+//! Variables (docs/languages.md):
 //! - `LANGUAGES` (default `en,es,pt,fr,de,it,id`), `DEFAULT_LANGUAGE` (default `en`, or the
 //!   first listed when English is not enabled).
 //! - Per language, suffixed with its code in capitals: `TRIAGE_GREETING_WORDS_ES`,

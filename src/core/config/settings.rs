@@ -66,7 +66,7 @@ pub const SETTINGS: &[Setting] = &[
         name: "LANGUAGES",
         required: "no",
         secret: false,
-        meaning: "The languages customers are detected and answered in (see Languages): ISO 639-1 codes, a region is accepted and dropped (`pt-BR` is `pt`). Default `en,es,pt,fr,de,it,id`; a code not shipped needs `LANGUAGE_WORDS_XX`.",
+        meaning: "The languages customers are detected and answered in (see [languages.md](languages.md)): ISO 639-1 codes, a region is accepted and dropped (`pt-BR` is `pt`). Default `en,es,pt,fr,de,it,id`; a code not shipped needs `LANGUAGE_WORDS_XX`.",
     },
     Setting {
         name: "DEFAULT_LANGUAGE",
@@ -84,7 +84,7 @@ pub const SETTINGS: &[Setting] = &[
         name: "*_XX",
         required: "no",
         secret: false,
-        meaning: "Any triage list, reply text or template below for one language: `PRIORITY_URGENT_KEYWORDS_ES`, `REPLY_TICKET_CREATED_PT`, `TWILIO_CONTENT_SID_FR`, `LANGUAGE_WORDS_NL`...; a list starting with `+` extends the shipped one (see Languages).",
+        meaning: "Any triage list, reply text or template below for one language: `PRIORITY_URGENT_KEYWORDS_ES`, `REPLY_TICKET_CREATED_PT`, `TWILIO_CONTENT_SID_FR`, `LANGUAGE_WORDS_NL`...; a list starting with `+` extends the shipped one (see [languages.md](languages.md)).",
     },
     Setting {
         name: "TWILIO_WEBHOOK_SECRET",
@@ -192,7 +192,7 @@ pub const SETTINGS: &[Setting] = &[
         name: "REPLY_QUEUE_FULL",
         required: "no",
         secret: false,
-        meaning: "Reply to a message refused because the customer's queue is full (see Limits of this version). Default `We're still working on your earlier messages, so we couldn't take this one. Please wait for our answer, then send it again.`",
+        meaning: "Reply to a message refused because the customer's queue is full (see [Limits of this version](behaviour.md#limits-of-this-version)). Default `We're still working on your earlier messages, so we couldn't take this one. Please wait for our answer, then send it again.`",
     },
     Setting {
         name: "REPLY_OUT_OF_HOURS",
@@ -294,7 +294,7 @@ pub const SETTINGS: &[Setting] = &[
         name: "REFUSAL_LOG_WINDOW_SECS",
         required: "no",
         secret: false,
-        meaning: "How long refused webhook signatures are summed up into one log line after the first (see Security, floods), 1 to 3600. Default 60; the tests use 2.",
+        meaning: "How long refused webhook signatures are summed up into one log line after the first (see [security.md](security.md), floods), 1 to 3600. Default 60; the tests use 2.",
     },
     Setting {
         name: "USAGE_LOG",

@@ -5,7 +5,7 @@
 //! order number) is not confident, and the caller keeps the conversation's last confident
 //! language, or the default.
 //!
-//! Chosen by measurement against alternatives (README "Languages"; `tests/data/languages.tsv`).
+//! Chosen by measurement against alternatives (docs/languages.md; `tests/data/languages.tsv`).
 
 use crate::core::language::pack::LanguagePack;
 use crate::core::language::packs;

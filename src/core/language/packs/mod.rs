@@ -1,5 +1,5 @@
 //! The shipped languages. Each is data (`LanguagePack`): add a language by adding a pack here,
-//! or by configuration for one not shipped (README "Languages").
+//! or by configuration for one not shipped (docs/languages.md).
 
 use crate::core::language::pack::LanguagePack;
 
