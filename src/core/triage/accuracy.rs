@@ -16,7 +16,7 @@
 //!   sender's calling code, `+49`). The rules were tuned on A; B is never tuned on, and its
 //!   misses are listed only with `TRIAGE_LIST_UNSEEN_B=1` (so tuning never sees them).
 
-use crate::core::config::languages::Languages;
+use crate::core::config::languages::{ChosenFrom, Languages};
 use crate::core::language::detect::Detector;
 use crate::core::language::packs::ALL;
 use crate::core::triage::{Priority, Triage};
@@ -75,9 +75,13 @@ pub(crate) struct Row {
     pub messages: usize,
     /// Answered in another language than the customer's.
     pub other_language: usize,
-    /// Of those, answered in a language named wrongly (detected, or standing out), not merely
-    /// the default for want of evidence: the confidently wrong answers.
+    /// Of those, answered in a language named wrongly from the text (detected, or standing
+    /// out), not merely the default or the number's for want of evidence: the confidently
+    /// wrong answers.
     pub named_wrong: usize,
+    /// Of those, answered in the language the sender's calling code suggests (a customer
+    /// abroad, or a country where several languages are written).
+    pub number_wrong: usize,
     /// Of those, messages with no word of any language (emoji, "ok", a number): nothing to
     /// tell the language by when it is the conversation's first message.
     pub other_language_no_evidence: usize,
@@ -121,7 +125,7 @@ pub(crate) fn measure(set: &str, languages: &Languages) -> Vec<Row> {
     for Sample {
         code,
         label,
-        calling_code: _,
+        calling_code,
         text,
     } in samples(set)
     {
@@ -136,17 +140,25 @@ pub(crate) fn measure(set: &str, languages: &Languages) -> Vec<Row> {
             }
         };
         row.messages += 1;
-        let chosen = languages.choose(text, None);
+        // A conversation's first message: nothing known but the sender's number.
+        let chosen = languages.choose_for(text, None, calling_code);
         let mut wrong = Vec::new();
         if chosen.code != code {
             row.other_language += 1;
-            if chosen.confident || chosen.code != languages.default_language().code {
-                row.named_wrong += 1;
+            match chosen.from {
+                ChosenFrom::Text | ChosenFrom::TextStandingOut => row.named_wrong += 1,
+                ChosenFrom::Number => row.number_wrong += 1,
+                ChosenFrom::Conversation | ChosenFrom::Default => {}
             }
             if detector.detect(text).scores.iter().all(|s| *s == 0.0) {
                 row.other_language_no_evidence += 1;
             }
-            wrong.push(format!("answered in {}", chosen.code));
+            wrong.push(format!(
+                "answered in {} ({:?}{})",
+                chosen.code,
+                chosen.from,
+                calling_code.map(|c| format!(", {c}")).unwrap_or_default()
+            ));
         }
         let decision = languages.get(Some(&chosen.code)).triage.decide(text);
         match (&decision.triage, label) {
@@ -207,16 +219,17 @@ pub(crate) fn measure(set: &str, languages: &Languages) -> Vec<Row> {
 /// The table, then the messages it gets wrong when `list_misses`.
 pub(crate) fn print(name: &str, rows: &[Row], list_misses: bool) {
     println!("\n{name}");
-    println!("lang | msgs | other language (named wrongly; no word to tell) | problems -> ticket | non-problems -> details | emergencies -> urgent | tickets urgent/high/normal");
+    println!("lang | msgs | other language (named wrongly from the text; from the number; no word to tell) | problems -> ticket | non-problems -> details | emergencies -> urgent | tickets urgent/high/normal");
     println!("---|---|---|---|---|---|---");
     for r in rows {
         println!(
-            "{} | {} | {} ({:.1}%) ({}; {}) | {}/{} ({:.1}%) | {}/{} ({:.1}%) | {}/{} | {}/{}/{}",
+            "{} | {} | {} ({:.1}%) ({}; {}; {}) | {}/{} ({:.1}%) | {}/{} ({:.1}%) | {}/{} | {}/{}/{}",
             r.code,
             r.messages,
             r.other_language,
             r.other_language_rate(),
             r.named_wrong,
+            r.number_wrong,
             r.other_language_no_evidence,
             r.problems_ticketed,
             r.problems,
