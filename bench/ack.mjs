@@ -9,6 +9,8 @@
 //                      [--arrivals-per-s 0]
 //                      [--via wrangler|workerd] [--state-dir .wrangler] [--drain-timeout-s 300]
 //                      [--profile F] [--healthz] [--json]
+// A chatty customer (40 messages, one every 2 s): --n 40 --customers 1 --arrivals-per-s 0.5
+// (end_to_end_ms_in_worker: how long each waited to be on the ticket).
 // --zendesk-latency-ms takes a list (`0,300`): one run each, then the ratio of their p99s.
 // --customers spreads the N messages over that many customers (default: one each), so later
 // messages of a customer become comments on their ticket. --existing-customers has every
@@ -237,6 +239,8 @@ async function measure({ latency, gateway, control }) {
     params: { target: o.target, n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, customers: CUSTOMERS, existing_customers: o['existing-customers'], faults: o.faults || null, via: o.via },
     ack_ms: { median: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)) },
     ack_ms_in_worker: metrics?.ack_ms ?? null,
+    // from a message's arrival to its last step done (its ticket or comment, and its reply)
+    end_to_end_ms_in_worker: metrics?.end_to_end_ms ?? null,
     longest_pause_ms: round(longestPause),
     usage_per_message: usage,
     statuses: Object.fromEntries(statuses),

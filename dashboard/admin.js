@@ -1,9 +1,10 @@
 // The operator's dashboard (admin.html). A file of its own, not inline: the page's
 // Content-Security-Policy (dashboard/_headers) runs scripts from this origin only, so an
 // injected inline script could not run even if some value were ever written as HTML.
-'use strict';
+// A module (strict by default): story.js and csv.js are its parts, from this origin too.
+import { storyEvents } from './story.js';
+import { messagesCsv, seriesCsv } from './csv.js';
 const KEY = 'wa-gateway-admin-token';
-let timer = null;
 const $ = (id) => document.getElementById(id);
 // A token handed over in the fragment (the sandbox's link) never reaches a server. It is taken
 // out of the address bar at once, whatever happens next. With nobody signed in it signs in; a
@@ -35,7 +36,9 @@ const el = (tag, props = {}, ...children) => { const e = document.createElement(
 const fmtTime = (ms) => (ms ? new Date(ms).toLocaleString() : '');
 let listMode = { kind: 'latest' };
 let range = 24; // hours the charts show
-let lastSeries = null;
+let lastOverview = null;
+let listShown = []; // the messages the list shows, for the CSV download
+let zendeskAgentUrl = null; // `https://{subdomain}.zendesk.com/agent/tickets/`, from the overview
 
 /** The admin API with the session's token; `body` is sent as JSON by POST. */
 async function api(path, body) {
@@ -54,10 +57,10 @@ async function api(path, body) {
 }
 
 function signOut(message = '') {
-  clearInterval(timer);
-  timer = null;
+  stopRefreshing();
   sessionStorage.removeItem(KEY);
-  $('board').hidden = true; $('signout').hidden = true; $('signin').hidden = false;
+  $('board').hidden = true; $('signout').hidden = true; $('refresh-now').hidden = true; $('signin').hidden = false;
+  $('updated').textContent = '';
   $('signin-error').textContent = message;
 }
 
@@ -69,23 +72,34 @@ $('signin-form').addEventListener('submit', (e) => {
 });
 $('signout').addEventListener('click', () => signOut());
 
-function tile(label, value, bad = false) {
-  return el('div', { className: `tile${bad ? ' bad' : ''}` }, el('b', { textContent: value ?? '–' }), el('span', { textContent: label }));
+/** A ticket number as a link to Zendesk's agent view (text only when no Zendesk is known). */
+function ticketLink(id) {
+  if (id === null || id === undefined || id === '') return document.createTextNode('');
+  if (!zendeskAgentUrl) return document.createTextNode(`#${id}`);
+  return el('a', { href: `${zendeskAgentUrl}${encodeURIComponent(id)}`, target: '_blank', rel: 'noopener noreferrer', textContent: `#${id}`, title: `Open ticket #${id} in Zendesk` });
+}
+
+function tile(label, value, period, bad = false) {
+  return el('div', { className: `tile${bad ? ' bad' : ''}` }, el('b', { textContent: value ?? '–' }), el('span', { textContent: label }), el('small', { textContent: period }));
 }
 
 function renderMetrics(m) {
   const c = m.counters || {};
+  const since = m.since_ms ? `since ${fmtTime(m.since_ms)}` : 'nothing counted yet';
+  const latest = (h) => (h?.count ? `latest ${h.count} message${h.count === 1 ? '' : 's'}` : 'no message yet');
   $('tiles').replaceChildren(
-    tile('messages received', c.received ?? 0),
-    tile('tickets created', (c.tickets_created ?? 0) + (c.follow_up_tickets_created ?? 0)),
-    tile('comments added', c.comments_added ?? 0),
-    tile('replies sent', c.replies_sent ?? 0),
-    tile('agent replies sent', c.agent_replies_sent ?? 0),
-    tile('failures', c.failures ?? 0, (c.failures ?? 0) > 0),
-    tile('retries pending', m.retries_pending ?? 0, (m.retries_pending ?? 0) > 0),
-    tile('ack p50 / p99 (ms)', m.ack_ms?.count ? `${m.ack_ms.p50} / ${m.ack_ms.p99}` : '–'),
-    tile('end-to-end p50 / p99 (ms)', m.end_to_end_ms?.count ? `${m.end_to_end_ms.p50} / ${m.end_to_end_ms.p99}` : '–'),
+    tile('messages received', c.received ?? 0, since),
+    tile('tickets created', (c.tickets_created ?? 0) + (c.follow_up_tickets_created ?? 0), since),
+    tile('comments added', c.comments_added ?? 0, since),
+    tile('replies sent', c.replies_sent ?? 0, since),
+    tile('agent replies sent', c.agent_replies_sent ?? 0, since),
+    tile('failures', c.failures ?? 0, since, (c.failures ?? 0) > 0),
+    tile('retries pending', m.retries_pending ?? 0, 'now', (m.retries_pending ?? 0) > 0),
+    tile('ack p50 / p99 (ms)', m.ack_ms?.count ? `${m.ack_ms.p50} / ${m.ack_ms.p99}` : '–', latest(m.ack_ms)),
+    tile('end-to-end p50 / p99 (ms)', m.end_to_end_ms?.count ? `${m.end_to_end_ms.p50} / ${m.end_to_end_ms.p99}` : '–', latest(m.end_to_end_ms)),
   );
+  $('languages-period').textContent = `Counted ${since}.`;
+  $('failures-period').textContent = `Counted ${since}.`;
   const languages = Object.entries(m.messages_by_language || {}).sort((a, b) => b[1] - a[1]);
   $('languages').replaceChildren(...(languages.length
     ? languages.map(([code, n]) => el('tr', {}, el('td', { textContent: code }), el('td', { textContent: n })))
@@ -103,8 +117,13 @@ function swatch(color) {
   return i;
 }
 
-/** A line chart in plain SVG: one polyline per series over the last 24 hours. */
-function chart(points, series, { now = Date.now(), hours = range, height = 220 } = {}) {
+const rangeWords = (hours) => (hours > 1 ? `the last ${hours} hours` : 'the last hour');
+
+/**
+ * A line chart in plain SVG (one polyline per series) in a <figure> named by its caption, with
+ * the same figures as a table for screen readers and for reading exact values.
+ */
+function chart(title, points, series, { now = Date.now(), hours = range, height = 220 } = {}) {
   const W = 600, H = height, L = 56, B = 28, T = 10, R = 10;
   const from = now - hours * 3600e3;
   points = points.filter((p) => p.minute_ms >= from);
@@ -116,9 +135,12 @@ function chart(points, series, { now = Date.now(), hours = range, height = 220 }
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.setAttribute('role', 'img');
+  const active = points.filter((p) => series.some((s) => (p[s.key] ?? 0) > 0));
+  const peaks = series.map((s) => `${s.label} up to ${Math.max(0, ...points.map((p) => p[s.key] ?? 0))}`).join(', ');
+  svg.setAttribute('aria-label', `${title}, ${rangeWords(hours)}, per minute: ${active.length ? `${active.length} minute${active.length === 1 ? '' : 's'} with activity; ${peaks}` : 'no activity'}. The table below has the figures.`);
   const add = (tag, attrs, text) => { const e = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); if (text !== undefined) e.textContent = text; svg.append(e); return e; };
   for (const f of [0, 0.5, 1]) {
-    add('line', { x1: L, x2: W - R, y1: y(max * f), y2: y(max * f), stroke: '#e4e7eb' });
+    add('line', { x1: L, x2: W - R, y1: y(max * f), y2: y(max * f), stroke: '#cbd2d9' });
     add('text', { x: L - 6, y: y(max * f) + 5, 'text-anchor': 'end', 'font-size': 15, fill: '#52606d' }, String(Math.round(max * f)));
   }
   for (let i = 4; i >= 0; i--) {
@@ -138,14 +160,20 @@ function chart(points, series, { now = Date.now(), hours = range, height = 220 }
     }
     for (const run of runs) {
       if (run.length === 1) add('circle', { cx: x(run[0].minute_ms), cy: y(run[0][s.key]), r: 3, fill: s.color });
-      else add('polyline', { points: run.map((p) => `${x(p.minute_ms).toFixed(1)},${y(p[s.key]).toFixed(1)}`).join(' '), fill: 'none', stroke: s.color, 'stroke-width': 1.5 });
+      else add('polyline', { points: run.map((p) => `${x(p.minute_ms).toFixed(1)},${y(p[s.key]).toFixed(1)}`).join(' '), fill: 'none', stroke: s.color, 'stroke-width': 2, ...(s.dash ? { 'stroke-dasharray': s.dash } : {}) });
     }
   }
   const legend = el('div', { className: 'legend' }, ...series.map((s) => el('span', {}, swatch(s.color), s.label)));
-  const box = el('div');
-  box.append(svg, legend);
-  if (!points.length) box.prepend(el('p', { className: 'muted', textContent: `No activity in the last ${hours > 1 ? `${hours} hours` : 'hour'}.` }));
-  return box;
+  const table = el('table', {},
+    el('caption', { className: 'muted', textContent: `${title}: minutes with activity in ${rangeWords(hours)} (local time)` }),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', textContent: 'minute' }), ...series.map((s) => el('th', { scope: 'col', textContent: s.label })))),
+    el('tbody', {}, ...(active.length
+      ? active.map((p) => el('tr', {}, el('td', { textContent: new Date(p.minute_ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }), ...series.map((s) => el('td', { textContent: p[s.key] ?? '–' }))))
+      : [el('tr', {}, el('td', { colSpan: series.length + 1, textContent: 'No activity.' }))])));
+  const details = el('details', {}, el('summary', { textContent: 'Figures as a table' }), el('div', { className: 'scroll' }, table));
+  const figure = el('figure', {}, svg, el('figcaption', {}, legend), details);
+  if (!points.length) figure.prepend(el('p', { className: 'muted', textContent: `No activity in ${rangeWords(hours)}.` }));
+  return figure;
 }
 
 /** Every minute of the range, 0 where nothing happened (counts only). */
@@ -160,64 +188,95 @@ function everyMinute(points, hours) {
   return out;
 }
 
+// Colours: each at least 3:1 against the white chart (WCAG 2.2 1.4.11), told apart by the
+// legend, by dashes and by the table, not by colour alone.
 function renderSeries(s) {
-  lastSeries = s;
   const pts = s.points || [];
-  $('volume').replaceChildren(chart(everyMinute(pts, range), [
+  $('volume').replaceChildren(chart('Messages per minute', everyMinute(pts, range), [
     { key: 'received', label: 'received', color: '#1f73b7' },
-    { key: 'tickets', label: 'tickets', color: '#03363d' },
-    { key: 'replies_sent', label: 'replies', color: '#25d366' },
-    { key: 'failures', label: 'failures', color: '#c0392b' },
+    { key: 'tickets', label: 'tickets', color: '#03363d', dash: '6 3' },
+    { key: 'replies_sent', label: 'replies', color: '#1e7e34', dash: '2 2' },
+    { key: 'failures', label: 'failures', color: '#c0392b', dash: '8 2 2 2' },
   ]));
-  $('ack').replaceChildren(chart(pts, [
+  $('ack').replaceChildren(chart('Acknowledgement latency (ms)', pts, [
     { key: 'ack_p50_ms', label: 'p50', color: '#1f73b7' },
-    { key: 'ack_p99_ms', label: 'p99', color: '#d35400' },
+    { key: 'ack_p99_ms', label: 'p99', color: '#b45309', dash: '6 3' },
   ]));
-  $('e2e').replaceChildren(chart(pts, [
+  $('e2e').replaceChildren(chart('End-to-end latency (ms)', pts, [
     { key: 'end_to_end_p50_ms', label: 'p50', color: '#1f73b7' },
-    { key: 'end_to_end_p99_ms', label: 'p99', color: '#d35400' },
+    { key: 'end_to_end_p99_ms', label: 'p99', color: '#b45309', dash: '6 3' },
   ]));
 }
 
+/** The history section: a note where the gateway has no long history (Analytics Engine). */
+function renderHistory(history) {
+  $('history-note').hidden = Boolean(history);
+}
+
 function renderMessages(list) {
+  listShown = list;
   $('messages').replaceChildren(...(list.length ? list.map((m) => {
-    const tr = el('tr', { className: 'pick', title: 'Show what happened to this message' },
-      el('td', { textContent: fmtTime(m.received_at_ms) }),
-      el('td', {}, el('code', { textContent: m.message_sid })),
-      el('td', { textContent: m.customer ?? '' }),
-      el('td', { className: `status-${m.status}`, textContent: m.status ?? '' }),
-      el('td', { textContent: m.outcome ?? '' }),
-      el('td', { textContent: m.ticket?.ticket_id ?? m.open_ticket_id ?? '' }),
-      el('td', { textContent: m.attempts ?? '' }));
-    tr.addEventListener('click', () => story(m.message_sid));
+    // The MessageSid is a button: every row is reached and opened by keyboard (Tab, Enter or
+    // Space); a click anywhere on the row does the same for a mouse.
+    const open = el('button', { type: 'button', className: 'link', textContent: m.message_sid, title: 'Show what happened to this message' });
+    open.setAttribute('aria-label', `Story of message ${m.message_sid}`);
+    open.addEventListener('click', (e) => { e.stopPropagation(); story(m.message_sid); });
+    const cell = (label, ...content) => { const td = el('td', {}, ...content); td.dataset.label = label; return td; };
+    const status = cell('status', m.status?.replace(/_/g, ' ') ?? '');
+    status.className = `status-${m.status}`;
+    const tr = el('tr', { className: 'pick' },
+      cell('received', fmtTime(m.received_at_ms)),
+      cell('message', open),
+      cell('customer', m.customer ?? ''),
+      status,
+      cell('outcome', m.outcome?.replace(/_/g, ' ') ?? ''),
+      cell('ticket', ticketLink(m.ticket?.ticket_id ?? m.open_ticket_id)),
+      cell('attempts', String(m.attempts ?? '')));
+    tr.addEventListener('click', (e) => { if (!e.target.closest('a')) story(m.message_sid); });
     return tr;
   }) : [el('tr', {}, el('td', { className: 'muted', colSpan: 7, textContent: 'No messages.' }))]));
 }
 
+function clearStory() {
+  storyAsked = null;
+  $('story').hidden = true;
+  $('story-events').replaceChildren();
+}
+
+let storyAsked = null; // the sid whose story is on its way (a later search or click wins)
 async function story(sid) {
-  try {
-    const view = await api(`/admin/messages/${encodeURIComponent(sid)}`);
-    $('story-title').hidden = false; $('story').hidden = false;
-    $('story-title').textContent = `Story of ${sid}`;
-    $('story').textContent = JSON.stringify(view, null, 2);
-  } catch (e) { $('story').hidden = false; $('story').textContent = `Not found: ${e.message}`; }
+  clearStory();
+  storyAsked = sid;
+  $('story').hidden = false;
+  $('story-title').textContent = `Story of ${sid}`;
+  $('story-events').replaceChildren(el('li', { className: 'muted', textContent: 'Loading…' }));
+  let view;
+  try { view = await api(`/admin/messages/${encodeURIComponent(sid)}`); }
+  catch (e) {
+    if (storyAsked !== sid) return;
+    $('story-events').replaceChildren(el('li', { className: 'error', textContent: `Not found: ${e.message}` }));
+    return;
+  }
+  if (storyAsked !== sid) return;
+  $('story-events').replaceChildren(...storyEvents(view).map((step) => el('li', { className: `step ${step.tone}` },
+    step.at ? el('time', { dateTime: new Date(step.at).toISOString(), textContent: fmtTime(step.at) }) : el('span', { className: 'muted', textContent: 'then' }),
+    el('span', {}, ...step.parts.map((p) => (typeof p === 'string' ? p : ticketLink(p.ticket)))))));
+  $('story-title').focus();
 }
 
 async function loadList() {
   let path, title, body;
-  if (listMode.kind === 'latest') { path = '/admin/messages?latest=20'; title = 'Latest messages'; }
-  else {
-    const q = listMode.query;
-    if (/^(SM|MM)[0-9a-f]{32}$/i.test(q)) { await story(q); path = null; title = `Message ${q}`; }
-    else if (/^\d+$/.test(q)) { path = `/admin/messages?ticket=${q}`; title = `Ticket #${q}`; }
-    // The number goes in a POST body, never in the URL or a header: Cloudflare keeps request
-    // URLs and headers in the Worker's invocation logs, not bodies.
-    else { path = '/admin/messages'; body = { customer: q }; title = `Customer ${q.includes('*') ? q : 'searched (shown masked)'}`; }
-  }
+  if (listMode.kind === 'latest') { $('list-title').textContent = 'Latest messages'; await refresh({ force: true }); return; }
+  const q = listMode.query;
+  if (/^(SM|MM)[0-9a-f]{32}$/i.test(q)) { await story(q); path = null; title = `Message ${q}`; }
+  else if (/^\d+$/.test(q)) { path = `/admin/messages?ticket=${q}`; title = `Ticket #${q}`; }
+  // The number goes in a POST body, never in the URL or a header: Cloudflare keeps request
+  // URLs and headers in the Worker's invocation logs, not bodies.
+  else { path = '/admin/messages'; body = { customer: q }; title = `Customer ${q.includes('*') ? q : 'searched (shown masked)'}`; }
   $('list-title').textContent = title;
   if (path) {
     try { renderMessages((await api(path, body)).messages || []); }
-    catch (e) { $('messages').replaceChildren(el('tr', {}, el('td', { className: 'error', colSpan: 7, textContent: e.message }))); }
+    catch (e) { listShown = []; $('messages').replaceChildren(el('tr', {}, el('td', { className: 'error', colSpan: 7, textContent: e.message }))); }
   }
 }
 
@@ -225,43 +284,96 @@ $('search').addEventListener('submit', (e) => {
   e.preventDefault();
   const q = $('query').value.trim();
   listMode = q ? { kind: 'search', query: q } : { kind: 'latest' };
+  clearStory();
   loadList();
 });
-document.querySelectorAll('#range-bar button').forEach((b) => b.addEventListener('click', () => {
+document.querySelectorAll('#range-bar button[data-hours]').forEach((b) => b.addEventListener('click', () => {
   range = Number(b.dataset.hours);
-  document.querySelectorAll('#range-bar button').forEach((o) => { o.className = o === b ? '' : 'quiet'; });
-  if (lastSeries) renderSeries(lastSeries);
+  document.querySelectorAll('#range-bar button[data-hours]').forEach((o) => {
+    o.className = o === b ? '' : 'quiet';
+    o.setAttribute('aria-pressed', String(o === b));
+  });
+  if (lastOverview) renderSeries(lastOverview.series);
 }));
-$('latest').addEventListener('click', () => { listMode = { kind: 'latest' }; $('query').value = ''; loadList(); });
+$('latest').addEventListener('click', () => { listMode = { kind: 'latest' }; $('query').value = ''; clearStory(); loadList(); });
 
-// Each refresh reads every metrics shard (and the latest messages' conversations): a few
-// dozen Durable Object requests, so at most one at a time, every 30 s, and none while the tab
-// is hidden.
-let refreshing = false;
-async function refresh() {
-  if (refreshing || document.hidden || !sessionStorage.getItem(KEY)) return;
-  refreshing = true;
-  try {
-    const [metrics, series] = await Promise.all([api('/admin/metrics'), api('/admin/metrics/series')]);
-    renderMetrics(metrics);
-    renderSeries(series);
-    if (listMode.kind === 'latest') await loadList();
-    $('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
-  } catch (e) {
-    if (e.message !== 'unauthorized') $('updated').textContent = `update failed: ${e.message}`;
-  } finally {
-    refreshing = false;
-  }
+/** Hands `text` to the browser as a file (made here; nothing is sent anywhere). */
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
-document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
+const stamp = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+$('export-messages').addEventListener('click', () => download(`messages-${stamp()}.csv`, messagesCsv(listShown)));
+$('export-series').addEventListener('click', () => download(`series-${stamp()}.csv`, seriesCsv(lastOverview?.series?.points || [])));
+
+// Refreshing. Each refresh is one GET /admin/overview: one request per metrics shard (8), and
+// one per conversation whose latest messages are new or unfinished (finished ones are kept by
+// the Worker). Every 30 s while something changes; while nothing does, the wait doubles up to
+// 5 minutes; none while the tab is hidden (at once when it is shown again). docs/dashboard.md
+// gives what this costs per day, measured by scripts/dashboard-cost.mjs.
+const REFRESH_MIN_MS = 30_000;
+const REFRESH_MAX_MS = 5 * 60_000;
+let refreshDelay = REFRESH_MIN_MS;
+let refreshTimer = null;
+let refreshing = null;
+let lastFingerprint = null;
+
+/** What a change is: a counter, a failure, a retry, or a message of the list moving on. */
+const fingerprint = (o) => JSON.stringify([o.metrics?.counters, o.metrics?.failures_by_reason, o.metrics?.retries_pending,
+  (o.latest || []).map((m) => [m.message_sid, m.status, m.attempts])]);
+
+function stopRefreshing() { clearTimeout(refreshTimer); refreshTimer = null; }
+
+function schedule() {
+  stopRefreshing();
+  if (document.visibilityState === 'hidden' || !sessionStorage.getItem(KEY)) return;
+  refreshTimer = setTimeout(() => refresh(), refreshDelay);
+}
+
+async function refresh({ force = false } = {}) {
+  if (refreshing) return refreshing;
+  if (!sessionStorage.getItem(KEY) || (!force && document.visibilityState === 'hidden')) return undefined;
+  stopRefreshing();
+  refreshing = (async () => {
+    try {
+      const o = await api('/admin/overview');
+      lastOverview = o;
+      zendeskAgentUrl = o.zendesk_agent_url || null;
+      renderMetrics(o.metrics || {});
+      renderSeries(o.series || {});
+      renderHistory(o.history);
+      if (listMode.kind === 'latest') renderMessages(o.latest || []);
+      const print = fingerprint(o);
+      refreshDelay = print === lastFingerprint ? Math.min(refreshDelay * 2, REFRESH_MAX_MS) : REFRESH_MIN_MS;
+      lastFingerprint = print;
+      const next = refreshDelay >= 60_000 ? `${Math.round(refreshDelay / 60_000)} min` : `${refreshDelay / 1000} s`;
+      $('updated').textContent = `figures of ${new Date(o.as_of_ms || Date.now()).toLocaleTimeString()} · next update in ${next}${refreshDelay > REFRESH_MIN_MS ? ' (quiet)' : ''}`;
+    } catch (e) {
+      if (e.message !== 'unauthorized') $('updated').textContent = `update failed: ${e.message}`;
+    } finally {
+      refreshing = null;
+      schedule();
+    }
+  })();
+  return refreshing;
+}
+$('refresh-now').addEventListener('click', () => { refreshDelay = REFRESH_MIN_MS; refresh({ force: true }); });
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') stopRefreshing();
+  else { refreshDelay = REFRESH_MIN_MS; refresh(); }
+});
 
 function start() {
   if (!sessionStorage.getItem(KEY)) { signOut(); return; }
-  $('signin').hidden = true; $('board').hidden = false; $('signout').hidden = false;
+  $('signin').hidden = true; $('board').hidden = false; $('signout').hidden = false; $('refresh-now').hidden = false;
+  refreshDelay = REFRESH_MIN_MS;
+  lastFingerprint = null;
   refresh();
   if (listMode.kind !== 'latest') loadList();
-  clearInterval(timer);
-  timer = setInterval(refresh, 30_000);
 }
 takeHandedToken();
 start();

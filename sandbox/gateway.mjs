@@ -69,13 +69,16 @@ const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
  * @param {string} [o.persistTo]  Durable state folder (relative to the repo)
  * @param {boolean} [o.prebuilt]  skip the [build] step (build/ is current)
  * @param {(line:string)=>void} [o.onLine]
+ * @param {boolean} [o.testScheduled]  `--test-scheduled`: GET /__scheduled?cron=... runs the
+ *   Cron Trigger's handler (https://developers.cloudflare.com/workers/configuration/cron-triggers/#test-cron-triggers)
  */
-export async function startGateway({ vars, port, persistTo = '.wrangler/state', prebuilt = false, onLine, timeoutMs = 180_000 }) {
+export async function startGateway({ vars, port, persistTo = '.wrangler/state', prebuilt = false, onLine, timeoutMs = 180_000, testScheduled = false }) {
   port ??= await freePort();
   const inspectorPort = await freePort();
   const args = [
     'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort),
     '--show-interactive-dev-session=false', '--persist-to', persistTo,
+    ...(testScheduled ? ['--test-scheduled'] : []),
     // JSON text lines unless the caller asks otherwise: wrangler dev prints logged objects in its
     // own inspect format, and the sandbox, the tests and the bench read JSON (the Worker logs
     // objects by default, for Workers Logs).

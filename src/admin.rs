@@ -8,13 +8,18 @@
 //! - `GET /admin/messages?ticket=N` / `?customer=+1555***1234` (masked, as logs show it) /
 //!   `?latest=N`: the same look-ups, for values that may be logged.
 //! - `GET /admin/metrics`: counters, failures by reason, retries pending, latency percentiles.
+//! - `GET /admin/overview`: what the dashboard shows on each refresh in one answer (the
+//!   metrics, the 24-hour series, the latest messages, the Zendesk agents' link), read with one
+//!   request per metrics shard and cached per isolate (`metrics_do::overview`); the latest
+//!   messages' conversations are read concurrently, and a finished message's view is kept
+//!   (`FINISHED_VIEW_CACHE_MS`), so a quiet gateway's refresh asks no conversation.
 
 use crate::body::{read_bounded, BodyError};
 use crate::conversation_do::Target;
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
 use crate::core::logline::LogLine;
-use crate::core::message_view::MessageView;
-use crate::core::metrics::DirectoryKey;
+use crate::core::message_view::{MessageStatus, MessageView};
+use crate::core::metrics::{DirectoryKey, RecentMessage};
 use crate::core::metrics_series;
 use crate::core::signature::secret_matches;
 use crate::{
@@ -67,6 +72,7 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     }
     match path.as_str() {
         "/admin/metrics" => respond::json(200, &metrics_do::read_all(env).await?.report()),
+        "/admin/overview" => overview(env, &config).await,
         "/admin/metrics/series" => {
             let hours = metrics_do::series(env).await?;
             respond::json(200, &metrics_series::report(&hours, clock::now_ms()))
@@ -305,21 +311,107 @@ const LATEST_MAX: usize = 20;
 
 /// The latest messages across every customer, newest first, as their conversations show them.
 async fn latest_messages(env: &Env, n: usize) -> Result<Vec<MessageView>> {
-    let mut recent = metrics_do::read_all(env).await?.recent;
+    let recent = metrics_do::read_all(env).await?.recent;
+    latest_views(env, recent, n).await
+}
+
+/// `GET /admin/overview`: the dashboard's refresh. `as_of_ms` is when the shards were read (at
+/// most `OVERVIEW_CACHE_MS` ago). No `history` field: the 7/30/90-day history (Workers
+/// Analytics Engine) is not part of this version, and the page says so.
+async fn overview(env: &Env, config: &crate::core::config::Config) -> Result<Response> {
+    let overview = metrics_do::overview(env).await?;
+    let latest = latest_views(env, overview.metrics.recent.clone(), LATEST_MAX).await?;
+    respond::json(
+        200,
+        &serde_json::json!({
+            "as_of_ms": overview.read_at_ms,
+            "metrics": overview.metrics.report(),
+            "series": metrics_series::report(&overview.hours, overview.read_at_ms),
+            "latest": latest,
+            "zendesk_agent_url": zendesk_agent_url(&config.zendesk_domain),
+            "cache_ms": metrics_do::OVERVIEW_CACHE_MS,
+        }),
+    )
+}
+
+/// Where an agent opens ticket N: this prefix and N (Zendesk's agent workspace,
+/// `https://{subdomain}.zendesk.com/agent/tickets/{id}`). The host is not a secret: every
+/// ticket e-mail and the agents' browser show it. None when no Zendesk is configured.
+fn zendesk_agent_url(domain: &str) -> Option<String> {
+    (!domain.is_empty()).then(|| format!("https://{domain}/agent/tickets/"))
+}
+
+/// How long an isolate keeps a finished message's view for the latest list: what the list
+/// shows of a finished message (status, outcome, ticket, attempts) no longer changes; its
+/// reply's delivery may, and the list is re-read at least this often.
+const FINISHED_VIEW_CACHE_MS: u64 = 10 * 60 * 1000;
+
+/// Finished messages' views an isolate keeps at most (beyond the list shown last).
+const FINISHED_VIEWS_MAX: usize = 100;
+
+thread_local! {
+    /// Finished messages' views by MessageSid, with when they were read (this isolate's).
+    static FINISHED_VIEWS: std::cell::RefCell<std::collections::HashMap<String, (u64, MessageView)>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn is_finished(view: &MessageView) -> bool {
+    !matches!(
+        view.status,
+        MessageStatus::Received | MessageStatus::WaitingToRetry | MessageStatus::Replying
+    )
+}
+
+/// The `n` newest of `recent`, newest first. Conversations are asked only for messages not kept
+/// finished in this isolate, all at once (each distinct conversation costs one request).
+async fn latest_views(
+    env: &Env,
+    mut recent: Vec<RecentMessage>,
+    n: usize,
+) -> Result<Vec<MessageView>> {
+    let now = clock::now_ms();
     recent.sort_by_key(|r| std::cmp::Reverse(r.at_ms));
     recent.truncate(n);
+    let kept = |sid: &str| {
+        FINISHED_VIEWS.with(|c| {
+            c.borrow()
+                .get(sid)
+                .filter(|(at, _)| now.saturating_sub(*at) < FINISHED_VIEW_CACHE_MS)
+                .map(|(_, v)| v.clone())
+        })
+    };
     let mut conversations: Vec<&str> = Vec::new();
     for r in &recent {
-        if !conversations.contains(&r.conversation.as_str()) {
+        if kept(&r.sid).is_none() && !conversations.contains(&r.conversation.as_str()) {
             conversations.push(&r.conversation);
         }
     }
+    let asks = conversations.iter().map(|id| views(env, id, None));
     let mut found: Vec<MessageView> = Vec::new();
-    for id in conversations {
-        found.extend(views(env, id, None).await?);
+    for answer in futures_util::future::join_all(asks).await {
+        found.extend(answer?);
     }
-    Ok(recent
+    let list: Vec<MessageView> = recent
         .iter()
-        .filter_map(|r| found.iter().find(|v| v.message_sid == r.sid).cloned())
-        .collect())
+        .filter_map(|r| {
+            found
+                .iter()
+                .find(|v| v.message_sid == r.sid)
+                .cloned()
+                .or_else(|| kept(&r.sid))
+        })
+        .collect();
+    FINISHED_VIEWS.with(|c| {
+        let mut cache = c.borrow_mut();
+        for view in found.iter().filter(|v| is_finished(v)) {
+            cache.insert(view.message_sid.clone(), (now, view.clone()));
+        }
+        cache.retain(|_, (at, _)| now.saturating_sub(*at) < FINISHED_VIEW_CACHE_MS);
+        // Bounded: past `FINISHED_VIEWS_MAX`, only what this list shows is kept (a look-up of
+        // fewer messages, `?latest=1`, does not empty the cache the dashboard's list uses).
+        if cache.len() > FINISHED_VIEWS_MAX {
+            cache.retain(|sid, _| recent.iter().any(|r| &r.sid == sid));
+        }
+    });
+    Ok(list)
 }

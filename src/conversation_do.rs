@@ -380,15 +380,21 @@ impl ConversationObject {
                         // A ticket's messages: the archived ones too (an operator's search: the
                         // rows are read). The latest messages (the dashboard's refresh) are in
                         // the value: the 20 newest finished and every unfinished one.
-                        if ticket.is_some() {
+                        // Read a page at a time, keeping only that ticket's messages.
+                        if let Some(ticket_id) = ticket {
                             let storage = self.state.storage();
-                            let rows =
-                                storage::load_prefixed(&storage, stored_form::ARCHIVE_PREFIX)
-                                    .await?;
-                            c.inbound.messages.extend(
-                                rows.into_iter()
-                                    .filter_map(|(_, text)| stored_form::decode_archived(&text)),
-                            );
+                            let messages = &mut c.inbound.messages;
+                            storage::visit_prefixed(
+                                &storage,
+                                stored_form::ARCHIVE_PREFIX,
+                                |_, text| {
+                                    messages.extend(
+                                        stored_form::decode_archived(&text)
+                                            .filter(|m| m.ticket_id() == Some(ticket_id)),
+                                    )
+                                },
+                            )
+                            .await?;
                         }
                         message_views(&c, clock::now_ms(), ticket, SEARCH_LIMIT)
                     }

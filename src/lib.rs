@@ -4,6 +4,7 @@
 pub mod core;
 
 mod admin;
+mod alerts_do;
 mod body;
 mod clock;
 mod conversation_do;
@@ -21,11 +22,12 @@ mod usage;
 mod webhook;
 mod zendesk_events;
 
+pub use alerts_do::AlertMonitor;
 pub use conversation_do::ConversationObject;
 pub use message_index::MessageIndex;
 pub use metrics_do::MetricsShard;
 
-use worker::{event, Env, Request, Response, Result};
+use worker::{event, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: worker::Context) -> Result<Response> {
@@ -34,6 +36,16 @@ async fn fetch(req: Request, env: Env, _ctx: worker::Context) -> Result<Response
     let answer = route(req, &env).await;
     span.end(usage::enabled(&env));
     answer
+}
+
+/// The Cron Trigger (`[triggers] crons` in wrangler.toml): the alerts' check (`alerts_do`).
+/// Every cron runs the same check, whatever its schedule.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    crate::log::configure(&env);
+    let span = usage::begin(usage::Invocation::Worker);
+    alerts_do::scheduled(&env).await;
+    span.end(usage::enabled(&env));
 }
 
 async fn route(req: Request, env: &Env) -> Result<Response> {

@@ -96,6 +96,56 @@ pub async fn series(env: &Env) -> Result<Vec<Hour>> {
     Ok(all)
 }
 
+/// The merged metrics and every shard's hours, read together (`MetricsRequest::Overview`: one
+/// request per shard) for the dashboard's refresh.
+pub struct Overview {
+    pub metrics: Metrics,
+    pub hours: Vec<Hour>,
+    /// When the shards were read (the page says how fresh its figures are).
+    pub read_at_ms: u64,
+}
+
+/// How long an isolate answers the dashboard from the overview it last read. Below the page's
+/// shortest refresh period (30 s, `dashboard/admin.js`), so one open tab always gets fresh
+/// figures, while further tabs or operators within that time cost no Durable Object request.
+pub const OVERVIEW_CACHE_MS: u64 = 20_000;
+
+thread_local! {
+    /// This isolate's latest overview. An isolate serves requests one event at a time
+    /// (single-threaded), so a `RefCell` is enough; two requests that both miss both read.
+    static OVERVIEW: std::cell::RefCell<Option<std::rc::Rc<Overview>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The overview, from this isolate's cache when it is younger than `OVERVIEW_CACHE_MS`, else
+/// from every shard at once (`SHARDS` requests, concurrently).
+pub async fn overview(env: &Env) -> Result<std::rc::Rc<Overview>> {
+    let now = crate::clock::now_ms();
+    let cached = OVERVIEW.with(|c| c.borrow().clone());
+    if let Some(o) = cached.filter(|o| now.saturating_sub(o.read_at_ms) < OVERVIEW_CACHE_MS) {
+        return Ok(o);
+    }
+    let asks = (0..SHARDS).map(|shard| ask(env, shard, &MetricsRequest::Overview));
+    let mut shards = Vec::new();
+    let mut hours = Vec::new();
+    for answer in futures_util::future::join_all(asks).await {
+        match answer? {
+            MetricsAnswer::Overview { metrics, hours: h } => {
+                shards.push(*metrics);
+                hours.extend(h);
+            }
+            other => return Err(unexpected(other)),
+        }
+    }
+    let fresh = std::rc::Rc::new(Overview {
+        metrics: Metrics::merge(&shards),
+        hours,
+        read_at_ms: now,
+    });
+    OVERVIEW.with(|c| *c.borrow_mut() = Some(fresh.clone()));
+    Ok(fresh)
+}
+
 /// Every shard, merged.
 pub async fn read_all(env: &Env) -> Result<Metrics> {
     let mut shards = Vec::new();
@@ -172,11 +222,17 @@ impl MetricsShard {
             }
             MetricsRequest::Series => {
                 let metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
-                let mut hours: Vec<Hour> = metrics.current_hour.into_iter().collect();
-                for hour in metrics.stored_hours {
-                    hours.extend(storage::load::<Hour>(&storage, &Hour::key(hour)).await?);
+                MetricsAnswer::Hours {
+                    hours: hours_of(&storage, &metrics).await?,
                 }
-                MetricsAnswer::Hours { hours }
+            }
+            MetricsRequest::Overview => {
+                let metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
+                let hours = hours_of(&storage, &metrics).await?;
+                MetricsAnswer::Overview {
+                    metrics: Box::new(metrics),
+                    hours,
+                }
             }
             MetricsRequest::Read => MetricsAnswer::Metrics {
                 metrics: Box::new(storage::load(&storage, KEY).await?.unwrap_or_default()),
@@ -198,4 +254,13 @@ impl MetricsShard {
         };
         stubs::answer(&answer)
     }
+}
+
+/// The shard's hours of the last day: this hour's, and those stored under keys of their own.
+async fn hours_of(storage: &worker::Storage, metrics: &Metrics) -> Result<Vec<Hour>> {
+    let mut hours: Vec<Hour> = metrics.current_hour.iter().cloned().collect();
+    for hour in &metrics.stored_hours {
+        hours.extend(storage::load::<Hour>(storage, &Hour::key(*hour)).await?);
+    }
+    Ok(hours)
 }

@@ -72,14 +72,37 @@ pub async fn save_texts(storage: &Storage, rows: Vec<(String, String)>) -> Resul
 }
 
 /// Every value whose key starts with `prefix`, as text.
-pub async fn load_prefixed(storage: &Storage, prefix: &str) -> Result<Vec<(String, String)>> {
-    let map = storage
-        .list_with_options(worker::ListOptions::new().prefix(prefix))
-        .await?;
-    let texts = texts_of(&map);
-    crate::usage::rows_read(texts.len() as u64);
-    Ok(texts.into_iter().collect())
+/// Visits every row under `prefix`, a page of `LIST_PAGE` rows at a time: one list call never
+/// holds a whole archive (a customer writing all week may have thousands of rows).
+pub async fn visit_prefixed(
+    storage: &Storage,
+    prefix: &str,
+    mut visit: impl FnMut(String, String),
+) -> Result<()> {
+    let mut after: Option<String> = None;
+    loop {
+        // `start` is inclusive (Cloudflare's `list()`): the next page starts just past the last
+        // key read (https://developers.cloudflare.com/durable-objects/api/storage-api/#list).
+        let start = after.as_ref().map(|k| format!("{k}\u{0}"));
+        let mut options = worker::ListOptions::new().prefix(prefix).limit(LIST_PAGE);
+        if let Some(start) = &start {
+            options = options.start(start);
+        }
+        let texts = texts_of(&storage.list_with_options(options).await?);
+        crate::usage::rows_read(texts.len() as u64);
+        let full = texts.len() >= LIST_PAGE;
+        after = texts.keys().max().cloned();
+        for (key, text) in texts {
+            visit(key, text);
+        }
+        if !full || after.is_none() {
+            return Ok(());
+        }
+    }
 }
+
+/// Rows per list call (`visit_prefixed`).
+const LIST_PAGE: usize = 256;
 
 /// Deletes these keys (in batches of 128, the most one call takes).
 pub async fn delete_many(storage: &Storage, keys: Vec<String>) -> Result<()> {

@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::Instant;
 use whatsapp_zendesk_gateway::core::config::Config;
 use whatsapp_zendesk_gateway::core::conversation::{Conversation, Ctx, Effect, Event};
-use whatsapp_zendesk_gateway::core::form::{Content, InboundMessage, Sender};
+use whatsapp_zendesk_gateway::core::form::{InboundMessage, MessageKind, Sender};
 use whatsapp_zendesk_gateway::core::http::{Exchange, HttpAnswer, HttpRequest};
 
 mod store;
@@ -74,7 +74,7 @@ fn message(i: u64) -> InboundMessage {
         media: vec![],
         extra_media: vec![],
         location: None,
-        content: Content::Text,
+        kind: MessageKind::Text,
     }
 }
 

@@ -145,20 +145,20 @@ impl ConversationObject {
     }
 
     /// Deletes the archive's rows of messages finished before `before`; when the oldest row
-    /// left finished (none: the archive is empty). Read whole (rows are small, and this runs
-    /// about once a week per customer).
+    /// left finished (none: the archive is empty). Read a page at a time (this runs about once
+    /// a week per customer).
     async fn prune_archive(&self, before: u64) -> Result<Option<u64>> {
         let storage = self.state.storage();
-        let rows = storage::load_prefixed(&storage, stored_form::ARCHIVE_PREFIX).await?;
         let mut gone = Vec::new();
         let mut oldest: Option<u64> = None;
-        for (key, text) in rows {
+        storage::visit_prefixed(&storage, stored_form::ARCHIVE_PREFIX, |key, text| {
             match stored_form::decode_archived(&text).and_then(|m| m.finished_ms) {
                 Some(at) if at >= before => oldest = Some(oldest.map_or(at, |o| o.min(at))),
                 // Past its week, or unreadable (nothing would ever read it again).
                 _ => gone.push(key),
             }
-        }
+        })
+        .await?;
         let pruned = gone.len();
         storage::delete_many(&storage, gone).await?;
         log::emit(

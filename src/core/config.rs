@@ -1,6 +1,7 @@
 //! Typed configuration read through a lookup function (Worker vars, `.dev.vars`, `--var` or
 //! secrets all arrive the same way). Errors name every missing or invalid variable, never a value.
 
+pub mod alerts;
 pub mod conventions;
 pub mod languages;
 pub mod settings;
@@ -325,6 +326,8 @@ impl Config {
             })
         });
         conventions::check_logging(&get, &mut err);
+        // Read by the scheduled check on its own (`core::alerts`); validated here with the rest.
+        alerts::AlertSettings::from_lookup(&get, &mut err);
         let admin_token = get("ADMIN_TOKEN");
         // Read before any early return, so that `/healthz` never calls them unread.
         let twilio_webhook_secret = get("TWILIO_WEBHOOK_SECRET");

@@ -19,19 +19,24 @@
 //!
 //! The conversation is a small parent over three parts, each a field with its own type that
 //! owns its lists, attempts and deadlines:
-//! - `inbound: InboundQueue` (`inbound/`): the customer's messages in order, their language,
-//!   when the customer last wrote; its calls are `Call::Inbound(InboundCall)`;
+//! - `inbound: InboundQueue` (`inbound/`): the customer's messages in order (each with its
+//!   `Content`), their language, when the customer last wrote; its own calls (the reply to the
+//!   customer, a file's copy) are `Call::Inbound(InboundCall)`;
 //! - `agents: AgentSide` (`agents/`): tickets whose comments are to be read, agents' replies to
-//!   send, notes to write, events kept for tickets not known yet; its calls are
-//!   `Call::Agents(AgentCall)`;
+//!   send, notes to write, events kept for tickets not known yet; its own calls (an agent's
+//!   reply to the customer) are `Call::Agents(AgentCall)`;
 //! - `backend: Backend` (`backend/`): the ticketing back end and what it keeps (the open
-//!   ticket, the tickets made, the comments read), with its rules; the parts ask it how a
-//!   message reaches the tickets and hand it their calls' answers, getting back outcomes.
+//!   ticket, the tickets made, the comments read), with its rules and its own calls
+//!   (`Call::Backend(BackendCall)`: tickets, comments, notes and their look-ups). The parts ask
+//!   it for them in neutral words (`make_ticket`, `comment`, `read_ticket`, `add_note`...) and
+//!   get each answer back as the back end's outcome (`BackendAnswer`), never an HTTP status of
+//!   the back end's.
 //!
 //! The parent holds the customer, the call in flight, the public origin, what waits to be sent
 //! with the metrics and the wake-up; it lends each part what it reads of the others
 //! (`InboundAround`, `AgentsAround`, `AgentsAnswerAround`), builds the HTTP request of each call
-//! (`requests`), routes each answer to the part whose call it was, and carries Zendesk's events
+//! (`requests`), routes each answer to the part whose call it was (a back-end call's through
+//! `Backend::read`, to the part that asked), and carries Zendesk's events
 //! across the parts (`ticket_events`). Inside a step it polls the parts in order (`poll`): the
 //! call in flight, then the inbound queue, then the agents' side; each part returns its call or
 //! the timers it waits on (`timers`), and the wake-up is the soonest of them, kept with its
@@ -53,7 +58,7 @@ use crate::core::config::languages::Language;
 use crate::core::config::Config;
 use crate::core::delivery::{DeliveryStatus, ReplyKind};
 use crate::core::events::{Cause, CreatedTicket, DeliveryOf, DomainEvent, RetryOf};
-use crate::core::form::{Content, InboundMessage, Sender};
+use crate::core::form::{InboundMessage, Sender};
 use crate::core::http::{Exchange, HttpRequest};
 use crate::core::metrics::Delta;
 use crate::core::redact::mask_sender;
@@ -67,6 +72,7 @@ mod attempts;
 mod backend;
 mod budget;
 mod calls;
+mod content;
 mod inbound;
 mod message;
 mod poll;
@@ -79,10 +85,14 @@ mod timers;
 pub mod transfer;
 pub use agents::{AgentReply, AgentReplyState, AgentSide, Note, TicketClaim};
 pub use attempts::Retry;
-pub use backend::{Backend, TicketBackend, ZendeskSupport, ZendeskSupportState};
+pub use backend::{
+    Backend, BackendAnswer, BackendCall, TicketBackend, ZendeskCall, ZendeskSupport,
+    ZendeskSupportState,
+};
 pub use budget::STORED_BUDGET_BYTES;
 use calls::UNBUILDABLE_WAIT_MS;
 pub use calls::{AgentCall, Call, InFlight, InboundCall};
+pub use content::{Content, MediaItem, MediaState};
 pub use inbound::limits::{
     FINISHED_MESSAGE_MAX_BYTES, MERGED_COMMENT_MAX_BYTES, QUEUE_BUDGET_BYTES,
 };
@@ -98,10 +108,19 @@ pub const IDEMPOTENCY_WINDOW_MS: u64 = 110 * 60 * 1000;
 pub const KEEP_FINISHED_MS: u64 = 7 * 24 * 3600 * 1000;
 pub const KEEP_FINISHED_MAX: usize = 200;
 /// Zendesk allows 30 updates per ticket per 10 minutes. The gateway keeps below: past
-/// `TICKET_UPDATE_MERGE_FROM` updates pending messages are merged into one comment, and at
-/// `TICKET_UPDATE_BUDGET` the next comment waits for the window (collecting what arrives).
+/// `TICKET_UPDATE_MERGE_FROM` updates pending messages are merged into one comment, past
+/// `TICKET_UPDATE_PACE_FROM` updates are spaced `TICKET_UPDATE_SPACING_MS` apart (what arrives
+/// meanwhile is merged), so the budget lasts the window and a chatty customer's messages are on
+/// the ticket within a minute; at `TICKET_UPDATE_BUDGET` the next comment waits for the window.
 pub const TICKET_UPDATE_WINDOW_MS: u64 = 10 * 60 * 1000;
 pub const TICKET_UPDATE_BUDGET: usize = 25;
+/// Half the budget is spent at once (a customer's first few messages go straight through).
+pub const TICKET_UPDATE_PACE_FROM: usize = TICKET_UPDATE_BUDGET / 2;
+/// Past half the budget, one update per this: at most `WINDOW / SPACING + 1` = 13 spaced
+/// updates fall in any window, so with the 12 unspaced ones the budget is never exceeded, and
+/// a message waits at most this long (plus the call) to be on the ticket.
+pub const TICKET_UPDATE_SPACING_MS: u64 =
+    TICKET_UPDATE_WINDOW_MS / (TICKET_UPDATE_BUDGET - TICKET_UPDATE_PACE_FROM - 1) as u64;
 /// Past this many updates in the window, everything pending goes into one comment.
 pub const TICKET_UPDATE_MERGE_FROM: usize = 15;
 /// This many messages waiting for the same ticket are merged into one comment.
@@ -241,14 +260,6 @@ impl Conversation {
 
     pub fn message(&self, sid: &str) -> Option<&Message> {
         self.inbound.message(sid)
-    }
-
-    /// The `Idempotency-Key` of a message's ticket create: its MessageSid; once Zendesk refused
-    /// the ticket with the requester's locale (nothing was made), a key of its own, so that the
-    /// create without the locale is not answered with the refused request's stored answer.
-    fn create_key(&self, sid: &str) -> String {
-        let without_locale = self.message(sid).is_some_and(|m| m.without_locale);
-        self.backend.create_key(sid, without_locale)
     }
 
     pub fn pending_count(&self) -> usize {

@@ -78,6 +78,8 @@ pub enum MetricsRequest {
     Read,
     /// The shard's hours of per-minute activity within the last day.
     Series,
+    /// `Read` and `Series` in one request: the dashboard's refresh asks each shard once.
+    Overview,
     Directory {
         key: DirectoryKey,
     },
@@ -87,9 +89,19 @@ pub enum MetricsRequest {
 #[serde(tag = "answer", rename_all = "snake_case")]
 pub enum MetricsAnswer {
     Recorded,
-    Metrics { metrics: Box<Metrics> },
-    Hours { hours: Vec<Hour> },
-    Conversations { ids: Vec<String> },
+    Metrics {
+        metrics: Box<Metrics>,
+    },
+    Hours {
+        hours: Vec<Hour>,
+    },
+    Overview {
+        metrics: Box<Metrics>,
+        hours: Vec<Hour>,
+    },
+    Conversations {
+        ids: Vec<String>,
+    },
 }
 
 /// To a shard of the earlier versions' look-up index.
@@ -135,6 +147,7 @@ impl MetricsAnswer {
             MetricsAnswer::Recorded => "recorded",
             MetricsAnswer::Metrics { .. } => "metrics",
             MetricsAnswer::Hours { .. } => "hours",
+            MetricsAnswer::Overview { .. } => "overview",
             MetricsAnswer::Conversations { .. } => "conversations",
         }
     }
@@ -216,6 +229,11 @@ mod tests {
         metrics.apply(delta, 7_200_000);
         assert!(metrics.current_hour.is_some() && !metrics.recent.is_empty());
         round_trip(MetricsAnswer::Hours {
+            hours: metrics.current_hour.clone().into_iter().collect(),
+        });
+        round_trip(MetricsRequest::Overview);
+        round_trip(MetricsAnswer::Overview {
+            metrics: Box::new(metrics.clone()),
             hours: metrics.current_hour.clone().into_iter().collect(),
         });
         round_trip(MetricsAnswer::Metrics {

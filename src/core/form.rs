@@ -70,10 +70,11 @@ fn hex(b: u8) -> Option<u8> {
 }
 
 /// What a customer's message is (Twilio's `MessageType`, with a pressed button's payload).
-/// The text, files and location themselves are the message's other fields.
+/// The text, files and location themselves are the form's other fields; the conversation keeps
+/// them together as its `Content`, an enum with the data of each kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Content {
+pub enum MessageKind {
     #[default]
     Text,
     /// Files (photo, video, voice note, document, sticker), with or without a caption.
@@ -94,16 +95,16 @@ pub enum Content {
     },
 }
 
-impl Content {
+impl MessageKind {
     pub fn name(&self) -> &str {
         match self {
-            Content::Text => "text",
-            Content::Media => "media",
-            Content::Location => "location",
-            Content::Contact => "contact",
-            Content::ButtonReply { .. } => "button_reply",
-            Content::Reaction => "reaction",
-            Content::Other { message_type } => message_type,
+            MessageKind::Text => "text",
+            MessageKind::Media => "media",
+            MessageKind::Location => "location",
+            MessageKind::Contact => "contact",
+            MessageKind::ButtonReply { .. } => "button_reply",
+            MessageKind::Reaction => "reaction",
+            MessageKind::Other { message_type } => message_type,
         }
     }
 
@@ -115,15 +116,15 @@ impl Content {
         location: bool,
     ) -> Self {
         match message_type {
-            Some("button" | "interactive") => Content::ButtonReply { payload },
-            Some("reaction") => Content::Reaction,
-            Some("contacts" | "contact") => Content::Contact,
-            Some("location") => Content::Location,
-            _ if location => Content::Location,
-            Some("image" | "video" | "audio" | "document" | "sticker") => Content::Media,
-            _ if media => Content::Media,
-            None | Some("text") => Content::Text,
-            Some(other) => Content::Other {
+            Some("button" | "interactive") => MessageKind::ButtonReply { payload },
+            Some("reaction") => MessageKind::Reaction,
+            Some("contacts" | "contact") => MessageKind::Contact,
+            Some("location") => MessageKind::Location,
+            _ if location => MessageKind::Location,
+            Some("image" | "video" | "audio" | "document" | "sticker") => MessageKind::Media,
+            _ if media => MessageKind::Media,
+            None | Some("text") => MessageKind::Text,
+            Some(other) => MessageKind::Other {
                 message_type: other.to_string(),
             },
         }
@@ -148,8 +149,10 @@ pub struct InboundMessage {
     /// A shared location (`Latitude`, `Longitude`, `Address`, `Label`).
     #[serde(default)]
     pub location: Option<Location>,
-    #[serde(default)]
-    pub content: Content,
+    /// Named `content` on the Worker -> Durable Object edge, as before the conversation's
+    /// `Content` carried the data.
+    #[serde(default, rename = "content")]
+    pub kind: MessageKind,
 }
 
 /// WhatsApp allows at most this many files per message; Twilio numbers them from 0.
@@ -191,6 +194,19 @@ impl Location {
             lng = self.longitude
         )
     }
+}
+
+/// A decimal number as Twilio sends a coordinate: optional sign, at most 3 integer digits,
+/// optional fraction of at most 12 digits.
+pub fn is_coordinate(v: &str) -> bool {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty()
+        && int.len() <= 3
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && !frac.is_empty()
+        && frac.len() <= 12
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn get<'a>(params: &'a FormParams, name: &str) -> Option<&'a str> {
@@ -326,19 +342,9 @@ impl InboundMessage {
                 extra_media.push(item);
             }
         }
-        // A decimal number: optional sign, digits, optional fraction (what Twilio sends).
         let coordinate = |name: &str| {
             non_empty(params, name)
-                .filter(|v| {
-                    let digits = v.strip_prefix('-').unwrap_or(v);
-                    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-                    !int.is_empty()
-                        && int.len() <= 3
-                        && int.bytes().all(|b| b.is_ascii_digit())
-                        && !frac.is_empty()
-                        && frac.len() <= 12
-                        && frac.bytes().all(|b| b.is_ascii_digit())
-                })
+                .filter(|v| is_coordinate(v))
                 .map(str::to_string)
         };
         let location = match (coordinate("Latitude"), coordinate("Longitude")) {
@@ -353,7 +359,7 @@ impl InboundMessage {
         // Twilio's names are lower-case words; anything else is not a type we would act on.
         let message_type = non_empty(params, "MessageType")
             .filter(|t| t.len() <= 24 && t.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
-        let content = Content::of(
+        let kind = MessageKind::of(
             message_type,
             customer_text(params, "ButtonPayload"),
             num_media > 0,
@@ -368,7 +374,7 @@ impl InboundMessage {
             media,
             extra_media,
             location,
-            content,
+            kind,
         })
     }
 }

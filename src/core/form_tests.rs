@@ -242,30 +242,30 @@ fn the_content_kind_follows_messagetype_and_what_the_message_carries() {
     let kind = |extra: &str| {
         InboundMessage::from_params(&params(&format!("{base}&{extra}")))
             .unwrap()
-            .content
+            .kind
     };
     assert_eq!(
         kind("MessageType=button&Body=Talk+to+an+agent&ButtonPayload=agent"),
-        Content::ButtonReply {
+        MessageKind::ButtonReply {
             payload: Some("agent".into())
         }
     );
     assert_eq!(
         kind("MessageType=image&NumMedia=1&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fx&MediaContentType0=image%2Fjpeg"),
-        Content::Media
+        MessageKind::Media
     );
-    assert_eq!(kind("Latitude=1.5&Longitude=2.25"), Content::Location);
-    assert_eq!(kind("MessageType=text&Body=hi"), Content::Text);
-    assert_eq!(kind("Body=hi"), Content::Text);
+    assert_eq!(kind("Latitude=1.5&Longitude=2.25"), MessageKind::Location);
+    assert_eq!(kind("MessageType=text&Body=hi"), MessageKind::Text);
+    assert_eq!(kind("Body=hi"), MessageKind::Text);
     assert_eq!(
         kind("MessageType=order"),
-        Content::Other {
+        MessageKind::Other {
             message_type: "order".into()
         }
     );
     assert_eq!(
         kind("MessageType=Te%20xt"),
-        Content::Text,
+        MessageKind::Text,
         "not a Twilio type name"
     );
 }

@@ -2,6 +2,7 @@
 //! Everything here is tested natively with `cargo test`; the Worker shell only feeds it
 //! bytes and carries out the requests it describes.
 
+pub mod alerts;
 pub mod config;
 pub mod conversation;
 pub mod delivery;

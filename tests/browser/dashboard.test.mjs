@@ -1,12 +1,15 @@
 // The operator's dashboard (GET /admin, a static page) in headless Chromium: sign in with the
-// admin token, see the counters, the 24-hour charts and the latest messages move as customers
-// write, open a message's story, search by ticket, by masked and by full number (the full one
-// by POST body only), on a wide and a narrow screen, all under the page's strict
-// Content-Security-Policy; a token in a link never replaces a signed-in session unasked. No
-// number or message text may appear unmasked. Screenshots go to test-artifacts/.
+// admin token, see the counters (each saying the period it counts), the 24-hour charts and the
+// latest messages move as customers write, open a message's story (a timeline in local time,
+// tickets linked to Zendesk's agent view) by keyboard, search by ticket, by masked and by full
+// number (the full one by POST body only), download the list and the series as CSV, on a wide
+// and a narrow screen, all under the page's strict Content-Security-Policy and with no
+// accessibility violation axe-core finds (WCAG 2.2 AA); a token in a link never replaces a
+// signed-in session unasked. No number or message text may appear unmasked. Screenshots go to
+// test-artifacts/ (ignored by git).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startStack, assertLogsClean, waitFor } from '../e2e/harness.mjs';
@@ -46,6 +49,23 @@ after(async () => {
 
 const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
 const pageText = () => page.evaluate(() => document.body.innerText);
+const AXE = readFileSync(path.join(REPO_ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's WCAG 2.2 A/AA rules on the page as it is; fails on any violation, naming each
+ * rule and the elements it found. axe is evaluated by the test (DevTools), not added as a
+ * <script>: the page's Content-Security-Policy rightly refuses inline scripts.
+ */
+async function assertAccessible(what) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+  }));
+  const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.failureSummary?.split('\n')[1] ?? ''}`).join('\n    ')}`);
+  assert.deepEqual(found, [], `accessibility violations on ${what}`);
+  assert.ok(result.passes.length > 10, `axe ran its rules on ${what}`);
+  return result;
+}
 
 test('sign-in asks for the token and refuses a wrong one', async () => {
   await page.goto(`${stack.gateway.url}/admin`);
@@ -54,6 +74,11 @@ test('sign-in asks for the token and refuses a wrong one', async () => {
   await page.click('#signin-form button');
   await page.locator('#signin-error', { hasText: 'refused' }).waitFor({ timeout: 10_000 });
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'a refused token is not kept');
+  // Signed out, the board is not shown under the sign-in card (hidden, not just empty).
+  assert.ok(await page.locator('#board').isHidden(), 'no board while signed out');
+  assert.ok(await page.locator('#tiles').isHidden());
+  assert.equal(await page.locator('text=At a glance').count() && await page.locator('text=At a glance').isVisible(), false);
+  await assertAccessible('the sign-in card');
   await shot('dashboard-signin.png');
 });
 
@@ -74,31 +99,94 @@ test('the dashboard moves as customers write: counters, charts, latest messages,
   await page.locator('#tiles .tile', { hasText: 'messages received' }).waitFor();
   await waitFor(async () => /\b3\b/.test(await page.locator('#tiles .tile', { hasText: 'messages received' }).innerText()), { what: '3 received', timeoutMs: 20_000 });
   assert.match(await page.locator('#tiles .tile', { hasText: 'tickets created' }).innerText(), /\b2\b/);
+  // Each tile says what period it counts.
+  assert.match(await page.locator('#tiles .tile', { hasText: 'messages received' }).innerText(), /since \S/);
+  assert.match(await page.locator('#tiles .tile', { hasText: 'retries pending' }).innerText(), /\bnow\b/);
+  assert.match(await page.locator('#tiles .tile', { hasText: 'ack p50' }).innerText(), /latest \d+ messages?/);
   await waitFor(async () => /en\s+3/.test(await page.locator('#languages').innerText()), { what: 'messages by language' });
   assert.ok(await page.locator('#volume svg polyline, #volume svg circle').count() > 0, 'the volume chart has a point');
   assert.ok(await page.locator('#ack svg polyline, #ack svg circle').count() > 0, 'the latency chart has a point');
+  // Each chart is named and has its figures as a table.
+  for (const id of ['volume', 'ack', 'e2e']) {
+    assert.match(await page.locator(`#${id} figure svg`).getAttribute('aria-label'), /per minute: \d+ minutes? with activity/);
+    assert.ok(await page.locator(`#${id} figure details table tbody tr`).count() >= 1, `${id} has a data table`);
+  }
+  assert.equal(await page.locator('#history-note').isVisible(), true, 'the page says where longer history is not available');
   await waitFor(async () => (await page.locator('#messages tr.pick').count()) === 3, { what: 'three latest messages', timeoutMs: 20_000 });
   const text = await pageText();
   for (const n of NUMBERS) assert.ok(!text.includes(n) && !text.includes(n.slice(1)), `no full number ${n}`);
   assert.match(text, /\+1555\*\*\*1001/, 'numbers masked');
   for (const t of TEXTS) assert.ok(!text.includes(t), 'no message text');
+  await assertAccessible('the board');
   await shot('dashboard-wide.png');
+  const toggles = '#range-bar button[data-hours]';
+  assert.deepEqual(await page.locator(toggles).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-pressed'))), ['false', 'true']);
   await page.click('#range-bar button[data-hours="1"]');
+  assert.deepEqual(await page.locator(toggles).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-pressed'))), ['true', 'false'], 'the toggle says its state, not by colour alone');
   assert.ok(await page.locator('#volume svg polyline, #volume svg circle').count() > 0, 'the last hour has the points too');
   assert.match(await page.locator('#volume svg').innerHTML(), /-15m/, 'the axis is in minutes');
   await shot('dashboard-last-hour.png');
 
-  await page.locator('#messages tr.pick', { hasText: sids[1] }).click();
-  await page.locator('#story', { hasText: '"outcome": "ticket_created"' }).waitFor({ timeout: 10_000 });
+  // An agent answers the second customer's ticket twice; Twilio cannot deliver the second.
   const ticket = stack.tickets().find((t) => t.external_id === sids[1]);
+  await stack.emulator.agentComments(ticket.id, 'A replacement is on its way.');
+  await waitFor(async () => (await (await stack.admin(sids[1])).json()).agent_replies?.[0]?.status === 'sent', { what: 'the agent reply sent' });
+  stack.emulator.failNextDelivery(30008);
+  await stack.emulator.agentComments(ticket.id, 'Could you send a photo of the parcel?');
+  await waitFor(async () => (await (await stack.admin(sids[1])).json()).agent_replies?.[1]?.delivery === 'undelivered', { what: 'the second agent reply undelivered' });
+  // The ticket column links to the agent's view of the ticket in Zendesk.
+  const zendeskTicket = `https://${stack.bindings.ZENDESK_DOMAIN}/agent/tickets/${ticket.id}`;
+  await waitFor(async () => (await page.locator(`#messages a[href="${zendeskTicket}"]`).count()) === 1, { what: 'the ticket linked in the list' });
+  // Every row is opened by keyboard: its MessageSid is a button (Tab to it, Enter or Space).
+  await page.locator('#messages button', { hasText: sids[0] }).focus();
+  await page.keyboard.press('Space');
+  await page.locator('#story-title', { hasText: sids[0] }).waitFor({ timeout: 10_000 });
+  await page.locator('#messages button', { hasText: sids[1] }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#story-title', { hasText: sids[1] }).waitFor({ timeout: 10_000 });
+  await page.locator('#story-events li', { hasText: `Ticket #${ticket.id} created` }).waitFor({ timeout: 10_000 });
+  const story = await page.locator('#story-events').innerText();
+  assert.match(story, /Received from \+1555\*\*\*1002, \d+ characters\./);
+  assert.match(story, /Triaged in language "en"\./);
+  assert.match(story, /Sent the confirmation with the ticket number on WhatsApp\./);
+  assert.match(story, /Twilio reported no failure delivering it/);
+  assert.match(story, new RegExp(`An agent replied on #${ticket.id}; sent to the customer\\.`));
+  assert.match(story, new RegExp(`An agent replied on #${ticket.id}; sent to the customer, not delivered: Twilio reports it undelivered \\(Twilio error 30008\\)\\. The agents were told by an internal note on the ticket\\.`));
+  assert.match(story, /Finished \(done\) [\d.]+ s after it arrived, in \d+ attempts?\./);
+  assert.ok(!/[{}"]outcome|\b1\d{12}\b/.test(story), 'no raw JSON, no epoch milliseconds');
+  assert.equal(await page.locator('#story-events a').first().getAttribute('href'), zendeskTicket);
+  assert.equal(await page.locator('#story-events a').first().getAttribute('rel'), 'noopener noreferrer');
+  // Times in the viewer's local time, with a machine-readable datetime.
+  const view = await (await stack.admin(sids[1])).json();
+  const first = page.locator('#story-events time').first();
+  assert.equal(await first.getAttribute('datetime'), new Date(view.received_at_ms).toISOString());
+  assert.equal(await first.innerText(), await page.evaluate((ms) => new Date(ms).toLocaleString(), view.received_at_ms));
+  await assertAccessible('the board with a story open');
+  await page.locator('#story').screenshot({ path: path.join(ARTIFACTS, 'dashboard-story.png') });
+
+  // A new search clears the story at once.
   await page.fill('#query', String(ticket.id));
   await page.click('#search button');
+  assert.ok(await page.locator('#story').isHidden(), 'the previous story is gone');
+  assert.equal(await page.locator('#story-events li').count(), 0);
   await page.locator('#list-title', { hasText: `Ticket #${ticket.id}` }).waitFor();
   await waitFor(async () => (await page.locator('#messages tr.pick').count()) === 1, { what: 'the ticket\'s message' });
   await page.fill('#query', '+1555***1001');
   await page.click('#search button');
   await waitFor(async () => (await page.locator('#messages tr.pick').count()) === 2, { what: 'the masked number\'s two messages' });
-  await shot('dashboard-story-and-search.png');
+  await shot('dashboard-search.png');
+
+  // The list as CSV, made in the page: a cell that a spreadsheet would run as a formula (the
+  // masked number starts with +) is prefixed with a quote.
+  const [listFile] = await Promise.all([page.waitForEvent('download'), page.click('#export-messages')]);
+  const listCsv = readFileSync(await listFile.path(), 'utf8').split('\r\n');
+  assert.match(listCsv[0], /^received_utc,message_sid,customer,status,outcome,/);
+  assert.equal(listCsv.filter((l) => l).length, 3, 'a header and the two messages');
+  assert.ok(listCsv.slice(1, 3).every((l) => l.split(',')[2] === "'+1555***1001"), listCsv.join('\n'));
+  const [seriesFile] = await Promise.all([page.waitForEvent('download'), page.click('#export-series')]);
+  const seriesCsv = readFileSync(await seriesFile.path(), 'utf8').split('\r\n');
+  assert.match(seriesCsv[0], /^minute_utc,received,tickets_created,/);
+  assert.ok(seriesCsv.slice(1).some((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z,[1-9]/.test(l)), seriesCsv.join('\n'));
 
   // A full number: found, and sent only in a POST body (Cloudflare keeps request URLs and
   // headers in the Worker's logs, not bodies).
@@ -127,10 +215,58 @@ test('on a narrow screen everything stacks and nothing overflows the page', asyn
   await waitFor(async () => (await page.locator('#messages tr.pick').count()) === 3, { what: 'latest again' });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `the page does not scroll sideways (${overflow}px)`);
+  // Each message's status is on screen, labelled, without scrolling sideways.
+  for (const cell of await page.locator('#messages tr.pick td[data-label="status"]').all()) {
+    const box = await cell.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `status within the screen (${JSON.stringify(box)})`);
+    assert.equal(await cell.innerText(), 'done');
+    assert.equal(await cell.evaluate((td) => getComputedStyle(td, '::before').content), '"status"', 'labelled');
+  }
+  await page.locator('#messages tr.pick button').first().click();
+  await page.locator('#story-events time').first().waitFor();
+  await assertAccessible('the narrow layout');
   await shot('dashboard-narrow.png');
   await page.click('#signout');
   await page.locator('#signin').waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'signing out forgets the token');
+});
+
+test('left open, the page asks less while nothing changes, and nothing while the tab is hidden', async () => {
+  // A tab of its own with a fake clock: 30 minutes pass in seconds. The figures are the
+  // refreshes (GET /admin/overview); what each costs in Durable Object requests is measured by
+  // scripts/dashboard-cost.mjs (docs/dashboard.md).
+  const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  let started = 0, finished = 0;
+  const admin = (r) => new URL(r.url()).pathname.startsWith('/admin/');
+  tab.on('request', (r) => { if (admin(r)) started++; });
+  for (const e of ['requestfinished', 'requestfailed']) tab.on(e, (r) => { if (admin(r)) finished++; });
+  const settled = async () => {
+    await new Promise((r) => setTimeout(r, 30)); // a request the timer just made reaches us
+    await waitFor(() => started === finished, { what: 'the refresh answered' });
+  };
+  const pass = async (ms) => { for (let t = 0; t < ms; t += 30_000) { await tab.clock.runFor(30_000); await settled(); } };
+  await tab.clock.install();
+  await tab.goto(`${stack.gateway.url}/admin#token=${stack.bindings.ADMIN_TOKEN}`);
+  await tab.locator('#tiles .tile').first().waitFor();
+  await settled();
+  const first = started;
+  await pass(30 * 60_000);
+  const quiet = started - first;
+  assert.ok(quiet >= 4 && quiet <= 12, `${quiet} refreshes in 30 quiet minutes (requests to /admin; every 30 s would be 60)`);
+  assert.match(await tab.locator('#updated').innerText(), /next update in 5 min \(quiet\)/);
+
+  const setVisibility = (state) => tab.evaluate((s) => {
+    for (const [name, value] of [['visibilityState', s], ['hidden', s === 'hidden']]) Object.defineProperty(document, name, { configurable: true, get: () => value });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+  await setVisibility('hidden');
+  const hiddenFrom = started;
+  await pass(30 * 60_000);
+  assert.equal(started - hiddenFrom, 0, 'nothing asked while the tab is hidden');
+  await setVisibility('visible');
+  await settled();
+  assert.equal(started - hiddenFrom, 1, 'shown again: one refresh at once');
+  await tab.close();
 });
 
 test("a token in a link does not replace the signed-in session unless the operator says so", async () => {

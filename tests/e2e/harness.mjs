@@ -14,7 +14,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts an emulator and a gateway. `vars` override the gateway's bindings (a value of null
  * removes the binding). Returns helpers bound to both.
  */
-export async function startStack({ vars = {}, name = 'e2e' } = {}) {
+export async function startStack({ vars = {}, name = 'e2e', testScheduled = false } = {}) {
   // The emulator's admin token lets the sandbox page show what the gateway did per message.
   const emulator = createEmulator({ adminToken: vars.ADMIN_TOKEN ?? 'test-admin-token-0123456789' });
   const apiUrl = await emulator.listen(0);
@@ -24,7 +24,7 @@ export async function startStack({ vars = {}, name = 'e2e' } = {}) {
     else bindings[k] = v;
   }
   const persistTo = `.wrangler/test-${name}-${process.pid}`;
-  let gateway = await startGateway({ vars: bindings, prebuilt: true, persistTo });
+  let gateway = await startGateway({ vars: bindings, prebuilt: true, persistTo, testScheduled });
   let webhookUrl = `${gateway.url}/twilio/whatsapp`;
   emulator.setGatewayUrl(webhookUrl);
   let earlierOutput = '';
@@ -39,7 +39,7 @@ export async function startStack({ vars = {}, name = 'e2e' } = {}) {
     async killAndRestart() {
       await gateway.kill();
       earlierOutput += gateway.output();
-      gateway = await startGateway({ vars: bindings, prebuilt: true, persistTo });
+      gateway = await startGateway({ vars: bindings, prebuilt: true, persistTo, testScheduled });
       webhookUrl = `${gateway.url}/twilio/whatsapp`;
       emulator.setGatewayUrl(webhookUrl);
     },
@@ -127,7 +127,7 @@ export function phoneBook(prefix) {
  */
 export function assertLogsClean(stack, phones = []) {
   const out = stack.output();
-  for (const name of ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY', 'TWILIO_WEBHOOK_SECRET', 'ADMIN_TOKEN', 'ZENDESK_WEBHOOK_SECRET']) {
+  for (const name of ['TWILIO_AUTH_TOKEN', 'ZENDESK_API_KEY', 'TWILIO_WEBHOOK_SECRET', 'ADMIN_TOKEN', 'ZENDESK_WEBHOOK_SECRET', 'ALERT_WEBHOOK_URL']) {
     const value = stack.bindings[name];
     if (value) assert.ok(!out.includes(value), `${name}'s value appears in the gateway output`);
   }

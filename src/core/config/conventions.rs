@@ -124,6 +124,7 @@ pub const SETTING_PREFIXES: &[&str] = &[
     "REQUESTER_",
     "UPSTREAM_",
     "REFUSAL_",
+    "ALERT_",
 ];
 
 /// Reads the configuration through `lookup` and also returns every name it asked for: what the
@@ -164,6 +165,8 @@ pub const SECRET_NAMES: &[&str] = &[
     "TWILIO_WEBHOOK_SECRET",
     "ZENDESK_WEBHOOK_SECRET",
     "ADMIN_TOKEN",
+    // A Slack incoming webhook's URL is its credential.
+    "ALERT_WEBHOOK_URL",
 ];
 
 /// What `npm run deploy` checks before uploading anything (`examples/check_config.rs`): the

@@ -243,6 +243,48 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "Bearer token for `/admin/...` (at least 16 characters); without it those endpoints are off.",
     },
     Setting {
+        name: "ALERT_WEBHOOK_URL",
+        required: "no",
+        secret: true,
+        meaning: "Where alerts are posted (see [alerts.md](alerts.md)): an `https://` URL (plain `http://` only to `localhost`), e.g. a Slack incoming webhook. Without it the scheduled check does nothing. Never logged.",
+    },
+    Setting {
+        name: "ALERT_WEBHOOK_FORMAT",
+        required: "no",
+        secret: false,
+        meaning: "`slack` (default): `{\"text\": ...}`, what Slack, Mattermost and Discord's `/slack` endpoint take. `json`: a plain object (`event`, `condition`, `incident`, `since`, `at`, `summary`).",
+    },
+    Setting {
+        name: "ALERT_FAILURE_RATE_PERCENT",
+        required: "no",
+        secret: false,
+        meaning: "Alert when at least this share of customers' messages failed (ticket or reply) since the previous check, 1 to 100. Default 20.",
+    },
+    Setting {
+        name: "ALERT_FAILURE_MIN_COUNT",
+        required: "no",
+        secret: false,
+        meaning: "Fewest failures since the previous check that can raise the failure-rate alert, 1 to 10000. Default 3.",
+    },
+    Setting {
+        name: "ALERT_RETRIES_GROWING_CHECKS",
+        required: "no",
+        secret: false,
+        meaning: "Alert when the retries pending rose at this many checks in a row, 2 to 12. Default 3 (15 minutes with the 5-minute cron).",
+    },
+    Setting {
+        name: "ALERT_UNFINISHED_MINUTES",
+        required: "no",
+        secret: false,
+        meaning: "Alert when a message has waited for a retry longer than this, in minutes, 1 to 10080. Default 30.",
+    },
+    Setting {
+        name: "ALERT_RESOLVE_AFTER_CHECKS",
+        required: "no",
+        secret: false,
+        meaning: "An incident is resolved (one \"resolved\" message) after this many checks in a row without its condition, 1 to 12. Default 2.",
+    },
+    Setting {
         name: "LOG_FORMAT",
         required: "no",
         secret: false,

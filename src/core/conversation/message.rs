@@ -88,13 +88,12 @@ pub enum ReplyStep {
 pub struct Message {
     pub sid: String,
     pub received_ms: u64,
-    /// The text; cleared once the message is finished (no customer text kept longer than needed).
-    pub body: String,
+    /// The length of its text (what the customer wrote, kept for metrics after the text).
     pub body_chars: usize,
     pub ticket: TicketStep,
     pub reply: ReplyStep,
     /// Attempts of the current step (ticket, then reply), as for agents' replies and notes.
-    /// Stored as the message's own fields (`stored::v5::Message`), as before it was a struct.
+    /// Stored as the message's own fields (`stored::v7::Message`), as before it was a struct.
     pub retry: Retry,
     /// Attempts of all steps.
     pub total_attempts: u32,
@@ -108,11 +107,8 @@ pub struct Message {
     pub finished_ms: Option<u64>,
     /// The reply's latest delivery status from Twilio.
     pub delivery: Option<DeliveryStatus>,
-    /// The files sent with the message, and what became of each.
-    pub media: Vec<MediaItem>,
-    /// A shared location, as text for the agents.
-    pub location: Option<String>,
-    /// What the message is (text, files, location, a pressed button...).
+    /// What the message is, with its data (the text, the files and what became of each, the
+    /// place...); the customer's part of it is forgotten once the message is finished.
     pub content: Content,
     /// The language it was read in (triage, replies, the ticket's tag), chosen when it
     /// arrived; absent for a message stored before languages (the default language).
@@ -120,29 +116,6 @@ pub struct Message {
     /// Zendesk refused its ticket with the requester's locale: it is made without one, under
     /// an idempotency key of its own (`Conversation::create_key`).
     pub without_locale: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct MediaItem {
-    pub url: String,
-    pub content_type: String,
-    pub state: MediaState,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum MediaState {
-    Pending,
-    Uploaded {
-        token: String,
-        filename: String,
-        uploaded_ms: u64,
-        /// Readable text for the agents (a shared contact's name and number).
-        description: Option<String>,
-    },
-    /// Not attached (too large, refused type, could not be downloaded): listed in the comment.
-    Skipped {
-        reason: String,
-    },
 }
 
 /// How many times a customer's file answering 404 is tried before it is listed as not copied.
@@ -160,6 +133,16 @@ pub struct MediaTransfer {
 }
 
 impl Message {
+    /// The ticket its step made or commented on, if any.
+    pub fn ticket_id(&self) -> Option<u64> {
+        match self.ticket {
+            TicketStep::Created { ticket_id, .. } | TicketStep::Commented { ticket_id } => {
+                Some(ticket_id)
+            }
+            _ => None,
+        }
+    }
+
     pub fn is_finished(&self) -> bool {
         self.finished_ms.is_some()
     }
@@ -213,13 +196,14 @@ impl Message {
 /// be attached (never silently dropped).
 pub(super) fn zendesk_text(m: &Message) -> String {
     let mut parts: Vec<String> = Vec::new();
-    if !m.body.trim().is_empty() {
-        parts.push(m.body.clone());
+    let text = m.content.text();
+    if !text.trim().is_empty() {
+        parts.push(text.to_string());
     }
-    if let Some(location) = &m.location {
-        parts.push(location.clone());
+    if let Some(place) = m.content.place() {
+        parts.push(place.describe());
     }
-    for item in &m.media {
+    for item in m.content.files() {
         if let MediaState::Uploaded {
             description: Some(d),
             ..
@@ -235,7 +219,7 @@ pub(super) fn zendesk_text(m: &Message) -> String {
         }
     }
     if parts.is_empty() {
-        let files = m.media.len();
+        let files = m.content.files().len();
         return if files > 0 {
             format!(
                 "(WhatsApp message with {files} attachment{})",
@@ -249,7 +233,8 @@ pub(super) fn zendesk_text(m: &Message) -> String {
 }
 
 pub(super) fn upload_tokens(m: &Message) -> Vec<String> {
-    m.media
+    m.content
+        .files()
         .iter()
         .filter_map(|x| match &x.state {
             MediaState::Uploaded { token, .. } => Some(token.clone()),

@@ -41,10 +41,7 @@ impl Conversation {
                     return Some(self.wake_once(Timer::CallInFlight, deadline));
                 }
                 let call = flight.call.name();
-                let sid = match &flight.call {
-                    Call::Inbound(call) => call.head().to_string(),
-                    Call::Agents(_) => String::new(),
-                };
+                let sid = flight.call.message().unwrap_or_default().to_string();
                 events.push(DomainEvent::CallInterrupted { sid, call });
                 self.answered(
                     Exchange::NetworkError("interrupted before its answer was stored".into()),
@@ -67,9 +64,9 @@ impl Conversation {
                 language: self.inbound.language.as_deref(),
                 public_origin: self.public_origin(ctx.config).is_some(),
             };
-            let agents_wait = match self.agents.poll(&around, ctx, events) {
+            let agents_wait = match self.agents.poll(&self.backend, &around, ctx, events) {
                 Next::Call(call) => {
-                    let Some(request) = self.outbound_request(&call, ctx) else {
+                    let Some(request) = self.request(&call, ctx) else {
                         // What the call acts on is gone (a defect): look again later, or
                         // sooner if the queue waits for less.
                         let mut timers = queue_waits;
@@ -80,7 +77,7 @@ impl Conversation {
                         return Some(self.wake_once(timer, at));
                     };
                     self.in_flight = Some(InFlight {
-                        call: Call::Agents(*call),
+                        call: *call,
                         started_ms: ctx.now_ms,
                     });
                     return Some(Effect::Call(request));
@@ -126,7 +123,8 @@ impl Conversation {
         });
     }
 
-    /// The answer to the call in flight goes to the part whose call it was; a ticket the inbound
+    /// The answer to the call in flight goes to the part whose call it was (a back-end call's
+    /// read by the back end first, its outcome to the part that asked); a ticket the inbound
     /// queue learned is remembered for the agents' side.
     pub(super) fn answered(
         &mut self,
@@ -138,16 +136,38 @@ impl Conversation {
             events.push(DomainEvent::AnswerWithoutCall);
             return;
         };
+        let inbound_sent = self.inbound.sent_sids();
+        let agents_around = AgentsAnswerAround {
+            customer: &self.customer,
+            language: self.inbound.language.as_deref(),
+            inbound_sent: &inbound_sent,
+        };
         let call = match call {
             Call::Agents(call) => {
-                let inbound_sent = self.inbound.sent_sids();
-                let around = AgentsAnswerAround {
-                    customer: &self.customer,
-                    language: self.inbound.language.as_deref(),
-                    inbound_sent: &inbound_sent,
-                };
                 self.agents
-                    .answered(&call, &exchange, &mut self.backend, &around, ctx, events);
+                    .answered(&call, &exchange, &agents_around, ctx, events);
+                return;
+            }
+            Call::Backend(call) => {
+                let around = super::requests::call_around(&self.inbound, &self.agents);
+                let answer = self.backend.read(call, &exchange, &around, ctx);
+                let learned = match answer {
+                    BackendAnswer::TicketRead { .. } | BackendAnswer::Noted { .. } => {
+                        self.agents
+                            .backend_answered(answer, &mut self.backend, ctx, events);
+                        None
+                    }
+                    answer => self.inbound.backend_answered(
+                        answer,
+                        started_ms,
+                        &mut self.backend,
+                        ctx,
+                        events,
+                    ),
+                };
+                if let Some(ticket) = learned {
+                    self.remember_ticket(&ticket, ctx);
+                }
                 return;
             }
             Call::Inbound(call) => call,
@@ -157,17 +177,7 @@ impl Conversation {
             customer: &self.customer,
             agents_sent: &agents_sent,
         };
-        let learned = self.inbound.answered(
-            call,
-            started_ms,
-            exchange,
-            &mut self.backend,
-            &around,
-            ctx,
-            events,
-        );
-        if let Some(ticket) = learned {
-            self.remember_ticket(&ticket, ctx);
-        }
+        self.inbound
+            .answered(call, started_ms, exchange, &around, ctx, events);
     }
 }

@@ -8,11 +8,12 @@ use super::*;
 use crate::core::conversation::agents::part_to_send;
 
 impl Conversation {
-    pub(super) fn launch(&mut self, i: usize, call: InboundCall, ctx: &Ctx) -> Effect {
+    /// Launches the queue's call for message `i` (its own, or the back end's).
+    pub(super) fn launch(&mut self, i: usize, call: Call, ctx: &Ctx) -> Effect {
         let m = &mut self.inbound.messages[i];
         m.retry.step_started_ms.get_or_insert(ctx.now_ms);
-        if let InboundCall::TransferMedia { index, .. } = &call {
-            let Some(item) = m.media.get(*index) else {
+        if let Call::Inbound(InboundCall::TransferMedia { index, .. }) = &call {
+            let Some(item) = m.content.files().get(*index) else {
                 return self.unbuildable(ctx);
             };
             let config = ctx.config;
@@ -33,21 +34,34 @@ impl Conversation {
                 max_bytes: config.media_max_bytes,
             };
             self.in_flight = Some(InFlight {
-                call: Call::Inbound(call),
+                call,
                 started_ms: ctx.now_ms,
             });
             return Effect::Transfer(Box::new(transfer));
         }
-        let Some(request) = self.inbound_request(&call, ctx) else {
+        let Some(request) = self.request(&call, ctx) else {
             // What the call acts on is gone (a state no step produces): wait, never panic in
             // a Durable Object.
             return self.unbuildable(ctx);
         };
         self.in_flight = Some(InFlight {
-            call: Call::Inbound(call),
+            call,
             started_ms: ctx.now_ms,
         });
         Effect::Call(request)
+    }
+
+    /// The request a call is, whichever part's; `None` when what it acts on is gone (a
+    /// transfer is an effect of its own, `launch`).
+    pub(super) fn request(&self, call: &Call, ctx: &Ctx) -> Option<HttpRequest> {
+        match call {
+            Call::Inbound(call) => self.inbound_request(call, ctx),
+            Call::Agents(call) => self.outbound_request(call, ctx),
+            Call::Backend(call) => {
+                self.backend
+                    .request(call, &call_around(&self.inbound, &self.agents), ctx)
+            }
+        }
     }
 
     /// What the call acts on is gone: look again later (the reason kept, as for every wait).
@@ -95,20 +109,6 @@ impl Conversation {
     /// state: the caller then waits rather than fails).
     pub(super) fn inbound_request(&self, call: &InboundCall, ctx: &Ctx) -> Option<HttpRequest> {
         let request = match call {
-            InboundCall::CreateTicket { sid, ticket } => {
-                ctx.backend().create_ticket(&self.create_key(sid), ticket)
-            }
-            InboundCall::FindTicket { sid } => ctx.backend().find_ticket(sid),
-            InboundCall::AddComment {
-                ticket_id,
-                body,
-                uploads,
-                ..
-            } => {
-                let author = self.backend.open_ticket().and_then(|t| t.requester_id);
-                ctx.backend().add_comment(*ticket_id, body, author, uploads)
-            }
-            InboundCall::FindComment { ticket_id, .. } => ctx.backend().list_comments(*ticket_id),
             InboundCall::SendReply { sid } => {
                 let message = self.message(sid)?;
                 let ReplyStep::Due { content, kind } = &message.reply else {
@@ -138,11 +138,11 @@ impl Conversation {
     pub fn directory_first(&self, waiting: &[crate::core::metrics::DirectoryEntry]) -> bool {
         use crate::core::metrics::DirectoryKey;
         let makes_ticket = matches!(
-            self.in_flight,
+            &self.in_flight,
             Some(InFlight {
-                call: Call::Inbound(InboundCall::CreateTicket { .. }),
+                call: Call::Backend(call),
                 ..
-            })
+            }) if call.makes_ticket()
         );
         waiting
             .iter()
@@ -162,7 +162,6 @@ impl Conversation {
     ) -> Option<HttpRequest> {
         let config = ctx.config;
         let request = match call {
-            AgentCall::CheckTicket { ticket_id } => ctx.backend().list_comments(*ticket_id),
             AgentCall::SendAgentReply { comment_id } => {
                 let r = self
                     .agents
@@ -208,15 +207,26 @@ impl Conversation {
                 self.send_request(&content, &about, ctx)
             }
             AgentCall::FindAgentReply { .. } => self.list_sent_request(ctx),
-            AgentCall::AddNote { key } => {
-                let n = self.agents.notes.iter().find(|n| &n.key == key)?;
-                ctx.backend().add_internal_note(n.ticket_id, &n.body)
-            }
-            AgentCall::FindNote { key, .. } => {
-                let n = self.agents.notes.iter().find(|n| &n.key == key)?;
-                ctx.backend().list_comments(n.ticket_id)
-            }
         };
         Some(request)
+    }
+}
+
+/// What the back end reads of the parts for its calls (`backend::CallAround`).
+pub(super) fn call_around<'a>(
+    inbound: &'a InboundQueue,
+    agents: &'a AgentSide,
+) -> backend::CallAround<'a> {
+    backend::CallAround {
+        messages: &inbound.messages,
+        notes: agents
+            .notes
+            .iter()
+            .map(|n| backend::NoteRef {
+                key: &n.key,
+                ticket_id: n.ticket_id,
+                body: &n.body,
+            })
+            .collect(),
     }
 }

@@ -79,7 +79,7 @@ impl Conversation {
             }
         }
         self.note_requester_change(event, ctx, events);
-        let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::Agents(AgentCall::CheckTicket { ticket_id: t }), .. }) if *t == ticket_id);
+        let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::Backend(call), .. }) if call.reads_ticket(ticket_id));
         if checking_now {
             // The comments being read may predate this event: read them again afterwards.
             if !self.agents.rechecks.contains(&ticket_id) {

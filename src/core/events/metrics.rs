@@ -344,7 +344,7 @@ mod tests {
                         media: vec![],
                         extra_media: vec![],
                         location: None,
-                        content: Default::default(),
+                        kind: Default::default(),
                     },
                 },
                 &ctx,

@@ -1,6 +1,6 @@
 //! The stored form of a conversation, versioned: what the Durable Object writes is an envelope
-//! `{"v": 5, "conversation": {...}}` around the stored type of its version (`v5`: plain data
-//! with the serde attributes, no behaviour), never the machine's types: those are converted to
+//! `{"v": 7, "conversation": {...}}` around the stored type of its version (`v7`, which reuses
+//! `v5`'s types for all but the message: plain data with the serde attributes, no behaviour), never the machine's types: those are converted to
 //! and from it in `core::conversation::stored_form`, and this module knows nothing of them.
 //! Every older form is read as a typed value of its version and migrated forward
 //! (`older`). A change of the stored JSON fails `the_stored_shape_is_pinned` (a conversation
@@ -33,6 +33,13 @@
 //!   new): hence the new version. The stored types keep their module name (`v5`): v6 only
 //!   adds two optional fields and a timer to them.
 //!
+//! - v7: each message's content is one enum with its data (`v7::Content`): the text, the files
+//!   with their caption, the place with its coordinates (v6 kept only its text), the contact
+//!   cards, the button's text and payload, the reaction's emoji; `body`, `media` and `location`
+//!   are gone from the message. v6 values and archived rows are migrated on reading
+//!   (`older::v6_message_to_v7`). A v6 gateway cannot read a v7 message (no `body`): after a
+//!   rollback it quarantines such a conversation and carries on from what `salvage` reads.
+//!
 //! Up to v5 the domain types were the schema; the stored types were made their own at v5
 //! without changing a byte (`main_f8a4f61_*` fixtures: conversations main wrote then).
 //!
@@ -44,13 +51,14 @@
 mod older;
 mod salvage;
 pub mod v5;
+pub mod v7;
 pub use salvage::{salvage, Salvage};
 
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub const VERSION: u64 = 6;
+pub const VERSION: u64 = 7;
 
 /// Why a stored value could not be read, without any of its content (safe to log).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,11 +104,11 @@ impl std::fmt::Display for Unreadable {
 #[derive(Serialize)]
 struct Envelope<'a> {
     v: u64,
-    conversation: &'a v5::Conversation,
+    conversation: &'a v7::Conversation,
 }
 
 /// The text to store.
-pub fn encode(conversation: &v5::Conversation) -> Result<String, String> {
+pub fn encode(conversation: &v7::Conversation) -> Result<String, String> {
     serde_json::to_string(&Envelope {
         v: VERSION,
         conversation,
@@ -111,11 +119,11 @@ pub fn encode(conversation: &v5::Conversation) -> Result<String, String> {
 #[derive(Serialize)]
 struct MessageEnvelope<'a> {
     v: u64,
-    message: &'a v5::Message,
+    message: &'a v7::Message,
 }
 
-/// The text of an archived message's row (v6).
-pub fn encode_message(message: &v5::Message) -> Result<String, String> {
+/// The text of an archived message's row (v6 on).
+pub fn encode_message(message: &v7::Message) -> Result<String, String> {
     serde_json::to_string(&MessageEnvelope {
         v: VERSION,
         message,
@@ -123,24 +131,30 @@ pub fn encode_message(message: &v5::Message) -> Result<String, String> {
     .map_err(|e| e.to_string())
 }
 
-/// An archived message's row, of this version or a newer one read leniently; `None` when it
-/// cannot be read.
-pub fn decode_message(text: &str) -> Option<v5::Message> {
+/// An archived message's row, of this version or a newer one read leniently, or a v6 row
+/// migrated; `None` when it cannot be read.
+pub fn decode_message(text: &str) -> Option<v7::Message> {
     #[derive(Deserialize)]
-    struct Row {
+    struct Row<M> {
         v: u64,
-        message: v5::Message,
+        message: M,
     }
-    serde_json::from_str::<Row>(text)
+    if let Some(row) = serde_json::from_str::<Row<v7::Message>>(text)
         .ok()
-        .filter(|r| r.v >= 6)
-        .map(|r| r.message)
+        .filter(|r| r.v >= 7)
+    {
+        return Some(row.message);
+    }
+    serde_json::from_str::<Row<v5::Message>>(text)
+        .ok()
+        .filter(|r| r.v == 6)
+        .map(|r| older::v6_message_to_v7(r.message))
 }
 
 /// What `decode_reporting` read.
 #[derive(Debug)]
 pub struct Decoded {
-    pub conversation: v5::Conversation,
+    pub conversation: v7::Conversation,
     /// Not stored in the current form: the next save stores it so.
     pub migrated: bool,
     /// Written by a newer version (after a rollback) and read with this version's types: the
@@ -157,13 +171,13 @@ pub fn decode_reporting(text: &str) -> Result<Decoded, Unreadable> {
     // Read straight from the text into the stored type, never through a `Value` tree: every
     // load of every step does this, and one deserializer of the types keeps the bundle small.
     #[derive(Deserialize)]
-    struct Envelope {
-        conversation: v5::Conversation,
+    struct Envelope<C> {
+        conversation: C,
     }
     #[derive(Deserialize)]
     struct Current {
         v: u64,
-        conversation: v5::Conversation,
+        conversation: v7::Conversation,
     }
     if let Ok(Current {
         v: VERSION,
@@ -192,26 +206,32 @@ pub fn decode_reporting(text: &str) -> Result<Decoded, Unreadable> {
             Err(_) => Unreadable::NotJson,
         })?;
     let version = form.v.as_ref().and_then(Value::as_u64);
-    let enveloped = || -> Result<v5::Conversation, Unreadable> {
+    fn enveloped<C: serde::de::DeserializeOwned>(text: &str, form: &Form) -> Result<C, Unreadable> {
         if form.conversation.is_none() {
             return Err(Unreadable::UnknownForm);
         }
-        serde_json::from_str::<Envelope>(text)
+        serde_json::from_str::<Envelope<C>>(text)
             .map(|e| e.conversation)
             .map_err(|_| Unreadable::BadFields)
-    };
-    let conversation = match version {
+    }
+    let v6 = match version {
         None if form.customer.is_some() => {
             let bare = serde_json::from_str(text).map_err(|_| Unreadable::BadFields)?;
             older::upgrade(1, bare)
         }
         None => return Err(Unreadable::UnknownForm),
-        Some(older @ 2..=4) => older::upgrade(older, enveloped()?),
+        Some(older @ 2..=4) => older::upgrade(older, enveloped(text, &form)?),
         // v5 reads as v6: what v6 adds is optional (no message archived yet).
-        Some(5) => enveloped()?,
-        Some(VERSION) => enveloped()?,
+        Some(5 | 6) => enveloped(text, &form)?,
+        Some(VERSION) => {
+            return Ok(Decoded {
+                conversation: enveloped(text, &form)?,
+                migrated: false,
+                read_newer: None,
+            })
+        }
         Some(newer) if newer > VERSION => {
-            return enveloped()
+            return enveloped(text, &form)
                 .map(|conversation| Decoded {
                     conversation,
                     migrated: true,
@@ -222,13 +242,15 @@ pub fn decode_reporting(text: &str) -> Result<Decoded, Unreadable> {
         Some(_) => return Err(Unreadable::UnknownForm),
     };
     Ok(Decoded {
-        conversation,
-        migrated: version != Some(VERSION),
+        conversation: v6.map_messages(older::v6_message_to_v7),
+        migrated: true,
         read_newer: None,
     })
 }
 
 #[cfg(test)]
 mod every_field;
+#[cfg(test)]
+mod every_field_v6;
 #[cfg(test)]
 mod tests;

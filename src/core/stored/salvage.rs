@@ -2,7 +2,7 @@
 //! `serde_json::Value`, or the text itself when that is not JSON any more), in the current
 //! stored types; `Conversation::recovered` carries it on.
 
-use super::v5;
+use super::{older, v5, v7};
 use crate::core::form::Sender;
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,7 +17,7 @@ pub struct Salvage {
     /// In the order stored (unfinished messages first), without repeats.
     pub sids: Vec<String>,
     /// Unfinished messages whose ticket or comment was still to be made, in arrival order.
-    pub pending: Vec<v5::Message>,
+    pub pending: Vec<v7::Message>,
     pub tickets: Vec<v5::KnownTicket>,
     pub open_ticket: Option<v5::OpenTicket>,
     pub last_inbound_ms: Option<u64>,
@@ -65,7 +65,7 @@ pub fn salvage(text: &str) -> Salvage {
 /// read whole with the current type when it can be, else its MessageSid, text and arrival, and
 /// what decides its ticket (a follow-up, triage skipped, language, the create's key). A message
 /// whose ticket or comment was made is not one of them (making it again would double it).
-fn salvage_pending(m: &Value) -> Option<v5::Message> {
+fn salvage_pending(m: &Value) -> Option<v7::Message> {
     let sid = m["sid"].as_str()?;
     if !m["finished_ms"].is_null() || m["ticket"]["state"].as_str() != Some("pending") {
         return None;
@@ -73,16 +73,24 @@ fn salvage_pending(m: &Value) -> Option<v5::Message> {
     if !crate::core::twilio_ids::is_message_sid(sid) {
         return None;
     }
-    if let Ok(mut whole) = v5::Message::deserialize(m) {
+    if let Ok(mut whole) = v7::Message::deserialize(m) {
         whole.reply = v5::ReplyStep::Waiting;
         return Some(whole);
     }
-    let body = m["body"].as_str().unwrap_or_default().to_string();
-    Some(v5::Message {
+    if let Ok(mut whole) = v5::Message::deserialize(m) {
+        whole.reply = v5::ReplyStep::Waiting;
+        return Some(older::v6_message_to_v7(whole));
+    }
+    // The text: v6's `body`, or what a v7 content holds under one of its names.
+    let body = [&m["body"], &m["content"]["text"], &m["content"]["caption"]]
+        .into_iter()
+        .find_map(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    Some(v7::Message {
         sid: sid.to_string(),
         received_ms: m["received_ms"].as_u64()?,
         body_chars: body.chars().count(),
-        body,
         ticket: v5::TicketStep::Pending,
         reply: v5::ReplyStep::Waiting,
         retry: v5::Retry {
@@ -98,9 +106,7 @@ fn salvage_pending(m: &Value) -> Option<v5::Message> {
         duplicates: 0,
         finished_ms: None,
         delivery: None,
-        media: Vec::new(),
-        location: None,
-        content: None,
+        content: v7::Content::Text { text: body },
         language: m["language"].as_str().map(str::to_string),
         without_locale: m["without_locale"].as_bool().unwrap_or(false),
     })

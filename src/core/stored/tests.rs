@@ -9,16 +9,25 @@ use crate::core::form::Sender;
 pub(crate) const STORED_BY_0DF866A: &str =
     include_str!("fixtures/conversation_stored_by_0df866a.json");
 
-fn decode(text: &str) -> Result<(v5::Conversation, bool), Unreadable> {
+fn decode(text: &str) -> Result<(v7::Conversation, bool), Unreadable> {
     decode_reporting(text).map(|d| (d.conversation, d.migrated))
 }
 
 /// The pinned text: line 1 the conversation with every field (`every_field`), line 2 every
 /// call it may have in flight. Regenerate (after bumping `VERSION` and writing the migration
 /// of the previous version) with `PIN_STORED_FORM=1 cargo test the_stored_shape_is_pinned`.
-const PINNED: &str = include_str!("fixtures/v6_every_field.jsonl");
+const PINNED: &str = include_str!("fixtures/v7_every_field.jsonl");
+/// What v6 gateways wrote (`every_field_v6`).
+const PINNED_V6: &str = include_str!("fixtures/v6_every_field.jsonl");
 /// What v5 gateways wrote (the same conversation without what v6 adds).
 const PINNED_V5: &str = include_str!("fixtures/v5_every_field.jsonl");
+
+/// The 0df866a conversation as a `v`-versioned envelope of v6's types (what gateways of
+/// versions 2 to 6 wrote of it).
+fn stored_by_0df866a_as(v: u64) -> Value {
+    let bare: v5::Conversation = serde_json::from_str(STORED_BY_0DF866A).unwrap();
+    serde_json::json!({"v": v, "conversation": older::upgrade(1, bare)})
+}
 
 #[test]
 fn the_stored_shape_is_pinned() {
@@ -30,16 +39,16 @@ fn the_stored_shape_is_pinned() {
         serde_json::to_string(&calls).unwrap()
     );
     if std::env::var_os("PIN_STORED_FORM").is_some() {
-        std::fs::write("src/core/stored/fixtures/v6_every_field.jsonl", &text).unwrap();
+        std::fs::write("src/core/stored/fixtures/v7_every_field.jsonl", &text).unwrap();
     }
     // A stored field added, renamed, dropped or written differently fails here: it needs a new
-    // version (the pinned text is what v6 gateways write and read).
+    // version (the pinned text is what v7 gateways write and read).
     assert_eq!(text, PINNED, "the stored form changed: bump VERSION");
     // And it reads back as it was written.
     let mut lines = PINNED.lines();
     let (read, migrated) = decode(lines.next().unwrap()).unwrap();
     assert_eq!((read, migrated), (conversation, false));
-    let read: Vec<v5::InFlight> = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let read: Vec<v7::InFlight> = serde_json::from_str(lines.next().unwrap()).unwrap();
     assert_eq!(read, calls);
 }
 
@@ -47,14 +56,138 @@ fn the_stored_shape_is_pinned() {
 /// empty, no flag written only when true left false), and every variant of every tagged enum
 /// is there: else a field or variant could change unseen.
 #[test]
-fn what_v5_gateways_wrote_reads_as_v6() {
+fn what_v6_gateways_wrote_reads_as_v7() {
+    let (read, migrated) = decode(PINNED_V6.lines().next().unwrap()).unwrap();
+    assert!(migrated, "a v6 value is stored again as v7");
+    let expected = every_field_v6::every_field().map_messages(older::v6_message_to_v7);
+    assert_eq!(read, expected);
+    // v6's pinned messages each carry text, files and a location, whatever their label: no
+    // v7 kind but `other` holds all three, so each is kept whole as `other`.
+    let m = &read.messages[0];
+    assert_eq!(
+        m.content,
+        v7::Content::Other {
+            message_type: "text".into(),
+            text: "message 1\n\nLocation shared: Shop (52.52, 13.40)".into(),
+            files: every_field_v6::every_field().messages[0].media.clone(),
+        }
+    );
+}
+
+#[test]
+fn what_v5_gateways_wrote_reads_as_v7() {
     let mut lines = PINNED_V5.lines();
     let (read, migrated) = decode(lines.next().unwrap()).unwrap();
-    assert!(migrated, "a v5 value is stored again as v6");
-    let mut expected = every_field::every_field();
+    assert!(migrated, "a v5 value is stored again as v7");
+    let mut expected = every_field_v6::every_field().map_messages(older::v6_message_to_v7);
     expected.recent_sent.clear();
     expected.archive_oldest_ms = None;
     assert_eq!(read, expected);
+}
+
+/// Each kind of v6 message, as v6 wrote it, becomes its v7 kind with its data: the text, the
+/// files with their caption, the place read back from its text, the button's text and payload.
+#[test]
+fn a_v6_message_becomes_its_kind_with_its_data() {
+    let v6 = |label: serde_json::Value, extra: serde_json::Value| -> v7::Content {
+        let mut m = serde_json::json!({
+            "sid": "SM1", "received_ms": 1, "body": "hi there", "body_chars": 8,
+            "ticket": {"state": "pending"}, "reply": {"state": "waiting"}, "content": label,
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            m[k] = v.clone();
+        }
+        let m: v5::Message = serde_json::from_value(m).unwrap();
+        older::v6_message_to_v7(m).content
+    };
+    let photo = serde_json::json!([{"url": "https://api.twilio.com/m/ME1",
+        "content_type": "image/jpeg", "state": {"state": "pending"}}]);
+    let files: Vec<v7::MediaItem> = serde_json::from_value(photo.clone()).unwrap();
+    assert_eq!(
+        v6(serde_json::json!({"kind": "text"}), serde_json::json!({})),
+        v7::Content::Text {
+            text: "hi there".into()
+        }
+    );
+    assert_eq!(
+        v6(
+            serde_json::json!({"kind": "media"}),
+            serde_json::json!({"media": photo})
+        ),
+        v7::Content::Media {
+            caption: "hi there".into(),
+            files: files.clone()
+        }
+    );
+    assert_eq!(
+        v6(
+            serde_json::json!({"kind": "contact"}),
+            serde_json::json!({"media": photo})
+        ),
+        v7::Content::Contact {
+            cards: files,
+            text: "hi there".into()
+        }
+    );
+    let place = "Location shared: Café (Berlin), Mitte (52.520008, -13.404954) \
+                 https://www.google.com/maps?q=52.520008,-13.404954";
+    let read = v6(
+        serde_json::json!({"kind": "location"}),
+        serde_json::json!({"location": place, "body": ""}),
+    );
+    let v7::Content::Location {
+        place: Some(p),
+        text,
+    } = &read
+    else {
+        panic!("{read:?}")
+    };
+    assert_eq!(
+        (p.latitude.as_str(), p.longitude.as_str(), text.as_str()),
+        ("52.520008", "-13.404954", "")
+    );
+    assert_eq!(p.label.as_deref(), Some("Café (Berlin), Mitte"));
+    let agents_read = crate::core::form::Location {
+        latitude: p.latitude.clone(),
+        longitude: p.longitude.clone(),
+        address: p.address.clone(),
+        label: p.label.clone(),
+    }
+    .describe();
+    assert_eq!(
+        agents_read, place,
+        "the agents read the same text as before"
+    );
+    // A location text v6 did not write is kept as text, not dropped.
+    assert_eq!(
+        v6(
+            serde_json::json!({"kind": "location"}),
+            serde_json::json!({"location": "somewhere"})
+        ),
+        v7::Content::Location {
+            place: None,
+            text: "hi there\n\nsomewhere".into()
+        }
+    );
+    assert_eq!(
+        v6(
+            serde_json::json!({"kind": "button_reply", "payload": "yes"}),
+            serde_json::json!({})
+        ),
+        v7::Content::ButtonReply {
+            text: "hi there".into(),
+            payload: Some("yes".into())
+        }
+    );
+    assert_eq!(
+        v6(
+            serde_json::json!({"kind": "reaction"}),
+            serde_json::json!({})
+        ),
+        v7::Content::Reaction {
+            emoji: "hi there".into()
+        }
+    );
 }
 
 #[test]
@@ -68,8 +201,13 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
     let mut keys: std::collections::BTreeSet<String> = Default::default();
     let mut stack: Vec<(String, &Value)> = pinned.iter().map(|v| (String::new(), v)).collect();
     while let Some((path, v)) = stack.pop() {
+        // A message's content: its fields depend on its kind, so its kind joins the path.
+        let of_kind = match v.get("kind") {
+            Some(Value::String(kind)) if path.ends_with(".content") => format!("{path}<{kind}>"),
+            _ => path.clone(),
+        };
         if let Value::Object(o) = v {
-            keys.extend(o.keys().map(|k| format!("{path}.{k}")));
+            keys.extend(o.keys().map(|k| format!("{of_kind}.{k}")));
         }
         match v {
             Value::Null => panic!("{path} is null"),
@@ -87,7 +225,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
                             .or_default()
                             .insert(format!("{path}:{name}"));
                     }
-                    stack.push((format!("{path}.{k}"), x));
+                    stack.push((format!("{of_kind}.{k}"), x));
                 }
             }
             Value::Bool(false) => {
@@ -118,6 +256,19 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         ".conversation.tickets[].not_forwarded_noted".into(),
         format!("{m}.language"),
         format!("{m}.without_locale"),
+        format!("{m}.content<text>.text"),
+        format!("{m}.content<media>.caption"),
+        format!("{m}.content<media>.files"),
+        format!("{m}.content<location>.place"),
+        format!("{m}.content<location>.place.address"),
+        format!("{m}.content<location>.place.label"),
+        format!("{m}.content<location>.text"),
+        format!("{m}.content<contact>.cards"),
+        format!("{m}.content<contact>.text"),
+        format!("{m}.content<button_reply>.text"),
+        format!("{m}.content<reaction>.emoji"),
+        format!("{m}.content<other>.text"),
+        format!("{m}.content<other>.files"),
         ".conversation.agent_replies[].retry".into(),
         format!("{ticket}.external_id"),
         format!("{ticket}.via_followup_source_id"),
@@ -130,9 +281,11 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
             "{key} is left out: set it in every_field"
         );
     }
-    // A new field left out when empty must join the list (16 in v5.rs, 2 in `Delta`).
+    // A new field left out when empty must join the list (16 in v5.rs, less v5's message's 2
+    // that v7 no longer writes; 17 in v7.rs; 2 in `Delta`).
+    let left_out = |file: &str| file.matches("skip_serializing_if").count();
     assert_eq!(
-        include_str!("v5.rs").matches("skip_serializing_if").count() + 2,
+        left_out(include_str!("v5.rs")) - 2 + left_out(include_str!("v7.rs")) + 2,
         left_out_when_empty.len(),
         "a field left out when empty was added: list it above and set it in every_field"
     );
@@ -159,7 +312,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         ["due", "failed", "not_needed", "sent", "unknown", "waiting"]
     );
     assert_eq!(
-        names("state", &format!("{m}.media[].state")),
+        names("state", &format!("{m}.content<media>.files[].state")),
         ["pending", "skipped", "uploaded"]
     );
     assert_eq!(
@@ -199,9 +352,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
 
 #[test]
 fn a_v2_conversation_gets_each_messages_content_from_what_it_carries() {
-    let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
-    let mut v2: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
-    v2["v"] = 2.into();
+    let mut v2 = stored_by_0df866a_as(2);
     for m in v2["conversation"]["messages"].as_array_mut().unwrap() {
         m.as_object_mut().unwrap().remove("content");
     }
@@ -219,22 +370,17 @@ fn a_v2_conversation_gets_each_messages_content_from_what_it_carries() {
 
 #[test]
 fn a_v3_conversation_loads_without_languages_and_is_stored_in_the_current_form() {
-    let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
-    let mut v3: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
-    v3["v"] = 3.into();
-    let (loaded, was_migrated) = decode(&v3.to_string()).unwrap();
+    let (loaded, was_migrated) = decode(&stored_by_0df866a_as(3).to_string()).unwrap();
     assert!(was_migrated, "stored again in the current form");
     assert_eq!(loaded.language, None);
     assert!(loaded.messages.iter().all(|m| m.language.is_none()));
-    assert!(encode(&loaded).unwrap().starts_with("{\"v\":6,"));
+    assert!(encode(&loaded).unwrap().starts_with("{\"v\":7,"));
 }
 
 #[test]
 fn a_v4_conversation_reads_as_it_is() {
     let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
-    let mut v4: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
-    v4["v"] = 4.into();
-    let (loaded, was_migrated) = decode(&v4.to_string()).unwrap();
+    let (loaded, was_migrated) = decode(&stored_by_0df866a_as(4).to_string()).unwrap();
     assert!(was_migrated, "stored again in the current form");
     assert_eq!(loaded, conv);
 }
@@ -274,7 +420,10 @@ fn salvage_reads_the_customer_and_message_sids_leniently() {
     assert_eq!((&got.customer, &got.sids), (&customer, &both));
     let pending: Vec<&str> = got.pending.iter().map(|m| m.sid.as_str()).collect();
     assert_eq!(pending, [both[0].as_str()], "the follow-up, still to do");
-    assert_eq!(got.pending[0].media.len(), 1, "with its photo");
+    assert!(
+        matches!(&got.pending[0].content, v7::Content::Media { files, .. } if files.len() == 1),
+        "with its photo"
+    );
     assert_eq!(got.tickets.iter().map(|t| t.id).collect::<Vec<_>>(), [1000]);
     assert_eq!(got.open_ticket.as_ref().map(|t| t.id), Some(1000));
     // Cut short (not JSON any more): read from the text.
@@ -297,11 +446,12 @@ fn salvage_reads_the_customer_and_message_sids_leniently() {
 fn a_newer_versions_value_is_read_with_this_versions_types_when_it_can_be() {
     let (conv, _) = decode(STORED_BY_0DF866A).unwrap();
     let mut newer: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
-    newer["v"] = 7.into();
-    newer["conversation"]["a_field_of_v7"] = serde_json::json!({"x": 1});
+    newer["v"] = 8.into();
+    newer["conversation"]["a_field_of_v8"] = serde_json::json!({"x": 1});
     newer["conversation"]["messages"][0]["another"] = true.into();
+    newer["conversation"]["messages"][0]["content"]["more"] = true.into();
     let read = decode_reporting(&newer.to_string()).unwrap();
-    assert_eq!(read.read_newer, Some(7));
+    assert_eq!(read.read_newer, Some(8));
     assert!(read.migrated, "stored again in this version's form");
     assert_eq!(
         read.conversation, conv,
@@ -325,7 +475,7 @@ fn unknown_forms_are_refused_not_guessed() {
 fn every_field_survives_the_round_trip_through_the_domain() {
     use crate::core::conversation::Conversation as Domain;
     let stored = every_field::every_field();
-    let back = v5::Conversation::from(&Domain::from(stored.clone()));
+    let back = v7::Conversation::from(&Domain::from(stored.clone()));
     assert_eq!(
         serde_json::to_value(&back).unwrap(),
         serde_json::to_value(&stored).unwrap()
@@ -333,7 +483,7 @@ fn every_field_survives_the_round_trip_through_the_domain() {
     for call in every_field::every_call() {
         let mut with = stored.clone();
         with.in_flight = Some(call);
-        let back = v5::Conversation::from(&Domain::from(with.clone()));
+        let back = v7::Conversation::from(&Domain::from(with.clone()));
         assert_eq!(
             serde_json::to_value(&back.in_flight).unwrap(),
             serde_json::to_value(&with.in_flight).unwrap()

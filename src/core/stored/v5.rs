@@ -12,15 +12,17 @@ use crate::core::form::Sender;
 use crate::core::metrics::Delta;
 use serde::{Deserialize, Serialize};
 
+/// Generic over its message type only: v7 changed the message (`super::v7::Message`) and
+/// nothing else, so `v7::Conversation` is this struct with v7's messages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Conversation {
+pub struct Conversation<M = Message> {
     pub customer: Sender,
     #[serde(default)]
     pub open_ticket: Option<OpenTicket>,
     #[serde(default)]
     pub last_inbound_ms: Option<u64>,
-    #[serde(default)]
-    pub messages: Vec<Message>,
+    #[serde(default = "Vec::new")]
+    pub messages: Vec<M>,
     #[serde(default)]
     pub in_flight: Option<InFlight>,
     #[serde(default)]
@@ -55,6 +57,33 @@ pub struct Conversation {
     /// v6: when the oldest message in the archive (`fin:<MessageSid>` rows) finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive_oldest_ms: Option<u64>,
+}
+
+impl<M> Conversation<M> {
+    /// The same conversation with each message converted (a migration of the message's form).
+    pub fn map_messages<N>(self, f: impl FnMut(M) -> N) -> Conversation<N> {
+        Conversation {
+            customer: self.customer,
+            open_ticket: self.open_ticket,
+            last_inbound_ms: self.last_inbound_ms,
+            messages: self.messages.into_iter().map(f).collect(),
+            in_flight: self.in_flight,
+            tickets: self.tickets,
+            checks: self.checks,
+            check_retry: self.check_retry,
+            rechecks: self.rechecks,
+            agent_replies: self.agent_replies,
+            seen_comments: self.seen_comments,
+            notes: self.notes,
+            public_origin: self.public_origin,
+            early_agent_events: self.early_agent_events,
+            unsent_metrics: self.unsent_metrics,
+            language: self.language,
+            wake: self.wake,
+            recent_sent: self.recent_sent,
+            archive_oldest_ms: self.archive_oldest_ms,
+        }
+    }
 }
 
 /// The wake-up asked for, and which timer it is for.

@@ -195,7 +195,6 @@ impl AgentSide {
         &mut self,
         call: &AgentCall,
         exchange: &Exchange,
-        backend: &mut Backend,
         around: &AgentsAnswerAround,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
@@ -206,34 +205,6 @@ impl AgentSide {
         };
         let body = answer.map(|a| a.body.as_str()).unwrap_or("");
         match call {
-            AgentCall::CheckTicket { ticket_id } => {
-                match backend.read_comments(*ticket_id, exchange, ctx) {
-                    CommentsRead::Read(read) => {
-                        self.new_agent_comments(*ticket_id, read, backend, ctx, events)
-                    }
-                    // Not readable, ever: the agents are told (or, the ticket gone, the loss is
-                    // logged); a later event reads the ticket again.
-                    CommentsRead::Refused(cause) => {
-                        self.check_failed(*ticket_id, cause, false, ctx, events);
-                        return;
-                    }
-                    // Zendesk will not call again for these comments: read them again.
-                    CommentsRead::Retry(Retryable {
-                        cause,
-                        retry_after_secs,
-                        ..
-                    }) => {
-                        self.retry_check(*ticket_id, cause, retry_after_secs, ctx, events);
-                        return;
-                    }
-                }
-                self.checks.retain(|t| t != ticket_id);
-                if let Some(pos) = self.rechecks.iter().position(|t| t == ticket_id) {
-                    self.rechecks.remove(pos);
-                    self.checks.push(*ticket_id);
-                }
-                self.check_retry.reset();
-            }
             AgentCall::SendAgentReply { comment_id } => {
                 let Some(i) = self
                     .agent_replies
@@ -328,29 +299,6 @@ impl AgentSide {
                     }
                 }
             }
-            AgentCall::AddNote { key } | AgentCall::FindNote { key, .. } => {
-                let Some(i) = self.notes.iter().position(|n| &n.key == key) else {
-                    return;
-                };
-                // When looking for it, its text (else the answer to writing it).
-                let looking_for =
-                    matches!(call, AgentCall::FindNote { .. }).then(|| self.notes[i].body.clone());
-                match backend.read_note(exchange, looking_for.as_deref(), ctx) {
-                    LookedUp::Found(()) => self.note_written(i, events),
-                    LookedUp::Absent => self.notes[i].retry.verify_first = false,
-                    LookedUp::Retry(r) => {
-                        self.retry_note(i, r.cause, r.retry_after_secs, r.unknown, ctx, events)
-                    }
-                    LookedUp::TicketGone => {
-                        let cause = Cause::Http {
-                            status: 404,
-                            detail: None,
-                        };
-                        self.note_failed(i, cause, events)
-                    }
-                    LookedUp::Failed(cause) => self.note_failed(i, cause, events),
-                }
-            }
         }
     }
 
@@ -418,6 +366,75 @@ impl AgentSide {
                 which.join("; ")
             );
             self.queue_note(format!("not-forwarded:{ticket_id}"), ticket_id, body);
+        }
+    }
+}
+
+impl AgentSide {
+    /// Applies the back end's outcome of a call the agents' side asked for (a ticket's
+    /// comments read, a note written or looked for).
+    pub(in crate::core::conversation) fn backend_answered(
+        &mut self,
+        answer: BackendAnswer,
+        backend: &mut Backend,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        match answer {
+            BackendAnswer::TicketRead { ticket_id, read } => {
+                let ticket_id = &ticket_id;
+                match read {
+                    CommentsRead::Read(read) => {
+                        self.new_agent_comments(*ticket_id, read, backend, ctx, events)
+                    }
+                    // Not readable, ever: the agents are told (or, the ticket gone, the loss is
+                    // logged); a later event reads the ticket again.
+                    CommentsRead::Refused(cause) => {
+                        self.check_failed(*ticket_id, cause, false, ctx, events);
+                        return;
+                    }
+                    // Zendesk will not call again for these comments: read them again.
+                    CommentsRead::Retry(Retryable {
+                        cause,
+                        retry_after_secs,
+                        ..
+                    }) => {
+                        self.retry_check(*ticket_id, cause, retry_after_secs, ctx, events);
+                        return;
+                    }
+                }
+                self.checks.retain(|t| t != ticket_id);
+                if let Some(pos) = self.rechecks.iter().position(|t| t == ticket_id) {
+                    self.rechecks.remove(pos);
+                    self.checks.push(*ticket_id);
+                }
+                self.check_retry.reset();
+            }
+            BackendAnswer::Noted { key, noted } => {
+                let Some(i) = self.notes.iter().position(|n| n.key == key) else {
+                    return;
+                };
+                match noted {
+                    LookedUp::Found(()) => self.note_written(i, events),
+                    LookedUp::Absent => self.notes[i].retry.verify_first = false,
+                    LookedUp::Retry(r) => {
+                        self.retry_note(i, r.cause, r.retry_after_secs, r.unknown, ctx, events)
+                    }
+                    LookedUp::TicketGone => {
+                        let cause = Cause::Http {
+                            status: 404,
+                            detail: None,
+                        };
+                        self.note_failed(i, cause, events)
+                    }
+                    LookedUp::Failed(cause) => self.note_failed(i, cause, events),
+                }
+            }
+            // Not the agents' side's (the parent routes these to the inbound queue).
+            BackendAnswer::TicketMade { .. }
+            | BackendAnswer::TicketFound { .. }
+            | BackendAnswer::Commented { .. }
+            | BackendAnswer::CommentFound { .. } => {}
         }
     }
 }

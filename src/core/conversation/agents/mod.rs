@@ -151,7 +151,8 @@ pub enum TicketClaim {
 }
 
 pub(in crate::core::conversation) enum Next {
-    Call(Box<AgentCall>),
+    /// The side's own call, or the back end's.
+    Call(Box<Call>),
     /// Nothing to call until one of these timers fires (none: nothing to do at all). The
     /// agents' side's own: a reading's retry, a reply's or a note's next attempt, a kept
     /// event's expiry.
@@ -228,6 +229,7 @@ impl AgentSide {
     /// the rest of the conversation.
     pub(in crate::core::conversation) fn poll(
         &mut self,
+        backend: &Backend,
         around: &AgentsAround,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
@@ -240,7 +242,7 @@ impl AgentSide {
         }
         if let Some(&ticket_id) = self.checks.first() {
             if self.check_retry.not_before_ms <= now {
-                return Next::Call(Box::new(AgentCall::CheckTicket { ticket_id }));
+                return Next::Call(Box::new(Call::Backend(backend.read_ticket(ticket_id))));
             }
             timers.arm(Timer::TicketCheckRetry, self.check_retry.not_before_ms);
         }
@@ -255,10 +257,10 @@ impl AgentSide {
             }
             let comment_id = r.comment_id;
             if r.retry.verify_first {
-                return Next::Call(Box::new(AgentCall::FindAgentReply {
+                return Next::Call(Box::new(Call::Agents(AgentCall::FindAgentReply {
                     comment_id,
                     since_ms: r.retry.step_started_ms.unwrap_or(r.received_ms),
-                }));
+                })));
             }
             if !template && !around.in_window {
                 match ctx.language(around.language).agent_reply_content_sid {
@@ -277,21 +279,20 @@ impl AgentSide {
                 self.undeliverable(i, Cause::NotConfigured, events);
                 continue;
             }
-            return Next::Call(Box::new(AgentCall::SendAgentReply { comment_id }));
+            return Next::Call(Box::new(Call::Agents(AgentCall::SendAgentReply {
+                comment_id,
+            })));
         }
         for n in self.notes.iter().filter(|n| !n.done) {
             if n.retry.not_before_ms > now {
                 timers.arm(Timer::NoteRetry, n.retry.not_before_ms);
                 continue;
             }
-            return Next::Call(Box::new(if n.retry.verify_first {
-                AgentCall::FindNote {
-                    key: n.key.clone(),
-                    since_ms: n.retry.step_started_ms.unwrap_or(now),
-                }
+            return Next::Call(Box::new(Call::Backend(if n.retry.verify_first {
+                backend.find_note(&n.key, n.retry.step_started_ms.unwrap_or(now))
             } else {
-                AgentCall::AddNote { key: n.key.clone() }
-            }));
+                backend.add_note(&n.key)
+            })));
         }
         Next::Wait(timers)
     }

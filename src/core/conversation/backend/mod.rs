@@ -1,21 +1,25 @@
 //! The ticketing back end, a stored part of the conversation (`Conversation::backend`): an
 //! enum with one variant per back end, `Backend::ZendeskSupport` today. The inbound queue asks
-//! it how a message reaches the tickets (`route`) and hands it the answers to the calls it
-//! made, getting back an outcome in the back end's neutral words (`TicketMade`,
-//! `CommentAdded`, `Found`); the agents' side gets the comments read (`ReadComment`). Neither
-//! part reads an HTTP status or an error body of the back end's: a second back end (Zendesk
-//! messaging, sketched in `backend/second-backend.md`) is a new variant here, and its state and
-//! rules a module beside `zendesk_support`.
+//! it how a message reaches the tickets (`route`) and for the calls that take it there
+//! (`calls`: `make_ticket`, `comment`, the look-ups), the agents' side for a ticket's comments
+//! and notes; the calls are the back end's own (`BackendCall`), and the parent hands their
+//! answers to the back end, which gives the part that asked an outcome in its neutral words
+//! (`BackendAnswer`: `TicketMade`, `CommentAdded`, `LookedUp`, `CommentsRead`). Neither part
+//! names a Zendesk call or reads an HTTP status or an error body of the back end's: a second
+//! back end (Zendesk messaging, sketched in `backend/second-backend.md`) is a new variant here
+//! and in `BackendCall`, and its state, calls and rules a module beside `zendesk_support`.
 //!
 //! `TicketBackend` is the lower layer: the requests a back end makes (create, comment, note,
 //! look-ups, uploads) and how their answers parse; `ZendeskSupport` builds Zendesk's.
 
 use super::*;
 
+mod calls;
 pub mod zendesk_support;
 use crate::core::retry::Verdict;
 use crate::core::triage::Priority;
 use crate::core::zendesk::{CommentSeen, NewTicket, TicketRef};
+pub use calls::{BackendAnswer, BackendCall, CallAround, NoteRef, TicketDraft, ZendeskCall};
 pub use zendesk_support::ZendeskSupportState;
 
 pub trait TicketBackend {
@@ -243,9 +247,10 @@ pub enum TicketMade {
         ticket: TicketRef,
         replayed: Option<String>,
     },
-    /// The requester's locale was refused, nothing made: made again without it.
+    /// The requester's locale (`locale_id`) was refused, nothing made: made again without it.
     LocaleRefused {
         detail: Option<String>,
+        locale_id: Option<u32>,
     },
     Retry(Retryable),
     Failed(Cause),
@@ -319,19 +324,19 @@ impl Backend {
         ZendeskSupportState::create_key(sid, without_locale)
     }
 
-    pub fn read_create(&self, exchange: &Exchange, locale_tried: bool, ctx: &Ctx) -> TicketMade {
+    fn read_create(&self, exchange: &Exchange, locale_tried: bool, ctx: &Ctx) -> TicketMade {
         self.zendesk().read_create(exchange, locale_tried, ctx)
     }
 
-    pub fn read_found_ticket(&self, exchange: &Exchange, ctx: &Ctx) -> LookedUp<TicketRef> {
+    fn read_found_ticket(&self, exchange: &Exchange, ctx: &Ctx) -> LookedUp<TicketRef> {
         self.zendesk().read_found_ticket(exchange, ctx)
     }
 
-    pub fn read_comment(&mut self, exchange: &Exchange, ctx: &Ctx) -> CommentAdded {
+    fn read_comment(&mut self, exchange: &Exchange, ctx: &Ctx) -> CommentAdded {
         self.zendesk_mut().read_comment(exchange, ctx)
     }
 
-    pub fn read_found_comment(
+    fn read_found_comment(
         &mut self,
         exchange: &Exchange,
         text: &str,
@@ -342,12 +347,7 @@ impl Backend {
             .read_found_comment(exchange, text, since_ms, ctx)
     }
 
-    pub fn read_note(
-        &self,
-        exchange: &Exchange,
-        looking_for: Option<&str>,
-        ctx: &Ctx,
-    ) -> LookedUp<()> {
+    fn read_note(&self, exchange: &Exchange, looking_for: Option<&str>, ctx: &Ctx) -> LookedUp<()> {
         self.zendesk().read_note(exchange, looking_for, ctx)
     }
 
@@ -359,12 +359,7 @@ impl Backend {
         self.zendesk_mut().commented(now_ms)
     }
 
-    pub fn read_comments(
-        &mut self,
-        ticket_id: u64,
-        exchange: &Exchange,
-        ctx: &Ctx,
-    ) -> CommentsRead {
+    fn read_comments(&mut self, ticket_id: u64, exchange: &Exchange, ctx: &Ctx) -> CommentsRead {
         self.zendesk_mut().read_comments(ticket_id, exchange, ctx)
     }
 

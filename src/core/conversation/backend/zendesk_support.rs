@@ -49,10 +49,23 @@ impl ZendeskSupportState {
             let frees_at = recent[recent.len() - TICKET_UPDATE_BUDGET] + TICKET_UPDATE_WINDOW_MS;
             return Route::WaitUntil(frees_at);
         }
+        // Past half the budget, updates are paced so the rest lasts the window (instead of
+        // spending it and making the next message wait minutes for the window to move).
+        if let Some(&last) = recent
+            .last()
+            .filter(|_| recent.len() >= TICKET_UPDATE_PACE_FROM)
+        {
+            if last + TICKET_UPDATE_SPACING_MS > now_ms {
+                return Route::WaitUntil(last + TICKET_UPDATE_SPACING_MS);
+            }
+        }
         Route::Comment {
             ticket_id: open.id,
             author_id: open.requester_id,
+            // From the update that starts the pacing on, everything waiting goes at once: the
+            // next update is a spacing away.
             merge: open.throttled
+                || recent.len() + 1 >= TICKET_UPDATE_PACE_FROM
                 || recent.len() >= TICKET_UPDATE_MERGE_FROM
                 || backlog >= MERGE_BACKLOG,
         }
@@ -107,8 +120,10 @@ impl ZendeskSupportState {
             Verdict::Permanent { .. }
                 if answer.is_some_and(|a| a.status == 422) && locale_tried =>
             {
+                // The locale refused is the call's: `Backend::read` names it.
                 TicketMade::LocaleRefused {
                     detail: ctx.backend().error_summary(body),
+                    locale_id: None,
                 }
             }
             Verdict::Permanent { cause } => {

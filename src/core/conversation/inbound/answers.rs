@@ -15,22 +15,21 @@ pub(in crate::core::conversation) struct InboundAround<'a> {
 }
 
 impl InboundQueue {
-    /// Applies the answer to the queue's call `call` (started at `started_ms`). Returns the
-    /// ticket learned, if any: the parent tells the agents' side (`remember_ticket`).
-    #[allow(clippy::too_many_arguments)]
+    /// Applies the answer to the queue's own call `call` (started at `started_ms`): its reply
+    /// or its file (the back end's calls: `backend_answered`).
     pub(in crate::core::conversation) fn answered(
         &mut self,
         call: InboundCall,
         started_ms: u64,
         exchange: Exchange,
-        backend: &mut Backend,
         around: &InboundAround,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
-    ) -> Option<TicketRef> {
+    ) {
         let head = call.head().to_string();
-        let i = self.index_of(&head)?;
-        let mut learned = None;
+        let Some(i) = self.index_of(&head) else {
+            return;
+        };
         let elapsed = ctx.now_ms.saturating_sub(started_ms);
         let answer = match &exchange {
             Exchange::Answered(a) => Some(a),
@@ -38,134 +37,6 @@ impl InboundQueue {
         };
         let body = answer.map(|a| a.body.as_str()).unwrap_or("");
         match call {
-            InboundCall::CreateTicket { ticket, .. } => {
-                let locale_tried =
-                    ticket.requester.locale_id.is_some() && !self.messages[i].without_locale;
-                match backend.read_create(&exchange, locale_tried, ctx) {
-                    TicketMade::Made {
-                        ticket: t,
-                        replayed,
-                    } => {
-                        self.ticket_created(
-                            i,
-                            &t,
-                            &ticket,
-                            backend,
-                            ctx,
-                            events,
-                            elapsed,
-                            replayed.as_deref(),
-                        );
-                        learned = Some(t);
-                    }
-                    TicketMade::Retry(r) => self.retry_call(i, "create_ticket", r, ctx, events),
-                    // Nothing was made: made again once without the locale, rather than lost.
-                    TicketMade::LocaleRefused { detail } => {
-                        events.push(DomainEvent::LocaleRefused {
-                            sid: head.clone(),
-                            locale_id: ticket.requester.locale_id,
-                            detail,
-                        });
-                        let m = &mut self.messages[i];
-                        m.without_locale = true;
-                        m.total_attempts += 1;
-                    }
-                    TicketMade::Failed(cause) => {
-                        self.fail_ticket(&[i], "create_ticket", cause, ctx, events)
-                    }
-                }
-            }
-            InboundCall::FindTicket { .. } => {
-                match backend.read_found_ticket(&exchange, ctx) {
-                    LookedUp::Found(t) => {
-                        // Created by an attempt whose answer was lost: rebuild what it sent.
-                        let ticket = self.rebuilt_ticket(i, around.customer, ctx);
-                        self.ticket_created(
-                            i,
-                            &t,
-                            &ticket,
-                            backend,
-                            ctx,
-                            events,
-                            elapsed,
-                            Some("external_id"),
-                        );
-                        learned = Some(t);
-                    }
-                    LookedUp::Absent | LookedUp::TicketGone => {
-                        self.messages[i].retry.verify_first = false;
-                        self.messages[i].retry.step_started_ms = Some(ctx.now_ms);
-                    }
-                    LookedUp::Retry(r) => self.retry_call(i, "find_ticket", r, ctx, events),
-                    LookedUp::Failed(cause) => {
-                        self.fail_ticket(&[i], "find_ticket", cause, ctx, events)
-                    }
-                }
-            }
-            InboundCall::AddComment {
-                ticket_id,
-                sids,
-                body: text,
-                ..
-            } => match backend.read_comment(&exchange, ctx) {
-                CommentAdded::Added => {
-                    self.commented(ticket_id, &sids, backend, ctx, events, elapsed)
-                }
-                CommentAdded::Retry(r) => {
-                    if r.unknown {
-                        self.messages[i].unverified_comment = Some((sids, text));
-                    }
-                    self.retry_call(i, "add_comment", r, ctx, events);
-                }
-                CommentAdded::TicketClosed => {
-                    events.push(DomainEvent::TicketClosed {
-                        sid: sids[0].clone(),
-                        ticket_id,
-                    });
-                    self.messages[i].follow_up_of = Some(ticket_id);
-                    self.messages[i].complete_step();
-                }
-                CommentAdded::TicketGone => {
-                    events.push(DomainEvent::TicketGone {
-                        sid: sids[0].clone(),
-                        ticket_id,
-                    });
-                    self.messages[i].skip_triage = true;
-                    self.messages[i].complete_step();
-                }
-                CommentAdded::Failed(cause) => {
-                    let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
-                    self.fail_ticket(&idx, "add_comment", cause, ctx, events);
-                }
-            },
-            InboundCall::FindComment {
-                ticket_id,
-                sids,
-                body: text,
-                since_ms,
-            } => match backend.read_found_comment(&exchange, &text, since_ms, ctx) {
-                LookedUp::Found(()) => {
-                    events.push(DomainEvent::CommentFound {
-                        sid: sids[0].clone(),
-                        ticket_id,
-                    });
-                    self.commented(ticket_id, &sids, backend, ctx, events, elapsed);
-                }
-                LookedUp::Absent => {
-                    let m = &mut self.messages[i];
-                    m.retry.verify_first = false;
-                    m.unverified_comment = None;
-                }
-                LookedUp::Retry(r) => self.retry_call(i, "find_comment", r, ctx, events),
-                LookedUp::TicketGone => {
-                    self.messages[i].skip_triage = true;
-                    self.messages[i].complete_step();
-                }
-                LookedUp::Failed(cause) => {
-                    let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
-                    self.fail_ticket(&idx, "find_comment", cause, ctx, events);
-                }
-            },
             InboundCall::SendReply { sid } => match twilio::send_outcome(&exchange) {
                 SendOutcome::Sent(reply_sid) => self.replied(i, reply_sid, events, elapsed, false),
                 SendOutcome::NotSent {
@@ -261,7 +132,7 @@ impl InboundQueue {
             },
             InboundCall::TransferMedia { index, .. } => {
                 let sid = self.messages[i].sid.clone();
-                let content_type = self.messages[i].media[index].content_type.clone();
+                let content_type = self.messages[i].content.files()[index].content_type.clone();
                 let transferred =
                     transfer::read(&exchange, |body| ctx.backend().parse_upload_token(body));
                 match transferred {
@@ -281,7 +152,7 @@ impl InboundQueue {
                             ms: elapsed,
                         });
                         let m = &mut self.messages[i];
-                        m.media[index].state = MediaState::Uploaded {
+                        m.content.files_mut()[index].state = MediaState::Uploaded {
                             token,
                             filename: media_filename(&sid, index, &content_type),
                             uploaded_ms: ctx.now_ms,
@@ -315,7 +186,6 @@ impl InboundQueue {
                 }
             }
         }
-        learned
     }
 
     /// A back end's call failed in a way that may pass (`Retryable`): tried again after a
@@ -344,12 +214,173 @@ impl InboundQueue {
         events.push(DomainEvent::FileListed {
             sid,
             index,
-            content_type: self.messages[i].media[index].content_type.clone(),
+            content_type: self.messages[i].content.files()[index].content_type.clone(),
             reason: reason.clone(),
         });
         let m = &mut self.messages[i];
-        m.media[index].state = MediaState::Skipped { reason };
+        m.content.files_mut()[index].state = MediaState::Skipped { reason };
         m.retry.attempts = 0;
         m.retry.not_before_ms = 0;
+    }
+}
+
+impl InboundQueue {
+    /// Applies the back end's outcome of a call the queue asked for (started at `started_ms`).
+    /// Returns the ticket learned, if any: the parent tells the agents' side.
+    pub(in crate::core::conversation) fn backend_answered(
+        &mut self,
+        answer: BackendAnswer,
+        started_ms: u64,
+        backend: &mut Backend,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> Option<TicketRef> {
+        let head = match &answer {
+            BackendAnswer::TicketMade { sid, .. } | BackendAnswer::TicketFound { sid, .. } => {
+                sid.clone()
+            }
+            BackendAnswer::Commented { sids, .. } | BackendAnswer::CommentFound { sids, .. } => {
+                sids.first().cloned().unwrap_or_default()
+            }
+            // Not the queue's (the parent routes these to the agents' side).
+            BackendAnswer::TicketRead { .. } | BackendAnswer::Noted { .. } => return None,
+        };
+        let i = self.index_of(&head)?;
+        let mut learned = None;
+        let elapsed = ctx.now_ms.saturating_sub(started_ms);
+        match answer {
+            BackendAnswer::TicketMade {
+                made,
+                subject,
+                priority,
+                ..
+            } => {
+                match made {
+                    TicketMade::Made {
+                        ticket: t,
+                        replayed,
+                    } => {
+                        self.ticket_created(
+                            i,
+                            &t,
+                            (&subject, priority),
+                            backend,
+                            ctx,
+                            events,
+                            elapsed,
+                            replayed.as_deref(),
+                        );
+                        learned = Some(t);
+                    }
+                    TicketMade::Retry(r) => self.retry_call(i, "create_ticket", r, ctx, events),
+                    // Nothing was made: made again once without the locale, rather than lost.
+                    TicketMade::LocaleRefused { detail, locale_id } => {
+                        events.push(DomainEvent::LocaleRefused {
+                            sid: head.clone(),
+                            locale_id,
+                            detail,
+                        });
+                        let m = &mut self.messages[i];
+                        m.without_locale = true;
+                        m.total_attempts += 1;
+                    }
+                    TicketMade::Failed(cause) => {
+                        self.fail_ticket(&[i], "create_ticket", cause, ctx, events)
+                    }
+                }
+            }
+            BackendAnswer::TicketFound { found, .. } => {
+                match found {
+                    LookedUp::Found(t) => {
+                        // Created by an attempt whose answer was lost: what it sent, again.
+                        let (subject, priority) = self.subject_and_priority(i, ctx);
+                        self.ticket_created(
+                            i,
+                            &t,
+                            (&subject, priority),
+                            backend,
+                            ctx,
+                            events,
+                            elapsed,
+                            Some("external_id"),
+                        );
+                        learned = Some(t);
+                    }
+                    LookedUp::Absent | LookedUp::TicketGone => {
+                        self.messages[i].retry.verify_first = false;
+                        self.messages[i].retry.step_started_ms = Some(ctx.now_ms);
+                    }
+                    LookedUp::Retry(r) => self.retry_call(i, "find_ticket", r, ctx, events),
+                    LookedUp::Failed(cause) => {
+                        self.fail_ticket(&[i], "find_ticket", cause, ctx, events)
+                    }
+                }
+            }
+            BackendAnswer::Commented {
+                ticket_id,
+                sids,
+                body: text,
+                added,
+            } => match added {
+                CommentAdded::Added => {
+                    self.commented(ticket_id, &sids, backend, ctx, events, elapsed)
+                }
+                CommentAdded::Retry(r) => {
+                    if r.unknown {
+                        self.messages[i].unverified_comment = Some((sids, text));
+                    }
+                    self.retry_call(i, "add_comment", r, ctx, events);
+                }
+                CommentAdded::TicketClosed => {
+                    events.push(DomainEvent::TicketClosed {
+                        sid: sids[0].clone(),
+                        ticket_id,
+                    });
+                    self.messages[i].follow_up_of = Some(ticket_id);
+                    self.messages[i].complete_step();
+                }
+                CommentAdded::TicketGone => {
+                    events.push(DomainEvent::TicketGone {
+                        sid: sids[0].clone(),
+                        ticket_id,
+                    });
+                    self.messages[i].skip_triage = true;
+                    self.messages[i].complete_step();
+                }
+                CommentAdded::Failed(cause) => {
+                    let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
+                    self.fail_ticket(&idx, "add_comment", cause, ctx, events);
+                }
+            },
+            BackendAnswer::CommentFound {
+                ticket_id,
+                sids,
+                found,
+            } => match found {
+                LookedUp::Found(()) => {
+                    events.push(DomainEvent::CommentFound {
+                        sid: sids[0].clone(),
+                        ticket_id,
+                    });
+                    self.commented(ticket_id, &sids, backend, ctx, events, elapsed);
+                }
+                LookedUp::Absent => {
+                    let m = &mut self.messages[i];
+                    m.retry.verify_first = false;
+                    m.unverified_comment = None;
+                }
+                LookedUp::Retry(r) => self.retry_call(i, "find_comment", r, ctx, events),
+                LookedUp::TicketGone => {
+                    self.messages[i].skip_triage = true;
+                    self.messages[i].complete_step();
+                }
+                LookedUp::Failed(cause) => {
+                    let idx: Vec<usize> = sids.iter().filter_map(|s| self.index_of(s)).collect();
+                    self.fail_ticket(&idx, "find_comment", cause, ctx, events);
+                }
+            },
+            BackendAnswer::TicketRead { .. } | BackendAnswer::Noted { .. } => {}
+        }
+        learned
     }
 }

@@ -29,18 +29,16 @@ impl Message {
     /// What this message takes of the queue's budget: its stored JSON, and an allowance for what
     /// it gains until it is finished.
     pub fn queue_cost(&self) -> usize {
-        stored_len(&crate::core::stored::v5::Message::from(self))
+        stored_len(&crate::core::stored::v7::Message::from(self))
             + MESSAGE_ALLOWANCE_BYTES
-            + FILE_ALLOWANCE_BYTES * self.media.len()
+            + FILE_ALLOWANCE_BYTES * self.content.files().len()
     }
 
     /// A finished message keeps what tells its story (outcome, ticket, reply, attempts, short
     /// reasons) and none of the customer's content: the text, location and file links went to
     /// Zendesk and are not needed again. At most `FINISHED_MESSAGE_MAX_BYTES`.
     pub(in crate::core::conversation) fn compact_finished(&mut self) {
-        self.body.clear();
-        self.location = None;
-        self.media.clear();
+        self.content.forget(clip);
         self.unverified_comment = None;
         for text in [self.retry.last_error.as_mut(), self.language.as_mut()]
             .into_iter()
@@ -61,13 +59,6 @@ impl Message {
             }
             ReplyStep::Due { .. } | ReplyStep::Waiting | ReplyStep::NotNeeded => {}
         }
-        match &mut self.content {
-            Content::ButtonReply {
-                payload: Some(payload),
-            } => clip(payload, 64),
-            Content::Other { message_type } => clip(message_type, 32),
-            _ => {}
-        }
         clip(&mut self.sid, 64);
     }
 
@@ -76,7 +67,6 @@ impl Message {
         Message {
             sid,
             received_ms,
-            body: String::new(),
             body_chars: 0,
             ticket,
             reply: ReplyStep::NotNeeded,
@@ -88,8 +78,6 @@ impl Message {
             duplicates: 0,
             finished_ms: None,
             delivery: None,
-            media: Vec::new(),
-            location: None,
             content: Content::default(),
             language: None,
             without_locale: false,
@@ -166,8 +154,11 @@ impl InboundQueue {
                 && (!m.is_finished() || m.received_ms + QUEUE_FULL_REPLY_GAP_MS > ctx.now_ms)
         });
         let language = ctx.language(message.language.as_deref());
+        // Its kind is kept, never its text or files (it was refused).
+        let mut content = message.content;
+        content.forget(clip);
         let mut m = Message {
-            content: message.content,
+            content,
             language: message.language.clone(),
             body_chars: message.body_chars,
             ..Message::recorded(message.sid, message.received_ms, TicketStep::QueueFull)

@@ -3,7 +3,7 @@
 //! update budget), its files, the reply.
 
 use super::*;
-use crate::core::conversation::backend::Route;
+use crate::core::conversation::backend::{Route, TicketDraft};
 
 mod answers;
 pub(in crate::core::conversation) use answers::InboundAround;
@@ -31,8 +31,9 @@ pub struct InboundQueue {
 }
 
 pub(in crate::core::conversation) enum Inbound {
-    /// Make this call for message `i` (the parent launches it).
-    Launch(usize, InboundCall),
+    /// Make this call for message `i` (the parent launches it): the queue's own, or the back
+    /// end's.
+    Launch(usize, Call),
     Settled,
     /// Nothing to do until one of these timers fires (none: nothing to do at all). The
     /// queue's own: a message's next attempt, the ticket's update budget.
@@ -40,7 +41,7 @@ pub(in crate::core::conversation) enum Inbound {
 }
 
 pub(in crate::core::conversation) enum TicketAction {
-    Call(Box<InboundCall>),
+    Call(Box<Call>),
     /// Wait (Zendesk's per-ticket update budget is spent).
     WaitUntil(u64),
     /// Decided without a call (triage refused the message).
@@ -76,7 +77,11 @@ impl InboundQueue {
                 !m.is_finished()
                     && !m.ticket_done()
                     && m.follow_up_of.is_none()
-                    && (*n == 0 || m.media.iter().all(|x| x.state != MediaState::Pending))
+                    && (*n == 0
+                        || m.content
+                            .files()
+                            .iter()
+                            .all(|x| x.state != MediaState::Pending))
             })
             .map(|(_, m)| m)
             .take(MAX_MERGED)
@@ -132,7 +137,7 @@ impl InboundQueue {
         events: &mut Vec<DomainEvent>,
     ) -> TicketAction {
         // Files first: their upload tokens go with the ticket or comment.
-        for item in self.messages[i].media.iter_mut() {
+        for item in self.messages[i].content.files_mut().iter_mut() {
             if let MediaState::Uploaded { uploaded_ms, .. } = item.state {
                 if uploaded_ms + UPLOAD_TOKEN_MAX_AGE_MS < ctx.now_ms {
                     item.state = MediaState::Pending;
@@ -140,13 +145,13 @@ impl InboundQueue {
             }
         }
         let config = ctx.config;
-        for index in 0..self.messages[i].media.len() {
-            if self.messages[i].media[index].state != MediaState::Pending {
+        for index in 0..self.messages[i].content.files().len() {
+            if self.messages[i].content.files()[index].state != MediaState::Pending {
                 continue;
             }
             // Twilio's credentials go with the download: only to Twilio's own API origin. A
             // file anywhere else is not fetched at all (no credentials, no forged upload).
-            let url = &self.messages[i].media[index].url;
+            let url = &self.messages[i].content.files()[index].url;
             let sid = &self.messages[i].sid;
             let account = &config.twilio_account_sid;
             let api = &config.twilio_api_base_url;
@@ -154,13 +159,13 @@ impl InboundQueue {
                 let host = crate::core::origin::host_of(url);
                 let sid = self.messages[i].sid.clone();
                 events.push(DomainEvent::MediaRefusedHost { sid, index, host });
-                self.messages[i].media[index].state = MediaState::Skipped {
+                self.messages[i].content.files_mut()[index].state = MediaState::Skipped {
                     reason: "refused: not this message's file on Twilio's media host, not fetched"
                         .into(),
                 };
                 continue;
             }
-            let item = &mut self.messages[i].media[index];
+            let item = &mut self.messages[i].content.files_mut()[index];
             if !config.media_type_allowed(&item.content_type) {
                 item.state = MediaState::Skipped {
                     reason: format!(
@@ -170,10 +175,10 @@ impl InboundQueue {
                 };
                 continue;
             }
-            return TicketAction::Call(Box::new(InboundCall::TransferMedia {
+            return TicketAction::Call(Box::new(Call::Inbound(InboundCall::TransferMedia {
                 sid: self.messages[i].sid.clone(),
                 index,
-            }));
+            })));
         }
         let m = &self.messages[i];
         // A comment whose outcome is unknown is looked for before it is written again.
@@ -182,12 +187,12 @@ impl InboundQueue {
             m.retry.verify_first,
             &m.unverified_comment,
         ) {
-            return TicketAction::Call(Box::new(InboundCall::FindComment {
-                ticket_id: open.id,
-                sids: sids.clone(),
-                body: body.clone(),
-                since_ms: m.retry.step_started_ms.unwrap_or(m.received_ms),
-            }));
+            return TicketAction::Call(Box::new(Call::Backend(backend.find_comment(
+                open.id,
+                sids.clone(),
+                body.clone(),
+                m.retry.step_started_ms.unwrap_or(m.received_ms),
+            ))));
         }
         match backend.route(
             m.follow_up_of.is_some(),
@@ -199,12 +204,9 @@ impl InboundQueue {
                 ticket_id, merge, ..
             } => {
                 let (sids, body, uploads) = self.comment_batch(i, merge);
-                return TicketAction::Call(Box::new(InboundCall::AddComment {
-                    ticket_id,
-                    sids,
-                    body,
-                    uploads,
-                }));
+                return TicketAction::Call(Box::new(Call::Backend(
+                    backend.comment(ticket_id, sids, body, uploads),
+                )));
             }
             Route::NewTicket => {}
         }
@@ -214,12 +216,12 @@ impl InboundQueue {
         // An earlier attempt's outcome is unknown, and the create would not be the back end's
         // replay of it: looked up first.
         if m.retry.verify_first && backend.look_up_first(age, m.without_locale) {
-            return TicketAction::Call(Box::new(InboundCall::FindTicket { sid: m.sid.clone() }));
+            return TicketAction::Call(Box::new(Call::Backend(backend.find_ticket(&m.sid))));
         }
         // A file or a location is something to act on, whatever the caption says.
-        let has_content = !m.media.is_empty() || m.location.is_some();
+        let has_content = m.content.carries_more_than_text();
         let language = ctx.language(m.language.as_deref());
-        let (subject, priority) = match language.triage.triage(&m.body) {
+        let (subject, priority) = match language.triage.triage(m.content.text()) {
             Triage::Accepted { subject, priority } => (subject, priority),
             Triage::Rejected(why)
                 if !(m.skip_triage || m.follow_up_of.is_some() || has_content) =>
@@ -239,27 +241,23 @@ impl InboundQueue {
             // A message that continues a conversation, or carries a file or a location,
             // becomes a ticket whatever its wording ("WhatsApp Support Request" when no text).
             Triage::Rejected(_) => (
-                crate::core::triage::subject(&m.body),
+                crate::core::triage::subject(m.content.text()),
                 crate::core::triage::Priority::Normal,
             ),
         };
-        let mut ticket = ctx.backend().new_ticket(
-            &m.sid,
-            customer,
-            &zendesk_text(m),
-            &subject,
+        let draft = TicketDraft {
+            sid: &m.sid,
+            text: zendesk_text(m),
+            subject,
             priority,
             language,
-        );
-        ticket.comment.uploads = upload_tokens(m);
-        ticket.via_followup_source_id = m.follow_up_of;
-        if m.without_locale {
-            ticket.requester.locale_id = None;
-        }
-        TicketAction::Call(Box::new(InboundCall::CreateTicket {
-            sid: m.sid.clone(),
-            ticket,
-        }))
+            uploads: upload_tokens(m),
+            follow_up_of: m.follow_up_of,
+            without_locale: m.without_locale,
+        };
+        TicketAction::Call(Box::new(Call::Backend(
+            backend.make_ticket(draft, customer, ctx),
+        )))
     }
 }
 
@@ -339,7 +337,7 @@ impl InboundQueue {
                 } else {
                     InboundCall::SendReply { sid }
                 };
-                Inbound::Launch(i, call)
+                Inbound::Launch(i, Call::Inbound(call))
             }
             _ => {
                 self.messages[i].reply = ReplyStep::NotNeeded;
@@ -384,10 +382,10 @@ impl InboundQueue {
             self.language = Some(language.code.clone());
         }
         self.last_inbound_ms = Some(ctx.now_ms);
+        let content = Content::of(&message);
         let m = Message {
             sid: message.message_sid,
             received_ms: ctx.now_ms,
-            body: message.body,
             body_chars,
             ticket: TicketStep::Pending,
             reply: ReplyStep::Waiting,
@@ -396,29 +394,11 @@ impl InboundQueue {
             unverified_comment: None,
             follow_up_of: None,
             // A pressed button is an answer (to a template), never refused as a greeting.
-            skip_triage: matches!(message.content, Content::ButtonReply { .. }),
+            skip_triage: content.is_button_reply(),
             duplicates: 0,
             finished_ms: None,
             delivery: None,
-            media: message
-                .media
-                .iter()
-                .map(|r| (r, MediaState::Pending))
-                .chain(message.extra_media.iter().map(|r| {
-                    let reason = format!(
-                        "over the {} files the gateway takes from one message",
-                        crate::core::form::MAX_MEDIA
-                    );
-                    (r, MediaState::Skipped { reason })
-                }))
-                .map(|(r, state)| MediaItem {
-                    url: r.url.clone(),
-                    content_type: r.content_type.clone(),
-                    state,
-                })
-                .collect(),
-            location: message.location.as_ref().map(|l| l.describe()),
-            content: message.content,
+            content,
             language: Some(language.code.clone()),
             without_locale: false,
         };

@@ -4,24 +4,22 @@
 use super::*;
 
 impl InboundQueue {
-    /// The ticket a create for message `i` sent (for a ticket found by its external id).
-    pub(in crate::core::conversation) fn rebuilt_ticket(
+    /// The subject and priority a create for message `i` sent (for a ticket found by its
+    /// external id: the answer to the create was lost).
+    pub(in crate::core::conversation) fn subject_and_priority(
         &self,
         i: usize,
-        customer: &Sender,
         ctx: &Ctx,
-    ) -> NewTicket {
+    ) -> (String, crate::core::triage::Priority) {
         let m = &self.messages[i];
         let language = ctx.language(m.language.as_deref());
-        let (subject, priority) = match language.triage.triage(&m.body) {
+        match language.triage.triage(m.content.text()) {
             Triage::Accepted { subject, priority } => (subject, priority),
             Triage::Rejected(_) => (
-                crate::core::triage::subject(&m.body),
+                crate::core::triage::subject(m.content.text()),
                 crate::core::triage::Priority::Normal,
             ),
-        };
-        ctx.backend()
-            .new_ticket(&m.sid, customer, &m.body, &subject, priority, language)
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -29,7 +27,7 @@ impl InboundQueue {
         &mut self,
         i: usize,
         t: &TicketRef,
-        ticket: &NewTicket,
+        (subject, priority): (&str, crate::core::triage::Priority),
         backend: &mut Backend,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
@@ -40,7 +38,7 @@ impl InboundQueue {
         let follow_up_of = m.follow_up_of;
         let created = CreatedTicket {
             ticket_id: t.id,
-            priority: ticket.priority,
+            priority,
             attempt: m.retry.attempts + 1,
             ms: elapsed,
             idempotency_lookup: lookup.map(str::to_string),
@@ -61,8 +59,8 @@ impl InboundQueue {
         let content = twilio::ticket_created_reply_with(
             &language.texts,
             t.id,
-            &ticket.subject,
-            &m.body,
+            subject,
+            m.content.text(),
             language.content_sid.as_deref(),
         );
         let kind = if matches!(content, ReplyContent::Template { .. }) {

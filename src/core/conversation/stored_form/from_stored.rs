@@ -12,8 +12,8 @@ fn delivery_status(stored: &str) -> DeliveryStatus {
     DeliveryStatus::parse(stored).unwrap_or(DeliveryStatus::Unrecognised)
 }
 
-impl From<v5::Conversation> for Conversation {
-    fn from(c: v5::Conversation) -> Self {
+impl From<v7::Conversation> for Conversation {
+    fn from(c: v7::Conversation) -> Self {
         Conversation {
             customer: c.customer,
             inbound: InboundQueue {
@@ -62,16 +62,16 @@ impl From<v5::Conversation> for Conversation {
             unsent_metrics: c.unsent_metrics,
             wake: c.wake.map(|w| Wake {
                 timer: match w.timer {
-                    v5::Timer::CallInFlight => Timer::CallInFlight,
-                    v5::Timer::MessageRetry => Timer::MessageRetry,
-                    v5::Timer::TicketUpdateBudget => Timer::TicketUpdateBudget,
-                    v5::Timer::TicketCheckRetry => Timer::TicketCheckRetry,
-                    v5::Timer::AgentReplyRetry => Timer::AgentReplyRetry,
-                    v5::Timer::NoteRetry => Timer::NoteRetry,
-                    v5::Timer::Unbuildable => Timer::Unbuildable,
-                    v5::Timer::KeptEventExpiry => Timer::KeptEventExpiry,
-                    v5::Timer::Stalled => Timer::Stalled,
-                    v5::Timer::ArchivePrune => Timer::ArchivePrune,
+                    v7::Timer::CallInFlight => Timer::CallInFlight,
+                    v7::Timer::MessageRetry => Timer::MessageRetry,
+                    v7::Timer::TicketUpdateBudget => Timer::TicketUpdateBudget,
+                    v7::Timer::TicketCheckRetry => Timer::TicketCheckRetry,
+                    v7::Timer::AgentReplyRetry => Timer::AgentReplyRetry,
+                    v7::Timer::NoteRetry => Timer::NoteRetry,
+                    v7::Timer::Unbuildable => Timer::Unbuildable,
+                    v7::Timer::KeptEventExpiry => Timer::KeptEventExpiry,
+                    v7::Timer::Stalled => Timer::Stalled,
+                    v7::Timer::ArchivePrune => Timer::ArchivePrune,
                 },
                 at_ms: w.at_ms,
             }),
@@ -79,8 +79,8 @@ impl From<v5::Conversation> for Conversation {
     }
 }
 
-impl From<v5::OpenTicket> for OpenTicket {
-    fn from(t: v5::OpenTicket) -> Self {
+impl From<v7::OpenTicket> for OpenTicket {
+    fn from(t: v7::OpenTicket) -> Self {
         OpenTicket {
             id: t.id,
             requester_id: t.requester_id,
@@ -90,8 +90,8 @@ impl From<v5::OpenTicket> for OpenTicket {
     }
 }
 
-impl From<v5::KnownTicket> for KnownTicket {
-    fn from(t: v5::KnownTicket) -> Self {
+impl From<v7::KnownTicket> for KnownTicket {
+    fn from(t: v7::KnownTicket) -> Self {
         KnownTicket {
             id: t.id,
             requester_id: t.requester_id,
@@ -101,8 +101,8 @@ impl From<v5::KnownTicket> for KnownTicket {
     }
 }
 
-impl From<v5::Retry> for Retry {
-    fn from(r: v5::Retry) -> Self {
+impl From<v7::Retry> for Retry {
+    fn from(r: v7::Retry) -> Self {
         Retry {
             attempts: r.attempts,
             step_started_ms: r.step_started_ms,
@@ -113,39 +113,38 @@ impl From<v5::Retry> for Retry {
     }
 }
 
-impl From<v5::Message> for Message {
-    fn from(m: v5::Message) -> Self {
+impl From<v7::Message> for Message {
+    fn from(m: v7::Message) -> Self {
         Message {
             sid: m.sid,
             received_ms: m.received_ms,
-            body: m.body,
             body_chars: m.body_chars,
             ticket: match m.ticket {
-                v5::TicketStep::Pending => TicketStep::Pending,
-                v5::TicketStep::Created {
+                v7::TicketStep::Pending => TicketStep::Pending,
+                v7::TicketStep::Created {
                     ticket_id,
                     follow_up_of,
                 } => TicketStep::Created {
                     ticket_id,
                     follow_up_of,
                 },
-                v5::TicketStep::Commented { ticket_id } => TicketStep::Commented { ticket_id },
-                v5::TicketStep::Rejected { reason } => TicketStep::Rejected { reason },
-                v5::TicketStep::Failed { reason } => TicketStep::Failed { reason },
-                v5::TicketStep::QueueFull => TicketStep::QueueFull,
-                v5::TicketStep::Recovered => TicketStep::Recovered,
+                v7::TicketStep::Commented { ticket_id } => TicketStep::Commented { ticket_id },
+                v7::TicketStep::Rejected { reason } => TicketStep::Rejected { reason },
+                v7::TicketStep::Failed { reason } => TicketStep::Failed { reason },
+                v7::TicketStep::QueueFull => TicketStep::QueueFull,
+                v7::TicketStep::Recovered => TicketStep::Recovered,
             },
             reply: match m.reply {
-                v5::ReplyStep::Waiting => ReplyStep::Waiting,
-                v5::ReplyStep::NotNeeded => ReplyStep::NotNeeded,
-                v5::ReplyStep::Due { kind, content } => ReplyStep::Due {
+                v7::ReplyStep::Waiting => ReplyStep::Waiting,
+                v7::ReplyStep::NotNeeded => ReplyStep::NotNeeded,
+                v7::ReplyStep::Due { kind, content } => ReplyStep::Due {
                     kind: reply_kind(&kind),
                     content: match content {
-                        v5::ReplyContent::Text(t) => ReplyContent::Text(t),
-                        v5::ReplyContent::Media { url, caption } => {
+                        v7::ReplyContent::Text(t) => ReplyContent::Text(t),
+                        v7::ReplyContent::Media { url, caption } => {
                             ReplyContent::Media { url, caption }
                         }
-                        v5::ReplyContent::Template {
+                        v7::ReplyContent::Template {
                             content_sid,
                             variables,
                         } => ReplyContent::Template {
@@ -154,15 +153,15 @@ impl From<v5::Message> for Message {
                         },
                     },
                 },
-                v5::ReplyStep::Sent { kind, sid } => ReplyStep::Sent {
+                v7::ReplyStep::Sent { kind, sid } => ReplyStep::Sent {
                     kind: reply_kind(&kind),
                     sid,
                 },
-                v5::ReplyStep::Failed { kind, reason } => ReplyStep::Failed {
+                v7::ReplyStep::Failed { kind, reason } => ReplyStep::Failed {
                     kind: reply_kind(&kind),
                     reason,
                 },
-                v5::ReplyStep::Unknown { kind, reason } => ReplyStep::Unknown {
+                v7::ReplyStep::Unknown { kind, reason } => ReplyStep::Unknown {
                     kind: reply_kind(&kind),
                     reason,
                 },
@@ -175,49 +174,22 @@ impl From<v5::Message> for Message {
             duplicates: m.duplicates,
             finished_ms: m.finished_ms,
             delivery: m.delivery.as_deref().map(delivery_status),
-            media: m
-                .media
-                .into_iter()
-                .map(|x| MediaItem {
-                    url: x.url,
-                    content_type: x.content_type,
-                    state: match x.state {
-                        v5::MediaState::Pending => MediaState::Pending,
-                        v5::MediaState::Uploaded {
-                            token,
-                            filename,
-                            uploaded_ms,
-                            description,
-                        } => MediaState::Uploaded {
-                            token,
-                            filename,
-                            uploaded_ms,
-                            description,
-                        },
-                        v5::MediaState::Skipped { reason } => MediaState::Skipped { reason },
-                    },
-                })
-                .collect(),
-            location: m.location,
-            content: match m.content {
-                None | Some(v5::Content::Text) => Content::Text,
-                Some(v5::Content::Media) => Content::Media,
-                Some(v5::Content::Location) => Content::Location,
-                Some(v5::Content::Contact) => Content::Contact,
-                Some(v5::Content::ButtonReply { payload }) => Content::ButtonReply { payload },
-                Some(v5::Content::Reaction) => Content::Reaction,
-                Some(v5::Content::Other { message_type }) => Content::Other { message_type },
-            },
+            content: content_from_stored(m.content),
             language: m.language,
             without_locale: m.without_locale,
         }
     }
 }
 
-impl From<v5::Call> for Call {
-    fn from(call: v5::Call) -> Self {
+/// A Zendesk Support call, the back end's own.
+fn zendesk(call: ZendeskCall) -> Call {
+    Call::Backend(BackendCall::ZendeskSupport(call))
+}
+
+impl From<v7::Call> for Call {
+    fn from(call: v7::Call) -> Self {
         match call {
-            v5::Call::CreateTicket { sid, ticket } => Call::Inbound(InboundCall::CreateTicket {
+            v7::Call::CreateTicket { sid, ticket } => zendesk(ZendeskCall::CreateTicket {
                 sid,
                 ticket: NewTicket {
                     subject: ticket.subject,
@@ -233,77 +205,75 @@ impl From<v5::Call> for Call {
                     },
                     tags: ticket.tags,
                     priority: match ticket.priority {
-                        v5::Priority::Urgent => Priority::Urgent,
-                        v5::Priority::High => Priority::High,
-                        v5::Priority::Normal => Priority::Normal,
+                        v7::Priority::Urgent => Priority::Urgent,
+                        v7::Priority::High => Priority::High,
+                        v7::Priority::Normal => Priority::Normal,
                     },
                     ticket_type: ticket.ticket_type,
                     external_id: ticket.external_id,
                     via_followup_source_id: ticket.via_followup_source_id,
                 },
             }),
-            v5::Call::FindTicket { sid } => Call::Inbound(InboundCall::FindTicket { sid }),
-            v5::Call::AddComment {
+            v7::Call::FindTicket { sid } => zendesk(ZendeskCall::FindTicket { sid }),
+            v7::Call::AddComment {
                 ticket_id,
                 sids,
                 body,
                 uploads,
-            } => Call::Inbound(InboundCall::AddComment {
+            } => zendesk(ZendeskCall::AddComment {
                 ticket_id,
                 sids,
                 body,
                 uploads,
             }),
-            v5::Call::FindComment {
+            v7::Call::FindComment {
                 ticket_id,
                 sids,
                 body,
                 since_ms,
-            } => Call::Inbound(InboundCall::FindComment {
+            } => zendesk(ZendeskCall::FindComment {
                 ticket_id,
                 sids,
                 body,
                 since_ms,
             }),
-            v5::Call::SendReply { sid } => Call::Inbound(InboundCall::SendReply { sid }),
-            v5::Call::FindReply { sid, since_ms } => {
+            v7::Call::SendReply { sid } => Call::Inbound(InboundCall::SendReply { sid }),
+            v7::Call::FindReply { sid, since_ms } => {
                 Call::Inbound(InboundCall::FindReply { sid, since_ms })
             }
-            v5::Call::CheckTicket { ticket_id } => {
-                Call::Agents(AgentCall::CheckTicket { ticket_id })
-            }
-            v5::Call::SendAgentReply { comment_id } => {
+            v7::Call::CheckTicket { ticket_id } => zendesk(ZendeskCall::CheckTicket { ticket_id }),
+            v7::Call::SendAgentReply { comment_id } => {
                 Call::Agents(AgentCall::SendAgentReply { comment_id })
             }
-            v5::Call::FindAgentReply {
+            v7::Call::FindAgentReply {
                 comment_id,
                 since_ms,
             } => Call::Agents(AgentCall::FindAgentReply {
                 comment_id,
                 since_ms,
             }),
-            v5::Call::AddNote { key } => Call::Agents(AgentCall::AddNote { key }),
-            v5::Call::FindNote { key, since_ms } => {
-                Call::Agents(AgentCall::FindNote { key, since_ms })
+            v7::Call::AddNote { key } => zendesk(ZendeskCall::AddNote { key }),
+            v7::Call::FindNote { key, since_ms } => {
+                zendesk(ZendeskCall::FindNote { key, since_ms })
             }
-            v5::Call::TransferMedia { sid, index } => {
+            v7::Call::TransferMedia { sid, index } => {
                 Call::Inbound(InboundCall::TransferMedia { sid, index })
             }
         }
     }
 }
 
-impl From<v5::AgentReply> for AgentReply {
-    fn from(r: v5::AgentReply) -> Self {
+impl From<v7::AgentReply> for AgentReply {
+    fn from(r: v7::AgentReply) -> Self {
         AgentReply {
             comment_id: r.comment_id,
             ticket_id: r.ticket_id,
             text: r.text,
             received_ms: r.received_ms,
             state: match r.state {
-                v5::AgentReplyState::Due { template } => AgentReplyState::Due { template },
-                v5::AgentReplyState::Sent { template } => AgentReplyState::Sent { template },
-                v5::AgentReplyState::Undeliverable { reason } => {
+                v7::AgentReplyState::Due { template } => AgentReplyState::Due { template },
+                v7::AgentReplyState::Sent { template } => AgentReplyState::Sent { template },
+                v7::AgentReplyState::Undeliverable { reason } => {
                     AgentReplyState::Undeliverable { reason }
                 }
             },
@@ -324,5 +294,62 @@ impl From<v5::AgentReply> for AgentReply {
             error_code: r.error_code,
             retry: r.retry.into(),
         }
+    }
+}
+
+fn content_from_stored(content: v7::Content) -> Content {
+    let files = |files: Vec<v7::MediaItem>| files.into_iter().map(media_item_from_stored).collect();
+    match content {
+        v7::Content::Text { text } => Content::Text { text },
+        v7::Content::Media { caption, files: f } => Content::Files {
+            files: files(f),
+            caption,
+        },
+        v7::Content::Location { place, text } => Content::Location {
+            place: place.map(|p| crate::core::form::Location {
+                latitude: p.latitude,
+                longitude: p.longitude,
+                address: p.address,
+                label: p.label,
+            }),
+            text,
+        },
+        v7::Content::Contact { cards, text } => Content::Contact {
+            cards: files(cards),
+            text,
+        },
+        v7::Content::ButtonReply { text, payload } => Content::ButtonReply { text, payload },
+        v7::Content::Reaction { emoji } => Content::Reaction { emoji },
+        v7::Content::Other {
+            message_type,
+            text,
+            files: f,
+        } => Content::Other {
+            message_type,
+            text,
+            files: files(f),
+        },
+    }
+}
+
+fn media_item_from_stored(x: v7::MediaItem) -> MediaItem {
+    MediaItem {
+        url: x.url,
+        content_type: x.content_type,
+        state: match x.state {
+            v7::MediaState::Pending => MediaState::Pending,
+            v7::MediaState::Uploaded {
+                token,
+                filename,
+                uploaded_ms,
+                description,
+            } => MediaState::Uploaded {
+                token,
+                filename,
+                uploaded_ms,
+                description,
+            },
+            v7::MediaState::Skipped { reason } => MediaState::Skipped { reason },
+        },
     }
 }

@@ -1,16 +1,16 @@
-//! The conversation to and from its stored form (`core::stored::v5`), and the text the Durable
+//! The conversation to and from its stored form (`core::stored::v7`), and the text the Durable
 //! Object stores. The only place that knows both: the domain types carry no serde derives of
 //! their own for storage, so reshaping them changes this module (`to_stored`,
 //! `from_stored`), never silently what is stored.
 //! (The dependency goes this way only: `core::stored` knows nothing of the machine.)
 
 use super::*;
-use crate::core::stored::{self, v5, Unreadable};
+use crate::core::stored::{self, v7, Unreadable};
 use crate::core::triage::Priority;
 
 /// The text to store.
 pub fn encode(conversation: &Conversation) -> Result<String, String> {
-    stored::encode(&v5::Conversation::from(conversation))
+    stored::encode(&v7::Conversation::from(conversation))
 }
 
 /// The key of an archived message's row (`Output::archived`).
@@ -24,7 +24,7 @@ pub const ARCHIVE_PREFIX: &str = "fin:";
 /// The text of an archived message's row: the message in its stored form, versioned as the
 /// conversation is.
 pub fn encode_archived(message: &Message) -> Result<String, String> {
-    stored::encode_message(&v5::Message::from(message))
+    stored::encode_message(&v7::Message::from(message))
 }
 
 /// An archived message's row; `None` when it cannot be read (then the message is as good as

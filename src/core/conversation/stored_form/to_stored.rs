@@ -2,17 +2,17 @@
 
 use super::*;
 
-impl From<&Conversation> for v5::Conversation {
+impl From<&Conversation> for v7::Conversation {
     fn from(c: &Conversation) -> Self {
         // The stored form of this version knows one back end: its state's fields are the
         // conversation's own (as before the back end was a part).
         let Backend::ZendeskSupport(zendesk) = &c.backend;
-        v5::Conversation {
+        v7::Conversation {
             customer: c.customer.clone(),
             open_ticket: zendesk.open_ticket.as_ref().map(Into::into),
             last_inbound_ms: c.inbound.last_inbound_ms,
             messages: c.inbound.messages.iter().map(Into::into).collect(),
-            in_flight: c.in_flight.as_ref().map(|f| v5::InFlight {
+            in_flight: c.in_flight.as_ref().map(|f| v7::InFlight {
                 call: (&f.call).into(),
                 started_ms: f.started_ms,
             }),
@@ -26,7 +26,7 @@ impl From<&Conversation> for v5::Conversation {
                 .agents
                 .notes
                 .iter()
-                .map(|n| v5::Note {
+                .map(|n| v7::Note {
                     key: n.key.clone(),
                     ticket_id: n.ticket_id,
                     body: n.body.clone(),
@@ -39,7 +39,7 @@ impl From<&Conversation> for v5::Conversation {
                 .agents
                 .early_agent_events
                 .iter()
-                .map(|e| v5::EarlyAgentEvent {
+                .map(|e| v7::EarlyAgentEvent {
                     ticket_id: e.ticket_id,
                     at_ms: e.at_ms,
                     made_from: e.made_from.clone(),
@@ -49,18 +49,18 @@ impl From<&Conversation> for v5::Conversation {
             language: c.inbound.language.clone(),
             recent_sent: c.inbound.recent_sent.clone(),
             archive_oldest_ms: c.inbound.archive_oldest_ms,
-            wake: c.wake.map(|w| v5::Wake {
+            wake: c.wake.map(|w| v7::Wake {
                 timer: match w.timer {
-                    Timer::CallInFlight => v5::Timer::CallInFlight,
-                    Timer::MessageRetry => v5::Timer::MessageRetry,
-                    Timer::TicketUpdateBudget => v5::Timer::TicketUpdateBudget,
-                    Timer::TicketCheckRetry => v5::Timer::TicketCheckRetry,
-                    Timer::AgentReplyRetry => v5::Timer::AgentReplyRetry,
-                    Timer::NoteRetry => v5::Timer::NoteRetry,
-                    Timer::Unbuildable => v5::Timer::Unbuildable,
-                    Timer::KeptEventExpiry => v5::Timer::KeptEventExpiry,
-                    Timer::Stalled => v5::Timer::Stalled,
-                    Timer::ArchivePrune => v5::Timer::ArchivePrune,
+                    Timer::CallInFlight => v7::Timer::CallInFlight,
+                    Timer::MessageRetry => v7::Timer::MessageRetry,
+                    Timer::TicketUpdateBudget => v7::Timer::TicketUpdateBudget,
+                    Timer::TicketCheckRetry => v7::Timer::TicketCheckRetry,
+                    Timer::AgentReplyRetry => v7::Timer::AgentReplyRetry,
+                    Timer::NoteRetry => v7::Timer::NoteRetry,
+                    Timer::Unbuildable => v7::Timer::Unbuildable,
+                    Timer::KeptEventExpiry => v7::Timer::KeptEventExpiry,
+                    Timer::Stalled => v7::Timer::Stalled,
+                    Timer::ArchivePrune => v7::Timer::ArchivePrune,
                 },
                 at_ms: w.at_ms,
             }),
@@ -68,9 +68,9 @@ impl From<&Conversation> for v5::Conversation {
     }
 }
 
-impl From<&OpenTicket> for v5::OpenTicket {
+impl From<&OpenTicket> for v7::OpenTicket {
     fn from(t: &OpenTicket) -> Self {
-        v5::OpenTicket {
+        v7::OpenTicket {
             id: t.id,
             requester_id: t.requester_id,
             recent_updates_ms: t.recent_updates_ms.clone(),
@@ -79,9 +79,9 @@ impl From<&OpenTicket> for v5::OpenTicket {
     }
 }
 
-impl From<&KnownTicket> for v5::KnownTicket {
+impl From<&KnownTicket> for v7::KnownTicket {
     fn from(t: &KnownTicket) -> Self {
-        v5::KnownTicket {
+        v7::KnownTicket {
             id: t.id,
             requester_id: t.requester_id,
             requester_change_noted: t.requester_change_noted,
@@ -90,9 +90,9 @@ impl From<&KnownTicket> for v5::KnownTicket {
     }
 }
 
-impl From<&Retry> for v5::Retry {
+impl From<&Retry> for v7::Retry {
     fn from(r: &Retry) -> Self {
-        v5::Retry {
+        v7::Retry {
             attempts: r.attempts,
             step_started_ms: r.step_started_ms,
             not_before_ms: r.not_before_ms,
@@ -102,63 +102,62 @@ impl From<&Retry> for v5::Retry {
     }
 }
 
-impl From<&Message> for v5::Message {
+impl From<&Message> for v7::Message {
     fn from(m: &Message) -> Self {
-        v5::Message {
+        v7::Message {
             sid: m.sid.clone(),
             received_ms: m.received_ms,
-            body: m.body.clone(),
             body_chars: m.body_chars,
             ticket: match &m.ticket {
-                TicketStep::Pending => v5::TicketStep::Pending,
+                TicketStep::Pending => v7::TicketStep::Pending,
                 TicketStep::Created {
                     ticket_id,
                     follow_up_of,
-                } => v5::TicketStep::Created {
+                } => v7::TicketStep::Created {
                     ticket_id: *ticket_id,
                     follow_up_of: *follow_up_of,
                 },
-                TicketStep::Commented { ticket_id } => v5::TicketStep::Commented {
+                TicketStep::Commented { ticket_id } => v7::TicketStep::Commented {
                     ticket_id: *ticket_id,
                 },
-                TicketStep::Rejected { reason } => v5::TicketStep::Rejected {
+                TicketStep::Rejected { reason } => v7::TicketStep::Rejected {
                     reason: reason.clone(),
                 },
-                TicketStep::Failed { reason } => v5::TicketStep::Failed {
+                TicketStep::Failed { reason } => v7::TicketStep::Failed {
                     reason: reason.clone(),
                 },
-                TicketStep::QueueFull => v5::TicketStep::QueueFull,
-                TicketStep::Recovered => v5::TicketStep::Recovered,
+                TicketStep::QueueFull => v7::TicketStep::QueueFull,
+                TicketStep::Recovered => v7::TicketStep::Recovered,
             },
             reply: match &m.reply {
-                ReplyStep::Waiting => v5::ReplyStep::Waiting,
-                ReplyStep::NotNeeded => v5::ReplyStep::NotNeeded,
-                ReplyStep::Due { kind, content } => v5::ReplyStep::Due {
+                ReplyStep::Waiting => v7::ReplyStep::Waiting,
+                ReplyStep::NotNeeded => v7::ReplyStep::NotNeeded,
+                ReplyStep::Due { kind, content } => v7::ReplyStep::Due {
                     kind: kind.as_str().into(),
                     content: match content {
-                        ReplyContent::Text(t) => v5::ReplyContent::Text(t.clone()),
-                        ReplyContent::Media { url, caption } => v5::ReplyContent::Media {
+                        ReplyContent::Text(t) => v7::ReplyContent::Text(t.clone()),
+                        ReplyContent::Media { url, caption } => v7::ReplyContent::Media {
                             url: url.clone(),
                             caption: caption.clone(),
                         },
                         ReplyContent::Template {
                             content_sid,
                             variables,
-                        } => v5::ReplyContent::Template {
+                        } => v7::ReplyContent::Template {
                             content_sid: content_sid.clone(),
                             variables: variables.clone(),
                         },
                     },
                 },
-                ReplyStep::Sent { kind, sid } => v5::ReplyStep::Sent {
+                ReplyStep::Sent { kind, sid } => v7::ReplyStep::Sent {
                     kind: kind.as_str().into(),
                     sid: sid.clone(),
                 },
-                ReplyStep::Failed { kind, reason } => v5::ReplyStep::Failed {
+                ReplyStep::Failed { kind, reason } => v7::ReplyStep::Failed {
                     kind: kind.as_str().into(),
                     reason: reason.clone(),
                 },
-                ReplyStep::Unknown { kind, reason } => v5::ReplyStep::Unknown {
+                ReplyStep::Unknown { kind, reason } => v7::ReplyStep::Unknown {
                     kind: kind.as_str().into(),
                     reason: reason.clone(),
                 },
@@ -171,145 +170,114 @@ impl From<&Message> for v5::Message {
             duplicates: m.duplicates,
             finished_ms: m.finished_ms,
             delivery: m.delivery.map(|d| d.as_str().into()),
-            media: m
-                .media
-                .iter()
-                .map(|x| v5::MediaItem {
-                    url: x.url.clone(),
-                    content_type: x.content_type.clone(),
-                    state: match &x.state {
-                        MediaState::Pending => v5::MediaState::Pending,
-                        MediaState::Uploaded {
-                            token,
-                            filename,
-                            uploaded_ms,
-                            description,
-                        } => v5::MediaState::Uploaded {
-                            token: token.clone(),
-                            filename: filename.clone(),
-                            uploaded_ms: *uploaded_ms,
-                            description: description.clone(),
-                        },
-                        MediaState::Skipped { reason } => v5::MediaState::Skipped {
-                            reason: reason.clone(),
-                        },
-                    },
-                })
-                .collect(),
-            location: m.location.clone(),
-            content: Some(match &m.content {
-                Content::Text => v5::Content::Text,
-                Content::Media => v5::Content::Media,
-                Content::Location => v5::Content::Location,
-                Content::Contact => v5::Content::Contact,
-                Content::ButtonReply { payload } => v5::Content::ButtonReply {
-                    payload: payload.clone(),
-                },
-                Content::Reaction => v5::Content::Reaction,
-                Content::Other { message_type } => v5::Content::Other {
-                    message_type: message_type.clone(),
-                },
-            }),
+            content: content_to_stored(&m.content),
             language: m.language.clone(),
             without_locale: m.without_locale,
         }
     }
 }
 
-impl From<&Call> for v5::Call {
+impl From<&Call> for v7::Call {
     fn from(call: &Call) -> Self {
         match call.clone() {
-            Call::Inbound(InboundCall::CreateTicket { sid, ticket }) => v5::Call::CreateTicket {
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::CreateTicket {
                 sid,
-                ticket: v5::NewTicket {
+                ticket,
+            })) => v7::Call::CreateTicket {
+                sid,
+                ticket: v7::NewTicket {
                     subject: ticket.subject,
-                    comment: v5::Comment {
+                    comment: v7::Comment {
                         body: ticket.comment.body,
                         public: ticket.comment.public,
                         uploads: ticket.comment.uploads,
                     },
-                    requester: v5::Requester {
+                    requester: v7::Requester {
                         name: ticket.requester.name,
                         email: ticket.requester.email,
                         locale_id: ticket.requester.locale_id,
                     },
                     tags: ticket.tags,
                     priority: match ticket.priority {
-                        Priority::Urgent => v5::Priority::Urgent,
-                        Priority::High => v5::Priority::High,
-                        Priority::Normal => v5::Priority::Normal,
+                        Priority::Urgent => v7::Priority::Urgent,
+                        Priority::High => v7::Priority::High,
+                        Priority::Normal => v7::Priority::Normal,
                     },
                     ticket_type: ticket.ticket_type,
                     external_id: ticket.external_id,
                     via_followup_source_id: ticket.via_followup_source_id,
                 },
             },
-            Call::Inbound(InboundCall::FindTicket { sid }) => v5::Call::FindTicket { sid },
-            Call::Inbound(InboundCall::AddComment {
-                ticket_id,
-                sids,
-                body,
-                uploads,
-            }) => v5::Call::AddComment {
-                ticket_id,
-                sids,
-                body,
-                uploads,
-            },
-            Call::Inbound(InboundCall::FindComment {
-                ticket_id,
-                sids,
-                body,
-                since_ms,
-            }) => v5::Call::FindComment {
-                ticket_id,
-                sids,
-                body,
-                since_ms,
-            },
-            Call::Inbound(InboundCall::SendReply { sid }) => v5::Call::SendReply { sid },
-            Call::Inbound(InboundCall::FindReply { sid, since_ms }) => {
-                v5::Call::FindReply { sid, since_ms }
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::FindTicket { sid })) => {
+                v7::Call::FindTicket { sid }
             }
-            Call::Agents(AgentCall::CheckTicket { ticket_id }) => {
-                v5::Call::CheckTicket { ticket_id }
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::AddComment {
+                ticket_id,
+                sids,
+                body,
+                uploads,
+            })) => v7::Call::AddComment {
+                ticket_id,
+                sids,
+                body,
+                uploads,
+            },
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::FindComment {
+                ticket_id,
+                sids,
+                body,
+                since_ms,
+            })) => v7::Call::FindComment {
+                ticket_id,
+                sids,
+                body,
+                since_ms,
+            },
+            Call::Inbound(InboundCall::SendReply { sid }) => v7::Call::SendReply { sid },
+            Call::Inbound(InboundCall::FindReply { sid, since_ms }) => {
+                v7::Call::FindReply { sid, since_ms }
+            }
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::CheckTicket { ticket_id })) => {
+                v7::Call::CheckTicket { ticket_id }
             }
             Call::Agents(AgentCall::SendAgentReply { comment_id }) => {
-                v5::Call::SendAgentReply { comment_id }
+                v7::Call::SendAgentReply { comment_id }
             }
             Call::Agents(AgentCall::FindAgentReply {
                 comment_id,
                 since_ms,
-            }) => v5::Call::FindAgentReply {
+            }) => v7::Call::FindAgentReply {
                 comment_id,
                 since_ms,
             },
-            Call::Agents(AgentCall::AddNote { key }) => v5::Call::AddNote { key },
-            Call::Agents(AgentCall::FindNote { key, since_ms }) => {
-                v5::Call::FindNote { key, since_ms }
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::AddNote { key })) => {
+                v7::Call::AddNote { key }
+            }
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::FindNote { key, since_ms })) => {
+                v7::Call::FindNote { key, since_ms }
             }
             Call::Inbound(InboundCall::TransferMedia { sid, index }) => {
-                v5::Call::TransferMedia { sid, index }
+                v7::Call::TransferMedia { sid, index }
             }
         }
     }
 }
 
-impl From<&AgentReply> for v5::AgentReply {
+impl From<&AgentReply> for v7::AgentReply {
     fn from(r: &AgentReply) -> Self {
-        v5::AgentReply {
+        v7::AgentReply {
             comment_id: r.comment_id,
             ticket_id: r.ticket_id,
             text: r.text.clone(),
             received_ms: r.received_ms,
             state: match &r.state {
-                AgentReplyState::Due { template } => v5::AgentReplyState::Due {
+                AgentReplyState::Due { template } => v7::AgentReplyState::Due {
                     template: *template,
                 },
-                AgentReplyState::Sent { template } => v5::AgentReplyState::Sent {
+                AgentReplyState::Sent { template } => v7::AgentReplyState::Sent {
                     template: *template,
                 },
-                AgentReplyState::Undeliverable { reason } => v5::AgentReplyState::Undeliverable {
+                AgentReplyState::Undeliverable { reason } => v7::AgentReplyState::Undeliverable {
                     reason: reason.clone(),
                 },
             },
@@ -318,7 +286,7 @@ impl From<&AgentReply> for v5::AgentReply {
             attachments: r
                 .attachments
                 .iter()
-                .map(|a| v5::Attachment {
+                .map(|a| v7::Attachment {
                     id: a.id,
                     file_name: a.file_name.clone(),
                     content_type: a.content_type.clone(),
@@ -330,5 +298,69 @@ impl From<&AgentReply> for v5::AgentReply {
             error_code: r.error_code,
             retry: (&r.retry).into(),
         }
+    }
+}
+
+fn content_to_stored(content: &Content) -> v7::Content {
+    let files = |files: &[MediaItem]| files.iter().map(media_item_to_stored).collect();
+    match content {
+        Content::Text { text } => v7::Content::Text { text: text.clone() },
+        Content::Files { files: f, caption } => v7::Content::Media {
+            caption: caption.clone(),
+            files: files(f),
+        },
+        Content::Location { place, text } => v7::Content::Location {
+            place: place.as_ref().map(|p| v7::Place {
+                latitude: p.latitude.clone(),
+                longitude: p.longitude.clone(),
+                address: p.address.clone(),
+                label: p.label.clone(),
+            }),
+            text: text.clone(),
+        },
+        Content::Contact { cards, text } => v7::Content::Contact {
+            cards: files(cards),
+            text: text.clone(),
+        },
+        Content::ButtonReply { text, payload } => v7::Content::ButtonReply {
+            text: text.clone(),
+            payload: payload.clone(),
+        },
+        Content::Reaction { emoji } => v7::Content::Reaction {
+            emoji: emoji.clone(),
+        },
+        Content::Other {
+            message_type,
+            text,
+            files: f,
+        } => v7::Content::Other {
+            message_type: message_type.clone(),
+            text: text.clone(),
+            files: files(f),
+        },
+    }
+}
+
+fn media_item_to_stored(x: &MediaItem) -> v7::MediaItem {
+    v7::MediaItem {
+        url: x.url.clone(),
+        content_type: x.content_type.clone(),
+        state: match &x.state {
+            MediaState::Pending => v7::MediaState::Pending,
+            MediaState::Uploaded {
+                token,
+                filename,
+                uploaded_ms,
+                description,
+            } => v7::MediaState::Uploaded {
+                token: token.clone(),
+                filename: filename.clone(),
+                uploaded_ms: *uploaded_ms,
+                description: description.clone(),
+            },
+            MediaState::Skipped { reason } => v7::MediaState::Skipped {
+                reason: reason.clone(),
+            },
+        },
     }
 }

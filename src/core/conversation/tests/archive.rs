@@ -132,9 +132,7 @@ fn a_customer_stored_with_the_whole_history_archives_it_on_the_first_step() {
     }
     let mut whole = sim.conv();
     whole.inbound.archive_oldest_ms = None;
-    let mut v5: Value = serde_json::from_str(&stored_form::encode(&whole).unwrap()).unwrap();
-    v5["v"] = 5.into();
-    sim.stored = v5.to_string();
+    sim.stored = stored_in_v6_form(&stored_form::encode(&whole).unwrap(), 5).to_string();
     sim.archive.clear();
     assert!(!sim.receive("SMnew", "My order 99 never arrived"));
     // At most ARCHIVE_PER_STEP_MAX rows in one write (the storage API takes 128 keys at once).

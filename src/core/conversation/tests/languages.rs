@@ -160,8 +160,7 @@ fn a_conversation_stored_before_languages_is_read_in_the_default_language() {
     let mut sim = Sim::new(config_with(&[("DEFAULT_LANGUAGE", "es")]));
     sim.receive("SM1", "12345678901");
     // As a v3 conversation stored it: no language anywhere.
-    let mut v: Value = serde_json::from_str(&sim.stored).unwrap();
-    v["v"] = 3.into();
+    let mut v = stored_in_v6_form(&sim.stored, 3);
     v["conversation"]["messages"][0]
         .as_object_mut()
         .unwrap()

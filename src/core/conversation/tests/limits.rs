@@ -5,7 +5,7 @@
 use super::*;
 use crate::core::conversation::agents;
 use crate::core::conversation::agents::limits as replies_budget;
-use crate::core::stored::{self, v5};
+use crate::core::stored::{self, v7};
 
 const KB: usize = 1024;
 
@@ -87,7 +87,10 @@ fn flood_then_heal(n: usize) {
     assert!(conv.inbound.queued_bytes() <= QUEUE_BUDGET_BYTES);
     for &i in &refused {
         let m = conv.message(&sid(i)).unwrap();
-        assert!(m.body.is_empty(), "a refused message's text is not kept");
+        assert!(
+            m.content.text().is_empty(),
+            "a refused message's text is not kept"
+        );
         let view = view(&conv, &m.sid, sim.now).unwrap();
         assert_eq!(view.outcome, MessageOutcome::RefusedQueueFull);
         assert_eq!(view.status, MessageStatus::Refused);
@@ -147,7 +150,7 @@ fn flood_then_heal(n: usize) {
     }
     let empty = Conversation::new(Sender::Phone(CUSTOMER.into()));
     let envelope = stored_form::encode(&empty).unwrap().len()
-        - serde_json::to_string(&v5::Conversation::from(&empty))
+        - serde_json::to_string(&v7::Conversation::from(&empty))
             .unwrap()
             .len();
     assert!(
@@ -218,18 +221,13 @@ fn a_finished_message_keeps_no_text_and_stays_small() {
             reason: long.clone(),
         },
     );
-    m.body = body(1, 60 * KB);
-    m.location = Some(long.clone());
     m.retry.last_error = Some(long.clone());
     m.delivery = Some(crate::core::delivery::DeliveryStatus::PartiallyDelivered);
     m.reply = ReplyStep::Unknown {
         kind: crate::core::delivery::ReplyKind::TicketCreatedTemplate,
         reason: long.clone(),
     };
-    m.content = Content::ButtonReply {
-        payload: Some(long.clone()),
-    };
-    m.media = (0..50)
+    let files = (0..50)
         .map(|i| MediaItem {
             url: format!("https://api.twilio.com/{i}/{long}"),
             content_type: long.clone(),
@@ -238,11 +236,50 @@ fn a_finished_message_keeps_no_text_and_stays_small() {
             },
         })
         .collect();
+    let place = crate::core::form::Location {
+        latitude: "52.52".into(),
+        longitude: "13.40".into(),
+        address: Some(long.clone()),
+        label: Some(long.clone()),
+    };
+    // Every kind, each with as much as it holds.
+    for content in [
+        Content::Text {
+            text: body(1, 60 * KB),
+        },
+        Content::Files {
+            files,
+            caption: body(1, 60 * KB),
+        },
+        Content::Location {
+            place: Some(place),
+            text: long.clone(),
+        },
+        Content::ButtonReply {
+            text: long.clone(),
+            payload: Some(long.clone()),
+        },
+        Content::Reaction {
+            emoji: long.clone(),
+        },
+        Content::Other {
+            message_type: long.clone(),
+            text: long.clone(),
+            files: vec![],
+        },
+    ] {
+        let mut m = m.clone();
+        m.content = content;
+        m.compact_finished();
+        let size = stored_len(&v7::Message::from(&m));
+        assert!(size <= FINISHED_MESSAGE_MAX_BYTES, "{size} bytes");
+        assert!(keeps_no_content(&m.content), "{:?}", m.content);
+    }
     m.unverified_comment = Some((vec![sid(1)], long.clone()));
-    m.compact_finished();
-    let size = stored_len(&v5::Message::from(&m));
-    assert!(size <= FINISHED_MESSAGE_MAX_BYTES, "{size} bytes");
-    assert!(m.body.is_empty() && m.location.is_none() && m.media.is_empty());
+}
+
+fn keeps_no_content(c: &Content) -> bool {
+    c.text().is_empty() && c.place().is_none() && c.files().is_empty()
 }
 
 #[test]
@@ -289,7 +326,7 @@ fn the_stored_value_keeps_a_short_history_without_texts_and_archives_the_rest() 
         .inbound
         .messages
         .iter()
-        .all(|m| m.is_finished() && m.body.is_empty() && m.location.is_none()));
+        .all(|m| m.is_finished() && keeps_no_content(&m.content)));
 }
 
 /// The conversation as a newer gateway stored it, in a form this version cannot read (a
@@ -445,7 +482,7 @@ fn a_settled_agent_reply_let_go_stays_small() {
         },
     };
     r.compact_settled();
-    let stored = v5::AgentReply::from(&r);
+    let stored = v7::AgentReply::from(&r);
     let size = stored_len(&stored);
     assert!(
         size <= replies_budget::SETTLED_REPLY_MAX_BYTES,
@@ -495,7 +532,7 @@ fn two_hundred_settled_agent_replies_of_8_kb_stay_under_the_budget() {
     );
     let replies = stored_len(
         &(conv.agents.agent_replies.iter())
-            .map(v5::AgentReply::from)
+            .map(v7::AgentReply::from)
             .collect::<Vec<_>>(),
     );
     assert!(

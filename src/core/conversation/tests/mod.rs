@@ -248,7 +248,7 @@ impl Sim {
             media: vec![],
             extra_media: vec![],
             location: None,
-            content: Default::default(),
+            kind: Default::default(),
         }
     }
 
@@ -553,4 +553,29 @@ pub(super) fn received(message: InboundMessage) -> Event {
         received_at_ms: None,
         archived: None,
     }
+}
+
+/// A stored conversation's text in the form v5 and v6 gateways wrote (`"v": v`): each
+/// message's content a bare label beside its `body`, `media` and `location` text.
+pub(super) fn stored_in_v6_form(text: &str, v: u64) -> Value {
+    let mut value: Value = serde_json::from_str(text).unwrap();
+    value["v"] = v.into();
+    for m in value["conversation"]["messages"].as_array_mut().unwrap() {
+        let mut label = m["content"].as_object().unwrap().clone();
+        let body = ["text", "caption", "emoji"]
+            .iter()
+            .find_map(|k| label.remove(*k))
+            .unwrap_or_else(|| "".into());
+        let files = ["files", "cards"].iter().find_map(|k| label.remove(*k));
+        let location = label.remove("place").map(|p| {
+            let place: crate::core::form::Location = serde_json::from_value(p).unwrap();
+            Value::from(place.describe())
+        });
+        let m = m.as_object_mut().unwrap();
+        m.insert("body".into(), body);
+        m.insert("media".into(), files.unwrap_or_else(|| json!([])));
+        m.insert("location".into(), location.unwrap_or(Value::Null));
+        m.insert("content".into(), Value::Object(label));
+    }
+    value
 }

@@ -3,7 +3,7 @@
 //! own tests (pinned shape, migrations, salvage) are in `core::stored::tests`.
 
 use super::*;
-use crate::core::stored::v5;
+use crate::core::stored::v7;
 
 /// Commit 0df866a (v1, bare): a ticket made and confirmed, an agent's reply waiting to be
 /// read, and a follow-up with a photo not yet handled.
@@ -67,22 +67,27 @@ fn a_conversation_stored_by_0df866a_loads_and_carries_on() {
     assert!(transfer.download.url.contains("/Media/ME0123456789abcdef"));
     // Stored again, it is the current version and reads back the same.
     let text = stored_form::encode(&conv).unwrap();
-    assert!(text.starts_with("{\"v\":6,"));
+    assert!(text.starts_with("{\"v\":7,"));
     let (again, migrated) = stored_form::decode(&text).unwrap();
     assert!(!migrated);
     assert_eq!(again, conv);
 }
 
 #[test]
-fn what_main_stored_reads_back_byte_for_byte() {
-    // Written by v5: read as v6 (migrated), and stored again the same but for the version.
+fn what_main_stored_reads_back_whole() {
+    // Written by v5: read as v7 (migrated), and stored again with nothing lost: put back in
+    // v6's form, it is what main wrote, the location's text included (read back from its
+    // coordinates).
     for text in [MAKING_A_TICKET, WITH_HISTORY] {
         let (conv, migrated) = stored_form::decode(text).unwrap();
         assert!(migrated);
+        let again = stored_form::encode(&conv).unwrap();
+        assert!(again.starts_with("{\"v\":7,"));
         assert_eq!(
-            stored_form::encode(&conv).unwrap(),
-            text.replacen("{\"v\":5,", "{\"v\":6,", 1)
+            stored_in_v6_form(&again, 5),
+            serde_json::from_str::<Value>(text).unwrap()
         );
+        assert_eq!(stored_form::decode(&again).unwrap(), (conv, false));
     }
 }
 
@@ -92,7 +97,9 @@ fn a_ticket_being_made_when_main_stopped_is_made_once_and_the_early_event_is_rea
     let conv = sim.conv();
     assert!(matches!(
         conv.in_flight.as_ref().map(|f| &f.call),
-        Some(Call::Inbound(InboundCall::CreateTicket { .. }))
+        Some(Call::Backend(BackendCall::ZendeskSupport(
+            ZendeskCall::CreateTicket { .. }
+        )))
     ));
     assert_eq!(conv.agents.early_agent_events.len(), 1);
     assert!(!conv.unsent_metrics.is_empty(), "the metrics not sent yet");
@@ -166,7 +173,9 @@ fn a_customer_with_history_stored_by_main_carries_on_with_nothing_doubled_or_los
     let conv = sim.conv();
     assert!(matches!(
         conv.in_flight.as_ref().map(|f| &f.call),
-        Some(Call::Inbound(InboundCall::AddComment { .. }))
+        Some(Call::Backend(BackendCall::ZendeskSupport(
+            ZendeskCall::AddComment { .. }
+        )))
     ));
     assert_eq!(
         conv.pending_count(),
@@ -205,7 +214,7 @@ fn a_customer_with_history_stored_by_main_carries_on_with_nothing_doubled_or_los
     let view = view(&sim.conv(), FIRST, sim.now).unwrap();
     assert_eq!(view.outcome, MessageOutcome::Recovered);
     // And the conversation is stored in the current form, every message finished.
-    let stored: v5::Conversation = serde_json::from_value(
+    let stored: v7::Conversation = serde_json::from_value(
         serde_json::from_str::<Value>(&sim.stored).unwrap()["conversation"].clone(),
     )
     .unwrap();
