@@ -17,6 +17,7 @@
 //! - `ZENDESK_LOCALE_IDS` (`pt=19,it=22`): Zendesk locale ids for requesters, added to or
 //!   replacing the verified ones shipped; `off` sends none.
 
+use crate::core::language::calling_codes;
 use crate::core::language::detect::Detector;
 use crate::core::language::pack::LanguagePack;
 use crate::core::language::packs;
@@ -70,6 +71,23 @@ pub struct Chosen {
     pub code: String,
     /// Detected from the message itself (the conversation remembers it), not inherited.
     pub confident: bool,
+    /// What decided it.
+    pub from: ChosenFrom,
+}
+
+/// What decided a message's language, most certain first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChosenFrom {
+    /// The message's own words, confidently.
+    Text,
+    /// The conversation's last confident language.
+    Conversation,
+    /// The message's words, less than confidently but standing out clearly.
+    TextStandingOut,
+    /// The sender's calling code (`calling_codes`), the text saying nothing else.
+    Number,
+    /// Nothing known: the default language.
+    Default,
 }
 
 impl Languages {
@@ -86,38 +104,96 @@ impl Languages {
 
     /// The language of a message: what it is written in when it says enough, else the
     /// conversation's last confident language (for "ok", "👍", an order number), else the
-    /// default.
+    /// default. Without the sender's number: `choose_for`.
     pub fn choose(&self, text: &str, previous: Option<&str>) -> Chosen {
+        self.choose_for(text, previous, None)
+    }
+
+    /// The language of a message from a sender whose number (E.164, `+4915…`) is known:
+    /// 1. what the message is written in, when it says enough;
+    /// 2. the conversation's last confident language;
+    /// 3. the language the number's calling code suggests (`calling_codes`), among the enabled
+    ///    ones, when the text says nothing else: the text hints at one of the number's
+    ///    languages (the most hinted wins), or hints at no language at all ("ok", "👍") and
+    ///    the number's country has a clear majority language;
+    /// 4. the enabled language the text's words stand out for;
+    /// 5. the default language.
+    ///
+    /// The number never overrides the text: a customer abroad writing in their language is
+    /// read in it whenever the words tell.
+    pub fn choose_for(&self, text: &str, previous: Option<&str>, number: Option<&str>) -> Chosen {
         let detection = self.detector.detect(text);
-        if let Some(code) = detection.confident {
-            return Chosen {
-                code,
-                confident: true,
-            };
-        }
-        // Unsure: what is known first (the conversation's language), else the most likely
-        // enabled language when it stands out clearly, else the default. Not remembered.
-        let code = match previous.filter(|p| self.enabled.iter().any(|l| l.code == *p)) {
-            Some(p) => p.to_string(),
-            None => self
-                .standing_out(&detection.scores)
-                .unwrap_or_else(|| self.default_language().code.clone()),
-        };
-        Chosen {
+        let chosen = |code: String, from: ChosenFrom| Chosen {
             code,
-            confident: false,
+            confident: from == ChosenFrom::Text,
+            from,
+        };
+        if let Some(code) = detection.confident {
+            return chosen(code, ChosenFrom::Text);
         }
+        // Unsure: what is known first. Not remembered.
+        if let Some(p) = previous.filter(|p| self.enabled.iter().any(|l| l.code == *p)) {
+            return chosen(p.to_string(), ChosenFrom::Conversation);
+        }
+        let standing_out = self.standing_out(&detection.scores);
+        if let Some(code) = number.and_then(|n| self.by_number(n, &detection.scores, standing_out))
+        {
+            return chosen(code, ChosenFrom::Number);
+        }
+        match standing_out {
+            Some(i) => chosen(self.enabled[i].code.clone(), ChosenFrom::TextStandingOut),
+            None => chosen(self.default_language().code.clone(), ChosenFrom::Default),
+        }
+    }
+
+    /// The enabled language the number suggests, given what the text hints (`choose_for`).
+    fn by_number(
+        &self,
+        number: &str,
+        scores: &[f32],
+        standing_out: Option<usize>,
+    ) -> Option<String> {
+        let hint = calling_codes::hint(number)?;
+        let candidates: Vec<usize> = hint
+            .languages
+            .iter()
+            .filter_map(|c| self.enabled.iter().position(|l| l.code == *c))
+            .collect();
+        // The text hints at one of the number's languages: the most hinted of them when it
+        // leads the others clearly, else the first of them in the country's order.
+        let mut hinted: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|i| scores[*i] > 0.0)
+            .collect();
+        if !hinted.is_empty() {
+            let first = hinted[0];
+            hinted.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]));
+            let leads = hinted
+                .get(1)
+                .is_none_or(|second| scores[hinted[0]] >= scores[*second] * FALLBACK_LEAD);
+            let i = if leads { hinted[0] } else { first };
+            return Some(self.enabled[i].code.clone());
+        }
+        // The text hints at other languages only (a customer abroad): the number says
+        // nothing about this customer.
+        if standing_out.is_some() || scores.iter().any(|s| *s > 0.0) {
+            return None;
+        }
+        let first = *candidates.first()?;
+        // Only the country's majority language, and only when it is enabled as the first.
+        (hint.alone && self.enabled[first].code == hint.languages[0])
+            .then(|| self.enabled[first].code.clone())
     }
 
     /// The enabled language whose detection score stands out clearly, though below the
     /// confident threshold: some evidence, and at least `FALLBACK_LEAD` times the runner-up's.
-    fn standing_out(&self, scores: &[f32]) -> Option<String> {
+    fn standing_out(&self, scores: &[f32]) -> Option<usize> {
         let mut ranked: Vec<(usize, f32)> = scores.iter().copied().enumerate().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (best, top) = *ranked.first()?;
         let second = ranked.get(1).map_or(0.0, |r| r.1);
-        (top >= FALLBACK_MIN_SCORE && top >= second * FALLBACK_LEAD)
-            .then(|| self.enabled[best].code.clone())
+        (top >= FALLBACK_MIN_SCORE && top >= second * FALLBACK_LEAD).then_some(best)
     }
 
     /// Reads the language settings through `get` (trimmed, empty as absent); problems are

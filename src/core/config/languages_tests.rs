@@ -348,3 +348,55 @@ fn an_unsure_language_falls_back_to_what_is_known_then_to_the_one_standing_out()
     // Two languages equally likely: the default.
     assert_eq!(l.choose("login error", None).code, "en");
 }
+
+#[test]
+fn a_first_message_with_nothing_to_tell_is_answered_in_the_language_of_the_senders_number() {
+    use crate::core::config::languages::ChosenFrom;
+    let (l, _) = languages(&[]);
+    for (text, number, code) in [
+        ("👍", "+4915112345678", "de"),
+        ("ok", "+5511912345678", "pt"),
+        ("😊😊", "+6281234567890", "id"),
+        ("ok", "+33612345678", "fr"),
+        ("🙏", "+393331234567", "it"),
+        ("ok", "+5215512345678", "es"),
+        // Switzerland: the German-speaking majority when nothing tells.
+        ("👍", "+41791234567", "de"),
+    ] {
+        let c = l.choose_for(text, None, Some(number));
+        assert_eq!(c.code, code, "{text} {number}");
+        // The number is never remembered as the conversation's language.
+        assert_eq!(c.confident, c.from == ChosenFrom::Text, "{text} {number}");
+    }
+    let c = l.choose_for("👍", None, Some("+4915112345678"));
+    assert_eq!(c.from, ChosenFrom::Number);
+    // Belgium: no shipped language has a clear majority: the default.
+    assert_eq!(l.choose_for("👍", None, Some("+32470123456")).code, "en");
+    // The conversation's language comes first; the text always wins over the number (a
+    // customer abroad).
+    assert_eq!(
+        l.choose_for("👍", Some("it"), Some("+4915112345678")).code,
+        "it"
+    );
+    assert_eq!(
+        l.choose_for("mi pedido no llegó", None, Some("+4915112345678"))
+            .code,
+        "es"
+    );
+    assert_eq!(
+        l.choose_for("el tracking no se mueve", None, Some("+4915112345678"))
+            .code,
+        "es"
+    );
+    // Only enabled languages: German not enabled, the default.
+    let (only_en_es, _) = languages(&[("LANGUAGES", "en,es")]);
+    assert_eq!(
+        only_en_es
+            .choose_for("👍", None, Some("+4915112345678"))
+            .code,
+        "en"
+    );
+    // A WhatsApp user id (no number) or a number from a country not listed: the default.
+    assert_eq!(l.choose_for("👍", None, None).code, "en");
+    assert_eq!(l.choose_for("👍", None, Some("+8613800000000")).code, "en");
+}

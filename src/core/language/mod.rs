@@ -1,3 +1,4 @@
+pub mod calling_codes;
 pub mod detect;
 pub mod pack;
 pub mod packs;

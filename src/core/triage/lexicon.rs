@@ -92,6 +92,8 @@ pub struct Lexicon {
     pub filler: Matcher,
     pub urgent: Matcher,
     pub high: Matcher,
+    /// Emergencies told without an urgent word (`emergency`).
+    pub emergency: super::emergency::Emergency,
 }
 
 /// Plain inflections a listed word may carry and still be the same word: "errors", "pedidos",
@@ -169,7 +171,10 @@ impl Lexicon {
     /// understood.
     pub fn shipped() -> Lexicon {
         use crate::core::language::packs;
-        let mut lexicon = Lexicon::default();
+        let mut lexicon = Lexicon {
+            emergency: super::emergency::Emergency::shipped(),
+            ..Lexicon::default()
+        };
         for p in packs::ALL {
             let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
             lexicon.add_lists(

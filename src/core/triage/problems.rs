@@ -18,6 +18,11 @@ use super::lexicon::{Lexicon, Matcher};
 use super::{subject, Decision, Priority, Rejection, Triage, TriageRules};
 use crate::core::text::{fold_accents, words};
 
+/// French and Italian elided articles and prepositions (`l'`, `un'`, `dell'`).
+const ELISIONS: [&str; 14] = [
+    "l", "d", "un", "dell", "all", "nell", "dall", "sull", "quell", "quest", "c", "s", "j", "m",
+];
+
 /// Words beyond pleasantries from which a message is a request (rule 5).
 const MIN_CONTENT_WORDS: usize = 2;
 
@@ -98,8 +103,17 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
 }
 
 fn priority(lex: &Lexicon, words: &[&str]) -> Priority {
+    // An elided article (`un'emergenza`, `l'urgence`) says nothing: the word after it counts.
+    let unelided: Vec<&str> = words
+        .iter()
+        .map(|w| match w.split_once('\'') {
+            Some((head, rest)) if ELISIONS.contains(&head) && !rest.is_empty() => rest,
+            _ => w,
+        })
+        .collect();
+    let words = &unelided[..];
     let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
-    if any(&lex.urgent) {
+    if any(&lex.urgent) || lex.emergency.find(words).is_some() {
         Priority::Urgent
     } else if any(&lex.high) {
         Priority::High

@@ -370,10 +370,14 @@ impl InboundQueue {
         // Finished messages are bounded even while the queue is stuck (`limits`).
         self.prune(ctx.now_ms);
         let body_chars = message.body.chars().count();
-        let language = ctx
-            .config
-            .languages
-            .choose(&message.body, self.language.as_deref());
+        let language = ctx.config.languages.choose_for(
+            &message.body,
+            self.language.as_deref(),
+            match &message.from {
+                Sender::Phone(number) => Some(number.as_str()),
+                Sender::ScopedId(_) => None,
+            },
+        );
         if language.confident {
             self.language = Some(language.code.clone());
         }
