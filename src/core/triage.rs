@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 mod emergency;
 mod lexicon;
+mod matcher;
 mod problems;
 
 pub use lexicon::Lexicon;

@@ -119,7 +119,10 @@ fn features_off_name_the_variable_that_turns_them_on() {
             "HX0123456789abcdef0123456789abcdef",
         ),
         ("PUBLIC_BASE_URL", "https://support.acme.com"),
-        ("ALERT_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/x"),
+        (
+            "ALERT_WEBHOOK_URL",
+            "https://hooks.slack.com/services/T0/B0/x",
+        ),
     ]);
     assert!(full.features_off().is_empty(), "{:?}", full.features_off());
 }

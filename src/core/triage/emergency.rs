@@ -4,7 +4,7 @@
 //! we can't work"). Per shipped language, colloquial and unaccented forms included; folded as
 //! messages are. Read by `problems::priority`.
 
-use super::lexicon::Matcher;
+use super::matcher::Matcher;
 
 /// Someone else acting: with a money or account word, an emergency.
 const ACTORS: &[&str] = &[
