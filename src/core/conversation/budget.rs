@@ -42,7 +42,7 @@ use super::backend::zendesk_support::SEEN_COMMENTS_BYTES;
 use super::inbound::limits::{FINISHED_MESSAGE_MAX_BYTES, QUEUE_BUDGET_BYTES};
 use super::KEEP_FINISHED_MAX;
 
-/// The documented budget of one stored conversation (README "Limits of this version").
+/// The documented budget of one stored conversation (docs/behaviour.md, "Limits of this version").
 pub const STORED_BUDGET_BYTES: usize = 1024 * 1024;
 /// The copies of one comment or message the call in flight and a comment to verify hold.
 pub const IN_FLIGHT_COPIES_BYTES: usize = 2 * 64 * 1024;
