@@ -97,5 +97,10 @@ fn message(m: v5::Message) -> Message {
 }
 
 pub(super) fn every_field() -> Conversation {
-    every_field_v6::every_field().map_messages(message)
+    Conversation {
+        // Added within v7 (optional): the customer's Zendesk user.
+        requester_user_id: Some(77),
+        requester_phone_refused: true,
+        ..every_field_v6::every_field().map_messages(message)
+    }
 }

@@ -31,6 +31,8 @@ impl From<v7::Conversation> for Conversation {
                 open_ticket: c.open_ticket.map(Into::into),
                 tickets: c.tickets.into_iter().map(Into::into).collect(),
                 seen_comments: c.seen_comments,
+                requester_user_id: c.requester_user_id,
+                requester_phone_refused: c.requester_phone_refused,
             }),
             agents: AgentSide {
                 checks: c.checks,
@@ -212,6 +214,15 @@ impl From<v7::Call> for Call {
                     ticket_type: ticket.ticket_type,
                     external_id: ticket.external_id,
                     via_followup_source_id: ticket.via_followup_source_id,
+                    requester_id: ticket.requester_id,
+                },
+            }),
+            v7::Call::CreateRequester { sid, user } => zendesk(ZendeskCall::CreateRequester {
+                sid,
+                user: zendesk::users::RequesterUser {
+                    name: user.name,
+                    external_id: user.external_id,
+                    phone: user.phone,
                 },
             }),
             v7::Call::FindTicket { sid } => zendesk(ZendeskCall::FindTicket { sid }),

@@ -22,6 +22,8 @@ impl From<&Conversation> for v7::Conversation {
             rechecks: c.agents.rechecks.clone(),
             agent_replies: c.agents.agent_replies.iter().map(Into::into).collect(),
             seen_comments: zendesk.seen_comments.clone(),
+            requester_user_id: zendesk.requester_user_id,
+            requester_phone_refused: zendesk.requester_phone_refused,
             notes: c
                 .agents
                 .notes
@@ -206,6 +208,18 @@ impl From<&Call> for v7::Call {
                     ticket_type: ticket.ticket_type,
                     external_id: ticket.external_id,
                     via_followup_source_id: ticket.via_followup_source_id,
+                    requester_id: ticket.requester_id,
+                },
+            },
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::CreateRequester {
+                sid,
+                user,
+            })) => v7::Call::CreateRequester {
+                sid,
+                user: v7::RequesterUser {
+                    name: user.name,
+                    external_id: user.external_id,
+                    phone: user.phone,
                 },
             },
             Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::FindTicket { sid })) => {

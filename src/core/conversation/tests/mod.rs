@@ -115,6 +115,10 @@ struct World {
     zendesk_down: bool,
     /// Every Zendesk call answers 503 until then (an `Outage`).
     zendesk_down_until: Option<u64>,
+    /// Users made by `create_or_update` (`REQUESTER_IDENTITY=whatsapp`), as it was sent.
+    users: Vec<Value>,
+    /// The customer's number belongs to another user: a phone identity answers 422.
+    phone_taken: bool,
 }
 
 fn answer(status: u16, body: Value) -> Exchange {
@@ -536,6 +540,7 @@ fn assert_reference_outcome(sim: &Sim, what: &str) {
 mod agents;
 mod archive;
 mod forwarding;
+mod identity;
 mod inbound;
 mod languages;
 mod limits;
