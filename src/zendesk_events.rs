@@ -117,6 +117,12 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         // `{{ticket.requester.id}}`, sent by triggers made by this version's `npm run setup`.
         requester_id: id_field(&json, "requester_id"),
         made_from: None,
+        // `{{ticket.requester.external_id}}` (REQUESTER_IDENTITY=whatsapp: no e-mail).
+        requester_external_id: json["requester_external_id"]
+            .as_str()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_string),
     };
     let delivery = match deliver(env, &config, event).await {
         Ok(d) => d,
@@ -212,12 +218,7 @@ async fn deliver(
     let domain = &config.requester_email_domain;
     let ticket = event.ticket_id;
     let mut asked: Vec<String> = Vec::new();
-    let named = |event: &TicketEvent| {
-        ticket_owner::customer_addresses(
-            event.requester_email.as_deref().unwrap_or_default(),
-            domain,
-        )
-    };
+    let named = |event: &TicketEvent| event.customers(domain);
     for address in named(&event) {
         let name = conversation_do::customer_name(&address);
         if to_conversation(env, Target::Named(&name), &event).await? == Handed::Applied {
@@ -246,6 +247,7 @@ async fn deliver(
         requester_email: event.requester_email.or(facts.requester_email),
         requester_id: event.requester_id.or(facts.requester_id),
         made_from: facts.made_from,
+        requester_external_id: event.requester_external_id.or(facts.requester_external_id),
     };
     for address in named(&event) {
         let name = conversation_do::customer_name(&address);
@@ -310,13 +312,16 @@ pub async fn requester_addresses(
     config: &Config,
     ticket: u64,
 ) -> std::result::Result<Vec<String>, String> {
-    let email = read_ticket(config, ticket)
-        .await?
-        .and_then(|f| f.requester_email);
-    Ok(ticket_owner::customer_addresses(
-        email.as_deref().unwrap_or_default(),
-        &config.requester_email_domain,
-    ))
+    let Some(facts) = read_ticket(config, ticket).await? else {
+        return Ok(Vec::new());
+    };
+    let event = TicketEvent {
+        ticket_id: ticket,
+        requester_email: facts.requester_email,
+        requester_external_id: facts.requester_external_id,
+        ..TicketEvent::default()
+    };
+    Ok(event.customers(&config.requester_email_domain))
 }
 
 #[derive(PartialEq)]

@@ -366,6 +366,8 @@ impl InboundQueue {
                         ticket_id,
                     });
                     self.messages[i].follow_up_of = Some(ticket_id);
+                    // An answered attempt (the message's work has begun: `typing`).
+                    self.messages[i].total_attempts += 1;
                     self.messages[i].complete_step();
                 }
                 CommentAdded::TicketGone => {
@@ -374,6 +376,7 @@ impl InboundQueue {
                         ticket_id,
                     });
                     self.messages[i].skip_triage = true;
+                    self.messages[i].total_attempts += 1;
                     self.messages[i].complete_step();
                 }
                 CommentAdded::Failed(cause) => {

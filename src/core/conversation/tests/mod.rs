@@ -147,6 +147,8 @@ struct Sim {
     jitter_seed: u64,
     /// The largest stored state seen after any step (bytes of JSON).
     largest_stored: usize,
+    /// The typing indicators the machine asked for (`Output::typing`), in order.
+    typing: Vec<(String, HttpRequest)>,
 }
 
 impl Sim {
@@ -162,6 +164,7 @@ impl Sim {
             cfg,
             jitter_seed: 7,
             largest_stored: 0,
+            typing: vec![],
         }
     }
 
@@ -211,6 +214,7 @@ impl Sim {
         self.stored = stored_form::encode(&conv).unwrap();
         self.largest_stored = self.largest_stored.max(self.stored.len());
         self.events.extend(out.events.iter().cloned());
+        self.typing.extend(out.typing.iter().cloned());
         for m in &out.archived {
             self.archive.insert(
                 stored_form::archive_key(&m.sid),
@@ -548,6 +552,7 @@ mod media;
 mod owners;
 mod properties;
 mod stored;
+mod typing;
 mod world;
 
 /// A message as the webhook hands it over, at the gateway's test origin.
