@@ -72,6 +72,18 @@ fn the_email_identity_makes_no_user() {
     sim.receive(M1.0, M1.1);
     sim.settle();
     assert_eq!(user_calls(&sim), 0);
+    let zendesk = |sim: &Sim| {
+        sim.world
+            .calls
+            .iter()
+            .filter(|c| c.contains("/api/v2/"))
+            .count()
+    };
+    assert_eq!(zendesk(&sim), 1, "one Zendesk call for a first message");
+    let mut whatsapp_sim = Sim::new(whatsapp());
+    whatsapp_sim.receive(M1.0, M1.1);
+    whatsapp_sim.settle();
+    assert_eq!(zendesk(&whatsapp_sim), 2, "the user, then the ticket");
     let created = &sim.world.tickets[0].created;
     assert_eq!(
         created["requester"]["email"],
