@@ -84,11 +84,17 @@ impl ConversationObject {
     ) -> Result<Output> {
         let now_ms = clock::now_ms();
         let me = self.state.id().to_string();
+        let channel = conv
+            .channel
+            .clone()
+            .or_else(|| received_channel(&event));
+        let config = config.for_channel(channel.as_deref());
         let ctx = Ctx {
             now_ms,
             jitter: js_sys::Math::random(),
             config,
             conversation_id: &me,
+            number: None,
         };
         let out = conv.step(event, &ctx);
         if out.unchanged {
@@ -237,11 +243,13 @@ impl ConversationObject {
             let Some(mut conv) = self.load().await? else {
                 return Ok(());
             };
+            let config = config.for_channel(conv.channel.as_deref());
             let ctx = Ctx {
                 now_ms: clock::now_ms(),
                 jitter: js_sys::Math::random(),
                 config,
                 conversation_id: &me,
+                number: None,
             };
             let out = conv.step(event, &ctx);
             // Taken out in the run's saves (no write of its own) and sent after the run; only
@@ -285,6 +293,14 @@ impl ConversationObject {
                 Event::Answered(answer)
             };
         }
+    }
+}
+
+/// The channel a message names (the first message of a conversation sets its channel).
+fn received_channel(event: &Event) -> Option<String> {
+    match event {
+        Event::Received { message, .. } => message.addressed.channel.clone(),
+        _ => None,
     }
 }
 

@@ -153,6 +153,28 @@ pub struct InboundMessage {
     /// `Content` carried the data.
     #[serde(default, rename = "content")]
     pub kind: MessageKind,
+    /// Where the customer wrote: the number (`To`, `+E164`) and the Messaging Service it came
+    /// through, and the channel the Worker routed it to (`Config::route`).
+    #[serde(default, skip_serializing_if = "Addressed::is_empty")]
+    pub addressed: Addressed,
+}
+
+/// Which of the company's senders a message was written to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addressed {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messaging_service_sid: Option<String>,
+    /// The channel's id; absent for the default channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+}
+
+impl Addressed {
+    pub fn is_empty(&self) -> bool {
+        self == &Addressed::default()
+    }
 }
 
 /// WhatsApp allows at most this many files per message; Twilio numbers them from 0.
@@ -266,9 +288,9 @@ impl InboundMessage {
             });
         }
         // Our own number: the same exact shape as a customer's, so nothing can be folded in.
-        // Checked, not kept: replies go from the configured sender (TWILIO_WHATSAPP_NUMBER).
-        match non_empty(params, "To") {
-            None => {}
+        // Kept: it chooses the channel, and replies go out from it.
+        let to = match non_empty(params, "To") {
+            None => None,
             Some(raw) if !raw.starts_with("whatsapp:") => {
                 return Err(FormError::Invalid {
                     field: "To",
@@ -276,7 +298,7 @@ impl InboundMessage {
                 })
             }
             Some(raw) => match Sender::parse(raw) {
-                Ok(Sender::Phone(_)) => {}
+                Ok(Sender::Phone(number)) => Some(number),
                 _ => {
                     return Err(FormError::Invalid {
                         field: "To",
@@ -284,7 +306,23 @@ impl InboundMessage {
                     })
                 }
             },
-        }
+        };
+        let messaging_service_sid = match non_empty(params, "MessagingServiceSid") {
+            None => None,
+            Some(sid)
+                if sid.starts_with("MG")
+                    && sid.len() == 34
+                    && sid.bytes().skip(2).all(|b| b.is_ascii_hexdigit()) =>
+            {
+                Some(sid.to_string())
+            }
+            Some(_) => {
+                return Err(FormError::Invalid {
+                    field: "MessagingServiceSid",
+                    reason: "expected MG and 32 hex digits".into(),
+                })
+            }
+        };
         let raw_from = non_empty(params, "From").ok_or(FormError::Missing("From"))?;
         if !raw_from.starts_with("whatsapp:") {
             return Err(FormError::Invalid {
@@ -375,6 +413,11 @@ impl InboundMessage {
             extra_media,
             location,
             kind,
+            addressed: Addressed {
+                to,
+                messaging_service_sid,
+                channel: None,
+            },
         })
     }
 }

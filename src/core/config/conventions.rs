@@ -131,6 +131,7 @@ pub const SETTING_PREFIXES: &[&str] = &[
     "UPSTREAM_",
     "REFUSAL_",
     "ALERT_",
+    "CHANNEL",
 ];
 
 /// Reads the configuration through `lookup` and also returns every name it asked for: what the

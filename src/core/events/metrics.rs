@@ -324,6 +324,7 @@ mod tests {
             jitter: 0.0,
             config: &config,
             conversation_id: "abc",
+            number: None,
         };
         let zendesk_error = r#"{"error":"RecordInvalid","description":"<b>twilio <script>alert(1)</script></b> see http <img src=x onerror=alert(2)>"}"#;
         let twilio_error =
@@ -345,6 +346,7 @@ mod tests {
                         extra_media: vec![],
                         location: None,
                         kind: Default::default(),
+                        addressed: Default::default(),
                     },
                 },
                 &ctx,

@@ -57,6 +57,13 @@ pub struct Conversation<M = Message> {
     /// v6: when the oldest message in the archive (`fin:<MessageSid>` rows) finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive_oldest_ms: Option<u64>,
+    /// Added within v7 (optional, ignored by a v7 gateway before it): the channel the
+    /// conversation is on (absent: the default channel) and the number the customer last
+    /// wrote to (`+E164`), which replies go out from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiving: Option<String>,
 }
 
 impl<M> Conversation<M> {
@@ -82,6 +89,8 @@ impl<M> Conversation<M> {
             wake: self.wake,
             recent_sent: self.recent_sent,
             archive_oldest_ms: self.archive_oldest_ms,
+            channel: self.channel,
+            receiving: self.receiving,
         }
     }
 }
@@ -354,6 +363,21 @@ pub struct NewTicket {
     pub external_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub via_followup_source_id: Option<u64>,
+    /// Added within v7 (optional): the channel's brand, group, form and custom fields.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub brand_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub group_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ticket_form_id: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub custom_fields: Vec<CustomField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomField {
+    pub id: u64,
+    pub value: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@
 
 pub use super::v5::{
     AgentReply, AgentReplyState, Attachment, Call, Comment, EarlyAgentEvent, InFlight, KnownTicket,
-    MediaItem, MediaState, NewTicket, Note, OpenTicket, Priority, ReplyContent, ReplyStep,
+    CustomField, MediaItem, MediaState, NewTicket, Note, OpenTicket, Priority, ReplyContent, ReplyStep,
     Requester, Retry, TicketStep, Timer, Wake,
 };
 use serde::{Deserialize, Serialize};
