@@ -45,7 +45,19 @@ const METRICS_FLUSH_MS: u64 = 5_000;
 
 /// The Durable Object name of a customer (their number or WhatsApp user id).
 pub fn object_name(message: &InboundMessage) -> String {
-    customer_name(message.from.display())
+    conversation_name(message.addressed.channel.as_deref(), message.from.display())
+}
+
+/// The Durable Object name of a customer's conversation on a channel: the default channel's
+/// keeps the name it had before channels (`customer:+1555...`, so conversations stored then go
+/// on), another channel's adds `@<channel>`: one person writing to two brands has two.
+pub fn conversation_name(channel: Option<&str>, address: &str) -> String {
+    match channel {
+        Some(c) if c != crate::core::config::DEFAULT_CHANNEL => {
+            format!("{}@{c}", customer_name(address))
+        }
+        _ => customer_name(address),
+    }
 }
 
 /// The Durable Object name for a customer's number (`+15550001234`) or user id.
@@ -84,10 +96,7 @@ impl ConversationObject {
     ) -> Result<Output> {
         let now_ms = clock::now_ms();
         let me = self.state.id().to_string();
-        let channel = conv
-            .channel
-            .clone()
-            .or_else(|| received_channel(&event));
+        let channel = conv.channel.clone().or_else(|| received_channel(&event));
         let config = config.for_channel(channel.as_deref());
         let ctx = Ctx {
             now_ms,

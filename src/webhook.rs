@@ -106,10 +106,19 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let message = match InboundMessage::from_params(&params) {
+    let mut message = match InboundMessage::from_params(&params) {
         Ok(m) => m,
         Err(e) => return refuse("/twilio/whatsapp", 400, "invalid_form", &e.to_string()),
     };
+    // The channel: the number the customer wrote to (or its Messaging Service) chooses it, and
+    // it names the conversation. A number no channel names goes to the default channel.
+    let route = config.route(
+        message.addressed.to.as_deref(),
+        message.addressed.messaging_service_sid.as_deref(),
+    );
+    message.addressed.unrouted = !route.known;
+    message.addressed.channel =
+        (route.channel != crate::core::config::DEFAULT_CHANNEL).then(|| route.channel.to_string());
     if message.account_sid.as_deref() != Some(config.twilio_account_sid.as_str()) {
         // Loud: correctly signed but for another account is more likely a misconfiguration
         // (TWILIO_ACCOUNT_SID, or a subaccount's number) than an attack, and Twilio does not

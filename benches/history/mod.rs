@@ -75,6 +75,7 @@ fn message(i: u64) -> InboundMessage {
         extra_media: vec![],
         location: None,
         kind: MessageKind::Text,
+        addressed: Default::default(),
     }
 }
 
@@ -101,6 +102,7 @@ fn step(
         jitter: 0.5,
         config,
         conversation_id: "abc",
+        number: None,
     };
     let alarm = !matches!(event, Event::Received { .. });
     let out = conv.step(event, &ctx);

@@ -169,6 +169,9 @@ pub struct Addressed {
     /// The channel's id; absent for the default channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    /// No channel names the number: the message went to the default channel.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unrouted: bool,
 }
 
 impl Addressed {
@@ -417,6 +420,7 @@ impl InboundMessage {
                 to,
                 messaging_service_sid,
                 channel: None,
+                unrouted: false,
             },
         })
     }

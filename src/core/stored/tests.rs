@@ -496,3 +496,22 @@ fn every_field_survives_the_round_trip_through_the_domain() {
         );
     }
 }
+
+/// What main wrote before channels (852374c, the pinned v7 text then): it reads as a conversation
+/// of the default channel, every other field as it was; the Durable Object's name is unchanged
+/// for the default channel, so the upgrade needs no migration of names.
+#[test]
+fn a_conversation_stored_before_channels_reads_as_the_default_channels() {
+    const BEFORE: &str = include_str!("fixtures/main_852374c_every_field.jsonl");
+    let (read, migrated) = decode(BEFORE.lines().next().unwrap()).unwrap();
+    assert!(!migrated, "the same version: nothing to convert");
+    assert_eq!(
+        (read.channel.as_deref(), read.receiving.as_deref()),
+        (None, None)
+    );
+    let mut expected = every_field::every_field();
+    expected.channel = None;
+    expected.receiving = None;
+    expected.in_flight = Some(every_field_v6::every_call().remove(0));
+    assert_eq!(read, expected);
+}

@@ -298,6 +298,8 @@ pub struct InFlight {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "call", rename_all = "snake_case")]
+// Plain data read and written once per save: boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Call {
     CreateTicket {
         sid: String,
