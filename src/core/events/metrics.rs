@@ -349,6 +349,7 @@ mod tests {
                         location: None,
                         kind: Default::default(),
                         addressed: Default::default(),
+                        user_id: None,
                     },
                 },
                 &ctx,
