@@ -519,3 +519,26 @@ fn a_conversation_stored_before_channels_reads_as_the_default_channels() {
     expected.in_flight = Some(every_field_v6::every_call().remove(0));
     assert_eq!(read, expected);
 }
+
+/// A quarantined conversation of another channel is recovered on its channel, answering from
+/// the number its customer wrote to, to the address they last wrote from: else its pending
+/// messages would make tickets in the default brand and be answered from the default number.
+#[test]
+fn salvage_keeps_the_channel_and_the_customers_addresses() {
+    let conv = every_field::every_field();
+    let mut value: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
+    value["conversation"]["checks"] = "corrupted".into();
+    let got = salvage(&value.to_string());
+    assert_eq!(got.channel.as_deref(), Some("acme-es"));
+    assert_eq!(got.receiving.as_deref(), Some("+34910000000"));
+    assert_eq!(got.user_id.as_deref(), Some("US.13491208655302741918"));
+    assert_eq!(got.reply_to, conv.reply_to);
+    let recovered = crate::core::conversation::Conversation::recovered(
+        Sender::Phone("+15550001234".into()),
+        &got,
+        1_000,
+    );
+    assert_eq!(recovered.channel.as_deref(), Some("acme-es"));
+    assert_eq!(recovered.receiving.as_deref(), Some("+34910000000"));
+    assert_eq!(recovered.reply_to, conv.reply_to);
+}
