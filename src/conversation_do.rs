@@ -46,7 +46,19 @@ const METRICS_FLUSH_MS: u64 = 5_000;
 
 /// The Durable Object name of a customer (their number or WhatsApp user id).
 pub fn object_name(message: &InboundMessage) -> String {
-    customer_name(message.from.display())
+    conversation_name(message.addressed.channel.as_deref(), message.from.display())
+}
+
+/// The Durable Object name of a customer's conversation on a channel: the default channel's
+/// keeps the name it had before channels (`customer:+1555...`, so conversations stored then go
+/// on), another channel's adds `@<channel>`: one person writing to two brands has two.
+pub fn conversation_name(channel: Option<&str>, address: &str) -> String {
+    match channel {
+        Some(c) if c != crate::core::config::DEFAULT_CHANNEL => {
+            format!("{}@{c}", customer_name(address))
+        }
+        _ => customer_name(address),
+    }
 }
 
 /// The Durable Object name for a customer's number (`+15550001234`) or user id.
@@ -54,6 +66,15 @@ pub fn customer_name(address: &str) -> String {
     format!(
         "customer:{}",
         address.trim().trim_start_matches("whatsapp:")
+    )
+}
+
+/// The look-up index key of a customer's WhatsApp user id (BSUID) on a channel: it leads to
+/// the conversation that first saw the id (with the customer's number, or alone).
+pub fn user_key(channel: Option<&str>, user_id: &str) -> String {
+    format!(
+        "user:{}:{user_id}",
+        channel.unwrap_or(crate::core::config::DEFAULT_CHANNEL)
     )
 }
 
@@ -85,11 +106,14 @@ impl ConversationObject {
     ) -> Result<Output> {
         let now_ms = clock::now_ms();
         let me = self.state.id().to_string();
+        let channel = conv.channel.clone().or_else(|| received_channel(&event));
+        let config = config.for_channel(channel.as_deref());
         let ctx = Ctx {
             now_ms,
             jitter: js_sys::Math::random(),
             config,
             conversation_id: &me,
+            number: None,
         };
         let out = conv.step(event, &ctx);
         if out.unchanged {
@@ -239,11 +263,13 @@ impl ConversationObject {
             let Some(mut conv) = self.load().await? else {
                 return Ok(());
             };
+            let config = config.for_channel(conv.channel.as_deref());
             let ctx = Ctx {
                 now_ms: clock::now_ms(),
                 jitter: js_sys::Math::random(),
                 config,
                 conversation_id: &me,
+                number: None,
             };
             let out = conv.step(event, &ctx);
             // Taken out in the run's saves (no write of its own) and sent after the run; only
@@ -294,6 +320,14 @@ impl ConversationObject {
                 Event::Answered(answer)
             };
         }
+    }
+}
+
+/// The channel a message names (the first message of a conversation sets its channel).
+fn received_channel(event: &Event) -> Option<String> {
+    match event {
+        Event::Received { message, .. } => message.addressed.channel.clone(),
+        _ => None,
     }
 }
 

@@ -215,12 +215,11 @@ async fn deliver(
     config: &Config,
     event: TicketEvent,
 ) -> std::result::Result<Delivery, String> {
-    let domain = &config.requester_email_domain;
     let ticket = event.ticket_id;
     let mut asked: Vec<String> = Vec::new();
-    let named = |event: &TicketEvent| event.customers(domain);
-    for address in named(&event) {
-        let name = conversation_do::customer_name(&address);
+    let named = |event: &TicketEvent| channel_addresses(config, event);
+    for (channel, address) in named(&event) {
+        let name = conversation_do::conversation_name(Some(&channel), &address);
         if to_conversation(env, Target::Named(&name), &event).await? == Handed::Applied {
             return Ok(Delivery::Accepted);
         }
@@ -249,8 +248,8 @@ async fn deliver(
         made_from: facts.made_from,
         requester_external_id: event.requester_external_id.or(facts.requester_external_id),
     };
-    for address in named(&event) {
-        let name = conversation_do::customer_name(&address);
+    for (channel, address) in named(&event) {
+        let name = conversation_do::conversation_name(Some(&channel), &address);
         if asked.contains(&name) {
             continue;
         }
@@ -306,12 +305,29 @@ async fn read_ticket(
     }
 }
 
-/// The customers the ticket's requester may be, read from Zendesk (empty: no such ticket, or
-/// not a requester the gateway made).
+/// The customers the event's requester may be: by a requester e-mail, on each channel whose
+/// requester domain it is; by the requester's `external_id` (`REQUESTER_IDENTITY=whatsapp`:
+/// one Zendesk user per customer, whichever channel they wrote to), on every channel.
+/// (channel, address) pairs, the default channel's first.
+fn channel_addresses(config: &Config, event: &TicketEvent) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for channel in config.every_channel() {
+        for address in event.customers(&channel.requester_email_domain) {
+            let pair = (channel.channel.clone(), address);
+            if !found.contains(&pair) {
+                found.push(pair);
+            }
+        }
+    }
+    found
+}
+
+/// The customers the ticket's requester may be (channel, address), read from Zendesk (empty:
+/// no such ticket, or not a requester the gateway made).
 pub async fn requester_addresses(
     config: &Config,
     ticket: u64,
-) -> std::result::Result<Vec<String>, String> {
+) -> std::result::Result<Vec<(String, String)>, String> {
     let Some(facts) = read_ticket(config, ticket).await? else {
         return Ok(Vec::new());
     };
@@ -321,7 +337,7 @@ pub async fn requester_addresses(
         requester_external_id: facts.requester_external_id,
         ..TicketEvent::default()
     };
-    Ok(event.customers(&config.requester_email_domain))
+    Ok(channel_addresses(config, &event))
 }
 
 #[derive(PartialEq)]

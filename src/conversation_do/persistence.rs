@@ -182,11 +182,13 @@ impl ConversationObject {
             return Ok(());
         };
         let me = self.state.id().to_string();
+        let config = config.for_channel(conv.channel.as_deref());
         let ctx = Ctx {
             now_ms: clock::now_ms(),
             jitter: js_sys::Math::random(),
             config,
             conversation_id: &me,
+            number: None,
         };
         let out = conv.step(Event::ArchivePruned { oldest_ms }, &ctx);
         self.save_with(&conv, &out.archived).await?;

@@ -2,12 +2,14 @@
 //! secrets all arrive the same way). Errors name every missing or invalid variable, never a value.
 
 pub mod alerts;
+pub mod channels;
 pub mod conventions;
 pub mod identity;
 pub mod languages;
 pub mod settings;
 
 use crate::core::twilio::{ReplySender, TwilioAccount};
+pub use channels::{Channel, TicketPlacement, DEFAULT_CHANNEL};
 pub use identity::RequesterIdentity;
 use languages::Languages;
 use std::fmt;
@@ -63,6 +65,18 @@ pub struct Config {
     pub typing_indicator: bool,
     /// Origin of Twilio's Messaging v2 API (the typing indicator).
     pub twilio_messaging_base_url: String,
+    /// The channel this configuration is (`default`: today's variables; `channels`).
+    pub channel: String,
+    /// Its display name, when `CHANNELS` gives one.
+    pub channel_name: Option<String>,
+    /// The numbers that route to this channel (`+E164`): `TWILIO_WHATSAPP_NUMBER`'s for the
+    /// default channel, and those a channel lists.
+    pub numbers: Vec<String>,
+    /// Where this channel's tickets go in Zendesk (brand, group, form, tags, fields).
+    pub placement: TicketPlacement,
+    /// The other channels (`CHANNELS`), each with its own reading of the settings; empty in a
+    /// channel's own configuration.
+    pub channels: Vec<Channel>,
 }
 
 impl Config {
@@ -167,8 +181,26 @@ fn normalise_base_url(raw: &str) -> Option<String> {
 }
 
 impl Config {
-    /// Reads every setting through `lookup`; empty values count as absent.
+    /// Reads every setting through `lookup`, then the channels (`CHANNELS`); empty values count
+    /// as absent.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let mut config = Config::read_base(&get)?;
+        let mut err = ConfigError::default();
+        channels::read_channels(&mut config, &get, &mut err);
+        if err.invalid.is_empty() {
+            Ok(config)
+        } else {
+            Err(err)
+        }
+    }
+
+    /// Every setting but the channels.
+    fn read_base(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let get = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_string())
@@ -210,6 +242,7 @@ impl Config {
                 "must be AC followed by 32 hex digits (Twilio Console, Account Info)",
             );
         }
+        let mut numbers = Vec::new();
         let reply_sender = if number.starts_with("MG") {
             ReplySender::MessagingService(number.clone())
         } else {
@@ -223,6 +256,7 @@ impl Config {
                     "must be a number like +14155238886 (or a Messaging Service SID MG...)",
                 );
             }
+            numbers.extend(channels::normalise_number(digits));
             ReplySender::From(format!("whatsapp:+{digits}"))
         };
         let zendesk_domain = if domain_raw.is_empty() {
@@ -413,6 +447,11 @@ impl Config {
             requester_identity,
             typing_indicator,
             twilio_messaging_base_url,
+            channel: DEFAULT_CHANNEL.to_string(),
+            channel_name: None,
+            numbers,
+            placement: TicketPlacement::default(),
+            channels: Vec::new(),
         })
     }
 

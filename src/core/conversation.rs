@@ -141,13 +141,24 @@ pub struct Ctx<'a> {
     pub now_ms: u64,
     /// Uniform in [0, 1).
     pub jitter: f64,
+    /// The configuration as the conversation's channel reads it (`Config::for_channel`).
     pub config: &'a Config,
     /// The Durable Object's id: what directory entries and status callbacks name this
     /// conversation by (the machine writes them whole; the shell fills in nothing).
     pub conversation_id: &'a str,
+    /// The number the customer last wrote to: replies go out from it. Filled in by the
+    /// conversation itself from what it stores (`Conversation::receiving`).
+    pub number: Option<&'a str>,
 }
 
 impl Ctx<'_> {
+    /// Who replies to the customer: the number they wrote to, when it is the channel's.
+    pub fn reply_sender(&self) -> crate::core::twilio::ReplySender {
+        self.config
+            .reply_sender
+            .replying_from(self.number, &self.config.numbers)
+    }
+
     /// The enabled language with this code (a message's, the conversation's), else the default.
     pub fn language(&self, code: Option<&str>) -> &Language {
         self.config.languages.get(code)
@@ -168,6 +179,18 @@ pub struct Conversation {
     pub agents: AgentSide,
     /// The public origin Twilio calls (from the signed webhook URL), for status callbacks.
     pub public_origin: Option<String>,
+    /// The channel this conversation is on (absent: the default one): the customer writing to
+    /// two brands has two conversations. The shell reads the configuration as it says.
+    pub channel: Option<String>,
+    /// The number the customer last wrote to (`+E164`): replies go out from it.
+    pub receiving: Option<String>,
+    /// The customer's WhatsApp user id (BSUID), when Twilio named it: the link between their
+    /// number and their id is kept in the look-up index (`webhook`), so one customer stays one
+    /// conversation whichever of the two they write from.
+    pub user_id: Option<String>,
+    /// The address the customer last wrote from, when it is not `customer` (their number after
+    /// they wrote with their id alone, or the other way): sends go there.
+    pub reply_to: Option<Sender>,
     /// What this conversation adds to the metrics (and the operators' directory) and has not
     /// sent yet: kept here, so a webhook costs no storage write of its own; the alarm sends it.
     pub unsent_metrics: Delta,
@@ -253,6 +276,10 @@ impl Conversation {
     pub fn new(customer: Sender) -> Self {
         Conversation {
             customer,
+            channel: None,
+            receiving: None,
+            user_id: None,
+            reply_to: None,
             inbound: InboundQueue::default(),
             in_flight: None,
             backend: Backend::default(),
@@ -273,6 +300,15 @@ impl Conversation {
 
     /// The one entry point: apply `event`, return what to do next.
     pub fn step(&mut self, event: Event, ctx: &Ctx) -> Output {
+        let receiving = match &event {
+            Event::Received { message, .. } => message.addressed.to.clone(),
+            _ => None,
+        }
+        .or_else(|| self.receiving.clone());
+        let ctx = &Ctx {
+            number: receiving.as_deref(),
+            ..*ctx
+        };
         let mut out = Output::default();
         match event {
             Event::Received {
@@ -283,6 +319,16 @@ impl Conversation {
             } => {
                 self.restore(archived);
                 self.arrived_through(origin, received_at_ms, &message.message_sid, ctx);
+                if self.channel.is_none() {
+                    self.channel = message.addressed.channel.clone();
+                }
+                if let Some(to) = &message.addressed.to {
+                    self.receiving = Some(to.clone());
+                }
+                if message.user_id.is_some() {
+                    self.user_id = message.user_id.clone();
+                }
+                self.reply_to = (message.from != self.customer).then(|| message.from.clone());
                 if self.message(&message.message_sid).is_none() {
                     // What is finished is bounded even while the queue is stuck (the queue
                     // prunes its own on arrival).
@@ -443,6 +489,14 @@ impl Conversation {
     /// The customer's number as logs show it (`+1555***0001`): the key operators search with.
     pub fn masked(&self) -> String {
         mask_sender(&self.customer)
+    }
+
+    /// Where sends to the customer go: the address they last wrote from.
+    pub fn reply_address(&self) -> String {
+        self.reply_to
+            .as_ref()
+            .unwrap_or(&self.customer)
+            .whatsapp_address()
     }
 }
 

@@ -153,6 +153,36 @@ pub struct InboundMessage {
     /// `Content` carried the data.
     #[serde(default, rename = "content")]
     pub kind: MessageKind,
+    /// Where the customer wrote: the number (`To`, `+E164`) and the Messaging Service it came
+    /// through, and the channel the Worker routed it to (`Config::route`).
+    #[serde(default, skip_serializing_if = "Addressed::is_empty")]
+    pub addressed: Addressed,
+    /// The sender's WhatsApp business-scoped user id (BSUID), when Twilio names it: the `From`
+    /// itself for a user who hides their number, else Twilio's `ExternalUserId` parameter sent
+    /// alongside the number (docs/channels.md, "One identity per customer").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+/// Which of the company's senders a message was written to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addressed {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messaging_service_sid: Option<String>,
+    /// The channel's id; absent for the default channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// No channel names the number: the message went to the default channel.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unrouted: bool,
+}
+
+impl Addressed {
+    pub fn is_empty(&self) -> bool {
+        self == &Addressed::default()
+    }
 }
 
 /// WhatsApp allows at most this many files per message; Twilio numbers them from 0.
@@ -266,9 +296,9 @@ impl InboundMessage {
             });
         }
         // Our own number: the same exact shape as a customer's, so nothing can be folded in.
-        // Checked, not kept: replies go from the configured sender (TWILIO_WHATSAPP_NUMBER).
-        match non_empty(params, "To") {
-            None => {}
+        // Kept: it chooses the channel, and replies go out from it.
+        let to = match non_empty(params, "To") {
+            None => None,
             Some(raw) if !raw.starts_with("whatsapp:") => {
                 return Err(FormError::Invalid {
                     field: "To",
@@ -276,7 +306,7 @@ impl InboundMessage {
                 })
             }
             Some(raw) => match Sender::parse(raw) {
-                Ok(Sender::Phone(_)) => {}
+                Ok(Sender::Phone(number)) => Some(number),
                 _ => {
                     return Err(FormError::Invalid {
                         field: "To",
@@ -284,7 +314,23 @@ impl InboundMessage {
                     })
                 }
             },
-        }
+        };
+        let messaging_service_sid = match non_empty(params, "MessagingServiceSid") {
+            None => None,
+            Some(sid)
+                if sid.starts_with("MG")
+                    && sid.len() == 34
+                    && sid.bytes().skip(2).all(|b| b.is_ascii_hexdigit()) =>
+            {
+                Some(sid.to_string())
+            }
+            Some(_) => {
+                return Err(FormError::Invalid {
+                    field: "MessagingServiceSid",
+                    reason: "expected MG and 32 hex digits".into(),
+                })
+            }
+        };
         let raw_from = non_empty(params, "From").ok_or(FormError::Missing("From"))?;
         if !raw_from.starts_with("whatsapp:") {
             return Err(FormError::Invalid {
@@ -307,6 +353,29 @@ impl InboundMessage {
                 });
             }
         }
+        // Twilio's name for the BSUID parameter: its changelog says `ExternalUserIdentifier`,
+        // every public integration reads `ExternalUserId` (docs/channels.md): either is taken.
+        let named_user_id = match ["ExternalUserId", "ExternalUserIdentifier"]
+            .iter()
+            .find_map(|name| non_empty(params, name).map(|v| (*name, v)))
+        {
+            None => None,
+            Some((_, id)) if crate::core::twilio_ids::is_scoped_id(id) => Some(id.to_string()),
+            Some((name, _)) => {
+                return Err(FormError::Invalid {
+                    field: if name == "ExternalUserId" {
+                        "ExternalUserId"
+                    } else {
+                        "ExternalUserIdentifier"
+                    },
+                    reason: "expected a WhatsApp user id like US.13491208655302741918".into(),
+                })
+            }
+        };
+        let user_id = match &from {
+            Sender::ScopedId(id) => Some(id.clone()),
+            Sender::Phone(_) => named_user_id,
+        };
         let num_media = match non_empty(params, "NumMedia") {
             None => 0,
             Some(n) => n.parse::<u32>().map_err(|_| FormError::Invalid {
@@ -375,6 +444,13 @@ impl InboundMessage {
             extra_media,
             location,
             kind,
+            addressed: Addressed {
+                to,
+                messaging_service_sid,
+                channel: None,
+                unrouted: false,
+            },
+            user_id,
         })
     }
 }

@@ -147,6 +147,44 @@ pub enum ReplySender {
     From(String),
     /// `MG...`
     MessagingService(String),
+    /// A Messaging Service and the number of its pool to send from (the one the customer wrote
+    /// to): Twilio takes `MessagingServiceSid` "instead of or in addition to a specific `From`"
+    /// (https://www.twilio.com/docs/errors/21603).
+    ServiceNumber { service: String, from: String },
+}
+
+impl ReplySender {
+    /// The sender of a reply to a customer who last wrote to `number`, so that they hear back
+    /// from where they wrote: a number of the account (Twilio only calls the webhook for the
+    /// account's own numbers, and the account is checked) is sent from as is; through a
+    /// Messaging Service, only a number the channel lists as its pool's (`numbers`): another
+    /// one is left to the service's own choice (its sticky sender).
+    pub fn replying_from(&self, number: Option<&str>, numbers: &[String]) -> ReplySender {
+        let Some(number) = number else {
+            return self.clone();
+        };
+        let from = format!("whatsapp:{number}");
+        match self {
+            ReplySender::From(_) => ReplySender::From(from),
+            ReplySender::MessagingService(service) | ReplySender::ServiceNumber { service, .. }
+                if numbers.iter().any(|m| m == number) =>
+            {
+                ReplySender::ServiceNumber {
+                    service: service.clone(),
+                    from,
+                }
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// The sending number, when there is one.
+    pub fn number(&self) -> Option<&str> {
+        match self {
+            ReplySender::From(from) | ReplySender::ServiceNumber { from, .. } => Some(from),
+            ReplySender::MessagingService(_) => None,
+        }
+    }
 }
 
 pub struct TwilioAccount<'a> {
@@ -180,6 +218,10 @@ pub fn send_message_request(
     match sender {
         ReplySender::From(from) => form.push(("From", from.clone())),
         ReplySender::MessagingService(sid) => form.push(("MessagingServiceSid", sid.clone())),
+        ReplySender::ServiceNumber { service, from } => {
+            form.push(("MessagingServiceSid", service.clone()));
+            form.push(("From", from.clone()));
+        }
     }
     match content {
         ReplyContent::Text(body) => form.push(("Body", body.clone())),
@@ -230,8 +272,8 @@ pub fn list_messages_request(
     to: &str,
 ) -> HttpRequest {
     let mut query = vec![("To", to.to_string()), ("PageSize", "50".to_string())];
-    if let ReplySender::From(from) = sender {
-        query.push(("From", from.clone()));
+    if let Some(from) = sender.number() {
+        query.push(("From", from.to_string()));
     }
     HttpRequest {
         method: "GET",

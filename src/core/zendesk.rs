@@ -58,6 +58,22 @@ pub struct NewTicket {
     /// `requester` (which is not sent).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub requester_id: Option<u64>,
+    /// Where the channel's tickets go (`CHANNELS`): absent, Zendesk's defaults.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub brand_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub group_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ticket_form_id: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub custom_fields: Vec<CustomField>,
+}
+
+/// `{"id": 360005, "value": "..."}`, as Zendesk's ticket takes custom field values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomField {
+    pub id: u64,
+    pub value: Value,
 }
 
 /// The requester's e-mail local part: the number as is (`+15550001234`), or a user id reduced
@@ -111,6 +127,10 @@ pub fn new_ticket(
         external_id: Some(message_sid.to_string()),
         via_followup_source_id: None,
         requester_id: None,
+        brand_id: None,
+        group_id: None,
+        ticket_form_id: None,
+        custom_fields: Vec::new(),
     }
 }
 
@@ -378,6 +398,8 @@ mod tests {
             extra_media: vec![],
             location: None,
             kind: Default::default(),
+            addressed: Default::default(),
+            user_id: None,
         }
     }
 

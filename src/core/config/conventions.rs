@@ -132,6 +132,7 @@ pub const SETTING_PREFIXES: &[&str] = &[
     "REFUSAL_",
     "ALERT_",
     "TYPING_",
+    "CHANNEL",
 ];
 
 /// Reads the configuration through `lookup` and also returns every name it asked for: what the

@@ -33,6 +33,12 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "The WhatsApp sender, `+14155238886` (a `whatsapp:` prefix is accepted), or a Messaging Service SID `MG...` to send through a service.",
     },
     Setting {
+        name: "CHANNELS",
+        required: "no",
+        secret: false,
+        meaning: "Further WhatsApp senders, each routed to its own Zendesk brand, group, form, tags and fields, with its own languages, texts and hours: a JSON object keyed by channel id (a TOML table under `[vars]`). The variables above are the `default` channel. See [channels.md](channels.md).",
+    },
+    Setting {
         name: "ZENDESK_API_KEY",
         required: "yes",
         secret: true,

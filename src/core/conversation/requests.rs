@@ -79,7 +79,7 @@ impl Conversation {
         about: &crate::core::delivery::DeliveryAbout,
         ctx: &Ctx,
     ) -> HttpRequest {
-        let to = self.customer.whatsapp_address();
+        let to = self.reply_address();
         // Where Twilio reports this message's delivery: the conversation is named by its
         // object id, so the callback reaches it without a look-up.
         let callback = self.public_origin(ctx.config).map(|origin| {
@@ -92,7 +92,7 @@ impl Conversation {
         });
         twilio::send_message_request(
             &ctx.config.twilio_account(),
-            &ctx.config.reply_sender,
+            &ctx.reply_sender(),
             &to,
             content,
             callback.as_deref(),
@@ -101,8 +101,8 @@ impl Conversation {
 
     /// The latest messages sent to the customer (to check a send whose answer was lost).
     pub(super) fn list_sent_request(&self, ctx: &Ctx) -> HttpRequest {
-        let to = self.customer.whatsapp_address();
-        twilio::list_messages_request(&ctx.config.twilio_account(), &ctx.config.reply_sender, &to)
+        let to = self.reply_address();
+        twilio::list_messages_request(&ctx.config.twilio_account(), &ctx.reply_sender(), &to)
     }
 
     /// The request a call is; `None` when what it acts on is gone (never for a well-formed

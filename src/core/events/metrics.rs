@@ -37,8 +37,8 @@ pub fn failure_key(step: FailedStep, cause: &Cause) -> String {
 enum Adds<'a> {
     Nothing,
     Counter(&'static str),
-    /// `received`, and one more message read in this language.
-    Received(&'a str),
+    /// `received`, and one more message read in this language, on this channel.
+    Received(&'a str, &'a str),
     /// `failures`, and one under the failure's key.
     Failure(FailedStep, &'a Cause),
     /// `failures`, and one under this step and key.
@@ -49,8 +49,11 @@ enum Adds<'a> {
 
 fn adds(event: &DomainEvent) -> Adds<'_> {
     match event {
-        DomainEvent::Accepted { language, .. } => Adds::Received(language),
+        DomainEvent::Accepted {
+            language, channel, ..
+        } => Adds::Received(language, channel),
         DomainEvent::Duplicate { .. } => Adds::Counter("duplicates"),
+        DomainEvent::ChannelUnknown { .. } => Adds::Counter("channel_unknown"),
         DomainEvent::RefusedQueueFull { .. } => Adds::Counter("refused_queue_full"),
         DomainEvent::AskedForDetails { .. } => Adds::Counter("asked_for_details"),
         DomainEvent::FileAttached { .. } => Adds::Counter("files_attached"),
@@ -119,9 +122,10 @@ impl Delta {
             match adds(event) {
                 Adds::Nothing => {}
                 Adds::Counter(name) => count(&mut d, name),
-                Adds::Received(language) => {
+                Adds::Received(language, channel) => {
                     count(&mut d, "received");
                     *d.languages.entry(language.to_string()).or_default() += 1;
+                    *d.channels.entry(channel.to_string()).or_default() += 1;
                 }
                 Adds::Failure(step, cause) => {
                     count(&mut d, "failures");
@@ -156,6 +160,7 @@ mod tests {
             language_detected: true,
             num_media: 0,
             queue: 1,
+            channel: "default".into(),
         }
     }
 
@@ -328,6 +333,7 @@ mod tests {
             jitter: 0.0,
             config: &config,
             conversation_id: "abc",
+            number: None,
         };
         let zendesk_error = r#"{"error":"RecordInvalid","description":"<b>twilio <script>alert(1)</script></b> see http <img src=x onerror=alert(2)>"}"#;
         let twilio_error =
@@ -349,6 +355,8 @@ mod tests {
                         extra_media: vec![],
                         location: None,
                         kind: Default::default(),
+                        addressed: Default::default(),
+                        user_id: None,
                     },
                 },
                 &ctx,

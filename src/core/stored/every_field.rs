@@ -8,7 +8,22 @@ use super::every_field_v6::{self, T0};
 use super::v5;
 use super::v7::*;
 
-pub(super) use every_field_v6::every_call;
+/// v6's calls, the ticket create with what v7 added to it: the channel's placement.
+pub(super) fn every_call() -> Vec<InFlight> {
+    let mut calls = every_field_v6::every_call();
+    for call in &mut calls {
+        if let Call::CreateTicket { ticket, .. } = &mut call.call {
+            ticket.brand_id = Some(360001);
+            ticket.group_id = Some(360002);
+            ticket.ticket_form_id = Some(360003);
+            ticket.custom_fields = vec![CustomField {
+                id: 360005,
+                value: "+34910000000".into(),
+            }];
+        }
+    }
+    calls
+}
 
 fn files(i: u64) -> Vec<MediaItem> {
     vec![
@@ -97,10 +112,18 @@ fn message(m: v5::Message) -> Message {
 }
 
 pub(super) fn every_field() -> Conversation {
-    Conversation {
-        // Added within v7 (optional): the customer's Zendesk user.
-        requester_user_id: Some(77),
-        requester_phone_refused: true,
-        ..every_field_v6::every_field().map_messages(message)
-    }
+    let mut c = every_field_v6::every_field().map_messages(message);
+    // Added within v7: the conversation's channel and the number its customer wrote to.
+    c.channel = Some("acme-es".into());
+    c.receiving = Some("+34910000000".into());
+    c.user_id = Some("US.13491208655302741918".into());
+    c.reply_to = Some(crate::core::form::Sender::ScopedId(
+        "US.13491208655302741918".into(),
+    ));
+    c.in_flight = Some(every_call().remove(0));
+    c.unsent_metrics.channels.insert("acme-es".into(), 1);
+    // Added within v7 (optional): the customer's Zendesk user.
+    c.requester_user_id = Some(77);
+    c.requester_phone_refused = true;
+    c
 }

@@ -228,6 +228,10 @@ pub(super) fn every_field() -> Conversation {
             retry: retry(4),
         }],
         public_origin: Some("https://gw.example".into()),
+        channel: None,
+        receiving: None,
+        user_id: None,
+        reply_to: None,
         early_agent_events: vec![EarlyAgentEvent {
             ticket_id: 1001,
             at_ms: T0 + 9,
@@ -273,6 +277,10 @@ pub(super) fn every_call() -> Vec<InFlight> {
                 via_followup_source_id: Some(999),
                 // Added within v7: the last calls below carry it.
                 requester_id: None,
+                brand_id: None,
+                group_id: None,
+                ticket_form_id: None,
+                custom_fields: vec![],
             },
         },
         Call::FindTicket { sid: sid() },
@@ -342,6 +350,10 @@ pub(super) fn every_call() -> Vec<InFlight> {
                 external_id: Some(sid()),
                 via_followup_source_id: None,
                 requester_id: Some(77),
+                brand_id: None,
+                group_id: None,
+                ticket_form_id: None,
+                custom_fields: vec![],
             },
         },
     ];

@@ -64,6 +64,19 @@ pub struct Conversation<M = Message> {
     pub requester_user_id: Option<u64>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub requester_phone_refused: bool,
+    /// Added within v7 (optional, ignored by a v7 gateway before it): the channel the
+    /// conversation is on (absent: the default channel) and the number the customer last
+    /// wrote to (`+E164`), which replies go out from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiving: Option<String>,
+    /// Added within v7: the customer's WhatsApp user id (BSUID) when known, and the address they
+    /// last wrote from when it is not `customer` (the number after the id, or the other way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Sender>,
 }
 
 impl<M> Conversation<M> {
@@ -91,6 +104,10 @@ impl<M> Conversation<M> {
             archive_oldest_ms: self.archive_oldest_ms,
             requester_user_id: self.requester_user_id,
             requester_phone_refused: self.requester_phone_refused,
+            channel: self.channel,
+            receiving: self.receiving,
+            user_id: self.user_id,
+            reply_to: self.reply_to,
         }
     }
 }
@@ -298,6 +315,8 @@ pub struct InFlight {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "call", rename_all = "snake_case")]
+// Plain data read and written once per save: boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Call {
     CreateTicket {
         sid: String,
@@ -382,6 +401,21 @@ pub struct NewTicket {
     /// Added within v7 (optional): the requester as a Zendesk user (`REQUESTER_IDENTITY`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub requester_id: Option<u64>,
+    /// Added within v7 (optional): the channel's brand, group, form and custom fields.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub brand_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub group_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ticket_form_id: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub custom_fields: Vec<CustomField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomField {
+    pub id: u64,
+    pub value: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

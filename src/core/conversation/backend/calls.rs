@@ -15,6 +15,9 @@ pub enum BackendCall {
 }
 
 /// Zendesk Support's calls.
+// A conversation has at most one call at a time (its in-flight one): boxing the ticket would
+// only add an allocation to each.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ZendeskCall {
     /// A ticket made from message `sid` (kept whole to send it again after an eviction).
@@ -180,6 +183,38 @@ impl BackendCall {
     }
 }
 
+/// Where the channel's tickets go: its brand, group and form, its tags after the seed's, its
+/// custom fields with `{channel}` and `{number}` (the number the customer wrote to) filled in.
+fn place(ticket: &mut crate::core::zendesk::NewTicket, ctx: &Ctx) {
+    let placement = &ctx.config.placement;
+    ticket.brand_id = placement.brand_id;
+    ticket.group_id = placement.group_id;
+    ticket.ticket_form_id = placement.ticket_form_id;
+    for tag in &placement.tags {
+        if !ticket.tags.contains(tag) {
+            ticket.tags.push(tag.clone());
+        }
+    }
+    let number = ctx
+        .number
+        .or_else(|| ctx.config.numbers.first().map(String::as_str))
+        .unwrap_or_default();
+    ticket.custom_fields = placement
+        .custom_fields
+        .iter()
+        .map(|(id, value)| crate::core::zendesk::CustomField {
+            id: *id,
+            value: match value {
+                serde_json::Value::String(text) => serde_json::Value::String(
+                    text.replace("{channel}", &ctx.config.channel)
+                        .replace("{number}", number),
+                ),
+                other => other.clone(),
+            },
+        })
+        .collect();
+}
+
 /// The calls the parts ask for, in the back end's neutral words.
 impl Backend {
     /// The call that makes message `draft.sid`'s ticket: with `REQUESTER_IDENTITY=whatsapp`,
@@ -210,6 +245,7 @@ impl Backend {
         ticket.comment.uploads = draft.uploads;
         ticket.via_followup_source_id = draft.follow_up_of;
         ticket.requester_id = requester_id;
+        place(&mut ticket, ctx);
         if draft.without_locale {
             ticket.requester.locale_id = None;
         }

@@ -61,6 +61,10 @@ impl From<v7::Conversation> for Conversation {
                     .collect(),
             },
             public_origin: c.public_origin,
+            channel: c.channel,
+            receiving: c.receiving,
+            user_id: c.user_id,
+            reply_to: c.reply_to,
             unsent_metrics: c.unsent_metrics,
             wake: c.wake.map(|w| Wake {
                 timer: match w.timer {
@@ -214,6 +218,17 @@ impl From<v7::Call> for Call {
                     ticket_type: ticket.ticket_type,
                     external_id: ticket.external_id,
                     via_followup_source_id: ticket.via_followup_source_id,
+                    brand_id: ticket.brand_id,
+                    group_id: ticket.group_id,
+                    ticket_form_id: ticket.ticket_form_id,
+                    custom_fields: ticket
+                        .custom_fields
+                        .into_iter()
+                        .map(|f| zendesk::CustomField {
+                            id: f.id,
+                            value: f.value,
+                        })
+                        .collect(),
                     requester_id: ticket.requester_id,
                 },
             }),

@@ -37,6 +37,10 @@ impl From<&Conversation> for v7::Conversation {
                 })
                 .collect(),
             public_origin: c.public_origin.clone(),
+            channel: c.channel.clone(),
+            receiving: c.receiving.clone(),
+            user_id: c.user_id.clone(),
+            reply_to: c.reply_to.clone(),
             early_agent_events: c
                 .agents
                 .early_agent_events
@@ -208,6 +212,17 @@ impl From<&Call> for v7::Call {
                     ticket_type: ticket.ticket_type,
                     external_id: ticket.external_id,
                     via_followup_source_id: ticket.via_followup_source_id,
+                    brand_id: ticket.brand_id,
+                    group_id: ticket.group_id,
+                    ticket_form_id: ticket.ticket_form_id,
+                    custom_fields: ticket
+                        .custom_fields
+                        .into_iter()
+                        .map(|f| v7::CustomField {
+                            id: f.id,
+                            value: f.value,
+                        })
+                        .collect(),
                     requester_id: ticket.requester_id,
                 },
             },

@@ -162,6 +162,7 @@ fn a_prune_whose_answer_never_came_is_asked_for_again_by_the_next_alarm() {
         jitter: 0.5,
         config: &cfg,
         conversation_id: "abc",
+        number: None,
     };
     let first = conv.step(Event::Wake, &ctx);
     assert!(first.prune_archive_before.is_some());

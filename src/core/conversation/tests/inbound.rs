@@ -269,6 +269,8 @@ fn a_pressed_button_is_an_answer_never_refused_as_a_greeting() {
         kind: crate::core::form::MessageKind::ButtonReply {
             payload: Some("confirm".into()),
         },
+        addressed: Default::default(),
+        user_id: None,
     };
     let out = sim.step(received(msg));
     if let Some(Effect::WakeAt(t)) = out.effect {

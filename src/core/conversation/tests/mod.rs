@@ -209,6 +209,7 @@ impl Sim {
             jitter,
             config: &self.cfg,
             conversation_id: "abc",
+            number: None,
         };
         let out = conv.step(event, &ctx);
         self.stored = stored_form::encode(&conv).unwrap();
@@ -257,6 +258,8 @@ impl Sim {
             extra_media: vec![],
             location: None,
             kind: Default::default(),
+            addressed: Default::default(),
+            user_id: None,
         }
     }
 

@@ -58,6 +58,7 @@ fn a_conversation_stored_by_0df866a_loads_and_carries_on() {
         jitter: 0.5,
         config: &config,
         conversation_id: "abc",
+        number: None,
     };
     // The next step is the follow-up's photo, to Zendesk's upload (nothing was lost).
     let out = conv.step(Event::Wake, &ctx);
