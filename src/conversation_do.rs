@@ -84,10 +84,7 @@ impl ConversationObject {
     ) -> Result<Output> {
         let now_ms = clock::now_ms();
         let me = self.state.id().to_string();
-        let channel = conv
-            .channel
-            .clone()
-            .or_else(|| received_channel(&event));
+        let channel = conv.channel.clone().or_else(|| received_channel(&event));
         let config = config.for_channel(channel.as_deref());
         let ctx = Ctx {
             now_ms,

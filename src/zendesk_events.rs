@@ -117,6 +117,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         // `{{ticket.requester.id}}`, sent by triggers made by this version's `npm run setup`.
         requester_id: id_field(&json, "requester_id"),
         made_from: None,
+        carried: None,
     };
     let delivery = match deliver(env, &config, event).await {
         Ok(d) => d,
@@ -246,6 +247,8 @@ async fn deliver(
         requester_email: event.requester_email.or(facts.requester_email),
         requester_id: event.requester_id.or(facts.requester_id),
         made_from: facts.made_from,
+        // What an event-subscribed webhook carried goes on with it.
+        carried: event.carried,
     };
     for address in named(&event) {
         let name = conversation_do::customer_name(&address);

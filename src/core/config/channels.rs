@@ -84,7 +84,10 @@ fn valid_id(id: &str) -> bool {
 
 /// `+14155238886`, `whatsapp:+14155238886` or `14155238886` to `+14155238886`.
 pub fn normalise_number(raw: &str) -> Option<String> {
-    let digits = raw.trim().trim_start_matches("whatsapp:").trim_start_matches('+');
+    let digits = raw
+        .trim()
+        .trim_start_matches("whatsapp:")
+        .trim_start_matches('+');
     ((6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
         .then(|| format!("+{digits}"))
 }
@@ -140,7 +143,10 @@ fn read_written(id: &str, value: &Value, err: &mut ConfigError) -> Option<Writte
         return None;
     }
     let Value::Object(entries) = value else {
-        err.bad(&format!("CHANNELS.{id}"), "must be an object of the channel's fields");
+        err.bad(
+            &format!("CHANNELS.{id}"),
+            "must be an object of the channel's fields",
+        );
         return None;
     };
     let mut w = Written {
@@ -248,7 +254,12 @@ fn read_custom_fields(value: &Value, at: &str, w: &mut Written, err: &mut Config
     let fields: Vec<(Option<u64>, Option<Value>)> = match value {
         Value::Array(items) => items
             .iter()
-            .map(|item| (item.get("id").and_then(id_number), item.get("value").cloned()))
+            .map(|item| {
+                (
+                    item.get("id").and_then(id_number),
+                    item.get("value").cloned(),
+                )
+            })
             .collect(),
         // `{"360005": "value"}`: the short form that reads well in a TOML table.
         Value::Object(map) => map
@@ -325,7 +336,10 @@ pub(super) fn read_channels(
         };
         let is_default = w.id == DEFAULT_CHANNEL;
         if !is_default && w.sender.is_none() {
-            err.bad(&format!("CHANNELS.{id}.sender"), "is required: the number or Messaging Service the channel sends from");
+            err.bad(
+                &format!("CHANNELS.{id}.sender"),
+                "is required: the number or Messaging Service the channel sends from",
+            );
             continue;
         }
         if is_default && w.sender.is_some() {
@@ -336,7 +350,9 @@ pub(super) fn read_channels(
             match owners.get(n) {
                 Some(owner) if owner != &w.id => err.bad(
                     &format!("CHANNELS.{id}.numbers"),
-                    &format!("a number of channel {owner} as well: each number routes to one channel"),
+                    &format!(
+                        "a number of channel {owner} as well: each number routes to one channel"
+                    ),
                 ),
                 _ => {
                     owners.insert(n.clone(), w.id.clone());

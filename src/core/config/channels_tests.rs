@@ -58,7 +58,10 @@ fn each_channel_reads_the_settings_with_its_own_on_top() {
     let es = c.for_channel(Some("acme-es"));
     assert_eq!(es.channel, "acme-es");
     assert_eq!(es.channel_name.as_deref(), Some("Acme España"));
-    assert_eq!(es.reply_sender, ReplySender::From("whatsapp:+34910000000".into()));
+    assert_eq!(
+        es.reply_sender,
+        ReplySender::From("whatsapp:+34910000000".into())
+    );
     assert_eq!(es.numbers, ["+34910000000"]);
     assert_eq!(es.placement.brand_id, Some(360001));
     assert_eq!(es.placement.group_id, Some(360002));
@@ -89,8 +92,14 @@ fn a_message_is_routed_by_the_number_it_was_sent_to_then_by_its_service() {
         let r = c.route(to, service);
         (r.channel.to_string(), r.known)
     };
-    assert_eq!(route(Some("whatsapp:+34910000000"), None), ("acme-es".into(), true));
-    assert_eq!(route(Some("+4930000002"), None), ("support-pool".into(), true));
+    assert_eq!(
+        route(Some("whatsapp:+34910000000"), None),
+        ("acme-es".into(), true)
+    );
+    assert_eq!(
+        route(Some("+4930000002"), None),
+        ("support-pool".into(), true)
+    );
     assert_eq!(
         route(
             Some("+4930000009"),
@@ -98,11 +107,20 @@ fn a_message_is_routed_by_the_number_it_was_sent_to_then_by_its_service() {
         ),
         ("support-pool".into(), true)
     );
-    assert_eq!(route(Some("+14155238886"), None), (DEFAULT_CHANNEL.into(), true));
-    // Never dropped: a number no channel names goes to the default channel, flagged.
-    assert_eq!(route(Some("+19999999999"), None), (DEFAULT_CHANNEL.into(), false));
     assert_eq!(
-        route(Some("+19999999999"), Some("MG99999999999999999999999999999999")),
+        route(Some("+14155238886"), None),
+        (DEFAULT_CHANNEL.into(), true)
+    );
+    // Never dropped: a number no channel names goes to the default channel, flagged.
+    assert_eq!(
+        route(Some("+19999999999"), None),
+        (DEFAULT_CHANNEL.into(), false)
+    );
+    assert_eq!(
+        route(
+            Some("+19999999999"),
+            Some("MG99999999999999999999999999999999")
+        ),
         (DEFAULT_CHANNEL.into(), false)
     );
 }
@@ -128,16 +146,22 @@ fn a_reply_goes_out_from_the_number_the_customer_wrote_to() {
     // A plain sender replies from the number written to (an unknown one included: Twilio only
     // calls the webhook for the account's own numbers).
     assert_eq!(
-        c.reply_sender.replying_from(Some("+19999999999"), &c.numbers),
+        c.reply_sender
+            .replying_from(Some("+19999999999"), &c.numbers),
         ReplySender::From("whatsapp:+19999999999".into())
     );
-    assert_eq!(c.reply_sender.replying_from(None, &c.numbers), c.reply_sender);
+    assert_eq!(
+        c.reply_sender.replying_from(None, &c.numbers),
+        c.reply_sender
+    );
 }
 
 #[test]
 fn the_default_channel_can_be_given_a_brand_and_more_numbers() {
-    let c = with_channels(r#"{"default": {"brand_id": 5, "numbers": ["+14155230000"], "tags": "main"}}"#)
-        .unwrap();
+    let c = with_channels(
+        r#"{"default": {"brand_id": 5, "numbers": ["+14155230000"], "tags": "main"}}"#,
+    )
+    .unwrap();
     assert_eq!(c.placement.brand_id, Some(5));
     assert_eq!(c.placement.tags, ["main"]);
     assert_eq!(c.numbers, ["+14155230000", "+14155238886"]);

@@ -96,6 +96,9 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         | DomainEvent::NotOwner { .. }
         | DomainEvent::UnknownTicket { .. }
         | DomainEvent::RequesterChanged { .. }
+        | DomainEvent::EventDuplicate { .. }
+        | DomainEvent::TicketMerged { .. }
+        | DomainEvent::CommentMovedToMergeTarget { .. }
         | DomainEvent::CommentNotForwarded { .. }
         | DomainEvent::AgentReplyAmbiguous { .. }
         | DomainEvent::KeptEventDropped { .. }

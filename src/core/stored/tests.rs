@@ -52,6 +52,31 @@ fn the_stored_shape_is_pinned() {
     assert_eq!(read, calls);
 }
 
+/// What v7 gateways wrote before Zendesk's events were followed (`seen_events` and a ticket's
+/// `merged_into` / `merged_from`, added within v7 as optional fields): read as it is, the new
+/// fields empty, nothing else lost; and a value with them reads back whole.
+#[test]
+fn what_v7_gateways_wrote_before_events_reads_without_them() {
+    let before = include_str!("fixtures/v7_before_events_every_field.jsonl");
+    let (read, migrated) = decode(before.lines().next().unwrap()).unwrap();
+    assert!(!migrated, "the same version: nothing to convert");
+    assert!(read.seen_events.is_empty());
+    assert!(read
+        .tickets
+        .iter()
+        .all(|t| t.merged_into.is_none() && t.merged_from.is_none() && t.merged_at_ms.is_none()));
+    let mut now = every_field::every_field();
+    now.seen_events.clear();
+    now.tickets.retain(|t| t.merged_from.is_none());
+    for t in &mut now.tickets {
+        t.merged_into = None;
+    }
+    assert_eq!(read, now, "nothing else changed");
+    let (with, _) = decode(PINNED.lines().next().unwrap()).unwrap();
+    assert_eq!(with.seen_events.len(), 1);
+    assert_eq!(with.tickets[1].merged_from, Some(1000));
+}
+
 /// Every optional field of the pinned conversation is set (nothing null, no list or map
 /// empty, no flag written only when true left false), and every variant of every tagged enum
 /// is there: else a field or variant could change unseen.
@@ -280,6 +305,10 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         format!("{ticket}.custom_fields"),
         ".conversation.channel".into(),
         ".conversation.receiving".into(),
+        ".conversation.seen_events".into(),
+        ".conversation.tickets[].merged_into".into(),
+        ".conversation.tickets[].merged_from".into(),
+        ".conversation.tickets[].merged_at_ms".into(),
     ];
     for key in &left_out_when_empty {
         assert!(
@@ -287,7 +316,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
             "{key} is left out: set it in every_field"
         );
     }
-    // A new field left out when empty must join the list (22 in v5.rs, less v5's message's 2
+    // A new field left out when empty must join the list (26 in v5.rs, less v5's message's 2
     // that v7 no longer writes; 17 in v7.rs; 2 in `Delta`).
     let left_out = |file: &str| file.matches("skip_serializing_if").count();
     assert_eq!(

@@ -7,9 +7,9 @@
 //! admin API and metrics name them as before. Everything else is v6's, reused.
 
 pub use super::v5::{
-    AgentReply, AgentReplyState, Attachment, Call, Comment, EarlyAgentEvent, InFlight, KnownTicket,
-    CustomField, MediaItem, MediaState, NewTicket, Note, OpenTicket, Priority, ReplyContent, ReplyStep,
-    Requester, Retry, TicketStep, Timer, Wake,
+    AgentReply, AgentReplyState, Attachment, Call, Comment, CustomField, EarlyAgentEvent, InFlight,
+    KnownTicket, MediaItem, MediaState, NewTicket, Note, OpenTicket, Priority, ReplyContent,
+    ReplyStep, Requester, Retry, TicketStep, Timer, Wake,
 };
 use serde::{Deserialize, Serialize};
 

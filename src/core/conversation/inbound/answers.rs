@@ -339,6 +339,15 @@ impl InboundQueue {
                     self.messages[i].follow_up_of = Some(ticket_id);
                     self.messages[i].complete_step();
                 }
+                // Merged into another ticket meanwhile: routed again, to the merge target.
+                CommentAdded::Merged { into } => {
+                    events.push(DomainEvent::CommentMovedToMergeTarget {
+                        sid: sids[0].clone(),
+                        ticket_id,
+                        into,
+                    });
+                    self.messages[i].complete_step();
+                }
                 CommentAdded::TicketGone => {
                     events.push(DomainEvent::TicketGone {
                         sid: sids[0].clone(),

@@ -31,6 +31,7 @@ impl From<v7::Conversation> for Conversation {
                 open_ticket: c.open_ticket.map(Into::into),
                 tickets: c.tickets.into_iter().map(Into::into).collect(),
                 seen_comments: c.seen_comments,
+                seen_events: c.seen_events,
             }),
             agents: AgentSide {
                 checks: c.checks,
@@ -99,6 +100,9 @@ impl From<v7::KnownTicket> for KnownTicket {
             requester_id: t.requester_id,
             requester_change_noted: t.requester_change_noted,
             not_forwarded_noted: t.not_forwarded_noted,
+            merged_into: t.merged_into,
+            merged_from: t.merged_from,
+            merged_at_ms: t.merged_at_ms,
         }
     }
 }

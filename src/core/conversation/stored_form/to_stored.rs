@@ -22,6 +22,7 @@ impl From<&Conversation> for v7::Conversation {
             rechecks: c.agents.rechecks.clone(),
             agent_replies: c.agents.agent_replies.iter().map(Into::into).collect(),
             seen_comments: zendesk.seen_comments.clone(),
+            seen_events: zendesk.seen_events.clone(),
             notes: c
                 .agents
                 .notes
@@ -88,6 +89,9 @@ impl From<&KnownTicket> for v7::KnownTicket {
             requester_id: t.requester_id,
             requester_change_noted: t.requester_change_noted,
             not_forwarded_noted: t.not_forwarded_noted,
+            merged_into: t.merged_into,
+            merged_from: t.merged_from,
+            merged_at_ms: t.merged_at_ms,
         }
     }
 }
