@@ -156,7 +156,7 @@ export function createEmulator(opts = {}) {
     if (req.method === 'POST' && path === '/customer/send') {
       const b = json();
       if ((typeof b.body !== 'string' || !b.body.trim()) && !b.media?.length && !b.location) return send(res, 400, { error: 'a body, media or a location is required' });
-      return send(res, 200, await customerSends({ from: b.from || undefined, body: b.body, profileName: b.profileName || undefined, media: b.media || [], location: b.location || null }));
+      return send(res, 200, await customerSends({ from: b.from || undefined, to: b.to || undefined, body: b.body, profileName: b.profileName || undefined, media: b.media || [], location: b.location || null }));
     }
     return send(res, 404, { error: 'unknown sandbox endpoint' });
   }

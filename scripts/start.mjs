@@ -1,6 +1,7 @@
 // `npm start`: the sandbox (Zendesk + Twilio stand-ins and the customer's phone) and the gateway
 // in `wrangler dev`, wired together on loopback. No account needed.
 import { createEmulator, SANDBOX_CREDENTIALS } from '../sandbox/emulator.mjs';
+import { SANDBOX_CHANNELS } from '../sandbox/emulator/common.mjs';
 import { startGateway, REPO_ROOT } from '../sandbox/gateway.mjs';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,8 @@ const gateway = await startGateway({
     ZENDESK_BASE_URL: sandboxUrl,
     TWILIO_API_BASE_URL: sandboxUrl,
     ADMIN_TOKEN: adminToken,
+    // A second brand's number, so a newcomer sees routing by number (docs/channels.md).
+    CHANNELS: JSON.stringify(SANDBOX_CHANNELS),
     ...(process.env.TWILIO_CONTENT_SID ? { TWILIO_CONTENT_SID: process.env.TWILIO_CONTENT_SID } : {}),
   },
   onLine: (line) => console.log(`[gateway] ${line}`),

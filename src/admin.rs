@@ -222,13 +222,21 @@ async fn find(env: &Env, filter: Filter) -> Result<Response> {
                     "customer must be a WhatsApp number like +15550001234 (or a user id)",
                 );
             }
-            let name = conversation_do::customer_name(address);
-            (
-                env.durable_object(conversation_do::BINDING)?
+            // The customer's conversation on every channel (one person, several brands).
+            let config =
+                env_config::load(env).map_err(|e| worker::Error::RustError(e.to_string()))?;
+            let mut all: Vec<MessageView> = Vec::new();
+            for channel in config.every_channel() {
+                let name = conversation_do::conversation_name(Some(&channel.channel), address);
+                let id = env
+                    .durable_object(conversation_do::BINDING)?
                     .id_from_name(&name)?
-                    .to_string(),
-                None,
-            )
+                    .to_string();
+                all.extend(views(env, &id, None).await?);
+            }
+            all.sort_by_key(|m| std::cmp::Reverse(m.received_at_ms));
+            all.truncate(50);
+            return respond::json(200, &serde_json::json!({ "messages": all }));
         }
     };
     let views = views(env, &conversation, ticket).await?;
@@ -282,10 +290,13 @@ async fn ticket_conversation(env: &Env, ticket: u64) -> Result<Option<String>> {
     let addresses = zendesk_events::requester_addresses(&config, ticket)
         .await
         .map_err(worker::Error::RustError)?;
-    for address in addresses {
+    for (channel, address) in addresses {
         let id = env
             .durable_object(conversation_do::BINDING)?
-            .id_from_name(&conversation_do::customer_name(&address))?
+            .id_from_name(&conversation_do::conversation_name(
+                Some(&channel),
+                &address,
+            ))?
             .to_string();
         if !views(env, &id, Some(ticket)).await?.is_empty() {
             return Ok(Some(id));

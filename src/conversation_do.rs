@@ -45,7 +45,19 @@ const METRICS_FLUSH_MS: u64 = 5_000;
 
 /// The Durable Object name of a customer (their number or WhatsApp user id).
 pub fn object_name(message: &InboundMessage) -> String {
-    customer_name(message.from.display())
+    conversation_name(message.addressed.channel.as_deref(), message.from.display())
+}
+
+/// The Durable Object name of a customer's conversation on a channel: the default channel's
+/// keeps the name it had before channels (`customer:+1555...`, so conversations stored then go
+/// on), another channel's adds `@<channel>`: one person writing to two brands has two.
+pub fn conversation_name(channel: Option<&str>, address: &str) -> String {
+    match channel {
+        Some(c) if c != crate::core::config::DEFAULT_CHANNEL => {
+            format!("{}@{c}", customer_name(address))
+        }
+        _ => customer_name(address),
+    }
 }
 
 /// The Durable Object name for a customer's number (`+15550001234`) or user id.
@@ -53,6 +65,15 @@ pub fn customer_name(address: &str) -> String {
     format!(
         "customer:{}",
         address.trim().trim_start_matches("whatsapp:")
+    )
+}
+
+/// The look-up index key of a customer's WhatsApp user id (BSUID) on a channel: it leads to
+/// the conversation that first saw the id (with the customer's number, or alone).
+pub fn user_key(channel: Option<&str>, user_id: &str) -> String {
+    format!(
+        "user:{}:{user_id}",
+        channel.unwrap_or(crate::core::config::DEFAULT_CHANNEL)
     )
 }
 

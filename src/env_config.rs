@@ -29,6 +29,20 @@ fn lookup(env: &Env, name: &str) -> Option<String> {
         .map(|v| v.to_string())
         .or_else(|_| env.secret(name).map(|v| v.to_string()))
         .ok()
+        .or_else(|| json_var(env, name))
+}
+
+/// A variable Wrangler gives as an object (a TOML table or JSON object under `[vars]`, such as
+/// `CHANNELS`), as JSON text: the configuration reads every setting as text.
+fn json_var(env: &Env, name: &str) -> Option<String> {
+    let object = env.unchecked_ref::<worker::js_sys::Object>();
+    let value = worker::js_sys::Reflect::get(object, &name.into()).ok()?;
+    if !value.is_object() {
+        return None;
+    }
+    worker::js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
 }
 
 fn read(env: &Env) -> Result<Config, ConfigError> {

@@ -10,6 +10,7 @@ mod clock;
 mod conversation_do;
 mod env_config;
 mod health;
+mod identity_links;
 mod log;
 mod media;
 mod message_index;

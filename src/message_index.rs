@@ -67,6 +67,21 @@ pub async fn lookup(env: &Env, key: &str) -> Result<Option<String>> {
     }
 }
 
+/// Links a customer's WhatsApp user id to `conversation` unless it is linked already, and
+/// answers the conversation it is linked to: the first conversation that saw the id keeps it.
+pub async fn link(env: &Env, key: &str, conversation: &str) -> Result<String> {
+    let request = IndexRequest::Link {
+        key: key.to_string(),
+        conversation: conversation.to_string(),
+    };
+    match ask(env, key, &request).await? {
+        IndexAnswer::Found {
+            conversation: Some(owner),
+        } => Ok(owner),
+        other => Err(unexpected(other)),
+    }
+}
+
 #[durable_object(fetch)]
 pub struct MessageIndex {
     state: State,
@@ -108,6 +123,18 @@ impl MessageIndex {
             IndexRequest::Lookup { key } => IndexAnswer::Found {
                 conversation: storage::load(&storage, &key).await?,
             },
+            IndexRequest::Link { key, conversation } => {
+                let owner = match storage::load::<String>(&storage, &key).await? {
+                    Some(owner) => owner,
+                    None => {
+                        storage::save(&storage, &key, &conversation).await?;
+                        conversation
+                    }
+                };
+                IndexAnswer::Found {
+                    conversation: Some(owner),
+                }
+            }
             IndexRequest::Members { key } => IndexAnswer::Members {
                 ids: storage::load(&storage, &format!("set:{key}"))
                     .await?

@@ -106,10 +106,19 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let message = match InboundMessage::from_params(&params) {
+    let mut message = match InboundMessage::from_params(&params) {
         Ok(m) => m,
         Err(e) => return refuse("/twilio/whatsapp", 400, "invalid_form", &e.to_string()),
     };
+    // The channel: the number the customer wrote to (or its Messaging Service) chooses it, and
+    // it names the conversation. A number no channel names goes to the default channel.
+    let route = config.route(
+        message.addressed.to.as_deref(),
+        message.addressed.messaging_service_sid.as_deref(),
+    );
+    message.addressed.unrouted = !route.known;
+    message.addressed.channel =
+        (route.channel != crate::core::config::DEFAULT_CHANNEL).then(|| route.channel.to_string());
     if message.account_sid.as_deref() != Some(config.twilio_account_sid.as_str()) {
         // Loud: correctly signed but for another account is more likely a misconfiguration
         // (TWILIO_ACCOUNT_SID, or a subaccount's number) than an attack, and Twilio does not
@@ -131,11 +140,31 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             "invalid parameter AccountSid: not this gateway's Twilio account",
         );
     }
-    if let Some(refused) = claim_unpinned(&message, &params, env, &config).await {
+    // The customer's conversation on the channel (one identity: their number or their WhatsApp
+    // user id, whichever they write from, once Twilio has linked the two).
+    let conversation = match crate::identity_links::conversation_for(&message, env).await {
+        Ok(id) => id,
+        Err(e) => {
+            log::emit(
+                &LogLine::error("webhook.store_failed")
+                    .field("message_sid", message.message_sid.as_str())
+                    .field("from", mask_sender(&message.from).as_str())
+                    .field("error", e.to_string()),
+                &config.secrets(),
+            );
+            return respond::error(
+                503,
+                "not_stored",
+                "the message could not be stored; Twilio may retry",
+            );
+        }
+    };
+    if let Some(refused) = claim_unpinned(&message, &conversation, &params, env, &config).await {
         return refused;
     }
     hand_over(
         &message,
+        &conversation,
         &origin_of(&url),
         received_at_ms,
         env,
@@ -339,6 +368,7 @@ fn refuse_signature(endpoint: &str, why: &str, url: &str) -> Result<Response> {
 /// senders (WhatsApp users who hide their number). `Some` is the answer to give.
 async fn claim_unpinned(
     message: &InboundMessage,
+    conversation: &str,
     params: &form::FormParams,
     env: &Env,
     config: &Config,
@@ -349,14 +379,7 @@ async fn claim_unpinned(
     if matches!(message.from, form::Sender::Phone(_)) && has_wa_id {
         return None;
     }
-    let claimed = async {
-        let conversation = env
-            .durable_object(conversation_do::BINDING)?
-            .id_from_name(&conversation_do::object_name(message))?
-            .to_string();
-        crate::message_index::claim(env, &message.message_sid, &conversation).await
-    }
-    .await;
+    let claimed = crate::message_index::claim(env, &message.message_sid, conversation).await;
     match claimed {
         Ok(true) => None,
         Ok(false) => Some(refuse(
@@ -388,6 +411,7 @@ async fn claim_unpinned(
 /// every webhook.
 async fn hand_over(
     message: &InboundMessage,
+    conversation: &str,
     origin: &str,
     received_at_ms: u64,
     env: &Env,
@@ -398,8 +422,7 @@ async fn hand_over(
         origin: origin.to_string(),
         received_at_ms: Some(received_at_ms),
     };
-    let name = conversation_do::object_name(message);
-    let stored = conversation_do::ask(env, Target::Named(&name), &request).await;
+    let stored = conversation_do::ask(env, Target::Id(conversation), &request).await;
     match stored {
         // The object logged `message.accepted` or `message.duplicate`.
         Ok(ConversationAnswer::Accepted { .. }) => respond::empty_twiml(),

@@ -210,17 +210,13 @@ async fn deliver(
     config: &Config,
     event: TicketEvent,
 ) -> std::result::Result<Delivery, String> {
-    let domain = &config.requester_email_domain;
     let ticket = event.ticket_id;
     let mut asked: Vec<String> = Vec::new();
     let named = |event: &TicketEvent| {
-        ticket_owner::customer_addresses(
-            event.requester_email.as_deref().unwrap_or_default(),
-            domain,
-        )
+        channel_addresses(config, event.requester_email.as_deref().unwrap_or_default())
     };
-    for address in named(&event) {
-        let name = conversation_do::customer_name(&address);
+    for (channel, address) in named(&event) {
+        let name = conversation_do::conversation_name(Some(&channel), &address);
         if to_conversation(env, Target::Named(&name), &event).await? == Handed::Applied {
             return Ok(Delivery::Accepted);
         }
@@ -250,8 +246,8 @@ async fn deliver(
         // What an event-subscribed webhook carried goes on with it.
         carried: event.carried,
     };
-    for address in named(&event) {
-        let name = conversation_do::customer_name(&address);
+    for (channel, address) in named(&event) {
+        let name = conversation_do::conversation_name(Some(&channel), &address);
         if asked.contains(&name) {
             continue;
         }
@@ -307,18 +303,33 @@ async fn read_ticket(
     }
 }
 
-/// The customers the ticket's requester may be, read from Zendesk (empty: no such ticket, or
-/// not a requester the gateway made).
+/// The customers a requester e-mail may be, on each channel whose requester domain it is:
+/// (channel, address) pairs, the default channel's first.
+fn channel_addresses(config: &Config, email: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for channel in config.every_channel() {
+        for address in ticket_owner::customer_addresses(email, &channel.requester_email_domain) {
+            let pair = (channel.channel.clone(), address);
+            if !found.contains(&pair) {
+                found.push(pair);
+            }
+        }
+    }
+    found
+}
+
+/// The customers the ticket's requester may be (channel, address), read from Zendesk (empty:
+/// no such ticket, or not a requester the gateway made).
 pub async fn requester_addresses(
     config: &Config,
     ticket: u64,
-) -> std::result::Result<Vec<String>, String> {
+) -> std::result::Result<Vec<(String, String)>, String> {
     let email = read_ticket(config, ticket)
         .await?
         .and_then(|f| f.requester_email);
-    Ok(ticket_owner::customer_addresses(
+    Ok(channel_addresses(
+        config,
         email.as_deref().unwrap_or_default(),
-        &config.requester_email_domain,
     ))
 }
 

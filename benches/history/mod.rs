@@ -75,6 +75,8 @@ fn message(i: u64) -> InboundMessage {
         extra_media: vec![],
         location: None,
         kind: MessageKind::Text,
+        addressed: Default::default(),
+        user_id: None,
     }
 }
 
@@ -101,6 +103,7 @@ fn step(
         jitter: 0.5,
         config,
         conversation_id: "abc",
+        number: None,
     };
     let alarm = !matches!(event, Event::Received { .. });
     let out = conv.step(event, &ctx);

@@ -12,6 +12,25 @@ export const SANDBOX_CREDENTIALS = Object.freeze({
   ZENDESK_WEBHOOK_SECRET: 'sandbox-zendesk-webhook-secret-0001',
 });
 
+/**
+ * The sandbox's second brand: its own WhatsApp number, Zendesk brand and group, tags and a
+ * custom field saying which number the customer wrote to (`CHANNELS`, docs/channels.md). The
+ * variables above are the first brand (the default channel).
+ */
+export const SANDBOX_CHANNELS = Object.freeze({
+  travel: {
+    name: 'Acme Travel',
+    sender: '+14155550142',
+    brand_id: 2,
+    group_id: 2,
+    tags: ['brand_travel'],
+    custom_fields: [{ id: 360005, value: '{number}' }],
+  },
+});
+
+/** The sandbox account's brands, as the page names them. */
+export const SANDBOX_BRANDS = Object.freeze({ 1: 'Acme', 2: 'Acme Travel' });
+
 /** Zendesk's webhook signature: base64(HMAC-SHA256(secret, timestamp + body)). */
 export function zendeskSignature(secret, timestamp, body) {
   return crypto.createHmac('sha256', secret).update(timestamp + body).digest('base64');

@@ -207,7 +207,7 @@ export function twilioApi(ctx) {
   }
 
   /** Sends a WhatsApp message to the gateway exactly as Twilio does (all fields, signed). */
-  async function customerSends({ from = '+15550001234', body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url, signUrl, media = [], location = null } = {}) {
+  async function customerSends({ from = '+15550001234', to = ctx.creds.TWILIO_WHATSAPP_NUMBER, messagingServiceSid = null, body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url, signUrl, media = [], location = null } = {}) {
     if (media.length) messageSid = messageSid.replace(/^SM/, 'MM');
     const mediaParams = media.flatMap((f, i) => {
       const id = `ME${crypto.randomBytes(16).toString('hex')}`;
@@ -219,17 +219,20 @@ export function twilioApi(ctx) {
     const messageType = location ? 'location' : media.length ? (media[0].contentType || 'image/jpeg').split('/')[0].replace('application', 'document') : 'text';
     // The sender's inbound URL when the Senders API set one (npm run setup --twilio-sender), else
     // the gateway the sandbox was started for.
-    const target = url || inboundUrlFor(`whatsapp:${ctx.creds.TWILIO_WHATSAPP_NUMBER}`) || ctx.gatewayUrl;
+    const waTo = String(to).startsWith('whatsapp:') ? String(to) : `whatsapp:${to}`;
+    const target = url || inboundUrlFor(waTo) || inboundUrlFor(`whatsapp:${ctx.creds.TWILIO_WHATSAPP_NUMBER}`) || ctx.gatewayUrl;
     const waFrom = from.startsWith('whatsapp:') ? from : `whatsapp:${from}`;
     const params = [
       ['SmsMessageSid', messageSid], ['NumMedia', String(media.length)], ['ProfileName', profileName], ['MessageType', messageType], ...mediaParams, ...locationParams,
       ['SmsSid', messageSid], ['WaId', waFrom.replace(/^whatsapp:\+?/, '')], ['SmsStatus', 'received'], ['Body', body],
-      ['To', `whatsapp:${ctx.creds.TWILIO_WHATSAPP_NUMBER}`], ['NumSegments', '1'], ['ReferralNumMedia', '0'],
+      ['To', waTo], ['NumSegments', '1'], ['ReferralNumMedia', '0'],
+      // Twilio adds the service for a number in a Messaging Service's sender pool.
+      ...(messagingServiceSid ? [['MessagingServiceSid', messagingServiceSid]] : []),
       ['MessageSid', messageSid], ['AccountSid', ctx.creds.TWILIO_ACCOUNT_SID], ['From', waFrom], ['ApiVersion', '2010-04-01'],
       ...Object.entries(extra),
     ];
     const signature = twilioSignature(signWith ?? ctx.creds.TWILIO_AUTH_TOKEN, signUrl || target, params);
-    const entry = { message_sid: messageSid, from: waFrom, body, sent_ms: Date.now(), gateway_status: null, gateway_ms: null, media: media.map((f) => f.contentType || 'image/jpeg'), location };
+    const entry = { message_sid: messageSid, from: waFrom, to: waTo, body, sent_ms: Date.now(), gateway_status: null, gateway_ms: null, media: media.map((f) => f.contentType || 'image/jpeg'), location };
     ctx.s.closedWindows.delete(waFrom); // the customer wrote: WhatsApp's window opens
     ctx.s.inbound.push(entry);
     const started = performance.now();

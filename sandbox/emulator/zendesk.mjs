@@ -75,7 +75,7 @@ export function zendeskApi(ctx) {
       submitter_id: t.requester_id,
       assignee_id: null,
       organization_id: null,
-      group_id: null,
+      group_id: t.group_id ?? null,
       collaborator_ids: t.email_cc_ids ?? [],
       follower_ids: [],
       email_cc_ids: t.email_cc_ids ?? [],
@@ -85,14 +85,14 @@ export function zendeskApi(ctx) {
       is_public: true,
       due_at: null,
       tags: t.tags,
-      custom_fields: [],
+      custom_fields: t.custom_fields ?? [],
       satisfaction_rating: null,
       sharing_agreement_ids: [],
       custom_status_id: 1,
-      fields: [],
+      fields: t.custom_fields ?? [],
       followup_ids: [],
-      ticket_form_id: 1,
-      brand_id: 1,
+      ticket_form_id: t.ticket_form_id ?? 1,
+      brand_id: t.brand_id ?? 1,
       allow_channelback: false,
       allow_attachments: true,
       from_messaging_channel: false,
@@ -112,6 +112,16 @@ export function zendeskApi(ctx) {
     }
     if (t.type && !['problem', 'incident', 'question', 'task'].includes(t.type)) {
       errors.type = [{ description: 'Type: is not valid', error: 'InvalidValue' }];
+    }
+    // Zendesk refuses an id that is not a whole number (an unknown brand or group too; the
+    // emulator knows brands 1-3 and groups 1-9, as a small account would have).
+    for (const [field, known] of [['brand_id', (v) => v >= 1 && v <= 3], ['group_id', (v) => v >= 1 && v <= 9], ['ticket_form_id', (v) => v >= 1]]) {
+      if (t[field] !== undefined && t[field] !== null && !(Number.isInteger(t[field]) && known(t[field]))) {
+        errors[field] = [{ description: `${field}: is invalid`, error: 'InvalidValue' }];
+      }
+    }
+    if (t.custom_fields !== undefined && !(Array.isArray(t.custom_fields) && t.custom_fields.every((f) => f && Number.isInteger(f.id)))) {
+      errors.custom_fields = [{ description: 'Custom fields: is invalid', error: 'InvalidValue' }];
     }
     if (t.requester && t.requester.locale_id !== undefined && !Number.isInteger(t.requester.locale_id)) {
       errors.requester = [{ description: 'Requester: Locale is invalid', error: 'InvalidValue' }];
@@ -238,6 +248,11 @@ export function zendeskApi(ctx) {
         idempotency_key: key || null,
         external_id: t.external_id ?? null,
         via_followup_source_id: t.via_followup_source_id ?? null,
+        // Where the ticket goes: the account's default brand and form, no group, unless given.
+        brand_id: t.brand_id ?? 1,
+        group_id: t.group_id ?? null,
+        ticket_form_id: t.ticket_form_id ?? 1,
+        custom_fields: (t.custom_fields || []).map((f) => ({ id: Number(f.id), value: f.value ?? null })),
         updates: [],
       };
       ctx.s.tickets.set(ticket.id, ticket);

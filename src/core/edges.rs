@@ -114,6 +114,9 @@ pub enum IndexRequest {
     Lookup { key: String },
     /// The conversations kept under a masked number.
     Members { key: String },
+    /// Links a customer's WhatsApp user id (`key`) to `conversation` unless it is linked
+    /// already; answers `Found` with the conversation it is linked to (one round trip).
+    Link { key: String, conversation: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -229,6 +232,10 @@ mod tests {
             conversation: "ab".into(),
         });
         round_trip(IndexAnswer::Found { conversation: None });
+        round_trip(IndexRequest::Link {
+            key: "user:default:US.1".into(),
+            conversation: "abc".into(),
+        });
         // What a shard answers once it has seen traffic (maps and lists nested in tagged enums).
         let mut metrics = Metrics::default();
         let mut delta = Delta::default();

@@ -42,6 +42,14 @@ pub enum DomainEvent {
         num_media: u32,
         /// Unfinished messages, this one included.
         queue: usize,
+        /// The channel it arrived on (`default` for today's variables).
+        channel: String,
+    },
+    /// A message was sent to a number no channel names: it went to the default channel
+    /// (never dropped). `to` is the number, masked.
+    ChannelUnknown {
+        sid: String,
+        to: String,
     },
     /// A message already known arrived again.
     Duplicate {

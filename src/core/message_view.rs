@@ -104,6 +104,12 @@ pub struct MessageView {
     pub message_sid: String,
     /// The customer's number, masked (`+1555***0001`).
     pub customer: String,
+    /// The channel it arrived on (`default`: today's variables) and the company's number the
+    /// customer last wrote to (a public business number, shown whole).
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub to: Option<String>,
     pub status: MessageStatus,
     pub outcome: MessageOutcome,
     /// What the message is (`text`, `media`, `location`, ...).
@@ -137,6 +143,11 @@ pub fn message_view(conv: &Conversation, sid: &str, now_ms: u64) -> Option<Messa
     Some(MessageView {
         message_sid: m.sid.clone(),
         customer: conv.masked(),
+        channel: conv
+            .channel
+            .clone()
+            .unwrap_or_else(|| crate::core::config::DEFAULT_CHANNEL.to_string()),
+        to: conv.receiving.clone(),
         status: status(m, now_ms),
         outcome: MessageOutcome::of(&m.ticket),
         content: m.content.name().to_string(),
@@ -325,6 +336,8 @@ mod tests {
         let view = MessageView {
             message_sid: "SM1".into(),
             customer: "+1555***1234".into(),
+            channel: "acme-es".into(),
+            to: Some("+34910000000".into()),
             status: MessageStatus::DoneReplyFailed,
             outcome: MessageOutcome::FollowUpTicket,
             content: "text".into(),
@@ -361,7 +374,8 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&view).unwrap(),
             json!({
-                "message_sid": "SM1", "customer": "+1555***1234", "status": "done_reply_failed",
+                "message_sid": "SM1", "customer": "+1555***1234", "channel": "acme-es",
+                "to": "+34910000000", "status": "done_reply_failed",
                 "outcome": "follow_up_ticket", "content": "text", "language": "de",
                 "received_at_ms": 1, "finished_at_ms": 2, "body_chars": 12,
                 "ticket": {"state": "created", "ticket_id": 1001, "follow_up_of": 1000},

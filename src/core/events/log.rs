@@ -19,12 +19,22 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
             language_detected,
             num_media,
             queue,
+            channel,
         } => message(LogLine::info("message.accepted"), sid)
             .field("body_chars", *body_chars)
             .field("language", language.as_str())
             .field("language_detected", *language_detected)
             .field("num_media", *num_media)
-            .field("queue", *queue),
+            .field("queue", *queue)
+            .field("channel", channel.as_str()),
+        DomainEvent::ChannelUnknown { sid, to } => {
+            message(LogLine::warn("channel.unknown"), sid)
+                .field("to", to.as_str())
+                .field(
+                    "hint",
+                    "no channel lists this number: the message went to the default channel (add it to a channel's numbers in CHANNELS)",
+                )
+        }
         DomainEvent::Duplicate {
             sid,
             duplicates,

@@ -51,6 +51,7 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
     match event {
         DomainEvent::Accepted { language, .. } => Adds::Received(language),
         DomainEvent::Duplicate { .. } => Adds::Counter("duplicates"),
+        DomainEvent::ChannelUnknown { .. } => Adds::Counter("channel_unknown"),
         DomainEvent::RefusedQueueFull { .. } => Adds::Counter("refused_queue_full"),
         DomainEvent::AskedForDetails { .. } => Adds::Counter("asked_for_details"),
         DomainEvent::FileAttached { .. } => Adds::Counter("files_attached"),
@@ -155,6 +156,7 @@ mod tests {
             language_detected: true,
             num_media: 0,
             queue: 1,
+            channel: "default".into(),
         }
     }
 
@@ -350,6 +352,7 @@ mod tests {
                         location: None,
                         kind: Default::default(),
                         addressed: Default::default(),
+                        user_id: None,
                     },
                 },
                 &ctx,

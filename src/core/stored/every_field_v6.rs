@@ -233,6 +233,8 @@ pub(super) fn every_field() -> Conversation {
         public_origin: Some("https://gw.example".into()),
         channel: None,
         receiving: None,
+        user_id: None,
+        reply_to: None,
         seen_events: vec![],
         early_agent_events: vec![EarlyAgentEvent {
             ticket_id: 1001,

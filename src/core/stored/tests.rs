@@ -52,13 +52,14 @@ fn the_stored_shape_is_pinned() {
     assert_eq!(read, calls);
 }
 
-/// What v7 gateways wrote before Zendesk's events were followed (`seen_events` and a ticket's
-/// `merged_into` / `merged_from`, added within v7 as optional fields): read as it is, the new
-/// fields empty, nothing else lost; and a value with them reads back whole.
+/// What v7 gateways wrote before Zendesk's events were followed (main at f2b13ff, the pinned
+/// v7 text then): read as it is, `seen_events` and a ticket's `merged_into` / `merged_from` /
+/// `merged_at_ms` (added within v7 as optional fields) empty, nothing else lost; and a value
+/// with them reads back whole.
 #[test]
 fn what_v7_gateways_wrote_before_events_reads_without_them() {
-    let before = include_str!("fixtures/v7_before_events_every_field.jsonl");
-    let (read, migrated) = decode(before.lines().next().unwrap()).unwrap();
+    const BEFORE: &str = include_str!("fixtures/main_f2b13ff_every_field.jsonl");
+    let (read, migrated) = decode(BEFORE.lines().next().unwrap()).unwrap();
     assert!(!migrated, "the same version: nothing to convert");
     assert!(read.seen_events.is_empty());
     assert!(read
@@ -66,15 +67,20 @@ fn what_v7_gateways_wrote_before_events_reads_without_them() {
         .iter()
         .all(|t| t.merged_into.is_none() && t.merged_from.is_none() && t.merged_at_ms.is_none()));
     let mut now = every_field::every_field();
-    now.seen_events.clear();
-    now.tickets.retain(|t| t.merged_from.is_none());
-    for t in &mut now.tickets {
-        t.merged_into = None;
-    }
+    without_events(&mut now);
     assert_eq!(read, now, "nothing else changed");
     let (with, _) = decode(PINNED.lines().next().unwrap()).unwrap();
     assert_eq!(with.seen_events.len(), 1);
     assert_eq!(with.tickets[1].merged_from, Some(1000));
+}
+
+/// The pinned conversation without what following Zendesk's events added.
+fn without_events(c: &mut v7::Conversation) {
+    c.seen_events.clear();
+    c.tickets.retain(|t| t.merged_from.is_none());
+    for t in &mut c.tickets {
+        t.merged_into = None;
+    }
 }
 
 /// Every optional field of the pinned conversation is set (nothing null, no list or map
@@ -305,6 +311,8 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         format!("{ticket}.custom_fields"),
         ".conversation.channel".into(),
         ".conversation.receiving".into(),
+        ".conversation.user_id".into(),
+        ".conversation.reply_to".into(),
         ".conversation.seen_events".into(),
         ".conversation.tickets[].merged_into".into(),
         ".conversation.tickets[].merged_from".into(),
@@ -316,7 +324,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
             "{key} is left out: set it in every_field"
         );
     }
-    // A new field left out when empty must join the list (26 in v5.rs, less v5's message's 2
+    // A new field left out when empty must join the list (28 in v5.rs, less v5's message's 2
     // that v7 no longer writes; 17 in v7.rs; 2 in `Delta`).
     let left_out = |file: &str| file.matches("skip_serializing_if").count();
     assert_eq!(
@@ -524,4 +532,49 @@ fn every_field_survives_the_round_trip_through_the_domain() {
             serde_json::to_value(&with.in_flight).unwrap()
         );
     }
+}
+
+/// What main wrote before channels (852374c, the pinned v7 text then): it reads as a conversation
+/// of the default channel, every other field as it was; the Durable Object's name is unchanged
+/// for the default channel, so the upgrade needs no migration of names.
+#[test]
+fn a_conversation_stored_before_channels_reads_as_the_default_channels() {
+    const BEFORE: &str = include_str!("fixtures/main_852374c_every_field.jsonl");
+    let (read, migrated) = decode(BEFORE.lines().next().unwrap()).unwrap();
+    assert!(!migrated, "the same version: nothing to convert");
+    assert_eq!(
+        (read.channel.as_deref(), read.receiving.as_deref()),
+        (None, None)
+    );
+    let mut expected = every_field::every_field();
+    expected.channel = None;
+    expected.receiving = None;
+    expected.user_id = None;
+    expected.reply_to = None;
+    without_events(&mut expected);
+    expected.in_flight = Some(every_field_v6::every_call().remove(0));
+    assert_eq!(read, expected);
+}
+
+/// A quarantined conversation of another channel is recovered on its channel, answering from
+/// the number its customer wrote to, to the address they last wrote from: else its pending
+/// messages would make tickets in the default brand and be answered from the default number.
+#[test]
+fn salvage_keeps_the_channel_and_the_customers_addresses() {
+    let conv = every_field::every_field();
+    let mut value: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
+    value["conversation"]["checks"] = "corrupted".into();
+    let got = salvage(&value.to_string());
+    assert_eq!(got.channel.as_deref(), Some("acme-es"));
+    assert_eq!(got.receiving.as_deref(), Some("+34910000000"));
+    assert_eq!(got.user_id.as_deref(), Some("US.13491208655302741918"));
+    assert_eq!(got.reply_to, conv.reply_to);
+    let recovered = crate::core::conversation::Conversation::recovered(
+        Sender::Phone("+15550001234".into()),
+        &got,
+        1_000,
+    );
+    assert_eq!(recovered.channel.as_deref(), Some("acme-es"));
+    assert_eq!(recovered.receiving.as_deref(), Some("+34910000000"));
+    assert_eq!(recovered.reply_to, conv.reply_to);
 }

@@ -64,6 +64,12 @@ pub struct Conversation<M = Message> {
     pub channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiving: Option<String>,
+    /// Added within v7: the customer's WhatsApp user id (BSUID) when known, and the address they
+    /// last wrote from when it is not `customer` (the number after the id, or the other way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Sender>,
     /// Added within v7 (optional, ignored by a v7 gateway before it): the ids of the Zendesk
     /// events (event-subscribed webhooks) this conversation took, newest last, bounded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -95,6 +101,8 @@ impl<M> Conversation<M> {
             archive_oldest_ms: self.archive_oldest_ms,
             channel: self.channel,
             receiving: self.receiving,
+            user_id: self.user_id,
+            reply_to: self.reply_to,
             seen_events: self.seen_events,
         }
     }
@@ -315,6 +323,8 @@ pub struct InFlight {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "call", rename_all = "snake_case")]
+// Plain data read and written once per save: boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Call {
     CreateTicket {
         sid: String,

@@ -367,6 +367,14 @@ impl InboundQueue {
             });
             return false;
         }
+        if message.addressed.unrouted {
+            events.push(DomainEvent::ChannelUnknown {
+                sid: message.message_sid.clone(),
+                to: crate::core::redact::mask_phone(
+                    message.addressed.to.as_deref().unwrap_or_default(),
+                ),
+            });
+        }
         // Finished messages are bounded even while the queue is stuck (`limits`).
         self.prune(ctx.now_ms);
         let body_chars = message.body.chars().count();
@@ -410,6 +418,7 @@ impl InboundQueue {
                 language_detected: language.confident,
                 num_media: message.num_media,
                 queue: self.pending_count() + 1,
+                channel: ctx.config.channel.clone(),
             });
             self.messages.push(m);
         } else {

@@ -32,9 +32,20 @@ fn each_event_has_its_line() {
                 language_detected: true,
                 num_media: 1,
                 queue: 2,
+                channel: "acme-es".into(),
             },
             json!({"level":"info","event":"message.accepted","message_sid":"SM1","from":FROM,
-                   "body_chars":12,"language":"es","language_detected":true,"num_media":1,"queue":2}),
+                   "body_chars":12,"language":"es","language_detected":true,"num_media":1,"queue":2,
+                   "channel":"acme-es"}),
+        ),
+        (
+            DomainEvent::ChannelUnknown {
+                sid: sid(),
+                to: "+1415***9999".into(),
+            },
+            json!({"level":"warn","event":"channel.unknown","message_sid":"SM1","from":FROM,
+                   "to":"+1415***9999",
+                   "hint":"no channel lists this number: the message went to the default channel (add it to a channel's numbers in CHANNELS)"}),
         ),
         (
             DomainEvent::RefusedQueueFull {
