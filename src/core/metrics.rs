@@ -19,6 +19,9 @@ pub struct Metrics {
     /// Messages received per language they were read in.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub languages: BTreeMap<String, u64>,
+    /// Messages received per channel (`default`: today's variables; docs/channels.md).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub channels: BTreeMap<String, u64>,
     /// Messages waiting for a retry, per conversation (a gauge each conversation reports).
     #[serde(default)]
     pub pending_retries: BTreeMap<String, u64>,
@@ -58,6 +61,8 @@ pub struct Delta {
     pub failures: BTreeMap<String, u64>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub languages: BTreeMap<String, u64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub channels: BTreeMap<String, u64>,
     #[serde(default)]
     pub ack_ms: Vec<u64>,
     #[serde(default)]
@@ -118,6 +123,7 @@ impl Delta {
         self.counters.is_empty()
             && self.failures.is_empty()
             && self.languages.is_empty()
+            && self.channels.is_empty()
             && self.ack_ms.is_empty()
             && self.end_to_end_ms.is_empty()
             && self.pending.is_none()
@@ -131,6 +137,7 @@ impl Delta {
         add_counts(&mut self.counters, other.counters);
         add_counts(&mut self.failures, other.failures);
         add_counts(&mut self.languages, other.languages);
+        add_counts(&mut self.channels, other.channels);
         add_samples(&mut self.ack_ms, other.ack_ms);
         add_samples(&mut self.end_to_end_ms, other.end_to_end_ms);
         if other.pending.is_some() {
@@ -226,6 +233,7 @@ impl Metrics {
         add_counts(&mut self.failures, delta.failures);
         fold_unplain_failure_keys(&mut self.failures);
         add_counts(&mut self.languages, delta.languages);
+        add_counts(&mut self.channels, delta.channels);
         add_samples(&mut self.ack_ms, delta.ack_ms);
         add_samples(&mut self.end_to_end_ms, delta.end_to_end_ms);
         if let Some((conversation, n)) = delta.pending {
@@ -246,6 +254,9 @@ impl Metrics {
             }
             for (k, v) in &s.languages {
                 *all.languages.entry(k.clone()).or_default() += v;
+            }
+            for (k, v) in &s.channels {
+                *all.channels.entry(k.clone()).or_default() += v;
             }
             for (k, v) in &s.failures {
                 *all.failures.entry(k.clone()).or_default() += v;
@@ -269,6 +280,7 @@ impl Metrics {
             "counters": self.counters,
             "failures_by_reason": self.failures,
             "messages_by_language": self.languages,
+            "messages_by_channel": self.channels,
             "retries_pending": self.pending_retries.values().sum::<u64>(),
             "ack_ms": percentiles(&self.ack_ms),
             "end_to_end_ms": percentiles(&self.end_to_end_ms),

@@ -121,6 +121,7 @@ pub(super) fn every_field() -> Conversation {
         "US.13491208655302741918".into(),
     ));
     c.in_flight = Some(every_call().remove(0));
+    c.unsent_metrics.channels.insert("acme-es".into(), 1);
     // Added within v7: Zendesk's events taken, and a merge followed (ticket 1000 merged into
     // 1001, the customer's ticket from then on).
     c.seen_events = vec!["2b24ef10-19d4-4740-93cf-8f98ec4776c0".into()];
