@@ -60,6 +60,12 @@ const { values: o } = parseArgs({
   },
 });
 if (!['gateway', 'seed'].includes(o.target)) throw new Error('--target is gateway or seed');
+// --channels K: the default channel and K-1 more (docs/channels.md), each its own number,
+// brand and group; customers are spread over them.
+const channelCount = Math.max(1, Number(o.channels));
+const extraChannels = Object.fromEntries(Array.from({ length: channelCount - 1 }, (_, i) => [`brand${i + 2}`, { sender: `+1415555${String(100 + i).padStart(4, '0')}`, brand_id: 2, group_id: 2, tags: [`brand${i + 2}`] }]));
+const channelVars = channelCount > 1 ? { CHANNELS: JSON.stringify(extraChannels) } : {};
+const channelNumbers = [SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER, ...Object.values(extraChannels).map((c) => c.sender)];
 const SEED = o.target === 'seed';
 if (!['wrangler', 'workerd'].includes(o.via)) throw new Error('--via is wrangler or workerd');
 const N = Number(o.n), C = Number(o.c), RATE = Number(o['rate-per-min']);
@@ -89,12 +95,6 @@ async function run(latency) {
   });
   const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
   const persistTo = path.join(o['state-dir'], `bench-${process.pid}-${latency}`);
-  // --channels K: the default channel and K-1 more (docs/channels.md), each its own number,
-  // brand and group; customers are spread over them.
-  const channelCount = Math.max(1, Number(o.channels));
-  const extraChannels = Object.fromEntries(Array.from({ length: channelCount - 1 }, (_, i) => [`brand${i + 2}`, { sender: `+1415555${String(100 + i).padStart(4, '0')}`, brand_id: 2, group_id: 2, tags: [`brand${i + 2}`] }]));
-  const channelVars = channelCount > 1 ? { CHANNELS: JSON.stringify(extraChannels) } : {};
-  const channelNumbers = [SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER, ...Object.values(extraChannels).map((c) => c.sender)];
   const gateway = SEED ? await startSeed(apiUrl) : await startGateway({
     vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN, USAGE_LOG: '1', ...channelVars },
     prebuilt: true,

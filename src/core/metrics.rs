@@ -245,6 +245,15 @@ impl Metrics {
         }
     }
 
+    /// Forgets what names an erased conversation: its recent messages and its pending-retry
+    /// gauge (the counters are counts, naming no one). True when something changed.
+    pub fn forget(&mut self, conversation: &str) -> bool {
+        let before = (self.recent.len(), self.pending_retries.len());
+        self.recent.retain(|m| m.conversation != conversation);
+        self.pending_retries.remove(conversation);
+        before != (self.recent.len(), self.pending_retries.len())
+    }
+
     /// Several shards as one.
     pub fn merge(shards: &[Metrics]) -> Metrics {
         let mut all = Metrics::default();
@@ -302,6 +311,28 @@ pub fn percentiles(samples: &[u64]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_erased_conversation_leaves_no_recent_message_or_gauge() {
+        let mut m = Metrics::default();
+        for (sid, conversation) in [("SM1", "ana"), ("SM2", "ben"), ("SM3", "ana")] {
+            m.recent.push(RecentMessage {
+                sid: sid.into(),
+                conversation: conversation.into(),
+                at_ms: 1,
+            });
+        }
+        m.pending_retries.insert("ana".into(), 2);
+        m.counters.insert("received".into(), 3);
+        assert!(m.forget("ana"));
+        assert_eq!(
+            m.recent.iter().map(|r| r.sid.as_str()).collect::<Vec<_>>(),
+            ["SM2"]
+        );
+        assert!(m.pending_retries.is_empty());
+        assert_eq!(m.counters["received"], 3, "counts name no one");
+        assert!(!m.forget("ana"), "nothing left to change");
+    }
 
     #[test]
     fn an_earlier_versions_unplain_failure_key_is_folded_away() {
