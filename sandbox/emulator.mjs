@@ -54,6 +54,11 @@ export function createEmulator(opts = {}) {
     nextTicketId: 1001,
     nextUserId: 9001,
     nextCommentId: 50001,
+    // Whether the account offers ticket events to webhooks (`npm run setup` subscribes to them,
+    // else falls back to the trigger), and how agents' changes reach the gateway: 'events',
+    // 'trigger', or null (events when an event-subscribed webhook exists).
+    ticketEvents: opts.ticketEvents === true,
+    zendeskDelivery: opts.zendeskDelivery ?? null,
   });
   let s = fresh();
   // What the API modules share: read through getters, as a reset replaces the state.
@@ -207,6 +212,10 @@ export function createEmulator(opts = {}) {
     endUserComments,
     mergeTickets,
     zendeskWebhook,
+    /** Zendesk's event webhooks (`emulator/zendesk-events.mjs`): `send(payload)`, `commentAdded`, `merged`. */
+    zendeskEvents: zendeskSide.zendeskEvents,
+    /** 'events' or 'trigger': how agents' changes reach the gateway from now on. */
+    setZendeskDelivery(mode) { s.zendeskDelivery = mode; },
     closeWindow(to) { s.closedWindows.add(to.startsWith('whatsapp:') ? to : `whatsapp:${to}`); },
     failNextDelivery(code, status = 'undelivered') { s.deliveryFaults.push({ code, status }); },
     setFaults(api, faults) { s.faults[api] = [...faults]; },

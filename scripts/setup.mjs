@@ -4,8 +4,12 @@
 //   1. checks the credentials against the real APIs (Zendesk: the authenticated user, who must be
 //      an admin; Twilio: the account);
 //   2. creates, or updates when it differs, the Zendesk webhook that calls the gateway, and stores
-//      its signing secret as the Worker secret ZENDESK_WEBHOOK_SECRET;
-//   3. creates, or updates, the trigger that calls the webhook on agents' public comments;
+//      its signing secret as the Worker secret ZENDESK_WEBHOOK_SECRET. A new webhook subscribes
+//      to Zendesk's ticket events (comment added, merged...: docs/zendesk-events.md) where the
+//      account offers them; on a 4xx it is made trigger-connected instead. A webhook is one or
+//      the other, and its connection method cannot be changed: an existing one keeps its mode;
+//   3. in trigger mode only, creates, or updates, the trigger that calls the webhook on agents'
+//      public comments (event mode needs no trigger);
 //   4. with --twilio-sender, sets the Twilio WhatsApp sender's inbound and status-callback URLs
 //      through Twilio's Senders API (Public Beta); otherwise prints the URL to paste into
 //      Twilio's console.
@@ -31,6 +35,15 @@ import path from 'node:path';
 
 export const WEBHOOK_NAME = 'WhatsApp gateway: agent replies';
 export const TRIGGER_TITLE = 'WhatsApp gateway: send agent replies to WhatsApp';
+/** The events an event-subscribed webhook gets (src/core/zendesk_event.rs `SUBSCRIBED`). */
+export const EVENT_SUBSCRIPTIONS = [
+  'zen:event-type:ticket.comment_added',
+  'zen:event-type:ticket.merged',
+  'zen:event-type:ticket.status_changed',
+  'zen:event-type:ticket.soft_deleted',
+  'zen:event-type:user.deleted',
+];
+const isEventHook = (hook) => (hook?.subscriptions || []).some((s) => String(s).startsWith('zen:event-type:'));
 
 class SetupError extends Error {}
 const fail = (msg) => { throw new SetupError(msg); };
@@ -118,21 +131,34 @@ export async function setup(o, log = console.log) {
 
   // 2. webhook
   const endpoint = `${gateway}/zendesk/events`;
-  const desiredHook = { name: WEBHOOK_NAME, endpoint, http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['conditional_ticket_events'] };
+  const triggerHook = { name: WEBHOOK_NAME, endpoint, http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['conditional_ticket_events'] };
+  const eventsHook = { ...triggerHook, subscriptions: EVENT_SUBSCRIPTIONS };
   const hooks = await z('GET', `/api/v2/webhooks?filter[name_contains]=${encodeURIComponent(WEBHOOK_NAME)}`);
   if (hooks.status !== 200) fail(`Zendesk answered ${hooks.status} when listing webhooks`);
   let hook = (hooks.json.webhooks || []).find((w) => w.name === WEBHOOK_NAME);
+  // An existing webhook keeps its connection method (Zendesk cannot change it).
+  let mode = hook ? (isEventHook(hook) ? 'events' : 'trigger') : null;
+  let desiredHook = mode === 'events' ? eventsHook : triggerHook;
   const changes = [];
   if (o.dryRun) {
-    log(`- Zendesk webhook "${WEBHOOK_NAME}" -> ${endpoint}: would be ${!hook ? 'created' : Object.entries(desiredHook).some(([k, v]) => !same(hook[k], v)) ? 'updated' : 'left unchanged'}`);
-    log('- the Zendesk trigger and the Worker secret ZENDESK_WEBHOOK_SECRET would then be checked and set');
+    log(`- Zendesk webhook "${WEBHOOK_NAME}" -> ${endpoint}: would be ${!hook ? 'created (ticket events where the account offers them, else trigger mode)' : Object.entries(desiredHook).some(([k, v]) => !same(hook[k], v)) ? 'updated' : 'left unchanged'}`);
+    log(`- ${mode === 'events' ? 'no trigger is needed (ticket events); ' : 'the Zendesk trigger (in trigger mode) and '}the Worker secret ZENDESK_WEBHOOK_SECRET would then be checked and set`);
     publicBaseUrl(o, gateway, log);
     if (o.twilioSender) await twilioSender(o, env, tAuth, gateway, log);
     log('Dry run: nothing was changed.');
     return [];
   }
   if (!hook) {
-    const r = await z('POST', '/api/v2/webhooks', { webhook: desiredHook });
+    let r = await z('POST', '/api/v2/webhooks', { webhook: eventsHook });
+    mode = 'events';
+    if (r.status >= 400 && r.status < 500) {
+      // No ticket events on this account (or not for this token): the trigger mode.
+      const why = r.json?.errors?.[0]?.detail || r.json?.errors?.[0]?.title || r.json?.description || '';
+      log(`- ticket events refused (Zendesk answered ${r.status}${why ? `: ${why}` : ''}): the webhook is trigger-connected instead`);
+      desiredHook = triggerHook;
+      mode = 'trigger';
+      r = await z('POST', '/api/v2/webhooks', { webhook: triggerHook });
+    }
     if (r.status !== 201) fail(`Zendesk answered ${r.status} when creating the webhook: ${JSON.stringify(r.json)}`);
     hook = r.json.webhook;
     changes.push('webhook created');
@@ -141,7 +167,7 @@ export async function setup(o, log = console.log) {
     if (r.status !== 204 && r.status !== 200) fail(`Zendesk answered ${r.status} when updating the webhook`);
     changes.push('webhook updated');
   }
-  log(`✓ Zendesk webhook "${WEBHOOK_NAME}" -> ${endpoint} (${changes.includes('webhook created') ? 'created' : changes.includes('webhook updated') ? 'updated' : 'unchanged'})`);
+  log(`✓ Zendesk webhook "${WEBHOOK_NAME}" -> ${endpoint}, ${mode === 'events' ? `ticket events: ${EVENT_SUBSCRIPTIONS.map((e) => e.slice('zen:event-type:'.length)).join(', ')}` : 'trigger mode'} (${changes.includes('webhook created') ? 'created' : changes.includes('webhook updated') ? 'updated' : 'unchanged'})`);
 
   // the signing secret, as a Worker secret (stored again only when it changed)
   const secret = await z('GET', `/api/v2/webhooks/${hook.id}/signing_secret`);
@@ -161,7 +187,18 @@ export async function setup(o, log = console.log) {
     log('✓ Worker secret ZENDESK_WEBHOOK_SECRET (unchanged)');
   }
 
-  // 3. trigger
+  // 3. trigger (trigger mode only: an event-subscribed webhook needs none, and cannot have one)
+  if (mode === 'events') {
+    log('✓ no Zendesk trigger needed: the webhook gets ticket events');
+  } else {
+    await ensureTrigger(z, hook, changes, log);
+  }
+
+  if (publicBaseUrl(o, gateway, log)) changes.push('PUBLIC_BASE_URL written');
+  return finish(o, env, tAuth, gateway, changes, log);
+}
+
+async function ensureTrigger(z, hook, changes, log) {
   const want = desiredTrigger(hook.id);
   const triggers = await z('GET', '/api/v2/triggers.json');
   if (triggers.status !== 200) fail(`Zendesk answered ${triggers.status} when listing triggers`);
@@ -179,9 +216,9 @@ export async function setup(o, log = console.log) {
   } else {
     log(`✓ Zendesk trigger "${TRIGGER_TITLE}" (unchanged)`);
   }
+}
 
-  if (publicBaseUrl(o, gateway, log)) changes.push('PUBLIC_BASE_URL written');
-
+async function finish(o, env, tAuth, gateway, changes, log) {
   // 4. Twilio: the sender's URLs through the Senders API (opt-in), or the console
   if (o.twilioSender) {
     if (await twilioSender(o, env, tAuth, gateway, log)) changes.push('Twilio sender URLs set');

@@ -23,6 +23,7 @@ mod upstream;
 mod usage;
 mod webhook;
 mod zendesk_events;
+mod zendesk_ticket_events;
 
 pub use alerts_do::AlertMonitor;
 pub use conversation_do::ConversationObject;

@@ -1,7 +1,9 @@
 //! `POST /zendesk/events`: Zendesk's webhook, called by the trigger on tickets tagged
 //! `whatsapp` when a public comment is added. It only names the ticket; the customer's
 //! Conversation Durable Object then reads the ticket's comments and sends agents' new public
-//! comments to WhatsApp, once each (Zendesk's retries are harmless).
+//! comments to WhatsApp, once each (Zendesk's retries are harmless). The same path takes the
+//! bodies of an event-subscribed webhook (`zen:event-type:...`, `zendesk_ticket_events`), which
+//! may carry the comment itself (no read) or a merge; docs/zendesk-events.md.
 //!
 //! Checks, in order: method (405), size (413), configuration (503, ZENDESK_WEBHOOK_SECRET),
 //! signature headers (401), signature (403), timestamp within 5 minutes (403: replay), body (400).
@@ -15,6 +17,7 @@ use crate::core::logline::LogLine;
 use crate::core::metrics::DirectoryKey;
 use crate::core::signature::{verify_zendesk, ZendeskCheck};
 use crate::core::ticket_owner::{self, TicketEvent};
+use crate::zendesk_ticket_events::{self, Read};
 use crate::{
     clock, conversation_do, env_config, log, message_index, metrics_do, respond, upstream,
 };
@@ -103,27 +106,40 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     let Ok(json) = serde_json::from_slice::<Value>(&body) else {
         return refuse(400, "malformed_json", "the body must be JSON");
     };
-    let Some(ticket) = id_field(&json, "ticket_id") else {
-        return refuse(400, "invalid_body", "ticket_id is required");
-    };
     let secrets = config.secrets();
-    let event = TicketEvent {
-        ticket_id: ticket,
-        requester_email: json["requester_email"]
-            .as_str()
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .map(str::to_string),
-        // `{{ticket.requester.id}}`, sent by triggers made by this version's `npm run setup`.
-        requester_id: id_field(&json, "requester_id"),
-        made_from: None,
-        // `{{ticket.requester.external_id}}` (REQUESTER_IDENTITY=whatsapp: no e-mail).
-        requester_external_id: json["requester_external_id"]
-            .as_str()
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .map(str::to_string),
+    // An event-subscribed webhook's body (`zen:event-type:...`), else the trigger's.
+    let event = if crate::core::zendesk_event::is_event(&json) {
+        match zendesk_ticket_events::read(&json, &secrets) {
+            Ok(Read::Deliver(event)) => event,
+            Ok(Read::Logged) => {
+                return respond::json(200, &serde_json::json!({ "status": "logged" }))
+            }
+            Err(why) => return refuse(400, "invalid_event", &why),
+        }
+    } else {
+        let Some(ticket) = id_field(&json, "ticket_id") else {
+            return refuse(400, "invalid_body", "ticket_id is required");
+        };
+        TicketEvent {
+            ticket_id: ticket,
+            requester_email: json["requester_email"]
+                .as_str()
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_string),
+            // `{{ticket.requester.id}}`, sent by triggers made by this version's `npm run setup`.
+            requester_id: id_field(&json, "requester_id"),
+            made_from: None,
+            // `{{ticket.requester.external_id}}` (REQUESTER_IDENTITY=whatsapp: no e-mail).
+            requester_external_id: json["requester_external_id"]
+                .as_str()
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_string),
+            carried: None,
+        }
     };
+    let ticket = event.ticket_id;
     let delivery = match deliver(env, &config, event).await {
         Ok(d) => d,
         Err(why) => {
@@ -247,6 +263,8 @@ async fn deliver(
         requester_id: event.requester_id.or(facts.requester_id),
         made_from: facts.made_from,
         requester_external_id: event.requester_external_id.or(facts.requester_external_id),
+        // What an event-subscribed webhook carried goes on with it.
+        carried: event.carried,
     };
     for (channel, address) in named(&event) {
         let name = conversation_do::conversation_name(Some(&channel), &address);

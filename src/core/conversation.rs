@@ -72,6 +72,7 @@ mod attempts;
 mod backend;
 mod budget;
 mod calls;
+mod carried;
 mod content;
 mod inbound;
 mod message;

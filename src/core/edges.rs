@@ -218,6 +218,19 @@ mod tests {
             requester_id: Some(9),
             made_from: Some("SM0123456789abcdef0123456789abcdef".into()),
             requester_external_id: Some("whatsapp:+15550001234".into()),
+            carried: Some(crate::core::ticket_owner::Carried {
+                event_id: "2b24ef10-19d4-4740-93cf-8f98ec4776c0".into(),
+                comment: Some(crate::core::zendesk_event::EventComment {
+                    id: 50001,
+                    body: Some("On its way".into()),
+                    public: Some(true),
+                    author_id: Some(7001),
+                    author_is_staff: Some(true),
+                    has_attachments: false,
+                }),
+                merged_into: Some(1002),
+                at_ms: Some(1_800_000_000_000),
+            }),
         }));
         // The form of earlier versions (the ticket id alone) is still read.
         let old: ConversationRequest =

@@ -137,6 +137,12 @@ pub enum DomainEvent {
         sid: String,
         ticket_id: u64,
     },
+    /// A comment refused because its ticket was merged (closed) meanwhile: it goes to `into`.
+    CommentMovedToMergeTarget {
+        sid: String,
+        ticket_id: u64,
+        into: u64,
+    },
     /// A comment whose answer was lost was found written.
     CommentFound {
         sid: String,
@@ -239,6 +245,18 @@ pub enum DomainEvent {
     /// The ticket's requester was changed in Zendesk (the agents get a note).
     RequesterChanged {
         ticket_id: u64,
+    },
+    /// A Zendesk event this conversation took before, delivered again: nothing done.
+    EventDuplicate {
+        ticket_id: u64,
+        event_id: String,
+    },
+    /// Zendesk merged the customer's ticket into `into`: agents' replies there reach them, and
+    /// their next message goes there if the merged ticket was their open one (`open_moved`).
+    TicketMerged {
+        ticket_id: u64,
+        into: u64,
+        open_moved: bool,
     },
     /// An agent's public reply was read, to be sent on WhatsApp.
     AgentReplyReceived {

@@ -30,3 +30,4 @@ pub mod twilio;
 pub mod twilio_ids;
 pub mod vcard;
 pub mod zendesk;
+pub mod zendesk_event;

@@ -28,6 +28,10 @@ pub struct TicketEvent {
     /// customer (`zendesk::users::customer_of`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requester_external_id: Option<String>,
+    /// What an event-subscribed webhook said (`core::zendesk_event`): its id, and the comment
+    /// or the merge it carries. `None`: the trigger's body, which only names the ticket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried: Option<Carried>,
 }
 
 impl TicketEvent {
@@ -49,6 +53,22 @@ impl TicketEvent {
         }
         all
     }
+}
+
+/// What a Zendesk event (`zen:event-type:ticket.*`) carries to the ticket's conversation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Carried {
+    /// The event's id: each conversation takes an event once, however often it is delivered.
+    pub event_id: String,
+    /// `ticket.comment_added`: the comment (read from the event, not the API, when complete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<crate::core::zendesk_event::EventComment>,
+    /// `ticket.merged`: the ticket was merged into this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<u64>,
+    /// When it happened, by Zendesk's clock (the event's `time`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<u64>,
 }
 
 /// The customers' addresses (`+15550001234`, `US.1349120865`) the requester's e-mail may stand

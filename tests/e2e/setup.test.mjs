@@ -208,3 +208,41 @@ test('--twilio-sender names a sender Twilio does not have, and a number with no 
   assert.equal(wrong.code, 1);
   assert.ok(!wrong.out.includes('wrong'), 'the value is not echoed');
 });
+
+test('an account with ticket events gets an event-subscribed webhook and no trigger; one without falls back to the trigger', async () => {
+  // A fresh account that offers ticket events to webhooks.
+  emulator.state.webhooks.clear();
+  emulator.state.triggers.clear();
+  emulator.state.ticketEvents = true;
+  const state = path.join(dir, 'state-events.json');
+  try {
+    const r = await runSetup({ state });
+    assert.equal(r.code, 0, r.out);
+    const hooks = [...emulator.state.webhooks.values()];
+    assert.equal(hooks.length, 1);
+    assert.deepEqual(hooks[0].subscriptions, ['zen:event-type:ticket.comment_added', 'zen:event-type:ticket.merged', 'zen:event-type:ticket.status_changed', 'zen:event-type:ticket.soft_deleted', 'zen:event-type:user.deleted']);
+    assert.equal(hooks[0].endpoint, `${GATEWAY}/zendesk/events`);
+    assert.equal(emulator.state.triggers.size, 0, 'no trigger: a webhook cannot be both');
+    assert.match(r.out, /webhook .* ticket events: ticket\.comment_added, ticket\.merged.* \(created\)/);
+    assert.match(r.out, /no Zendesk trigger needed/);
+    const again = await runSetup({ state });
+    assert.equal(again.code, 0, again.out);
+    assert.match(again.out, /Everything was already in place: nothing changed\./);
+    // An existing trigger-connected webhook keeps its mode (Zendesk cannot change it), even on
+    // an account that now offers events: the trigger is still checked.
+    emulator.state.webhooks.clear();
+    emulator.state.ticketEvents = false;
+    const fallback = await runSetup({ state });
+    assert.equal(fallback.code, 0, fallback.out);
+    assert.match(fallback.out, /ticket events refused \(Zendesk answered 400: Ticket events are not available on this account\): the webhook is trigger-connected instead/);
+    assert.deepEqual([...emulator.state.webhooks.values()][0].subscriptions, ['conditional_ticket_events']);
+    assert.equal(emulator.state.triggers.size, 1);
+    emulator.state.ticketEvents = true;
+    const kept = await runSetup({ state });
+    assert.equal(kept.code, 0, kept.out);
+    assert.match(kept.out, /trigger mode \(unchanged\)/);
+    assert.deepEqual([...emulator.state.webhooks.values()][0].subscriptions, ['conditional_ticket_events']);
+  } finally {
+    emulator.state.ticketEvents = false;
+  }
+});

@@ -22,6 +22,14 @@ pub struct KnownTicket {
     pub requester_change_noted: bool,
     /// The agents were told which public comments on the ticket are not sent (not an agent's).
     pub not_forwarded_noted: bool,
+    /// Merged into this ticket in Zendesk (closed): the customer's messages go there.
+    pub merged_into: Option<u64>,
+    /// The customer's as the target of a merge of this ticket of theirs: its requester may be
+    /// someone else (no requester-changed note), its comments by the customer are theirs.
+    pub merged_from: Option<u64>,
+    /// When that merge happened (Zendesk's clock): the target's comments from before it were
+    /// not written to this customer and are not sent to them.
+    pub merged_at_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -79,6 +79,14 @@ impl Conversation {
             }
         }
         self.note_requester_change(event, ctx, events);
+        // An event-subscribed webhook's: taken once, and acted on without reading the ticket
+        // when it says enough (`carried`).
+        if let Some(carried) = &event.carried {
+            if let super::carried::Taken::Done = self.take_carried(ticket_id, carried, ctx, events)
+            {
+                return claim;
+            }
+        }
         let checking_now = matches!(&self.in_flight, Some(InFlight { call: Call::Backend(call), .. }) if call.reads_ticket(ticket_id));
         if checking_now {
             // The comments being read may predate this event: read them again afterwards.
@@ -106,7 +114,8 @@ impl Conversation {
         let Some(known) = self.backend.ticket_mut(ticket_id) else {
             return;
         };
-        if known.requester_change_noted {
+        // A merge target's requester is whoever it was (the merge made it the customer's).
+        if known.requester_change_noted || known.merged_from.is_some() {
             return;
         }
         // The requester's id says it best (a customer's profile may get another primary

@@ -131,6 +131,13 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
         DomainEvent::TicketGone { sid, ticket_id } => {
             message(LogLine::warn("zendesk.ticket_gone"), sid).field("ticket_id", *ticket_id)
         }
+        DomainEvent::CommentMovedToMergeTarget {
+            sid,
+            ticket_id,
+            into,
+        } => message(LogLine::info("zendesk.comment_moved_to_merge_target"), sid)
+            .field("ticket_id", *ticket_id)
+            .field("into", *into),
         DomainEvent::CommentFound { sid, ticket_id } => {
             message(LogLine::info("zendesk.comment_found"), sid).field("ticket_id", *ticket_id)
         }
@@ -239,6 +246,22 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
             .field("kept_until_known", true),
         DomainEvent::RequesterChanged { ticket_id } => LogLine::info("agent.requester_changed")
             .field("ticket_id", *ticket_id)
+            .field("from", from),
+        DomainEvent::EventDuplicate {
+            ticket_id,
+            event_id,
+        } => LogLine::info("zendesk.event_duplicate")
+            .field("ticket_id", *ticket_id)
+            .field("event_id", event_id.as_str())
+            .field("from", from),
+        DomainEvent::TicketMerged {
+            ticket_id,
+            into,
+            open_moved,
+        } => LogLine::info("ticket.merged")
+            .field("ticket_id", *ticket_id)
+            .field("into", *into)
+            .field("open_ticket_moved", *open_moved)
             .field("from", from),
         DomainEvent::AgentReplyReceived {
             ticket_id,

@@ -103,6 +103,9 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         | DomainEvent::NotOwner { .. }
         | DomainEvent::UnknownTicket { .. }
         | DomainEvent::RequesterChanged { .. }
+        | DomainEvent::EventDuplicate { .. }
+        | DomainEvent::TicketMerged { .. }
+        | DomainEvent::CommentMovedToMergeTarget { .. }
         | DomainEvent::CommentNotForwarded { .. }
         | DomainEvent::AgentReplyAmbiguous { .. }
         | DomainEvent::KeptEventDropped { .. }

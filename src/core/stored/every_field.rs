@@ -125,5 +125,18 @@ pub(super) fn every_field() -> Conversation {
     // Added within v7 (optional): the customer's Zendesk user.
     c.requester_user_id = Some(77);
     c.requester_phone_refused = true;
+    // Added within v7: Zendesk's events taken, and a merge followed (ticket 1000 merged into
+    // 1001, the customer's ticket from then on).
+    c.seen_events = vec!["2b24ef10-19d4-4740-93cf-8f98ec4776c0".into()];
+    c.tickets[0].merged_into = Some(1001);
+    c.tickets.push(KnownTicket {
+        id: 1001,
+        requester_id: Some(77),
+        requester_change_noted: true,
+        not_forwarded_noted: true,
+        merged_into: None,
+        merged_from: Some(1000),
+        merged_at_ms: Some(T0 + 11),
+    });
     c
 }

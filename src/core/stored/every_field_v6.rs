@@ -205,6 +205,9 @@ pub(super) fn every_field() -> Conversation {
             requester_id: Some(77),
             requester_change_noted: true,
             not_forwarded_noted: true,
+            merged_into: None,
+            merged_from: None,
+            merged_at_ms: None,
         }],
         checks: vec![1000],
         check_retry: retry(3),
@@ -232,6 +235,7 @@ pub(super) fn every_field() -> Conversation {
         receiving: None,
         user_id: None,
         reply_to: None,
+        seen_events: vec![],
         early_agent_events: vec![EarlyAgentEvent {
             ticket_id: 1001,
             at_ms: T0 + 9,

@@ -58,6 +58,9 @@ pub fn salvage(text: &str) -> Salvage {
                 requester_id: t["requester_id"].as_u64(),
                 requester_change_noted: t["requester_change_noted"].as_bool().unwrap_or(false),
                 not_forwarded_noted: t["not_forwarded_noted"].as_bool().unwrap_or(false),
+                merged_into: t["merged_into"].as_u64(),
+                merged_from: t["merged_from"].as_u64(),
+                merged_at_ms: t["merged_at_ms"].as_u64(),
             })
         })
         .collect();

@@ -52,6 +52,40 @@ fn the_stored_shape_is_pinned() {
     assert_eq!(read, calls);
 }
 
+/// What v7 gateways wrote before Zendesk's events were followed (main at 3794ee3, the pinned
+/// v7 text then): read as it is, `seen_events` and a ticket's `merged_into` / `merged_from` /
+/// `merged_at_ms` (added within v7 as optional fields) empty, nothing else lost; and a value
+/// with them reads back whole.
+#[test]
+fn what_v7_gateways_wrote_before_events_reads_without_them() {
+    const BEFORE: &str = include_str!("fixtures/main_3794ee3_every_field.jsonl");
+    let (read, migrated) = decode(BEFORE.lines().next().unwrap()).unwrap();
+    assert!(!migrated, "the same version: nothing to convert");
+    assert!(read.seen_events.is_empty());
+    assert!(read
+        .tickets
+        .iter()
+        .all(|t| t.merged_into.is_none() && t.merged_from.is_none() && t.merged_at_ms.is_none()));
+    let mut now = every_field::every_field();
+    without_events(&mut now);
+    // Added within v7 on another branch at the same time: the customer's Zendesk user.
+    now.requester_user_id = None;
+    now.requester_phone_refused = false;
+    assert_eq!(read, now, "nothing else changed");
+    let (with, _) = decode(PINNED.lines().next().unwrap()).unwrap();
+    assert_eq!(with.seen_events.len(), 1);
+    assert_eq!(with.tickets[1].merged_from, Some(1000));
+}
+
+/// The pinned conversation without what following Zendesk's events added.
+fn without_events(c: &mut v7::Conversation) {
+    c.seen_events.clear();
+    c.tickets.retain(|t| t.merged_from.is_none());
+    for t in &mut c.tickets {
+        t.merged_into = None;
+    }
+}
+
 /// Every optional field of the pinned conversation is set (nothing null, no list or map
 /// empty, no flag written only when true left false), and every variant of every tagged enum
 /// is there: else a field or variant could change unseen.
@@ -287,6 +321,10 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         ".conversation.receiving".into(),
         ".conversation.user_id".into(),
         ".conversation.reply_to".into(),
+        ".conversation.seen_events".into(),
+        ".conversation.tickets[].merged_into".into(),
+        ".conversation.tickets[].merged_from".into(),
+        ".conversation.tickets[].merged_at_ms".into(),
     ];
     for key in &left_out_when_empty {
         assert!(
@@ -524,6 +562,7 @@ fn a_conversation_stored_before_channels_reads_as_the_default_channels() {
     expected.unsent_metrics.channels.clear();
     expected.requester_user_id = None;
     expected.requester_phone_refused = false;
+    without_events(&mut expected);
     expected.in_flight = Some(every_field_v6::every_call().remove(0));
     assert_eq!(read, expected);
 }

@@ -77,6 +77,10 @@ pub struct Conversation<M = Message> {
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<Sender>,
+    /// Added within v7 (optional, ignored by a v7 gateway before it): the ids of the Zendesk
+    /// events (event-subscribed webhooks) this conversation took, newest last, bounded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_events: Vec<String>,
 }
 
 impl<M> Conversation<M> {
@@ -108,6 +112,7 @@ impl<M> Conversation<M> {
             receiving: self.receiving,
             user_id: self.user_id,
             reply_to: self.reply_to,
+            seen_events: self.seen_events,
         }
     }
 }
@@ -153,6 +158,18 @@ pub struct KnownTicket {
     pub requester_change_noted: bool,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_forwarded_noted: bool,
+    /// Added within v7 (optional, ignored by a v7 gateway before it): the ticket was merged
+    /// into this one (Zendesk's `ticket.merged` event).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<u64>,
+    /// Added within v7: this ticket became the customer's as the target of a merge of that
+    /// one (its requester may be someone else: no requester-changed note).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<u64>,
+    /// Added within v7: when that merge happened (Zendesk's clock): the target's comments from
+    /// before it were not written to this customer and are not sent to them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_at_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

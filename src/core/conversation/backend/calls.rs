@@ -389,7 +389,7 @@ impl Backend {
                 body,
                 ..
             } => BackendAnswer::Commented {
-                added: self.read_comment(exchange, ctx),
+                added: self.read_comment(ticket_id, exchange, ctx),
                 ticket_id,
                 sids,
                 body,

@@ -298,6 +298,10 @@ pub enum CommentAdded {
     TicketClosed,
     /// The ticket is gone (deleted): the message makes a new ticket.
     TicketGone,
+    /// The ticket was merged into `into` (closed): the message goes to it as a comment.
+    Merged {
+        into: u64,
+    },
     Retry(Retryable),
     Failed(Cause),
 }
@@ -366,8 +370,8 @@ impl Backend {
         self.zendesk().read_found_ticket(exchange, ctx)
     }
 
-    fn read_comment(&mut self, exchange: &Exchange, ctx: &Ctx) -> CommentAdded {
-        self.zendesk_mut().read_comment(exchange, ctx)
+    fn read_comment(&mut self, ticket_id: u64, exchange: &Exchange, ctx: &Ctx) -> CommentAdded {
+        self.zendesk_mut().read_comment(ticket_id, exchange, ctx)
     }
 
     fn read_found_comment(

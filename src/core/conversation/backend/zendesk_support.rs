@@ -19,6 +19,10 @@ use crate::core::zendesk::CommentSeen;
 pub const SEEN_COMMENTS_MAX: usize = 2000;
 /// What they take stored, at most: numbers of up to 20 digits and a comma (`budget`).
 pub const SEEN_COMMENTS_BYTES: usize = SEEN_COMMENTS_MAX * 21;
+/// Zendesk event ids remembered per conversation: Zendesk retries a delivery within minutes,
+/// so the latest hundred events of one customer's tickets are plenty. At most 128 characters
+/// each (`zendesk_event::parse`; UUIDs in practice): under 13 KiB stored.
+pub const SEEN_EVENTS_MAX: usize = 100;
 
 /// What Zendesk Support keeps for one customer.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -35,6 +39,8 @@ pub struct ZendeskSupportState {
     /// Zendesk refused the customer's number as the user's phone identity (a bad format, or
     /// the number is another user's): the user is made without it.
     pub requester_phone_refused: bool,
+    /// Ids of Zendesk events (event-subscribed webhooks) already taken, oldest first.
+    pub seen_events: Vec<String>,
 }
 
 impl ZendeskSupportState {
@@ -200,7 +206,7 @@ impl ZendeskSupportState {
 
     /// The answer to a comment on the open ticket. A 429 makes what is pending merge; a closed
     /// or deleted ticket is no longer the open one.
-    pub fn read_comment(&mut self, exchange: &Exchange, ctx: &Ctx) -> CommentAdded {
+    pub fn read_comment(&mut self, ticket_id: u64, exchange: &Exchange, ctx: &Ctx) -> CommentAdded {
         let body = answer_of(exchange).map_or("", |a| a.body.as_str());
         match ctx.backend().classify_update(exchange) {
             Verdict::Success => CommentAdded::Added,
@@ -219,9 +225,15 @@ impl ZendeskSupportState {
             }
             Verdict::Ambiguous { cause } => CommentAdded::Retry(Retryable::unknown(cause)),
             Verdict::Permanent { cause } => match cause.status() {
+                // Closed by a merge the gateway followed: the message goes to the target.
                 Some(422) if ctx.backend().is_closed_ticket_error(body) => {
-                    self.open_ticket = None;
-                    CommentAdded::TicketClosed
+                    match self.merge_target_of(ticket_id) {
+                        Some(into) => CommentAdded::Merged { into },
+                        None => {
+                            self.open_ticket = None;
+                            CommentAdded::TicketClosed
+                        }
+                    }
                 }
                 Some(404) => {
                     self.open_ticket = None;
@@ -324,6 +336,9 @@ impl ZendeskSupportState {
             requester_id: t.requester_id,
             requester_change_noted: false,
             not_forwarded_noted: false,
+            merged_into: None,
+            merged_from: None,
+            merged_at_ms: None,
         });
         true
     }
@@ -336,6 +351,100 @@ impl ZendeskSupportState {
             open.recent_updates_ms.push(now_ms);
             open.throttled = false;
         }
+    }
+
+    /// Takes a Zendesk event's id: false when it was taken before (a delivery again).
+    pub fn take_event(&mut self, event_id: &str) -> bool {
+        if self.seen_events.iter().any(|e| e == event_id) {
+            return false;
+        }
+        self.seen_events.push(event_id.to_string());
+        if self.seen_events.len() > SEEN_EVENTS_MAX {
+            let excess = self.seen_events.len() - SEEN_EVENTS_MAX;
+            self.seen_events.drain(..excess);
+        }
+        true
+    }
+
+    /// A public comment a Zendesk event carried whole (`ticket.comment_added`), as a read of
+    /// the ticket's comments would give it: `None` when it was read before or is the
+    /// customer's own (written by the gateway as the requester). The comment ids read either
+    /// way are one list, so an event and a read never send a comment twice.
+    pub fn take_carried_comment(
+        &mut self,
+        ticket_id: u64,
+        comment: CommentSeen,
+    ) -> Option<ReadComment> {
+        let id = comment.id?;
+        let requester = self.requester_of(ticket_id);
+        if !comment.public
+            || self.seen_comments.contains(&id)
+            || (requester.is_some() && comment.author_id == requester)
+        {
+            return None;
+        }
+        self.seen_comments.push(id);
+        if self.seen_comments.len() > SEEN_COMMENTS_MAX {
+            let excess = self.seen_comments.len() - SEEN_COMMENTS_MAX;
+            self.seen_comments.drain(..excess);
+        }
+        Some(ReadComment {
+            id,
+            not_forwarded: why_not_forwarded(&comment),
+            comment,
+        })
+    }
+
+    /// The ticket a known ticket was merged into, following merges of merges.
+    pub fn merge_target_of(&self, ticket_id: u64) -> Option<u64> {
+        let mut at = ticket_id;
+        let mut into = None;
+        // Bounded: a list of tickets, each followed at most once.
+        for _ in 0..=self.tickets.len() {
+            match self
+                .tickets
+                .iter()
+                .find(|t| t.id == at)
+                .and_then(|t| t.merged_into)
+            {
+                Some(next) if next != ticket_id => {
+                    into = Some(next);
+                    at = next;
+                }
+                _ => break,
+            }
+        }
+        into
+    }
+
+    /// Zendesk merged `source` (a ticket of this customer's) into `target` and closed it: the
+    /// target becomes the customer's ticket (agents' replies on it reach them), and the open
+    /// ticket if `source` was it (the customer's next message is a comment there). Idempotent.
+    /// Returns whether the open ticket moved, and the customer's user id when the target is new
+    /// to this conversation (the parent remembers it: `Conversation::remember_ticket`).
+    pub fn merged(&mut self, source: u64, target: u64) -> (bool, Option<Option<u64>>) {
+        let Some(known) = self.tickets.iter_mut().find(|t| t.id == source) else {
+            return (false, None);
+        };
+        if source == target {
+            return (false, None);
+        }
+        known.merged_into = Some(target);
+        let requester = known.requester_id;
+        let moved = match self.open_ticket.as_mut() {
+            Some(open) if open.id == source => {
+                // A fresh budget: the target's updates are not this conversation's to count.
+                *open = OpenTicket {
+                    id: target,
+                    requester_id: open.requester_id.or(requester),
+                    recent_updates_ms: vec![],
+                    throttled: false,
+                };
+                true
+            }
+            _ => false,
+        };
+        (moved, (!self.knows(target)).then_some(requester))
     }
 
     pub fn knows(&self, ticket_id: u64) -> bool {
@@ -369,10 +478,17 @@ impl ZendeskSupportState {
             Read::Refused(cause) => return CommentsRead::Refused(cause),
         };
         let requester = self.requester_of(ticket_id);
+        // A merge target's comments from before the merge were written to someone else.
+        let since = self
+            .tickets
+            .iter()
+            .find(|t| t.id == ticket_id)
+            .and_then(|t| t.merged_at_ms);
         let mut fresh: Vec<CommentSeen> = comments
             .into_iter()
             .filter(|c| c.public && c.id.is_some_and(|id| !self.seen_comments.contains(&id)))
             .filter(|c| requester.is_none() || c.author_id != requester)
+            .filter(|c| since.is_none_or(|s| c.created_ms.is_none_or(|t| t >= s)))
             .collect();
         fresh.sort_by_key(|c| c.id);
         let read = fresh

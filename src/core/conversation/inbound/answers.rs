@@ -370,6 +370,15 @@ impl InboundQueue {
                     self.messages[i].total_attempts += 1;
                     self.messages[i].complete_step();
                 }
+                // Merged into another ticket meanwhile: routed again, to the merge target.
+                CommentAdded::Merged { into } => {
+                    events.push(DomainEvent::CommentMovedToMergeTarget {
+                        sid: sids[0].clone(),
+                        ticket_id,
+                        into,
+                    });
+                    self.messages[i].complete_step();
+                }
                 CommentAdded::TicketGone => {
                     events.push(DomainEvent::TicketGone {
                         sid: sids[0].clone(),

@@ -33,6 +33,7 @@ impl From<v7::Conversation> for Conversation {
                 seen_comments: c.seen_comments,
                 requester_user_id: c.requester_user_id,
                 requester_phone_refused: c.requester_phone_refused,
+                seen_events: c.seen_events,
             }),
             agents: AgentSide {
                 checks: c.checks,
@@ -103,6 +104,9 @@ impl From<v7::KnownTicket> for KnownTicket {
             requester_id: t.requester_id,
             requester_change_noted: t.requester_change_noted,
             not_forwarded_noted: t.not_forwarded_noted,
+            merged_into: t.merged_into,
+            merged_from: t.merged_from,
+            merged_at_ms: t.merged_at_ms,
         }
     }
 }

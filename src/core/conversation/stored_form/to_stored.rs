@@ -24,6 +24,7 @@ impl From<&Conversation> for v7::Conversation {
             seen_comments: zendesk.seen_comments.clone(),
             requester_user_id: zendesk.requester_user_id,
             requester_phone_refused: zendesk.requester_phone_refused,
+            seen_events: zendesk.seen_events.clone(),
             notes: c
                 .agents
                 .notes
@@ -92,6 +93,9 @@ impl From<&KnownTicket> for v7::KnownTicket {
             requester_id: t.requester_id,
             requester_change_noted: t.requester_change_noted,
             not_forwarded_noted: t.not_forwarded_noted,
+            merged_into: t.merged_into,
+            merged_from: t.merged_from,
+            merged_at_ms: t.merged_at_ms,
         }
     }
 }

@@ -111,6 +111,8 @@ struct World {
     roles: HashMap<u64, &'static str>,
     /// Comments Zendesk wrote for a merge (`via.channel` "merge").
     merges: Vec<u64>,
+    /// When comments were written (`created_at`), for those that say.
+    comment_times: HashMap<u64, &'static str>,
     /// Every Zendesk call answers 503 (Twilio's are unaffected).
     zendesk_down: bool,
     /// Every Zendesk call answers 503 until then (an `Outage`).
@@ -557,6 +559,7 @@ mod properties;
 mod stored;
 mod typing;
 mod world;
+mod zendesk_events;
 
 /// A message as the webhook hands it over, at the gateway's test origin.
 pub(super) fn received(message: InboundMessage) -> Event {

@@ -127,6 +127,7 @@ fn a_requesters_new_e_mail_is_not_a_new_requester_when_zendesk_names_the_same_us
         requester_id: Some(77),
         made_from: None,
         requester_external_id: None,
+        carried: None,
     });
     sim.settle();
     assert!(sim.world.notes.is_empty(), "{:?}", sim.world.notes);
@@ -137,6 +138,7 @@ fn a_requesters_new_e_mail_is_not_a_new_requester_when_zendesk_names_the_same_us
         requester_id: Some(78),
         made_from: None,
         requester_external_id: None,
+        carried: None,
     });
     sim.settle();
     assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
@@ -391,6 +393,7 @@ fn what_the_shell_stores_and_answers_comes_from_the_machine() {
             requester_id: None,
             made_from: Some("SMelsewhere".into()),
             requester_external_id: None,
+            carried: None,
         },
     ));
     assert_eq!(out.claim, Some(TicketClaim::NotOurs));
@@ -403,6 +406,7 @@ fn what_the_shell_stores_and_answers_comes_from_the_machine() {
             requester_id: None,
             made_from: Some(M1.0.into()),
             requester_external_id: None,
+            carried: None,
         },
     ));
     assert_eq!(out.claim, Some(TicketClaim::Owns));

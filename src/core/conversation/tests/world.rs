@@ -152,7 +152,11 @@ impl World {
                     .map(|((b, a), cid)| {
                         let files = self.agent_files.get(cid).cloned().unwrap_or(json!([]));
                         let channel = if self.merges.contains(cid) { "merge" } else { "web" };
-                        json!({"id": cid, "body": b, "author_id": a, "public": true, "attachments": files, "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": null}}})
+                        let mut c = json!({"id": cid, "body": b, "author_id": a, "public": true, "attachments": files, "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": null}}});
+                        if let Some(at) = self.comment_times.get(cid) {
+                            c["created_at"] = json!(at);
+                        }
+                        c
                     })
                     .collect();
                 list.extend(

@@ -1,0 +1,87 @@
+//! The bodies of Zendesk's event-subscribed webhook on `POST /zendesk/events` (the same path,
+//! secret and checks as the trigger's: `zendesk_events::handle` tells them apart by `type`).
+//! `ticket.comment_added` and `ticket.merged` go to the ticket's conversation as a
+//! `TicketEvent` carrying what the event says (`Carried`), found through the same look-up as
+//! the trigger's (ticket -> conversation: `zendesk_events::deliver`); the other types are
+//! logged and answered 200 (erasure on `user.deleted` is another task). docs/zendesk-events.md.
+
+use crate::core::logline::LogLine;
+use crate::core::ticket_owner::{Carried, TicketEvent};
+use crate::core::zendesk_event::{self, EventKind};
+use crate::log;
+use serde_json::Value;
+
+/// What the webhook does with an event body.
+pub enum Read {
+    /// Handed to the ticket's conversation.
+    Deliver(TicketEvent),
+    /// Logged only: answered 200.
+    Logged,
+}
+
+/// Reads an event body (`zendesk_event::is_event`). `Err`: what is missing (a 400).
+pub fn read(json: &Value, secrets: &[&str]) -> Result<Read, String> {
+    let event = zendesk_event::parse(json)?;
+    let at_ms = json["time"]
+        .as_str()
+        .and_then(crate::core::time::parse_iso8601_ms);
+    let mut line = LogLine::info("zendesk.ticket_event")
+        .field("type", event.kind.name())
+        .field("event_id", event.id.as_str());
+    let read = match event.kind {
+        EventKind::CommentAdded { ticket, comment } => {
+            line = line
+                .field("ticket_id", ticket.id)
+                .field("comment_id", comment.id)
+                .field("carried_whole", comment.complete());
+            Read::Deliver(TicketEvent {
+                ticket_id: ticket.id,
+                requester_id: ticket.requester_id,
+                carried: Some(Carried {
+                    event_id: event.id,
+                    comment: Some(comment),
+                    merged_into: None,
+                    at_ms,
+                }),
+                ..Default::default()
+            })
+        }
+        EventKind::Merged { ticket, target } => {
+            line = line.field("ticket_id", ticket.id).field("into", target);
+            Read::Deliver(TicketEvent {
+                ticket_id: ticket.id,
+                requester_id: ticket.requester_id,
+                carried: Some(Carried {
+                    event_id: event.id,
+                    comment: None,
+                    merged_into: Some(target),
+                    at_ms,
+                }),
+                ..Default::default()
+            })
+        }
+        EventKind::StatusChanged { ticket_id, status } => {
+            line = line
+                .field("ticket_id", ticket_id)
+                .field("status", status.unwrap_or_default().to_ascii_lowercase());
+            Read::Logged
+        }
+        EventKind::SoftDeleted { ticket_id } => {
+            line = line.field("ticket_id", ticket_id);
+            Read::Logged
+        }
+        // Erasure follows this event in another change; the user's id names no customer in logs.
+        EventKind::UserDeleted { user_id } => {
+            line = line.field("user_id", user_id.unwrap_or_default());
+            Read::Logged
+        }
+        EventKind::Other { ticket_id, .. } => {
+            if let Some(id) = ticket_id {
+                line = line.field("ticket_id", id);
+            }
+            Read::Logged
+        }
+    };
+    log::emit(&line, secrets);
+    Ok(read)
+}
