@@ -110,7 +110,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
     // An event-subscribed webhook's body (`zen:event-type:...`), else the trigger's.
     let event = if crate::core::zendesk_event::is_event(&json) {
         match zendesk_ticket_events::read(&json, &secrets) {
-            Ok(Read::Deliver(event)) => event,
+            Ok(Read::Deliver(event)) => *event,
             Ok(Read::Logged) => {
                 return respond::json(200, &serde_json::json!({ "status": "logged" }))
             }

@@ -14,7 +14,7 @@ use serde_json::Value;
 /// What the webhook does with an event body.
 pub enum Read {
     /// Handed to the ticket's conversation.
-    Deliver(TicketEvent),
+    Deliver(Box<TicketEvent>),
     /// Logged only: answered 200.
     Logged,
 }
@@ -34,7 +34,7 @@ pub fn read(json: &Value, secrets: &[&str]) -> Result<Read, String> {
                 .field("ticket_id", ticket.id)
                 .field("comment_id", comment.id)
                 .field("carried_whole", comment.complete());
-            Read::Deliver(TicketEvent {
+            Read::Deliver(Box::new(TicketEvent {
                 ticket_id: ticket.id,
                 requester_id: ticket.requester_id,
                 carried: Some(Carried {
@@ -44,11 +44,11 @@ pub fn read(json: &Value, secrets: &[&str]) -> Result<Read, String> {
                     at_ms,
                 }),
                 ..Default::default()
-            })
+            }))
         }
         EventKind::Merged { ticket, target } => {
             line = line.field("ticket_id", ticket.id).field("into", target);
-            Read::Deliver(TicketEvent {
+            Read::Deliver(Box::new(TicketEvent {
                 ticket_id: ticket.id,
                 requester_id: ticket.requester_id,
                 carried: Some(Carried {
@@ -58,7 +58,7 @@ pub fn read(json: &Value, secrets: &[&str]) -> Result<Read, String> {
                     at_ms,
                 }),
                 ..Default::default()
-            })
+            }))
         }
         EventKind::StatusChanged { ticket_id, status } => {
             line = line
