@@ -280,6 +280,8 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         format!("{ticket}.custom_fields"),
         ".conversation.channel".into(),
         ".conversation.receiving".into(),
+        ".conversation.opted_out_ms".into(),
+        ".conversation.closed_notice".into(),
     ];
     for key in &left_out_when_empty {
         assert!(
@@ -512,6 +514,8 @@ fn a_conversation_stored_before_channels_reads_as_the_default_channels() {
     let mut expected = every_field::every_field();
     expected.channel = None;
     expected.receiving = None;
+    expected.opted_out_ms = None;
+    expected.closed_notice = None;
     expected.in_flight = Some(every_field_v6::every_call().remove(0));
     assert_eq!(read, expected);
 }

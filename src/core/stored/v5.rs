@@ -64,6 +64,13 @@ pub struct Conversation<M = Message> {
     pub channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiving: Option<String>,
+    /// Added within v7 (optional): since when the customer has opted out (no template goes
+    /// to them), and the closed period whose out-of-hours text was sent (its next opening,
+    /// local minutes since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opted_out_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_notice: Option<u64>,
 }
 
 impl<M> Conversation<M> {
@@ -91,6 +98,8 @@ impl<M> Conversation<M> {
             archive_oldest_ms: self.archive_oldest_ms,
             channel: self.channel,
             receiving: self.receiving,
+            opted_out_ms: self.opted_out_ms,
+            closed_notice: self.closed_notice,
         }
     }
 }

@@ -37,6 +37,8 @@ impl From<&Conversation> for v7::Conversation {
             public_origin: c.public_origin.clone(),
             channel: c.channel.clone(),
             receiving: c.receiving.clone(),
+            opted_out_ms: c.inbound.opted_out_ms,
+            closed_notice: c.inbound.closed_notice,
             early_agent_events: c
                 .agents
                 .early_agent_events
