@@ -232,6 +232,8 @@ pub(super) fn every_field() -> Conversation {
         receiving: None,
         opted_out_ms: None,
         closed_notice: None,
+        user_id: None,
+        reply_to: None,
         early_agent_events: vec![EarlyAgentEvent {
             ticket_id: 1001,
             at_ms: T0 + 9,

@@ -71,6 +71,12 @@ pub struct Conversation<M = Message> {
     pub opted_out_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_notice: Option<u64>,
+    /// Added within v7: the customer's WhatsApp user id (BSUID) when known, and the address they
+    /// last wrote from when it is not `customer` (the number after the id, or the other way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Sender>,
 }
 
 impl<M> Conversation<M> {
@@ -100,6 +106,8 @@ impl<M> Conversation<M> {
             receiving: self.receiving,
             opted_out_ms: self.opted_out_ms,
             closed_notice: self.closed_notice,
+            user_id: self.user_id,
+            reply_to: self.reply_to,
         }
     }
 }
