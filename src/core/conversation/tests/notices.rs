@@ -116,10 +116,7 @@ fn stop_is_recorded_and_acknowledged_once_in_two_languages() {
     sim.receive("SM2", "stop!");
     sim.settle();
     assert_eq!(sim.world.sent.len(), 1, "acknowledged once");
-    assert_eq!(
-        sim.conv().message("SM1").map(|m| outcome_name(m)),
-        Some("opt_out")
-    );
+    assert_eq!(sim.conv().message("SM1").map(outcome_name), Some("opt_out"));
 
     let mut sim = Sim::new(cfg);
     sim.receive("SM1", "Baja");
