@@ -65,6 +65,9 @@ pub struct Config {
     pub typing_indicator: bool,
     /// Origin of Twilio's Messaging v2 API (the typing indicator).
     pub twilio_messaging_base_url: String,
+    /// When the team works (`BUSINESS_HOURS`, `BUSINESS_TIMEZONE`, `BUSINESS_HOLIDAYS`);
+    /// absent: always open, no out-of-hours text.
+    pub business_hours: Option<crate::core::hours::BusinessHours>,
     /// The channel this configuration is (`default`: today's variables; `channels`).
     pub channel: String,
     /// Its display name, when `CHANNELS` gives one.
@@ -418,6 +421,8 @@ impl Config {
             languages
         };
 
+        let business_hours = read_business_hours(&get, &mut err);
+
         if !err.missing.is_empty() || !err.invalid.is_empty() {
             return Err(err);
         }
@@ -447,6 +452,7 @@ impl Config {
             requester_identity,
             typing_indicator,
             twilio_messaging_base_url,
+            business_hours,
             channel: DEFAULT_CHANNEL.to_string(),
             channel_name: None,
             numbers,
@@ -476,6 +482,37 @@ impl Config {
         }
         s
     }
+}
+
+/// `BUSINESS_HOURS` with its time zone and holidays; the zone and holidays alone are refused
+/// (they would silently do nothing).
+fn read_business_hours(
+    get: &dyn Fn(&str) -> Option<String>,
+    err: &mut ConfigError,
+) -> Option<crate::core::hours::BusinessHours> {
+    let zone = get("BUSINESS_TIMEZONE");
+    let holidays = get("BUSINESS_HOLIDAYS");
+    let Some(hours) = get("BUSINESS_HOURS") else {
+        for (name, set) in [
+            ("BUSINESS_TIMEZONE", zone.is_some()),
+            ("BUSINESS_HOLIDAYS", holidays.is_some()),
+        ] {
+            if set {
+                err.bad(
+                    name,
+                    "has no effect without BUSINESS_HOURS: set both or neither",
+                );
+            }
+        }
+        return None;
+    };
+    crate::core::hours::BusinessHours::parse(&hours, zone.as_deref(), holidays.as_deref())
+        .map_err(|errors| {
+            for (name, why) in errors {
+                err.bad(name, why);
+            }
+        })
+        .ok()
 }
 
 /// The configuration the native tests run with: the six required variables (test values),

@@ -179,3 +179,41 @@ fn debug_output_redacts_secrets() {
     assert!(!dbg.contains("tok-secret") && !dbg.contains("zd-secret"));
     assert_eq!(c.secrets(), vec!["tok-secret", "zd-secret"]);
 }
+
+#[test]
+fn business_hours_are_read_with_their_zone_and_refused_by_name() {
+    let mut vars = full();
+    vars.insert("BUSINESS_HOURS", "mon-fri 09:00-17:30; sat 10:00-14:00");
+    vars.insert("BUSINESS_TIMEZONE", "Europe/Berlin");
+    vars.insert("BUSINESS_HOLIDAYS", "2026-12-25");
+    assert!(load(&vars).unwrap().business_hours.is_some());
+    assert!(load(&full()).unwrap().business_hours.is_none());
+    vars.insert("BUSINESS_HOURS", "weekdays nine to five");
+    vars.insert("BUSINESS_TIMEZONE", "Europe/Nowhere");
+    let err = load(&vars).unwrap_err();
+    let names: Vec<&str> = err.invalid.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["BUSINESS_HOURS", "BUSINESS_TIMEZONE"]);
+    assert!(!err.to_string().contains("nine") && !err.to_string().contains("Nowhere"));
+    // A zone without hours would silently do nothing.
+    let mut vars = full();
+    vars.insert("BUSINESS_TIMEZONE", "Europe/Berlin");
+    let err = load(&vars).unwrap_err();
+    assert_eq!(err.invalid[0].0, "BUSINESS_TIMEZONE");
+}
+
+#[test]
+fn opt_words_come_from_the_packs_and_the_variables() {
+    let mut vars = full();
+    vars.insert("LANGUAGES", "en,es");
+    vars.insert("OPT_OUT_WORDS_ES", "+Cancelar Envíos");
+    let c = load(&vars).unwrap();
+    let es = c.languages.get(Some("es"));
+    assert!(es.opt_out_words.contains(&"baja".to_string()));
+    assert!(es.opt_out_words.contains(&"cancelar envios".to_string()));
+    assert!(c
+        .languages
+        .get(Some("en"))
+        .opt_in_words
+        .contains(&"start".to_string()));
+    assert!(!es.texts.opt_in.is_empty());
+}

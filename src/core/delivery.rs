@@ -187,19 +187,29 @@ pub enum ReplyKind {
     Apology,
     /// The customer's queue was full: asked to send it again once answered.
     QueueFull,
+    /// The out-of-hours text alone (a follow-up that needs no other answer); with a
+    /// confirmation it rides in the confirmation's text.
+    OutOfHours,
+    /// The acknowledgement of an opt-out word.
+    OptOut,
+    /// The acknowledgement of an opt-in word.
+    OptIn,
     /// A kind this version does not know (stored by a newer one, read after a rollback).
     #[serde(other)]
     Unrecognised,
 }
 
 impl ReplyKind {
-    const ALL: [ReplyKind; 6] = [
+    const ALL: [ReplyKind; 9] = [
         ReplyKind::TicketCreated,
         ReplyKind::TicketCreatedTemplate,
         ReplyKind::CommentAdded,
         ReplyKind::MoreDetails,
         ReplyKind::Apology,
         ReplyKind::QueueFull,
+        ReplyKind::OutOfHours,
+        ReplyKind::OptOut,
+        ReplyKind::OptIn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -210,6 +220,9 @@ impl ReplyKind {
             ReplyKind::MoreDetails => "more_details",
             ReplyKind::Apology => "apology",
             ReplyKind::QueueFull => "queue_full",
+            ReplyKind::OutOfHours => "out_of_hours",
+            ReplyKind::OptOut => "opt_out",
+            ReplyKind::OptIn => "opt_in",
             ReplyKind::Unrecognised => "unrecognised",
         }
     }

@@ -45,6 +45,33 @@ pub enum DomainEvent {
         /// The channel it arrived on (`default` for today's variables).
         channel: String,
     },
+    /// A message arrived in a closed period (`BUSINESS_HOURS`) not announced yet: its answer
+    /// carries the out-of-hours text. `reopens`: the period's end, local minutes since the
+    /// epoch (`hours::NEVER_REOPENS`: none within a year).
+    OutOfHoursNotice {
+        sid: String,
+        language: String,
+        reopens: u64,
+    },
+    /// The message was an opt-out word: no template goes to the customer from now on.
+    /// `already`: they had opted out before (not acknowledged again).
+    OptedOut {
+        sid: String,
+        language: String,
+        already: bool,
+    },
+    /// The message was an opt-in word. `was_opted_out`: it changed something (acknowledged).
+    OptedIn {
+        sid: String,
+        language: String,
+        was_opted_out: bool,
+    },
+    /// An agent's reply needed a template (outside WhatsApp's 24-hour window) and the
+    /// customer has opted out: not sent; an internal note says so.
+    TemplateSuppressed {
+        ticket_id: u64,
+        comment_id: u64,
+    },
     /// A message was sent to a number no channel names: it went to the default channel
     /// (never dropped). `to` is the number, masked.
     ChannelUnknown {

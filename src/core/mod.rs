@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod edges;
 pub mod events;
 pub mod form;
+pub mod hours;
 pub mod http;
 pub mod language;
 pub mod logline;

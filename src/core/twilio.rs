@@ -22,10 +22,11 @@ pub struct ReplyTexts {
     pub more_details: String,
     pub apology: String,
     pub comment_added: String,
-    /// For a message outside support hours, and the confirmation of an opt-out: shipped and
-    /// configurable per language, for the features that send them (not sent by this version).
+    /// Sent with the first answer of a closed period (`BUSINESS_HOURS`).
     pub out_of_hours: String,
+    /// The acknowledgements of an opt-out and an opt-in word (`OPT_OUT_WORDS`, `OPT_IN_WORDS`).
     pub opt_out: String,
+    pub opt_in: String,
     /// A message refused because the customer's queue is full: send it again once answered.
     pub queue_full: String,
 }
@@ -41,6 +42,7 @@ impl Default for ReplyTexts {
             comment_added: en.comment_added.into(),
             out_of_hours: en.out_of_hours.into(),
             opt_out: en.opt_out.into(),
+            opt_in: en.opt_in.into(),
             queue_full: en.queue_full.into(),
         }
     }

@@ -9,7 +9,7 @@
 //!   `TRIAGE_ISSUE_KEYWORDS_ES`, `PRIORITY_URGENT_KEYWORDS_ES`, `PRIORITY_HIGH_KEYWORDS_ES`
 //!   (replace the list, or extend it when the value starts with `+`), `REPLY_TICKET_CREATED_ES`,
 //!   `REPLY_MORE_DETAILS_ES`, `REPLY_APOLOGY_ES`, `REPLY_COMMENT_ADDED_ES`,
-//!   `REPLY_OUT_OF_HOURS_ES`, `REPLY_OPT_OUT_ES`, `REPLY_QUEUE_FULL_ES`, `TWILIO_CONTENT_SID_ES`, `TWILIO_AGENT_REPLY_CONTENT_SID_ES`, `LANGUAGE_WORDS_ES` (more
+//!   `REPLY_OUT_OF_HOURS_ES`, `REPLY_OPT_OUT_ES`, `REPLY_OPT_IN_ES`, `OPT_OUT_WORDS_ES`, `OPT_IN_WORDS_ES`, `REPLY_QUEUE_FULL_ES`, `TWILIO_CONTENT_SID_ES`, `TWILIO_AGENT_REPLY_CONTENT_SID_ES`, `LANGUAGE_WORDS_ES` (more
 //!   words that tell the language apart).
 //! - The unsuffixed variables of the seed (`TRIAGE_ISSUE_KEYWORDS`, `REPLY_TICKET_CREATED`,
 //!   `TWILIO_CONTENT_SID`...) are the default language's, so a deployment configured before
@@ -47,6 +47,10 @@ pub struct Language {
     pub agent_reply_content_sid: Option<String>,
     /// Zendesk's id of this language's locale, set on new requesters when known.
     pub zendesk_locale_id: Option<u32>,
+    /// Messages that are only one of these (folded) opt the customer out, or back in
+    /// (`OPT_OUT_WORDS_XX`, `OPT_IN_WORDS_XX`; `packs::opt_words`).
+    pub opt_out_words: Vec<String>,
+    pub opt_in_words: Vec<String>,
 }
 
 impl Language {
@@ -460,6 +464,17 @@ fn resolve(
             items
         }
     };
+    let words = packs::opt_words::of(code);
+    let opt_out_words = list(
+        "OPT_OUT_WORDS",
+        words.map(|w| w.opt_out),
+        default.map(|l| &l.opt_out_words),
+    );
+    let opt_in_words = list(
+        "OPT_IN_WORDS",
+        words.map(|w| w.opt_in),
+        default.map(|l| &l.opt_in_words),
+    );
     let d = default.map(|l| &l.triage);
     // Folded once here (case, accents, typographic apostrophes), as messages are: matching
     // then borrows each entry instead of folding it for every message.
@@ -560,6 +575,12 @@ fn resolve(
             dt.map(|t| &t.opt_out),
             false,
         ),
+        opt_in: text(
+            "REPLY_OPT_IN",
+            r.map(|r| r.opt_in),
+            dt.map(|t| &t.opt_in),
+            false,
+        ),
         queue_full: text(
             "REPLY_QUEUE_FULL",
             r.map(|r| r.queue_full),
@@ -593,6 +614,8 @@ fn resolve(
             .iter()
             .find(|(c, _)| c == code)
             .map(|(_, id)| *id),
+        opt_out_words: opt_out_words.iter().map(|w| fold_accents(w)).collect(),
+        opt_in_words: opt_in_words.iter().map(|w| fold_accents(w)).collect(),
     }
 }
 

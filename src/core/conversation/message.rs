@@ -289,6 +289,9 @@ pub enum MessageOutcome {
     Failed,
     RefusedQueueFull,
     Recovered,
+    /// An opt-out or opt-in word (`inbound::notices`): recorded, no ticket.
+    OptOut,
+    OptIn,
 }
 
 impl MessageOutcome {
@@ -301,6 +304,12 @@ impl MessageOutcome {
             } => MessageOutcome::FollowUpTicket,
             TicketStep::Created { .. } => MessageOutcome::TicketCreated,
             TicketStep::Commented { .. } => MessageOutcome::CommentAdded,
+            TicketStep::Rejected { reason } if reason == inbound::OPT_OUT_REASON => {
+                MessageOutcome::OptOut
+            }
+            TicketStep::Rejected { reason } if reason == inbound::OPT_IN_REASON => {
+                MessageOutcome::OptIn
+            }
             TicketStep::Rejected { .. } => MessageOutcome::AskedForDetails,
             TicketStep::Failed { .. } => MessageOutcome::Failed,
             TicketStep::QueueFull => MessageOutcome::RefusedQueueFull,
@@ -319,6 +328,8 @@ impl MessageOutcome {
             MessageOutcome::Failed => "failed",
             MessageOutcome::RefusedQueueFull => "refused_queue_full",
             MessageOutcome::Recovered => "recovered",
+            MessageOutcome::OptOut => "opt_out",
+            MessageOutcome::OptIn => "opt_in",
         }
     }
 }

@@ -56,11 +56,19 @@ impl Conversation {
             {
                 Inbound::Launch(i, call) => return Some(self.launch(i, call, ctx)),
                 Inbound::Settled => continue,
+                Inbound::Note(key, body) => {
+                    if let Some(open) = self.backend.open_ticket() {
+                        let id = open.id;
+                        self.agents.queue_note(key, id, body);
+                    }
+                    continue;
+                }
                 Inbound::Wait(timers) => timers,
             };
             self.expire_early_events(ctx.now_ms, events);
             let around = AgentsAround {
                 in_window: self.in_window(ctx.now_ms),
+                opted_out: self.inbound.opted_out_ms.is_some(),
                 language: self.inbound.language.as_deref(),
                 public_origin: self.public_origin(ctx.config).is_some(),
             };

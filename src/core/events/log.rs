@@ -27,6 +27,35 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
             .field("num_media", *num_media)
             .field("queue", *queue)
             .field("channel", channel.as_str()),
+        DomainEvent::OutOfHoursNotice {
+            sid,
+            language,
+            reopens,
+        } => message(LogLine::info("message.out_of_hours_notice"), sid)
+            .field("language", language.as_str())
+            .field("reopens_local_minute", *reopens),
+        DomainEvent::OptedOut {
+            sid,
+            language,
+            already,
+        } => message(LogLine::info("customer.opt_out"), sid)
+            .field("language", language.as_str())
+            .field("already", *already),
+        DomainEvent::OptedIn {
+            sid,
+            language,
+            was_opted_out,
+        } => message(LogLine::info("customer.opt_in"), sid)
+            .field("language", language.as_str())
+            .field("was_opted_out", *was_opted_out),
+        DomainEvent::TemplateSuppressed {
+            ticket_id,
+            comment_id,
+        } => LogLine::info("agent.template_suppressed")
+            .field("ticket_id", *ticket_id)
+            .field("comment_id", *comment_id)
+            .field("from", from)
+            .field("reason", "the customer opted out"),
         DomainEvent::ChannelUnknown { sid, to } => {
             message(LogLine::warn("channel.unknown"), sid)
                 .field("to", to.as_str())

@@ -54,6 +54,13 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         } => Adds::Received(language, channel),
         DomainEvent::Duplicate { .. } => Adds::Counter("duplicates"),
         DomainEvent::ChannelUnknown { .. } => Adds::Counter("channel_unknown"),
+        DomainEvent::OutOfHoursNotice { .. } => Adds::Counter("out_of_hours_notices"),
+        DomainEvent::OptedOut { already: false, .. } => Adds::Counter("opt_outs"),
+        DomainEvent::OptedIn {
+            was_opted_out: true,
+            ..
+        } => Adds::Counter("opt_ins"),
+        DomainEvent::TemplateSuppressed { .. } => Adds::Counter("templates_suppressed_opt_out"),
         DomainEvent::RefusedQueueFull { .. } => Adds::Counter("refused_queue_full"),
         DomainEvent::AskedForDetails { .. } => Adds::Counter("asked_for_details"),
         DomainEvent::FileAttached { .. } => Adds::Counter("files_attached"),
@@ -110,6 +117,8 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         | DomainEvent::AgentReplyAmbiguous { .. }
         | DomainEvent::KeptEventDropped { .. }
         | DomainEvent::NoteFailed { .. }
+        | DomainEvent::OptedOut { .. }
+        | DomainEvent::OptedIn { .. }
         | DomainEvent::DeliveryStatus { .. } => Adds::Nothing,
     }
 }

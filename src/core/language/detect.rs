@@ -194,6 +194,7 @@ mod tests {
         comment_added: "{ticket_id}",
         out_of_hours: "",
         opt_out: "",
+        opt_in: "",
         queue_full: "",
     };
     const EN: LanguagePack = LanguagePack {

@@ -14,10 +14,12 @@ pub struct ReplyTexts {
     pub apology: &'static str,
     /// Must contain `{ticket_id}`.
     pub comment_added: &'static str,
-    /// Sent when a message arrives outside the support hours (used by a later version).
+    /// Sent with the first answer of a closed period (business hours).
     pub out_of_hours: &'static str,
-    /// Confirms that the customer will receive no more messages (used by a later version).
+    /// Confirms that the customer will receive no more messages unasked (an opt-out word).
     pub opt_out: &'static str,
+    /// Confirms that an opted-out customer will receive messages again (an opt-in word).
+    pub opt_in: &'static str,
     /// Sent when a message is refused because the customer's queue is full (too much text
     /// waiting for Zendesk): wait for the answer, then send it again.
     pub queue_full: &'static str,

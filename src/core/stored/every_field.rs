@@ -116,6 +116,9 @@ pub(super) fn every_field() -> Conversation {
     // Added within v7: the conversation's channel and the number its customer wrote to.
     c.channel = Some("acme-es".into());
     c.receiving = Some("+34910000000".into());
+    // Added within v7: the customer opted out, and the closed period announced.
+    c.opted_out_ms = Some(1_800_000_000_000);
+    c.closed_notice = Some(28_375_740);
     c.user_id = Some("US.13491208655302741918".into());
     c.reply_to = Some(crate::core::form::Sender::ScopedId(
         "US.13491208655302741918".into(),

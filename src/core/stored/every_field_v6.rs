@@ -233,6 +233,8 @@ pub(super) fn every_field() -> Conversation {
         public_origin: Some("https://gw.example".into()),
         channel: None,
         receiving: None,
+        opted_out_ms: None,
+        closed_notice: None,
         user_id: None,
         reply_to: None,
         seen_events: vec![],

@@ -71,6 +71,9 @@ fn what_v7_gateways_wrote_before_events_reads_without_them() {
     // Added within v7 on another branch at the same time: the customer's Zendesk user.
     now.requester_user_id = None;
     now.requester_phone_refused = false;
+    // And the opt-out and the out-of-hours notice.
+    now.opted_out_ms = None;
+    now.closed_notice = None;
     assert_eq!(read, now, "nothing else changed");
     let (with, _) = decode(PINNED.lines().next().unwrap()).unwrap();
     assert_eq!(with.seen_events.len(), 1);
@@ -319,6 +322,8 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         format!("{ticket}.custom_fields"),
         ".conversation.channel".into(),
         ".conversation.receiving".into(),
+        ".conversation.opted_out_ms".into(),
+        ".conversation.closed_notice".into(),
         ".conversation.user_id".into(),
         ".conversation.reply_to".into(),
         ".conversation.seen_events".into(),
@@ -557,6 +562,8 @@ fn a_conversation_stored_before_channels_reads_as_the_default_channels() {
     let mut expected = every_field::every_field();
     expected.channel = None;
     expected.receiving = None;
+    expected.opted_out_ms = None;
+    expected.closed_notice = None;
     expected.user_id = None;
     expected.reply_to = None;
     expected.unsent_metrics.channels.clear();

@@ -71,6 +71,13 @@ pub struct Conversation<M = Message> {
     pub channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiving: Option<String>,
+    /// Added within v7 (optional): since when the customer has opted out (no template goes
+    /// to them), and the closed period whose out-of-hours text was sent (its next opening,
+    /// local minutes since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opted_out_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_notice: Option<u64>,
     /// Added within v7: the customer's WhatsApp user id (BSUID) when known, and the address they
     /// last wrote from when it is not `customer` (the number after the id, or the other way).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,6 +117,8 @@ impl<M> Conversation<M> {
             requester_phone_refused: self.requester_phone_refused,
             channel: self.channel,
             receiving: self.receiving,
+            opted_out_ms: self.opted_out_ms,
+            closed_notice: self.closed_notice,
             user_id: self.user_id,
             reply_to: self.reply_to,
             seen_events: self.seen_events,

@@ -174,6 +174,8 @@ pub(in crate::core::conversation) struct AgentsAnswerAround<'a> {
 pub(in crate::core::conversation) struct AgentsAround<'a> {
     /// The customer wrote within WhatsApp's 24-hour window: free text may be sent.
     pub in_window: bool,
+    /// The customer has opted out: no template goes to them (`inbound::notices`).
+    pub opted_out: bool,
     /// The conversation's language (the agents' reply template is its).
     pub language: Option<&'a str>,
     /// The gateway's public origin is known: files can be linked.
@@ -224,6 +226,23 @@ impl AgentSide {
 }
 
 impl AgentSide {
+    /// An agent's reply that only a template could carry, to a customer who opted out: not
+    /// sent, and the agents are told so on the ticket.
+    fn suppress_template(&mut self, i: usize, events: &mut Vec<DomainEvent>) {
+        let r = &mut self.agent_replies[i];
+        r.state = AgentReplyState::Undeliverable {
+            reason: "the customer opted out: no template is sent to them".into(),
+        };
+        r.text.clear();
+        let (ticket_id, comment_id) = (r.ticket_id, r.comment_id);
+        events.push(DomainEvent::TemplateSuppressed {
+            ticket_id,
+            comment_id,
+        });
+        let body = format!("WhatsApp: the reply above (comment {comment_id}) was not sent. The customer has opted out (sent STOP or an equivalent word) and last wrote more than 24 hours ago, when only an approved template could reach them, and no template is sent to a customer who opted out. They can be answered as soon as they write again.");
+        self.queue_note(format!("opted_out:{comment_id}"), ticket_id, body);
+    }
+
     /// The agents' side's next call (a ticket's comments to read, an agent's reply to send, a
     /// note to write), or nothing until one of its timers fires. `around`: what it reads of
     /// the rest of the conversation.
@@ -261,6 +280,10 @@ impl AgentSide {
                     comment_id,
                     since_ms: r.retry.step_started_ms.unwrap_or(r.received_ms),
                 })));
+            }
+            if (template || !around.in_window) && around.opted_out {
+                self.suppress_template(i, events);
+                continue;
             }
             if !template && !around.in_window {
                 match ctx.language(around.language).agent_reply_content_sid {

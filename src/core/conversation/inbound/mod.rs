@@ -8,6 +8,8 @@ use crate::core::conversation::backend::{Route, TicketDraft};
 mod answers;
 pub(in crate::core::conversation) use answers::InboundAround;
 pub mod limits;
+mod notices;
+pub(in crate::core::conversation) use notices::{OPT_IN_REASON, OPT_OUT_REASON};
 mod outcomes;
 
 /// The inbound queue of a conversation, owned as one part: the customer's messages in arrival
@@ -28,6 +30,12 @@ pub struct InboundQueue {
     /// When the oldest archived message finished (`archive`): the archive is pruned once it is
     /// `KEEP_FINISHED_MS` old.
     pub archive_oldest_ms: Option<u64>,
+    /// Since when the customer has opted out (an opt-out word; `notices`): no template goes
+    /// to them until an opt-in word.
+    pub opted_out_ms: Option<u64>,
+    /// The closed period (`hours::BusinessHours::closed_period`) whose out-of-hours text was
+    /// sent: once per period, not once per message.
+    pub closed_notice: Option<u64>,
 }
 
 pub(in crate::core::conversation) enum Inbound {
@@ -35,6 +43,8 @@ pub(in crate::core::conversation) enum Inbound {
     /// end's.
     Launch(usize, Call),
     Settled,
+    /// Settled, with an internal note for the customer's open ticket (key, body).
+    Note(String, String),
     /// Nothing to do until one of these timers fires (none: nothing to do at all). The
     /// queue's own: a message's next attempt, the ticket's update budget.
     Wait(TimerTable),
@@ -46,6 +56,8 @@ pub(in crate::core::conversation) enum TicketAction {
     WaitUntil(u64),
     /// Decided without a call (triage refused the message).
     Decided,
+    /// Decided without a call, with a note for the open ticket (an opt word: `notices`).
+    DecidedWithNote(String, String),
 }
 
 impl InboundQueue {
@@ -143,6 +155,12 @@ impl InboundQueue {
                     item.state = MediaState::Pending;
                 }
             }
+        }
+        if let Some(note) = self.opt_message(i, ctx, events) {
+            return match note {
+                Some((key, body)) => TicketAction::DecidedWithNote(key, body),
+                None => TicketAction::Decided,
+            };
         }
         let config = ctx.config;
         for index in 0..self.messages[i].content.files().len() {
@@ -314,6 +332,7 @@ impl InboundQueue {
                     Inbound::Wait(timers)
                 }
                 TicketAction::Decided => Inbound::Settled,
+                TicketAction::DecidedWithNote(key, body) => Inbound::Note(key, body),
             };
         }
         self.reply_step(i, ctx, events)

@@ -56,13 +56,21 @@ impl InboundQueue {
             },
         });
         let language = ctx.language(m.language.as_deref());
-        let content = twilio::ticket_created_reply_with(
+        let mut content = twilio::ticket_created_reply_with(
             &language.texts,
             t.id,
             subject,
             m.content.text(),
             language.content_sid.as_deref(),
         );
+        // Out of hours: the confirmation goes as text with the notice (the customer just
+        // wrote: free text is allowed; a template cannot carry it).
+        let text = twilio::ReplyTexts::fill(&language.texts.ticket_created, t.id, subject);
+        let sid = m.sid.clone();
+        if let Some(with_notice) = self.out_of_hours_text(&sid, language, Some(&text), ctx, events)
+        {
+            content = ReplyContent::Text(with_notice);
+        }
         let kind = if matches!(content, ReplyContent::Template { .. }) {
             ReplyKind::TicketCreatedTemplate
         } else {
@@ -102,20 +110,31 @@ impl InboundQueue {
                 attempt: self.messages[i].retry.attempts + 1,
                 ms: elapsed,
             });
-            let m = &mut self.messages[i];
-            let language = ctx.language(m.language.as_deref());
-            m.ticket = TicketStep::Commented { ticket_id };
-            m.reply = if ctx.config.followup_ack && n == last {
-                ReplyStep::Due {
-                    kind: ReplyKind::CommentAdded,
-                    content: ReplyContent::Text(twilio::ReplyTexts::fill(
-                        &language.texts.comment_added,
-                        ticket_id,
-                        "",
-                    )),
-                }
+            self.messages[i].ticket = TicketStep::Commented { ticket_id };
+            let language = ctx.language(self.messages[i].language.as_deref());
+            let ack = (ctx.config.followup_ack && n == last)
+                .then(|| twilio::ReplyTexts::fill(&language.texts.comment_added, ticket_id, ""));
+            // The last of the batch carries the out-of-hours text, alone or with the ack.
+            let notice = if n == last {
+                self.out_of_hours_text(sid, language, ack.as_deref(), ctx, events)
             } else {
-                ReplyStep::NotNeeded
+                None
+            };
+            let m = &mut self.messages[i];
+            m.reply = match (notice, ack) {
+                (Some(text), Some(_)) => ReplyStep::Due {
+                    kind: ReplyKind::CommentAdded,
+                    content: ReplyContent::Text(text),
+                },
+                (Some(text), None) => ReplyStep::Due {
+                    kind: ReplyKind::OutOfHours,
+                    content: ReplyContent::Text(text),
+                },
+                (None, Some(text)) => ReplyStep::Due {
+                    kind: ReplyKind::CommentAdded,
+                    content: ReplyContent::Text(text),
+                },
+                (None, None) => ReplyStep::NotNeeded,
             };
             m.total_attempts += 1;
             m.complete_step();

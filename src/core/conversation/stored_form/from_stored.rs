@@ -22,6 +22,8 @@ impl From<v7::Conversation> for Conversation {
                 language: c.language,
                 recent_sent: c.recent_sent,
                 archive_oldest_ms: c.archive_oldest_ms,
+                opted_out_ms: c.opted_out_ms,
+                closed_notice: c.closed_notice,
             },
             in_flight: c.in_flight.map(|f| InFlight {
                 call: f.call.into(),

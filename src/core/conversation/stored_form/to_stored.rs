@@ -40,6 +40,8 @@ impl From<&Conversation> for v7::Conversation {
             public_origin: c.public_origin.clone(),
             channel: c.channel.clone(),
             receiving: c.receiving.clone(),
+            opted_out_ms: c.inbound.opted_out_ms,
+            closed_notice: c.inbound.closed_notice,
             user_id: c.user_id.clone(),
             reply_to: c.reply_to.clone(),
             early_agent_events: c

@@ -554,6 +554,7 @@ mod inbound;
 mod languages;
 mod limits;
 mod media;
+mod notices;
 mod owners;
 mod properties;
 mod stored;

@@ -58,6 +58,7 @@ pub const PACK: LanguagePack = LanguagePack {
         comment_added: "Danke, wir haben Ihre Nachricht zu Ticket #{ticket_id} hinzugefügt.",
         out_of_hours: "Danke für Ihre Nachricht. Wir sind gerade außerhalb unserer Servicezeiten und antworten, sobald wir wieder da sind.",
         opt_out: "Erledigt: Sie erhalten keine WhatsApp-Nachrichten mehr von uns. Schreiben Sie uns jederzeit, um wieder Kontakt aufzunehmen.",
+        opt_in: "Willkommen zurück: Sie erhalten wieder WhatsApp-Nachrichten von uns. Antworten Sie jederzeit STOPP, um sie abzubestellen.",
         queue_full: "Wir bearbeiten noch Ihre vorherigen Nachrichten und konnten diese daher nicht annehmen. Bitte warten Sie auf unsere Antwort und senden Sie sie dann erneut.",
     },
 };

@@ -105,6 +105,7 @@ pub const PACK: LanguagePack = LanguagePack {
         comment_added: "Thanks, we've added your message to ticket #{ticket_id}.",
         out_of_hours: "Thanks for your message. We're outside our support hours right now and will get back to you as soon as we're back.",
         opt_out: "Done: you won't receive any more WhatsApp messages from us. Write to us any time to start again.",
+        opt_in: "Welcome back: you'll receive our WhatsApp messages again. Reply STOP at any time to stop them.",
         queue_full: "We're still working on your earlier messages, so we couldn't take this one. Please wait for our answer, then send it again.",
     },
 };

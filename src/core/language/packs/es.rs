@@ -61,6 +61,7 @@ pub const PACK: LanguagePack = LanguagePack {
         comment_added: "Gracias, hemos añadido tu mensaje al ticket #{ticket_id}.",
         out_of_hours: "Gracias por tu mensaje. Ahora estamos fuera del horario de atención; te responderemos en cuanto abramos.",
         opt_out: "Listo: no recibirás más mensajes nuestros por WhatsApp. Escríbenos cuando quieras para volver a hablar.",
+        opt_in: "¡Hola de nuevo! Volverás a recibir nuestros mensajes por WhatsApp. Responde STOP cuando quieras para dejar de recibirlos.",
         queue_full: "Todavía estamos atendiendo tus mensajes anteriores, así que no pudimos recibir este. Espera nuestra respuesta y luego envíalo de nuevo.",
     },
 };

@@ -60,6 +60,7 @@ pub const PACK: LanguagePack = LanguagePack {
         comment_added: "Merci, nous avons ajouté votre message au ticket #{ticket_id}.",
         out_of_hours: "Merci pour votre message. Nous sommes actuellement fermés ; nous vous répondrons dès notre retour.",
         opt_out: "C'est noté : vous ne recevrez plus de messages de notre part sur WhatsApp. Écrivez-nous quand vous voulez pour reprendre contact.",
+        opt_in: "Bon retour ! Vous recevrez de nouveau nos messages sur WhatsApp. Répondez STOP à tout moment pour les arrêter.",
         queue_full: "Nous traitons encore vos messages précédents, nous n'avons donc pas pu prendre en compte celui-ci. Attendez notre réponse, puis renvoyez-le.",
     },
 };

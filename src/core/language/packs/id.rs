@@ -53,6 +53,7 @@ pub const PACK: LanguagePack = LanguagePack {
         comment_added: "Terima kasih, pesan Anda sudah kami tambahkan ke tiket #{ticket_id}.",
         out_of_hours: "Terima kasih atas pesan Anda. Saat ini di luar jam layanan; kami akan membalas begitu kami kembali.",
         opt_out: "Baik: Anda tidak akan menerima pesan WhatsApp dari kami lagi. Silakan hubungi kami kapan saja untuk memulai lagi.",
+        opt_in: "Selamat datang kembali: Anda akan menerima pesan WhatsApp kami lagi. Balas STOP kapan saja untuk berhenti.",
         queue_full: "Kami masih menangani pesan Anda sebelumnya, jadi pesan ini belum bisa kami terima. Mohon tunggu balasan kami, lalu kirim ulang pesan ini.",
     },
 };

@@ -55,6 +55,7 @@ pub const PACK: LanguagePack = LanguagePack {
         comment_added: "Grazie, abbiamo aggiunto il tuo messaggio al ticket #{ticket_id}.",
         out_of_hours: "Grazie per il messaggio. Siamo fuori dall'orario di assistenza; ti risponderemo appena torniamo.",
         opt_out: "Fatto: non riceverai più nostri messaggi su WhatsApp. Scrivici quando vuoi per riprendere il contatto.",
+        opt_in: "Bentornato! Riceverai di nuovo i nostri messaggi su WhatsApp. Rispondi STOP in qualsiasi momento per non riceverli più.",
         queue_full: "Stiamo ancora gestendo i tuoi messaggi precedenti, quindi non abbiamo potuto ricevere questo. Attendi la nostra risposta, poi invialo di nuovo.",
     },
 };

@@ -9,6 +9,7 @@ pub mod es;
 pub mod fr;
 pub mod id;
 pub mod it;
+pub mod opt_words;
 pub mod pt;
 pub mod words;
 

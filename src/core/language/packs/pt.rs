@@ -61,6 +61,7 @@ pub const PACK: LanguagePack = LanguagePack {
         comment_added: "Obrigado, adicionamos a sua mensagem ao ticket #{ticket_id}.",
         out_of_hours: "Obrigado pela mensagem. Estamos fora do horário de atendimento; responderemos assim que voltarmos.",
         opt_out: "Pronto: você não receberá mais mensagens nossas pelo WhatsApp. Escreva quando quiser para voltar a falar conosco.",
+        opt_in: "Que bom ter você de volta! Você voltará a receber nossas mensagens pelo WhatsApp. Responda STOP quando quiser para pará-las.",
         queue_full: "Ainda estamos tratando das suas mensagens anteriores, por isso não conseguimos receber esta. Aguarde a nossa resposta e depois envie-a novamente.",
     },
 };
