@@ -208,6 +208,7 @@ pub(crate) fn measure(set: &str, languages: &Languages) -> Vec<Row> {
                 );
                 if label == "ticket" && urgent {
                     row.non_emergencies_urgent += 1;
+                    wrong.push("urgent, not an emergency".into());
                 }
                 if label == "urgent" {
                     row.emergencies += 1;
@@ -451,4 +452,23 @@ fn accuracy_never_tuned_sets_are_complete() {
         "{targets:?}"
     );
     assert!(targets[3].contains("not met in pt, de, it"), "{targets:?}");
+}
+
+/// A first message that is only a word several languages share, drawn out, or spelt the way one
+/// language's writers spell it, is answered in the sender's country's language (`okk`, `tes`),
+/// and a Swiss or francophone spelling tells its language (`vielmal`, `aleykoum`).
+#[test]
+fn shared_or_drawn_out_greetings_take_the_numbers_language() {
+    let l = languages(&[]);
+    for (text, number, code) in [
+        ("okkk", "+34", "es"),
+        ("okk 👍", "+39", "it"),
+        ("tes tes", "+62", "id"),
+        ("merci vielmals", "+41", "de"),
+        ("salam aleykoum", "+221", "fr"),
+        ("salam kak", "+62", "id"),
+    ] {
+        let chosen = l.choose_for(text, None, Some(number));
+        assert_eq!(chosen.code, code, "{text} from {number}: {chosen:?}");
+    }
 }
