@@ -26,6 +26,10 @@ const ACTORS: &[&str] = &[
     "orang lain",
     "ada yg",
     "ada yang",
+    "ada org",
+    "org lain",
+    "jmd",
+    "qlcn",
 ];
 
 /// Acts the customer disowns ("not me", "I never made"): with a money or account word, an
@@ -336,10 +340,18 @@ const SCAMMED: &[&str] = &[
     "scam",
 ];
 
+/// "Can", "could" and their kin: next to the actor with a help word, a question for help
+/// ("can someone help me with my account", "kann mir jemand helfen"), not a report.
+const MODALS: &[&str] = &[
+    "can", "could", "would", "will", "kann", "konnte", "konnen", "kannst", "puede", "pueden",
+    "podria", "podrian", "pode", "podem", "poderia", "peut", "pourrait", "pouvez", "puo", "potete",
+    "potrebbe", "puoi", "bisa", "bs", "dapat",
+];
+
 /// Help words: "can someone help me with my account?" is a question, not an emergency.
 const HELP: &[&str] = &[
-    "help", "ayuda", "ayudar", "ayudar*", "ajuda", "ajudar", "aide", "aider", "hilfe", "helfen",
-    "aiuto", "aiutar*", "bantu*",
+    "help", "ayuda", "ayudar", "ayudar*", "ajuda", "ajudar", "aide", "aider", "m'aider", "hilfe",
+    "helfen", "aiuto", "aiutar*", "bantu", "bantu*",
 ];
 
 /// A business stopped: an emergency on its own.
@@ -423,6 +435,7 @@ pub struct Emergency {
     blocking: Matcher,
     money_or_access: Matcher,
     help: Matcher,
+    modals: Matcher,
     stopped: Matcher,
 }
 
@@ -438,6 +451,7 @@ impl Emergency {
         e.blocking.add_all(BLOCKING);
         e.money_or_access.add_all(MONEY_OR_ACCESS);
         e.help.add_all(HELP);
+        e.modals.add_all(MODALS);
         e.stopped.add_all(STOPPED);
         e
     }
@@ -470,11 +484,24 @@ impl Emergency {
             None
         } else if exact(&self.blocking) {
             Some("blocking")
-        } else if any(&self.actor) && !any(&self.help) {
+        } else if any(&self.actor) && !(any(&self.help) && self.asks_for_help(words)) {
             Some("someone else")
         } else {
             None
         }
+    }
+
+    /// Whether someone is named as a helper: a modal within two words of the actor ("can
+    /// someone", "alguien me puede", "kann mir jemand"). "alguien entró a mi cuenta, ayuda"
+    /// names someone who acted, and the help word is the customer's plea.
+    fn asks_for_help(&self, words: &[&str]) -> bool {
+        (0..words.len()).any(|i| {
+            let Some((_, n)) = self.actor.at(words, i) else {
+                return false;
+            };
+            let near = &words[i.saturating_sub(2)..(i + n + 2).min(words.len())];
+            near.iter().any(|w| self.modals.has_exact(w))
+        })
     }
 }
 
@@ -529,6 +556,28 @@ mod tests {
             "kassensystem tot, wir können nicht arbeiten",
         ] {
             assert_eq!(find(m), Some("stopped"), "{m}");
+        }
+    }
+
+    #[test]
+    fn someone_in_the_account_is_an_emergency_even_when_the_customer_pleads_for_help() {
+        for m in [
+            "someone is using my card, help!",
+            "alguien entró a mi cuenta, ayuda",
+            "alguém entrou na minha conta, me ajuda",
+            "qqn utilise ma carte, aidez moi",
+            "jmd hat mein Konto benutzt, hilfe",
+            "qualcuno usa il mio conto, aiuto",
+            "ada org pake akun sy, tolong bantu",
+        ] {
+            assert_eq!(find(m), Some("someone else"), "{m}");
+        }
+        for m in [
+            "kann mir jemand bei meinem Konto helfen?",
+            "quelqu'un peut m'aider avec mon compte ?",
+            "ada yang bisa bantu soal akun saya",
+        ] {
+            assert_eq!(find(m), None, "{m}");
         }
     }
 
