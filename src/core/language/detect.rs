@@ -49,6 +49,17 @@ const NEUTRAL: [&str; 10] = [
     "ok", "okay", "app", "email", "whatsapp", "wifi", "internet", "online", "link", "pdf",
 ];
 
+/// Whether a word tells no language: a `NEUTRAL` one, or "ok" drawn out (`okk`, `okkk`, `ookk`),
+/// which customers of every language write (`okk` from a Mexican number was answered in English
+/// because only the English list had it).
+fn is_neutral(w: &str) -> bool {
+    if NEUTRAL.contains(&w) {
+        return true;
+    }
+    let rest = w.trim_start_matches('o');
+    rest.len() < w.len() && !rest.is_empty() && rest.bytes().all(|b| b == b'k')
+}
+
 #[derive(Debug, Clone)]
 pub struct Detector {
     codes: Vec<String>,
@@ -114,7 +125,7 @@ impl Detector {
         let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, (_, list)) in languages.iter().enumerate() {
             for word in list {
-                for w in words(&fold_accents(word)).filter(|w| !NEUTRAL.contains(w)) {
+                for w in words(&fold_accents(word)).filter(|w| !is_neutral(w)) {
                     let list = owners.entry(w.to_string()).or_default();
                     if !list.contains(&i) {
                         list.push(i);

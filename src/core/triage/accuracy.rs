@@ -13,8 +13,10 @@
 //! - `triage-stress.tsv`: written after the rules to find their limits, never tuned on.
 //! - `triage-unseen-a.tsv`, `triage-unseen-b.tsv`: written from a brief by someone who never saw
 //!   the rules or lists, in the four-column form `language<TAB>label<TAB>country<TAB>text` (the
-//!   sender's calling code, `+49`). The rules were tuned on A; B is never tuned on, and its
-//!   misses are listed only with `TRIAGE_LIST_UNSEEN_B=1` (so tuning never sees them).
+//!   sender's calling code, `+49`). The rules were tuned on A, then on B (B was never tuned on
+//!   until its misses were fixed by the third pass, docs/triage.md).
+//! - `NEVER_TUNED`: the sets nobody tuned on. A new one is reported by adding one line there;
+//!   its misses are listed only with `TRIAGE_LIST_UNSEEN=1` (so tuning never sees them).
 
 use crate::core::config::languages::{ChosenFrom, Languages};
 use crate::core::language::detect::Detector;
@@ -31,8 +33,15 @@ pub(crate) const TUNING: &str = include_str!("../../../tests/data/triage-tuning.
 pub(crate) const STRESS: &str = include_str!("../../../tests/data/triage-stress.tsv");
 /// Written from a brief by someone who never saw the rules or lists; tuned on.
 pub(crate) const UNSEEN_A: &str = include_str!("../../../tests/data/triage-unseen-a.tsv");
-/// The same writer's second set: never tuned on, its misses hidden unless asked for.
+/// The same writer's second set: never tuned on until the third pass fixed its misses.
 pub(crate) const UNSEEN_B: &str = include_str!("../../../tests/data/triage-unseen-b.tsv");
+
+/// The sets nobody tuned on, same four-column form as set B (`language<TAB>label<TAB>country
+/// <TAB>text`). Reported by `accuracy_triage_report` and timed by the CPU bench; their misses
+/// are listed only with `TRIAGE_LIST_UNSEEN=1`, so whoever tunes the rules sees the figures,
+/// not the messages. To report a new set, add one line:
+/// `("unseen C", include_str!("../../../tests/data/triage-unseen-c.tsv")),`
+pub(crate) const NEVER_TUNED: &[(&str, &str)] = &[];
 
 /// One labelled message: `language<TAB>label<TAB>text`, or with the sender's calling code
 /// (`+49`) as a third column.
@@ -91,6 +100,8 @@ pub(crate) struct Row {
     pub contentless_asked: usize,
     pub emergencies: usize,
     pub emergencies_urgent: usize,
+    /// Problems that are not emergencies but were made urgent (over-prioritised).
+    pub non_emergencies_urgent: usize,
     /// Tickets by priority: urgent, high, normal.
     pub priorities: [usize; 3],
     pub wrong: Vec<String>,
@@ -188,15 +199,20 @@ pub(crate) fn measure(set: &str, languages: &Languages) -> Vec<Row> {
                 } else {
                     wrong.push("asked for details".into());
                 }
+                let urgent = matches!(
+                    decision.triage,
+                    Triage::Accepted {
+                        priority: Priority::Urgent,
+                        ..
+                    }
+                );
+                if label == "ticket" && urgent {
+                    row.non_emergencies_urgent += 1;
+                    wrong.push("urgent, not an emergency".into());
+                }
                 if label == "urgent" {
                     row.emergencies += 1;
-                    if matches!(
-                        decision.triage,
-                        Triage::Accepted {
-                            priority: Priority::Urgent,
-                            ..
-                        }
-                    ) {
+                    if urgent {
                         row.emergencies_urgent += 1;
                     } else {
                         wrong.push("emergency not urgent".into());
@@ -219,11 +235,11 @@ pub(crate) fn measure(set: &str, languages: &Languages) -> Vec<Row> {
 /// The table, then the messages it gets wrong when `list_misses`.
 pub(crate) fn print(name: &str, rows: &[Row], list_misses: bool) {
     println!("\n{name}");
-    println!("lang | msgs | other language (named wrongly from the text; from the number; no word to tell) | problems -> ticket | non-problems -> details | emergencies -> urgent | tickets urgent/high/normal");
-    println!("---|---|---|---|---|---|---");
+    println!("lang | msgs | other language (named wrongly from the text; from the number; no word to tell) | problems -> ticket | non-problems -> details | emergencies -> urgent | other problems made urgent | tickets urgent/high/normal");
+    println!("---|---|---|---|---|---|---|---");
     for r in rows {
         println!(
-            "{} | {} | {} ({:.1}%) ({}; {}; {}) | {}/{} ({:.1}%) | {}/{} ({:.1}%) | {}/{} | {}/{}/{}",
+            "{} | {} | {} ({:.1}%) ({}; {}; {}) | {}/{} ({:.1}%) | {}/{} ({:.1}%) | {}/{} | {} | {}/{}/{}",
             r.code,
             r.messages,
             r.other_language,
@@ -239,6 +255,7 @@ pub(crate) fn print(name: &str, rows: &[Row], list_misses: bool) {
             r.details_rate(),
             r.emergencies_urgent,
             r.emergencies,
+            r.non_emergencies_urgent,
             r.priorities[0],
             r.priorities[1],
             r.priorities[2],
@@ -246,7 +263,7 @@ pub(crate) fn print(name: &str, rows: &[Row], list_misses: bool) {
     }
     if !list_misses {
         let n: usize = rows.iter().map(|r| r.wrong.len()).sum();
-        println!("  ({n} misses not listed: TRIAGE_LIST_UNSEEN_B=1 lists them)");
+        println!("  ({n} misses not listed: TRIAGE_LIST_UNSEEN=1 lists them)");
         return;
     }
     for r in rows {
@@ -285,9 +302,21 @@ fn accuracy_triage_meets_the_targets_on_sets_never_tuned_on() {
 /// urgent, no language named wrongly from the text, and at most one message per language
 /// answered in another language (a customer abroad greeting in a word several languages
 /// share: `hallo 😊` from a British number).
+///
+/// Set B (tuned on by the third pass) likewise, and no message answered in another language.
 #[test]
 fn accuracy_triage_keeps_what_was_tuned_on_the_other_writers_set_a() {
     let l = languages(&[]);
+    for r in &measure(UNSEEN_B, &l) {
+        assert!(r.ticket_rate() >= 97.0, "B {}: {:?}", r.code, r.wrong);
+        assert!(r.details_rate() >= 95.0, "B {}: {:?}", r.code, r.wrong);
+        assert_eq!(
+            r.emergencies_urgent, r.emergencies,
+            "B {}: {:?}",
+            r.code, r.wrong
+        );
+        assert_eq!(r.other_language, 0, "B {}: {:?}", r.code, r.wrong);
+    }
     let rows = measure(UNSEEN_A, &l);
     assert_eq!(rows.len(), 7);
     for r in &rows {
@@ -305,6 +334,7 @@ fn accuracy_triage_keeps_what_was_tuned_on_the_other_writers_set_a() {
 
 #[test]
 fn accuracy_triage_report() {
+    let list_unseen = std::env::var("TRIAGE_LIST_UNSEEN").is_ok_and(|v| v == "1");
     for (mode, vars) in [
         ("default", &[][..]),
         ("TRIAGE_MODE=guide", &[("TRIAGE_MODE", "guide")][..]),
@@ -316,14 +346,63 @@ fn accuracy_triage_report() {
             ("tuning", TUNING),
             ("stress (written after the rules, not tuned on)", STRESS),
             ("unseen A (another writer, tuned on)", UNSEEN_A),
-            ("unseen B (another writer, never tuned on)", UNSEEN_B),
+            (
+                "unseen B (another writer, tuned on by the third pass)",
+                UNSEEN_B,
+            ),
         ] {
-            // Set B's misses stay hidden unless asked for: tuning must not see them.
-            let list = !std::ptr::eq(set, UNSEEN_B)
-                || std::env::var("TRIAGE_LIST_UNSEEN_B").is_ok_and(|v| v == "1");
-            print(&format!("{mode}: {name}"), &measure(set, &l), list);
+            print(&format!("{mode}: {name}"), &measure(set, &l), true);
+        }
+        // The sets nobody tuned on: their misses stay hidden unless asked for.
+        for (name, set) in NEVER_TUNED {
+            let rows = measure(set, &l);
+            print(
+                &format!("{mode}: {name} (never tuned on)"),
+                &rows,
+                list_unseen,
+            );
+            if mode == "default" {
+                println!("  issue targets: {}", targets_met(&rows).join("; "));
+            }
         }
     }
+}
+
+/// The issue's targets on one set, in words (reported, not asserted: a set nobody tuned on is
+/// a measurement, and a miss there is a finding, not a broken build).
+pub(crate) fn targets_met(rows: &[Row]) -> Vec<String> {
+    let all = |f: &dyn Fn(&Row) -> bool| {
+        let missed: Vec<&str> = rows
+            .iter()
+            .filter(|r| !f(r))
+            .map(|r| r.code.as_str())
+            .collect();
+        if missed.is_empty() {
+            "met".to_string()
+        } else {
+            format!("not met in {}", missed.join(", "))
+        }
+    };
+    let messages: usize = rows.iter().map(|r| r.messages).sum();
+    let other: usize = rows.iter().map(|r| r.other_language).sum();
+    vec![
+        format!(
+            "problems -> ticket >= 97%: {}",
+            all(&|r| r.ticket_rate() >= 97.0)
+        ),
+        format!(
+            "non-problems -> details >= 95%: {}",
+            all(&|r| r.details_rate() >= 95.0)
+        ),
+        format!(
+            "emergencies urgent: {}",
+            all(&|r| r.emergencies_urgent == r.emergencies)
+        ),
+        format!(
+            "answered in another language <= 1%: {} ({other} of {messages} in all)",
+            all(&|r| r.other_language * 100 <= r.messages)
+        ),
+    ]
 }
 
 /// The per-message cost, natively: `cargo test --release --lib accuracy_triage_cpu --
@@ -335,6 +414,7 @@ fn accuracy_triage_cpu_cost() {
     use std::time::Instant;
     let texts: Vec<&str> = [INDEPENDENT, HELD_OUT, TUNING, UNSEEN_A, UNSEEN_B]
         .iter()
+        .chain(NEVER_TUNED.iter().map(|(_, set)| set))
         .flat_map(|s| samples(s))
         .map(|s| s.text)
         .collect();
@@ -361,4 +441,46 @@ fn accuracy_triage_cpu_cost() {
         println!("{name}: {per:?} per message (language + triage), {tickets} tickets");
     }
     println!("building the languages and lexicon: {build:?}");
+}
+
+/// A set added to `NEVER_TUNED` must be a full measurement: every shipped language, at least
+/// 40 problem and 20 non-problem messages in each (the issue's point 4), labels known.
+#[test]
+fn accuracy_never_tuned_sets_are_complete() {
+    let l = languages(&[]);
+    for (name, set) in NEVER_TUNED {
+        let rows = measure(set, &l);
+        assert_eq!(rows.len(), 7, "{name}: every shipped language");
+        for r in &rows {
+            assert!(r.problems >= 40 && r.contentless >= 20, "{name} {}", r.code);
+        }
+    }
+    // The targets in words, as the report prints them: set A meets the triage targets (one
+    // message per language answered in another language is above 1% of 70).
+    let rows = measure(UNSEEN_A, &l);
+    let targets = targets_met(&rows);
+    assert!(
+        targets[..3].iter().all(|t| t.ends_with(": met")),
+        "{targets:?}"
+    );
+    assert!(targets[3].contains("not met in pt, de, it"), "{targets:?}");
+}
+
+/// A first message that is only a word several languages share, drawn out, or spelt the way one
+/// language's writers spell it, is answered in the sender's country's language (`okk`, `tes`),
+/// and a Swiss or francophone spelling tells its language (`vielmal`, `aleykoum`).
+#[test]
+fn shared_or_drawn_out_greetings_take_the_numbers_language() {
+    let l = languages(&[]);
+    for (text, number, code) in [
+        ("okkk", "+34", "es"),
+        ("okk 👍", "+39", "it"),
+        ("tes tes", "+62", "id"),
+        ("merci vielmals", "+41", "de"),
+        ("salam aleykoum", "+221", "fr"),
+        ("salam kak", "+62", "id"),
+    ] {
+        let chosen = l.choose_for(text, None, Some(number));
+        assert_eq!(chosen.code, code, "{text} from {number}: {chosen:?}");
+    }
 }

@@ -1,8 +1,11 @@
 //! Emergencies written without an urgent word (`lexicon::urgent`): money or an account used by
 //! someone else ("someone is ordering with my account", "payments I never made, block my
-//! card"), and a business stopped ("no customer can pay", "the whole office has no internet,
-//! we can't work"). Per shipped language, colloquial and unaccented forms included; folded as
-//! messages are. Read by `problems::priority`.
+//! card"), a password or e-mail changed by someone else ("someone changed my password", "me
+//! cambiaron la contraseña"), a scam that cost money or a code ("sy ketipu, kasih kode otp"),
+//! and a business stopped ("no customer can pay", "the whole office has no internet, we can't
+//! work"). Per shipped language, colloquial and unaccented forms included; folded as messages
+//! are. Read by `problems::priority`; the rule found is named in the decision
+//! (`urgent: emergency "credential changed"`).
 
 use super::matcher::Matcher;
 
@@ -23,6 +26,10 @@ const ACTORS: &[&str] = &[
     "orang lain",
     "ada yg",
     "ada yang",
+    "ada org",
+    "org lain",
+    "jmd",
+    "qlcn",
 ];
 
 /// Acts the customer disowns ("not me", "I never made"): with a money or account word, an
@@ -66,6 +73,40 @@ const DISOWNED: &[&str] = &[
     "bkn sy",
     "bukan aku",
     "bkn aku",
+    // "It is not mine" of a charge, a purchase, a password change (set B's third pass).
+    "not mine",
+    "isn't mine",
+    "isnt mine",
+    "wasn't mine",
+    "wasnt mine",
+    "no es mio",
+    "no es mia",
+    "no son mios",
+    "no son mias",
+    "yo no fui",
+    "nao e meu",
+    "nao e minha",
+    "n e meu",
+    "nao sao meus",
+    "nao foi eu",
+    "pas a moi",
+    "est pas moi",
+    "ce n'est pas moi",
+    "pas de moi",
+    "nicht von mir",
+    "war ich nicht",
+    "nicht meins",
+    "non e mio",
+    "non e mia",
+    "non sono mie",
+    "non sono miei",
+    "non ho fatto",
+    "non ho fatta",
+    "bukan punya saya",
+    "bukan punya sy",
+    "bkn punya sy",
+    "bukan punyaku",
+    "bukan dari saya",
 ];
 
 /// Asking to block a card or account (the request, not "my account is blocked"): with a
@@ -133,6 +174,19 @@ const MONEY_OR_ACCESS: &[&str] = &[
     "soldi",
     "pagament*",
     "acquist*",
+    // A stem matches only with an ending: the bare words too.
+    "payment",
+    "charge",
+    "transaction",
+    "purchase",
+    "compra",
+    "cargo",
+    "paiement",
+    "achat",
+    "zahlung",
+    "abbuchung",
+    "pagamento",
+    "acquisto",
     "akun",
     "kartu",
     "rekening",
@@ -143,10 +197,161 @@ const MONEY_OR_ACCESS: &[&str] = &[
     "belanja",
 ];
 
+/// What opens an account: a password, a PIN, the e-mail or number it is tied to, a one-time
+/// code. Changed by someone else, disowned or given to a scammer: an emergency.
+const CREDENTIALS: &[&str] = &[
+    "password",
+    "passwords",
+    "passcode",
+    "pw",
+    "pwd",
+    "pin",
+    "2fa",
+    "otp",
+    "email",
+    "e mail",
+    "phone number",
+    "contrasena",
+    "contrasenas",
+    "clave",
+    "correo",
+    "senha",
+    "mot de passe",
+    "mdp",
+    "adresse mail",
+    "passwort",
+    "kennwort",
+    "handynummer",
+    "kata sandi",
+    "sandi",
+    "kode otp",
+];
+
+/// A change made by someone other than the customer (third person, passive): with a
+/// credential, an emergency even with a help word ("someone changed my password, help").
+/// "I changed my password" and "how do I change my password" are not in it.
+const CHANGED_BY_OTHER: &[&str] = &[
+    "was changed",
+    "were changed",
+    "got changed",
+    "been changed",
+    "they changed",
+    "cambiaron",
+    "me cambiaron",
+    "fue cambiada",
+    "fue cambiado",
+    "han cambiado",
+    "modificaron",
+    "mudaram",
+    "trocaram",
+    "alteraram",
+    "foi alterada",
+    "foi alterado",
+    "foi trocada",
+    "foi trocado",
+    "foi mudada",
+    "foi mudado",
+    "ont change",
+    "a ete change",
+    "a ete changee",
+    "a ete modifie",
+    "a ete modifiee",
+    "a modifie",
+    "ont modifie",
+    "wurde geandert",
+    "wurde geaendert",
+    "wurde verandert",
+    "haben geandert",
+    "hanno cambiato",
+    "e stata cambiata",
+    "e stato cambiato",
+    "ha modificato",
+    "hanno modificato",
+    "diganti",
+    "diubah",
+    "digantiin",
+    "keganti",
+];
+
+/// Past forms of "changed" that need someone else named (`ACTORS`): "jemand hat mein
+/// Passwort geändert" (verb last), "qualcuno mi ha cambiato...", "alguien cambió mi...".
+const CHANGED: &[&str] = &[
+    "changed",
+    "a change",
+    "cambio mi",
+    "cambio la",
+    "cambio el",
+    "cambiado",
+    "cambiada",
+    "mudou",
+    "trocou",
+    "alterou",
+    "geandert",
+    "geaendert",
+    "verandert",
+    "cambiato",
+    "cambiata",
+    "modificato",
+    "modificata",
+    "mengganti",
+    "ngganti",
+    "ngeganti",
+    "mengubah",
+    "ngubah",
+];
+
+/// Tricked out of money or a code: with money, an account or a credential, an emergency.
+const SCAMMED: &[&str] = &[
+    "scammed",
+    "scammer",
+    "scammers",
+    "phishing",
+    "fraudster",
+    "estafa",
+    "estafa*",
+    "timaron",
+    "cai num golpe",
+    "cai no golpe",
+    "cai em golpe",
+    "levei um golpe",
+    "sofri um golpe",
+    "golpista",
+    "golpistas",
+    "me enganaram",
+    "escroc",
+    "escroquerie",
+    "arnaque",
+    "arnaque*",
+    "betrug",
+    "betruger",
+    "betrueger",
+    "betrogen",
+    "truffa",
+    "truffato",
+    "truffata",
+    "truffatore",
+    "truffatori",
+    "ketipu",
+    "tertipu",
+    "ditipu",
+    "penipu",
+    "penipuan",
+    "kena tipu",
+    "scam",
+];
+
+/// "Can", "could" and their kin: next to the actor with a help word, a question for help
+/// ("can someone help me with my account", "kann mir jemand helfen"), not a report.
+const MODALS: &[&str] = &[
+    "can", "could", "would", "will", "kann", "konnte", "konnen", "kannst", "puede", "pueden",
+    "podria", "podrian", "pode", "podem", "poderia", "peut", "pourrait", "pouvez", "puo", "potete",
+    "potrebbe", "puoi", "bisa", "bs", "dapat",
+];
+
 /// Help words: "can someone help me with my account?" is a question, not an emergency.
 const HELP: &[&str] = &[
-    "help", "ayuda", "ayudar", "ayudar*", "ajuda", "ajudar", "aide", "aider", "hilfe", "helfen",
-    "aiuto", "aiutar*", "bantu*",
+    "help", "ayuda", "ayudar", "ayudar*", "ajuda", "ajudar", "aide", "aider", "m'aider", "hilfe",
+    "helfen", "aiuto", "aiutar*", "bantu", "bantu*",
 ];
 
 /// A business stopped: an emergency on its own.
@@ -222,10 +427,15 @@ const STOPPED: &[&str] = &[
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Emergency {
     actor: Matcher,
+    credentials: Matcher,
+    changed_by_other: Matcher,
+    changed: Matcher,
+    scammed: Matcher,
     disowned: Matcher,
     blocking: Matcher,
     money_or_access: Matcher,
     help: Matcher,
+    modals: Matcher,
     stopped: Matcher,
 }
 
@@ -233,33 +443,65 @@ impl Emergency {
     pub fn shipped() -> Emergency {
         let mut e = Emergency::default();
         e.actor.add_all(ACTORS);
+        e.credentials.add_all(CREDENTIALS);
+        e.changed_by_other.add_all(CHANGED_BY_OTHER);
+        e.changed.add_all(CHANGED);
+        e.scammed.add_all(SCAMMED);
         e.disowned.add_all(DISOWNED);
         e.blocking.add_all(BLOCKING);
         e.money_or_access.add_all(MONEY_OR_ACCESS);
         e.help.add_all(HELP);
+        e.modals.add_all(MODALS);
         e.stopped.add_all(STOPPED);
         e
     }
 
-    /// Which emergency these (folded) words describe, if any: `stopped`, or `someone else`,
-    /// `disowned` or `blocking` with money or access.
+    /// Which emergency these (folded) words describe, if any: `stopped`; `credential
+    /// changed` (by someone else); or `scammed`, `disowned`, `blocking` or `someone else`
+    /// with money or access.
     pub fn find(&self, words: &[&str]) -> Option<&'static str> {
         let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
+        // Matched as written: "changed" is not "change", "reset" not "resets".
+        let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
         if any(&self.stopped) {
             return Some("stopped");
         }
-        if !any(&self.money_or_access) {
+        let credential = exact(&self.credentials);
+        if credential
+            && (exact(&self.changed_by_other) || (exact(&self.changed) && any(&self.actor)))
+        {
+            return Some("credential changed");
+        }
+        let money_or_access = any(&self.money_or_access);
+        if !money_or_access && !credential {
             return None;
         }
-        if any(&self.disowned) {
+        if exact(&self.scammed) {
+            Some("scammed")
+        } else if any(&self.disowned) {
             Some("disowned")
-        } else if (0..words.len()).any(|i| self.blocking.at(words, i).is_some()) {
+        } else if !money_or_access {
+            None
+        } else if exact(&self.blocking) {
             Some("blocking")
-        } else if any(&self.actor) && !any(&self.help) {
+        } else if any(&self.actor) && !(any(&self.help) && self.asks_for_help(words)) {
             Some("someone else")
         } else {
             None
         }
+    }
+
+    /// Whether someone is named as a helper: a modal within two words of the actor ("can
+    /// someone", "alguien me puede", "kann mir jemand"). "alguien entró a mi cuenta, ayuda"
+    /// names someone who acted, and the help word is the customer's plea.
+    fn asks_for_help(&self, words: &[&str]) -> bool {
+        (0..words.len()).any(|i| {
+            let Some((_, n)) = self.actor.at(words, i) else {
+                return false;
+            };
+            let near = &words[i.saturating_sub(2)..(i + n + 2).min(words.len())];
+            near.iter().any(|w| self.modals.has_exact(w))
+        })
     }
 }
 
@@ -315,5 +557,89 @@ mod tests {
         ] {
             assert_eq!(find(m), Some("stopped"), "{m}");
         }
+    }
+
+    #[test]
+    fn someone_in_the_account_is_an_emergency_even_when_the_customer_pleads_for_help() {
+        for m in [
+            "someone is using my card, help!",
+            "alguien entró a mi cuenta, ayuda",
+            "alguém entrou na minha conta, me ajuda",
+            "qqn utilise ma carte, aidez moi",
+            "jmd hat mein Konto benutzt, hilfe",
+            "qualcuno usa il mio conto, aiuto",
+            "ada org pake akun sy, tolong bantu",
+        ] {
+            assert_eq!(find(m), Some("someone else"), "{m}");
+        }
+        for m in [
+            "kann mir jemand bei meinem Konto helfen?",
+            "quelqu'un peut m'aider avec mon compte ?",
+            "ada yang bisa bantu soal akun saya",
+        ] {
+            assert_eq!(find(m), None, "{m}");
+        }
+    }
+
+    #[test]
+    fn a_credential_changed_by_someone_else_is_an_emergency_even_with_a_help_word() {
+        for m in [
+            "someone changed my password, help me",
+            "my email was changed and i can't get in",
+            "me cambiaron la contraseña, ayuda",
+            "minha senha foi alterada sozinha",
+            "quelqu'un a changé mon mot de passe, aidez moi",
+            "jemand hat mein Passwort geändert, bitte helft",
+            "qualcuno mi ha cambiato la password, aiuto",
+            "password sy diganti orang",
+        ] {
+            assert_eq!(find(m), Some("credential changed"), "{m}");
+        }
+        // The customer's own change, or a request to change: not an emergency.
+        for m in [
+            "how do I change my password?",
+            "can someone change my password",
+            "I changed my email, please update it",
+            "quiero cambiar mi contraseña",
+            "j'ai changé mon mot de passe et ça marche pas",
+            "ich habe mein Passwort geändert und komme nicht rein",
+            "ho cambiato la password e non riesco a entrare",
+            "mau ganti password",
+        ] {
+            assert_eq!(find(m), None, "{m}");
+        }
+    }
+
+    #[test]
+    fn a_charge_or_change_the_customer_disowns_is_an_emergency() {
+        for m in [
+            "this charge on my card is not mine",
+            "un cargo en la tarjeta q no es mio",
+            "esse pagamento nao e meu",
+            "cette transaction sur ma carte, c'est pas moi",
+            "die Abbuchung war ich nicht",
+            "questo pagamento non è mio",
+            "transaksi ini bukan punya saya",
+            "el cambio de contraseña no fui yo",
+        ] {
+            assert_eq!(find(m), Some("disowned"), "{m}");
+        }
+    }
+
+    #[test]
+    fn a_scam_that_cost_money_or_a_code_is_an_emergency() {
+        for m in [
+            "I got scammed, they took money from my account",
+            "me estafaron con una compra en mi tarjeta",
+            "caí num golpe e perdi dinheiro",
+            "victime d'une escroquerie sur mon compte",
+            "ich wurde betrogen, Geld weg vom Konto",
+            "mi hanno truffato, spariti i soldi",
+            "aku ketipu, udah kasih kode otp",
+        ] {
+            assert_eq!(find(m), Some("scammed"), "{m}");
+        }
+        // A dented box is not a scam ("golpe" is a blow in Spanish).
+        assert_eq!(find("la caja llegó con un golpe y pagué con tarjeta"), None);
     }
 }

@@ -42,12 +42,19 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
             }
         }
     }
-    let accepted = |rule: String| Decision {
-        triage: Triage::Accepted {
-            subject: subject(trimmed),
-            priority: priority(lex, &kept),
-        },
-        rule,
+    let accepted = |rule: String| {
+        let (priority, why) = priority(lex, &kept);
+        Decision {
+            triage: Triage::Accepted {
+                subject: subject(trimmed),
+                priority,
+            },
+            // The priority's reason too when it is an emergency told without an urgent word.
+            rule: match why {
+                Some(why) => format!("{rule}; urgent: emergency \"{why}\""),
+                None => rule,
+            },
+        }
     };
     for i in 0..kept.len() {
         // A listed pleasantry is not read as an inflected problem word ("wanted" is not
@@ -102,7 +109,8 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     }
 }
 
-fn priority(lex: &Lexicon, words: &[&str]) -> Priority {
+/// The priority, and the emergency rule that made it urgent when no urgent word did.
+fn priority(lex: &Lexicon, words: &[&str]) -> (Priority, Option<&'static str>) {
     // An elided article (`un'emergenza`, `l'urgence`) says nothing: the word after it counts.
     let unelided: Vec<&str> = words
         .iter()
@@ -113,12 +121,15 @@ fn priority(lex: &Lexicon, words: &[&str]) -> Priority {
         .collect();
     let words = &unelided[..];
     let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
-    if any(&lex.urgent) || lex.emergency.find(words).is_some() {
-        Priority::Urgent
+    if any(&lex.urgent) {
+        return (Priority::Urgent, None);
+    }
+    if let Some(why) = lex.emergency.find(words) {
+        (Priority::Urgent, Some(why))
     } else if any(&lex.high) {
-        Priority::High
+        (Priority::High, None)
     } else {
-        Priority::Normal
+        (Priority::Normal, None)
     }
 }
 
@@ -254,5 +265,55 @@ mod tests {
         ] {
             assert_eq!(ticket(m), Some(Priority::Urgent), "{m}");
         }
+    }
+
+    #[test]
+    fn pleas_sign_offs_and_acknowledgements_alone_get_the_details_request() {
+        for m in [
+            "need help please",
+            "sounds good, see you",
+            "oigan, alguien me atiende?",
+            "hasta luego, nos vemos",
+            "falou, até mais",
+            "c'est noté, merci",
+            "bonjour, j'aurais besoin d'aide",
+            "ich hätte da mal ne frage",
+            "brauche hilfe",
+            "Mit freundlichen Grüßen",
+            "a presto, cordiali saluti",
+            "ok attendo vostre notizie",
+            "ok sampai jumpa kak",
+            "wah bagus, makasih infonya",
+        ] {
+            assert!(ticket(m).is_none(), "{m}: {:?}", decide(m));
+        }
+        // Taken out as phrases: what follows still counts.
+        for m in [
+            "need help with my order",
+            "brauche hilfe mit meinem Konto",
+            "j'aurais besoin d'aide pour ma commande",
+            "ok attendo notizie sul rimborso",
+        ] {
+            assert!(ticket(m).is_some(), "{m}: {:?}", decide(m));
+        }
+    }
+
+    #[test]
+    fn an_emergency_without_an_urgent_word_names_its_rule() {
+        let d = decide("someone changed my password, help me");
+        assert_eq!(
+            ticket("someone changed my password, help me"),
+            Some(Priority::Urgent)
+        );
+        assert!(
+            d.rule
+                .ends_with("; urgent: emergency \"credential changed\""),
+            "{}",
+            d.rule
+        );
+        // An urgent word needs no explanation beyond itself.
+        assert!(!decide("URGENT my order is missing")
+            .rule
+            .contains("emergency"));
     }
 }
