@@ -25,7 +25,7 @@ use crate::core::message_view::{message_view, message_views};
 use crate::core::metrics::Delta;
 use crate::core::stored;
 use crate::core::ticket_owner::TicketEvent;
-use crate::{clock, env_config, log, metrics_do, storage, stubs, upstream, usage};
+use crate::{analytics, clock, env_config, log, metrics_do, storage, stubs, upstream, usage};
 use worker::{durable_object, js_sys, DurableObject, Env, Request, Response, Result, State};
 
 pub const BINDING: &str = "CONVERSATIONS";
@@ -130,6 +130,7 @@ impl ConversationObject {
             None => {}
         }
         emit(&out.events, conv, config);
+        analytics::write_finished(&self.env, &out.events, conv.channel.as_deref());
         Ok(out)
     }
 
@@ -271,6 +272,7 @@ impl ConversationObject {
                 self.archive_pruned(before, config, events).await?;
             }
             emit(&out.events, &conv, config);
+            analytics::write_finished(&self.env, &out.events, conv.channel.as_deref());
             events.extend(out.events);
             let calls_out = matches!(out.effect, Some(Effect::Call(_) | Effect::Transfer(_)));
             if calls_out && conv.directory_first(&unsent.directory) {
