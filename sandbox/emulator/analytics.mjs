@@ -43,13 +43,13 @@ export function analyticsApi(ctx) {
         return send(res, 401, { errors: [{ code: 10000, message: 'Authentication error' }] });
       }
       const sql = raw.toString('utf8');
-      const days = Number(/INTERVAL '(\d+)' DAY/.exec(sql)?.[1]);
+      const days = Number(/NOW\(\) - INTERVAL '(\d+)' DAY/.exec(sql)?.[1]);
       const table = /FROM (\w+)/.exec(sql)?.[1];
       if (!days || !table || !/FORMAT JSON\s*$/.test(sql)) {
         return send(res, 422, { errors: [{ message: 'the sandbox answers only the gateway\'s queries' }] });
       }
       const since = Date.now() - days * 86_400_000;
-      const points = (ctx.state.analyticsPoints.get(table) ?? []).filter((p) => p.at > since);
+      const points = (ctx.s.analyticsPoints.get(table) ?? []).filter((p) => p.at > since);
       const groups = new Map();
       let meta;
       if (/GROUP BY day/.test(sql)) {
