@@ -225,6 +225,8 @@ async function loadHistory(force = false) {
 function renderHistory(h) {
   const note = $('history-note');
   note.hidden = Boolean(h.available);
+  // The period toggle only where there is a history to show.
+  $('history-range').hidden = !h.available;
   note.textContent = h.available ? '' : h.note;
   $('history-charts').replaceChildren(...(h.available ? [historyFigure(h, el)] : []));
 }
