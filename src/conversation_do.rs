@@ -68,6 +68,15 @@ pub fn customer_name(address: &str) -> String {
     )
 }
 
+/// The look-up index key of a customer's WhatsApp user id (BSUID) on a channel: it leads to
+/// the conversation that first saw the id (with the customer's number, or alone).
+pub fn user_key(channel: Option<&str>, user_id: &str) -> String {
+    format!(
+        "user:{}:{user_id}",
+        channel.unwrap_or(crate::core::config::DEFAULT_CHANNEL)
+    )
+}
+
 /// The look-up index key of a masked number (`+1555***0001`): the conversations it may be.
 pub fn masked_key(masked: &str) -> String {
     format!("masked-{masked}")
@@ -389,6 +398,7 @@ impl ConversationObject {
                 }
                 Err(e) => return Response::error(e, 503),
             },
+            ConversationRequest::Erase => ConversationAnswer::Erased(Box::new(self.erase().await?)),
             ConversationRequest::Message { sid } => {
                 let (conv, archived) = self.load_with(None, Some(&sid)).await?;
                 ConversationAnswer::Message {

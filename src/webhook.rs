@@ -140,11 +140,31 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             "invalid parameter AccountSid: not this gateway's Twilio account",
         );
     }
-    if let Some(refused) = claim_unpinned(&message, &params, env, &config).await {
+    // The customer's conversation on the channel (one identity: their number or their WhatsApp
+    // user id, whichever they write from, once Twilio has linked the two).
+    let conversation = match crate::identity_links::conversation_for(&message, env).await {
+        Ok(id) => id,
+        Err(e) => {
+            log::emit(
+                &LogLine::error("webhook.store_failed")
+                    .field("message_sid", message.message_sid.as_str())
+                    .field("from", mask_sender(&message.from).as_str())
+                    .field("error", e.to_string()),
+                &config.secrets(),
+            );
+            return respond::error(
+                503,
+                "not_stored",
+                "the message could not be stored; Twilio may retry",
+            );
+        }
+    };
+    if let Some(refused) = claim_unpinned(&message, &conversation, &params, env, &config).await {
         return refused;
     }
     hand_over(
         &message,
+        &conversation,
         &origin_of(&url),
         received_at_ms,
         env,
@@ -348,6 +368,7 @@ fn refuse_signature(endpoint: &str, why: &str, url: &str) -> Result<Response> {
 /// senders (WhatsApp users who hide their number). `Some` is the answer to give.
 async fn claim_unpinned(
     message: &InboundMessage,
+    conversation: &str,
     params: &form::FormParams,
     env: &Env,
     config: &Config,
@@ -358,14 +379,7 @@ async fn claim_unpinned(
     if matches!(message.from, form::Sender::Phone(_)) && has_wa_id {
         return None;
     }
-    let claimed = async {
-        let conversation = env
-            .durable_object(conversation_do::BINDING)?
-            .id_from_name(&conversation_do::object_name(message))?
-            .to_string();
-        crate::message_index::claim(env, &message.message_sid, &conversation).await
-    }
-    .await;
+    let claimed = crate::message_index::claim(env, &message.message_sid, conversation).await;
     match claimed {
         Ok(true) => None,
         Ok(false) => Some(refuse(
@@ -397,6 +411,7 @@ async fn claim_unpinned(
 /// every webhook.
 async fn hand_over(
     message: &InboundMessage,
+    conversation: &str,
     origin: &str,
     received_at_ms: u64,
     env: &Env,
@@ -407,8 +422,7 @@ async fn hand_over(
         origin: origin.to_string(),
         received_at_ms: Some(received_at_ms),
     };
-    let name = conversation_do::object_name(message);
-    let stored = conversation_do::ask(env, Target::Named(&name), &request).await;
+    let stored = conversation_do::ask(env, Target::Id(conversation), &request).await;
     match stored {
         // The object logged `message.accepted` or `message.duplicate`.
         Ok(ConversationAnswer::Accepted { .. }) => respond::empty_twiml(),

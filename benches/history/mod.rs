@@ -76,6 +76,7 @@ fn message(i: u64) -> InboundMessage {
         location: None,
         kind: MessageKind::Text,
         addressed: Default::default(),
+        user_id: None,
     }
 }
 

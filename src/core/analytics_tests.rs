@@ -114,6 +114,7 @@ fn the_finished_event_carries_what_was_noted_along_the_way() {
                         location: None,
                         kind: Default::default(),
                         addressed: Default::default(),
+                        user_id: None,
                     },
                 },
                 &ctx,

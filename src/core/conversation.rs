@@ -183,6 +183,13 @@ pub struct Conversation {
     pub channel: Option<String>,
     /// The number the customer last wrote to (`+E164`): replies go out from it.
     pub receiving: Option<String>,
+    /// The customer's WhatsApp user id (BSUID), when Twilio named it: the link between their
+    /// number and their id is kept in the look-up index (`webhook`), so one customer stays one
+    /// conversation whichever of the two they write from.
+    pub user_id: Option<String>,
+    /// The address the customer last wrote from, when it is not `customer` (their number after
+    /// they wrote with their id alone, or the other way): sends go there.
+    pub reply_to: Option<Sender>,
     /// What this conversation adds to the metrics (and the operators' directory) and has not
     /// sent yet: kept here, so a webhook costs no storage write of its own; the alarm sends it.
     pub unsent_metrics: Delta,
@@ -266,6 +273,8 @@ impl Conversation {
             customer,
             channel: None,
             receiving: None,
+            user_id: None,
+            reply_to: None,
             inbound: InboundQueue::default(),
             in_flight: None,
             backend: Backend::default(),
@@ -311,6 +320,10 @@ impl Conversation {
                 if let Some(to) = &message.addressed.to {
                     self.receiving = Some(to.clone());
                 }
+                if message.user_id.is_some() {
+                    self.user_id = message.user_id.clone();
+                }
+                self.reply_to = (message.from != self.customer).then(|| message.from.clone());
                 if self.message(&message.message_sid).is_none() {
                     // What is finished is bounded even while the queue is stuck (the queue
                     // prunes its own on arrival).
@@ -474,6 +487,14 @@ impl Conversation {
     /// The customer's number as logs show it (`+1555***0001`): the key operators search with.
     pub fn masked(&self) -> String {
         mask_sender(&self.customer)
+    }
+
+    /// Where sends to the customer go: the address they last wrote from.
+    pub fn reply_address(&self) -> String {
+        self.reply_to
+            .as_ref()
+            .unwrap_or(&self.customer)
+            .whatsapp_address()
     }
 }
 

@@ -157,6 +157,11 @@ pub struct InboundMessage {
     /// through, and the channel the Worker routed it to (`Config::route`).
     #[serde(default, skip_serializing_if = "Addressed::is_empty")]
     pub addressed: Addressed,
+    /// The sender's WhatsApp business-scoped user id (BSUID), when Twilio names it: the `From`
+    /// itself for a user who hides their number, else Twilio's `ExternalUserId` parameter sent
+    /// alongside the number (docs/channels.md, "One identity per customer").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 /// Which of the company's senders a message was written to.
@@ -348,6 +353,29 @@ impl InboundMessage {
                 });
             }
         }
+        // Twilio's name for the BSUID parameter: its changelog says `ExternalUserIdentifier`,
+        // every public integration reads `ExternalUserId` (docs/channels.md): either is taken.
+        let named_user_id = match ["ExternalUserId", "ExternalUserIdentifier"]
+            .iter()
+            .find_map(|name| non_empty(params, name).map(|v| (*name, v)))
+        {
+            None => None,
+            Some((_, id)) if crate::core::twilio_ids::is_scoped_id(id) => Some(id.to_string()),
+            Some((name, _)) => {
+                return Err(FormError::Invalid {
+                    field: if name == "ExternalUserId" {
+                        "ExternalUserId"
+                    } else {
+                        "ExternalUserIdentifier"
+                    },
+                    reason: "expected a WhatsApp user id like US.13491208655302741918".into(),
+                })
+            }
+        };
+        let user_id = match &from {
+            Sender::ScopedId(id) => Some(id.clone()),
+            Sender::Phone(_) => named_user_id,
+        };
         let num_media = match non_empty(params, "NumMedia") {
             None => 0,
             Some(n) => n.parse::<u32>().map_err(|_| FormError::Invalid {
@@ -422,6 +450,7 @@ impl InboundMessage {
                 channel: None,
                 unrouted: false,
             },
+            user_id,
         })
     }
 }

@@ -59,7 +59,7 @@ const FOLDABLE_AFTER_FROM: [&str; 5] = [
 /// A business-scoped user id: a two-letter country code, a period, and up to 128 letters and
 /// digits (`US.13491208655302741918`), or a parent id (`US.ENT.11815799212886844830`).
 /// Documented by Meta's partners (e.g. 360dialog's "Usernames & BSUID" page).
-fn is_scoped_id(address: &str) -> bool {
+pub fn is_scoped_id(address: &str) -> bool {
     let Some((country, rest)) = address.split_once('.') else {
         return false;
     };

@@ -375,6 +375,7 @@ mod tests {
             location: None,
             kind: Default::default(),
             addressed: Default::default(),
+            user_id: None,
         }
     }
 

@@ -112,6 +112,64 @@ describe('channels', () => {
     assert.equal(reply.messaging_service_sid, POOL_SERVICE);
     assert.equal(reply.from, `whatsapp:${POOL_NUMBER}`);
   });
+
+  test('the metrics count messages per channel and the unlisted numbers', async () => {
+    const m = await waitFor(async () => {
+      const body = await (await admin('/admin/metrics')).json();
+      return (body.messages_by_channel?.pool ?? 0) >= 1 && (body.counters?.channel_unknown ?? 0) >= 1 && body;
+    }, { what: 'per-channel metrics', timeoutMs: 60_000 });
+    assert.ok(m.messages_by_channel.travel >= 2, JSON.stringify(m.messages_by_channel));
+    assert.ok(m.messages_by_channel.default >= 2, JSON.stringify(m.messages_by_channel));
+  });
+});
+
+// WhatsApp usernames: a customer may be named by their business-scoped user id (BSUID) instead of
+// their number. Twilio sends the id as `ExternalUserId` next to a number it still shares, and as
+// `From` when the number is withheld (docs/channels.md, "One identity per customer").
+describe('one identity per customer', () => {
+  let stack;
+  const { customer, phones } = phoneBook('+1555091');
+  before(async () => { stack = await startStack({ name: 'identity' }); });
+  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+
+  const bsuid = () => `US.${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  const ticketOf = (sid) => waitFor(() => stack.tickets().find((t) => t.external_id === sid), { what: `ticket of ${sid}` });
+  const onTicket = (ticket, text) => waitFor(() => stack.tickets().find((t) => t.id === ticket.id).comments.some((c) => c.body.includes(text)), { what: `"${text}" on ticket ${ticket.id}` });
+
+  test('number first, then the user id alone: one conversation, one ticket; sends go where they last wrote from', async () => {
+    const phone = customer();
+    const id = bsuid();
+    const first = await stack.send({ from: phone, body: PROBLEM, extra: { ExternalUserId: id } });
+    assert.equal(first.status, 200, first.body);
+    const ticket = await ticketOf(first.messageSid);
+    await waitFor(() => stack.replies(`whatsapp:${phone}`)[0], { what: 'confirmation to the number' });
+    const second = await stack.send({ from: id, body: 'The order number is 55102' });
+    assert.equal(second.status, 200, second.body);
+    await onTicket(ticket, '55102');
+    assert.equal(stack.tickets().filter((t) => t.external_id === second.messageSid).length, 0, 'no second ticket');
+    await stack.emulator.agentComments(ticket.id, 'Found it, a refund is on its way.');
+    const reply = await waitFor(() => stack.replies(`whatsapp:${id}`).find((m) => m.body === 'Found it, a refund is on its way.'), { what: 'agent reply to the user id' });
+    assert.ok(reply);
+  });
+
+  test('the user id first, then the number with the id: one conversation, answered on the number', async () => {
+    const phone = customer();
+    const id = bsuid();
+    const first = await stack.send({ from: id, body: PROBLEM });
+    assert.equal(first.status, 200, first.body);
+    const ticket = await ticketOf(first.messageSid);
+    const second = await stack.send({ from: phone, body: 'Writing from my number now, order 77120', extra: { ExternalUserId: id } });
+    assert.equal(second.status, 200, second.body);
+    await onTicket(ticket, '77120');
+    await stack.emulator.agentComments(ticket.id, 'Thanks, we have it.');
+    await waitFor(() => stack.replies(`whatsapp:${phone}`).find((m) => m.body === 'Thanks, we have it.'), { what: 'agent reply to the number' });
+  });
+
+  test('a malformed user id is refused with 400 naming the field', async () => {
+    const r = await stack.send({ from: customer(), body: PROBLEM, extra: { ExternalUserId: 'not an id' } });
+    assert.equal(r.status, 400);
+    assert.match(r.body, /ExternalUserId/);
+  });
 });
 
 describe('a bad channel configuration', () => {

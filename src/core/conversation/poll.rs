@@ -138,7 +138,7 @@ impl Conversation {
         };
         let inbound_sent = self.inbound.sent_sids();
         let agents_around = AgentsAnswerAround {
-            customer: &self.customer,
+            customer: self.reply_to.as_ref().unwrap_or(&self.customer),
             language: self.inbound.language.as_deref(),
             inbound_sent: &inbound_sent,
         };
@@ -174,7 +174,7 @@ impl Conversation {
         };
         let agents_sent = self.agents.sent_sids();
         let around = InboundAround {
-            customer: &self.customer,
+            customer: self.reply_to.as_ref().unwrap_or(&self.customer),
             agents_sent: &agents_sent,
         };
         self.inbound

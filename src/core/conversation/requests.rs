@@ -79,7 +79,7 @@ impl Conversation {
         about: &crate::core::delivery::DeliveryAbout,
         ctx: &Ctx,
     ) -> HttpRequest {
-        let to = self.customer.whatsapp_address();
+        let to = self.reply_address();
         // Where Twilio reports this message's delivery: the conversation is named by its
         // object id, so the callback reaches it without a look-up.
         let callback = self.public_origin(ctx.config).map(|origin| {
@@ -101,7 +101,7 @@ impl Conversation {
 
     /// The latest messages sent to the customer (to check a send whose answer was lost).
     pub(super) fn list_sent_request(&self, ctx: &Ctx) -> HttpRequest {
-        let to = self.customer.whatsapp_address();
+        let to = self.reply_address();
         twilio::list_messages_request(&ctx.config.twilio_account(), &ctx.reply_sender(), &to)
     }
 

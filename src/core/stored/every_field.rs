@@ -122,6 +122,11 @@ pub(super) fn every_field() -> Conversation {
     // Added within v7: the conversation's channel and the number its customer wrote to.
     c.channel = Some("acme-es".into());
     c.receiving = Some("+34910000000".into());
+    c.user_id = Some("US.13491208655302741918".into());
+    c.reply_to = Some(crate::core::form::Sender::ScopedId(
+        "US.13491208655302741918".into(),
+    ));
     c.in_flight = Some(every_call().remove(0));
+    c.unsent_metrics.channels.insert("acme-es".into(), 1);
     c
 }

@@ -230,6 +230,8 @@ pub(super) fn every_field() -> Conversation {
         public_origin: Some("https://gw.example".into()),
         channel: None,
         receiving: None,
+        user_id: None,
+        reply_to: None,
         early_agent_events: vec![EarlyAgentEvent {
             ticket_id: 1001,
             at_ms: T0 + 9,

@@ -64,6 +64,12 @@ pub struct Conversation<M = Message> {
     pub channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiving: Option<String>,
+    /// Added within v7: the customer's WhatsApp user id (BSUID) when known, and the address they
+    /// last wrote from when it is not `customer` (the number after the id, or the other way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Sender>,
 }
 
 impl<M> Conversation<M> {
@@ -91,6 +97,8 @@ impl<M> Conversation<M> {
             archive_oldest_ms: self.archive_oldest_ms,
             channel: self.channel,
             receiving: self.receiving,
+            user_id: self.user_id,
+            reply_to: self.reply_to,
         }
     }
 }

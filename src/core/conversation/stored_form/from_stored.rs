@@ -61,6 +61,8 @@ impl From<v7::Conversation> for Conversation {
             public_origin: c.public_origin,
             channel: c.channel,
             receiving: c.receiving,
+            user_id: c.user_id,
+            reply_to: c.reply_to,
             unsent_metrics: c.unsent_metrics,
             wake: c.wake.map(|w| Wake {
                 timer: match w.timer {

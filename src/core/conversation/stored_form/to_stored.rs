@@ -37,6 +37,8 @@ impl From<&Conversation> for v7::Conversation {
             public_origin: c.public_origin.clone(),
             channel: c.channel.clone(),
             receiving: c.receiving.clone(),
+            user_id: c.user_id.clone(),
+            reply_to: c.reply_to.clone(),
             early_agent_events: c
                 .agents
                 .early_agent_events

@@ -270,6 +270,7 @@ fn a_pressed_button_is_an_answer_never_refused_as_a_greeting() {
             payload: Some("confirm".into()),
         },
         addressed: Default::default(),
+        user_id: None,
     };
     let out = sim.step(received(msg));
     if let Some(Effect::WakeAt(t)) = out.effect {

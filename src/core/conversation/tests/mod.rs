@@ -251,6 +251,7 @@ impl Sim {
             location: None,
             kind: Default::default(),
             addressed: Default::default(),
+            user_id: None,
         }
     }
 
