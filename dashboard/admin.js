@@ -218,13 +218,16 @@ function renderSeries(s) {
  * channels, or the gateway's note on why there is none (the charts below keep 24 hours). */
 let historyDays = 30;
 let historyReadAt = 0;
+let historyConfigured = true; // false once the Worker said it has no binding or no read token
 async function loadHistory(force = false) {
-  // The Worker caches the history for minutes; asking more often would only repeat it.
-  if (!force && Date.now() - historyReadAt < 5 * 60_000) return;
+  // The Worker caches the history for minutes; asking more often would only repeat it. Where
+  // the configuration has no history, only signing in again (a new page) asks again.
+  if (!force && (!historyConfigured || Date.now() - historyReadAt < 5 * 60_000)) return;
   historyReadAt = Date.now();
   let h;
   try { h = await api(`/admin/history?days=${historyDays}`); }
   catch (e) { h = { available: false, note: `The history could not be read: ${e.message}` }; }
+  historyConfigured = !['no_binding', 'no_read_token', 'misconfigured'].includes(h.reason);
   renderHistory(h);
 }
 function renderHistory(h) {
