@@ -4,6 +4,7 @@
 // A module (strict by default): story.js and csv.js are its parts, from this origin too.
 import { storyEvents } from './story.js';
 import { messagesCsv, seriesCsv } from './csv.js';
+import { historyFigure } from './history.js';
 const KEY = 'wa-gateway-admin-token';
 const $ = (id) => document.getElementById(id);
 // A token handed over in the fragment (the sandbox's link) never reaches a server. It is taken
@@ -213,9 +214,39 @@ function renderSeries(s) {
   ]));
 }
 
-/** The history section: a note where the gateway has no long history (Analytics Engine). */
-function renderHistory(history) {
-  $('history-note').hidden = Boolean(history);
+/** The history section (Workers Analytics Engine, docs/dashboard.md): the chart and the
+ * channels, or the gateway's note on why there is none (the charts below keep 24 hours). */
+let historyDays = 30;
+let historyReadAt = 0;
+let historyConfigured = true; // false once the Worker said it has no binding or no read token
+async function loadHistory(force = false) {
+  // The Worker caches the history for minutes; asking more often would only repeat it. Where
+  // the configuration has no history, only signing in again (a new page) asks again.
+  if (!force && (!historyConfigured || Date.now() - historyReadAt < 5 * 60_000)) return;
+  historyReadAt = Date.now();
+  let h;
+  try { h = await api(`/admin/history?days=${historyDays}`); }
+  catch (e) { h = { available: false, note: `The history could not be read: ${e.message}` }; }
+  historyConfigured = !['no_binding', 'no_read_token', 'misconfigured'].includes(h.reason);
+  renderHistory(h);
+}
+function renderHistory(h) {
+  const note = $('history-note');
+  note.hidden = Boolean(h.available);
+  // The period toggle only where there is a history to show.
+  $('history-range').hidden = !h.available;
+  note.textContent = h.available ? '' : h.note;
+  $('history-charts').replaceChildren(...(h.available ? [historyFigure(h, el)] : []));
+}
+for (const b of document.querySelectorAll('#history-range button')) {
+  b.addEventListener('click', () => {
+    historyDays = Number(b.dataset.days);
+    for (const o of document.querySelectorAll('#history-range button')) {
+      o.setAttribute('aria-pressed', String(o === b));
+      o.classList.toggle('quiet', o !== b);
+    }
+    loadHistory(true);
+  });
 }
 
 function renderMessages(list) {
@@ -350,7 +381,7 @@ async function refresh({ force = false } = {}) {
       zendeskAgentUrl = o.zendesk_agent_url || null;
       renderMetrics(o.metrics || {});
       renderSeries(o.series || {});
-      renderHistory(o.history);
+      loadHistory();
       if (listMode.kind === 'latest') renderMessages(o.latest || []);
       const print = fingerprint(o);
       refreshDelay = print === lastFingerprint ? Math.min(refreshDelay * 2, REFRESH_MAX_MS) : REFRESH_MIN_MS;

@@ -10,8 +10,10 @@ import { SANDBOX_CREDENTIALS, readBody, send } from './emulator/common.mjs';
 import { zendeskApi } from './emulator/zendesk.mjs';
 import { twilioApi, whatsappSender } from './emulator/twilio.mjs';
 import { faultInjection } from './emulator/faults.mjs';
+import { analyticsApi } from './emulator/analytics.mjs';
 
 export { SANDBOX_CREDENTIALS, SANDBOX_AGENT, zendeskSignature, twilioSignature, newMessageSid } from './emulator/common.mjs';
+export { SANDBOX_ANALYTICS_TOKEN } from './emulator/analytics.mjs';
 
 const PAGE = new URL('./page.html', import.meta.url);
 
@@ -59,6 +61,7 @@ export function createEmulator(opts = {}) {
     // 'trigger', or null (events when an event-subscribed webhook exists).
     ticketEvents: opts.ticketEvents === true,
     zendeskDelivery: opts.zendeskDelivery ?? null,
+    analyticsPoints: new Map(), // Analytics Engine dataset -> data points (the SQL API stand-in)
   });
   let s = fresh();
   // What the API modules share: read through getters, as a reset replaces the state.
@@ -71,6 +74,7 @@ export function createEmulator(opts = {}) {
   };
   const zendeskSide = zendeskApi(ctx);
   const twilioSide = twilioApi(ctx);
+  const analyticsSide = analyticsApi(ctx);
   const { applyFault, setRateLimit } = faultInjection(ctx);
   const { agentComments, endUserComments, mergeTickets, zendeskWebhook } = zendeskSide;
   const { customerSends } = twilioSide;
@@ -187,6 +191,11 @@ export function createEmulator(opts = {}) {
       // messaging.twilio.com (/v2/Channels/, the Senders API; /v2/Indicators/, typing).
       const messagingApi = url.pathname.startsWith('/v2/Channels/') || url.pathname.startsWith('/v2/Indicators/');
       const api = url.pathname.startsWith('/api/v2/') ? 'zendesk' : url.pathname.startsWith('/2010-04-01/') || messagingApi ? 'twilio' : null;
+      // Analytics Engine's SQL API (Cloudflare's path), for the dashboard's history.
+      if (!api && /^\/client\/v4\/accounts\/[^/]+\/analytics_engine\/sql$/.test(url.pathname)) {
+        s.requests.push({ api: 'analytics', method: req.method, path: url.pathname, headers: req.headers, body: raw.toString('utf8'), at: Date.now(), status: null });
+        return analyticsSide.handle(req, res, url, raw);
+      }
       if (!api) return send(res, 404, { error: 'not found' });
       const record = { api, method: req.method, path: url.pathname + url.search, headers: req.headers, body: raw.toString('utf8'), at: Date.now(), status: null };
       s.requests.push(record);
@@ -220,6 +229,8 @@ export function createEmulator(opts = {}) {
     failNextDelivery(code, status = 'undelivered') { s.deliveryFaults.push({ code, status }); },
     setFaults(api, faults) { s.faults[api] = [...faults]; },
     setLatency(latency) { Object.assign(s.latencyMs, latency); },
+    /** Adds data points to an Analytics Engine dataset of the SQL API stand-in. */
+    addAnalyticsPoints(dataset, points) { s.analyticsPoints.set(dataset, [...(s.analyticsPoints.get(dataset) ?? []), ...points]); },
     customerSends,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve) => server.listen(port, host, () => {

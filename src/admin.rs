@@ -13,6 +13,8 @@
 //!   request per metrics shard and cached per isolate (`metrics_do::overview`); the latest
 //!   messages' conversations are read concurrently, and a finished message's view is kept
 //!   (`FINISHED_VIEW_CACHE_MS`), so a quiet gateway's refresh asks no conversation.
+//! - `GET /admin/history?days=7|30|90`: the daily series and the per-channel breakdown from
+//!   Workers Analytics Engine (`analytics::history`), or why they are not available.
 
 use crate::body::{read_bounded, BodyError};
 use crate::conversation_do::Target;
@@ -81,6 +83,17 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     match path.as_str() {
         "/admin/metrics" => respond::json(200, &metrics_do::read_all(env).await?.report()),
         "/admin/overview" => overview(env, &config).await,
+        "/admin/history" => {
+            let days = req
+                .url()?
+                .query_pairs()
+                .find(|(k, _)| k == "days")
+                .map(|(_, v)| v.into_owned());
+            match crate::core::analytics::range_days(days.as_deref()) {
+                Ok(days) => respond::json(200, &crate::analytics::history(env, days).await),
+                Err(detail) => respond::error(400, "bad_request", &detail),
+            }
+        }
         "/admin/metrics/series" => {
             let hours = metrics_do::series(env).await?;
             respond::json(200, &metrics_series::report(&hours, clock::now_ms()))

@@ -25,7 +25,7 @@ use crate::core::message_view::{message_view, message_views};
 use crate::core::metrics::Delta;
 use crate::core::stored;
 use crate::core::ticket_owner::TicketEvent;
-use crate::{clock, env_config, log, metrics_do, storage, stubs, upstream, usage};
+use crate::{analytics, clock, env_config, log, metrics_do, storage, stubs, upstream, usage};
 use worker::{durable_object, js_sys, DurableObject, Env, Request, Response, Result, State};
 
 pub const BINDING: &str = "CONVERSATIONS";
@@ -140,6 +140,7 @@ impl ConversationObject {
             None => {}
         }
         emit(&out.events, conv, config);
+        analytics::write_finished(&self.env, &out.events, conv.channel.as_deref());
         Ok(out)
     }
 
@@ -282,6 +283,7 @@ impl ConversationObject {
                 self.archive_pruned(before, config, events).await?;
             }
             emit(&out.events, &conv, config);
+            analytics::write_finished(&self.env, &out.events, conv.channel.as_deref());
             events.extend(out.events);
             // Started only once the state that says it started is stored (never twice).
             if let Some((sid, request)) = out.typing {

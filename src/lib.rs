@@ -5,6 +5,7 @@ pub mod core;
 
 mod admin;
 mod alerts_do;
+mod analytics;
 mod body;
 mod clock;
 mod conversation_do;

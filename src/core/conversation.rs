@@ -335,8 +335,13 @@ impl Conversation {
                     // prunes its own on arrival).
                     self.agents.prune(ctx.now_ms);
                 }
+                let sid = message.message_sid.clone();
                 out.duplicate = !self.inbound.accept(message, ctx, &mut out.events);
                 if !out.duplicate {
+                    // Its first delivery's acknowledgement time, for its finished event.
+                    if let (Some(at), Some(i)) = (received_at_ms, self.inbound.index_of(&sid)) {
+                        self.inbound.messages[i].facts.ack_ms = Some(ctx.now_ms.saturating_sub(at));
+                    }
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
             }

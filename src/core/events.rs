@@ -228,12 +228,21 @@ pub enum DomainEvent {
         sid: String,
         cause: Cause,
     },
-    /// A message finished, `ms` after it was received.
+    /// A message finished, `ms` after it was received: the typed finished-message event the
+    /// metrics and the history (`core::analytics::data_point`) read.
     Done {
         sid: String,
         outcome: &'static str,
         attempts: u32,
         ms: u64,
+        /// The language it was read in.
+        language: String,
+        /// The priority of the ticket it made, if it made one.
+        priority: Option<crate::core::triage::Priority>,
+        /// Its failure's metrics key (`ticket.http_422`), if it failed.
+        failure: Option<String>,
+        /// Its webhook's acknowledgement time, when it was measured.
+        ack_ms: Option<u64>,
     },
     /// A call failed in a way that may pass: tried again in `retry_in_ms`.
     Retrying {

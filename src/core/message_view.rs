@@ -452,6 +452,7 @@ mod tests {
             },
             language: Some("de".into()),
             without_locale: false,
+            facts: Default::default(),
         }
     }
 

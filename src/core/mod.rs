@@ -3,6 +3,7 @@
 //! bytes and carries out the requests it describes.
 
 pub mod alerts;
+pub mod analytics;
 pub mod config;
 pub mod conversation;
 pub mod delivery;

@@ -12,7 +12,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts an emulator and a gateway. `vars` override the gateway's bindings (a value of null
- * removes the binding). Returns helpers bound to both.
+ * removes the binding; a function is given the emulator's URL). Returns helpers bound to both.
  */
 export async function startStack({ vars = {}, name = 'e2e', testScheduled = false } = {}) {
   // The emulator's admin token lets the sandbox page show what the gateway did per message.
@@ -21,7 +21,7 @@ export async function startStack({ vars = {}, name = 'e2e', testScheduled = fals
   const bindings = { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, TWILIO_MESSAGING_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '2000', RETRY_BASE_MS: '200', ADMIN_TOKEN: 'test-admin-token-0123456789' };
   for (const [k, v] of Object.entries(vars)) {
     if (v === null) delete bindings[k];
-    else bindings[k] = v;
+    else bindings[k] = typeof v === 'function' ? v(apiUrl) : v;
   }
   const persistTo = `.wrangler/test-${name}-${process.pid}`;
   let gateway = await startGateway({ vars: bindings, prebuilt: true, persistTo, testScheduled });

@@ -175,6 +175,8 @@ pub const SECRET_NAMES: &[&str] = &[
     "ADMIN_TOKEN",
     // A Slack incoming webhook's URL is its credential.
     "ALERT_WEBHOOK_URL",
+    // Reads the account's analytics (the dashboard's history).
+    "ANALYTICS_API_TOKEN",
 ];
 
 /// What `npm run deploy` checks before uploading anything (`examples/check_config.rs`): the

@@ -339,6 +339,30 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "An incident is resolved (one \"resolved\" message) after this many checks in a row without its condition, 1 to 12. Default 2.",
     },
     Setting {
+        name: "ANALYTICS_API_TOKEN",
+        required: "for the long history",
+        secret: true,
+        meaning: "A Cloudflare API token with *Account Analytics: Read*: the Worker reads the dashboard's 7/30/90-day history from Workers Analytics Engine's SQL API with it (never sent to the browser; see [dashboard.md](dashboard.md#history-workers-analytics-engine)). Without it the history section says it is not readable; the data points are written regardless (binding `MESSAGE_ANALYTICS`).",
+    },
+    Setting {
+        name: "CLOUDFLARE_ACCOUNT_ID",
+        required: "for the long history",
+        secret: false,
+        meaning: "The 32-hex-digit account id in the SQL API's URL (`https://api.cloudflare.com/client/v4/accounts/{id}/analytics_engine/sql`).",
+    },
+    Setting {
+        name: "ANALYTICS_DATASET",
+        required: "no",
+        secret: false,
+        meaning: "The Analytics Engine dataset the history reads; default `wa_gateway_messages` (the `dataset` of the `MESSAGE_ANALYTICS` binding in `wrangler.toml`: change both together). Letters, digits and `_`.",
+    },
+    Setting {
+        name: "ANALYTICS_SQL_URL",
+        required: "no",
+        secret: false,
+        meaning: "Replaces the SQL API's URL (the tests point it at the emulator); `https://`, or `http://` to localhost only. The token is sent only to this URL.",
+    },
+    Setting {
         name: "LOG_FORMAT",
         required: "no",
         secret: false,

@@ -124,6 +124,27 @@ pub struct Message {
     /// Zendesk refused its ticket with the requester's locale: it is made without one, under
     /// an idempotency key of its own (`Conversation::create_key`).
     pub without_locale: bool,
+    /// What its finished event tells beyond its steps (`DomainEvent::Done`), noted as it
+    /// happens: the steps keep only the texts of failures, and the priority is not kept.
+    pub facts: Facts,
+}
+
+/// What a message's finish reports for the history (`core::analytics`), noted along the way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// How long the webhook that brought it waited for it to be stored (the first delivery).
+    pub ack_ms: Option<u64>,
+    /// The priority its ticket was made with (none for a comment or no ticket).
+    pub priority: Option<crate::core::triage::Priority>,
+    /// Its failure's metrics key (`ticket.http_422`, `reply.twilio_63016`): from the typed
+    /// cause, never from text (`events::metrics::failure_key`).
+    pub failure: Option<String>,
+}
+
+impl Facts {
+    pub fn is_empty(&self) -> bool {
+        *self == Facts::default()
+    }
 }
 
 /// How many times a customer's file answering 404 is tried before it is listed as not copied.

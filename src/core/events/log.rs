@@ -227,6 +227,7 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
             outcome,
             attempts,
             ms,
+            ..
         } => message(LogLine::info("message.done"), sid)
             .field("outcome", *outcome)
             .field("attempts", *attempts)

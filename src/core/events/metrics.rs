@@ -295,6 +295,10 @@ mod tests {
                 outcome: "ticket_created",
                 attempts: 2,
                 ms: 340,
+                language: "en".into(),
+                priority: None,
+                failure: None,
+                ack_ms: None,
             },
             // Told in the log only.
             DomainEvent::ReplyAmbiguous {

@@ -108,6 +108,12 @@ fn message(m: v5::Message) -> Message {
         content: content(i),
         language: m.language,
         without_locale: m.without_locale,
+        // Added within v7: what the finished event reports.
+        facts: Facts {
+            ack_ms: Some(40 + i),
+            priority: Some(Priority::High),
+            failure: Some("ticket.http_422".into()),
+        },
     }
 }
 

@@ -100,6 +100,7 @@ pub fn v6_message_to_v7(m: v5::Message) -> v7::Message {
         content,
         language: m.language,
         without_locale: m.without_locale,
+        facts: v7::Facts::default(),
     }
 }
 

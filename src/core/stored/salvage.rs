@@ -123,6 +123,7 @@ fn salvage_pending(m: &Value) -> Option<v7::Message> {
         content: v7::Content::Text { text: body },
         language: m["language"].as_str().map(str::to_string),
         without_locale: m["without_locale"].as_bool().unwrap_or(false),
+        facts: v7::Facts::default(),
     })
 }
 

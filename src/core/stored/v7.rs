@@ -45,6 +45,26 @@ pub struct Message {
     pub language: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub without_locale: bool,
+    /// Added within v7: what its finished event reports for the history (absent before).
+    #[serde(default, skip_serializing_if = "Facts::is_empty")]
+    pub facts: Facts,
+}
+
+/// A message's acknowledgement time, ticket priority and failure key (`conversation::Facts`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ack_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+}
+
+impl Facts {
+    pub fn is_empty(&self) -> bool {
+        self.ack_ms.is_none() && self.priority.is_none() && self.failure.is_none()
+    }
 }
 
 /// What a message is, with its data. Text, files and place are left out once empty: a

@@ -7,6 +7,7 @@ use crate::core::conversation::backend::{
 };
 use crate::core::conversation::reconcile::find_lost_send;
 use crate::core::conversation::transfer::{self, Transferred};
+use crate::core::events::metrics::{failure_key, FailedStep};
 
 /// What the inbound queue reads of the rest of the conversation when an answer comes (lent by
 /// the parent, never kept).
@@ -73,6 +74,12 @@ impl InboundQueue {
                         twilio_code: code.map(|(c, _)| c),
                     });
                     let reason = why.to_string();
+                    // The ticket's failure, when there was one, is the message's (the apology
+                    // failing too is told in the counters).
+                    self.messages[i]
+                        .facts
+                        .failure
+                        .get_or_insert_with(|| failure_key(FailedStep::Reply, &why));
                     self.messages[i].end_reply(|kind| ReplyStep::Failed {
                         kind,
                         reason: reason.clone(),

@@ -81,6 +81,7 @@ impl Message {
             content: Content::default(),
             language: None,
             without_locale: false,
+            facts: Facts::default(),
         }
     }
 }

@@ -428,6 +428,7 @@ impl InboundQueue {
             content,
             language: Some(language.code.clone()),
             without_locale: false,
+            facts: Facts::default(),
         };
         if self.fits(&m) {
             events.push(DomainEvent::Accepted {

@@ -2,6 +2,7 @@
 //! sent, the message failed with the customer told, or finished.
 
 use super::*;
+use crate::core::events::metrics::{failure_key, FailedStep};
 
 impl InboundQueue {
     /// The subject and priority a create for message `i` sent (for a ticket found by its
@@ -79,6 +80,7 @@ impl InboundQueue {
         // The parent remembers it for the agents' side (`Conversation::remember_ticket`).
         backend.ticket_made(t, ctx.now_ms);
         let m = &mut self.messages[i];
+        m.facts.priority = Some(priority);
         m.ticket = TicketStep::Created {
             ticket_id: t.id,
             follow_up_of,
@@ -156,6 +158,10 @@ impl InboundQueue {
             outcome,
             attempts: m.total_attempts,
             ms: ctx.now_ms.saturating_sub(m.received_ms),
+            language: ctx.language(m.language.as_deref()).code.clone(),
+            priority: m.facts.priority,
+            failure: m.facts.failure.clone(),
+            ack_ms: m.facts.ack_ms,
         });
         let m = &mut self.messages[i];
         m.finished_ms = Some(ctx.now_ms);
@@ -184,6 +190,7 @@ impl InboundQueue {
             });
             let m = &mut self.messages[i];
             let language = ctx.language(m.language.as_deref());
+            m.facts.failure = Some(failure_key(FailedStep::Ticket, &cause));
             m.ticket = TicketStep::Failed {
                 reason: reason.clone(),
             };
@@ -260,9 +267,11 @@ impl InboundQueue {
                 self.fail_ticket(&[i], call, why, ctx, events);
             } else {
                 let reason = why.to_string();
+                let failure = failure_key(FailedStep::Reply, &why);
                 events.push(DomainEvent::ReplyGaveUp { sid, cause: why });
                 let why = reason;
                 let m = &mut self.messages[i];
+                m.facts.failure.get_or_insert(failure);
                 m.end_reply(|kind| {
                     if unknown_outcome {
                         ReplyStep::Unknown { kind, reason: why }

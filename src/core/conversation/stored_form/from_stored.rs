@@ -189,6 +189,15 @@ impl From<v7::Message> for Message {
             content: content_from_stored(m.content),
             language: m.language,
             without_locale: m.without_locale,
+            facts: Facts {
+                ack_ms: m.facts.ack_ms,
+                priority: m.facts.priority.map(|p| match p {
+                    v7::Priority::Urgent => Priority::Urgent,
+                    v7::Priority::High => Priority::High,
+                    v7::Priority::Normal => Priority::Normal,
+                }),
+                failure: m.facts.failure,
+            },
         }
     }
 }

@@ -185,6 +185,15 @@ impl From<&Message> for v7::Message {
             content: content_to_stored(&m.content),
             language: m.language.clone(),
             without_locale: m.without_locale,
+            facts: v7::Facts {
+                ack_ms: m.facts.ack_ms,
+                priority: m.facts.priority.map(|p| match p {
+                    Priority::Urgent => v7::Priority::Urgent,
+                    Priority::High => v7::Priority::High,
+                    Priority::Normal => v7::Priority::Normal,
+                }),
+                failure: m.facts.failure.clone(),
+            },
         }
     }
 }
