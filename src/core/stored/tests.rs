@@ -519,3 +519,71 @@ fn a_conversation_stored_before_channels_reads_as_the_default_channels() {
     expected.in_flight = Some(every_field_v6::every_call().remove(0));
     assert_eq!(read, expected);
 }
+
+#[test]
+fn salvaging_a_corrupted_v6_value_keeps_its_pending_messages_files() {
+    let mut v6 = stored_by_0df866a_as(6);
+    // A v6 value that no longer decodes (a field corrupted): quarantined, salvaged.
+    v6["conversation"]["checks"] = "corrupted".into();
+    let text = v6.to_string();
+    assert!(decode(&text).is_err());
+    let v6_msg = v6["conversation"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["ticket"]["state"] == "pending")
+        .unwrap()
+        .clone();
+    eprintln!("v6 pending message: {v6_msg}");
+    let got = salvage(&text);
+    eprintln!("salvaged: {:?}", got.pending[0].content);
+    assert!(
+        matches!(&got.pending[0].content, v7::Content::Media { files, .. } if files.len() == 1),
+        "the photo of the pending v6 message is kept"
+    );
+}
+
+#[test]
+fn salvaging_a_v6_text_message_keeps_its_text() {
+    let text = serde_json::json!({"v": 6, "conversation": {
+        "customer": {"Phone": "+15550001234"},
+        "checks": "corrupted",
+        "messages": [{
+            "sid": "SM0123456789abcdef0123456789abcdef", "received_ms": 1, "body": "my card was stolen",
+            "body_chars": 18, "ticket": {"state": "pending"}, "reply": {"state": "waiting"},
+            "content": {"kind": "text"}
+        }]
+    }})
+    .to_string();
+    let got = salvage(&text);
+    assert_eq!(
+        got.pending[0].content,
+        v7::Content::Text {
+            text: "my card was stolen".into()
+        }
+    );
+}
+
+#[test]
+fn a_v6_location_is_read_from_its_last_map_link_not_from_its_label() {
+    // A label the customer's place carried (v6 wrote it into the text).
+    let v6: v5::Message = serde_json::from_value(serde_json::json!({
+        "sid": "SM0123456789abcdef0123456789abcdef", "received_ms": 1, "body": "",
+        "body_chars": 0, "ticket": {"state": "pending"}, "reply": {"state": "waiting"},
+        "content": {"kind": "location"},
+        "location": "Location shared: Stand (1, 2) https://x.example (52.5, 13.4) https://www.google.com/maps?q=52.5,13.4"
+    }))
+    .unwrap();
+    let m = older::v6_message_to_v7(v6);
+    eprintln!("{:?}", m.content);
+    match m.content {
+        v7::Content::Location { place: Some(p), .. } => {
+            assert_eq!(
+                (p.latitude.as_str(), p.longitude.as_str()),
+                ("52.5", "13.4")
+            )
+        }
+        v7::Content::Location { place: None, text } => assert!(text.contains("52.5, 13.4")),
+        other => panic!("{other:?}"),
+    }
+}
