@@ -134,6 +134,10 @@ fn content_v7(
             }
         }
         other => v7::Content::Other {
+            payload: match &other {
+                v5::Content::ButtonReply { payload } => payload.clone(),
+                _ => None,
+            },
             message_type: match other {
                 v5::Content::Other { message_type } => message_type,
                 v5::Content::Text => "text".into(),
