@@ -23,6 +23,7 @@
 // runs the Worker, past wrangler dev's proxy (which production does not have). --state-dir
 // puts the Durable Objects' SQLite files elsewhere (e.g. /dev/shm: the local disk's share).
 // --healthz sends N `GET /healthz` instead (no storage, no work): the runtime's own floor.
+// --channels K spreads the customers over K channels (the default and K-1 in CHANNELS).
 // --target seed measures the original FastAPI design instead (../shared/peers/seed_fastapi,
 // or --seed-dir; --seed-python is the python of the environment scripts/seed-peer.sh makes):
 // it answers each webhook after doing the work, so its drain is its send phase.
@@ -55,9 +56,16 @@ const { values: o } = parseArgs({
     target: { type: 'string', default: 'gateway' },
     'seed-dir': { type: 'string', default: path.resolve(REPO_ROOT, '../shared/peers/seed_fastapi') },
     'seed-python': { type: 'string', default: '' },
+    channels: { type: 'string', default: '1' },
   },
 });
 if (!['gateway', 'seed'].includes(o.target)) throw new Error('--target is gateway or seed');
+// --channels K: the default channel and K-1 more (docs/channels.md), each its own number,
+// brand and group; customers are spread over them.
+const channelCount = Math.max(1, Number(o.channels));
+const extraChannels = Object.fromEntries(Array.from({ length: channelCount - 1 }, (_, i) => [`brand${i + 2}`, { sender: `+1415555${String(100 + i).padStart(4, '0')}`, brand_id: 2, group_id: 2, tags: [`brand${i + 2}`] }]));
+const channelVars = channelCount > 1 ? { CHANNELS: JSON.stringify(extraChannels) } : {};
+const channelNumbers = [SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER, ...Object.values(extraChannels).map((c) => c.sender)];
 const SEED = o.target === 'seed';
 if (!['wrangler', 'workerd'].includes(o.via)) throw new Error('--via is wrangler or workerd');
 const N = Number(o.n), C = Number(o.c), RATE = Number(o['rate-per-min']);
@@ -88,7 +96,7 @@ async function run(latency) {
   const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
   const persistTo = path.join(o['state-dir'], `bench-${process.pid}-${latency}`);
   const gateway = SEED ? await startSeed(apiUrl) : await startGateway({
-    vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN, USAGE_LOG: '1' },
+    vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN, USAGE_LOG: '1', ...channelVars },
     prebuilt: true,
     persistTo,
   });
@@ -111,9 +119,11 @@ async function measure({ latency, gateway, control }) {
 
   /** One webhook, signed as Twilio signs it; returns the status and the time to the answer. */
   async function deliver(from, body, messageSid) {
+    // With --channels K, customers write to the K channels' numbers in turn (customer i to i mod K).
+    const to = channelNumbers[Number(from.slice(-7)) % channelNumbers.length];
     const params = [
       ['SmsMessageSid', messageSid], ['NumMedia', '0'], ['ProfileName', 'Bench'], ['MessageType', 'text'], ['SmsSid', messageSid],
-      ['WaId', from.slice(1)], ['SmsStatus', 'received'], ['Body', body], ['To', `whatsapp:${SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER}`],
+      ['WaId', from.slice(1)], ['SmsStatus', 'received'], ['Body', body], ['To', `whatsapp:${to}`],
       ['NumSegments', '1'], ['ReferralNumMedia', '0'], ['MessageSid', messageSid], ['AccountSid', SANDBOX_CREDENTIALS.TWILIO_ACCOUNT_SID],
       ['From', `whatsapp:${from}`], ['ApiVersion', '2010-04-01'],
     ];

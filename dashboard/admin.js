@@ -104,6 +104,11 @@ function renderMetrics(m) {
   $('languages').replaceChildren(...(languages.length
     ? languages.map(([code, n]) => el('tr', {}, el('td', { textContent: code }), el('td', { textContent: n })))
     : [el('tr', {}, el('td', { className: 'muted', colSpan: 2, textContent: 'No message yet.' }))]));
+  $('channels-period').textContent = `Counted ${since}.`;
+  const channels = Object.entries(m.messages_by_channel || {}).sort((a, b) => b[1] - a[1]);
+  $('channels').replaceChildren(...(channels.length
+    ? channels.map(([id, n]) => el('tr', {}, el('td', { textContent: id }), el('td', { textContent: n })))
+    : [el('tr', {}, el('td', { className: 'muted', colSpan: 2, textContent: 'No message yet.' }))]));
   const failures = Object.entries(m.failures_by_reason || {}).sort((a, b) => b[1] - a[1]);
   $('failures').replaceChildren(...(failures.length
     ? failures.map(([reason, n]) => el('tr', {}, el('td', { textContent: reason }), el('td', { textContent: n })))
@@ -227,7 +232,7 @@ function renderMessages(list) {
     const tr = el('tr', { className: 'pick' },
       cell('received', fmtTime(m.received_at_ms)),
       cell('message', open),
-      cell('customer', m.customer ?? ''),
+      cell('customer', m.channel && m.channel !== 'default' ? `${m.customer ?? ''} · ${m.channel}` : (m.customer ?? '')),
       status,
       cell('outcome', m.outcome?.replace(/_/g, ' ') ?? ''),
       cell('ticket', ticketLink(m.ticket?.ticket_id ?? m.open_ticket_id)),

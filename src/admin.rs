@@ -34,7 +34,12 @@ const SEARCH_BODY_MAX_BYTES: usize = 4 * 1024;
 pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     let path = req.path();
     let search_by_body = path == "/admin/messages" && req.method() == Method::Post;
-    if req.method() != Method::Get && !search_by_body {
+    let customers = path == "/admin/customers" || path.starts_with("/admin/customers/");
+    let erase = customers && req.method() == Method::Delete;
+    if customers && !erase {
+        return respond::method_not_allowed("DELETE");
+    }
+    if req.method() != Method::Get && !search_by_body && !erase {
         return respond::method_not_allowed(if path == "/admin/messages" {
             "GET, POST"
         } else {
@@ -69,6 +74,9 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
     }
     if search_by_body {
         return search_body(req, env).await;
+    }
+    if erase {
+        return erase_customer(req, env, &config).await;
     }
     match path.as_str() {
         "/admin/metrics" => respond::json(200, &metrics_do::read_all(env).await?.report()),
@@ -135,6 +143,71 @@ async fn search_query(req: &Request, env: &Env) -> Result<Response> {
             400,
             "missing_filter",
             "give ?ticket=<id>, ?latest=<n> or a masked ?customer=, or POST {\"customer\": \"+1555...\"}",
+        ),
+    }
+}
+
+/// `DELETE /admin/customers` with `{"customer": "+15550001234"}` (or a WhatsApp user id), or
+/// `DELETE /admin/customers/{user id}`: forgets the customer (`erasure`). A full number is
+/// refused in the URL, as for searches (Cloudflare keeps URLs in the Worker's logs).
+async fn erase_customer(
+    req: &Request,
+    env: &Env,
+    config: &crate::core::config::Config,
+) -> Result<Response> {
+    let path = req.path();
+    let raw = match path.strip_prefix("/admin/customers/") {
+        Some(id) => {
+            let id = id.trim_start_matches("whatsapp:");
+            if id.starts_with('+') || id.starts_with("%2B") {
+                return respond::error(
+                    400,
+                    "use_body",
+                    "a full number must not travel in the URL (Cloudflare keeps it in the Worker's logs): DELETE /admin/customers with the JSON body {\"customer\": \"+15550001234\"}",
+                );
+            }
+            id.to_string()
+        }
+        None => {
+            let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
+            let media_type = content_type.split(';').next().unwrap_or("").trim();
+            if !media_type.eq_ignore_ascii_case("application/json") {
+                return respond::error(415, "unsupported_media_type", "expected application/json");
+            }
+            let mut req = req.clone()?;
+            let body = match read_bounded(&mut req, SEARCH_BODY_MAX_BYTES).await {
+                Ok(b) => b,
+                Err(BodyError::TooLarge) => {
+                    return respond::error(413, "payload_too_large", "body over 4 KiB")
+                }
+                Err(BodyError::Unreadable(e)) => return respond::error(400, "unreadable_body", &e),
+            };
+            match serde_json::from_slice::<Value>(&body)
+                .ok()
+                .and_then(|j| j["customer"].as_str().map(str::to_string))
+            {
+                Some(c) => c,
+                None => return respond::error(
+                    400,
+                    "invalid_body",
+                    "expected {\"customer\": \"+15550001234\"} (a number or a WhatsApp user id)",
+                ),
+            }
+        }
+    };
+    let Ok(customer) = crate::core::form::Sender::parse(raw.trim()) else {
+        return respond::error(
+            400,
+            "invalid_customer",
+            "customer must be a WhatsApp number like +15550001234 or a user id like US.13491208655302741918",
+        );
+    };
+    match crate::erasure::erase_customer(env, config, &customer).await? {
+        Some(erasure) => respond::json(200, &serde_json::json!({ "erased": erasure })),
+        None => respond::error(
+            404,
+            "unknown_customer",
+            "nothing is stored about this customer",
         ),
     }
 }

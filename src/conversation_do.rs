@@ -396,6 +396,7 @@ impl ConversationObject {
                 }
                 Err(e) => return Response::error(e, 503),
             },
+            ConversationRequest::Erase => ConversationAnswer::Erased(Box::new(self.erase().await?)),
             ConversationRequest::Message { sid } => {
                 let (conv, archived) = self.load_with(None, Some(&sid)).await?;
                 ConversationAnswer::Message {

@@ -9,6 +9,7 @@ mod body;
 mod clock;
 mod conversation_do;
 mod env_config;
+mod erasure;
 mod health;
 mod identity_links;
 mod log;

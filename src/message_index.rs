@@ -67,6 +67,18 @@ pub async fn lookup(env: &Env, key: &str) -> Result<Option<String>> {
     }
 }
 
+/// Removes `key` where it leads to `conversation`, and `conversation` from the set under `key`.
+pub async fn forget(env: &Env, key: &str, conversation: &str) -> Result<()> {
+    let request = IndexRequest::Forget {
+        key: key.to_string(),
+        conversation: conversation.to_string(),
+    };
+    match ask(env, key, &request).await? {
+        IndexAnswer::Forgotten => Ok(()),
+        other => Err(unexpected(other)),
+    }
+}
+
 /// Links a customer's WhatsApp user id to `conversation` unless it is linked already, and
 /// answers the conversation it is linked to: the first conversation that saw the id keeps it.
 pub async fn link(env: &Env, key: &str, conversation: &str) -> Result<String> {
@@ -123,6 +135,22 @@ impl MessageIndex {
             IndexRequest::Lookup { key } => IndexAnswer::Found {
                 conversation: storage::load(&storage, &key).await?,
             },
+            IndexRequest::Forget { key, conversation } => {
+                if storage::load::<String>(&storage, &key).await?.as_ref() == Some(&conversation) {
+                    storage::delete(&storage, &key).await?;
+                }
+                let set_key = format!("set:{key}");
+                if let Some(mut set) = storage::load::<Vec<String>>(&storage, &set_key).await? {
+                    let before = set.len();
+                    set.retain(|id| id != &conversation);
+                    if set.is_empty() {
+                        storage::delete(&storage, &set_key).await?;
+                    } else if set.len() != before {
+                        storage::save(&storage, &set_key, &set).await?;
+                    }
+                }
+                IndexAnswer::Forgotten
+            }
             IndexRequest::Link { key, conversation } => {
                 let owner = match storage::load::<String>(&storage, &key).await? {
                     Some(owner) => owner,

@@ -62,6 +62,19 @@ pub async fn record(env: &Env, key: &str, delta: &Delta) -> bool {
     }
 }
 
+/// Forgets an erased conversation in its shard (where its metrics and directory entries went):
+/// the directory entries under `keys` that lead to it, its recent messages, its gauge.
+pub async fn forget(env: &Env, conversation: &str, keys: Vec<DirectoryKey>) -> Result<()> {
+    let request = MetricsRequest::Forget {
+        conversation: conversation.to_string(),
+        keys,
+    };
+    match ask(env, shard_of(conversation), &request).await? {
+        MetricsAnswer::Forgotten => Ok(()),
+        other => Err(unexpected(other)),
+    }
+}
+
 /// The conversations the directory lists under `key`, from every shard. An error when a
 /// shard cannot be read: "not found" must mean not found.
 pub async fn directory(env: &Env, key: &DirectoryKey) -> Result<Vec<String>> {
@@ -237,6 +250,36 @@ impl MetricsShard {
             MetricsRequest::Read => MetricsAnswer::Metrics {
                 metrics: Box::new(storage::load(&storage, KEY).await?.unwrap_or_default()),
             },
+            MetricsRequest::Forget { conversation, keys } => {
+                for key in keys {
+                    let at = key.storage_key();
+                    match key {
+                        DirectoryKey::Message(_) | DirectoryKey::Ticket(_) => {
+                            if storage::load::<String>(&storage, &at).await?.as_ref()
+                                == Some(&conversation)
+                            {
+                                storage::delete(&storage, &at).await?;
+                            }
+                        }
+                        DirectoryKey::Masked(_) => {
+                            let mut set: Vec<String> =
+                                storage::load(&storage, &at).await?.unwrap_or_default();
+                            let before = set.len();
+                            set.retain(|id| id != &conversation);
+                            if set.is_empty() {
+                                storage::delete(&storage, &at).await?;
+                            } else if set.len() != before {
+                                storage::save(&storage, &at, &set).await?;
+                            }
+                        }
+                    }
+                }
+                let mut metrics: Metrics = storage::load(&storage, KEY).await?.unwrap_or_default();
+                if metrics.forget(&conversation) {
+                    storage::save(&storage, KEY, &metrics).await?;
+                }
+                MetricsAnswer::Forgotten
+            }
             MetricsRequest::Directory { key } => {
                 let ids = match &key {
                     DirectoryKey::Masked(_) => storage::load(&storage, &key.storage_key())

@@ -171,6 +171,41 @@ impl ConversationObject {
         Ok(oldest)
     }
 
+    /// Forgets the customer: reads what the look-ups know this conversation by (its messages,
+    /// archived ones included, its tickets, the masked number and user id), then deletes every
+    /// row and the alarm. A value that cannot be read any more is deleted all the same.
+    pub(super) async fn erase(&self) -> Result<crate::core::edges::ErasedConversation> {
+        let storage = self.state.storage();
+        let mut erased = crate::core::edges::ErasedConversation::default();
+        if let Ok(Some(c)) = self.load().await {
+            erased.existed = true;
+            erased.sids = c.inbound.messages.iter().map(|m| m.sid.clone()).collect();
+            erased.tickets = c.backend.tickets().iter().map(|t| t.id).collect();
+            erased.tickets.extend(c.backend.open_ticket().map(|t| t.id));
+            erased.tickets.sort_unstable();
+            erased.tickets.dedup();
+            erased.masked = Some(c.masked());
+            erased.user_id = c.user_id.clone();
+            erased.channel = c.channel.clone();
+        }
+        let mut archived = Vec::new();
+        storage::visit_prefixed(&storage, stored_form::ARCHIVE_PREFIX, |key, _| {
+            archived.push(key)
+        })
+        .await?;
+        for key in archived {
+            erased.existed = true;
+            if let Some(sid) = key.strip_prefix(stored_form::ARCHIVE_PREFIX) {
+                if !erased.sids.iter().any(|s| s == sid) {
+                    erased.sids.push(sid.to_string());
+                }
+            }
+        }
+        storage.delete_alarm().await?;
+        storage.delete_all().await?;
+        Ok(erased)
+    }
+
     /// Prunes the archive as the machine asked, and tells it what is left (its next prune).
     pub(super) async fn archive_pruned(
         &self,

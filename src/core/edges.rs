@@ -42,6 +42,9 @@ pub enum ConversationRequest {
     Message { sid: String },
     /// The operator's view of the latest messages (of one ticket).
     Messages { ticket: Option<u64> },
+    /// Forget the customer: everything this conversation stores is deleted (`Erased` says
+    /// what the look-ups still hold about it, for the caller to remove).
+    Erase,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +69,19 @@ pub enum ConversationAnswer {
     Messages {
         views: Vec<MessageView>,
     },
+    /// What the erased conversation was known by elsewhere (its messages' SIDs, its tickets,
+    /// the customer's masked number and user id); empty when nothing was stored.
+    Erased(Box<ErasedConversation>),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErasedConversation {
+    pub existed: bool,
+    pub sids: Vec<String>,
+    pub tickets: Vec<u64>,
+    pub masked: Option<String>,
+    pub user_id: Option<String>,
+    pub channel: Option<String>,
 }
 
 /// To a metrics shard (which also keeps the operators' directory).
@@ -82,6 +98,12 @@ pub enum MetricsRequest {
     Overview,
     Directory {
         key: DirectoryKey,
+    },
+    /// Forget a conversation (its customer was erased): these directory entries, where they
+    /// lead to it, and the recent messages and pending-retry gauge that name it.
+    Forget {
+        conversation: String,
+        keys: Vec<DirectoryKey>,
     },
 }
 
@@ -102,6 +124,7 @@ pub enum MetricsAnswer {
     Conversations {
         ids: Vec<String>,
     },
+    Forgotten,
 }
 
 /// To a shard of the earlier versions' look-up index.
@@ -114,6 +137,9 @@ pub enum IndexRequest {
     Lookup { key: String },
     /// The conversations kept under a masked number.
     Members { key: String },
+    /// Removes `key` where it leads to `conversation` (a customer was erased), and the
+    /// conversation from the set under `key` (a masked number).
+    Forget { key: String, conversation: String },
     /// Links a customer's WhatsApp user id (`key`) to `conversation` unless it is linked
     /// already; answers `Found` with the conversation it is linked to (one round trip).
     Link { key: String, conversation: String },
@@ -126,6 +152,7 @@ pub enum IndexAnswer {
     OwnedByAnother,
     Found { conversation: Option<String> },
     Members { ids: Vec<String> },
+    Forgotten,
 }
 
 // Names for errors about an unexpected answer: a `Debug` format would pull the whole string
@@ -140,6 +167,7 @@ impl ConversationAnswer {
             ConversationAnswer::UnknownConversation => "unknown_conversation",
             ConversationAnswer::Message { .. } => "message",
             ConversationAnswer::Messages { .. } => "messages",
+            ConversationAnswer::Erased(_) => "erased",
         }
     }
 }
@@ -152,6 +180,7 @@ impl MetricsAnswer {
             MetricsAnswer::Hours { .. } => "hours",
             MetricsAnswer::Overview { .. } => "overview",
             MetricsAnswer::Conversations { .. } => "conversations",
+            MetricsAnswer::Forgotten => "forgotten",
         }
     }
 }
@@ -163,6 +192,7 @@ impl IndexAnswer {
             IndexAnswer::OwnedByAnother => "owned_by_another",
             IndexAnswer::Found { .. } => "found",
             IndexAnswer::Members { .. } => "members",
+            IndexAnswer::Forgotten => "forgotten",
         }
     }
 }

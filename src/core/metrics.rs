@@ -19,6 +19,9 @@ pub struct Metrics {
     /// Messages received per language they were read in.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub languages: BTreeMap<String, u64>,
+    /// Messages received per channel (`default`: today's variables; docs/channels.md).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub channels: BTreeMap<String, u64>,
     /// Messages waiting for a retry, per conversation (a gauge each conversation reports).
     #[serde(default)]
     pub pending_retries: BTreeMap<String, u64>,
@@ -58,6 +61,8 @@ pub struct Delta {
     pub failures: BTreeMap<String, u64>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub languages: BTreeMap<String, u64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub channels: BTreeMap<String, u64>,
     #[serde(default)]
     pub ack_ms: Vec<u64>,
     #[serde(default)]
@@ -118,6 +123,7 @@ impl Delta {
         self.counters.is_empty()
             && self.failures.is_empty()
             && self.languages.is_empty()
+            && self.channels.is_empty()
             && self.ack_ms.is_empty()
             && self.end_to_end_ms.is_empty()
             && self.pending.is_none()
@@ -131,6 +137,7 @@ impl Delta {
         add_counts(&mut self.counters, other.counters);
         add_counts(&mut self.failures, other.failures);
         add_counts(&mut self.languages, other.languages);
+        add_counts(&mut self.channels, other.channels);
         add_samples(&mut self.ack_ms, other.ack_ms);
         add_samples(&mut self.end_to_end_ms, other.end_to_end_ms);
         if other.pending.is_some() {
@@ -226,6 +233,7 @@ impl Metrics {
         add_counts(&mut self.failures, delta.failures);
         fold_unplain_failure_keys(&mut self.failures);
         add_counts(&mut self.languages, delta.languages);
+        add_counts(&mut self.channels, delta.channels);
         add_samples(&mut self.ack_ms, delta.ack_ms);
         add_samples(&mut self.end_to_end_ms, delta.end_to_end_ms);
         if let Some((conversation, n)) = delta.pending {
@@ -237,6 +245,15 @@ impl Metrics {
         }
     }
 
+    /// Forgets what names an erased conversation: its recent messages and its pending-retry
+    /// gauge (the counters are counts, naming no one). True when something changed.
+    pub fn forget(&mut self, conversation: &str) -> bool {
+        let before = (self.recent.len(), self.pending_retries.len());
+        self.recent.retain(|m| m.conversation != conversation);
+        self.pending_retries.remove(conversation);
+        before != (self.recent.len(), self.pending_retries.len())
+    }
+
     /// Several shards as one.
     pub fn merge(shards: &[Metrics]) -> Metrics {
         let mut all = Metrics::default();
@@ -246,6 +263,9 @@ impl Metrics {
             }
             for (k, v) in &s.languages {
                 *all.languages.entry(k.clone()).or_default() += v;
+            }
+            for (k, v) in &s.channels {
+                *all.channels.entry(k.clone()).or_default() += v;
             }
             for (k, v) in &s.failures {
                 *all.failures.entry(k.clone()).or_default() += v;
@@ -269,6 +289,7 @@ impl Metrics {
             "counters": self.counters,
             "failures_by_reason": self.failures,
             "messages_by_language": self.languages,
+            "messages_by_channel": self.channels,
             "retries_pending": self.pending_retries.values().sum::<u64>(),
             "ack_ms": percentiles(&self.ack_ms),
             "end_to_end_ms": percentiles(&self.end_to_end_ms),
@@ -290,6 +311,28 @@ pub fn percentiles(samples: &[u64]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_erased_conversation_leaves_no_recent_message_or_gauge() {
+        let mut m = Metrics::default();
+        for (sid, conversation) in [("SM1", "ana"), ("SM2", "ben"), ("SM3", "ana")] {
+            m.recent.push(RecentMessage {
+                sid: sid.into(),
+                conversation: conversation.into(),
+                at_ms: 1,
+            });
+        }
+        m.pending_retries.insert("ana".into(), 2);
+        m.counters.insert("received".into(), 3);
+        assert!(m.forget("ana"));
+        assert_eq!(
+            m.recent.iter().map(|r| r.sid.as_str()).collect::<Vec<_>>(),
+            ["SM2"]
+        );
+        assert!(m.pending_retries.is_empty());
+        assert_eq!(m.counters["received"], 3, "counts name no one");
+        assert!(!m.forget("ana"), "nothing left to change");
+    }
 
     #[test]
     fn an_earlier_versions_unplain_failure_key_is_folded_away() {

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startStack, assertLogsClean } from '../e2e/harness.mjs';
+import { startStack, assertLogsClean, waitFor } from '../e2e/harness.mjs';
 import { REPO_ROOT } from '../../sandbox/gateway.mjs';
+import { SANDBOX_CHANNELS } from '../../sandbox/emulator/common.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
@@ -19,7 +20,8 @@ let page;
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (scripts/test.sh installs Debian's chromium)`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startStack({ name: 'browser' });
+  // As `npm start` runs it: with the sandbox's second brand (docs/channels.md).
+  stack = await startStack({ name: 'browser', vars: { CHANNELS: JSON.stringify(SANDBOX_CHANNELS) } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -31,7 +33,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (stack) {
-    assertLogsClean(stack, ['+15550001234', '+34600000001']);
+    assertLogsClean(stack, ['+15550001234', '+34600000001', '+15550007777']);
     await stack.stop();
   }
 });
@@ -110,4 +112,17 @@ test('an example in another language is answered in it and its ticket carries th
   const row = page.locator('tr[data-ticket]', { hasText: 'mi pedido no llegó' });
   await row.locator('.tag', { hasText: 'lang_es' }).waitFor({ timeout: 20_000 });
   await shot('6-spanish-example.png');
+});
+
+test("writing to the second brand's number makes a ticket in that brand and group, answered from its number", async () => {
+  await page.fill('#from', '+15550007777');
+  await page.selectOption('#to', '+14155550142');
+  await customerWrites('My hotel booking for Friday was cancelled and I was still charged');
+  const row = page.locator('tr[data-ticket]', { hasText: 'My hotel booking for Friday' });
+  await row.waitFor({ timeout: 20_000 });
+  assert.match(await row.innerText(), /Acme Travel · group 2/);
+  assert.match(await row.innerText(), /brand_travel/);
+  const reply = await waitFor(() => stack.replies('whatsapp:+15550007777')[0], { what: 'the confirmation' });
+  assert.equal(reply.from, 'whatsapp:+14155550142');
+  await shot('6-second-brand.png');
 });

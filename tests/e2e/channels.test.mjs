@@ -112,6 +112,15 @@ describe('channels', () => {
     assert.equal(reply.messaging_service_sid, POOL_SERVICE);
     assert.equal(reply.from, `whatsapp:${POOL_NUMBER}`);
   });
+
+  test('the metrics count messages per channel and the unlisted numbers', async () => {
+    const m = await waitFor(async () => {
+      const body = await (await admin('/admin/metrics')).json();
+      return (body.messages_by_channel?.pool ?? 0) >= 1 && (body.counters?.channel_unknown ?? 0) >= 1 && body;
+    }, { what: 'per-channel metrics', timeoutMs: 60_000 });
+    assert.ok(m.messages_by_channel.travel >= 2, JSON.stringify(m.messages_by_channel));
+    assert.ok(m.messages_by_channel.default >= 2, JSON.stringify(m.messages_by_channel));
+  });
 });
 
 // WhatsApp usernames: a customer may be named by their business-scoped user id (BSUID) instead of

@@ -42,6 +42,7 @@ test('metrics count what happened, with acknowledgement and end-to-end latencies
   assert.equal(m.counters.replies_sent, 3, 'more details, confirmation, apology');
   assert.deepEqual(m.failures_by_reason, { 'ticket.http_422': 1 });
   assert.deepEqual(m.messages_by_language, { en: 4 }, 'each message counted in the language it was read in');
+  assert.deepEqual(m.messages_by_channel, { default: 4 }, 'and on the channel it arrived on');
   assert.equal(m.retries_pending, 0);
   assert.equal(m.ack_ms.count, 5);
   assert.ok(m.ack_ms.p50 >= 0 && m.ack_ms.p99 >= m.ack_ms.p50);

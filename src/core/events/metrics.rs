@@ -37,8 +37,8 @@ pub fn failure_key(step: FailedStep, cause: &Cause) -> String {
 enum Adds<'a> {
     Nothing,
     Counter(&'static str),
-    /// `received`, and one more message read in this language.
-    Received(&'a str),
+    /// `received`, and one more message read in this language, on this channel.
+    Received(&'a str, &'a str),
     /// `failures`, and one under the failure's key.
     Failure(FailedStep, &'a Cause),
     /// `failures`, and one under this step and key.
@@ -49,7 +49,9 @@ enum Adds<'a> {
 
 fn adds(event: &DomainEvent) -> Adds<'_> {
     match event {
-        DomainEvent::Accepted { language, .. } => Adds::Received(language),
+        DomainEvent::Accepted {
+            language, channel, ..
+        } => Adds::Received(language, channel),
         DomainEvent::Duplicate { .. } => Adds::Counter("duplicates"),
         DomainEvent::ChannelUnknown { .. } => Adds::Counter("channel_unknown"),
         DomainEvent::RefusedQueueFull { .. } => Adds::Counter("refused_queue_full"),
@@ -116,9 +118,10 @@ impl Delta {
             match adds(event) {
                 Adds::Nothing => {}
                 Adds::Counter(name) => count(&mut d, name),
-                Adds::Received(language) => {
+                Adds::Received(language, channel) => {
                     count(&mut d, "received");
                     *d.languages.entry(language.to_string()).or_default() += 1;
+                    *d.channels.entry(channel.to_string()).or_default() += 1;
                 }
                 Adds::Failure(step, cause) => {
                     count(&mut d, "failures");

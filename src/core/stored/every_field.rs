@@ -122,5 +122,6 @@ pub(super) fn every_field() -> Conversation {
         "US.13491208655302741918".into(),
     ));
     c.in_flight = Some(every_call().remove(0));
+    c.unsent_metrics.channels.insert("acme-es".into(), 1);
     c
 }

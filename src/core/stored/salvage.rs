@@ -21,12 +21,23 @@ pub struct Salvage {
     pub tickets: Vec<v5::KnownTicket>,
     pub open_ticket: Option<v5::OpenTicket>,
     pub last_inbound_ms: Option<u64>,
+    /// The conversation's channel, the number its customer wrote to, their WhatsApp user id and
+    /// the address they last wrote from: without them a recovered conversation of another
+    /// channel would make its tickets in the default brand and answer from the default number.
+    pub channel: Option<String>,
+    pub receiving: Option<String>,
+    pub user_id: Option<String>,
+    pub reply_to: Option<Sender>,
 }
 
 pub fn salvage(text: &str) -> Salvage {
     let mut salvage = Salvage {
-        customer: salvage_customer(text),
+        customer: salvage_field(text, "customer"),
         sids: salvage_sids(text),
+        channel: salvage_field(text, "channel"),
+        receiving: salvage_field(text, "receiving"),
+        user_id: salvage_field(text, "user_id"),
+        reply_to: salvage_field(text, "reply_to"),
         ..Salvage::default()
     };
     let Ok(value) = serde_json::from_str::<Value>(text) else {
@@ -128,15 +139,18 @@ fn salvage_pending(m: &Value, older_than_v7: bool) -> Option<v7::Message> {
 }
 
 /// The value of the first `"customer":` key, read as a `Sender` (whatever follows it).
-fn salvage_customer(text: &str) -> Option<Sender> {
+/// The first value of a conversation field named `key` that reads as a `T`, found in the text
+/// itself (it may not be JSON any more). Only for keys no message or call has.
+fn salvage_field<T: serde::de::DeserializeOwned>(text: &str, key: &str) -> Option<T> {
+    let quoted = format!("\"{key}\"");
     let mut rest = text;
-    while let Some(at) = rest.find("\"customer\"") {
-        rest = &rest[at + "\"customer\"".len()..];
+    while let Some(at) = rest.find(&quoted) {
+        rest = &rest[at + quoted.len()..];
         let after = rest.trim_start();
         if let Some(value) = after.strip_prefix(':') {
             let mut de = serde_json::Deserializer::from_str(value);
-            if let Ok(sender) = Sender::deserialize(&mut de) {
-                return Some(sender);
+            if let Ok(found) = T::deserialize(&mut de) {
+                return Some(found);
             }
         }
     }

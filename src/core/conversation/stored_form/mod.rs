@@ -78,6 +78,10 @@ impl Conversation {
         now_ms: u64,
     ) -> Conversation {
         let mut conv = Conversation::new(customer);
+        conv.channel = salvage.channel.clone();
+        conv.receiving = salvage.receiving.clone();
+        conv.user_id = salvage.user_id.clone();
+        conv.reply_to = salvage.reply_to.clone();
         let zendesk = conv.backend.state_mut();
         zendesk.tickets = salvage.tickets.iter().cloned().map(Into::into).collect();
         zendesk.open_ticket = salvage.open_ticket.clone().map(Into::into);
