@@ -29,7 +29,9 @@ export function createEmulator(opts = {}) {
 
   const fresh = () => ({
     tickets: new Map(), // id -> ticket
-    users: new Map(), // email -> user
+    users: new Map(), // email (or `external_id:<id>` for a user without one) -> user
+    userUpserts: [], // create_or_update calls: {external_id, email, phones, status}
+    typing: [], // typing indicators asked for: {messageId, channel}
     idempotency: new Map(), // key -> {hash, status, body}
     messages: [], // outbound Twilio messages (replies to customers)
     inbound: [], // messages the customer's phone sent to the gateway
@@ -177,13 +179,15 @@ export function createEmulator(opts = {}) {
       const file = url.pathname.match(/^\/zendesk-files\/(\d+)\//);
       if (file && req.method === 'GET') return zendeskSide.serveFile(req, res, file[1]);
       // Twilio's two API hosts share the emulator: api.twilio.com (/2010-04-01/) and
-      // messaging.twilio.com (/v2/Channels/, the Senders API).
-      const api = url.pathname.startsWith('/api/v2/') ? 'zendesk' : url.pathname.startsWith('/2010-04-01/') || url.pathname.startsWith('/v2/Channels/') ? 'twilio' : null;
+      // messaging.twilio.com (/v2/Channels/, the Senders API; /v2/Indicators/, typing).
+      const messagingApi = url.pathname.startsWith('/v2/Channels/') || url.pathname.startsWith('/v2/Indicators/');
+      const api = url.pathname.startsWith('/api/v2/') ? 'zendesk' : url.pathname.startsWith('/2010-04-01/') || messagingApi ? 'twilio' : null;
       if (!api) return send(res, 404, { error: 'not found' });
       const record = { api, method: req.method, path: url.pathname + url.search, headers: req.headers, body: raw.toString('utf8'), at: Date.now(), status: null };
       s.requests.push(record);
       const handler = () => (api === 'zendesk' ? zendeskSide.handle(req, res, url, raw)
-        : url.pathname.startsWith('/v2/Channels/') ? twilioSide.senders(req, res, url, raw) : twilioSide.handle(req, res, url, raw));
+        : url.pathname.startsWith('/v2/Channels/') ? twilioSide.senders(req, res, url, raw)
+          : url.pathname.startsWith('/v2/Indicators/') ? twilioSide.typing(req, res, url, raw) : twilioSide.handle(req, res, url, raw));
       const origWriteHead = res.writeHead.bind(res);
       res.writeHead = (st, ...rest) => { record.status = st; return origWriteHead(st, ...rest); };
       if (await applyFault(api, req, res, handler)) return;

@@ -77,7 +77,7 @@ export function desiredTrigger(webhookId) {
       ],
       any: [],
     },
-    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}"}'] }],
+    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}", "requester_external_id": "{{ticket.requester.external_id}}"}'] }],
   };
 }
 

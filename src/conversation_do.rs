@@ -32,6 +32,7 @@ pub const BINDING: &str = "CONVERSATIONS";
 const STATE_KEY: &str = "conversation";
 
 mod persistence;
+mod typing;
 /// Calls made by one alarm invocation before it hands over to the next alarm: Workers count
 /// subrequests per invocation (50 on the free plan), and the index and metrics writes count too.
 const MAX_CALLS_PER_ALARM: usize = 25;
@@ -252,6 +253,7 @@ impl ConversationObject {
         config: &Config,
         unsent: &mut Delta,
         events: &mut Vec<DomainEvent>,
+        typing: &mut Option<typing::Indicator>,
     ) -> Result<()> {
         let mut event = Event::Wake;
         let mut calls = 0;
@@ -281,6 +283,10 @@ impl ConversationObject {
             }
             emit(&out.events, &conv, config);
             events.extend(out.events);
+            // Started only once the state that says it started is stored (never twice).
+            if let Some((sid, request)) = out.typing {
+                typing::start(typing, sid, request, conv.masked(), config);
+            }
             let calls_out = matches!(out.effect, Some(Effect::Call(_) | Effect::Transfer(_)));
             if calls_out && conv.directory_first(&unsent.directory) {
                 // Where Zendesk's events find this conversation is written before the call:
@@ -296,11 +302,14 @@ impl ConversationObject {
                     storage::wake_at(&self.state.storage(), at).await?;
                     return Ok(());
                 }
+                // The typing indicator runs beside the call, which never waits for it.
                 Some(Effect::Transfer(transfer)) => {
-                    upstream::transfer(&transfer, config.upstream_timeout_ms).await
+                    let call = upstream::transfer(&transfer, config.upstream_timeout_ms);
+                    typing::beside(call, typing, events, config).await
                 }
                 Some(Effect::Call(request)) => {
-                    upstream::exchange(&request, config.upstream_timeout_ms).await
+                    let call = upstream::exchange(&request, config.upstream_timeout_ms);
+                    typing::beside(call, typing, events, config).await
                 }
             };
             calls += 1;
@@ -452,7 +461,13 @@ impl ConversationObject {
         };
         let mut unsent = Delta::default();
         let mut events = Vec::new();
-        let run = self.run(&config, &mut unsent, &mut events).await;
+        let mut indicator = None;
+        let run = self
+            .run(&config, &mut unsent, &mut events, &mut indicator)
+            .await;
+        // The work is done: an indicator still on its way is waited for (bounded by its own
+        // timeout), so that its failure is counted with this run's metrics.
+        typing::finish(indicator, &mut events, &config).await;
         // Sent even when the run failed: what was taken out, and what happened before the
         // failure, must not be lost.
         if let Err(e) = self.send_metrics(unsent, &events).await {

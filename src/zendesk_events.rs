@@ -117,6 +117,12 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
         // `{{ticket.requester.id}}`, sent by triggers made by this version's `npm run setup`.
         requester_id: id_field(&json, "requester_id"),
         made_from: None,
+        // `{{ticket.requester.external_id}}` (REQUESTER_IDENTITY=whatsapp: no e-mail).
+        requester_external_id: json["requester_external_id"]
+            .as_str()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_string),
     };
     let delivery = match deliver(env, &config, event).await {
         Ok(d) => d,
@@ -211,9 +217,7 @@ async fn deliver(
 ) -> std::result::Result<Delivery, String> {
     let ticket = event.ticket_id;
     let mut asked: Vec<String> = Vec::new();
-    let named = |event: &TicketEvent| {
-        channel_addresses(config, event.requester_email.as_deref().unwrap_or_default())
-    };
+    let named = |event: &TicketEvent| channel_addresses(config, event);
     for (channel, address) in named(&event) {
         let name = conversation_do::conversation_name(Some(&channel), &address);
         if to_conversation(env, Target::Named(&name), &event).await? == Handed::Applied {
@@ -242,6 +246,7 @@ async fn deliver(
         requester_email: event.requester_email.or(facts.requester_email),
         requester_id: event.requester_id.or(facts.requester_id),
         made_from: facts.made_from,
+        requester_external_id: event.requester_external_id.or(facts.requester_external_id),
     };
     for (channel, address) in named(&event) {
         let name = conversation_do::conversation_name(Some(&channel), &address);
@@ -300,12 +305,14 @@ async fn read_ticket(
     }
 }
 
-/// The customers a requester e-mail may be, on each channel whose requester domain it is:
+/// The customers the event's requester may be: by a requester e-mail, on each channel whose
+/// requester domain it is; by the requester's `external_id` (`REQUESTER_IDENTITY=whatsapp`:
+/// one Zendesk user per customer, whichever channel they wrote to), on every channel.
 /// (channel, address) pairs, the default channel's first.
-fn channel_addresses(config: &Config, email: &str) -> Vec<(String, String)> {
+fn channel_addresses(config: &Config, event: &TicketEvent) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for channel in config.every_channel() {
-        for address in ticket_owner::customer_addresses(email, &channel.requester_email_domain) {
+        for address in event.customers(&channel.requester_email_domain) {
             let pair = (channel.channel.clone(), address);
             if !found.contains(&pair) {
                 found.push(pair);
@@ -321,13 +328,16 @@ pub async fn requester_addresses(
     config: &Config,
     ticket: u64,
 ) -> std::result::Result<Vec<(String, String)>, String> {
-    let email = read_ticket(config, ticket)
-        .await?
-        .and_then(|f| f.requester_email);
-    Ok(channel_addresses(
-        config,
-        email.as_deref().unwrap_or_default(),
-    ))
+    let Some(facts) = read_ticket(config, ticket).await? else {
+        return Ok(Vec::new());
+    };
+    let event = TicketEvent {
+        ticket_id: ticket,
+        requester_email: facts.requester_email,
+        requester_external_id: facts.requester_external_id,
+        ..TicketEvent::default()
+    };
+    Ok(channel_addresses(config, &event))
 }
 
 #[derive(PartialEq)]

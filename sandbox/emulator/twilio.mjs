@@ -152,6 +152,28 @@ export function twilioApi(ctx) {
    * object sets its inbound and status-callback URLs). Basic auth with the account's SID and
    * auth token; an unknown SID is 404 with Twilio's error body.
    */
+  /**
+   * WhatsApp's typing indicator (Public Beta, https://www.twilio.com/docs/whatsapp/api/typing-indicators-resource):
+   * `POST /v2/Indicators/Typing.json`, form `messageId` (the inbound SM/MM SID) and
+   * `channel=whatsapp`, Basic auth; answers 200 `{"success": true}`. Twilio also marks the
+   * message read; the emulator records the call (`typing`).
+   */
+  function typing(req, res, url, raw) {
+    const a = basicAuth(req);
+    if (!a || a.user !== ctx.creds.TWILIO_ACCOUNT_SID || a.pass !== ctx.creds.TWILIO_AUTH_TOKEN) {
+      return send(res, 401, twilioError(401, 20003, 'Authenticate'), { 'WWW-Authenticate': 'Basic realm="Twilio API"' });
+    }
+    if (url.pathname !== '/v2/Indicators/Typing.json') return send(res, 404, twilioError(404, 20404, `The requested resource ${url.pathname} was not found`));
+    if (req.method !== 'POST') return send(res, 405, twilioError(405, 20004, 'Method not allowed'));
+    const form = new URLSearchParams(raw.toString('utf8'));
+    const messageId = form.get('messageId');
+    const channel = form.get('channel');
+    if (!messageId || !/^(SM|MM)[0-9a-fA-F]{32}$/.test(messageId)) return send(res, 400, twilioError(400, 20001, 'Invalid parameter messageId'));
+    if (channel !== 'whatsapp') return send(res, 400, twilioError(400, 20001, 'Invalid parameter channel'));
+    ctx.s.typing.push({ messageId, channel, at: Date.now() });
+    return send(res, 200, { success: true });
+  }
+
   function senders(req, res, url, raw) {
     const a = basicAuth(req);
     if (!a || a.user !== ctx.creds.TWILIO_ACCOUNT_SID || a.pass !== ctx.creds.TWILIO_AUTH_TOKEN) {
@@ -291,5 +313,5 @@ export function twilioApi(ctx) {
     return /filename="([^"]+)"/.exec(d)?.[1] || null;
   }
 
-  return { handle: twilio, senders, serveMedia, customerSends };
+  return { handle: twilio, senders, typing, serveMedia, customerSends };
 }

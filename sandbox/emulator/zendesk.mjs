@@ -25,6 +25,41 @@ export function zendeskApi(ctx) {
     return user;
   }
 
+  /**
+   * `POST /api/v2/users/create_or_update.json`
+   * (https://developer.zendesk.com/api-reference/ticketing/users/users/#create-or-update-user):
+   * the user is found by `external_id`, else by `email` (never by phone), and updated (200), or
+   * made (201). A phone identity must be E.164 (else 422 InvalidFormat, as in Zendesk:
+   * https://gist.github.com/dpawluk/77ec3f245fb299f70291c9c180dfe008), and one that belongs to
+   * another user is refused (422; the exact Zendesk text is unverified).
+   */
+  function createOrUpdateUser(res, body) {
+    const u = body && body.user;
+    if (!u || typeof u !== 'object') return send(res, 400, { error: 'InvalidEndpoint', description: 'user is required' });
+    const externalId = u.external_id === undefined || u.external_id === null ? null : String(u.external_id);
+    const email = u.email ? String(u.email).toLowerCase() : null;
+    if (!externalId && !email) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'An email or external_id is required to create or update a user' }] } });
+    const users = [...ctx.s.users.values()];
+    const existing = (externalId && users.find((x) => x.external_id === externalId)) || (email && users.find((x) => x.email === email)) || null;
+    const phones = (Array.isArray(u.identities) ? u.identities : []).filter((i) => i && i.type === 'phone_number').map((i) => String(i.value));
+    for (const phone of phones) {
+      if (!/^\+[1-9]\d{6,14}$/.test(phone)) {
+        return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { value: [{ description: `Phone ${phone} is not properly formatted`, error: 'InvalidFormat' }] } });
+      }
+      const owner = users.find((x) => x.phone === phone && x !== existing);
+      if (owner) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { value: [{ description: `Value: ${phone} is already being used by another user`, error: 'DuplicateValue' }] } });
+    }
+    ctx.s.userUpserts.push({ external_id: externalId, email, phones, status: existing ? 200 : 201 });
+    if (existing) {
+      if (u.name) existing.name = String(u.name);
+      if (phones[0]) existing.phone = phones[0];
+      return send(res, 200, { user: userResource(existing.id) });
+    }
+    const user = { id: ctx.s.nextUserId++, name: String(u.name || ''), email, external_id: externalId, phone: phones[0] ?? null, role: 'end-user', locale_id: u.locale_id ?? 1, created_at: new Date().toISOString() };
+    ctx.s.users.set(email ?? `external_id:${externalId}`, user);
+    return send(res, 201, { user: userResource(user.id) });
+  }
+
   /** The Zendesk API user the gateway authenticates as (GET /api/v2/users/me.json). */
   const API_USER_ID = 8001;
 
@@ -43,8 +78,8 @@ export function zendeskApi(ctx) {
     return {
       id: user.id, url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/users/${user.id}.json`, name: user.name, email: user.email,
       created_at: user.created_at, updated_at: user.created_at, time_zone: 'America/New_York', iana_time_zone: 'America/New_York',
-      phone: null, shared_phone_number: null, photo: null, locale_id: user.locale_id ?? 1, locale: 'en-US', organization_id: null,
-      role: user.role, verified: true, external_id: null, tags: [], alias: null, active: true, shared: false, shared_agent: false,
+      phone: user.phone ?? null, shared_phone_number: user.phone ? false : null, photo: null, locale_id: user.locale_id ?? 1, locale: 'en-US', organization_id: null,
+      role: user.role, verified: true, external_id: user.external_id ?? null, tags: [], alias: null, active: true, shared: false, shared_agent: false,
       last_login_at: null, two_factor_auth_enabled: null, signature: null, details: null, notes: null, role_type: null,
       custom_role_id: null, moderator: user.role !== 'end-user', ticket_restriction: user.role === 'end-user' ? 'requested' : null,
       only_private_comments: false, restricted_agent: false, suspended: false, default_group_id: null, report_csv: false, user_fields: {},
@@ -203,6 +238,16 @@ export function zendeskApi(ctx) {
       if (req.method === 'PUT') { Object.assign(t, body.trigger || {}); return send(res, 200, { trigger: t }); }
       if (req.method === 'GET') return send(res, 200, { trigger: t });
     }
+    if (req.method === 'POST' && path === '/api/v2/users/create_or_update.json') {
+      if (!String(req.headers['content-type'] || '').startsWith('application/json')) {
+        return send(res, 415, { error: 'Unsupported Media Type', description: 'Content-Type must be application/json' });
+      }
+      let body;
+      try { body = JSON.parse(raw.toString('utf8')); } catch {
+        return send(res, 400, { error: 'Unprocessable Entity', description: 'Server could not parse JSON' });
+      }
+      return createOrUpdateUser(res, body);
+    }
     if (req.method === 'POST' && path === '/api/v2/uploads.json') {
       const fileName = url.searchParams.get('filename');
       if (!fileName) return send(res, 400, { error: 'InvalidParameter', description: 'filename is required' });
@@ -231,7 +276,13 @@ export function zendeskApi(ctx) {
       const invalid = validateTicket(body);
       if (invalid) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: invalid });
       const t = body.ticket;
-      const requester = t.requester ? upsertUser(t.requester) : null;
+      // `requester_id` names an existing user; else `requester` is found or made by e-mail.
+      const requester = t.requester_id !== undefined && t.requester_id !== null
+        ? [...ctx.s.users.values()].find((u) => u.id === t.requester_id) ?? null
+        : t.requester ? upsertUser(t.requester) : null;
+      if ((t.requester_id ?? null) !== null && !requester) {
+        return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { requester: [{ description: 'Requester: is invalid', error: 'InvalidValue' }] } });
+      }
       const now = new Date().toISOString();
       const ticket = {
         id: ctx.s.nextTicketId++,
@@ -242,7 +293,7 @@ export function zendeskApi(ctx) {
         tags: [...new Set((t.tags || []).map(String))].sort(),
         requester_id: requester ? requester.id : null,
         requester: requester ? { name: requester.name, email: requester.email } : null,
-        comments: [{ id: ctx.s.nextCommentId++, body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: requester?.id ?? API_USER_ID, created_at: now, attachments: attachmentsFor(t.comment.uploads), via: viaOf('api') }],
+        comments: [{ id: ctx.s.nextCommentId++, body: t.comment.body ?? t.comment.html_body, public: t.comment.public !== false, author_id: t.comment.author_id ?? requester?.id ?? API_USER_ID, created_at: now, attachments: attachmentsFor(t.comment.uploads), via: viaOf('api') }],
         created_at: now,
         updated_at: now,
         idempotency_key: key || null,
@@ -418,7 +469,7 @@ export function zendeskApi(ctx) {
     const url = ctx.gatewayUrl.replace(/\/twilio\/whatsapp$/, '/zendesk/events');
     // The body the trigger made by `npm run setup` sends (its placeholders filled in).
     const requester = [...ctx.s.users.values()].find((u) => u.id === t?.requester_id);
-    const payload = body ?? JSON.stringify({ ticket_id: String(ticketId), requester_email: requester?.email ?? '', requester_id: requester ? String(requester.id) : '', event: 'public_comment_added' });
+    const payload = body ?? JSON.stringify({ ticket_id: String(ticketId), requester_email: requester?.email ?? '', requester_id: requester ? String(requester.id) : '', requester_external_id: requester?.external_id ?? '', event: 'public_comment_added' });
     const ts = timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Zendesk Webhook' };
     if (signWith !== null) {

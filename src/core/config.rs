@@ -4,11 +4,13 @@
 pub mod alerts;
 pub mod channels;
 pub mod conventions;
+pub mod identity;
 pub mod languages;
 pub mod settings;
 
 use crate::core::twilio::{ReplySender, TwilioAccount};
 pub use channels::{Channel, TicketPlacement, DEFAULT_CHANNEL};
+pub use identity::RequesterIdentity;
 use languages::Languages;
 use std::fmt;
 
@@ -56,6 +58,13 @@ pub struct Config {
     /// The enabled languages: each one's triage rules, reply texts and templates (the guide's
     /// for English), each list and text replaceable without a rebuild; and detection.
     pub languages: Languages,
+    /// Who the requester of the gateway's tickets is (`REQUESTER_IDENTITY`).
+    pub requester_identity: RequesterIdentity,
+    /// Whether WhatsApp's typing indicator is shown while a message is worked on
+    /// (`TYPING_INDICATOR`); it also marks the message read.
+    pub typing_indicator: bool,
+    /// Origin of Twilio's Messaging v2 API (the typing indicator).
+    pub twilio_messaging_base_url: String,
     /// The channel this configuration is (`default`: today's variables; `channels`).
     pub channel: String,
     /// Its display name, when `CHANNELS` gives one.
@@ -286,6 +295,10 @@ impl Config {
         let zendesk_base_url = base_url("ZENDESK_BASE_URL", format!("https://{zendesk_domain}"));
         let twilio_api_base_url =
             base_url("TWILIO_API_BASE_URL", DEFAULT_TWILIO_API_BASE_URL.into());
+        let twilio_messaging_base_url = base_url(
+            "TWILIO_MESSAGING_BASE_URL",
+            identity::DEFAULT_TWILIO_MESSAGING_BASE_URL.into(),
+        );
         let public_base_url = get("PUBLIC_BASE_URL").and_then(|raw| {
             normalise_base_url(&raw).or_else(|| {
                 err.bad("PUBLIC_BASE_URL", "must be an http:// or https:// URL");
@@ -361,6 +374,19 @@ impl Config {
                 false
             })
         });
+        let typing_indicator = get("TYPING_INDICATOR").is_some_and(|v| {
+            conventions::parse_bool(&v).unwrap_or_else(|| {
+                err.bad("TYPING_INDICATOR", conventions::EXPECTED_BOOL);
+                false
+            })
+        });
+        let requester_identity = match get("REQUESTER_IDENTITY") {
+            None => RequesterIdentity::default(),
+            Some(raw) => identity::parse(&raw).unwrap_or_else(|| {
+                err.bad("REQUESTER_IDENTITY", identity::EXPECTED);
+                RequesterIdentity::default()
+            }),
+        };
         conventions::check_logging(&get, &mut err);
         // Read by the scheduled check on its own (`core::alerts`); validated here with the rest.
         let alerts_on = alerts::AlertSettings::from_lookup(&get, &mut err)
@@ -418,6 +444,9 @@ impl Config {
             media_max_bytes,
             media_allowed_types,
             languages,
+            requester_identity,
+            typing_indicator,
+            twilio_messaging_base_url,
             channel: DEFAULT_CHANNEL.to_string(),
             channel_name: None,
             numbers,

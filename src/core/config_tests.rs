@@ -78,6 +78,9 @@ fn values_are_normalised_or_refused() {
         ("UPSTREAM_TIMEOUT_MS", "60001"),
         ("RETRY_WINDOW_HOURS", "0"),
         ("FOLLOWUP_ACK", "maybe"),
+        ("TYPING_INDICATOR", "sometimes"),
+        ("REQUESTER_IDENTITY", "phone"),
+        ("TWILIO_MESSAGING_BASE_URL", "messaging.twilio.com"),
         ("ADMIN_TOKEN", "short"),
         ("TWILIO_CONTENT_SID", "abc"),
         ("ZENDESK_EMAIL", "nobody"),
@@ -88,6 +91,21 @@ fn values_are_normalised_or_refused() {
         assert_only_invalid(name, bad);
     }
     let mut v = full();
+    let defaults = load(&v).unwrap();
+    assert_eq!(defaults.requester_identity, RequesterIdentity::Email);
+    assert!(
+        !defaults.typing_indicator,
+        "off unless asked for: it marks messages read"
+    );
+    assert_eq!(
+        defaults.twilio_messaging_base_url,
+        "https://messaging.twilio.com"
+    );
+    v.insert("REQUESTER_IDENTITY", "whatsapp");
+    v.insert("TYPING_INDICATOR", "on");
+    let set = load(&v).unwrap();
+    assert_eq!(set.requester_identity, RequesterIdentity::Whatsapp);
+    assert!(set.typing_indicator);
     v.insert("MEDIA_MAX_BYTES", "52428800");
     assert_eq!(load(&v).unwrap().media_max_bytes, 50 * 1024 * 1024);
 }

@@ -83,6 +83,7 @@ pub mod stored_form;
 mod ticket_events;
 mod timers;
 pub mod transfer;
+mod typing;
 pub use agents::{AgentReply, AgentReplyState, AgentSide, Note, TicketClaim};
 pub use attempts::Retry;
 pub use backend::{
@@ -265,6 +266,10 @@ pub struct Output {
     /// Delete the archive's rows of messages finished before this time, then answer with
     /// `Event::ArchivePruned`.
     pub prune_archive_before: Option<u64>,
+    /// WhatsApp's typing indicator for a message whose work begins with this step's call (its
+    /// MessageSid, the request): best effort, run beside the call, never awaited before it
+    /// (`twilio::typing::outcome` reads its answer).
+    pub typing: Option<(String, HttpRequest)>,
 }
 
 impl Conversation {
@@ -338,11 +343,13 @@ impl Conversation {
                 self.fired(ctx.now_ms, &mut out.events);
                 out.prune_archive_before = self.inbound.archive_due(ctx.now_ms);
                 out.effect = self.next(ctx, &mut out.events);
+                out.typing = self.typing_indicator(ctx);
                 self.report_pending(ctx);
             }
             Event::Answered(exchange) => {
                 self.answered(exchange, ctx, &mut out.events);
                 out.effect = self.next(ctx, &mut out.events);
+                out.typing = self.typing_indicator(ctx);
                 self.report_pending(ctx);
             }
             Event::AnsweredLast(exchange) => {

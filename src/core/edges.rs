@@ -217,6 +217,7 @@ mod tests {
             requester_email: Some("+15550001234@example.com".into()),
             requester_id: Some(9),
             made_from: Some("SM0123456789abcdef0123456789abcdef".into()),
+            requester_external_id: Some("whatsapp:+15550001234".into()),
         }));
         // The form of earlier versions (the ticket id alone) is still read.
         let old: ConversationRequest =

@@ -103,6 +103,24 @@ pub enum DomainEvent {
         ticket: CreatedTicket,
         follow_up_of: u64,
     },
+    /// The customer's Zendesk user was found or made (`REQUESTER_IDENTITY=whatsapp`).
+    RequesterMade {
+        sid: String,
+        user_id: u64,
+        created: bool,
+    },
+    /// Zendesk refused the customer's number as the user's phone identity: the user is made
+    /// again without it.
+    RequesterPhoneRefused {
+        sid: String,
+        detail: Option<String>,
+    },
+    /// WhatsApp's typing indicator for this message could not be shown (best effort: the
+    /// message goes on regardless).
+    TypingFailed {
+        sid: String,
+        cause: Cause,
+    },
     /// Zendesk refused the requester's locale: the ticket is made again without it.
     LocaleRefused {
         sid: String,

@@ -23,6 +23,32 @@ pub struct TicketEvent {
     /// The MessageSid the ticket was made from (its `external_id`), once read from Zendesk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub made_from: Option<String>,
+    /// The requester's `external_id` now (`{{ticket.requester.external_id}}`): with
+    /// `REQUESTER_IDENTITY=whatsapp` the requester has no e-mail, and this id names the
+    /// customer (`zendesk::users::customer_of`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_external_id: Option<String>,
+}
+
+impl TicketEvent {
+    /// The customers the event's requester may be: by the e-mail the gateway made (`email`
+    /// mode), or by the `external_id` it gave the user (`whatsapp` mode).
+    pub fn customers(&self, email_domain: &str) -> Vec<String> {
+        let mut all = customer_addresses(
+            self.requester_email.as_deref().unwrap_or_default(),
+            email_domain,
+        );
+        if let Some(c) = self
+            .requester_external_id
+            .as_deref()
+            .and_then(crate::core::zendesk::users::customer_of)
+        {
+            if !all.contains(&c) {
+                all.push(c);
+            }
+        }
+        all
+    }
 }
 
 /// The customers' addresses (`+15550001234`, `US.1349120865`) the requester's e-mail may stand
@@ -77,6 +103,8 @@ pub struct TicketFacts {
     /// The MessageSid the gateway made the ticket from (its `external_id`), when it is one:
     /// the message's conversation made the ticket, whoever the requester is now.
     pub made_from: Option<String>,
+    /// The requester's `external_id` (side-loaded), when it has one.
+    pub requester_external_id: Option<String>,
 }
 
 pub fn ticket_facts(body: &str) -> Result<TicketFacts, String> {
@@ -87,19 +115,21 @@ pub fn ticket_facts(body: &str) -> Result<TicketFacts, String> {
         .filter(|id| crate::core::twilio_ids::is_message_sid(id))
         .map(str::to_string);
     let requester_id = v["ticket"]["requester_id"].as_u64();
-    let requester_email = requester_id.and_then(|requester| {
-        v["users"].as_array().and_then(|users| {
-            users
-                .iter()
-                .find(|u| u["id"].as_u64() == Some(requester))
-                .and_then(|u| u["email"].as_str())
-                .map(str::to_string)
-        })
+    let requester = requester_id.and_then(|requester| {
+        v["users"]
+            .as_array()
+            .and_then(|users| users.iter().find(|u| u["id"].as_u64() == Some(requester)))
     });
+    let text = |field: &str| {
+        requester
+            .and_then(|u| u[field].as_str())
+            .map(str::to_string)
+    };
     Ok(TicketFacts {
-        requester_email,
+        requester_email: text("email"),
         requester_id,
         made_from,
+        requester_external_id: text("external_id"),
     })
 }
 
@@ -150,8 +180,22 @@ mod tests {
             TicketFacts {
                 requester_email: None,
                 requester_id: Some(9),
-                made_from: Some("SM0123456789abcdef0123456789abcdef".into())
+                made_from: Some("SM0123456789abcdef0123456789abcdef".into()),
+                requester_external_id: None,
             }
+        );
+        let whatsapp = r#"{"ticket":{"id":5,"requester_id":9},"users":[{"id":9,"email":null,"external_id":"whatsapp:+15550001234"}]}"#;
+        let facts = ticket_facts(whatsapp).unwrap();
+        assert_eq!(facts.requester_email, None);
+        let event = TicketEvent {
+            ticket_id: 5,
+            requester_external_id: facts.requester_external_id,
+            ..TicketEvent::default()
+        };
+        assert_eq!(
+            event.customers("whatsapp.zendesk.com"),
+            vec!["+15550001234"],
+            "a requester without e-mail names its customer by external_id"
         );
         let agents = r#"{"ticket":{"id":5,"external_id":"crm-42"}}"#;
         assert_eq!(

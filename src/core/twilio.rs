@@ -55,6 +55,7 @@ impl ReplyTexts {
 }
 
 mod split;
+pub mod typing;
 pub use split::{split_for_whatsapp, take_utf16, utf16_len, MAX_BODY_UTF16_UNITS};
 
 /// What a Twilio or WhatsApp error code means, for the agents' internal note.

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 mod comments;
+pub mod users;
 pub use comments::{list_comments_request, parse_comment_list, CommentSeen};
 
 pub const TICKET_TAGS: [&str; 2] = ["whatsapp", "auto-created"];
@@ -52,6 +53,11 @@ pub struct NewTicket {
     /// Set when the customer's previous ticket is closed: Zendesk links the new one to it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub via_followup_source_id: Option<u64>,
+    /// The requester as a Zendesk user (`REQUESTER_IDENTITY=whatsapp`, `users`): when set, the
+    /// ticket names it, and it writes the first comment, instead of the placeholder
+    /// `requester` (which is not sent).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub requester_id: Option<u64>,
     /// Where the channel's tickets go (`CHANNELS`): absent, Zendesk's defaults.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub brand_id: Option<u64>,
@@ -120,6 +126,7 @@ pub fn new_ticket(
         ticket_type: "incident".to_string(),
         external_id: Some(message_sid.to_string()),
         via_followup_source_id: None,
+        requester_id: None,
         brand_id: None,
         group_id: None,
         ticket_form_id: None,
@@ -156,8 +163,25 @@ pub fn create_ticket_request(
             ("Accept", "application/json".to_string()),
             ("Idempotency-Key", idempotency_key.to_string()),
         ],
-        body: serde_json::to_string(&Envelope { ticket }).unwrap_or_default(),
+        body: ticket_body(&Envelope { ticket }, ticket.requester_id),
     }
+}
+
+/// The create's JSON: with a `requester_id`, the ticket names that user (who also writes the
+/// first comment, as on later comments) and carries no placeholder requester.
+fn ticket_body(envelope: &impl Serialize, requester_id: Option<u64>) -> String {
+    let Some(id) = requester_id else {
+        // Written as before (field order and all): the placeholder requester.
+        return serde_json::to_string(envelope).unwrap_or_default();
+    };
+    let Ok(mut v) = serde_json::to_value(envelope) else {
+        return String::new();
+    };
+    if let Some(ticket) = v["ticket"].as_object_mut() {
+        ticket.remove("requester");
+    }
+    v["ticket"]["comment"]["author_id"] = id.into();
+    v.to_string()
 }
 
 /// A ticket as the gateway needs it from Zendesk's answers.

@@ -57,7 +57,7 @@ test('the first run checks the credentials, creates the webhook and trigger and 
   assert.deepEqual(hooks[0].subscriptions, ['conditional_ticket_events']);
   const triggers = [...emulator.state.triggers.values()];
   assert.equal(triggers.length, 1);
-  assert.deepEqual(triggers[0].actions, [{ field: 'notification_webhook', value: [hooks[0].id, '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}"}'] }]);
+  assert.deepEqual(triggers[0].actions, [{ field: 'notification_webhook', value: [hooks[0].id, '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}", "requester_external_id": "{{ticket.requester.external_id}}"}'] }]);
   assert.ok(triggers[0].conditions.all.some((c) => c.field === 'current_tags' && c.value === 'whatsapp'));
   const stored = readFileSync(secretFile, 'utf8');
   assert.equal(stored, `ZENDESK_WEBHOOK_SECRET=${createHash('sha256').update(SANDBOX_CREDENTIALS.ZENDESK_WEBHOOK_SECRET).digest('hex')}\n`);

@@ -131,6 +131,7 @@ pub const SETTING_PREFIXES: &[&str] = &[
     "UPSTREAM_",
     "REFUSAL_",
     "ALERT_",
+    "TYPING_",
     "CHANNEL",
 ];
 

@@ -105,6 +105,12 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "Domain of the requesters' placeholder e-mail. Default `whatsapp.zendesk.com` (as in the guide). Agents' replies are routed by the requester's e-mail: a number on any domain still leads to its customer after a change; a WhatsApp user id only on the current domain.",
     },
     Setting {
+        name: "REQUESTER_IDENTITY",
+        required: "no",
+        secret: false,
+        meaning: "Who the requester of a ticket is in Zendesk. `email` (the default, as in the guide): a placeholder e-mail per customer (`REQUESTER_EMAIL_DOMAIN`). `whatsapp` (recommended): an end user found or made by `external_id` `whatsapp:<number or user id>`, with the number as a phone identity and no e-mail, so Zendesk never e-mails an address that does not exist and agents see the number. One more Zendesk call per customer. See [behaviour.md](behaviour.md#the-requester-in-zendesk).",
+    },
+    Setting {
         name: "PUBLIC_BASE_URL",
         required: "no",
         secret: false,
@@ -243,6 +249,12 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "`true` to acknowledge on WhatsApp each message added to an open ticket. Default `false`.",
     },
     Setting {
+        name: "TYPING_INDICATOR",
+        required: "no",
+        secret: false,
+        meaning: "`true` to show WhatsApp's typing indicator while the gateway makes the ticket or copies the files (Twilio's typing-indicator API, public beta). It also marks the customer's message **read** (blue ticks) at once, before any agent has seen it. Default `false`. See [behaviour.md](behaviour.md#typing-indicator).",
+    },
+    Setting {
         name: "ADMIN_TOKEN",
         required: "no",
         secret: true,
@@ -319,6 +331,12 @@ pub const SETTINGS: &[Setting] = &[
         required: "no",
         secret: false,
         meaning: "Twilio API origin. Default `https://api.twilio.com`.",
+    },
+    Setting {
+        name: "TWILIO_MESSAGING_BASE_URL",
+        required: "no",
+        secret: false,
+        meaning: "Origin of Twilio's Messaging v2 API (the typing indicator). Default `https://messaging.twilio.com`; the sandbox and tests point it at the emulator. Twilio's credentials go only to this origin.",
     },];
 
 /// The Markdown of `docs/configuration.md`.

@@ -102,6 +102,22 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
             ticket,
         )
         .field("follow_up_of", *follow_up_of),
+        DomainEvent::RequesterMade {
+            sid,
+            user_id,
+            created,
+        } => message(LogLine::info("zendesk.requester_made"), sid)
+            .field("user_id", *user_id)
+            .field("created", *created),
+        // The number is the conversation's, masked (`from`): never in clear.
+        DomainEvent::RequesterPhoneRefused { sid, detail } => {
+            message(LogLine::warn("zendesk.requester_phone_refused"), sid)
+                .opt("detail", detail.as_deref())
+        }
+        DomainEvent::TypingFailed { sid, cause } => {
+            message(LogLine::warn("twilio.typing_indicator_failed"), sid)
+                .field("reason", cause.to_string())
+        }
         DomainEvent::LocaleRefused {
             sid,
             locale_id,

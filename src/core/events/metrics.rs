@@ -82,6 +82,10 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
             Adds::FailureKey(FailedStep::AgentReply, "unknown_ticket")
         }
         DomainEvent::Done { ms, .. } => Adds::EndToEnd(*ms),
+        DomainEvent::RequesterMade { created: true, .. } => Adds::Counter("requesters_created"),
+        DomainEvent::RequesterMade { created: false, .. } => Adds::Counter("requesters_found"),
+        DomainEvent::RequesterPhoneRefused { .. } => Adds::Counter("requester_phones_refused"),
+        DomainEvent::TypingFailed { .. } => Adds::Counter("typing_indicator_failed"),
         // Told in the log line only: steps on the way (found again, looked for, kept), or
         // failures that end in another counted event (a retry, a failure, a note).
         DomainEvent::MediaRefusedHost { .. }

@@ -123,5 +123,8 @@ pub(super) fn every_field() -> Conversation {
     ));
     c.in_flight = Some(every_call().remove(0));
     c.unsent_metrics.channels.insert("acme-es".into(), 1);
+    // Added within v7 (optional): the customer's Zendesk user.
+    c.requester_user_id = Some(77);
+    c.requester_phone_refused = true;
     c
 }

@@ -245,6 +245,9 @@ pub(super) fn every_field() -> Conversation {
         }),
         recent_sent: vec!["SM00000000000000000000000000000007".into()],
         archive_oldest_ms: Some(T0 + 7),
+        // Added within v7 (v6 gateways never wrote them): set in `every_field`.
+        requester_user_id: None,
+        requester_phone_refused: false,
     }
 }
 
@@ -272,6 +275,8 @@ pub(super) fn every_call() -> Vec<InFlight> {
                 ticket_type: "incident".into(),
                 external_id: Some(sid()),
                 via_followup_source_id: Some(999),
+                // Added within v7: the last calls below carry it.
+                requester_id: None,
                 brand_id: None,
                 group_id: None,
                 ticket_form_id: None,
@@ -314,6 +319,42 @@ pub(super) fn every_call() -> Vec<InFlight> {
         Call::TransferMedia {
             sid: sid(),
             index: 0,
+        },
+        // Added within v7 (`REQUESTER_IDENTITY=whatsapp`): the customer's user, then a ticket
+        // naming it.
+        Call::CreateRequester {
+            sid: sid(),
+            user: RequesterUser {
+                name: "WhatsApp User (+15550001234)".into(),
+                external_id: "whatsapp:+15550001234".into(),
+                phone: Some("+15550001234".into()),
+            },
+        },
+        Call::CreateTicket {
+            sid: sid(),
+            ticket: NewTicket {
+                subject: "My parcel arrived broken".into(),
+                comment: Comment {
+                    body: "My parcel arrived broken".into(),
+                    public: true,
+                    uploads: vec![],
+                },
+                requester: Requester {
+                    name: "WhatsApp User (+15550001234)".into(),
+                    email: "+15550001234@whatsapp.zendesk.com".into(),
+                    locale_id: None,
+                },
+                tags: vec!["whatsapp".into()],
+                priority: Priority::Normal,
+                ticket_type: "incident".into(),
+                external_id: Some(sid()),
+                via_followup_source_id: None,
+                requester_id: Some(77),
+                brand_id: None,
+                group_id: None,
+                ticket_form_id: None,
+                custom_fields: vec![],
+            },
         },
     ];
     calls

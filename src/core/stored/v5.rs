@@ -57,6 +57,13 @@ pub struct Conversation<M = Message> {
     /// v6: when the oldest message in the archive (`fin:<MessageSid>` rows) finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive_oldest_ms: Option<u64>,
+    /// Added within v7 (optional, ignored by a v7 gateway before it): the Zendesk user made for
+    /// the customer (`REQUESTER_IDENTITY=whatsapp`), made once; and that Zendesk refused the
+    /// customer's number as its phone identity (the user is made without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_user_id: Option<u64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requester_phone_refused: bool,
     /// Added within v7 (optional, ignored by a v7 gateway before it): the channel the
     /// conversation is on (absent: the default channel) and the number the customer last
     /// wrote to (`+E164`), which replies go out from.
@@ -95,6 +102,8 @@ impl<M> Conversation<M> {
             wake: self.wake,
             recent_sent: self.recent_sent,
             archive_oldest_ms: self.archive_oldest_ms,
+            requester_user_id: self.requester_user_id,
+            requester_phone_refused: self.requester_phone_refused,
             channel: self.channel,
             receiving: self.receiving,
             user_id: self.user_id,
@@ -357,6 +366,22 @@ pub enum Call {
         sid: String,
         index: usize,
     },
+    /// Added within v7: the customer's Zendesk user, found or made (`REQUESTER_IDENTITY`). A
+    /// v7 gateway before it cannot read a conversation with this call in flight (a rollback
+    /// in the moment it is out): it quarantines it and carries on from what `salvage` reads.
+    CreateRequester {
+        sid: String,
+        user: RequesterUser,
+    },
+}
+
+/// The user a `CreateRequester` call sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequesterUser {
+    pub name: String,
+    pub external_id: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub phone: Option<String>,
 }
 
 /// The ticket a create call sends (kept to send it again after an eviction).
@@ -373,6 +398,9 @@ pub struct NewTicket {
     pub external_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub via_followup_source_id: Option<u64>,
+    /// Added within v7 (optional): the requester as a Zendesk user (`REQUESTER_IDENTITY`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub requester_id: Option<u64>,
     /// Added within v7 (optional): the channel's brand, group, form and custom fields.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub brand_id: Option<u64>,

@@ -9,7 +9,7 @@
 pub use super::v5::{
     AgentReply, AgentReplyState, Attachment, Call, Comment, CustomField, EarlyAgentEvent, InFlight,
     KnownTicket, MediaItem, MediaState, NewTicket, Note, OpenTicket, Priority, ReplyContent,
-    ReplyStep, Requester, Retry, TicketStep, Timer, Wake,
+    ReplyStep, Requester, RequesterUser, Retry, TicketStep, Timer, Wake,
 };
 use serde::{Deserialize, Serialize};
 

@@ -436,6 +436,7 @@ impl AgentSide {
             // Not the agents' side's (the parent routes these to the inbound queue).
             BackendAnswer::TicketMade { .. }
             | BackendAnswer::TicketFound { .. }
+            | BackendAnswer::RequesterMade { .. }
             | BackendAnswer::Commented { .. }
             | BackendAnswer::CommentFound { .. } => {}
         }

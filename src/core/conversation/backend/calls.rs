@@ -5,6 +5,8 @@
 //! back end's calls are a variant of `BackendCall` of their own.
 
 use super::*;
+use crate::core::config::RequesterIdentity;
+use crate::core::zendesk::users::{self, RequesterUser};
 
 /// A call to the back end, the back end's own: kept in flight, stored with the conversation.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +24,12 @@ pub enum ZendeskCall {
     CreateTicket {
         sid: String,
         ticket: NewTicket,
+    },
+    /// The customer's Zendesk user, found or made before the first ticket of message `sid`
+    /// (`REQUESTER_IDENTITY=whatsapp`; kept whole to send it again after an eviction).
+    CreateRequester {
+        sid: String,
+        user: RequesterUser,
     },
     /// The ticket an earlier create of `sid` made, by its `external_id`.
     FindTicket {
@@ -83,6 +91,11 @@ pub enum BackendAnswer {
         sid: String,
         found: LookedUp<TicketRef>,
     },
+    /// The customer's user, for message `sid`'s ticket.
+    RequesterMade {
+        sid: String,
+        made: RequesterMade,
+    },
     Commented {
         ticket_id: u64,
         sids: Vec<String>,
@@ -130,6 +143,7 @@ impl BackendCall {
         let BackendCall::ZendeskSupport(call) = self;
         match call {
             ZendeskCall::CreateTicket { .. } => "create_ticket",
+            ZendeskCall::CreateRequester { .. } => "create_requester",
             ZendeskCall::FindTicket { .. } => "find_ticket",
             ZendeskCall::AddComment { .. } => "add_comment",
             ZendeskCall::FindComment { .. } => "find_comment",
@@ -143,7 +157,9 @@ impl BackendCall {
     pub fn message(&self) -> Option<&str> {
         let BackendCall::ZendeskSupport(call) = self;
         match call {
-            ZendeskCall::CreateTicket { sid, .. } | ZendeskCall::FindTicket { sid } => Some(sid),
+            ZendeskCall::CreateTicket { sid, .. }
+            | ZendeskCall::CreateRequester { sid, .. }
+            | ZendeskCall::FindTicket { sid } => Some(sid),
             ZendeskCall::AddComment { sids, .. } | ZendeskCall::FindComment { sids, .. } => {
                 sids.first().map(String::as_str)
             }
@@ -201,7 +217,23 @@ fn place(ticket: &mut crate::core::zendesk::NewTicket, ctx: &Ctx) {
 
 /// The calls the parts ask for, in the back end's neutral words.
 impl Backend {
+    /// The call that makes message `draft.sid`'s ticket: with `REQUESTER_IDENTITY=whatsapp`,
+    /// first (once per customer) the customer's Zendesk user, then the ticket naming it.
     pub fn make_ticket(&self, draft: TicketDraft, customer: &Sender, ctx: &Ctx) -> BackendCall {
+        let requester_id = match ctx.config.requester_identity {
+            RequesterIdentity::Email => None,
+            RequesterIdentity::Whatsapp => match self.state().requester_user_id {
+                Some(id) => Some(id),
+                None => {
+                    let name = zendesk::requester_for(customer, "").name;
+                    let refused = self.state().requester_phone_refused;
+                    return BackendCall::ZendeskSupport(ZendeskCall::CreateRequester {
+                        sid: draft.sid.to_string(),
+                        user: users::requester_user(customer, name, refused),
+                    });
+                }
+            },
+        };
         let mut ticket = ctx.backend().new_ticket(
             draft.sid,
             customer,
@@ -212,6 +244,7 @@ impl Backend {
         );
         ticket.comment.uploads = draft.uploads;
         ticket.via_followup_source_id = draft.follow_up_of;
+        ticket.requester_id = requester_id;
         place(&mut ticket, ctx);
         if draft.without_locale {
             ticket.requester.locale_id = None;
@@ -289,6 +322,7 @@ impl Backend {
                 zendesk.create_ticket(&self.create_key(sid, without_locale), ticket)
             }
             ZendeskCall::FindTicket { sid } => zendesk.find_ticket(sid),
+            ZendeskCall::CreateRequester { user, .. } => zendesk.create_requester(user),
             ZendeskCall::AddComment {
                 ticket_id,
                 body,
@@ -339,6 +373,12 @@ impl Backend {
                     priority: ticket.priority,
                 }
             }
+            ZendeskCall::CreateRequester { sid, user } => BackendAnswer::RequesterMade {
+                made: self
+                    .zendesk_mut()
+                    .read_requester(exchange, user.phone.is_some(), ctx),
+                sid,
+            },
             ZendeskCall::FindTicket { sid } => BackendAnswer::TicketFound {
                 found: self.read_found_ticket(exchange, ctx),
                 sid,

@@ -18,6 +18,7 @@ mod calls;
 pub mod zendesk_support;
 use crate::core::retry::Verdict;
 use crate::core::triage::Priority;
+use crate::core::zendesk::users::RequesterUser;
 use crate::core::zendesk::{CommentSeen, NewTicket, TicketRef};
 pub use calls::{BackendAnswer, BackendCall, CallAround, NoteRef, TicketDraft, ZendeskCall};
 pub use zendesk_support::ZendeskSupportState;
@@ -33,6 +34,9 @@ pub trait TicketBackend {
         priority: Priority,
         language: &Language,
     ) -> NewTicket;
+    /// Finds or makes the customer's user (idempotent: found again by its `external_id`).
+    fn create_requester(&self, user: &RequesterUser) -> HttpRequest;
+    fn parse_user_id(&self, body: &str) -> Result<u64, String>;
     /// Creates `ticket`, idempotent under `idempotency_key` (the MessageSid).
     fn create_ticket(&self, idempotency_key: &str, ticket: &NewTicket) -> HttpRequest;
     /// The tickets made for a MessageSid (after the idempotency window).
@@ -92,6 +96,18 @@ impl TicketBackend for ZendeskSupport<'_> {
         ticket.tags.extend(language.zendesk_tag());
         ticket.requester.locale_id = language.zendesk_locale_id;
         ticket
+    }
+
+    fn create_requester(&self, user: &RequesterUser) -> HttpRequest {
+        zendesk::users::create_or_update_request(
+            &self.config.zendesk_base_url,
+            &self.config.zendesk_authorization(),
+            user,
+        )
+    }
+
+    fn parse_user_id(&self, body: &str) -> Result<u64, String> {
+        zendesk::users::parse_user_id(body)
     }
 
     fn create_ticket(&self, idempotency_key: &str, ticket: &NewTicket) -> HttpRequest {
@@ -251,6 +267,24 @@ pub enum TicketMade {
     LocaleRefused {
         detail: Option<String>,
         locale_id: Option<u32>,
+    },
+    Retry(Retryable),
+    Failed(Cause),
+}
+
+/// What became of a `create_or_update` of the customer's user (its id is the back end's to
+/// keep: `ZendeskSupportState::requester_user_id`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequesterMade {
+    /// Found (`created: false`) or made: the ticket can name it.
+    Made {
+        user_id: u64,
+        created: bool,
+    },
+    /// Zendesk refused the customer's number as a phone identity (a bad format, or the number
+    /// is another user's): nothing made; made again at once without it.
+    PhoneRefused {
+        detail: Option<String>,
     },
     Retry(Retryable),
     Failed(Cause),

@@ -29,6 +29,12 @@ pub struct ZendeskSupportState {
     pub tickets: Vec<KnownTicket>,
     /// Comment ids already read (the dedup key of agents' replies).
     pub seen_comments: Vec<u64>,
+    /// The customer's Zendesk user (`REQUESTER_IDENTITY=whatsapp`): found or made once, then
+    /// the requester of every ticket made for them.
+    pub requester_user_id: Option<u64>,
+    /// Zendesk refused the customer's number as the user's phone identity (a bad format, or
+    /// the number is another user's): the user is made without it.
+    pub requester_phone_refused: bool,
 }
 
 impl ZendeskSupportState {
@@ -128,6 +134,50 @@ impl ZendeskSupportState {
             }
             Verdict::Permanent { cause } => {
                 TicketMade::Failed(cause.with_detail(ctx.backend().error_summary(body)))
+            }
+        }
+    }
+
+    /// The answer to a `create_or_update` of the customer's user (`with_phone`: it carried the
+    /// number as a phone identity). It is idempotent (found again by `external_id`), so a
+    /// failure that may pass is simply made again, never looked up first.
+    pub fn read_requester(
+        &mut self,
+        exchange: &Exchange,
+        with_phone: bool,
+        ctx: &Ctx,
+    ) -> RequesterMade {
+        let answer = answer_of(exchange);
+        let body = answer.map_or("", |a| a.body.as_str());
+        match read(classify_idempotent(exchange), false) {
+            Read::Success => match ctx.backend().parse_user_id(body) {
+                Ok(user_id) => {
+                    self.requester_user_id = Some(user_id);
+                    RequesterMade::Made {
+                        user_id,
+                        created: answer.is_some_and(|a| a.status == 201),
+                    }
+                }
+                Err(e) => RequesterMade::Retry(Retryable {
+                    cause: Cause::unreadable(e),
+                    retry_after_secs: None,
+                    unknown: false,
+                }),
+            },
+            Read::Retry(mut r) => {
+                r.cause = r.cause.with_detail(ctx.backend().error_summary(body));
+                RequesterMade::Retry(r)
+            }
+            // The number is the likeliest cause of a 422 (not E.164 to Zendesk, or another
+            // user's): made again without it rather than no ticket at all.
+            Read::Refused(cause) if cause.status() == Some(422) && with_phone => {
+                self.requester_phone_refused = true;
+                RequesterMade::PhoneRefused {
+                    detail: ctx.backend().error_summary(body),
+                }
+            }
+            Read::Refused(cause) => {
+                RequesterMade::Failed(cause.with_detail(ctx.backend().error_summary(body)))
             }
         }
     }

@@ -2,7 +2,9 @@
 //! was lost), retried, or failed.
 
 use super::*;
-use crate::core::conversation::backend::{CommentAdded, LookedUp, Retryable, TicketMade};
+use crate::core::conversation::backend::{
+    CommentAdded, LookedUp, RequesterMade, Retryable, TicketMade,
+};
 use crate::core::conversation::reconcile::find_lost_send;
 use crate::core::conversation::transfer::{self, Transferred};
 
@@ -244,9 +246,9 @@ impl InboundQueue {
         events: &mut Vec<DomainEvent>,
     ) -> Option<TicketRef> {
         let head = match &answer {
-            BackendAnswer::TicketMade { sid, .. } | BackendAnswer::TicketFound { sid, .. } => {
-                sid.clone()
-            }
+            BackendAnswer::TicketMade { sid, .. }
+            | BackendAnswer::TicketFound { sid, .. }
+            | BackendAnswer::RequesterMade { sid, .. } => sid.clone(),
             BackendAnswer::Commented { sids, .. } | BackendAnswer::CommentFound { sids, .. } => {
                 sids.first().cloned().unwrap_or_default()
             }
@@ -297,6 +299,33 @@ impl InboundQueue {
                     }
                 }
             }
+            // The user is the back end's to keep: the message's ticket is made next (naming
+            // it), by the queue's next poll.
+            BackendAnswer::RequesterMade { made, .. } => match made {
+                RequesterMade::Made { user_id, created } => {
+                    events.push(DomainEvent::RequesterMade {
+                        sid: head.clone(),
+                        user_id,
+                        created,
+                    });
+                    let m = &mut self.messages[i];
+                    m.total_attempts += 1;
+                    m.retry.attempts = 0;
+                    m.retry.not_before_ms = 0;
+                }
+                // Made again at once without the number, rather than no ticket.
+                RequesterMade::PhoneRefused { detail } => {
+                    events.push(DomainEvent::RequesterPhoneRefused {
+                        sid: head.clone(),
+                        detail,
+                    });
+                    self.messages[i].total_attempts += 1;
+                }
+                RequesterMade::Retry(r) => self.retry_call(i, "create_requester", r, ctx, events),
+                RequesterMade::Failed(cause) => {
+                    self.fail_ticket(&[i], "create_requester", cause, ctx, events)
+                }
+            },
             BackendAnswer::TicketFound { found, .. } => {
                 match found {
                     LookedUp::Found(t) => {
@@ -345,6 +374,8 @@ impl InboundQueue {
                         ticket_id,
                     });
                     self.messages[i].follow_up_of = Some(ticket_id);
+                    // An answered attempt (the message's work has begun: `typing`).
+                    self.messages[i].total_attempts += 1;
                     self.messages[i].complete_step();
                 }
                 CommentAdded::TicketGone => {
@@ -353,6 +384,7 @@ impl InboundQueue {
                         ticket_id,
                     });
                     self.messages[i].skip_triage = true;
+                    self.messages[i].total_attempts += 1;
                     self.messages[i].complete_step();
                 }
                 CommentAdded::Failed(cause) => {

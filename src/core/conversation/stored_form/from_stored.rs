@@ -31,6 +31,8 @@ impl From<v7::Conversation> for Conversation {
                 open_ticket: c.open_ticket.map(Into::into),
                 tickets: c.tickets.into_iter().map(Into::into).collect(),
                 seen_comments: c.seen_comments,
+                requester_user_id: c.requester_user_id,
+                requester_phone_refused: c.requester_phone_refused,
             }),
             agents: AgentSide {
                 checks: c.checks,
@@ -227,6 +229,15 @@ impl From<v7::Call> for Call {
                             value: f.value,
                         })
                         .collect(),
+                    requester_id: ticket.requester_id,
+                },
+            }),
+            v7::Call::CreateRequester { sid, user } => zendesk(ZendeskCall::CreateRequester {
+                sid,
+                user: zendesk::users::RequesterUser {
+                    name: user.name,
+                    external_id: user.external_id,
+                    phone: user.phone,
                 },
             }),
             v7::Call::FindTicket { sid } => zendesk(ZendeskCall::FindTicket { sid }),

@@ -22,6 +22,8 @@ impl From<&Conversation> for v7::Conversation {
             rechecks: c.agents.rechecks.clone(),
             agent_replies: c.agents.agent_replies.iter().map(Into::into).collect(),
             seen_comments: zendesk.seen_comments.clone(),
+            requester_user_id: zendesk.requester_user_id,
+            requester_phone_refused: zendesk.requester_phone_refused,
             notes: c
                 .agents
                 .notes
@@ -221,6 +223,18 @@ impl From<&Call> for v7::Call {
                             value: f.value,
                         })
                         .collect(),
+                    requester_id: ticket.requester_id,
+                },
+            },
+            Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::CreateRequester {
+                sid,
+                user,
+            })) => v7::Call::CreateRequester {
+                sid,
+                user: v7::RequesterUser {
+                    name: user.name,
+                    external_id: user.external_id,
+                    phone: user.phone,
                 },
             },
             Call::Backend(BackendCall::ZendeskSupport(ZendeskCall::FindTicket { sid })) => {

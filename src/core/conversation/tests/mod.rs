@@ -115,6 +115,10 @@ struct World {
     zendesk_down: bool,
     /// Every Zendesk call answers 503 until then (an `Outage`).
     zendesk_down_until: Option<u64>,
+    /// Users made by `create_or_update` (`REQUESTER_IDENTITY=whatsapp`), as it was sent.
+    users: Vec<Value>,
+    /// The customer's number belongs to another user: a phone identity answers 422.
+    phone_taken: bool,
 }
 
 fn answer(status: u16, body: Value) -> Exchange {
@@ -143,6 +147,8 @@ struct Sim {
     jitter_seed: u64,
     /// The largest stored state seen after any step (bytes of JSON).
     largest_stored: usize,
+    /// The typing indicators the machine asked for (`Output::typing`), in order.
+    typing: Vec<(String, HttpRequest)>,
 }
 
 impl Sim {
@@ -158,6 +164,7 @@ impl Sim {
             cfg,
             jitter_seed: 7,
             largest_stored: 0,
+            typing: vec![],
         }
     }
 
@@ -208,6 +215,7 @@ impl Sim {
         self.stored = stored_form::encode(&conv).unwrap();
         self.largest_stored = self.largest_stored.max(self.stored.len());
         self.events.extend(out.events.iter().cloned());
+        self.typing.extend(out.typing.iter().cloned());
         for m in &out.archived {
             self.archive.insert(
                 stored_form::archive_key(&m.sid),
@@ -539,6 +547,7 @@ fn assert_reference_outcome(sim: &Sim, what: &str) {
 mod agents;
 mod archive;
 mod forwarding;
+mod identity;
 mod inbound;
 mod languages;
 mod limits;
@@ -546,6 +555,7 @@ mod media;
 mod owners;
 mod properties;
 mod stored;
+mod typing;
 mod world;
 
 /// A message as the webhook hands it over, at the gateway's test origin.

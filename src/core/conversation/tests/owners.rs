@@ -126,6 +126,7 @@ fn a_requesters_new_e_mail_is_not_a_new_requester_when_zendesk_names_the_same_us
         requester_email: Some("jane@acme.example".into()),
         requester_id: Some(77),
         made_from: None,
+        requester_external_id: None,
     });
     sim.settle();
     assert!(sim.world.notes.is_empty(), "{:?}", sim.world.notes);
@@ -135,6 +136,7 @@ fn a_requesters_new_e_mail_is_not_a_new_requester_when_zendesk_names_the_same_us
         requester_email: Some(format!("{CUSTOMER}@whatsapp.zendesk.com")),
         requester_id: Some(78),
         made_from: None,
+        requester_external_id: None,
     });
     sim.settle();
     assert_eq!(sim.world.notes.len(), 1, "{:?}", sim.world.notes);
@@ -388,6 +390,7 @@ fn what_the_shell_stores_and_answers_comes_from_the_machine() {
             requester_email: None,
             requester_id: None,
             made_from: Some("SMelsewhere".into()),
+            requester_external_id: None,
         },
     ));
     assert_eq!(out.claim, Some(TicketClaim::NotOurs));
@@ -399,6 +402,7 @@ fn what_the_shell_stores_and_answers_comes_from_the_machine() {
             requester_email: None,
             requester_id: None,
             made_from: Some(M1.0.into()),
+            requester_external_id: None,
         },
     ));
     assert_eq!(out.claim, Some(TicketClaim::Owns));

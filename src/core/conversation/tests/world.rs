@@ -4,7 +4,10 @@ use super::*;
 
 impl World {
     pub(super) fn ticket_json(t: &SimTicket) -> Value {
-        json!({"id": t.id, "requester_id": 77, "status": if t.closed { "closed" } else { "open" }, "external_id": t.external_id})
+        // The requester the create named (`REQUESTER_IDENTITY=whatsapp`), else the one Zendesk
+        // made from the placeholder e-mail (77).
+        let requester = t.created["requester_id"].as_u64().unwrap_or(77);
+        json!({"id": t.id, "requester_id": requester, "status": if t.closed { "closed" } else { "open" }, "external_id": t.external_id})
     }
 
     /// Carries the request out against the simulated APIs.
@@ -54,7 +57,7 @@ impl World {
                     deleted: false,
                     comments: vec![(
                         v["ticket"]["comment"]["body"].as_str().unwrap().to_string(),
-                        Some(77),
+                        Some(v["ticket"]["requester_id"].as_u64().unwrap_or(77)),
                     )],
                     ids: vec![id * 100],
                     created: v["ticket"].clone(),
@@ -65,6 +68,32 @@ impl World {
                     self.idempotency.insert(k, id);
                 }
                 answer(201, body)
+            }
+            // Zendesk matches on `external_id` (or e-mail), never on the phone: 200 found,
+            // 201 made; a phone identity another user has is a 422.
+            ("POST", "/api/v2/users/create_or_update.json") => {
+                let v: Value = serde_json::from_str(&req.body).unwrap();
+                let user = &v["user"];
+                if self.phone_taken && user.get("identities").is_some() {
+                    return answer(
+                        422,
+                        json!({"error": "RecordInvalid", "description": "Record validation errors", "details": {"value": [{"description": "Value: +15550001234 is already being used by another user"}]}}),
+                    );
+                }
+                let found = self
+                    .users
+                    .iter()
+                    .position(|u| u["external_id"] == user["external_id"]);
+                match found {
+                    Some(i) => answer(200, json!({"user": {"id": 500 + i as u64}})),
+                    None => {
+                        self.users.push(user.clone());
+                        answer(
+                            201,
+                            json!({"user": {"id": 500 + self.users.len() as u64 - 1}}),
+                        )
+                    }
+                }
             }
             ("GET", "/api/v2/tickets.json") => {
                 let ext = query.strip_prefix("external_id=").unwrap_or("");
@@ -137,7 +166,8 @@ impl World {
                 let mut users: Vec<Value> = vec![];
                 for a in list.iter().filter_map(|c| c["author_id"].as_u64()) {
                     let role = self.roles.get(&a).copied().unwrap_or(match a {
-                        77 => "end-user",
+                        // 500 on: the users `create_or_update` made.
+                        77 | 500..=599 => "end-user",
                         1 => "admin",
                         _ => "agent",
                     });
