@@ -4,6 +4,7 @@
 //! pruned a week after they finished.
 
 use super::*;
+use crate::core::stored::PruneVerdict;
 
 impl ConversationObject {
     /// The conversation, from its stored form of any known version (`core::stored`); an
@@ -152,10 +153,10 @@ impl ConversationObject {
         let mut gone = Vec::new();
         let mut oldest: Option<u64> = None;
         storage::visit_prefixed(&storage, stored_form::ARCHIVE_PREFIX, |key, text| {
-            match stored_form::decode_archived(&text).and_then(|m| m.finished_ms) {
-                Some(at) if at >= before => oldest = Some(oldest.map_or(at, |o| o.min(at))),
-                // Past its week, or unreadable (nothing would ever read it again).
-                _ => gone.push(key),
+            match crate::core::stored::prune_verdict(&text, before) {
+                PruneVerdict::Keep(at) => oldest = Some(oldest.map_or(at, |o| o.min(at))),
+                PruneVerdict::KeepNewer => {}
+                PruneVerdict::Delete => gone.push(key),
             }
         })
         .await?;

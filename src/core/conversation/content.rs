@@ -36,11 +36,13 @@ pub enum Content {
     Reaction {
         emoji: String,
     },
-    /// A `MessageType` the gateway has no special handling for, by name, with what it carried.
+    /// A `MessageType` the gateway has no special handling for, by name, with what it carried
+    /// (or a kind carrying what it cannot hold: a pressed button's payload is kept).
     Other {
         message_type: String,
         text: String,
         files: Vec<MediaItem>,
+        payload: Option<String>,
     },
 }
 
@@ -113,6 +115,10 @@ impl Content {
             MessageKind::Reaction if plain => Content::Reaction { emoji: text },
             kind => Content::Other {
                 message_type: kind.name().to_string(),
+                payload: match kind {
+                    MessageKind::ButtonReply { payload } => payload.clone(),
+                    _ => None,
+                },
                 text: match &place {
                     Some(p) if text.is_empty() => p.describe(),
                     Some(p) => format!("{text}\n\n{}", p.describe()),
@@ -213,8 +219,12 @@ impl Content {
                 message_type,
                 text,
                 files,
+                payload,
             } => {
                 clip(message_type, 32);
+                if let Some(payload) = payload {
+                    clip(payload, 64);
+                }
                 text.clear();
                 files.clear();
             }
@@ -274,12 +284,15 @@ mod tests {
     #[test]
     fn what_a_kind_cannot_hold_is_kept_as_other() {
         // A button with a file (WhatsApp sends no such thing): nothing is dropped.
-        let odd = content("MessageType=button&Body=Yes&NumMedia=1&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fm0&MediaContentType0=image%2Fjpeg");
+        let odd = content("MessageType=button&Body=Yes&ButtonPayload=confirm&NumMedia=1&MediaUrl0=https%3A%2F%2Fapi.twilio.com%2Fm0&MediaContentType0=image%2Fjpeg");
         assert_eq!(
             (odd.name(), odd.text(), odd.files().len()),
             ("button_reply", "Yes", 1)
         );
-        assert!(matches!(odd, Content::Other { .. }));
+        assert!(
+            matches!(&odd, Content::Other { payload: Some(p), .. } if p == "confirm"),
+            "the button's payload is kept: {odd:?}"
+        );
     }
 
     #[test]

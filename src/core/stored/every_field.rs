@@ -84,6 +84,7 @@ fn content(i: u64) -> Content {
             message_type: "order".into(),
             text,
             files: files(i),
+            payload: Some("order-7".into()),
         },
         _ => Content::Text { text },
     }

@@ -39,6 +39,9 @@
 //!   are gone from the message. v6 values and archived rows are migrated on reading
 //!   (`older::v6_message_to_v7`). A v6 gateway cannot read a v7 message (no `body`): after a
 //!   rollback it quarantines such a conversation and carries on from what `salvage` reads.
+//!   An `other` content may also carry `payload` (a pressed button's, when the message held
+//!   what a button reply cannot): optional, ignored by a v7 gateway that predates it, so no
+//!   new version.
 //!
 //! Up to v5 the domain types were the schema; the stored types were made their own at v5
 //! without changing a byte (`main_f8a4f61_*` fixtures: conversations main wrote then).
@@ -149,6 +152,34 @@ pub fn decode_message(text: &str) -> Option<v7::Message> {
         .ok()
         .filter(|r| r.v == 6)
         .map(|r| older::v6_message_to_v7(r.message))
+}
+
+/// What the archive's weekly prune does with a row (`prune_verdict`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PruneVerdict {
+    /// Finished at this time, within its week: kept (the archive's oldest is among these).
+    Keep(u64),
+    /// Written by a newer version in a form this one cannot read its finish from: left to that
+    /// version (after a rollback), and not counted as the archive's oldest.
+    KeepNewer,
+    /// Past its week, or unreadable: nothing would ever read it again.
+    Delete,
+}
+
+/// The prune's verdict on an archived row, finished before `before` or not. Only when the
+/// message finished is read, leniently (`{"message": {"finished_ms": ...}}`, whatever else the
+/// row holds), so a row of a newer version (after a rollback) is judged by its age rather than
+/// deleted as unreadable; one whose finish cannot be read is kept when a newer version wrote it.
+pub fn prune_verdict(text: &str, before: u64) -> PruneVerdict {
+    let Ok(row) = serde_json::from_str::<Value>(text) else {
+        return PruneVerdict::Delete;
+    };
+    match row["message"]["finished_ms"].as_u64() {
+        Some(at) if at >= before => PruneVerdict::Keep(at),
+        Some(_) => PruneVerdict::Delete,
+        None if row["v"].as_u64().is_some_and(|v| v > VERSION) => PruneVerdict::KeepNewer,
+        None => PruneVerdict::Delete,
+    }
 }
 
 /// What `decode_reporting` read.

@@ -135,6 +135,10 @@ fn content_v7(
             }
         }
         other => v7::Content::Other {
+            payload: match &other {
+                v5::Content::ButtonReply { payload } => payload.clone(),
+                _ => None,
+            },
             message_type: match other {
                 v5::Content::Other { message_type } => message_type,
                 v5::Content::Text => "text".into(),
@@ -159,18 +163,23 @@ fn joined(text: String, location: Option<String>) -> String {
 }
 
 /// v6 stored a location as the text `Location::describe` wrote: `Location shared: {label,
-/// address }({latitude}, {longitude}) https://www.google.com/maps?q=...`. Its name is kept as
-/// the label (label and address joined, as the text had them), so the text reads the same.
+/// address }({latitude}, {longitude}) https://www.google.com/maps?q={latitude},{longitude}`.
+/// The label is the customer's and may hold brackets or links of its own, so the text is split
+/// at the last map link and read only when the link's coordinates are the bracketed ones. Its
+/// name is kept as the label (label and address joined, as the text had them), so the text
+/// reads the same.
 fn place_of_v6_text(text: &str) -> Option<v7::Place> {
+    const MAP: &str = " https://www.google.com/maps?q=";
     let rest = text.strip_prefix("Location shared: ")?;
-    let rest = rest
-        .split(" https://")
-        .next()
-        .unwrap_or(rest)
-        .strip_suffix(')')?;
+    let at = rest.rfind(MAP)?;
+    let (rest, query) = (&rest[..at], &rest[at + MAP.len()..]);
+    let rest = rest.strip_suffix(')')?;
     let open = rest.rfind('(')?;
     let (latitude, longitude) = rest[open + 1..].split_once(", ")?;
     if !is_coordinate(latitude) || !is_coordinate(longitude) {
+        return None;
+    }
+    if query != format!("{latitude},{longitude}") {
         return None;
     }
     let name = rest[..open].trim_end();

@@ -45,9 +45,11 @@ pub fn salvage(text: &str) -> Salvage {
     };
     let conv = value.get("conversation").unwrap_or(&value);
     let list = |key: &str| conv[key].as_array().cloned().unwrap_or_default();
+    // A bare v1 value has no envelope (no `v`): a v6-or-older message as well.
+    let older_than_v7 = value["v"].as_u64().is_none_or(|v| v < 7);
     salvage.pending = list("messages")
         .iter()
-        .filter_map(salvage_pending)
+        .filter_map(|m| salvage_pending(m, older_than_v7))
         .collect();
     salvage.pending.sort_by_key(|m| m.received_ms);
     salvage.tickets = list("tickets")
@@ -79,7 +81,10 @@ pub fn salvage(text: &str) -> Salvage {
 /// read whole with the current type when it can be, else its MessageSid, text and arrival, and
 /// what decides its ticket (a follow-up, triage skipped, language, the create's key). A message
 /// whose ticket or comment was made is not one of them (making it again would double it).
-fn salvage_pending(m: &Value) -> Option<v7::Message> {
+/// A message of a value older than v7 is read with v6's type first: its `content` label
+/// (`{"kind": "media"}`) also reads as a v7 content, and the v7 type would then silently drop
+/// its `body`, `media` and `location`.
+fn salvage_pending(m: &Value, older_than_v7: bool) -> Option<v7::Message> {
     let sid = m["sid"].as_str()?;
     if !m["finished_ms"].is_null() || m["ticket"]["state"].as_str() != Some("pending") {
         return None;
@@ -87,13 +92,23 @@ fn salvage_pending(m: &Value) -> Option<v7::Message> {
     if !crate::core::twilio_ids::is_message_sid(sid) {
         return None;
     }
+    let as_v6 = || {
+        v5::Message::deserialize(m).ok().map(|mut whole| {
+            whole.reply = v5::ReplyStep::Waiting;
+            older::v6_message_to_v7(whole)
+        })
+    };
+    if older_than_v7 {
+        if let Some(whole) = as_v6() {
+            return Some(whole);
+        }
+    }
     if let Ok(mut whole) = v7::Message::deserialize(m) {
         whole.reply = v5::ReplyStep::Waiting;
         return Some(whole);
     }
-    if let Ok(mut whole) = v5::Message::deserialize(m) {
-        whole.reply = v5::ReplyStep::Waiting;
-        return Some(older::v6_message_to_v7(whole));
+    if let Some(whole) = as_v6() {
+        return Some(whole);
     }
     // The text: v6's `body`, or what a v7 content holds under one of its names.
     let body = [&m["body"], &m["content"]["text"], &m["content"]["caption"]]

@@ -74,9 +74,13 @@ fn what_v7_gateways_wrote_before_events_reads_without_them() {
     // And the opt-out and the out-of-hours notice.
     now.opted_out_ms = None;
     now.closed_notice = None;
-    // And the messages' facts for their finished event (the history).
+    // And the messages' facts for their finished event (the history), and a button's payload
+    // kept on `other`.
     for m in &mut now.messages {
         m.facts = Default::default();
+        if let v7::Content::Other { payload, .. } = &mut m.content {
+            *payload = None;
+        }
     }
     assert_eq!(read, now, "nothing else changed");
     let (with, _) = decode(PINNED.lines().next().unwrap()).unwrap();
@@ -111,6 +115,7 @@ fn what_v6_gateways_wrote_reads_as_v7() {
             message_type: "text".into(),
             text: "message 1\n\nLocation shared: Shop (52.52, 13.40)".into(),
             files: every_field_v6::every_field().messages[0].media.clone(),
+            payload: None,
         }
     );
 }
@@ -311,6 +316,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         format!("{m}.content<reaction>.emoji"),
         format!("{m}.content<other>.text"),
         format!("{m}.content<other>.files"),
+        format!("{m}.content<other>.payload"),
         ".conversation.agent_replies[].retry".into(),
         format!("{ticket}.external_id"),
         format!("{ticket}.via_followup_source_id"),
@@ -346,7 +352,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         );
     }
     // A new field left out when empty must join the list (28 in v5.rs, less v5's message's 2
-    // that v7 no longer writes; 21 in v7.rs; 3 in `Delta`).
+    // that v7 no longer writes; 22 in v7.rs; 3 in `Delta`).
     let left_out = |file: &str| file.matches("skip_serializing_if").count();
     assert_eq!(
         left_out(include_str!("v5.rs")) - 2 + left_out(include_str!("v7.rs")) + 3,
@@ -583,7 +589,142 @@ fn a_conversation_stored_before_channels_reads_as_the_default_channels() {
         m.facts = Default::default();
     }
     expected.in_flight = Some(every_field_v6::every_call().remove(0));
+    // Nor the payload an `other` content may carry (added later within v7).
+    for m in &mut expected.messages {
+        if let v7::Content::Other { payload, .. } = &mut m.content {
+            *payload = None;
+        }
+    }
     assert_eq!(read, expected);
+}
+
+#[test]
+fn salvaging_a_corrupted_v6_value_keeps_its_pending_messages_files() {
+    let mut v6 = stored_by_0df866a_as(6);
+    // A v6 value that no longer decodes (a field corrupted): quarantined, salvaged.
+    v6["conversation"]["checks"] = "corrupted".into();
+    let text = v6.to_string();
+    assert!(decode(&text).is_err());
+    let v6_msg = v6["conversation"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["ticket"]["state"] == "pending")
+        .unwrap()
+        .clone();
+    eprintln!("v6 pending message: {v6_msg}");
+    let got = salvage(&text);
+    eprintln!("salvaged: {:?}", got.pending[0].content);
+    assert!(
+        matches!(&got.pending[0].content, v7::Content::Media { files, .. } if files.len() == 1),
+        "the photo of the pending v6 message is kept"
+    );
+}
+
+#[test]
+fn salvaging_a_v6_text_message_keeps_its_text() {
+    let text = serde_json::json!({"v": 6, "conversation": {
+        "customer": {"Phone": "+15550001234"},
+        "checks": "corrupted",
+        "messages": [{
+            "sid": "SM0123456789abcdef0123456789abcdef", "received_ms": 1, "body": "my card was stolen",
+            "body_chars": 18, "ticket": {"state": "pending"}, "reply": {"state": "waiting"},
+            "content": {"kind": "text"}
+        }]
+    }})
+    .to_string();
+    let got = salvage(&text);
+    assert_eq!(
+        got.pending[0].content,
+        v7::Content::Text {
+            text: "my card was stolen".into()
+        }
+    );
+}
+
+#[test]
+fn a_v6_location_is_read_from_its_last_map_link_not_from_its_label() {
+    // A label the customer's place carried (v6 wrote it into the text).
+    let v6: v5::Message = serde_json::from_value(serde_json::json!({
+        "sid": "SM0123456789abcdef0123456789abcdef", "received_ms": 1, "body": "",
+        "body_chars": 0, "ticket": {"state": "pending"}, "reply": {"state": "waiting"},
+        "content": {"kind": "location"},
+        "location": "Location shared: Stand (1, 2) https://x.example (52.5, 13.4) https://www.google.com/maps?q=52.5,13.4"
+    }))
+    .unwrap();
+    let m = older::v6_message_to_v7(v6);
+    eprintln!("{:?}", m.content);
+    match m.content {
+        v7::Content::Location { place: Some(p), .. } => {
+            assert_eq!(
+                (p.latitude.as_str(), p.longitude.as_str()),
+                ("52.5", "13.4")
+            )
+        }
+        v7::Content::Location { place: None, text } => assert!(text.contains("52.5, 13.4")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_v6_button_reply_carrying_a_file_keeps_its_payload() {
+    // v6 labelled the message a button reply; its file makes it `other` in v7.
+    let v6: v5::Message = serde_json::from_value(serde_json::json!({
+        "sid": "SM0123456789abcdef0123456789abcdef", "received_ms": 1, "body": "Yes",
+        "body_chars": 3, "ticket": {"state": "pending"}, "reply": {"state": "waiting"},
+        "content": {"kind": "button_reply", "payload": "confirm"},
+        "media": [{"url": "https://api.twilio.com/m0", "content_type": "image/jpeg",
+                   "state": {"state": "pending"}}]
+    }))
+    .unwrap();
+    match older::v6_message_to_v7(v6).content {
+        v7::Content::Other {
+            message_type,
+            payload,
+            files,
+            ..
+        } => {
+            assert_eq!(message_type, "button_reply");
+            assert_eq!(payload.as_deref(), Some("confirm"));
+            assert_eq!(files.len(), 1);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_archive_prune_keeps_a_newer_versions_rows_it_cannot_read_whole() {
+    let before = 1_000;
+    let row = |v: u64, message: Value| serde_json::json!({"v": v, "message": message}).to_string();
+    // A newer version's row (after a rollback) whose content this version does not know.
+    let newer = row(
+        8,
+        serde_json::json!({"sid": "SM0123456789abcdef0123456789abcdef", "finished_ms": 2_000,
+                           "content": {"kind": "poll_answer"}}),
+    );
+    assert!(decode_message(&newer).is_none());
+    assert_eq!(prune_verdict(&newer, before), PruneVerdict::Keep(2_000));
+    // Its finish not readable either: left to that version, not the archive's oldest.
+    let newer = row(8, serde_json::json!({"finished": {"at": 2_000}}));
+    assert_eq!(prune_verdict(&newer, before), PruneVerdict::KeepNewer);
+    // Past its week, whoever wrote it; unreadable rows of this version or older.
+    let old = row(8, serde_json::json!({"finished_ms": 500}));
+    assert_eq!(prune_verdict(&old, before), PruneVerdict::Delete);
+    let mut m = every_field::every_field().messages[0].clone();
+    m.finished_ms = Some(2_000);
+    let current = encode_message(&m).unwrap();
+    assert_eq!(prune_verdict(&current, before), PruneVerdict::Keep(2_000));
+    m.finished_ms = Some(500);
+    let current = encode_message(&m).unwrap();
+    assert_eq!(prune_verdict(&current, before), PruneVerdict::Delete);
+    assert_eq!(
+        prune_verdict(&row(7, serde_json::json!({})), before),
+        PruneVerdict::Delete
+    );
+    assert_eq!(
+        prune_verdict("{\"v\": 8, \"mess", before),
+        PruneVerdict::Delete
+    );
 }
 
 /// A quarantined conversation of another channel is recovered on its channel, answering from

@@ -111,6 +111,10 @@ pub enum Content {
         text: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         files: Vec<MediaItem>,
+        /// A pressed button's payload, when the message carried what a button reply cannot
+        /// hold. Optional within v7: a v7 gateway that predates it ignores it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        payload: Option<String>,
     },
 }
 

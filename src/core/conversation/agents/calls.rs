@@ -415,7 +415,10 @@ impl AgentSide {
                     return;
                 };
                 match noted {
-                    LookedUp::Found(()) => self.note_written(i, events),
+                    LookedUp::Found(()) => {
+                        backend.noted(self.notes[i].ticket_id, ctx.now_ms);
+                        self.note_written(i, events)
+                    }
                     LookedUp::Absent => self.notes[i].retry.verify_first = false,
                     LookedUp::Retry(r) => {
                         self.retry_note(i, r.cause, r.retry_after_secs, r.unknown, ctx, events)

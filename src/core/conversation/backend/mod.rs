@@ -397,6 +397,10 @@ impl Backend {
         self.zendesk_mut().commented(now_ms)
     }
 
+    pub fn noted(&mut self, ticket_id: u64, now_ms: u64) {
+        self.zendesk_mut().noted(ticket_id, now_ms)
+    }
+
     fn read_comments(&mut self, ticket_id: u64, exchange: &Exchange, ctx: &Ctx) -> CommentsRead {
         self.zendesk_mut().read_comments(ticket_id, exchange, ctx)
     }

@@ -447,6 +447,16 @@ impl ZendeskSupportState {
         (moved, (!self.knows(target)).then_some(requester))
     }
 
+    /// An internal note was written on `ticket_id`: an update like a comment, so on the open
+    /// ticket it counts in the window the pacing keeps below Zendesk's budget.
+    pub fn noted(&mut self, ticket_id: u64, now_ms: u64) {
+        if let Some(open) = self.open_ticket.as_mut().filter(|o| o.id == ticket_id) {
+            open.recent_updates_ms
+                .retain(|&t| t + TICKET_UPDATE_WINDOW_MS > now_ms);
+            open.recent_updates_ms.push(now_ms);
+        }
+    }
+
     pub fn knows(&self, ticket_id: u64) -> bool {
         self.tickets.iter().any(|t| t.id == ticket_id)
     }

@@ -141,7 +141,13 @@ impl InboundQueue {
             },
             InboundCall::TransferMedia { index, .. } => {
                 let sid = self.messages[i].sid.clone();
-                let content_type = self.messages[i].content.files()[index].content_type.clone();
+                // The message may no longer hold that file (read leniently from a newer
+                // version's value after a rollback): the answer is dropped, the next poll
+                // decides from what the message holds now.
+                let Some(file) = self.messages[i].content.files().get(index) else {
+                    return;
+                };
+                let content_type = file.content_type.clone();
                 let transferred =
                     transfer::read(&exchange, |body| ctx.backend().parse_upload_token(body));
                 match transferred {
@@ -219,15 +225,17 @@ impl InboundQueue {
         reason: String,
         events: &mut Vec<DomainEvent>,
     ) {
-        let sid = self.messages[i].sid.clone();
+        let m = &mut self.messages[i];
+        let Some(file) = m.content.files_mut().get_mut(index) else {
+            return;
+        };
         events.push(DomainEvent::FileListed {
-            sid,
+            sid: m.sid.clone(),
             index,
-            content_type: self.messages[i].content.files()[index].content_type.clone(),
+            content_type: file.content_type.clone(),
             reason: reason.clone(),
         });
-        let m = &mut self.messages[i];
-        m.content.files_mut()[index].state = MediaState::Skipped { reason };
+        file.state = MediaState::Skipped { reason };
         m.retry.attempts = 0;
         m.retry.not_before_ms = 0;
     }

@@ -54,6 +54,8 @@ pub(in crate::core::conversation) enum TicketAction {
     Call(Box<Call>),
     /// Wait (Zendesk's per-ticket update budget is spent).
     WaitUntil(u64),
+    /// Meanwhile, upload a file of message `.0`, queued behind (`upload_behind`).
+    Upload(usize, Box<Call>),
     /// Decided without a call (triage refused the message).
     Decided,
     /// Decided without a call, with a note for the open ticket (an opt word: `notices`).
@@ -97,6 +99,19 @@ impl InboundQueue {
             })
             .map(|(_, m)| m)
             .take(MAX_MERGED)
+            .collect()
+    }
+
+    /// The messages queued behind message `i` for the same comment, whatever their files: the
+    /// unfinished ones whose ticket step is to do, up to the first that starts a follow-up.
+    fn queued_behind(&self, i: usize) -> Vec<usize> {
+        (i + 1..self.messages.len())
+            .filter(|&j| !self.messages[j].is_refused())
+            .take_while(|&j| {
+                let m = &self.messages[j];
+                !m.is_finished() && !m.ticket_done() && m.follow_up_of.is_none()
+            })
+            .take(MAX_MERGED - 1)
             .collect()
     }
 
@@ -148,13 +163,10 @@ impl InboundQueue {
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
     ) -> TicketAction {
-        // Files first: their upload tokens go with the ticket or comment.
-        for item in self.messages[i].content.files_mut().iter_mut() {
-            if let MediaState::Uploaded { uploaded_ms, .. } = item.state {
-                if uploaded_ms + UPLOAD_TOKEN_MAX_AGE_MS < ctx.now_ms {
-                    item.state = MediaState::Pending;
-                }
-            }
+        // Files first: their upload tokens go with the ticket or comment (also those of the
+        // messages behind, which may join a merged comment).
+        for j in std::iter::once(i).chain(self.queued_behind(i)) {
+            self.expire_uploads(j, ctx.now_ms);
         }
         if let Some(note) = self.opt_message(i, ctx, events) {
             return match note {
@@ -162,41 +174,8 @@ impl InboundQueue {
                 None => TicketAction::Decided,
             };
         }
-        let config = ctx.config;
-        for index in 0..self.messages[i].content.files().len() {
-            if self.messages[i].content.files()[index].state != MediaState::Pending {
-                continue;
-            }
-            // Twilio's credentials go with the download: only to Twilio's own API origin. A
-            // file anywhere else is not fetched at all (no credentials, no forged upload).
-            let url = &self.messages[i].content.files()[index].url;
-            let sid = &self.messages[i].sid;
-            let account = &config.twilio_account_sid;
-            let api = &config.twilio_api_base_url;
-            if !crate::core::origin::is_twilio_media_url(url, api, account, sid) {
-                let host = crate::core::origin::host_of(url);
-                let sid = self.messages[i].sid.clone();
-                events.push(DomainEvent::MediaRefusedHost { sid, index, host });
-                self.messages[i].content.files_mut()[index].state = MediaState::Skipped {
-                    reason: "refused: not this message's file on Twilio's media host, not fetched"
-                        .into(),
-                };
-                continue;
-            }
-            let item = &mut self.messages[i].content.files_mut()[index];
-            if !config.media_type_allowed(&item.content_type) {
-                item.state = MediaState::Skipped {
-                    reason: format!(
-                        "{} files are not accepted (MEDIA_ALLOWED_TYPES)",
-                        item.content_type
-                    ),
-                };
-                continue;
-            }
-            return TicketAction::Call(Box::new(Call::Inbound(InboundCall::TransferMedia {
-                sid: self.messages[i].sid.clone(),
-                index,
-            })));
+        if let Some(call) = self.file_call(i, ctx, events) {
+            return TicketAction::Call(Box::new(call));
         }
         let m = &self.messages[i];
         // A comment whose outcome is unknown is looked for before it is written again.
@@ -217,7 +196,12 @@ impl InboundQueue {
             self.comment_backlog(i),
             ctx.now_ms,
         ) {
-            Route::WaitUntil(at) => return TicketAction::WaitUntil(at),
+            Route::WaitUntil(at) => {
+                return match self.upload_behind(i, ctx, events) {
+                    Some((j, call)) => TicketAction::Upload(j, Box::new(call)),
+                    None => TicketAction::WaitUntil(at),
+                }
+            }
             Route::Comment {
                 ticket_id, merge, ..
             } => {
@@ -280,6 +264,83 @@ impl InboundQueue {
 }
 
 impl InboundQueue {
+    /// Message `j`'s uploads too old to be used (Zendesk's tokens are short-lived): made again.
+    fn expire_uploads(&mut self, j: usize, now_ms: u64) {
+        for item in self.messages[j].content.files_mut().iter_mut() {
+            if let MediaState::Uploaded { uploaded_ms, .. } = item.state {
+                if uploaded_ms + UPLOAD_TOKEN_MAX_AGE_MS < now_ms {
+                    item.state = MediaState::Pending;
+                }
+            }
+        }
+    }
+
+    /// The transfer of message `j`'s next file still to copy, if any (a file that may not be
+    /// fetched is listed as skipped on the way).
+    fn file_call(&mut self, j: usize, ctx: &Ctx, events: &mut Vec<DomainEvent>) -> Option<Call> {
+        let config = ctx.config;
+        for index in 0..self.messages[j].content.files().len() {
+            if self.messages[j].content.files()[index].state != MediaState::Pending {
+                continue;
+            }
+            // Twilio's credentials go with the download: only to Twilio's own API origin. A
+            // file anywhere else is not fetched at all (no credentials, no forged upload).
+            let url = &self.messages[j].content.files()[index].url;
+            let sid = &self.messages[j].sid;
+            let account = &config.twilio_account_sid;
+            let api = &config.twilio_api_base_url;
+            if !crate::core::origin::is_twilio_media_url(url, api, account, sid) {
+                let host = crate::core::origin::host_of(url);
+                let sid = self.messages[j].sid.clone();
+                events.push(DomainEvent::MediaRefusedHost { sid, index, host });
+                self.messages[j].content.files_mut()[index].state = MediaState::Skipped {
+                    reason: "refused: not this message's file on Twilio's media host, not fetched"
+                        .into(),
+                };
+                continue;
+            }
+            let item = &mut self.messages[j].content.files_mut()[index];
+            if !config.media_type_allowed(&item.content_type) {
+                item.state = MediaState::Skipped {
+                    reason: format!(
+                        "{} files are not accepted (MEDIA_ALLOWED_TYPES)",
+                        item.content_type
+                    ),
+                };
+                continue;
+            }
+            return Some(Call::Inbound(InboundCall::TransferMedia {
+                sid: self.messages[j].sid.clone(),
+                index,
+            }));
+        }
+        None
+    }
+
+    /// While the ticket's updates wait (Zendesk's per-ticket budget, or the pacing's spacing),
+    /// the files of the messages queued behind message `i` are uploaded, oldest first, so that
+    /// they join the merged comment when it goes instead of each waiting for its own turn at
+    /// the head (a burst of photos would otherwise take a spacing each). Uploads are not ticket
+    /// updates, and the tokens outlive any such wait (`UPLOAD_TOKEN_MAX_AGE_MS`); the order
+    /// on the ticket is kept (`comment_waiting` stops at a message whose files are not all
+    /// uploaded). A message backing off after a failed transfer is left to its time.
+    fn upload_behind(
+        &mut self,
+        i: usize,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> Option<(usize, Call)> {
+        for j in self.queued_behind(i) {
+            if self.messages[j].retry.not_before_ms > ctx.now_ms {
+                continue;
+            }
+            if let Some(call) = self.file_call(j, ctx, events) {
+                return Some((j, call));
+            }
+        }
+        None
+    }
+
     /// The next thing the queue does: a call for its oldest unfinished message (a refused
     /// message's answer first), or a step settled without a call, or nothing until its timers
     /// (armed in `self.timers`) fire. The back end says how a message reaches the tickets.
@@ -327,6 +388,7 @@ impl InboundQueue {
         if !m.ticket_done() {
             return match self.ticket_call(i, backend, customer, ctx, events) {
                 TicketAction::Call(call) => Inbound::Launch(i, *call),
+                TicketAction::Upload(j, call) => Inbound::Launch(j, *call),
                 TicketAction::WaitUntil(t) => {
                     timers.arm(Timer::TicketUpdateBudget, t);
                     Inbound::Wait(timers)

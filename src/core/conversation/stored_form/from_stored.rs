@@ -365,10 +365,12 @@ fn content_from_stored(content: v7::Content) -> Content {
             message_type,
             text,
             files: f,
+            payload,
         } => Content::Other {
             message_type,
             text,
             files: files(f),
+            payload,
         },
     }
 }

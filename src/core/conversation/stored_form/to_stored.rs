@@ -377,10 +377,12 @@ fn content_to_stored(content: &Content) -> v7::Content {
             message_type,
             text,
             files: f,
+            payload,
         } => v7::Content::Other {
             message_type: message_type.clone(),
             text: text.clone(),
             files: files(f),
+            payload: payload.clone(),
         },
     }
 }

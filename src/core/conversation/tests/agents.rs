@@ -196,6 +196,21 @@ fn the_confirmations_failed_delivery_is_noted_on_the_ticket() {
     assert!(sim.world.notes[0].1.contains("63003"));
 }
 
+#[test]
+fn an_internal_note_on_the_open_ticket_counts_in_its_update_budget() {
+    let mut sim = Sim::with_ticket(config());
+    let updates = |sim: &Sim| {
+        let open = sim.conv().backend.open_ticket().cloned();
+        open.map_or(0, |t| t.recent_updates_ms.len())
+    };
+    let before = updates(&sim);
+    let sid = sim.world.sent[0].0.clone();
+    sim.status(&sid, "failed", Some(63003));
+    sim.settle();
+    assert_eq!(sim.world.notes.len(), 1);
+    assert_eq!(updates(&sim), before + 1, "the note is one more update");
+}
+
 /// The calls made since call `from`, as "METHOD path" without the host and query.
 pub(super) fn calls_since(sim: &Sim, from: usize) -> Vec<String> {
     sim.world.calls[from..]

@@ -511,3 +511,40 @@ fn a_chatty_customer_is_on_the_ticket_within_a_minute() {
         );
     }
 }
+
+#[test]
+fn a_photo_burst_is_on_the_ticket_within_a_minute() {
+    let (interval_ms, count) = (2_000u64, 30u64);
+    let mut sim = Sim::new(config());
+    sim.world.media_size = 1_000;
+    sim.receive(M1.0, M1.1);
+    sim.settle();
+    let start = sim.now;
+    let arrival = |i: u64| start + interval_ms * (i + 1);
+    for i in 0..count {
+        while let Some(t) = sim.wake_at.filter(|&t| t <= arrival(i)) {
+            sim.now = sim.now.max(t);
+            sim.alarm();
+        }
+        sim.now = arrival(i);
+        let sid = format!("MM{i:032x}");
+        let m = super::media::media(&sid, 0, "image/jpeg");
+        sim.receive_with(&sid, &format!("photo {i}."), vec![m], None);
+    }
+    sim.settle();
+    let t = &sim.world.tickets[0];
+    let times = &sim.world.update_times;
+    let on_ticket = |i: u64| {
+        let line = format!("photo {i}.");
+        let at = t.comments[1..]
+            .iter()
+            .position(|(body, _)| body.split("\n\n").any(|l| l == line))
+            .unwrap_or_else(|| panic!("{line} is on the ticket"));
+        times[at]
+    };
+    let waits: Vec<u64> = (0..count)
+        .map(|i| (on_ticket(i) - arrival(i)) / 1000)
+        .collect();
+    eprintln!("comments: {}, waits (s): {waits:?}", t.comments.len());
+    assert!(waits.iter().all(|&w| w <= 60), "{waits:?}");
+}

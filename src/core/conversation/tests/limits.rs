@@ -266,6 +266,7 @@ fn a_finished_message_keeps_no_text_and_stays_small() {
             message_type: long.clone(),
             text: long.clone(),
             files: vec![],
+            payload: Some(long.clone()),
         },
     ] {
         let mut m = m.clone();

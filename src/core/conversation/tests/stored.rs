@@ -221,3 +221,35 @@ fn a_customer_with_history_stored_by_main_carries_on_with_nothing_doubled_or_los
     .unwrap();
     assert!(stored.messages.iter().all(|m| m.finished_ms.is_some()));
 }
+
+#[test]
+fn a_file_answer_for_a_file_the_message_no_longer_holds_is_dropped() {
+    let (mut conv, _) = stored_form::decode(STORED_BY_0DF866A).unwrap();
+    let config = config();
+    let mut ctx = Ctx {
+        now_ms: 1_800_000_100_000,
+        jitter: 0.5,
+        config: &config,
+        conversation_id: "abc",
+        number: None,
+    };
+    let out = conv.step(Event::Wake, &ctx);
+    assert!(matches!(out.effect, Some(Effect::Transfer(_))));
+    // A newer gateway's value (a rollback), read leniently: its message kind carries the file
+    // under a field this version does not name.
+    let mut newer: serde_json::Value =
+        serde_json::from_str(&stored_form::encode(&conv).unwrap()).unwrap();
+    newer["v"] = 8.into();
+    for m in newer["conversation"]["messages"].as_array_mut().unwrap() {
+        if m["content"]["kind"] == "media" {
+            let files = m["content"]["files"].clone();
+            m["content"] = serde_json::json!({"kind": "location", "attachments": files});
+        }
+    }
+    let read = stored_form::decode_reporting(&newer.to_string()).unwrap();
+    assert_eq!(read.read_newer, Some(8));
+    let mut conv = read.conversation;
+    assert!(conv.in_flight.is_some());
+    ctx.now_ms += 10 * 60 * 1000;
+    let _ = conv.step(Event::Wake, &ctx);
+}
