@@ -5,6 +5,11 @@ use super::*;
 use crate::core::delivery::{DeliveryStatus, ReplyKind};
 use serde::{Deserialize, Serialize};
 
+/// The reasons a message was answered without a ticket because it was the customer's opt-out
+/// or opt-in word (`inbound::notices`), read back by the operators' view.
+pub const OPT_OUT_REASON: &str = "opt_out";
+pub const OPT_IN_REASON: &str = "opt_in";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct EarlyAgentEvent {
     pub ticket_id: u64,
@@ -325,12 +330,8 @@ impl MessageOutcome {
             } => MessageOutcome::FollowUpTicket,
             TicketStep::Created { .. } => MessageOutcome::TicketCreated,
             TicketStep::Commented { .. } => MessageOutcome::CommentAdded,
-            TicketStep::Rejected { reason } if reason == inbound::OPT_OUT_REASON => {
-                MessageOutcome::OptOut
-            }
-            TicketStep::Rejected { reason } if reason == inbound::OPT_IN_REASON => {
-                MessageOutcome::OptIn
-            }
+            TicketStep::Rejected { reason } if reason == OPT_OUT_REASON => MessageOutcome::OptOut,
+            TicketStep::Rejected { reason } if reason == OPT_IN_REASON => MessageOutcome::OptIn,
             TicketStep::Rejected { .. } => MessageOutcome::AskedForDetails,
             TicketStep::Failed { .. } => MessageOutcome::Failed,
             TicketStep::QueueFull => MessageOutcome::RefusedQueueFull,

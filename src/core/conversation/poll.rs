@@ -56,7 +56,7 @@ impl Conversation {
             {
                 Inbound::Launch(i, call) => return Some(self.launch(i, call, ctx)),
                 Inbound::Settled => continue,
-                Inbound::Note(key, body) => {
+                Inbound::SettledWithNote(key, body) => {
                     if let Some(open) = self.backend.open_ticket() {
                         let id = open.id;
                         self.agents.queue_note(key, id, body);

@@ -9,7 +9,6 @@ mod answers;
 pub(in crate::core::conversation) use answers::InboundAround;
 pub mod limits;
 mod notices;
-pub(in crate::core::conversation) use notices::{OPT_IN_REASON, OPT_OUT_REASON};
 mod outcomes;
 
 /// The inbound queue of a conversation, owned as one part: the customer's messages in arrival
@@ -44,7 +43,7 @@ pub(in crate::core::conversation) enum Inbound {
     Launch(usize, Call),
     Settled,
     /// Settled, with an internal note for the customer's open ticket (key, body).
-    Note(String, String),
+    SettledWithNote(String, String),
     /// Nothing to do until one of these timers fires (none: nothing to do at all). The
     /// queue's own: a message's next attempt, the ticket's update budget.
     Wait(TimerTable),
@@ -394,7 +393,7 @@ impl InboundQueue {
                     Inbound::Wait(timers)
                 }
                 TicketAction::Decided => Inbound::Settled,
-                TicketAction::DecidedWithNote(key, body) => Inbound::Note(key, body),
+                TicketAction::DecidedWithNote(key, body) => Inbound::SettledWithNote(key, body),
             };
         }
         self.reply_step(i, ctx, events)

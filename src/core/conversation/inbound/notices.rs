@@ -5,9 +5,7 @@
 use super::*;
 use crate::core::config::languages::Language;
 
-/// Why an opt word's message made no ticket (its `TicketStep::Rejected` reason).
-pub const OPT_OUT_REASON: &str = "opt_out";
-pub const OPT_IN_REASON: &str = "opt_in";
+use crate::core::conversation::message::{OPT_IN_REASON, OPT_OUT_REASON};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(in crate::core::conversation) enum OptWord {
