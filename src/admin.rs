@@ -182,18 +182,9 @@ async fn erase_customer(
             id.to_string()
         }
         None => {
-            let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
-            let media_type = content_type.split(';').next().unwrap_or("").trim();
-            if !media_type.eq_ignore_ascii_case("application/json") {
-                return respond::error(415, "unsupported_media_type", "expected application/json");
-            }
-            let mut req = req.clone()?;
-            let body = match read_bounded(&mut req, SEARCH_BODY_MAX_BYTES).await {
-                Ok(b) => b,
-                Err(BodyError::TooLarge) => {
-                    return respond::error(413, "payload_too_large", "body over 4 KiB")
-                }
-                Err(BodyError::Unreadable(e)) => return respond::error(400, "unreadable_body", &e),
+            let body = match json_body(req).await? {
+                Ok(body) => body,
+                Err(refused) => return Ok(refused),
             };
             match serde_json::from_slice::<Value>(&body)
                 .ok()
@@ -225,21 +216,33 @@ async fn erase_customer(
     }
 }
 
-/// `POST /admin/messages` with `{"customer": "+15550001234"}` or `{"ticket": 35436}`.
-async fn search_body(req: &Request, env: &Env) -> Result<Response> {
+/// The bytes of a JSON body of at most 4 KiB, or the answer that refuses it (415, 413, 400).
+async fn json_body(req: &Request) -> Result<std::result::Result<Vec<u8>, Response>> {
     let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
     let media_type = content_type.split(';').next().unwrap_or("").trim();
     if !media_type.eq_ignore_ascii_case("application/json") {
-        return respond::error(415, "unsupported_media_type", "expected application/json");
+        return Ok(Err(respond::error(
+            415,
+            "unsupported_media_type",
+            "expected application/json",
+        )?));
     }
     // `handle` is given the request by reference (the router's); a clone reads the body.
     let mut req = req.clone()?;
-    let body = match read_bounded(&mut req, SEARCH_BODY_MAX_BYTES).await {
-        Ok(b) => b,
+    Ok(match read_bounded(&mut req, SEARCH_BODY_MAX_BYTES).await {
+        Ok(b) => Ok(b),
         Err(BodyError::TooLarge) => {
-            return respond::error(413, "payload_too_large", "body over 4 KiB")
+            Err(respond::error(413, "payload_too_large", "body over 4 KiB")?)
         }
-        Err(BodyError::Unreadable(e)) => return respond::error(400, "unreadable_body", &e),
+        Err(BodyError::Unreadable(e)) => Err(respond::error(400, "unreadable_body", &e)?),
+    })
+}
+
+/// `POST /admin/messages` with `{"customer": "+15550001234"}` or `{"ticket": 35436}`.
+async fn search_body(req: &Request, env: &Env) -> Result<Response> {
+    let body = match json_body(req).await? {
+        Ok(body) => body,
+        Err(refused) => return Ok(refused),
     };
     let invalid = || {
         respond::error(
