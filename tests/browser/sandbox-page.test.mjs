@@ -124,5 +124,5 @@ test("writing to the second brand's number makes a ticket in that brand and grou
   assert.match(await row.innerText(), /brand_travel/);
   const reply = await waitFor(() => stack.replies('whatsapp:+15550007777')[0], { what: 'the confirmation' });
   assert.equal(reply.from, 'whatsapp:+14155550142');
-  await shot('6-second-brand.png');
+  await shot('7-second-brand.png');
 });
