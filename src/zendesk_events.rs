@@ -114,6 +114,9 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             Ok(Read::Logged) => {
                 return respond::json(200, &serde_json::json!({ "status": "logged" }))
             }
+            Ok(Read::Erase { external_id, email }) => {
+                return erase_deleted_user(env, &config, external_id, email).await
+            }
             Err(why) => return refuse(400, "invalid_event", &why),
         }
     } else {
@@ -321,6 +324,51 @@ async fn read_ticket(
         Exchange::TimedOut => Err("the ticket read timed out".into()),
         Exchange::NetworkError(e) => Err(format!("the ticket read failed: {e}")),
     }
+}
+
+/// Zendesk deleted a user: the gateway's customers it names (by the `external_id` the gateway
+/// gave it, or the placeholder e-mail) are erased on every channel (`erasure`). A 503 when that
+/// fails, so that Zendesk retries.
+async fn erase_deleted_user(
+    env: &Env,
+    config: &Config,
+    external_id: Option<String>,
+    email: Option<String>,
+) -> Result<Response> {
+    let named = TicketEvent {
+        requester_email: email,
+        requester_external_id: external_id,
+        ..TicketEvent::default()
+    };
+    let mut addresses: Vec<String> = Vec::new();
+    for (_, address) in channel_addresses(config, &named) {
+        if !addresses.contains(&address) {
+            addresses.push(address);
+        }
+    }
+    let mut erased = 0;
+    for address in addresses {
+        let Ok(customer) = crate::core::form::Sender::parse(&address) else {
+            continue;
+        };
+        match crate::erasure::erase_customer(env, config, &customer).await {
+            Ok(Some(_)) => erased += 1,
+            Ok(None) => {}
+            Err(e) => {
+                log::emit(
+                    &LogLine::error("customer.erase_failed").field("error", e.to_string()),
+                    &config.secrets(),
+                );
+                return respond::error(
+                    503,
+                    "not_erased",
+                    "the customer could not be erased now; Zendesk may retry",
+                );
+            }
+        }
+    }
+    let status = if erased > 0 { "erased" } else { "logged" };
+    respond::json(200, &serde_json::json!({ "status": status }))
 }
 
 /// The customers the event's requester may be: by a requester e-mail, on each channel whose

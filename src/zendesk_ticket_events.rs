@@ -2,8 +2,8 @@
 //! secret and checks as the trigger's: `zendesk_events::handle` tells them apart by `type`).
 //! `ticket.comment_added` and `ticket.merged` go to the ticket's conversation as a
 //! `TicketEvent` carrying what the event says (`Carried`), found through the same look-up as
-//! the trigger's (ticket -> conversation: `zendesk_events::deliver`); the other types are
-//! logged and answered 200 (erasure on `user.deleted` is another task). docs/zendesk-events.md.
+//! the trigger's (ticket -> conversation: `zendesk_events::deliver`); `user.deleted` erases the
+//! customer it names (`erasure`); the other types are logged and answered 200. docs/zendesk-events.md.
 
 use crate::core::logline::LogLine;
 use crate::core::ticket_owner::{Carried, TicketEvent};
@@ -17,6 +17,12 @@ pub enum Read {
     Deliver(Box<TicketEvent>),
     /// Logged only: answered 200.
     Logged,
+    /// A Zendesk user was deleted: the customers its `external_id` or e-mail may name are
+    /// erased (`erasure`), on every channel.
+    Erase {
+        external_id: Option<String>,
+        email: Option<String>,
+    },
 }
 
 /// Reads an event body (`zendesk_event::is_event`). `Err`: what is missing (a 400).
@@ -70,10 +76,18 @@ pub fn read(json: &Value, secrets: &[&str]) -> Result<Read, String> {
             line = line.field("ticket_id", ticket_id);
             Read::Logged
         }
-        // Erasure follows this event in another change; the user's id names no customer in logs.
-        EventKind::UserDeleted { user_id } => {
+        // The user's id names no customer in logs; their e-mail and external id are not logged.
+        EventKind::UserDeleted {
+            user_id,
+            external_id,
+            email,
+        } => {
             line = line.field("user_id", user_id.unwrap_or_default());
-            Read::Logged
+            if external_id.is_none() && email.is_none() {
+                Read::Logged
+            } else {
+                Read::Erase { external_id, email }
+            }
         }
         EventKind::Other { ticket_id, .. } => {
             if let Some(id) = ticket_id {

@@ -53,7 +53,13 @@ pub enum EventKind {
     /// `ticket.soft_deleted`: logged only (erasure is another task).
     SoftDeleted { ticket_id: u64 },
     /// `user.deleted`: logged only (erasure is another task).
-    UserDeleted { user_id: Option<u64> },
+    /// A user was deleted in Zendesk: their `external_id` and e-mail name the gateway's
+    /// customer when the gateway made the user (erased: `erasure`).
+    UserDeleted {
+        user_id: Option<u64>,
+        external_id: Option<String>,
+        email: Option<String>,
+    },
     /// Any other type: logged only.
     Other {
         type_name: String,
@@ -222,6 +228,16 @@ pub fn parse(json: &Value) -> Result<ZendeskEvent, String> {
         },
         Some("user.deleted") => EventKind::UserDeleted {
             user_id: lenient_id(&detail["id"]).or_else(|| subject_id(json, "user")),
+            external_id: detail["external_id"]
+                .as_str()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string),
+            email: detail["email"]
+                .as_str()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string),
         },
         _ => EventKind::Other {
             type_name,
@@ -353,7 +369,18 @@ mod tests {
         assert_eq!(
             parse(&deleted).unwrap().kind,
             EventKind::UserDeleted {
-                user_id: Some(6596848315901)
+                user_id: Some(6596848315901),
+                external_id: None,
+                email: None,
+            }
+        );
+        let named = json!({"type": "zen:event-type:user.deleted", "id": "u2", "detail": {"id": 7, "external_id": "whatsapp:+15550001234", "email": "+15550001234@whatsapp.zendesk.com"}});
+        assert_eq!(
+            parse(&named).unwrap().kind,
+            EventKind::UserDeleted {
+                user_id: Some(7),
+                external_id: Some("whatsapp:+15550001234".into()),
+                email: Some("+15550001234@whatsapp.zendesk.com".into()),
             }
         );
         let other = json!({"type": "zen:event-type:ticket.tags_changed", "id": "t", "subject": "zen:ticket:9"});

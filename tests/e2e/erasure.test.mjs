@@ -64,6 +64,23 @@ describe('erasing a customer', () => {
     assert.equal((await adminFetch(`/admin/messages/${a.messageSid}`)).status, 404);
   });
 
+  test("Zendesk's user deletion event erases the customer its e-mail names", async () => {
+    const from = customer();
+    const a = await stack.send({ from, body: PROBLEM });
+    await done(a.messageSid);
+    const ticket = stack.tickets().find((t) => t.external_id === a.messageSid);
+    const ev = stack.emulator.zendeskEvents;
+    const user = {
+      type: 'zen:event-type:user.deleted', account_id: 1, id: `u-${Date.now()}`, time: new Date().toISOString(), zendesk_event_version: '2022-06-20',
+      subject: `zen:user:${ticket.requester_id}`, detail: { id: String(ticket.requester_id), email: ticket.requester.email, external_id: '' }, event: {},
+    };
+    const [answer] = await ev.send(user);
+    assert.equal(answer.status, 200, answer.body);
+    assert.equal(JSON.parse(answer.body).status, 'erased');
+    assert.equal((await adminFetch(`/admin/messages/${a.messageSid}`)).status, 404);
+    await stack.waitForLogLine((l) => l.event === 'customer.erased' && l.conversations === 1);
+  });
+
   test('bad requests get a clear answer', async () => {
     assert.equal((await adminFetch(`/admin/customers/${encodeURIComponent('+15550920999')}`, { method: 'DELETE' })).status, 400, 'no full number in a URL');
     assert.equal((await adminFetch('/admin/customers', { method: 'DELETE', body: { customer: 'nobody' } })).status, 400);
