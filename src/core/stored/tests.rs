@@ -52,51 +52,6 @@ fn the_stored_shape_is_pinned() {
     assert_eq!(read, calls);
 }
 
-/// What v7 gateways wrote before Zendesk's events were followed (main at 3794ee3, the pinned
-/// v7 text then): read as it is, `seen_events` and a ticket's `merged_into` / `merged_from` /
-/// `merged_at_ms` (added within v7 as optional fields) empty, nothing else lost; and a value
-/// with them reads back whole.
-#[test]
-fn what_v7_gateways_wrote_before_events_reads_without_them() {
-    const BEFORE: &str = include_str!("fixtures/main_3794ee3_every_field.jsonl");
-    let (read, migrated) = decode(BEFORE.lines().next().unwrap()).unwrap();
-    assert!(!migrated, "the same version: nothing to convert");
-    assert!(read.seen_events.is_empty());
-    assert!(read
-        .tickets
-        .iter()
-        .all(|t| t.merged_into.is_none() && t.merged_from.is_none() && t.merged_at_ms.is_none()));
-    let mut now = every_field::every_field();
-    without_events(&mut now);
-    // Added within v7 on another branch at the same time: the customer's Zendesk user.
-    now.requester_user_id = None;
-    now.requester_phone_refused = false;
-    // And the opt-out and the out-of-hours notice.
-    now.opted_out_ms = None;
-    now.closed_notice = None;
-    // And the messages' facts for their finished event (the history), and a button's payload
-    // kept on `other`.
-    for m in &mut now.messages {
-        m.facts = Default::default();
-        if let v7::Content::Other { payload, .. } = &mut m.content {
-            *payload = None;
-        }
-    }
-    assert_eq!(read, now, "nothing else changed");
-    let (with, _) = decode(PINNED.lines().next().unwrap()).unwrap();
-    assert_eq!(with.seen_events.len(), 1);
-    assert_eq!(with.tickets[1].merged_from, Some(1000));
-}
-
-/// The pinned conversation without what following Zendesk's events added.
-fn without_events(c: &mut v7::Conversation) {
-    c.seen_events.clear();
-    c.tickets.retain(|t| t.merged_from.is_none());
-    for t in &mut c.tickets {
-        t.merged_into = None;
-    }
-}
-
 /// Every optional field of the pinned conversation is set (nothing null, no list or map
 /// empty, no flag written only when true left false), and every variant of every tagged enum
 /// is there: else a field or variant could change unseen.
@@ -561,87 +516,6 @@ fn every_field_survives_the_round_trip_through_the_domain() {
     }
 }
 
-/// What main wrote before channels (852374c, the pinned v7 text then): it reads as a conversation
-/// of the default channel, every other field as it was; the Durable Object's name is unchanged
-/// for the default channel, so the upgrade needs no migration of names.
-#[test]
-fn a_conversation_stored_before_channels_reads_as_the_default_channels() {
-    const BEFORE: &str = include_str!("fixtures/main_852374c_every_field.jsonl");
-    let (read, migrated) = decode(BEFORE.lines().next().unwrap()).unwrap();
-    assert!(!migrated, "the same version: nothing to convert");
-    assert_eq!(
-        (read.channel.as_deref(), read.receiving.as_deref()),
-        (None, None)
-    );
-    let mut expected = every_field::every_field();
-    expected.channel = None;
-    expected.receiving = None;
-    expected.opted_out_ms = None;
-    expected.closed_notice = None;
-    expected.user_id = None;
-    expected.reply_to = None;
-    expected.unsent_metrics.channels.clear();
-    expected.requester_user_id = None;
-    expected.requester_phone_refused = false;
-    without_events(&mut expected);
-    // Added after it too: the messages' facts for their finished event.
-    for m in &mut expected.messages {
-        m.facts = Default::default();
-    }
-    expected.in_flight = Some(every_field_v6::every_call().remove(0));
-    // Nor the payload an `other` content may carry (added later within v7).
-    for m in &mut expected.messages {
-        if let v7::Content::Other { payload, .. } = &mut m.content {
-            *payload = None;
-        }
-    }
-    assert_eq!(read, expected);
-}
-
-#[test]
-fn salvaging_a_corrupted_v6_value_keeps_its_pending_messages_files() {
-    let mut v6 = stored_by_0df866a_as(6);
-    // A v6 value that no longer decodes (a field corrupted): quarantined, salvaged.
-    v6["conversation"]["checks"] = "corrupted".into();
-    let text = v6.to_string();
-    assert!(decode(&text).is_err());
-    let v6_msg = v6["conversation"]["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["ticket"]["state"] == "pending")
-        .unwrap()
-        .clone();
-    eprintln!("v6 pending message: {v6_msg}");
-    let got = salvage(&text);
-    eprintln!("salvaged: {:?}", got.pending[0].content);
-    assert!(
-        matches!(&got.pending[0].content, v7::Content::Media { files, .. } if files.len() == 1),
-        "the photo of the pending v6 message is kept"
-    );
-}
-
-#[test]
-fn salvaging_a_v6_text_message_keeps_its_text() {
-    let text = serde_json::json!({"v": 6, "conversation": {
-        "customer": {"Phone": "+15550001234"},
-        "checks": "corrupted",
-        "messages": [{
-            "sid": "SM0123456789abcdef0123456789abcdef", "received_ms": 1, "body": "my card was stolen",
-            "body_chars": 18, "ticket": {"state": "pending"}, "reply": {"state": "waiting"},
-            "content": {"kind": "text"}
-        }]
-    }})
-    .to_string();
-    let got = salvage(&text);
-    assert_eq!(
-        got.pending[0].content,
-        v7::Content::Text {
-            text: "my card was stolen".into()
-        }
-    );
-}
-
 #[test]
 fn a_v6_location_is_read_from_its_last_map_link_not_from_its_label() {
     // A label the customer's place carried (v6 wrote it into the text).
@@ -727,25 +601,5 @@ fn the_archive_prune_keeps_a_newer_versions_rows_it_cannot_read_whole() {
     );
 }
 
-/// A quarantined conversation of another channel is recovered on its channel, answering from
-/// the number its customer wrote to, to the address they last wrote from: else its pending
-/// messages would make tickets in the default brand and be answered from the default number.
-#[test]
-fn salvage_keeps_the_channel_and_the_customers_addresses() {
-    let conv = every_field::every_field();
-    let mut value: Value = serde_json::from_str(&encode(&conv).unwrap()).unwrap();
-    value["conversation"]["checks"] = "corrupted".into();
-    let got = salvage(&value.to_string());
-    assert_eq!(got.channel.as_deref(), Some("acme-es"));
-    assert_eq!(got.receiving.as_deref(), Some("+34910000000"));
-    assert_eq!(got.user_id.as_deref(), Some("US.13491208655302741918"));
-    assert_eq!(got.reply_to, conv.reply_to);
-    let recovered = crate::core::conversation::Conversation::recovered(
-        Sender::Phone("+15550001234".into()),
-        &got,
-        1_000,
-    );
-    assert_eq!(recovered.channel.as_deref(), Some("acme-es"));
-    assert_eq!(recovered.receiving.as_deref(), Some("+34910000000"));
-    assert_eq!(recovered.reply_to, conv.reply_to);
-}
+mod salvaged;
+mod within_v7;
