@@ -24,7 +24,7 @@
 //! Zendesk call said of the limits (`RateSeen`: `X-Rate-Limit`, `X-Rate-Limit-Remaining`, a 429
 //! and its `Retry-After`) with its next ask, at no extra request:
 //! - a 429 pauses every lane until its `Retry-After` ends, and cuts the rate to 70 % (at most
-//!   once a second; it grows back by a tenth each minute without one), for limits that say
+//!   once a second; it grows back by a tenth each 10 s without one), for limits that say
 //!   nothing of themselves;
 //! - the limit a 429 names (`X-Rate-Limit` on the refusal) caps the rate for ten minutes;
 //! - `X-Rate-Limit` on any answer is the account's limit: the budget never exceeds it, and the
@@ -56,7 +56,7 @@ pub const REFUSAL_CAP_MS: u64 = 10 * 60_000;
 pub const CUT_ON_REFUSAL_PERCENT: u32 = 70;
 pub const CUT_MIN_PERCENT: u32 = 10;
 pub const CUT_RECOVERY_PERCENT: u32 = 10;
-pub const CUT_RECOVERY_MS: u64 = 60_000;
+pub const CUT_RECOVERY_MS: u64 = 10_000;
 /// A pause without `Retry-After` (a 429 that says nothing).
 pub const PAUSE_WITHOUT_RETRY_AFTER_MS: u64 = 5_000;
 /// The state's form.
@@ -241,6 +241,7 @@ impl SlotHolder {
     /// The coordinator could not be asked: the call goes anyway (Zendesk still limits it, and
     /// a message is never held up by the budget's own failure).
     pub fn unavailable(&mut self) {
+        self.seen = None;
         self.slot = None;
         self.granted = true;
     }
@@ -509,7 +510,7 @@ impl ApiBudget {
         }
     }
 
-    /// The cut grows back by a tenth each minute without a 429.
+    /// The cut grows back by a tenth every `CUT_RECOVERY_MS` without a 429.
     fn recover(&mut self, settings: BudgetSettings, now_ms: u64) {
         if self.cut_percent >= 100 || now_ms < self.cut_at_ms + CUT_RECOVERY_MS {
             if self.general_rate(settings, now_ms) != self.general.per_min

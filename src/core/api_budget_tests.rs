@@ -126,7 +126,7 @@ fn a_429_pauses_every_slot_not_yet_due_in_order_behind_its_retry_after() {
 }
 
 #[test]
-fn a_429_cuts_the_rate_and_the_cut_grows_back_a_tenth_a_minute() {
+fn a_429_cuts_the_rate_and_the_cut_grows_back_a_tenth_every_ten_seconds() {
     let (mut b, s) = budget(Some(100));
     assert_eq!(b.general_rate(s, AT), 100);
     let report = SlotAsk {
@@ -138,8 +138,8 @@ fn a_429_cuts_the_rate_and_the_cut_grows_back_a_tenth_a_minute() {
     // A second 429 within the second cuts no further (one burst of refusals is one signal).
     b.ask(&report, s, AT + 500);
     assert_eq!(b.general_rate(s, AT + 500), 70);
-    b.ask(&ask(CallKind::Request), s, AT + 61_000);
-    assert_eq!(b.general_rate(s, AT + 61_000), 80);
+    b.ask(&ask(CallKind::Request), s, AT + 11_000);
+    assert_eq!(b.general_rate(s, AT + 11_000), 80);
 }
 
 #[test]
@@ -336,4 +336,23 @@ fn the_edge_and_the_state_keep_their_form() {
     let stored: ApiBudget = serde_json::from_str(&serde_json::to_string(&b).unwrap()).unwrap();
     assert_eq!(stored, b);
     assert_eq!(stored.version, VERSION);
+}
+
+#[test]
+fn the_objects_answer_carries_a_slot_answer_whole() {
+    use crate::core::edges::BudgetAnswer;
+    for answer in [
+        SlotAnswer::Go {
+            account_limit: Some(400),
+        },
+        SlotAnswer::Noted {
+            account_limit: None,
+        },
+    ] {
+        let wire = serde_json::to_string(&BudgetAnswer::Slot(answer)).unwrap();
+        assert_eq!(
+            serde_json::from_str::<BudgetAnswer>(&wire).unwrap(),
+            BudgetAnswer::Slot(answer)
+        );
+    }
 }
