@@ -172,23 +172,8 @@ export function zendeskApi(ctx) {
   async function zendesk(req, res, url, raw) {
     const path = url.pathname;
     if (!authOk(req)) return send(res, 401, { error: "Couldn't authenticate you" });
-    // Ticket creation rate limit: a token bucket of `perMinute` tokens a minute holding at most
-    // `burst`, answered like Zendesk: 429 with Retry-After in whole seconds.
-    const limit = ctx.s.rateLimit.zendesk;
-    if (limit && req.method === 'POST' && path === '/api/v2/tickets.json') {
-      const now = Date.now();
-      const perMs = limit.perMinute / 60_000;
-      limit.tokens = Math.min(limit.burst, limit.tokens + (now - limit.at) * perMs);
-      limit.at = now;
-      if (limit.tokens < 1) {
-        limit.refused += 1;
-        const retryAfter = Math.max(1, Math.ceil((1 - limit.tokens) / perMs / 1000));
-        return send(res, 429, { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, {
-          'Retry-After': String(retryAfter), 'X-Rate-Limit': String(limit.perMinute), 'X-Rate-Limit-Remaining': '0',
-        });
-      }
-      limit.tokens -= 1;
-    }
+    // The rate limits (ticket creation, the account's, Update Ticket's) were applied before
+    // (emulator/limits.mjs); the per-ticket update limit is below.
     if (req.method === 'GET' && path === '/api/v2/users/me.json') {
       return send(res, 200, { user: { id: 8001, url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/users/8001.json`, name: 'Sandbox Admin', email: ctx.creds.ZENDESK_EMAIL, role: ctx.s.apiUserRole, active: true, verified: true } });
     }
@@ -332,7 +317,8 @@ export function zendeskApi(ctx) {
     }
     const merge = path.match(/^\/api\/v2\/tickets\/(\d+)\/merge(?:\.json)?$/);
     if (req.method === 'POST' && merge) return mergeApi(res, Number(merge[1]), raw);
-    const m = path.match(/^\/api\/v2\/tickets\/(\d+)\.json$/);
+    // Zendesk answers `/api/v2/tickets/{id}` with or without `.json`.
+    const m = path.match(/^\/api\/v2\/tickets\/(\d+)(?:\.json)?$/);
     const notFound = () => send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
     if (req.method === 'GET' && m) {
       const t = ctx.s.tickets.get(Number(m[1]));
@@ -350,9 +336,10 @@ export function zendeskApi(ctx) {
         return send(res, 400, { error: 'Unprocessable Entity', description: 'Server could not parse JSON' });
       }
       // Zendesk: 30 updates per ticket per 10 minutes
-      const now = Date.now();
+      const now = ctx.now();
       t.updates = t.updates.filter((u) => now - u < 600_000);
       if (t.updates.length >= 30) {
+        ctx.s.limits.perTicketRefused += 1;
         return send(res, 429, { error: 'TooManyRequests', description: 'Ticket update rate limit exceeded' }, { 'Retry-After': String(Math.ceil((600_000 - (now - t.updates[0])) / 1000)) });
       }
       if (t.status === 'closed') {
