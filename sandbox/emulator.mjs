@@ -184,6 +184,18 @@ export function createEmulator(opts = {}) {
       const r = await agentComments(b.ticket_id, b.body, { isPublic: b.public !== false, files: b.files || [] });
       return send(res, 200, r);
     }
+    if (req.method === 'POST' && path === '/agent/merge') {
+      // An agent merges tickets in Zendesk's UI (the sandbox page's Merge button): as the merge
+      // API does it, with the same refusals (emulator/zendesk.mjs mergeTickets).
+      const b = json();
+      const targetId = Number(b.target_id);
+      const sourceIds = (Array.isArray(b.source_ids) ? b.source_ids : []).map(Number);
+      if (!Number.isInteger(targetId) || !sourceIds.every(Number.isInteger)) return send(res, 400, { error: 'target_id and source_ids (ticket ids) are required' });
+      const refused = zendeskSide.mergeRefusal(targetId, sourceIds);
+      if (refused) return send(res, refused[0], refused[1]);
+      const r = await mergeTickets(targetId, sourceIds, { targetCommentIsPublic: b.public === true });
+      return send(res, 200, r);
+    }
     if (req.method === 'POST' && path === '/window') {
       const b = json();
       const to = b.to?.startsWith('whatsapp:') ? b.to : `whatsapp:${b.to}`;

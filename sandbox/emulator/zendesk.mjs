@@ -478,6 +478,15 @@ export function zendeskApi(ctx) {
     return { comment, results };
   }
 
+  /** Why Zendesk would refuse to merge `ids` into `targetId` ([status, body]), or null. */
+  function mergeRefusal(targetId, ids) {
+    const target = ctx.s.tickets.get(targetId);
+    if (!target) return [404, { error: 'RecordNotFound', description: 'Not found' }];
+    if (!ids.length || ids.includes(targetId) || ids.some((id) => !ctx.s.tickets.has(id))) return [400, { error: 'InvalidParameter', description: 'ids must name other existing tickets' }];
+    if ([target, ...ids.map((id) => ctx.s.tickets.get(id))].some((t) => t.status === 'closed')) return [422, { error: 'RecordInvalid', description: 'Closed tickets cannot be merged' }];
+    return null;
+  }
+
   /**
    * `POST /api/v2/tickets/{target}/merge` with `{ids, target_comment, source_comment,
    * target_comment_is_public, source_comment_is_public}`: Zendesk merges asynchronously and
@@ -488,11 +497,9 @@ export function zendeskApi(ctx) {
   async function mergeApi(res, targetId, raw) {
     let body;
     try { body = JSON.parse(raw.toString('utf8') || '{}'); } catch { return send(res, 400, { error: 'InvalidJSON' }); }
-    const target = ctx.s.tickets.get(targetId);
-    if (!target) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
-    const ids = (body.ids || []).map(Number);
-    if (!ids.length || ids.includes(targetId) || ids.some((id) => !ctx.s.tickets.has(id))) return send(res, 400, { error: 'InvalidParameter', description: 'ids must name other existing tickets' });
-    if ([target, ...ids.map((id) => ctx.s.tickets.get(id))].some((t) => t.status === 'closed')) return send(res, 422, { error: 'RecordInvalid', description: 'Closed tickets cannot be merged' });
+    const ids = (Array.isArray(body?.ids) ? body.ids : []).map(Number);
+    const refused = mergeRefusal(targetId, ids);
+    if (refused) return send(res, ...refused);
     const job = { id: crypto.randomBytes(16).toString('hex'), status: 'completed', job_type: 'MergeTicketsJob', total: ids.length, progress: ids.length, message: 'Completed', results: [] };
     send(res, 200, { job_status: { ...job, url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/job_statuses/${job.id}.json` } });
     // Zendesk's events follow the answer.
@@ -543,5 +550,5 @@ export function zendeskApi(ctx) {
     return res.end(f.bytes);
   }
 
-  return { handle: zendesk, serveFile, serveCdnFile, agentComments, endUserComments, mergeTickets, zendeskWebhook, zendeskEvents: events };
+  return { handle: zendesk, serveFile, serveCdnFile, agentComments, endUserComments, mergeTickets, mergeRefusal, zendeskWebhook, zendeskEvents: events };
 }
