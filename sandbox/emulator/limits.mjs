@@ -21,6 +21,9 @@ import { send } from './common.mjs';
 export const WINDOW_MS = 60_000;
 /** The Growth and Professional plans' account limit, shown when none is configured. */
 export const DEFAULT_ACCOUNT_LIMIT = 400;
+// The account limit's 429 body; the endpoint limits answer with the same (their own body is
+// UNVERIFIED), and with the account's headers, whose remaining count may be high
+// (https://support.zendesk.com/hc/en-us/community/posts/4588596383514): Retry-After is what counts.
 const LIMITED = { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' };
 
 /** What a request is, for the counts per kind. */
