@@ -57,6 +57,8 @@ pub const CUT_ON_REFUSAL_PERCENT: u32 = 70;
 pub const CUT_MIN_PERCENT: u32 = 10;
 pub const CUT_RECOVERY_PERCENT: u32 = 10;
 pub const CUT_RECOVERY_MS: u64 = 10_000;
+/// How soon a slot is confirmed while the account's limit is not known yet.
+pub const RECHECK_WHILE_GUESSING_MS: u64 = 2_000;
 /// A pause without `Retry-After` (a 429 that says nothing).
 pub const PAUSE_WITHOUT_RETRY_AFTER_MS: u64 = 5_000;
 /// The state's form.
@@ -445,12 +447,19 @@ impl ApiBudget {
                 account_limit: self.account_limit,
             };
         }
+        // Until Zendesk has named the account's limit, the rate is a guess that the first
+        // answer may raise: ask again soon rather than sleep on the guess.
+        let at_ms = if settings.per_min.is_none() && self.account_limit.is_none() {
+            due.min(now_ms + RECHECK_WHILE_GUESSING_MS)
+        } else {
+            due
+        };
         SlotAnswer::Wait {
             slot: Slot {
                 epoch: self.epoch,
                 general,
                 update,
-                at_ms: due,
+                at_ms,
             },
             account_limit: self.account_limit,
         }

@@ -356,3 +356,38 @@ fn the_objects_answer_carries_a_slot_answer_whole() {
         );
     }
 }
+
+#[test]
+fn while_the_accounts_limit_is_unknown_a_long_wait_is_confirmed_soon() {
+    let (mut b, s) = budget(None);
+    let held: Vec<Slot> = (0..10)
+        .map(|_| b.ask(&ask(CallKind::Request), s, AT))
+        .filter_map(|a| match a {
+            SlotAnswer::Wait { slot, .. } => Some(slot),
+            _ => None,
+        })
+        .collect();
+    // 100 a minute guessed: the ninth is due 5.4 s on, but asks again within 2 s.
+    assert_eq!(held[8].at_ms, AT + RECHECK_WHILE_GUESSING_MS);
+    // Zendesk names 400: 200 a minute, and the slot is due sooner than first guessed.
+    let seen = RateSeen {
+        at_ms: AT,
+        limit: Some(400),
+        remaining: Some(399),
+        ..RateSeen::default()
+    };
+    b.ask(
+        &SlotAsk {
+            seen: Some(seen),
+            report_only: true,
+            ..ask(CallKind::Request)
+        },
+        s,
+        AT,
+    );
+    let confirm = SlotAsk {
+        held: Some(held[8]),
+        ..ask(CallKind::Request)
+    };
+    assert!(slot(b.ask(&confirm, s, AT + 2_000)).at_ms < AT + 5_400);
+}
