@@ -5,7 +5,7 @@
 // messages per second, and correctness (each message in Zendesk exactly once, replies).
 //
 //   node bench/ack.mjs [--n 200] [--c 20] [--zendesk-latency-ms 300] [--rate-per-min 0]
-//                      [--account-per-min 0] [--updates-per-min 0]
+//                      [--account-per-min 0] [--updates-per-min 0] [--budget-per-min N]
 //                      [--customers N] [--existing-customers] [--faults 500:2,429:2,503:2]
 //                      [--arrivals-per-s 0]
 //                      [--via wrangler|workerd] [--state-dir .wrangler] [--drain-timeout-s 300]
@@ -50,6 +50,7 @@ const { values: o } = parseArgs({
     'zendesk-latency-ms': { type: 'string', default: '300' },
     'rate-per-min': { type: 'string', default: '0' },
     'account-per-min': { type: 'string', default: '0' },
+    'budget-per-min': { type: 'string', default: '' },
     'updates-per-min': { type: 'string', default: '0' },
     customers: { type: 'string', default: '0' },
     'existing-customers': { type: 'boolean', default: false },
@@ -77,6 +78,9 @@ const channelNumbers = [SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER, ...Object.va
 const SEED = o.target === 'seed';
 if (!['wrangler', 'workerd'].includes(o.via)) throw new Error('--via is wrangler or workerd');
 const N = Number(o.n), C = Number(o.c), RATE = Number(o['rate-per-min']);
+// --budget-per-min N: ZENDESK_API_BUDGET_PER_MIN (default: unset, the gateway's own default:
+// half the limit Zendesk names; the emulator names 400 unless --account-per-min sets it).
+const budgetVars = o['budget-per-min'] ? { ZENDESK_API_BUDGET_PER_MIN: o['budget-per-min'] } : {};
 const ACCOUNT_RATE = Number(o['account-per-min']), UPDATES_RATE = Number(o['updates-per-min']);
 for (const [name, v] of [['rate-per-min', RATE], ['account-per-min', ACCOUNT_RATE], ['updates-per-min', UPDATES_RATE]]) {
   if (!(Number.isInteger(v) && v >= 0)) throw new Error(`--${name} is a whole number >= 0`);
@@ -108,7 +112,7 @@ async function run(latency) {
   const control = (p, body) => fetch(`${apiUrl}/__sandbox${p}`, body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
   const persistTo = path.join(o['state-dir'], `bench-${process.pid}-${latency}`);
   const gateway = SEED ? await startSeed(apiUrl) : await startGateway({
-    vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN, USAGE_LOG: '1', ...channelVars },
+    vars: { ...SANDBOX_CREDENTIALS, ZENDESK_BASE_URL: apiUrl, TWILIO_API_BASE_URL: apiUrl, UPSTREAM_TIMEOUT_MS: '10000', ADMIN_TOKEN, USAGE_LOG: '1', ...channelVars, ...budgetVars },
     prebuilt: true,
     persistTo,
   });
@@ -263,7 +267,7 @@ async function measure({ latency, gateway, control }) {
   const longestPause = completions.reduce((worst, at, i) => Math.max(worst, at - (completions[i - 1] ?? 0)), 0);
   return {
     machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model },
-    params: { target: o.target, n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, account_per_min: ACCOUNT_RATE || null, updates_per_min: UPDATES_RATE || null, customers: CUSTOMERS, existing_customers: o['existing-customers'], faults: o.faults || null, via: o.via },
+    params: { target: o.target, n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, account_per_min: ACCOUNT_RATE || null, updates_per_min: UPDATES_RATE || null, budget_per_min: o['budget-per-min'] || null, customers: CUSTOMERS, existing_customers: o['existing-customers'], faults: o.faults || null, via: o.via },
     ack_ms: { median: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)) },
     ack_ms_in_worker: metrics?.ack_ms ?? null,
     // from a message's arrival to its last step done (its ticket or comment, and its reply)
