@@ -75,55 +75,6 @@ const ALL_FAULTS: [Fault; 11] = [
     Fault::HtmlAfter,
 ];
 
-#[derive(Debug, Default, Clone)]
-struct SimTicket {
-    id: u64,
-    external_id: Option<String>,
-    follow_up_of: Option<u64>,
-    closed: bool,
-    deleted: bool,
-    comments: Vec<(String, Option<u64>)>,
-    /// The id of each comment, in the same order.
-    ids: Vec<u64>,
-    /// The ticket as the create sent it.
-    created: Value,
-}
-
-#[derive(Debug, Default, Clone)]
-struct World {
-    tickets: Vec<SimTicket>,
-    idempotency: HashMap<String, u64>,
-    sent: Vec<(String, String)>, // (sid, body)
-    notes: Vec<(u64, String)>,   // (ticket id, internal note)
-    faults: VecDeque<Option<Fault>>,
-    calls: Vec<String>,
-    now: u64,
-    update_times: Vec<u64>,
-    /// Size of every file the simulated Twilio serves, and the limit of the transfer asked.
-    media_size: u64,
-    transfer_limit: u64,
-    uploads: Vec<String>,
-    /// Upload tokens attached to each ticket's comments.
-    attached: Vec<String>,
-    /// Files on agents' comments, by comment id.
-    agent_files: HashMap<u64, Value>,
-    /// Zendesk roles of the comments' authors other than the requester (77: "end-user") and
-    /// the agent (5: "agent"), as the `users` side-load lists them; "none" leaves one out.
-    roles: HashMap<u64, &'static str>,
-    /// Comments Zendesk wrote for a merge (`via.channel` "merge").
-    merges: Vec<u64>,
-    /// When comments were written (`created_at`), for those that say.
-    comment_times: HashMap<u64, &'static str>,
-    /// Every Zendesk call answers 503 (Twilio's are unaffected).
-    zendesk_down: bool,
-    /// Every Zendesk call answers 503 until then (an `Outage`).
-    zendesk_down_until: Option<u64>,
-    /// Users made by `create_or_update` (`REQUESTER_IDENTITY=whatsapp`), as it was sent.
-    users: Vec<Value>,
-    /// The customer's number belongs to another user: a phone identity answers 422.
-    phone_taken: bool,
-}
-
 fn answer(status: u16, body: Value) -> Exchange {
     Exchange::Answered(HttpAnswer {
         status,
@@ -584,6 +535,7 @@ mod properties;
 mod stored;
 mod typing;
 mod world;
+use world::{SimTicket, World};
 mod zendesk_events;
 
 /// A message as the webhook hands it over, at the gateway's test origin.

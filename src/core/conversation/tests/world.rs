@@ -2,6 +2,55 @@
 
 use super::*;
 
+#[derive(Debug, Default, Clone)]
+pub(super) struct SimTicket {
+    pub(super) id: u64,
+    pub(super) external_id: Option<String>,
+    pub(super) follow_up_of: Option<u64>,
+    pub(super) closed: bool,
+    pub(super) deleted: bool,
+    pub(super) comments: Vec<(String, Option<u64>)>,
+    /// The id of each comment, in the same order.
+    pub(super) ids: Vec<u64>,
+    /// The ticket as the create sent it.
+    pub(super) created: Value,
+}
+
+#[derive(Debug, Default, Clone)]
+pub(super) struct World {
+    pub(super) tickets: Vec<SimTicket>,
+    pub(super) idempotency: HashMap<String, u64>,
+    pub(super) sent: Vec<(String, String)>, // (sid, body)
+    pub(super) notes: Vec<(u64, String)>,   // (ticket id, internal note)
+    pub(super) faults: VecDeque<Option<Fault>>,
+    pub(super) calls: Vec<String>,
+    pub(super) now: u64,
+    pub(super) update_times: Vec<u64>,
+    /// Size of every file the simulated Twilio serves, and the limit of the transfer asked.
+    pub(super) media_size: u64,
+    pub(super) transfer_limit: u64,
+    pub(super) uploads: Vec<String>,
+    /// Upload tokens attached to each ticket's comments.
+    pub(super) attached: Vec<String>,
+    /// Files on agents' comments, by comment id.
+    pub(super) agent_files: HashMap<u64, Value>,
+    /// Zendesk roles of the comments' authors other than the requester (77: "end-user") and
+    /// the agent (5: "agent"), as the `users` side-load lists them; "none" leaves one out.
+    pub(super) roles: HashMap<u64, &'static str>,
+    /// Comments Zendesk wrote for a merge (`via.channel` "merge").
+    pub(super) merges: Vec<u64>,
+    /// When comments were written (`created_at`), for those that say.
+    pub(super) comment_times: HashMap<u64, &'static str>,
+    /// Every Zendesk call answers 503 (Twilio's are unaffected).
+    pub(super) zendesk_down: bool,
+    /// Every Zendesk call answers 503 until then (an `Outage`).
+    pub(super) zendesk_down_until: Option<u64>,
+    /// Users made by `create_or_update` (`REQUESTER_IDENTITY=whatsapp`), as it was sent.
+    pub(super) users: Vec<Value>,
+    /// The customer's number belongs to another user: a phone identity answers 422.
+    pub(super) phone_taken: bool,
+}
+
 impl World {
     pub(super) fn ticket_json(t: &SimTicket) -> Value {
         // The requester the create named (`REQUESTER_IDENTITY=whatsapp`), else the one Zendesk
