@@ -5,6 +5,7 @@
 // messages per second, and correctness (each message in Zendesk exactly once, replies).
 //
 //   node bench/ack.mjs [--n 200] [--c 20] [--zendesk-latency-ms 300] [--rate-per-min 0]
+//                      [--account-per-min 0] [--updates-per-min 0]
 //                      [--customers N] [--existing-customers] [--faults 500:2,429:2,503:2]
 //                      [--arrivals-per-s 0]
 //                      [--via wrangler|workerd] [--state-dir .wrangler] [--drain-timeout-s 300]
@@ -16,6 +17,11 @@
 // messages of a customer become comments on their ticket. --existing-customers has every
 // customer write once, unmeasured, before the run (their Durable Objects and tickets exist, so
 // the measured messages become comments; the Worker's figures include those first messages).
+// --rate-per-min limits the emulated Zendesk's ticket creations (a token bucket),
+// --account-per-min all its API calls (the account's 60 s window, 429 + Retry-After),
+// --updates-per-min its Update Ticket calls (that endpoint's own account window): 0 is off.
+// `zendesk_calls` reports the calls the measured messages made (all, creates, updates), the
+// ones answered 429 per kind, and calls per new ticket and per message.
 // --faults queues Zendesk answers for
 // ticket creation (status:count). --arrivals-per-s R sends at a fixed rate instead of C
 // senders that each wait for their answer (an open loop, as Twilio delivers: latency is then
@@ -43,6 +49,8 @@ const { values: o } = parseArgs({
     c: { type: 'string', default: '20' },
     'zendesk-latency-ms': { type: 'string', default: '300' },
     'rate-per-min': { type: 'string', default: '0' },
+    'account-per-min': { type: 'string', default: '0' },
+    'updates-per-min': { type: 'string', default: '0' },
     customers: { type: 'string', default: '0' },
     'existing-customers': { type: 'boolean', default: false },
     healthz: { type: 'boolean', default: false },
@@ -69,6 +77,10 @@ const channelNumbers = [SANDBOX_CREDENTIALS.TWILIO_WHATSAPP_NUMBER, ...Object.va
 const SEED = o.target === 'seed';
 if (!['wrangler', 'workerd'].includes(o.via)) throw new Error('--via is wrangler or workerd');
 const N = Number(o.n), C = Number(o.c), RATE = Number(o['rate-per-min']);
+const ACCOUNT_RATE = Number(o['account-per-min']), UPDATES_RATE = Number(o['updates-per-min']);
+for (const [name, v] of [['rate-per-min', RATE], ['account-per-min', ACCOUNT_RATE], ['updates-per-min', UPDATES_RATE]]) {
+  if (!(Number.isInteger(v) && v >= 0)) throw new Error(`--${name} is a whole number >= 0`);
+}
 const CUSTOMERS = Number(o.customers) || N, ARRIVALS = Number(o['arrivals-per-s']);
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -161,7 +173,11 @@ async function measure({ latency, gateway, control }) {
   // replies before the measured messages (the warm-up's, the existing customers' first ones)
   const earlierReplies = (await control('/state')).messages.length;
   await control('/latency', { zendesk: latency });
-  if (RATE) await control('/rate-limit', { perMinute: RATE });
+  if (RATE || ACCOUNT_RATE || UPDATES_RATE) {
+    await control('/rate-limit', { perMinute: RATE || null, accountPerMinute: ACCOUNT_RATE || null, updatesPerMinute: UPDATES_RATE || null });
+  }
+  // Zendesk calls before the measured messages (the warm-up's, the existing customers' first ones).
+  const callsBefore = (await control('/state')).rateLimits?.calls ?? null;
   if (o.faults) {
     const faults = o.faults.split(',').flatMap((spec) => {
       const [status, count = '1'] = spec.split(':');
@@ -241,12 +257,13 @@ async function measure({ latency, gateway, control }) {
   // stored), as /admin/metrics reports it; the warm-up message is one of its samples
   const metrics = SEED ? null : await fetch(`${gateway.url}/admin/metrics`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.json()).catch(() => null);
   const sorted = acks.map(([, ms]) => ms).sort((a, b) => a - b);
+  const zendeskCalls = callsMade(callsBefore, state.rateLimits?.calls, ticketCount, N);
   // the longest time in which no acknowledgement came back (the runtime stalled)
   const completions = acks.map(([at]) => at).sort((a, b) => a - b);
   const longestPause = completions.reduce((worst, at, i) => Math.max(worst, at - (completions[i - 1] ?? 0)), 0);
   return {
     machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model },
-    params: { target: o.target, n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, customers: CUSTOMERS, existing_customers: o['existing-customers'], faults: o.faults || null, via: o.via },
+    params: { target: o.target, n: N, c: ARRIVALS ? null : C, arrivals_per_s: ARRIVALS || null, zendesk_latency_ms: latency, rate_per_min: RATE || null, account_per_min: ACCOUNT_RATE || null, updates_per_min: UPDATES_RATE || null, customers: CUSTOMERS, existing_customers: o['existing-customers'], faults: o.faults || null, via: o.via },
     ack_ms: { median: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1)) },
     ack_ms_in_worker: metrics?.ack_ms ?? null,
     // from a message's arrival to its last step done (its ticket or comment, and its reply)
@@ -257,6 +274,7 @@ async function measure({ latency, gateway, control }) {
     send_seconds: +sendSeconds.toFixed(2),
     drain_seconds: drained === null ? null : +drained.toFixed(2),
     messages_per_second: drained === null ? null : round(N / drained),
+    zendesk_calls: zendeskCalls,
     correctness: {
       messages: N,
       new_tickets: ticketCount,
@@ -267,6 +285,24 @@ async function measure({ latency, gateway, control }) {
       replies: replies.length,
       replies_expected: ticketCount,
     },
+  };
+}
+
+/**
+ * The Zendesk calls the measured messages made, from the emulator's counts before and after
+ * (`rateLimits.calls`: per kind, made and answered 429), and per new ticket and per message.
+ */
+function callsMade(before, after, tickets, n) {
+  if (!before || !after) return null;
+  const made = (k) => after[k].calls - before[k].calls;
+  const refused = (k) => after[k].refused - before[k].refused;
+  return {
+    all: made('all'),
+    creates: made('creates'),
+    updates: made('updates'),
+    refused_429: { all: refused('all'), creates: refused('creates'), updates: refused('updates') },
+    per_new_ticket: tickets ? round(made('all') / tickets) : null,
+    per_message: round(made('all') / n),
   };
 }
 

@@ -116,6 +116,24 @@ function renderMetrics(m) {
     : [el('tr', {}, el('td', { className: 'muted', colSpan: 2, textContent: 'No failures.' }))]));
 }
 
+/** The account's Zendesk budget: its rate, what Zendesk named, calls made, waited, refused. */
+function renderBudget(b, c) {
+  const row = (label, value) => el('tr', {}, el('th', { scope: 'row', textContent: label }), el('td', { textContent: value }));
+  if (!b) {
+    $('budget').replaceChildren(el('tr', {}, el('td', { className: 'muted', textContent: 'The budget could not be read.' })));
+    return;
+  }
+  $('budget').replaceChildren(
+    row('calls a minute (all conversations)', `${b.per_min}${b.configured_per_min ? ' (ZENDESK_API_BUDGET_PER_MIN)' : ' (half the account limit)'}`),
+    row('ticket updates a minute', b.updates_per_min),
+    row('account limit Zendesk names', b.account_limit ?? 'not yet seen'),
+    row('Zendesk calls made', c.zendesk_calls ?? 0),
+    row('calls that waited for the budget', c.zendesk_budget_waits ?? 0),
+    row('429s received', c.zendesk_429s ?? 0),
+    row('paused now', b.paused_for_ms > 0 ? `for ${Math.ceil(b.paused_for_ms / 1000)} s more` : 'no'),
+  );
+}
+
 /** A legend's colour square (set through the style object: the CSP allows no style attribute). */
 function swatch(color) {
   const i = el('i');
@@ -380,6 +398,7 @@ async function refresh({ force = false } = {}) {
       lastOverview = o;
       zendeskAgentUrl = o.zendesk_agent_url || null;
       renderMetrics(o.metrics || {});
+      renderBudget(o.zendesk_budget, o.metrics?.counters || {});
       renderSeries(o.series || {});
       loadHistory();
       if (listMode.kind === 'latest') renderMessages(o.latest || []);

@@ -11,6 +11,7 @@ import { zendeskApi } from './emulator/zendesk.mjs';
 import { twilioApi, whatsappSender } from './emulator/twilio.mjs';
 import { faultInjection } from './emulator/faults.mjs';
 import { analyticsApi } from './emulator/analytics.mjs';
+import { rateLimits, freshLimits, invalidLimits } from './emulator/limits.mjs';
 
 export { SANDBOX_CREDENTIALS, SANDBOX_AGENT, zendeskSignature, twilioSignature, newMessageSid } from './emulator/common.mjs';
 export { SANDBOX_ANALYTICS_TOKEN } from './emulator/analytics.mjs';
@@ -22,6 +23,7 @@ const PAGE = new URL('./page.html', import.meta.url);
  * @param {string} [opts.gatewayUrl] where the customer's phone posts webhooks (.../twilio/whatsapp)
  * @param {object} [opts.credentials] overrides of SANDBOX_CREDENTIALS
  * @param {string} [opts.contentTemplate] how the sandbox renders the Content template
+ * @param {() => number} [opts.now] the rate limits' clock in ms (default Date.now), for tests
  */
 export function createEmulator(opts = {}) {
   const creds = { ...SANDBOX_CREDENTIALS, ...(opts.credentials || {}) };
@@ -40,7 +42,10 @@ export function createEmulator(opts = {}) {
     requests: [], // every API request received: {api, method, path, headers, body, status}
     faults: { zendesk: [], twilio: [] },
     latencyMs: { zendesk: 0, twilio: 0 },
-    rateLimit: { zendesk: null }, // token bucket, see setRateLimit
+    limits: freshLimits(), // Zendesk's rate limits and the calls they counted (emulator/limits.mjs)
+    // The creation token bucket, where callers of an earlier emulator read it.
+    get rateLimit() { return { zendesk: this.limits.creates }; },
+    clockOffsetMs: 0, // added to the rate limits' clock (advanceClock): tests wait without sleeping
     closedWindows: new Set(), // WhatsApp addresses whose 24-hour window is closed
     deliveryFaults: [], // [{code, status}] applied to the next sends' status callbacks
     webhookCalls: [], // Zendesk webhook deliveries to the gateway: {ticket_id, status}
@@ -71,11 +76,17 @@ export function createEmulator(opts = {}) {
     get s() { return s; },
     get selfUrl() { return selfUrl; },
     get gatewayUrl() { return gatewayUrl; },
+    /**
+     * The clock of Zendesk's rate limits: real time (or the tests' own clock, `opts.now`), plus
+     * what tests advanced it by.
+     */
+    now() { return (opts.now ? opts.now() : Date.now()) + s.clockOffsetMs; },
   };
   const zendeskSide = zendeskApi(ctx);
   const twilioSide = twilioApi(ctx);
   const analyticsSide = analyticsApi(ctx);
   const { applyFault, setRateLimit } = faultInjection(ctx);
+  const limits = rateLimits(ctx);
   const { agentComments, endUserComments, mergeTickets, zendeskWebhook } = zendeskSide;
   const { customerSends } = twilioSide;
 
@@ -91,6 +102,9 @@ export function createEmulator(opts = {}) {
       inbound: s.inbound,
       faults: s.faults,
       latencyMs: s.latencyMs,
+      // Zendesk's rate limits: per limit its setting, the requests it counted and refused (429),
+      // and every /api/v2 call by kind (all, creates, updates): made, answered, answered 429.
+      rateLimits: limits.snapshot(),
     };
   }
 
@@ -144,7 +158,19 @@ export function createEmulator(opts = {}) {
     if (req.method === 'POST' && path === '/faults') { const b = json(); s.faults[b.api] = [...(b.faults || [])]; return send(res, 200, { ok: true }); }
     if (req.method === 'POST' && path === '/gateway') { gatewayUrl = json().url; return send(res, 200, { ok: true }); }
     if (req.method === 'POST' && path === '/latency') { const b = json(); Object.assign(s.latencyMs, b); return send(res, 200, { ok: true }); }
-    if (req.method === 'POST' && path === '/rate-limit') { setRateLimit(json()); return send(res, 200, { ok: true }); }
+    if (req.method === 'POST' && path === '/rate-limit') {
+      const b = json();
+      const invalid = invalidLimits(b);
+      if (invalid) return send(res, 400, { error: invalid });
+      setRateLimit(b);
+      return send(res, 200, { ok: true, rateLimits: limits.snapshot() });
+    }
+    if (req.method === 'POST' && path === '/clock') {
+      const { advanceMs } = json();
+      if (!(Number.isInteger(advanceMs) && advanceMs >= 0)) return send(res, 400, { error: 'advanceMs must be a whole number >= 0' });
+      s.clockOffsetMs += advanceMs;
+      return send(res, 200, { ok: true, clockOffsetMs: s.clockOffsetMs });
+    }
     const st = path.match(/^\/tickets\/(\d+)\/status$/);
     if (req.method === 'POST' && st) {
       const t = s.tickets.get(Number(st[1]));
@@ -156,6 +182,18 @@ export function createEmulator(opts = {}) {
       const b = json();
       if (!s.tickets.has(Number(b.ticket_id)) || typeof b.body !== 'string' || !b.body.trim()) return send(res, 400, { error: 'ticket_id and body are required' });
       const r = await agentComments(b.ticket_id, b.body, { isPublic: b.public !== false, files: b.files || [] });
+      return send(res, 200, r);
+    }
+    if (req.method === 'POST' && path === '/agent/merge') {
+      // An agent merges tickets in Zendesk's UI (the sandbox page's Merge button): as the merge
+      // API does it, with the same refusals (emulator/zendesk.mjs mergeTickets).
+      const b = json();
+      const targetId = Number(b.target_id);
+      const sourceIds = (Array.isArray(b.source_ids) ? b.source_ids : []).map(Number);
+      if (!Number.isInteger(targetId) || !sourceIds.every(Number.isInteger)) return send(res, 400, { error: 'target_id and source_ids (ticket ids) are required' });
+      const refused = zendeskSide.mergeRefusal(targetId, sourceIds);
+      if (refused) return send(res, refused[0], refused[1]);
+      const r = await mergeTickets(targetId, sourceIds, { targetCommentIsPublic: b.public === true });
       return send(res, 200, r);
     }
     if (req.method === 'POST' && path === '/window') {
@@ -203,7 +241,21 @@ export function createEmulator(opts = {}) {
         : url.pathname.startsWith('/v2/Channels/') ? twilioSide.senders(req, res, url, raw)
           : url.pathname.startsWith('/v2/Indicators/') ? twilioSide.typing(req, res, url, raw) : twilioSide.handle(req, res, url, raw));
       const origWriteHead = res.writeHead.bind(res);
-      res.writeHead = (st, ...rest) => { record.status = st; return origWriteHead(st, ...rest); };
+      // A Zendesk request admitted by the rate limits: its answer carries the account's headers
+      // (and a 429 gives its place in the windows back).
+      let admission = null;
+      res.writeHead = (st, ...rest) => {
+        record.status = st;
+        if (admission) {
+          for (const [name, value] of Object.entries(limits.answered(admission, st))) res.setHeader(name, value);
+          admission = null;
+        }
+        return origWriteHead(st, ...rest);
+      };
+      if (api === 'zendesk') {
+        admission = limits.admit(req, res, url.pathname);
+        if (!admission) return;
+      }
       if (await applyFault(api, req, res, handler)) return;
       await handler();
     } catch (e) {
@@ -216,7 +268,14 @@ export function createEmulator(opts = {}) {
     server,
     get state() { return s; },
     setGatewayUrl(u) { gatewayUrl = u; },
+    /**
+     * Zendesk's rate limits, all at once (absent, null or 0: off): `perMinute` (and `burst`)
+     * the ticket creation bucket, `accountPerMinute` the account's window over every request,
+     * `updatesPerMinute` the Update Ticket endpoint's account window.
+     */
     setRateLimit,
+    /** Moves the rate limits' clock forward (a test waits out a Retry-After without sleeping). */
+    advanceClock(ms) { s.clockOffsetMs += ms; },
     agentComments,
     endUserComments,
     mergeTickets,

@@ -81,7 +81,11 @@ pub async fn handle(req: &Request, env: &Env) -> Result<Response> {
         return erase_customer(req, env, &config).await;
     }
     match path.as_str() {
-        "/admin/metrics" => respond::json(200, &metrics_do::read_all(env).await?.report()),
+        "/admin/metrics" => {
+            let mut report = metrics_do::read_all(env).await?.report();
+            report["zendesk_budget"] = zendesk_budget(env, &config).await;
+            respond::json(200, &report)
+        }
         "/admin/overview" => overview(env, &config).await,
         "/admin/history" => {
             let days = req
@@ -429,9 +433,18 @@ async fn overview(env: &Env, config: &crate::core::config::Config) -> Result<Res
             "series": metrics_series::report(&overview.hours, overview.read_at_ms),
             "latest": latest,
             "zendesk_agent_url": zendesk_agent_url(&config.zendesk_domain),
+            "zendesk_budget": zendesk_budget(env, config).await,
             "cache_ms": metrics_do::OVERVIEW_CACHE_MS,
         }),
     )
+}
+
+/// The account's Zendesk budget as its object reports it (`null` when it cannot be read: the
+/// rest of the page is still worth showing).
+async fn zendesk_budget(env: &Env, config: &crate::core::config::Config) -> serde_json::Value {
+    crate::budget_do::read(env, config.api_budget)
+        .await
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// Where an agent opens ticket N: this prefix and N (Zendesk's agent workspace,

@@ -17,7 +17,7 @@ use crate::core::conversation::{
     STORED_BUDGET_BYTES,
 };
 use crate::core::edges::{ConversationAnswer, ConversationRequest};
-use crate::core::events::log::log_line;
+use crate::core::events::log::{log_line, logged};
 use crate::core::events::DomainEvent;
 use crate::core::form::{InboundMessage, Sender};
 use crate::core::logline::LogLine;
@@ -125,7 +125,7 @@ impl ConversationObject {
         let storage = self.state.storage();
         match &out.effect {
             Some(Effect::WakeAt(at)) => storage::wake_at(&storage, *at).await?,
-            Some(Effect::Call(_) | Effect::Transfer(_)) => {
+            Some(Effect::Call(_) | Effect::Transfer(_) | Effect::AskBudget(_)) => {
                 // A request's step never asks for a call (calls are the alarm's): one that did
                 // would be a defect, said loudly, and neither carried out in a webhook nor
                 // dropped: the state is stored, and the alarm (now) takes the machine's next
@@ -300,6 +300,15 @@ impl ConversationObject {
             }
             let answer = match out.effect {
                 None => return Ok(()),
+                // The account's Zendesk budget: its answer is the next step's event (a request
+                // to an object, counted with the calls so an invocation stays bounded).
+                Some(Effect::AskBudget(ask)) => {
+                    calls += 1;
+                    event = Event::BudgetAnswered(
+                        crate::budget_do::ask(&self.env, ask, config.api_budget).await,
+                    );
+                    continue;
+                }
                 Some(Effect::WakeAt(at)) => {
                     storage::wake_at(&self.state.storage(), at).await?;
                     return Ok(());
@@ -345,7 +354,9 @@ fn emit(events: &[DomainEvent], conv: &Conversation, config: &Config) {
     let secrets = config.secrets();
     let from = conv.masked();
     for event in events {
-        log::emit(&log_line(event, &from), &secrets);
+        if logged(event) {
+            log::emit(&log_line(event, &from), &secrets);
+        }
     }
 }
 

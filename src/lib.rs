@@ -7,6 +7,7 @@ mod admin;
 mod alerts_do;
 mod analytics;
 mod body;
+mod budget_do;
 mod clock;
 mod conversation_do;
 mod env_config;
@@ -27,6 +28,7 @@ mod zendesk_events;
 mod zendesk_ticket_events;
 
 pub use alerts_do::AlertMonitor;
+pub use budget_do::ZendeskBudget;
 pub use conversation_do::ConversationObject;
 pub use message_index::MessageIndex;
 pub use metrics_do::MetricsShard;

@@ -7,6 +7,7 @@
 
 use std::hint::black_box;
 use std::time::Instant;
+use whatsapp_zendesk_gateway::core::api_budget::SlotAnswer;
 use whatsapp_zendesk_gateway::core::config::Config;
 use whatsapp_zendesk_gateway::core::conversation::{Conversation, Ctx, Effect, Event};
 use whatsapp_zendesk_gateway::core::form::{InboundMessage, MessageKind, Sender};
@@ -136,6 +137,19 @@ fn one_message(store: &mut Store, i: u64, config: &Config, sent: &mut u64) -> Co
             Some(Effect::Call(req)) => {
                 let exchange = perform(&req, sent);
                 effect = step(store, Event::Answered(exchange), now, config, &mut cost);
+            }
+            // The account's budget lets every call go (its own cost is one small request).
+            Some(Effect::AskBudget(_)) => {
+                let go = SlotAnswer::Go {
+                    account_limit: None,
+                };
+                effect = step(
+                    store,
+                    Event::BudgetAnswered(Some(go)),
+                    now,
+                    config,
+                    &mut cost,
+                );
             }
             Some(Effect::WakeAt(_)) | None => return cost,
             Some(Effect::Transfer(_)) => panic!("no files in this bench"),

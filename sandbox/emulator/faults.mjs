@@ -1,6 +1,7 @@
 // Injected faults, latency and the ticket creation rate limit, for either API.
 import { send, sleep } from './common.mjs';
 import { twilioError } from './twilio.mjs';
+import { rateLimits } from './limits.mjs';
 
 /** @param {object} ctx the emulator's shared context (`s`: its state) */
 export function faultInjection(ctx) {
@@ -73,10 +74,12 @@ export function faultInjection(ctx) {
     return true;
   }
 
-  /** Limits ticket creation to `perMinute`, with bursts of at most `burst` (default 1/10 of it). */
-  function setRateLimit({ perMinute, burst } = {}) {
-    const b = burst ?? Math.max(1, Math.round(perMinute / 10));
-    ctx.s.rateLimit.zendesk = perMinute ? { perMinute, burst: b, tokens: b, at: Date.now(), refused: 0 } : null;
+  /**
+   * Limits ticket creation to `perMinute`, with bursts of at most `burst` (default 1/10 of it),
+   * and sets the account's limits (`accountPerMinute`, `updatesPerMinute`): emulator/limits.mjs.
+   */
+  function setRateLimit(limits = {}) {
+    rateLimits(ctx).configure(limits);
   }
 
   return { applyFault, setRateLimit };

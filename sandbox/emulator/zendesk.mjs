@@ -172,23 +172,8 @@ export function zendeskApi(ctx) {
   async function zendesk(req, res, url, raw) {
     const path = url.pathname;
     if (!authOk(req)) return send(res, 401, { error: "Couldn't authenticate you" });
-    // Ticket creation rate limit: a token bucket of `perMinute` tokens a minute holding at most
-    // `burst`, answered like Zendesk: 429 with Retry-After in whole seconds.
-    const limit = ctx.s.rateLimit.zendesk;
-    if (limit && req.method === 'POST' && path === '/api/v2/tickets.json') {
-      const now = Date.now();
-      const perMs = limit.perMinute / 60_000;
-      limit.tokens = Math.min(limit.burst, limit.tokens + (now - limit.at) * perMs);
-      limit.at = now;
-      if (limit.tokens < 1) {
-        limit.refused += 1;
-        const retryAfter = Math.max(1, Math.ceil((1 - limit.tokens) / perMs / 1000));
-        return send(res, 429, { error: 'APIRateLimitExceeded', description: 'Number of allowed API requests per minute exceeded' }, {
-          'Retry-After': String(retryAfter), 'X-Rate-Limit': String(limit.perMinute), 'X-Rate-Limit-Remaining': '0',
-        });
-      }
-      limit.tokens -= 1;
-    }
+    // The rate limits (ticket creation, the account's, Update Ticket's) were applied before
+    // (emulator/limits.mjs); the per-ticket update limit is below.
     if (req.method === 'GET' && path === '/api/v2/users/me.json') {
       return send(res, 200, { user: { id: 8001, url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/users/8001.json`, name: 'Sandbox Admin', email: ctx.creds.ZENDESK_EMAIL, role: ctx.s.apiUserRole, active: true, verified: true } });
     }
@@ -332,7 +317,8 @@ export function zendeskApi(ctx) {
     }
     const merge = path.match(/^\/api\/v2\/tickets\/(\d+)\/merge(?:\.json)?$/);
     if (req.method === 'POST' && merge) return mergeApi(res, Number(merge[1]), raw);
-    const m = path.match(/^\/api\/v2\/tickets\/(\d+)\.json$/);
+    // Zendesk answers `/api/v2/tickets/{id}` with or without `.json`.
+    const m = path.match(/^\/api\/v2\/tickets\/(\d+)(?:\.json)?$/);
     const notFound = () => send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
     if (req.method === 'GET' && m) {
       const t = ctx.s.tickets.get(Number(m[1]));
@@ -350,9 +336,10 @@ export function zendeskApi(ctx) {
         return send(res, 400, { error: 'Unprocessable Entity', description: 'Server could not parse JSON' });
       }
       // Zendesk: 30 updates per ticket per 10 minutes
-      const now = Date.now();
+      const now = ctx.now();
       t.updates = t.updates.filter((u) => now - u < 600_000);
       if (t.updates.length >= 30) {
+        ctx.s.limits.perTicketRefused += 1;
         return send(res, 429, { error: 'TooManyRequests', description: 'Ticket update rate limit exceeded' }, { 'Retry-After': String(Math.ceil((600_000 - (now - t.updates[0])) / 1000)) });
       }
       if (t.status === 'closed') {
@@ -491,6 +478,15 @@ export function zendeskApi(ctx) {
     return { comment, results };
   }
 
+  /** Why Zendesk would refuse to merge `ids` into `targetId` ([status, body]), or null. */
+  function mergeRefusal(targetId, ids) {
+    const target = ctx.s.tickets.get(targetId);
+    if (!target) return [404, { error: 'RecordNotFound', description: 'Not found' }];
+    if (!ids.length || ids.includes(targetId) || ids.some((id) => !ctx.s.tickets.has(id))) return [400, { error: 'InvalidParameter', description: 'ids must name other existing tickets' }];
+    if ([target, ...ids.map((id) => ctx.s.tickets.get(id))].some((t) => t.status === 'closed')) return [422, { error: 'RecordInvalid', description: 'Closed tickets cannot be merged' }];
+    return null;
+  }
+
   /**
    * `POST /api/v2/tickets/{target}/merge` with `{ids, target_comment, source_comment,
    * target_comment_is_public, source_comment_is_public}`: Zendesk merges asynchronously and
@@ -501,11 +497,9 @@ export function zendeskApi(ctx) {
   async function mergeApi(res, targetId, raw) {
     let body;
     try { body = JSON.parse(raw.toString('utf8') || '{}'); } catch { return send(res, 400, { error: 'InvalidJSON' }); }
-    const target = ctx.s.tickets.get(targetId);
-    if (!target) return send(res, 404, { error: 'RecordNotFound', description: 'Not found' });
-    const ids = (body.ids || []).map(Number);
-    if (!ids.length || ids.includes(targetId) || ids.some((id) => !ctx.s.tickets.has(id))) return send(res, 400, { error: 'InvalidParameter', description: 'ids must name other existing tickets' });
-    if ([target, ...ids.map((id) => ctx.s.tickets.get(id))].some((t) => t.status === 'closed')) return send(res, 422, { error: 'RecordInvalid', description: 'Closed tickets cannot be merged' });
+    const ids = (Array.isArray(body?.ids) ? body.ids : []).map(Number);
+    const refused = mergeRefusal(targetId, ids);
+    if (refused) return send(res, ...refused);
     const job = { id: crypto.randomBytes(16).toString('hex'), status: 'completed', job_type: 'MergeTicketsJob', total: ids.length, progress: ids.length, message: 'Completed', results: [] };
     send(res, 200, { job_status: { ...job, url: `https://${ctx.creds.ZENDESK_DOMAIN}/api/v2/job_statuses/${job.id}.json` } });
     // Zendesk's events follow the answer.
@@ -556,5 +550,5 @@ export function zendeskApi(ctx) {
     return res.end(f.bytes);
   }
 
-  return { handle: zendesk, serveFile, serveCdnFile, agentComments, endUserComments, mergeTickets, zendeskWebhook, zendeskEvents: events };
+  return { handle: zendesk, serveFile, serveCdnFile, agentComments, endUserComments, mergeTickets, mergeRefusal, zendeskWebhook, zendeskEvents: events };
 }

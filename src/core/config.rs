@@ -46,6 +46,9 @@ pub struct Config {
     pub retry_window_ms: u64,
     pub retry_base_ms: u64,
     pub retry_max_delay_ms: u64,
+    /// The account's Zendesk API budget (`core::api_budget`): calls a minute for all
+    /// conversations together (absent: half the limit Zendesk names), and ticket updates a minute.
+    pub api_budget: crate::core::api_budget::BudgetSettings,
     /// Whether a message added to an open ticket is acknowledged on WhatsApp.
     pub followup_ack: bool,
     /// Bearer token of the `/admin/` endpoints; they are disabled without it.
@@ -371,6 +374,29 @@ impl Config {
             0..=1000,
             "must be a whole number from 0 to 1000",
         );
+        // The budget's variables are optional: absent, the budget follows what Zendesk names.
+        let mut optional_number =
+            |name: &'static str, range: std::ops::RangeInclusive<u64>, expected: &'static str| {
+                get(name).and_then(|raw| match raw.trim().parse::<u64>() {
+                    Ok(n) if range.contains(&n) => Some(n as u32),
+                    _ => {
+                        err.bad(name, expected);
+                        None
+                    }
+                })
+            };
+        let api_budget = crate::core::api_budget::BudgetSettings {
+            per_min: optional_number(
+                "ZENDESK_API_BUDGET_PER_MIN",
+                1..=100_000,
+                "must be a whole number of requests a minute from 1 to 100000",
+            ),
+            updates_per_min: optional_number(
+                "ZENDESK_UPDATE_BUDGET_PER_MIN",
+                1..=300,
+                "must be a whole number of ticket updates a minute from 1 to 300",
+            ),
+        };
         let followup_ack = get("FOLLOWUP_ACK").is_some_and(|v| {
             conventions::parse_bool(&v).unwrap_or_else(|| {
                 err.bad("FOLLOWUP_ACK", conventions::EXPECTED_BOOL);
@@ -443,6 +469,7 @@ impl Config {
             retry_window_ms: retry_window_hours * 3_600_000,
             retry_base_ms,
             retry_max_delay_ms,
+            api_budget,
             followup_ack,
             admin_token,
             zendesk_webhook_secret,

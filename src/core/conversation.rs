@@ -54,6 +54,7 @@
 //! - **nothing dropped silently**: transient failures are retried with backoff for
 //!   `retry_window_ms`, then the message ends `failed` with the customer told (the apology).
 
+use crate::core::api_budget::{SlotAnswer, SlotAsk, SlotHolder};
 use crate::core::config::languages::Language;
 use crate::core::config::Config;
 use crate::core::delivery::{DeliveryStatus, ReplyKind};
@@ -197,6 +198,9 @@ pub struct Conversation {
     pub unsent_metrics: Delta,
     /// The wake-up asked for and why: the alarm that answers it logs which timer fired.
     pub wake: Option<Wake>,
+    /// This conversation's side of the account's Zendesk budget (`core::api_budget`): every
+    /// Zendesk call waits for a slot of it.
+    pub zendesk_budget: SlotHolder,
 }
 
 // Events live for one step; a boxed message would only add an allocation per request.
@@ -235,6 +239,8 @@ pub enum Event {
     /// The shell pruned the archive as `Output::prune_archive_before` asked: when the oldest
     /// message left in it finished (none: the archive is empty).
     ArchivePruned { oldest_ms: Option<u64> },
+    /// The account's Zendesk budget answered `Effect::AskBudget` (none: it could not be asked).
+    BudgetAnswered(Option<SlotAnswer>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -246,6 +252,9 @@ pub enum Effect {
     WakeAt(u64),
     /// Copy a file from Twilio to Zendesk, then feed the upload's answer back.
     Transfer(Box<MediaTransfer>),
+    /// Ask the account's Zendesk budget (`budget_do`), then feed its answer back as
+    /// `Event::BudgetAnswered`.
+    AskBudget(SlotAsk),
 }
 
 #[derive(Debug, Default)]
@@ -288,6 +297,7 @@ impl Conversation {
             public_origin: None,
             unsent_metrics: Delta::default(),
             wake: None,
+            zendesk_budget: SlotHolder::default(),
         }
     }
 
@@ -385,6 +395,22 @@ impl Conversation {
                 if self.delivery_status(&sid, status, error_code, ctx, &mut out.events) {
                     out.effect = Some(Effect::WakeAt(ctx.now_ms));
                 }
+            }
+            Event::BudgetAnswered(answer) => {
+                let asked_for_call = self.zendesk_budget.slot.is_none();
+                match answer {
+                    Some(answer) => {
+                        if let (SlotAnswer::Wait { slot, .. }, true) = (answer, asked_for_call) {
+                            out.events.push(DomainEvent::ZendeskBudgetWait {
+                                wait_ms: slot.at_ms.saturating_sub(ctx.now_ms),
+                            });
+                        }
+                        self.zendesk_budget.answered(answer);
+                    }
+                    None => self.zendesk_budget.unavailable(),
+                }
+                out.effect = self.next(ctx, &mut out.events);
+                out.typing = self.typing_indicator(ctx);
             }
             Event::ArchivePruned { oldest_ms } => {
                 self.inbound.archive_pruned(oldest_ms);

@@ -295,3 +295,30 @@ mod tests {
         assert!(serde_json::from_str::<ConversationRequest>(&text).is_err());
     }
 }
+
+/// To the account's Zendesk API budget (`budget_do`, one object): a conversation's ask, or the
+/// operators' reading of the budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BudgetRequest {
+    /// A slot (or a report), under the conversation's reading of the settings (the account's
+    /// own: the same in every conversation).
+    Ask {
+        ask: crate::core::api_budget::SlotAsk,
+        per_min: Option<u32>,
+        updates_per_min: Option<u32>,
+    },
+    /// The budget as the metrics show it.
+    Read {
+        per_min: Option<u32>,
+        updates_per_min: Option<u32>,
+    },
+}
+
+/// Tagged `edge` (a slot answer carries its own `answer` tag).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "edge", rename_all = "snake_case")]
+pub enum BudgetAnswer {
+    Slot(crate::core::api_budget::SlotAnswer),
+    Report(serde_json::Value),
+}

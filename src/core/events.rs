@@ -266,6 +266,18 @@ pub enum DomainEvent {
         timer: &'static str,
         late_ms: u64,
     },
+    /// A Zendesk call was answered (`status`; none: no answer): the budget's "calls made" and
+    /// "429s received". Logged only when refused (a line per call would double the log).
+    ZendeskCalled {
+        call: &'static str,
+        status: Option<u16>,
+        retry_after_s: Option<u64>,
+    },
+    /// The account's Zendesk budget had no slot free: the call waits this long, in its own
+    /// conversation (`core::api_budget`).
+    ZendeskBudgetWait {
+        wait_ms: u64,
+    },
     /// A step ran out of its passes without settling (a defect): it looks again later.
     Stalled {
         passes: usize,

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod analytics;
+pub mod api_budget;
 pub mod config;
 pub mod conversation;
 pub mod delivery;

@@ -104,6 +104,10 @@ test('the dashboard moves as customers write: counters, charts, latest messages,
   assert.match(await page.locator('#tiles .tile', { hasText: 'retries pending' }).innerText(), /\bnow\b/);
   assert.match(await page.locator('#tiles .tile', { hasText: 'ack p50' }).innerText(), /latest \d+ messages?/);
   await waitFor(async () => /en\s+3/.test(await page.locator('#languages').innerText()), { what: 'messages by language' });
+  // The account's Zendesk budget: the limit the emulator names (400, half of it the budget's
+  // default unless set) and the calls the three messages made.
+  await waitFor(async () => /Zendesk calls made\s+[1-9]/.test(await page.locator('#budget').innerText()), { what: 'the Zendesk budget' });
+  assert.match(await page.locator('#budget').innerText(), /account limit Zendesk names\s+400/);
   assert.ok(await page.locator('#volume svg polyline, #volume svg circle').count() > 0, 'the volume chart has a point');
   assert.ok(await page.locator('#ack svg polyline, #ack svg circle').count() > 0, 'the latency chart has a point');
   // Each chart is named and has its figures as a table.

@@ -126,3 +126,23 @@ test("writing to the second brand's number makes a ticket in that brand and grou
   assert.equal(reply.from, 'whatsapp:+14155550142');
   await shot('7-second-brand.png');
 });
+
+test('an agent merges one ticket into another from the page, as Zendesk does', async () => {
+  const source = stack.tickets().find((t) => t.comments[0].body.includes('mi pedido no llegó'));
+  const target = stack.tickets().find((t) => t.comments[0].body.includes("I can't log into my account"));
+  assert.ok(source && target, 'the Spanish ticket and the first one');
+  const row = page.locator(`tr[data-ticket="${source.id}"]`);
+  const form = row.locator(`form[data-merge="${source.id}"]`);
+  await form.locator('select').selectOption(String(target.id));
+  await form.locator('button', { hasText: 'Merge' }).click();
+  // The source is closed with a note naming the target; the target gets a note quoting it.
+  await row.locator('td', { hasText: /^closed$/ }).waitFor({ timeout: 20_000 });
+  await row.locator('.comment.note', { hasText: `was closed and merged into request #${target.id}` }).waitFor({ timeout: 20_000 });
+  await page.locator(`tr[data-ticket="${target.id}"] .comment.note`, { hasText: `Request #${source.id}` }).waitFor({ timeout: 20_000 });
+  assert.equal(await row.locator('form[data-merge]').count(), 0, 'a closed ticket offers no merge');
+  const merged = stack.emulator.state.tickets.get(source.id);
+  assert.equal(merged.status, 'closed');
+  assert.equal(merged.comments.at(-1).via.channel, 'merge');
+  assert.equal(stack.emulator.state.tickets.get(target.id).comments.at(-1).public, false, 'the notice is private unless the agent ticks the box');
+  await shot('8-merge.png');
+});

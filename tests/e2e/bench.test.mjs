@@ -35,10 +35,18 @@ test('bench: two Zendesk latencies, each message once, and the p99 ratio reporte
 });
 
 test('bench: open loop straight to workerd, messages spread over customers', async () => {
-  const r = await run('--n', '12', '--arrivals-per-s', '20', '--customers', '3', '--via', 'workerd', '--zendesk-latency-ms', '0');
+  // The account's limits are set high enough not to be reached: the calls are counted.
+  const r = await run('--n', '12', '--arrivals-per-s', '20', '--customers', '3', '--via', 'workerd', '--zendesk-latency-ms', '0', '--account-per-min', '5000', '--updates-per-min', '5000');
   assert.deepEqual(r.statuses, { 200: 12 });
   assert.equal(r.correctness.new_tickets, 3, 'one ticket per customer, the rest comments');
   assert.equal(r.correctness.text_in_zendesk_once, 12);
   assert.equal(r.correctness.lost, 0);
+  assert.deepEqual([r.params.account_per_min, r.params.updates_per_min], [5000, 5000]);
+  const calls = r.zendesk_calls;
+  assert.equal(calls.creates, 3, 'one create per new ticket');
+  assert.ok(calls.updates >= 1 && calls.updates <= 9, `the other messages are comments (merged or not): ${calls.updates}`);
+  assert.ok(calls.all >= calls.creates + calls.updates, JSON.stringify(calls));
+  assert.deepEqual(calls.refused_429, { all: 0, creates: 0, updates: 0 });
+  assert.equal(calls.per_new_ticket, +(calls.all / 3).toFixed(1));
   assert.ok(r.send_seconds >= 0.5, 'sent at the given rate (12 at 20/s take 0.55 s)');
 });

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { createEmulator } from '../../sandbox/emulator.mjs';
+import { createEmulator, SANDBOX_CREDENTIALS } from '../../sandbox/emulator.mjs';
 
 let emulator;
 let apiUrl;
@@ -92,4 +92,24 @@ test('JSON from the sandbox page or from a script is accepted', async () => {
   assert.equal(emulator.state.inbound.length, 0);
   // Reading the state stays a plain GET (the page polls it).
   assert.equal((await fetch(`${apiUrl}/__sandbox/state`)).status, 200);
+});
+
+test("the agent's merge control (the page's Merge button) merges as Zendesk does, with its refusals", async () => {
+  const auth = `Basic ${Buffer.from(`${SANDBOX_CREDENTIALS.ZENDESK_EMAIL}/token:${SANDBOX_CREDENTIALS.ZENDESK_API_KEY}`).toString('base64')}`;
+  const ticket = async (i) => {
+    const r = await fetch(`${apiUrl}/api/v2/tickets.json`, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ ticket: { subject: `Order ${i}`, comment: { body: `Order ${i} is late` }, requester: { name: 'Ana', email: 'ana@example.com' } } }) });
+    return (await r.json()).ticket.id;
+  };
+  const [source, target] = [await ticket(1), await ticket(2)];
+  const merge = (body) => post('/agent/merge', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await merge({ target_id: target })).status, 400, 'no source');
+  assert.equal((await merge({ target_id: 'x', source_ids: [source] })).status, 400);
+  assert.equal((await merge({ target_id: target, source_ids: [target] })).status, 400, 'into itself');
+  assert.equal((await merge({ target_id: 999999, source_ids: [source] })).status, 404);
+  const ok = await merge({ target_id: target, source_ids: [source] });
+  assert.equal(ok.status, 200, await ok.clone().text());
+  assert.equal(emulator.state.tickets.get(source).status, 'closed');
+  assert.match(emulator.state.tickets.get(target).comments.at(-1).body, new RegExp(`Request #${source} "Order 1" was closed and merged into this request`));
+  assert.equal((await merge({ target_id: target, source_ids: [source] })).status, 422, 'a closed ticket cannot be merged again');
+  assert.equal((await post('/agent/merge', { headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ target_id: target, source_ids: [source] }) })).status, 415);
 });

@@ -267,6 +267,18 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "How long transient failures are retried before the message is marked failed, 1 to 168. Default 24.",
     },
     Setting {
+        name: "ZENDESK_API_BUDGET_PER_MIN",
+        required: "no",
+        secret: false,
+        meaning: "Zendesk API calls a minute for all conversations together (docs/zendesk-budget.md). Default: half of the account's limit as Zendesk names it in `X-Rate-Limit` (Team 200 → 100, Growth and Professional 400 → 200, Enterprise 700 → 350), 100 until its first answer; the other half is the agents'. Never more than that limit.",
+    },
+    Setting {
+        name: "ZENDESK_UPDATE_BUDGET_PER_MIN",
+        required: "no",
+        secret: false,
+        meaning: "Ticket updates (comments, notes) a minute for all conversations together, 1 to 300: Zendesk's Update Ticket endpoint allows 100 a minute per account, agents' updates included. Default 60.",
+    },
+    Setting {
         name: "RETRY_BASE_MS",
         required: "no",
         secret: false,

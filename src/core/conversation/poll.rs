@@ -4,12 +4,19 @@
 //! 1. the call in flight: while another invocation may still be making it, nothing else
 //!    happens (the wake-up is its deadline); past it, its outcome is unknown and it is
 //!    answered as interrupted;
-//! 2. the inbound queue (`InboundQueue::poll`): the customer's oldest unfinished message (a
+//! 2. what the last Zendesk answer said that every conversation must know now (a 429, a limit
+//!    the account's budget does not know: `SlotHolder::report_due`);
+//! 3. the inbound queue (`InboundQueue::poll`): the customer's oldest unfinished message (a
 //!    refused message's answer first), in order;
-//! 3. the agents' side (`AgentSide::poll`), when the queue waits or is empty: kept events
+//! 4. the agents' side (`AgentSide::poll`), when the queue waits or is empty: kept events
 //!    given up first (they need the whole conversation to judge), then ticket readings,
 //!    agents' replies, notes;
-//! 4. nothing to do now: each part said what it waits for (its own `TimerTable`); the wake-up
+//!
+//! A Zendesk call either part chose goes only with a slot of the account's budget
+//! (`core::api_budget`): the conversation asks for one (`Effect::AskBudget`), or sleeps until
+//! the slot it holds is due (`Timer::ZendeskBudget`; a Twilio call of the other part may go
+//! meanwhile), then confirms it.
+//! 5. nothing to do now: each part said what it waits for (its own `TimerTable`); the wake-up
 //!    is the soonest of them, kept with its reason (`Wake`), and the alarm that answers it
 //!    logs which timer fired (`fired`). With nothing left to wait for, finished things are
 //!    pruned.
@@ -21,6 +28,7 @@
 use super::agents::{AgentsAnswerAround, AgentsAround, Next};
 use super::inbound::{Inbound, InboundAround};
 use super::*;
+use crate::core::api_budget::{CallKind, Gate};
 
 impl Conversation {
     /// Decides the next call (recording it as in flight), or when to wake, or nothing.
@@ -50,11 +58,22 @@ impl Conversation {
                 );
                 continue;
             }
+            if let Some(report) = self.zendesk_budget.report_due() {
+                return Some(Effect::AskBudget(report));
+            }
             let queue_waits = match self
                 .inbound
                 .poll(&self.backend, &self.customer, ctx, events)
             {
-                Inbound::Launch(i, call) => return Some(self.launch(i, call, ctx)),
+                Inbound::Launch(i, call) => match self.gate(&call, ctx) {
+                    Gated::Go => return Some(self.launch(i, call, ctx)),
+                    Gated::Ask(ask) => return Some(Effect::AskBudget(ask)),
+                    Gated::Wait(at) => {
+                        let mut timers = TimerTable::default();
+                        timers.arm(Timer::ZendeskBudget, at);
+                        timers
+                    }
+                },
                 Inbound::Settled => continue,
                 Inbound::SettledWithNote(key, body) => {
                     if let Some(open) = self.backend.open_ticket() {
@@ -73,23 +92,31 @@ impl Conversation {
                 public_origin: self.public_origin(ctx.config).is_some(),
             };
             let agents_wait = match self.agents.poll(&self.backend, &around, ctx, events) {
-                Next::Call(call) => {
-                    let Some(request) = self.request(&call, ctx) else {
-                        // What the call acts on is gone (a defect): look again later, or
-                        // sooner if the queue waits for less.
-                        let mut timers = queue_waits;
-                        timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
-                        let (timer, at) = timers
-                            .next_timeout()
-                            .unwrap_or((Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS));
-                        return Some(self.wake_once(timer, at));
-                    };
-                    self.in_flight = Some(InFlight {
-                        call: *call,
-                        started_ms: ctx.now_ms,
-                    });
-                    return Some(Effect::Call(request));
-                }
+                Next::Call(call) => match self.gate(&call, ctx) {
+                    Gated::Ask(ask) => return Some(Effect::AskBudget(ask)),
+                    Gated::Wait(at) => {
+                        let mut timers = TimerTable::default();
+                        timers.arm(Timer::ZendeskBudget, at);
+                        timers
+                    }
+                    Gated::Go => {
+                        let Some(request) = self.request(&call, ctx) else {
+                            // What the call acts on is gone (a defect): look again later, or
+                            // sooner if the queue waits for less.
+                            let mut timers = queue_waits;
+                            timers.arm(Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS);
+                            let (timer, at) = timers
+                                .next_timeout()
+                                .unwrap_or((Timer::Unbuildable, ctx.now_ms + UNBUILDABLE_WAIT_MS));
+                            return Some(self.wake_once(timer, at));
+                        };
+                        self.in_flight = Some(InFlight {
+                            call: *call,
+                            started_ms: ctx.now_ms,
+                        });
+                        return Some(Effect::Call(request));
+                    }
+                },
                 Next::Wait(timers) => timers,
             };
             let soonest = [queue_waits.next_timeout(), agents_wait.next_timeout()]
@@ -119,6 +146,18 @@ impl Conversation {
         Effect::WakeAt(at_ms)
     }
 
+    /// What the account's Zendesk budget says of `call`: a call to another API goes.
+    fn gate(&mut self, call: &Call, ctx: &Ctx) -> Gated {
+        let Some(kind) = zendesk_kind(call) else {
+            return Gated::Go;
+        };
+        match self.zendesk_budget.gate(kind, ctx.now_ms) {
+            Gate::Call => Gated::Go,
+            Gate::Ask(ask) => Gated::Ask(ask),
+            Gate::SleepUntil(at) => Gated::Wait(at),
+        }
+    }
+
     /// An alarm: if it answers a timer the conversation set, say which one and how late.
     pub(super) fn fired(&mut self, now_ms: u64, events: &mut Vec<DomainEvent>) {
         let Some(wake) = self.wake.filter(|w| w.at_ms <= now_ms) else {
@@ -144,6 +183,19 @@ impl Conversation {
             events.push(DomainEvent::AnswerWithoutCall);
             return;
         };
+        if zendesk_kind(&call).is_some() {
+            self.zendesk_budget.saw(&exchange, ctx.now_ms);
+            let answer = match &exchange {
+                Exchange::Answered(a) => Some(a),
+                _ => None,
+            };
+            events.push(DomainEvent::ZendeskCalled {
+                call: call.name(),
+                status: answer.map(|a| a.status),
+                retry_after_s: answer
+                    .and_then(|a| crate::core::retry::parse_retry_after(a.header("retry-after"))),
+            });
+        }
         let inbound_sent = self.inbound.sent_sids();
         let agents_around = AgentsAnswerAround {
             customer: self.reply_to.as_ref().unwrap_or(&self.customer),
@@ -187,5 +239,25 @@ impl Conversation {
         };
         self.inbound
             .answered(call, started_ms, exchange, &around, ctx, events);
+    }
+}
+
+/// What the account's Zendesk budget says of a call the parts chose.
+enum Gated {
+    Go,
+    Ask(crate::core::api_budget::SlotAsk),
+    Wait(u64),
+}
+
+/// What a call draws on of the account's Zendesk budget; none: not a Zendesk call.
+fn zendesk_kind(call: &Call) -> Option<CallKind> {
+    match call {
+        Call::Backend(BackendCall::ZendeskSupport(
+            ZendeskCall::AddComment { .. } | ZendeskCall::AddNote { .. },
+        )) => Some(CallKind::TicketUpdate),
+        Call::Backend(_) | Call::Inbound(InboundCall::TransferMedia { .. }) => {
+            Some(CallKind::Request)
+        }
+        Call::Inbound(_) | Call::Agents(_) => None,
     }
 }

@@ -30,9 +30,11 @@ pub enum Timer {
     /// The oldest archived finished message is past `KEEP_FINISHED_MS`: the archive's rows are
     /// pruned then.
     ArchivePrune,
+    /// The slot the account's Zendesk budget gave is due then (`core::api_budget`).
+    ZendeskBudget,
 }
 
-const COUNT: usize = 10;
+const COUNT: usize = 11;
 
 impl Timer {
     fn slot(self) -> usize {
@@ -47,6 +49,7 @@ impl Timer {
             Timer::KeptEventExpiry => 7,
             Timer::Stalled => 8,
             Timer::ArchivePrune => 9,
+            Timer::ZendeskBudget => 10,
         }
     }
 
@@ -63,6 +66,7 @@ impl Timer {
             Timer::KeptEventExpiry => "kept_event_expiry",
             Timer::Stalled => "stalled",
             Timer::ArchivePrune => "archive_prune",
+            Timer::ZendeskBudget => "zendesk_budget",
         }
     }
 
@@ -77,6 +81,7 @@ impl Timer {
         Timer::KeptEventExpiry,
         Timer::Stalled,
         Timer::ArchivePrune,
+        Timer::ZendeskBudget,
     ];
 }
 

@@ -8,6 +8,15 @@ use crate::core::logline::LogLine;
 
 /// The log line of `event`; `from` is the conversation's customer, masked as logs show it
 /// (`+1555***0001`).
+/// Whether an event has a line of its own: a Zendesk call only when refused (the metrics count
+/// the others).
+pub fn logged(event: &DomainEvent) -> bool {
+    !matches!(
+        event,
+        DomainEvent::ZendeskCalled { status, .. } if *status != Some(429)
+    )
+}
+
 pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
     // A customer message's line: its MessageSid and the customer.
     let message = |line: LogLine, sid: &str| line.field("message_sid", sid).field("from", from);
@@ -263,6 +272,18 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
         DomainEvent::TimerFired { timer, late_ms } => LogLine::info("conversation.timer_fired")
             .field("timer", *timer)
             .field("late_ms", *late_ms)
+            .field("from", from),
+        DomainEvent::ZendeskCalled {
+            call,
+            status,
+            retry_after_s,
+        } => LogLine::warn("zendesk.rate_limited")
+            .field("call", *call)
+            .opt("status", *status)
+            .opt("retry_after_s", *retry_after_s)
+            .field("from", from),
+        DomainEvent::ZendeskBudgetWait { wait_ms } => LogLine::info("budget.wait")
+            .field("wait_ms", *wait_ms)
             .field("from", from),
         DomainEvent::Stalled { passes } => LogLine::error("conversation.stalled")
             .field("from", from)

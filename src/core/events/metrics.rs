@@ -37,6 +37,7 @@ pub fn failure_key(step: FailedStep, cause: &Cause) -> String {
 enum Adds<'a> {
     Nothing,
     Counter(&'static str),
+    Counters(&'static [&'static str]),
     /// `received`, and one more message read in this language, on this channel.
     Received(&'a str, &'a str),
     /// `failures`, and one under the failure's key.
@@ -93,6 +94,11 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         DomainEvent::RequesterMade { created: false, .. } => Adds::Counter("requesters_found"),
         DomainEvent::RequesterPhoneRefused { .. } => Adds::Counter("requester_phones_refused"),
         DomainEvent::TypingFailed { .. } => Adds::Counter("typing_indicator_failed"),
+        DomainEvent::ZendeskCalled {
+            status: Some(429), ..
+        } => Adds::Counters(&["zendesk_calls", "zendesk_429s"]),
+        DomainEvent::ZendeskCalled { .. } => Adds::Counter("zendesk_calls"),
+        DomainEvent::ZendeskBudgetWait { .. } => Adds::Counter("zendesk_budget_waits"),
         // Told in the log line only: steps on the way (found again, looked for, kept), or
         // failures that end in another counted event (a retry, a failure, a note).
         DomainEvent::MediaRefusedHost { .. }
@@ -134,6 +140,7 @@ impl Delta {
             match adds(event) {
                 Adds::Nothing => {}
                 Adds::Counter(name) => count(&mut d, name),
+                Adds::Counters(names) => names.iter().for_each(|name| count(&mut d, name)),
                 Adds::Received(language, channel) => {
                     count(&mut d, "received");
                     *d.languages.entry(language.to_string()).or_default() += 1;
@@ -382,6 +389,10 @@ mod tests {
         for _ in 0..20 {
             let out = conversation.step(event, &ctx);
             events.extend(out.events);
+            if let Some(Effect::AskBudget(_)) = out.effect {
+                event = Event::BudgetAnswered(None);
+                continue;
+            }
             let Some(Effect::Call(request)) = out.effect else {
                 break;
             };

@@ -138,6 +138,24 @@ pub(super) fn every_field() -> Conversation {
     // Added within v7: Zendesk's events taken, and a merge followed (ticket 1000 merged into
     // 1001, the customer's ticket from then on).
     c.seen_events = vec!["2b24ef10-19d4-4740-93cf-8f98ec4776c0".into()];
+    // Added within v7: a slot of the account's Zendesk budget, and a 429 to report.
+    c.zendesk_budget = Some(crate::core::api_budget::SlotHolder {
+        slot: Some(crate::core::api_budget::Slot {
+            epoch: 1_800_000_000_000,
+            general: 41,
+            update: Some(7),
+            at_ms: 1_800_000_000_500,
+        }),
+        granted: true,
+        seen: Some(crate::core::api_budget::RateSeen {
+            at_ms: 1_800_000_000_100,
+            limit: Some(400),
+            remaining: Some(0),
+            refused: true,
+            retry_after_s: Some(7),
+        }),
+        known_limit: Some(400),
+    });
     c.tickets[0].merged_into = Some(1001);
     c.tickets.push(KnownTicket {
         id: 1001,

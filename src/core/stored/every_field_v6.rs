@@ -238,6 +238,7 @@ pub(super) fn every_field() -> Conversation {
         user_id: None,
         reply_to: None,
         seen_events: vec![],
+        zendesk_budget: None,
         early_agent_events: vec![EarlyAgentEvent {
             ticket_id: 1001,
             at_ms: T0 + 9,

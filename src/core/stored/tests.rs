@@ -292,6 +292,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         ".conversation.user_id".into(),
         ".conversation.reply_to".into(),
         ".conversation.seen_events".into(),
+        ".conversation.zendesk_budget".into(),
         ".conversation.tickets[].merged_into".into(),
         ".conversation.tickets[].merged_from".into(),
         ".conversation.tickets[].merged_at_ms".into(),

@@ -88,6 +88,11 @@ pub struct Conversation<M = Message> {
     /// events (event-subscribed webhooks) this conversation took, newest last, bounded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seen_events: Vec<String>,
+    /// Added within v7 (optional): the conversation's side of the account's Zendesk budget
+    /// (the slot it holds, what the last answer said of the limits). Its form is
+    /// `core::api_budget`'s, pinned with the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zendesk_budget: Option<crate::core::api_budget::SlotHolder>,
 }
 
 impl<M> Conversation<M> {
@@ -122,6 +127,7 @@ impl<M> Conversation<M> {
             user_id: self.user_id,
             reply_to: self.reply_to,
             seen_events: self.seen_events,
+            zendesk_budget: self.zendesk_budget,
         }
     }
 }
@@ -147,6 +153,8 @@ pub enum Timer {
     Stalled,
     /// v6.
     ArchivePrune,
+    /// Added within v7: the slot of the account's Zendesk budget is due.
+    ZendeskBudget,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -68,6 +68,7 @@ impl From<v7::Conversation> for Conversation {
             receiving: c.receiving,
             user_id: c.user_id,
             reply_to: c.reply_to,
+            zendesk_budget: c.zendesk_budget.unwrap_or_default(),
             unsent_metrics: c.unsent_metrics,
             wake: c.wake.map(|w| Wake {
                 timer: match w.timer {
@@ -81,6 +82,7 @@ impl From<v7::Conversation> for Conversation {
                     v7::Timer::KeptEventExpiry => Timer::KeptEventExpiry,
                     v7::Timer::Stalled => Timer::Stalled,
                     v7::Timer::ArchivePrune => Timer::ArchivePrune,
+                    v7::Timer::ZendeskBudget => Timer::ZendeskBudget,
                 },
                 at_ms: w.at_ms,
             }),

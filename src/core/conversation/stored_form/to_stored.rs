@@ -44,6 +44,7 @@ impl From<&Conversation> for v7::Conversation {
             closed_notice: c.inbound.closed_notice,
             user_id: c.user_id.clone(),
             reply_to: c.reply_to.clone(),
+            zendesk_budget: (c.zendesk_budget != SlotHolder::default()).then_some(c.zendesk_budget),
             early_agent_events: c
                 .agents
                 .early_agent_events
@@ -70,6 +71,7 @@ impl From<&Conversation> for v7::Conversation {
                     Timer::KeptEventExpiry => v7::Timer::KeptEventExpiry,
                     Timer::Stalled => v7::Timer::Stalled,
                     Timer::ArchivePrune => v7::Timer::ArchivePrune,
+                    Timer::ZendeskBudget => v7::Timer::ZendeskBudget,
                 },
                 at_ms: w.at_ms,
             }),

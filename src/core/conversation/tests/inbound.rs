@@ -94,7 +94,7 @@ fn duplicates_at_any_moment_change_nothing() {
 fn a_duplicate_arriving_while_a_call_is_in_flight_waits_for_it() {
     let mut sim = Sim::new(config());
     sim.receive(M1.0, M1.1);
-    let out = sim.step(Event::Wake);
+    let out = sim.step_past_budget(Event::Wake);
     assert!(matches!(out.effect, Some(Effect::Call(_))));
     // Twilio's retry of the same message arrives while the ticket call is out...
     assert!(sim.receive(M1.0, M1.1), "recognised as a duplicate");

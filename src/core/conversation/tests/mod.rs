@@ -3,6 +3,7 @@
 //! MessageSid, each comment written once, and exactly one WhatsApp send per reply recorded.
 
 use super::*;
+use crate::core::api_budget::{ApiBudget, BudgetSettings, SlotAnswer, SlotAsk};
 use crate::core::config::Config;
 use crate::core::http::HttpAnswer;
 use crate::core::message_view::{message_view as view, MessageStatus};
@@ -151,6 +152,10 @@ struct Sim {
     largest_stored: usize,
     /// The typing indicators the machine asked for (`Output::typing`), in order.
     typing: Vec<(String, HttpRequest)>,
+    /// The account's Zendesk budget (unlimited unless a test sets it), the asks it answered;
+    /// `None`: it cannot be asked.
+    budget: Option<(ApiBudget, BudgetSettings)>,
+    budget_asks: Vec<SlotAsk>,
 }
 
 impl Sim {
@@ -167,6 +172,8 @@ impl Sim {
             jitter_seed: 7,
             largest_stored: 0,
             typing: vec![],
+            budget: Some(budget_of(Some(100_000))),
+            budget_asks: vec![],
         }
     }
 
@@ -287,6 +294,17 @@ impl Sim {
         out.duplicate
     }
 
+    /// `step`, with the budget answering every ask (the call it lets go is the effect).
+    fn step_past_budget(&mut self, event: Event) -> Output {
+        let mut out = self.step(event);
+        while let Some(Effect::AskBudget(ask)) = out.effect {
+            let answer = self.budget.as_mut().map(|(b, s)| b.ask(&ask, *s, self.now));
+            self.budget_asks.push(ask);
+            out = self.step(Event::BudgetAnswered(answer));
+        }
+        out
+    }
+
     /// One alarm: runs until the machine waits or has nothing to do.
     fn alarm(&mut self) {
         self.wake_at = None;
@@ -297,6 +315,12 @@ impl Sim {
                 Some(Effect::WakeAt(t)) => {
                     self.wake_at = Some(t);
                     return;
+                }
+                Some(Effect::AskBudget(ask)) => {
+                    let answer = self.budget.as_mut().map(|(b, s)| b.ask(&ask, *s, self.now));
+                    self.budget_asks.push(ask);
+                    self.now += 2;
+                    out = self.step(Event::BudgetAnswered(answer));
                 }
                 Some(effect @ (Effect::Call(_) | Effect::Transfer(_))) => {
                     let req = match effect {
@@ -310,7 +334,7 @@ impl Sim {
                                 body: t.upload_url.clone(),
                             }
                         }
-                        Effect::WakeAt(_) => unreachable!(),
+                        Effect::WakeAt(_) | Effect::AskBudget(_) => unreachable!(),
                     };
                     self.world.calls.push(format!("{} {}", req.method, req.url));
                     self.world.now = self.now;
@@ -595,4 +619,26 @@ pub(super) fn stored_in_v6_form(text: &str, v: u64) -> Value {
         m.insert("content".into(), Value::Object(label));
     }
     value
+}
+
+/// A budget of `per_min` calls a minute, as the coordinator starts.
+fn budget_of(per_min: Option<u32>) -> (ApiBudget, BudgetSettings) {
+    let settings = BudgetSettings {
+        per_min,
+        updates_per_min: per_min.map(|p| p.min(300)),
+    };
+    (ApiBudget::new(1, settings, 1_800_000_000_000), settings)
+}
+
+/// `step`, with the account's Zendesk budget letting every call go (for tests of other things
+/// that step by hand).
+fn step_past_budget(conv: &mut Conversation, event: Event, ctx: &Ctx) -> Output {
+    let mut out = conv.step(event, ctx);
+    while let Some(Effect::AskBudget(_)) = out.effect {
+        let go = SlotAnswer::Go {
+            account_limit: None,
+        };
+        out = conv.step(Event::BudgetAnswered(Some(go)), ctx);
+    }
+    out
 }

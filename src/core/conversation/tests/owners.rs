@@ -93,7 +93,7 @@ fn the_directory_is_written_before_a_ticket_is_made_and_before_anything_is_sent_
         !sim.conv().directory_first(&message),
         "nothing in flight yet"
     );
-    let out = sim.step(Event::Wake);
+    let out = sim.step_past_budget(Event::Wake);
     assert!(matches!(out.effect, Some(Effect::Call(_))), "the create");
     let mut conv = sim.conv().clone();
     assert!(conv.directory_first(&message), "before the create");

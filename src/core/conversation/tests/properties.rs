@@ -101,7 +101,7 @@ fn a_webhook_arriving_while_comments_are_read_is_not_lost() {
     sim.agent_writes("First answer");
     sim.zendesk_calls();
     // the alarm starts reading the comments...
-    let out = sim.step(Event::Wake);
+    let out = sim.step_past_budget(Event::Wake);
     let Some(Effect::Call(req)) = out.effect else {
         panic!("expected the comment read, got {:?}", out.effect)
     };
@@ -126,7 +126,7 @@ fn an_invocation_that_spends_its_call_budget_hands_over_cleanly() {
     for (sid, body) in [M1, M2, M3] {
         sim.receive(sid, body);
     }
-    let out = sim.step(Event::Wake);
+    let out = sim.step_past_budget(Event::Wake);
     let Some(Effect::Call(req)) = out.effect else {
         panic!("{:?}", out.effect)
     };

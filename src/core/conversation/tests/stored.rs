@@ -61,7 +61,7 @@ fn a_conversation_stored_by_0df866a_loads_and_carries_on() {
         number: None,
     };
     // The next step is the follow-up's photo, to Zendesk's upload (nothing was lost).
-    let out = conv.step(Event::Wake, &ctx);
+    let out = step_past_budget(&mut conv, Event::Wake, &ctx);
     let Some(Effect::Transfer(transfer)) = out.effect else {
         panic!("expected the photo's transfer, got {:?}", out.effect);
     };
@@ -233,7 +233,7 @@ fn a_file_answer_for_a_file_the_message_no_longer_holds_is_dropped() {
         conversation_id: "abc",
         number: None,
     };
-    let out = conv.step(Event::Wake, &ctx);
+    let out = step_past_budget(&mut conv, Event::Wake, &ctx);
     assert!(matches!(out.effect, Some(Effect::Transfer(_))));
     // A newer gateway's value (a rollback), read leniently: its message kind carries the file
     // under a field this version does not name.
