@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 mod emergency;
+mod emergency_words;
 mod lexicon;
 mod matcher;
 mod problems;

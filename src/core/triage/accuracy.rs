@@ -15,6 +15,8 @@
 //!   the rules or lists, in the four-column form `language<TAB>label<TAB>country<TAB>text` (the
 //!   sender's calling code, `+49`). The rules were tuned on A, then on B (B was never tuned on
 //!   until its misses were fixed by the third pass, docs/triage.md).
+//! - `triage-unseen-c.tsv`: a third writer's, same form; measured once never tuned on, then
+//!   tuned on by the fourth pass (docs/triage.md).
 //! - `NEVER_TUNED`: the sets nobody tuned on. A new one is reported by adding one line there;
 //!   its misses are listed only with `TRIAGE_LIST_UNSEEN=1` (so tuning never sees them).
 
@@ -35,16 +37,18 @@ pub(crate) const STRESS: &str = include_str!("../../../tests/data/triage-stress.
 pub(crate) const UNSEEN_A: &str = include_str!("../../../tests/data/triage-unseen-a.tsv");
 /// The same writer's second set: never tuned on until the third pass fixed its misses.
 pub(crate) const UNSEEN_B: &str = include_str!("../../../tests/data/triage-unseen-b.tsv");
+/// A third writer's set (emergencies of every kind: safety, a business down, theft, deadlines):
+/// never tuned on until the fourth pass fixed its misses.
+pub(crate) const UNSEEN_C: &str = include_str!("../../../tests/data/triage-unseen-c.tsv");
 
 /// The sets nobody tuned on, same four-column form as set B (`language<TAB>label<TAB>country
 /// <TAB>text`). Reported by `accuracy_triage_report` and timed by the CPU bench; their misses
 /// are listed only with `TRIAGE_LIST_UNSEEN=1`, so whoever tunes the rules sees the figures,
 /// not the messages. To report a new set, add one line:
-/// `("unseen C", include_str!("../../../tests/data/triage-unseen-c.tsv")),`
-pub(crate) const NEVER_TUNED: &[(&str, &str)] = &[(
-    "unseen C",
-    include_str!("../../../tests/data/triage-unseen-c.tsv"),
-)];
+/// `("unseen D", include_str!("../../../tests/data/triage-unseen-d.tsv")),`
+/// Empty while every set written so far has been tuned on (set C, by the fourth pass); the
+/// report, the bench and `accuracy_never_tuned_sets_are_complete` work with none.
+pub(crate) const NEVER_TUNED: &[(&str, &str)] = &[];
 
 /// One labelled message: `language<TAB>label<TAB>text`, or with the sender's calling code
 /// (`+49`) as a third column.
@@ -307,9 +311,27 @@ fn accuracy_triage_meets_the_targets_on_sets_never_tuned_on() {
 /// share: `hallo 😊` from a British number).
 ///
 /// Set B (tuned on by the third pass) likewise, and no message answered in another language.
+///
+/// Set C (the third writer's, tuned on by the fourth pass) likewise: the triage targets and
+/// every emergency urgent in every language, no language named wrongly from the text, and at
+/// most one message per language answered in another language (`ok ok` from a Belgian number:
+/// no word of any language, and +32 names no language on its own).
 #[test]
 fn accuracy_triage_keeps_what_was_tuned_on_the_other_writers_set_a() {
     let l = languages(&[]);
+    let rows = measure(UNSEEN_C, &l);
+    assert_eq!(rows.len(), 7, "C: every shipped language");
+    for r in &rows {
+        assert!(r.ticket_rate() >= 97.0, "C {}: {:?}", r.code, r.wrong);
+        assert!(r.details_rate() >= 95.0, "C {}: {:?}", r.code, r.wrong);
+        assert_eq!(
+            r.emergencies_urgent, r.emergencies,
+            "C {}: {:?}",
+            r.code, r.wrong
+        );
+        assert_eq!(r.named_wrong, 0, "C {}: {:?}", r.code, r.wrong);
+        assert!(r.other_language <= 1, "C {}: {:?}", r.code, r.wrong);
+    }
     for r in &measure(UNSEEN_B, &l) {
         assert!(r.ticket_rate() >= 97.0, "B {}: {:?}", r.code, r.wrong);
         assert!(r.details_rate() >= 95.0, "B {}: {:?}", r.code, r.wrong);
@@ -353,8 +375,19 @@ fn accuracy_triage_report() {
                 "unseen B (another writer, tuned on by the third pass)",
                 UNSEEN_B,
             ),
+            (
+                "unseen C (a third writer, tuned on by the fourth pass)",
+                UNSEEN_C,
+            ),
         ] {
-            print(&format!("{mode}: {name}"), &measure(set, &l), true);
+            let rows = measure(set, &l);
+            print(&format!("{mode}: {name}"), &rows, true);
+            if mode == "default" && set == UNSEEN_C {
+                println!("  issue targets: {}", targets_met(&rows).join("; "));
+            }
+        }
+        if NEVER_TUNED.is_empty() {
+            println!("\n{mode}: no set is waiting untuned (NEVER_TUNED is empty)");
         }
         // The sets nobody tuned on: their misses stay hidden unless asked for.
         for (name, set) in NEVER_TUNED {
@@ -410,12 +443,12 @@ pub(crate) fn targets_met(rows: &[Row]) -> Vec<String> {
 
 /// The per-message cost, natively: `cargo test --release --lib accuracy_triage_cpu --
 /// --ignored --nocapture`. Times the language choice and the decision for every message of
-/// the three sets, and building the languages (once per isolate, `env_config`).
+/// every set, and building the languages (once per isolate, `env_config`).
 #[test]
 #[ignore = "a measurement: run with --release"]
 fn accuracy_triage_cpu_cost() {
     use std::time::Instant;
-    let texts: Vec<&str> = [INDEPENDENT, HELD_OUT, TUNING, UNSEEN_A, UNSEEN_B]
+    let texts: Vec<&str> = [INDEPENDENT, HELD_OUT, TUNING, UNSEEN_A, UNSEEN_B, UNSEEN_C]
         .iter()
         .chain(NEVER_TUNED.iter().map(|(_, set)| set))
         .flat_map(|s| samples(s))
@@ -470,8 +503,9 @@ fn accuracy_never_tuned_sets_are_complete() {
 }
 
 /// A first message that is only a word several languages share, drawn out, or spelt the way one
-/// language's writers spell it, is answered in the sender's country's language (`okk`, `tes`),
-/// and a Swiss or francophone spelling tells its language (`vielmal`, `aleykoum`).
+/// language's writers spell it, is answered in the sender's country's language (`okk`, `tes`,
+/// `test`, `oki`, `top`), and a Swiss or francophone spelling tells its language (`vielmal`,
+/// `aleykoum`).
 #[test]
 fn shared_or_drawn_out_greetings_take_the_numbers_language() {
     let l = languages(&[]);
@@ -482,6 +516,13 @@ fn shared_or_drawn_out_greetings_take_the_numbers_language() {
         ("merci vielmals", "+41", "de"),
         ("salam aleykoum", "+221", "fr"),
         ("salam kak", "+62", "id"),
+        // Fourth pass (set C): `test` is English and German too, `oki` Spanish and Portuguese
+        // too, `top` Italian too: the number decides among them.
+        ("test", "+44", "en"),
+        ("test test 123", "+49", "de"),
+        ("oki", "+52", "es"),
+        ("oki", "+55", "pt"),
+        ("top", "+39", "it"),
     ] {
         let chosen = l.choose_for(text, None, Some(number));
         assert_eq!(chosen.code, code, "{text} from {number}: {chosen:?}");

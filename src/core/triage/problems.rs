@@ -109,16 +109,21 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     }
 }
 
-/// The priority, and the emergency rule that made it urgent when no urgent word did.
-fn priority(lex: &Lexicon, words: &[&str]) -> (Priority, Option<&'static str>) {
-    // An elided article (`un'emergenza`, `l'urgence`) says nothing: the word after it counts.
-    let unelided: Vec<&str> = words
+/// An elided article (`un'emergenza`, `l'urgence`, `j'ai`) says nothing: the word after it
+/// counts.
+pub(super) fn unelide<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    words
         .iter()
         .map(|w| match w.split_once('\'') {
             Some((head, rest)) if ELISIONS.contains(&head) && !rest.is_empty() => rest,
             _ => w,
         })
-        .collect();
+        .collect()
+}
+
+/// The priority, and the emergency rule that made it urgent when no urgent word did.
+fn priority(lex: &Lexicon, words: &[&str]) -> (Priority, Option<&'static str>) {
+    let unelided = unelide(words);
     let words = &unelided[..];
     let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
     if any(&lex.urgent) {
@@ -315,5 +320,62 @@ mod tests {
         assert!(!decide("URGENT my order is missing")
             .rule
             .contains("emergency"));
+    }
+
+    #[test]
+    fn that_s_all_kind_words_and_asking_the_language_get_the_details_request() {
+        // Fourth pass (set C): "that's all", kind words and good wishes, "is this the right
+        // number?", "do you speak...?", pleas in the conditional, in every shipped language.
+        for m in [
+            "cheers, that's all",
+            "hi, is this the right place?",
+            "all the best, thanks",
+            "no, eso es todo, gracias",
+            "hablan inglés?",
+            "não, era só isso",
+            "vocês falam português?",
+            "non, c'est tout",
+            "merci, c'est gentil",
+            "das wars, danke",
+            "sprechen Sie Deutsch?",
+            "können Sie mir kurz helfen?",
+            "no grazie, è tutto",
+            "mi potreste aiutare?",
+            "avrei una domanda",
+            "itu aja kak, makasih",
+            "sukses terus ya kak",
+        ] {
+            assert!(ticket(m).is_none(), "{m}: {:?}", decide(m));
+        }
+        // Taken out as phrases: what follows still counts.
+        for m in [
+            "is this the right number for a refund? i was charged twice",
+            "c'est tout cassé",
+            "è tutto rotto",
+            "hablan inglés? no me llegó el pedido",
+        ] {
+            assert!(ticket(m).is_some(), "{m}: {:?}", decide(m));
+        }
+    }
+
+    #[test]
+    fn an_emergency_outside_the_account_names_its_class() {
+        let d = decide("the charger you sold me started smoking");
+        assert_eq!(
+            ticket("the charger you sold me started smoking"),
+            Some(Priority::Urgent)
+        );
+        assert!(
+            d.rule.ends_with("; urgent: emergency \"danger\""),
+            "{}",
+            d.rule
+        );
+        // Elided articles are taken off before the classes are read.
+        let d = decide("j'ai perdu ma carte bancaire");
+        assert!(
+            d.rule.ends_with("; urgent: emergency \"stolen or lost\""),
+            "{}",
+            d.rule
+        );
     }
 }

@@ -187,6 +187,18 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "niemand", "ohne",
         ],
         pleasantry: &[
+            // Fourth pass (set C): pleas with "kurz", "that's all", asking the language, a test.
+            "konnt ihr mir kurz helfen",
+            "kannst du mir kurz helfen",
+            "konnen sie mir helfen",
+            "konnen sie mir kurz helfen",
+            "kurz helfen",
+            "das wars",
+            "das war's",
+            "das ist alles",
+            "sprechen sie deutsch",
+            "sprecht ihr deutsch",
+            "test",
             // Contentless requests: a question to come, a plea for help, waiting.
             // Third pass (sets A and B): pleas for help alone, sign-offs and acknowledgements.
             "ne frage",

@@ -236,6 +236,25 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         negation: &["not", "no", "never", "nothing", "nobody"],
         pleasantry: &[
+            // Fourth pass (set C): closings, "is this the right number?", a test.
+            "grand",
+            "thanks a million",
+            "that's all",
+            "thats all",
+            "that's it",
+            "thats it",
+            "all the best",
+            "good luck",
+            "is this the right number",
+            "the right number for",
+            "is this the right place",
+            "for customer service",
+            "for customer support",
+            "is this customer service",
+            "is this customer support",
+            "do you speak english",
+            "test",
+            "testing",
             // Contentless requests: a question to come, a plea for help, waiting.
             // Third pass (sets A and B): pleas for help alone, sign-offs and acknowledgements.
             "need help",

@@ -183,6 +183,23 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         negation: &["no", "nunca", "nada", "nadie", "ni", "tampoco", "sin"],
         pleasantry: &[
+            // A dented box is not a scam ("golpe" is a blow in Spanish, a scam in Portuguese).
+            "con un golpe",
+            "un golpe en",
+            "con golpes",
+            // Fourth pass (set C): "that's all", asking the language, drawn-out ok.
+            "eso es todo",
+            "es todo",
+            "eso seria todo",
+            "nada mas",
+            "hablan espanol",
+            "hablas espanol",
+            "habla espanol",
+            "hablan ingles",
+            "oki",
+            "okis",
+            "okii",
+            "top",
             // Contentless requests: a question to come, a plea for help, waiting.
             // Third pass (sets A and B): pleas for help alone, sign-offs and acknowledgements.
             "me atiende",

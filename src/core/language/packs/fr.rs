@@ -176,6 +176,17 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "pas", "ne", "n'", "jamais", "rien", "personne", "plus", "sans", "aucun", "aucune",
         ],
         pleasantry: &[
+            // Fourth pass (set C): "that's all", kind words, asking the language.
+            "c'est tout",
+            "rien d'autre",
+            "c'est gentil",
+            "trop gentil",
+            "tres gentil",
+            "bcp",
+            "merci bcp",
+            "vous parlez francais",
+            "parlez vous francais",
+            "tu parles francais",
             // Contentless requests: a question to come, a plea for help, waiting.
             // Third pass (sets A and B): pleas for help alone, sign-offs and acknowledgements.
             "c'est note",

@@ -203,6 +203,17 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "bukan", "tanpa",
         ],
         pleasantry: &[
+            // Fourth pass (set C): good wishes, "that's all", asking the language.
+            "sukses selalu",
+            "sukses terus",
+            "semoga sukses",
+            "sehat selalu",
+            "sehat selalu ya",
+            "itu saja",
+            "itu aja",
+            "udah itu aja",
+            "gitu aja",
+            "bisa bahasa indonesia",
             // Contentless requests: a question to come, a plea for help, waiting.
             // Third pass (sets A and B): pleas for help alone, sign-offs and acknowledgements.
             "sampai nanti",

@@ -169,6 +169,22 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "non", "nn", "mai", "niente", "nulla", "nessuno", "senza", "neanche", "nemmeno",
         ],
         pleasantry: &[
+            // Fourth pass (set C): pleas in the conditional, "that's all", asking the language.
+            "mi potreste aiutare",
+            "potreste aiutarmi",
+            "avrei una domanda",
+            "avrei una domandina",
+            "una domandina",
+            "domandina",
+            "ho bisogno di un aiuto",
+            "ho bisogno d'aiuto",
+            "avrei bisogno di aiuto",
+            "avrei bisogno di un aiuto",
+            "e tutto",
+            "niente altro",
+            "nient'altro",
+            "parlate italiano",
+            "top",
             // Contentless requests: a question to come, a plea for help, waiting.
             // Third pass (sets A and B): pleas for help alone, sign-offs and acknowledgements.
             "attendo vostre notizie",

@@ -173,6 +173,22 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         negation: &["nao", "n", "nunca", "nada", "ninguem", "nem", "sem"],
         pleasantry: &[
+            // Money that "fell into the account" arrived: "caiu" there is not "went down".
+            "caiu na conta",
+            "caiu na minha conta",
+            "so isso mesmo",
+            "isso mesmo",
+            // Fourth pass (set C): "that's all", asking the language, drawn-out ok.
+            "e so isso",
+            "so isso",
+            "era so isso",
+            "era isso",
+            "falam portugues",
+            "voces falam portugues",
+            "vcs falam portugues",
+            "fala portugues",
+            "oki",
+            "okis",
             // Contentless requests: a question to come, a plea for help, waiting.
             // Third pass (sets A and B): pleas for help alone, sign-offs and acknowledgements.
             "ate logo",

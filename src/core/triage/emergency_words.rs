@@ -1,0 +1,12 @@
+//! The word lists of the emergency rules (`emergency.rs`), by kind, one module each: the data,
+//! apart from the rule that reads it.
+
+mod account;
+mod business;
+mod fraud;
+mod harm;
+
+pub(super) use account::*;
+pub(super) use business::*;
+pub(super) use fraud::*;
+pub(super) use harm::*;
