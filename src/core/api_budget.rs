@@ -257,7 +257,7 @@ impl SlotHolder {
 }
 
 /// The budget's settings (`ZENDESK_API_BUDGET_PER_MIN`, `ZENDESK_UPDATE_BUDGET_PER_MIN`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BudgetSettings {
     pub per_min: Option<u32>,
     pub updates_per_min: Option<u32>,
