@@ -57,6 +57,12 @@ pub const CUT_ON_REFUSAL_PERCENT: u32 = 70;
 pub const CUT_MIN_PERCENT: u32 = 10;
 pub const CUT_RECOVERY_PERCENT: u32 = 10;
 pub const CUT_RECOVERY_MS: u64 = 10_000;
+/// A held slot confirmed this long after the time it was given for was not used when due (its
+/// conversation's call was no longer needed): it is given a new place.
+pub const STALE_SLOT_MS: u64 = 60_000;
+/// A 429 asking to wait longer than this is not the account's per-minute limit but one
+/// ticket's (30 updates per 10 minutes): that ticket's own retry waits, not the account.
+pub const ACCOUNT_RETRY_AFTER_MAX_S: u64 = 60;
 /// How soon a slot is confirmed while the account's limit is not known yet.
 pub const RECHECK_WHILE_GUESSING_MS: u64 = 2_000;
 /// A pause without `Retry-After` (a 429 that says nothing).
@@ -201,11 +207,13 @@ impl SlotHolder {
     pub fn report_due(&self) -> Option<SlotAsk> {
         let seen = self.seen?;
         if seen.refused {
-            return (self.slot.is_none() && !self.granted).then_some(SlotAsk {
+            // A report only: the retry asks for its own slot when it is due (a slot or a grant
+            // taken now would outlive the pauses that come meanwhile).
+            return Some(SlotAsk {
                 kind: CallKind::Request,
                 held: None,
                 seen: Some(seen),
-                report_only: false,
+                report_only: true,
             });
         }
         let new_limit = seen.limit.is_some_and(|l| Some(l) != self.known_limit);
@@ -415,7 +423,16 @@ impl ApiBudget {
                 account_limit: self.account_limit,
             };
         }
-        let held = ask.held.filter(|s| s.epoch == self.epoch);
+        // A held slot counts only in this coordinator's schedule: not of an earlier epoch, not
+        // from before a re-base moved the slots not yet confirmed (it would go in the same
+        // instant as the new base), not left unused long after it was due (it would jump the
+        // queue): each of those is given a new place.
+        let held = ask.held.filter(|s| {
+            s.epoch == self.epoch
+                && s.general >= self.general.base_n
+                && s.update.is_none_or(|u| u >= self.updates.base_n)
+                && now_ms <= s.at_ms + STALE_SLOT_MS
+        });
         let (general, update) = match held {
             Some(slot) => {
                 let update = match (ask.kind, slot.update) {
@@ -472,11 +489,17 @@ impl ApiBudget {
         }
         let mut rates_changed = false;
         let rate_before = self.general_rate(settings, now_ms);
+        // One ticket's limit, not the account's: counted, and left to that ticket's retry.
+        let one_ticket = seen.refused
+            && seen
+                .retry_after_s
+                .is_some_and(|s| s > ACCOUNT_RETRY_AFTER_MAX_S);
+        let account_refusal = seen.refused && !one_ticket;
         // A refusal naming a limit under the rate says what to keep to; one within the named
         // limit (agents spent the rest, an endpoint's own limit) says only "less".
-        let mut cut = seen.refused;
+        let mut cut = account_refusal;
         if let Some(limit) = seen.limit.filter(|l| *l > 0) {
-            if seen.refused {
+            if account_refusal {
                 self.refusal_limit = Some((limit, now_ms));
                 cut = limit >= rate_before;
                 rates_changed = true;
@@ -486,7 +509,9 @@ impl ApiBudget {
             }
         }
         let mut pause_until = None;
-        if seen.refused {
+        if one_ticket {
+            self.counters.refusals += 1;
+        } else if seen.refused {
             self.counters.refusals += 1;
             let wait = seen
                 .retry_after_s
