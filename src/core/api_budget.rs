@@ -278,6 +278,11 @@ pub struct Lane {
     pub base_n: u64,
     pub base_ms: u64,
     pub per_min: u32,
+    /// The slots below this one were given before the last re-base (a pause, a new rate) and
+    /// were due then: one confirmed after it gets a new place. (An idle lane starting again
+    /// from now moves `base_n` too, but every slot before it is due: those still go.)
+    #[serde(default)]
+    pub moved_below: u64,
 }
 
 impl Lane {
@@ -319,6 +324,7 @@ impl Lane {
             self.base_ms
         };
         self.base_n = first;
+        self.moved_below = first;
         self.base_ms = from_ms.max(now_ms).max(after_last);
         self.per_min = per_min;
     }
@@ -429,8 +435,8 @@ impl ApiBudget {
         // queue): each of those is given a new place.
         let held = ask.held.filter(|s| {
             s.epoch == self.epoch
-                && s.general >= self.general.base_n
-                && s.update.is_none_or(|u| u >= self.updates.base_n)
+                && s.general >= self.general.moved_below
+                && s.update.is_none_or(|u| u >= self.updates.moved_below)
                 && now_ms <= s.at_ms + STALE_SLOT_MS
         });
         let (general, update) = match held {

@@ -486,3 +486,23 @@ fn a_429_report_leaves_no_grant_for_a_later_call() {
     b.ask(&later, s, AT + 2_000);
     assert_ne!(h.gate(CallKind::Request, AT + 5_000), Gate::Call);
 }
+
+#[test]
+fn an_update_waiting_for_its_slot_goes_when_due_though_other_calls_went_meanwhile() {
+    // The general lane (fast) starts again from now between the update's ask and its
+    // confirmation: the update's general slot is below the new base, and still due.
+    let settings = BudgetSettings {
+        per_min: Some(2_500),
+        updates_per_min: None,
+    };
+    let mut b = ApiBudget::new(1, settings, AT);
+    assert!(go(b.ask(&ask(CallKind::TicketUpdate), settings, AT)));
+    let held = slot(b.ask(&ask(CallKind::TicketUpdate), settings, AT));
+    assert_eq!(held.at_ms, AT + 1_000);
+    assert!(go(b.ask(&ask(CallKind::Request), settings, AT + 500)));
+    let confirm = SlotAsk {
+        held: Some(held),
+        ..ask(CallKind::TicketUpdate)
+    };
+    assert!(go(b.ask(&confirm, settings, AT + 1_000)));
+}
