@@ -22,11 +22,15 @@
 //!
 //! **Following Zendesk's answers.** Each conversation reports what the last answer to its last
 //! Zendesk call said of the limits (`RateSeen`: `X-Rate-Limit`, `X-Rate-Limit-Remaining`, a 429
-//! and its `Retry-After`) with its next ask, at no extra request:
+//! and its `Retry-After`) with its next ask, at no extra request, and at once, alone
+//! (`SlotAsk::report_only`), what cannot wait: a 429, a limit the coordinator does not know,
+//! little remaining (`SlotHolder::report_due`):
 //! - a 429 pauses every lane until its `Retry-After` ends, and cuts the rate to 70 % (at most
 //!   once a second; it grows back by a tenth each 10 s without one), for limits that say
-//!   nothing of themselves;
-//! - the limit a 429 names (`X-Rate-Limit` on the refusal) caps the rate for ten minutes;
+//!   nothing of themselves; a `Retry-After` over a minute is one ticket's limit (30 updates per
+//!   10 minutes), not the account's: counted only;
+//! - the limit a 429 names (`X-Rate-Limit` on the refusal), when under the rate, caps the rate
+//!   for ten minutes;
 //! - `X-Rate-Limit` on any answer is the account's limit: the budget never exceeds it, and the
 //!   default budget is half of it (`DEFAULT_SHARE_PERCENT`), which leaves the other half to the
 //!   agents;
