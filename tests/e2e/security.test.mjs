@@ -10,8 +10,8 @@ let stack;
 before(async () => { stack = await startStack({ name: 'security', vars: { REFUSAL_LOG_WINDOW_SECS: '2' } }); });
 after(async () => {
   if (!stack) return;
-  assertLogsClean(stack, ['+15550002222']);
   await stack.stop();
+  assertLogsClean(stack, ['+15550002222']);
 });
 
 const FORM = 'application/x-www-form-urlencoded';
