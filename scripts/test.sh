@@ -30,7 +30,7 @@ bash scripts/ensure-chromium.sh
 
 echo "== end-to-end tests (wrangler dev + emulator; sandbox page in Chromium)"
 rm -rf .wrangler/test-* test-artifacts
-# --test-timeout: a test that hangs fails after 10 minutes (none takes more than 2) instead of
-# holding the run; --test-force-exit: a file whose hook failed before stopping what it started
+# --test-timeout: a test file (each runs in its own process) or a test that hangs fails after 15
+# minutes (the longest file takes about 3) instead of holding the run; --test-force-exit: a file whose hook failed before stopping what it started
 # still ends (the harness kills its gateways when the file's process exits).
-node --test --test-concurrency=1 --test-timeout=600000 --test-force-exit ${E2E_FILTER:-tests/e2e/*.test.mjs tests/browser/*.test.mjs}
+node --test --test-concurrency=1 --test-timeout=900000 --test-force-exit ${E2E_FILTER:-tests/e2e/*.test.mjs tests/browser/*.test.mjs}
