@@ -10,6 +10,11 @@ import { startGateway, REPO_ROOT } from '../../sandbox/gateway.mjs';
 export { SANDBOX_CREDENTIALS, SANDBOX_AGENT, twilioSignature, zendeskSignature, newMessageSid };
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The test runner ends a file that runs past its timeout with SIGTERM: exit, so that the
+// gateways this file started are killed with it (sandbox/gateway.mjs, on 'exit') instead of
+// running on into the next files.
+for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => process.exit(130));
+
 /**
  * Starts an emulator and a gateway. `vars` override the gateway's bindings (a value of null
  * removes the binding; a function is given the emulator's URL). Returns helpers bound to both.
