@@ -303,6 +303,12 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "`true` to show WhatsApp's typing indicator while the gateway makes the ticket or copies the files (Twilio's typing-indicator API, public beta). It also marks the customer's message **read** (blue ticks) at once, before any agent has seen it. Default `false`. See [behaviour.md](behaviour.md#typing-indicator).",
     },
     Setting {
+        name: "CSAT",
+        required: "no",
+        secret: false,
+        meaning: "`on` to ask the customer of a solved WhatsApp ticket one satisfaction question in their language (good / bad quick-reply buttons); the answer becomes the tag `csat_good` or `csat_bad` and an internal note on the ticket. Default `off`. See [satisfaction.md](satisfaction.md).",
+    },
+    Setting {
         name: "ADMIN_TOKEN",
         required: "no",
         secret: true,
