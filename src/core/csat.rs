@@ -417,7 +417,8 @@ pub fn question(texts: &Texts, ticket_id: u64) -> String {
 
 /// The Update Ticket body that records a rating: its tag (added, the others kept:
 /// `additional_tags`) and an internal note with the comment.
-/// (https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#updating-tag-lists)
+/// (https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#updating-tag-lists;
+/// UNVERIFIED against a stored copy: check against the emulator and a real account when wired.)
 pub fn rating_update(rating: Rating, comment: Option<&str>) -> serde_json::Value {
     let verdict = match rating {
         Rating::Good => "Good 👍",

@@ -306,7 +306,7 @@ pub const SETTINGS: &[Setting] = &[
         name: "CSAT",
         required: "no",
         secret: false,
-        meaning: "`on` to ask the customer of a solved WhatsApp ticket one satisfaction question in their language (good / bad quick-reply buttons); the answer becomes the tag `csat_good` or `csat_bad` and an internal note on the ticket. Default `off`. See [satisfaction.md](satisfaction.md).",
+        meaning: "`on` to ask the customer of a solved WhatsApp ticket one satisfaction question in their language (good / bad quick-reply buttons); the answer becomes the tag `csat_good` or `csat_bad` and an internal note on the ticket. Default `off`. Not wired yet: read and validated, no effect (see [satisfaction.md](satisfaction.md)).",
     },
     Setting {
         name: "ADMIN_TOKEN",
