@@ -160,8 +160,14 @@ async function measure({ latency, gateway, control }) {
     }
     return seen;
   };
-  // warm-up: one message, not measured
-  await deliver('+15559999999', 'warm-up: I need help with my order', newMessageSid());
+  // warm-up: one message, not measured, and done before the measured ones start (its Zendesk
+  // calls and reply are counted as before the run, whatever the budget makes it wait)
+  const warmUp = newMessageSid();
+  await deliver('+15559999999', 'warm-up: I need help with my order', warmUp);
+  for (const deadline = Date.now() + 120_000; !SEED && !doneSids().has(warmUp);) {
+    if (Date.now() > deadline) throw new Error('the warm-up message was not done in 120 s');
+    await sleep(100);
+  }
   if (o['existing-customers']) {
     const first = Array.from({ length: CUSTOMERS }, () => newMessageSid());
     let i = 0;

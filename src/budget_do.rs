@@ -10,7 +10,7 @@ use crate::stubs;
 use std::cell::RefCell;
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, State};
 
-pub const BINDING: &str = "ZENDESK_BUDGET";
+pub const BINDING: &str = "API_BUDGET";
 const NAME: &str = "account";
 const KEY: &str = "budget";
 

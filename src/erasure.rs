@@ -75,6 +75,7 @@ pub async fn erase_customer(
                 ids.push(linked);
             }
             message_index::forget(env, &key, &id).await?;
+            crate::identity_links::forget(&key);
         }
         erasure.conversations += 1;
         erasure.messages += erased.sids.len();

@@ -48,7 +48,10 @@ pub(crate) const UNSEEN_C: &str = include_str!("../../../tests/data/triage-unsee
 /// `("unseen D", include_str!("../../../tests/data/triage-unseen-d.tsv")),`
 /// Empty while every set written so far has been tuned on (set C, by the fourth pass); the
 /// report, the bench and `accuracy_never_tuned_sets_are_complete` work with none.
-pub(crate) const NEVER_TUNED: &[(&str, &str)] = &[];
+pub(crate) const NEVER_TUNED: &[(&str, &str)] = &[(
+    "unseen D",
+    include_str!("../../../tests/data/triage-unseen-d.tsv"),
+)];
 
 /// One labelled message: `language<TAB>label<TAB>text`, or with the sender's calling code
 /// (`+49`) as a third column.
