@@ -43,6 +43,10 @@ import path from 'node:path';
 import { SANDBOX_CREDENTIALS, twilioSignature, newMessageSid } from '../sandbox/emulator.mjs';
 import { startGateway, REPO_ROOT } from '../sandbox/gateway.mjs';
 
+// Stopped from outside (a test's timeout, Ctrl-C): exit, so that the 'exit' handlers stop the
+// gateway and the emulator this run started instead of leaving them running.
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(130));
+
 const { values: o } = parseArgs({
   options: {
     n: { type: 'string', default: '200' },
@@ -105,6 +109,8 @@ process.exit(0);
 async function run(latency) {
   // The emulated APIs in a process of their own: the senders' timing must not share its loop.
   const emulatorProcess = spawn(process.execPath, [fileURLToPath(new URL('../sandbox/serve.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stopEmulator = () => emulatorProcess.kill('SIGTERM');
+  process.on('exit', stopEmulator);
   const apiUrl = await new Promise((resolve, reject) => {
     emulatorProcess.stdout.once('data', (d) => resolve(JSON.parse(d.toString().split('\n')[0]).url));
     emulatorProcess.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
@@ -120,7 +126,8 @@ async function run(latency) {
     return await measure({ latency, gateway, control });
   } finally {
     await gateway.stop();
-    emulatorProcess.kill('SIGTERM');
+    stopEmulator();
+    process.off('exit', stopEmulator);
     rmSync(path.resolve(REPO_ROOT, persistTo), { recursive: true, force: true });
   }
 }

@@ -72,7 +72,26 @@ const quote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
  * @param {boolean} [o.testScheduled]  `--test-scheduled`: GET /__scheduled?cron=... runs the
  *   Cron Trigger's handler (https://developers.cloudflare.com/workers/configuration/cron-triggers/#test-cron-triggers)
  */
-export async function startGateway({ vars, port, persistTo = '.wrangler/state', prebuilt = false, onLine, timeoutMs = 180_000, testScheduled = false }) {
+export async function startGateway(options) {
+  // A port found free can be taken again before wrangler binds it (by wrangler's own helper
+  // servers, which listen on ports the system hands out): wrangler then exits with "Address
+  // already in use". With ports of our choosing, try again on new ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startGatewayOnce(options);
+    } catch (e) {
+      if (options.port !== undefined || attempt >= 3 || !/Address already in use/.test(e.message)) throw e;
+    }
+  }
+}
+
+/** Live gateways' process groups: killed when this process exits, whatever ends it. */
+const running = new Set();
+process.on('exit', () => {
+  for (const pid of running) try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+});
+
+async function startGatewayOnce({ vars, port, persistTo = '.wrangler/state', prebuilt = false, onLine, timeoutMs = 180_000, testScheduled = false }) {
   port ??= await freePort();
   const inspectorPort = await freePort();
   const args = [
@@ -100,7 +119,8 @@ export async function startGateway({ vars, port, persistTo = '.wrangler/state', 
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  running.add(child.pid);
+  child.on('exit', (code, signal) => { exited = { code, signal }; running.delete(child.pid); });
 
   const url = `http://127.0.0.1:${port}`;
   const stop = () => new Promise((resolve) => {
@@ -115,10 +135,13 @@ export async function startGateway({ vars, port, persistTo = '.wrangler/state', 
     if (exited) throw new Error(`wrangler dev exited (${JSON.stringify(exited)}):\n${output.slice(-4000)}`);
     if (Date.now() > deadline) { await stop(); throw new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output.slice(-4000)}`); }
     try {
+      // The gateway's own answer (ok, or misconfigured: a 503 naming what is missing), not
+      // whatever else may listen on the port (miniflare's loopback server answers 403).
       const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-      await r.text();
-      break;
-    } catch { await new Promise((r) => setTimeout(r, 250)); }
+      const body = await r.json().catch(() => null);
+      if (typeof body?.status === 'string' && 'unread' in body) break;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 250));
   }
   const kill = () => new Promise((resolve) => {
     if (exited) return resolve();

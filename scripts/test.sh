@@ -30,4 +30,7 @@ bash scripts/ensure-chromium.sh
 
 echo "== end-to-end tests (wrangler dev + emulator; sandbox page in Chromium)"
 rm -rf .wrangler/test-* test-artifacts
-node --test --test-concurrency=1 ${E2E_FILTER:-tests/e2e/*.test.mjs tests/browser/*.test.mjs}
+# --test-timeout: a test that hangs fails after 10 minutes (none takes more than 2) instead of
+# holding the run; --test-force-exit: a file whose hook failed before stopping what it started
+# still ends (the harness kills its gateways when the file's process exits).
+node --test --test-concurrency=1 --test-timeout=600000 --test-force-exit ${E2E_FILTER:-tests/e2e/*.test.mjs tests/browser/*.test.mjs}

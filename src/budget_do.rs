@@ -25,11 +25,7 @@ async fn request(env: &Env, request: &BudgetRequest) -> Result<BudgetAnswer> {
 /// A conversation's ask; `None` when the budget cannot be asked (the call then goes: Zendesk
 /// still limits it, and a message is never held up by the budget's own failure).
 pub async fn ask(env: &Env, ask: SlotAsk, settings: BudgetSettings) -> Option<SlotAnswer> {
-    let req = BudgetRequest::Ask {
-        ask,
-        per_min: settings.per_min,
-        updates_per_min: settings.updates_per_min,
-    };
+    let req = BudgetRequest::Ask { ask, settings };
     match request(env, &req).await {
         Ok(BudgetAnswer::Slot(answer)) => Some(answer),
         Ok(BudgetAnswer::Report(_)) => None,
@@ -45,10 +41,7 @@ pub async fn ask(env: &Env, ask: SlotAsk, settings: BudgetSettings) -> Option<Sl
 
 /// The budget as `GET /admin/metrics` shows it.
 pub async fn read(env: &Env, settings: BudgetSettings) -> Result<serde_json::Value> {
-    let req = BudgetRequest::Read {
-        per_min: settings.per_min,
-        updates_per_min: settings.updates_per_min,
-    };
+    let req = BudgetRequest::Read { settings };
     match request(env, &req).await? {
         BudgetAnswer::Report(v) => Ok(v),
         BudgetAnswer::Slot(_) => Err(worker::Error::RustError("unexpected answer".into())),
@@ -99,27 +92,8 @@ impl DurableObject for ZendeskBudget {
         };
         let now_ms = crate::clock::now_ms();
         let (settings, ask) = match request {
-            BudgetRequest::Ask {
-                ask,
-                per_min,
-                updates_per_min,
-            } => (
-                BudgetSettings {
-                    per_min,
-                    updates_per_min,
-                },
-                Some(ask),
-            ),
-            BudgetRequest::Read {
-                per_min,
-                updates_per_min,
-            } => (
-                BudgetSettings {
-                    per_min,
-                    updates_per_min,
-                },
-                None,
-            ),
+            BudgetRequest::Ask { ask, settings } => (settings, Some(ask)),
+            BudgetRequest::Read { settings } => (settings, None),
         };
         // Only storage calls between the load and the save: the input gate keeps them atomic.
         let mut budget = self.load(settings, now_ms).await?;

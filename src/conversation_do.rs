@@ -304,9 +304,15 @@ impl ConversationObject {
                 // to an object, counted with the calls so an invocation stays bounded).
                 Some(Effect::AskBudget(ask)) => {
                     calls += 1;
-                    event = Event::BudgetAnswered(
-                        crate::budget_do::ask(&self.env, ask, config.api_budget).await,
-                    );
+                    let report_only = ask.report_only;
+                    let answer = crate::budget_do::ask(&self.env, ask, config.api_budget).await;
+                    // A report that could not be made is dropped (no call waits on it); only
+                    // an ask for a call goes ahead without the budget.
+                    event = Event::BudgetAnswered(answer.or(report_only.then_some(
+                        crate::core::api_budget::SlotAnswer::Noted {
+                            account_limit: None,
+                        },
+                    )));
                     continue;
                 }
                 Some(Effect::WakeAt(at)) => {

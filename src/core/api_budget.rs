@@ -22,11 +22,15 @@
 //!
 //! **Following Zendesk's answers.** Each conversation reports what the last answer to its last
 //! Zendesk call said of the limits (`RateSeen`: `X-Rate-Limit`, `X-Rate-Limit-Remaining`, a 429
-//! and its `Retry-After`) with its next ask, at no extra request:
+//! and its `Retry-After`) with its next ask, at no extra request, and at once, alone
+//! (`SlotAsk::report_only`), what cannot wait: a 429, a limit the coordinator does not know,
+//! little remaining (`SlotHolder::report_due`):
 //! - a 429 pauses every lane until its `Retry-After` ends, and cuts the rate to 70 % (at most
 //!   once a second; it grows back by a tenth each 10 s without one), for limits that say
-//!   nothing of themselves;
-//! - the limit a 429 names (`X-Rate-Limit` on the refusal) caps the rate for ten minutes;
+//!   nothing of themselves; a `Retry-After` over a minute is one ticket's limit (30 updates per
+//!   10 minutes), not the account's: counted only;
+//! - the limit a 429 names (`X-Rate-Limit` on the refusal), when under the rate, caps the rate
+//!   for ten minutes;
 //! - `X-Rate-Limit` on any answer is the account's limit: the budget never exceeds it, and the
 //!   default budget is half of it (`DEFAULT_SHARE_PERCENT`), which leaves the other half to the
 //!   agents;
@@ -57,6 +61,12 @@ pub const CUT_ON_REFUSAL_PERCENT: u32 = 70;
 pub const CUT_MIN_PERCENT: u32 = 10;
 pub const CUT_RECOVERY_PERCENT: u32 = 10;
 pub const CUT_RECOVERY_MS: u64 = 10_000;
+/// A held slot confirmed this long after the time it was given for was not used when due (its
+/// conversation's call was no longer needed): it is given a new place.
+pub const STALE_SLOT_MS: u64 = 60_000;
+/// A 429 asking to wait longer than this is not the account's per-minute limit but one
+/// ticket's (30 updates per 10 minutes): that ticket's own retry waits, not the account.
+pub const ACCOUNT_RETRY_AFTER_MAX_S: u64 = 60;
 /// How soon a slot is confirmed while the account's limit is not known yet.
 pub const RECHECK_WHILE_GUESSING_MS: u64 = 2_000;
 /// A pause without `Retry-After` (a 429 that says nothing).
@@ -201,11 +211,13 @@ impl SlotHolder {
     pub fn report_due(&self) -> Option<SlotAsk> {
         let seen = self.seen?;
         if seen.refused {
-            return (self.slot.is_none() && !self.granted).then_some(SlotAsk {
+            // A report only: the retry asks for its own slot when it is due (a slot or a grant
+            // taken now would outlive the pauses that come meanwhile).
+            return Some(SlotAsk {
                 kind: CallKind::Request,
                 held: None,
                 seen: Some(seen),
-                report_only: false,
+                report_only: true,
             });
         }
         let new_limit = seen.limit.is_some_and(|l| Some(l) != self.known_limit);
@@ -257,7 +269,7 @@ impl SlotHolder {
 }
 
 /// The budget's settings (`ZENDESK_API_BUDGET_PER_MIN`, `ZENDESK_UPDATE_BUDGET_PER_MIN`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BudgetSettings {
     pub per_min: Option<u32>,
     pub updates_per_min: Option<u32>,
@@ -270,6 +282,11 @@ pub struct Lane {
     pub base_n: u64,
     pub base_ms: u64,
     pub per_min: u32,
+    /// The slots below this one were given before the last re-base (a pause, a new rate) and
+    /// were due then: one confirmed after it gets a new place. (An idle lane starting again
+    /// from now moves `base_n` too, but every slot before it is due: those still go.)
+    #[serde(default)]
+    pub moved_below: u64,
 }
 
 impl Lane {
@@ -311,6 +328,7 @@ impl Lane {
             self.base_ms
         };
         self.base_n = first;
+        self.moved_below = first;
         self.base_ms = from_ms.max(now_ms).max(after_last);
         self.per_min = per_min;
     }
@@ -415,7 +433,16 @@ impl ApiBudget {
                 account_limit: self.account_limit,
             };
         }
-        let held = ask.held.filter(|s| s.epoch == self.epoch);
+        // A held slot counts only in this coordinator's schedule: not of an earlier epoch, not
+        // from before a re-base moved the slots not yet confirmed (it would go in the same
+        // instant as the new base), not left unused long after it was due (it would jump the
+        // queue): each of those is given a new place.
+        let held = ask.held.filter(|s| {
+            s.epoch == self.epoch
+                && s.general >= self.general.moved_below
+                && s.update.is_none_or(|u| u >= self.updates.moved_below)
+                && now_ms <= s.at_ms + STALE_SLOT_MS
+        });
         let (general, update) = match held {
             Some(slot) => {
                 let update = match (ask.kind, slot.update) {
@@ -472,11 +499,17 @@ impl ApiBudget {
         }
         let mut rates_changed = false;
         let rate_before = self.general_rate(settings, now_ms);
+        // One ticket's limit, not the account's: counted, and left to that ticket's retry.
+        let one_ticket = seen.refused
+            && seen
+                .retry_after_s
+                .is_some_and(|s| s > ACCOUNT_RETRY_AFTER_MAX_S);
+        let account_refusal = seen.refused && !one_ticket;
         // A refusal naming a limit under the rate says what to keep to; one within the named
         // limit (agents spent the rest, an endpoint's own limit) says only "less".
-        let mut cut = seen.refused;
+        let mut cut = account_refusal;
         if let Some(limit) = seen.limit.filter(|l| *l > 0) {
-            if seen.refused {
+            if account_refusal {
                 self.refusal_limit = Some((limit, now_ms));
                 cut = limit >= rate_before;
                 rates_changed = true;
@@ -486,7 +519,9 @@ impl ApiBudget {
             }
         }
         let mut pause_until = None;
-        if seen.refused {
+        if one_ticket {
+            self.counters.refusals += 1;
+        } else if seen.refused {
             self.counters.refusals += 1;
             let wait = seen
                 .retry_after_s

@@ -305,10 +305,10 @@ fn a_holder_asks_sleeps_calls_and_reports_what_matters_at_once() {
     // Little left: reported alone (no slot taken).
     h.saw(&answer(201, "12", "400"), AT + 1_000);
     assert!(h.report_due().is_some_and(|a| a.report_only));
-    // A 429: reported at once, keeping a place.
+    // A 429: reported at once, alone (the retry asks for its own slot when it is due).
     h.saw(&answer(429, "0", "400"), AT + 1_000);
     let report = h.report_due().expect("a 429 is reported");
-    assert!(!report.report_only);
+    assert!(report.report_only);
     assert_eq!(report.seen.and_then(|s| s.retry_after_s), Some(7));
     // The coordinator could not be asked: the call goes.
     h.unavailable();
@@ -390,4 +390,119 @@ fn while_the_accounts_limit_is_unknown_a_long_wait_is_confirmed_soon() {
         ..ask(CallKind::Request)
     };
     assert!(slot(b.ask(&confirm, s, AT + 2_000)).at_ms < AT + 5_400);
+}
+
+// Found by the review of the budget (each failed before its fix).
+
+fn go(a: SlotAnswer) -> bool {
+    matches!(a, SlotAnswer::Go { .. })
+}
+
+#[test]
+fn one_tickets_429_does_not_pause_the_whole_account() {
+    let (mut b, s) = budget(Some(120));
+    // Zendesk's 30 updates per ticket per 10 minutes: a Retry-After no account limit asks for.
+    let per_ticket = RateSeen {
+        at_ms: AT,
+        limit: Some(700),
+        remaining: Some(650),
+        refused: true,
+        retry_after_s: Some(540),
+    };
+    let report = SlotAsk {
+        seen: Some(per_ticket),
+        report_only: true,
+        ..ask(CallKind::TicketUpdate)
+    };
+    b.ask(&report, s, AT);
+    assert!(go(b.ask(&ask(CallKind::Request), s, AT + 5_000)));
+    assert_eq!((b.counters.refusals, b.counters.pauses), (1, 0));
+    assert_eq!(b.general_rate(s, AT + 5_000), 120, "no cut either");
+}
+
+#[test]
+fn after_a_pause_slots_due_but_not_confirmed_keep_their_spacing() {
+    let (mut b, s) = budget(Some(60));
+    assert!(go(b.ask(&ask(CallKind::Request), s, AT)));
+    let held: Vec<Slot> = (0..3)
+        .map(|_| slot(b.ask(&ask(CallKind::Request), s, AT)))
+        .collect();
+    let report = SlotAsk {
+        seen: Some(refused(AT + 2_500, 10, None)),
+        report_only: true,
+        ..ask(CallKind::Request)
+    };
+    b.ask(&report, s, AT + 2_500);
+    let mut times: Vec<u64> = held
+        .iter()
+        .map(|h| {
+            let confirm = SlotAsk {
+                held: Some(*h),
+                ..ask(CallKind::Request)
+            };
+            slot(b.ask(&confirm, s, AT + 2_600)).at_ms
+        })
+        .collect();
+    times.sort();
+    times.dedup();
+    assert_eq!(
+        times.len(),
+        3,
+        "three slots given the same instant: {times:?}"
+    );
+    assert!(times[0] >= AT + 12_500, "{times:?}");
+}
+
+#[test]
+fn a_held_slot_left_unused_does_not_jump_the_queue() {
+    let (mut b, s) = budget(Some(60));
+    assert!(go(b.ask(&ask(CallKind::Request), s, AT)));
+    let stale = slot(b.ask(&ask(CallKind::Request), s, AT));
+    let t = AT + 2 * STALE_SLOT_MS;
+    for _ in 0..100 {
+        b.ask(&ask(CallKind::Request), s, t);
+    }
+    let confirm = SlotAsk {
+        held: Some(stale),
+        ..ask(CallKind::Request)
+    };
+    assert!(!go(b.ask(&confirm, s, t)), "behind the 100 asked since");
+}
+
+#[test]
+fn a_429_report_leaves_no_grant_for_a_later_call() {
+    let (mut b, s) = budget(Some(60));
+    let mut h = SlotHolder {
+        seen: Some(refused(AT, 1, None)),
+        ..SlotHolder::default()
+    };
+    let r = h.report_due().expect("a 429 is reported at once");
+    h.answered(b.ask(&r, s, AT + 1_500));
+    let later = SlotAsk {
+        seen: Some(refused(AT + 2_000, 30, None)),
+        report_only: true,
+        ..ask(CallKind::Request)
+    };
+    b.ask(&later, s, AT + 2_000);
+    assert_ne!(h.gate(CallKind::Request, AT + 5_000), Gate::Call);
+}
+
+#[test]
+fn an_update_waiting_for_its_slot_goes_when_due_though_other_calls_went_meanwhile() {
+    // The general lane (fast) starts again from now between the update's ask and its
+    // confirmation: the update's general slot is below the new base, and still due.
+    let settings = BudgetSettings {
+        per_min: Some(2_500),
+        updates_per_min: None,
+    };
+    let mut b = ApiBudget::new(1, settings, AT);
+    assert!(go(b.ask(&ask(CallKind::TicketUpdate), settings, AT)));
+    let held = slot(b.ask(&ask(CallKind::TicketUpdate), settings, AT));
+    assert_eq!(held.at_ms, AT + 1_000);
+    assert!(go(b.ask(&ask(CallKind::Request), settings, AT + 500)));
+    let confirm = SlotAsk {
+        held: Some(held),
+        ..ask(CallKind::TicketUpdate)
+    };
+    assert!(go(b.ask(&confirm, settings, AT + 1_000)));
 }

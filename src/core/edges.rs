@@ -305,13 +305,11 @@ pub enum BudgetRequest {
     /// own: the same in every conversation).
     Ask {
         ask: crate::core::api_budget::SlotAsk,
-        per_min: Option<u32>,
-        updates_per_min: Option<u32>,
+        settings: crate::core::api_budget::BudgetSettings,
     },
     /// The budget as the metrics show it.
     Read {
-        per_min: Option<u32>,
-        updates_per_min: Option<u32>,
+        settings: crate::core::api_budget::BudgetSettings,
     },
 }
 

@@ -42,8 +42,8 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (stack) {
-    assertLogsClean(stack, NUMBERS);
     await stack.stop();
+    assertLogsClean(stack, NUMBERS);
   }
 });
 

@@ -33,8 +33,8 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (stack) {
-    assertLogsClean(stack, ['+15550001234', '+34600000001', '+15550007777']);
     await stack.stop();
+    assertLogsClean(stack, ['+15550001234', '+34600000001', '+15550007777']);
   }
 });
 

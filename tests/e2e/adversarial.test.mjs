@@ -35,7 +35,7 @@ before(async () => {
   stack = await startStack({ name: 'adversarial', vars: { TWILIO_WEBHOOK_SECRET: SECONDARY_KEY, MEDIA_MAX_BYTES: String(MAX_MEDIA) } });
 });
 after(async () => {
-  if (stack) { assertLogsClean(stack, book.phones); await stack.stop(); }
+  if (stack) { await stack.stop(); assertLogsClean(stack, book.phones); }
   await attacker?.close();
 });
 

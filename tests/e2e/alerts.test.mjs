@@ -56,9 +56,9 @@ before(async () => {
 
 after(async () => {
   if (stack) {
+    await stack.stop();
     assertLogsClean(stack, [ana, ben, carl]);
     assert.ok(!stack.output().includes(secretPath), "the webhook URL's credential appears in the gateway output");
-    await stack.stop();
   }
   if (hook) await hook.close();
 });

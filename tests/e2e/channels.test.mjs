@@ -29,7 +29,7 @@ describe('channels', () => {
   let stack;
   const { customer, phones } = phoneBook('+1555090');
   before(async () => { stack = await startStack({ name: 'channels', vars: { CHANNELS: JSON.stringify(CHANNELS) } }); });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   const ticketOf = (sid) => waitFor(() => stack.tickets().find((t) => t.external_id === sid), { what: `ticket of ${sid}` });
   const replyTo = (from, n = 0) => waitFor(() => stack.replies(`whatsapp:${from}`)[n], { what: `reply ${n} to the customer` });
@@ -130,7 +130,7 @@ describe('one identity per customer', () => {
   let stack;
   const { customer, phones } = phoneBook('+1555091');
   before(async () => { stack = await startStack({ name: 'identity' }); });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   const bsuid = () => `US.${Date.now()}${Math.floor(Math.random() * 1e6)}`;
   const ticketOf = (sid) => waitFor(() => stack.tickets().find((t) => t.external_id === sid), { what: `ticket of ${sid}` });

@@ -19,7 +19,7 @@ describe('with the optional settings', () => {
     TRIAGE_MODE: 'guide',
   };
   before(async () => { stack = await startStack({ name: 'config-optional', vars }); });
-  after(async () => { if (stack) { assertLogsClean(stack, ['+15550003333', '+15550003334', '+15550003335', '+15550003336', '+15550003337', '+15550003338']); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, ['+15550003333', '+15550003334', '+15550003335', '+15550003336', '+15550003337', '+15550003338']); } });
 
   const signUrl = 'https://support.acme.test/twilio/whatsapp';
 
@@ -92,7 +92,7 @@ describe('with settings missing or invalid', () => {
       },
     });
   });
-  after(async () => { if (stack) { assertLogsClean(stack); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack); } });
 
   test('GET /healthz names every missing and invalid variable, never a value', async () => {
     const r = await fetch(`${stack.gateway.url}/healthz`);

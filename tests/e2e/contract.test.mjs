@@ -12,8 +12,8 @@ const { customer, phones } = phoneBook('+1555010');
 before(async () => { stack = await startStack({ name: 'contract' }); });
 after(async () => {
   if (!stack) return;
-  assertLogsClean(stack, phones);
   await stack.stop();
+  assertLogsClean(stack, phones);
 });
 
 async function converse(body, from = customer()) {

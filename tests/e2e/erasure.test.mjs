@@ -14,7 +14,7 @@ describe('erasing a customer', () => {
   before(async () => {
     stack = await startStack({ name: 'erasure', vars: { CHANNELS: JSON.stringify({ travel: { sender: TRAVEL_NUMBER, brand_id: 2 } }) } });
   });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   const adminFetch = (path, { method = 'GET', body } = {}) => fetch(`${stack.gateway.url}${path}`, {
     method,

@@ -11,7 +11,7 @@ describe('exactly once', () => {
   let stack;
   const { customer, phones } = phoneBook('+1555030');
   before(async () => { stack = await startStack({ name: 'exactly-once' }); });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   const ticketsFor = (sid) => stack.tickets().filter((t) => t.external_id === sid);
   const done = (sid, timeoutMs = 15_000) =>
@@ -148,7 +148,7 @@ describe('restart and rate limits', () => {
   let stack;
   const phones = [];
   before(async () => { stack = await startStack({ name: 'durable' }); });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   test('the Worker killed while messages are pending, started again on the same state: all finish, none twice', async () => {
     // Zendesk down: the messages are stored and waiting for retries when the process dies.

@@ -10,8 +10,8 @@ let stack;
 before(async () => { stack = await startStack({ name: 'hostile-text' }); });
 after(async () => {
   if (!stack) return;
-  assertLogsClean(stack, book.phones);
   await stack.stop();
+  assertLogsClean(stack, book.phones);
 });
 
 /**

@@ -13,7 +13,7 @@ describe('REQUESTER_IDENTITY=whatsapp and TYPING_INDICATOR=true', () => {
   before(async () => {
     stack = await startStack({ name: 'identity', vars: { REQUESTER_IDENTITY: 'whatsapp', TYPING_INDICATOR: 'true' } });
   });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   const done = (sid) => stack.waitForLogLine((l) => l.message_sid === sid && l.event === 'message.done', `${sid} done`);
   const usersOf = (from) => [...stack.emulator.state.users.values()].filter((u) => u.external_id === `whatsapp:${from}`);

@@ -56,8 +56,8 @@ describe('with the shipped languages', () => {
   before(async () => { stack = await startStack({ name: 'languages', vars: { FOLLOWUP_ACK: 'true', ZENDESK_LOCALE_IDS: 'it=22' } }); });
   after(async () => {
     if (!stack) return;
-    assertLogsClean(stack, phones);
     await stack.stop();
+    assertLogsClean(stack, phones);
   });
 
   async function send(from, body) {
@@ -168,8 +168,8 @@ describe('with some languages disabled and per-language templates', () => {
   before(async () => { stack = await startStack({ name: 'languages-disabled', vars }); });
   after(async () => {
     if (!stack) return;
-    assertLogsClean(stack, phones);
     await stack.stop();
+    assertLogsClean(stack, phones);
   });
 
   test('a disabled language gets the default language', async () => {

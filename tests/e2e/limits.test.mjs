@@ -17,7 +17,7 @@ before(async () => {
   stack = await startStack({ name: 'limits', vars: { RETRY_MAX_DELAY_MS: '1000' } });
 });
 after(async () => {
-  if (stack) { assertLogsClean(stack, book.phones); await stack.stop(); }
+  if (stack) { await stack.stop(); assertLogsClean(stack, book.phones); }
 });
 
 const admin = (p) => fetch(`${stack.gateway.url}${p}`, { headers: { Authorization: `Bearer ${stack.bindings.ADMIN_TOKEN}` } });

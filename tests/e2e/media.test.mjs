@@ -7,7 +7,7 @@ import { startStack, waitFor, assertLogsClean, mediaLink, zendeskAttachment, SAN
 let stack;
 const phones = ['+15550801001', '+15550801002', '+15550801003', '+15550801004', '+15550801005'];
 before(async () => { stack = await startStack({ name: 'media' }); });
-after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
 const done = (sid) => stack.waitForLogLine((l) => l.message_sid === sid && l.event === 'message.done', `done ${sid}`);
 const ticketOf = (sid) => stack.tickets().find((t) => t.external_id === sid);

@@ -33,7 +33,7 @@ describe('opt-out and business hours', () => {
       },
     });
   });
-  after(async () => { if (stack) { assertLogsClean(stack, [...phones, ...spanish]); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, [...phones, ...spanish]); } });
 
   const admin = (sid) => fetch(`${stack.gateway.url}/admin/messages/${sid}`, { headers: { Authorization: `Bearer ${stack.bindings.ADMIN_TOKEN}` } });
   const done = (sid) => waitFor(async () => {

@@ -9,7 +9,7 @@ const ana = '+15550901001';
 const ben = '+15550901002';
 const carl = '+15550901003';
 before(async () => { stack = await startStack({ name: 'operations' }); });
-after(async () => { if (stack) { assertLogsClean(stack, [ana, ben, carl]); await stack.stop(); } });
+after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, [ana, ben, carl]); } });
 
 const admin = (p, token = stack.bindings.ADMIN_TOKEN) => fetch(`${stack.gateway.url}${p}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 /** POST /admin/messages with a JSON body: the way a full number is searched. */

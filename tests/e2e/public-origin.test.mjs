@@ -9,7 +9,7 @@ const PUBLIC = 'http://support.gateway.test';
 const phone = '+15550910001';
 let stack;
 before(async () => { stack = await startStack({ name: 'public-origin', vars: { PUBLIC_BASE_URL: PUBLIC } }); });
-after(async () => { if (stack) { assertLogsClean(stack, [phone]); await stack.stop(); } });
+after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, [phone]); } });
 
 /** POSTs a form to the gateway with a Host header of the caller's choosing. */
 function postWithHost(form, host) {

@@ -25,7 +25,7 @@ describe('agents answer from Zendesk', () => {
   let stack;
   const { customer, phones } = phoneBook('+1555060');
   before(async () => { stack = await startStack({ name: 'two-way' }); });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   const customerWithTicket = () => customerWithTicketOn(stack, customer(), DETAILED);
   const agentTexts = (from) => stack.replies(`whatsapp:${from}`).slice(1).map((m) => m.body);
@@ -304,7 +304,7 @@ describe('agents answer from Zendesk', () => {
 describe('agents answer outside the window with a template configured', () => {
   let stack;
   before(async () => { stack = await startStack({ name: 'two-way-template', vars: { TWILIO_AGENT_REPLY_CONTENT_SID: 'HXaaaabbbbccccddddeeeeffff00001111' } }); });
-  after(async () => { if (stack) { assertLogsClean(stack, ['+15550709999']); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, ['+15550709999']); } });
 
   test('Twilio error 63016 falls back to the approved template, once', async () => {
     const from = '+15550709999';
@@ -332,7 +332,7 @@ describe('only agents speak from the business number, in bodies Twilio accepts',
   let stack;
   const { customer, phones } = phoneBook('+1555064');
   before(async () => { stack = await startStack({ name: 'two-way-agents-only' }); });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   const customerWithTicket = (body = DETAILED) => customerWithTicketOn(stack, customer(), body);
   const agentTexts = (from) => stack.replies(`whatsapp:${from}`).slice(1).map((m) => m.body);

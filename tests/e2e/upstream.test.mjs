@@ -16,7 +16,7 @@ describe('faults injected into Zendesk and Twilio', () => {
   let stack;
   const { customer, phones } = phoneBook('+1555020');
   before(async () => { stack = await startStack({ name: 'upstream' }); });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   async function deliver(from = customer()) {
     const r = await stack.send({ from, body: DETAILED });
@@ -150,7 +150,7 @@ describe('wrong credentials', () => {
   before(async () => {
     stack = await startStack({ name: 'upstream-creds', vars: { ZENDESK_API_KEY: 'wrong-zendesk-token-9', TWILIO_AUTH_TOKEN: 'wrong-twilio-token-9' } });
   });
-  after(async () => { if (stack) { assertLogsClean(stack, ['+15550204444']); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, ['+15550204444']); } });
 
   test('Zendesk 401 and Twilio 401 are logged clearly, nothing is retried forever', async () => {
     // the phone signs with the token the gateway has, as the real Twilio would with the real one

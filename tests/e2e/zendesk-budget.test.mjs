@@ -13,7 +13,7 @@ describe('the account-wide Zendesk budget', () => {
   let stack;
   const { customer, phones } = phoneBook('+1555061');
   before(async () => { stack = await startStack({ name: 'zendesk-budget', vars: { ZENDESK_API_BUDGET_PER_MIN: null } }); });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   const metrics = async () => {
     const r = await fetch(`${stack.gateway.url}/admin/metrics`, { headers: { Authorization: `Bearer ${stack.bindings.ADMIN_TOKEN}` } });

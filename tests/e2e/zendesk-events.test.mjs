@@ -13,7 +13,7 @@ describe('Zendesk ticket events', () => {
   let stack;
   const { customer, phones } = phoneBook('+1555070');
   before(async () => { stack = await startStack({ name: 'zendesk-events' }); });
-  after(async () => { if (stack) { assertLogsClean(stack, phones); await stack.stop(); } });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
 
   const agentTexts = (from) => stack.replies(`whatsapp:${from}`).slice(1).map((m) => m.body);
   const zendeskCalls = () => stack.requests('zendesk').length;
