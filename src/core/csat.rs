@@ -363,9 +363,17 @@ impl Csat {
         })
     }
 
-    /// The customer's message (its button payload, if any, and text): an answer, a comment, or
-    /// not about the question. Whatever it is, the question waits no more for a first message.
-    pub fn take(&mut self, button_payload: Option<&str>, body: &str, now_ms: u64) -> Taken {
+    /// The customer's message (its button payload, if any, its text, and when it arrived): an
+    /// answer, a comment, or not about the question. Whatever it is, the question waits no more
+    /// for a first message. A message that arrived before the question (queued behind others)
+    /// is not an answer to it and leaves it waiting.
+    pub fn take(
+        &mut self,
+        button_payload: Option<&str>,
+        body: &str,
+        received_ms: u64,
+        now_ms: u64,
+    ) -> Taken {
         let Some(a) = self
             .asked
             .iter_mut()
@@ -374,6 +382,9 @@ impl Csat {
         else {
             return Taken::No;
         };
+        if received_ms < a.at_ms {
+            return Taken::No;
+        }
         if let Some(until) = a.comment_until_ms.take() {
             let comment = body.trim();
             return match a.rating {
@@ -415,11 +426,48 @@ pub fn question(texts: &Texts, ticket_id: u64) -> String {
         .replace("{ticket_id}", &ticket_id.to_string())
 }
 
-/// The Update Ticket body that records a rating: its tag (added, the others kept:
-/// `additional_tags`) and an internal note with the comment.
-/// (https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#updating-tag-lists;
-/// UNVERIFIED against a stored copy: check against the emulator and a real account when wired.)
-pub fn rating_update(rating: Rating, comment: Option<&str>) -> serde_json::Value {
+/// The question as text, when no quick-reply template is configured: the answers it takes
+/// follow (`parse_answer` reads them, typed or as 👍 / 👎).
+pub fn question_text(texts: &Texts, ticket_id: u64) -> String {
+    format!(
+        "{}\n\n{} / {}",
+        question(texts, ticket_id),
+        texts.good,
+        texts.bad
+    )
+}
+
+/// The question goes out as one of the agents' side's replies (its sending, retries, window
+/// and delivery statuses are theirs), under an id no Zendesk comment has: the top bit set.
+const QUESTION_ID_BIT: u64 = 1 << 62;
+
+/// The id the question about `ticket_id` is sent under.
+pub fn question_id(ticket_id: u64) -> u64 {
+    QUESTION_ID_BIT | ticket_id
+}
+
+/// The ticket a reply id is the question of, if it is one.
+pub fn question_of(reply_id: u64) -> Option<u64> {
+    (reply_id & QUESTION_ID_BIT != 0).then_some(reply_id & !QUESTION_ID_BIT)
+}
+
+/// The key of the internal note that records a rating: the tag it adds is read from it
+/// (`note_tags`), so the note and its tag are written in one update, once.
+pub fn rating_note_key(rating: Rating, ticket_id: u64, sid: &str) -> String {
+    format!("{}:{ticket_id}:{sid}", rating.tag())
+}
+
+/// The tags an internal note adds with it: a rating's (`rating_note_key`), else none.
+pub fn note_tags(key: &str) -> &'static [&'static str] {
+    match key.split(':').next() {
+        Some("csat_good") => &["csat_good"],
+        Some("csat_bad") => &["csat_bad"],
+        _ => &[],
+    }
+}
+
+/// The internal note of a rating (the comment in the same message, if any).
+pub fn rating_note(rating: Rating, comment: Option<&str>) -> String {
     let verdict = match rating {
         Rating::Good => "Good 👍",
         Rating::Bad => "Bad 👎",
@@ -429,22 +477,16 @@ pub fn rating_update(rating: Rating, comment: Option<&str>) -> serde_json::Value
         body.push_str("\nComment: ");
         body.push_str(c);
     }
-    serde_json::json!({"ticket": {
-        "additional_tags": [rating.tag()],
-        "comment": {"body": body, "public": false}
-    }})
+    body
 }
 
-/// The Update Ticket body for a comment that followed the rating: an internal note.
-pub fn comment_update(rating: Rating, comment: &str) -> serde_json::Value {
+/// The internal note of a comment that followed the rating.
+pub fn comment_note(rating: Rating, comment: &str) -> String {
     let verdict = match rating {
         Rating::Good => "Good 👍",
         Rating::Bad => "Bad 👎",
     };
-    serde_json::json!({"ticket": {"comment": {
-        "body": format!("WhatsApp satisfaction ({verdict}), the customer's comment: {comment}"),
-        "public": false
-    }}})
+    format!("WhatsApp satisfaction ({verdict}), the customer's comment: {comment}")
 }
 
 #[cfg(test)]

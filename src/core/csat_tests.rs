@@ -61,7 +61,7 @@ fn a_button_answers_and_the_next_message_is_its_comment() {
     asked(&mut c, 5);
     assert!(c.awaiting(T0 + 1));
     assert_eq!(
-        c.take(Some("csat_good"), "👍 Good", T0 + 1),
+        c.take(Some("csat_good"), "👍 Good", T0 + 1, T0 + 1),
         Taken::Rating {
             ticket_id: 5,
             rating: Rating::Good,
@@ -70,7 +70,7 @@ fn a_button_answers_and_the_next_message_is_its_comment() {
     );
     assert!(c.awaiting(T0 + 2), "a comment may follow");
     assert_eq!(
-        c.take(None, "  fast and kind  ", T0 + 2),
+        c.take(None, "  fast and kind  ", T0 + 2, T0 + 2),
         Taken::Comment {
             ticket_id: 5,
             rating: Rating::Good,
@@ -78,16 +78,25 @@ fn a_button_answers_and_the_next_message_is_its_comment() {
         }
     );
     assert!(!c.awaiting(T0 + 3));
-    assert_eq!(c.take(None, "good", T0 + 3), Taken::No, "answered once");
+    assert_eq!(
+        c.take(None, "good", T0 + 3, T0 + 3),
+        Taken::No,
+        "answered once"
+    );
 }
 
 #[test]
 fn a_comment_after_its_window_is_an_ordinary_message() {
     let mut c = Csat::default();
     asked(&mut c, 5);
-    c.take(Some("csat_bad"), "", T0 + 1);
+    c.take(Some("csat_bad"), "", T0 + 1, T0 + 1);
     assert_eq!(
-        c.take(None, "my order is late", T0 + 1 + COMMENT_WINDOW_MS),
+        c.take(
+            None,
+            "my order is late",
+            T0 + 1 + COMMENT_WINDOW_MS,
+            T0 + 1 + COMMENT_WINDOW_MS
+        ),
         Taken::No
     );
 }
@@ -174,9 +183,12 @@ fn non_answers_are_not_taken() {
     assert_eq!(parse_answer(Some("agent"), "good"), None, "another button");
     let mut c = Csat::default();
     asked(&mut c, 5);
-    assert_eq!(c.take(None, "my order never arrived", T0 + 1), Taken::No);
+    assert_eq!(
+        c.take(None, "my order never arrived", T0 + 1, T0 + 1),
+        Taken::No
+    );
     assert!(!c.awaiting(T0 + 2), "the first message ends the question");
-    assert_eq!(c.take(None, "good", T0 + 2), Taken::No);
+    assert_eq!(c.take(None, "good", T0 + 2, T0 + 2), Taken::No);
 }
 
 #[test]
@@ -185,7 +197,12 @@ fn an_answer_after_the_window_is_an_ordinary_message() {
     asked(&mut c, 5);
     assert!(!c.awaiting(T0 + ANSWER_WINDOW_MS));
     assert_eq!(
-        c.take(Some("csat_good"), "", T0 + ANSWER_WINDOW_MS),
+        c.take(
+            Some("csat_good"),
+            "",
+            T0 + ANSWER_WINDOW_MS,
+            T0 + ANSWER_WINDOW_MS
+        ),
         Taken::No
     );
 }
@@ -199,7 +216,7 @@ fn the_state_survives_a_restart() {
     assert_eq!(back, c);
     assert_eq!(asked(&mut back, 5), Decision::AlreadyAsked);
     assert!(matches!(
-        back.take(Some("csat_bad"), "", T0 + 5),
+        back.take(Some("csat_bad"), "", T0 + 5, T0 + 5),
         Taken::Rating {
             rating: Rating::Bad,
             ..
@@ -211,19 +228,48 @@ fn the_state_survives_a_restart() {
 
 #[test]
 fn the_record_is_a_tag_and_an_internal_note() {
-    let v = rating_update(Rating::Bad, Some("too slow"));
+    let key = rating_note_key(Rating::Bad, 42, "SM1");
+    assert_eq!(note_tags(&key), &["csat_bad"]);
     assert_eq!(
-        v["ticket"]["additional_tags"],
-        serde_json::json!(["csat_bad"])
+        note_tags(&rating_note_key(Rating::Good, 42, "SM1")),
+        &["csat_good"]
     );
-    assert_eq!(v["ticket"]["comment"]["public"], false);
-    assert!(v["ticket"]["comment"]["body"]
-        .as_str()
-        .unwrap()
-        .contains("too slow"));
-    let c = comment_update(Rating::Good, "thanks");
-    assert_eq!(c["ticket"]["comment"]["public"], false);
-    assert!(c["ticket"].get("additional_tags").is_none());
+    assert!(
+        note_tags("undeliverable:5").is_empty(),
+        "other notes add no tag"
+    );
+    assert!(note_tags("csat_comment:42:SM2").is_empty());
+    assert!(rating_note(Rating::Bad, Some("too slow")).contains("too slow"));
+    assert!(comment_note(Rating::Good, "thanks").contains("thanks"));
+}
+
+#[test]
+fn a_message_older_than_the_question_is_not_its_answer() {
+    let mut c = Csat::default();
+    asked(&mut c, 7);
+    assert_eq!(c.take(None, "good", T0 - 1, T0 + 5), Taken::No);
+    assert!(c.awaiting(T0 + 5), "the question still waits");
+    assert!(matches!(
+        c.take(None, "good", T0 + 4, T0 + 5),
+        Taken::Rating {
+            ticket_id: 7,
+            rating: Rating::Good,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_question_travels_under_an_id_no_comment_has() {
+    let id = question_id(1234);
+    assert_eq!(question_of(id), Some(1234));
+    assert_eq!(question_of(9_000_000_000_000), None, "a Zendesk comment id");
+    let text = question_text(texts("es"), 42);
+    assert!(
+        text.contains("#42") && text.contains("👍 Bien") && text.contains("👎 Mal"),
+        "{text}"
+    );
+    assert!(parse_answer(None, "👍 Bien").is_some_and(|a| a.rating == Rating::Good));
 }
 
 #[test]
