@@ -124,7 +124,21 @@ pub fn texts(code: &str) -> &'static Texts {
 /// ("want") is Portuguese "bad", `kurang` ("less") is Indonesian "lacking".
 const GOOD_WORDS: &[&str] = &[
     "good",
+    "very good",
     "great",
+    "perfect",
+    "muy bien",
+    "muy bueno",
+    "perfecto",
+    "muito bom",
+    "perfeito",
+    "parfait",
+    "molto bene",
+    "molto buono",
+    "perfetto",
+    "perfekt",
+    "sangat bagus",
+    "sangat baik",
     "excellent",
     "satisfied",
     "bueno",
@@ -152,6 +166,11 @@ const GOOD_WORDS: &[&str] = &[
 ];
 const BAD_WORDS: &[&str] = &[
     "bad",
+    "very bad",
+    "muy mal",
+    "muito ruim",
+    "molto male",
+    "sangat buruk",
     "poor",
     "terrible",
     "unsatisfied",
@@ -192,7 +211,8 @@ pub fn parse_answer(button_payload: Option<&str>, body: &str) -> Option<Answer> 
     let text = body.trim_start();
     for (emoji, rating) in [("👍", Rating::Good), ("👎", Rating::Bad)] {
         if let Some(rest) = text.strip_prefix(emoji) {
-            return Some(answer(rating, strip_emoji_modifiers(rest)));
+            let rest = strip_emoji_modifiers(rest);
+            return (!reads_as_request(rest)).then(|| answer(rating, rest));
         }
     }
     let folded = fold_accents(text);
@@ -210,7 +230,79 @@ pub fn parse_answer(button_payload: Option<&str>, body: &str) -> Option<Answer> 
     // which none of the words contain: the comment is cut from the original by characters.
     let chars = folded[..len].chars().count();
     let rest: String = text.chars().skip(chars).collect();
+    if starts_a_greeting(&folded[len..]) || reads_as_request(&rest) {
+        return None;
+    }
     Some(answer(rating, &rest))
+}
+
+/// Longest comment taken with a rating in one message, in words: a longer text is more likely a
+/// new request that happens to start with "good" or 👍, and an ordinary message reaches the
+/// agents (a comment reopens the ticket), where a rating's note on a solved ticket may not be read.
+pub const INLINE_COMMENT_MAX_WORDS: usize = 15;
+/// Longest message taken as the comment that follows a rating, in words (same reason).
+pub const FOLLOWING_COMMENT_MAX_WORDS: usize = 40;
+
+/// Whether the text after a rating (or a whole following comment, with `max_words`) reads as a
+/// request rather than a comment: a question, or too long.
+fn reads_as_request_within(rest: &str, max_words: usize) -> bool {
+    rest.contains(['?', '¿', '？']) || rest.split_whitespace().count() > max_words
+}
+
+fn reads_as_request(rest: &str) -> bool {
+    reads_as_request_within(rest, INLINE_COMMENT_MAX_WORDS)
+}
+
+/// Words (folded) that, after a good/bad word, make a greeting or news rather than a rating:
+/// "good morning", "bom dia", "boa tarde", "bonne journée", "buona sera", "bad news".
+const NOT_A_RATING_AFTER: &[&str] = &[
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "day",
+    "news",
+    "dia",
+    "tarde",
+    "noite",
+    "noche",
+    "noticia",
+    "noticias",
+    "journee",
+    "soiree",
+    "nuit",
+    "matin",
+    "apres",
+    "nouvelle",
+    "nouvelles",
+    "tag",
+    "abend",
+    "morgen",
+    "nacht",
+    "nachricht",
+    "nachrichten",
+    "giorno",
+    "sera",
+    "serata",
+    "notte",
+    "pomeriggio",
+    "notizia",
+    "notizie",
+    "pagi",
+    "siang",
+    "sore",
+    "malam",
+    "berita",
+];
+
+/// Whether the folded text after the rating word starts with one of `NOT_A_RATING_AFTER`.
+fn starts_a_greeting(folded_rest: &str) -> bool {
+    let next = folded_rest
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    NOT_A_RATING_AFTER.contains(&next)
 }
 
 /// Whether `folded` starts with `word` as a whole word.
@@ -389,7 +481,10 @@ impl Csat {
             let comment = body.trim();
             return match a.rating {
                 Some(rating)
-                    if now_ms < until && !comment.is_empty() && button_payload.is_none() =>
+                    if now_ms < until
+                        && !comment.is_empty()
+                        && button_payload.is_none()
+                        && !reads_as_request_within(comment, FOLLOWING_COMMENT_MAX_WORDS) =>
                 {
                     Taken::Comment {
                         ticket_id: a.ticket_id,

@@ -285,3 +285,46 @@ fn the_asked_list_is_bounded() {
         "one question open"
     );
 }
+
+#[test]
+fn a_request_that_starts_like_a_rating_is_not_taken_for_one() {
+    for request in [
+        "Good morning, my order 1234 never arrived",
+        "Bom dia, meu pedido não chegou",
+        "Boa tarde preciso de ajuda",
+        "Bonne journée, mais ma commande est cassée",
+        "Buona sera, il pacco è rotto",
+        "Bad news: my card was charged twice",
+        "Good, but where is my refund?",
+        "👍 but can you check order 5512?",
+        "Bien reçu mais le produit ne fonctionne pas du tout et je voudrais un remboursement complet rapidement svp",
+    ] {
+        assert_eq!(parse_answer(None, request), None, "{request}");
+    }
+    for rating in [
+        "Good",
+        "good, thanks!",
+        "Muy bien",
+        "👍",
+        "👎 too slow",
+        "Sehr gut, danke",
+        "Ruim, demorou muito",
+    ] {
+        assert!(parse_answer(None, rating).is_some(), "{rating}");
+    }
+}
+
+#[test]
+fn a_question_or_a_long_text_after_a_rating_is_a_message_not_its_comment() {
+    let mut c = Csat::default();
+    asked(&mut c, 7);
+    assert!(matches!(
+        c.take(None, "good", T0 + 1, T0 + 1),
+        Taken::Rating { .. }
+    ));
+    assert_eq!(
+        c.take(None, "Also, where is my second parcel?", T0 + 2, T0 + 2),
+        Taken::No,
+        "a question goes to the agents as a message"
+    );
+}
