@@ -184,6 +184,11 @@ export function createEmulator(opts = {}) {
       const r = await agentComments(b.ticket_id, b.body, { isPublic: b.public !== false, files: b.files || [] });
       return send(res, 200, r);
     }
+    if (req.method === 'POST' && path === '/agent/solve') {
+      const b = json();
+      if (!s.tickets.has(Number(b.ticket_id))) return send(res, 400, { error: 'ticket_id (an existing ticket) is required' });
+      return send(res, 200, await zendeskSide.solveTicket(b.ticket_id));
+    }
     if (req.method === 'POST' && path === '/agent/merge') {
       // An agent merges tickets in Zendesk's UI (the sandbox page's Merge button): as the merge
       // API does it, with the same refusals (emulator/zendesk.mjs mergeTickets).
@@ -204,8 +209,9 @@ export function createEmulator(opts = {}) {
     }
     if (req.method === 'POST' && path === '/customer/send') {
       const b = json();
-      if ((typeof b.body !== 'string' || !b.body.trim()) && !b.media?.length && !b.location) return send(res, 400, { error: 'a body, media or a location is required' });
-      return send(res, 200, await customerSends({ from: b.from || undefined, to: b.to || undefined, body: b.body, profileName: b.profileName || undefined, media: b.media || [], location: b.location || null }));
+      if ((typeof b.body !== 'string' || !b.body.trim()) && !b.media?.length && !b.location && !b.button) return send(res, 400, { error: 'a body, media, a location or a button is required' });
+      const button = b.button && typeof b.button.payload === 'string' && typeof b.button.text === 'string' ? { payload: b.button.payload, text: b.button.text } : null;
+      return send(res, 200, await customerSends({ from: b.from || undefined, to: b.to || undefined, body: b.body, profileName: b.profileName || undefined, media: b.media || [], location: b.location || null, button }));
     }
     return send(res, 404, { error: 'unknown sandbox endpoint' });
   }
@@ -279,6 +285,8 @@ export function createEmulator(opts = {}) {
     agentComments,
     endUserComments,
     mergeTickets,
+    /** An agent solves a ticket (`ticket.status_changed` in the events mode). */
+    solveTicket: (id, opts) => zendeskSide.solveTicket(id, opts),
     zendeskWebhook,
     /** Zendesk's event webhooks (`emulator/zendesk-events.mjs`): `send(payload)`, `commentAdded`, `merged`. */
     zendeskEvents: zendeskSide.zendeskEvents,

@@ -15,7 +15,9 @@ const gatewayPort = Number(process.env.GATEWAY_PORT || 8787);
 
 // The sandbox's own admin token: the page shows what the gateway says about each message.
 const adminToken = 'sandbox-admin-token-0001';
-const emulator = createEmulator({ gatewayUrl: `http://127.0.0.1:${gatewayPort}/twilio/whatsapp`, adminToken });
+// Agents' changes reach the gateway as Zendesk's ticket events (what `npm run setup` subscribes
+// on an account that has them): a solved ticket's customer is asked how it went (CSAT below).
+const emulator = createEmulator({ gatewayUrl: `http://127.0.0.1:${gatewayPort}/twilio/whatsapp`, adminToken, zendeskDelivery: 'events' });
 const sandboxUrl = await emulator.listen(sandboxPort);
 console.log(`[start] sandbox (Zendesk + Twilio stand-ins) on ${sandboxUrl}`);
 console.log('[start] building and starting the gateway in wrangler dev (the first build takes a minute)...');
@@ -30,6 +32,8 @@ const gateway = await startGateway({
     ADMIN_TOKEN: adminToken,
     // A second brand's number, so a newcomer sees routing by number (docs/channels.md).
     CHANNELS: JSON.stringify(SANDBOX_CHANNELS),
+    // The satisfaction question when an agent solves a ticket (the sandbox page's Solve button).
+    CSAT: 'on',
     ...(process.env.TWILIO_CONTENT_SID ? { TWILIO_CONTENT_SID: process.env.TWILIO_CONTENT_SID } : {}),
   },
   onLine: (line) => console.log(`[gateway] ${line}`),

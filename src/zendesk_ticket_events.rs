@@ -48,6 +48,7 @@ pub fn read(json: &Value, secrets: &[&str]) -> Result<Read, String> {
                     comment: Some(comment),
                     merged_into: None,
                     at_ms,
+                    ..Default::default()
                 }),
                 ..Default::default()
             }))
@@ -62,15 +63,39 @@ pub fn read(json: &Value, secrets: &[&str]) -> Result<Read, String> {
                     comment: None,
                     merged_into: Some(target),
                     at_ms,
+                    ..Default::default()
                 }),
                 ..Default::default()
             }))
         }
-        EventKind::StatusChanged { ticket_id, status } => {
+        // To the ticket's conversation: a solved ticket's customer may be asked for a rating
+        // (`core::csat`, docs/satisfaction.md).
+        EventKind::StatusChanged {
+            ticket_id,
+            status,
+            spam,
+        } => {
+            let status = status.unwrap_or_default().to_ascii_lowercase();
             line = line
                 .field("ticket_id", ticket_id)
-                .field("status", status.unwrap_or_default().to_ascii_lowercase());
-            Read::Logged
+                .field("status", status.as_str());
+            // Only a solve concerns the gateway: any other status change of any ticket of the
+            // account is not worth finding the ticket's conversation (which may cost a call).
+            if !crate::core::csat::is_solved(&status) {
+                log::emit(&line, secrets);
+                return Ok(Read::Logged);
+            }
+            Read::Deliver(Box::new(TicketEvent {
+                ticket_id,
+                carried: Some(Carried {
+                    event_id: event.id,
+                    status: Some(status),
+                    spam,
+                    at_ms,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }))
         }
         EventKind::SoftDeleted { ticket_id } => {
             line = line.field("ticket_id", ticket_id);

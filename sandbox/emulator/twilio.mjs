@@ -229,7 +229,7 @@ export function twilioApi(ctx) {
   }
 
   /** Sends a WhatsApp message to the gateway exactly as Twilio does (all fields, signed). */
-  async function customerSends({ from = '+15550001234', to = ctx.creds.TWILIO_WHATSAPP_NUMBER, messagingServiceSid = null, body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url, signUrl, media = [], location = null } = {}) {
+  async function customerSends({ from = '+15550001234', to = ctx.creds.TWILIO_WHATSAPP_NUMBER, messagingServiceSid = null, body = '', profileName = 'Sandbox Customer', messageSid = newMessageSid(), extra = {}, signWith, url, signUrl, media = [], location = null, button = null } = {}) {
     if (media.length) messageSid = messageSid.replace(/^SM/, 'MM');
     const mediaParams = media.flatMap((f, i) => {
       const id = `ME${crypto.randomBytes(16).toString('hex')}`;
@@ -238,14 +238,18 @@ export function twilioApi(ctx) {
       return [[`MediaContentType${i}`, contentType], [`MediaUrl${i}`, `${ctx.selfUrl}/2010-04-01/Accounts/${ctx.creds.TWILIO_ACCOUNT_SID}/Messages/${messageSid}/Media/${id}`]];
     });
     const locationParams = location ? [['Latitude', String(location.latitude)], ['Longitude', String(location.longitude)], ...(location.address ? [['Address', location.address]] : []), ...(location.label ? [['Label', location.label]] : [])] : [];
-    const messageType = location ? 'location' : media.length ? (media[0].contentType || 'image/jpeg').split('/')[0].replace('application', 'document') : 'text';
+    // A pressed quick-reply button: `MessageType` button, its text as the body and in
+    // `ButtonText`, its id in `ButtonPayload` (https://www.twilio.com/docs/messaging/guides/webhook-request).
+    if (button) body = button.text;
+    const buttonParams = button ? [['ButtonText', button.text], ['ButtonPayload', button.payload]] : [];
+    const messageType = button ? 'button' : location ? 'location' : media.length ? (media[0].contentType || 'image/jpeg').split('/')[0].replace('application', 'document') : 'text';
     // The sender's inbound URL when the Senders API set one (npm run setup --twilio-sender), else
     // the gateway the sandbox was started for.
     const waTo = String(to).startsWith('whatsapp:') ? String(to) : `whatsapp:${to}`;
     const target = url || inboundUrlFor(waTo) || inboundUrlFor(`whatsapp:${ctx.creds.TWILIO_WHATSAPP_NUMBER}`) || ctx.gatewayUrl;
     const waFrom = from.startsWith('whatsapp:') ? from : `whatsapp:${from}`;
     const params = [
-      ['SmsMessageSid', messageSid], ['NumMedia', String(media.length)], ['ProfileName', profileName], ['MessageType', messageType], ...mediaParams, ...locationParams,
+      ['SmsMessageSid', messageSid], ['NumMedia', String(media.length)], ['ProfileName', profileName], ['MessageType', messageType], ...mediaParams, ...locationParams, ...buttonParams,
       ['SmsSid', messageSid], ['WaId', waFrom.replace(/^whatsapp:\+?/, '')], ['SmsStatus', 'received'], ['Body', body],
       ['To', waTo], ['NumSegments', '1'], ['ReferralNumMedia', '0'],
       // Twilio adds the service for a number in a Messaging Service's sender pool.

@@ -77,5 +77,10 @@ export function zendeskEvents(ctx) {
     return envelope('ticket.merged', source, { target_ticket_id: String(targetId) }, sequence);
   }
 
-  return { eventMode, eventsHook, send, commentAdded, merged, envelope };
+  /** `ticket.status_changed` for ticket `t`, from `previous` to its status now. */
+  function statusChanged(t, previous) {
+    return envelope('ticket.status_changed', t, { current: String(t.status).toUpperCase(), previous: String(previous).toUpperCase() }, crypto.randomUUID());
+  }
+
+  return { eventMode, eventsHook, send, commentAdded, merged, statusChanged, envelope };
 }

@@ -349,10 +349,18 @@ export function zendeskApi(ctx) {
       if (c) {
         if (!(c.body || c.html_body)) return send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Comment: cannot be blank' }] } });
         // As in Zendesk, a comment without `author_id` is written as the user making the request.
-        t.comments.push({ id: ctx.s.nextCommentId++, body: c.body ?? c.html_body, public: c.public !== false, author_id: c.author_id ?? API_USER_ID, created_at: new Date().toISOString(), attachments: attachmentsFor(c.uploads), via: viaOf('api') });
-        // A comment by the requester reopens a solved ticket, as in Zendesk.
-        if (t.status === 'solved' || t.status === 'pending') t.status = 'open';
+        const author = c.author_id ?? API_USER_ID;
+        t.comments.push({ id: ctx.s.nextCommentId++, body: c.body ?? c.html_body, public: c.public !== false, author_id: author, created_at: new Date().toISOString(), attachments: attachmentsFor(c.uploads), via: viaOf('api') });
+        // A comment by the requester reopens a solved ticket, as in Zendesk; an agent's
+        // internal note (the API user's) leaves the status as it is.
+        if (author === t.requester_id && (t.status === 'solved' || t.status === 'pending')) t.status = 'open';
       }
+      // Tags: `tags` replaces the list, `additional_tags` adds to it, `remove_tags` takes out
+      // ("Updating tag lists": https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#updating-tag-lists).
+      const u = body?.ticket ?? {};
+      if (Array.isArray(u.tags)) t.tags = u.tags.map(String);
+      if (Array.isArray(u.additional_tags)) t.tags = [...new Set([...(t.tags || []), ...u.additional_tags.map(String)])];
+      if (Array.isArray(u.remove_tags)) t.tags = (t.tags || []).filter((g) => !u.remove_tags.map(String).includes(g));
       t.updates.push(now);
       t.updated_at = new Date().toISOString();
       return send(res, 200, { ticket: ticketResource(t), audit: { id: now, ticket_id: t.id, events: [] } });
@@ -419,6 +427,21 @@ export function zendeskApi(ctx) {
     const results = [];
     for (let i = 0; i < deliveries; i++) results.push(await zendeskWebhook(t.id, { signWith, timestamp }));
     return { comment, results };
+  }
+
+  /**
+   * An agent solves a ticket in Zendesk's UI (the sandbox page's Solve button): its status
+   * becomes `solved`, and an event-subscribed webhook hears `ticket.status_changed` (the
+   * trigger mode's trigger fires on comments only: nothing is sent then).
+   */
+  async function solveTicket(ticketId, { deliveries = 1 } = {}) {
+    const t = ctx.s.tickets.get(Number(ticketId));
+    if (!t) throw new Error(`no ticket ${ticketId}`);
+    const previous = t.status;
+    t.status = 'solved';
+    t.updated_at = new Date().toISOString();
+    if (!events.eventMode() || previous === 'solved') return { results: [] };
+    return { results: await events.send(events.statusChanged(t, previous), { deliveries }) };
   }
 
   /**
@@ -550,5 +573,5 @@ export function zendeskApi(ctx) {
     return res.end(f.bytes);
   }
 
-  return { handle: zendesk, serveFile, serveCdnFile, agentComments, endUserComments, mergeTickets, mergeRefusal, zendeskWebhook, zendeskEvents: events };
+  return { handle: zendesk, serveFile, serveCdnFile, agentComments, endUserComments, solveTicket, mergeTickets, mergeRefusal, zendeskWebhook, zendeskEvents: events };
 }

@@ -66,6 +66,8 @@ pub struct Config {
     /// Whether WhatsApp's typing indicator is shown while a message is worked on
     /// (`TYPING_INDICATOR`); it also marks the message read.
     pub typing_indicator: bool,
+    /// Whether a solved WhatsApp ticket's customer is asked for a rating (`CSAT`; `core::csat`).
+    pub csat: bool,
     /// Origin of Twilio's Messaging v2 API (the typing indicator).
     pub twilio_messaging_base_url: String,
     /// When the team works (`BUSINESS_HOURS`, `BUSINESS_TIMEZONE`, `BUSINESS_HOLIDAYS`);
@@ -409,6 +411,12 @@ impl Config {
                 false
             })
         });
+        let csat = get("CSAT").is_some_and(|v| {
+            conventions::parse_bool(&v).unwrap_or_else(|| {
+                err.bad("CSAT", conventions::EXPECTED_BOOL);
+                false
+            })
+        });
         let requester_identity = match get("REQUESTER_IDENTITY") {
             None => RequesterIdentity::default(),
             Some(raw) => identity::parse(&raw).unwrap_or_else(|| {
@@ -478,6 +486,7 @@ impl Config {
             languages,
             requester_identity,
             typing_indicator,
+            csat,
             twilio_messaging_base_url,
             business_hours,
             channel: DEFAULT_CHANNEL.to_string(),

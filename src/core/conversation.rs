@@ -80,6 +80,7 @@ mod message;
 mod poll;
 mod reconcile;
 mod requests;
+mod satisfaction;
 mod sizes;
 pub mod stored_form;
 mod ticket_events;

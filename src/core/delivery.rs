@@ -194,13 +194,15 @@ pub enum ReplyKind {
     OptOut,
     /// The acknowledgement of an opt-in word.
     OptIn,
+    /// The thanks for a satisfaction rating (`core::csat`).
+    CsatThanks,
     /// A kind this version does not know (stored by a newer one, read after a rollback).
     #[serde(other)]
     Unrecognised,
 }
 
 impl ReplyKind {
-    const ALL: [ReplyKind; 9] = [
+    const ALL: [ReplyKind; 10] = [
         ReplyKind::TicketCreated,
         ReplyKind::TicketCreatedTemplate,
         ReplyKind::CommentAdded,
@@ -210,6 +212,7 @@ impl ReplyKind {
         ReplyKind::OutOfHours,
         ReplyKind::OptOut,
         ReplyKind::OptIn,
+        ReplyKind::CsatThanks,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -223,6 +226,7 @@ impl ReplyKind {
             ReplyKind::OutOfHours => "out_of_hours",
             ReplyKind::OptOut => "opt_out",
             ReplyKind::OptIn => "opt_in",
+            ReplyKind::CsatThanks => "csat_thanks",
             ReplyKind::Unrecognised => "unrecognised",
         }
     }

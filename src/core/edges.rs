@@ -230,6 +230,8 @@ mod tests {
                 }),
                 merged_into: Some(1002),
                 at_ms: Some(1_800_000_000_000),
+                status: Some("solved".into()),
+                spam: true,
             }),
         }));
         // The form of earlier versions (the ticket id alone) is still read.

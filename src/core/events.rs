@@ -29,6 +29,14 @@ pub mod log;
 pub mod metrics;
 pub use cause::Cause;
 
+/// What a satisfaction answer recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsatRecorded {
+    Rating(crate::core::csat::Rating),
+    /// A comment following the rating.
+    Comment,
+}
+
 /// What the conversation did or saw. `sid` is the customer's MessageSid; the customer's
 /// masked number is added by the log line (`log::log_line`), so it is not repeated here.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -334,6 +342,21 @@ pub enum DomainEvent {
         part: usize,
         parts: usize,
         reconciled: bool,
+    },
+    /// A solved ticket's satisfaction question (`core::csat`): `decision` is `ask` when it is
+    /// sent, else why not (`off`, `already_asked`, `opted_out`, `spam`, `outside_window`).
+    CsatQuestion {
+        ticket_id: u64,
+        decision: &'static str,
+    },
+    /// The customer's message answered the satisfaction question (or commented on it): an
+    /// internal note (and the rating's tag) goes to the ticket. The comment's text is never
+    /// in the event.
+    CsatRecorded {
+        sid: String,
+        ticket_id: u64,
+        what: CsatRecorded,
+        comment: bool,
     },
     /// An agent's reply cannot be delivered (the agents get a note saying why).
     AgentReplyUndeliverable {

@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod api_budget;
 pub mod config;
 pub mod conversation;
+pub mod csat;
 pub mod delivery;
 pub mod edges;
 pub mod events;

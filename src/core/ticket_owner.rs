@@ -69,6 +69,12 @@ pub struct Carried {
     /// When it happened, by Zendesk's clock (the event's `time`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_ms: Option<u64>,
+    /// `ticket.status_changed`: the new status (`solved`...), for the satisfaction question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The ticket carries the `spam` tag (no satisfaction question).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub spam: bool,
 }
 
 /// The customers' addresses (`+15550001234`, `US.1349120865`) the requester's e-mail may stand

@@ -270,19 +270,25 @@ pub fn parse_upload_token(body: &str) -> Result<String, String> {
 }
 
 /// `PUT /api/v2/tickets/{id}.json` with a private comment (an internal note for agents),
-/// written as the API user.
+/// written as the API user, and `tags` added in the same update (`additional_tags` adds to the
+/// ticket's tags where `tags` would replace them: "Updating tag lists",
+/// https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#updating-tag-lists).
 pub fn add_internal_note_request(
     base_url: &str,
     authorization: &str,
     ticket_id: u64,
     body: &str,
+    tags: &[&str],
 ) -> HttpRequest {
+    let mut ticket = serde_json::json!({ "comment": { "body": body, "public": false } });
+    if !tags.is_empty() {
+        ticket["additional_tags"] = serde_json::json!(tags);
+    }
     HttpRequest {
         method: "PUT",
         url: format!("{base_url}/api/v2/tickets/{ticket_id}.json"),
         headers: json_headers(authorization),
-        body: serde_json::json!({ "ticket": { "comment": { "body": body, "public": false } } })
-            .to_string(),
+        body: serde_json::json!({ "ticket": ticket }).to_string(),
     }
 }
 

@@ -45,10 +45,13 @@ pub enum EventKind {
     /// `ticket.merged`: the ticket (`subject`, `detail`) was merged into `target`
     /// (`event.target_ticket_id`) and closed.
     Merged { ticket: TicketDetail, target: u64 },
-    /// `ticket.status_changed`: logged only.
+    /// `ticket.status_changed`: the ticket's new status (`event.current`, else
+    /// `detail.status`), and whether it carries the `spam` tag (`detail.tags`): a solved
+    /// WhatsApp ticket's customer may be asked for a rating (`core::csat`).
     StatusChanged {
         ticket_id: u64,
         status: Option<String>,
+        spam: bool,
     },
     /// `ticket.soft_deleted`: logged only (erasure is another task).
     SoftDeleted { ticket_id: u64 },
@@ -222,6 +225,10 @@ pub fn parse(json: &Value) -> Result<ZendeskEvent, String> {
                 .as_str()
                 .or(detail["status"].as_str())
                 .map(str::to_string),
+            spam: detail["tags"].as_array().is_some_and(|tags| {
+                tags.iter()
+                    .any(|t| t.as_str().is_some_and(|t| t.eq_ignore_ascii_case("spam")))
+            }),
         },
         Some("ticket.soft_deleted") => EventKind::SoftDeleted {
             ticket_id: ticket()?.id,
@@ -362,7 +369,17 @@ mod tests {
             e.kind,
             EventKind::StatusChanged {
                 ticket_id: 5,
-                status: Some("SOLVED".into())
+                status: Some("SOLVED".into()),
+                spam: false,
+            }
+        );
+        let spam = json!({"type": "zen:event-type:ticket.status_changed", "id": "s", "subject": "zen:ticket:5", "detail": {"id": "5", "status": "SOLVED", "tags": ["whatsapp", "Spam"]}, "event": {}});
+        assert_eq!(
+            parse(&spam).unwrap().kind,
+            EventKind::StatusChanged {
+                ticket_id: 5,
+                status: Some("SOLVED".into()),
+                spam: true,
             }
         );
         let deleted = json!({"type": "zen:event-type:user.deleted", "id": "u", "subject": "zen:user:6596848315901", "detail": {"id": "6596848315901", "external_id": ""}});

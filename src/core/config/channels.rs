@@ -48,6 +48,7 @@ const KEY_VARIABLES: &[(&str, &str)] = &[
     ("business_timezone", "BUSINESS_TIMEZONE"),
     ("business_holidays", "BUSINESS_HOLIDAYS"),
     ("typing_indicator", "TYPING_INDICATOR"),
+    ("csat", "CSAT"),
     ("followup_ack", "FOLLOWUP_ACK"),
 ];
 
@@ -69,7 +70,7 @@ fn per_channel(name: &str) -> bool {
     ];
     matches!(
         name,
-        "DEFAULT_LANGUAGE" | "LANGUAGES" | "ZENDESK_LOCALE_IDS" | "FOLLOWUP_ACK"
+        "DEFAULT_LANGUAGE" | "LANGUAGES" | "ZENDESK_LOCALE_IDS" | "FOLLOWUP_ACK" | "CSAT"
     ) || PREFIXES.iter().any(|p| name.starts_with(p))
         || (name.starts_with("TWILIO_") && name.contains("CONTENT_SID"))
 }

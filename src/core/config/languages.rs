@@ -9,7 +9,7 @@
 //!   `TRIAGE_ISSUE_KEYWORDS_ES`, `PRIORITY_URGENT_KEYWORDS_ES`, `PRIORITY_HIGH_KEYWORDS_ES`
 //!   (replace the list, or extend it when the value starts with `+`), `REPLY_TICKET_CREATED_ES`,
 //!   `REPLY_MORE_DETAILS_ES`, `REPLY_APOLOGY_ES`, `REPLY_COMMENT_ADDED_ES`,
-//!   `REPLY_OUT_OF_HOURS_ES`, `REPLY_OPT_OUT_ES`, `REPLY_OPT_IN_ES`, `OPT_OUT_WORDS_ES`, `OPT_IN_WORDS_ES`, `REPLY_QUEUE_FULL_ES`, `TWILIO_CONTENT_SID_ES`, `TWILIO_AGENT_REPLY_CONTENT_SID_ES`, `LANGUAGE_WORDS_ES` (more
+//!   `REPLY_OUT_OF_HOURS_ES`, `REPLY_OPT_OUT_ES`, `REPLY_OPT_IN_ES`, `OPT_OUT_WORDS_ES`, `OPT_IN_WORDS_ES`, `REPLY_QUEUE_FULL_ES`, `TWILIO_CONTENT_SID_ES`, `TWILIO_AGENT_REPLY_CONTENT_SID_ES`, `TWILIO_CSAT_CONTENT_SID_ES`, `LANGUAGE_WORDS_ES` (more
 //!   words that tell the language apart).
 //! - The unsuffixed variables of the seed (`TRIAGE_ISSUE_KEYWORDS`, `REPLY_TICKET_CREATED`,
 //!   `TWILIO_CONTENT_SID`...) are the default language's, so a deployment configured before
@@ -45,6 +45,10 @@ pub struct Language {
     pub content_sid: Option<String>,
     /// The template for agents' replies outside the 24-hour window (else the default's).
     pub agent_reply_content_sid: Option<String>,
+    /// The satisfaction question as a quick-reply Content template (else the default's;
+    /// `core::csat`): variable `1` is the ticket's number, the buttons' ids `csat_good` and
+    /// `csat_bad`. Without it the question goes as text.
+    pub csat_content_sid: Option<String>,
     /// Zendesk's id of this language's locale, set on new requesters when known.
     pub zendesk_locale_id: Option<u32>,
     /// Messages that are only one of these (folded) opt the customer out, or back in
@@ -604,12 +608,17 @@ fn resolve(
         "TWILIO_AGENT_REPLY_CONTENT_SID",
         default.and_then(|l| l.agent_reply_content_sid.as_ref()),
     );
+    let csat_content_sid = sid(
+        "TWILIO_CSAT_CONTENT_SID",
+        default.and_then(|l| l.csat_content_sid.as_ref()),
+    );
     Language {
         code: code.to_string(),
         triage,
         texts,
         content_sid,
         agent_reply_content_sid,
+        csat_content_sid,
         zendesk_locale_id: locale_ids
             .iter()
             .find(|(c, _)| c == code)

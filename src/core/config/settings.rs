@@ -129,6 +129,12 @@ pub const SETTINGS: &[Setting] = &[
         meaning: "Approved Content template (`HX...`) for agents' replies outside WhatsApp's 24-hour window (the default language's; `TWILIO_AGENT_REPLY_CONTENT_SID_XX` per language); variables `1` (text) and `2` (ticket id).",
     },
     Setting {
+        name: "TWILIO_CSAT_CONTENT_SID",
+        required: "no",
+        secret: false,
+        meaning: "With `CSAT=on`: the satisfaction question as a `twilio/quick-reply` Content template (`HX...`; the default language's, `TWILIO_CSAT_CONTENT_SID_XX` per language): variable `1` is the ticket's number, the two buttons' ids `csat_good` and `csat_bad`. Approved for WhatsApp, it also reaches a customer who last wrote more than 24 hours ago. Unset, the question goes as text (\"👍 Good / 👎 Bad\"), within the window only. See [satisfaction.md](satisfaction.md).",
+    },
+    Setting {
         name: "MEDIA_MAX_BYTES",
         required: "no",
         secret: false,
@@ -301,6 +307,12 @@ pub const SETTINGS: &[Setting] = &[
         required: "no",
         secret: false,
         meaning: "`true` to show WhatsApp's typing indicator while the gateway makes the ticket or copies the files (Twilio's typing-indicator API, public beta). It also marks the customer's message **read** (blue ticks) at once, before any agent has seen it. Default `false`. See [behaviour.md](behaviour.md#typing-indicator).",
+    },
+    Setting {
+        name: "CSAT",
+        required: "no",
+        secret: false,
+        meaning: "`on` to ask the customer of a solved WhatsApp ticket one satisfaction question in their language (good / bad quick-reply buttons); the answer becomes the tag `csat_good` or `csat_bad` and an internal note on the ticket. Default `off`. Events mode only (the `ticket.status_changed` event; `npm run setup` subscribes it). See [satisfaction.md](satisfaction.md).",
     },
     Setting {
         name: "ADMIN_TOKEN",

@@ -34,6 +34,10 @@ impl Conversation {
             });
             return Taken::Done;
         }
+        if let Some(status) = carried.status.as_deref() {
+            self.ticket_status(ticket_id, status, carried.spam, ctx, events);
+            return Taken::Done;
+        }
         if let Some(into) = carried.merged_into {
             // Zendesk's clock says when; without it, a margin for the clocks' difference.
             let at_ms = carried

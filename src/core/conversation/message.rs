@@ -318,6 +318,8 @@ pub enum MessageOutcome {
     /// An opt-out or opt-in word (`inbound::notices`): recorded, no ticket.
     OptOut,
     OptIn,
+    /// A satisfaction rating, or the comment after it (`satisfaction`): recorded, no ticket.
+    CsatAnswer,
 }
 
 impl MessageOutcome {
@@ -332,6 +334,12 @@ impl MessageOutcome {
             TicketStep::Commented { .. } => MessageOutcome::CommentAdded,
             TicketStep::Rejected { reason } if reason == OPT_OUT_REASON => MessageOutcome::OptOut,
             TicketStep::Rejected { reason } if reason == OPT_IN_REASON => MessageOutcome::OptIn,
+            TicketStep::Rejected { reason }
+                if reason == super::satisfaction::CSAT_ANSWER_REASON
+                    || reason == super::satisfaction::CSAT_COMMENT_REASON =>
+            {
+                MessageOutcome::CsatAnswer
+            }
             TicketStep::Rejected { .. } => MessageOutcome::AskedForDetails,
             TicketStep::Failed { .. } => MessageOutcome::Failed,
             TicketStep::QueueFull => MessageOutcome::RefusedQueueFull,
@@ -352,6 +360,7 @@ impl MessageOutcome {
             MessageOutcome::Recovered => "recovered",
             MessageOutcome::OptOut => "opt_out",
             MessageOutcome::OptIn => "opt_in",
+            MessageOutcome::CsatAnswer => "csat_answer",
         }
     }
 }

@@ -75,9 +75,8 @@ impl Conversation {
                     }
                 },
                 Inbound::Settled => continue,
-                Inbound::SettledWithNote(key, body) => {
-                    if let Some(open) = self.backend.open_ticket() {
-                        let id = open.id;
+                Inbound::SettledWithNote(key, ticket, body) => {
+                    if let Some(id) = ticket.or(self.backend.open_ticket().map(|t| t.id)) {
                         self.agents.queue_note(key, id, body);
                     }
                     continue;

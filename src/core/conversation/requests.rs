@@ -183,6 +183,22 @@ impl Conversation {
                             ("2".into(), r.ticket_id.to_string()),
                         ],
                     },
+                    // The satisfaction question, as the company's quick-reply template.
+                    _ if crate::core::csat::question_of(r.comment_id).is_some()
+                        && ctx
+                            .language(self.inbound.language.as_deref())
+                            .csat_content_sid
+                            .is_some() =>
+                    {
+                        ReplyContent::Template {
+                            content_sid: ctx
+                                .language(self.inbound.language.as_deref())
+                                .csat_content_sid
+                                .clone()
+                                .unwrap_or_default(),
+                            variables: vec![("1".into(), r.ticket_id.to_string())],
+                        }
+                    }
                     _ => match part_to_send(r) {
                         Part::Text(text) => ReplyContent::Text(text),
                         Part::File(a) => {

@@ -2,7 +2,7 @@
 //! names and fields are what operators search for and the end-to-end tests wait on
 //! (`waitForLogLine`): they do not change when the code around them does.
 
-use super::{Cause, CheckFailure, CreatedTicket, DeliveryOf, DomainEvent, RetryOf};
+use super::{Cause, CheckFailure, CreatedTicket, CsatRecorded, DeliveryOf, DomainEvent, RetryOf};
 use crate::core::delivery::ReplyKind;
 use crate::core::logline::LogLine;
 
@@ -57,6 +57,28 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
         } => message(LogLine::info("customer.opt_in"), sid)
             .field("language", language.as_str())
             .field("was_opted_out", *was_opted_out),
+        DomainEvent::CsatQuestion {
+            ticket_id,
+            decision,
+        } => LogLine::info("csat.question")
+            .field("ticket_id", *ticket_id)
+            .field("from", from)
+            .field("decision", *decision),
+        DomainEvent::CsatRecorded {
+            sid,
+            ticket_id,
+            what,
+            comment,
+        } => message(LogLine::info("csat.recorded"), sid)
+            .field("ticket_id", *ticket_id)
+            .field(
+                "what",
+                match what {
+                    CsatRecorded::Rating(r) => r.tag(),
+                    CsatRecorded::Comment => "comment",
+                },
+            )
+            .field("with_comment", *comment),
         DomainEvent::TemplateSuppressed {
             ticket_id,
             comment_id,

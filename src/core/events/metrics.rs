@@ -99,6 +99,17 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         } => Adds::Counters(&["zendesk_calls", "zendesk_429s"]),
         DomainEvent::ZendeskCalled { .. } => Adds::Counter("zendesk_calls"),
         DomainEvent::ZendeskBudgetWait { .. } => Adds::Counter("zendesk_budget_waits"),
+        DomainEvent::CsatQuestion {
+            decision: "ask", ..
+        } => Adds::Counter("csat_asked"),
+        DomainEvent::CsatRecorded {
+            what: crate::core::events::CsatRecorded::Rating(crate::core::csat::Rating::Good),
+            ..
+        } => Adds::Counter("csat_good"),
+        DomainEvent::CsatRecorded {
+            what: crate::core::events::CsatRecorded::Rating(crate::core::csat::Rating::Bad),
+            ..
+        } => Adds::Counter("csat_bad"),
         // Told in the log line only: steps on the way (found again, looked for, kept), or
         // failures that end in another counted event (a retry, a failure, a note).
         DomainEvent::MediaRefusedHost { .. }
@@ -125,6 +136,8 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         | DomainEvent::NoteFailed { .. }
         | DomainEvent::OptedOut { .. }
         | DomainEvent::OptedIn { .. }
+        | DomainEvent::CsatQuestion { .. }
+        | DomainEvent::CsatRecorded { .. }
         | DomainEvent::DeliveryStatus { .. } => Adds::Nothing,
     }
 }

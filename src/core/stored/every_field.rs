@@ -156,6 +156,26 @@ pub(super) fn every_field() -> Conversation {
         }),
         known_limit: Some(400),
     });
+    // Added within v7: a satisfaction question answered (good, a comment awaited) and one
+    // waiting for its answer.
+    c.csat = Some(crate::core::csat::Csat {
+        asked: vec![
+            crate::core::csat::Asked {
+                ticket_id: 998,
+                at_ms: 1_800_000_000_012,
+                open: false,
+                comment_until_ms: Some(1_800_000_300_000),
+                rating: Some(crate::core::csat::Rating::Good),
+            },
+            crate::core::csat::Asked {
+                ticket_id: 1001,
+                at_ms: 1_800_000_000_013,
+                open: true,
+                comment_until_ms: None,
+                rating: None,
+            },
+        ],
+    });
     c.tickets[0].merged_into = Some(1001);
     c.tickets.push(KnownTicket {
         id: 1001,

@@ -239,6 +239,7 @@ pub(super) fn every_field() -> Conversation {
         reply_to: None,
         seen_events: vec![],
         zendesk_budget: None,
+        csat: None,
         early_agent_events: vec![EarlyAgentEvent {
             ticket_id: 1001,
             at_ms: T0 + 9,

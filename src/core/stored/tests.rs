@@ -293,6 +293,7 @@ fn the_pinned_conversation_sets_every_field_and_variant() {
         ".conversation.reply_to".into(),
         ".conversation.seen_events".into(),
         ".conversation.zendesk_budget".into(),
+        ".conversation.csat".into(),
         ".conversation.tickets[].merged_into".into(),
         ".conversation.tickets[].merged_from".into(),
         ".conversation.tickets[].merged_at_ms".into(),

@@ -93,6 +93,10 @@ pub struct Conversation<M = Message> {
     /// `core::api_budget`'s, pinned with the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zendesk_budget: Option<crate::core::api_budget::SlotHolder>,
+    /// Added within v7 (optional): the satisfaction questions asked (`core::csat`'s form,
+    /// pinned with the rest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csat: Option<crate::core::csat::Csat>,
 }
 
 impl<M> Conversation<M> {
@@ -128,6 +132,7 @@ impl<M> Conversation<M> {
             reply_to: self.reply_to,
             seen_events: self.seen_events,
             zendesk_budget: self.zendesk_budget,
+            csat: self.csat,
         }
     }
 }

@@ -80,6 +80,15 @@ pub struct AgentReply {
     pub retry: Retry,
 }
 
+/// What a reply is, in a note to the agents: an agent's reply (by its comment), or the
+/// satisfaction question (`core::csat`), which no comment is.
+pub(in crate::core::conversation) fn what_was_sent(reply_id: u64) -> String {
+    match crate::core::csat::question_of(reply_id) {
+        Some(_) => "the satisfaction question (CSAT)".to_string(),
+        None => format!("the reply above (comment {reply_id})"),
+    }
+}
+
 /// Twilio's "outside the 24-hour window" error (free text refused; a template may go through).
 pub const WINDOW_CLOSED_ERROR: u32 = 63016;
 
@@ -220,7 +229,10 @@ impl AgentSide {
             comment_id,
             cause,
         });
-        let body = format!("WhatsApp: the reply above (comment {comment_id}) was not delivered to the customer: {reason}.");
+        let body = format!(
+            "WhatsApp: {} was not delivered to the customer: {reason}.",
+            what_was_sent(comment_id)
+        );
         self.queue_note(format!("undeliverable:{comment_id}"), ticket_id, body);
     }
 }
@@ -239,7 +251,7 @@ impl AgentSide {
             ticket_id,
             comment_id,
         });
-        let body = format!("WhatsApp: the reply above (comment {comment_id}) was not sent. The customer has opted out (sent STOP or an equivalent word) and last wrote more than 24 hours ago, when only an approved template could reach them, and no template is sent to a customer who opted out. They can be answered as soon as they write again.");
+        let body = format!("WhatsApp: {} was not sent. The customer has opted out (sent STOP or an equivalent word) and last wrote more than 24 hours ago, when only an approved template could reach them, and no template is sent to a customer who opted out. They can be answered as soon as they write again.", what_was_sent(comment_id));
         self.queue_note(format!("opted_out:{comment_id}"), ticket_id, body);
     }
 
@@ -285,7 +297,10 @@ impl AgentSide {
                 self.suppress_template(i, events);
                 continue;
             }
-            if !template && !around.in_window {
+            // The satisfaction question as its approved quick-reply template goes either way.
+            let quick_reply = crate::core::csat::question_of(comment_id).is_some()
+                && ctx.language(around.language).csat_content_sid.is_some();
+            if !template && !around.in_window && !quick_reply {
                 match ctx.language(around.language).agent_reply_content_sid {
                     Some(_) => {
                         self.agent_replies[i].state = AgentReplyState::Due { template: true }
@@ -362,7 +377,10 @@ impl AgentSide {
                 let code = error_code
                     .map(|c| format!("Twilio error {c}: {}", twilio::error_meaning(c)))
                     .unwrap_or_else(|| "no error code".into());
-                let body = format!("WhatsApp delivery of the reply above (comment {comment_id}) failed: {status} ({code}). The customer did not receive it.");
+                let body = format!(
+                    "WhatsApp delivery of {} failed: {status} ({code}). The customer did not receive it.",
+                    what_was_sent(comment_id)
+                );
                 return Some(self.queue_note(format!("delivery:{sid}"), ticket_id, body));
             }
             return Some(false);

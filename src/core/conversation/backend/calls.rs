@@ -337,7 +337,8 @@ impl Backend {
             }
             ZendeskCall::AddNote { key } => {
                 let n = around.note(key)?;
-                zendesk.add_internal_note(n.ticket_id, n.body)
+                // A satisfaction rating's note adds its tag (`csat::note_tags`).
+                zendesk.add_internal_note(n.ticket_id, n.body, crate::core::csat::note_tags(key))
             }
             ZendeskCall::FindNote { key, .. } => zendesk.list_comments(around.note(key)?.ticket_id),
         })

@@ -50,7 +50,7 @@ pub trait TicketBackend {
         uploads: &[String],
     ) -> HttpRequest;
     /// An internal note for the agents.
-    fn add_internal_note(&self, ticket_id: u64, body: &str) -> HttpRequest;
+    fn add_internal_note(&self, ticket_id: u64, body: &str, tags: &[&str]) -> HttpRequest;
     fn list_comments(&self, ticket_id: u64) -> HttpRequest;
     /// Where a file's bytes are uploaded, and with which credentials.
     fn upload_url(&self, filename: &str) -> String;
@@ -144,12 +144,13 @@ impl TicketBackend for ZendeskSupport<'_> {
         )
     }
 
-    fn add_internal_note(&self, ticket_id: u64, body: &str) -> HttpRequest {
+    fn add_internal_note(&self, ticket_id: u64, body: &str, tags: &[&str]) -> HttpRequest {
         zendesk::add_internal_note_request(
             &self.config.zendesk_base_url,
             &self.config.zendesk_authorization(),
             ticket_id,
             body,
+            tags,
         )
     }
 

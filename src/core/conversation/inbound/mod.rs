@@ -35,6 +35,9 @@ pub struct InboundQueue {
     /// The closed period (`hours::BusinessHours::closed_period`) whose out-of-hours text was
     /// sent: once per period, not once per message.
     pub closed_notice: Option<u64>,
+    /// The satisfaction questions asked (`core::csat`): a solved ticket's customer is asked
+    /// once, and their next message may be the answer.
+    pub csat: crate::core::csat::Csat,
 }
 
 pub(in crate::core::conversation) enum Inbound {
@@ -42,8 +45,9 @@ pub(in crate::core::conversation) enum Inbound {
     /// end's.
     Launch(usize, Call),
     Settled,
-    /// Settled, with an internal note for the customer's open ticket (key, body).
-    SettledWithNote(String, String),
+    /// Settled, with an internal note (key, ticket, body) for that ticket, else (`None`) the
+    /// customer's open ticket.
+    SettledWithNote(String, Option<u64>, String),
     /// Nothing to do until one of these timers fires (none: nothing to do at all). The
     /// queue's own: a message's next attempt, the ticket's update budget.
     Wait(TimerTable),
@@ -57,8 +61,9 @@ pub(in crate::core::conversation) enum TicketAction {
     Upload(usize, Box<Call>),
     /// Decided without a call (triage refused the message).
     Decided,
-    /// Decided without a call, with a note for the open ticket (an opt word: `notices`).
-    DecidedWithNote(String, String),
+    /// Decided without a call, with a note for a ticket (`None`: the open one; an opt word:
+    /// `notices`; a satisfaction answer: `satisfaction`).
+    DecidedWithNote(String, Option<u64>, String),
 }
 
 impl InboundQueue {
@@ -169,9 +174,13 @@ impl InboundQueue {
         }
         if let Some(note) = self.opt_message(i, ctx, events) {
             return match note {
-                Some((key, body)) => TicketAction::DecidedWithNote(key, body),
+                Some((key, body)) => TicketAction::DecidedWithNote(key, None, body),
                 None => TicketAction::Decided,
             };
+        }
+        // Before triage: "👍" alone answers the question, it is not a message too short to act on.
+        if let Some((key, ticket_id, body)) = self.csat_message(i, ctx, events) {
+            return TicketAction::DecidedWithNote(key, Some(ticket_id), body);
         }
         if let Some(call) = self.file_call(i, ctx, events) {
             return TicketAction::Call(Box::new(call));
@@ -393,7 +402,9 @@ impl InboundQueue {
                     Inbound::Wait(timers)
                 }
                 TicketAction::Decided => Inbound::Settled,
-                TicketAction::DecidedWithNote(key, body) => Inbound::SettledWithNote(key, body),
+                TicketAction::DecidedWithNote(key, ticket, body) => {
+                    Inbound::SettledWithNote(key, ticket, body)
+                }
             };
         }
         self.reply_step(i, ctx, events)

@@ -24,6 +24,7 @@ impl From<v7::Conversation> for Conversation {
                 archive_oldest_ms: c.archive_oldest_ms,
                 opted_out_ms: c.opted_out_ms,
                 closed_notice: c.closed_notice,
+                csat: c.csat.unwrap_or_default(),
             },
             in_flight: c.in_flight.map(|f| InFlight {
                 call: f.call.into(),

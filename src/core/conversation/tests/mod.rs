@@ -532,6 +532,7 @@ mod media;
 mod notices;
 mod owners;
 mod properties;
+mod satisfaction;
 mod stored;
 mod typing;
 mod world;

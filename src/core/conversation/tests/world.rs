@@ -22,6 +22,8 @@ pub(super) struct World {
     pub(super) idempotency: HashMap<String, u64>,
     pub(super) sent: Vec<(String, String)>, // (sid, body)
     pub(super) notes: Vec<(u64, String)>,   // (ticket id, internal note)
+    /// Tags added by updates (`additional_tags`), by ticket.
+    pub(super) tags_added: Vec<(u64, String)>,
     pub(super) faults: VecDeque<Option<Fault>>,
     pub(super) calls: Vec<String>,
     pub(super) now: u64,
@@ -173,6 +175,14 @@ impl World {
                     );
                 }
                 let v: Value = serde_json::from_str(&req.body).unwrap();
+                for tag in v["ticket"]["additional_tags"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
+                    self.tags_added
+                        .push((id, tag.as_str().unwrap().to_string()));
+                }
                 let c = &v["ticket"]["comment"];
                 if c["public"].as_bool() == Some(false) {
                     let body = c["body"].as_str().unwrap().to_string();

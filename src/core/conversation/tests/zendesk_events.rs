@@ -26,6 +26,7 @@ fn comment_event(event_id: &str, ticket_id: u64, comment_id: u64, body: &str) ->
             }),
             merged_into: None,
             at_ms: None,
+            ..Default::default()
         }),
         ..Default::default()
     }
@@ -39,6 +40,7 @@ fn merge_event(event_id: &str, source: u64, target: u64, at_ms: u64) -> TicketEv
             comment: None,
             merged_into: Some(target),
             at_ms: Some(at_ms),
+            ..Default::default()
         }),
         ..Default::default()
     }

@@ -40,10 +40,11 @@ fn what_v7_gateways_wrote_before_events_reads_without_them() {
 }
 
 /// The pinned conversation without what following Zendesk's events added (and what came after
-/// them: the conversation's side of the account's Zendesk budget).
+/// them: the conversation's side of the account's Zendesk budget, the satisfaction questions).
 fn without_events(c: &mut v7::Conversation) {
     c.seen_events.clear();
     c.zendesk_budget = None;
+    c.csat = None;
     c.tickets.retain(|t| t.merged_from.is_none());
     for t in &mut c.tickets {
         t.merged_into = None;

@@ -1,0 +1,148 @@
+//! Satisfaction on WhatsApp across the parts (`CSAT=on`; the rules are `core::csat`'s,
+//! docs/satisfaction.md): a solved ticket's status reaches the conversation that owns it, the
+//! question goes out as one of the agents' side's replies (so its retries, the 24-hour window
+//! and the delivery statuses are handled as an agent's reply's), and the customer's answer is
+//! taken by the inbound queue before triage: a tag and an internal note, a thanks, no ticket.
+
+use super::*;
+use crate::core::csat::{self, Decision, Taken};
+use crate::core::events::CsatRecorded;
+
+/// The reason a message taken as a rating or its comment records (no ticket, no comment).
+pub const CSAT_ANSWER_REASON: &str = "csat_answer";
+pub const CSAT_COMMENT_REASON: &str = "csat_comment";
+
+impl Conversation {
+    /// Zendesk says ticket `ticket_id` (this conversation's) now has `status`.
+    pub(in crate::core::conversation) fn ticket_status(
+        &mut self,
+        ticket_id: u64,
+        status: &str,
+        spam: bool,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) {
+        let language = ctx.language(self.inbound.language.as_deref());
+        let content = language.csat_content_sid.is_some();
+        // Text reaches the customer only within WhatsApp's 24-hour window (an approved
+        // template, the quick-reply or the agents' reply template, beyond it).
+        let reachable =
+            content || self.in_window(ctx.now_ms) || language.agent_reply_content_sid.is_some();
+        let enabled = ctx.config.csat;
+        if enabled && csat::is_solved(status) && !reachable {
+            events.push(DomainEvent::CsatQuestion {
+                ticket_id,
+                decision: "outside_window",
+            });
+            return;
+        }
+        let opted_out = self.inbound.opted_out_ms.is_some();
+        let decision = self
+            .inbound
+            .csat
+            .on_status(enabled, ticket_id, status, spam, opted_out, ctx.now_ms);
+        if decision != Decision::NotSolved {
+            events.push(DomainEvent::CsatQuestion {
+                ticket_id,
+                decision: decision.name(),
+            });
+        }
+        if decision != Decision::Ask {
+            return;
+        }
+        let texts = csat::texts(&language.code);
+        let reply = AgentReply {
+            comment_id: csat::question_id(ticket_id),
+            ticket_id,
+            text: csat::question_text(texts, ticket_id),
+            received_ms: ctx.now_ms,
+            state: AgentReplyState::Due { template: false },
+            sent_sids: vec![],
+            tried_template: false,
+            attachments: vec![],
+            delivery: None,
+            error_code: None,
+            retry: Retry::default(),
+        };
+        self.agents.take_agent_reply(reply, events);
+    }
+}
+
+impl InboundQueue {
+    /// Message `i` answers the satisfaction question (or comments on the rating just given):
+    /// recorded on the ticket by an internal note (a rating's adds its tag), thanked, no
+    /// ticket or comment made. `None`: not about the question (handled as any message).
+    pub(in crate::core::conversation) fn csat_message(
+        &mut self,
+        i: usize,
+        ctx: &Ctx,
+        events: &mut Vec<DomainEvent>,
+    ) -> Option<(String, u64, String)> {
+        let m = &self.messages[i];
+        if !self.csat.awaiting(ctx.now_ms) || m.follow_up_of.is_some() {
+            return None;
+        }
+        let payload = match &m.content {
+            Content::ButtonReply { payload, .. } => payload.as_deref(),
+            _ => None,
+        };
+        // Files or a place are not an answer: taken as a message (and the question ends).
+        let text = if m.content.carries_more_than_text() {
+            ""
+        } else {
+            m.content.text()
+        };
+        let taken = self.csat.take(payload, text, m.received_ms, ctx.now_ms);
+        let sid = m.sid.clone();
+        let language = ctx.language(m.language.as_deref().or(self.language.as_deref()));
+        let (reason, note, reply) = match taken {
+            Taken::No => return None,
+            Taken::Rating {
+                ticket_id,
+                rating,
+                comment,
+            } => {
+                events.push(DomainEvent::CsatRecorded {
+                    sid: sid.clone(),
+                    ticket_id,
+                    what: CsatRecorded::Rating(rating),
+                    comment: comment.is_some(),
+                });
+                let key = csat::rating_note_key(rating, ticket_id, &sid);
+                let body = csat::rating_note(rating, comment.as_deref());
+                let thanks = csat::texts(&language.code).thanks.to_string();
+                (CSAT_ANSWER_REASON, (key, ticket_id, body), Some(thanks))
+            }
+            Taken::Comment {
+                ticket_id,
+                rating,
+                comment,
+            } => {
+                events.push(DomainEvent::CsatRecorded {
+                    sid: sid.clone(),
+                    ticket_id,
+                    what: CsatRecorded::Comment,
+                    comment: true,
+                });
+                let key = format!("csat_comment:{ticket_id}:{sid}");
+                (
+                    CSAT_COMMENT_REASON,
+                    (key, ticket_id, csat::comment_note(rating, &comment)),
+                    None,
+                )
+            }
+        };
+        let m = &mut self.messages[i];
+        m.ticket = TicketStep::Rejected {
+            reason: reason.into(),
+        };
+        m.reply = match reply {
+            Some(text) => ReplyStep::Due {
+                kind: ReplyKind::CsatThanks,
+                content: ReplyContent::Text(text),
+            },
+            None => ReplyStep::NotNeeded,
+        };
+        Some(note)
+    }
+}

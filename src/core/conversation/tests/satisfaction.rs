@@ -1,0 +1,161 @@
+//! Satisfaction on WhatsApp (`CSAT=on`, `core::csat`): a solved ticket's customer is asked
+//! once, their answer becomes a tag and an internal note (no ticket, no public comment), and
+//! they are thanked.
+
+use super::*;
+use crate::core::ticket_owner::{Carried, TicketEvent};
+
+/// `ticket.status_changed` as the shell hands it to the ticket's conversation.
+fn status_event(event_id: &str, ticket_id: u64, status: &str, spam: bool) -> TicketEvent {
+    TicketEvent {
+        ticket_id,
+        carried: Some(Carried {
+            event_id: event_id.into(),
+            status: Some(status.into()),
+            spam,
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn csat_on() -> Config {
+    config_with(&[("CSAT", "on")])
+}
+
+fn solved(sim: &mut Sim, event_id: &str) -> u64 {
+    let ticket = sim.world.tickets[0].id;
+    sim.zendesk_event(status_event(event_id, ticket, "SOLVED", false));
+    sim.settle();
+    ticket
+}
+
+#[test]
+fn a_solved_ticket_is_asked_once_and_a_thumbs_up_becomes_a_tag_and_a_note_not_a_comment() {
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = solved(&mut sim, "ev-solved-1");
+    // The same solve delivered again, and another event saying solved: one question.
+    solved(&mut sim, "ev-solved-1");
+    solved(&mut sim, "ev-solved-2");
+    assert_eq!(sim.world.sent.len(), 2, "{:?}", sim.world.sent);
+    let question = &sim.world.sent[1].1;
+    assert!(
+        question.contains(&format!("#{ticket}")) && question.contains("👍"),
+        "{question}"
+    );
+    let comments = sim.world.tickets[0].comments.len();
+
+    sim.receive("SM2", "👍 quick and kind");
+    sim.settle();
+    assert_eq!(sim.world.tickets.len(), 1, "no ticket");
+    assert_eq!(
+        sim.world.tickets[0].comments.len(),
+        comments,
+        "no public comment"
+    );
+    assert_eq!(
+        sim.world.tags_added,
+        vec![(ticket, "csat_good".to_string())]
+    );
+    let note = sim
+        .world
+        .notes
+        .iter()
+        .find(|(t, _)| *t == ticket)
+        .map(|(_, b)| b.clone());
+    assert!(
+        note.as_deref()
+            .is_some_and(|n| n.contains("Good") && n.contains("quick and kind")),
+        "{note:?}"
+    );
+    assert_eq!(sim.world.sent.len(), 3);
+    assert_eq!(sim.world.sent[2].1, "Thank you for your feedback!");
+    let m = sim.conv().inbound.message("SM2").cloned().unwrap();
+    assert_eq!(MessageOutcome::of(&m.ticket), MessageOutcome::CsatAnswer);
+    assert!(sim.events.iter().any(|e| matches!(
+        e,
+        DomainEvent::CsatQuestion {
+            decision: "ask",
+            ..
+        }
+    )));
+    // Asked once, even after a restart (the list of tickets asked is stored).
+    let again = sim.conv();
+    assert_eq!(again.inbound.csat.asked.len(), 1);
+}
+
+#[test]
+fn off_by_default_and_never_for_spam_or_a_customer_who_opted_out() {
+    let mut sim = Sim::with_ticket(config());
+    solved(&mut sim, "ev-1");
+    assert_eq!(sim.world.sent.len(), 1, "CSAT is off: no question");
+
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    sim.zendesk_event(status_event("ev-2", ticket, "SOLVED", true));
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 1, "solved as spam: no question");
+    assert!(sim.events.iter().any(|e| matches!(
+        e,
+        DomainEvent::CsatQuestion {
+            decision: "spam",
+            ..
+        }
+    )));
+
+    let mut sim = Sim::with_ticket(csat_on());
+    sim.receive("SM9", "STOP");
+    sim.settle();
+    let sent = sim.world.sent.len();
+    solved(&mut sim, "ev-3");
+    assert_eq!(sim.world.sent.len(), sent, "opted out: no question");
+}
+
+#[test]
+fn a_message_that_is_not_an_answer_is_handled_as_any_message_and_ends_the_question() {
+    let mut sim = Sim::with_ticket(csat_on());
+    solved(&mut sim, "ev-1");
+    assert_eq!(sim.world.sent.len(), 2);
+    let comments = sim.world.tickets[0].comments.len();
+    sim.receive("SM3", "It also happens on my phone");
+    sim.settle();
+    assert!(sim.world.tags_added.is_empty());
+    assert_eq!(
+        sim.world.tickets[0].comments.len() + sim.world.tickets.len() - 1,
+        comments + 1,
+        "a comment (or a follow-up ticket) as before"
+    );
+    // A "good" afterwards is an ordinary message now.
+    assert!(!sim.conv().inbound.csat.awaiting(sim.now));
+}
+
+#[test]
+fn a_bad_rating_then_its_comment_are_two_notes_on_the_ticket_and_one_tag() {
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = solved(&mut sim, "ev-1");
+    let mut button = sim.message("SM4", "👎 Bad");
+    button.kind = crate::core::form::MessageKind::ButtonReply {
+        payload: Some("csat_bad".into()),
+    };
+    sim.step(received(button));
+    sim.settle();
+    sim.receive("SM5", "nobody answered for two days");
+    sim.settle();
+    assert_eq!(sim.world.tags_added, vec![(ticket, "csat_bad".to_string())]);
+    let notes: Vec<_> = sim
+        .world
+        .notes
+        .iter()
+        .filter(|(t, _)| *t == ticket)
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[1].contains("nobody answered"), "{notes:?}");
+    assert_eq!(sim.world.tickets.len(), 1);
+    assert_eq!(
+        sim.world.sent.len(),
+        3,
+        "the question and one thanks: {:?}",
+        sim.world.sent
+    );
+}
