@@ -407,6 +407,20 @@ fn accuracy_triage_report() {
     }
 }
 
+/// Measures any set in the same form (`TRIAGE_SET=path/to/set.tsv`), its misses listed: a new
+/// set is measured before it is added, and a rule change is tried on lines written for it.
+/// Without the variable it does nothing.
+#[test]
+fn accuracy_triage_of_a_file() {
+    let Ok(path) = std::env::var("TRIAGE_SET") else {
+        return;
+    };
+    let set = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let rows = measure(&set, &languages(&[]));
+    print(&path, &rows, true);
+    println!("  issue targets: {}", targets_met(&rows).join("; "));
+}
+
 /// The issue's targets on one set, in words (reported, not asserted: a set nobody tuned on is
 /// a measurement, and a miss there is a finding, not a broken build).
 pub(crate) fn targets_met(rows: &[Row]) -> Vec<String> {

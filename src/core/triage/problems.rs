@@ -4,7 +4,8 @@
 //!    cancellation, or a support object (order, account, payment...), in any shipped or
 //!    enabled language (English words count inside other languages): a ticket.
 //! 2. `negation`: a negation followed by a word that is not a pleasantry ("no llegó",
-//!    "nicht angekommen", "gak bisa"): a ticket.
+//!    "nicht angekommen", "gak bisa"), or following a pleasantry phrase ("ça marche pas"):
+//!    a ticket.
 //! 3. `too_short`: fewer characters than `TRIAGE_MIN_LENGTH`: the details request.
 //! 4. `greeting_only`: every word a greeting, thanks, acknowledgement, "are you there?",
 //!    laughter or filler (or no word at all: emoji): the details request.
@@ -32,10 +33,19 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     let all: Vec<&str> = words(&folded).collect();
     // Words left once pleasantry phrases are taken out.
     let mut kept: Vec<&str> = Vec::with_capacity(all.len());
+    // A pleasantry phrase followed by a negation is negated: "ça marche pas", "vous répondez
+    // jamais", "funciona não" say something does not work (French and spoken Portuguese put
+    // the negation after the verb).
+    let mut negated: Option<(String, &str)> = None;
     let mut i = 0;
     while i < all.len() {
         match lex.pleasantry.at(&all, i) {
-            Some((_, n)) if n > 1 => i += n,
+            Some((phrase, n)) if n > 1 => {
+                if let Some(next) = all.get(i + n).filter(|w| lex.negation.has_word(w)) {
+                    negated.get_or_insert((phrase, next));
+                }
+                i += n;
+            }
             _ => {
                 kept.push(all[i]);
                 i += 1;
@@ -56,6 +66,9 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
             },
         }
     };
+    if let Some((phrase, negation)) = &negated {
+        return accepted(format!("negation \"{negation}\" after \"{phrase}\""));
+    }
     for i in 0..kept.len() {
         // A listed pleasantry is not read as an inflected problem word ("wanted" is not
         // "want", "tardes" is not "tarde"); a problem word listed as such still counts.
@@ -241,6 +254,30 @@ mod tests {
         let d = decide("hola hola crack");
         assert_eq!(d.triage, Triage::Rejected(Rejection::LittleContent));
         assert!(d.rule.starts_with("little_content"));
+    }
+
+    #[test]
+    fn a_pleasantry_phrase_negated_after_it_is_a_problem() {
+        for m in [
+            "ça marche pas",
+            "ça marche toujours pas",
+            "vous répondez jamais",
+        ] {
+            let d = decide(m);
+            assert!(ticket(m).is_some(), "{m}: {d:?}");
+        }
+        assert_eq!(
+            decide("ça marche pas").rule,
+            "negation \"pas\" after \"ca marche\""
+        );
+        for m in [
+            "ça marche merci",
+            "c'est bon merci",
+            "bom fim de semana",
+            "queria tirar uma dúvida",
+        ] {
+            assert!(ticket(m).is_none(), "{m}: {:?}", decide(m));
+        }
     }
 
     #[test]
