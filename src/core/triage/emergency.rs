@@ -63,6 +63,12 @@ struct Harm {
     taken_over: Matcher,
     asking_money: Matcher,
     contacts: Matcher,
+    trapped: Matcher,
+    lift: Matcher,
+    person: Matcher,
+    enclosure: Matcher,
+    water: Matcher,
+    electrics: Matcher,
 }
 
 impl Emergency {
@@ -111,6 +117,12 @@ impl Emergency {
             (&mut h.taken_over, TAKEN_OVER),
             (&mut h.asking_money, ASKING_MONEY),
             (&mut h.contacts, CONTACTS),
+            (&mut h.trapped, TRAPPED),
+            (&mut h.lift, LIFT),
+            (&mut h.person, PERSON),
+            (&mut h.enclosure, ENCLOSURE),
+            (&mut h.water, WATER),
+            (&mut h.electrics, ELECTRICS),
         ] {
             m.add_all(list);
         }
@@ -128,6 +140,8 @@ impl Emergency {
             ASKING_MONEY,
             STOLEN,
             LOST,
+            TRAPPED,
+            WATER,
         ] {
             h.trigger.add_all(list);
         }
@@ -157,7 +171,10 @@ impl Emergency {
                 || (exact(&h.gas) && any(&h.leaking))
                 || (exact(&h.power_line) && exact(&h.fallen))
                 || (exact(&h.device) && any(&h.burning))
-                || (exact(&h.road) && any(&h.stranded)))
+                || (exact(&h.road) && any(&h.stranded))
+                || (exact(&h.trapped)
+                    && (exact(&h.lift) || (exact(&h.person) && exact(&h.enclosure))))
+                || (exact(&h.water) && exact(&h.electrics)))
         {
             return Some("danger");
         }
@@ -431,6 +448,42 @@ mod tests {
             "la batteria si scarica subito",
             "kabel fiber putus, internet mati",
             "el técnico dejó un cable colgando en la fachada",
+        ]);
+    }
+
+    // Fifth pass (the project's own list of emergencies, no set).
+    #[test]
+    fn someone_shut_in_or_water_on_the_electrics_is_danger() {
+        each_is(
+            "danger",
+            &[
+                "we are stuck in the elevator of building B",
+                "my daughter got locked in the bathroom and the lock is broken",
+                "water is dripping from the ceiling into the sockets",
+                "mi hija quedó encerrada en el coche",
+                "hay agua cayendo sobre el cuadro electrico",
+                "estou preso no elevador do prédio",
+                "a água tá entrando na tomada da sala",
+                "je suis coincé dans l'ascenseur",
+                "il y a de l'eau qui coule dans la prise",
+                "mein sohn ist im auto eingeschlossen",
+                "wasser tropft in die steckdose",
+                "sono bloccato nell'ascensore",
+                "entra acqua nel quadro elettrico",
+                "anak saya terkunci di kamar mandi",
+                "air bocor ke panel listrik",
+            ],
+        );
+        // Stuck or locked things, and water or electrics alone, are not.
+        none_of(&[
+            "my account is locked",
+            "the parcel is stuck in customs",
+            "my son's order has been stuck for a week",
+            "a conta da minha filha está bloqueada",
+            "la cuenta de mi hijo está bloqueada",
+            "akun anak saya terkunci",
+            "the water bill is too high",
+            "the socket you sold me doesn't fit",
         ]);
     }
 

@@ -5,8 +5,10 @@ mod account;
 mod business;
 mod fraud;
 mod harm;
+mod trapped;
 
 pub(super) use account::*;
 pub(super) use business::*;
 pub(super) use fraud::*;
 pub(super) use harm::*;
+pub(super) use trapped::*;

@@ -291,6 +291,8 @@ pub(in crate::core::triage) const STOPPED: &[&str] = &[
 /// A shop's means of taking payments ...
 pub(in crate::core::triage) const TILL: &[&str] = &[
     "il pos",
+    "nessun pos",
+    "nessuno dei pos",
     "i pos",
     "del pos",
     "el pos",
@@ -385,6 +387,8 @@ pub(in crate::core::triage) const OUT_OF_ORDER: &[&str] = &[
     "tot",
     "geht nicht",
     "non",
+    "nessun",
+    "nessuno",
     "fermo",
     "ferma",
     "fermi",

@@ -211,6 +211,8 @@ pub(in crate::core::triage) const EMPTIED: &[&str] = &[
     "videe",
     "vide mon",
     "leergeraumt",
+    "konto leer",
+    "konto ist leer",
     "abgeraumt",
     "svuotato",
     "svuotata",
@@ -225,6 +227,7 @@ pub(in crate::core::triage) const EMPTIED: &[&str] = &[
 pub(in crate::core::triage) const VANISHED: &[&str] = &[
     "disappeared",
     "vanished",
+    "gone",
     "desaparecio",
     "desaparecieron",
     "sumiu",
