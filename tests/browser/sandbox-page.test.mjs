@@ -21,7 +21,7 @@ before(async () => {
   assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (scripts/test.sh installs Debian's chromium)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   // As `npm start` runs it: with the sandbox's second brand (docs/channels.md).
-  stack = await startStack({ name: 'browser', vars: { CHANNELS: JSON.stringify(SANDBOX_CHANNELS) } });
+  stack = await startStack({ name: 'browser', vars: { CHANNELS: JSON.stringify(SANDBOX_CHANNELS), CSAT: 'on' } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -145,4 +145,24 @@ test('an agent merges one ticket into another from the page, as Zendesk does', a
   assert.equal(merged.comments.at(-1).via.channel, 'merge');
   assert.equal(stack.emulator.state.tickets.get(target.id).comments.at(-1).public, false, 'the notice is private unless the agent ticks the box');
   await shot('8-merge.png');
+});
+
+test('an agent solves a ticket from the page and the customer answers the satisfaction question with its button', async () => {
+  // As `npm start` runs it: agents' changes reach the gateway as Zendesk's ticket events.
+  stack.emulator.setZendeskDelivery('events');
+  // The second brand's customer, whose chat the page shows.
+  const ticket = stack.tickets().find((t) => t.comments[0].body.includes('My hotel booking for Friday'));
+  assert.ok(ticket, "the second brand's ticket");
+  const row = page.locator(`tr[data-ticket="${ticket.id}"]`);
+  await row.locator(`form[data-solve="${ticket.id}"] button`).click();
+  await row.locator('td', { hasText: /^solved$/ }).waitFor({ timeout: 20_000 });
+  const question = page.locator('.bubble.in', { hasText: `#${ticket.id} was solved` });
+  await question.waitFor({ timeout: 20_000 });
+  await question.locator('.quick-replies button', { hasText: 'Good' }).click();
+  await page.locator('.bubble.in', { hasText: 'Thank you for your feedback!' }).waitFor({ timeout: 20_000 });
+  await row.locator('.tag', { hasText: 'csat_good' }).waitFor({ timeout: 20_000 });
+  await row.locator('.comment.note', { hasText: 'rated this ticket Good' }).waitFor({ timeout: 20_000 });
+  assert.equal(await row.locator(`form[data-solve="${ticket.id}"] button`).isDisabled(), true, 'a solved ticket offers no Solve');
+  assert.equal(stack.emulator.state.tickets.get(ticket.id).status, 'solved', 'the rating leaves it solved');
+  await shot('9-csat.png');
 });
