@@ -179,8 +179,8 @@ export async function rehearse({ build = true, log = console.log } = {}) {
     ], setupEnv, log);
     check(setup.code === 0, 'setup succeeded, ending with the gateway\'s /healthz');
     const hooks = [...emulator.state.webhooks.values()];
-    check(hooks.length === 1 && hooks[0].endpoint === `${gatewayUrl}/zendesk/events` && emulator.state.triggers.size === 1,
-      'the Zendesk webhook (to /zendesk/events) and its trigger exist');
+    check(hooks.length === 1 && hooks[0].endpoint === `${gatewayUrl}/zendesk/events` && emulator.state.triggers.size === 2,
+      'the Zendesk webhook (to /zendesk/events) and its triggers (agents\' replies, solved tickets) exist');
     check(account.storedSecretNames().includes('ZENDESK_WEBHOOK_SECRET'), 'the webhook\'s signing secret is a Worker secret (a new version was started with it)');
     const sender = [...emulator.state.senders.values()].find((s) => s.sender_id === `whatsapp:${plain.TWILIO_WHATSAPP_NUMBER}`);
     check(sender?.webhook.callback_url === `${gatewayUrl}/twilio/whatsapp` && sender?.webhook.status_callback_url === `${gatewayUrl}/twilio/status`,

@@ -9,7 +9,8 @@
 //      account offers them; on a 4xx it is made trigger-connected instead. A webhook is one or
 //      the other, and its connection method cannot be changed: an existing one keeps its mode;
 //   3. in trigger mode only, creates, or updates, the trigger that calls the webhook on agents'
-//      public comments (event mode needs no trigger);
+//      public comments and the one that calls it when a WhatsApp ticket is solved (for the
+//      satisfaction question, CSAT=on: docs/satisfaction.md); event mode needs no trigger;
 //   4. with --twilio-sender, sets the Twilio WhatsApp sender's inbound and status-callback URLs
 //      through Twilio's Senders API (Public Beta); otherwise prints the URL to paste into
 //      Twilio's console.
@@ -35,6 +36,7 @@ import path from 'node:path';
 
 export const WEBHOOK_NAME = 'WhatsApp gateway: agent replies';
 export const TRIGGER_TITLE = 'WhatsApp gateway: send agent replies to WhatsApp';
+export const SOLVED_TRIGGER_TITLE = 'WhatsApp gateway: solved tickets (satisfaction question)';
 /** The events an event-subscribed webhook gets (src/core/zendesk_event.rs `SUBSCRIBED`). */
 export const EVENT_SUBSCRIPTIONS = [
   'zen:event-type:ticket.comment_added',
@@ -91,6 +93,30 @@ export function desiredTrigger(webhookId) {
       any: [],
     },
     actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}", "requester_external_id": "{{ticket.requester.external_id}}"}'] }],
+  };
+}
+
+/**
+ * The trigger that tells the gateway a WhatsApp ticket was solved (trigger mode's stand-in for
+ * the `ticket.status_changed` event): the gateway asks the satisfaction question when CSAT is on
+ * and only logs the call when it is off. `status` `value` is "changed to" (Zendesk's conditions
+ * reference: https://developer.zendesk.com/documentation/ticketing/reference-guides/conditions-reference/);
+ * `{{ticket.tags}}` is the ticket's tags, space-separated (a ticket solved as spam is not asked).
+ */
+export function desiredSolvedTrigger(webhookId) {
+  return {
+    title: SOLVED_TRIGGER_TITLE,
+    active: true,
+    description: 'Created by the WhatsApp gateway set-up: when a WhatsApp ticket is solved, the gateway may ask its customer for a rating on WhatsApp (CSAT=on).',
+    conditions: {
+      all: [
+        { field: 'update_type', operator: 'is', value: 'Change' },
+        { field: 'current_tags', operator: 'includes', value: 'whatsapp' },
+        { field: 'status', operator: 'value', value: 'solved' },
+      ],
+      any: [],
+    },
+    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}", "requester_external_id": "{{ticket.requester.external_id}}", "status": "solved", "tags": "{{ticket.tags}}"}'] }],
   };
 }
 
@@ -199,22 +225,25 @@ export async function setup(o, log = console.log) {
 }
 
 async function ensureTrigger(z, hook, changes, log) {
-  const want = desiredTrigger(hook.id);
   const triggers = await z('GET', '/api/v2/triggers.json');
   if (triggers.status !== 200) fail(`Zendesk answered ${triggers.status} when listing triggers`);
-  const trigger = (triggers.json.triggers || []).find((t) => t.title === TRIGGER_TITLE);
-  if (!trigger) {
-    const r = await z('POST', '/api/v2/triggers.json', { trigger: want });
-    if (r.status !== 201) fail(`Zendesk answered ${r.status} when creating the trigger: ${JSON.stringify(r.json)}`);
-    changes.push('trigger created');
-    log(`✓ Zendesk trigger "${TRIGGER_TITLE}" (created)`);
-  } else if (!same(trigger.conditions, want.conditions) || !same(trigger.actions, want.actions) || trigger.active !== true) {
-    const r = await z('PUT', `/api/v2/triggers/${trigger.id}.json`, { trigger: want });
-    if (r.status !== 200) fail(`Zendesk answered ${r.status} when updating the trigger`);
-    changes.push('trigger updated');
-    log(`✓ Zendesk trigger "${TRIGGER_TITLE}" (updated)`);
-  } else {
-    log(`✓ Zendesk trigger "${TRIGGER_TITLE}" (unchanged)`);
+  // The agents' replies' trigger, then the solved tickets' (a second kind, so that each change
+  // names its trigger: "trigger created", "solved trigger created").
+  for (const [want, kind] of [[desiredTrigger(hook.id), 'trigger'], [desiredSolvedTrigger(hook.id), 'solved trigger']]) {
+    const trigger = (triggers.json.triggers || []).find((t) => t.title === want.title);
+    if (!trigger) {
+      const r = await z('POST', '/api/v2/triggers.json', { trigger: want });
+      if (r.status !== 201) fail(`Zendesk answered ${r.status} when creating the trigger "${want.title}": ${JSON.stringify(r.json)}`);
+      changes.push(`${kind} created`);
+      log(`✓ Zendesk trigger "${want.title}" (created)`);
+    } else if (!same(trigger.conditions, want.conditions) || !same(trigger.actions, want.actions) || trigger.active !== true) {
+      const r = await z('PUT', `/api/v2/triggers/${trigger.id}.json`, { trigger: want });
+      if (r.status !== 200) fail(`Zendesk answered ${r.status} when updating the trigger "${want.title}"`);
+      changes.push(`${kind} updated`);
+      log(`✓ Zendesk trigger "${want.title}" (updated)`);
+    } else {
+      log(`✓ Zendesk trigger "${want.title}" (unchanged)`);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 //! `POST /zendesk/events`: Zendesk's webhook, called by the trigger on tickets tagged
-//! `whatsapp` when a public comment is added. It only names the ticket; the customer's
+//! `whatsapp` when a public comment is added (and by the solved tickets' trigger, which says
+//! the status: the satisfaction question). The comments' trigger only names the ticket; the customer's
 //! Conversation Durable Object then reads the ticket's comments and sends agents' new public
 //! comments to WhatsApp, once each (Zendesk's retries are harmless). The same path takes the
 //! bodies of an event-subscribed webhook (`zen:event-type:...`, `zendesk_ticket_events`), which
@@ -16,7 +17,7 @@ use crate::core::http::Exchange;
 use crate::core::logline::LogLine;
 use crate::core::metrics::DirectoryKey;
 use crate::core::signature::{verify_zendesk, ZendeskCheck};
-use crate::core::ticket_owner::{self, TicketEvent};
+use crate::core::ticket_owner::{self, Carried, TicketEvent};
 use crate::zendesk_ticket_events::{self, Read};
 use crate::{
     clock, conversation_do, env_config, log, message_index, metrics_do, respond, upstream,
@@ -139,7 +140,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
                 .map(str::trim)
                 .filter(|e| !e.is_empty())
                 .map(str::to_string),
-            carried: None,
+            carried: trigger_status(&json, ticket),
         }
     };
     let ticket = event.ticket_id;
@@ -196,6 +197,27 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
             )
         }
     }
+}
+
+/// The solved tickets' trigger's body (`npm run setup`, trigger mode: "status changed to
+/// solved") says the status and the ticket's tags (`{{ticket.tags}}`, space-separated): carried
+/// to the conversation as `ticket.status_changed` would be, for the satisfaction question. Its id
+/// is the ticket's and the status's: a delivery again is taken once (and a ticket is asked once
+/// whatever happens). The agents' replies' trigger names no status: `None` (read the comments).
+fn trigger_status(json: &Value, ticket: u64) -> Option<Carried> {
+    let status = json["status"]
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())?;
+    let spam = json["tags"]
+        .as_str()
+        .is_some_and(|tags| tags.split_whitespace().any(|t| t == "spam"));
+    Some(Carried {
+        event_id: format!("trigger:{ticket}:{}", status.to_ascii_lowercase()),
+        status: Some(status.to_string()),
+        spam,
+        ..Carried::default()
+    })
 }
 
 /// Seconds Zendesk is asked to wait before retrying an event. Zendesk retries a 503 (or 429)

@@ -431,8 +431,9 @@ export function zendeskApi(ctx) {
 
   /**
    * An agent solves a ticket in Zendesk's UI (the sandbox page's Solve button): its status
-   * becomes `solved`, and an event-subscribed webhook hears `ticket.status_changed` (the
-   * trigger mode's trigger fires on comments only: nothing is sent then).
+   * becomes `solved`, and an event-subscribed webhook hears `ticket.status_changed`; in trigger
+   * mode the solved tickets' trigger that `npm run setup` makes ("status changed to solved" on
+   * tickets tagged whatsapp) calls the webhook with its body.
    */
   async function solveTicket(ticketId, { deliveries = 1 } = {}) {
     const t = ctx.s.tickets.get(Number(ticketId));
@@ -440,8 +441,12 @@ export function zendeskApi(ctx) {
     const previous = t.status;
     t.status = 'solved';
     t.updated_at = new Date().toISOString();
-    if (!events.eventMode() || previous === 'solved') return { results: [] };
-    return { results: await events.send(events.statusChanged(t, previous), { deliveries }) };
+    if (previous === 'solved') return { results: [] };
+    if (events.eventMode()) return { results: await events.send(events.statusChanged(t, previous), { deliveries }) };
+    if (!(t.tags || []).includes('whatsapp')) return { results: [] };
+    const results = [];
+    for (let i = 0; i < deliveries; i++) results.push(await zendeskWebhook(t.id, { solved: true }));
+    return { results };
   }
 
   /**
@@ -531,12 +536,14 @@ export function zendeskApi(ctx) {
   }
 
   /** Zendesk's webhook call for a ticket, signed as Zendesk does. */
-  async function zendeskWebhook(ticketId, { signWith, timestamp, body } = {}) {
+  async function zendeskWebhook(ticketId, { signWith, timestamp, body, solved = false } = {}) {
     const t = ctx.s.tickets.get(Number(ticketId));
     const url = ctx.gatewayUrl.replace(/\/twilio\/whatsapp$/, '/zendesk/events');
-    // The body the trigger made by `npm run setup` sends (its placeholders filled in).
+    // The body a trigger made by `npm run setup` sends (its placeholders filled in): the agents'
+    // replies' trigger, or the solved tickets' (`status`, `{{ticket.tags}}` space-separated).
     const requester = [...ctx.s.users.values()].find((u) => u.id === t?.requester_id);
-    const payload = body ?? JSON.stringify({ ticket_id: String(ticketId), requester_email: requester?.email ?? '', requester_id: requester ? String(requester.id) : '', requester_external_id: requester?.external_id ?? '', event: 'public_comment_added' });
+    const named = { ticket_id: String(ticketId), requester_email: requester?.email ?? '', requester_id: requester ? String(requester.id) : '', requester_external_id: requester?.external_id ?? '' };
+    const payload = body ?? JSON.stringify(solved ? { ...named, status: 'solved', tags: (t?.tags || []).join(' ') } : named);
     const ts = timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Zendesk Webhook' };
     if (signWith !== null) {

@@ -32,6 +32,15 @@ pub const COMMENT_WINDOW_MS: u64 = 5 * 60 * 1000;
 /// Tickets remembered as asked (the oldest beyond are forgotten: a ticket solved that long ago
 /// is not solved again within the answer window in practice).
 pub const ASKED_MAX: usize = 32;
+/// How long the question waits after the solve. Zendesk reports "Submit as Solved" with a public
+/// reply as two events (`ticket.comment_added`, `ticket.status_changed`) or two trigger calls,
+/// delivered in no promised order: the agent's last answer, arriving within this time, reaches
+/// the customer before the question (`AgentSide::take_agent_reply`).
+pub const QUESTION_HOLD_MS: u64 = 15 * 1000;
+/// The reason a message taken as a rating, or as its comment, records (no ticket, no comment):
+/// its outcome is `csat_answer` (`MessageOutcome::of`).
+pub const CSAT_ANSWER_REASON: &str = "csat_answer";
+pub const CSAT_COMMENT_REASON: &str = "csat_comment";
 /// The quick-reply buttons' ids (`ButtonPayload` when tapped).
 pub const PAYLOAD_GOOD: &str = "csat_good";
 pub const PAYLOAD_BAD: &str = "csat_bad";

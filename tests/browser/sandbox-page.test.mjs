@@ -157,7 +157,8 @@ test('an agent solves a ticket from the page and the customer answers the satisf
   await row.locator(`form[data-solve="${ticket.id}"] button`).click();
   await row.locator('td', { hasText: /^solved$/ }).waitFor({ timeout: 20_000 });
   const question = page.locator('.bubble.in', { hasText: `#${ticket.id} was solved` });
-  await question.waitFor({ timeout: 20_000 });
+  // Held 15 s after the solve (csat::QUESTION_HOLD_MS), then sent.
+  await question.waitFor({ timeout: 60_000 });
   await question.locator('.quick-replies button', { hasText: 'Good' }).click();
   await page.locator('.bubble.in', { hasText: 'Thank you for your feedback!' }).waitFor({ timeout: 20_000 });
   await row.locator('.tag', { hasText: 'csat_good' }).waitFor({ timeout: 20_000 });

@@ -2,12 +2,16 @@
 // ticket's customer is asked once (Zendesk's `ticket.status_changed` event), the answer becomes
 // the tag csat_good / csat_bad and an internal note on the ticket (no ticket, no public comment,
 // the ticket stays solved), the customer is thanked; never for a ticket solved as spam; the
-// question goes as the company's quick-reply Content template when one is configured.
+// question goes as the company's quick-reply Content template when one is configured; in trigger
+// mode the solved tickets' trigger asks it, after the agent's last answer.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, waitFor, assertLogsClean, phoneBook } from './harness.mjs';
 
 const DETAILED = 'My order arrived broken and I need a replacement';
+// The question is held 15 s after the solve (csat::QUESTION_HOLD_MS: the agent's last answer goes
+// first), then sent: a deadline well past it on a loaded machine.
+const QUESTION_MS = 60_000;
 
 /** A customer's message made a ticket, and the customer's conversation is done with it. */
 async function customerWithTicket(stack, from) {
@@ -35,7 +39,7 @@ describe('satisfaction question, text', () => {
     const ticket = await customerWithTicket(stack, from);
     const [solved] = (await stack.emulator.solveTicket(ticket.id)).results;
     assert.equal(solved.status, 200, solved.body);
-    const asked = await waitFor(() => stack.replies(`whatsapp:${from}`)[1], { what: 'the question' });
+    const asked = await waitFor(() => stack.replies(`whatsapp:${from}`)[1], { timeoutMs: QUESTION_MS, what: 'the question' });
     assert.match(asked.body, new RegExp(`#${ticket.id}\\b`));
     assert.match(asked.body, /👍 Good \/ 👎 Bad/);
     assert.equal(question(ticket.id).decision, 'ask');
@@ -73,7 +77,7 @@ describe('satisfaction question, text', () => {
     const from = customer();
     const ticket = await customerWithTicket(stack, from);
     await stack.emulator.solveTicket(ticket.id);
-    await waitFor(() => stack.replies(`whatsapp:${from}`)[1], { what: 'the question' });
+    await waitFor(() => stack.replies(`whatsapp:${from}`)[1], { timeoutMs: QUESTION_MS, what: 'the question' });
     const pressed = await stack.emulator.customerSends({ from, button: { payload: 'csat_bad', text: '👎 Bad' } });
     assert.equal(pressed.status, 200);
     await stack.waitForLogLine((l) => l.message_sid === pressed.messageSid && l.event === 'csat.recorded' && l.what === 'csat_bad');
@@ -101,7 +105,7 @@ describe('satisfaction question, text', () => {
     const from = customer();
     const ticket = await customerWithTicket(stack, from);
     await stack.emulator.solveTicket(ticket.id);
-    await waitFor(() => stack.replies(`whatsapp:${from}`)[1], { what: 'the question' });
+    await waitFor(() => stack.replies(`whatsapp:${from}`)[1], { timeoutMs: QUESTION_MS, what: 'the question' });
     const r = await stack.send({ from, body: 'Actually the replacement is broken too' });
     await stack.waitForLogLine((l) => l.message_sid === r.messageSid && l.event === 'message.done');
     assert.ok(!stack.logLines().some((l) => l.message_sid === r.messageSid && l.event === 'csat.recorded'));
@@ -129,7 +133,40 @@ describe('satisfaction question, quick-reply template', () => {
     // WhatsApp's window closed: only an approved template reaches the customer.
     stack.emulator.closeWindow(from);
     await stack.emulator.solveTicket(ticket.id);
-    const sent = await waitFor(() => stack.emulator.state.messages.find((m) => m.to === `whatsapp:${from}` && m.content_sid === SID), { what: 'the quick-reply template sent' });
+    const sent = await waitFor(() => stack.emulator.state.messages.find((m) => m.to === `whatsapp:${from}` && m.content_sid === SID), { timeoutMs: QUESTION_MS, what: 'the quick-reply template sent' });
     assert.deepEqual(JSON.parse(sent.content_variables), { 1: String(ticket.id) });
+  });
+});
+
+describe('satisfaction question, trigger mode', () => {
+  let stack;
+  const { customer, phones } = phoneBook('+1555083');
+  before(async () => {
+    stack = await startStack({ name: 'csat-trigger', vars: { CSAT: 'on' } });
+    stack.emulator.setZendeskDelivery('trigger');
+  });
+  after(async () => { if (stack) { await stack.stop(); assertLogsClean(stack, phones); } });
+
+  test('Submit as Solved with a reply: the answer, then the question once; the rating is recorded', async () => {
+    const from = customer();
+    const ticket = await customerWithTicket(stack, from);
+    // "Submit as Solved" with a public reply: the solved tickets' trigger is called first here,
+    // then the agents' replies' trigger (Zendesk promises no order between the two calls).
+    const [solved] = (await stack.emulator.solveTicket(ticket.id, { deliveries: 2 })).results;
+    assert.equal(solved.status, 200, solved.body);
+    await stack.emulator.agentComments(ticket.id, 'The replacement left our warehouse today.');
+    const replies = () => stack.replies(`whatsapp:${from}`);
+    await waitFor(() => replies().length >= 3, { timeoutMs: QUESTION_MS, what: 'the answer and the question' });
+    assert.equal(replies()[1].body, 'The replacement left our warehouse today.', 'the answer first');
+    assert.match(replies()[2].body, new RegExp(`#${ticket.id}\\b`));
+    assert.match(replies()[2].body, /👍 Good \/ 👎 Bad/);
+    await stack.waitForLogLine((l) => l.event === 'zendesk.event_duplicate' && l.ticket_id === ticket.id);
+    const r = await stack.send({ from, body: '👎' });
+    await stack.waitForLogLine((l) => l.message_sid === r.messageSid && l.event === 'csat.recorded' && l.what === 'csat_bad');
+    const t = stack.emulator.state.tickets.get(ticket.id);
+    await waitFor(() => t.tags.includes('csat_bad'), { what: 'the tag csat_bad' });
+    assert.equal(t.status, 'solved');
+    await waitFor(() => replies().length === 4, { what: 'the thanks' });
+    assert.equal(replies().filter((m) => m.body.includes('👍 Good / 👎 Bad')).length, 1, 'one question');
   });
 });

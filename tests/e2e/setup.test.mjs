@@ -56,9 +56,13 @@ test('the first run checks the credentials, creates the webhook and trigger and 
   assert.equal(hooks[0].endpoint, `${GATEWAY}/zendesk/events`);
   assert.deepEqual(hooks[0].subscriptions, ['conditional_ticket_events']);
   const triggers = [...emulator.state.triggers.values()];
-  assert.equal(triggers.length, 1);
+  assert.equal(triggers.length, 2, 'the agents\' replies\' trigger and the solved tickets\' one');
   assert.deepEqual(triggers[0].actions, [{ field: 'notification_webhook', value: [hooks[0].id, '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}", "requester_external_id": "{{ticket.requester.external_id}}"}'] }]);
-  assert.ok(triggers[0].conditions.all.some((c) => c.field === 'current_tags' && c.value === 'whatsapp'));
+  for (const t of triggers) assert.ok(t.conditions.all.some((c) => c.field === 'current_tags' && c.value === 'whatsapp'), t.title);
+  // Trigger mode's stand-in for ticket.status_changed: "status changed to solved".
+  assert.ok(triggers[1].conditions.all.some((c) => c.field === 'status' && c.operator === 'value' && c.value === 'solved'));
+  assert.deepEqual(JSON.parse(triggers[1].actions[0].value[1]).status, 'solved');
+  assert.match(r.out, /Zendesk trigger "WhatsApp gateway: solved tickets \(satisfaction question\)" \(created\)/);
   const stored = readFileSync(secretFile, 'utf8');
   assert.equal(stored, `ZENDESK_WEBHOOK_SECRET=${createHash('sha256').update(SANDBOX_CREDENTIALS.ZENDESK_WEBHOOK_SECRET).digest('hex')}\n`);
   assert.match(r.out, new RegExp(`When a message comes in:  ${GATEWAY}/twilio/whatsapp`));
@@ -236,7 +240,7 @@ test('an account with ticket events gets an event-subscribed webhook and no trig
     assert.equal(fallback.code, 0, fallback.out);
     assert.match(fallback.out, /ticket events refused \(Zendesk answered 400: Ticket events are not available on this account\): the webhook is trigger-connected instead/);
     assert.deepEqual([...emulator.state.webhooks.values()][0].subscriptions, ['conditional_ticket_events']);
-    assert.equal(emulator.state.triggers.size, 1);
+    assert.equal(emulator.state.triggers.size, 2);
     emulator.state.ticketEvents = true;
     const kept = await runSetup({ state });
     assert.equal(kept.code, 0, kept.out);

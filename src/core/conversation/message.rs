@@ -335,8 +335,8 @@ impl MessageOutcome {
             TicketStep::Rejected { reason } if reason == OPT_OUT_REASON => MessageOutcome::OptOut,
             TicketStep::Rejected { reason } if reason == OPT_IN_REASON => MessageOutcome::OptIn,
             TicketStep::Rejected { reason }
-                if reason == super::satisfaction::CSAT_ANSWER_REASON
-                    || reason == super::satisfaction::CSAT_COMMENT_REASON =>
+                if reason == crate::core::csat::CSAT_ANSWER_REASON
+                    || reason == crate::core::csat::CSAT_COMMENT_REASON =>
             {
                 MessageOutcome::CsatAnswer
             }

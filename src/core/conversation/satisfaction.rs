@@ -5,12 +5,8 @@
 //! taken by the inbound queue before triage: a tag and an internal note, a thanks, no ticket.
 
 use super::*;
-use crate::core::csat::{self, Decision, Taken};
+use crate::core::csat::{self, Decision, Taken, CSAT_ANSWER_REASON, CSAT_COMMENT_REASON};
 use crate::core::events::CsatRecorded;
-
-/// The reason a message taken as a rating or its comment records (no ticket, no comment).
-pub const CSAT_ANSWER_REASON: &str = "csat_answer";
-pub const CSAT_COMMENT_REASON: &str = "csat_comment";
 
 impl Conversation {
     /// Zendesk says ticket `ticket_id` (this conversation's) now has `status`.
@@ -37,10 +33,12 @@ impl Conversation {
             return;
         }
         let opted_out = self.inbound.opted_out_ms.is_some();
+        // Asked when it goes out: a message before that is not its answer.
+        let ask_at_ms = ctx.now_ms.saturating_add(csat::QUESTION_HOLD_MS);
         let decision = self
             .inbound
             .csat
-            .on_status(enabled, ticket_id, status, spam, opted_out, ctx.now_ms);
+            .on_status(enabled, ticket_id, status, spam, opted_out, ask_at_ms);
         if decision != Decision::NotSolved {
             events.push(DomainEvent::CsatQuestion {
                 ticket_id,
@@ -62,7 +60,11 @@ impl Conversation {
             attachments: vec![],
             delivery: None,
             error_code: None,
-            retry: Retry::default(),
+            // Held, so that the agent's last answer goes first (`csat::QUESTION_HOLD_MS`).
+            retry: Retry {
+                not_before_ms: ask_at_ms,
+                ..Retry::default()
+            },
         };
         self.agents.take_agent_reply(reply, events);
     }

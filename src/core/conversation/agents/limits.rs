@@ -120,7 +120,8 @@ impl AgentSide {
     pub(in crate::core::conversation) fn pending_retries(&self, now_ms: u64) -> usize {
         self.agent_replies
             .iter()
-            .filter(|r| r.retry.not_before_ms > now_ms)
+            // A satisfaction question held before its first try is not a retry.
+            .filter(|r| r.retry.attempts > 0 && r.retry.not_before_ms > now_ms)
             .count()
     }
 }
@@ -167,7 +168,21 @@ impl AgentSide {
         self.compact_settled_replies();
         let waiting = self.pending_agent_bytes();
         let cost = reply.pending_cost();
-        self.agent_replies.push(reply);
+        // An agent's reply goes before a satisfaction question not yet tried: "Submit as
+        // Solved" with a reply reaches the gateway as two events in either order, and the
+        // customer reads the answer, then the question (`csat::QUESTION_HOLD_MS`).
+        let before_question = if crate::core::csat::question_of(reply.comment_id).is_none() {
+            self.agent_replies.iter().position(|r| {
+                crate::core::csat::question_of(r.comment_id).is_some()
+                    && matches!(r.state, AgentReplyState::Due { .. })
+                    && r.retry.attempts == 0
+                    && r.sent_sids.is_empty()
+            })
+        } else {
+            None
+        };
+        let at = before_question.unwrap_or(self.agent_replies.len());
+        self.agent_replies.insert(at, reply);
         if waiting + cost <= AGENT_PENDING_BUDGET_BYTES {
             return;
         }
@@ -176,8 +191,7 @@ impl AgentSide {
             waiting_bytes: waiting,
             budget_bytes: AGENT_PENDING_BUDGET_BYTES,
         };
-        let last = self.agent_replies.len() - 1;
-        self.undeliverable(last, cause, events);
-        self.agent_replies[last].compact_settled();
+        self.undeliverable(at, cause, events);
+        self.agent_replies[at].compact_settled();
     }
 }

@@ -159,3 +159,44 @@ fn a_bad_rating_then_its_comment_are_two_notes_on_the_ticket_and_one_tag() {
         sim.world.sent
     );
 }
+
+#[test]
+fn submit_as_solved_the_agents_last_answer_reaches_the_customer_before_the_question_whichever_event_comes_first(
+) {
+    // The solve first, then the reply (Zendesk promises no order between the two).
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    sim.zendesk_event(status_event("ev-solved", ticket, "solved", false));
+    let sent = sim.world.sent.len();
+    assert_eq!(sent, 1, "the question is held: {:?}", sim.world.sent);
+    sim.agent_writes("The refund went out today.");
+    sim.zendesk_calls();
+    sim.settle();
+    let after: Vec<&str> = sim.world.sent[sent..]
+        .iter()
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert_eq!(after[0], "The refund went out today.");
+    assert!(after[1].contains(&format!("#{ticket}")), "{after:?}");
+
+    // The reply first, then the solve: the same order.
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    sim.agent_writes("Fixed on our side.");
+    sim.zendesk_calls();
+    sim.zendesk_event(status_event("ev-solved", ticket, "solved", false));
+    sim.settle();
+    let bodies: Vec<&str> = sim.world.sent[1..]
+        .iter()
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert_eq!(bodies[0], "Fixed on our side.");
+    assert!(bodies[1].contains(&format!("#{ticket}")), "{bodies:?}");
+    // A held question is not a retry (the gauge of replies waiting for one).
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    sim.zendesk_event(status_event("ev-held", ticket, "solved", false));
+    assert_eq!(sim.conv().pending_retries(sim.now), 0);
+}
