@@ -57,6 +57,7 @@ struct Harm {
     till: Matcher,
     out_of_order: Matcher,
     official: Matcher,
+    deadline: Matcher,
     today: Matcher,
     medicine: Matcher,
     running_out: Matcher,
@@ -111,6 +112,7 @@ impl Emergency {
             (&mut h.till, TILL),
             (&mut h.out_of_order, OUT_OF_ORDER),
             (&mut h.official, OFFICIAL),
+            (&mut h.deadline, DEADLINE),
             (&mut h.today, TODAY),
             (&mut h.medicine, MEDICINE),
             (&mut h.running_out, RUNNING_OUT),
@@ -136,6 +138,7 @@ impl Emergency {
             ROAD,
             MEDICINE,
             OFFICIAL,
+            DEADLINE,
             TAKEN_OVER,
             ASKING_MONEY,
             STOLEN,
@@ -150,7 +153,8 @@ impl Emergency {
 
     /// Which emergency these (folded) words describe, if any, by its class: `stopped` or
     /// `payments down` (a business); `danger` (to people); `medicine`; `deadline` (a court, an
-    /// authority or a flight, today); `taken over`; `credential changed` (by someone else);
+    /// authority, a flight or a deadline by its name, today); `taken over`; `credential
+    /// changed` (by someone else);
     /// `stolen or lost` (a phone, a wallet, a card); or, with money or access, `scammed`,
     /// `disowned`, `money gone`, `unknown login`, `blocking` or `someone else`.
     pub fn find(&self, words: &[&str]) -> Option<&'static str> {
@@ -181,7 +185,10 @@ impl Emergency {
         if harm && exact(&h.medicine) && (any(&h.running_out) || exact(&h.today)) {
             return Some("medicine");
         }
-        if harm && exact(&h.official) && exact(&h.today) {
+        if harm
+            && (exact(&h.official) || (exact(&h.deadline) && !any(&h.delivery)))
+            && exact(&h.today)
+        {
             return Some("deadline");
         }
         if harm && (any(&h.taken_over) || (any(&h.asking_money) && any(&h.contacts))) {
@@ -451,6 +458,37 @@ mod tests {
         ]);
     }
 
+    // Sixth pass (the project's own list, no set): a battery swollen or very hot, however said;
+    // gas smelt in Portuguese; a deadline by its name (above); medicine said the everyday way.
+    #[test]
+    fn a_swollen_or_burning_hot_battery_and_gas_however_said_are_danger() {
+        each_is(
+            "danger",
+            &[
+                "the power bank swelled up and got super hot",
+                "la bateria se hinchó y está calentísima",
+                "cheira a gás desde que instalaram o esquentador",
+                "la batterie du tel est brûlante",
+                "der akku wird glühend heiß",
+                "la batteria si è gonfiata ed è bollente",
+                "baterainya menggembung dan panas banget",
+            ],
+        );
+        none_of(&[
+            "my laptop gets so hot when gaming",
+            "the shower water is never hot enough",
+            "necesito un cargador nuevo, el mío no carga",
+        ]);
+        each_is(
+            "medicine",
+            &[
+                "my mom needs her pills today and the order still hasn't shipped",
+                "ibu saya butuh obatnya hari ini tapi belum sampai",
+                "j'ai besoin de mes médocs ce soir",
+            ],
+        );
+    }
+
     // Fifth pass (the project's own list of emergencies, no set).
     #[test]
     fn someone_shut_in_or_water_on_the_electrics_is_danger() {
@@ -564,6 +602,19 @@ mod tests {
                 "sidang besok tapi dokumen belum dikirim",
             ],
         );
+        // A deadline by its name, today (sixth pass, the project's own list).
+        each_is(
+            "deadline",
+            &[
+                "the deadline is today and the form won't submit",
+                "hoy vence el plazo y la pagina no me deja enviar",
+                "o prazo acaba hoje e o site nao deixa enviar",
+                "la date limite c'est aujourd'hui et le site bloque",
+                "die frist endet heute und das portal lässt mich nicht hochladen",
+                "la scadenza è oggi e il sito non mi fa caricare",
+                "batas waktunya hari ini dan webnya ga bisa upload",
+            ],
+        );
         // A delivery date, or a Visa card, is not a deadline.
         none_of(&[
             "the delivery deadline was today",
@@ -629,7 +680,19 @@ mod tests {
                 "mein konto wurde leergeräumt",
                 "mi hanno svuotato il conto",
                 "saldo saya raib",
+                // Sixth pass (the project's own list).
+                "500 dollars missing from my account",
+                "saldo saya hilang 2 juta",
             ],
+        );
+        // Money words are needed: a missing item or lost points are complaints.
+        none_of(&[
+            "one item is missing from my order",
+            "poin saya hilang semua",
+        ]);
+        each_is(
+            "disowned",
+            &["ada transaksi yang ga saya kenal di kartu saya"],
         );
         each_is(
             "unknown login",

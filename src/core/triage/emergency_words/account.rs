@@ -130,6 +130,15 @@ pub(in crate::core::triage) const DISOWNED: &[&str] = &[
     "yg ga dikenal",
     "yang tidak dikenal",
     "tidak dikenal",
+    // Sixth pass (the project's own list): the informal negations of the same.
+    "ga saya kenal",
+    "gak saya kenal",
+    "nggak saya kenal",
+    "tdk saya kenal",
+    "ga dikenal",
+    "gak dikenal",
+    "ga pernah saya",
+    "gak pernah saya",
     // ... "I did nothing" (and yet the money moved) ...
     "i did nothing",
     "didn't do anything",

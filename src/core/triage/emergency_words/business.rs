@@ -450,6 +450,26 @@ pub(in crate::core::triage) const OFFICIAL: &[&str] = &[
     "pesawat",
 ];
 
+/// A deadline by its name (sixth pass, the project's own list): with `TODAY`, an emergency
+/// unless it is a delivery's ("o prazo de entrega é hoje" is a late parcel, not a deadline).
+pub(in crate::core::triage) const DEADLINE: &[&str] = &[
+    "deadline",
+    "plazo",
+    "fecha limite",
+    "prazo",
+    "data limite",
+    "date limite",
+    "frist",
+    "abgabefrist",
+    "scadenza",
+    "termine ultimo",
+    "batas waktu",
+    "batas waktunya",
+    "tenggat",
+    "tenggatnya",
+    "deadlinenya",
+];
+
 /// ... that falls today or tomorrow.
 pub(in crate::core::triage) const TODAY: &[&str] = &[
     "today",

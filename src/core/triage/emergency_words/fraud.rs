@@ -244,6 +244,8 @@ pub(in crate::core::triage) const VANISHED: &[&str] = &[
     "scomparso",
     "raib",
     "lenyap",
+    "hilang",
+    "missing from",
 ];
 
 /// Money itself (for `VANISHED`).
