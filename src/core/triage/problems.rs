@@ -280,6 +280,41 @@ mod tests {
         }
     }
 
+    /// Sixth pass (the project's own probe, no set): sorry for answering late, settled or no
+    /// longer needed, asking to ask; the same lines before a problem, or negated, are tickets.
+    #[test]
+    fn sorry_for_the_delay_and_it_is_settled_say_nothing_but_what_follows_them_does() {
+        for m in [
+            "sorry for the late reply",
+            "nvm figured it out",
+            "perfect it works now thank u",
+            "can i ask smth",
+            "perdon x la demora en contestar",
+            "ya no hace falta, gracias",
+            "desculpa a demora",
+            "dsl pour le retard",
+            "sorry für die späte antwort",
+            "hat sich erledigt, danke",
+            "scusate il ritardo",
+            "niente, ho risolto",
+            "maaf baru bales",
+            "gapapa, udah bisa kok",
+        ] {
+            assert!(ticket(m).is_none(), "{m}: {:?}", decide(m));
+        }
+        for m in [
+            "sorry for the late reply, the package still hasn't arrived",
+            "it works now but my points are gone",
+            "ya funciona la app pero me cobraron dos veces",
+            "dsl pour le retard, le colis est toujours pas arrivé",
+            "geht jetzt nicht mehr",
+            "scusate il ritardo, il pacco non è ancora arrivato",
+            "udah bisa login tapi saldo kepotong dua kali",
+        ] {
+            assert!(ticket(m).is_some(), "{m}: {:?}", decide(m));
+        }
+    }
+
     #[test]
     fn a_negation_before_a_word_is_a_problem_but_not_before_a_pleasantry() {
         assert_eq!(

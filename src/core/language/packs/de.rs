@@ -187,6 +187,27 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "niemand", "ohne",
         ],
         pleasantry: &[
+            // Sixth pass (the project's own probe, no set): sorry for answering late, it is
+            // settled or no longer needed, asking to ask.
+            "sorry fur die spate antwort",
+            "sorry fuer die spaete antwort",
+            "entschuldigung fur die spate antwort",
+            "entschuldige die spate antwort",
+            "sorry fur die verspatung",
+            "sorry dass ich so spat antworte",
+            "hat sich erledigt",
+            "hat sich schon erledigt",
+            "habs gefunden",
+            "hab's gefunden",
+            "geht jetzt",
+            "geht wieder",
+            "funktioniert jetzt",
+            "funktioniert wieder",
+            "klappt jetzt",
+            "klappt wieder",
+            "schon gut",
+            "vergessen sie es",
+            "vergiss es",
             // Fourth pass (set C): pleas with "kurz", "that's all", asking the language, a test.
             "konnt ihr mir kurz helfen",
             "kannst du mir kurz helfen",

@@ -183,6 +183,28 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         negation: &["no", "nunca", "nada", "nadie", "ni", "tampoco", "sin"],
         pleasantry: &[
+            // Sixth pass (the project's own probe, no set): sorry for answering late, it is
+            // settled or no longer needed, asking to ask.
+            "perdon por la demora",
+            "perdon x la demora",
+            "perdon la demora",
+            "disculpa la demora",
+            "disculpe la demora",
+            "disculpa por la demora",
+            "perdon por la demora en contestar",
+            "perdon x la demora en contestar",
+            "perdon por tardar en contestar",
+            "disculpa la tardanza",
+            "ya no hace falta",
+            "ya no es necesario",
+            "ya lo resolvi",
+            "ya lo solucione",
+            "ya se soluciono",
+            "ya se arreglo",
+            "ya quedo",
+            "ya funciona",
+            "olvidalo",
+            "olvidenlo",
             // A dented box is not a scam ("golpe" is a blow in Spanish, a scam in Portuguese).
             "con un golpe",
             "un golpe en",

@@ -176,6 +176,25 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "pas", "ne", "n'", "jamais", "rien", "personne", "plus", "sans", "aucun", "aucune",
         ],
         pleasantry: &[
+            // Sixth pass (the project's own probe, no set): sorry for answering late, it is
+            // settled or no longer needed, asking to ask.
+            "desole pour le retard",
+            "dsl pour le retard",
+            "dsl du retard",
+            "desole du retard",
+            "pardon pour le retard",
+            "excusez le retard",
+            "excusez moi pour le retard",
+            "desole de repondre tard",
+            "c'est resolu",
+            "ca fonctionne maintenant",
+            "ca marche maintenant",
+            "j'ai trouve",
+            "c'est bon j'ai trouve",
+            "plus besoin",
+            "finalement c'est bon",
+            "oubliez",
+            "oublie",
             // Fifth pass (the project's own list of everyday WhatsApp lines, no set): wishes,
             // "it's fine / settled", asking to ask.
             "c'est bon",

@@ -203,6 +203,28 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "bukan", "tanpa",
         ],
         pleasantry: &[
+            // Sixth pass (the project's own probe, no set): sorry for answering late, it is
+            // settled or no longer needed, asking to ask.
+            "maaf baru bales",
+            "maaf baru balas",
+            "maaf telat bales",
+            "maaf telat balas",
+            "maaf lama balesnya",
+            "maaf slow respon",
+            "maaf slow resp",
+            "udah bisa",
+            "udah bisa kok",
+            "sudah bisa",
+            "udh bisa",
+            "gapapa udah bisa",
+            "gapapa udah bisa kok",
+            "ga jadi",
+            "gak jadi",
+            "nggak jadi",
+            "gajadi",
+            "udah aman",
+            "sudah teratasi",
+            "udah ketemu",
             // Fourth pass (set C): good wishes, "that's all", asking the language.
             "sukses selalu",
             "sukses terus",

@@ -169,6 +169,26 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "non", "nn", "mai", "niente", "nulla", "nessuno", "senza", "neanche", "nemmeno",
         ],
         pleasantry: &[
+            // Sixth pass (the project's own probe, no set): sorry for answering late, it is
+            // settled or no longer needed, asking to ask.
+            "scusate il ritardo",
+            "scusa il ritardo",
+            "scusate per il ritardo",
+            "scusa per il ritardo",
+            "scusate se rispondo tardi",
+            "scusa se rispondo tardi",
+            "niente ho risolto",
+            "ho risolto",
+            "ho risolto grazie",
+            "risolto",
+            "non serve piu",
+            "lascia stare",
+            "lasciate stare",
+            "lascia perdere",
+            "ora funziona",
+            "adesso funziona",
+            "funziona adesso",
+            "tutto a posto",
             // Fourth pass (set C): pleas in the conditional, "that's all", asking the language.
             "mi potreste aiutare",
             "potreste aiutarmi",

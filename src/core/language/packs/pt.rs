@@ -173,6 +173,25 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         negation: &["nao", "n", "nunca", "nada", "ninguem", "nem", "sem"],
         pleasantry: &[
+            // Sixth pass (the project's own probe, no set): sorry for answering late, it is
+            // settled or no longer needed, asking to ask.
+            "desculpa a demora",
+            "desculpe a demora",
+            "desculpa pela demora",
+            "desculpe pela demora",
+            "foi mal a demora",
+            "foi mal pela demora",
+            "perdao pela demora",
+            "ja resolvi",
+            "ja resolveu",
+            "ja deu certo",
+            "nao precisa mais",
+            "deixa pra la",
+            "deixa quieto",
+            "esquece",
+            "ja consegui",
+            "consegui aqui",
+            "ja funcionou",
             // Fifth pass (the project's own list of everyday WhatsApp lines, no set): wishes,
             // thanks, asking to ask, asking whether anyone is there or working today.
             "bom fim de semana",
