@@ -362,6 +362,10 @@ fn a_first_message_with_nothing_to_tell_is_answered_in_the_language_of_the_sende
         ("ok", "+5215512345678", "es"),
         // Switzerland: the German-speaking majority when nothing tells.
         ("👍", "+41791234567", "de"),
+        // North America: Québec's area codes French, Puerto Rico's Spanish, Toronto's English.
+        ("👍", "+15145550123", "fr"),
+        ("ok", "+17875550123", "es"),
+        ("👍", "+14165550123", "en"),
     ] {
         let c = l.choose_for(text, None, Some(number));
         assert_eq!(c.code, code, "{text} {number}");

@@ -166,12 +166,52 @@ const CODES: &[(&str, NumberHint)] = &[
     ),
 ];
 
+/// Area codes of the North American Numbering Plan (`+1`) where most people write another
+/// shipped language than English: Québec's (French; 263, 354, 367 and 468 are the overlays added
+/// in 2022), Puerto Rico's and the Dominican Republic's (Spanish). From NANPA's list of area
+/// codes by location (https://www.nationalnanpa.com/enas/geoAreaCodeNumberReport.do).
+const NANP_AREAS: &[(&str, NumberHint)] = &[
+    ("418", QUEBEC),
+    ("581", QUEBEC),
+    ("367", QUEBEC),
+    ("450", QUEBEC),
+    ("579", QUEBEC),
+    ("354", QUEBEC),
+    ("514", QUEBEC),
+    ("438", QUEBEC),
+    ("263", QUEBEC),
+    ("819", QUEBEC),
+    ("873", QUEBEC),
+    ("468", QUEBEC),
+    ("787", SPANISH_CARIBBEAN),
+    ("939", SPANISH_CARIBBEAN),
+    ("809", SPANISH_CARIBBEAN),
+    ("829", SPANISH_CARIBBEAN),
+    ("849", SPANISH_CARIBBEAN),
+];
+
+const QUEBEC: NumberHint = NumberHint {
+    languages: &["fr", "en"],
+    alone: true,
+};
+
+const SPANISH_CARIBBEAN: NumberHint = NumberHint {
+    languages: &["es", "en"],
+    alone: true,
+};
+
 /// The hint of an E.164 number (`+4915…`) or a bare calling code (`+49`); None for anything
-/// else (a WhatsApp user id, a code not listed).
+/// else (a WhatsApp user id, a code not listed). A `+1` number's area code may say more than
+/// the calling code (`NANP_AREAS`).
 pub fn hint(number: &str) -> Option<NumberHint> {
     let digits = number.strip_prefix('+')?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
+    }
+    if let Some(area) = digits.strip_prefix('1').and_then(|d| d.get(..3)) {
+        if let Some((_, h)) = NANP_AREAS.iter().find(|(a, _)| *a == area) {
+            return Some(*h);
+        }
     }
     (1..=3)
         .rev()
@@ -203,10 +243,57 @@ mod tests {
     }
 
     #[test]
+    fn every_area_is_unique_and_names_shipped_languages() {
+        for (i, (area, h)) in NANP_AREAS.iter().enumerate() {
+            assert!(NANP_AREAS[i + 1..].iter().all(|(a, _)| a != area), "{area}");
+            for l in h.languages {
+                assert!(crate::core::language::packs::shipped(l).is_some(), "{l}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_north_american_numbers_area_code_can_say_french_or_spanish() {
+        assert_eq!(
+            hint("+15145550123").map(|h| h.languages),
+            Some(&["fr", "en"][..])
+        );
+        assert_eq!(
+            hint("+14185550123").map(|h| h.languages),
+            Some(&["fr", "en"][..])
+        );
+        assert_eq!(
+            hint("+17875550123").map(|h| h.languages),
+            Some(&["es", "en"][..])
+        );
+        assert_eq!(
+            hint("+18095550123").map(|h| h.languages),
+            Some(&["es", "en"][..])
+        );
+        // Toronto, New York, and the bare code: the +1 area's hint.
+        assert_eq!(
+            hint("+14165550123").map(|h| h.languages),
+            Some(&["en", "es", "fr"][..])
+        );
+        assert_eq!(
+            hint("+12125550123").map(|h| h.languages),
+            Some(&["en", "es", "fr"][..])
+        );
+        assert_eq!(
+            hint("+1").map(|h| h.languages),
+            Some(&["en", "es", "fr"][..])
+        );
+    }
+
+    #[test]
     fn every_code_is_unique_and_names_shipped_languages() {
         for (i, (code, h)) in CODES.iter().enumerate() {
             assert!(CODES[i + 1..].iter().all(|(c, _)| c != code), "{code}");
-            for l in h.languages {
+            for l in h
+                .languages
+                .iter()
+                .chain(NANP_AREAS.iter().flat_map(|(_, h)| h.languages))
+            {
                 assert!(crate::core::language::packs::shipped(l).is_some(), "{l}");
             }
         }
