@@ -315,6 +315,33 @@ mod tests {
         }
     }
 
+    /// Sixth pass, second probe: "I'll check and get back to you", "is this support?", thanks
+    /// for a quick answer say nothing; what follows them does.
+    #[test]
+    fn ill_get_back_to_you_and_is_this_support_say_nothing_but_what_follows_them_does() {
+        for m in [
+            "ok lo reviso y les aviso",
+            "hola, este es el numero de atencion al cliente?",
+            "ok vou ver aqui e te falo",
+            "ok je regarde et je reviens vers vous",
+            "merci pour la réponse rapide",
+            "bin ich hier richtig beim support?",
+            "è questo il numero dell'assistenza?",
+            "oke nanti saya kabari",
+        ] {
+            assert!(ticket(m).is_none(), "{m}: {:?}", decide(m));
+        }
+        for m in [
+            "is this the support number? my order never arrived",
+            "te aviso que no me llego el pedido",
+            "je reviens vers vous car j'ai toujours pas été remboursé",
+            "ist das der support? meine bestellung ist nicht angekommen",
+            "ini cs ya? paket saya belum sampai",
+        ] {
+            assert!(ticket(m).is_some(), "{m}: {:?}", decide(m));
+        }
+    }
+
     #[test]
     fn a_negation_before_a_word_is_a_problem_but_not_before_a_pleasantry() {
         assert_eq!(

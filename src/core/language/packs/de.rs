@@ -188,7 +188,20 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         pleasantry: &[
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
-            // settled or no longer needed, asking to ask.
+            // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
+            // this support?", thanks for a quick answer.
+            "ich schau mal und melde mich",
+            "ich schau mal",
+            "ich melde mich",
+            "melde mich",
+            "ich gebe bescheid",
+            "geb bescheid",
+            "bin ich hier richtig",
+            "bin ich hier richtig beim support",
+            "ist das der support",
+            "ist hier der kundenservice",
+            "danke fur die schnelle antwort",
+            "danke fuer die schnelle antwort",
             "sorry fur die spate antwort",
             "sorry fuer die spaete antwort",
             "entschuldigung fur die spate antwort",

@@ -237,7 +237,18 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         negation: &["not", "no", "never", "nothing", "nobody"],
         pleasantry: &[
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
-            // settled or no longer needed, asking to ask.
+            // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
+            // this support?", thanks for a quick answer.
+            "i'll check and get back to you",
+            "ill check and get back to you",
+            "will get back to you",
+            "i'll let you know",
+            "ill let you know",
+            "will keep you posted",
+            "i'll keep you posted",
+            "is this the right number",
+            "is this the support number",
+            "is this customer service",
             "sorry for the late reply",
             "sorry for the late response",
             "sorry for the late answer",

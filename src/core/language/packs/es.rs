@@ -184,7 +184,25 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         negation: &["no", "nunca", "nada", "nadie", "ni", "tampoco", "sin"],
         pleasantry: &[
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
-            // settled or no longer needed, asking to ask.
+            // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
+            // this support?", thanks for a quick answer.
+            "lo reviso y les aviso",
+            "lo reviso y te aviso",
+            "lo reviso y les digo",
+            "lo checo y les aviso",
+            "ahorita les escribo",
+            "ahorita te escribo",
+            "luego les escribo",
+            "les aviso",
+            "te aviso",
+            "les cuento",
+            "que esten bien",
+            "que este bien",
+            "que tengan buen dia",
+            "este es el numero de atencion al cliente",
+            "es el numero de soporte",
+            "es aqui el soporte",
+            "es atencion al cliente",
             "perdon por la demora",
             "perdon x la demora",
             "perdon la demora",

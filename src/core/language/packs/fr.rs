@@ -177,7 +177,21 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         pleasantry: &[
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
-            // settled or no longer needed, asking to ask.
+            // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
+            // this support?", thanks for a quick answer.
+            "je regarde et je reviens vers vous",
+            "je reviens vers vous",
+            "je vous tiens au courant",
+            "je vous tiens informe",
+            "je vous redis",
+            "je regarde ca",
+            "c'est bien le service client",
+            "c'est bien le sav",
+            "c'est le service client",
+            "merci pour la reponse rapide",
+            "merci pour votre reponse rapide",
+            "merci pour votre reactivite",
+            "merci pour la reponse",
             "desole pour le retard",
             "dsl pour le retard",
             "dsl du retard",

@@ -204,7 +204,21 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         pleasantry: &[
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
-            // settled or no longer needed, asking to ask.
+            // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
+            // this support?", thanks for a quick answer.
+            "nanti saya kabari",
+            "nanti sy kabari",
+            "nanti aku kabari",
+            "nanti saya kabarin",
+            "nanti dikabari",
+            "saya cek dulu",
+            "sy cek dulu",
+            "aku cek dulu",
+            "ini cs",
+            "ini cs ya",
+            "ini customer service",
+            "makasih respon cepatnya",
+            "makasih fast responnya",
             "maaf baru bales",
             "maaf baru balas",
             "maaf telat bales",

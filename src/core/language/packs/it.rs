@@ -170,7 +170,19 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         pleasantry: &[
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
-            // settled or no longer needed, asking to ask.
+            // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
+            // this support?", thanks for a quick answer.
+            "ci guardo e vi faccio sapere",
+            "ci guardo e ti faccio sapere",
+            "vi faccio sapere",
+            "ti faccio sapere",
+            "vi aggiorno",
+            "ti aggiorno",
+            "e questo il numero dell'assistenza",
+            "e il numero dell'assistenza",
+            "e l'assistenza clienti",
+            "grazie per la risposta veloce",
+            "grazie per la risposta rapida",
             "scusate il ritardo",
             "scusa il ritardo",
             "scusate per il ritardo",

@@ -174,7 +174,22 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         negation: &["nao", "n", "nunca", "nada", "ninguem", "nem", "sem"],
         pleasantry: &[
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
-            // settled or no longer needed, asking to ask.
+            // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
+            // this support?", thanks for a quick answer.
+            "vou ver aqui e te falo",
+            "vou ver e te falo",
+            "vou ver aqui e te aviso",
+            "vou verificar e te aviso",
+            "te aviso",
+            "te falo",
+            "depois te falo",
+            "qualquer coisa te aviso",
+            "e aqui o suporte",
+            "aqui e o suporte",
+            "e aqui o atendimento",
+            "esse e o numero do suporte",
+            "fiquem com deus",
+            "fica com deus",
             "desculpa a demora",
             "desculpe a demora",
             "desculpa pela demora",
