@@ -312,7 +312,7 @@ pub const SETTINGS: &[Setting] = &[
         name: "CSAT",
         required: "no",
         secret: false,
-        meaning: "`on` to ask the customer of a solved WhatsApp ticket one satisfaction question in their language (good / bad quick-reply buttons); the answer becomes the tag `csat_good` or `csat_bad` and an internal note on the ticket. Default `off`. Events mode only (the `ticket.status_changed` event; `npm run setup` subscribes it). See [satisfaction.md](satisfaction.md).",
+        meaning: "`on` to ask the customer of a solved WhatsApp ticket one satisfaction question in their language (good / bad quick-reply buttons); the answer becomes the tag `csat_good` or `csat_bad` and an internal note on the ticket. Default `off`. Zendesk says a ticket is solved by the `ticket.status_changed` event, or in trigger mode by the solved tickets' trigger; `npm run setup` makes either. See [satisfaction.md](satisfaction.md).",
     },
     Setting {
         name: "ADMIN_TOKEN",
