@@ -78,22 +78,37 @@ async function call(api, base, auth, method, p, body) {
   return { status: r.status, json };
 }
 
-export function desiredTrigger(webhookId) {
+/**
+ * A trigger on WhatsApp tickets (tagged `whatsapp`, changed by an update) that calls the
+ * gateway's webhook with the ticket and its requester, and `extra` fields of its own.
+ */
+function whatsappTrigger(webhookId, { title, description, conditions, extra = '' }) {
+  const body = `{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}", "requester_external_id": "{{ticket.requester.external_id}}"${extra}}`;
   return {
-    title: TRIGGER_TITLE,
+    title,
     active: true,
-    description: 'Created by the WhatsApp gateway set-up: agents\' public comments on WhatsApp tickets go to the customer on WhatsApp.',
+    description,
     conditions: {
       all: [
         { field: 'update_type', operator: 'is', value: 'Change' },
         { field: 'current_tags', operator: 'includes', value: 'whatsapp' },
-        { field: 'comment_is_public', operator: 'is', value: 'true' },
-        { field: 'role', operator: 'is', value: 'agent' },
+        ...conditions,
       ],
       any: [],
     },
-    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}", "requester_external_id": "{{ticket.requester.external_id}}"}'] }],
+    actions: [{ field: 'notification_webhook', value: [String(webhookId), body] }],
   };
+}
+
+export function desiredTrigger(webhookId) {
+  return whatsappTrigger(webhookId, {
+    title: TRIGGER_TITLE,
+    description: 'Created by the WhatsApp gateway set-up: agents\' public comments on WhatsApp tickets go to the customer on WhatsApp.',
+    conditions: [
+      { field: 'comment_is_public', operator: 'is', value: 'true' },
+      { field: 'role', operator: 'is', value: 'agent' },
+    ],
+  });
 }
 
 /**
@@ -104,20 +119,12 @@ export function desiredTrigger(webhookId) {
  * `{{ticket.tags}}` is the ticket's tags, space-separated (a ticket solved as spam is not asked).
  */
 export function desiredSolvedTrigger(webhookId) {
-  return {
+  return whatsappTrigger(webhookId, {
     title: SOLVED_TRIGGER_TITLE,
-    active: true,
     description: 'Created by the WhatsApp gateway set-up: when a WhatsApp ticket is solved, the gateway may ask its customer for a rating on WhatsApp (CSAT=on).',
-    conditions: {
-      all: [
-        { field: 'update_type', operator: 'is', value: 'Change' },
-        { field: 'current_tags', operator: 'includes', value: 'whatsapp' },
-        { field: 'status', operator: 'value', value: 'solved' },
-      ],
-      any: [],
-    },
-    actions: [{ field: 'notification_webhook', value: [String(webhookId), '{"ticket_id": "{{ticket.id}}", "requester_email": "{{ticket.requester.email}}", "requester_id": "{{ticket.requester.id}}", "requester_external_id": "{{ticket.requester.external_id}}", "status": "solved", "tags": "{{ticket.tags}}"}'] }],
-  };
+    conditions: [{ field: 'status', operator: 'value', value: 'solved' }],
+    extra: ', "status": "solved", "tags": "{{ticket.tags}}"',
+  });
 }
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
