@@ -254,35 +254,23 @@ mod tests {
 
     #[test]
     fn a_north_american_numbers_area_code_can_say_french_or_spanish() {
-        assert_eq!(
-            hint("+15145550123").map(|h| h.languages),
-            Some(&["fr", "en"][..])
-        );
-        assert_eq!(
-            hint("+14185550123").map(|h| h.languages),
-            Some(&["fr", "en"][..])
-        );
-        assert_eq!(
-            hint("+17875550123").map(|h| h.languages),
-            Some(&["es", "en"][..])
-        );
-        assert_eq!(
-            hint("+18095550123").map(|h| h.languages),
-            Some(&["es", "en"][..])
-        );
-        // Toronto, New York, and the bare code: the +1 area's hint.
-        assert_eq!(
-            hint("+14165550123").map(|h| h.languages),
-            Some(&["en", "es", "fr"][..])
-        );
-        assert_eq!(
-            hint("+12125550123").map(|h| h.languages),
-            Some(&["en", "es", "fr"][..])
-        );
-        assert_eq!(
-            hint("+1").map(|h| h.languages),
-            Some(&["en", "es", "fr"][..])
-        );
+        let plus_one: &[&str] = &["en", "es", "fr"];
+        for (number, languages) in [
+            ("+15145550123", &["fr", "en"][..]),
+            ("+14185550123", &["fr", "en"]),
+            ("+17875550123", &["es", "en"]),
+            ("+18095550123", &["es", "en"]),
+            // Toronto, New York, and the bare code: the +1 area's hint.
+            ("+14165550123", plus_one),
+            ("+12125550123", plus_one),
+            ("+1", plus_one),
+        ] {
+            assert_eq!(
+                hint(number).map(|h| h.languages),
+                Some(languages),
+                "{number}"
+            );
+        }
     }
 
     #[test]
