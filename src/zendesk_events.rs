@@ -454,3 +454,29 @@ async fn to_conversation(
         Err(e) => Err(e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_solved_triggers_body_is_carried_as_a_status_and_the_comments_trigger_is_not() {
+        let solved =
+            serde_json::json!({"ticket_id": "42", "status": "solved", "tags": "whatsapp vip"});
+        let c = trigger_status(&solved, 42).expect("carried");
+        assert_eq!(c.status.as_deref(), Some("solved"));
+        assert_eq!(c.event_id, "trigger:42:solved");
+        assert!(!c.spam);
+        let spam = serde_json::json!({"status": "solved", "tags": "whatsapp spam"});
+        assert!(trigger_status(&spam, 42).unwrap().spam);
+        // "spammy" is not the spam tag.
+        let spammy = serde_json::json!({"status": "solved", "tags": "spammy"});
+        assert!(!trigger_status(&spammy, 42).unwrap().spam);
+        for comments in [
+            serde_json::json!({"ticket_id": "42"}),
+            serde_json::json!({"ticket_id": "42", "status": "  "}),
+        ] {
+            assert!(trigger_status(&comments, 42).is_none(), "{comments}");
+        }
+    }
+}
