@@ -1,9 +1,10 @@
 //! What Zendesk's event-subscribed webhooks carry to the ticket's conversation
 //! (`ticket_owner::Carried`, docs/zendesk-events.md): each event taken once by its id; a comment
 //! the event carries whole is taken as a read of the ticket's comments would give it (no call to
-//! Zendesk); a merge makes the target the customer's ticket. Anything else (a comment the event
-//! does not say enough about, a trigger's body) is a reason to read the ticket's comments, as
-//! before (`ticket_events::agent_activity`).
+//! Zendesk); a merge makes the target the customer's ticket; a status (the event's, or the solved
+//! tickets' trigger's body) goes to the satisfaction question. Anything else (a comment the event
+//! does not say enough about, the comments trigger's body) is a reason to read the ticket's
+//! comments, as before (`ticket_events::agent_activity`).
 
 use super::*;
 use crate::core::ticket_owner::Carried;
