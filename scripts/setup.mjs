@@ -116,14 +116,16 @@ export function desiredTrigger(webhookId) {
  * the `ticket.status_changed` event): the gateway asks the satisfaction question when CSAT is on
  * and only logs the call when it is off. `status` `value` is "changed to" (Zendesk's conditions
  * reference: https://developer.zendesk.com/documentation/ticketing/reference-guides/conditions-reference/);
- * `{{ticket.tags}}` is the ticket's tags, space-separated (a ticket solved as spam is not asked).
+ * `{{ticket.tags}}` is the ticket's tags, space-separated (a ticket solved as spam is not asked);
+ * `{{ticket.updated_at_with_timestamp}}` (ISO 8601 to the minute) tells one solve from the next
+ * (Zendesk's placeholders reference: https://support.zendesk.com/hc/en-us/articles/4408886858138).
  */
 export function desiredSolvedTrigger(webhookId) {
   return whatsappTrigger(webhookId, {
     title: SOLVED_TRIGGER_TITLE,
     description: 'Created by the WhatsApp gateway set-up: when a WhatsApp ticket is solved, the gateway may ask its customer for a rating on WhatsApp (CSAT=on).',
     conditions: [{ field: 'status', operator: 'value', value: 'solved' }],
-    extra: ', "status": "solved", "tags": "{{ticket.tags}}"',
+    extra: ', "status": "solved", "tags": "{{ticket.tags}}", "updated_at": "{{ticket.updated_at_with_timestamp}}"',
   });
 }
 

@@ -202,8 +202,10 @@ pub async fn handle(mut req: Request, env: &Env) -> Result<Response> {
 /// The solved tickets' trigger's body (`npm run setup`, trigger mode: "status changed to
 /// solved") says the status and the ticket's tags (`{{ticket.tags}}`, space-separated): carried
 /// to the conversation as `ticket.status_changed` would be, for the satisfaction question. Its id
-/// is the ticket's and the status's: a delivery again is taken once (and a ticket is asked once
-/// whatever happens). The agents' replies' trigger names no status: `None` (read the comments).
+/// is the ticket's, the status's and the solve's time (`{{ticket.updated_at_with_timestamp}}`,
+/// to the minute; absent from triggers made before it was added): a delivery again is taken
+/// once, a later solve is a new event (and a ticket is still asked once). The agents' replies'
+/// trigger names no status: `None` (read the comments).
 fn trigger_status(json: &Value, ticket: u64) -> Option<Carried> {
     let status = json["status"]
         .as_str()
@@ -212,9 +214,17 @@ fn trigger_status(json: &Value, ticket: u64) -> Option<Carried> {
     let spam = json["tags"]
         .as_str()
         .is_some_and(|tags| tags.split_whitespace().any(|t| t == "spam"));
+    let at = json["updated_at"]
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.len() <= 40);
+    let status = status.to_ascii_lowercase();
     Some(Carried {
-        event_id: format!("trigger:{ticket}:{}", status.to_ascii_lowercase()),
-        status: Some(status.to_string()),
+        event_id: match at {
+            Some(at) => format!("trigger:{ticket}:{status}:{at}"),
+            None => format!("trigger:{ticket}:{status}"),
+        },
+        status: Some(status),
         spam,
         ..Carried::default()
     })
@@ -466,6 +476,12 @@ mod tests {
         let c = trigger_status(&solved, 42).expect("carried");
         assert_eq!(c.status.as_deref(), Some("solved"));
         assert_eq!(c.event_id, "trigger:42:solved");
+        let at = serde_json::json!({"status": "solved", "updated_at": "2026-12-05T12:55Z"});
+        assert_eq!(
+            trigger_status(&at, 42).expect("carried").event_id,
+            "trigger:42:solved:2026-12-05T12:55Z",
+            "a later solve is another event"
+        );
         assert!(!c.spam);
         let spam = serde_json::json!({"status": "solved", "tags": "whatsapp spam"});
         assert!(trigger_status(&spam, 42).unwrap().spam);

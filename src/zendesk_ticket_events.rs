@@ -73,15 +73,25 @@ pub fn read(json: &Value, secrets: &[&str]) -> Result<Read, String> {
         EventKind::StatusChanged {
             ticket_id,
             status,
+            previous,
             spam,
+            whatsapp,
         } => {
             let status = status.unwrap_or_default().to_ascii_lowercase();
             line = line
                 .field("ticket_id", ticket_id)
                 .field("status", status.as_str());
-            // Only a solve concerns the gateway: any other status change of any ticket of the
-            // account is not worth finding the ticket's conversation (which may cost a call).
-            if !crate::core::csat::is_solved(&status) {
+            // Only a solve concerns the gateway, and a WhatsApp ticket reopened from solved (its
+            // question may still be held: withdrawn). Any other status change of any ticket of
+            // the account is not worth finding the ticket's conversation (which may cost a call).
+            let solved = crate::core::csat::is_solved(&status);
+            let reopened = !solved
+                && status != "closed"
+                && previous
+                    .as_deref()
+                    .is_some_and(crate::core::csat::is_solved)
+                && whatsapp != Some(false);
+            if !solved && !reopened {
                 log::emit(&line, secrets);
                 return Ok(Read::Logged);
             }

@@ -540,10 +540,13 @@ export function zendeskApi(ctx) {
     const t = ctx.s.tickets.get(Number(ticketId));
     const url = ctx.gatewayUrl.replace(/\/twilio\/whatsapp$/, '/zendesk/events');
     // The body a trigger made by `npm run setup` sends (its placeholders filled in): the agents'
-    // replies' trigger, or the solved tickets' (`status`, `{{ticket.tags}}` space-separated).
+    // replies' trigger, or the solved tickets' (`status`, `{{ticket.tags}}` space-separated,
+    // the solve's time).
     const requester = [...ctx.s.users.values()].find((u) => u.id === t?.requester_id);
     const named = { ticket_id: String(ticketId), requester_email: requester?.email ?? '', requester_id: requester ? String(requester.id) : '', requester_external_id: requester?.external_id ?? '' };
-    const payload = body ?? JSON.stringify(solved ? { ...named, status: 'solved', tags: (t?.tags || []).join(' ') } : named);
+    // `{{ticket.updated_at_with_timestamp}}` is ISO 8601 to the minute, UTC (2013-12-12T05:35Z).
+    const updatedAt = (t?.updated_at ?? new Date().toISOString()).replace(/:\d{2}(\.\d+)?Z$/, 'Z');
+    const payload = body ?? JSON.stringify(solved ? { ...named, status: 'solved', tags: (t?.tags || []).join(' '), updated_at: updatedAt } : named);
     const ts = timestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Zendesk Webhook' };
     if (signWith !== null) {

@@ -2,8 +2,46 @@ use super::*;
 
 const T0: u64 = 1_800_000_000_000;
 
+/// Solved, and the question sent at `T0` (after its hold).
 fn asked(c: &mut Csat, ticket: u64) -> Decision {
-    c.on_status(true, ticket, "SOLVED", false, false, T0)
+    let decision = c.on_status(true, ticket, "SOLVED", false, false, T0 - QUESTION_HOLD_MS);
+    c.question_sent(ticket, T0);
+    decision
+}
+
+#[test]
+fn a_held_question_has_no_answer_until_it_is_sent_and_can_be_withdrawn() {
+    let mut c = Csat::default();
+    let solved = T0 - QUESTION_HOLD_MS;
+    assert_eq!(
+        c.on_status(true, 5, "solved", false, false, solved),
+        Decision::Ask
+    );
+    assert!(!c.awaiting(solved + 1), "held: nothing awaited yet");
+    assert_eq!(c.take(None, "good", solved + 1, solved + 1), Taken::No);
+    // Sent late (a retry): a message from before it went out is not its answer.
+    c.question_sent(5, T0 + 30_000);
+    assert!(c.awaiting(T0 + 30_001));
+    assert_eq!(c.take(None, "good", T0 + 10_000, T0 + 30_001), Taken::No);
+    assert!(matches!(
+        c.take(None, "good", T0 + 30_002, T0 + 30_002),
+        Taken::Rating { ticket_id: 5, .. }
+    ));
+    // Withdrawn while held (reopened): the next solve asks again.
+    c.on_status(true, 6, "solved", false, false, T0);
+    c.withdraw(6);
+    assert!(c.asked.iter().all(|a| a.ticket_id != 6));
+    assert_eq!(
+        c.on_status(true, 6, "solved", false, false, T0 + 1),
+        Decision::Ask
+    );
+    // A question sent is never withdrawn: the ticket stays asked once.
+    c.question_sent(6, T0 + 2);
+    c.withdraw(6);
+    assert_eq!(
+        c.on_status(true, 6, "solved", false, false, T0 + 3),
+        Decision::AlreadyAsked
+    );
 }
 
 #[test]

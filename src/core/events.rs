@@ -344,7 +344,8 @@ pub enum DomainEvent {
         reconciled: bool,
     },
     /// A solved ticket's satisfaction question (`core::csat`): `decision` is `ask` when it is
-    /// sent, else why not (`off`, `already_asked`, `opted_out`, `spam`, `outside_window`).
+    /// sent, else why not (`off`, `already_asked`, `opted_out`, `spam`, `outside_window`), or
+    /// `withdrawn_reopened` (a question still held when the ticket was reopened).
     CsatQuestion {
         ticket_id: u64,
         decision: &'static str,

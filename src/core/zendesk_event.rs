@@ -46,12 +46,16 @@ pub enum EventKind {
     /// (`event.target_ticket_id`) and closed.
     Merged { ticket: TicketDetail, target: u64 },
     /// `ticket.status_changed`: the ticket's new status (`event.current`, else
-    /// `detail.status`), and whether it carries the `spam` tag (`detail.tags`): a solved
-    /// WhatsApp ticket's customer may be asked for a rating (`core::csat`).
+    /// `detail.status`) and the one before (`event.previous`), whether it carries the `spam`
+    /// tag and the `whatsapp` tag (`detail.tags`; `None` when the event lists no tags): a
+    /// solved WhatsApp ticket's customer may be asked for a rating (`core::csat`), and a
+    /// question still held is withdrawn when the ticket is reopened.
     StatusChanged {
         ticket_id: u64,
         status: Option<String>,
+        previous: Option<String>,
         spam: bool,
+        whatsapp: Option<bool>,
     },
     /// `ticket.soft_deleted`: logged only (erasure is another task).
     SoftDeleted { ticket_id: u64 },
@@ -225,10 +229,9 @@ pub fn parse(json: &Value) -> Result<ZendeskEvent, String> {
                 .as_str()
                 .or(detail["status"].as_str())
                 .map(str::to_string),
-            spam: detail["tags"].as_array().is_some_and(|tags| {
-                tags.iter()
-                    .any(|t| t.as_str().is_some_and(|t| t.eq_ignore_ascii_case("spam")))
-            }),
+            previous: event["previous"].as_str().map(str::to_string),
+            spam: tagged(detail, "spam").unwrap_or(false),
+            whatsapp: tagged(detail, "whatsapp"),
         },
         Some("ticket.soft_deleted") => EventKind::SoftDeleted {
             ticket_id: ticket()?.id,
@@ -262,6 +265,16 @@ fn names_files(v: &Value) -> bool {
         Value::Object(o) => !o.is_empty(),
         _ => true,
     }
+}
+
+/// Whether the ticket's `tags` (an event's `detail`) include `tag`, in any case; `None` when
+/// it lists none.
+fn tagged(detail: &Value, tag: &str) -> Option<bool> {
+    let tags = detail["tags"].as_array()?;
+    Some(
+        tags.iter()
+            .any(|t| t.as_str().is_some_and(|t| t.eq_ignore_ascii_case(tag))),
+    )
 }
 
 #[cfg(test)]
@@ -370,7 +383,9 @@ mod tests {
             EventKind::StatusChanged {
                 ticket_id: 5,
                 status: Some("SOLVED".into()),
+                previous: Some("OPEN".into()),
                 spam: false,
+                whatsapp: None,
             }
         );
         let spam = json!({"type": "zen:event-type:ticket.status_changed", "id": "s", "subject": "zen:ticket:5", "detail": {"id": "5", "status": "SOLVED", "tags": ["whatsapp", "Spam"]}, "event": {}});
@@ -379,7 +394,9 @@ mod tests {
             EventKind::StatusChanged {
                 ticket_id: 5,
                 status: Some("SOLVED".into()),
+                previous: None,
                 spam: true,
+                whatsapp: Some(true),
             }
         );
         let deleted = json!({"type": "zen:event-type:user.deleted", "id": "u", "subject": "zen:user:6596848315901", "detail": {"id": "6596848315901", "external_id": ""}});

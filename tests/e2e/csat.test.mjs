@@ -120,6 +120,27 @@ describe('satisfaction question, text', () => {
     const written = stack.tickets().some((x) => x.comments.some((c) => c.body.includes('replacement is broken too')));
     assert.ok(written, 'the message is in Zendesk');
   });
+  test('a ticket reopened while its question is held is not asked; solved again, it is asked once', async () => {
+    const from = customer();
+    const ticket = await customerWithTicket(stack, from);
+    const [solved] = (await stack.emulator.solveTicket(ticket.id)).results;
+    assert.equal(solved.status, 200, solved.body);
+    // The customer's agent reopens it at once (well inside the 15 s hold).
+    const events = stack.emulator.zendeskEvents;
+    const t = stack.emulator.state.tickets.get(ticket.id);
+    t.status = 'open';
+    const [reopened] = await events.send(events.statusChanged(t, 'solved'));
+    assert.equal(reopened.status, 200, reopened.body);
+    await stack.waitForLogLine((l) => l.event === 'csat.question' && l.ticket_id === ticket.id && l.decision === 'withdrawn_reopened');
+    // Withdrawn: nothing is left to send (the confirmation is the only reply so far).
+    assert.equal(stack.replies(`whatsapp:${from}`).length, 1);
+
+    await stack.emulator.solveTicket(ticket.id);
+    const asked = await waitFor(() => stack.replies(`whatsapp:${from}`)[1], { timeoutMs: QUESTION_MS, what: 'the question after the second solve' });
+    assert.match(asked.body, new RegExp(`#${ticket.id}\\b`));
+    const decisions = stack.logLines().filter((l) => l.event === 'csat.question' && l.ticket_id === ticket.id).map((l) => l.decision);
+    assert.deepEqual(decisions, ['ask', 'withdrawn_reopened', 'ask']);
+  });
 });
 
 describe('satisfaction question, quick-reply template', () => {

@@ -203,8 +203,10 @@ impl Conversation {
         };
         let call = match call {
             Call::Agents(call) => {
+                let before = events.len();
                 self.agents
                     .answered(&call, &exchange, &agents_around, ctx, events);
+                self.question_sent(&events[before..], ctx.now_ms);
                 return;
             }
             Call::Backend(call) => {

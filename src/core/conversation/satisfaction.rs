@@ -25,6 +25,19 @@ impl Conversation {
         let reachable =
             content || self.in_window(ctx.now_ms) || language.agent_reply_content_sid.is_some();
         let enabled = ctx.config.csat;
+        // Reopened (or put on hold, pending) while its question was still held: the question
+        // would arrive on a ticket that is open again. Withdrawn; the next solve asks.
+        if !csat::is_solved(status)
+            && !status.trim().eq_ignore_ascii_case("closed")
+            && self.agents.withdraw_question(ticket_id)
+        {
+            self.inbound.csat.withdraw(ticket_id);
+            events.push(DomainEvent::CsatQuestion {
+                ticket_id,
+                decision: "withdrawn_reopened",
+            });
+            return;
+        }
         if enabled && csat::is_solved(status) && !reachable {
             events.push(DomainEvent::CsatQuestion {
                 ticket_id,
@@ -33,12 +46,12 @@ impl Conversation {
             return;
         }
         let opted_out = self.inbound.opted_out_ms.is_some();
-        // Asked when it goes out: a message before that is not its answer.
-        let ask_at_ms = ctx.now_ms.saturating_add(csat::QUESTION_HOLD_MS);
+        // Recorded as asked now, but pending: no message is its answer until the question has
+        // gone out (`Conversation::question_sent`).
         let decision = self
             .inbound
             .csat
-            .on_status(enabled, ticket_id, status, spam, opted_out, ask_at_ms);
+            .on_status(enabled, ticket_id, status, spam, opted_out, ctx.now_ms);
         if decision != Decision::NotSolved {
             events.push(DomainEvent::CsatQuestion {
                 ticket_id,
@@ -62,11 +75,32 @@ impl Conversation {
             error_code: None,
             // Held, so that the agent's last answer goes first (`csat::QUESTION_HOLD_MS`).
             retry: Retry {
-                not_before_ms: ask_at_ms,
+                not_before_ms: ctx.now_ms.saturating_add(csat::QUESTION_HOLD_MS),
                 ..Retry::default()
             },
         };
         self.agents.take_agent_reply(reply, events);
+    }
+
+    /// After an agents'-side answer: a satisfaction question whose first part just went out
+    /// (sent, or found sent) starts waiting for its answer now, not when it was scheduled.
+    pub(in crate::core::conversation) fn question_sent(
+        &mut self,
+        new_events: &[DomainEvent],
+        now_ms: u64,
+    ) {
+        for e in new_events {
+            if let DomainEvent::AgentReplySent {
+                comment_id,
+                part: 1,
+                ..
+            } = e
+            {
+                if let Some(ticket_id) = csat::question_of(*comment_id) {
+                    self.inbound.csat.question_sent(ticket_id, now_ms);
+                }
+            }
+        }
     }
 }
 

@@ -102,6 +102,10 @@ fn adds(event: &DomainEvent) -> Adds<'_> {
         DomainEvent::CsatQuestion {
             decision: "ask", ..
         } => Adds::Counter("csat_asked"),
+        DomainEvent::CsatQuestion {
+            decision: "withdrawn_reopened",
+            ..
+        } => Adds::Counter("csat_withdrawn"),
         DomainEvent::CsatRecorded {
             what: crate::core::events::CsatRecorded::Rating(crate::core::csat::Rating::Good),
             ..

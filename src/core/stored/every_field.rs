@@ -156,13 +156,14 @@ pub(super) fn every_field() -> Conversation {
         }),
         known_limit: Some(400),
     });
-    // Added within v7: a satisfaction question answered (good, a comment awaited) and one
-    // waiting for its answer.
+    // Added within v7: a satisfaction question answered (good, a comment awaited), one
+    // unanswered, and one held.
     c.csat = Some(crate::core::csat::Csat {
         asked: vec![
             crate::core::csat::Asked {
                 ticket_id: 998,
                 at_ms: 1_800_000_000_012,
+                pending: false,
                 open: false,
                 comment_until_ms: Some(1_800_000_300_000),
                 rating: Some(crate::core::csat::Rating::Good),
@@ -170,6 +171,16 @@ pub(super) fn every_field() -> Conversation {
             crate::core::csat::Asked {
                 ticket_id: 1001,
                 at_ms: 1_800_000_000_013,
+                pending: false,
+                open: false,
+                comment_until_ms: None,
+                rating: None,
+            },
+            // Added within v7 (optional, absent when false): a question held, not sent yet.
+            crate::core::csat::Asked {
+                ticket_id: 1002,
+                at_ms: 1_800_000_000_014,
+                pending: true,
                 open: true,
                 comment_until_ms: None,
                 rating: None,

@@ -42,6 +42,9 @@
 //!   An `other` content may also carry `payload` (a pressed button's, when the message held
 //!   what a button reply cannot): optional, ignored by a v7 gateway that predates it, so no
 //!   new version.
+//!   Likewise a satisfaction question's `pending` (held, not sent yet): a v7 gateway that
+//!   predates it reads the question as sent at the solve, which only lets a message sent in
+//!   the hold be taken as its answer.
 //!
 //! Up to v5 the domain types were the schema; the stored types were made their own at v5
 //! without changing a byte (`main_f8a4f61_*` fixtures: conversations main wrote then).

@@ -172,12 +172,9 @@ impl AgentSide {
         // Solved" with a reply reaches the gateway as two events in either order, and the
         // customer reads the answer, then the question (`csat::QUESTION_HOLD_MS`).
         let before_question = if crate::core::csat::question_of(reply.comment_id).is_none() {
-            self.agent_replies.iter().position(|r| {
-                crate::core::csat::question_of(r.comment_id).is_some()
-                    && matches!(r.state, AgentReplyState::Due { .. })
-                    && r.retry.attempts == 0
-                    && r.sent_sids.is_empty()
-            })
+            self.agent_replies
+                .iter()
+                .position(|r| crate::core::csat::question_of(r.comment_id).is_some() && r.untried())
         } else {
             None
         };
@@ -193,5 +190,15 @@ impl AgentSide {
         };
         self.undeliverable(at, cause, events);
         self.agent_replies[at].compact_settled();
+    }
+
+    /// Withdraws the satisfaction question about `ticket_id` if it has not been tried yet (the
+    /// ticket was reopened while it was held): true when one was.
+    pub(in crate::core::conversation) fn withdraw_question(&mut self, ticket_id: u64) -> bool {
+        let id = crate::core::csat::question_id(ticket_id);
+        let before = self.agent_replies.len();
+        self.agent_replies
+            .retain(|r| !(r.comment_id == id && r.untried()));
+        self.agent_replies.len() < before
     }
 }

@@ -110,6 +110,17 @@ impl AgentReply {
         true
     }
 
+    /// Due as free text and never tried: no part sent, no attempt made or being verified, no
+    /// template tried. A satisfaction question in this state has not reached the customer and
+    /// can still be overtaken (an agent's reply goes first) or withdrawn (a reopened ticket).
+    pub(in crate::core::conversation) fn untried(&self) -> bool {
+        matches!(self.state, AgentReplyState::Due { template: false })
+            && self.sent_sids.is_empty()
+            && self.retry.attempts == 0
+            && !self.retry.verify_first
+            && !self.tried_template
+    }
+
     /// Sent (whatever its delivery) or given up: nothing more to do for it.
     pub fn is_settled(&self) -> bool {
         !matches!(self.state, AgentReplyState::Due { .. })
@@ -285,6 +296,15 @@ impl AgentSide {
             if r.retry.not_before_ms > now {
                 timers.arm(Timer::AgentReplyRetry, r.retry.not_before_ms);
                 break; // in order: later replies wait for this one
+            }
+            // The ticket's comments are still to be read (a trigger call waiting out a retry):
+            // an agent's reply among them goes before the satisfaction question, which waits
+            // for the read (its retry's timer is armed above).
+            if crate::core::csat::question_of(r.comment_id).is_some()
+                && r.untried()
+                && self.checks.contains(&r.ticket_id)
+            {
+                break;
             }
             let comment_id = r.comment_id;
             if r.retry.verify_first {

@@ -200,3 +200,74 @@ fn submit_as_solved_the_agents_last_answer_reaches_the_customer_before_the_quest
     sim.zendesk_event(status_event("ev-held", ticket, "solved", false));
     assert_eq!(sim.conv().pending_retries(sim.now), 0);
 }
+
+#[test]
+fn a_ticket_reopened_while_its_question_is_held_is_not_asked_until_it_is_solved_again() {
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    sim.zendesk_event(status_event("ev-solved", ticket, "SOLVED", false));
+    sim.zendesk_event(status_event("ev-open", ticket, "OPEN", false));
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 1, "no question: {:?}", sim.world.sent);
+    assert!(sim.events.iter().any(|e| matches!(
+        e,
+        DomainEvent::CsatQuestion {
+            decision: "withdrawn_reopened",
+            ..
+        }
+    )));
+    // Solved again: asked now, once.
+    sim.zendesk_event(status_event("ev-solved-2", ticket, "SOLVED", false));
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 2, "{:?}", sim.world.sent);
+    assert!(sim.world.sent[1].1.contains(&format!("#{ticket}")));
+    // Reopened after the question went: nothing to withdraw, the ticket stays asked once.
+    sim.zendesk_event(status_event("ev-open-2", ticket, "OPEN", false));
+    sim.zendesk_event(status_event("ev-solved-3", ticket, "SOLVED", false));
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 2, "{:?}", sim.world.sent);
+}
+
+#[test]
+fn the_question_waits_for_a_comments_read_that_zendesk_holds_up() {
+    // Trigger mode: "Submit as Solved" with a reply is two calls; the comments read of the
+    // reply's call fails for longer than the question's hold.
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    sim.world.zendesk_down_until = Some(sim.now + 60_000);
+    sim.zendesk_event(status_event("ev-solved", ticket, "solved", false));
+    sim.agent_writes("Your replacement ships today.");
+    sim.zendesk_calls();
+    sim.settle();
+    let bodies: Vec<&str> = sim.world.sent[1..]
+        .iter()
+        .map(|(_, b)| b.as_str())
+        .collect();
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert_eq!(bodies[0], "Your replacement ships today.");
+    assert!(bodies[1].contains(&format!("#{ticket}")), "{bodies:?}");
+}
+
+#[test]
+fn a_message_sent_before_the_question_went_out_is_not_its_answer() {
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    sim.zendesk_event(status_event("ev-solved", ticket, "solved", false));
+    // Within the hold: a message, not an answer (the question is not on the customer's screen).
+    sim.receive("SM9", "👍");
+    sim.settle();
+    assert!(
+        sim.world.tags_added.is_empty(),
+        "{:?}",
+        sim.world.tags_added
+    );
+    assert!(sim
+        .world
+        .sent
+        .iter()
+        .any(|(_, b)| b.contains(&format!("#{ticket}"))));
+    assert_ne!(
+        MessageOutcome::of(&sim.conv().inbound.message("SM9").cloned().unwrap().ticket),
+        MessageOutcome::CsatAnswer
+    );
+}
