@@ -6,6 +6,7 @@ pub mod channels;
 pub mod conventions;
 pub mod identity;
 pub mod languages;
+pub mod locale_ids;
 pub mod settings;
 
 use crate::core::twilio::{ReplySender, TwilioAccount};

@@ -54,6 +54,15 @@ export async function startStack({ vars = {}, name = 'e2e', testScheduled = fals
     /** GET /admin/messages/{sid} with the admin token (or `token`). */
     admin: (sid, token = bindings.ADMIN_TOKEN) =>
       fetch(`${gateway.url}/admin/messages/${sid}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} }),
+    /**
+     * The message's view (`GET /admin/messages/{sid}`), once it answers 200: it is found through
+     * the look-up index, written moments after the message is done (a 404 until then on a
+     * loaded machine).
+     */
+    adminView: (sid, { timeoutMs } = {}) => waitFor(async () => {
+      const answer = await fetch(`${gateway.url}/admin/messages/${sid}`, { headers: { Authorization: `Bearer ${bindings.ADMIN_TOKEN}` } });
+      return answer.status === 200 ? answer.json() : null;
+    }, { timeoutMs, what: `the admin view of ${sid}` }),
     bindings,
     /** A customer message, delivered and signed exactly as Twilio does. */
     send: (opts) => emulator.customerSends(opts),

@@ -61,7 +61,7 @@ describe('faults injected into Zendesk and Twilio', () => {
       const failed = await stack.waitForLogLine((l) => l.message_sid === messageSid && l.event === 'message.failed');
       assert.equal(failed.level, 'error');
       assert.match(failed.reason, new RegExp(`http ${status}`));
-      const view = await (await stack.admin(messageSid)).json();
+      const view = await stack.adminView(messageSid);
       assert.equal(view.status, 'failed');
       assert.equal(view.ticket.state, 'failed');
       assert.equal(view.reply.state, 'sent');
@@ -108,7 +108,7 @@ describe('faults injected into Zendesk and Twilio', () => {
       assert.equal(sent.length, 1, JSON.stringify(sent));
       assert.equal(sent[0].reply_sid, replies[0].sid, 'the sid Twilio gave the message, never "unknown"');
       assert.equal(sent[0].reconciled, sentFirst);
-      const view = await (await stack.admin(messageSid)).json();
+      const view = await stack.adminView(messageSid);
       assert.equal(view.reply.state, 'sent');
       assert.equal(view.reply.sid, replies[0].sid);
     });
@@ -128,7 +128,7 @@ describe('faults injected into Zendesk and Twilio', () => {
     assert.equal(repliesTo(from).length, 0);
     const line = await stack.waitForLogLine((l) => l.message_sid === messageSid && l.event === 'twilio.reply_failed');
     assert.equal(line.twilio_code, 21211);
-    const view = await (await stack.admin(messageSid)).json();
+    const view = await stack.adminView(messageSid);
     assert.equal(view.status, 'done_reply_failed');
     assert.equal(ticketsFor(messageSid).length, 1);
   });
