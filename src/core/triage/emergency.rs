@@ -70,6 +70,13 @@ struct Harm {
     enclosure: Matcher,
     water: Matcher,
     electrics: Matcher,
+    sim_swapped: Matcher,
+    swallowed: Matcher,
+    ceremony: Matcher,
+    departure: Matcher,
+    within_hours: Matcher,
+    locked_out: Matcher,
+    inside: Matcher,
 }
 
 impl Emergency {
@@ -125,9 +132,17 @@ impl Emergency {
             (&mut h.enclosure, ENCLOSURE),
             (&mut h.water, WATER),
             (&mut h.electrics, ELECTRICS),
+            (&mut h.sim_swapped, SIM_SWAPPED),
+            (&mut h.swallowed, SWALLOWED),
+            (&mut h.ceremony, CEREMONY),
+            (&mut h.departure, DEPARTURE),
+            (&mut h.within_hours, WITHIN_HOURS),
+            (&mut h.locked_out, LOCKED_OUT),
+            (&mut h.inside, INSIDE),
         ] {
             m.add_all(list);
         }
+        h.danger.add_all(PEOPLE_DANGER);
         for list in [
             TILL,
             DANGER,
@@ -145,6 +160,12 @@ impl Emergency {
             LOST,
             TRAPPED,
             WATER,
+            PEOPLE_DANGER,
+            SIM_SWAPPED,
+            SWALLOWED,
+            CEREMONY,
+            DEPARTURE,
+            LOCKED_OUT,
         ] {
             h.trigger.add_all(list);
         }
@@ -178,9 +199,22 @@ impl Emergency {
                 || (exact(&h.road) && any(&h.stranded))
                 || (exact(&h.trapped)
                     && (exact(&h.lift) || (exact(&h.person) && exact(&h.enclosure))))
-                || (exact(&h.water) && exact(&h.electrics)))
+                || (exact(&h.water) && exact(&h.electrics))
+                || (exact(&h.locked_out) && exact(&h.person) && exact(&h.inside))
+                || (any(&h.swallowed) && exact(&h.person)))
         {
             return Some("danger");
+        }
+        if harm && exact(&h.sim_swapped) {
+            return Some("taken over");
+        }
+        // A wedding or a funeral today, whatever is missing for it (a delivery too); a flight
+        // today or within hours.
+        if harm
+            && (exact(&h.ceremony) || exact(&h.departure))
+            && (exact(&h.today) || exact(&h.within_hours))
+        {
+            return Some("deadline");
         }
         if harm && exact(&h.medicine) && (any(&h.running_out) || exact(&h.today)) {
             return Some("medicine");

@@ -450,3 +450,47 @@ fn an_account_taken_over_money_gone_or_a_strange_login_is_an_emergency() {
         "vous pouvez bloquer les achats dans le jeu ?",
     ]);
 }
+
+#[test]
+fn the_seventh_pass_dangers_are_emergencies_and_their_everyday_look_alikes_are_not() {
+    each_is(
+        "danger",
+        &[
+            "my son swallowed a magnet from the kit",
+            "mi perro se tragó una pieza del juguete",
+            "anak saya tertelan koin",
+            "she's having an allergic reaction to the meal",
+            "lebensmittelvergiftung nach eurer lieferung",
+            "levei um choque do carregador",
+            "sale humo del cargador",
+            "l'appartement est inondé depuis la réparation",
+            "il corriere mi ha minacciato",
+            "power is out and my mum is on oxygen",
+            "locked out and my toddler is inside",
+            "sitze am flughafen fest, flug gestrichen",
+        ],
+    );
+    each_is(
+        "taken over",
+        &["no signal and my sim was moved to a new phone"],
+    );
+    each_is(
+        "deadline",
+        &[
+            "the wedding is today and the rings never came",
+            "mi vuelo sale en 3 horas y no tengo la reserva",
+            "pesawat saya 2 jam lagi, booking hilang",
+        ],
+    );
+    none_of(&[
+        "the atm swallowed my card",
+        "kartu atm saya ketelan mesin",
+        "la fattura ha un iban sbagliato",
+        "the ceiling lamp you sent is broken",
+        "i'm stuck in the chat room of your app",
+        "my wedding dress arrived with a stain",
+        "the flight i booked for next month was charged twice",
+        "i'm threatening to cancel if nobody answers",
+        "the oxygen bleach you sold me leaked",
+    ]);
+}

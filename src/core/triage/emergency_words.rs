@@ -5,10 +5,12 @@ mod account;
 mod business;
 mod fraud;
 mod harm;
+mod people;
 mod trapped;
 
 pub(super) use account::*;
 pub(super) use business::*;
 pub(super) use fraud::*;
 pub(super) use harm::*;
+pub(super) use people::*;
 pub(super) use trapped::*;

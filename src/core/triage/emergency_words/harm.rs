@@ -378,6 +378,14 @@ pub(in crate::core::triage) const ROAD: &[&str] = &[
     "tangenziale",
     "jalan tol",
     "di tol",
+    "tol",
+    // An airport (seventh pass): stranded there, a traveller cannot wait.
+    "airport",
+    "aeropuerto",
+    "aeroporto",
+    "aeroport",
+    "flughafen",
+    "bandara",
 ];
 
 /// ... where the car broke down or the customer is stranded.
@@ -410,6 +418,20 @@ pub(in crate::core::triage) const STRANDED: &[&str] = &[
     "bloccata",
     "mogok",
     "mati",
+    "se dano",
+    "se descompuso",
+    "varada",
+    "varados",
+    "retido",
+    "retida",
+    "bloque",
+    "bloquee",
+    "fest",
+    "sitze fest",
+    "sitzen fest",
+    "festsitzen",
+    "terlantar",
+    "terdampar",
 ];
 
 /// Medicine or a medical device ...

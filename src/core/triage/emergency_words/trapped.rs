@@ -80,13 +80,16 @@ pub(in crate::core::triage) const LIFT: &[&str] = &[
     "ascensore",
 ];
 
-/// A person who cannot get out alone.
+/// A person (or a pet) who cannot get out alone, or swallowed something.
 pub(in crate::core::triage) const PERSON: &[&str] = &[
     "baby", "kid", "kids", "child", "children", "son", "daughter", "toddler", "grandma", "grandpa",
     "bebe", "nino", "nina", "ninos", "hijo", "hija", "hijos", "nene", "nena", "filho", "filha",
     "filhos", "crianca", "criancas", "enfant", "enfants", "fils", "fille", "kind", "kinder",
-    "sohn", "tochter", "bambino", "bambina", "bambini", "figlio", "figlia", "neonato", "neonata",
-    "anak", "bayi", "balita",
+    "sohn", "tochter", "bambino", "bambina", "bambini", "bimbo", "bimba", "bimbi", "figlio",
+    "figlia", "neonato", "neonata", "anak", "bayi", "balita",
+    // Pets (seventh pass): shut in a car, or something swallowed.
+    "dog", "cat", "puppy", "perro", "gato", "perrito", "cachorro", "chien", "chiot", "hund",
+    "katze", "cane", "gatto", "anjing", "kucing",
 ];
 
 /// A car or a room a person can be shut in.
