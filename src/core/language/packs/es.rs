@@ -427,6 +427,8 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "foto",
             "ingles",
             "siguen ahi",
+            // "test" is written in every language (a first message to try the number).
+            "test",
         ],
         filler: &[
             "el", "la", "los", "las", "un", "una", "unos", "unas", "mi", "mis", "tu", "tus", "su",

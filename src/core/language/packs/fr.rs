@@ -426,6 +426,8 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "anglais",
             "toujours la",
             "vous etes toujours la",
+            // "test" is written in every language (a first message to try the number).
+            "test",
         ],
         filler: &[
             "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "aux", "mon",

@@ -388,6 +388,8 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "inglese",
             "ci siete ancora",
             "siete ancora",
+            // "test" is written in every language (a first message to try the number).
+            "test",
         ],
         filler: &[
             "il", "lo", "la", "i", "gli", "le", "l'", "un", "uno", "una", "un'", "mio", "mia",

@@ -435,6 +435,8 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "ingles",
             "ainda ta ai",
             "ta ai",
+            // "test" is written in every language (a first message to try the number).
+            "test",
         ],
         filler: &[
             "o", "a", "os", "as", "um", "uma", "uns", "umas", "meu", "minha", "meus", "minhas",
