@@ -59,3 +59,23 @@ fn accuracy_the_project_probes_keep_what_their_pass_fixed() {
         }
     }
 }
+
+/// The helper-written emergencies (`triage-probe-emergencies-f.tsv`: 24 emergencies of many
+/// kinds and 10 ordinary complaints per language, written from a brief without the rules; the
+/// eighth pass was tuned on it): at least 15 of 24 urgent per language (80 of 168 before the
+/// pass, 116 after), every complaint a ticket, at most one complaint made urgent (by an urgent
+/// word of the guide's lists).
+#[test]
+fn accuracy_the_helper_emergencies_keep_what_the_eighth_pass_fixed() {
+    let l = languages(&[]);
+    let rows = measure(
+        include_str!("../../../tests/data/triage-probe-emergencies-f.tsv"),
+        &l,
+    );
+    assert_eq!(rows.len(), 7);
+    for r in &rows {
+        assert_eq!(r.problems_ticketed, r.problems, "{}: {:?}", r.code, r.wrong);
+        assert!(r.emergencies_urgent >= 15, "{}: {:?}", r.code, r.wrong);
+        assert!(r.non_emergencies_urgent <= 1, "{}: {:?}", r.code, r.wrong);
+    }
+}

@@ -494,3 +494,30 @@ fn the_seventh_pass_dangers_are_emergencies_and_their_everyday_look_alikes_are_n
         "the oxygen bleach you sold me leaked",
     ]);
 }
+
+#[test]
+fn the_eighth_pass_emergencies_and_their_everyday_look_alikes() {
+    each_is(
+        "danger",
+        &[
+            "the driver keeps texting me, he knows where i live",
+            "el repartidor me está siguiendo hasta mi casa, tengo miedo",
+            "the insulin pump shows an error and stopped",
+            "wir sind alle am kotzen seit dem essen",
+        ],
+    );
+    each_is(
+        "stolen or lost",
+        &["the rental car was stolen from the hotel"],
+    );
+    each_is(
+        "deadline",
+        &["my train leaves at 15:10 and the ticket is gone"],
+    );
+    none_of(&[
+        "i'm afraid the item arrived damaged",
+        "the shop where i live never gets deliveries",
+        "my flight was delayed 40 minutes, i want compensation",
+        "le traitement de ma commande prend trop de temps aujourd'hui",
+    ]);
+}

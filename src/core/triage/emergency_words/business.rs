@@ -192,6 +192,19 @@ pub(in crate::core::triage) const VALUABLES: &[&str] = &[
     "kartu atm",
     "kartu kredit",
     "atm",
+    // Eighth pass (the helper-written probe `triage-probe-emergencies-f.tsv`, measured first untuned).
+    "car",
+    "rental car",
+    "rented car",
+    "coche",
+    "carro",
+    "auto",
+    "voiture",
+    "macchina",
+    "mobil",
+    "scooter",
+    "moto",
+    "monopatin",
 ];
 
 /// A business stopped: an emergency on its own.

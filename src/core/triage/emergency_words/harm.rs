@@ -481,6 +481,17 @@ pub(in crate::core::triage) const MEDICINE: &[&str] = &[
     "obatnya",
     "obat2",
     "insulinnya",
+    // Eighth pass (the helper-written probe `triage-probe-emergencies-f.tsv`, measured first untuned).
+    "tablets",
+    "heart tablets",
+    "dose",
+    "anticonvulsivo",
+    "anticoagulant",
+    "anticoagulante",
+    "cortison",
+    "cortisone",
+    "asthma",
+    "inhalator",
 ];
 
 /// ... running out, or needed today.
@@ -520,4 +531,17 @@ pub(in crate::core::triage) const RUNNING_OUT: &[&str] = &[
     "sto finendo",
     "habis",
     "kehabisan",
+    // Eighth pass (the helper-written probe `triage-probe-emergencies-f.tsv`, measured first untuned).
+    "last one",
+    "no nos queda",
+    "plus un seul",
+    "nix mehr",
+    "nichts mehr",
+    "keinen ersatz",
+    "no tengo",
+    "nao tenho",
+    "n'a plus",
+    "hat nix mehr",
+    "tinggal dikit",
+    "tinggal sedikit",
 ];
