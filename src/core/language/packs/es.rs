@@ -429,6 +429,20 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "siguen ahi",
             // "test" is written in every language (a first message to try the number).
             "test",
+            // Eighth pass (the helper-written probe `triage-probe-details-f.tsv`, measured first
+            // untuned): a thing to come, settled, thanks for a quick answer, is this support.
+            "chao",
+            "q tengas buen dia",
+            "tengas buen dia",
+            "espera q te lo mando",
+            "te lo mando",
+            "espera",
+            "despues te paso la foto",
+            "te paso la foto",
+            "despues",
+            "disculpa q no respondi antes",
+            "no respondi antes",
+            "estaba en el trabajo",
         ],
         filler: &[
             "el", "la", "los", "las", "un", "una", "unos", "unas", "mi", "mis", "tu", "tus", "su",

@@ -428,6 +428,20 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "vous etes toujours la",
             // "test" is written in every language (a first message to try the number).
             "test",
+            // Eighth pass (the helper-written probe `triage-probe-details-f.tsv`, measured first
+            // untuned): a thing to come, settled, thanks for a quick answer, is this support.
+            "c bien le service client",
+            "service client ici",
+            "je peux vous demander un truc",
+            "demander un truc",
+            "je peux vous demander",
+            "attendez",
+            "je vous l'envoie",
+            "la photo plus tard",
+            "j'envoie la photo plus tard",
+            "plus tard",
+            "je reponds que maintenant",
+            "reponds que maintenant",
         ],
         filler: &[
             "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "aux", "mon",

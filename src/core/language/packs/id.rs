@@ -417,6 +417,20 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "masih di sana",
             "di sana",
             "masih disana",
+            // Eighth pass (the helper-written probe `triage-probe-details-f.tsv`, measured first
+            // untuned): a thing to come, settled, thanks for a quick answer, is this support.
+            "udh dibales cepet",
+            "dibales cepet",
+            "bales cepet",
+            "bisa bantu gak",
+            "boleh nanya",
+            "sy kirim",
+            "tunggu",
+            "telat bales",
+            "gak usah",
+            "udh beres",
+            "udh bisa kok",
+            "bisa kok",
         ],
         filler: &[
             "saya", "aku", "gw", "gue", "kamu", "anda", "dia", "kami", "kita", "mereka", "ini",

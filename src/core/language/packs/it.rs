@@ -390,6 +390,20 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "siete ancora",
             // "test" is written in every language (a first message to try the number).
             "test",
+            // Eighth pass (the helper-written probe `triage-probe-details-f.tsv`, measured first
+            // untuned): a thing to come, settled, thanks for a quick answer, is this support.
+            "il numero dell assistenza",
+            "numero dell assistenza",
+            "x la risposta veloce",
+            "risposta veloce",
+            "posso chiedere una cosa",
+            "te lo mando",
+            "aspetta",
+            "la mando dopo",
+            "mando dopo",
+            "nn avevo visto",
+            "non avevo visto",
+            "nn serve piu",
         ],
         filler: &[
             "il", "lo", "la", "i", "gli", "le", "l'", "un", "uno", "una", "un'", "mio", "mia",

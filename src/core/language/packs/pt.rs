@@ -437,6 +437,22 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "ta ai",
             // "test" is written in every language (a first message to try the number).
             "test",
+            // Eighth pass (the helper-written probe `triage-probe-details-f.tsv`, measured first
+            // untuned): a thing to come, settled, thanks for a quick answer, is this support.
+            "com robo",
+            "falando com robo",
+            "pela resposta rapida",
+            "resposta rapida",
+            "perai",
+            "q vou mandar",
+            "vou mandar",
+            "vou ver aqui",
+            "ja te falo",
+            "mando a foto mais tarde",
+            "a foto mais tarde",
+            "mais tarde",
+            "falam espanhol",
+            "espanhol",
         ],
         filler: &[
             "o", "a", "os", "as", "um", "uma", "uns", "umas", "meu", "minha", "meus", "minhas",
