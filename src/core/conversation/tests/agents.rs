@@ -312,10 +312,7 @@ fn an_agents_reply_answered_by_an_html_page_is_looked_for_then_sent_at_most_once
             expected.push(SEND);
         }
         assert_eq!(calls, expected, "{what}: the list before any second send");
-        let bodies: Vec<&str> = sim.world.sent[1..]
-            .iter()
-            .map(|(_, b)| b.as_str())
-            .collect();
+        let bodies = sim.world.sent_bodies(1);
         assert_eq!(bodies, vec![text], "{what}: one WhatsApp message");
         let conv = sim.conv();
         let r = &conv.agents.agent_replies[0];
@@ -387,10 +384,7 @@ fn agent_replies_survive_every_fault_once() {
             sim.settle();
             sim.zendesk_calls();
             sim.settle();
-            let bodies: Vec<&str> = sim.world.sent[1..]
-                .iter()
-                .map(|(_, b)| b.as_str())
-                .collect();
+            let bodies = sim.world.sent_bodies(1);
             assert_eq!(
                 bodies,
                 vec!["First answer", "Second answer"],
@@ -409,10 +403,7 @@ fn long_agent_replies_go_out_in_parts() {
     sim.zendesk_calls();
     sim.settle();
     assert_eq!(sim.world.sent.len(), 4, "3500 characters in three parts");
-    let joined: Vec<&str> = sim.world.sent[1..]
-        .iter()
-        .map(|(_, b)| b.as_str())
-        .collect();
+    let joined = sim.world.sent_bodies(1);
     assert_eq!(joined.join(" "), text.trim());
 }
 

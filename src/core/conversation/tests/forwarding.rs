@@ -106,10 +106,7 @@ fn agents_and_admins_replies_are_sent() {
     sim.someone_writes("From the admin.", 6, "admin");
     sim.zendesk_calls();
     sim.settle();
-    let bodies: Vec<&str> = sim.world.sent[1..]
-        .iter()
-        .map(|(_, b)| b.as_str())
-        .collect();
+    let bodies = sim.world.sent_bodies(1);
     assert_eq!(bodies, vec!["From the agent.", "From the admin."]);
     assert!(sim.world.notes.is_empty(), "{:?}", sim.world.notes);
     assert!(sim.not_forwarded().is_empty());
@@ -151,10 +148,7 @@ fn the_agents_are_told_once_per_ticket_not_once_per_comment() {
         "{note}"
     );
     assert_eq!(sim.not_forwarded().len(), 4, "one line per comment, once");
-    let bodies: Vec<&str> = sim.world.sent[1..]
-        .iter()
-        .map(|(_, b)| b.as_str())
-        .collect();
+    let bodies = sim.world.sent_bodies(1);
     assert_eq!(bodies, vec!["Here is your answer."]);
     let conv = sim.conv();
     assert_eq!(conv.agents.notes.len(), 1);
@@ -191,10 +185,7 @@ fn a_reply_of_1600_emoji_arrives_in_parts_twilio_accepts() {
     sim.zendesk_calls();
     sim.settle();
     assert!(sim.world.notes.is_empty(), "{:?}", sim.world.notes);
-    let parts: Vec<&str> = sim.world.sent[1..]
-        .iter()
-        .map(|(_, b)| b.as_str())
-        .collect();
+    let parts = sim.world.sent_bodies(1);
     assert_eq!(parts.len(), 2);
     assert!(parts.iter().all(|p| p.encode_utf16().count() <= 1600));
     assert_eq!(parts.concat(), text);

@@ -112,10 +112,7 @@ fn a_webhook_arriving_while_comments_are_read_is_not_lost() {
     let _ = sim.step(Event::Answered(answer));
     sim.wake_at = Some(sim.now);
     sim.settle();
-    let bodies: Vec<&str> = sim.world.sent[1..]
-        .iter()
-        .map(|(_, b)| b.as_str())
-        .collect();
+    let bodies = sim.world.sent_bodies(1);
     assert_eq!(bodies, vec!["First answer", "Second answer"]);
     sim.check_invariants("recheck");
 }

@@ -54,6 +54,11 @@ pub(super) struct World {
 }
 
 impl World {
+    /// The bodies of the messages sent to the customer, from the `from`-th on.
+    pub(super) fn sent_bodies(&self, from: usize) -> Vec<&str> {
+        self.sent[from..].iter().map(|(_, b)| b.as_str()).collect()
+    }
+
     pub(super) fn ticket_json(t: &SimTicket) -> Value {
         // The requester the create named (`REQUESTER_IDENTITY=whatsapp`), else the one Zendesk
         // made from the placeholder e-mail (77).

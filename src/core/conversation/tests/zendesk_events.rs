@@ -211,10 +211,7 @@ fn after_a_merge_the_next_message_is_a_comment_on_the_target_and_replies_there_r
     sim.settle();
     sim.zendesk_calls_about(target, None);
     sim.settle();
-    let agent_texts: Vec<&str> = sim.world.sent[1..]
-        .iter()
-        .map(|(_, b)| b.as_str())
-        .collect();
+    let agent_texts = sim.world.sent_bodies(1);
     assert_eq!(
         agent_texts
             .iter()
