@@ -288,6 +288,17 @@ async fn deliver(
             return Ok(Delivery::Accepted);
         }
     }
+    // A reopen only withdraws a question still held, by a conversation the directory or the
+    // index names (found above). One they do not name costs at worst a question on a reopened
+    // ticket: not worth a Zendesk read for every reopened WhatsApp ticket of the account.
+    let reopened = event
+        .carried
+        .as_ref()
+        .and_then(|c| c.status.as_deref())
+        .is_some_and(|s| !crate::core::csat::is_solved(s));
+    if reopened {
+        return Ok(Delivery::Ignored("reopened ticket no conversation holds"));
+    }
     let Some(facts) = read_ticket(config, ticket).await? else {
         // No such ticket (deleted): nothing to send on it.
         return Ok(Delivery::Ignored("no such ticket"));

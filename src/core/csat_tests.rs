@@ -35,12 +35,17 @@ fn a_held_question_has_no_answer_until_it_is_sent_and_can_be_withdrawn() {
         c.on_status(true, 6, "solved", false, false, T0 + 1),
         Decision::Ask
     );
-    // A question sent is never withdrawn: the ticket stays asked once.
-    c.question_sent(6, T0 + 2);
-    c.withdraw(6);
+    // A record stored before `pending` existed (read as sent) is withdrawn too: the caller
+    // withdraws only a question that surely did not go.
+    let old: Csat =
+        serde_json::from_str(r#"{"asked":[{"ticket_id":7,"at_ms":1800000015000,"open":true}]}"#)
+            .unwrap();
+    let mut old = old;
+    old.withdraw(7);
+    assert!(!old.awaiting(T0 + 20_000), "nothing left to answer");
     assert_eq!(
-        c.on_status(true, 6, "solved", false, false, T0 + 3),
-        Decision::AlreadyAsked
+        old.on_status(true, 7, "solved", false, false, T0 + 3),
+        Decision::Ask
     );
 }
 

@@ -206,7 +206,7 @@ impl Conversation {
                 let before = events.len();
                 self.agents
                     .answered(&call, &exchange, &agents_around, ctx, events);
-                self.question_sent(&events[before..], ctx.now_ms);
+                self.question_sent(&events[before..], started_ms);
                 return;
             }
             Call::Backend(call) => {

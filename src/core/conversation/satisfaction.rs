@@ -27,8 +27,17 @@ impl Conversation {
         let enabled = ctx.config.csat;
         // Reopened (or put on hold, pending) while its question was still held: the question
         // would arrive on a ticket that is open again. Withdrawn; the next solve asks.
+        // A question whose send is in flight may be on the customer's screen already: kept.
+        let question = csat::question_id(ticket_id);
+        let sending = matches!(
+            &self.in_flight,
+            Some(InFlight { call: Call::Agents(
+                AgentCall::SendAgentReply { comment_id } | AgentCall::FindAgentReply { comment_id, .. }
+            ), .. }) if *comment_id == question
+        );
         if !csat::is_solved(status)
             && !status.trim().eq_ignore_ascii_case("closed")
+            && !sending
             && self.agents.withdraw_question(ticket_id)
         {
             self.inbound.csat.withdraw(ticket_id);
@@ -82,23 +91,26 @@ impl Conversation {
         self.agents.take_agent_reply(reply, events);
     }
 
-    /// After an agents'-side answer: a satisfaction question whose first part just went out
-    /// (sent, or found sent) starts waiting for its answer now, not when it was scheduled.
+    /// After an agents'-side answer: a satisfaction question whose first part went out (sent,
+    /// found sent, or perhaps sent: an answer Twilio did not give) waits for its answer from
+    /// when that call started, the earliest the customer could have seen it.
     pub(in crate::core::conversation) fn question_sent(
         &mut self,
         new_events: &[DomainEvent],
-        now_ms: u64,
+        started_ms: u64,
     ) {
         for e in new_events {
-            if let DomainEvent::AgentReplySent {
-                comment_id,
-                part: 1,
-                ..
-            } = e
-            {
-                if let Some(ticket_id) = csat::question_of(*comment_id) {
-                    self.inbound.csat.question_sent(ticket_id, now_ms);
+            let comment_id = match e {
+                DomainEvent::AgentReplySent {
+                    comment_id,
+                    part: 1,
+                    ..
                 }
+                | DomainEvent::AgentReplyAmbiguous { comment_id, .. } => comment_id,
+                _ => continue,
+            };
+            if let Some(ticket_id) = csat::question_of(*comment_id) {
+                self.inbound.csat.question_sent(ticket_id, started_ms);
             }
         }
     }

@@ -116,11 +116,11 @@ impl Csat {
         }
     }
 
-    /// The question about `ticket_id` will not go out (the ticket was reopened before it did):
-    /// the ticket is no longer recorded as asked, so its next solve asks.
+    /// The question about `ticket_id` will not go out (the ticket was reopened before it did;
+    /// the caller withdrew it): the ticket is no longer recorded as asked, so its next solve
+    /// asks. Whatever `pending` says: a record stored before it existed has none.
     pub fn withdraw(&mut self, ticket_id: u64) {
-        self.asked
-            .retain(|a| !(a.ticket_id == ticket_id && a.pending));
+        self.asked.retain(|a| a.ticket_id != ticket_id);
     }
 
     /// Whether a question or a comment is awaited now (a message may be the answer).

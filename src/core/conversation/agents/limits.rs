@@ -192,13 +192,14 @@ impl AgentSide {
         self.agent_replies[at].compact_settled();
     }
 
-    /// Withdraws the satisfaction question about `ticket_id` if it has not been tried yet (the
-    /// ticket was reopened while it was held): true when one was.
+    /// Withdraws the satisfaction question about `ticket_id` if it has surely not gone (the
+    /// ticket was reopened while it was held, or between refused attempts): true when one was.
+    /// The caller keeps a question whose send is in flight.
     pub(in crate::core::conversation) fn withdraw_question(&mut self, ticket_id: u64) -> bool {
         let id = crate::core::csat::question_id(ticket_id);
         let before = self.agent_replies.len();
         self.agent_replies
-            .retain(|r| !(r.comment_id == id && r.untried()));
+            .retain(|r| !(r.comment_id == id && r.surely_not_sent()));
         self.agent_replies.len() < before
     }
 }

@@ -121,6 +121,15 @@ impl AgentReply {
             && !self.tried_template
     }
 
+    /// Due and surely not on the customer's screen: no part sent, no send that may have gone
+    /// (being verified), no template tried. Refused attempts may have been made.
+    pub(in crate::core::conversation) fn surely_not_sent(&self) -> bool {
+        matches!(self.state, AgentReplyState::Due { .. })
+            && self.sent_sids.is_empty()
+            && !self.retry.verify_first
+            && !self.tried_template
+    }
+
     /// Sent (whatever its delivery) or given up: nothing more to do for it.
     pub fn is_settled(&self) -> bool {
         !matches!(self.state, AgentReplyState::Due { .. })

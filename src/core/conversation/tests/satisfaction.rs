@@ -172,10 +172,7 @@ fn submit_as_solved_the_agents_last_answer_reaches_the_customer_before_the_quest
     sim.agent_writes("The refund went out today.");
     sim.zendesk_calls();
     sim.settle();
-    let after: Vec<&str> = sim.world.sent[sent..]
-        .iter()
-        .map(|(_, b)| b.as_str())
-        .collect();
+    let after = sim.world.sent_bodies(sent);
     assert_eq!(after.len(), 2, "{after:?}");
     assert_eq!(after[0], "The refund went out today.");
     assert!(after[1].contains(&format!("#{ticket}")), "{after:?}");
@@ -187,10 +184,7 @@ fn submit_as_solved_the_agents_last_answer_reaches_the_customer_before_the_quest
     sim.zendesk_calls();
     sim.zendesk_event(status_event("ev-solved", ticket, "solved", false));
     sim.settle();
-    let bodies: Vec<&str> = sim.world.sent[1..]
-        .iter()
-        .map(|(_, b)| b.as_str())
-        .collect();
+    let bodies = sim.world.sent_bodies(1);
     assert_eq!(bodies.len(), 2, "{bodies:?}");
     assert_eq!(bodies[0], "Fixed on our side.");
     assert!(bodies[1].contains(&format!("#{ticket}")), "{bodies:?}");
@@ -239,10 +233,7 @@ fn the_question_waits_for_a_comments_read_that_zendesk_holds_up() {
     sim.agent_writes("Your replacement ships today.");
     sim.zendesk_calls();
     sim.settle();
-    let bodies: Vec<&str> = sim.world.sent[1..]
-        .iter()
-        .map(|(_, b)| b.as_str())
-        .collect();
+    let bodies = sim.world.sent_bodies(1);
     assert_eq!(bodies.len(), 2, "{bodies:?}");
     assert_eq!(bodies[0], "Your replacement ships today.");
     assert!(bodies[1].contains(&format!("#{ticket}")), "{bodies:?}");
@@ -269,5 +260,29 @@ fn a_message_sent_before_the_question_went_out_is_not_its_answer() {
     assert_ne!(
         MessageOutcome::of(&sim.conv().inbound.message("SM9").cloned().unwrap().ticket),
         MessageOutcome::CsatAnswer
+    );
+}
+
+#[test]
+fn a_question_whose_send_lost_its_answer_takes_the_customers_rating() {
+    // Twilio took the question but its answer was lost: the customer may already see it, so
+    // their 👍 is the rating, not a comment that would reopen the solved ticket.
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    sim.zendesk_event(status_event("ev-solved", ticket, "solved", false));
+    // The send's answer is lost, and so is the first look for it in Twilio's list: the
+    // customer's answer arrives while it is still not known whether the question went.
+    sim.world.faults = vec![Some(Fault::TimeoutAfter), Some(Fault::Network)].into();
+    sim.now += crate::core::csat::QUESTION_HOLD_MS;
+    sim.alarm();
+    assert!(sim
+        .events
+        .iter()
+        .any(|e| matches!(e, DomainEvent::AgentReplyAmbiguous { .. })));
+    sim.receive("SM7", "👍");
+    sim.settle();
+    assert_eq!(
+        sim.world.tags_added,
+        vec![(ticket, "csat_good".to_string())]
     );
 }
