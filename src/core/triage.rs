@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::Arc;
 
+mod aside_words;
 mod emergency;
 mod emergency_words;
 mod lexicon;
@@ -109,6 +110,9 @@ pub enum Rejection {
     NoIssueKeyword,
     /// The default rule: one word beyond pleasantries, and no problem word.
     LittleContent,
+    /// The default rule: the matter settled or withdrawn ("problem solved", "wrong chat"),
+    /// and nothing else said.
+    Settled,
 }
 
 impl Rejection {
@@ -118,6 +122,7 @@ impl Rejection {
             Rejection::GreetingOnly => "greeting_only",
             Rejection::NoIssueKeyword => "no_issue_keyword",
             Rejection::LittleContent => "little_content",
+            Rejection::Settled => "settled",
         }
     }
 
@@ -133,6 +138,9 @@ impl Rejection {
             Rejection::LittleContent => {
                 "a single word beyond greetings and pleasantries, naming no problem"
             }
+            Rejection::Settled => {
+                "says the matter is settled or was sent by mistake, naming no problem left"
+            }
         }
     }
 
@@ -143,6 +151,7 @@ impl Rejection {
             Rejection::GreetingOnly,
             Rejection::NoIssueKeyword,
             Rejection::LittleContent,
+            Rejection::Settled,
         ]
         .into_iter()
         .find(|r| r.as_str() == name)
@@ -295,6 +304,8 @@ pub fn subject(message: &str) -> String {
 
 #[cfg(test)]
 mod accuracy;
+#[cfg(test)]
+mod aside_tests;
 
 #[cfg(test)]
 mod tests {

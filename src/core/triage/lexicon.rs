@@ -25,6 +25,18 @@ pub struct Lexicon {
     pub high: Matcher,
     /// Emergencies told without an urgent word (`emergency`).
     pub emergency: super::emergency::Emergency,
+    /// The matter settled ("problem solved", "it arrived"): `aside_words`.
+    pub settled: Matcher,
+    /// The message withdrawn ("wrong chat", "sent by mistake").
+    pub withdrawn: Matcher,
+    /// Words that may stand beside a settled marker (what arrived, who).
+    pub settled_beside: Matcher,
+    /// Words that may stand beside any of them (the message, when).
+    pub withdrawn_beside: Matcher,
+    /// Words that reopen a settled matter ("but", "still").
+    pub contrast: Matcher,
+    /// Phrases that introduce a name ("this is", sign-offs).
+    pub introduction: Matcher,
 }
 
 impl Lexicon {
@@ -66,6 +78,14 @@ impl Lexicon {
                 lexicon.add_words(words);
             }
         }
+        use super::aside_words as aside;
+        lexicon.pleasantry.add_all(aside::SAID_NOTHING);
+        lexicon.settled.add_all(aside::SETTLED);
+        lexicon.withdrawn.add_all(aside::WITHDRAWN);
+        lexicon.settled_beside.add_all(aside::SETTLED_BESIDE);
+        lexicon.withdrawn_beside.add_all(aside::WITHDRAWN_BESIDE);
+        lexicon.contrast.add_all(aside::CONTRAST);
+        lexicon.introduction.add_all(aside::INTRODUCTION);
         lexicon
     }
 

@@ -6,11 +6,15 @@
 //! 2. `negation`: a negation followed by a word that is not a pleasantry ("no llegó",
 //!    "nicht angekommen", "gak bisa"), or following a pleasantry phrase ("ça marche pas"):
 //!    a ticket.
-//! 3. `too_short`: fewer characters than `TRIAGE_MIN_LENGTH`: the details request.
-//! 4. `greeting_only`: every word a greeting, thanks, acknowledgement, "are you there?",
+//! 3. `settled`: the matter settled or the message withdrawn ("problem solved", "nvm the
+//!    refund came through", "sorry, wrong chat") and nothing else said but pleasantries and
+//!    the words allowed beside (`aside_words`): the details request. A negation, "but",
+//!    "still" or any other word keeps it a request ("the parcel arrived broken").
+//! 4. `too_short`: fewer characters than `TRIAGE_MIN_LENGTH`: the details request.
+//! 5. `greeting_only`: every word a greeting, thanks, acknowledgement, "are you there?",
 //!    laughter or filler (or no word at all: emoji): the details request.
-//! 5. `content`: at least two words (or an order number) that are not pleasantries: a ticket.
-//! 6. `little_content`: otherwise (one unknown word among pleasantries): the details request.
+//! 6. `content`: at least two words (or an order number) that are not pleasantries: a ticket.
+//! 7. `little_content`: otherwise (one unknown word among pleasantries): the details request.
 //!
 //! Pleasantry phrases ("no problem", "de nada", "kein Problem") are read before the rules, so
 //! the problem word inside them does not count.
@@ -37,12 +41,17 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     // jamais", "funciona não" say something does not work (French and spoken Portuguese put
     // the negation after the verb).
     let mut negated: Option<(String, &str)> = None;
+    // A pleasantry phrase that also says the matter is settled ("all sorted now").
+    let mut settled_phrase: Option<String> = None;
     let mut i = 0;
     while i < all.len() {
         match lex.pleasantry.at(&all, i) {
             Some((phrase, n)) if n > 1 => {
                 if let Some(next) = all.get(i + n).filter(|w| lex.negation.has_word(w)) {
                     negated.get_or_insert((phrase, next));
+                }
+                if let Some((marker, _)) = lex.settled.at(&all, i) {
+                    settled_phrase.get_or_insert(marker);
                 }
                 i += n;
             }
@@ -69,6 +78,13 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     if let Some((phrase, negation)) = &negated {
         return accepted(format!("negation \"{negation}\" after \"{phrase}\""));
     }
+    let rejected = |why: Rejection, rule: String| Decision {
+        triage: Triage::Rejected(why),
+        rule,
+    };
+    if let Some(marker) = settled(lex, &kept, settled_phrase) {
+        return rejected(Rejection::Settled, format!("settled \"{marker}\""));
+    }
     for i in 0..kept.len() {
         // A listed pleasantry is not read as an inflected problem word ("wanted" is not
         // "want", "tardes" is not "tarde"); a problem word listed as such still counts.
@@ -91,24 +107,21 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
             }
         }
     }
-    let rejected = |why: Rejection, rule: String| Decision {
-        triage: Triage::Rejected(why),
-        rule,
-    };
     if trimmed.chars().count() < rules.min_length {
         return rejected(Rejection::TooShort, Rejection::TooShort.as_str().into());
     }
-    let content = kept
-        .iter()
-        .filter(|w| {
-            let digits = w.chars().all(|c| c.is_ascii_digit());
-            if digits {
-                w.len() >= 3
-            } else {
-                w.chars().count() >= 3 && !lex.pleasantry.has_word(w) && !lex.filler.has_word(w)
-            }
-        })
-        .count();
+    let is_content = |w: &str| {
+        let digits = w.chars().all(|c| c.is_ascii_digit());
+        if digits {
+            w.len() >= 3
+        } else {
+            w.chars().count() >= 3 && !lex.pleasantry.has_word(w) && !lex.filler.has_word(w)
+        }
+    };
+    let mut content = kept.iter().filter(|w| is_content(w)).count();
+    if only_a_name(lex, &all, &kept, trimmed, is_content) {
+        content = 0;
+    }
     match content {
         0 => rejected(
             Rejection::GreetingOnly,
@@ -120,6 +133,88 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
             format!("little_content ({n} word beyond pleasantries)"),
         ),
     }
+}
+
+/// The marker of a message that says only that its matter is settled or withdrawn (rule 3):
+/// every other word a pleasantry, a function word, a short word that is not a negation, or a
+/// word allowed beside the markers found (objects only beside a settled one: "the refund went
+/// to the wrong number" is not withdrawn).
+fn settled(lex: &Lexicon, kept: &[&str], settled_phrase: Option<String>) -> Option<String> {
+    let mut settled_found = settled_phrase.is_some();
+    let mut marker = settled_phrase;
+    let mut others = Vec::new();
+    let mut i = 0;
+    while i < kept.len() {
+        if lex.contrast.at(kept, i).is_some() {
+            return None;
+        }
+        let found = match lex.settled.at(kept, i) {
+            Some(m) => {
+                settled_found = true;
+                Some(m)
+            }
+            None => lex.withdrawn.at(kept, i),
+        };
+        match found {
+            Some((entry, n)) => {
+                marker.get_or_insert(entry);
+                i += n;
+            }
+            None => {
+                others.push(kept[i]);
+                i += 1;
+            }
+        }
+    }
+    let beside = |w: &str| {
+        lex.withdrawn_beside.has_exact(w) || (settled_found && lex.settled_beside.has_exact(w))
+    };
+    let harmless = |w: &&str| {
+        beside(w)
+            || (!lex.negation.has_word(w)
+                && (w.chars().count() < 3 || lex.pleasantry.has_word(w) || lex.filler.has_word(w)))
+    };
+    marker.filter(|_| others.iter().all(harmless))
+}
+
+/// Words of a name a customer introduces themselves with, at most (rule 5).
+const MAX_NAME_WORDS: usize = 4;
+
+/// Whether all the message says beyond pleasantries is a name: an introduction ("this is",
+/// "soy", a sign-off such as "Regards,") and at most `MAX_NAME_WORDS` words, each written with
+/// a capital ("Hi, this is Sarah Whitfield", "Cordialement, Dr. Philippe Martin").
+fn only_a_name(
+    lex: &Lexicon,
+    all: &[&str],
+    kept: &[&str],
+    original: &str,
+    is_content: impl Fn(&str) -> bool,
+) -> bool {
+    if lex.introduction.find(all).is_none() {
+        return false;
+    }
+    let mut rest = Vec::new();
+    let mut i = 0;
+    while i < kept.len() {
+        match lex.introduction.at(kept, i) {
+            Some((_, n)) => i += n,
+            None => {
+                rest.push(kept[i]);
+                i += 1;
+            }
+        }
+    }
+    let content: Vec<&str> = rest.into_iter().filter(|w| is_content(w)).collect();
+    if content.is_empty() || content.len() > MAX_NAME_WORDS {
+        return false;
+    }
+    let capitalized: Vec<String> = original
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '_'))
+        .map(|t| t.trim_matches('\''))
+        .filter(|t| t.chars().next().is_some_and(char::is_uppercase))
+        .map(fold_accents)
+        .collect();
+    content.iter().all(|w| capitalized.iter().any(|c| c == w))
 }
 
 /// An elided article (`un'emergenza`, `l'urgence`, `j'ai`) says nothing: the word after it

@@ -1,0 +1,125 @@
+//! The ninth pass (`aside_words`): the matter settled or withdrawn, contentless lines the
+//! packs did not know, and a name introduced, in every shipped language; and the look-alikes
+//! that must stay requests.
+
+use super::*;
+
+fn decide(m: &str) -> Decision {
+    TriageRules::default().decide(m)
+}
+
+fn asks_details(m: &str) -> bool {
+    matches!(decide(m).triage, Triage::Rejected(_))
+}
+
+#[test]
+fn a_settled_or_withdrawn_matter_gets_the_details_request_and_names_its_rule() {
+    for m in [
+        "problem solved thanks!!",
+        "nvm the refund came through this morning",
+        "all good, the parcel arrived this morning 👍",
+        "its fine now, sorry for the trouble",
+        "sorry wrong number",
+        "sent that by mistake, ignore",
+        "problema resuelto gracias!!",
+        "perdon numero equivocado",
+        "minha esposa ja resolveu o reembolso, obg",
+        "ops conversa errada",
+        "ma femme a déjà réglé le remboursement, merci",
+        "dsl mauvais numéro",
+        "problem gelöst danke!!",
+        "ups falscher chat",
+        "brauch ich nicht mehr, danke",
+        "tutto ok, il pacco è arrivato 👍",
+        "inviato per errore, ignorate",
+        "udah ketemu kok, makasih",
+        "maaf salah nomor",
+    ] {
+        let d = decide(m);
+        assert_eq!(d.triage, Triage::Rejected(Rejection::Settled), "{m}: {d:?}");
+        assert!(d.rule.starts_with("settled \""), "{m}: {d:?}");
+    }
+}
+
+#[test]
+fn a_problem_beside_a_settled_or_withdrawn_word_is_still_a_request() {
+    for m in [
+        // A failure, a negation, "but" or "still", or any other word beside the marker.
+        "the parcel arrived broken",
+        "it arrived but the box was empty",
+        "problem solved? no, you charged me again",
+        "the parcel never arrived",
+        "nvm, just cancel my subscription",
+        "forget it, I want my money back",
+        "I recharged the wrong number, can I get it back?",
+        // Objects only beside a settled marker, not beside a withdrawn one.
+        "the refund was sent to the wrong number",
+        "recargué saldo a un número equivocado",
+        "todavía no llegó el paquete",
+        "o pedido chegou quebrado",
+        "vous avez envoyé un article par erreur",
+        "das paket ist nicht angekommen",
+        "il pacco è arrivato ma è rotto",
+        "kalian salah kirim barang",
+        "paket udah sampe tapi rusak",
+    ] {
+        assert!(!asks_details(m), "{m}: {:?}", decide(m));
+    }
+}
+
+#[test]
+fn contentless_lines_of_the_ninth_pass_get_the_details_request() {
+    for m in [
+        "I'll try again later",
+        "can I talk to a person",
+        "did u get my msg?",
+        "happy new year to the whole team 🎉",
+        "puedo hablar con una persona?",
+        "feliz año nuevo a todo el equipo!!",
+        "posso falar com um atendente?",
+        "vcs são os melhores",
+        "je peux parler à quelqu'un ?",
+        "vous avez reçu mon message ?",
+        "kann ich mit einem menschen sprechen",
+        "habt ihr heute offen?",
+        "siete aperti oggi?",
+        "vi mando i dati adesso",
+        "hari ini buka ga?",
+        "gpp kak, udah bisa sekarang",
+    ] {
+        assert!(asks_details(m), "{m}: {:?}", decide(m));
+    }
+    // Taken out as phrases: a problem beside them still counts.
+    for m in [
+        "I'll try again later, the payment failed twice",
+        "can I talk to a person? my account was blocked",
+        "ada update? paket saya belum sampai",
+    ] {
+        assert!(!asks_details(m), "{m}: {:?}", decide(m));
+    }
+}
+
+#[test]
+fn a_name_introduced_is_not_content_but_a_problem_beside_it_is() {
+    for m in [
+        "Hi, this is Sarah Whitfield",
+        "Regards, Dr. Alan Price",
+        "Hola, soy María Fernanda López",
+        "Oi, aqui é a Maria Fernanda Souza",
+        "Cordialement, Dr. Philippe Martin",
+        "Hallo, hier ist Anna Schneider",
+        "Cordiali saluti, Dott. Marco Bianchi",
+        "Halo, saya Siti Nurhaliza Putri",
+    ] {
+        assert!(asks_details(m), "{m}: {:?}", decide(m));
+    }
+    for m in [
+        // Words not written with a capital, too many of them, or a problem beside.
+        "hi this is sarah, my order never came",
+        "Hi, this is Sarah Whitfield, where is my refund?",
+        "Hola, soy Ana, quiero cambiar la dirección de entrega",
+        "Hallo, hier ist Anna Schneider, Rechnung Doppelt Abgebucht",
+    ] {
+        assert!(!asks_details(m), "{m}: {:?}", decide(m));
+    }
+}
