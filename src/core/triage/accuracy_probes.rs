@@ -124,3 +124,29 @@ fn accuracy_the_hard_contentless_lines_keep_what_the_ninth_pass_fixed() {
         );
     }
 }
+
+/// The helper-written small talk and asides (`triage-probe-details-i.tsv`: 45 contentless lines
+/// per language, small talk, tests, "who am I talking to?", withdrawals, "give me 5 minutes", and
+/// 15 problems told beside them; the ninth pass was tuned on it): 178 of 315 asked for details
+/// at its first run, 296 after; every problem a ticket. What is left is mostly long praise and
+/// wishes ("you have been absolute legends...") that no list of phrases covers.
+#[test]
+fn accuracy_small_talk_and_asides_keep_what_the_ninth_pass_fixed() {
+    let l = languages(&[]);
+    let rows = measure(
+        include_str!("../../../tests/data/triage-probe-details-i.tsv"),
+        &l,
+    );
+    assert_eq!(rows.len(), 7);
+    for r in &rows {
+        assert_eq!(r.problems_ticketed, r.problems, "{}: {:?}", r.code, r.wrong);
+        assert!(
+            r.contentless_asked + 4 >= r.contentless,
+            "{}: {:?}",
+            r.code,
+            r.wrong
+        );
+    }
+    let asked: usize = rows.iter().map(|r| r.contentless_asked).sum();
+    assert!(asked >= 296, "{asked} of 315");
+}

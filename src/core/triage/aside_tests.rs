@@ -86,6 +86,17 @@ fn contentless_lines_of_the_ninth_pass_get_the_details_request() {
         "vi mando i dati adesso",
         "hari ini buka ga?",
         "gpp kak, udah bisa sekarang",
+        // Second probe: small talk, testing, who is writing, withdrawals, a minute to look.
+        "how's your day going? 😊",
+        "just checking this number works",
+        "solo estoy probando si funciona este numero",
+        "Com quem estou a falar, por favor?",
+        "Juste un essai là, inquiétez-vous pas",
+        "Kein Stress, hab's selber hinbekommen",
+        "niente niente, e tutto a posto ora",
+        "sto provando se funziona sto whatsapp",
+        "maaf tadi anak saya main hp",
+        "abaikan aja, udah ketemu solusinya",
     ] {
         assert!(asks_details(m), "{m}: {:?}", decide(m));
     }
@@ -94,6 +105,9 @@ fn contentless_lines_of_the_ninth_pass_get_the_details_request() {
         "I'll try again later, the payment failed twice",
         "can I talk to a person? my account was blocked",
         "ada update? paket saya belum sampai",
+        "just testing... no, actually the app won't let me pay",
+        "test: el pago no funciona",
+        "hang on, the order number you sent is wrong",
     ] {
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }

@@ -8,6 +8,10 @@
 
 mod said_nothing;
 mod settled;
+mod small_talk;
+mod withdrawn;
 
 pub(super) use said_nothing::*;
 pub(super) use settled::*;
+pub(super) use small_talk::*;
+pub(super) use withdrawn::*;

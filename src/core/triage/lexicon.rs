@@ -80,6 +80,7 @@ impl Lexicon {
         }
         use super::aside_words as aside;
         lexicon.pleasantry.add_all(aside::SAID_NOTHING);
+        lexicon.pleasantry.add_all(aside::SMALL_TALK);
         lexicon.settled.add_all(aside::SETTLED);
         lexicon.withdrawn.add_all(aside::WITHDRAWN);
         lexicon.settled_beside.add_all(aside::SETTLED_BESIDE);

@@ -41,8 +41,9 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     // jamais", "funciona não" say something does not work (French and spoken Portuguese put
     // the negation after the verb).
     let mut negated: Option<(String, &str)> = None;
-    // A pleasantry phrase that also says the matter is settled ("all sorted now").
-    let mut settled_phrase: Option<String> = None;
+    // A pleasantry phrase that also says the matter is settled ("all sorted now", true) or
+    // the message withdrawn ("just testing", false).
+    let mut settled_phrase: Option<(String, bool)> = None;
     let mut i = 0;
     while i < all.len() {
         match lex.pleasantry.at(&all, i) {
@@ -50,8 +51,15 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
                 if let Some(next) = all.get(i + n).filter(|w| lex.negation.has_word(w)) {
                     negated.get_or_insert((phrase, next));
                 }
-                if let Some((marker, _)) = lex.settled.at(&all, i) {
-                    settled_phrase.get_or_insert(marker);
+                // The settled phrase may run on past the pleasantry ("e tutto" in "e tutto a
+                // posto"): it is taken out whole.
+                let mut n = n;
+                if let Some((marker, m)) = lex.settled.at(&all, i) {
+                    settled_phrase.get_or_insert((marker, true));
+                    n = n.max(m);
+                } else if let Some((marker, m)) = lex.withdrawn.at(&all, i) {
+                    settled_phrase.get_or_insert((marker, false));
+                    n = n.max(m);
                 }
                 i += n;
             }
@@ -139,9 +147,9 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
 /// every other word a pleasantry, a function word, a short word that is not a negation, or a
 /// word allowed beside the markers found (objects only beside a settled one: "the refund went
 /// to the wrong number" is not withdrawn).
-fn settled(lex: &Lexicon, kept: &[&str], settled_phrase: Option<String>) -> Option<String> {
-    let mut settled_found = settled_phrase.is_some();
-    let mut marker = settled_phrase;
+fn settled(lex: &Lexicon, kept: &[&str], settled_phrase: Option<(String, bool)>) -> Option<String> {
+    let mut settled_found = settled_phrase.as_ref().is_some_and(|(_, settled)| *settled);
+    let mut marker = settled_phrase.map(|(marker, _)| marker);
     let mut others = Vec::new();
     let mut i = 0;
     while i < kept.len() {
