@@ -307,6 +307,8 @@ impl Languages {
                     if let Some(t) = packs::triage_words(&l.code) {
                         words.extend(t.detection_words().map(str::to_string));
                     }
+                    // The colloquial chat words of a shipped language (`packs::chat`).
+                    words.extend(packs::chat::words(&l.code).iter().map(|w| w.to_string()));
                     let t = &l.triage;
                     for list in [
                         &t.greeting_words,
@@ -325,7 +327,10 @@ impl Languages {
                     (l.code.clone(), words)
                 })
                 .collect::<Vec<_>>(),
-        );
+        )
+        .with_loans(&packs::chat::loans_among(
+            &codes.iter().map(String::as_str).collect::<Vec<_>>(),
+        ));
         let default_index = codes.iter().position(|c| *c == default_code).unwrap_or(0);
         let mode = match get("TRIAGE_MODE") {
             None => TriageMode::default(),

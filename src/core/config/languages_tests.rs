@@ -404,3 +404,64 @@ fn a_first_message_with_nothing_to_tell_is_answered_in_the_language_of_the_sende
     assert_eq!(l.choose_for("👍", None, None).code, "en");
     assert_eq!(l.choose_for("👍", None, Some("+8613800000000")).code, "en");
 }
+
+/// A customer abroad who writes a short colloquial line (a greeting, thanks, slang, a chat
+/// abbreviation, a regional form) is answered in the line's language, not in the number's
+/// country's nor the default (`packs::chat`): lines not in any measured set.
+#[test]
+fn short_colloquial_lines_from_a_foreign_number_are_answered_in_their_language() {
+    let (l, _) = languages(&[]);
+    for (code, number, text) in [
+        ("en", "+4915112345678", "yeah gotcha"),
+        ("en", "+34612345678", "lemme know pls"),
+        ("en", "+33612345678", "dunno, still waiting"),
+        ("en", "+39312345678", "aight, ttyl"),
+        ("es", "+4915112345678", "órale, gracias wey"),
+        ("es", "+33612345678", "che, joya, un abrazo"),
+        ("es", "+39312345678", "jajaja vale, gracias"),
+        ("es", "+41791234567", "habéis visto mi mensaje?"),
+        ("es", "+12025550123", "ahorita te aviso, carnal"),
+        ("es", "+447700900123", "guay, nos vemos"),
+        ("pt", "+447700900123", "blz, valeu mano"),
+        ("pt", "+4915112345678", "vc ta ai?"),
+        ("pt", "+33612345678", "obg, tmj"),
+        ("pt", "+41791234567", "fixe, obrigadinho"),
+        ("pt", "+12025550123", "kkkk tranquilo"),
+        ("fr", "+39312345678", "ouais merci, bonne soirée"),
+        ("fr", "+4915112345678", "chu là, merci ben"),
+        ("fr", "+34612345678", "tkt, à tantôt"),
+        ("fr", "+12025550123", "wesh, y'a quelqu'un?"),
+        ("de", "+34612345678", "merci vielmal, tschau"),
+        ("de", "+39312345678", "moinsen, jemand da?"),
+        ("de", "+33612345678", "servus, passt scho"),
+        ("de", "+447700900123", "oida, danke"),
+        ("de", "+12025550123", "gell, bis später"),
+        ("it", "+33612345678", "vabbè, grazie comunque"),
+        ("it", "+4915112345678", "boh, ci sei?"),
+        ("it", "+34612345678", "daje, ciaone"),
+        ("it", "+447700900123", "ok raga, grazie"),
+        ("it", "+12025550123", "cmq grazie mille"),
+        ("id", "+60123456789", "wkwk santai aja kak"),
+        ("id", "+6591234567", "gmn min, udh?"),
+        ("id", "+61412345678", "yaudah makasih ya"),
+        ("id", "+447700900123", "assalamualaikum min"),
+        ("id", "+4915112345678", "gue tunggu ya kak"),
+    ] {
+        let c = l.choose_for(text, None, Some(number));
+        assert_eq!(c.code, code, "{text} from {number}: {c:?}");
+        assert_eq!(c.from, ChosenFrom::Text, "{text} from {number}: {c:?}");
+    }
+    // A word another language's writers borrow counts for them at a lower weight: alone it
+    // still tells its own language, beside one of theirs it tells theirs.
+    assert_eq!(l.choose_for("merci", None, Some("+41791234567")).code, "fr");
+    assert_eq!(
+        l.choose_for("merci beaucoup", None, Some("+4915112345678"))
+            .code,
+        "fr"
+    );
+    assert_eq!(
+        l.choose_for("merci vielmal", None, Some("+34612345678"))
+            .code,
+        "de"
+    );
+}

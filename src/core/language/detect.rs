@@ -25,6 +25,9 @@ pub struct Detection {
 const MIN_SCORE: f32 = 0.99;
 const MIN_LEAD: f32 = 1.5;
 
+/// What a borrowed word (`Detector::with_loans`) counts for the language that borrows it.
+const LOAN_WEIGHT: f32 = 0.5;
+
 /// Letters that belong to one or two of the shipped languages only: (letter, language, weight).
 const LETTERS: [(char, &str, f32); 14] = [
     ('ñ', "es", 1.0),
@@ -107,6 +110,8 @@ impl Detector {
                     packs::triage_words(p.code).filter(|_| packs::shipped(p.code) == Some(*p))
                 {
                     words.extend(t.detection_words().map(str::to_string));
+                    // Its colloquial chat words (`packs::chat`).
+                    words.extend(packs::chat::words(p.code).iter().map(|w| w.to_string()));
                 }
                 (p.code.to_string(), words)
             })
@@ -116,7 +121,26 @@ impl Detector {
                 l.1.push(word.clone());
             }
         }
-        Detector::from_words(&languages)
+        let codes: Vec<&str> = packs.iter().map(|p| p.code).collect();
+        Detector::from_words(&languages).with_loans(&packs::chat::loans_among(&codes))
+    }
+
+    /// The same detector, with words one language's writers borrow from another (`(code,
+    /// word)`: "merci" in Swiss German) counting `LOAN_WEIGHT` for the borrower, the owners'
+    /// weights unchanged: alone the word still tells its own language ("merci" is French), and
+    /// beside a word of the borrower it tells the borrower ("merci vielmal" is German).
+    pub fn with_loans(mut self, loans: &[(String, String)]) -> Detector {
+        for (code, word) in loans {
+            let Some(lang) = self.codes.iter().position(|c| c == code) else {
+                continue;
+            };
+            if let Some(owners) = self.words.get_mut(&fold_accents(word)) {
+                if !owners.iter().any(|(l, _)| *l == lang) {
+                    owners.push((lang, LOAN_WEIGHT));
+                }
+            }
+        }
+        self
     }
 
     /// A detector for languages given as (code, the words and phrases that tell it apart).
@@ -264,6 +288,27 @@ mod tests {
                 .as_deref(),
             Some("en")
         );
+    }
+
+    #[test]
+    fn a_borrowed_word_counts_less_for_the_borrower() {
+        let d =
+            Detector::new(&[&EN, &ES], &[]).with_loans(&[("es".to_string(), "thanks".to_string())]);
+        // Alone, or beside its own language's words, it tells its own language.
+        assert_eq!(d.detect("thanks").confident.as_deref(), Some("en"));
+        assert_eq!(
+            d.detect("thanks, my order").confident.as_deref(),
+            Some("en")
+        );
+        // Beside a word of the borrower, the borrower.
+        assert_eq!(d.detect("thanks, hola").confident.as_deref(), Some("es"));
+        assert_eq!(d.detect("thanks").scores, vec![1.0, LOAN_WEIGHT]);
+        // A loan of a word no language has, or for a language not known, adds nothing.
+        let same = Detector::new(&[&EN, &ES], &[]).with_loans(&[
+            ("es".to_string(), "merci".to_string()),
+            ("fr".to_string(), "thanks".to_string()),
+        ]);
+        assert_eq!(same, Detector::new(&[&EN, &ES], &[]));
     }
 }
 

@@ -25,6 +25,8 @@ pub const PACK: LanguagePack = LanguagePack {
         "sólo", "solo", "desde", "hasta", "sin", "con", "sobre", "están", "estaba", "he", "has",
         "ha", "hemos", "han", "dónde", "cancelar", "cambiar", "roto", "rota", "dañado",
         "urgente", "problema", "llamar", "suscripción", "suscripcion",
+        // Shared with Italian: counts for both ("la app se me cierra sola").
+        "sola",
     ],
     greeting_words: &[
         "hola", "buenas", "buenos", "buen", "dia", "día", "días", "dias", "tardes", "noches",
@@ -183,6 +185,20 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         negation: &["no", "nunca", "nada", "nadie", "ni", "tampoco", "sin"],
         pleasantry: &[
+            // Tenth pass (the language-abroad probe): regional approvals and forms of address.
+            "orale",
+            "andale",
+            "carnal",
+            "guay",
+            "tio",
+            "tia",
+            "wey",
+            "guey",
+            "chido",
+            "chida",
+            "chevere",
+            "joya",
+            "bacan",
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
             // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
             // this support?", thanks for a quick answer.

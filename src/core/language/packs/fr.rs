@@ -176,6 +176,9 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "pas", "ne", "n'", "jamais", "rien", "personne", "plus", "sans", "aucun", "aucune",
         ],
         pleasantry: &[
+            // Tenth pass (the language-abroad probe): Quebec "merci ben".
+            "ben",
+            "merci ben",
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
             // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
             // this support?", thanks for a quick answer.

@@ -203,6 +203,23 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "bukan", "tanpa",
         ],
         pleasantry: &[
+            // Tenth pass (the language-abroad probe): "no worries", "anyone there?" asked with a
+            // negation, "take it easy".
+            "gpp kok",
+            "gapapa kok",
+            "gak papa kok",
+            "santai",
+            "santai aja",
+            "santai kok",
+            "ada orang gak",
+            "ada orang ga",
+            "ada orang nggak",
+            "masih ada orang gak",
+            "masih ada orang ga",
+            "ada admin gak",
+            "ada admin ga",
+            "masih online gak",
+            "masih online ga",
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
             // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
             // this support?", thanks for a quick answer.

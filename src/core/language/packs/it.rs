@@ -169,6 +169,11 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "non", "nn", "mai", "niente", "nulla", "nessuno", "senza", "neanche", "nemmeno",
         ],
         pleasantry: &[
+            // Tenth pass (the language-abroad probe): "vabbè" (va bene) and its spellings.
+            "vabbe",
+            "vabbuo",
+            "vabbeh",
+            "vabe",
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
             // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
             // this support?", thanks for a quick answer.

@@ -3,6 +3,7 @@
 
 use crate::core::language::pack::LanguagePack;
 
+pub mod chat;
 pub mod de;
 pub mod en;
 pub mod es;

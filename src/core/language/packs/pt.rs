@@ -173,6 +173,9 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         ],
         negation: &["nao", "n", "nunca", "nada", "ninguem", "nem", "sem"],
         pleasantry: &[
+            // Tenth pass (the language-abroad probe): forms of address shared with Spanish.
+            "tio",
+            "tia",
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
             // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
             // this support?", thanks for a quick answer.
