@@ -106,7 +106,8 @@ fn accuracy_the_helper_contentless_lines_keep_what_the_eighth_pass_fixed() {
 /// The helper-written hard contentless lines (`triage-probe-details-h.tsv`: 40 per language that
 /// a keyword rule takes for a problem, settled matters, wrong chats, asking for a person, and 15
 /// short problems that look like them; the ninth pass was tuned on it): 149 of 280 asked for
-/// details at its first run, 280 after; every problem a ticket.
+/// details at its first run, 277 after (280 before an adversarial review took back the words
+/// that turned real problems into details); every problem a ticket.
 #[test]
 fn accuracy_the_hard_contentless_lines_keep_what_the_ninth_pass_fixed() {
     let l = languages(&[]);
@@ -117,19 +118,24 @@ fn accuracy_the_hard_contentless_lines_keep_what_the_ninth_pass_fixed() {
     assert_eq!(rows.len(), 7);
     for r in &rows {
         assert_eq!(r.problems_ticketed, r.problems, "{}: {:?}", r.code, r.wrong);
-        assert_eq!(
-            r.contentless_asked, r.contentless,
+        assert!(
+            r.contentless_asked + 2 >= r.contentless,
             "{}: {:?}",
-            r.code, r.wrong
+            r.code,
+            r.wrong
         );
     }
+    let asked: usize = rows.iter().map(|r| r.contentless_asked).sum();
+    assert!(asked >= 277, "{asked} of 280");
 }
 
 /// The helper-written small talk and asides (`triage-probe-details-i.tsv`: 45 contentless lines
 /// per language, small talk, tests, "who am I talking to?", withdrawals, "give me 5 minutes", and
 /// 15 problems told beside them; the ninth pass was tuned on it): 178 of 315 asked for details
-/// at its first run, 296 after; every problem a ticket. What is left is mostly long praise and
-/// wishes ("you have been absolute legends...") that no list of phrases covers.
+/// at its first run, 278 after (296 before an adversarial review took back the phrases that
+/// also ate real requests: "will send", "the best", "looking for the order number", a bare
+/// "test" or "prova"); every problem a ticket. What is left is mostly long praise and wishes
+/// ("you have been absolute legends...") that no list of phrases covers.
 #[test]
 fn accuracy_small_talk_and_asides_keep_what_the_ninth_pass_fixed() {
     let l = languages(&[]);
@@ -141,14 +147,14 @@ fn accuracy_small_talk_and_asides_keep_what_the_ninth_pass_fixed() {
     for r in &rows {
         assert_eq!(r.problems_ticketed, r.problems, "{}: {:?}", r.code, r.wrong);
         assert!(
-            r.contentless_asked + 4 >= r.contentless,
+            r.contentless_asked + 9 >= r.contentless,
             "{}: {:?}",
             r.code,
             r.wrong
         );
     }
     let asked: usize = rows.iter().map(|r| r.contentless_asked).sum();
-    assert!(asked >= 296, "{asked} of 315");
+    assert!(asked >= 278, "{asked} of 315");
 }
 
 /// The helper-written short lines from foreign numbers (`triage-probe-language-abroad.tsv`: 30
@@ -175,4 +181,21 @@ fn accuracy_the_language_abroad_probe_keeps_what_the_tenth_pass_fixed() {
             r.code, r.wrong
         );
     }
+}
+
+/// An adversarial review of the ninth pass (`triage-probe-review-settled.tsv`: 311 real problems
+/// and requests written to look settled, withdrawn, contentless or like a name): 190 of them
+/// were asked for details by the pass as first written; after the fixes 27 are, 25 of which the
+/// rules before the pass asked for details too (one word beyond pleasantries: "Toco y no pasa
+/// nada"); the two left are ambiguous ("Recebi o cartao", "Regards, Insurance Claim").
+#[test]
+fn accuracy_the_review_of_the_ninth_pass_keeps_problems_tickets() {
+    let l = languages(&[]);
+    let rows = measure(
+        include_str!("../../../tests/data/triage-probe-review-settled.tsv"),
+        &l,
+    );
+    assert_eq!(rows.len(), 7);
+    let ticketed: usize = rows.iter().map(|r| r.problems_ticketed).sum();
+    assert!(ticketed >= 284, "{ticketed} of 311");
 }

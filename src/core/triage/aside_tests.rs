@@ -62,6 +62,32 @@ fn a_problem_beside_a_settled_or_withdrawn_word_is_still_a_request() {
         "il pacco è arrivato ma è rotto",
         "kalian salah kirim barang",
         "paket udah sampe tapi rusak",
+        // From an adversarial review: a question, a quantity, a demand after "forget it",
+        // "ignore" aimed at the company, a late arrival, a trial.
+        "Has my parcel arrived?",
+        "¿Ya llegó mi pedido?",
+        "O pedido chegou?",
+        "Ist mein Paket schon angekommen?",
+        "has my payment came through",
+        "Checking if the payment came through",
+        "parcel arrived 2 of 3",
+        "È arrivato solo un pacco",
+        "Kekirim 2x",
+        "quand arrive le remboursement",
+        "Code oublié",
+        "Forget it, just refund me",
+        "Esquece, estorno do dinheiro",
+        "Vergiss es, Erstattung bitte",
+        "Udah ga perlu, refundnya ya",
+        "Pesanan gak jadi, refundnya aja",
+        "you ignore my message",
+        "El pedido llegó más tarde",
+        "Mon colis est arrivé plus tard",
+        "Sto provando da ieri",
+        "Salah kirim kak",
+        "What is the best plan for me",
+        "Kindly revert with status",
+        "Busco el número de pedido, ¿dónde lo encuentro?",
     ] {
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }
@@ -89,12 +115,10 @@ fn contentless_lines_of_the_ninth_pass_get_the_details_request() {
         // Second probe: small talk, testing, who is writing, withdrawals, a minute to look.
         "how's your day going? 😊",
         "just checking this number works",
-        "solo estoy probando si funciona este numero",
         "Com quem estou a falar, por favor?",
         "Juste un essai là, inquiétez-vous pas",
         "Kein Stress, hab's selber hinbekommen",
         "niente niente, e tutto a posto ora",
-        "sto provando se funziona sto whatsapp",
         "maaf tadi anak saya main hp",
         "abaikan aja, udah ketemu solusinya",
     ] {
@@ -133,6 +157,14 @@ fn a_name_introduced_is_not_content_but_a_problem_beside_it_is() {
         "Hi, this is Sarah Whitfield, where is my refund?",
         "Hola, soy Ana, quiero cambiar la dirección de entrega",
         "Hallo, hier ist Anna Schneider, Rechnung Doppelt Abgebucht",
+        // From an adversarial review: a request beside a sign-off, a name in a question,
+        // Title Case, shouting, a second sentence.
+        "Callback please. Regards, John",
+        "Devis svp. Cordialement, Paul",
+        "Hier ist Meier, Termin Montag?",
+        "Hi I'm Interested In The Offer",
+        "I AM INTERESTED IN BUYING",
+        "Sono Marco. Richiamatemi",
     ] {
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }

@@ -90,7 +90,7 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
         triage: Triage::Rejected(why),
         rule,
     };
-    if let Some(marker) = settled(lex, &kept, settled_phrase) {
+    if let Some(marker) = settled(lex, &all, &kept, settled_phrase, trimmed) {
         return rejected(Rejection::Settled, format!("settled \"{marker}\""));
     }
     for i in 0..kept.len() {
@@ -144,18 +144,32 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
 }
 
 /// The marker of a message that says only that its matter is settled or withdrawn (rule 3):
-/// every other word a pleasantry, a function word, a short word that is not a negation, or a
-/// word allowed beside the markers found (objects only beside a settled one: "the refund went
+/// not a question, no quantity, every other word a pleasantry, a function word, a short word
+/// that is not a negation, or a word allowed beside the markers found (objects only beside a settled one: "the refund went
 /// to the wrong number" is not withdrawn).
-fn settled(lex: &Lexicon, kept: &[&str], settled_phrase: Option<(String, bool)>) -> Option<String> {
+fn settled(
+    lex: &Lexicon,
+    all: &[&str],
+    kept: &[&str],
+    settled_phrase: Option<(String, bool)>,
+    text: &str,
+) -> Option<String> {
+    // A question ("has my parcel arrived?", "¿ya llegó mi pedido?") asks; a quantity ("2 of 3
+    // arrived", "kekirim 2x") tells what is missing or doubled.
+    let quantity = |w: &&str| {
+        let digits = w.trim_start_matches('x').trim_end_matches('x');
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    // "But", "still", "late" count even inside a pleasantry ("plus tard").
+    let contrast = (0..all.len()).any(|i| lex.contrast.at(all, i).is_some());
+    if contrast || text.contains('?') || kept.iter().any(quantity) {
+        return None;
+    }
     let mut settled_found = settled_phrase.as_ref().is_some_and(|(_, settled)| *settled);
     let mut marker = settled_phrase.map(|(marker, _)| marker);
     let mut others = Vec::new();
     let mut i = 0;
     while i < kept.len() {
-        if lex.contrast.at(kept, i).is_some() {
-            return None;
-        }
         let found = match lex.settled.at(kept, i) {
             Some(m) => {
                 settled_found = true;
@@ -188,9 +202,14 @@ fn settled(lex: &Lexicon, kept: &[&str], settled_phrase: Option<(String, bool)>)
 /// Words of a name a customer introduces themselves with, at most (rule 5).
 const MAX_NAME_WORDS: usize = 4;
 
+/// Letters of a title whose point ends no sentence ("Dr.", "Dott.", "Lic.").
+const MAX_TITLE_CHARS: usize = 4;
+
 /// Whether all the message says beyond pleasantries is a name: an introduction ("this is",
-/// "soy", a sign-off such as "Regards,") and at most `MAX_NAME_WORDS` words, each written with
-/// a capital ("Hi, this is Sarah Whitfield", "Cordialement, Dr. Philippe Martin").
+/// "soy", a sign-off such as "Regards,") followed by at most `MAX_NAME_WORDS` words, each
+/// written with a capital ("Hi, this is Sarah Whitfield", "Cordialement, Dr. Philippe Martin");
+/// not in a question, not in a shouted message, and no other word ("Callback please. Regards,
+/// John" is a request).
 fn only_a_name(
     lex: &Lexicon,
     all: &[&str],
@@ -198,31 +217,66 @@ fn only_a_name(
     original: &str,
     is_content: impl Fn(&str) -> bool,
 ) -> bool {
-    if lex.introduction.find(all).is_none() {
+    // A question, or a message with no lower-case letter (shouted), introduces no one.
+    if original.contains('?') || !original.chars().any(char::is_lowercase) {
         return false;
     }
-    let mut rest = Vec::new();
+    // The words as written, one for each of `all` (split as `words` splits), each with whether
+    // a sentence ends after it ("Sono Marco. Richiamatemi": the name is "Marco"; a title's
+    // point, "Dr.", ends none).
+    let mut written: Vec<(&str, bool)> = Vec::new();
+    let mut rest = original;
+    while let Some(start) = rest.find(|c: char| c.is_alphanumeric() || c == '\'' || c == '_') {
+        let after = &rest[start..];
+        let end = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '_'))
+            .unwrap_or(after.len());
+        let word = after[..end].trim_matches('\'');
+        rest = &after[end..];
+        let gap = rest
+            .find(|c: char| c.is_alphanumeric() || c == '\'' || c == '_')
+            .map_or(rest, |next| &rest[..next]);
+        let ends = gap.contains(['!', ';', ':'])
+            || (gap.contains('.') && word.chars().count() > MAX_TITLE_CHARS);
+        if !word.is_empty() {
+            written.push((word, ends));
+        }
+    }
+    if written.len() != all.len() {
+        return false;
+    }
+    // The introductions' words, and the names: the words with a capital right after one.
+    let mut introduced: Vec<&str> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     let mut i = 0;
-    while i < kept.len() {
-        match lex.introduction.at(kept, i) {
-            Some((_, n)) => i += n,
-            None => {
-                rest.push(kept[i]);
-                i += 1;
+    while i < all.len() {
+        let Some((_, n)) = lex.introduction.at(all, i) else {
+            i += 1;
+            continue;
+        };
+        introduced.extend(&all[i..i + n]);
+        i += n;
+        let start = i;
+        // A name's words have capitals and are no function words ("I'm Interested In The
+        // Offer" names no one), within one sentence.
+        while i < all.len()
+            && i - start < MAX_NAME_WORDS
+            && written[i].0.chars().next().is_some_and(char::is_uppercase)
+            && !lex.filler.has_word(all[i])
+        {
+            names.push(all[i]);
+            i += 1;
+            if written[i - 1].1 {
+                break;
             }
         }
     }
-    let content: Vec<&str> = rest.into_iter().filter(|w| is_content(w)).collect();
-    if content.is_empty() || content.len() > MAX_NAME_WORDS {
-        return false;
-    }
-    let capitalized: Vec<String> = original
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '_'))
-        .map(|t| t.trim_matches('\''))
-        .filter(|t| t.chars().next().is_some_and(char::is_uppercase))
-        .map(fold_accents)
+    let content: Vec<&str> = kept
+        .iter()
+        .copied()
+        .filter(|w| is_content(w) && !introduced.contains(w))
         .collect();
-    content.iter().all(|w| capitalized.iter().any(|c| c == w))
+    !content.is_empty() && content.iter().all(|w| names.contains(w))
 }
 
 /// An elided article (`un'emergenza`, `l'urgence`, `j'ai`) says nothing: the word after it
