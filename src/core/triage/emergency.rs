@@ -31,6 +31,40 @@ pub struct Emergency {
     modals: Matcher,
     stopped: Matcher,
     harm: Harm,
+    care: Care,
+}
+
+/// The matchers of the ninth pass's classes (`emergency_words/care.rs`, `lines.rs`, `timed.rs`):
+/// people who need care, a line cut, things that cannot wait past the hour.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Care {
+    /// Every word that starts one of these classes: a message with none of them skips them.
+    trigger: Matcher,
+    swelling: Matcher,
+    body_part: Matcher,
+    formula: Matcher,
+    none_left: Matcher,
+    hungry: Matcher,
+    fear: Matcher,
+    heatless: Matcher,
+    vulnerable: Matcher,
+    stalled: Matcher,
+    vehicle: Matcher,
+    at_night: Matcher,
+    patients: Matcher,
+    phone_line: Matcher,
+    cut: Matcher,
+    sim_dead: Matcher,
+    other_device: Matcher,
+    exam: Matcher,
+    moving: Matcher,
+    /// `TODAY` without tomorrow: a move or an exam tomorrow can wait for the queue.
+    today_only: Matcher,
+    later: Matcher,
+    soon_before: Matcher,
+    hour_units: Matcher,
+    minute_units: Matcher,
+    clock_before: Matcher,
 }
 
 /// The matchers of the emergencies outside the account (`emergency_harm_words`).
@@ -143,6 +177,15 @@ impl Emergency {
             m.add_all(list);
         }
         h.danger.add_all(PEOPLE_DANGER);
+        h.danger.add_all(CARE_DANGER);
+        h.inside.add_all(INSIDE_MORE);
+        h.stranded.add_all(STRANDED_MORE);
+        h.sim_swapped.add_all(SIM_SWAPPED_MORE);
+        h.today.add_all(TODAY_MORE);
+        h.departure.add_all(DEPARTURE_MORE);
+        h.official.add_all(OFFICIAL_MORE);
+        h.out_of_order.add_all(OUT_OF_ORDER_MORE);
+        e.stopped.add_all(STOPPED_MORE);
         for list in [
             TILL,
             DANGER,
@@ -166,8 +209,53 @@ impl Emergency {
             CEREMONY,
             DEPARTURE,
             LOCKED_OUT,
+            CARE_DANGER,
+            SIM_SWAPPED_MORE,
+            DEPARTURE_MORE,
+            OFFICIAL_MORE,
         ] {
             h.trigger.add_all(list);
+        }
+        let c = &mut e.care;
+        for (m, list) in [
+            (&mut c.swelling, SWELLING),
+            (&mut c.body_part, BODY_PART),
+            (&mut c.formula, FORMULA),
+            (&mut c.none_left, NONE_LEFT),
+            (&mut c.hungry, HUNGRY),
+            (&mut c.fear, FEAR),
+            (&mut c.heatless, HEATLESS),
+            (&mut c.vulnerable, VULNERABLE),
+            (&mut c.stalled, STALLED),
+            (&mut c.vehicle, VEHICLE),
+            (&mut c.at_night, AT_NIGHT),
+            (&mut c.patients, PATIENTS),
+            (&mut c.phone_line, PHONE_LINE),
+            (&mut c.cut, CUT),
+            (&mut c.sim_dead, SIM_DEAD),
+            (&mut c.other_device, OTHER_DEVICE),
+            (&mut c.exam, EXAM),
+            (&mut c.moving, MOVING),
+            (&mut c.later, LATER),
+            (&mut c.soon_before, SOON_BEFORE),
+            (&mut c.hour_units, HOUR_UNITS),
+            (&mut c.minute_units, MINUTE_UNITS),
+            (&mut c.clock_before, CLOCK_BEFORE),
+        ] {
+            m.add_all(list);
+        }
+        for list in [TODAY, TODAY_MORE] {
+            c.today_only.add_all(
+                &list
+                    .iter()
+                    .filter(|w| !TOMORROW.contains(w))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        for list in [
+            SWELLING, FORMULA, FEAR, HEATLESS, STALLED, AT_NIGHT, PATIENTS, SIM_DEAD, EXAM, MOVING,
+        ] {
+            c.trigger.add_all(list);
         }
         e
     }
@@ -205,14 +293,50 @@ impl Emergency {
         {
             return Some("danger");
         }
+        let c = &self.care;
+        let care = any(&c.trigger);
+        // An allergic reaction by its swelling; an old or lone person without heating or
+        // power; a lift stopped with someone inside; a car broken down at night.
+        if care
+            && ((any(&c.swelling) && exact(&c.body_part))
+                || (exact(&c.heatless) && exact(&c.vulnerable))
+                || (exact(&h.lift) && exact(&c.stalled) && exact(&h.inside))
+                || (exact(&c.vehicle) && exact(&h.stranded) && exact(&c.at_night))
+                || self.afraid(words))
+        {
+            return Some("danger");
+        }
+        if care
+            && exact(&c.formula)
+            && (any(&h.running_out) || exact(&c.none_left) || exact(&c.hungry))
+        {
+            return Some("medicine");
+        }
+        if care && exact(&c.patients) && exact(&c.phone_line) && exact(&c.cut) {
+            return Some("stopped");
+        }
+        if care && exact(&c.sim_dead) && exact(&c.other_device) {
+            return Some("taken over");
+        }
         if harm && exact(&h.sim_swapped) {
             return Some("taken over");
         }
         // A wedding or a funeral today, whatever is missing for it (a delivery too); a flight
         // today or within hours.
+        let clock = || self.clock(words) && !exact(&c.later);
         if harm
             && (exact(&h.ceremony) || exact(&h.departure))
-            && (exact(&h.today) || exact(&h.within_hours))
+            && (exact(&h.today)
+                || exact(&h.within_hours)
+                || self.soon(words)
+                || (exact(&h.ceremony) && clock()))
+        {
+            return Some("deadline");
+        }
+        // A move or an exam today, or within hours.
+        if care
+            && (exact(&c.moving) || exact(&c.exam))
+            && (exact(&c.today_only) || self.soon(words) || clock())
         {
             return Some("deadline");
         }
@@ -268,6 +392,65 @@ impl Emergency {
         }
     }
 
+    /// Fear said alone: "j'ai peur" at the end or before another sentence, not "j'ai peur que
+    /// le colis soit perdu" nor "peur de ..." (a worry about something).
+    fn afraid(&self, words: &[&str]) -> bool {
+        (0..words.len()).any(|i| {
+            let Some((_, n)) = self.care.fear.at(words, i) else {
+                return false;
+            };
+            words.get(i + n).is_none_or(|next| {
+                !(next.starts_with("qu")
+                    || next.starts_with("d'")
+                    || matches!(*next, "de" | "pour"))
+            })
+        })
+    }
+
+    /// A time within hours, by its number: "in 3 hrs", "en 4 horas", "em 1h", "daqui a 3
+    /// horas", "tra 40 minuti", "1 jam lagi" (at most six hours or three hours of minutes).
+    fn soon(&self, words: &[&str]) -> bool {
+        let c = &self.care;
+        (0..words.len()).any(|i| {
+            let Some((n, rest)) = leading_number(words[i]) else {
+                return false;
+            };
+            let (unit, next) = if rest.is_empty() {
+                (words.get(i + 1).copied().unwrap_or(""), i + 2)
+            } else {
+                (rest, i + 1)
+            };
+            let in_range = (c.hour_units.has_exact(unit) && (1..=6).contains(&n))
+                || (c.minute_units.has_exact(unit) && (1..=180).contains(&n));
+            let before = |k: usize| i.checked_sub(k).map(|j| words[j]);
+            in_range
+                && (before(1).is_some_and(|b| c.soon_before.has_exact(b))
+                    || (before(1) == Some("a") && before(2) == Some("daqui"))
+                    || words.get(next) == Some(&"lagi"))
+        })
+    }
+
+    /// A time of day: "at 11", "um 15 uhr", "a las 10", "jam 10", "2pm", "14h", "14h30".
+    fn clock(&self, words: &[&str]) -> bool {
+        let c = &self.care;
+        (0..words.len()).any(|i| {
+            let Some((n, rest)) = leading_number(words[i]) else {
+                return false;
+            };
+            let marked = |u: &str| matches!(u, "am" | "pm" | "h" | "uhr");
+            let minutes = rest
+                .strip_prefix('h')
+                .is_some_and(|m| m.len() == 2 && m.bytes().all(|b| b.is_ascii_digit()));
+            n <= 24
+                && (marked(rest)
+                    || minutes
+                    || (rest.is_empty()
+                        && (words.get(i + 1).is_some_and(|u| marked(u))
+                            || i.checked_sub(1)
+                                .is_some_and(|j| c.clock_before.has_exact(words[j])))))
+        })
+    }
+
     /// A word of loss within three words of a thing of value: "lost my wallet", "hp saya
     /// hilang", "die Karte ist weg"; not "I lost access, then changed my phone number".
     fn lost_near_valuables(&self, words: &[&str]) -> bool {
@@ -296,6 +479,20 @@ impl Emergency {
     }
 }
 
+/// The number a word starts with (at most three digits) and what follows it: "3hrs" is
+/// `(3, "hrs")`, "11" is `(11, "")`.
+fn leading_number(w: &str) -> Option<(u32, &str)> {
+    let end = w.bytes().take_while(u8::is_ascii_digit).count();
+    if end == 0 || end > 3 {
+        return None;
+    }
+    Some((w[..end].parse().ok()?, &w[end..]))
+}
+
 #[cfg(test)]
 #[path = "emergency_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "emergency_care_tests.rs"]
+mod care_tests;

@@ -3,14 +3,20 @@
 
 mod account;
 mod business;
+mod care;
 mod fraud;
 mod harm;
+mod lines;
 mod people;
+mod timed;
 mod trapped;
 
 pub(super) use account::*;
 pub(super) use business::*;
+pub(super) use care::*;
 pub(super) use fraud::*;
 pub(super) use harm::*;
+pub(super) use lines::*;
 pub(super) use people::*;
+pub(super) use timed::*;
 pub(super) use trapped::*;

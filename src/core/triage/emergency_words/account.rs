@@ -170,6 +170,15 @@ pub(in crate::core::triage) const DISOWNED: &[&str] = &[
     "ce ho ancora",
     "kartu masih di saya",
     "kartu masih sama saya",
+    // Ninth pass (`triage-probe-emergencies-h.tsv`): "it is not me".
+    "non sono io",
+    "non ero io",
+    "no soy yo",
+    "no era yo",
+    "nao sou eu",
+    "nao era eu",
+    "war nicht ich",
+    "bin nicht ich",
 ];
 
 /// Asking to block a card or account (the request, not "my account is blocked"): with a
@@ -199,6 +208,14 @@ pub(in crate::core::triage) const BLOCKING: &[&str] = &[
     "blocca il",
     "blokir",
     "blokirin",
+    // Ninth pass (`triage-probe-emergencies-h.tsv`): the pronoun attached.
+    "bloccatela",
+    "bloccatelo",
+    "bloccatemela",
+    "bloccala",
+    "bloqueenla",
+    "bloqueala",
+    "bloqueela",
 ];
 
 /// What a request to block names: a card, an account, the bank ("block the in-game purchases"
@@ -328,6 +345,8 @@ pub(in crate::core::triage) const MONEY_OR_ACCESS: &[&str] = &[
     "rupiah",
     "juta",
     "belanja",
+    // Ninth pass (`triage-probe-emergencies-h.tsv`): rupees.
+    "rupees",
 ];
 
 /// What opens an account: a password, a PIN, the e-mail or number it is tied to, a one-time

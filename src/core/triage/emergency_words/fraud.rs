@@ -100,6 +100,22 @@ pub(in crate::core::triage) const IMPERSONATED: &[&str] = &[
     "ngasih kode",
     "kasih otp",
     "ngasih otp",
+    // Ninth pass (`triage-probe-emergencies-h.tsv`): a one-time code given away.
+    "gave them the otp",
+    "gave him the otp",
+    "gave her the otp",
+    "gave the otp",
+    "gave my otp",
+    "shared the otp",
+    "shared my otp",
+    "di el otp",
+    "le di el otp",
+    "passei o otp",
+    "passei o token",
+    "code gegeben",
+    "tan gegeben",
+    "ho dato otp",
+    "dato il codice",
 ];
 
 /// An account or a number taken over, told by its effect: cloned, hijacked, tapped.
@@ -278,6 +294,9 @@ pub(in crate::core::triage) const MONEY: &[&str] = &[
     "pesos",
     "rupiah",
     "juta",
+    // Ninth pass (`triage-probe-emergencies-h.tsv`): rupees.
+    "rupees",
+    "rupee",
 ];
 
 /// A login from a place or device the customer does not know: with an account, an emergency.
