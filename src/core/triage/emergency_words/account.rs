@@ -171,14 +171,14 @@ pub(in crate::core::triage) const DISOWNED: &[&str] = &[
     "kartu masih di saya",
     "kartu masih sama saya",
     // Ninth pass (`triage-probe-emergencies-h.tsv`): "it is not me".
-    "non sono io",
     "non ero io",
-    "no soy yo",
+    "non sono stato io",
+    "non sono stata io",
+    "no fui yo",
+    "nao fui eu",
     "no era yo",
-    "nao sou eu",
     "nao era eu",
     "war nicht ich",
-    "bin nicht ich",
 ];
 
 /// Asking to block a card or account (the request, not "my account is blocked"): with a

@@ -112,10 +112,8 @@ pub(in crate::core::triage) const IMPERSONATED: &[&str] = &[
     "le di el otp",
     "passei o otp",
     "passei o token",
-    "code gegeben",
     "tan gegeben",
     "ho dato otp",
-    "dato il codice",
 ];
 
 /// An account or a number taken over, told by its effect: cloned, hijacked, tapped.

@@ -142,10 +142,6 @@ pub(in crate::core::triage) const LEAKING: &[&str] = &[
     "smell*",
     "leak*",
     "stink*",
-    // A stem matches only with an ending (ninth pass): the bare words too.
-    "smell",
-    "leak",
-    "stink",
     "olor",
     "huele",
     "fuga",

@@ -84,29 +84,6 @@ pub(in crate::core::triage) const SIM_DEAD: &[&str] = &[
     "sinyal hilang",
 ];
 
-/// ... while someone logs in from another device (a SIM swap).
-pub(in crate::core::triage) const OTHER_DEVICE: &[&str] = &[
-    "another device",
-    "new login",
-    "new logins",
-    "new sign in",
-    "otro dispositivo",
-    "nuevo inicio de sesion",
-    "outro dispositivo",
-    "outro aparelho",
-    "novo login",
-    "autre appareil",
-    "nouvelle connexion",
-    "anderen gerat",
-    "neuen gerat",
-    "neue logins",
-    "neuer login",
-    "neue anmeldung",
-    "altro dispositivo",
-    "nuovo accesso",
-    "login baru",
-];
-
 /// A SIM swap told by its word (read with `SIM_SWAPPED`).
 pub(in crate::core::triage) const SIM_SWAPPED_MORE: &[&str] = &[
     "sim getauscht",
