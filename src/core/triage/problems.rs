@@ -8,8 +8,9 @@
 //!    a ticket.
 //! 3. `settled`: the matter settled or the message withdrawn ("problem solved", "nvm the
 //!    refund came through", "sorry, wrong chat") and nothing else said but pleasantries and
-//!    the words allowed beside (`aside_words`): the details request. A negation, "but",
-//!    "still" or any other word keeps it a request ("the parcel arrived broken").
+//!    the words allowed beside (`aside_words`): the details request. A question mark, a
+//!    number, a negation, "but", "still", "late" or any other word keeps it a request ("the
+//!    parcel arrived broken", "has my parcel arrived?").
 //! 4. `too_short`: fewer characters than `TRIAGE_MIN_LENGTH`: the details request.
 //! 5. `greeting_only`: every word a greeting, thanks, acknowledgement, "are you there?",
 //!    laughter or filler (or no word at all: emoji): the details request.
@@ -144,9 +145,9 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
 }
 
 /// The marker of a message that says only that its matter is settled or withdrawn (rule 3):
-/// not a question, no quantity, every other word a pleasantry, a function word, a short word
-/// that is not a negation, or a word allowed beside the markers found (objects only beside a settled one: "the refund went
-/// to the wrong number" is not withdrawn).
+/// not a question, no quantity, no contrast, every other word a pleasantry, a function word,
+/// a short word that is not a negation, or a word allowed beside the markers found (objects
+/// only beside a settled one: "the refund went to the wrong number" is not withdrawn).
 fn settled(
     lex: &Lexicon,
     all: &[&str],
