@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 mod aside_words;
+mod asides;
 mod emergency;
 mod emergency_words;
 mod lexicon;

@@ -1,27 +1,7 @@
 //! The ninth pass's emergency classes (`emergency_words/care.rs`, `timed.rs`), each in every
 //! shipped language, and the look-alike complaints that must stay non-urgent.
 
-use super::*;
-use crate::core::text::{fold_accents, words};
-
-/// Read as `problems::priority` reads a message: folded, split, elisions taken off.
-fn find(m: &str) -> Option<&'static str> {
-    let folded = fold_accents(m);
-    let w: Vec<&str> = words(&folded).collect();
-    Emergency::shipped().find(&super::super::problems::unelide(&w))
-}
-
-fn each_is(class: &str, messages: &[&str]) {
-    for m in messages {
-        assert_eq!(find(m), Some(class), "{m}");
-    }
-}
-
-fn none_of(messages: &[&str]) {
-    for m in messages {
-        assert_eq!(find(m), None, "{m}");
-    }
-}
+use super::tests::{each_is, find, none_of};
 
 #[test]
 fn an_allergic_reaction_told_by_its_swelling_is_danger() {

@@ -5,19 +5,19 @@ use super::*;
 use crate::core::text::{fold_accents, words};
 
 /// Read as `problems::priority` reads a message: folded, split, elisions taken off.
-fn find(m: &str) -> Option<&'static str> {
+pub(super) fn find(m: &str) -> Option<&'static str> {
     let folded = fold_accents(m);
     let w: Vec<&str> = words(&folded).collect();
     Emergency::shipped().find(&super::super::problems::unelide(&w))
 }
 
-fn each_is(class: &str, messages: &[&str]) {
+pub(super) fn each_is(class: &str, messages: &[&str]) {
     for m in messages {
         assert_eq!(find(m), Some(class), "{m}");
     }
 }
 
-fn none_of(messages: &[&str]) {
+pub(super) fn none_of(messages: &[&str]) {
     for m in messages {
         assert_eq!(find(m), None, "{m}");
     }

@@ -4,6 +4,7 @@
 mod account;
 mod business;
 mod care;
+mod care_guards;
 mod fraud;
 mod harm;
 mod lines;
@@ -14,6 +15,7 @@ mod trapped;
 pub(super) use account::*;
 pub(super) use business::*;
 pub(super) use care::*;
+pub(super) use care_guards::*;
 pub(super) use fraud::*;
 pub(super) use harm::*;
 pub(super) use lines::*;
