@@ -269,11 +269,15 @@ for (const b of document.querySelectorAll('#history-range button')) {
 
 function renderMessages(list) {
   listShown = list;
+  // A refresh redraws the rows every 30 s: a keyboard user on a row's button keeps their place
+  // (the new button of the same message takes the focus) instead of being thrown to the page.
+  const focused = $('messages').contains(document.activeElement) ? document.activeElement.dataset.sid : undefined;
   $('messages').replaceChildren(...(list.length ? list.map((m) => {
     // The MessageSid is a button: every row is reached and opened by keyboard (Tab, Enter or
     // Space); a click anywhere on the row does the same for a mouse.
     const open = el('button', { type: 'button', className: 'link', textContent: m.message_sid, title: 'Show what happened to this message' });
     open.setAttribute('aria-label', `Story of message ${m.message_sid}`);
+    open.dataset.sid = m.message_sid;
     open.addEventListener('click', (e) => { e.stopPropagation(); story(m.message_sid); });
     const cell = (label, ...content) => { const td = el('td', {}, ...content); td.dataset.label = label; return td; };
     const status = cell('status', m.status?.replace(/_/g, ' ') ?? '');
@@ -289,6 +293,7 @@ function renderMessages(list) {
     tr.addEventListener('click', (e) => { if (!e.target.closest('a')) story(m.message_sid); });
     return tr;
   }) : [el('tr', {}, el('td', { className: 'muted', colSpan: 7, textContent: 'No messages.' }))]));
+  if (focused) [...$('messages').querySelectorAll('button[data-sid]')].find((b) => b.dataset.sid === focused)?.focus();
 }
 
 function clearStory() {

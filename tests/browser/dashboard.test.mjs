@@ -143,6 +143,11 @@ test('the dashboard moves as customers write: counters, charts, latest messages,
   await waitFor(async () => (await page.locator(`#messages a[href="${zendeskTicket}"]`).count()) === 1, { what: 'the ticket linked in the list' });
   // Every row is opened by keyboard: its MessageSid is a button (Tab to it, Enter or Space).
   await page.locator('#messages button', { hasText: sids[0] }).focus();
+  // A refresh redraws the rows (every 30 s): the keyboard user keeps their place on the same
+  // message's new button. The old button is marked; the refresh is asked without moving focus.
+  await page.evaluate(() => { document.activeElement.dataset.before = 'refresh'; document.getElementById('refresh-now').click(); });
+  await waitFor(async () => (await page.locator('#messages button[data-before]').count()) === 0, { what: 'the rows redrawn' });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.sid), sids[0], 'the focus stayed on the message');
   await page.keyboard.press('Space');
   await page.locator('#story-title', { hasText: sids[0] }).waitFor({ timeout: 10_000 });
   await page.locator('#messages button', { hasText: sids[1] }).focus();
