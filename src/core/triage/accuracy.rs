@@ -63,6 +63,10 @@ pub(crate) const NEVER_TUNED: &[(&str, &str)] = &[
         "unseen G",
         include_str!("../../../tests/data/triage-unseen-g.tsv"),
     ),
+    (
+        "unseen H",
+        include_str!("../../../tests/data/triage-unseen-h.tsv"),
+    ),
 ];
 
 /// One labelled message: `language<TAB>label<TAB>text`, or with the sender's calling code

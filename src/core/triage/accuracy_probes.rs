@@ -248,3 +248,58 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
     let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
     assert!(urgent >= 128, "{urgent} of 154");
 }
+
+/// The helper-written long messages (`triage-probe-details-j.tsv` to `-o.tsv`: long praise,
+/// small talk and stories, and problems told without a support word, written from a brief
+/// without the rules; the small-talk scorer was trained on them): every problem stays a ticket,
+/// and the scorer's share of the small talk holds (before it, 0 of j's and 2 of k's 280 were
+/// asked for details; the figures below are a few under the trained model's: 168, 155, 137,
+/// 197, 126, 68).
+#[test]
+fn accuracy_the_long_messages_keep_what_the_small_talk_scorer_learned() {
+    let l = languages(&[]);
+    for (name, set, at_least) in [
+        (
+            "j",
+            include_str!("../../../tests/data/triage-probe-details-j.tsv"),
+            160,
+        ),
+        (
+            "k",
+            include_str!("../../../tests/data/triage-probe-details-k.tsv"),
+            145,
+        ),
+        (
+            "l",
+            include_str!("../../../tests/data/triage-probe-details-l.tsv"),
+            130,
+        ),
+        (
+            "m",
+            include_str!("../../../tests/data/triage-probe-details-m.tsv"),
+            185,
+        ),
+        (
+            "n",
+            include_str!("../../../tests/data/triage-probe-details-n.tsv"),
+            120,
+        ),
+        (
+            "o",
+            include_str!("../../../tests/data/triage-probe-details-o.tsv"),
+            60,
+        ),
+    ] {
+        let rows = measure(set, &l);
+        assert_eq!(rows.len(), 7, "{name}: every shipped language");
+        for r in &rows {
+            assert_eq!(
+                r.problems_ticketed, r.problems,
+                "{name} {}: {:?}",
+                r.code, r.wrong
+            );
+        }
+        let asked: usize = rows.iter().map(|r| r.contentless_asked).sum();
+        assert!(asked >= at_least, "{name}: {asked} asked for details");
+    }
+}
