@@ -12,7 +12,7 @@
 //! who had not been read (docs/triage.md). A model weighs many weak signals at once. It is
 //! trained offline on the project's labelled sets, never on the sets kept untuned
 //! (`scorer_training.rs`), and it is small: its weights are hashed into 2^[`BITS`] buckets of
-//! one signed byte (`scorer.weights`, made by `cargo test --release --lib
+//! four bits (`scorer.weights`, made by `cargo test --release --lib
 //! train_the_small_talk_scorer -- --ignored`); no crate is needed to read them.
 //!
 //! Features, each hashed (FNV-1a) into a bucket: every word (numbers as one token), the first
@@ -35,10 +35,16 @@ pub(crate) const SMALL_TALK_BELOW_NEGATION: f32 = -4.0;
 /// early and the kids love it, thank you so much").
 pub(crate) const SMALL_TALK_BELOW_PROBLEM_WORD: f32 = -6.0;
 
-/// The file's layout: "WZS1", the bucket bits (1 byte), the scale and the bias (f32, little
-/// endian), then 2^BITS signed bytes.
+/// The file's layout: "WZS2", the bucket bits (1 byte), the scale and the bias (f32, little
+/// endian), then 2^BITS weights of four bits, two to a byte (the even bucket in the low half),
+/// each an index into [`LEVELS`].
 const WEIGHTS: &[u8] = include_bytes!("scorer.weights");
 const HEADER: usize = 4 + 1 + 4 + 4;
+
+/// The sixteen weights a bucket can hold, in units of the file's scale: a few large steps for the
+/// few strong words, fine steps near zero for the many weak ones (half the bytes of a signed
+/// byte per bucket, for the same decisions on the left-out sets).
+pub(crate) const LEVELS: [i8; 16] = [0, 1, 2, 3, 5, 8, 13, 21, 0, -1, -2, -3, -5, -8, -13, -21];
 
 /// The model's parameters as stored.
 pub(crate) struct Model<'a> {
@@ -54,13 +60,23 @@ impl<'a> Model<'a> {
         let (head, weights) = bytes.split_at_checked(HEADER)?;
         let f32_at =
             |i: usize| f32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
-        (head[..4] == *b"WZS1" && u32::from(head[4]) == BITS && weights.len() == 1 << BITS).then(
-            || Model {
+        (head[..4] == *b"WZS2" && u32::from(head[4]) == BITS && weights.len() == 1 << (BITS - 1))
+            .then(|| Model {
                 scale: f32_at(5),
                 bias: f32_at(9),
                 weights,
-            },
-        )
+            })
+    }
+
+    /// A bucket's weight, in units of the scale.
+    pub(crate) fn weight(&self, bucket: u32) -> i8 {
+        let byte = self.weights[(bucket >> 1) as usize];
+        let index = if bucket & 1 == 0 {
+            byte & 0x0f
+        } else {
+            byte >> 4
+        };
+        LEVELS[usize::from(index)]
     }
 
     /// The shipped model.
@@ -72,7 +88,7 @@ impl<'a> Model<'a> {
     pub(crate) fn score(&self, words: &[&str], text: &str) -> f32 {
         let mut sum = 0i32;
         features(words, text, |bucket| {
-            sum += i32::from(self.weights[bucket as usize] as i8);
+            sum += i32::from(self.weight(bucket));
         });
         self.bias + self.scale * sum as f32
     }
@@ -87,9 +103,15 @@ impl<'a> Model<'a> {
 /// please"), however warm the rest.
 pub(crate) fn may_read(words: &[&str], text: &str) -> bool {
     let said = |list: &[&str]| {
-        list.iter().any(|phrase| {
-            let phrase: Vec<&str> = phrase.split(' ').collect();
-            words.windows(phrase.len()).any(|w| w == phrase.as_slice())
+        list.iter().any(|phrase| match phrase.split_once(' ') {
+            None => words.contains(phrase),
+            Some(_) => (0..words.len()).any(|i| {
+                let mut at = i;
+                phrase.split(' ').all(|p| {
+                    at += 1;
+                    words.get(at - 1) == Some(&p)
+                })
+            }),
         })
     };
     words.len() >= MIN_WORDS

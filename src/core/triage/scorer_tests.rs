@@ -92,13 +92,20 @@ fn the_guide_mode_is_untouched_by_the_scorer() {
 fn a_weights_file_of_another_layout_is_refused() {
     assert!(Model::shipped().is_some(), "the shipped weights are read");
     assert!(Model::read(b"").is_none());
-    assert!(Model::read(b"WZS1").is_none());
-    let mut other_bits = vec![0u8; 13 + (1 << BITS)];
-    other_bits[..4].copy_from_slice(b"WZS1");
-    other_bits[4] = BITS as u8 + 1;
-    assert!(Model::read(&other_bits).is_none());
-    other_bits[4] = BITS as u8;
-    assert!(Model::read(&other_bits).is_some());
+    assert!(Model::read(b"WZS2").is_none());
+    let mut file = vec![0u8; 13 + (1 << (BITS - 1))];
+    file[..4].copy_from_slice(b"WZS2");
+    file[4] = BITS as u8 + 1;
+    assert!(Model::read(&file).is_none(), "other bits");
+    file[4] = BITS as u8;
+    file[..4].copy_from_slice(b"WZS1");
+    assert!(Model::read(&file).is_none(), "the one-byte layout");
+    file[..4].copy_from_slice(b"WZS2");
+    assert!(Model::read(&file[..file.len() - 1]).is_none(), "cut short");
+    // Two buckets to a byte, the even one in the low half; each an index into the levels.
+    file[13] = 0x97; // bucket 0: level 7 (21), bucket 1: level 9 (-1)
+    let m = Model::read(&file).unwrap();
+    assert_eq!((m.weight(0), m.weight(1), m.weight(2)), (21, -1, 0));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! `cargo test --release --lib train_the_small_talk_scorer -- --ignored --nocapture`.
 
 use super::accuracy::samples;
-use super::scorer::{features, Model, BITS};
+use super::scorer::{features, Model, BITS, LEVELS};
 use crate::core::text::{fold_accents, words};
 
 /// The training sets: every labelled set of the project but the untuned ones.
@@ -190,18 +190,29 @@ pub(crate) fn train(examples: &[&Example]) -> (Vec<f32>, f32) {
     (w, bias)
 }
 
-/// The weights as stored: one signed byte per bucket, and the scale.
+/// The weights as stored: the scale (the largest weight is the largest level), and each weight
+/// as the index of its nearest level, two to a byte.
 pub(crate) fn quantize(w: &[f32], bias: f32) -> Vec<u8> {
+    let top = f32::from(LEVELS[7]);
     let max = w.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-6);
-    let scale = max / 127.0;
-    let mut out = Vec::with_capacity(13 + w.len());
-    out.extend_from_slice(b"WZS1");
+    let scale = max / top;
+    let nearest = |x: f32| -> u8 {
+        let units = x / scale;
+        (0u8..16)
+            .min_by(|a, b| {
+                let d = |i: u8| (f32::from(LEVELS[usize::from(i)]) - units).abs();
+                d(*a).total_cmp(&d(*b))
+            })
+            .unwrap_or(0)
+    };
+    let mut out = Vec::with_capacity(13 + w.len() / 2);
+    out.extend_from_slice(b"WZS2");
     out.push(BITS as u8);
     out.extend_from_slice(&scale.to_le_bytes());
     out.extend_from_slice(&bias.to_le_bytes());
     out.extend(
-        w.iter()
-            .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8 as u8),
+        w.chunks(2)
+            .map(|pair| nearest(pair[0]) | nearest(pair[1]) << 4),
     );
     out
 }
@@ -219,27 +230,27 @@ fn trained_weights() -> Vec<u8> {
 fn train_the_small_talk_scorer() {
     let bytes = trained_weights();
     std::fs::write("src/core/triage/scorer.weights", &bytes).unwrap();
-    let nonzero = bytes[13..].iter().filter(|b| **b != 0).count();
-    println!("{} buckets, {nonzero} not zero", bytes.len() - 13);
+    let m = Model::read(&bytes).unwrap();
+    let nonzero = (0..1u32 << BITS).filter(|b| m.weight(*b) != 0).count();
+    println!("{} buckets, {nonzero} not zero", 1 << BITS);
 }
 
-/// The shipped weights are the ones the training makes (to a rounding step: floating point
-/// may differ in its last bit between machines).
+/// The shipped weights are the ones the training makes (to a level: floating point may differ
+/// in its last bit between machines, and a weight on the edge between two levels may fall on
+/// either).
 #[test]
 fn the_shipped_weights_are_what_the_training_makes() {
     let shipped = Model::shipped().expect("scorer.weights has the expected layout");
     let fresh_bytes = trained_weights();
     let fresh = Model::read(&fresh_bytes).unwrap();
     assert!((shipped.bias - fresh.bias).abs() < 1e-3 && (shipped.scale - fresh.scale).abs() < 1e-5);
-    let off = shipped
-        .weights
-        .iter()
-        .zip(fresh.weights)
-        .filter(|(a, b)| (**a as i8 as i16 - **b as i8 as i16).abs() > 1)
+    let rank = |w: i8| LEVELS.iter().filter(|l| **l < w).count() as i32;
+    let off = (0..1u32 << BITS)
+        .filter(|b| (rank(shipped.weight(*b)) - rank(fresh.weight(*b))).abs() > 1)
         .count();
     assert_eq!(
         off, 0,
-        "buckets differing by more than one step: retrain (see the module's doc)"
+        "buckets more than a level apart: retrain (see the module's doc)"
     );
 }
 
