@@ -271,8 +271,10 @@ export function twilioApi(ctx) {
       entry.gateway_status = r.status;
       entry.gateway_body = await r.text();
     } catch (e) {
+      // No answer at all (Twilio would log error 11200): most often `npm start` is still
+      // building the gateway; say so rather than a bare "fetch failed".
       entry.gateway_status = 0;
-      entry.gateway_body = String(e.message || e);
+      entry.gateway_body = `the gateway did not answer (${e.message || e}): if it is still starting, wait for "Press Ctrl-C" in the output of npm start and send again`;
     }
     entry.gateway_ms = performance.now() - started;
     return { messageSid, status: entry.gateway_status, body: entry.gateway_body, ms: entry.gateway_ms };

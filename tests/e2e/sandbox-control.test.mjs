@@ -94,6 +94,27 @@ test('JSON from the sandbox page or from a script is accepted', async () => {
   assert.equal((await fetch(`${apiUrl}/__sandbox/state`)).status, 200);
 });
 
+test('a message sent before the gateway listens says so, not a bare "fetch failed"', async () => {
+  // A port nobody listens on: what a newcomer meets when they write before npm start is ready.
+  const closed = http.createServer();
+  await new Promise((r) => closed.listen(0, '127.0.0.1', r));
+  const { port } = closed.address();
+  await new Promise((r) => closed.close(r));
+  const json = { 'Content-Type': 'application/json' };
+  const pointed = await post('/gateway', { headers: json, body: JSON.stringify({ url: `http://127.0.0.1:${port}/twilio/whatsapp` }) });
+  assert.equal(pointed.status, 200);
+  try {
+    const r = await post('/customer/send', { headers: json });
+    assert.equal(r.status, 200);
+    const sent = await r.json();
+    assert.equal(sent.status, 0, 'no answer from the gateway');
+    assert.match(sent.body, /^the gateway did not answer \(.+\): if it is still starting, wait for "Press Ctrl-C" in the output of npm start and send again$/);
+  } finally {
+    await post('/gateway', { headers: json, body: JSON.stringify({ url: `http://127.0.0.1:${gateway.address().port}/twilio/whatsapp` }) });
+    await post('/reset', { headers: json, body: '{}' });
+  }
+});
+
 test("the agent's merge control (the page's Merge button) merges as Zendesk does, with its refusals", async () => {
   const auth = `Basic ${Buffer.from(`${SANDBOX_CREDENTIALS.ZENDESK_EMAIL}/token:${SANDBOX_CREDENTIALS.ZENDESK_API_KEY}`).toString('base64')}`;
   const ticket = async (i) => {
