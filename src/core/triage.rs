@@ -19,7 +19,6 @@ mod emergency_words;
 mod lexicon;
 mod matcher;
 mod problems;
-mod scorer;
 
 pub use lexicon::Lexicon;
 
@@ -115,12 +114,6 @@ pub enum Rejection {
     /// The default rule: the matter settled or withdrawn ("problem solved", "wrong chat"),
     /// and nothing else said.
     Settled,
-    /// The default rule: a long message the rules would make a ticket on weak evidence (no
-    /// problem word), that the small-talk scorer reads as praise or small talk; its score in
-    /// tenths (log-odds of a problem: -62 is -6.2).
-    SmallTalk {
-        score_tenths: i16,
-    },
 }
 
 impl Rejection {
@@ -131,7 +124,6 @@ impl Rejection {
             Rejection::NoIssueKeyword => "no_issue_keyword",
             Rejection::LittleContent => "little_content",
             Rejection::Settled => "settled",
-            Rejection::SmallTalk { .. } => "small_talk",
         }
     }
 
@@ -150,53 +142,11 @@ impl Rejection {
             Rejection::Settled => {
                 "says the matter is settled or was sent by mistake, naming no problem left"
             }
-            Rejection::SmallTalk { .. } => {
-                "names no problem word, and the small-talk scorer reads its words as praise or small talk"
-            }
         }
     }
 
-    /// The reason as stored with the message: the name, and the score when there is one
-    /// ("small_talk (score -6.2)"), so the admin view says it too.
-    pub fn stored(self) -> String {
-        match self {
-            Rejection::SmallTalk { score_tenths } => format!(
-                "{} (score {})",
-                self.as_str(),
-                scorer::tenths_text(i32::from(score_tenths))
-            ),
-            _ => self.as_str().into(),
-        }
-    }
-
-    /// The small-talk scorer's score (log-odds of a problem), when it decided.
-    pub fn score(self) -> Option<f64> {
-        match self {
-            Rejection::SmallTalk { score_tenths } => Some(f64::from(score_tenths) / 10.0),
-            _ => None,
-        }
-    }
-
-    /// The rule in words with its score when there is one, for the admin view's story.
-    pub fn in_words(self) -> String {
-        match self {
-            Rejection::SmallTalk { score_tenths } => format!(
-                "{} (score {})",
-                self.explain(),
-                scorer::tenths_text(i32::from(score_tenths))
-            ),
-            _ => self.explain().into(),
-        }
-    }
-
-    /// The rejection a stored reason names (`stored`), its score included, for the admin view.
-    pub fn from_name(stored: &str) -> Option<Rejection> {
-        let (name, rest) = stored.split_once(' ').unwrap_or((stored, ""));
-        if name == "small_talk" {
-            let score = rest.strip_prefix("(score ")?.strip_suffix(')')?;
-            let score_tenths = i16::try_from(scorer::tenths_of(score)?).ok()?;
-            return Some(Rejection::SmallTalk { score_tenths });
-        }
+    /// The rejection a stored reason names (`as_str`), for the admin view.
+    pub fn from_name(name: &str) -> Option<Rejection> {
         [
             Rejection::TooShort,
             Rejection::GreetingOnly,
@@ -357,10 +307,6 @@ pub fn subject(message: &str) -> String {
 mod accuracy;
 #[cfg(test)]
 mod aside_tests;
-#[cfg(test)]
-mod scorer_tests;
-#[cfg(test)]
-mod scorer_training;
 
 #[cfg(test)]
 mod tests {

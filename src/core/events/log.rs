@@ -125,7 +125,6 @@ pub fn log_line(event: &DomainEvent, from: &str) -> LogLine {
             message(LogLine::info("triage.rejected"), sid)
                 .field("reason", reason.as_str())
                 .field("rule", reason.explain())
-                .opt("score", reason.score())
         }
         DomainEvent::MediaRefusedHost { sid, index, host } => {
             message(LogLine::warn("media.refused_host"), sid)

@@ -249,45 +249,44 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
     assert!(urgent >= 128, "{urgent} of 154");
 }
 
-/// The helper-written long messages (`triage-probe-details-j.tsv` to `-o.tsv`: long praise,
-/// small talk and stories, and problems told without a support word, written from a brief
-/// without the rules; the small-talk scorer was trained on them): every problem stays a ticket,
-/// and the scorer's share of the small talk holds (before it, 0 of j's and 2 of k's 280 were
-/// asked for details; the figures below are a few under the trained model's: 168, 155, 137,
-/// 197, 126, 68).
+/// Problems told without a support word (`triage-probe-details-j.tsv` to `-o.tsv`: 980 of
+/// them, beside 1,820 long non-problems, by six helpers from a brief) and real problems wrapped
+/// in warmth (`triage-probe-review-warm.tsv`: 280, written to look like small talk, with no
+/// question mark, number, "but" or "please") all stay tickets. A small-talk scorer that asked
+/// 19 more of set H's non-problems for details asked 52 of these 280 warm problems too, and was
+/// not shipped (docs/triage.md, "A small-talk scorer, measured and not shipped"): whatever reads
+/// long messages next must keep this test.
 #[test]
-fn accuracy_the_long_messages_keep_what_the_small_talk_scorer_learned() {
+fn accuracy_problems_told_warmly_or_without_a_support_word_stay_tickets() {
     let l = languages(&[]);
-    for (name, set, at_least) in [
+    for (name, set) in [
         (
             "j",
             include_str!("../../../tests/data/triage-probe-details-j.tsv"),
-            160,
         ),
         (
             "k",
             include_str!("../../../tests/data/triage-probe-details-k.tsv"),
-            145,
         ),
         (
             "l",
             include_str!("../../../tests/data/triage-probe-details-l.tsv"),
-            130,
         ),
         (
             "m",
             include_str!("../../../tests/data/triage-probe-details-m.tsv"),
-            185,
         ),
         (
             "n",
             include_str!("../../../tests/data/triage-probe-details-n.tsv"),
-            120,
         ),
         (
             "o",
             include_str!("../../../tests/data/triage-probe-details-o.tsv"),
-            60,
+        ),
+        (
+            "warm",
+            include_str!("../../../tests/data/triage-probe-review-warm.tsv"),
         ),
     ] {
         let rows = measure(set, &l);
@@ -299,7 +298,5 @@ fn accuracy_the_long_messages_keep_what_the_small_talk_scorer_learned() {
                 r.code, r.wrong
             );
         }
-        let asked: usize = rows.iter().map(|r| r.contentless_asked).sum();
-        assert!(asked >= at_least, "{name}: {asked} asked for details");
     }
 }

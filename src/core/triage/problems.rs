@@ -22,10 +22,6 @@
 
 use super::asides::{only_a_name, settled};
 use super::lexicon::{Lexicon, Matcher};
-use super::scorer::{
-    in_tenths, may_read, tenths_text, Model, SMALL_TALK_BELOW_CONTENT, SMALL_TALK_BELOW_NEGATION,
-    SMALL_TALK_BELOW_PROBLEM_WORD,
-};
 use super::{subject, Decision, Priority, Rejection, Triage, TriageRules};
 use crate::core::text::{fold_accents, words};
 
@@ -38,73 +34,6 @@ const ELISIONS: [&str; 14] = [
 const MIN_CONTENT_WORDS: usize = 2;
 
 pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decision {
-    decide_with(rules, lex, message, Model::shipped().as_ref())
-}
-
-/// The rules, then `model` as the small-talk scorer (none: the rules alone). A long message the
-/// rules make a ticket without an emergency in it is read by the scorer; below the threshold of
-/// the rule that made it one, it gets the details request instead (`scorer.rs`).
-pub(super) fn decide_with(
-    rules: &TriageRules,
-    lex: &Lexicon,
-    message: &str,
-    model: Option<&Model>,
-) -> Decision {
-    let decision = by_rules(rules, lex, message);
-    let Some(model) = model else {
-        return decision;
-    };
-    // An emergency is never small talk, whatever its score.
-    let Triage::Accepted { priority, .. } = &decision.triage else {
-        return decision;
-    };
-    let Some(below) = small_talk_below(&decision.rule).filter(|_| *priority != Priority::Urgent)
-    else {
-        return decision;
-    };
-    let trimmed = message.trim();
-    let folded = fold_accents(trimmed);
-    let all: Vec<&str> = words(&folded).collect();
-    if !may_read(&all, trimmed) {
-        return decision;
-    }
-    let score = model.score(&all, trimmed);
-    if score < below {
-        Decision {
-            triage: Triage::Rejected(Rejection::SmallTalk {
-                score_tenths: in_tenths(score).clamp(-32_000, 32_000) as i16,
-            }),
-            rule: format!(
-                "small_talk (score {} < {}; by the rules: {})",
-                tenths_text(in_tenths(score)),
-                tenths_text(in_tenths(below)),
-                decision.rule
-            ),
-        }
-    } else {
-        Decision {
-            rule: format!(
-                "{}; small-talk score {}",
-                decision.rule,
-                tenths_text(in_tenths(score))
-            ),
-            ..decision
-        }
-    }
-}
-
-/// The threshold for a ticket by `rule` (its name is the rule's first word).
-fn small_talk_below(rule: &str) -> Option<f32> {
-    match rule.split([' ', ';']).next() {
-        Some("content") => Some(SMALL_TALK_BELOW_CONTENT),
-        Some("negation") => Some(SMALL_TALK_BELOW_NEGATION),
-        Some("problem_word") => Some(SMALL_TALK_BELOW_PROBLEM_WORD),
-        _ => None,
-    }
-}
-
-/// The rules alone: the first that applies decides (the module's doc).
-fn by_rules(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decision {
     let trimmed = message.trim();
     let folded = fold_accents(trimmed);
     let all: Vec<&str> = words(&folded).collect();

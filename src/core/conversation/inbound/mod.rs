@@ -240,7 +240,7 @@ impl InboundQueue {
                 events.push(DomainEvent::AskedForDetails { sid, reason: why });
                 let m = &mut self.messages[i];
                 m.ticket = TicketStep::Rejected {
-                    reason: why.stored(),
+                    reason: why.as_str().into(),
                 };
                 m.reply = ReplyStep::Due {
                     kind: ReplyKind::MoreDetails,

@@ -72,15 +72,6 @@ fn each_event_has_its_line() {
                    "rule":"only greetings, thanks, acknowledgements or emoji, naming no problem"}),
         ),
         (
-            DomainEvent::AskedForDetails {
-                sid: sid(),
-                reason: Rejection::SmallTalk { score_tenths: -62 },
-            },
-            json!({"level":"info","event":"triage.rejected","message_sid":"SM1","from":FROM,
-                   "reason":"small_talk","score":-6.2,
-                   "rule":"names no problem word, and the small-talk scorer reads its words as praise or small talk"}),
-        ),
-        (
             DomainEvent::FollowUpTicketCreated {
                 sid: sid(),
                 ticket: created.clone(),
