@@ -254,7 +254,7 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
 /// in warmth (`triage-probe-review-warm.tsv`: 280, written to look like small talk, with no
 /// question mark, number, "but" or "please") all stay tickets. A small-talk scorer that asked
 /// 19 more of set H's non-problems for details asked 52 of these 280 warm problems too, and was
-/// not shipped (docs/triage.md, "A small-talk scorer, measured and not shipped"): whatever reads
+/// not shipped (docs/triage.md, "Set H, and a small-talk scorer, measured and not shipped"): whatever reads
 /// long messages next must keep this test.
 #[test]
 fn accuracy_problems_told_warmly_or_without_a_support_word_stay_tickets() {
