@@ -528,6 +528,7 @@ mod identity;
 mod inbound;
 mod languages;
 mod limits;
+mod limits_agents;
 mod media;
 mod notices;
 mod owners;
