@@ -88,6 +88,82 @@ pub fn words(folded_text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// Folded text with stretched words written plainly, where the plain word is known: WhatsApp
+/// customers stretch a word to say it warmly or loudly ("holaaa", "obrigadaaaa", "makasihhh",
+/// "nooooo"), and the stretched word is in no list. A run of three or more of the same letter
+/// is read as one letter, else as two ("coooool" is "cool"); the word is rewritten only when
+/// it is not known as written and that reading is (`knows`), so a word that really has three
+/// letters in a row is left alone. Most messages have no such run and are borrowed unchanged.
+pub fn unstretch<'a>(folded: &'a str, knows: impl Fn(&str) -> bool) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    if !has_stretch(folded) {
+        return Cow::Borrowed(folded);
+    }
+    let mut out = String::with_capacity(folded.len());
+    let mut rest = folded;
+    while let Some(start) = rest.find(is_word_char) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..]
+            .find(|c: char| !is_word_char(c))
+            .unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        let bare = word.trim_matches('\'');
+        let plain = (has_stretch(bare) && !knows(bare))
+            .then(|| {
+                [1, 2]
+                    .into_iter()
+                    .map(|keep| squeeze(bare, keep))
+                    // "mmm" and "zzz" are sounds, not a stretched "m".
+                    .find(|w| w.chars().any(|c| !w.starts_with(c)) && knows(w))
+            })
+            .flatten();
+        match plain {
+            Some(plain) => out.push_str(&word.replacen(bare, &plain, 1)),
+            None => out.push_str(word),
+        }
+        rest = &rest[start + word_len..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Whether a letter is repeated three times or more in a row (digits are not: "1000").
+fn has_stretch(s: &str) -> bool {
+    let mut run = 0;
+    let mut last = None;
+    for c in s.chars() {
+        if Some(c) == last && c.is_alphabetic() {
+            run += 1;
+            if run >= 3 {
+                return true;
+            }
+        } else {
+            run = 1;
+            last = Some(c);
+        }
+    }
+    false
+}
+
+/// Every run of three or more of the same letter cut to `keep` letters.
+fn squeeze(word: &str, keep: usize) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let mut j = i;
+        while j < chars.len() && chars[j] == c {
+            j += 1;
+        }
+        let n = j - i;
+        let kept = if n >= 3 && c.is_alphabetic() { keep } else { n };
+        out.extend(std::iter::repeat_n(c, kept));
+        i = j;
+    }
+    out
+}
+
 /// A character that belongs to a word for whole-word matching. The apostrophe counts so that
 /// "can't" is one word and "can" does not match inside it.
 fn is_word_char(c: char) -> bool {
@@ -136,6 +212,26 @@ fn is_word_or_inflection(word: &str, keyword: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stretched_words_are_read_plainly_only_when_the_plain_word_is_known() {
+        let known = ["hola", "gracias", "cool", "kak", "makasih", "no", "l'app"];
+        let knows = |w: &str| known.contains(&w);
+        assert_eq!(unstretch("holaaaa!! graciasss", knows), "hola!! gracias");
+        assert_eq!(unstretch("coooool", knows), "cool");
+        assert_eq!(unstretch("makasihhh kakkk 🙏", knows), "makasih kak 🙏");
+        assert_eq!(unstretch("nooooo", knows), "no");
+        assert_eq!(unstretch("'holaaa'", knows), "'hola'");
+        // Unknown either way, a number, or nothing stretched: left as written, not copied.
+        assert_eq!(unstretch("brrrr schifffahrt", knows), "brrrr schifffahrt");
+        let knows_m = |w: &str| w == "m" || w == "mm";
+        assert_eq!(unstretch("mmm ok", knows_m), "mmm ok");
+        assert_eq!(unstretch("order 1000", knows), "order 1000");
+        assert!(matches!(
+            unstretch("hola gracias", knows),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn accents_fold_away_for_matching() {

@@ -9,7 +9,7 @@
 
 use crate::core::language::pack::LanguagePack;
 use crate::core::language::packs;
-use crate::core::text::{fold_accents, words};
+use crate::core::text::{fold_accents, unstretch, words};
 use std::collections::HashMap;
 
 /// What detection found.
@@ -170,6 +170,8 @@ impl Detector {
     pub fn detect(&self, text: &str) -> Detection {
         let mut scores = vec![0.0f32; self.codes.len()];
         let folded = fold_accents(text);
+        // "obrigadaaaa" and "holaaa" tell their language as "obrigada" and "hola" do.
+        let folded = unstretch(&folded, |w| self.words.contains_key(w));
         let mut score = |w: &str| {
             if let Some(owners) = self.words.get(w) {
                 for (lang, weight) in owners {

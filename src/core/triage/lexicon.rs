@@ -90,6 +90,24 @@ impl Lexicon {
         lexicon
     }
 
+    /// Whether a word is in any of the lists (`text::unstretch` reads "holaaa" as "hola" only
+    /// then).
+    pub fn knows(&self, w: &str) -> bool {
+        [
+            &self.pleasantry,
+            &self.problem,
+            &self.negation,
+            &self.filler,
+            &self.urgent,
+            &self.high,
+            &self.settled,
+            &self.withdrawn,
+            &self.contrast,
+        ]
+        .iter()
+        .any(|m| m.knows(w))
+    }
+
     /// Adds one shipped language's extra words (`packs::words`).
     pub fn add_words(&mut self, w: &crate::core::language::packs::words::TriageWords) {
         self.problem.add_all(w.problem);

@@ -104,6 +104,12 @@ impl Matcher {
             .map(|p| format!("{p}*"))
     }
 
+    /// Whether this word is listed in any form: alone, inflected, by its stem, or as the
+    /// first word of a phrase (a stretched word is read plainly when it is: `text::unstretch`).
+    pub fn knows(&self, w: &str) -> bool {
+        self.phrases.contains_key(w) || self.has_word(w)
+    }
+
     /// Like `at`, but a single word may be inflected.
     pub fn at_inflected(&self, words: &[&str], i: usize) -> Option<(String, usize)> {
         if let Some(found) = self.at(words, i) {

@@ -23,7 +23,7 @@
 use super::asides::{only_a_name, settled};
 use super::lexicon::{Lexicon, Matcher};
 use super::{subject, Decision, Priority, Rejection, Triage, TriageRules};
-use crate::core::text::{fold_accents, words};
+use crate::core::text::{fold_accents, unstretch, words};
 
 /// French and Italian elided articles and prepositions (`l'`, `un'`, `dell'`).
 const ELISIONS: [&str; 14] = [
@@ -36,6 +36,7 @@ const MIN_CONTENT_WORDS: usize = 2;
 pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decision {
     let trimmed = message.trim();
     let folded = fold_accents(trimmed);
+    let folded = unstretch(&folded, |w| lex.knows(w));
     let all: Vec<&str> = words(&folded).collect();
     // Words left once pleasantry phrases are taken out.
     let mut kept: Vec<&str> = Vec::with_capacity(all.len());
