@@ -89,6 +89,27 @@ fn accuracy_the_helper_emergencies_keep_what_the_eighth_pass_fixed() {
     }
 }
 
+/// The tenth pass's emergencies (`triage-probe-emergencies-i.tsv`: 24 emergencies and 10
+/// ordinary complaints per language, written by a helper from a brief without the rules): 115
+/// of 168 urgent at its first run, 141 after the pass (personal data exposed, money sent to
+/// someone posing as the company, a phishing link that worked, an allergic reaction told by the
+/// breath, a very old parent without heating, a baby's last bottle of formula; `emergency_words/
+/// exposed.rs`); at least 19 of 24 per language, every complaint a ticket, at most one made
+/// urgent.
+#[test]
+fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
+    let l = languages(&[]);
+    let rows = measured(
+        "emergencies-i",
+        include_str!("../../../tests/data/triage-probe-emergencies-i.tsv"),
+        &l,
+    );
+    for r in &rows {
+        assert!(r.emergencies_urgent >= 19, "{}: {:?}", r.code, r.wrong);
+        assert!(r.non_emergencies_urgent <= 1, "{}: {:?}", r.code, r.wrong);
+    }
+}
+
 /// The helper-written contentless lines (`triage-probe-details-f.tsv`: 40 contentless lines and
 /// 20 short problems per language, written from a brief without the rules; the eighth pass was
 /// tuned on it): 234 of 280 asked for details at its first run, 278 after; at most one per

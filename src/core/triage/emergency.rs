@@ -32,6 +32,7 @@ pub struct Emergency {
     stopped: Matcher,
     harm: Harm,
     care: Care,
+    exposed: Exposed,
 }
 
 /// The matchers of the emergencies outside the account (`emergency_harm_words`).
@@ -183,6 +184,7 @@ impl Emergency {
             h.trigger.add_all(list);
         }
         e.care = Care::shipped();
+        e.exposed = Exposed::shipped();
         e
     }
 
@@ -190,7 +192,8 @@ impl Emergency {
     /// `payments down` (a business); `danger` (to people); `medicine`; `deadline` (a court, an
     /// authority, a flight or a deadline by its name, today); `taken over`; `credential
     /// changed` (by someone else);
-    /// `stolen or lost` (a phone, a wallet, a card); or, with money or access, `scammed`,
+    /// `stolen or lost` (a phone, a wallet, a card); `data exposed` (someone else's personal
+    /// data shown or sent); or, with money or access, `scammed`,
     /// `disowned`, `money gone`, `unknown login`, `blocking` or `someone else`.
     pub fn find(&self, words: &[&str]) -> Option<&'static str> {
         let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
@@ -236,7 +239,7 @@ impl Emergency {
                 && (exact(&h.person) || exact(&c.allergy))
                 && !exact(&c.battery))
                 || ((exact(&c.heatless) || (exact(&c.powerless) && exact(&c.home)))
-                    && exact(&c.vulnerable)
+                    && (exact(&c.vulnerable) || self.exposed.aged(words))
                     && !exact(&c.bill))
                 || (exact(&h.lift)
                     && exact(&c.stalled)
@@ -249,6 +252,17 @@ impl Emergency {
                 || (exact(&c.insurable) && !exact(&c.insurance)))
         {
             return Some("danger");
+        }
+        // The tenth pass (`emergency_exposed.rs`).
+        let x = &self.exposed;
+        if x.breathless(words) && (exact(&c.allergy) || exact(&h.person)) {
+            return Some("danger");
+        }
+        if x.data_exposed(words) {
+            return Some("data exposed");
+        }
+        if x.paid_an_impostor(words) || (x.phished(words) && any(&self.money_or_access)) {
+            return Some("scammed");
         }
         if care
             && exact(&c.formula)
@@ -393,6 +407,10 @@ impl Emergency {
 #[path = "emergency_care.rs"]
 mod care;
 use care::Care;
+
+#[path = "emergency_exposed.rs"]
+mod exposed;
+use exposed::Exposed;
 
 #[cfg(test)]
 #[path = "emergency_tests.rs"]

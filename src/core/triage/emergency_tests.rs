@@ -521,3 +521,41 @@ fn the_eighth_pass_emergencies_and_their_everyday_look_alikes() {
         "le traitement de ma commande prend trop de temps aujourd'hui",
     ]);
 }
+
+/// The tenth pass (`emergency_exposed.rs`): each class, and what looks like it but waits.
+#[test]
+fn exposed_data_an_impostor_paid_a_phishing_link_and_the_breath_are_emergencies() {
+    each_is(
+        "data exposed",
+        &[
+            "en la web me salen los datos de otro cliente, con su DNI",
+            "je vois le numéro de tel d'une autre cliente",
+            "vedo il codice fiscale di un'altra persona",
+            "data pelanggan bocor nih",
+        ],
+    );
+    each_is(
+        "scammed",
+        &[
+            "I sent $1,200 on zelle to a scammer pretending to be you",
+            "saya barusan transfer 2,5jt ke orang yg ngaku CS kalian",
+            "I clicked a link about a KYC update and now there are transactions on my account",
+        ],
+    );
+    each_is(
+        "danger",
+        &[
+            "ma fille allergique a du mal à respirer",
+            "Ma mère a 89 ans et n'a plus de chauffage",
+        ],
+    );
+    none_of(&[
+        // An address alone is not a leak; a payment is not to an impostor; a link is not a loss.
+        "my parcel went to someone else's address",
+        "I sent the photos to your agent yesterday",
+        "I clicked the link in your email but the page is blank",
+        // Not old enough, or no heating missing.
+        "my mum's 54 and has no heating",
+        "my dad is 84 and loves the heater you sold us",
+    ]);
+}

@@ -179,6 +179,8 @@ pub(in crate::core::triage) const DISOWNED: &[&str] = &[
     "no era yo",
     "nao era eu",
     "war nicht ich",
+    "nao fiz",
+    "que nao fiz",
 ];
 
 /// Asking to block a card or account (the request, not "my account is blocked"): with a

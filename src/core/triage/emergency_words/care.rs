@@ -231,6 +231,8 @@ pub(in crate::core::triage) const BODY_PART: &[&str] = &[
     "lidah",
     "mata",
     "matanya",
+    "bocca",
+    "mouth",
 ];
 
 /// A baby's formula (run out: `RUNNING_OUT` or `NONE_LEFT`).
@@ -266,6 +268,10 @@ pub(in crate::core::triage) const FORMULA: &[&str] = &[
     "susu formula",
     "sufor",
     "susu bayi",
+    "leite da minha bebe",
+    "leite do meu bebe",
+    "leite da minha filha",
+    "leite do meu filho",
 ];
 
 /// Fear said alone ("j'ai peur", read `ai peur`), not a worry about something ("j'ai peur que
@@ -296,6 +302,22 @@ pub(in crate::core::triage) const NONE_LEFT: &[&str] = &[
     "habis sama sekali",
     "udh habis",
     "udah habis",
+    "one bottle left",
+    "last bottle",
+    "le queda un tetero",
+    "le queda un biberon",
+    "le queda una mamadera",
+    "ultimo biberon",
+    "so tem mais uma mamadeira",
+    "ultima mamadeira",
+    "dernier biberon",
+    "plus qu'un biberon",
+    "letzte flasche",
+    "nur noch eine flasche",
+    "ne ha per un biberon",
+    "un solo biberon",
+    "tinggal sekali minum",
+    "tinggal sekali",
 ];
 
 /// Without heating or power (for an old or lone person: `VULNERABLE`).
@@ -315,6 +337,17 @@ pub(in crate::core::triage) const HEATLESS: &[&str] = &[
     "senza riscaldamento",
     "niente riscaldamento",
     "pemanas mati",
+    "heat pump stopped",
+    "heating stopped",
+    "heating is off",
+    "heater stopped",
+    "corto la calefaccion",
+    "se corto la calefaccion",
+    "no hay calefaccion",
+    "plus de chauffage",
+    "pas de chauffage",
+    "kein warmwasser und keine heizung",
+    "riscaldamento rotto",
 ];
 
 /// An old person, or someone living alone.
@@ -400,6 +433,13 @@ pub(in crate::core::triage) const VULNERABLE: &[&str] = &[
     "mbah",
     "sendirian",
     "tinggal sendiri",
+    "newborn",
+    "recien nacido",
+    "recem nascido",
+    "nouveau ne",
+    "neugeborenes",
+    "neugeborene",
+    "bayi baru lahir",
 ];
 
 /// A lift stopped (with someone inside: `INSIDE`, `INSIDE_MORE`).
