@@ -108,6 +108,28 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
         assert!(r.emergencies_urgent >= 19, "{}: {:?}", r.code, r.wrong);
         assert!(r.non_emergencies_urgent <= 1, "{}: {:?}", r.code, r.wrong);
     }
+    // Its adversarial review (`triage-probe-review-tenth.tsv`, another helper: 18 look-alikes
+    // of the six kinds and 2 real emergencies per language): every real one urgent; three
+    // look-alikes urgent, each by an older rule ("down the road", "i cant breathe lol", `caiu`),
+    // none by the tenth pass (one was, "itu asli ga? saya belum transfer", before `NOT_YET`).
+    let review = measured(
+        "review-tenth",
+        include_str!("../../../tests/data/triage-probe-review-tenth.tsv"),
+        &l,
+    );
+    for r in &review {
+        assert_eq!(
+            r.emergencies_urgent, r.emergencies,
+            "{}: {:?}",
+            r.code, r.wrong
+        );
+    }
+    let look_alikes: usize = review.iter().map(|r| r.non_emergencies_urgent).sum();
+    assert!(
+        look_alikes <= 3,
+        "{:?}",
+        review.iter().map(|r| &r.wrong).collect::<Vec<_>>()
+    );
 }
 
 /// The helper-written contentless lines (`triage-probe-details-f.tsv`: 40 contentless lines and

@@ -13,6 +13,7 @@ pub(super) struct Exposed {
     personal_data: Matcher,
     sent_money: Matcher,
     posing: Matcher,
+    not_yet: Matcher,
     breathless: Matcher,
     phished: Matcher,
     years_old: Matcher,
@@ -28,6 +29,7 @@ impl Exposed {
         e.sent_money.add_all(SENT_MONEY);
         e.posing.add_all(POSING);
         e.posing.add_all(IMPERSONATED);
+        e.not_yet.add_all(NOT_YET);
         e.breathless.add_all(BREATHLESS);
         e.phished.add_all(PHISHED);
         e.years_old.add_all(YEARS_OLD);
@@ -43,10 +45,12 @@ impl Exposed {
     }
 
     /// Money sent to someone who posed as the company ("I sent $1,200 to a scammer pretending
-    /// to be you", "ke orang yg ngaku CS kalian").
+    /// to be you", "ke orang yg ngaku CS kalian"), not asked about before paying ("itu asli ga?
+    /// saya belum transfer").
     pub(super) fn paid_an_impostor(&self, words: &[&str]) -> bool {
         let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
-        any(&self.posing) && any(&self.sent_money)
+        let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
+        any(&self.posing) && any(&self.sent_money) && !exact(&self.not_yet)
     }
 
     /// A link clicked ("I clicked link in SMS about KYC update"): with money or an account

@@ -553,6 +553,7 @@ fn exposed_data_an_impostor_paid_a_phishing_link_and_the_breath_are_emergencies(
         // An address alone is not a leak; a payment is not to an impostor; a link is not a loss.
         "my parcel went to someone else's address",
         "I sent the photos to your agent yesterday",
+        "kak ada yg ngaku CS minta transfer biaya admin, itu asli ga? saya belum transfer",
         "I clicked the link in your email but the page is blank",
         // Not old enough, or no heating missing.
         "my mum's 54 and has no heating",
