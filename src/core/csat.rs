@@ -26,7 +26,7 @@ use crate::core::text::fold_accents;
 use serde::{Deserialize, Serialize};
 
 mod state;
-pub use state::{Asked, Csat, Taken};
+pub use state::{Asked, Csat, StatusSeen, Taken};
 
 /// How long a question waits for its answer: later, a "good" is an ordinary message.
 pub const ANSWER_WINDOW_MS: u64 = 7 * 24 * 3600 * 1000;

@@ -330,6 +330,22 @@ fn the_asked_list_is_bounded() {
 }
 
 #[test]
+fn a_status_change_older_than_the_tickets_latest_is_not_taken_and_the_times_are_bounded() {
+    let mut c = Csat::default();
+    assert!(c.take_status_at(7, Some(2_000)));
+    assert!(!c.take_status_at(7, Some(1_999)), "older: not taken");
+    assert!(c.take_status_at(7, Some(2_000)), "as old: taken");
+    assert!(c.take_status_at(8, Some(1_000)), "another ticket's");
+    assert!(c.take_status_at(7, None), "no time: taken as it comes");
+    assert_eq!(c.statuses.len(), 2, "one time per ticket, none for no time");
+    for t in 0..(ASKED_MAX as u64 + 5) {
+        c.take_status_at(100 + t, Some(5_000));
+    }
+    assert_eq!(c.statuses.len(), ASKED_MAX);
+    assert!(c.take_status_at(7, Some(1)), "forgotten: taken as it comes");
+}
+
+#[test]
 fn a_request_that_starts_like_a_rating_is_not_taken_for_one() {
     for request in [
         "Good morning, my order 1234 never arrived",

@@ -345,7 +345,9 @@ pub enum DomainEvent {
     },
     /// A solved ticket's satisfaction question (`core::csat`): `decision` is `ask` when it is
     /// sent, else why not (`off`, `already_asked`, `opted_out`, `spam`, `outside_window`), or
-    /// `withdrawn_reopened` (a question still held when the ticket was reopened).
+    /// `withdrawn_reopened` (a question still held when the ticket was reopened), or
+    /// `stale_status` (a status change older, by Zendesk's clock, than one already taken for
+    /// the ticket: nothing withdrawn, nothing asked).
     CsatQuestion {
         ticket_id: u64,
         decision: &'static str,

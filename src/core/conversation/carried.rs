@@ -36,7 +36,8 @@ impl Conversation {
             return Taken::Done;
         }
         if let Some(status) = carried.status.as_deref() {
-            self.ticket_status(ticket_id, status, carried.spam, ctx, events);
+            // Zendesk's clock says when (without it, as it comes: see `ticket_status`).
+            self.ticket_status(ticket_id, status, carried.at_ms, carried.spam, ctx, events);
             return Taken::Done;
         }
         if let Some(into) = carried.merged_into {

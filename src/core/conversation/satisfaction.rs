@@ -9,11 +9,13 @@ use crate::core::csat::{self, Decision, Taken, CSAT_ANSWER_REASON, CSAT_COMMENT_
 use crate::core::events::CsatRecorded;
 
 impl Conversation {
-    /// Zendesk says ticket `ticket_id` (this conversation's) now has `status`.
+    /// Zendesk says ticket `ticket_id` (this conversation's) now has `status`, since `at_ms`
+    /// by its clock (`None`: the event did not say, as the solved tickets' trigger's body).
     pub(in crate::core::conversation) fn ticket_status(
         &mut self,
         ticket_id: u64,
         status: &str,
+        at_ms: Option<u64>,
         spam: bool,
         ctx: &Ctx,
         events: &mut Vec<DomainEvent>,
@@ -25,6 +27,17 @@ impl Conversation {
         let reachable =
             content || self.in_window(ctx.now_ms) || language.agent_reply_content_sid.is_some();
         let enabled = ctx.config.csat;
+        // Older than the ticket's latest status change taken (delivered late, or before its
+        // reopen): it changes nothing. A late reopen does not withdraw a later solve's
+        // question; a solve delivered after its reopen does not ask. Without Zendesk's time,
+        // taken as it comes.
+        if enabled && !self.inbound.csat.take_status_at(ticket_id, at_ms) {
+            events.push(DomainEvent::CsatQuestion {
+                ticket_id,
+                decision: "stale_status",
+            });
+            return;
+        }
         // Reopened (or put on hold, pending) while its question was still held: the question
         // would arrive on a ticket that is open again. Withdrawn; the next solve asks.
         // A question whose send is in flight may be on the customer's screen already: kept.

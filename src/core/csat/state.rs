@@ -29,12 +29,24 @@ pub struct Asked {
     pub rating: Option<Rating>,
 }
 
+/// When a ticket's latest status change taken happened, by Zendesk's clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusSeen {
+    pub ticket_id: u64,
+    pub at_ms: u64,
+}
+
 /// A conversation's satisfaction state, stored with it: the tickets asked (so a duplicate
 /// event, a retry or a restart never asks twice).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Csat {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub asked: Vec<Asked>,
+    /// Added within v7 (optional): per ticket, when its latest status change taken (a solve, a
+    /// reopen) happened by Zendesk's clock, so an older event delivered late changes nothing
+    /// (`take_status_at`). Bounded as `asked` is; absent in states stored before it existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<StatusSeen>,
 }
 
 /// What the customer's message was, for the satisfaction question.
@@ -121,6 +133,27 @@ impl Csat {
     /// asks. Whatever `pending` says: a record stored before it existed has none.
     pub fn withdraw(&mut self, ticket_id: u64) {
         self.asked.retain(|a| a.ticket_id != ticket_id);
+    }
+
+    /// A status change of `ticket_id` that happened at `at_ms` (Zendesk's clock; `None`: not
+    /// known): whether it is taken. Zendesk's events arrive late and in no promised order: one
+    /// older than the latest taken for the ticket is not (the ticket's status changed since);
+    /// else its time is the ticket's latest. Without a time, taken as it comes (and nothing
+    /// kept: it cannot be ordered). The oldest ticket beyond `ASKED_MAX` is forgotten.
+    pub fn take_status_at(&mut self, ticket_id: u64, at_ms: Option<u64>) -> bool {
+        let Some(at_ms) = at_ms else {
+            return true;
+        };
+        if let Some(i) = self.statuses.iter().position(|s| s.ticket_id == ticket_id) {
+            if at_ms < self.statuses[i].at_ms {
+                return false;
+            }
+            self.statuses.remove(i);
+        } else if self.statuses.len() >= ASKED_MAX {
+            self.statuses.remove(0);
+        }
+        self.statuses.push(StatusSeen { ticket_id, at_ms });
+        true
     }
 
     /// Whether a question or a comment is awaited now (a message may be the answer).

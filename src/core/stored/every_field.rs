@@ -186,6 +186,12 @@ pub(super) fn every_field() -> Conversation {
                 rating: None,
             },
         ],
+        // Added within v7 (optional, absent when empty): when a ticket's latest status change
+        // taken happened, by Zendesk's clock.
+        statuses: vec![crate::core::csat::StatusSeen {
+            ticket_id: 1002,
+            at_ms: 1_800_000_000_010,
+        }],
     });
     c.tickets[0].merged_into = Some(1001);
     c.tickets.push(KnownTicket {

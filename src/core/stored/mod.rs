@@ -44,7 +44,9 @@
 //!   new version.
 //!   Likewise a satisfaction question's `pending` (held, not sent yet): a v7 gateway that
 //!   predates it reads the question as sent at the solve, which only lets a message sent in
-//!   the hold be taken as its answer.
+//!   the hold be taken as its answer. And, per ticket, when its latest status change taken
+//!   happened by Zendesk's clock (`csat.statuses`): a gateway that predates it takes every
+//!   status event as it comes, as it did.
 //!
 //! Up to v5 the domain types were the schema; the stored types were made their own at v5
 //! without changing a byte (`main_f8a4f61_*` fixtures: conversations main wrote then).

@@ -45,7 +45,7 @@ impl From<&Conversation> for v7::Conversation {
             user_id: c.user_id.clone(),
             reply_to: c.reply_to.clone(),
             zendesk_budget: (c.zendesk_budget != SlotHolder::default()).then_some(c.zendesk_budget),
-            csat: (!c.inbound.csat.asked.is_empty()).then(|| c.inbound.csat.clone()),
+            csat: (c.inbound.csat != Default::default()).then(|| c.inbound.csat.clone()),
             early_agent_events: c
                 .agents
                 .early_agent_events

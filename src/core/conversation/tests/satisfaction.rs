@@ -19,6 +19,22 @@ fn status_event(event_id: &str, ticket_id: u64, status: &str, spam: bool) -> Tic
     }
 }
 
+/// The same, at `at_ms` by Zendesk's clock (the event's `time`).
+fn status_event_at(event_id: &str, ticket_id: u64, status: &str, at_ms: u64) -> TicketEvent {
+    let mut event = status_event(event_id, ticket_id, status, false);
+    if let Some(c) = event.carried.as_mut() {
+        c.at_ms = Some(at_ms);
+    }
+    event
+}
+
+fn decided(sim: &Sim, decision: &str) -> usize {
+    sim.events
+        .iter()
+        .filter(|e| matches!(e, DomainEvent::CsatQuestion { decision: d, .. } if *d == decision))
+        .count()
+}
+
 fn csat_on() -> Config {
     config_with(&[("CSAT", "on")])
 }
@@ -195,6 +211,7 @@ fn submit_as_solved_the_agents_last_answer_reaches_the_customer_before_the_quest
     assert_eq!(sim.conv().pending_retries(sim.now), 0);
 }
 
+/// Events without Zendesk's time (`at_ms`: none) are taken in the order they arrive.
 #[test]
 fn a_ticket_reopened_while_its_question_is_held_is_not_asked_until_it_is_solved_again() {
     let mut sim = Sim::with_ticket(csat_on());
@@ -285,4 +302,62 @@ fn a_question_whose_send_lost_its_answer_takes_the_customers_rating() {
         sim.world.tags_added,
         vec![(ticket, "csat_good".to_string())]
     );
+}
+
+#[test]
+fn a_reopen_delivered_late_does_not_withdraw_the_question_of_a_later_solve() {
+    // Solved, reopened, solved again, by Zendesk's clock; delivered solve, solve, reopen.
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    let t = sim.now;
+    sim.zendesk_event(status_event_at(
+        "ev-solved-1",
+        ticket,
+        "solved",
+        t - 120_000,
+    ));
+    sim.zendesk_event(status_event_at("ev-solved-2", ticket, "solved", t));
+    sim.zendesk_event(status_event_at("ev-open", ticket, "open", t - 60_000));
+    sim.settle();
+    // The ticket is solved: its question goes out.
+    let bodies = sim.world.sent_bodies(1);
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert!(bodies[0].contains(&format!("#{ticket}")), "{bodies:?}");
+    assert_eq!(decided(&sim, "withdrawn_reopened"), 0);
+    assert_eq!(decided(&sim, "stale_status"), 1);
+}
+
+#[test]
+fn a_solve_delivered_after_its_reopen_does_not_ask() {
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    let t = sim.now;
+    sim.zendesk_event(status_event_at("ev-open", ticket, "open", t));
+    sim.zendesk_event(status_event_at("ev-solved", ticket, "solved", t - 60_000));
+    sim.settle();
+    assert_eq!(sim.world.sent.len(), 1, "no question: {:?}", sim.world.sent);
+    assert_eq!(
+        (decided(&sim, "ask"), decided(&sim, "stale_status")),
+        (0, 1)
+    );
+    // Kept with the conversation: the next solve by Zendesk's clock asks, once.
+    assert_eq!(sim.conv().inbound.csat.statuses.len(), 1);
+    sim.zendesk_event(status_event_at("ev-solved-2", ticket, "solved", t + 60_000));
+    sim.settle();
+    let bodies = sim.world.sent_bodies(1);
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert!(bodies[0].contains(&format!("#{ticket}")), "{bodies:?}");
+
+    // A solve without Zendesk's time (the solved tickets' trigger's body) is taken as it comes.
+    let mut sim = Sim::with_ticket(csat_on());
+    let ticket = sim.world.tickets[0].id;
+    let t = sim.now;
+    sim.zendesk_event(status_event_at("ev-open", ticket, "open", t));
+    sim.zendesk_event(status_event("ev-solved", ticket, "solved", false));
+    sim.settle();
+    assert_eq!(
+        (decided(&sim, "ask"), decided(&sim, "stale_status")),
+        (1, 0)
+    );
+    assert_eq!(sim.world.sent.len(), 2, "{:?}", sim.world.sent);
 }
