@@ -114,6 +114,9 @@ pub enum Rejection {
     /// The default rule: the matter settled or withdrawn ("problem solved", "wrong chat"),
     /// and nothing else said.
     Settled,
+    /// The default rule: only thanks, praise or good news, clause by clause, asking for
+    /// nothing.
+    SmallTalk,
 }
 
 impl Rejection {
@@ -124,6 +127,7 @@ impl Rejection {
             Rejection::NoIssueKeyword => "no_issue_keyword",
             Rejection::LittleContent => "little_content",
             Rejection::Settled => "settled",
+            Rejection::SmallTalk => "small_talk",
         }
     }
 
@@ -142,6 +146,9 @@ impl Rejection {
             Rejection::Settled => {
                 "says the matter is settled or was sent by mistake, naming no problem left"
             }
+            Rejection::SmallTalk => {
+                "only thanks, praise or good news in every sentence, asking for nothing and naming no problem"
+            }
         }
     }
 
@@ -153,6 +160,7 @@ impl Rejection {
             Rejection::NoIssueKeyword,
             Rejection::LittleContent,
             Rejection::Settled,
+            Rejection::SmallTalk,
         ]
         .into_iter()
         .find(|r| r.as_str() == name)

@@ -302,7 +302,10 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
 /// question mark, number, "but" or "please") all stay tickets. A small-talk scorer that asked
 /// 19 more of set H's non-problems for details asked 52 of these 280 warm problems too, and was
 /// not shipped (docs/triage.md, "Set H, and a small-talk scorer, measured and not shipped"): whatever reads
-/// long messages next must keep this test.
+/// long messages next must keep this test. The rule that did ship (`small_talk`, praise in
+/// every clause) keeps it, and the adversarial review written against that rule
+/// (`triage-probe-review-smalltalk.tsv`: 210 problems told as praise, sarcasm or thanks) too:
+/// 9 of them were asked for details before laughter (`lol`, `kkk`, `mdr`) kept a ticket.
 #[test]
 fn accuracy_problems_told_warmly_or_without_a_support_word_stay_tickets() {
     let l = languages(&[]);
@@ -334,6 +337,10 @@ fn accuracy_problems_told_warmly_or_without_a_support_word_stay_tickets() {
         (
             "warm",
             include_str!("../../../tests/data/triage-probe-review-warm.tsv"),
+        ),
+        (
+            "small talk review",
+            include_str!("../../../tests/data/triage-probe-review-smalltalk.tsv"),
         ),
     ] {
         measured(name, set, &l);

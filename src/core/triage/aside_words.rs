@@ -6,11 +6,13 @@
 //!
 //! Per shipped language, colloquial and unaccented forms included; folded as messages are.
 
+mod praise;
 mod said_nothing;
 mod settled;
 mod small_talk;
 mod withdrawn;
 
+pub(super) use praise::*;
 pub(super) use said_nothing::*;
 pub(super) use settled::*;
 pub(super) use small_talk::*;

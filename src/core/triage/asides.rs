@@ -140,3 +140,80 @@ pub(super) fn only_a_name(
         .collect();
     !content.is_empty() && content.iter().all(|w| names.contains(w))
 }
+
+/// Faces that say something is wrong, whatever the words.
+const UNHAPPY: [char; 24] = [
+    '😒', '😕', '😞', '😟', '😢', '😭', '😡', '😠', '😤', '🙄', '😩', '😫', '🤬', '💔', '👎', '😑',
+    '😐', '😬', '🥲', '😣', '😖', '😓', '☹', '🙃',
+];
+
+/// Long small talk (tenth pass): every clause thanks, praises or tells good news ("the parcel
+/// turned up early, the driver was lovely, cheers 👍"), and nothing asks or complains: no
+/// question, no order number, no contrast, no request, no negation, no problem word but the
+/// support objects good news names too. A clause without praise ("the lid came cracked") keeps
+/// the message a ticket, however warm the rest.
+pub(super) fn small_talk(lex: &Lexicon, all: &[&str], kept: &[&str], folded: &str) -> bool {
+    let long_number = |w: &&str| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit());
+    let anywhere = |m: &super::lexicon::Matcher| (0..all.len()).any(|i| m.at(all, i).is_some());
+    // A sad, cross or wry face says the praise is not all ("perfecto 😒"); so does laughter
+    // ("thanks for sending me two left shoes lol", `chegou em três pedaços kkk obrigado`).
+    if folded.contains(UNHAPPY)
+        || all.iter().any(|w| laughter(w))
+        || folded.contains('?')
+        || kept.iter().any(long_number)
+        || anywhere(&lex.contrast)
+        || anywhere(&lex.asking)
+    {
+        return false;
+    }
+    for i in 0..kept.len() {
+        if lex.negation.at(kept, i).is_some() {
+            return false;
+        }
+        let object = lex.objects.at_inflected(kept, i).is_some();
+        let problem = if lex.pleasantry.has_exact(kept[i]) {
+            lex.problem.at(kept, i)
+        } else {
+            lex.problem.at_inflected(kept, i)
+        };
+        if problem.is_some() && !object {
+            return false;
+        }
+    }
+    let mut said = false;
+    for clause in
+        folded.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c.is_whitespace() || c == '-'))
+    {
+        let words: Vec<&str> = crate::core::text::words(clause).collect();
+        let praised = (0..words.len()).any(|i| lex.praise.at_inflected(&words, i).is_some());
+        let content = words.iter().any(|w| {
+            w.chars().count() >= 3
+                && !w.bytes().all(|b| b.is_ascii_digit())
+                && !lex.pleasantry.has_word(w)
+                && !lex.filler.has_word(w)
+        });
+        if content && !praised {
+            return false;
+        }
+        said |= content;
+    }
+    said
+}
+
+/// Laughter written out: "lol", "mdr", "haha", `jajaja`, `kkkk`, `wkwk`, `rsrs`, `hehe`.
+fn laughter(w: &str) -> bool {
+    let only = |set: &[char]| {
+        w.chars().count() >= 4
+            && w.chars().all(|c| set.contains(&c))
+            && set.iter().all(|c| w.contains(*c))
+    };
+    matches!(
+        w,
+        "lol" | "lool" | "lmao" | "lmfao" | "rofl" | "mdr" | "ptdr" | "xd" | "xdd"
+    ) || only(&['h', 'a'])
+        || only(&['j', 'a'])
+        || only(&['h', 'e'])
+        || only(&['w', 'k'])
+        || only(&['r', 's'])
+        || (w.len() >= 3 && w.bytes().all(|b| b == b'k'))
+}

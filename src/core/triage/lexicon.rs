@@ -37,6 +37,10 @@ pub struct Lexicon {
     pub contrast: Matcher,
     /// Phrases that introduce a name ("this is", sign-offs).
     pub introduction: Matcher,
+    /// Praise, thanks and good news; requests; support objects (`asides::small_talk`).
+    pub praise: Matcher,
+    pub asking: Matcher,
+    pub objects: Matcher,
 }
 
 impl Lexicon {
@@ -87,6 +91,9 @@ impl Lexicon {
         lexicon.withdrawn_beside.add_all(aside::WITHDRAWN_BESIDE);
         lexicon.contrast.add_all(aside::CONTRAST);
         lexicon.introduction.add_all(aside::INTRODUCTION);
+        lexicon.praise.add_all(aside::PRAISE);
+        lexicon.asking.add_all(aside::ASKING);
+        lexicon.objects.add_all(aside::OBJECTS);
         lexicon
     }
 

@@ -11,6 +11,9 @@
 //!    the words allowed beside (`aside_words`): the details request. A question mark, a
 //!    number, a negation, "but", "still", "late" or any other word keeps it a request ("the
 //!    parcel arrived broken", "has my parcel arrived?").
+//!    `small_talk` (read with it, before the problem words): every clause praises, thanks or
+//!    tells good news and nothing asks or complains (`asides::small_talk`): the details
+//!    request.
 //! 4. `too_short`: fewer characters than `TRIAGE_MIN_LENGTH`: the details request.
 //! 5. `greeting_only`: every word a greeting, thanks, acknowledgement, "are you there?",
 //!    laughter or filler (or no word at all: emoji): the details request.
@@ -20,7 +23,7 @@
 //! Pleasantry phrases ("no problem", "de nada", "kein Problem") are read before the rules, so
 //! the problem word inside them does not count.
 
-use super::asides::{only_a_name, settled};
+use super::asides::{only_a_name, settled, small_talk};
 use super::lexicon::{Lexicon, Matcher};
 use super::{subject, Decision, Priority, Rejection, Triage, TriageRules};
 use crate::core::text::{fold_accents, unstretch, words};
@@ -95,6 +98,9 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     };
     if let Some(marker) = settled(lex, &all, &kept, settled_phrase, trimmed) {
         return rejected(Rejection::Settled, format!("settled \"{marker}\""));
+    }
+    if small_talk(lex, &all, &kept, &folded) && priority(lex, &kept).0 == Priority::Normal {
+        return rejected(Rejection::SmallTalk, Rejection::SmallTalk.as_str().into());
     }
     for i in 0..kept.len() {
         // A listed pleasantry is not read as an inflected problem word ("wanted" is not
@@ -361,6 +367,40 @@ mod tests {
             "je reviens vers vous car j'ai toujours pas été remboursé",
             "ist das der support? meine bestellung ist nicht angekommen",
             "ini cs ya? paket saya belum sampai",
+        ] {
+            assert!(ticket(m).is_some(), "{m}: {:?}", decide(m));
+        }
+    }
+
+    /// Tenth pass: long praise, clause by clause, is small talk; one clause without praise, a
+    /// question, a request, a contrast, a number, a problem word or a sad face keeps a ticket.
+    #[test]
+    fn praise_in_every_clause_is_small_talk_and_anything_else_keeps_a_ticket() {
+        for m in [
+            "the parcel turned up and the driver was lovely, cheers 👍",
+            "obrigada pelo atendimento, a moça foi super gentil e rápida 😍",
+            "merci à toute l'équipe, service impeccable, bravo",
+            "Der Techniker war super freundlich und schnell, vielen Dank!",
+            "mantap kak, pelayanannya ramah banget, sukses terus",
+        ] {
+            let d = decide(m);
+            assert_eq!(
+                d.triage,
+                Triage::Rejected(Rejection::SmallTalk),
+                "{m}: {d:?}"
+            );
+            assert_eq!(d.rule, "small_talk");
+        }
+        for m in [
+            // A clause without praise, however warm the rest.
+            "love the shop, the lid came in two pieces",
+            // Contrast, a sad or wry face, a question, a request, a number, a problem word.
+            "love the shop though the lid came cracked",
+            "great job, my parcel is touring Europe 🙃",
+            "amazing service, what is the best plan for me",
+            "lovely team, I'd love to pause my box for two weeks",
+            "thanks, order 12345 was great",
+            "great service, the app keeps crashing lol",
         ] {
             assert!(ticket(m).is_some(), "{m}: {:?}", decide(m));
         }
