@@ -91,11 +91,11 @@ fn accuracy_the_helper_emergencies_keep_what_the_eighth_pass_fixed() {
 
 /// The tenth pass's emergencies (`triage-probe-emergencies-i.tsv`: 24 emergencies and 10
 /// ordinary complaints per language, written by a helper from a brief without the rules): 115
-/// of 168 urgent at its first run, 141 after the pass (personal data exposed, money sent to
+/// of 168 urgent at its first run, 148 after the pass (personal data exposed, money sent to
 /// someone posing as the company, a phishing link that worked, an allergic reaction told by the
 /// breath, a very old parent without heating, a baby's last bottle of formula; `emergency_words/
-/// exposed.rs`); at least 19 of 24 per language, every complaint a ticket, at most one made
-/// urgent.
+/// exposed.rs`; a shop or a practice stopped, in `STOPPED_MORE`); at least 20 of 24 per language,
+/// every complaint a ticket, at most one made urgent.
 #[test]
 fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
     let l = languages(&[]);
@@ -105,7 +105,7 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
         &l,
     );
     for r in &rows {
-        assert!(r.emergencies_urgent >= 19, "{}: {:?}", r.code, r.wrong);
+        assert!(r.emergencies_urgent >= 20, "{}: {:?}", r.code, r.wrong);
         assert!(r.non_emergencies_urgent <= 1, "{}: {:?}", r.code, r.wrong);
     }
     // Its adversarial review (`triage-probe-review-tenth.tsv`, another helper: 18 look-alikes

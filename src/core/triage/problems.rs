@@ -401,6 +401,8 @@ mod tests {
             "lovely team, I'd love to pause my box for two weeks",
             "thanks, order 12345 was great",
             "great service, the app keeps crashing lol",
+            // A plea for help is a request, however warm.
+            "hope you can help me with my order, you are the best",
         ] {
             assert!(ticket(m).is_some(), "{m}: {:?}", decide(m));
         }

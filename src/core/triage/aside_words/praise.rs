@@ -435,6 +435,23 @@ pub(in crate::core::triage) const ASKING: &[&str] = &[
     "wanna",
     "ich will",
     "ich mochte",
+    "help",
+    "ayuda",
+    "ayudar",
+    "ayudarme",
+    "ajuda",
+    "ajudar",
+    "aide",
+    "aider",
+    "hilfe",
+    "helfen",
+    "aiuto",
+    "aiutare",
+    "aiutarmi",
+    "bantu",
+    "bantuin",
+    "you can",
+    "u can",
 ];
 
 /// Support objects among the problem words: named in good news too ("got my refund", "the
