@@ -84,23 +84,23 @@ struct Harm {
 impl Emergency {
     pub fn shipped() -> Emergency {
         let mut e = Emergency::default();
-        e.actor.add_all(ACTORS);
-        e.credentials.add_all(CREDENTIALS);
-        e.changed_by_other.add_all(CHANGED_BY_OTHER);
-        e.changed.add_all(CHANGED);
-        e.scammed.add_all(SCAMMED);
-        e.impersonated.add_all(IMPERSONATED);
-        e.disowned.add_all(DISOWNED);
-        e.blocking.add_all(BLOCKING);
-        e.blockable.add_all(BLOCKABLE);
-        e.money_or_access.add_all(MONEY_OR_ACCESS);
-        e.money.add_all(MONEY);
-        e.emptied.add_all(EMPTIED);
-        e.vanished.add_all(VANISHED);
-        e.elsewhere.add_all(ELSEWHERE);
-        e.help.add_all(HELP);
-        e.modals.add_all(MODALS);
-        e.stopped.add_all(STOPPED);
+        e.actor.add_list(ACTORS);
+        e.credentials.add_list(CREDENTIALS);
+        e.changed_by_other.add_list(CHANGED_BY_OTHER);
+        e.changed.add_list(CHANGED);
+        e.scammed.add_list(SCAMMED);
+        e.impersonated.add_list(IMPERSONATED);
+        e.disowned.add_list(DISOWNED);
+        e.blocking.add_list(BLOCKING);
+        e.blockable.add_list(BLOCKABLE);
+        e.money_or_access.add_list(MONEY_OR_ACCESS);
+        e.money.add_list(MONEY);
+        e.emptied.add_list(EMPTIED);
+        e.vanished.add_list(VANISHED);
+        e.elsewhere.add_list(ELSEWHERE);
+        e.help.add_list(HELP);
+        e.modals.add_list(MODALS);
+        e.stopped.add_list(STOPPED);
         let h = &mut e.harm;
         for (m, list) in [
             (&mut h.danger, DANGER),
@@ -142,17 +142,17 @@ impl Emergency {
             (&mut h.locked_out, LOCKED_OUT),
             (&mut h.inside, INSIDE),
         ] {
-            m.add_all(list);
+            m.add_list(list);
         }
-        h.danger.add_all(PEOPLE_DANGER);
-        h.danger.add_all(CARE_DANGER);
-        h.inside.add_all(INSIDE_MORE);
-        h.stranded.add_all(STRANDED_MORE);
-        h.sim_swapped.add_all(SIM_SWAPPED_MORE);
-        h.departure.add_all(DEPARTURE_MORE);
-        h.official.add_all(OFFICIAL_MORE);
-        h.out_of_order.add_all(OUT_OF_ORDER_MORE);
-        e.stopped.add_all(STOPPED_MORE);
+        h.danger.add_list(PEOPLE_DANGER);
+        h.danger.add_list(CARE_DANGER);
+        h.inside.add_list(INSIDE_MORE);
+        h.stranded.add_list(STRANDED_MORE);
+        h.sim_swapped.add_list(SIM_SWAPPED_MORE);
+        h.departure.add_list(DEPARTURE_MORE);
+        h.official.add_list(OFFICIAL_MORE);
+        h.out_of_order.add_list(OUT_OF_ORDER_MORE);
+        e.stopped.add_list(STOPPED_MORE);
         for list in [
             TILL,
             DANGER,
@@ -181,7 +181,7 @@ impl Emergency {
             DEPARTURE_MORE,
             OFFICIAL_MORE,
         ] {
-            h.trigger.add_all(list);
+            h.trigger.add_list(list);
         }
         e.care = Care::shipped();
         e.exposed = Exposed::shipped();

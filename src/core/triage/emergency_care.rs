@@ -112,15 +112,12 @@ impl Care {
             (&mut c.minute_units, MINUTE_UNITS),
             (&mut c.clock_before, CLOCK_BEFORE),
         ] {
-            m.add_all(list);
+            m.add_list(list);
         }
         for list in [TODAY, TODAY_MORE] {
-            c.today_only.add_all(
-                &list
-                    .iter()
-                    .filter(|w| !TOMORROW.contains(w))
-                    .collect::<Vec<_>>(),
-            );
+            for entry in list.lines().filter(|w| !TOMORROW.lines().any(|t| t == *w)) {
+                c.today_only.add(entry);
+            }
         }
         for list in [
             SWELLING,
@@ -138,7 +135,7 @@ impl Care {
             INSURABLE,
             OUR_TILL_DEAD,
         ] {
-            c.trigger.add_all(list);
+            c.trigger.add_list(list);
         }
         care
     }

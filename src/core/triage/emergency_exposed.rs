@@ -23,17 +23,17 @@ pub(super) struct Exposed {
 impl Exposed {
     pub(super) fn shipped() -> Exposed {
         let mut e = Exposed::default();
-        e.data_leak.add_all(DATA_LEAK);
-        e.others.add_all(OTHERS);
-        e.personal_data.add_all(PERSONAL_DATA);
-        e.sent_money.add_all(SENT_MONEY);
-        e.posing.add_all(POSING);
-        e.posing.add_all(IMPERSONATED);
-        e.not_yet.add_all(NOT_YET);
-        e.breathless.add_all(BREATHLESS);
-        e.phished.add_all(PHISHED);
-        e.years_old.add_all(YEARS_OLD);
-        e.elder.add_all(ELDER);
+        e.data_leak.add_list(DATA_LEAK);
+        e.others.add_list(OTHERS);
+        e.personal_data.add_list(PERSONAL_DATA);
+        e.sent_money.add_list(SENT_MONEY);
+        e.posing.add_list(POSING);
+        e.posing.add_list(IMPERSONATED);
+        e.not_yet.add_list(NOT_YET);
+        e.breathless.add_list(BREATHLESS);
+        e.phished.add_list(PHISHED);
+        e.years_old.add_list(YEARS_OLD);
+        e.elder.add_list(ELDER);
         e
     }
 

@@ -83,17 +83,17 @@ impl Lexicon {
             }
         }
         use super::aside_words as aside;
-        lexicon.pleasantry.add_all(aside::SAID_NOTHING);
-        lexicon.pleasantry.add_all(aside::SMALL_TALK);
-        lexicon.settled.add_all(aside::SETTLED);
-        lexicon.withdrawn.add_all(aside::WITHDRAWN);
-        lexicon.settled_beside.add_all(aside::SETTLED_BESIDE);
-        lexicon.withdrawn_beside.add_all(aside::WITHDRAWN_BESIDE);
-        lexicon.contrast.add_all(aside::CONTRAST);
-        lexicon.introduction.add_all(aside::INTRODUCTION);
-        lexicon.praise.add_all(aside::PRAISE);
-        lexicon.asking.add_all(aside::ASKING);
-        lexicon.objects.add_all(aside::OBJECTS);
+        lexicon.pleasantry.add_list(aside::SAID_NOTHING);
+        lexicon.pleasantry.add_list(aside::SMALL_TALK);
+        lexicon.settled.add_list(aside::SETTLED);
+        lexicon.withdrawn.add_list(aside::WITHDRAWN);
+        lexicon.settled_beside.add_list(aside::SETTLED_BESIDE);
+        lexicon.withdrawn_beside.add_list(aside::WITHDRAWN_BESIDE);
+        lexicon.contrast.add_list(aside::CONTRAST);
+        lexicon.introduction.add_list(aside::INTRODUCTION);
+        lexicon.praise.add_list(aside::PRAISE);
+        lexicon.asking.add_list(aside::ASKING);
+        lexicon.objects.add_list(aside::OBJECTS);
         lexicon
     }
 

@@ -123,6 +123,13 @@ impl Matcher {
         entry.ends_with('*')
     }
 
+    /// Adds every entry of a word list (`word_list!`: one per line).
+    pub fn add_list(&mut self, list: &str) {
+        for e in list.lines() {
+            self.add(e);
+        }
+    }
+
     pub fn add_all<S: AsRef<str>>(&mut self, entries: &[S]) {
         for e in entries {
             self.add(e.as_ref());

@@ -5,8 +5,10 @@
 //! `crack` (praise in Spanish, "cracked" in English): a long message whose every
 //! clause says one of these, and nothing that asks or complains, is small talk.
 
+use crate::core::triage::WordList;
+
 /// Words that say something went well, or thank or praise someone.
-pub(in crate::core::triage) const PRAISE: &[&str] = &[
+pub(in crate::core::triage) const PRAISE: WordList = word_list![
     // English.
     "thank*",
     "thx",
@@ -322,7 +324,7 @@ pub(in crate::core::triage) const PRAISE: &[&str] = &[
 ];
 
 /// Things asked for: a request, even a warm one, is a ticket ("would be grand if someone came").
-pub(in crate::core::triage) const ASKING: &[&str] = &[
+pub(in crate::core::triage) const ASKING: WordList = word_list![
     "please",
     "pls",
     "plz",
@@ -456,7 +458,7 @@ pub(in crate::core::triage) const ASKING: &[&str] = &[
 
 /// Support objects among the problem words: named in good news too ("got my refund", "the
 /// parcel turned up early"), so alone they do not make praise a request.
-pub(in crate::core::triage) const OBJECTS: &[&str] = &[
+pub(in crate::core::triage) const OBJECTS: WordList = word_list![
     "order*",
     "parcel",
     "package",

@@ -6,8 +6,10 @@
 //! And the phrases that introduce a name (`INTRODUCTION`): "this is", "my name is", sign-offs.
 //! Beside one, words the customer wrote with a capital are a name, not content.
 
+use crate::core::triage::WordList;
+
 /// Contentless phrases, read as pleasantries.
-pub(in crate::core::triage) const SAID_NOTHING: &[&str] = &[
+pub(in crate::core::triage) const SAID_NOTHING: WordList = word_list![
     // English.
     "try again later",
     "i'll try again later",
@@ -242,7 +244,7 @@ pub(in crate::core::triage) const SAID_NOTHING: &[&str] = &[
 ];
 
 /// Phrases that introduce a name: "this is", "my name is", and sign-offs.
-pub(in crate::core::triage) const INTRODUCTION: &[&str] = &[
+pub(in crate::core::triage) const INTRODUCTION: WordList = word_list![
     "this is",
     "my name is",
     "my name's",

@@ -5,8 +5,10 @@
 //! `CONTRAST` ("but", "still"): "nvm the refund came through" is settled; "I recharged the wrong
 //! number", "the refund went to the wrong number" and "the parcel arrived broken" are not.
 
+use crate::core::triage::WordList;
+
 /// Say the matter is settled: solved, found, arrived, no longer needed.
-pub(in crate::core::triage) const SETTLED: &[&str] = &[
+pub(in crate::core::triage) const SETTLED: WordList = word_list![
     // English.
     "found it",
     "problem solved",
@@ -188,7 +190,7 @@ pub(in crate::core::triage) const SETTLED: &[&str] = &[
 
 /// Words that may stand beside a settled marker (not a withdrawn one) and leave it settled:
 /// what arrived or was sorted, who sorted it.
-pub(in crate::core::triage) const SETTLED_BESIDE: &[&str] = &[
+pub(in crate::core::triage) const SETTLED_BESIDE: WordList = word_list![
     // English.
     "parcel",
     "package",
@@ -374,7 +376,7 @@ pub(in crate::core::triage) const SETTLED_BESIDE: &[&str] = &[
 ];
 
 /// Words that reopen a settled matter: "but", "still", "again".
-pub(in crate::core::triage) const CONTRAST: &[&str] = &[
+pub(in crate::core::triage) const CONTRAST: WordList = word_list![
     "but",
     "still",
     "again",

@@ -3,8 +3,10 @@
 //! number, farewells, "don't worry", wait a minute, looking for the order number. Read as
 //! pleasantry phrases, like `SAID_NOTHING`.
 
+use crate::core::triage::WordList;
+
 /// Small talk and asides, read as pleasantries.
-pub(in crate::core::triage) const SMALL_TALK: &[&str] = &[
+pub(in crate::core::triage) const SMALL_TALK: WordList = word_list![
     "how's your day",
     "hows your day",
     "how is your day",

@@ -3,10 +3,12 @@
 //! marker, settled or withdrawn (`WITHDRAWN_BESIDE`): the message itself, when, who sent it.
 //! Never what was bought or paid: "the refund went to the wrong number" is a problem.
 
+use crate::core::triage::WordList;
+
 /// Say the message was sent by mistake or is to be ignored: beside them only the words of
 /// `WITHDRAWN_BESIDE` (the message, when), never what was bought or paid ("the refund went to
 /// the wrong number" is a problem).
-pub(in crate::core::triage) const WITHDRAWN: &[&str] = &[
+pub(in crate::core::triage) const WITHDRAWN: WordList = word_list![
     "wrong number",
     "wrong chat",
     "wrong convo",
@@ -182,7 +184,7 @@ pub(in crate::core::triage) const WITHDRAWN: &[&str] = &[
 ];
 
 /// Words that may stand beside any marker: the message itself and when.
-pub(in crate::core::triage) const WITHDRAWN_BESIDE: &[&str] = &[
+pub(in crate::core::triage) const WITHDRAWN_BESIDE: WordList = word_list![
     // Apologies and interjections, possessives.
     "sorry",
     "oops",

@@ -6,8 +6,10 @@
 //! ends a stem). Read after elided articles are taken off (`l'ho` is `ho`, `j'ai` is `ai`,
 //! `c'est` is `est`).
 
+use crate::core::triage::WordList;
+
 /// Someone else acting: with a money or account word, an emergency.
-pub(in crate::core::triage) const ACTORS: &[&str] = &[
+pub(in crate::core::triage) const ACTORS: WordList = word_list![
     "someone",
     "somebody",
     "someone's",
@@ -35,7 +37,7 @@ pub(in crate::core::triage) const ACTORS: &[&str] = &[
 
 /// Acts the customer disowns ("not me", "I never made"): with a money or account word, an
 /// emergency.
-pub(in crate::core::triage) const DISOWNED: &[&str] = &[
+pub(in crate::core::triage) const DISOWNED: WordList = word_list![
     "never made",
     "didn't make",
     "didnt make",
@@ -185,7 +187,7 @@ pub(in crate::core::triage) const DISOWNED: &[&str] = &[
 
 /// Asking to block a card or account (the request, not "my account is blocked"): with a
 /// money or account word, an emergency. Matched as written, never inflected.
-pub(in crate::core::triage) const BLOCKING: &[&str] = &[
+pub(in crate::core::triage) const BLOCKING: WordList = word_list![
     "block",
     "freeze my",
     "bloqueen",
@@ -222,7 +224,7 @@ pub(in crate::core::triage) const BLOCKING: &[&str] = &[
 
 /// What a request to block names: a card, an account, the bank ("block the in-game purchases"
 /// is a parent's request, not a card to stop).
-pub(in crate::core::triage) const BLOCKABLE: &[&str] = &[
+pub(in crate::core::triage) const BLOCKABLE: WordList = word_list![
     "card",
     "cards",
     "account",
@@ -257,7 +259,7 @@ pub(in crate::core::triage) const BLOCKABLE: &[&str] = &[
 ];
 
 /// The customer's money or access.
-pub(in crate::core::triage) const MONEY_OR_ACCESS: &[&str] = &[
+pub(in crate::core::triage) const MONEY_OR_ACCESS: WordList = word_list![
     "account",
     "card",
     "cards",
@@ -353,7 +355,7 @@ pub(in crate::core::triage) const MONEY_OR_ACCESS: &[&str] = &[
 
 /// What opens an account: a password, a PIN, the e-mail or number it is tied to, a one-time
 /// code. Changed by someone else, disowned or given to a scammer: an emergency.
-pub(in crate::core::triage) const CREDENTIALS: &[&str] = &[
+pub(in crate::core::triage) const CREDENTIALS: WordList = word_list![
     "password",
     "passwords",
     "passcode",
@@ -398,7 +400,7 @@ pub(in crate::core::triage) const CREDENTIALS: &[&str] = &[
 /// A change made by someone other than the customer (third person, passive): with a
 /// credential, an emergency even with a help word ("someone changed my password, help").
 /// "I changed my password" and "how do I change my password" are not in it.
-pub(in crate::core::triage) const CHANGED_BY_OTHER: &[&str] = &[
+pub(in crate::core::triage) const CHANGED_BY_OTHER: WordList = word_list![
     "was changed",
     "were changed",
     "got changed",
@@ -443,7 +445,7 @@ pub(in crate::core::triage) const CHANGED_BY_OTHER: &[&str] = &[
 
 /// Past forms of "changed" that need someone else named (`ACTORS`): "jemand hat mein
 /// Passwort geändert" (verb last), "qualcuno mi ha cambiato...", "alguien cambió mi...".
-pub(in crate::core::triage) const CHANGED: &[&str] = &[
+pub(in crate::core::triage) const CHANGED: WordList = word_list![
     "changed",
     "a change",
     "cambio mi",
@@ -473,14 +475,14 @@ pub(in crate::core::triage) const CHANGED: &[&str] = &[
 
 /// "Can", "could" and their kin: next to the actor with a help word, a question for help
 /// ("can someone help me with my account", "kann mir jemand helfen"), not a report.
-pub(in crate::core::triage) const MODALS: &[&str] = &[
+pub(in crate::core::triage) const MODALS: WordList = word_list![
     "can", "could", "would", "will", "kann", "konnte", "konnen", "kannst", "puede", "pueden",
     "podria", "podrian", "pode", "podem", "poderia", "peut", "pourrait", "pouvez", "puo", "potete",
     "potrebbe", "puoi", "bisa", "bs", "dapat",
 ];
 
 /// Help words: "can someone help me with my account?" is a question, not an emergency.
-pub(in crate::core::triage) const HELP: &[&str] = &[
+pub(in crate::core::triage) const HELP: WordList = word_list![
     "help", "ayuda", "ayudar", "ayudar*", "ajuda", "ajudar", "aide", "aider", "m'aider", "hilfe",
     "helfen", "aiuto", "aiutar*", "bantu", "bantu*",
 ];

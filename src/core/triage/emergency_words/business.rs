@@ -6,8 +6,10 @@
 //! ends a stem). Read after elided articles are taken off (`l'ho` is `ho`, `j'ai` is `ai`,
 //! `c'est` is `est`).
 
+use crate::core::triage::WordList;
+
 /// Stolen, robbed, pickpocketed: with something of value, money or an account.
-pub(in crate::core::triage) const STOLEN: &[&str] = &[
+pub(in crate::core::triage) const STOLEN: WordList = word_list![
     "stolen",
     "stole",
     "robbed",
@@ -56,7 +58,7 @@ pub(in crate::core::triage) const STOLEN: &[&str] = &[
 
 /// Lost: only with something of value close by ("I lost access" is not an emergency), and not
 /// of a signal ("my phone lost signal").
-pub(in crate::core::triage) const LOST: &[&str] = &[
+pub(in crate::core::triage) const LOST: WordList = word_list![
     "lost",
     "perdi",
     "perdido",
@@ -80,7 +82,7 @@ pub(in crate::core::triage) const LOST: &[&str] = &[
 ];
 
 /// A connection or access lost is not a thing lost ("troquei de celular e perdi o acesso") ...
-pub(in crate::core::triage) const CONNECTION: &[&str] = &[
+pub(in crate::core::triage) const CONNECTION: WordList = word_list![
     "access",
     "acceso",
     "acesso",
@@ -112,7 +114,7 @@ pub(in crate::core::triage) const CONNECTION: &[&str] = &[
 ];
 
 /// ... nor a parcel stolen on the doorstep (a delivery complaint, not a theft to stop).
-pub(in crate::core::triage) const DELIVERY: &[&str] = &[
+pub(in crate::core::triage) const DELIVERY: WordList = word_list![
     "parcel",
     "package",
     "delivery",
@@ -138,7 +140,7 @@ pub(in crate::core::triage) const DELIVERY: &[&str] = &[
 ];
 
 /// Things of value: a phone, a wallet, a card, a bag.
-pub(in crate::core::triage) const VALUABLES: &[&str] = &[
+pub(in crate::core::triage) const VALUABLES: WordList = word_list![
     "phone",
     "mobile",
     "cell",
@@ -208,7 +210,7 @@ pub(in crate::core::triage) const VALUABLES: &[&str] = &[
 ];
 
 /// A business stopped: an emergency on its own.
-pub(in crate::core::triage) const STOPPED: &[&str] = &[
+pub(in crate::core::triage) const STOPPED: WordList = word_list![
     "emergenc*",
     "emergenz*",
     "can't work",
@@ -302,7 +304,7 @@ pub(in crate::core::triage) const STOPPED: &[&str] = &[
 ];
 
 /// A shop's means of taking payments ...
-pub(in crate::core::triage) const TILL: &[&str] = &[
+pub(in crate::core::triage) const TILL: WordList = word_list![
     "il pos",
     "nessun pos",
     "nessuno dei pos",
@@ -353,7 +355,7 @@ pub(in crate::core::triage) const TILL: &[&str] = &[
 ];
 
 /// ... down, dead, stuck or not working (negations included: "nenhuma maquininha").
-pub(in crate::core::triage) const OUT_OF_ORDER: &[&str] = &[
+pub(in crate::core::triage) const OUT_OF_ORDER: WordList = word_list![
     "down",
     "dead",
     "offline",
@@ -418,7 +420,7 @@ pub(in crate::core::triage) const OUT_OF_ORDER: &[&str] = &[
 ];
 
 /// A deadline set by a court, an authority or a departure ...
-pub(in crate::core::triage) const OFFICIAL: &[&str] = &[
+pub(in crate::core::triage) const OFFICIAL: WordList = word_list![
     "court",
     "tribunal",
     "judge",
@@ -465,7 +467,7 @@ pub(in crate::core::triage) const OFFICIAL: &[&str] = &[
 
 /// A deadline by its name (sixth pass, the project's own list): with `TODAY`, an emergency
 /// unless it is a delivery's ("o prazo de entrega é hoje" is a late parcel, not a deadline).
-pub(in crate::core::triage) const DEADLINE: &[&str] = &[
+pub(in crate::core::triage) const DEADLINE: WordList = word_list![
     "deadline",
     "plazo",
     "fecha limite",
@@ -484,7 +486,7 @@ pub(in crate::core::triage) const DEADLINE: &[&str] = &[
 ];
 
 /// ... that falls today or tomorrow.
-pub(in crate::core::triage) const TODAY: &[&str] = &[
+pub(in crate::core::triage) const TODAY: WordList = word_list![
     "today",
     "tonight",
     "tomorrow",

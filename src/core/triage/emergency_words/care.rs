@@ -10,8 +10,10 @@
 //! lists to match (a swelling and a part of the body; formula and none left), so that "a swollen
 //! battery", "the lift is out of order" or "no heating since monday" stay ordinary complaints.
 
+use crate::core::triage::WordList;
+
 /// Danger to people, told in one phrase (read as `DANGER`'s).
-pub(in crate::core::triage) const CARE_DANGER: &[&str] = &[
+pub(in crate::core::triage) const CARE_DANGER: WordList = word_list![
     // An allergic reaction told by the airway.
     "throat is closing",
     "throat closing",
@@ -144,7 +146,7 @@ pub(in crate::core::triage) const CARE_DANGER: &[&str] = &[
 ];
 
 /// Swelling (of a part of the body: `BODY_PART`) ...
-pub(in crate::core::triage) const SWELLING: &[&str] = &[
+pub(in crate::core::triage) const SWELLING: WordList = word_list![
     "swelling",
     "swollen",
     "swelled",
@@ -186,7 +188,7 @@ pub(in crate::core::triage) const SWELLING: &[&str] = &[
 ];
 
 /// ... a part of the body that swells in an allergic reaction.
-pub(in crate::core::triage) const BODY_PART: &[&str] = &[
+pub(in crate::core::triage) const BODY_PART: WordList = word_list![
     "lips",
     "lip",
     "face",
@@ -236,7 +238,7 @@ pub(in crate::core::triage) const BODY_PART: &[&str] = &[
 ];
 
 /// A baby's formula (run out: `RUNNING_OUT` or `NONE_LEFT`).
-pub(in crate::core::triage) const FORMULA: &[&str] = &[
+pub(in crate::core::triage) const FORMULA: WordList = word_list![
     "baby formula",
     "formula milk",
     "infant formula",
@@ -276,7 +278,7 @@ pub(in crate::core::triage) const FORMULA: &[&str] = &[
 
 /// Fear said alone ("j'ai peur", read `ai peur`), not a worry about something ("j'ai peur que
 /// le colis soit perdu": `Emergency::afraid`).
-pub(in crate::core::triage) const FEAR: &[&str] = &[
+pub(in crate::core::triage) const FEAR: WordList = word_list![
     "ai peur",
     "ai tres peur",
     "ai trop peur",
@@ -284,7 +286,7 @@ pub(in crate::core::triage) const FEAR: &[&str] = &[
 ];
 
 /// None left at all (of formula).
-pub(in crate::core::triage) const NONE_LEFT: &[&str] = &[
+pub(in crate::core::triage) const NONE_LEFT: WordList = word_list![
     "zero left",
     "none left",
     "nothing left",
@@ -321,7 +323,7 @@ pub(in crate::core::triage) const NONE_LEFT: &[&str] = &[
 ];
 
 /// Without heating or power (for an old or lone person: `VULNERABLE`).
-pub(in crate::core::triage) const HEATLESS: &[&str] = &[
+pub(in crate::core::triage) const HEATLESS: WordList = word_list![
     "no heating",
     "no heat",
     "without heating",
@@ -351,7 +353,7 @@ pub(in crate::core::triage) const HEATLESS: &[&str] = &[
 ];
 
 /// An old person, or someone living alone.
-pub(in crate::core::triage) const VULNERABLE: &[&str] = &[
+pub(in crate::core::triage) const VULNERABLE: WordList = word_list![
     "elderly",
     "lives alone",
     "living alone",
@@ -443,7 +445,7 @@ pub(in crate::core::triage) const VULNERABLE: &[&str] = &[
 ];
 
 /// A lift stopped (with someone inside: `INSIDE`, `INSIDE_MORE`).
-pub(in crate::core::triage) const STALLED: &[&str] = &[
+pub(in crate::core::triage) const STALLED: WordList = word_list![
     "stopped",
     "stalled",
     "se quedo parado",
@@ -467,11 +469,11 @@ pub(in crate::core::triage) const STALLED: &[&str] = &[
 ];
 
 /// Inside (read with `INSIDE`).
-pub(in crate::core::triage) const INSIDE_MORE: &[&str] =
-    &["adentro", "la dentro", "dedans", "di dalem", "didalem"];
+pub(in crate::core::triage) const INSIDE_MORE: WordList =
+    word_list!["adentro", "la dentro", "dedans", "di dalem", "didalem"];
 
 /// A car (broken down at night: `STRANDED`, `AT_NIGHT`).
-pub(in crate::core::triage) const VEHICLE: &[&str] = &[
+pub(in crate::core::triage) const VEHICLE: WordList = word_list![
     "car",
     "rental car",
     "van",
@@ -487,7 +489,7 @@ pub(in crate::core::triage) const VEHICLE: &[&str] = &[
 ];
 
 /// Broken down (read with `STRANDED`).
-pub(in crate::core::triage) const STRANDED_MORE: &[&str] = &[
+pub(in crate::core::triage) const STRANDED_MORE: WordList = word_list![
     "died",
     "averio",
     "avariou",
@@ -501,7 +503,7 @@ pub(in crate::core::triage) const STRANDED_MORE: &[&str] = &[
 ];
 
 /// At night, on the road.
-pub(in crate::core::triage) const AT_NIGHT: &[&str] = &[
+pub(in crate::core::triage) const AT_NIGHT: WordList = word_list![
     "at night",
     "middle of the night",
     "de noche",

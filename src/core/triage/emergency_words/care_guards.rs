@@ -6,8 +6,10 @@
 //!
 //! Per shipped language, colloquial and unaccented forms included; folded as messages are.
 
+use crate::core::triage::WordList;
+
 /// No power (with `VULNERABLE` and a home, `HOME`; never beside a bill, `BILL`).
-pub(in crate::core::triage) const POWERLESS: &[&str] = &[
+pub(in crate::core::triage) const POWERLESS: WordList = word_list![
     "no power",
     "without power",
     "sin luz",
@@ -30,7 +32,7 @@ pub(in crate::core::triage) const POWERLESS: &[&str] = &[
 ];
 
 /// A home (no power there, not at a shop).
-pub(in crate::core::triage) const HOME: &[&str] = &[
+pub(in crate::core::triage) const HOME: WordList = word_list![
     "home",
     "house",
     "flat",
@@ -54,7 +56,7 @@ pub(in crate::core::triage) const HOME: &[&str] = &[
 ];
 
 /// A bill: no power told beside one is a billing question.
-pub(in crate::core::triage) const BILL: &[&str] = &[
+pub(in crate::core::triage) const BILL: WordList = word_list![
     "bill",
     "bills",
     "invoice",
@@ -74,7 +76,7 @@ pub(in crate::core::triage) const BILL: &[&str] = &[
 ];
 
 /// A delivery: a lift stopped beside one is a late parcel.
-pub(in crate::core::triage) const PARCEL: &[&str] = &[
+pub(in crate::core::triage) const PARCEL: WordList = word_list![
     "delivery",
     "deliver",
     "delivered",
@@ -110,7 +112,7 @@ pub(in crate::core::triage) const PARCEL: &[&str] = &[
 ];
 
 /// A car broken down (at night: `AT_NIGHT`), not merely stuck.
-pub(in crate::core::triage) const BREAKDOWN: &[&str] = &[
+pub(in crate::core::triage) const BREAKDOWN: WordList = word_list![
     "broke down",
     "broken down",
     "averiado",
@@ -131,7 +133,7 @@ pub(in crate::core::triage) const BREAKDOWN: &[&str] = &[
 ];
 
 /// Patients who cannot reach the practice (its line cut: `PHONE_LINE`, `CUT`).
-pub(in crate::core::triage) const CANT_REACH: &[&str] = &[
+pub(in crate::core::triage) const CANT_REACH: WordList = word_list![
     "can't reach",
     "cant reach",
     "cannot reach",
@@ -170,7 +172,7 @@ pub(in crate::core::triage) const CANT_REACH: &[&str] = &[
 ];
 
 /// Someone logging in (a SIM dead meanwhile: `SIM_DEAD`, with `BANK_ACCOUNT`).
-pub(in crate::core::triage) const LOGIN: &[&str] = &[
+pub(in crate::core::triage) const LOGIN: WordList = word_list![
     "new login",
     "new logins",
     "new sign in",
@@ -200,7 +202,7 @@ pub(in crate::core::triage) const LOGIN: &[&str] = &[
 ];
 
 /// A bank or an account (read with `LOGIN`).
-pub(in crate::core::triage) const BANK_ACCOUNT: &[&str] = &[
+pub(in crate::core::triage) const BANK_ACCOUNT: WordList = word_list![
     "bank",
     "banking",
     "account",
@@ -219,7 +221,7 @@ pub(in crate::core::triage) const BANK_ACCOUNT: &[&str] = &[
 ];
 
 /// A stock or a subscription: formula none left there is a shop's question.
-pub(in crate::core::triage) const STOCK: &[&str] = &[
+pub(in crate::core::triage) const STOCK: WordList = word_list![
     "stock",
     "in stock",
     "out of stock",
@@ -247,7 +249,7 @@ pub(in crate::core::triage) const STOCK: &[&str] = &[
 ];
 
 /// An allergy or a reaction (a swelling beside one is an emergency).
-pub(in crate::core::triage) const ALLERGY: &[&str] = &[
+pub(in crate::core::triage) const ALLERGY: WordList = word_list![
     "allergic",
     "allergy",
     "allergies",
@@ -272,7 +274,7 @@ pub(in crate::core::triage) const ALLERGY: &[&str] = &[
 ];
 
 /// A threat ("j'ai peur" beside one).
-pub(in crate::core::triage) const THREAT: &[&str] = &[
+pub(in crate::core::triage) const THREAT: WordList = word_list![
     "menace",
     "menacee",
     "menaces",
@@ -294,10 +296,11 @@ pub(in crate::core::triage) const THREAT: &[&str] = &[
 ];
 
 /// Someone breaking in (with a house or a car, `HOUSE_OR_CAR`).
-pub(in crate::core::triage) const BREAKING_IN: &[&str] = &["breaking in", "breaking into"];
+pub(in crate::core::triage) const BREAKING_IN: WordList =
+    word_list!["breaking in", "breaking into"];
 
 /// A house or a car (someone breaking into it).
-pub(in crate::core::triage) const HOUSE_OR_CAR: &[&str] = &[
+pub(in crate::core::triage) const HOUSE_OR_CAR: WordList = word_list![
     "house",
     "home",
     "flat",
@@ -310,7 +313,7 @@ pub(in crate::core::triage) const HOUSE_OR_CAR: &[&str] = &[
 ];
 
 /// A burst pipe or a break-in, told without an insurance claim (`INSURANCE`).
-pub(in crate::core::triage) const INSURABLE: &[&str] = &[
+pub(in crate::core::triage) const INSURABLE: WordList = word_list![
     "burst pipe",
     "pipe burst",
     "pipe has burst",
@@ -322,7 +325,7 @@ pub(in crate::core::triage) const INSURABLE: &[&str] = &[
 ];
 
 /// An insurance claim: a burst pipe or a break-in told for one is past.
-pub(in crate::core::triage) const INSURANCE: &[&str] = &[
+pub(in crate::core::triage) const INSURANCE: WordList = word_list![
     "insurance",
     "insurer",
     "claim",
@@ -347,7 +350,7 @@ pub(in crate::core::triage) const INSURANCE: &[&str] = &[
 ];
 
 /// Movers who did not come (a moving day today).
-pub(in crate::core::triage) const NO_SHOW: &[&str] = &[
+pub(in crate::core::triage) const NO_SHOW: WordList = word_list![
     "didn't come",
     "didnt come",
     "did not come",
@@ -412,7 +415,7 @@ pub(in crate::core::triage) const NO_SHOW: &[&str] = &[
 ];
 
 /// Yesterday or a past time: a time of day beside one is not today.
-pub(in crate::core::triage) const PAST_DAY: &[&str] = &[
+pub(in crate::core::triage) const PAST_DAY: WordList = word_list![
     "yesterday",
     "last night",
     "ago",
@@ -445,7 +448,7 @@ pub(in crate::core::triage) const PAST_DAY: &[&str] = &[
 ];
 
 /// Around a number, a price, opening hours or a window: not a time of day.
-pub(in crate::core::triage) const NOT_A_CLOCK: &[&str] = &[
+pub(in crate::core::triage) const NOT_A_CLOCK: WordList = word_list![
     "dollar", "dollars", "usd", "euro", "euros", "eur", "reais", "pesos", "rupiah", "rb", "ribu",
     "francs", "close", "closes", "closed", "open", "opens", "opening", "between", "window",
     "until", "till", "hasta", "entre", "ate", "jusqu'a", "bis", "fino", "sampai", "tutup", "buka",
@@ -454,7 +457,7 @@ pub(in crate::core::triage) const NOT_A_CLOCK: &[&str] = &[
 ];
 
 /// A battery or a device: a swelling or a lift stopped beside one is a faulty product.
-pub(in crate::core::triage) const BATTERY: &[&str] = &[
+pub(in crate::core::triage) const BATTERY: WordList = word_list![
     "battery",
     "batteries",
     "bateria",
@@ -488,7 +491,7 @@ pub(in crate::core::triage) const BATTERY: &[&str] = &[
 ];
 
 /// A refund or a promised time: a time within hours beside one is not a departure.
-pub(in crate::core::triage) const NOT_SOON: &[&str] = &[
+pub(in crate::core::triage) const NOT_SOON: WordList = word_list![
     "refund",
     "reembolso",
     "rimborso",
@@ -501,7 +504,7 @@ pub(in crate::core::triage) const NOT_SOON: &[&str] = &[
 ];
 
 /// A cancellation made, just before a time within hours ("cancelled it within 2 hours").
-pub(in crate::core::triage) const CANCELLED_IN: &[&str] = &[
+pub(in crate::core::triage) const CANCELLED_IN: WordList = word_list![
     "cancelled it",
     "canceled it",
     "i cancelled",

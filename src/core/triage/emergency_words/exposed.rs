@@ -3,8 +3,10 @@
 //! money just sent to someone posing as the company, an allergic reaction by the breath, a very
 //! old parent.
 
+use crate::core::triage::WordList;
+
 /// A data leak by its name.
-pub(in crate::core::triage) const DATA_LEAK: &[&str] = &[
+pub(in crate::core::triage) const DATA_LEAK: WordList = word_list![
     "data leak",
     "data breach",
     "leaked my data",
@@ -27,7 +29,7 @@ pub(in crate::core::triage) const DATA_LEAK: &[&str] = &[
 ];
 
 /// Someone else's (data): beside a kind of personal data (`PERSONAL_DATA`).
-pub(in crate::core::triage) const OTHERS: &[&str] = &[
+pub(in crate::core::triage) const OTHERS: WordList = word_list![
     "another customer's",
     "another customers",
     "someone else's",
@@ -58,7 +60,7 @@ pub(in crate::core::triage) const OTHERS: &[&str] = &[
 
 /// Personal data that identifies or describes someone (not a parcel's address alone: "a parcel
 /// for someone else's address" is not a leak).
-pub(in crate::core::triage) const PERSONAL_DATA: &[&str] = &[
+pub(in crate::core::triage) const PERSONAL_DATA: WordList = word_list![
     "personal data",
     "personal details",
     "id number",
@@ -90,7 +92,7 @@ pub(in crate::core::triage) const PERSONAL_DATA: &[&str] = &[
 ];
 
 /// Money just sent (to someone posing as the company: `IMPERSONATED`).
-pub(in crate::core::triage) const SENT_MONEY: &[&str] = &[
+pub(in crate::core::triage) const SENT_MONEY: WordList = word_list![
     "sent",
     "transferred",
     "paid",
@@ -123,7 +125,7 @@ pub(in crate::core::triage) const SENT_MONEY: &[&str] = &[
 ];
 
 /// Posing as the company, said in ways the account rules' list (`IMPERSONATED`) does not hold.
-pub(in crate::core::triage) const POSING: &[&str] = &[
+pub(in crate::core::triage) const POSING: WordList = word_list![
     "faux agent",
     "fake agent",
     "fake support",
@@ -140,7 +142,7 @@ pub(in crate::core::triage) const POSING: &[&str] = &[
 ];
 
 /// Breathing badly (beside an allergy or a person: an allergic reaction).
-pub(in crate::core::triage) const BREATHLESS: &[&str] = &[
+pub(in crate::core::triage) const BREATHLESS: WordList = word_list![
     "can't breathe",
     "cant breathe",
     "trouble breathing",
@@ -171,18 +173,17 @@ pub(in crate::core::triage) const BREATHLESS: &[&str] = &[
 ];
 
 /// Words for years of age after a number ("89 ans", "86 anni").
-pub(in crate::core::triage) const YEARS_OLD: &[&str] = &[
-    "years", "yrs", "yo", "anos", "ans", "jahre", "jahren", "anni", "tahun", "thn",
-];
+pub(in crate::core::triage) const YEARS_OLD: WordList =
+    word_list!["years", "yrs", "yo", "anos", "ans", "jahre", "jahren", "anni", "tahun", "thn",];
 
 /// A parent or grandparent before their age ("Mum's 84", "Vater (78").
-pub(in crate::core::triage) const ELDER: &[&str] = &[
+pub(in crate::core::triage) const ELDER: WordList = word_list![
     "mum's", "mom's", "dad's", "mum", "mom", "dad", "mother", "father", "madre", "padre", "mama",
     "papa", "mae", "pai", "mere", "pere", "mutter", "vater", "ibu", "bapak", "ayah",
 ];
 
 /// A link clicked (a phishing message: with money or an account, `scammed`).
-pub(in crate::core::triage) const PHISHED: &[&str] = &[
+pub(in crate::core::triage) const PHISHED: WordList = word_list![
     "clicked link",
     "clicked a link",
     "clicked the link",
@@ -208,7 +209,7 @@ pub(in crate::core::triage) const PHISHED: &[&str] = &[
 
 /// Not (yet) sent: a customer asking whether an impostor is genuine before paying ("saya belum
 /// transfer apa2") has lost nothing.
-pub(in crate::core::triage) const NOT_YET: &[&str] = &[
+pub(in crate::core::triage) const NOT_YET: WordList = word_list![
     "not yet",
     "haven't sent",
     "havent sent",

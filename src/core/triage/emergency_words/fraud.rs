@@ -6,8 +6,10 @@
 //! ends a stem). Read after elided articles are taken off (`l'ho` is `ho`, `j'ai` is `ai`,
 //! `c'est` is `est`).
 
+use crate::core::triage::WordList;
+
 /// Tricked out of money or a code: with money, an account or a credential, an emergency.
-pub(in crate::core::triage) const SCAMMED: &[&str] = &[
+pub(in crate::core::triage) const SCAMMED: WordList = word_list![
     "scammed",
     "scammer",
     "scammers",
@@ -47,7 +49,7 @@ pub(in crate::core::triage) const SCAMMED: &[&str] = &[
 ];
 
 /// Pretending to be the company, a courier, an agent: with money, an account or a code.
-pub(in crate::core::triage) const IMPERSONATED: &[&str] = &[
+pub(in crate::core::triage) const IMPERSONATED: WordList = word_list![
     "pretending to be",
     "posing as",
     "impersonat*",
@@ -117,7 +119,7 @@ pub(in crate::core::triage) const IMPERSONATED: &[&str] = &[
 ];
 
 /// An account or a number taken over, told by its effect: cloned, hijacked, tapped.
-pub(in crate::core::triage) const TAKEN_OVER: &[&str] = &[
+pub(in crate::core::triage) const TAKEN_OVER: WordList = word_list![
     "cloned",
     "a ete clone",
     "ont clone",
@@ -144,7 +146,7 @@ pub(in crate::core::triage) const TAKEN_OVER: &[&str] = &[
 ];
 
 /// Money asked of the customer's contacts in their name ...
-pub(in crate::core::triage) const ASKING_MONEY: &[&str] = &[
+pub(in crate::core::triage) const ASKING_MONEY: WordList = word_list![
     "asking for money",
     "asking money",
     "asking my contacts",
@@ -181,7 +183,7 @@ pub(in crate::core::triage) const ASKING_MONEY: &[&str] = &[
 ];
 
 /// ... of whom.
-pub(in crate::core::triage) const CONTACTS: &[&str] = &[
+pub(in crate::core::triage) const CONTACTS: WordList = word_list![
     "contacts",
     "friends",
     "family",
@@ -210,7 +212,7 @@ pub(in crate::core::triage) const CONTACTS: &[&str] = &[
 ];
 
 /// An account emptied: with money or an account, an emergency.
-pub(in crate::core::triage) const EMPTIED: &[&str] = &[
+pub(in crate::core::triage) const EMPTIED: WordList = word_list![
     "emptied",
     "drained",
     "wiped out",
@@ -238,7 +240,7 @@ pub(in crate::core::triage) const EMPTIED: &[&str] = &[
 
 /// Money that vanished: with a money word (not an account: "my points disappeared from my
 /// account" is a complaint), an emergency.
-pub(in crate::core::triage) const VANISHED: &[&str] = &[
+pub(in crate::core::triage) const VANISHED: WordList = word_list![
     "disappeared",
     "vanished",
     "gone",
@@ -263,7 +265,7 @@ pub(in crate::core::triage) const VANISHED: &[&str] = &[
 ];
 
 /// Money itself (for `VANISHED`).
-pub(in crate::core::triage) const MONEY: &[&str] = &[
+pub(in crate::core::triage) const MONEY: WordList = word_list![
     "money",
     "savings",
     "balance",
@@ -298,7 +300,7 @@ pub(in crate::core::triage) const MONEY: &[&str] = &[
 ];
 
 /// A login from a place or device the customer does not know: with an account, an emergency.
-pub(in crate::core::triage) const ELSEWHERE: &[&str] = &[
+pub(in crate::core::triage) const ELSEWHERE: WordList = word_list![
     "another city",
     "another country",
     "unknown device",

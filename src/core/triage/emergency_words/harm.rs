@@ -5,8 +5,10 @@
 //! ends a stem). Read after elided articles are taken off (`l'ho` is `ho`, `j'ai` is `ai`,
 //! `c'est` is `est`).
 
+use crate::core::triage::WordList;
+
 /// Danger to people, told in one phrase.
-pub(in crate::core::triage) const DANGER: &[&str] = &[
+pub(in crate::core::triage) const DANGER: WordList = word_list![
     "gas leak",
     "smell of gas",
     "smells of gas",
@@ -95,7 +97,7 @@ pub(in crate::core::triage) const DANGER: &[&str] = &[
 ];
 
 /// A power line or pole ...
-pub(in crate::core::triage) const POWER_LINE: &[&str] = &[
+pub(in crate::core::triage) const POWER_LINE: WordList = word_list![
     "power line",
     "power cable",
     "cable de luz",
@@ -114,7 +116,7 @@ pub(in crate::core::triage) const POWER_LINE: &[&str] = &[
 ];
 
 /// ... fallen or torn down.
-pub(in crate::core::triage) const FALLEN: &[&str] = &[
+pub(in crate::core::triage) const FALLEN: WordList = word_list![
     "fell",
     "fallen",
     "cayo",
@@ -135,10 +137,11 @@ pub(in crate::core::triage) const FALLEN: &[&str] = &[
 ];
 
 /// Gas (a bottle, the supply) ...
-pub(in crate::core::triage) const GAS: &[&str] = &["gas", "gaz", "tabung gas", "elpiji", "lpg"];
+pub(in crate::core::triage) const GAS: WordList =
+    word_list!["gas", "gaz", "tabung gas", "elpiji", "lpg"];
 
 /// ... that leaks or smells.
-pub(in crate::core::triage) const LEAKING: &[&str] = &[
+pub(in crate::core::triage) const LEAKING: WordList = word_list![
     "smell*",
     "leak*",
     "stink*",
@@ -167,7 +170,7 @@ pub(in crate::core::triage) const LEAKING: &[&str] = &[
 
 /// A device that can burn, spark or explode (not a heater: "the radiator is not hot" is a
 /// complaint) ...
-pub(in crate::core::triage) const DEVICE: &[&str] = &[
+pub(in crate::core::triage) const DEVICE: WordList = word_list![
     "battery",
     "charger",
     "plug",
@@ -220,7 +223,7 @@ pub(in crate::core::triage) const DEVICE: &[&str] = &[
 ];
 
 /// ... smoking, sparking, melting, swollen or too hot.
-pub(in crate::core::triage) const BURNING: &[&str] = &[
+pub(in crate::core::triage) const BURNING: WordList = word_list![
     "smoke",
     "smoking",
     "burning",
@@ -317,7 +320,7 @@ pub(in crate::core::triage) const BURNING: &[&str] = &[
 ];
 
 /// An injury, an accident or a car broken down on a fast road: danger on its own.
-pub(in crate::core::triage) const HURT: &[&str] = &[
+pub(in crate::core::triage) const HURT: WordList = word_list![
     "injured",
     "bleeding",
     "car accident",
@@ -360,7 +363,7 @@ pub(in crate::core::triage) const HURT: &[&str] = &[
 ];
 
 /// A fast road ...
-pub(in crate::core::triage) const ROAD: &[&str] = &[
+pub(in crate::core::triage) const ROAD: WordList = word_list![
     "motorway",
     "highway",
     "freeway",
@@ -389,7 +392,7 @@ pub(in crate::core::triage) const ROAD: &[&str] = &[
 ];
 
 /// ... where the car broke down or the customer is stranded.
-pub(in crate::core::triage) const STRANDED: &[&str] = &[
+pub(in crate::core::triage) const STRANDED: WordList = word_list![
     "broke down",
     "broken down",
     "breakdown",
@@ -435,7 +438,7 @@ pub(in crate::core::triage) const STRANDED: &[&str] = &[
 ];
 
 /// Medicine or a medical device ...
-pub(in crate::core::triage) const MEDICINE: &[&str] = &[
+pub(in crate::core::triage) const MEDICINE: WordList = word_list![
     "insulin",
     "medication",
     "medicine",
@@ -495,7 +498,7 @@ pub(in crate::core::triage) const MEDICINE: &[&str] = &[
 ];
 
 /// ... running out, or needed today.
-pub(in crate::core::triage) const RUNNING_OUT: &[&str] = &[
+pub(in crate::core::triage) const RUNNING_OUT: WordList = word_list![
     "run out",
     "ran out",
     "running out",

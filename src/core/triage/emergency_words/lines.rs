@@ -7,12 +7,14 @@
 //! needs two or three lists to match: "the line at your store was so long", "no signal in my
 //! flat" and "can I use my account on another device" stay ordinary complaints.
 
+use crate::core::triage::WordList;
+
 /// Patients (of a practice whose line is cut: `PHONE_LINE`, `CUT`).
-pub(in crate::core::triage) const PATIENTS: &[&str] =
-    &["patients", "pacientes", "patienten", "pazienti", "pasien"];
+pub(in crate::core::triage) const PATIENTS: WordList =
+    word_list!["patients", "pacientes", "patienten", "pazienti", "pasien"];
 
 /// A phone line ...
-pub(in crate::core::triage) const PHONE_LINE: &[&str] = &[
+pub(in crate::core::triage) const PHONE_LINE: WordList = word_list![
     "line",
     "lines",
     "phone",
@@ -34,7 +36,7 @@ pub(in crate::core::triage) const PHONE_LINE: &[&str] = &[
 ];
 
 /// ... cut or dead.
-pub(in crate::core::triage) const CUT: &[&str] = &[
+pub(in crate::core::triage) const CUT: WordList = word_list![
     "cut",
     "cut off",
     "dead",
@@ -60,7 +62,7 @@ pub(in crate::core::triage) const CUT: &[&str] = &[
 ];
 
 /// A SIM card gone dead ...
-pub(in crate::core::triage) const SIM_DEAD: &[&str] = &[
+pub(in crate::core::triage) const SIM_DEAD: WordList = word_list![
     "no signal",
     "no service",
     "sim stopped working",
@@ -85,7 +87,7 @@ pub(in crate::core::triage) const SIM_DEAD: &[&str] = &[
 ];
 
 /// A SIM swap told by its word (read with `SIM_SWAPPED`).
-pub(in crate::core::triage) const SIM_SWAPPED_MORE: &[&str] = &[
+pub(in crate::core::triage) const SIM_SWAPPED_MORE: WordList = word_list![
     "sim getauscht",
     "sim wurde getauscht",
     "sim clonada",

@@ -7,8 +7,10 @@
 //! Per shipped language, colloquial and unaccented forms included; folded as messages are (`*`
 //! ends a stem). Each is a phrase an ordinary complaint does not use: one phrase is enough.
 
+use crate::core::triage::WordList;
+
 /// Danger to people, told in one phrase (read as `DANGER`'s).
-pub(in crate::core::triage) const PEOPLE_DANGER: &[&str] = &[
+pub(in crate::core::triage) const PEOPLE_DANGER: WordList = word_list![
     // An allergic reaction, food poisoning.
     "allergic reaction",
     "anaphyla*",
@@ -278,7 +280,7 @@ pub(in crate::core::triage) const PEOPLE_DANGER: &[&str] = &[
 ];
 
 /// A SIM card moved to someone else's phone (its owner's account codes go with it).
-pub(in crate::core::triage) const SIM_SWAPPED: &[&str] = &[
+pub(in crate::core::triage) const SIM_SWAPPED: WordList = word_list![
     "sim swap",
     "sim swapped",
     "sim was moved",
@@ -308,7 +310,7 @@ pub(in crate::core::triage) const SIM_SWAPPED: &[&str] = &[
 ];
 
 /// A ceremony that cannot be moved ...
-pub(in crate::core::triage) const CEREMONY: &[&str] = &[
+pub(in crate::core::triage) const CEREMONY: WordList = word_list![
     "wedding",
     "funeral",
     "boda",
@@ -341,7 +343,7 @@ pub(in crate::core::triage) const CEREMONY: &[&str] = &[
 ];
 
 /// A flight or train about to leave (with `TODAY`, or "in 3 hours").
-pub(in crate::core::triage) const DEPARTURE: &[&str] = &[
+pub(in crate::core::triage) const DEPARTURE: WordList = word_list![
     "flight",
     "vuelo",
     "voo",
@@ -362,7 +364,7 @@ pub(in crate::core::triage) const DEPARTURE: &[&str] = &[
 ];
 
 /// ... soon: within hours.
-pub(in crate::core::triage) const WITHIN_HOURS: &[&str] = &[
+pub(in crate::core::triage) const WITHIN_HOURS: WordList = word_list![
     "leaves in",
     "departs in",
     "in an hour",
@@ -411,7 +413,7 @@ pub(in crate::core::triage) const WITHIN_HOURS: &[&str] = &[
 ];
 
 /// Locked out of home (with a child inside: `PERSON` and `INSIDE`).
-pub(in crate::core::triage) const LOCKED_OUT: &[&str] = &[
+pub(in crate::core::triage) const LOCKED_OUT: WordList = word_list![
     "locked out",
     "encerrado fuera",
     "encerrada fuera",
@@ -429,7 +431,7 @@ pub(in crate::core::triage) const LOCKED_OUT: &[&str] = &[
     "terkunci di luar",
 ];
 
-pub(in crate::core::triage) const INSIDE: &[&str] = &[
+pub(in crate::core::triage) const INSIDE: WordList = word_list![
     "inside",
     "dentro",
     "interieur",
@@ -440,7 +442,7 @@ pub(in crate::core::triage) const INSIDE: &[&str] = &[
 ];
 
 /// Swallowed (by a child or a pet: `PERSON`; a card swallowed by a cash machine is a complaint).
-pub(in crate::core::triage) const SWALLOWED: &[&str] = &[
+pub(in crate::core::triage) const SWALLOWED: WordList = word_list![
     "swallowed",
     "swallow*",
     "se trago",

@@ -7,8 +7,10 @@
 //! ends a stem). Times are read by `Emergency::soon` ("in 3 hrs", "em 1h", "1 jam lagi") and
 //! `Emergency::clock` ("at 11", "um 15 uhr", "14h", "jam 10").
 
+use crate::core::triage::WordList;
+
 /// An exam (with `TODAY` or a time soon).
-pub(in crate::core::triage) const EXAM: &[&str] = &[
+pub(in crate::core::triage) const EXAM: WordList = word_list![
     "my exam",
     "my exams",
     "my final exam",
@@ -46,7 +48,7 @@ pub(in crate::core::triage) const EXAM: &[&str] = &[
 ];
 
 /// A moving day (read as `CEREMONY`'s: with `TODAY` or a time).
-pub(in crate::core::triage) const MOVING: &[&str] = &[
+pub(in crate::core::triage) const MOVING: WordList = word_list![
     "moving out",
     "moving house",
     "moving day",
@@ -72,7 +74,7 @@ pub(in crate::core::triage) const MOVING: &[&str] = &[
 ];
 
 /// A visa appointment or a consulate (read as `OFFICIAL`'s).
-pub(in crate::core::triage) const OFFICIAL_MORE: &[&str] = &[
+pub(in crate::core::triage) const OFFICIAL_MORE: WordList = word_list![
     "consulate",
     "passport appointment",
     "biometrics appointment",
@@ -95,7 +97,7 @@ pub(in crate::core::triage) const OFFICIAL_MORE: &[&str] = &[
 ];
 
 /// Today, informally (read as `TODAY`'s).
-pub(in crate::core::triage) const TODAY_MORE: &[&str] = &[
+pub(in crate::core::triage) const TODAY_MORE: WordList = word_list![
     "hje",
     "hr ini",
     "pagi ini",
@@ -111,16 +113,15 @@ pub(in crate::core::triage) const TODAY_MORE: &[&str] = &[
 ];
 
 /// A ferry (read as `DEPARTURE`'s).
-pub(in crate::core::triage) const DEPARTURE_MORE: &[&str] =
-    &["traghetto", "transbordador", "kapal laut", "naik kapal"];
+pub(in crate::core::triage) const DEPARTURE_MORE: WordList =
+    word_list!["traghetto", "transbordador", "kapal laut", "naik kapal"];
 
 /// Tomorrow: not today for a move or an exam ("moving out tomorrow, cancel my internet").
-pub(in crate::core::triage) const TOMORROW: &[&str] = &[
-    "tomorrow", "manana", "amanha", "demain", "morgen", "domani", "besok",
-];
+pub(in crate::core::triage) const TOMORROW: WordList =
+    word_list!["tomorrow", "manana", "amanha", "demain", "morgen", "domani", "besok",];
 
 /// A later day: a time of day beside one is not today ("the wedding is on saturday at 3").
-pub(in crate::core::triage) const LATER: &[&str] = &[
+pub(in crate::core::triage) const LATER: WordList = word_list![
     "next",
     "monday",
     "tuesday",
@@ -257,26 +258,27 @@ pub(in crate::core::triage) const LATER: &[&str] = &[
 ];
 
 /// Before a number of hours or minutes: "in 3 hrs", "en 4 horas", "tra 40 minuti".
-pub(in crate::core::triage) const SOON_BEFORE: &[&str] =
-    &["in", "within", "en", "em", "dans", "tra", "fra", "dalam"];
+pub(in crate::core::triage) const SOON_BEFORE: WordList =
+    word_list!["in", "within", "en", "em", "dans", "tra", "fra", "dalam"];
 
 /// Hours ...
-pub(in crate::core::triage) const HOUR_UNITS: &[&str] = &[
+pub(in crate::core::triage) const HOUR_UNITS: WordList = word_list![
     "h", "hr", "hrs", "hour", "hours", "hora", "horas", "heure", "heures", "std", "stunde",
     "stunden", "ora", "ore", "jam",
 ];
 
 /// ... and minutes.
-pub(in crate::core::triage) const MINUTE_UNITS: &[&str] = &[
+pub(in crate::core::triage) const MINUTE_UNITS: WordList = word_list![
     "min", "mins", "minute", "minutes", "minuto", "minutos", "minuten", "minuti", "menit", "mnt",
 ];
 
 /// Before a time of day: "at 11", "um 11", "alle 11", "jam 10", "a las 10".
-pub(in crate::core::triage) const CLOCK_BEFORE: &[&str] = &["at", "um", "jam", "pukul", "ore"];
+pub(in crate::core::triage) const CLOCK_BEFORE: WordList =
+    word_list!["at", "um", "jam", "pukul", "ore"];
 
 /// A business stopped, told in one phrase (read as `STOPPED`'s): the whole office, sales lost
 /// by the minute, nobody able to pay.
-pub(in crate::core::triage) const STOPPED_MORE: &[&str] = &[
+pub(in crate::core::triage) const STOPPED_MORE: WordList = word_list![
     "none of our staff",
     "none of our employees",
     "nobody in our office",
@@ -356,8 +358,8 @@ pub(in crate::core::triage) const STOPPED_MORE: &[&str] = &[
 ];
 
 /// Out of order, said of a till (read as `OUT_OF_ORDER`'s).
-pub(in crate::core::triage) const OUT_OF_ORDER_MORE: &[&str] =
-    &["parou", "pararam", "mort", "morte"];
+pub(in crate::core::triage) const OUT_OF_ORDER_MORE: WordList =
+    word_list!["parou", "pararam", "mort", "morte"];
 
 /// A till dead in French slang, only as "notre caisse" (read with `TILL`).
-pub(in crate::core::triage) const OUR_TILL_DEAD: &[&str] = &["plante", "hs"];
+pub(in crate::core::triage) const OUR_TILL_DEAD: WordList = word_list!["plante", "hs"];

@@ -5,8 +5,10 @@
 //! ends a stem). A word of being shut in alone is not enough ("my account is locked", "the
 //! parcel is stuck in customs"): it needs a lift, or a person with a car or a room.
 
+use crate::core::triage::WordList;
+
 /// Being shut in or stuck somewhere.
-pub(in crate::core::triage) const TRAPPED: &[&str] = &[
+pub(in crate::core::triage) const TRAPPED: WordList = word_list![
     "stuck",
     "trapped",
     "locked inside",
@@ -69,7 +71,7 @@ pub(in crate::core::triage) const TRAPPED: &[&str] = &[
 ];
 
 /// A lift: anyone shut in one needs help now.
-pub(in crate::core::triage) const LIFT: &[&str] = &[
+pub(in crate::core::triage) const LIFT: WordList = word_list![
     "lift",
     "elevator",
     "ascensor",
@@ -81,7 +83,7 @@ pub(in crate::core::triage) const LIFT: &[&str] = &[
 ];
 
 /// A person (or a pet) who cannot get out alone, or swallowed something.
-pub(in crate::core::triage) const PERSON: &[&str] = &[
+pub(in crate::core::triage) const PERSON: WordList = word_list![
     "baby", "kid", "kids", "child", "children", "son", "daughter", "toddler", "grandma", "grandpa",
     "bebe", "nino", "nina", "ninos", "hijo", "hija", "hijos", "nene", "nena", "filho", "filha",
     "filhos", "crianca", "criancas", "enfant", "enfants", "fils", "fille", "kind", "kinder",
@@ -93,7 +95,7 @@ pub(in crate::core::triage) const PERSON: &[&str] = &[
 ];
 
 /// A car or a room a person can be shut in.
-pub(in crate::core::triage) const ENCLOSURE: &[&str] = &[
+pub(in crate::core::triage) const ENCLOSURE: WordList = word_list![
     "car",
     "bathroom",
     "room",
@@ -121,7 +123,7 @@ pub(in crate::core::triage) const ENCLOSURE: &[&str] = &[
 ];
 
 /// Water running or dripping.
-pub(in crate::core::triage) const WATER: &[&str] = &[
+pub(in crate::core::triage) const WATER: WordList = word_list![
     "water",
     "agua",
     "eau",
@@ -135,7 +137,7 @@ pub(in crate::core::triage) const WATER: &[&str] = &[
 ];
 
 /// The electrics water must not reach.
-pub(in crate::core::triage) const ELECTRICS: &[&str] = &[
+pub(in crate::core::triage) const ELECTRICS: WordList = word_list![
     "fuse box",
     "fusebox",
     "breaker box",
