@@ -23,6 +23,7 @@ macro_rules! word_list {
         concat!($($entry, "\n"),*)
     };
 }
+pub(crate) use word_list;
 
 mod aside_words;
 mod asides;

@@ -308,7 +308,7 @@ impl Languages {
                         words.extend(t.detection_words().map(str::to_string));
                     }
                     // The colloquial chat words of a shipped language (`packs::chat`).
-                    words.extend(packs::chat::words(&l.code).iter().map(|w| w.to_string()));
+                    words.extend(packs::chat::words(&l.code).lines().map(str::to_string));
                     let t = &l.triage;
                     for list in [
                         &t.greeting_words,

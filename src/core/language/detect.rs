@@ -111,7 +111,7 @@ impl Detector {
                 {
                     words.extend(t.detection_words().map(str::to_string));
                     // Its colloquial chat words (`packs::chat`).
-                    words.extend(packs::chat::words(p.code).iter().map(|w| w.to_string()));
+                    words.extend(packs::chat::words(p.code).lines().map(str::to_string));
                 }
                 (p.code.to_string(), words)
             })

@@ -117,11 +117,11 @@ impl Lexicon {
 
     /// Adds one shipped language's extra words (`packs::words`).
     pub fn add_words(&mut self, w: &crate::core::language::packs::words::TriageWords) {
-        self.problem.add_all(w.problem);
-        self.problem.add_all(w.urgent);
-        self.negation.add_all(w.negation);
-        self.pleasantry.add_all(w.pleasantry);
-        self.filler.add_all(w.filler);
-        self.urgent.add_all(w.urgent);
+        self.problem.add_list(w.problem);
+        self.problem.add_list(w.urgent);
+        self.negation.add_list(w.negation);
+        self.pleasantry.add_list(w.pleasantry);
+        self.filler.add_list(w.filler);
+        self.urgent.add_list(w.urgent);
     }
 }

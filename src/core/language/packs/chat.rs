@@ -13,7 +13,7 @@
 //! detector is built, so one spelling serves both.
 
 /// The colloquial detection words of a shipped language (none for another code).
-pub fn words(code: &str) -> &'static [&'static str] {
+pub fn words(code: &str) -> crate::core::triage::WordList {
     match code.to_ascii_lowercase().as_str() {
         "en" => EN,
         "es" => ES,
@@ -22,7 +22,7 @@ pub fn words(code: &str) -> &'static [&'static str] {
         "de" => DE,
         "it" => IT,
         "id" => ID,
-        _ => &[],
+        _ => "",
     }
 }
 
@@ -42,7 +42,7 @@ pub fn loans_among(codes: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
-const EN: &[&str] = &[
+const EN: crate::core::triage::WordList = crate::core::triage::word_list![
     // Chat forms and contractions written without the apostrophe.
     "gotcha", "gonna", "wanna", "gotta", "dunno", "lemme", "gimme", "kinda", "sorta", "innit",
     "y'all", "yall", "aight", "ight", "yea", "yeah", "yeh", "nah", "tyvm", "thnx", "thanx",
@@ -52,7 +52,7 @@ const EN: &[&str] = &[
     "anybody", "around", "still", "there", "worries", "checking",
 ];
 
-const ES: &[&str] = &[
+const ES: crate::core::triage::WordList = crate::core::triage::word_list![
     // Thanks, greetings, agreement, in every region.
     "grasias",
     "graciass",
@@ -159,7 +159,7 @@ const ES: &[&str] = &[
     "jajaj",
 ];
 
-const PT: &[&str] = &[
+const PT: crate::core::triage::WordList = crate::core::triage::word_list![
     // Brazil: abbreviations and slang.
     "vc",
     "vcs",
@@ -234,7 +234,7 @@ const PT: &[&str] = &[
     "okapa",
 ];
 
-const FR: &[&str] = &[
+const FR: crate::core::triage::WordList = crate::core::triage::word_list![
     // France: chat abbreviations and slang.
     "ouais",
     "ouai",
@@ -317,7 +317,7 @@ const FR: &[&str] = &[
     "quelqu'un",
 ];
 
-const DE: &[&str] = &[
+const DE: crate::core::triage::WordList = crate::core::triage::word_list![
     // Greetings and goodbyes, north to south.
     "moinsen",
     "tach",
@@ -406,7 +406,7 @@ const DE: &[&str] = &[
     "achso",
 ];
 
-const IT: &[&str] = &[
+const IT: crate::core::triage::WordList = crate::core::triage::word_list![
     // Agreement, thanks, greetings.
     "vabbe",
     "vabbuo",
@@ -471,7 +471,7 @@ const IT: &[&str] = &[
     "arrivata",
 ];
 
-const ID: &[&str] = &[
+const ID: crate::core::triage::WordList = crate::core::triage::word_list![
     // Chat abbreviations and slang.
     "udh",
     "sdh",
@@ -558,9 +558,9 @@ mod tests {
         let detector = Detector::new(&ALL, &[]);
         let mut shared = Vec::new();
         for (i, p) in ALL.iter().enumerate() {
-            for entry in words(p.code) {
-                assert_eq!(*entry, entry.trim(), "{}: {entry:?}", p.code);
-                assert_eq!(entry.to_lowercase(), *entry, "{}: {entry:?}", p.code);
+            for entry in words(p.code).lines() {
+                assert_eq!(entry, entry.trim(), "{}: {entry:?}", p.code);
+                assert_eq!(entry.to_lowercase(), entry, "{}: {entry:?}", p.code);
                 for w in split(&fold_accents(entry)) {
                     let scores = detector.detect(w).scores;
                     for (j, s) in scores.iter().enumerate() {

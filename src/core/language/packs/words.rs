@@ -4,16 +4,20 @@
 //! abbreviations and spellings without accents. Folded (lower case, no accents); `*` ends a
 //! stem that matches any ending. All lists of all enabled languages are used together.
 
+use crate::core::triage::WordList;
+
 /// One language's extra triage words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Each list is one string, one entry per line (`triage::word_list!`: no slice table in the
+/// bundle).
 pub struct TriageWords {
-    pub problem: &'static [&'static str],
-    pub negation: &'static [&'static str],
-    pub pleasantry: &'static [&'static str],
+    pub problem: WordList,
+    pub negation: WordList,
+    pub pleasantry: WordList,
     /// Function words (articles, pronouns, prepositions): not content, not pleasantries (a
     /// negation before one still counts).
-    pub filler: &'static [&'static str],
-    pub urgent: &'static [&'static str],
+    pub filler: WordList,
+    pub urgent: WordList,
 }
 
 impl TriageWords {
@@ -28,7 +32,7 @@ impl TriageWords {
             self.urgent,
         ]
         .into_iter()
-        .flat_map(|list| list.iter().copied())
+        .flat_map(str::lines)
         .filter(|w| !w.ends_with('*'))
     }
 }
