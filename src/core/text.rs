@@ -91,7 +91,8 @@ pub fn words(folded_text: &str) -> impl Iterator<Item = &str> {
 /// Folded text with stretched words written plainly, where the plain word is known: WhatsApp
 /// customers stretch a word to say it warmly or loudly ("holaaa", "obrigadaaaa", "makasihhh",
 /// "nooooo"), and the stretched word is in no list. A run of three or more of the same letter
-/// is read as one letter, else as two ("coooool" is "cool"); the word is rewritten only when
+/// is read as two letters, else as one ("goood" is "good", not "god"; "offfff" is "off";
+/// "holaaaa" is "hola"); the word is rewritten only when
 /// it is not known as written and that reading is (`knows`), so a word that really has three
 /// letters in a row is left alone. Most messages have no such run and are borrowed unchanged.
 pub fn unstretch<'a>(folded: &'a str, knows: impl Fn(&str) -> bool) -> std::borrow::Cow<'a, str> {
@@ -110,7 +111,7 @@ pub fn unstretch<'a>(folded: &'a str, knows: impl Fn(&str) -> bool) -> std::borr
         let bare = word.trim_matches('\'');
         let plain = (has_stretch(bare) && !knows(bare))
             .then(|| {
-                [1, 2]
+                [2, 1]
                     .into_iter()
                     .map(|keep| squeeze(bare, keep))
                     // "mmm" and "zzz" are sounds, not a stretched "m".
@@ -219,6 +220,8 @@ mod tests {
         let knows = |w: &str| known.contains(&w);
         assert_eq!(unstretch("holaaaa!! graciasss", knows), "hola!! gracias");
         assert_eq!(unstretch("coooool", knows), "cool");
+        let knows_both = |w: &str| ["good", "god", "off", "of"].contains(&w);
+        assert_eq!(unstretch("goood offfff", knows_both), "good off");
         assert_eq!(unstretch("makasihhh kakkk 🙏", knows), "makasih kak 🙏");
         assert_eq!(unstretch("nooooo", knows), "no");
         assert_eq!(unstretch("'holaaa'", knows), "'hola'");

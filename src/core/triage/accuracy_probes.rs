@@ -130,6 +130,21 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
         "{:?}",
         review.iter().map(|r| &r.wrong).collect::<Vec<_>>()
     );
+    // A second review, of the session's whole change (`triage-probe-review-tenth-2.tsv`: 33
+    // ordinary messages in the new classes' words: a link that failed, "can I put someone
+    // else's phone number", a fake number asked about, a boiler 80 years old): 27 were urgent,
+    // now 2, both by older rules ("the house is 100 years old" beside a broken heating, an
+    // Indonesian account word).
+    let review = super::measure(
+        include_str!("../../../tests/data/triage-probe-review-tenth-2.tsv"),
+        &l,
+    );
+    let urgent: usize = review.iter().map(|r| r.non_emergencies_urgent).sum();
+    assert!(
+        urgent <= 2,
+        "{:?}",
+        review.iter().map(|r| &r.wrong).collect::<Vec<_>>()
+    );
 }
 
 /// The helper-written contentless lines (`triage-probe-details-f.tsv`: 40 contentless lines and
@@ -305,7 +320,12 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
 /// long messages next must keep this test. The rule that did ship (`small_talk`, praise in
 /// every clause) keeps it, and the adversarial review written against that rule
 /// (`triage-probe-review-smalltalk.tsv`: 210 problems told as praise, sarcasm or thanks) too:
-/// 9 of them were asked for details before laughter (`lol`, `kkk`, `mdr`) kept a ticket.
+/// 9 of them were asked for details before laughter (`lol`, `kkk`, `mdr`) kept a ticket. A
+/// review of the whole pass (`triage-probe-review-smalltalk-2.tsv`: 171 problems told after a
+/// greeting or a thanks without punctuation, "thanks the payment went through twice", "good
+/// morning the blue jumper came in green") found 29 asked for details; now none (thanks count
+/// only with what they are for, praise inside a greeting phrase counts for nothing, complaint
+/// words such as "rude", "wet", `aberto` keep a ticket).
 #[test]
 fn accuracy_problems_told_warmly_or_without_a_support_word_stay_tickets() {
     let l = languages(&[]);
@@ -342,12 +362,17 @@ fn accuracy_problems_told_warmly_or_without_a_support_word_stay_tickets() {
             "small talk review",
             include_str!("../../../tests/data/triage-probe-review-smalltalk.tsv"),
         ),
+        (
+            "small talk review 2",
+            include_str!("../../../tests/data/triage-probe-review-smalltalk-2.tsv"),
+        ),
     ] {
         measured(name, set, &l);
     }
 }
 
-/// Stretched words (`triage-probe-stretched.tsv`, the project's own probe: "holaaaa",
+/// Stretched words (`triage-probe-stretched.tsv`, the project's own probe, and six English
+/// problems from a review, "my internet is offfff again": "holaaaa",
 /// "obrigadaaaa", "makasihhh kakkk", "nooo me llegooo"), each sent from a number of another
 /// country, so only the text can tell the language. Before stretched words were read plainly
 /// (`text::unstretch`), 11 of the 21 greetings and thanks became tickets and 12 of the 42

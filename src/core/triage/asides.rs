@@ -176,7 +176,7 @@ pub(super) fn small_talk(lex: &Lexicon, all: &[&str], kept: &[&str], folded: &st
         } else {
             lex.problem.at_inflected(kept, i)
         };
-        if problem.is_some() && !object {
+        if (problem.is_some() && !object) || lex.complaint.at_inflected(kept, i).is_some() {
             return false;
         }
     }
@@ -185,19 +185,49 @@ pub(super) fn small_talk(lex: &Lexicon, all: &[&str], kept: &[&str], folded: &st
         folded.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c.is_whitespace() || c == '-'))
     {
         let words: Vec<&str> = crate::core::text::words(clause).collect();
-        let praised = (0..words.len()).any(|i| lex.praise.at_inflected(&words, i).is_some());
-        let content = words.iter().any(|w| {
-            w.chars().count() >= 3
-                && !w.bytes().all(|b| b.is_ascii_digit())
-                && !lex.pleasantry.has_word(w)
-                && !lex.filler.has_word(w)
-        });
-        if content && !praised {
+        // Words inside a greeting or pleasantry phrase ("good morning", `sukses terus`) say
+        // nothing, and praise nothing.
+        let mut greeting = vec![false; words.len()];
+        for i in 0..words.len() {
+            if let Some((_, n)) = lex.pleasantry.at(&words, i).filter(|(_, n)| *n > 1) {
+                greeting[i..i + n].iter_mut().for_each(|g| *g = true);
+            }
+        }
+        let content = (0..words.len())
+            .filter(|&i| {
+                let w = words[i];
+                !greeting[i]
+                    && w.chars().count() >= 3
+                    && !w.bytes().all(|b| b.is_ascii_digit())
+                    && !lex.pleasantry.has_word(w)
+                    && !lex.filler.has_word(w)
+            })
+            .count();
+        if content > 0 && !praised(lex, &words, &greeting, content) {
             return false;
         }
-        said |= content;
+        said |= content > 0;
     }
     said
+}
+
+/// Whether a clause praises what it says: a word of praise outside a greeting ("good" in "good
+/// morning" praises nothing), not only as the clause's first word before a long statement
+/// ("great the website logged me out and my basket is empty now" is sarcasm without a comma);
+/// or thanks *for* something ("thank you for the flowers", `merci à toute l'équipe`; "thanks
+/// the payment went through twice" thanks for nothing).
+fn praised(lex: &Lexicon, words: &[&str], greeting: &[bool], content: usize) -> bool {
+    let praise = (0..words.len()).any(|i| {
+        !greeting[i] && (i > 0 || content <= 3) && lex.praise.at_inflected(words, i).is_some()
+    });
+    let thanks_for = (0..words.len()).any(|i| {
+        lex.thanks.at_inflected(words, i).is_some_and(|(_, n)| {
+            words[i + n..(i + n + 3).min(words.len())]
+                .iter()
+                .any(|w| lex.thanks_for.has_exact(w))
+        })
+    });
+    praise || thanks_for
 }
 
 /// Laughter written out: "lol", "mdr", "haha", `jajaja`, `kkkk`, `wkwk`, `rsrs`, `hehe`.

@@ -15,8 +15,10 @@ pub(super) struct Exposed {
     posing: Matcher,
     not_yet: Matcher,
     breathless: Matcher,
+    not_breathing: Matcher,
     phished: Matcher,
-    years_old: Matcher,
+    disclosed: Matcher,
+    may_i: Matcher,
     elder: Matcher,
 }
 
@@ -32,16 +34,33 @@ impl Exposed {
         e.not_yet.add_list(NOT_YET);
         e.breathless.add_list(BREATHLESS);
         e.phished.add_list(PHISHED);
-        e.years_old.add_list(YEARS_OLD);
+        e.disclosed.add_list(DISCLOSED);
+        e.may_i.add_list(MAY_I);
+        e.not_breathing.add_list(NOT_BREATHING);
         e.elder.add_list(ELDER);
         e
     }
 
-    /// Personal data shown or sent to someone else: a leak by its name, or someone else's
-    /// beside a kind of personal data ("datos de otro cliente, con su DNI").
+    /// Personal data shown or sent to someone else: someone else's within eight words of a
+    /// kind of personal data or a leak by its name ("datos de otro cliente, con su DNI", "data
+    /// pelanggan bocor ... no KTP orang lain"), not asked whether it may be done ("can I put
+    /// someone else's phone number on the delivery").
     pub(super) fn data_exposed(&self, words: &[&str]) -> bool {
-        let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
-        exact(&self.data_leak) || (exact(&self.others) && exact(&self.personal_data))
+        let at = |m: &Matcher| -> Vec<usize> {
+            (0..words.len())
+                .filter(|&i| m.at(words, i).is_some())
+                .collect()
+        };
+        let others = at(&self.others);
+        let data: Vec<usize> = at(&self.personal_data)
+            .into_iter()
+            .chain(at(&self.data_leak))
+            .collect();
+        !others.is_empty()
+            && at(&self.may_i).is_empty()
+            && others
+                .iter()
+                .any(|o| data.iter().any(|d| o.abs_diff(*d) <= 8))
     }
 
     /// Money sent to someone who posed as the company ("I sent $1,200 to a scammer pretending
@@ -53,29 +72,36 @@ impl Exposed {
         any(&self.posing) && any(&self.sent_money) && !exact(&self.not_yet)
     }
 
-    /// A link clicked ("I clicked link in SMS about KYC update"): with money or an account
-    /// (`Emergency::find`), a phishing message that worked.
+    /// A link clicked and details given on it ("clicked link in SMS ... entered OTP", `cliquei
+    /// num link ... coloquei os dados do cartão`): with money or an account (`Emergency::find`),
+    /// a phishing message that worked; a link that merely failed ("clicked the link to verify
+    /// my account but it expired") is not.
     pub(super) fn phished(&self, words: &[&str]) -> bool {
-        (0..words.len()).any(|i| self.phished.at(words, i).is_some())
+        let any = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
+        any(&self.phished) && any(&self.disclosed)
     }
 
-    /// Breathing badly beside an allergy or a person ("elle a du mal à respirer").
+    /// Breathing badly beside an allergy or a person ("elle a du mal à respirer"), not said as
+    /// what must not happen ("I don't want him struggling to breathe").
     pub(super) fn breathless(&self, words: &[&str]) -> bool {
-        (0..words.len()).any(|i| self.breathless.at(words, i).is_some())
+        (0..words.len()).any(|i| {
+            self.breathless.at(words, i).is_some()
+                && !words[i.saturating_sub(4)..i]
+                    .iter()
+                    .any(|w| self.not_breathing.has_exact(w))
+        })
     }
 
-    /// A parent aged 70 or more: "89 ans", "86 anni", "Mum's 84", "Vater (78".
+    /// A parent aged 70 or more, named just before the age: "Ma mère a 89 ans", "Mia madre ha
+    /// 86 anni", "Mum's 84", "Vater (78"; not a thing's age ("the boiler is 80 years old").
     pub(super) fn aged(&self, words: &[&str]) -> bool {
         (0..words.len()).any(|i| {
             let old = words[i]
                 .parse::<u32>()
                 .is_ok_and(|age| (70..=110).contains(&age));
-            old && (words
-                .get(i + 1)
-                .is_some_and(|w| self.years_old.has_exact(w))
-                || words[i.saturating_sub(2)..i]
-                    .iter()
-                    .any(|w| self.elder.has_exact(w)))
+            old && words[i.saturating_sub(3)..i]
+                .iter()
+                .any(|w| self.elder.has_exact(w))
         })
     }
 }

@@ -531,7 +531,7 @@ fn exposed_data_an_impostor_paid_a_phishing_link_and_the_breath_are_emergencies(
             "en la web me salen los datos de otro cliente, con su DNI",
             "je vois le numéro de tel d'une autre cliente",
             "vedo il codice fiscale di un'altra persona",
-            "data pelanggan bocor nih",
+            "nama, alamat sama no KTP orang lain, data pelanggan bocor nih",
         ],
     );
     each_is(
@@ -539,7 +539,7 @@ fn exposed_data_an_impostor_paid_a_phishing_link_and_the_breath_are_emergencies(
         &[
             "I sent $1,200 on zelle to a scammer pretending to be you",
             "saya barusan transfer 2,5jt ke orang yg ngaku CS kalian",
-            "I clicked a link about a KYC update and now there are transactions on my account",
+            "I clicked a link about a KYC update and entered my OTP, now there are transactions on my account",
         ],
     );
     each_is(
@@ -558,5 +558,12 @@ fn exposed_data_an_impostor_paid_a_phishing_link_and_the_breath_are_emergencies(
         // Not old enough, or no heating missing.
         "my mum's 54 and has no heating",
         "my dad is 84 and loves the heater you sold us",
+        // The review of the pass (`triage-probe-review-tenth-2.tsv`): a link that failed, asking
+        // whether it may be done, a thing's age, what must not happen, nothing paid.
+        "I clicked the link in your email to verify my account but it says the link expired",
+        "Can I put someone else's phone number on the delivery so the courier can call them",
+        "No heating since Monday in the flat, the boiler is 80 years old probably",
+        "My son has a nut allergy, is your granola made with nuts, I don't want him struggling to breathe",
+        "Is this a fake support number, they sent me a message about my order",
     ]);
 }

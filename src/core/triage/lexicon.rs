@@ -39,6 +39,9 @@ pub struct Lexicon {
     pub introduction: Matcher,
     /// Praise, thanks and good news; requests; support objects (`asides::small_talk`).
     pub praise: Matcher,
+    pub thanks: Matcher,
+    pub thanks_for: Matcher,
+    pub complaint: Matcher,
     pub asking: Matcher,
     pub objects: Matcher,
 }
@@ -92,6 +95,9 @@ impl Lexicon {
         lexicon.contrast.add_list(aside::CONTRAST);
         lexicon.introduction.add_list(aside::INTRODUCTION);
         lexicon.praise.add_list(aside::PRAISE);
+        lexicon.thanks.add_list(aside::THANKS);
+        lexicon.thanks_for.add_list(aside::THANKS_FOR);
+        lexicon.complaint.add_list(aside::COMPLAINT);
         lexicon.asking.add_list(aside::ASKING);
         lexicon.objects.add_list(aside::OBJECTS);
         lexicon

@@ -39,7 +39,8 @@ const MIN_CONTENT_WORDS: usize = 2;
 pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decision {
     let trimmed = message.trim();
     let folded = fold_accents(trimmed);
-    let folded = unstretch(&folded, |w| lex.knows(w));
+    // Never into a function word: "offfff" is not "of" (a stretched word says something).
+    let folded = unstretch(&folded, |w| lex.knows(w) && !lex.filler.has_exact(w));
     let all: Vec<&str> = words(&folded).collect();
     // Words left once pleasantry phrases are taken out.
     let mut kept: Vec<&str> = Vec::with_capacity(all.len());

@@ -93,35 +93,28 @@ pub(in crate::core::triage) const PERSONAL_DATA: WordList = word_list![
 
 /// Money just sent (to someone posing as the company: `IMPERSONATED`).
 pub(in crate::core::triage) const SENT_MONEY: WordList = word_list![
-    "sent",
     "transferred",
-    "paid",
     "zelle",
     "venmo",
     "mpesa",
     "pago movil",
     "le mande",
     "transferi",
-    "mandei",
-    "paguei",
     "pix",
-    "envoye",
-    "envoyer",
     "vire",
     "wave",
     "orange money",
-    "geschickt",
     "uberwiesen",
-    "gezahlt",
-    "bezahlt",
-    "inviato",
-    "mandato",
-    "pagato",
     "bonifico",
     "transfer",
     "tf",
-    "kirim",
-    "dikirim",
+    "paypal",
+    "wired",
+    "bank transfer",
+    "mandei dinheiro",
+    "virement",
+    "ricarica",
+    "postepay",
 ];
 
 /// Posing as the company, said in ways the account rules' list (`IMPERSONATED`) does not hold.
@@ -171,10 +164,6 @@ pub(in crate::core::triage) const BREATHLESS: WordList = word_list![
     "susah napas",
     "susah nafas",
 ];
-
-/// Words for years of age after a number ("89 ans", "86 anni").
-pub(in crate::core::triage) const YEARS_OLD: WordList =
-    word_list!["years", "yrs", "yo", "anos", "ans", "jahre", "jahren", "anni", "tahun", "thn",];
 
 /// A parent or grandparent before their age ("Mum's 84", "Vater (78").
 pub(in crate::core::triage) const ELDER: WordList = word_list![
@@ -241,4 +230,61 @@ pub(in crate::core::triage) const NOT_YET: WordList = word_list![
     "blm",
     "sebelum bayar",
     "sebelum transfer",
+    "didn't click",
+    "didnt click",
+    "hung up",
+    "ignored it",
+    "no hice clic",
+    "nao cliquei",
+    "pas clique",
+    "nicht geklickt",
+    "non ho cliccato",
+    "ga klik",
+    "gak klik",
+    "aufgelegt",
+    "colgue",
+    "desliguei",
+    "raccroche",
+    "riattaccato",
+];
+
+/// Credentials or card details given on a phishing page ("entered OTP", `coloquei os dados do
+/// cartão`): beside a link clicked, the link worked.
+pub(in crate::core::triage) const DISCLOSED: WordList = word_list![
+    "entered",
+    "typed",
+    "put in my",
+    "put my",
+    "gave my",
+    "filled in",
+    "ingrese",
+    "puse mis datos",
+    "puse los datos",
+    "meti mis datos",
+    "coloquei",
+    "digitei",
+    "preenchi",
+    "saisi",
+    "rentre mes",
+    "mis mes",
+    "eingegeben",
+    "inserito",
+    "messo i dati",
+    "masukin",
+    "masukkan",
+    "isi data",
+    "ngisi",
+];
+
+/// Asking whether something may be done ("can I put someone else's phone number"): not a leak.
+pub(in crate::core::triage) const MAY_I: WordList = word_list![
+    "can i", "may i", "could i", "puedo", "se puede", "posso", "pode", "je peux", "puis je",
+    "peut on", "kann ich", "darf ich", "boleh", "bisa ga",
+];
+
+/// Words that, shortly before a breathing phrase, say it is not happening ("I don't want him
+/// struggling to breathe").
+pub(in crate::core::triage) const NOT_BREATHING: WordList = word_list![
+    "don't", "dont", "not", "nao", "pas", "nicht", "non", "tidak", "gak", "ga", "want", "quiero",
+    "quero", "veux", "will", "voglio", "mau",
 ];
