@@ -1,5 +1,18 @@
 //! Text helpers that respect character boundaries (never split a UTF-8 sequence).
 
+/// A word list as one string, one entry per line (`word_list!`): a slice of strings costs a
+/// pointer and a length per entry in the bundle beside the text (docs/triage.md, "Why this
+/// method"), and the lists hold thousands.
+pub(crate) type WordList = &'static str;
+
+/// `word_list!["a", "b"]` is `"a\nb\n"`, read by `Matcher::add_list`.
+macro_rules! word_list {
+    ($($entry:literal),* $(,)?) => {
+        concat!($($entry, "\n"),*)
+    };
+}
+pub(crate) use word_list;
+
 /// The first `max` characters of `s` (characters, not bytes: emoji and Cyrillic stay intact).
 pub fn take_chars(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {

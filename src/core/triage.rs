@@ -12,19 +12,6 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// A word list as one string, one entry per line (`word_list!`): a slice of strings costs a
-/// pointer and a length per entry in the bundle beside the text (docs/triage.md, "Why this
-/// method"), and the lists hold thousands.
-pub(crate) type WordList = &'static str;
-
-/// `word_list!["a", "b"]` is `"a\nb\n"`, read by `Matcher::add_list`.
-macro_rules! word_list {
-    ($($entry:literal),* $(,)?) => {
-        concat!($($entry, "\n"),*)
-    };
-}
-pub(crate) use word_list;
-
 mod aside_words;
 mod asides;
 mod emergency;

@@ -13,7 +13,7 @@
 //! detector is built, so one spelling serves both.
 
 /// The colloquial detection words of a shipped language (none for another code).
-pub fn words(code: &str) -> crate::core::triage::WordList {
+pub fn words(code: &str) -> crate::core::text::WordList {
     match code.to_ascii_lowercase().as_str() {
         "en" => EN,
         "es" => ES,
@@ -42,7 +42,7 @@ pub fn loans_among(codes: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
-const EN: crate::core::triage::WordList = crate::core::triage::word_list![
+const EN: crate::core::text::WordList = crate::core::text::word_list![
     // Chat forms and contractions written without the apostrophe.
     "gotcha", "gonna", "wanna", "gotta", "dunno", "lemme", "gimme", "kinda", "sorta", "innit",
     "y'all", "yall", "aight", "ight", "yea", "yeah", "yeh", "nah", "tyvm", "thnx", "thanx",
@@ -52,7 +52,7 @@ const EN: crate::core::triage::WordList = crate::core::triage::word_list![
     "anybody", "around", "still", "there", "worries", "checking",
 ];
 
-const ES: crate::core::triage::WordList = crate::core::triage::word_list![
+const ES: crate::core::text::WordList = crate::core::text::word_list![
     // Thanks, greetings, agreement, in every region.
     "grasias",
     "graciass",
@@ -159,7 +159,7 @@ const ES: crate::core::triage::WordList = crate::core::triage::word_list![
     "jajaj",
 ];
 
-const PT: crate::core::triage::WordList = crate::core::triage::word_list![
+const PT: crate::core::text::WordList = crate::core::text::word_list![
     // Brazil: abbreviations and slang.
     "vc",
     "vcs",
@@ -234,7 +234,7 @@ const PT: crate::core::triage::WordList = crate::core::triage::word_list![
     "okapa",
 ];
 
-const FR: crate::core::triage::WordList = crate::core::triage::word_list![
+const FR: crate::core::text::WordList = crate::core::text::word_list![
     // France: chat abbreviations and slang.
     "ouais",
     "ouai",
@@ -317,7 +317,7 @@ const FR: crate::core::triage::WordList = crate::core::triage::word_list![
     "quelqu'un",
 ];
 
-const DE: crate::core::triage::WordList = crate::core::triage::word_list![
+const DE: crate::core::text::WordList = crate::core::text::word_list![
     // Greetings and goodbyes, north to south.
     "moinsen",
     "tach",
@@ -406,7 +406,7 @@ const DE: crate::core::triage::WordList = crate::core::triage::word_list![
     "achso",
 ];
 
-const IT: crate::core::triage::WordList = crate::core::triage::word_list![
+const IT: crate::core::text::WordList = crate::core::text::word_list![
     // Agreement, thanks, greetings.
     "vabbe",
     "vabbuo",
@@ -471,7 +471,7 @@ const IT: crate::core::triage::WordList = crate::core::triage::word_list![
     "arrivata",
 ];
 
-const ID: crate::core::triage::WordList = crate::core::triage::word_list![
+const ID: crate::core::text::WordList = crate::core::text::word_list![
     // Chat abbreviations and slang.
     "udh",
     "sdh",

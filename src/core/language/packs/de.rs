@@ -66,7 +66,7 @@ pub const PACK: LanguagePack = LanguagePack {
 /// The default triage's words in this language (`packs::words`).
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
-        problem: crate::core::triage::word_list![
+        problem: crate::core::text::word_list![
             "fehler*",
             "absturz*",
             "sturzt*",
@@ -182,11 +182,11 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "seite",
             "website",
         ],
-        negation: crate::core::triage::word_list![
+        negation: crate::core::text::word_list![
             "nicht", "nich", "nix", "nichts", "kein", "keine", "keinen", "keiner", "nie",
             "niemand", "ohne",
         ],
-        pleasantry: crate::core::triage::word_list![
+        pleasantry: crate::core::text::word_list![
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
             // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
             // this support?", thanks for a quick answer.
@@ -448,7 +448,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "warte auf antwort",
             "warte auf eure antwort",
         ],
-        filler: crate::core::triage::word_list![
+        filler: crate::core::text::word_list![
             "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
             "mein", "meine", "meinen", "meinem", "meiner", "dein", "deine", "sein", "seine", "ihr",
             "ihre", "unser", "unsere", "euer", "eure", "von", "zu", "zum", "zur", "in", "im", "an",
@@ -459,7 +459,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "konnen", "sehr", "noch", "schon", "auch", "nur", "mal", "doch", "ja", "hier", "da",
             "dann", "so",
         ],
-        urgent: crate::core::triage::word_list![
+        urgent: crate::core::text::word_list![
             "dringend",
             "notfall",
             "sofort",

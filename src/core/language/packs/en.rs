@@ -113,7 +113,7 @@ pub const PACK: LanguagePack = LanguagePack {
 /// The default triage's words in this language (`packs::words`).
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
-        problem: crate::core::triage::word_list![
+        problem: crate::core::text::word_list![
             "crash*",
             "freez*",
             "froze",
@@ -234,8 +234,8 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "checkout",
             "card",
         ],
-        negation: crate::core::triage::word_list!["not", "no", "never", "nothing", "nobody"],
-        pleasantry: crate::core::triage::word_list![
+        negation: crate::core::text::word_list!["not", "no", "never", "nothing", "nobody"],
+        pleasantry: crate::core::text::word_list![
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
             // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
             // this support?", thanks for a quick answer.
@@ -545,7 +545,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "only just seen this",
             "just seen this",
         ],
-        filler: crate::core::triage::word_list![
+        filler: crate::core::text::word_list![
             "the", "a", "an", "my", "your", "our", "their", "his", "her", "its", "this", "that",
             "these", "those", "of", "to", "in", "on", "at", "for", "from", "with", "by", "about",
             "and", "or", "but", "so", "as", "is", "are", "was", "were", "be", "been", "am", "i",
@@ -554,7 +554,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "also", "too", "very", "really", "still", "then", "there", "here", "what", "which",
             "who", "how", "when", "where", "why", "if", "any", "some", "all",
         ],
-        urgent: crate::core::triage::word_list![
+        urgent: crate::core::text::word_list![
             "urgent",
             "asap",
             "emergency",

@@ -71,7 +71,7 @@ pub const PACK: LanguagePack = LanguagePack {
 /// The default triage's words in this language (`packs::words`).
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
-        problem: crate::core::triage::word_list![
+        problem: crate::core::text::word_list![
             "error*",
             "fall*",
             "falla",
@@ -183,10 +183,10 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "web",
             "pagina",
         ],
-        negation: crate::core::triage::word_list![
+        negation: crate::core::text::word_list![
             "no", "nunca", "nada", "nadie", "ni", "tampoco", "sin"
         ],
-        pleasantry: crate::core::triage::word_list![
+        pleasantry: crate::core::text::word_list![
             // Tenth pass (the language-abroad probe): regional approvals and forms of address.
             "orale",
             "andale",
@@ -462,7 +462,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "no respondi antes",
             "estaba en el trabajo",
         ],
-        filler: crate::core::triage::word_list![
+        filler: crate::core::text::word_list![
             "el", "la", "los", "las", "un", "una", "unos", "unas", "mi", "mis", "tu", "tus", "su",
             "sus", "nuestro", "nuestra", "de", "del", "al", "a", "en", "con", "por", "para", "sin",
             "sobre", "y", "o", "pero", "que", "como", "cuando", "donde", "quien", "yo", "ella",
@@ -471,7 +471,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "tiene", "muy", "mas", "ya", "tambien", "pues", "asi", "este", "esto", "eso", "ese",
             "esa", "solo",
         ],
-        urgent: crate::core::triage::word_list![
+        urgent: crate::core::text::word_list![
             "urgente",
             "urgencia",
             "emergencia",

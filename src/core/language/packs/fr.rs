@@ -68,7 +68,7 @@ pub const PACK: LanguagePack = LanguagePack {
 /// The default triage's words in this language (`packs::words`).
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
-        problem: crate::core::triage::word_list![
+        problem: crate::core::text::word_list![
             "erreur*",
             "bug*",
             "plant*",
@@ -172,10 +172,10 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "page",
             "panier",
         ],
-        negation: crate::core::triage::word_list![
+        negation: crate::core::text::word_list![
             "pas", "ne", "n'", "jamais", "rien", "personne", "plus", "sans", "aucun", "aucune",
         ],
-        pleasantry: crate::core::triage::word_list![
+        pleasantry: crate::core::text::word_list![
             // Tenth pass (the language-abroad probe): Quebec "merci ben".
             "ben",
             "merci ben",
@@ -446,7 +446,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "je reponds que maintenant",
             "reponds que maintenant",
         ],
-        filler: crate::core::triage::word_list![
+        filler: crate::core::text::word_list![
             "le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "aux", "mon",
             "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "votre", "vos", "nos",
             "leur", "leurs", "a", "en", "dans", "sur", "avec", "pour", "par", "sans", "sous", "et",
@@ -455,7 +455,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "cet", "cette", "ces", "est", "sont", "etait", "suis", "es", "ai", "as", "avons",
             "avez", "ont", "tres", "plus", "deja", "aussi", "bien", "ici", "voila",
         ],
-        urgent: crate::core::triage::word_list![
+        urgent: crate::core::text::word_list![
             "urgent",
             "urgence",
             "en panne",

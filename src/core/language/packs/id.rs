@@ -61,7 +61,7 @@ pub const PACK: LanguagePack = LanguagePack {
 /// The default triage's words in this language (`packs::words`).
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
-        problem: crate::core::triage::word_list![
+        problem: crate::core::text::word_list![
             "error*",
             "eror*",
             "gagal*",
@@ -198,11 +198,11 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "halaman",
             "checkout",
         ],
-        negation: crate::core::triage::word_list![
+        negation: crate::core::text::word_list![
             "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "belum", "blm",
             "bukan", "tanpa",
         ],
-        pleasantry: crate::core::triage::word_list![
+        pleasantry: crate::core::text::word_list![
             // Tenth pass (the language-abroad probe): "no worries", "anyone there?" asked with a
             // negation, "take it easy".
             "gpp kok",
@@ -449,14 +449,14 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "udh bisa kok",
             "bisa kok",
         ],
-        filler: crate::core::triage::word_list![
+        filler: crate::core::text::word_list![
             "saya", "aku", "gw", "gue", "kamu", "anda", "dia", "kami", "kita", "mereka", "ini",
             "itu", "yang", "yg", "dan", "atau", "tapi", "tetapi", "dengan", "dgn", "di", "ke",
             "dari", "untuk", "utk", "buat", "pada", "dalam", "sudah", "udah", "udh", "sdh", "juga",
             "jg", "lagi", "lg", "saja", "aja", "aj", "sangat", "banget", "bgt", "ya", "kan", "nya",
             "adalah", "akan", "bisa", "mau",
         ],
-        urgent: crate::core::triage::word_list![
+        urgent: crate::core::text::word_list![
             "darurat",
             "urgent",
             "segera",

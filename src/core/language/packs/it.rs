@@ -63,7 +63,7 @@ pub const PACK: LanguagePack = LanguagePack {
 /// The default triage's words in this language (`packs::words`).
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
-        problem: crate::core::triage::word_list![
+        problem: crate::core::text::word_list![
             "error*",
             "crash*",
             "si blocca",
@@ -165,10 +165,10 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "sito",
             "pagina",
         ],
-        negation: crate::core::triage::word_list![
+        negation: crate::core::text::word_list![
             "non", "nn", "mai", "niente", "nulla", "nessuno", "senza", "neanche", "nemmeno",
         ],
-        pleasantry: crate::core::triage::word_list![
+        pleasantry: crate::core::text::word_list![
             // Tenth pass (the language-abroad probe): "vabbè" (va bene) and its spellings.
             "vabbe",
             "vabbuo",
@@ -410,7 +410,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "non avevo visto",
             "nn serve piu",
         ],
-        filler: crate::core::triage::word_list![
+        filler: crate::core::text::word_list![
             "il", "lo", "la", "i", "gli", "le", "l'", "un", "uno", "una", "un'", "mio", "mia",
             "miei", "mie", "tuo", "tua", "suo", "sua", "nostro", "nostra", "vostro", "vostra",
             "di", "del", "della", "dello", "dei", "degli", "delle", "a", "al", "alla", "ai",
@@ -420,7 +420,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "era", "ho", "hai", "ha", "abbiamo", "avete", "hanno", "molto", "piu", "gia", "anche",
             "solo", "poi", "qui", "qua", "questo", "questa", "quello", "quella",
         ],
-        urgent: crate::core::triage::word_list![
+        urgent: crate::core::text::word_list![
             "urgente",
             "urgenza",
             "emergenza",

@@ -69,7 +69,7 @@ pub const PACK: LanguagePack = LanguagePack {
 /// The default triage's words in this language (`packs::words`).
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
-        problem: crate::core::triage::word_list![
+        problem: crate::core::text::word_list![
             "erro*",
             "falh*",
             "trav*",
@@ -171,10 +171,10 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "site",
             "pagina",
         ],
-        negation: crate::core::triage::word_list![
+        negation: crate::core::text::word_list![
             "nao", "n", "nunca", "nada", "ninguem", "nem", "sem"
         ],
-        pleasantry: crate::core::triage::word_list![
+        pleasantry: crate::core::text::word_list![
             // Tenth pass (the language-abroad probe): forms of address shared with Spanish.
             "tio",
             "tia",
@@ -459,7 +459,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "falam espanhol",
             "espanhol",
         ],
-        filler: crate::core::triage::word_list![
+        filler: crate::core::text::word_list![
             "o", "a", "os", "as", "um", "uma", "uns", "umas", "meu", "minha", "meus", "minhas",
             "seu", "sua", "seus", "suas", "nosso", "nossa", "de", "do", "da", "dos", "das", "no",
             "na", "nos", "nas", "ao", "em", "com", "por", "pelo", "pela", "para", "pra", "sem",
@@ -468,7 +468,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "foi", "ser", "estar", "tem", "tenho", "ja", "tambem", "muito", "mais", "so", "isso",
             "isto", "esse", "essa", "este", "aqui",
         ],
-        urgent: crate::core::triage::word_list![
+        urgent: crate::core::text::word_list![
             "urgente",
             "urgencia",
             "emergencia",

@@ -4,11 +4,11 @@
 //! abbreviations and spellings without accents. Folded (lower case, no accents); `*` ends a
 //! stem that matches any ending. All lists of all enabled languages are used together.
 
-use crate::core::triage::WordList;
+use crate::core::text::WordList;
 
 /// One language's extra triage words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-/// Each list is one string, one entry per line (`triage::word_list!`: no slice table in the
+/// Each list is one string, one entry per line (`text::word_list!`: no slice table in the
 /// bundle).
 pub struct TriageWords {
     pub problem: WordList,

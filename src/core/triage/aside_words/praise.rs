@@ -5,7 +5,7 @@
 //! `crack` (praise in Spanish, "cracked" in English): a long message whose every
 //! clause says one of these, and nothing that asks or complains, is small talk.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Words that say something went well, or thank or praise someone.
 pub(in crate::core::triage) const PRAISE: WordList = word_list![

@@ -6,7 +6,7 @@
 //! And the phrases that introduce a name (`INTRODUCTION`): "this is", "my name is", sign-offs.
 //! Beside one, words the customer wrote with a capital are a name, not content.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Contentless phrases, read as pleasantries.
 pub(in crate::core::triage) const SAID_NOTHING: WordList = word_list![

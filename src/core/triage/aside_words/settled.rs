@@ -5,7 +5,7 @@
 //! `CONTRAST` ("but", "still"): "nvm the refund came through" is settled; "I recharged the wrong
 //! number", "the refund went to the wrong number" and "the parcel arrived broken" are not.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Say the matter is settled: solved, found, arrived, no longer needed.
 pub(in crate::core::triage) const SETTLED: WordList = word_list![

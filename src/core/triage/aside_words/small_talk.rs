@@ -3,7 +3,7 @@
 //! number, farewells, "don't worry", wait a minute, looking for the order number. Read as
 //! pleasantry phrases, like `SAID_NOTHING`.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Small talk and asides, read as pleasantries.
 pub(in crate::core::triage) const SMALL_TALK: WordList = word_list![

@@ -3,7 +3,7 @@
 //! marker, settled or withdrawn (`WITHDRAWN_BESIDE`): the message itself, when, who sent it.
 //! Never what was bought or paid: "the refund went to the wrong number" is a problem.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Say the message was sent by mistake or is to be ignored: beside them only the words of
 /// `WITHDRAWN_BESIDE` (the message, when), never what was bought or paid ("the refund went to

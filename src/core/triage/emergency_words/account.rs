@@ -6,7 +6,7 @@
 //! ends a stem). Read after elided articles are taken off (`l'ho` is `ho`, `j'ai` is `ai`,
 //! `c'est` is `est`).
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Someone else acting: with a money or account word, an emergency.
 pub(in crate::core::triage) const ACTORS: WordList = word_list![

@@ -6,7 +6,7 @@
 //! ends a stem). Read after elided articles are taken off (`l'ho` is `ho`, `j'ai` is `ai`,
 //! `c'est` is `est`).
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Stolen, robbed, pickpocketed: with something of value, money or an account.
 pub(in crate::core::triage) const STOLEN: WordList = word_list![

@@ -10,7 +10,7 @@
 //! lists to match (a swelling and a part of the body; formula and none left), so that "a swollen
 //! battery", "the lift is out of order" or "no heating since monday" stay ordinary complaints.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Danger to people, told in one phrase (read as `DANGER`'s).
 pub(in crate::core::triage) const CARE_DANGER: WordList = word_list![

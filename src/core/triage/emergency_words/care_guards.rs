@@ -6,7 +6,7 @@
 //!
 //! Per shipped language, colloquial and unaccented forms included; folded as messages are.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// No power (with `VULNERABLE` and a home, `HOME`; never beside a bill, `BILL`).
 pub(in crate::core::triage) const POWERLESS: WordList = word_list![

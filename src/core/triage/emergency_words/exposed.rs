@@ -3,7 +3,7 @@
 //! money just sent to someone posing as the company, an allergic reaction by the breath, a very
 //! old parent.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// A data leak by its name.
 pub(in crate::core::triage) const DATA_LEAK: WordList = word_list![

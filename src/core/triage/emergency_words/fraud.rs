@@ -6,7 +6,7 @@
 //! ends a stem). Read after elided articles are taken off (`l'ho` is `ho`, `j'ai` is `ai`,
 //! `c'est` is `est`).
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Tricked out of money or a code: with money, an account or a credential, an emergency.
 pub(in crate::core::triage) const SCAMMED: WordList = word_list![

@@ -5,7 +5,7 @@
 //! ends a stem). Read after elided articles are taken off (`l'ho` is `ho`, `j'ai` is `ai`,
 //! `c'est` is `est`).
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Danger to people, told in one phrase.
 pub(in crate::core::triage) const DANGER: WordList = word_list![

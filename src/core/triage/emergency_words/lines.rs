@@ -7,7 +7,7 @@
 //! needs two or three lists to match: "the line at your store was so long", "no signal in my
 //! flat" and "can I use my account on another device" stay ordinary complaints.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Patients (of a practice whose line is cut: `PHONE_LINE`, `CUT`).
 pub(in crate::core::triage) const PATIENTS: WordList =

@@ -7,7 +7,7 @@
 //! Per shipped language, colloquial and unaccented forms included; folded as messages are (`*`
 //! ends a stem). Each is a phrase an ordinary complaint does not use: one phrase is enough.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Danger to people, told in one phrase (read as `DANGER`'s).
 pub(in crate::core::triage) const PEOPLE_DANGER: WordList = word_list![

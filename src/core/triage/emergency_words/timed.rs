@@ -7,7 +7,7 @@
 //! ends a stem). Times are read by `Emergency::soon` ("in 3 hrs", "em 1h", "1 jam lagi") and
 //! `Emergency::clock` ("at 11", "um 15 uhr", "14h", "jam 10").
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// An exam (with `TODAY` or a time soon).
 pub(in crate::core::triage) const EXAM: WordList = word_list![

@@ -5,7 +5,7 @@
 //! ends a stem). A word of being shut in alone is not enough ("my account is locked", "the
 //! parcel is stuck in customs"): it needs a lift, or a person with a car or a room.
 
-use crate::core::triage::WordList;
+use crate::core::text::{word_list, WordList};
 
 /// Being shut in or stuck somewhere.
 pub(in crate::core::triage) const TRAPPED: WordList = word_list![
