@@ -6,12 +6,14 @@
 //!
 //! Per shipped language, colloquial and unaccented forms included; folded as messages are.
 
+mod keeps_a_ticket;
 mod praise;
 mod said_nothing;
 mod settled;
 mod small_talk;
 mod withdrawn;
 
+pub(super) use keeps_a_ticket::*;
 pub(super) use praise::*;
 pub(super) use said_nothing::*;
 pub(super) use settled::*;

@@ -147,7 +147,7 @@ const UNHAPPY: [char; 24] = [
     '😐', '😬', '🥲', '😣', '😖', '😓', '☹', '🙃',
 ];
 
-/// Long small talk (tenth pass): every clause thanks, praises or tells good news ("the parcel
+/// Long small talk (tenth pass): every clause praises, tells good news or thanks for something ("the parcel
 /// turned up early, the driver was lovely, cheers 👍"), and nothing asks or complains: no
 /// question, no order number, no contrast, no request, no negation, no problem word but the
 /// support objects good news names too. A clause without praise ("the lid came cracked") keeps
