@@ -169,3 +169,43 @@ fn a_name_introduced_is_not_content_but_a_problem_beside_it_is() {
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }
 }
+
+/// Eleventh pass (`asides::small_talk`): a clause may wish a feast to whom it goes, name who
+/// writes, say "I only wanted to thank you", or tell a story with "have" or "when" inside it;
+/// the same forms telling a problem keep a ticket.
+#[test]
+fn wishes_names_and_only_wanting_to_say_thanks_are_small_talk_and_their_look_alikes_tickets() {
+    for m in [
+        "Happy Easter to everyone at the office! You have been brilliant all year 🐣",
+        "joyeuses fêtes à toute l'équipe du service client, vous êtes au top",
+        "selamat idul fitri buat semua tim, pelayanannya ramah banget",
+        "Hola, soy Pepa de Sevilla. Solo quería daros las gracias, el técnico fue muy amable",
+        "Ciao, mi chiamo Giuseppe. Volevo solo ringraziarvi, il tecnico è stato gentilissimo",
+        "Wollte nur danke sagen, der Monteur war pünktlich und sehr geduldig",
+        "só queria agradecer, a entrega foi pontual e veio tudo direitinho",
+        "I have been banking with you for years and the new app is brilliant, well done",
+    ] {
+        let d = decide(m);
+        assert_eq!(
+            d.triage,
+            Triage::Rejected(Rejection::SmallTalk),
+            "{m}: {d:?}"
+        );
+    }
+    for m in [
+        // A wish beside something else in its clause.
+        "merry christmas to the team, the hamper came as a pancake",
+        "Happy Easter, the hamper came as a pancake",
+        // A name, then more than a name; or shouted; or not a name at all.
+        "C'est Madame Durand pour le RDV de Lundi",
+        "SONO INTERESSATO ALL'OFFERTA",
+        "love the shop. c'est trop cher",
+        // "Only" that tells what is missing, a request, a question without its mark.
+        "lovely driver, only one box came",
+        "the staff were lovely, queria cancelar o plano",
+        "great service, has the second box been sent",
+        "thanks for the quick delivery, so the fridge stayed on the pavement",
+    ] {
+        assert!(!asks_details(m), "{m}: {:?}", decide(m));
+    }
+}

@@ -9,13 +9,17 @@
 mod keeps_a_ticket;
 mod praise;
 mod said_nothing;
+mod saying;
 mod settled;
 mod small_talk;
+mod wishes;
 mod withdrawn;
 
 pub(super) use keeps_a_ticket::*;
 pub(super) use praise::*;
 pub(super) use said_nothing::*;
+pub(super) use saying::*;
 pub(super) use settled::*;
 pub(super) use small_talk::*;
+pub(super) use wishes::*;
 pub(super) use withdrawn::*;

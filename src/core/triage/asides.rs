@@ -152,17 +152,29 @@ const UNHAPPY: [char; 24] = [
 /// question, no order number, no contrast, no request, no negation, no problem word but the
 /// support objects good news names too. A clause without praise ("the lid came cracked") keeps
 /// the message a ticket, however warm the rest.
-pub(super) fn small_talk(lex: &Lexicon, all: &[&str], kept: &[&str], folded: &str) -> bool {
+pub(super) fn small_talk(
+    lex: &Lexicon,
+    all: &[&str],
+    kept: &[&str],
+    folded: &str,
+    original: &str,
+) -> bool {
+    // The words written with a capital and then small letters, folded as `all` is (a name is:
+    // `soy Pepa`; a shouted word is not: "SONO INTERESSATO").
+    let capitalized = |w: &str| {
+        crate::core::text::words(original).any(|o| {
+            o.chars().next().is_some_and(char::is_uppercase)
+                && o.chars().skip(1).any(char::is_lowercase)
+                && crate::core::text::fold_accents(o) == w
+        })
+    };
     let long_number = |w: &&str| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit());
-    let anywhere = |m: &super::lexicon::Matcher| (0..all.len()).any(|i| m.at(all, i).is_some());
     // A sad, cross or wry face says the praise is not all ("perfecto 😒"); so does laughter
     // ("thanks for sending me two left shoes lol", `chegou em três pedaços kkk obrigado`).
     if folded.contains(UNHAPPY)
         || all.iter().any(|w| laughter(w))
         || folded.contains('?')
         || kept.iter().any(long_number)
-        || anywhere(&lex.contrast)
-        || anywhere(&lex.asking)
     {
         return false;
     }
@@ -176,7 +188,15 @@ pub(super) fn small_talk(lex: &Lexicon, all: &[&str], kept: &[&str], folded: &st
         } else {
             lex.problem.at_inflected(kept, i)
         };
-        if (problem.is_some() && !object) || lex.complaint.at_inflected(kept, i).is_some() {
+        // A wish to say something is no request (`queria agradecer`, `mau bilang makasih`).
+        let wish_to_say = problem.as_ref().is_some_and(|(entry, n)| {
+            lex.asking.has_exact(entry)
+                && (i + n..(i + n + 3).min(kept.len()))
+                    .any(|j| lex.saying.at_inflected(kept, j).is_some())
+        });
+        if (problem.is_some() && !object && !wish_to_say)
+            || lex.complaint.at_inflected(kept, i).is_some()
+        {
             return false;
         }
     }
@@ -193,6 +213,9 @@ pub(super) fn small_talk(lex: &Lexicon, all: &[&str], kept: &[&str], folded: &st
                 greeting[i..i + n].iter_mut().for_each(|g| *g = true);
             }
         }
+        if asks_or_contrasts(lex, &words, &greeting) {
+            return false;
+        }
         let content = (0..words.len())
             .filter(|&i| {
                 let w = words[i];
@@ -203,12 +226,132 @@ pub(super) fn small_talk(lex: &Lexicon, all: &[&str], kept: &[&str], folded: &st
                     && !lex.filler.has_word(w)
             })
             .count();
-        if content > 0 && !praised(lex, &words, &greeting, content) {
+        if content > 0
+            && !praised(lex, &words, &greeting, content)
+            && !wishes_or_names(lex, &words, &greeting, capitalized)
+        {
             return false;
         }
         said |= content > 0;
     }
     said
+}
+
+/// Content words a clause may hold after a customer names themself: a name and where from
+/// ("soy Pepa de Sevilla", "this is Maria Lopez"); "C'est Madame Durand pour le RDV de Lundi"
+/// says more.
+const MAX_NAMING_WORDS: usize = 3;
+
+/// Whether a clause only wishes, to whom ("happy easter to everyone at the office", `joyeuses
+/// fêtes à toute l'équipe`: a feast inside a greeting phrase counts here), only wants to say or
+/// thank ("I just wanted to say"), or only names who writes (`je m'appelle Ginette`, `soy Pepa
+/// de Sevilla`): it says nothing to act on.
+fn wishes_or_names(
+    lex: &Lexicon,
+    words: &[&str],
+    greeting: &[bool],
+    capitalized: impl Fn(&str) -> bool,
+) -> bool {
+    let content =
+        |w: &str| w.chars().count() >= 3 && !lex.pleasantry.has_word(w) && !lex.filler.has_word(w);
+    // A feast, and only whom it goes to beside it.
+    let mut wish = false;
+    let mut rest = 0;
+    let mut i = 0;
+    while i < words.len() {
+        if let Some((_, n)) = lex.wishes.at(words, i) {
+            wish = true;
+            i += n;
+        } else if let Some((_, n)) = lex.recipients.at(words, i) {
+            i += n;
+        } else {
+            rest += usize::from(!greeting[i] && content(words[i]));
+            i += 1;
+        }
+    }
+    if wish && rest == 0 {
+        return true;
+    }
+    // Only wanting to say or thank ("I just wanted to say", `solo quería daros las gracias`,
+    // `wollte nur danke sagen`): the other clauses say what.
+    let mut saying = false;
+    let mut i = 0;
+    while i < words.len() {
+        let listed = [
+            &lex.saying,
+            &lex.only,
+            &lex.asking,
+            &lex.thanks,
+            &lex.recipients,
+        ]
+        .iter()
+        .enumerate()
+        .find_map(|(k, m)| m.at_inflected(words, i).map(|(_, n)| (k, n)));
+        match listed {
+            Some((k, n)) => {
+                saying |= k == 0;
+                i += n;
+            }
+            None if greeting[i] || !content(words[i]) => i += 1,
+            None => {
+                saying = false;
+                break;
+            }
+        }
+    }
+    if saying {
+        return true;
+    }
+    // A name: the naming phrase first (after greetings), then a few words, each written with
+    // a capital (`soy Pepa de Sevilla`; "c'est trop cher" names no one).
+    let mut i = 0;
+    while i < words.len()
+        && lex.naming.at(words, i).is_none()
+        && (greeting[i] || !content(words[i]))
+    {
+        i += 1;
+    }
+    let Some((_, n)) = (i < words.len()).then(|| lex.naming.at(words, i)).flatten() else {
+        return false;
+    };
+    let named: Vec<&str> = words[i + n..]
+        .iter()
+        .copied()
+        .filter(|w| content(w))
+        .collect();
+    (1..=MAX_NAMING_WORDS).contains(&named.len())
+        && named
+            .iter()
+            .all(|w| capitalized(w) && !lex.objects.has_word(w))
+}
+
+/// Whether a clause asks or takes praise back, outside its greeting phrases ("buenas tardes" is
+/// not late): a contrast ("but", "still", "again", "late"); a question form as its first word
+/// ("has my parcel arrived", `quando chega`; further in, "I have been with you for years"
+/// tells a story); "only" or a request ("I'd like", `queria`) unless a verb of saying follows
+/// ("I only wanted to say thanks", `só queria agradecer`, `volevo solo salutarvi`), and "so"
+/// or `baru` only as the first word (`só chegou metade`; "so kind", `aplikasi baru`).
+fn asks_or_contrasts(lex: &Lexicon, words: &[&str], greeting: &[bool]) -> bool {
+    let first = (0..words.len()).find(|&i| !greeting[i]);
+    let saying_follows = |from: usize| {
+        (from..(from + 3).min(words.len())).any(|j| lex.saying.at_inflected(words, j).is_some())
+    };
+    (0..words.len()).filter(|&i| !greeting[i]).any(|i| {
+        let contrast = lex.contrast.at(words, i).is_some_and(|(entry, n)| {
+            if lex.question_forms.has_exact(&entry) {
+                Some(i) == first
+            } else if lex.only.has_exact(&entry) {
+                (Some(i) == first || !lex.only_at_start.has_exact(&entry)) && !saying_follows(i + n)
+            } else {
+                true
+            }
+        });
+        let asking = lex
+            .asking
+            .at(words, i)
+            .is_some_and(|(_, n)| !saying_follows(i + n));
+        contrast || asking
+    })
 }
 
 /// Whether a clause praises what it says: a word of praise outside a greeting ("good" in "good

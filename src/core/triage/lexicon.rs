@@ -33,13 +33,26 @@ pub struct Lexicon {
     pub settled_beside: Matcher,
     /// Words that may stand beside any of them (the message, when).
     pub withdrawn_beside: Matcher,
-    /// Words that reopen a settled matter ("but", "still").
+    /// Words that reopen a settled matter ("but", "still"), question forms and "only" included.
     pub contrast: Matcher,
+    /// Words that begin a question written without its mark ("has", `quando`).
+    pub question_forms: Matcher,
+    /// "Only" (`nur`, `cuma`): "only half arrived", or "I only wanted to say thanks".
+    pub only: Matcher,
+    /// Of those, the words that are as often something else ("so kind", `rumah baru`).
+    pub only_at_start: Matcher,
+    /// Saying, thanking, greeting: what "only" or "I wanted to" may lead to in small talk.
+    pub saying: Matcher,
     /// Phrases that introduce a name ("this is", sign-offs).
     pub introduction: Matcher,
     /// Praise, thanks and good news; requests; support objects (`asides::small_talk`).
     pub praise: Matcher,
     pub thanks: Matcher,
+    /// Feasts and blessings, and whom they go to ("merry christmas to the whole team").
+    pub wishes: Matcher,
+    pub recipients: Matcher,
+    /// How a customer names themself ("my name is", `je m'appelle`).
+    pub naming: Matcher,
     pub thanks_for: Matcher,
     pub complaint: Matcher,
     pub asking: Matcher,
@@ -93,8 +106,18 @@ impl Lexicon {
         lexicon.settled_beside.add_list(aside::SETTLED_BESIDE);
         lexicon.withdrawn_beside.add_list(aside::WITHDRAWN_BESIDE);
         lexicon.contrast.add_list(aside::CONTRAST);
+        lexicon.contrast.add_list(aside::QUESTION_FORMS);
+        lexicon.contrast.add_list(aside::ONLY);
+        lexicon.question_forms.add_list(aside::QUESTION_FORMS);
+        lexicon.only.add_list(aside::ONLY);
+        lexicon.only_at_start.add_list(aside::ONLY_AT_START);
+        lexicon.saying.add_list(aside::SAYING);
         lexicon.introduction.add_list(aside::INTRODUCTION);
         lexicon.praise.add_list(aside::PRAISE);
+        lexicon.praise.add_list(aside::WISHES);
+        lexicon.wishes.add_list(aside::WISHES);
+        lexicon.recipients.add_list(aside::RECIPIENTS);
+        lexicon.naming.add_list(aside::NAMING);
         lexicon.thanks.add_list(aside::THANKS);
         lexicon.thanks_for.add_list(aside::THANKS_FOR);
         lexicon.complaint.add_list(aside::COMPLAINT);

@@ -100,7 +100,8 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     if let Some(marker) = settled(lex, &all, &kept, settled_phrase, trimmed) {
         return rejected(Rejection::Settled, format!("settled \"{marker}\""));
     }
-    if small_talk(lex, &all, &kept, &folded) && priority(lex, &kept).0 == Priority::Normal {
+    if small_talk(lex, &all, &kept, &folded, trimmed) && priority(lex, &kept).0 == Priority::Normal
+    {
         return rejected(Rejection::SmallTalk, Rejection::SmallTalk.as_str().into());
     }
     for i in 0..kept.len() {

@@ -297,3 +297,38 @@ pub(in crate::core::triage) const INTRODUCTION: WordList = word_list![
     "salam",
     "hormat saya",
 ];
+
+/// Phrases with which a customer names themself (eleventh pass, `asides::small_talk`): a clause
+/// of one of these and a few words more ("je m'appelle Ginette", `soy Pepa de Sevilla`) says
+/// who writes, nothing else. Not "I am" or `ich bin`, which also complain ("ich bin sauer").
+pub(in crate::core::triage) const NAMING: WordList = word_list![
+    "my name is",
+    "my name's",
+    "this is",
+    "me llamo",
+    "mi nombre es",
+    "soy",
+    "meu nome e",
+    "chamo-me",
+    "me chamo",
+    "sou",
+    "sou a",
+    "sou o",
+    "aqui e",
+    "aqui e a",
+    "aqui e o",
+    "je m'appelle",
+    "c'est",
+    "ici",
+    "mein name ist",
+    "ich heisse",
+    "hier ist",
+    "hier spricht",
+    "mi chiamo",
+    "sono",
+    "nama saya",
+    "perkenalkan",
+    "perkenalkan saya",
+    "ini",
+    "saya",
+];

@@ -375,14 +375,14 @@ pub(in crate::core::triage) const SETTLED_BESIDE: WordList = word_list![
     "adik",
 ];
 
-/// Words that reopen a settled matter: "but", "still", "again".
+/// Words that reopen a settled matter: "but", "still", "again", "half", "late". With
+/// `QUESTION_FORMS` and `ONLY` they keep a short message from being settled (`asides::settled`).
 pub(in crate::core::triage) const CONTRAST: WordList = word_list![
     "but",
     "still",
     "again",
     "yet",
     "however",
-    "only",
     "except",
     "though",
     "half",
@@ -407,7 +407,6 @@ pub(in crate::core::triage) const CONTRAST: WordList = word_list![
     "toujours",
     "encore",
     "sauf",
-    "seulement",
     "manque",
     "moitie",
     "par contre",
@@ -415,7 +414,6 @@ pub(in crate::core::triage) const CONTRAST: WordList = word_list![
     "noch",
     "trotzdem",
     "wieder",
-    "nur",
     "fehlt",
     "halb",
     "jedoch",
@@ -428,47 +426,8 @@ pub(in crate::core::triage) const CONTRAST: WordList = word_list![
     "tetapi",
     "masih",
     "tetap",
-    "cuma",
     "kurang",
-    "so",
-    "baru",
-    "erst",
-    "bloss",
     "nur noch",
-    "why",
-    "when",
-    "where",
-    "por que",
-    "porque",
-    "pq",
-    "xq",
-    "cuando",
-    "donde",
-    "quando",
-    "onde",
-    "pourquoi",
-    "warum",
-    "wann",
-    "wo",
-    "perche",
-    "dove",
-    "kenapa",
-    "knp",
-    "kapan",
-    "mana",
-    "if",
-    "whether",
-    "ob",
-    "kalau",
-    "apakah",
-    "has",
-    "did",
-    "does",
-    "have",
-    "hat",
-    "haben",
-    "ist",
-    "solo",
     "late",
     "tarde",
     "tard",
@@ -484,3 +443,32 @@ pub(in crate::core::triage) const CONTRAST: WordList = word_list![
     "in ritardo",
     "ritardo",
 ];
+
+/// Words that begin a question written without its mark ("has my parcel arrived", `quando
+/// chega`): at a clause's start they ask (`asides::small_talk`); further in they tell a story
+/// ("I have been with you for years", `quando cheguei em casa`).
+pub(in crate::core::triage) const QUESTION_FORMS: WordList = word_list![
+    "why", "when", "where", "por que", "porque", "pq", "xq", "cuando", "donde", "quando", "onde",
+    "pourquoi", "warum", "wann", "wo", "perche", "dove", "kenapa", "knp", "kapan", "mana", "if",
+    "whether", "ob", "kalau", "apakah", "has", "did", "does", "have", "hat", "haben", "ist",
+];
+
+/// "Only" (`nur`, `cuma`, `so` for `só`, `baru` for "only just"): "only half arrived" tells what
+/// is missing; "I only wanted to say thanks" (`volevo solo salutarvi`) says nothing more
+/// (`asides::small_talk` reads what follows).
+pub(in crate::core::triage) const ONLY: WordList = word_list![
+    "only",
+    "so",
+    "baru",
+    "erst",
+    "bloss",
+    "nur",
+    "cuma",
+    "seulement",
+    "solo",
+];
+
+/// Of `ONLY`, the words that are as often something else: English "so" ("so kind") beside
+/// Portuguese `só`, Indonesian `baru` ("new") beside "only just". In small talk they count only
+/// as a clause's first word (`só chegou metade`, `baru sampai sekarang`).
+pub(in crate::core::triage) const ONLY_AT_START: WordList = word_list!["so", "baru",];

@@ -7,6 +7,15 @@ use crate::core::text::{word_list, WordList};
 
 /// Small talk and asides, read as pleasantries.
 pub(in crate::core::triage) const SMALL_TALK: WordList = word_list![
+    "prezados",
+    "prezada",
+    "prezado",
+    "assalamualaikum",
+    "waalaikumsalam",
+    "gruezi mitenand",
+    "to whom it may concern",
+    "dear sir or madam",
+    "petit coucou",
     "how's your day",
     "hows your day",
     "how is your day",
