@@ -184,6 +184,14 @@ fn wishes_names_and_only_wanting_to_say_thanks_are_small_talk_and_their_look_ali
         "Wollte nur danke sagen, der Monteur war pünktlich und sehr geduldig",
         "só queria agradecer, a entrega foi pontual e veio tudo direitinho",
         "I have been banking with you for years and the new app is brilliant, well done",
+        // Laughter beside praise, a rating, a title before a name.
+        "Mr Oduya here. The engineer was brilliant, 10/10 haha",
+        "nota 10 pro atendimento kkkk, a moça foi um amor",
+        // Trouble denied is good news.
+        "Great service, no problems at all 👍",
+        "llegó ayer, nada roto, todo perfecto",
+        "paketnya udah sampe, gak ada yang penyok, mantap",
+        "the app never crashed once during the final, brilliant",
     ] {
         let d = decide(m);
         assert_eq!(
@@ -205,6 +213,16 @@ fn wishes_names_and_only_wanting_to_say_thanks_are_small_talk_and_their_look_ali
         "the staff were lovely, queria cancelar o plano",
         "great service, has the second box been sent",
         "thanks for the quick delivery, so the fridge stayed on the pavement",
+        // Beside laughter, thanks may be sarcasm: only praise counts.
+        "thanks for the jumper in green lol, lovely driver",
+        // What can be missing, negated, is the problem.
+        "no signal since monday, the engineer was lovely",
+        "the app never opened, great design",
+        "sem sinal, o técnico foi um amor",
+        "no refund, lovely staff",
+        "o pix não caiu, vocês são ótimos",
+        "il caricatore non serve a niente, bravi",
+        "ja abri 3 protocolos e ninguem resolve o problema do meu modem",
     ] {
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }

@@ -7,6 +7,7 @@
 //! Per shipped language, colloquial and unaccented forms included; folded as messages are.
 
 mod keeps_a_ticket;
+mod no_trouble;
 mod praise;
 mod said_nothing;
 mod saying;
@@ -16,6 +17,7 @@ mod wishes;
 mod withdrawn;
 
 pub(super) use keeps_a_ticket::*;
+pub(super) use no_trouble::*;
 pub(super) use praise::*;
 pub(super) use said_nothing::*;
 pub(super) use saying::*;

@@ -169,16 +169,26 @@ pub(super) fn small_talk(
         })
     };
     let long_number = |w: &&str| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit());
-    // A sad, cross or wry face says the praise is not all ("perfecto 😒"); so does laughter
-    // ("thanks for sending me two left shoes lol", `chegou em três pedaços kkk obrigado`).
-    if folded.contains(UNHAPPY)
-        || all.iter().any(|w| laughter(w))
-        || folded.contains('?')
-        || kept.iter().any(long_number)
-    {
+    // A sad, cross or wry face says the praise is not all ("perfecto 😒"). Laughter carries
+    // sarcasm on thanks ("thanks for sending me two left shoes lol"): beside it only words of
+    // praise count, not thanks (`chegou em três pedaços kkk obrigado` has a clause of neither).
+    let laughing = all.iter().any(|w| laughter(w));
+    if folded.contains(UNHAPPY) || folded.contains('?') || kept.iter().any(long_number) {
         return false;
     }
-    for i in 0..kept.len() {
+    let mut i = 0;
+    while i < kept.len() {
+        // Read whole: a phrase of praise (`nota 10`: `nota` is also an invoice), trouble denied
+        // ("no complaints", `nada roto`), a word that is no negation here (`no meu`).
+        let whole = [
+            lex.praise.at(kept, i).map(|(_, n)| n).filter(|n| *n > 1),
+            denied_trouble(lex, kept, i),
+            lex.not_a_negation.at(kept, i).map(|(_, n)| n),
+        ];
+        if let Some(n) = whole.into_iter().flatten().max() {
+            i += n;
+            continue;
+        }
         if lex.negation.at(kept, i).is_some() {
             return false;
         }
@@ -199,6 +209,7 @@ pub(super) fn small_talk(
         {
             return false;
         }
+        i += 1;
     }
     let mut said = false;
     for clause in
@@ -224,17 +235,67 @@ pub(super) fn small_talk(
                     && !w.bytes().all(|b| b.is_ascii_digit())
                     && !lex.pleasantry.has_word(w)
                     && !lex.filler.has_word(w)
+                    && !laughter(w)
             })
             .count();
         if content > 0
-            && !praised(lex, &words, &greeting, content)
+            && !praised(lex, &words, &greeting, content, !laughing)
             && !wishes_or_names(lex, &words, &greeting, capitalized)
+            && !settled_clause(lex, &words, &greeting, clause)
         {
             return false;
         }
         said |= content > 0;
     }
     said
+}
+
+/// Words a negation may stand before the trouble it denies ("not a single complaint", `gak ada
+/// yang penyok`).
+const DENIED_WITHIN: usize = 3;
+
+/// How many words, from `i`, deny trouble: a negation, then within `DENIED_WITHIN` words a word
+/// of trouble ("no issues", "never crashed", `rien à redire`, `gak ada masalah`), with only
+/// `DENIED_BESIDE` words or short ones between.
+pub(super) fn denied_trouble(lex: &Lexicon, words: &[&str], i: usize) -> Option<usize> {
+    let (_, n) = lex.negation.at(words, i)?;
+    for j in i + n..(i + n + DENIED_WITHIN).min(words.len()) {
+        if let Some((_, m)) = lex.trouble.at_inflected(words, j) {
+            return Some(j + m - i);
+        }
+        // Only having, being, "any" between ("never had a problem"), not a verb that acts.
+        if words[j].chars().count() >= 3 && !lex.denied_beside.has_exact(words[j]) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The words without the trouble they deny: "no problems at all" is no high-priority problem.
+pub(super) fn without_denied_trouble<'a>(lex: &Lexicon, words: &[&'a str]) -> Vec<&'a str> {
+    let mut kept = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        match denied_trouble(lex, words, i) {
+            Some(n) => i += n,
+            None => {
+                kept.push(words[i]);
+                i += 1;
+            }
+        }
+    }
+    kept
+}
+
+/// Whether a clause says its matter is settled, as a whole message may (`settled`: "the refund
+/// came through this morning", `il rimborso è arrivato sul conto`, `alles hat sich geklärt`):
+/// a settled marker and only the words allowed beside it.
+fn settled_clause(lex: &Lexicon, words: &[&str], greeting: &[bool], clause: &str) -> bool {
+    let kept: Vec<&str> = (0..words.len())
+        .filter(|&i| !greeting[i])
+        .map(|i| words[i])
+        .collect();
+    settled(lex, words, &kept, None, clause).is_some()
 }
 
 /// Content words a clause may hold after a customer names themself: a name and where from
@@ -319,6 +380,11 @@ fn wishes_or_names(
         .copied()
         .filter(|w| content(w))
         .collect();
+    // "Here" and "from" may stand beside the name ("Mr Oduya here", `Pepa desde Sevilla`).
+    let named: Vec<&str> = named
+        .into_iter()
+        .filter(|w| !lex.recipients.has_exact(w))
+        .collect();
     (1..=MAX_NAMING_WORDS).contains(&named.len())
         && named
             .iter()
@@ -358,18 +424,29 @@ fn asks_or_contrasts(lex: &Lexicon, words: &[&str], greeting: &[bool]) -> bool {
 /// morning" praises nothing), not only as the clause's first word before a long statement
 /// ("great the website logged me out and my basket is empty now" is sarcasm without a comma);
 /// or thanks *for* something ("thank you for the flowers", `merci à toute l'équipe`; "thanks
-/// the payment went through twice" thanks for nothing).
-fn praised(lex: &Lexicon, words: &[&str], greeting: &[bool], content: usize) -> bool {
-    let praise = (0..words.len()).any(|i| {
-        !greeting[i] && (i > 0 || content <= 3) && lex.praise.at_inflected(words, i).is_some()
-    });
-    let thanks_for = (0..words.len()).any(|i| {
-        lex.thanks.at_inflected(words, i).is_some_and(|(_, n)| {
-            words[i + n..(i + n + 3).min(words.len())]
-                .iter()
-                .any(|w| lex.thanks_for.has_exact(w))
-        })
-    });
+/// the payment went through twice" thanks for nothing), when thanks count (not beside
+/// laughter).
+fn praised(
+    lex: &Lexicon,
+    words: &[&str],
+    greeting: &[bool],
+    content: usize,
+    thanks_count: bool,
+) -> bool {
+    // Trouble denied is good news ("no complaints at all", `senza problemi`).
+    let denied = (0..words.len()).any(|i| denied_trouble(lex, words, i).is_some());
+    let praise = denied
+        || (0..words.len()).any(|i| {
+            !greeting[i] && (i > 0 || content <= 3) && lex.praise.at_inflected(words, i).is_some()
+        });
+    let thanks_for = thanks_count
+        && (0..words.len()).any(|i| {
+            lex.thanks.at_inflected(words, i).is_some_and(|(_, n)| {
+                words[i + n..(i + n + 3).min(words.len())]
+                    .iter()
+                    .any(|w| lex.thanks_for.has_exact(w))
+            })
+        });
     praise || thanks_for
 }
 

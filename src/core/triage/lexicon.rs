@@ -53,6 +53,10 @@ pub struct Lexicon {
     pub recipients: Matcher,
     /// How a customer names themself ("my name is", `je m'appelle`).
     pub naming: Matcher,
+    /// Trouble, whose negation is good news ("no complaints"); negations that are not one.
+    pub trouble: Matcher,
+    pub not_a_negation: Matcher,
+    pub denied_beside: Matcher,
     pub thanks_for: Matcher,
     pub complaint: Matcher,
     pub asking: Matcher,
@@ -118,6 +122,9 @@ impl Lexicon {
         lexicon.wishes.add_list(aside::WISHES);
         lexicon.recipients.add_list(aside::RECIPIENTS);
         lexicon.naming.add_list(aside::NAMING);
+        lexicon.trouble.add_list(aside::TROUBLE);
+        lexicon.not_a_negation.add_list(aside::NOT_A_NEGATION);
+        lexicon.denied_beside.add_list(aside::DENIED_BESIDE);
         lexicon.thanks.add_list(aside::THANKS);
         lexicon.thanks_for.add_list(aside::THANKS_FOR);
         lexicon.complaint.add_list(aside::COMPLAINT);

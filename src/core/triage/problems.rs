@@ -23,7 +23,7 @@
 //! Pleasantry phrases ("no problem", "de nada", "kein Problem") are read before the rules, so
 //! the problem word inside them does not count.
 
-use super::asides::{only_a_name, settled, small_talk};
+use super::asides::{denied_trouble, only_a_name, settled, small_talk, without_denied_trouble};
 use super::lexicon::{Lexicon, Matcher};
 use super::{subject, Decision, Priority, Rejection, Triage, TriageRules};
 use crate::core::text::{fold_accents, unstretch, words};
@@ -55,7 +55,12 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     while i < all.len() {
         match lex.pleasantry.at(&all, i) {
             Some((phrase, n)) if n > 1 => {
-                if let Some(next) = all.get(i + n).filter(|w| lex.negation.has_word(w)) {
+                // Not when it denies trouble: "great service, no problems at all".
+                if let Some(next) = all
+                    .get(i + n)
+                    .filter(|w| lex.negation.has_word(w))
+                    .filter(|_| denied_trouble(lex, &all, i + n).is_none())
+                {
                     negated.get_or_insert((phrase, next));
                 }
                 // The settled phrase may run on past the pleasantry ("e tutto" in "e tutto a
@@ -100,7 +105,8 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
     if let Some(marker) = settled(lex, &all, &kept, settled_phrase, trimmed) {
         return rejected(Rejection::Settled, format!("settled \"{marker}\""));
     }
-    if small_talk(lex, &all, &kept, &folded, trimmed) && priority(lex, &kept).0 == Priority::Normal
+    if small_talk(lex, &all, &kept, &folded, trimmed)
+        && priority(lex, &without_denied_trouble(lex, &kept)).0 == Priority::Normal
     {
         return rejected(Rejection::SmallTalk, Rejection::SmallTalk.as_str().into());
     }
