@@ -183,7 +183,7 @@ fn wishes_names_and_only_wanting_to_say_thanks_are_small_talk_and_their_look_ali
         "Ciao, mi chiamo Giuseppe. Volevo solo ringraziarvi, il tecnico è stato gentilissimo",
         "Wollte nur danke sagen, der Monteur war pünktlich und sehr geduldig",
         "só queria agradecer, a entrega foi pontual e veio tudo direitinho",
-        "I have been banking with you for years and the new app is brilliant, well done",
+        "The new app is brilliant, I have loved it for years, well done",
         // Laughter beside praise, a rating, a title before a name.
         "Mr Oduya here. The engineer was brilliant, 10/10 haha",
         "nota 10 pro atendimento kkkk, a moça foi um amor",
@@ -191,6 +191,8 @@ fn wishes_names_and_only_wanting_to_say_thanks_are_small_talk_and_their_look_ali
         "Great service, no problems at all 👍",
         "llegó ayer, nada roto, todo perfecto",
         "paketnya udah sampe, gak ada yang penyok, mantap",
+        // `é` ("is") is no "and": `o técnico é ótimo`.
+        "o técnico é ótimo, a moça da loja é um amor",
         "the app never crashed once during the final, brilliant",
     ] {
         let d = decide(m);
@@ -223,6 +225,10 @@ fn wishes_names_and_only_wanting_to_say_thanks_are_small_talk_and_their_look_ali
         "o pix não caiu, vocês são ótimos",
         "il caricatore non serve a niente, bravi",
         "ja abri 3 protocolos e ninguem resolve o problema do meu modem",
+        // Praise, "and", then something else: each statement must praise.
+        "the driver was so patient and left my fridge on the pavement",
+        "felices pascuas a todos y la caja de bombones llegó derretida",
+        "o técnico foi educado e levou a chave da minha casa",
     ] {
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }

@@ -169,11 +169,24 @@ pub(super) fn small_talk(
         })
     };
     let long_number = |w: &&str| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit());
+    // A year after "since" tells how long, not which order ("with you since 2011", `cliente
+    // desde 2009`).
+    let year = |i: usize| {
+        kept[i].len() == 4
+            && i > 0
+            && lex.since.has_exact(kept[i - 1])
+            && kept[i]
+                .parse::<u16>()
+                .is_ok_and(|y| (1950..2040).contains(&y))
+    };
     // A sad, cross or wry face says the praise is not all ("perfecto 😒"). Laughter carries
     // sarcasm on thanks ("thanks for sending me two left shoes lol"): beside it only words of
     // praise count, not thanks (`chegou em três pedaços kkk obrigado` has a clause of neither).
     let laughing = all.iter().any(|w| laughter(w));
-    if folded.contains(UNHAPPY) || folded.contains('?') || kept.iter().any(long_number) {
+    if folded.contains(UNHAPPY)
+        || folded.contains('?')
+        || (0..kept.len()).any(|i| long_number(&kept[i]) && !year(i))
+    {
         return false;
     }
     let mut i = 0;
@@ -211,11 +224,21 @@ pub(super) fn small_talk(
         }
         i += 1;
     }
+    // Conjunctions as written: Portuguese and Italian `e` ("and") folds like `é`/`è` ("is"),
+    // which joins no statements (`o técnico é ótimo`). Known where the words align.
+    let written: Vec<&str> = crate::core::text::words(original).collect();
+    let joins = |g: usize, w: &str| {
+        lex.joining.has_exact(w) && (w != "e" || written.len() == all.len() && written[g] == "e")
+    };
     let mut said = false;
+    let mut offset = 0;
     for clause in
         folded.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c.is_whitespace() || c == '-'))
     {
         let words: Vec<&str> = crate::core::text::words(clause).collect();
+        let aligned = all.get(offset..offset + words.len()) == Some(&words[..]);
+        let start = offset;
+        offset += words.len();
         // Words inside a greeting or pleasantry phrase ("good morning", `sukses terus`) say
         // nothing, and praise nothing.
         let mut greeting = vec![false; words.len()];
@@ -227,25 +250,39 @@ pub(super) fn small_talk(
         if asks_or_contrasts(lex, &words, &greeting) {
             return false;
         }
-        let content = (0..words.len())
-            .filter(|&i| {
-                let w = words[i];
-                !greeting[i]
-                    && w.chars().count() >= 3
-                    && !w.bytes().all(|b| b.is_ascii_digit())
-                    && !lex.pleasantry.has_word(w)
-                    && !lex.filler.has_word(w)
-                    && !laughter(w)
-            })
-            .count();
-        if content > 0
-            && !praised(lex, &words, &greeting, content, !laughing)
-            && !wishes_or_names(lex, &words, &greeting, capitalized)
-            && !settled_clause(lex, &words, &greeting, clause)
-        {
-            return false;
+        // Each statement of the clause must say something good: "and", "who", `que`, `che`
+        // join statements ("the driver was so patient and left my fridge on the pavement",
+        // `muy educado el técnico que se llevó mi router`).
+        let mut from = 0;
+        // One word after "and" belongs to the praise before it ("friendly and quick",
+        // `gentil e rápida`).
+        let mut praised_before = false;
+        for to in 0..=words.len() {
+            if to < words.len() && !(aligned && !greeting[to] && joins(start + to, words[to])) {
+                continue;
+            }
+            let (part, marks) = (&words[from..to], &greeting[from..to]);
+            from = to + 1;
+            let content = (0..part.len())
+                .filter(|&i| {
+                    let w = part[i];
+                    !marks[i]
+                        && w.chars().count() >= 3
+                        && !w.bytes().all(|b| b.is_ascii_digit())
+                        && !lex.pleasantry.has_word(w)
+                        && !lex.filler.has_word(w)
+                        && !laughter(w)
+                })
+                .count();
+            let good = praised(lex, part, marks, content, !laughing)
+                || wishes_or_names(lex, part, marks, capitalized)
+                || settled_clause(lex, part, marks, clause);
+            if content > 0 && !good && !(content == 1 && praised_before) {
+                return false;
+            }
+            praised_before = good;
+            said |= content > 0;
         }
-        said |= content > 0;
     }
     said
 }
@@ -396,28 +433,45 @@ fn wishes_or_names(
 /// ("has my parcel arrived", `quando chega`; further in, "I have been with you for years"
 /// tells a story); "only" or a request ("I'd like", `queria`) unless a verb of saying follows
 /// ("I only wanted to say thanks", `só queria agradecer`, `volevo solo salutarvi`), and "so"
-/// or `baru` only as the first word (`só chegou metade`; "so kind", `aplikasi baru`).
+/// or `baru` only as the first word (`só chegou metade`; "so kind", `aplikasi baru`). Phrases
+/// read whole are none of these ("thanks again", "have a good weekend", "no need to reply").
 fn asks_or_contrasts(lex: &Lexicon, words: &[&str], greeting: &[bool]) -> bool {
     let first = (0..words.len()).find(|&i| !greeting[i]);
     let saying_follows = |from: usize| {
         (from..(from + 3).min(words.len())).any(|j| lex.saying.at_inflected(words, j).is_some())
     };
-    (0..words.len()).filter(|&i| !greeting[i]).any(|i| {
-        let contrast = lex.contrast.at(words, i).is_some_and(|(entry, n)| {
-            if lex.question_forms.has_exact(&entry) {
-                Some(i) == first
-            } else if lex.only.has_exact(&entry) {
-                (Some(i) == first || !lex.only_at_start.has_exact(&entry)) && !saying_follows(i + n)
-            } else {
-                true
-            }
-        });
-        let asking = lex
-            .asking
-            .at(words, i)
-            .is_some_and(|(_, n)| !saying_follows(i + n));
-        contrast || asking
-    })
+    // Read whole, and not as contrast or request: "thanks again", `com mais calma`, a wish
+    // ("have a good weekend"), trouble denied ("pas besoin de répondre").
+    let mut whole = vec![false; words.len()];
+    for i in 0..words.len() {
+        let n = [
+            lex.not_a_contrast.at(words, i).map(|(_, n)| n),
+            lex.wishes.at(words, i).map(|(_, n)| n),
+            denied_trouble(lex, words, i),
+        ];
+        if let Some(n) = n.into_iter().flatten().max() {
+            whole[i..i + n].iter_mut().for_each(|w| *w = true);
+        }
+    }
+    (0..words.len())
+        .filter(|&i| !greeting[i] && !whole[i])
+        .any(|i| {
+            let contrast = lex.contrast.at(words, i).is_some_and(|(entry, n)| {
+                if lex.question_forms.has_exact(&entry) {
+                    Some(i) == first
+                } else if lex.only.has_exact(&entry) {
+                    (Some(i) == first || !lex.only_at_start.has_exact(&entry))
+                        && !saying_follows(i + n)
+                } else {
+                    true
+                }
+            });
+            let asking = lex
+                .asking
+                .at(words, i)
+                .is_some_and(|(_, n)| !saying_follows(i + n));
+            contrast || asking
+        })
 }
 
 /// Whether a clause praises what it says: a word of praise outside a greeting ("good" in "good

@@ -41,8 +41,14 @@ pub struct Lexicon {
     pub only: Matcher,
     /// Of those, the words that are as often something else ("so kind", `rumah baru`).
     pub only_at_start: Matcher,
+    /// Phrases in which a contrast word is none ("thanks again", `com mais calma`).
+    pub not_a_contrast: Matcher,
+    /// Words before a year that say since when ("since 2011").
+    pub since: Matcher,
     /// Saying, thanking, greeting: what "only" or "I wanted to" may lead to in small talk.
     pub saying: Matcher,
+    /// Words that join statements within a clause ("and", "who", `que`).
+    pub joining: Matcher,
     /// Phrases that introduce a name ("this is", sign-offs).
     pub introduction: Matcher,
     /// Praise, thanks and good news; requests; support objects (`asides::small_talk`).
@@ -115,10 +121,12 @@ impl Lexicon {
         lexicon.question_forms.add_list(aside::QUESTION_FORMS);
         lexicon.only.add_list(aside::ONLY);
         lexicon.only_at_start.add_list(aside::ONLY_AT_START);
+        lexicon.not_a_contrast.add_list(aside::NOT_A_CONTRAST);
+        lexicon.since.add_list(aside::SINCE);
         lexicon.saying.add_list(aside::SAYING);
+        lexicon.joining.add_list(aside::JOINING);
         lexicon.introduction.add_list(aside::INTRODUCTION);
         lexicon.praise.add_list(aside::PRAISE);
-        lexicon.praise.add_list(aside::WISHES);
         lexicon.wishes.add_list(aside::WISHES);
         lexicon.recipients.add_list(aside::RECIPIENTS);
         lexicon.naming.add_list(aside::NAMING);

@@ -137,3 +137,9 @@ pub(in crate::core::triage) const SAYING: WordList = word_list![
     "nyapa",
     "salam",
 ];
+
+/// Words that join statements within a clause (`asides::small_talk`): "and", and the relative
+/// pronouns that begin a new statement about someone ("the technician who took my router").
+/// Each statement must say something good by itself.
+pub(in crate::core::triage) const JOINING: WordList =
+    word_list!["and", "y", "e", "et", "und", "dan", "terus", "lalu", "trus",];

@@ -33,6 +33,8 @@ pub(in crate::core::triage) const SETTLED: WordList = word_list![
     "has arrived",
     "came through",
     "it came",
+    "turned up",
+    "showed up",
     "got it now",
     "received it",
     // Spanish.
@@ -442,6 +444,13 @@ pub(in crate::core::triage) const CONTRAST: WordList = word_list![
     "verspatet",
     "in ritardo",
     "ritardo",
+    // Half, inflected.
+    "halbe",
+    "halben",
+    "halbes",
+    "mitad",
+    "setengah",
+    "separuh",
 ];
 
 /// Words that begin a question written without its mark ("has my parcel arrived", `quando
@@ -472,3 +481,54 @@ pub(in crate::core::triage) const ONLY: WordList = word_list![
 /// Portuguese `só`, Indonesian `baru` ("new") beside "only just". In small talk they count only
 /// as a clause's first word (`só chegou metade`, `baru sampai sekarang`).
 pub(in crate::core::triage) const ONLY_AT_START: WordList = word_list!["so", "baru",];
+
+/// Phrases in which a contrast word is none (`asides::small_talk`): thanks again, "it's me
+/// again", Portuguese `mais` ("more", French "but") after a word that measures (`com mais
+/// calma`, `bem mais baixa`), Italian `da solo` ("by itself").
+pub(in crate::core::triage) const NOT_A_CONTRAST: WordList = word_list![
+    "thanks again",
+    "thank you again",
+    "gracias de nuevo",
+    "gracias otra vez",
+    "obrigado de novo",
+    "obrigada de novo",
+    "obrigado mais uma vez",
+    "obrigada mais uma vez",
+    "merci encore",
+    "encore merci",
+    "encore bravo",
+    "c'est encore moi",
+    "danke nochmal",
+    "nochmal danke",
+    "nochmals danke",
+    "grazie ancora",
+    "ancora grazie",
+    "di nuovo grazie",
+    "makasih lagi",
+    "com mais",
+    "bem mais",
+    "muito mais",
+    "ainda mais",
+    "cada vez mais",
+    "mais um",
+    "mais uma",
+    "mais de",
+    "mais barato",
+    "mais barata",
+    "mais rapido",
+    "mais rapida",
+    "mais baixa",
+    "mais baixo",
+    "mais facil",
+    "da solo",
+    "da sola",
+    "por si solo",
+    "sozinho",
+];
+
+/// Words before a year that say since when ("with you since 2011", `desde 2009`, `seit 2008`,
+/// `dal 2007`, `dari tahun 2015`): the year is no order number (`asides::small_talk`).
+pub(in crate::core::triage) const SINCE: WordList = word_list![
+    "since", "in", "from", "desde", "em", "en", "depuis", "des", "seit", "seid", "dal", "dall",
+    "nel", "dari", "tahun", "sejak",
+];

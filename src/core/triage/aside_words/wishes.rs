@@ -146,6 +146,13 @@ pub(in crate::core::triage) const WISHES: WordList = word_list![
     "damai",
     "bahagia",
     "felicita",
+    // Wishes that begin as a question would ("have a good weekend folks").
+    "have a good",
+    "have a nice",
+    "have a great",
+    "have a lovely",
+    "have a blessed",
+    "enjoy your",
 ];
 
 /// Whom a wish goes to ("to everyone at the office", `a toute l'équipe`, `buat semua tim`): a
