@@ -147,11 +147,14 @@ const UNHAPPY: [char; 24] = [
     '😐', '😬', '🥲', '😣', '😖', '😓', '☹', '🙃',
 ];
 
-/// Long small talk (tenth pass): every clause praises, tells good news or thanks for something ("the parcel
-/// turned up early, the driver was lovely, cheers 👍"), and nothing asks or complains: no
-/// question, no order number, no contrast, no request, no negation, no problem word but the
-/// support objects good news names too. A clause without praise ("the lid came cracked") keeps
-/// the message a ticket, however warm the rest.
+/// Long small talk (tenth and eleventh passes): every statement (a clause between punctuation
+/// or emoji, split again at "and") praises, thanks for something, denies trouble, wishes a
+/// feast to people, names who writes or says its matter is settled ("the parcel turned up
+/// early, the driver was lovely, no complaints, cheers 👍"), and nothing asks or complains: no
+/// question, no order number, no contrast, no request, no negation but of trouble, no problem
+/// word but the support objects good news names too. A statement without good news ("the lid
+/// came cracked", "... and left my fridge on the pavement") keeps the message a ticket, however
+/// warm the rest.
 pub(super) fn small_talk(
     lex: &Lexicon,
     all: &[&str],

@@ -11,9 +11,9 @@
 //!    the words allowed beside (`aside_words`): the details request. A question mark, a
 //!    number, a negation, "but", "still", "late" or any other word keeps it a request ("the
 //!    parcel arrived broken", "has my parcel arrived?").
-//!    `small_talk` (read with it, before the problem words): every clause praises, thanks or
-//!    tells good news and nothing asks or complains (`asides::small_talk`): the details
-//!    request.
+//!    `small_talk` (read with it, before the problem words): every statement praises, thanks,
+//!    denies trouble, wishes, names who writes or tells good news, and nothing asks or
+//!    complains (`asides::small_talk`): the details request.
 //! 4. `too_short`: fewer characters than `TRIAGE_MIN_LENGTH`: the details request.
 //! 5. `greeting_only`: every word a greeting, thanks, acknowledgement, "are you there?",
 //!    laughter or filler (or no word at all: emoji): the details request.
