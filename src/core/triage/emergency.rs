@@ -33,6 +33,7 @@ pub struct Emergency {
     harm: Harm,
     care: Care,
     exposed: Exposed,
+    pressing: Pressing,
 }
 
 /// The matchers of the emergencies outside the account (`emergency_harm_words`).
@@ -152,6 +153,11 @@ impl Emergency {
         h.departure.add_list(DEPARTURE_MORE);
         h.official.add_list(OFFICIAL_MORE);
         h.out_of_order.add_list(OUT_OF_ORDER_MORE);
+        // The eleventh pass's words for the older classes (`emergency_words/pressing.rs`).
+        h.road.add_list(ROAD_MORE);
+        h.stranded.add_list(CAR_DIED);
+        h.within_hours.add_list(WITHIN_HOURS_MORE);
+        h.running_out.add_list(RUNNING_OUT_MORE);
         e.stopped.add_list(STOPPED_MORE);
         for list in [
             TILL,
@@ -180,11 +186,13 @@ impl Emergency {
             SIM_SWAPPED_MORE,
             DEPARTURE_MORE,
             OFFICIAL_MORE,
+            ROAD_MORE,
         ] {
             h.trigger.add_list(list);
         }
         e.care = Care::shipped();
         e.exposed = Exposed::shipped();
+        e.pressing = Pressing::shipped();
         e
     }
 
@@ -338,6 +346,10 @@ impl Emergency {
         {
             return Some("stolen or lost");
         }
+        // The eleventh pass (`emergency_pressing.rs`).
+        if let Some(class) = self.pressing(words) {
+            return Some(class);
+        }
         // A request to block names a card, an account or everything, not any money word.
         let blocking = exact(&self.blocking) && exact(&self.blockable);
         let money_gone =
@@ -412,6 +424,10 @@ use care::Care;
 mod exposed;
 use exposed::Exposed;
 
+#[path = "emergency_pressing.rs"]
+mod pressing;
+use pressing::Pressing;
+
 #[cfg(test)]
 #[path = "emergency_tests.rs"]
 mod tests;
@@ -419,3 +435,7 @@ mod tests;
 #[cfg(test)]
 #[path = "emergency_care_tests.rs"]
 mod care_tests;
+
+#[cfg(test)]
+#[path = "emergency_pressing_tests.rs"]
+mod pressing_tests;

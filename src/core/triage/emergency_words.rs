@@ -10,6 +10,8 @@ mod fraud;
 mod harm;
 mod lines;
 mod people;
+mod pressing;
+mod pressing_more;
 mod timed;
 mod trapped;
 
@@ -22,5 +24,7 @@ pub(super) use fraud::*;
 pub(super) use harm::*;
 pub(super) use lines::*;
 pub(super) use people::*;
+pub(super) use pressing::*;
+pub(super) use pressing_more::*;
 pub(super) use timed::*;
 pub(super) use trapped::*;

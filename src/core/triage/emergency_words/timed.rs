@@ -274,7 +274,7 @@ pub(in crate::core::triage) const MINUTE_UNITS: WordList = word_list![
 
 /// Before a time of day: "at 11", "um 11", "alle 11", "jam 10", "a las 10".
 pub(in crate::core::triage) const CLOCK_BEFORE: WordList =
-    word_list!["at", "um", "jam", "pukul", "ore"];
+    word_list!["at", "um", "jam", "pukul", "ore", "alle", "las"];
 
 /// A business stopped, told in one phrase (read as `STOPPED`'s): the whole office, sales lost
 /// by the minute, nobody able to pay.
