@@ -94,8 +94,10 @@ fn accuracy_the_helper_emergencies_keep_what_the_eighth_pass_fixed() {
 /// of 168 urgent at its first run, 148 after the pass (personal data exposed, money sent to
 /// someone posing as the company, a phishing link that worked, an allergic reaction told by the
 /// breath, a very old parent without heating, a baby's last bottle of formula; `emergency_words/
-/// exposed.rs`; a shop or a practice stopped, in `STOPPED_MORE`); at least 20 of 24 per language,
-/// every complaint a ticket, at most one made urgent.
+/// exposed.rs`; a shop or a practice stopped, in `STOPPED_MORE`); 168 after the eleventh pass
+/// (`emergency_pressing.rs`: a passport a courier holds, money to the wrong number before it is
+/// withdrawn, a car seat come loose, surgery without authorisation and the rest): every one
+/// urgent, every complaint a ticket, at most one made urgent.
 #[test]
 fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
     let l = languages(&[]);
@@ -105,7 +107,7 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
         &l,
     );
     for r in &rows {
-        assert!(r.emergencies_urgent >= 20, "{}: {:?}", r.code, r.wrong);
+        assert_eq!(r.emergencies_urgent, 24, "{}: {:?}", r.code, r.wrong);
         assert!(r.non_emergencies_urgent <= 1, "{}: {:?}", r.code, r.wrong);
     }
     // Its adversarial review (`triage-probe-review-tenth.tsv`, another helper: 18 look-alikes
