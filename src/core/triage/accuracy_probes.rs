@@ -331,7 +331,9 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
 /// (`triage-probe-review-eleventh.tsv`: 140 problems told beside its new praise words, wishes,
 /// names and "I only wanted to say", "the driver was so patient and left my fridge on the
 /// pavement") found 29 asked for details; none since each statement joined by "and" must
-/// praise by itself.
+/// praise by itself. A second review of it (`-eleventh-2.tsv`: 140 more, "the driver was super
+/// nice and drunk haha", "nothing broken except the screen", "great service if I ever see my
+/// 40 euros", "I'd recommend you refund...") found 27; none since.
 #[test]
 fn accuracy_problems_told_warmly_or_without_a_support_word_stay_tickets() {
     let l = languages(&[]);
@@ -375,6 +377,10 @@ fn accuracy_problems_told_warmly_or_without_a_support_word_stay_tickets() {
         (
             "eleventh pass review",
             include_str!("../../../tests/data/triage-probe-review-eleventh.tsv"),
+        ),
+        (
+            "eleventh pass review 2",
+            include_str!("../../../tests/data/triage-probe-review-eleventh-2.tsv"),
         ),
     ] {
         measured(name, set, &l);

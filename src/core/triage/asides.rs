@@ -257,8 +257,6 @@ pub(super) fn small_talk(
         // join statements ("the driver was so patient and left my fridge on the pavement",
         // `muy educado el técnico que se llevó mi router`).
         let mut from = 0;
-        // One word after "and" belongs to the praise before it ("friendly and quick",
-        // `gentil e rápida`).
         let mut praised_before = false;
         for to in 0..=words.len() {
             if to < words.len() && !(aligned && !greeting[to] && joins(start + to, words[to])) {
@@ -280,7 +278,10 @@ pub(super) fn small_talk(
             let good = praised(lex, part, marks, content, !laughing)
                 || wishes_or_names(lex, part, marks, capitalized)
                 || settled_clause(lex, part, marks, clause);
-            if content > 0 && !good && !(content == 1 && praised_before) {
+            // Speed after praise and "and" is praise ("freundlich und schnell"); any other one
+            // word is not ("super nice and drunk", `intacto y chorreando`).
+            let quick = praised_before && part.len() == 1 && lex.quick.has_exact(part[0]);
+            if content > 0 && !good && !quick {
                 return false;
             }
             praised_before = good;
@@ -490,8 +491,30 @@ fn praised(
     content: usize,
     thanks_count: bool,
 ) -> bool {
-    // Trouble denied is good news ("no complaints at all", `senza problemi`).
-    let denied = (0..words.len()).any(|i| denied_trouble(lex, words, i).is_some());
+    // Trouble denied is good news ("no complaints at all", `senza problemi`), when nothing but
+    // a word of emphasis, a support object or praise follows it ("not a single complaint
+    // answered since March" says more).
+    let harmless = |w: &str| {
+        w.chars().count() < 3
+            || lex.filler.has_word(w)
+            || lex.pleasantry.has_word(w)
+            || lex.objects.has_word(w)
+            || lex.praise.has_word(w)
+            || laughter(w)
+    };
+    let denied = (0..words.len()).any(|i| {
+        denied_trouble(lex, words, i).is_some_and(|n| {
+            let mut j = i + n;
+            while j < words.len() {
+                match lex.denied_after.at(words, j) {
+                    Some((_, m)) => j += m,
+                    None if harmless(words[j]) => j += 1,
+                    None => return false,
+                }
+            }
+            true
+        })
+    });
     let praise = denied
         || (0..words.len()).any(|i| {
             !greeting[i] && (i > 0 || content <= 3) && lex.praise.at_inflected(words, i).is_some()

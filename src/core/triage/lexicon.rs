@@ -54,6 +54,8 @@ pub struct Lexicon {
     /// Praise, thanks and good news; requests; support objects (`asides::small_talk`).
     pub praise: Matcher,
     pub thanks: Matcher,
+    /// Speed, praise only after praise and "and" ("friendly and quick").
+    pub quick: Matcher,
     /// Feasts and blessings, and whom they go to ("merry christmas to the whole team").
     pub wishes: Matcher,
     pub recipients: Matcher,
@@ -63,6 +65,7 @@ pub struct Lexicon {
     pub trouble: Matcher,
     pub not_a_negation: Matcher,
     pub denied_beside: Matcher,
+    pub denied_after: Matcher,
     pub thanks_for: Matcher,
     pub complaint: Matcher,
     pub asking: Matcher,
@@ -133,7 +136,9 @@ impl Lexicon {
         lexicon.trouble.add_list(aside::TROUBLE);
         lexicon.not_a_negation.add_list(aside::NOT_A_NEGATION);
         lexicon.denied_beside.add_list(aside::DENIED_BESIDE);
+        lexicon.denied_after.add_list(aside::DENIED_AFTER);
         lexicon.thanks.add_list(aside::THANKS);
+        lexicon.quick.add_list(aside::QUICK);
         lexicon.thanks_for.add_list(aside::THANKS_FOR);
         lexicon.complaint.add_list(aside::COMPLAINT);
         lexicon.asking.add_list(aside::ASKING);

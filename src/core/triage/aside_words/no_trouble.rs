@@ -248,3 +248,32 @@ pub(in crate::core::triage) const DENIED_BESIDE: WordList = word_list![
     "mal", "avuto", "c'e", "stato", "nessun", "nessuna", "alcun", "ada", "yang", "pernah", "satu",
     "pun",
 ];
+
+/// Words that may follow trouble denied and keep it good news ("no complaints at all", `rien à
+/// redire franchement`, `gak ada masalah sama sekali`); any other word says more ("not a single
+/// complaint answered since March").
+pub(in crate::core::triage) const DENIED_AFTER: WordList = word_list![
+    "at all",
+    "whatsoever",
+    "so far",
+    "really",
+    "honestly",
+    "ever",
+    "once",
+    "en absoluto",
+    "para nada",
+    "nenhum",
+    "nenhuma",
+    "nenhumas",
+    "franchement",
+    "du tout",
+    "vraiment",
+    "uberhaupt",
+    "wirklich",
+    "affatto",
+    "davvero",
+    "sama sekali",
+    "kok",
+    "sih",
+    "deh",
+];

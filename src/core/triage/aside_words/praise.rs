@@ -556,3 +556,32 @@ pub(in crate::core::triage) const THANKS_FOR: WordList = word_list![
     "for", "por", "pelo", "pela", "pelos", "pelas", "pour", "a", "fur", "an", "per", "atas",
     "untuk", "buat", "sama",
 ];
+
+/// Speed, which is praise only after praise and "and" ("super freundlich und schnell", `gentil
+/// e rápida`); alone it also complains ("the battery drains fast").
+pub(in crate::core::triage) const QUICK: WordList = word_list![
+    "fast",
+    "quick",
+    "quickly",
+    "speedy",
+    "rapid",
+    "rapido",
+    "rapida",
+    "rapidos",
+    "rapidas",
+    "rapidinho",
+    "rapidinha",
+    "veloz",
+    "rapide",
+    "rapides",
+    "vite",
+    "schnell",
+    "flott",
+    "zugig",
+    "veloce",
+    "veloci",
+    "velocissimo",
+    "cepat",
+    "cepet",
+    "gercep",
+];

@@ -141,5 +141,9 @@ pub(in crate::core::triage) const SAYING: WordList = word_list![
 /// Words that join statements within a clause (`asides::small_talk`): "and", and the relative
 /// pronouns that begin a new statement about someone ("the technician who took my router").
 /// Each statement must say something good by itself.
-pub(in crate::core::triage) const JOINING: WordList =
-    word_list!["and", "y", "e", "et", "und", "dan", "terus", "lalu", "trus",];
+pub(in crate::core::triage) const JOINING: WordList = word_list![
+    "and", "y", "e", "et", "und", "dan", "terus", "lalu", "trus",
+    // Relative pronouns that begin a statement about someone ("the courier who threw my
+    // telly"); not `que`, as common in Spanish and Portuguese small talk as any word.
+    "who", "which", "qui", "che",
+];

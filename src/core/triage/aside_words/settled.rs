@@ -451,15 +451,47 @@ pub(in crate::core::triage) const CONTRAST: WordList = word_list![
     "mitad",
     "setengah",
     "separuh",
+    // Conditions ("great service if I ever see my 40 euros": anywhere in a clause) and exceptions ("nothing broken except the screen"), eleventh pass review.
+    "if",
+    "whether",
+    "ob",
+    "kalau",
+    "kalo",
+    "jika",
+    "falls",
+    "si un jour",
+    "si algun dia",
+    "se um dia",
+    "se un giorno",
+    "as long as",
+    "provided",
+    "unless",
+    "a menos que",
+    "a meno che",
+    "es sei denn",
+    "asal",
+    "asalkan",
+    "except",
+    "ausser",
+    "tranne",
+    "eccetto",
+    "kecuali",
+    "excepto",
+    "salvo",
+    "fora a",
+    "fora o",
+    "a parte",
+    "tirando",
+    "besides",
 ];
 
 /// Words that begin a question written without its mark ("has my parcel arrived", `quando
 /// chega`): at a clause's start they ask (`asides::small_talk`); further in they tell a story
-/// ("I have been with you for years", `quando cheguei em casa`).
+/// ("I have been with you for years", `quando cheguei em casa`). "If" is a contrast anywhere.
 pub(in crate::core::triage) const QUESTION_FORMS: WordList = word_list![
     "why", "when", "where", "por que", "porque", "pq", "xq", "cuando", "donde", "quando", "onde",
-    "pourquoi", "warum", "wann", "wo", "perche", "dove", "kenapa", "knp", "kapan", "mana", "if",
-    "whether", "ob", "kalau", "apakah", "has", "did", "does", "have", "hat", "haben", "ist",
+    "pourquoi", "warum", "wann", "wo", "perche", "dove", "kenapa", "knp", "kapan", "mana",
+    "apakah", "has", "did", "does", "have", "hat", "haben", "ist",
 ];
 
 /// "Only" (`nur`, `cuma`, `so` for `só`, `baru` for "only just"): "only half arrived" tells what
