@@ -231,7 +231,8 @@ pub(super) fn small_talk(
     // which joins no statements (`o técnico é ótimo`). Known where the words align.
     let written: Vec<&str> = crate::core::text::words(original).collect();
     let joins = |g: usize, w: &str| {
-        lex.joining.has_exact(w) && (w != "e" || written.len() == all.len() && written[g] == "e")
+        lex.joining.has_exact(w)
+            && (w != "e" || written.len() == all.len() && matches!(written[g], "e" | "E"))
     };
     let mut said = false;
     let mut offset = 0;
@@ -253,9 +254,9 @@ pub(super) fn small_talk(
         if asks_or_contrasts(lex, &words, &greeting) {
             return false;
         }
-        // Each statement of the clause must say something good: "and", "who", `que`, `che`
-        // join statements ("the driver was so patient and left my fridge on the pavement",
-        // `muy educado el técnico que se llevó mi router`).
+        // Each statement of the clause must say something good: "and", "who", `che` join
+        // statements ("the driver was so patient and left my fridge on the pavement", `il
+        // corriere che ha fatto cadere la mia tv`).
         let mut from = 0;
         let mut praised_before = false;
         for to in 0..=words.len() {
