@@ -47,7 +47,7 @@ pub struct Lexicon {
     pub since: Matcher,
     /// Saying, thanking, greeting: what "only" or "I wanted to" may lead to in small talk.
     pub saying: Matcher,
-    /// Words that join statements within a clause ("and", "who", `que`).
+    /// Words that join statements within a clause ("and", "who", `che`).
     pub joining: Matcher,
     /// Phrases that introduce a name ("this is", sign-offs).
     pub introduction: Matcher,
