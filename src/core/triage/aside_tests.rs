@@ -222,7 +222,7 @@ fn wishes_names_and_only_wanting_to_say_thanks_are_small_talk_and_their_look_ali
         "the app never opened, great design",
         "sem sinal, o técnico foi um amor",
         "no refund, lovely staff",
-        "o pix não caiu, vocês são ótimos",
+        "o dinheiro não caiu, vocês são ótimos",
         "il caricatore non serve a niente, bravi",
         "ja abri 3 protocolos e ninguem resolve o problema do meu modem",
         // Praise, "and", then something else: each statement must praise.
