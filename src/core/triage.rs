@@ -315,6 +315,8 @@ pub fn subject(message: &str) -> String {
 mod accuracy;
 #[cfg(test)]
 mod aside_tests;
+#[cfg(test)]
+mod classifier_experiment;
 
 #[cfg(test)]
 mod tests {

@@ -142,7 +142,7 @@ pub(super) fn only_a_name(
 }
 
 /// Faces that say something is wrong, whatever the words.
-const UNHAPPY: [char; 24] = [
+pub(super) const UNHAPPY: [char; 24] = [
     '😒', '😕', '😞', '😟', '😢', '😭', '😡', '😠', '😤', '🙄', '😩', '😫', '🤬', '💔', '👎', '😑',
     '😐', '😬', '🥲', '😣', '😖', '😓', '☹', '🙃',
 ];
@@ -162,15 +162,19 @@ pub(super) fn small_talk(
     folded: &str,
     original: &str,
 ) -> bool {
-    // The words written with a capital and then small letters, folded as `all` is (a name is:
-    // `soy Pepa`; a shouted word is not: "SONO INTERESSATO").
-    let capitalized = |w: &str| {
-        crate::core::text::words(original).any(|o| {
-            o.chars().next().is_some_and(char::is_uppercase)
-                && o.chars().skip(1).any(char::is_lowercase)
-                && crate::core::text::fold_accents(o) == w
+    let mut said = false;
+    calm(lex, kept, folded)
+        && statements(lex, all, folded, original, |s| {
+            said |= !s.content.is_empty();
+            s.good || s.content.is_empty()
         })
-    };
+        && said
+}
+
+/// Whether nothing in a message asks or complains word by word: no question mark, no sad
+/// face, no order number, no negation but of trouble, no problem word but the support objects
+/// good news names too, no complaint (`small_talk` then reads its statements).
+pub(super) fn calm(lex: &Lexicon, kept: &[&str], folded: &str) -> bool {
     let long_number = |w: &&str| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit());
     // A year after "since" tells how long, not which order ("with you since 2011", `cliente
     // desde 2009`).
@@ -182,10 +186,7 @@ pub(super) fn small_talk(
                 .parse::<u16>()
                 .is_ok_and(|y| (1950..2040).contains(&y))
     };
-    // A sad, cross or wry face says the praise is not all ("perfecto 😒"). Laughter carries
-    // sarcasm on thanks ("thanks for sending me two left shoes lol"): beside it only words of
-    // praise count, not thanks (`chegou em três pedaços kkk obrigado` has a clause of neither).
-    let laughing = all.iter().any(|w| laughter(w));
+    // A sad, cross or wry face says the praise is not all ("perfecto 😒").
     if folded.contains(UNHAPPY)
         || folded.contains('?')
         || (0..kept.len()).any(|i| long_number(&kept[i]) && !year(i))
@@ -227,6 +228,42 @@ pub(super) fn small_talk(
         }
         i += 1;
     }
+    true
+}
+
+/// One statement of a message: its content words (not pleasantries, fillers, laughter, short
+/// words or numbers), and whether it says something good (praise, thanks for something,
+/// trouble denied, a wish, a name, a settled matter, or speed after praise).
+pub(super) struct Statement<'a> {
+    pub content: Vec<&'a str>,
+    pub good: bool,
+}
+
+/// Reads the statements of a message in turn, as small talk reads them, until `each` returns
+/// false: its clauses between punctuation or emoji, each split again at "and", "who", `che`
+/// ("the driver was so patient and left my fridge on the pavement", `il corriere che ha fatto
+/// cadere la mia tv`). False when `each` stopped or a clause asks or takes praise back
+/// (`asks_or_contrasts`).
+pub(super) fn statements<'a>(
+    lex: &Lexicon,
+    all: &[&str],
+    folded: &'a str,
+    original: &str,
+    mut each: impl FnMut(Statement<'a>) -> bool,
+) -> bool {
+    // The words written with a capital and then small letters, folded as `all` is (a name is:
+    // `soy Pepa`; a shouted word is not: "SONO INTERESSATO").
+    let capitalized = |w: &str| {
+        crate::core::text::words(original).any(|o| {
+            o.chars().next().is_some_and(char::is_uppercase)
+                && o.chars().skip(1).any(char::is_lowercase)
+                && crate::core::text::fold_accents(o) == w
+        })
+    };
+    // Laughter carries sarcasm on thanks ("thanks for sending me two left shoes lol"): beside
+    // it only words of praise count, not thanks (`chegou em três pedaços kkk obrigado` has a
+    // clause of neither).
+    let laughing = all.iter().any(|w| laughter(w));
     // Conjunctions as written: Portuguese and Italian `e` ("and") folds like `é`/`è` ("is"),
     // which joins no statements (`o técnico é ótimo`). Known where the words align.
     let written: Vec<&str> = crate::core::text::words(original).collect();
@@ -234,7 +271,6 @@ pub(super) fn small_talk(
         lex.joining.has_exact(w)
             && (w != "e" || written.len() == all.len() && matches!(written[g], "e" | "E"))
     };
-    let mut said = false;
     let mut offset = 0;
     for clause in
         folded.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c.is_whitespace() || c == '-'))
@@ -254,9 +290,6 @@ pub(super) fn small_talk(
         if asks_or_contrasts(lex, &words, &greeting) {
             return false;
         }
-        // Each statement of the clause must say something good: "and", "who", `che` join
-        // statements ("the driver was so patient and left my fridge on the pavement", `il
-        // corriere che ha fatto cadere la mia tv`).
         let mut from = 0;
         let mut praised_before = false;
         for to in 0..=words.len() {
@@ -265,7 +298,7 @@ pub(super) fn small_talk(
             }
             let (part, marks) = (&words[from..to], &greeting[from..to]);
             from = to + 1;
-            let content = (0..part.len())
+            let content: Vec<&'a str> = (0..part.len())
                 .filter(|&i| {
                     let w = part[i];
                     !marks[i]
@@ -275,21 +308,24 @@ pub(super) fn small_talk(
                         && !lex.filler.has_word(w)
                         && !laughter(w)
                 })
-                .count();
-            let good = praised(lex, part, marks, content, !laughing)
+                .map(|i| part[i])
+                .collect();
+            let good = praised(lex, part, marks, content.len(), !laughing)
                 || wishes_or_names(lex, part, marks, capitalized)
                 || settled_clause(lex, part, marks, clause);
             // Speed after praise and "and" is praise ("freundlich und schnell"); any other one
             // word is not ("super nice and drunk", `intacto y chorreando`).
             let quick = praised_before && part.len() == 1 && lex.quick.has_exact(part[0]);
-            if content > 0 && !good && !quick {
+            praised_before = good;
+            if !each(Statement {
+                content,
+                good: good || quick,
+            }) {
                 return false;
             }
-            praised_before = good;
-            said |= content > 0;
         }
     }
-    said
+    true
 }
 
 /// Words a negation may stand before the trouble it denies ("not a single complaint", `gak ada

@@ -38,9 +38,7 @@ const MIN_CONTENT_WORDS: usize = 2;
 
 pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decision {
     let trimmed = message.trim();
-    let folded = fold_accents(trimmed);
-    // Never into a function word: "offfff" is not "of" (a stretched word says something).
-    let folded = unstretch(&folded, |w| lex.knows(w) && !lex.filler.has_exact(w));
+    let folded = read(lex, trimmed);
     let all: Vec<&str> = words(&folded).collect();
     // Words left once pleasantry phrases are taken out.
     let mut kept: Vec<&str> = Vec::with_capacity(all.len());
@@ -158,6 +156,13 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
             format!("little_content ({n} word beyond pleasantries)"),
         ),
     }
+}
+
+/// A message as the rules read it: accents folded, stretched words written plainly, never
+/// into a function word ("offfff" is not "of": a stretched word says something).
+pub(super) fn read(lex: &Lexicon, message: &str) -> String {
+    let folded = fold_accents(message.trim());
+    unstretch(&folded, |w| lex.knows(w) && !lex.filler.has_exact(w)).into_owned()
 }
 
 /// An elided article (`un'emergenza`, `l'urgence`, `j'ai`) says nothing: the word after it
