@@ -53,11 +53,7 @@ pub(super) fn settled(
     let beside = |w: &str| {
         lex.withdrawn_beside.has_exact(w) || (settled_found && lex.settled_beside.has_exact(w))
     };
-    let harmless = |w: &&str| {
-        beside(w)
-            || (!lex.negation.has_word(w)
-                && (w.chars().count() < 3 || lex.pleasantry.has_word(w) || lex.filler.has_word(w)))
-    };
+    let harmless = |w: &&str| beside(w) || (!lex.negation.has_word(w) && !lex.is_content_word(w));
     marker.filter(|_| others.iter().all(harmless))
 }
 
@@ -302,10 +298,8 @@ pub(super) fn statements<'a>(
                 .filter(|&i| {
                     let w = part[i];
                     !marks[i]
-                        && w.chars().count() >= 3
+                        && lex.is_content_word(w)
                         && !w.bytes().all(|b| b.is_ascii_digit())
-                        && !lex.pleasantry.has_word(w)
-                        && !lex.filler.has_word(w)
                         && !laughter(w)
                 })
                 .map(|i| part[i])
@@ -391,8 +385,7 @@ fn wishes_or_names(
     greeting: &[bool],
     capitalized: impl Fn(&str) -> bool,
 ) -> bool {
-    let content =
-        |w: &str| w.chars().count() >= 3 && !lex.pleasantry.has_word(w) && !lex.filler.has_word(w);
+    let content = |w: &str| lex.is_content_word(w);
     // A feast, and only whom it goes to beside it.
     let mut wish = false;
     let mut rest = 0;

@@ -146,6 +146,12 @@ impl Lexicon {
         lexicon
     }
 
+    /// Whether a word says something: three letters or more, and neither a pleasantry nor a
+    /// function word (the words the content rule counts, and small talk's statements hold).
+    pub fn is_content_word(&self, w: &str) -> bool {
+        w.chars().count() >= 3 && !self.pleasantry.has_word(w) && !self.filler.has_word(w)
+    }
+
     /// Whether a word is in any of the lists (`text::unstretch` reads "holaaa" as "hola" only
     /// then).
     pub fn knows(&self, w: &str) -> bool {

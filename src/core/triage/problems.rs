@@ -138,7 +138,7 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
         if digits {
             w.len() >= 3
         } else {
-            w.chars().count() >= 3 && !lex.pleasantry.has_word(w) && !lex.filler.has_word(w)
+            lex.is_content_word(w)
         }
     };
     let mut content = kept.iter().filter(|w| is_content(w)).count();
