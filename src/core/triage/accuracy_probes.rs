@@ -423,3 +423,27 @@ fn accuracy_stretched_words_are_read_as_their_plain_word() {
         rows.iter().map(|r| &r.wrong).collect::<Vec<_>>()
     );
 }
+
+/// Short lines (`triage-probe-details-p.tsv`, twelfth pass: a helper given only a brief, 45
+/// contentless and 15 problem lines of one to eight words per language, slang, abbreviations,
+/// formal salutations, testing). First run: 306 of 315 asked for details, 104 of 105 problems
+/// tickets ("ok but still nothing" was asked), 9 of 420 answered in another language. Held:
+/// every problem a ticket (`measured`), at least 43 of 45 asked per language (what is left:
+/// "are you guys open today?" and `buka gak hari ini?` ask something; `sto solo provando` and
+/// `cuma nyoba` are "only trying", which a problem also says), and at most 6 answered in
+/// another language in all (a Swiss `merci vielmal`, `a+` from abroad, `thx` and `weee` read
+/// as English, an Italian request from a German number, `hehe`).
+#[test]
+fn accuracy_short_lines_keep_what_the_twelfth_pass_fixed() {
+    let l = languages(&[]);
+    let rows = measured(
+        "details p",
+        include_str!("../../../tests/data/triage-probe-details-p.tsv"),
+        &l,
+    );
+    for r in &rows {
+        assert!(r.contentless_asked >= 43, "{}: {:?}", r.code, r.wrong);
+    }
+    let other: usize = rows.iter().map(|r| r.other_language).sum();
+    assert!(other <= 6, "{other}: {rows:?}");
+}

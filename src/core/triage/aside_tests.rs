@@ -239,3 +239,36 @@ fn wishes_names_and_only_wanting_to_say_thanks_are_small_talk_and_their_look_ali
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }
 }
+
+/// The twelfth pass (short lines, `triage-probe-details-p.tsv`): "still nothing" in every
+/// language is a problem; a formal salutation, a slang greeting or a test alone says nothing;
+/// testing in words that also mean "trying" keeps what follows a problem.
+#[test]
+fn still_nothing_is_a_problem_and_salutations_and_tests_alone_say_nothing() {
+    for m in [
+        "ok but still nothing",
+        "todavía nada",
+        "oi, ainda nada",
+        "toujours rien...",
+        "immer noch nichts",
+        "ancora niente",
+        "kak masih belum",
+        "sto provando da ieri",
+        "probando desde ayer",
+        "nyoba dari kemarin",
+    ] {
+        assert!(!asks_details(m), "{m}: {:?}", decide(m));
+    }
+    for m in [
+        "Sehr geehrte Damen und Herren",
+        "Estimados señores",
+        "Dengan hormat",
+        "quiubo parce",
+        "mohon maaf lahir batin 🙏",
+        "je teste juste",
+        "nur ein Test",
+        "testando",
+    ] {
+        assert!(asks_details(m), "{m}: {:?}", decide(m));
+    }
+}

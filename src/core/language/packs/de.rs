@@ -67,6 +67,12 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
+            "immer noch nichts",
+            "noch immer nichts",
+            "immer noch nicht",
+            "noch immer nicht",
+            "bis jetzt nichts",
             "fehler*",
             "absturz*",
             "sturzt*",
@@ -187,6 +193,11 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "niemand", "ohne",
         ],
         pleasantry: crate::core::text::word_list![
+            // Formal salutations and slang greetings (twelfth pass, short-line probe).
+            "sehr geehrte damen und herren",
+            "sehr geehrte",
+            "sehr geehrter",
+            "damen und herren",
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
             // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
             // this support?", thanks for a quick answer.

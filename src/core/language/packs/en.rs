@@ -114,6 +114,10 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
+            "still nothing",
+            "nothing yet",
+            "still no sign",
             "crash*",
             "freez*",
             "froze",

@@ -72,6 +72,12 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
+            "todavia nada",
+            "aun nada",
+            "hasta ahora nada",
+            "nada todavia",
+            "nada aun",
             "error*",
             "fall*",
             "falla",
@@ -191,6 +197,14 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "no", "nunca", "nada", "nadie", "ni", "tampoco", "sin"
         ],
         pleasantry: crate::core::text::word_list![
+            // Formal salutations and slang greetings (twelfth pass, short-line probe).
+            "quiubo",
+            "quiubole",
+            "quibo",
+            "estimados senores",
+            "estimados",
+            "estimado",
+            "estimada",
             // Tenth pass (the language-abroad probe): regional approvals and forms of address.
             "orale",
             "andale",

@@ -69,6 +69,11 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
+            "toujours rien",
+            "toujours pas",
+            "encore rien",
+            "rien toujours",
             "erreur*",
             "bug*",
             "plant*",
@@ -176,6 +181,9 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "pas", "ne", "n'", "jamais", "rien", "personne", "plus", "sans", "aucun", "aucune",
         ],
         pleasantry: crate::core::text::word_list![
+            // Formal salutations and slang greetings (twelfth pass, short-line probe).
+            "madame monsieur",
+            "messieurs dames",
             // Tenth pass (the language-abroad probe): Quebec "merci ben".
             "ben",
             "merci ben",

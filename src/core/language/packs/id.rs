@@ -62,6 +62,12 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
+            "masih belum",
+            "belum juga",
+            "blm juga",
+            "msh blm",
+            "masih blm",
             "error*",
             "eror*",
             "gagal*",
@@ -203,6 +209,14 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "bukan", "tanpa",
         ],
         pleasantry: crate::core::text::word_list![
+            // Formal salutations and slang greetings (twelfth pass, short-line probe).
+            "dengan hormat",
+            "yth",
+            "mohon maaf lahir batin",
+            "mohon maaf lahir dan batin",
+            "minal aidin wal faizin",
+            "minal aidin wal faidzin",
+            "minal aidin",
             // Tenth pass (the language-abroad probe): "no worries", "anyone there?" asked with a
             // negation, "take it easy".
             "gpp kok",

@@ -64,6 +64,12 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
+            "ancora niente",
+            "ancora nulla",
+            "niente ancora",
+            "ancora nessuna",
+            "ancora nessun",
             "error*",
             "crash*",
             "si blocca",
@@ -169,6 +175,10 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "non", "nn", "mai", "niente", "nulla", "nessuno", "senza", "neanche", "nemmeno",
         ],
         pleasantry: crate::core::text::word_list![
+            // Formal salutations and slang greetings (twelfth pass, short-line probe).
+            "gentili signori",
+            "egregi signori",
+            "spettabile",
             // Tenth pass (the language-abroad probe): "vabbè" (va bene) and its spellings.
             "vabbe",
             "vabbuo",

@@ -70,6 +70,11 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
+            "ainda nada",
+            "ate agora nada",
+            "nada ainda",
+            "ate hoje nada",
             "erro*",
             "falh*",
             "trav*",
@@ -179,6 +184,8 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "nao", "n", "nunca", "nada", "ninguem", "nem", "sem"
         ],
         pleasantry: crate::core::text::word_list![
+            // Formal salutations and slang greetings (twelfth pass, short-line probe).
+            "prezados senhores",
             // Tenth pass (the language-abroad probe): forms of address shared with Spanish.
             "tio",
             "tia",

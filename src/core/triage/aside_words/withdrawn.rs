@@ -88,6 +88,15 @@ pub(in crate::core::triage) const WITHDRAWN: WordList = word_list![
     "testnachricht",
     "prova",
     "tes",
+    // Testing in the words of each language (twelfth pass, short-line probe), where the word
+    // is not also "trying" (`probando`, `sto provando`, `nyoba`: "sto provando da ieri" is a
+    // problem).
+    "testando",
+    "je teste",
+    "je teste juste",
+    "juste un test",
+    "ich teste",
+    "nur ein test",
     "nvm",
     "never mind",
     "nevermind",
@@ -398,7 +407,6 @@ pub(in crate::core::triage) const WITHDRAWN_BESIDE: WordList = word_list![
     "ignorieren",
     "abaikan",
     "disregard",
-    "probando",
     "provando",
     "testando",
 ];
