@@ -240,11 +240,12 @@ fn wishes_names_and_only_wanting_to_say_thanks_are_small_talk_and_their_look_ali
     }
 }
 
-/// The twelfth pass (short lines, `triage-probe-details-p.tsv`): "still nothing" in every
-/// language is a problem; a formal salutation, a slang greeting or a test alone says nothing;
-/// testing in words that also mean "trying" keeps what follows a problem.
+/// The twelfth pass (short lines, `triage-probe-details-p.tsv` and `-q.tsv`): "still nothing"
+/// and the bare verbs "cancel", "return" in every language are problems; a formal salutation
+/// or closing, a slang greeting, a blessing, a greeting from a place, the wrong chat or a test
+/// alone says nothing; testing in words that also mean "trying" keeps what follows a problem.
 #[test]
-fn still_nothing_is_a_problem_and_salutations_and_tests_alone_say_nothing() {
+fn still_nothing_and_bare_verbs_are_problems_and_salutations_and_tests_alone_say_nothing() {
     for m in [
         "ok but still nothing",
         "todavía nada",
@@ -256,6 +257,15 @@ fn still_nothing_is_a_problem_and_salutations_and_tests_alone_say_nothing() {
         "sto provando da ieri",
         "probando desde ayer",
         "nyoba dari kemarin",
+        // The bare verb a stem does not cover (probe Q).
+        "how do i cancel",
+        "how do i return this",
+        "how to replace it",
+        "como lo devuelvo",
+        "wie kann ich das zurückschicken",
+        "Absturz beim Start",
+        // "Sent wrong" is also the wrong item sent.
+        "Kak ini salah kirim",
     ] {
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }
@@ -268,6 +278,16 @@ fn still_nothing_is_a_problem_and_salutations_and_tests_alone_say_nothing() {
         "je teste juste",
         "nur ein Test",
         "testando",
+        "amém irmãos",
+        "Gottes Segen euch allen",
+        "Dio vi benedica 🙏",
+        "Good afternoon. I remain, yours faithfully",
+        "Veuillez agréer mes salutations distinguées",
+        "saudações de paris",
+        "pardon je me suis trompé",
+        "hab mich vertippt, sorry",
+        "ho sbagliato numero scusi",
+        "oalah gitu toh",
     ] {
         assert!(asks_details(m), "{m}: {:?}", decide(m));
     }

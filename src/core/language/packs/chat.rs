@@ -239,6 +239,9 @@ const PT: crate::core::text::WordList = crate::core::text::word_list![
 
 const FR: crate::core::text::WordList = crate::core::text::word_list![
     // France: chat abbreviations and slang.
+    "valise",
+    "valises",
+    "perdue",
     "ouais",
     "ouai",
     "wesh",
@@ -344,6 +347,7 @@ const DE: crate::core::text::WordList = crate::core::text::word_list![
     "zame",
     "vielmol",
     // Everyday words and chat abbreviations.
+    "digga",
     "jup",
     "jep",
     "nee",
@@ -411,6 +415,9 @@ const DE: crate::core::text::WordList = crate::core::text::word_list![
 
 const IT: crate::core::text::WordList = crate::core::text::word_list![
     // Agreement, thanks, greetings.
+    "valigia",
+    "valigie",
+    "persa",
     "vabbe",
     "vabbuo",
     "vabbeh",

@@ -67,6 +67,13 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // The bare verb or noun a stem below does not cover (a stem matches longer words
+            // only): "how do i cancel", `cómo lo devuelvo`, `Absturz` (twelfth pass, probe Q).
+            "absturz",
+            "zuruckschicken",
+            "zurucksenden",
+            "zuruckgeben",
+            "zurueckschicken",
             // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
             "immer noch nichts",
             "noch immer nichts",

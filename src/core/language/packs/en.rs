@@ -114,6 +114,14 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // The bare verb or noun a stem below does not cover (a stem matches longer words
+            // only): "how do i cancel", `cómo lo devuelvo`, `Absturz` (twelfth pass, probe Q).
+            "cancel",
+            "return",
+            "replace",
+            "glitch",
+            "delay",
+            "block",
             // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
             "still nothing",
             "nothing yet",

@@ -97,6 +97,15 @@ pub(in crate::core::triage) const WITHDRAWN: WordList = word_list![
     "juste un test",
     "ich teste",
     "nur ein test",
+    // Sent to the wrong chat, in the words probe Q used (not `salah kirim`: "sent wrong" is
+    // also the wrong item sent, `Kak ini salah kirim`).
+    "je me suis trompe",
+    "je me suis trompee",
+    "hab mich vertippt",
+    "vertippt",
+    "ho sbagliato numero",
+    "ho sbagliato chat",
+    "sbagliato numero",
     "nvm",
     "never mind",
     "nevermind",
