@@ -264,6 +264,11 @@ fn still_nothing_and_bare_verbs_are_problems_and_salutations_and_tests_alone_say
         "como lo devuelvo",
         "wie kann ich das zurückschicken",
         "Absturz beim Start",
+        "my payment",
+        "mein Vertrag",
+        "il mio conto",
+        "que demora",
+        "refus",
         // "Sent wrong" is also the wrong item sent.
         "Kak ini salah kirim",
     ] {

@@ -74,6 +74,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
         problem: crate::core::text::word_list![
             // The bare verb or noun a stem below does not cover (a stem matches longer words
             // only): "how do i cancel", `cómo lo devuelvo`, `Absturz` (twelfth pass, probe Q).
+            "demora",
             "devuelvo",
             "devolver",
             "devuelva",

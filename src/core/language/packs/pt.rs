@@ -70,6 +70,9 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // The bare word a stem below does not cover (a stem matches longer words only):
+            // "my payment", `il mio conto`, `que demora` (twelfth pass).
+            "demora",
             // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
             "ainda nada",
             "ate agora nada",
