@@ -271,6 +271,17 @@ fn still_nothing_and_bare_verbs_are_problems_and_salutations_and_tests_alone_say
         "refus",
         // "Sent wrong" is also the wrong item sent.
         "Kak ini salah kirim",
+        // A service out, a problem told in emoji (probe R).
+        "se fue la luz",
+        "no hay agua",
+        "ga ada sinyal",
+        "Stromausfall",
+        "WLAN lahm",
+        "cuando me devuelven",
+        "reimburse me",
+        "📦❌",
+        "💳❓",
+        "📦? nada",
     ] {
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }
@@ -293,6 +304,10 @@ fn still_nothing_and_bare_verbs_are_problems_and_salutations_and_tests_alone_say
         "hab mich vertippt, sorry",
         "ho sbagliato numero scusi",
         "oalah gitu toh",
+        // An object with a tick, a question mark alone: nothing wrong told.
+        "📦✅",
+        "❓",
+        "ok 👍",
     ] {
         assert!(asks_details(m), "{m}: {:?}", decide(m));
     }

@@ -141,6 +141,7 @@ impl Lexicon {
         lexicon.quick.add_list(aside::QUICK);
         lexicon.thanks_for.add_list(aside::THANKS_FOR);
         lexicon.complaint.add_list(aside::COMPLAINT);
+        lexicon.problem.add_list(aside::PROBLEMS_IN_SHARED_WORDS);
         lexicon.asking.add_list(aside::ASKING);
         lexicon.objects.add_list(aside::OBJECTS);
         lexicon

@@ -14,6 +14,8 @@
 //!    `small_talk` (read with it, before the problem words): every statement praises, thanks,
 //!    denies trouble, wishes, names who writes or tells good news, and nothing asks or
 //!    complains (`asides::small_talk`): the details request.
+//!    `problem_emoji` (after the problem words): an emoji of a support object beside one of
+//!    trouble ("📦❌", "💳❓"): a ticket.
 //! 4. `too_short`: fewer characters than `TRIAGE_MIN_LENGTH`: the details request.
 //! 5. `greeting_only`: every word a greeting, thanks, acknowledgement, "are you there?",
 //!    laughter or filler (or no word at all: emoji): the details request.
@@ -130,6 +132,9 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
             }
         }
     }
+    if let Some(told) = told_in_emoji(trimmed) {
+        return accepted(format!("problem_emoji \"{told}\""));
+    }
     if trimmed.chars().count() < rules.min_length {
         return rejected(Rejection::TooShort, Rejection::TooShort.as_str().into());
     }
@@ -156,6 +161,24 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
             format!("little_content ({n} word beyond pleasantries)"),
         ),
     }
+}
+
+/// Emoji that name what support is about: a parcel, a delivery, a card, money, a phone, a
+/// key, a receipt, signal, light, water.
+const OBJECT_EMOJI: [char; 14] = [
+    '📦', '🚚', '💳', '💸', '💰', '💶', '📱', '📲', '🔑', '🧾', '📶', '💡', '🚿', '🔌',
+];
+
+/// Emoji and marks that say it went wrong, is missing or is asked after.
+const TROUBLE_EMOJI: [char; 10] = ['❌', '❓', '❔', '⁉', '‼', '🚫', '⛔', '⚠', '✖', '?'];
+
+/// A problem told in emoji (probe R, twelfth pass): a support object beside a mark of trouble
+/// ("📦❌", "💳❓", "📦? nada"); the two emoji, as found. A parcel with a tick ("📦✅") or a
+/// question mark alone tells nothing.
+fn told_in_emoji(message: &str) -> Option<String> {
+    let object = message.chars().find(|c| OBJECT_EMOJI.contains(c))?;
+    let trouble = message.chars().find(|c| TROUBLE_EMOJI.contains(c))?;
+    Some(format!("{object}{trouble}"))
 }
 
 /// A message as the rules read it: accents folded, stretched words written plainly, never

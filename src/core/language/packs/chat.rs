@@ -239,6 +239,7 @@ const PT: crate::core::text::WordList = crate::core::text::word_list![
 
 const FR: crate::core::text::WordList = crate::core::text::word_list![
     // France: chat abbreviations and slang.
+    "chambre",
     "valise",
     "valises",
     "perdue",
@@ -414,6 +415,18 @@ const DE: crate::core::text::WordList = crate::core::text::word_list![
 ];
 
 const IT: crate::core::text::WordList = crate::core::text::word_list![
+    // Support words probe R found unknown (twelfth pass).
+    "prenotazione",
+    "spostare",
+    "cancellato",
+    "cancellata",
+    "cancellatemi",
+    "recesso",
+    "contratto",
+    "disservizio",
+    "bolletta",
+    "fermo",
+    "indirizzo",
     // Agreement, thanks, greetings.
     "valigia",
     "valigie",

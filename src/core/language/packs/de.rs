@@ -67,6 +67,11 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Probe R (twelfth pass): one- to four-word problems.
+            "rucksendung",
+            "ruecksendung",
+            "stromausfall",
+            "lahm",
             // The bare verb or noun a stem below does not cover (a stem matches longer words
             // only): "how do i cancel", `cómo lo devuelvo`, `Absturz` (twelfth pass, probe Q).
             "vertrag",

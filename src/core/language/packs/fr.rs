@@ -69,6 +69,7 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Probe R (twelfth pass): one- to four-word problems.
             // The bare word a stem below does not cover (a stem matches longer words only):
             // "my payment", `il mio conto`, `que demora` (twelfth pass).
             "refus",

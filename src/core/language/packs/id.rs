@@ -62,6 +62,8 @@ pub const PACK: LanguagePack = LanguagePack {
 pub const WORDS: crate::core::language::packs::words::TriageWords =
     crate::core::language::packs::words::TriageWords {
         problem: crate::core::text::word_list![
+            // Probe R (twelfth pass): one- to four-word problems.
+            "unsub",
             // Still nothing: what was awaited has not come (twelfth pass, short-line probe).
             "masih belum",
             "belum juga",
