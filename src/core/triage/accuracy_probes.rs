@@ -503,3 +503,22 @@ fn accuracy_very_short_problems_keep_what_the_twelfth_pass_fixed() {
     let other: usize = rows.iter().map(|r| r.other_language).sum();
     assert!(other <= 6, "{other}: {rows:?}");
 }
+
+/// An adversarial review of the twelfth pass (`triage-probe-review-twelfth.tsv`: a helper told
+/// the new pleasantries and withdrawal phrases and asked to write real problems that would slip
+/// past them, 20 per language). It found 17 of 140 asked for details, nearly all a formal
+/// salutation and one word (`Sehr geehrte Damen und Herren, Widerruf`, `Estimados señores,
+/// garantía`): the one word after a salutation is now content, and "I remain" ("on hold") is no
+/// pleasantry. Left: `Quiubole, la garantía` and `Amém. Religaram?`, a greeting and one
+/// unknown word, which every greeting shares (`little_content`).
+#[test]
+fn accuracy_the_review_of_the_twelfth_pass_keeps_problems_tickets() {
+    let l = languages(&[]);
+    let rows = measure(
+        include_str!("../../../tests/data/triage-probe-review-twelfth.tsv"),
+        &l,
+    );
+    assert_eq!(rows.len(), 7);
+    let ticketed: usize = rows.iter().map(|r| r.problems_ticketed).sum();
+    assert!(ticketed >= 138, "{ticketed} of 140");
+}

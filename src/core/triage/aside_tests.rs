@@ -282,6 +282,12 @@ fn still_nothing_and_bare_verbs_are_problems_and_salutations_and_tests_alone_say
         "📦❌",
         "💳❓",
         "📦? nada",
+        // A formal salutation and the one word that is the matter (the twelfth pass's review).
+        "Sehr geehrte Damen und Herren, Widerruf",
+        "Estimados señores, garantía",
+        "Messieurs dames, coupure",
+        "Yth, garansi",
+        "I remain on hold",
     ] {
         assert!(!asks_details(m), "{m}: {:?}", decide(m));
     }

@@ -70,6 +70,9 @@ pub struct Lexicon {
     pub complaint: Matcher,
     pub asking: Matcher,
     pub objects: Matcher,
+    /// Formal openings ("Dear Sir or Madam", `Sehr geehrte Damen und Herren`): pleasantries
+    /// alone, but the one word after them is the matter (`problems.rs`).
+    pub salutation: Matcher,
 }
 
 impl Lexicon {
@@ -144,6 +147,8 @@ impl Lexicon {
         lexicon.problem.add_list(aside::PROBLEMS_IN_SHARED_WORDS);
         lexicon.asking.add_list(aside::ASKING);
         lexicon.objects.add_list(aside::OBJECTS);
+        lexicon.pleasantry.add_list(aside::SALUTATIONS);
+        lexicon.salutation.add_list(aside::SALUTATIONS);
         lexicon
     }
 

@@ -20,6 +20,8 @@
 //! 5. `greeting_only`: every word a greeting, thanks, acknowledgement, "are you there?",
 //!    laughter or filler (or no word at all: emoji): the details request.
 //! 6. `content`: at least two words (or an order number) that are not pleasantries: a ticket.
+//!    One word after a formal salutation ("Sehr geehrte Damen und Herren, Widerruf") is content
+//!    too: a formal letter names its matter in a word.
 //! 7. `little_content`: otherwise (one unknown word among pleasantries): the details request.
 //!
 //! Pleasantry phrases ("no problem", "de nada", "kein Problem") are read before the rules, so
@@ -156,6 +158,9 @@ pub(super) fn decide(rules: &TriageRules, lex: &Lexicon, message: &str) -> Decis
             Rejection::GreetingOnly.as_str().into(),
         ),
         n if n >= MIN_CONTENT_WORDS => accepted(format!("content ({n} words beyond pleasantries)")),
+        n if lex.salutation.find(&all).is_some() => {
+            accepted(format!("content ({n} word after a formal salutation)"))
+        }
         n => rejected(
             Rejection::LittleContent,
             format!("little_content ({n} word beyond pleasantries)"),

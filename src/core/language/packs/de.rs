@@ -206,11 +206,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "niemand", "ohne",
         ],
         pleasantry: crate::core::text::word_list![
-            // Formal salutations and slang greetings (twelfth pass, short-line probe).
-            "sehr geehrte damen und herren",
-            "sehr geehrte",
-            "sehr geehrter",
-            "damen und herren",
+            // Slang greetings (twelfth pass, short-line probe).
             // Sixth pass (the project's own probe, no set): sorry for answering late, it is
             // settled or no longer needed, asking to ask; "I'll check and get back to you", "is
             // this support?", thanks for a quick answer.

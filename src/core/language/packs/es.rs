@@ -207,14 +207,10 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "no", "nunca", "nada", "nadie", "ni", "tampoco", "sin"
         ],
         pleasantry: crate::core::text::word_list![
-            // Formal salutations and slang greetings (twelfth pass, short-line probe).
+            // Slang greetings (twelfth pass, short-line probe).
             "quiubo",
             "quiubole",
             "quibo",
-            "estimados senores",
-            "estimados",
-            "estimado",
-            "estimada",
             // Tenth pass (the language-abroad probe): regional approvals and forms of address.
             "orale",
             "andale",

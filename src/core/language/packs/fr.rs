@@ -187,9 +187,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "pas", "ne", "n'", "jamais", "rien", "personne", "plus", "sans", "aucun", "aucune",
         ],
         pleasantry: crate::core::text::word_list![
-            // Formal salutations and slang greetings (twelfth pass, short-line probe).
-            "madame monsieur",
-            "messieurs dames",
+            // Slang greetings (twelfth pass, short-line probe).
             // Tenth pass (the language-abroad probe): Quebec "merci ben".
             "ben",
             "merci ben",

@@ -211,9 +211,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "bukan", "tanpa",
         ],
         pleasantry: crate::core::text::word_list![
-            // Formal salutations and slang greetings (twelfth pass, short-line probe).
-            "dengan hormat",
-            "yth",
+            // Slang greetings (twelfth pass, short-line probe).
             "mohon maaf lahir batin",
             "mohon maaf lahir dan batin",
             "minal aidin wal faizin",

@@ -178,10 +178,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "non", "nn", "mai", "niente", "nulla", "nessuno", "senza", "neanche", "nemmeno",
         ],
         pleasantry: crate::core::text::word_list![
-            // Formal salutations and slang greetings (twelfth pass, short-line probe).
-            "gentili signori",
-            "egregi signori",
-            "spettabile",
+            // Slang greetings (twelfth pass, short-line probe).
             // Tenth pass (the language-abroad probe): "vabbè" (va bene) and its spellings.
             "vabbe",
             "vabbuo",

@@ -187,8 +187,7 @@ pub const WORDS: crate::core::language::packs::words::TriageWords =
             "nao", "n", "nunca", "nada", "ninguem", "nem", "sem"
         ],
         pleasantry: crate::core::text::word_list![
-            // Formal salutations and slang greetings (twelfth pass, short-line probe).
-            "prezados senhores",
+            // Slang greetings (twelfth pass, short-line probe).
             // Tenth pass (the language-abroad probe): forms of address shared with Spanish.
             "tio",
             "tia",

@@ -7,14 +7,9 @@ use crate::core::text::{word_list, WordList};
 
 /// Small talk and asides, read as pleasantries.
 pub(in crate::core::triage) const SMALL_TALK: WordList = word_list![
-    "prezados",
-    "prezada",
-    "prezado",
     "assalamualaikum",
     "waalaikumsalam",
     "gruezi mitenand",
-    "to whom it may concern",
-    "dear sir or madam",
     "petit coucou",
     "how's your day",
     "hows your day",
@@ -330,14 +325,10 @@ pub(in crate::core::triage) const SMALL_TALK: WordList = word_list![
     "god bless you",
     "yours faithfully",
     "yours sincerely",
-    "i remain",
     "veuillez agreer mes salutations distinguees",
     "veuillez agreer",
     "mes salutations distinguees",
     "salutations distinguees",
-    "bapak ibu yang terhormat",
-    "bapak ibu",
-    "yang terhormat",
     "greetings from",
     "hello from",
     "hi from",
@@ -354,4 +345,37 @@ pub(in crate::core::triage) const SMALL_TALK: WordList = word_list![
     "oh gitu",
     "q mas",
     "que mas",
+];
+
+/// Formal openings (twelfth pass): alone they say nothing, but a formal letter names its matter
+/// in a word ("Sehr geehrte Damen und Herren, Widerruf", `Estimados señores, garantía`: the
+/// twelfth pass's review), so the one word after them makes a ticket (`problems.rs`).
+pub(in crate::core::triage) const SALUTATIONS: WordList = word_list![
+    "to whom it may concern",
+    "dear sir or madam",
+    "dear sir",
+    "dear madam",
+    "dear sirs",
+    "estimados senores",
+    "estimados",
+    "estimado",
+    "estimada",
+    "prezados senhores",
+    "prezados",
+    "prezada",
+    "prezado",
+    "madame monsieur",
+    "messieurs dames",
+    "sehr geehrte damen und herren",
+    "sehr geehrte",
+    "sehr geehrter",
+    "damen und herren",
+    "gentili signori",
+    "egregi signori",
+    "spettabile",
+    "dengan hormat",
+    "yth",
+    "bapak ibu yang terhormat",
+    "bapak ibu",
+    "yang terhormat",
 ];
