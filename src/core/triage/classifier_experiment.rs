@@ -14,10 +14,11 @@
 //! writer repeats their turns of phrase: the second is the honest figure). The sets nobody
 //! tuned on (`NEVER_TUNED`) are never read here.
 
-use super::accuracy::{languages, samples, NEVER_TUNED};
+use super::accuracy::{languages, samples, Sample, NEVER_TUNED};
 use super::asides::{calm, statements, Statement, UNHAPPY};
 use super::lexicon::{Lexicon, Matcher};
 use super::problems::read;
+use super::Decision;
 use crate::core::text::words;
 
 /// Buckets the features are hashed into (a power of two: the hash is masked).
@@ -147,38 +148,51 @@ fn examples() -> Vec<Example> {
     out
 }
 
-/// The messages of one set the model would score.
-fn scored(text: &str, set: usize) -> Vec<Example> {
+/// Reads each labelled message of a set as a first message is read (its language chosen from
+/// the text and the number) and hands those whose decision `keep` accepts to `each`, with
+/// their rules' lexicon, folded text and words.
+fn read_set(
+    text: &str,
+    keep: impl Fn(&Decision) -> bool,
+    mut each: impl FnMut(&Sample, &Lexicon, &str, &[&str]),
+) {
     let l = languages(&[]);
-    let mut out = Vec::new();
     for s in samples(text) {
         let rules = &l
             .get(Some(&l.choose_for(s.text, None, s.calling_code).code))
             .triage;
-        if !rules.decide(s.text).rule.starts_with("content (") {
+        if !keep(&rules.decide(s.text)) {
             continue;
         }
         let folded = read(&rules.lexicon, s.text);
         let all: Vec<&str> = words(&folded).collect();
+        each(&s, &rules.lexicon, &folded, &all);
+    }
+}
+
+/// The messages of one set the model would score.
+fn scored(text: &str, set: usize) -> Vec<Example> {
+    let mut out = Vec::new();
+    let content = |d: &Decision| d.rule.starts_with("content (");
+    read_set(text, content, |s, lex, folded, all| {
         let counts = all
             .iter()
             .any(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_digit()));
         if counts || folded.contains(UNHAPPY) || folded.contains(['?', '€', '$', '£']) {
-            continue;
+            return;
         }
         let mut said = Vec::new();
-        if !statements(&rules.lexicon, &all, &folded, s.text.trim(), |s| {
+        if statements(lex, all, folded, s.text.trim(), |s| {
             said.push(s);
             true
         }) {
-            continue;
+            out.push(Example {
+                buckets: features(lex, folded, all, &said),
+                small_talk: s.label == "details",
+                set,
+            });
         }
-        out.push(Example {
-            buckets: features(&rules.lexicon, &folded, &all, &said),
-            small_talk: s.label == "details",
-            set,
-        });
-    }
+    });
     out
 }
 
@@ -340,22 +354,14 @@ fn statement_features(lex: &Lexicon, content: &[&str]) -> Vec<usize> {
 /// The messages of one set that are tickets only for statements without good news: calm word
 /// by word (`calm`), asking nothing, and with a statement `small_talk` could not place.
 fn told(text: &str, set: usize) -> Vec<Told> {
-    let l = languages(&[]);
     let mut out = Vec::new();
-    for s in samples(text) {
-        let rules = &l
-            .get(Some(&l.choose_for(s.text, None, s.calling_code).code))
-            .triage;
-        if !matches!(rules.decide(s.text).triage, super::Triage::Accepted { .. }) {
-            continue;
-        }
-        let lex = &rules.lexicon;
-        let folded = read(lex, s.text);
-        let all: Vec<&str> = words(&folded).collect();
+    let ticket = |d: &Decision| matches!(d.triage, super::Triage::Accepted { .. });
+    read_set(text, ticket, |s, lex, folded, all| {
+        // The words left once pleasantry phrases are taken out, as `problems::decide` keeps them.
         let mut kept = Vec::new();
         let mut i = 0;
         while i < all.len() {
-            match lex.pleasantry.at(&all, i) {
+            match lex.pleasantry.at(all, i) {
                 Some((_, n)) if n > 1 => i += n,
                 _ => {
                     kept.push(all[i]);
@@ -363,28 +369,27 @@ fn told(text: &str, set: usize) -> Vec<Told> {
                 }
             }
         }
-        if !calm(lex, &kept, &folded) {
-            continue;
+        if !calm(lex, &kept, folded) {
+            return;
         }
         let (mut plain, mut good) = (Vec::new(), 0);
-        if !statements(lex, &all, &folded, s.text.trim(), |st| {
+        let asks_nothing = statements(lex, all, folded, s.text.trim(), |st| {
             if st.good {
                 good += 1;
             } else if !st.content.is_empty() {
                 plain.push(statement_features(lex, &st.content));
             }
             true
-        }) || plain.is_empty()
-        {
-            continue;
-        }
-        out.push(Told {
-            plain,
-            good,
-            small_talk: s.label == "details",
-            set,
         });
-    }
+        if asks_nothing && !plain.is_empty() {
+            out.push(Told {
+                plain,
+                good,
+                small_talk: s.label == "details",
+                set,
+            });
+        }
+    });
     out
 }
 
