@@ -309,6 +309,10 @@ async function story(sid) {
   $('story').hidden = false;
   $('story-title').textContent = `Story of ${sid}`;
   $('story-events').replaceChildren(el('li', { className: 'muted', textContent: 'Loading…' }));
+  // Focus moves when the operator asks, never when the answer arrives: by then they may have
+  // moved on to another row, and a late focus would take their next key press (CI's dashboard
+  // test lost an Enter to it on a loaded machine). The section is a polite live region.
+  $('story-title').focus();
   let view;
   try { view = await api(`/admin/messages/${encodeURIComponent(sid)}`); }
   catch (e) {
@@ -320,7 +324,6 @@ async function story(sid) {
   $('story-events').replaceChildren(...storyEvents(view).map((step) => el('li', { className: `step ${step.tone}` },
     step.at ? el('time', { dateTime: new Date(step.at).toISOString(), textContent: fmtTime(step.at) }) : el('span', { className: 'muted', textContent: 'then' }),
     el('span', {}, ...step.parts.map((p) => (typeof p === 'string' ? p : ticketLink(p.ticket)))))));
-  $('story-title').focus();
 }
 
 async function loadList() {

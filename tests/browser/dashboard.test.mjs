@@ -148,9 +148,22 @@ test('the dashboard moves as customers write: counters, charts, latest messages,
   await page.evaluate(() => { document.activeElement.dataset.before = 'refresh'; document.getElementById('refresh-now').click(); });
   await waitFor(async () => (await page.locator('#messages button[data-before]').count()) === 0, { what: 'the rows redrawn' });
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.sid), sids[0], 'the focus stayed on the message');
+  // The first story's answer is held back: the operator opens it and moves on to the next row
+  // before it arrives; when it does, it must not take the focus (and with it their Enter).
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let storyAsked = false;
+  const storyUrl = `**/admin/messages/${sids[0]}`;
+  await page.route(storyUrl, async (route) => { storyAsked = true; await held; await route.continue(); });
   await page.keyboard.press('Space');
   await page.locator('#story-title', { hasText: sids[0] }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'story-title', 'opening a story takes the focus to it at once');
   await page.locator('#messages button', { hasText: sids[1] }).focus();
+  await waitFor(() => storyAsked, { what: 'the first story asked' });
+  release();
+  await page.locator('#story-events li.step').first().waitFor({ timeout: 10_000 });
+  await page.unroute(storyUrl);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.sid), sids[1], 'a story that arrives late leaves the focus where the operator moved it');
   await page.keyboard.press('Enter');
   await page.locator('#story-title', { hasText: sids[1] }).waitFor({ timeout: 10_000 });
   await page.locator('#story-events li', { hasText: `Ticket #${ticket.id} created` }).waitFor({ timeout: 10_000 });
