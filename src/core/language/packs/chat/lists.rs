@@ -1,48 +1,7 @@
-//! The colloquial words of each shipped language that tell it apart in short WhatsApp lines:
-//! greetings, thanks, "are you there", small talk, slang, chat abbreviations and spellings
-//! without accents, in the regional forms customers write (Mexican, Argentine and peninsular
-//! Spanish; Brazilian and European Portuguese; Quebec, Belgian and Swiss French; Swiss,
-//! Austrian and northern German; Italian; Indonesian slang). A customer abroad ("merci
-//! vielmal" from a Spanish number, "orale gracias carnal" from a German one) is read in their
-//! language when one of these is in the line, not in the number's or the default.
-//!
-//! Detection only (`detect::Detector`, `config::languages`): triage does not read them. Each
-//! word belongs to one language alone: a word several languages write ("ok", "taxi", "hotel",
-//! "no", "a", "che", "tio", "mano", "vale") is not here, and the test below holds that no word
-//! here is a word of another shipped language's lists. Lower case; accents are folded when the
-//! detector is built, so one spelling serves both.
+//! The word lists of `chat`, one per shipped language (see its module comment for what belongs
+//! here and what does not).
 
-/// The colloquial detection words of a shipped language (none for another code).
-pub fn words(code: &str) -> crate::core::text::WordList {
-    match code.to_ascii_lowercase().as_str() {
-        "en" => EN,
-        "es" => ES,
-        "pt" => PT,
-        "fr" => FR,
-        "de" => DE,
-        "it" => IT,
-        "id" => ID,
-        _ => "",
-    }
-}
-
-/// Words of one shipped language that the writers of another borrow in short lines, as
-/// (borrower, word): counted for the borrower at a lower weight (`Detector::with_loans`), so
-/// the word alone keeps telling its own language. Swiss German thanks in French ("merci",
-/// "merci vielmal", "merci viu mau").
-const LOANS: &[(&str, &str)] = &[("de", "merci")];
-
-/// The loans whose borrower is among `codes` (a loan whose owner is not enabled adds nothing:
-/// the word is then no enabled language's).
-pub fn loans_among(codes: &[&str]) -> Vec<(String, String)> {
-    LOANS
-        .iter()
-        .filter(|(borrower, _)| codes.iter().any(|c| c.eq_ignore_ascii_case(borrower)))
-        .map(|(b, w)| (b.to_string(), w.to_string()))
-        .collect()
-}
-
-const EN: crate::core::text::WordList = crate::core::text::word_list![
+pub(super) const EN: crate::core::text::WordList = crate::core::text::word_list![
     // Chat forms and contractions written without the apostrophe.
     "gotcha", "gonna", "wanna", "gotta", "dunno", "lemme", "gimme", "kinda", "sorta", "innit",
     "y'all", "yall", "aight", "ight", "yea", "yeah", "yeh", "nah", "tyvm", "thnx", "thanx",
@@ -52,7 +11,7 @@ const EN: crate::core::text::WordList = crate::core::text::word_list![
     "anybody", "around", "still", "there", "worries", "checking",
 ];
 
-const ES: crate::core::text::WordList = crate::core::text::word_list![
+pub(super) const ES: crate::core::text::WordList = crate::core::text::word_list![
     // Thanks, greetings, agreement, in every region.
     "grasias",
     "graciass",
@@ -162,7 +121,7 @@ const ES: crate::core::text::WordList = crate::core::text::word_list![
     "jajaj",
 ];
 
-const PT: crate::core::text::WordList = crate::core::text::word_list![
+pub(super) const PT: crate::core::text::WordList = crate::core::text::word_list![
     // Brazil: abbreviations and slang.
     "vc",
     "vcs",
@@ -237,7 +196,7 @@ const PT: crate::core::text::WordList = crate::core::text::word_list![
     "okapa",
 ];
 
-const FR: crate::core::text::WordList = crate::core::text::word_list![
+pub(super) const FR: crate::core::text::WordList = crate::core::text::word_list![
     // France: chat abbreviations and slang.
     "chambre",
     "valise",
@@ -324,7 +283,7 @@ const FR: crate::core::text::WordList = crate::core::text::word_list![
     "quelqu'un",
 ];
 
-const DE: crate::core::text::WordList = crate::core::text::word_list![
+pub(super) const DE: crate::core::text::WordList = crate::core::text::word_list![
     // Greetings and goodbyes, north to south.
     "moinsen",
     "tach",
@@ -414,7 +373,7 @@ const DE: crate::core::text::WordList = crate::core::text::word_list![
     "achso",
 ];
 
-const IT: crate::core::text::WordList = crate::core::text::word_list![
+pub(super) const IT: crate::core::text::WordList = crate::core::text::word_list![
     // Support words probe R found unknown (twelfth pass).
     "prenotazione",
     "spostare",
@@ -494,7 +453,7 @@ const IT: crate::core::text::WordList = crate::core::text::word_list![
     "arrivata",
 ];
 
-const ID: crate::core::text::WordList = crate::core::text::word_list![
+pub(super) const ID: crate::core::text::WordList = crate::core::text::word_list![
     // Chat abbreviations and slang.
     "udh",
     "sdh",
@@ -566,38 +525,3 @@ const ID: crate::core::text::WordList = crate::core::text::word_list![
     "wkwkwkwk",
     "awokwok",
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::language::detect::Detector;
-    use crate::core::language::packs::ALL;
-    use crate::core::text::{fold_accents, words as split};
-
-    /// Every word here tells its language alone: no other shipped language's lists hold it
-    /// (a shared word would only count as a fraction, and must not be claimed for one).
-    #[test]
-    fn every_colloquial_word_tells_its_language_alone() {
-        let detector = Detector::new(&ALL, &[]);
-        let mut shared = Vec::new();
-        for (i, p) in ALL.iter().enumerate() {
-            for entry in words(p.code).lines() {
-                assert_eq!(entry, entry.trim(), "{}: {entry:?}", p.code);
-                assert_eq!(entry.to_lowercase(), entry, "{}: {entry:?}", p.code);
-                for w in split(&fold_accents(entry)) {
-                    let scores = detector.detect(w).scores;
-                    for (j, s) in scores.iter().enumerate() {
-                        if j != i && *s > 0.0 {
-                            shared.push(format!(
-                                "{}: {w:?} is a word of {} too",
-                                p.code, ALL[j].code
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-        assert!(shared.is_empty(), "{shared:#?}");
-        assert!(words("nl").is_empty());
-    }
-}
