@@ -51,7 +51,12 @@ async function api(path, body) {
     init.body = JSON.stringify(body);
   }
   const r = await fetch(path, init);
-  if (r.status === 401) { signOut('The token was refused.'); throw new Error('unauthorized'); }
+  if (r.status === 401) {
+    // Only the session's own token signs it out: a refusal of one replaced meanwhile (signed
+    // in again, a link's token taken) must not sign out the new one.
+    if (sessionStorage.getItem(KEY) === token) signOut('The token was refused.');
+    throw new Error('unauthorized');
+  }
   const answer = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(answer.detail || `HTTP ${r.status}`);
   return answer;
@@ -381,7 +386,7 @@ const REFRESH_MIN_MS = 30_000;
 const REFRESH_MAX_MS = 5 * 60_000;
 let refreshDelay = REFRESH_MIN_MS;
 let refreshTimer = null;
-let refreshing = null;
+let refreshing = null; // the refresh on its way: { token, done }
 let lastFingerprint = null;
 
 /** What a change is: a counter, a failure, a retry, or a message of the list moving on. */
@@ -397,12 +402,18 @@ function schedule() {
 }
 
 async function refresh({ force = false } = {}) {
-  if (refreshing) return refreshing;
-  if (!sessionStorage.getItem(KEY) || (!force && document.visibilityState === 'hidden')) return undefined;
+  const token = sessionStorage.getItem(KEY);
+  // One refresh at a time. One asked with another token (signed in again, a link's token taken
+  // while a refresh was on its way) waits for that one and then asks with the new token: the
+  // old token's answer is not this session's, and the next timed refresh may be minutes away.
+  if (refreshing) return refreshing.token === token ? refreshing.done : refreshing.done.then(() => refresh({ force }));
+  if (!token || (!force && document.visibilityState === 'hidden')) return undefined;
   stopRefreshing();
-  refreshing = (async () => {
+  const done = (async () => {
+    const current = () => sessionStorage.getItem(KEY) === token;
     try {
       const o = await api('/admin/overview');
+      if (!current()) return;
       lastOverview = o;
       zendeskAgentUrl = o.zendesk_agent_url || null;
       renderMetrics(o.metrics || {});
@@ -416,13 +427,14 @@ async function refresh({ force = false } = {}) {
       const next = refreshDelay >= 60_000 ? `${Math.round(refreshDelay / 60_000)} min` : `${refreshDelay / 1000} s`;
       $('updated').textContent = `figures of ${new Date(o.as_of_ms || Date.now()).toLocaleTimeString()} · next update in ${next}${refreshDelay > REFRESH_MIN_MS ? ' (quiet)' : ''}`;
     } catch (e) {
-      if (e.message !== 'unauthorized') $('updated').textContent = `update failed: ${e.message}`;
+      if (e.message !== 'unauthorized' && current()) $('updated').textContent = `update failed: ${e.message}`;
     } finally {
       refreshing = null;
       schedule();
     }
   })();
-  return refreshing;
+  refreshing = { token, done };
+  return done;
 }
 $('refresh-now').addEventListener('click', () => { refreshDelay = REFRESH_MIN_MS; refresh({ force: true }); });
 document.addEventListener('visibilitychange', () => {

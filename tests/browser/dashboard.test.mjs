@@ -296,8 +296,15 @@ test("a token in a link does not replace the signed-in session unless the operat
   const token = stack.bindings.ADMIN_TOKEN;
   const stored = () => page.evaluate(() => sessionStorage.getItem('wa-gateway-admin-token'));
   // Nobody signed in (the previous test signed out): the link signs in, no question asked.
+  // The board's first refresh is held back until the operator has taken another token below:
+  // a refresh still on its way with the old token must not stand in for one with the new.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let overviewAsked = 0;
+  await page.route('**/admin/overview', async (route) => { overviewAsked++; await held; await route.continue(); });
   await page.goto(`${stack.gateway.url}/admin#token=${token}`);
   await page.locator('#board').waitFor();
+  await waitFor(() => overviewAsked === 1, { what: 'the first refresh asked' });
   assert.equal(await stored(), token);
   assert.ok(await page.locator('#handover').isHidden());
   assert.equal(await page.evaluate(() => location.hash), '', 'the token left the address bar');
@@ -319,7 +326,13 @@ test("a token in a link does not replace the signed-in session unless the operat
   assert.equal(await stored(), token);
   await page.click('#handover-use');
   await waitFor(async () => (await stored()) === null || (await stored()) === 'someone-elses-token', { what: 'the new token taken' });
-  // That token is not the gateway's: the API refuses it and the page asks to sign in.
+  assert.equal(overviewAsked, 1, 'the first refresh is still on its way');
+  release();
+  // That token is not the gateway's: the API refuses it and the page asks to sign in (at once,
+  // not at the next timed refresh 30 s later).
   await page.locator('#signin-error', { hasText: 'refused' }).waitFor({ timeout: 10_000 });
+  await page.unroute('**/admin/overview');
+  assert.equal(overviewAsked, 2, 'asked again with the new token');
+  assert.ok(await page.locator('#board').isHidden(), 'signed out: no board');
   assert.deepEqual(violations, [], 'nothing the Content-Security-Policy refused');
 });
