@@ -257,6 +257,14 @@ test('left open, the page asks less while nothing changes, and nothing while the
   // A tab of its own with a fake clock: 30 minutes pass in seconds. The figures are the
   // refreshes (GET /admin/overview); what each costs in Durable Object requests is measured by
   // scripts/dashboard-cost.mjs (docs/dashboard.md).
+  // Quiet from when the page's figures are the gateway's: the Worker answers the page from an
+  // overview it keeps up to 20 s (OVERVIEW_CACHE_MS), read before the test above made the agent's
+  // replies. Its next copy has them: read late in the quiet half hour (when depends on how fast
+  // the tests before ran), that change rightly starts the backoff over, and the page does not
+  // say 5 min. So wait until the overview says what the metrics (never cached) say.
+  const read = async (p) => (await fetch(`${stack.gateway.url}${p}`, { headers: { authorization: `Bearer ${stack.bindings.ADMIN_TOKEN}` } })).json();
+  const figures = (m) => JSON.stringify([m?.counters, m?.failures_by_reason, m?.retries_pending]);
+  await waitFor(async () => figures((await read('/admin/overview')).metrics) === figures(await read('/admin/metrics')), { what: 'the overview up to date with the metrics', timeoutMs: 40_000 });
   const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   let started = 0, finished = 0;
   const admin = (r) => new URL(r.url()).pathname.startsWith('/admin/');
