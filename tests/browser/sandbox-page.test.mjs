@@ -91,6 +91,12 @@ test("the sandbox links to the operator's dashboard, already signed in, showing 
   await link.waitFor();
   const href = await link.getAttribute('href');
   assert.match(href, /\/admin#token=/);
+  // The page reads the figures when it opens, then 30 s later: longer than the waits below, so
+  // its first read must find the three messages. A conversation sends its counts and its latest
+  // messages at the end of the alarm that did the work the tests above saw (the comment with the
+  // photo), which on a loaded machine can be later than the page's first read.
+  const read = async (p) => (await fetch(`${stack.gateway.url}${p}`, { headers: { authorization: `Bearer ${stack.bindings.ADMIN_TOKEN}` } })).json();
+  await waitFor(async () => (await read('/admin/metrics')).counters?.received === 3 && (await read('/admin/messages?latest=20')).messages?.length === 3, { what: 'the three messages in the metrics and the latest list' });
   const dashboard = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   try {
     await dashboard.goto(href);
