@@ -115,6 +115,9 @@ test('the dashboard moves as customers write: counters, charts, latest messages,
     assert.match(await page.locator(`#${id} figure svg`).getAttribute('aria-label'), /per minute: \d+ minutes? with activity/);
     assert.ok(await page.locator(`#${id} figure details table tbody tr`).count() >= 1, `${id} has a data table`);
   }
+  // The history is asked after the figures and answers on its own: until then the note says
+  // "Loading the history…" (visible too), so the note's words are waited for, not its visibility.
+  await page.locator('#history-note', { hasText: /Analytics Engine history is (not available|written but not readable).*Showing the last 24 hours/ }).waitFor({ timeout: 20_000 });
   assert.equal(await page.locator('#history-note').isVisible(), true, 'the page says where longer history is not available');
   await waitFor(async () => (await page.locator('#messages tr.pick').count()) === 3, { what: 'three latest messages', timeoutMs: 20_000 });
   const text = await pageText();
