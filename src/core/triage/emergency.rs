@@ -34,6 +34,7 @@ pub struct Emergency {
     care: Care,
     exposed: Exposed,
     pressing: Pressing,
+    dependent: Dependent,
 }
 
 /// The matchers of the emergencies outside the account (`emergency_harm_words`).
@@ -193,6 +194,7 @@ impl Emergency {
         e.care = Care::shipped();
         e.exposed = Exposed::shipped();
         e.pressing = Pressing::shipped();
+        e.dependent = Dependent::shipped();
         e
     }
 
@@ -260,6 +262,10 @@ impl Emergency {
                 || (exact(&c.insurable) && !exact(&c.insurance)))
         {
             return Some("danger");
+        }
+        // The thirteenth pass (`emergency_dependent.rs`).
+        if self.dependent_at_risk(words) {
+            return Some("dependent at risk");
         }
         // The tenth pass (`emergency_exposed.rs`).
         let x = &self.exposed;
@@ -427,6 +433,10 @@ use exposed::Exposed;
 #[path = "emergency_pressing.rs"]
 mod pressing;
 use pressing::Pressing;
+
+#[path = "emergency_dependent.rs"]
+mod dependent;
+use dependent::Dependent;
 
 #[cfg(test)]
 #[path = "emergency_tests.rs"]

@@ -193,7 +193,7 @@ impl Emergency {
 }
 
 /// A child by the age written on it: "my 2yo", "mi hijo de 3" is read by `PERSON`.
-fn aged_child(words: &[&str]) -> bool {
+pub(super) fn aged_child(words: &[&str]) -> bool {
     words.iter().any(|w| {
         let digits = w.bytes().take_while(u8::is_ascii_digit).count();
         digits > 0

@@ -271,6 +271,15 @@ pub(in crate::core::triage) const ALLERGY: WordList = word_list![
     "reazione",
     "alergi",
     "reaksi",
+    // A reaction to a medicine (thirteenth pass).
+    "antibiotic*",
+    "antibiotico",
+    "antibiotique",
+    "antibiotikum",
+    "antibiotika",
+    "antibiotik",
+    "penicillin*",
+    "amoxicillin*",
 ];
 
 /// A threat ("j'ai peur" beside one).

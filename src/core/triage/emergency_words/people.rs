@@ -429,6 +429,10 @@ pub(in crate::core::triage) const LOCKED_OUT: WordList = word_list![
     "chiusa fuori",
     "kekunci di luar",
     "terkunci di luar",
+    // Locked by the vendor, someone left inside (thirteenth pass).
+    "abgesperrt",
+    "zugesperrt",
+    "verriegelt",
 ];
 
 pub(in crate::core::triage) const INSIDE: WordList = word_list![
@@ -460,4 +464,17 @@ pub(in crate::core::triage) const SWALLOWED: WordList = word_list![
     "ha ingerito",
     "nelan",
     "tertelan",
+    // Put in the mouth (thirteenth pass).
+    "colocou na boca",
+    "pos na boca",
+    "botou na boca",
+    "put it in his mouth",
+    "put it in her mouth",
+    "se lo metio a la boca",
+    "se la metio a la boca",
+    "mis dans la bouche",
+    "in den mund genommen",
+    "messo in bocca",
+    "dimasukin ke mulut",
+    "masuk mulut",
 ];

@@ -1,0 +1,136 @@
+//! The thirteenth pass's class (`emergency_words/dependent.rs`): someone who cannot look after
+//! themselves left alone, forgotten, unable to get out or in a fit ("smart lock dead, my 6yo is
+//! locked inside alone", `a minha avó acamada está lá dentro sozinha`, `Mini Tochter (9) isch
+//! im Zug ... ganz allei`). Both halves are needed: a plight alone is an ordinary complaint ("I
+//! live alone and the parcel never came"), and so is a child ("my son's tablet is broken").
+//! The person and the plight within a few words of each other (`NEAR`).
+//! Two of the eleventh pass's guards hold here too: asked what would happen, told after it was
+//! sorted (not "may I": `puedo` is also "no puedo salir", cannot get out).
+
+use super::super::emergency_words::*;
+use super::super::matcher::Matcher;
+use super::pressing::aged_child;
+use super::Emergency;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Dependent {
+    dependent: Matcher,
+    plight: Matcher,
+    unanswered: Matcher,
+    lives_alone: Matcher,
+    what_if: Matcher,
+    resolved: Matcher,
+}
+
+impl Dependent {
+    pub(super) fn shipped() -> Dependent {
+        let mut d = Dependent::default();
+        for (m, list) in [
+            (&mut d.dependent, DEPENDENT),
+            (&mut d.plight, PLIGHT),
+            (&mut d.unanswered, UNANSWERED),
+            (&mut d.lives_alone, LIVES_ALONE),
+            (&mut d.what_if, WHAT_IF),
+            (&mut d.resolved, RESOLVED),
+        ] {
+            m.add_list(list);
+        }
+        d
+    }
+}
+
+/// How far apart the person and the plight may be, in words: one sentence, not a message
+/// that mentions the grandchildren and later that someone travels alone.
+const NEAR: usize = 16;
+
+impl Emergency {
+    /// Whether these (folded, unelided) words tell of a dependent person in a plight.
+    pub(super) fn dependent_at_risk(&self, words: &[&str]) -> bool {
+        let d = &self.dependent;
+        let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
+        if exact(&d.what_if) || exact(&d.resolved) {
+            return false;
+        }
+        // Someone who lives alone and does not answer.
+        if exact(&self.care.vulnerable) && exact(&d.unanswered) {
+            return true;
+        }
+        // Without heating, or without power at home (not "the tablet has no power"), and no
+        // bill named (not "we were without heating in January and still billed"): the care
+        // class's lists and guard (`emergency_words/care.rs`), for a baby or a child too.
+        let c = &self.care;
+        let cut_off =
+            (exact(&c.heatless) || (exact(&c.powerless) && exact(&c.home))) && !exact(&c.bill);
+        // A plight word inside "lives alone", `vive sola`, `lebt allein` tells a way of
+        // living, not a plight: "my grandma lives alone and I'd like a gift card".
+        let mut living = vec![false; words.len()];
+        for i in 0..words.len() {
+            if let Some((_, n)) = d.lives_alone.at(words, i) {
+                living[i..(i + n).min(words.len())].fill(true);
+            }
+        }
+        let plights: Vec<usize> = (0..words.len())
+            .filter(|&i| {
+                d.plight
+                    .at(words, i)
+                    .is_some_and(|(_, n)| !living[i..i + n].iter().all(|&l| l))
+                    || (cut_off
+                        && (c.heatless.at(words, i).is_some()
+                            || c.powerless.at(words, i).is_some()))
+            })
+            .collect();
+        if plights.is_empty() {
+            return false;
+        }
+        // A child or an old parent by their age ("my 6yo", "Mutter (84)") anywhere.
+        if self.exposed.aged(words) || aged_child(words) {
+            return true;
+        }
+        (0..words.len()).any(|i| {
+            let who = d
+                .dependent
+                .at(words, i)
+                .or_else(|| self.harm.person.at(words, i));
+            who.is_some_and(|(_, n)| plights.iter().any(|&p| p + NEAR >= i && p <= i + n + NEAR))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{each_is, none_of};
+
+    #[test]
+    fn a_dependent_person_alone_stuck_or_in_a_fit_is_urgent() {
+        each_is(
+            "dependent at risk",
+            &[
+                "smart lock dead, my 6yo is locked inside alone. HELP",
+                "the walker lost our dog an hour ago, she escaped near the main road",
+                "me he bajado en el andén y el ascensor no funciona, voy en silla de ruedas y no puedo salir de aquí",
+                "a fechadura bloqueou e a minha avó acamada está lá dentro sozinha",
+                "ma fille de 8 ans a été oubliée au musée, le car est reparti",
+                "Mini Tochter (9) isch im Zug und d Begleitig het sie nöd abgholt, sie isch ganz allei",
+                "mio padre è in carrozzina al quinto piano, l'ascensore è fermo e non riusciamo a scendere",
+                "anak saya demam 40, dokter online gak muncul2",
+                "my mum lives alone, her alarm went off and she's not answering her phone",
+                "coupure de courant à la maison depuis ce matin, plus de chauffage et un bébé de 2 mois",
+            ],
+        );
+        none_of(&[
+            // A plight without a dependent person, a dependent without a plight.
+            "I live alone and my parcel never came",
+            "my son's tablet arrived broken",
+            "my grandma lives alone and I'd like to send her a gift card",
+            // Power told of a device, a bill for the heating.
+            "Bought this tablet for my grandma, it has no power out of the box",
+            "Facture de chauffage: nous étions sans chauffage en janvier, ma grand mère a été facturée quand même",
+            // Weather is not a plight by itself.
+            "Il neige à Genève ce matin, les enfants sont fous de joie et la connexion est au top",
+            // The person far from the plight; a hypothetical; already sorted.
+            "nous partons à Paris le 20 avec mon épouse pour voir nos petits-enfants, mais sur la réservation nos sièges sont aux rangs 8 et 31. Elle a peur en avion et ne peut pas voyager seule",
+            "what if my 6yo is home alone when the technician comes?",
+            "my daughter was stuck alone at the station but it's sorted now, thanks",
+        ]);
+    }
+}
