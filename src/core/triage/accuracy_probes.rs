@@ -151,10 +151,11 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
 
 /// The thirteenth pass's emergencies (`triage-probe-emergencies-j.tsv`: 20 emergencies of less
 /// obvious kinds and 10 look-alike complaints per language, written by a helper from a brief
-/// without the rules): 60 of 140 urgent at its first run, 99 after (`emergency_dependent.rs`: a
+/// without the rules): 60 of 140 urgent at its first run, 101 after (`emergency_dependent.rs`: a
 /// child, a baby, an old, bedridden, disabled or pregnant person or a pet alone, forgotten,
 /// unable to get out or in a fit; carbon monoxide, a protection order, a drunk driver, a
-/// stranger let in, a leak onto the electrics, a child who put something in their mouth). Its
+/// stranger let in, a leak onto the electrics, a child who put something in their mouth; Pix
+/// as money, the card in the hand said otherwise). Its
 /// look-alikes: 10 of 70 urgent before and after, 6 of them by the guide's own "URGENT".
 #[test]
 fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
@@ -164,12 +165,12 @@ fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
         include_str!("../../../tests/data/triage-probe-emergencies-j.tsv"),
         &l,
     );
-    for (r, least) in rows.iter().zip([16, 16, 13, 14, 11, 14, 15]) {
+    for (r, least) in rows.iter().zip([16, 16, 14, 15, 11, 14, 15]) {
         assert!(r.emergencies_urgent >= least, "{}: {:?}", r.code, r.wrong);
         assert!(r.non_emergencies_urgent <= 2, "{}: {:?}", r.code, r.wrong);
     }
     let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
-    assert!(urgent >= 99, "{urgent} of 140");
+    assert!(urgent >= 101, "{urgent} of 140");
 }
 
 /// The helper-written contentless lines (`triage-probe-details-f.tsv`: 40 contentless lines and

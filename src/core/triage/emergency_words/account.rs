@@ -172,6 +172,23 @@ pub(in crate::core::triage) const DISOWNED: WordList = word_list![
     "ce ho ancora",
     "kartu masih di saya",
     "kartu masih sama saya",
+    // Thirteenth pass: the card in the hand, said otherwise.
+    "card is literally in my hand",
+    "card in my hand",
+    "carte est dans mes mains",
+    "carte dans mes mains",
+    "carte dans ma main",
+    "carte est dans mon portefeuille",
+    "tarjeta en la mano",
+    "tarjeta esta en mi mano",
+    "tarjeta en mi mano",
+    "cartao na minha mao",
+    "cartao esta na minha mao",
+    "cartao na mao",
+    "karte in der hand",
+    "karte ist in meiner hand",
+    "carta in mano",
+    "kartu di tangan saya",
     // Ninth pass (`triage-probe-emergencies-h.tsv`): "it is not me".
     "non ero io",
     "non sono stato io",
@@ -351,6 +368,8 @@ pub(in crate::core::triage) const MONEY_OR_ACCESS: WordList = word_list![
     "belanja",
     // Ninth pass (`triage-probe-emergencies-h.tsv`): rupees.
     "rupees",
+    // Brazil's instant payment (thirteenth pass: "um pix de 3.200 pra um golpista").
+    "pix",
 ];
 
 /// What opens an account: a password, a PIN, the e-mail or number it is tied to, a one-time
