@@ -247,9 +247,11 @@ async function loadHistory(force = false) {
   // the configuration has no history, only signing in again (a new page) asks again.
   if (!force && (!historyConfigured || Date.now() - historyReadAt < 5 * 60_000)) return;
   historyReadAt = Date.now();
+  const days = historyDays;
   let h;
-  try { h = await api(`/admin/history?days=${historyDays}`); }
+  try { h = await api(`/admin/history?days=${days}`); }
   catch (e) { h = { available: false, note: `The history could not be read: ${e.message}` }; }
+  if (days !== historyDays) return; // another period was asked meanwhile: its answer is drawn
   historyConfigured = !['no_binding', 'no_read_token', 'misconfigured'].includes(h.reason);
   renderHistory(h);
 }
@@ -332,6 +334,9 @@ async function story(sid) {
 }
 
 async function loadList() {
+  // Answers can arrive out of order: one to a search the operator has since replaced (another
+  // search, "Latest") is dropped, never drawn under the newer title.
+  const asked = listMode;
   let path, title, body;
   if (listMode.kind === 'latest') { $('list-title').textContent = 'Latest messages'; await refresh({ force: true }); return; }
   const q = listMode.query;
@@ -342,8 +347,14 @@ async function loadList() {
   else { path = '/admin/messages'; body = { customer: q }; title = `Customer ${q.includes('*') ? q : 'searched (shown masked)'}`; }
   $('list-title').textContent = title;
   if (path) {
-    try { renderMessages((await api(path, body)).messages || []); }
-    catch (e) { listShown = []; $('messages').replaceChildren(el('tr', {}, el('td', { className: 'error', colSpan: 7, textContent: e.message }))); }
+    let list;
+    try { list = (await api(path, body)).messages || []; }
+    catch (e) {
+      if (listMode !== asked) return;
+      listShown = []; $('messages').replaceChildren(el('tr', {}, el('td', { className: 'error', colSpan: 7, textContent: e.message })));
+      return;
+    }
+    if (listMode === asked) renderMessages(list);
   }
 }
 

@@ -22,6 +22,8 @@ const TEXTS = ['My parcel arrived broken, I need a replacement', 'The app shows 
 let stack;
 let browser;
 let page;
+/** The second customer's ticket, once the test that makes it has found it. */
+let secondTicketId;
 /** What the page asked the Worker (method, URL, headers, body), and what the CSP refused. */
 const requests = [];
 const violations = [];
@@ -136,6 +138,7 @@ test('the dashboard moves as customers write: counters, charts, latest messages,
 
   // An agent answers the second customer's ticket twice; Twilio cannot deliver the second.
   const ticket = stack.tickets().find((t) => t.external_id === sids[1]);
+  secondTicketId = ticket.id;
   await stack.emulator.agentComments(ticket.id, 'A replacement is on its way.');
   await waitFor(async () => (await (await stack.admin(sids[1])).json()).agent_replies?.[0]?.status === 'sent', { what: 'the agent reply sent' });
   stack.emulator.failNextDelivery(30008);
@@ -254,6 +257,45 @@ test('on a narrow screen everything stacks and nothing overflows the page', asyn
   await page.click('#signout');
   await page.locator('#signin').waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'signing out forgets the token');
+});
+
+test('a search answered after a later one does not replace its list', async () => {
+  // The second customer's ticket (one message), from the test above; the masked first
+  // number has two messages.
+  const ticket = { id: secondTicketId };
+  assert.ok(ticket.id, 'the test above found the second customer\'s ticket');
+  const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // The page counts its answers from /admin/ as it reads them: once every one asked is read,
+  // whatever the page does with them is done (it draws in the same turn).
+  await tab.addInitScript(() => {
+    const calls = { asked: 0, read: 0 };
+    window.adminCalls = calls;
+    const fetch = window.fetch;
+    window.fetch = function (input, init) {
+      const answer = fetch.call(this, input, init);
+      if (!new URL(input instanceof Request ? input.url : input, location.href).pathname.startsWith('/admin/')) return answer;
+      calls.asked++;
+      return answer.then((r) => { const json = r.json.bind(r); r.json = () => json().finally(() => { calls.read++; }); return r; });
+    };
+  });
+  await tab.goto(`${stack.gateway.url}/admin#token=${stack.bindings.ADMIN_TOKEN}`);
+  await tab.locator('#messages tr.pick').first().waitFor();
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const ticketUrl = `**/admin/messages?ticket=${ticket.id}`;
+  await tab.route(ticketUrl, async (route) => { await held; await route.continue(); });
+  await tab.fill('#query', String(ticket.id));
+  await tab.click('#search button');
+  await tab.locator('#list-title', { hasText: `Ticket #${ticket.id}` }).waitFor();
+  await tab.fill('#query', '+1555***1001');
+  await tab.click('#search button');
+  await waitFor(async () => (await tab.locator('#messages tr.pick').count()) === 2, { what: 'the masked number\'s two messages' });
+  release();
+  await waitFor(async () => { const c = await tab.evaluate(() => window.adminCalls); return c.asked === c.read; }, { what: 'the held answer read' });
+  await tab.unroute(ticketUrl);
+  assert.match(await tab.locator('#list-title').innerText(), /Customer \+1555\*\*\*1001/);
+  assert.equal(await tab.locator('#messages tr.pick').count(), 2, 'the later search\'s list stays');
+  await tab.close();
 });
 
 test('left open, the page asks less while nothing changes, and nothing while the tab is hidden', async () => {
