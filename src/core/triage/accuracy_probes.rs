@@ -151,9 +151,9 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
 
 /// The thirteenth pass's emergencies (`triage-probe-emergencies-j.tsv`: 20 emergencies of less
 /// obvious kinds and 10 look-alike complaints per language, written by a helper from a brief
-/// without the rules): 60 of 140 urgent at its first run, 101 after (`emergency_dependent.rs`: a
+/// without the rules): 60 of 140 urgent at its first run, 100 after (`emergency_dependent.rs`: a
 /// child, a baby, an old, bedridden, disabled or pregnant person or a pet alone, forgotten,
-/// unable to get out or in a fit; carbon monoxide, a protection order, a drunk driver, a
+/// unable to get out or in a fit; carbon monoxide with its symptoms, a protection order, a drunk driver, a
 /// stranger let in, a leak onto the electrics, a child who put something in their mouth; Pix
 /// as money, the card in the hand said otherwise). Its
 /// look-alikes: 10 of 70 urgent before and after, 6 of them by the guide's own "URGENT".
@@ -165,12 +165,30 @@ fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
         include_str!("../../../tests/data/triage-probe-emergencies-j.tsv"),
         &l,
     );
-    for (r, least) in rows.iter().zip([16, 16, 14, 15, 11, 14, 15]) {
+    for (r, least) in rows.iter().zip([16, 16, 14, 15, 11, 14, 14]) {
         assert!(r.emergencies_urgent >= least, "{}: {:?}", r.code, r.wrong);
         assert!(r.non_emergencies_urgent <= 2, "{}: {:?}", r.code, r.wrong);
     }
     let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
-    assert!(urgent >= 101, "{urgent} of 140");
+    assert!(urgent >= 100, "{urgent} of 140");
+    // Its adversarial review (`triage-probe-review-thirteenth.tsv`: another helper, told the
+    // class, wrote 18 ordinary messages in its words and 2 real emergencies per language): 30
+    // of 126 look-alikes were urgent (a policy question, a child alone at school all day, a
+    // seizure last year, a pet found again, a heater bought for grandma, a carbon monoxide
+    // detector beeping for its battery), now none; every real one urgent (7 of 14 before).
+    let review = measured(
+        "review-thirteenth",
+        include_str!("../../../tests/data/triage-probe-review-thirteenth.tsv"),
+        &l,
+    );
+    for r in &review {
+        assert_eq!(
+            r.emergencies_urgent, r.emergencies,
+            "{}: {:?}",
+            r.code, r.wrong
+        );
+        assert_eq!(r.non_emergencies_urgent, 0, "{}: {:?}", r.code, r.wrong);
+    }
 }
 
 /// The helper-written contentless lines (`triage-probe-details-f.tsv`: 40 contentless lines and

@@ -250,7 +250,8 @@ impl Emergency {
                 && !exact(&c.battery))
                 || ((exact(&c.heatless) || (exact(&c.powerless) && exact(&c.home)))
                     && (exact(&c.vulnerable) || self.exposed.aged(words))
-                    && !exact(&c.bill))
+                    && !exact(&c.bill)
+                    && !self.bought(words))
                 || (exact(&h.lift)
                     && exact(&c.stalled)
                     && exact(&h.inside)
@@ -266,6 +267,9 @@ impl Emergency {
         // The thirteenth pass (`emergency_dependent.rs`).
         if self.dependent_at_risk(words) {
             return Some("dependent at risk");
+        }
+        if self.poisoned_air(words) {
+            return Some("danger");
         }
         // The tenth pass (`emergency_exposed.rs`).
         let x = &self.exposed;

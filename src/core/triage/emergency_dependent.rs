@@ -1,11 +1,13 @@
 //! The thirteenth pass's class (`emergency_words/dependent.rs`): someone who cannot look after
 //! themselves left alone, forgotten, unable to get out or in a fit ("smart lock dead, my 6yo is
 //! locked inside alone", `a minha avó acamada está lá dentro sozinha`, `Mini Tochter (9) isch
-//! im Zug ... ganz allei`). Both halves are needed: a plight alone is an ordinary complaint ("I
-//! live alone and the parcel never came"), and so is a child ("my son's tablet is broken").
-//! The person and the plight within a few words of each other (`NEAR`).
-//! Two of the eleventh pass's guards hold here too: asked what would happen, told after it was
-//! sorted (not "may I": `puedo` is also "no puedo salir", cannot get out).
+//! im Zug ... ganz allei`). Both halves are needed, within a few words of each other (`NEAR`):
+//! a plight alone is an ordinary complaint ("I live alone and the parcel never came"), and so
+//! is a child ("my son's tablet is broken"). Not when told as over, a routine, a policy question
+//! or a hypothetical, or told after it was sorted (the review
+//! `triage-probe-review-thirteenth.tsv`); not the eleventh pass's "may I" (`puedo` is also "no
+//! puedo salir", cannot get out). Also here: carbon monoxide with a second signal
+//! (`poisoned_air`, lists in `emergency_words/air.rs`).
 
 use super::super::emergency_words::*;
 use super::super::matcher::Matcher;
@@ -18,6 +20,13 @@ pub(super) struct Dependent {
     plight: Matcher,
     unanswered: Matcher,
     lives_alone: Matcher,
+    over_or_routine: Matcher,
+    may_they: Matcher,
+    bought: Matcher,
+    carbon_monoxide: Matcher,
+    poisoned: Matcher,
+    sounding: Matcher,
+    detector_fault: Matcher,
     what_if: Matcher,
     resolved: Matcher,
 }
@@ -30,6 +39,13 @@ impl Dependent {
             (&mut d.plight, PLIGHT),
             (&mut d.unanswered, UNANSWERED),
             (&mut d.lives_alone, LIVES_ALONE),
+            (&mut d.over_or_routine, OVER_OR_ROUTINE),
+            (&mut d.may_they, MAY_THEY),
+            (&mut d.bought, BOUGHT),
+            (&mut d.carbon_monoxide, CARBON_MONOXIDE),
+            (&mut d.poisoned, POISONED),
+            (&mut d.sounding, SOUNDING),
+            (&mut d.detector_fault, DETECTOR_FAULT),
             (&mut d.what_if, WHAT_IF),
             (&mut d.resolved, RESOLVED),
         ] {
@@ -48,19 +64,24 @@ impl Emergency {
     pub(super) fn dependent_at_risk(&self, words: &[&str]) -> bool {
         let d = &self.dependent;
         let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
-        if exact(&d.what_if) || exact(&d.resolved) {
+        if exact(&d.what_if)
+            || exact(&d.resolved)
+            || exact(&d.over_or_routine)
+            || exact(&d.may_they)
+        {
             return false;
         }
-        // Someone who lives alone and does not answer.
-        if exact(&self.care.vulnerable) && exact(&d.unanswered) {
+        // Someone who lives alone, or is very old, and does not answer.
+        if (exact(&self.care.vulnerable) || self.exposed.aged(words)) && exact(&d.unanswered) {
             return true;
         }
         // Without heating, or without power at home (not "the tablet has no power"), and no
         // bill named (not "we were without heating in January and still billed"): the care
         // class's lists and guard (`emergency_words/care.rs`), for a baby or a child too.
         let c = &self.care;
-        let cut_off =
-            (exact(&c.heatless) || (exact(&c.powerless) && exact(&c.home))) && !exact(&c.bill);
+        let cut_off = (exact(&c.heatless) || (exact(&c.powerless) && exact(&c.home)))
+            && !exact(&c.bill)
+            && !exact(&d.bought);
         // A plight word inside "lives alone", `vive sola`, `lebt allein` tells a way of
         // living, not a plight: "my grandma lives alone and I'd like a gift card".
         let mut living = vec![false; words.len()];
@@ -83,7 +104,7 @@ impl Emergency {
             return false;
         }
         // A child or an old parent by their age ("my 6yo", "Mutter (84)") anywhere.
-        if self.exposed.aged(words) || aged_child(words) {
+        if self.exposed.aged(words) || aged_child(words) || self.young_by_age(words) {
             return true;
         }
         (0..words.len()).any(|i| {
@@ -92,6 +113,52 @@ impl Emergency {
                 .at(words, i)
                 .or_else(|| self.harm.person.at(words, i));
             who.is_some_and(|(_, n)| plights.iter().any(|&p| p + NEAR >= i && p <= i + n + NEAR))
+        })
+    }
+}
+
+impl Emergency {
+    /// A product bought (for someone): its "no heating" is a fault, not a cold home.
+    pub(super) fn bought(&self, words: &[&str]) -> bool {
+        (0..words.len()).any(|i| self.dependent.bought.at(words, i).is_some())
+    }
+
+    /// Carbon monoxide with what it does to people ("CO-Melder piept, wir haben alle
+    /// Kopfschmerzen"), or its alarm sounding, not a detector that beeps for its battery or
+    /// is asked about as faulty (the review `triage-probe-review-thirteenth.tsv`).
+    pub(super) fn poisoned_air(&self, words: &[&str]) -> bool {
+        let d = &self.dependent;
+        let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
+        any(&d.carbon_monoxide)
+            && (any(&d.poisoned) || (any(&d.sounding) && !any(&d.detector_fault)))
+    }
+}
+
+/// A child by a young age and its unit (folded words): "my 2 year old" (not "the boiler is
+/// 12 years old"), or after a person within three words: `mi niña de 3 años`, `filha de 6
+/// anos`, `fille de 8 ans`, `anak 5 tahun`.
+const YOUNG_UNITS: &[&str] = &[
+    "year", "years", "yr", "yrs", "ano", "anos", "ans", "an", "jahre", "jahren", "anni", "anno",
+    "tahun", "thn", "month", "months", "meses", "mes", "mois", "monate", "monaten", "mesi",
+    "bulan",
+];
+
+impl Emergency {
+    fn young_by_age(&self, words: &[&str]) -> bool {
+        (0..words.len().saturating_sub(1)).any(|i| {
+            let young = words[i].parse::<u32>().is_ok_and(|n| n <= 12)
+                && YOUNG_UNITS.contains(&words[i + 1]);
+            if !young {
+                return false;
+            }
+            let before = i.checked_sub(1).map(|j| words[j]);
+            let a_noun = words.get(i + 2) == Some(&"old")
+                && !matches!(before, Some("is" | "are" | "was" | "its" | "it's" | "s"));
+            let after_a_person = (i.saturating_sub(3)..i).any(|j| {
+                self.harm.person.at(words, j).is_some()
+                    || self.dependent.dependent.at(words, j).is_some()
+            });
+            a_noun || after_a_person
         })
     }
 }
@@ -115,6 +182,16 @@ mod tests {
                 "anak saya demam 40, dokter online gak muncul2",
                 "my mum lives alone, her alarm went off and she's not answering her phone",
                 "coupure de courant à la maison depuis ce matin, plus de chauffage et un bébé de 2 mois",
+                "Your car share app locked the car with my 2 year old still buckled in the back seat",
+                "a van deixou minha filha de 6 anos no ponto errado e ninguém sabe onde ela está",
+                "Meine Oma ist 91, seit gestern Abend geht bei ihr keiner ans Telefon",
+            ],
+        );
+        each_is(
+            "danger",
+            &[
+                "CO-Melder neben der Gastherme piept durchgehend, wir haben alle Kopfschmerzen",
+                "the carbon monoxide alarm is going off in the flat",
             ],
         );
         none_of(&[
@@ -131,6 +208,15 @@ mod tests {
             "nous partons à Paris le 20 avec mon épouse pour voir nos petits-enfants, mais sur la réservation nos sièges sont aux rangs 8 et 31. Elle a peur en avion et ne peut pas voyager seule",
             "what if my 6yo is home alone when the technician comes?",
             "my daughter was stuck alone at the station but it's sorted now, thanks",
+            // The review's look-alikes: over, a routine, a policy question, a product, an idiom.
+            "El año pasado mi hijo tuvo una convulsion en el colegio, ya esta bien, solo quiero actualizar su ficha",
+            "minha filha pediu o tamanho errado, ela fica sozinha na escola o dia todo entao entreguem depois das 17h",
+            "dürfen kinder bei euch allein fliegen? mein sohn ist 12",
+            "Gibt es einen Rabatt für Senioren, die allein leben? Meine Oma ist 86",
+            "J'ai acheté un radiateur d'appoint pour mon grand-père et il ne chauffe pas du tout, seul le ventilateur marche",
+            "mon fils va faire une crise si son jeu n'arrive pas samedi mdr",
+            "My boiler is 12 years old and there's no heating again, can an engineer come next week?",
+            "Il rilevatore di monossido di carbonio comprato da voi suona ogni 30 secondi, batteria nuova, è difettoso?",
         ]);
     }
 }

@@ -2,6 +2,7 @@
 //! apart from the rule that reads it.
 
 mod account;
+mod air;
 mod business;
 mod care;
 mod care_guards;
@@ -17,6 +18,7 @@ mod timed;
 mod trapped;
 
 pub(super) use account::*;
+pub(super) use air::*;
 pub(super) use business::*;
 pub(super) use care::*;
 pub(super) use care_guards::*;

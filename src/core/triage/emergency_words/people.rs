@@ -477,4 +477,7 @@ pub(in crate::core::triage) const SWALLOWED: WordList = word_list![
     "messo in bocca",
     "dimasukin ke mulut",
     "masuk mulut",
+    "se ha tragado",
+    "ha tragado",
+    "tragou",
 ];
