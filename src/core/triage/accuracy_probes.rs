@@ -151,11 +151,11 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
 
 /// The thirteenth pass's emergencies (`triage-probe-emergencies-j.tsv`: 20 emergencies of less
 /// obvious kinds and 10 look-alike complaints per language, written by a helper from a brief
-/// without the rules): 60 of 140 urgent at its first run, 100 after (`emergency_dependent.rs`: a
+/// without the rules): 60 of 140 urgent at its first run, 101 after (`emergency_dependent.rs`: a
 /// child, a baby, an old, bedridden, disabled or pregnant person or a pet alone, forgotten,
 /// unable to get out or in a fit; carbon monoxide with its symptoms, a protection order, a drunk driver, a
 /// stranger let in, a leak onto the electrics, a child who put something in their mouth; Pix
-/// as money, the card in the hand said otherwise). Its
+/// as money, the card in the hand said otherwise; a medicine sent wrong and taken). Its
 /// look-alikes: 10 of 70 urgent before and after, 6 of them by the guide's own "URGENT".
 #[test]
 fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
@@ -165,12 +165,12 @@ fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
         include_str!("../../../tests/data/triage-probe-emergencies-j.tsv"),
         &l,
     );
-    for (r, least) in rows.iter().zip([16, 16, 14, 15, 11, 14, 14]) {
+    for (r, least) in rows.iter().zip([16, 16, 14, 15, 12, 14, 14]) {
         assert!(r.emergencies_urgent >= least, "{}: {:?}", r.code, r.wrong);
         assert!(r.non_emergencies_urgent <= 2, "{}: {:?}", r.code, r.wrong);
     }
     let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
-    assert!(urgent >= 100, "{urgent} of 140");
+    assert!(urgent >= 101, "{urgent} of 140");
     // Its adversarial review (`triage-probe-review-thirteenth.tsv`: another helper, told the
     // class, wrote 18 ordinary messages in its words and 2 real emergencies per language): 30
     // of 126 look-alikes were urgent (a policy question, a child alone at school all day, a
@@ -189,6 +189,21 @@ fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
         );
         assert_eq!(r.non_emergencies_urgent, 0, "{}: {:?}", r.code, r.wrong);
     }
+    // A second helper's probe of the same brief (`triage-probe-emergencies-k.tsv`), measured
+    // first at the end of the pass: 53 of 140 urgent (49 before the pass, at fd3e297), 15 of 70
+    // look-alikes; then tuned on: a medicine sent wrong and taken, a family stranded without a
+    // roof.
+    let k = measured(
+        "emergencies-k",
+        include_str!("../../../tests/data/triage-probe-emergencies-k.tsv"),
+        &l,
+    );
+    let urgent: usize = k.iter().map(|r| r.emergencies_urgent).sum();
+    let look_alikes: usize = k.iter().map(|r| r.non_emergencies_urgent).sum();
+    assert!(
+        urgent >= 62 && look_alikes <= 14,
+        "{urgent} of 140, {look_alikes} of 70"
+    );
 }
 
 /// The helper-written contentless lines (`triage-probe-details-f.tsv`: 40 contentless lines and

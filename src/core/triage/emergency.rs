@@ -271,6 +271,9 @@ impl Emergency {
         if self.poisoned_air(words) {
             return Some("danger");
         }
+        if self.wrong_medicine_taken(words) {
+            return Some("medicine");
+        }
         // The tenth pass (`emergency_exposed.rs`).
         let x = &self.exposed;
         if x.breathless(words) && (exact(&c.allergy) || exact(&h.person)) {

@@ -7,7 +7,8 @@
 //! or a hypothetical, or told after it was sorted (the review
 //! `triage-probe-review-thirteenth.tsv`); not the eleventh pass's "may I" (`puedo` is also "no
 //! puedo salir", cannot get out). Also here: carbon monoxide with a second signal
-//! (`poisoned_air`, lists in `emergency_words/air.rs`).
+//! (`poisoned_air`, lists in `emergency_words/air.rs`), and a medicine sent wrong and already
+//! taken (`wrong_medicine_taken`, `emergency_words/wrong_medicine.rs`).
 
 use super::super::emergency_words::*;
 use super::super::matcher::Matcher;
@@ -27,6 +28,9 @@ pub(super) struct Dependent {
     poisoned: Matcher,
     sounding: Matcher,
     detector_fault: Matcher,
+    sent_wrong: Matcher,
+    taken: Matcher,
+    pharmacy: Matcher,
     what_if: Matcher,
     resolved: Matcher,
 }
@@ -46,6 +50,9 @@ impl Dependent {
             (&mut d.poisoned, POISONED),
             (&mut d.sounding, SOUNDING),
             (&mut d.detector_fault, DETECTOR_FAULT),
+            (&mut d.sent_wrong, SENT_WRONG),
+            (&mut d.taken, TAKEN),
+            (&mut d.pharmacy, PHARMACY),
             (&mut d.what_if, WHAT_IF),
             (&mut d.resolved, RESOLVED),
         ] {
@@ -71,8 +78,9 @@ impl Emergency {
         {
             return false;
         }
-        // Someone who lives alone, or is very old, and does not answer.
-        if (exact(&self.care.vulnerable) || self.exposed.aged(words)) && exact(&d.unanswered) {
+        // Someone who lives alone, or is very old, and does not answer (not any grandparent:
+        // "il telecomando della poltrona di mio nonno non risponde" is the remote).
+        if (exact(&d.lives_alone) || self.exposed.aged(words)) && exact(&d.unanswered) {
             return true;
         }
         // Without heating, or without power at home (not "the tablet has no power"), and no
@@ -131,6 +139,25 @@ impl Emergency {
         let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
         any(&d.carbon_monoxide)
             && (any(&d.poisoned) || (any(&d.sounding) && !any(&d.detector_fault)))
+    }
+}
+
+impl Emergency {
+    /// A medicine sent wrong and already taken: "sent my mom warfarin 10mg not 1mg, she
+    /// already took one", `remedio errado da farmacia, meu pai tomou 2`, `Levothyrox 200 au
+    /// lieu de 25 ... elle en a pris un`. The medicine by its word, a dose ("10mg") or the
+    /// pharmacy that sent it.
+    pub(super) fn wrong_medicine_taken(&self, words: &[&str]) -> bool {
+        let d = &self.dependent;
+        let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
+        let dose = words.iter().any(|w| {
+            w.strip_suffix("mg")
+                .is_some_and(|n| n.is_empty() || n.bytes().all(|b| b.is_ascii_digit()))
+        });
+        (any(&self.harm.medicine) || dose || any(&d.pharmacy))
+            && any(&d.sent_wrong)
+            && any(&d.taken)
+            && !any(&d.what_if)
     }
 }
 
@@ -194,6 +221,26 @@ mod tests {
                 "the carbon monoxide alarm is going off in the flat",
             ],
         );
+        each_is(
+            "medicine",
+            &[
+                "remedio errado da farmacia, meu pai tomou 2 e ta tonto",
+                "la pharmacie en ligne m'a envoyé du Levothyrox 200 au lieu de 25 pour ma fille, elle en a pris un ce matin",
+                "Online-Apotheke hat meiner Oma Marcumar statt ihrem Blutdruckmittel geschickt, sie hat schon 2 genommen",
+            ],
+        );
+        each_is(
+            "dependent at risk",
+            &[
+                "Nos han cancelado el vuelo, estamos en Lisboa con un niño de 3 años y sin hotel",
+                "o voo foi cancelado e estamos presos em Frankfurt com um bebé de 5 meses",
+            ],
+        );
+        none_of(&[
+            "you sent the wrong size of the baby's medicine cup, can I swap it?",
+            "the pharmacy sent the wrong brand, I haven't opened it, can I return it?",
+            "we had no hotel on that trip last year with the kids, I still want my refund",
+        ]);
         none_of(&[
             // A plight without a dependent person, a dependent without a plight.
             "I live alone and my parcel never came",

@@ -16,6 +16,7 @@ mod pressing;
 mod pressing_more;
 mod timed;
 mod trapped;
+mod wrong_medicine;
 
 pub(super) use account::*;
 pub(super) use air::*;
@@ -32,3 +33,4 @@ pub(super) use pressing::*;
 pub(super) use pressing_more::*;
 pub(super) use timed::*;
 pub(super) use trapped::*;
+pub(super) use wrong_medicine::*;

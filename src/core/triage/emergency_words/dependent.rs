@@ -131,6 +131,9 @@ pub(in crate::core::triage) const DEPENDENT: WordList = word_list![
     // Review of the thirteenth pass.
     "pikun",
     "alzheimers",
+    "senioren",
+    "bimbi",
+    "bimbo",
 ];
 
 /// What such a person must not be left in: alone, forgotten, unable to get out or to move, in a
@@ -358,6 +361,25 @@ pub(in crate::core::triage) const PLIGHT: WordList = word_list![
     "attacco asma",
     "crise asthme",
     "crise epilepsie",
+    // Stranded without a roof (probe K, its first run measured before).
+    "stranded",
+    "nowhere to stay",
+    "no hotel",
+    "no rooms left",
+    "sin hotel",
+    "estamos en la calle",
+    "sem hotel",
+    "estamos na rua",
+    "presos em",
+    "sans hotel",
+    "pognes",
+    "kein hotel",
+    "gestrandet",
+    "senza hotel",
+    "bloccati",
+    "tertahan",
+    "ga ada penginapan",
+    "tidak ada penginapan",
 ];
 
 /// No answer from someone who lives alone (with `VULNERABLE`'s "lives alone", whose own
