@@ -265,14 +265,16 @@ impl Emergency {
             return Some("danger");
         }
         // The thirteenth pass (`emergency_dependent.rs`).
-        if self.dependent_at_risk(words) {
-            return Some("dependent at risk");
-        }
-        if self.poisoned_air(words) {
-            return Some("danger");
-        }
-        if self.wrong_medicine_taken(words) {
-            return Some("medicine");
+        if self.thirteenth_pass_may_apply(words) {
+            if self.dependent_at_risk(words) {
+                return Some("dependent at risk");
+            }
+            if self.poisoned_air(words) {
+                return Some("danger");
+            }
+            if self.wrong_medicine_taken(words) {
+                return Some("medicine");
+            }
         }
         // The tenth pass (`emergency_exposed.rs`).
         let x = &self.exposed;

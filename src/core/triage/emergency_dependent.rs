@@ -17,6 +17,9 @@ use super::Emergency;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Dependent {
+    /// Every word that starts one of this file's classes: a message with none (most) skips
+    /// them all in one look-up a word.
+    trigger: Matcher,
     dependent: Matcher,
     plight: Matcher,
     unanswered: Matcher,
@@ -58,6 +61,16 @@ impl Dependent {
         ] {
             m.add_list(list);
         }
+        for list in [
+            PLIGHT,
+            UNANSWERED,
+            HEATLESS,
+            POWERLESS,
+            CARBON_MONOXIDE,
+            TAKEN,
+        ] {
+            d.trigger.add_list(list);
+        }
         d
     }
 }
@@ -67,10 +80,23 @@ impl Dependent {
 const NEAR: usize = 16;
 
 impl Emergency {
+    /// Whether any of this file's classes may apply (a word that starts one of them).
+    pub(super) fn thirteenth_pass_may_apply(&self, words: &[&str]) -> bool {
+        let t = &self.dependent.trigger;
+        (0..words.len()).any(|i| t.at_inflected(words, i).is_some())
+    }
+
     /// Whether these (folded, unelided) words tell of a dependent person in a plight.
     pub(super) fn dependent_at_risk(&self, words: &[&str]) -> bool {
         let d = &self.dependent;
         let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
+        let c = &self.care;
+        // Most messages have no plight word at all: they leave here after three look-ups a
+        // word, before the guards and the people are read.
+        let unanswered = exact(&d.unanswered);
+        if !unanswered && !exact(&d.plight) && !exact(&c.heatless) && !exact(&c.powerless) {
+            return false;
+        }
         if exact(&d.what_if)
             || exact(&d.resolved)
             || exact(&d.over_or_routine)
@@ -80,13 +106,12 @@ impl Emergency {
         }
         // Someone who lives alone, or is very old, and does not answer (not any grandparent:
         // "il telecomando della poltrona di mio nonno non risponde" is the remote).
-        if (exact(&d.lives_alone) || self.exposed.aged(words)) && exact(&d.unanswered) {
+        if unanswered && (exact(&d.lives_alone) || self.exposed.aged(words)) {
             return true;
         }
         // Without heating, or without power at home (not "the tablet has no power"), and no
         // bill named (not "we were without heating in January and still billed"): the care
         // class's lists and guard (`emergency_words/care.rs`), for a baby or a child too.
-        let c = &self.care;
         let cut_off = (exact(&c.heatless) || (exact(&c.powerless) && exact(&c.home)))
             && !exact(&c.bill)
             && !exact(&d.bought);
@@ -150,13 +175,16 @@ impl Emergency {
     pub(super) fn wrong_medicine_taken(&self, words: &[&str]) -> bool {
         let d = &self.dependent;
         let any = |m: &Matcher| (0..words.len()).any(|i| m.at_inflected(words, i).is_some());
-        let dose = words.iter().any(|w| {
-            w.strip_suffix("mg")
-                .is_some_and(|n| n.is_empty() || n.bytes().all(|b| b.is_ascii_digit()))
-        });
-        (any(&self.harm.medicine) || dose || any(&d.pharmacy))
+        let dose = || {
+            words.iter().any(|w| {
+                w.strip_suffix("mg")
+                    .is_some_and(|n| n.is_empty() || n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        };
+        // "Taken" first: the rarest, so most messages are read once.
+        any(&d.taken)
             && any(&d.sent_wrong)
-            && any(&d.taken)
+            && (any(&self.harm.medicine) || dose() || any(&d.pharmacy))
             && !any(&d.what_if)
     }
 }
