@@ -1,7 +1,7 @@
-//! The thirteenth pass's class (`emergency_words/dependent.rs`): someone who cannot look after
-//! themselves left alone, forgotten, unable to get out or in a fit ("smart lock dead, my 6yo is
-//! locked inside alone", `a minha avó acamada está lá dentro sozinha`, `Mini Tochter (9) isch
-//! im Zug ... ganz allei`). Both halves are needed, within a few words of each other (`NEAR`):
+//! The thirteenth pass's classes. `dependent at risk` (`emergency_words/dependent.rs`): someone
+//! who cannot look after themselves left alone, forgotten, unable to get out or in a fit
+//! ("smart lock dead, my 6yo is locked inside alone", `a minha avó acamada está lá dentro
+//! sozinha`, `Mini Tochter (9) isch im Zug ... ganz allei`). Both halves are needed, within a few words of each other (`NEAR`):
 //! a plight alone is an ordinary complaint ("I live alone and the parcel never came"), and so
 //! is a child ("my son's tablet is broken"). Not when told as over, a routine, a policy question
 //! or a hypothetical, or told after it was sorted (the review
@@ -91,8 +91,8 @@ impl Emergency {
         let d = &self.dependent;
         let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
         let c = &self.care;
-        // Most messages have no plight word at all: they leave here after three look-ups a
-        // word, before the guards and the people are read.
+        // A message with no plight word leaves here, before the guards and the people are
+        // read (the trigger let it in for another class of this file).
         let unanswered = exact(&d.unanswered);
         if !unanswered && !exact(&d.plight) && !exact(&c.heatless) && !exact(&c.powerless) {
             return false;
