@@ -114,6 +114,7 @@ impl Care {
         ] {
             m.add_list(list);
         }
+        c.vulnerable.add_list(ELDERLY);
         for list in [TODAY, TODAY_MORE] {
             for entry in list.lines().filter(|w| !TOMORROW.lines().any(|t| t == *w)) {
                 c.today_only.add(entry);

@@ -61,6 +61,8 @@ impl Dependent {
         ] {
             m.add_list(list);
         }
+        d.dependent.add_list(ELDERLY);
+        d.detector_fault.add_list(BOUGHT);
         for list in [
             PLIGHT,
             UNANSWERED,
@@ -91,12 +93,7 @@ impl Emergency {
         let d = &self.dependent;
         let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
         let c = &self.care;
-        // A message with no plight word leaves here, before the guards and the people are
-        // read (the trigger let it in for another class of this file).
         let unanswered = exact(&d.unanswered);
-        if !unanswered && !exact(&d.plight) && !exact(&c.heatless) && !exact(&c.powerless) {
-            return false;
-        }
         if exact(&d.what_if)
             || exact(&d.resolved)
             || exact(&d.over_or_routine)

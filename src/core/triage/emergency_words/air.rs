@@ -77,7 +77,8 @@ pub(in crate::core::triage) const SOUNDING: WordList = word_list![
     "berbunyi",
 ];
 
-/// A detector's own fault, not the gas: its battery, a fault asked about, a purchase.
+/// A detector's own fault, not the gas: its battery, a fault asked about (a purchase:
+/// `BOUGHT`, read with it).
 pub(in crate::core::triage) const DETECTOR_FAULT: WordList = word_list![
     "battery",
     "pila",
@@ -95,11 +96,4 @@ pub(in crate::core::triage) const DETECTOR_FAULT: WordList = word_list![
     "defekt",
     "difettoso",
     "rusak",
-    "bought",
-    "compre",
-    "comprei",
-    "achete",
-    "gekauft",
-    "comprato",
-    "beli",
 ];

@@ -10,45 +10,12 @@
 
 use crate::core::text::{word_list, WordList};
 
-/// Who cannot look after themselves, beyond `PERSON` (not `VULNERABLE`: its "lives alone"
-/// would be its own plight).
+/// Who cannot look after themselves, beyond `PERSON` and `ELDERLY` (not `VULNERABLE`: its
+/// "lives alone" would be its own plight).
 pub(in crate::core::triage) const DEPENDENT: WordList = word_list![
-    // The old, by their name.
-    "elderly",
-    "granny",
-    "pensioner",
-    "abuela",
-    "abuelo",
-    "abuelita",
-    "abuelito",
-    "anciana",
-    "anciano",
-    "adulta mayor",
-    "adulto mayor",
-    "avo",
-    "avozinha",
-    "vovo",
-    "idosa",
-    "idoso",
-    "grand mere",
-    "grand pere",
-    "mamie",
-    "papy",
-    "personne agee",
+    // The old: `ELDERLY`, and the German words alone (`VULNERABLE` has "meine oma").
     "oma",
     "opa",
-    "seniorin",
-    "rentnerin",
-    "rentner",
-    "pflegebedurftig",
-    "nonna",
-    "nonno",
-    "anziana",
-    "anziano",
-    "nenek",
-    "kakek",
-    "eyang",
-    "mbah",
     "wheelchair",
     "power chair",
     "mobility scooter",
@@ -125,7 +92,6 @@ pub(in crate::core::triage) const DEPENDENT: WordList = word_list![
     "demensia",
     "autis",
     "difabel",
-    "lansia",
     "nicu",
     "uti neonatal",
     // Review of the thirteenth pass.
