@@ -259,25 +259,40 @@ test('on a narrow screen everything stacks and nothing overflows the page', asyn
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'signing out forgets the token');
 });
 
-test('a search answered after a later one does not replace its list', async () => {
-  // The second customer's ticket (one message), from the test above; the masked first
-  // number has two messages.
-  const ticket = { id: secondTicketId };
-  assert.ok(ticket.id, 'the test above found the second customer\'s ticket');
-  const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  // The page counts its answers from /admin/ as it reads them: once every one asked is read,
-  // whatever the page does with them is done (it draws in the same turn).
-  await tab.addInitScript(() => {
-    const calls = { asked: 0, read: 0 };
+/**
+ * Makes `tab` count its own requests to /admin/ as it makes them (`window.adminCalls.asked`),
+ * and each as settled once its answer is read, or at once for a 401 or a failure (`settled`):
+ * the page goes on from there (draws, sets its next timer) before anything else runs, so once
+ * the two counts match, whatever the page does with the answers is done. The browser's own
+ * request events reach the test later, and how much later depends on the machine's load.
+ */
+function countAdminCalls(tab) {
+  return tab.addInitScript(() => {
+    const calls = { asked: 0, settled: 0 };
     window.adminCalls = calls;
     const fetch = window.fetch;
     window.fetch = function (input, init) {
       const answer = fetch.call(this, input, init);
       if (!new URL(input instanceof Request ? input.url : input, location.href).pathname.startsWith('/admin/')) return answer;
       calls.asked++;
-      return answer.then((r) => { const json = r.json.bind(r); r.json = () => json().finally(() => { calls.read++; }); return r; });
+      const done = () => { calls.settled++; };
+      return answer.then((r) => {
+        if (r.status === 401) { done(); return r; } // the page signs out at once, reads nothing
+        const json = r.json.bind(r);
+        r.json = () => json().finally(done);
+        return r;
+      }, (e) => { done(); throw e; });
     };
   });
+}
+
+test('a search answered after a later one does not replace its list', async () => {
+  // The second customer's ticket (one message), from the test above; the masked first
+  // number has two messages.
+  const ticket = { id: secondTicketId };
+  assert.ok(ticket.id, 'the test above found the second customer\'s ticket');
+  const tab = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await countAdminCalls(tab);
   await tab.goto(`${stack.gateway.url}/admin#token=${stack.bindings.ADMIN_TOKEN}`);
   await tab.locator('#messages tr.pick').first().waitFor();
   let release;
@@ -291,7 +306,7 @@ test('a search answered after a later one does not replace its list', async () =
   await tab.click('#search button');
   await waitFor(async () => (await tab.locator('#messages tr.pick').count()) === 2, { what: 'the masked number\'s two messages' });
   release();
-  await waitFor(async () => { const c = await tab.evaluate(() => window.adminCalls); return c.asked === c.read; }, { what: 'the held answer read' });
+  await waitFor(async () => { const c = await tab.evaluate(() => window.adminCalls); return c.asked === c.settled; }, { what: 'the held answer read' });
   await tab.unroute(ticketUrl);
   assert.match(await tab.locator('#list-title').innerText(), /Customer \+1555\*\*\*1001/);
   assert.equal(await tab.locator('#messages tr.pick').count(), 2, 'the later search\'s list stays');
@@ -315,28 +330,9 @@ test('left open, the page asks less while nothing changes, and nothing while the
   const admin = (r) => new URL(r.url()).pathname.startsWith('/admin/');
   tab.on('request', (r) => { if (admin(r)) started++; });
   for (const e of ['requestfinished', 'requestfailed']) tab.on(e, (r) => { if (admin(r)) finished++; });
-  // The page counts its own requests to /admin/ as it makes them (a timer's refresh calls fetch
-  // within the clock's step, before runFor answers), and counts each as settled once its answer
-  // is read (a 401, at once): the page goes on from there (draws, sets the next timer) before
-  // anything else runs.
-  // The events above reach the test later, and how much later depends on the machine's load.
-  await tab.addInitScript(() => {
-    const calls = { asked: 0, settled: 0 };
-    window.adminCalls = calls;
-    const fetch = window.fetch;
-    window.fetch = function (input, init) {
-      const answer = fetch.call(this, input, init);
-      if (!new URL(input instanceof Request ? input.url : input, location.href).pathname.startsWith('/admin/')) return answer;
-      calls.asked++;
-      const done = () => { calls.settled++; };
-      return answer.then((r) => {
-        if (r.status === 401) { done(); return r; } // the page signs out at once, reads nothing
-        const json = r.json.bind(r);
-        r.json = () => json().finally(done);
-        return r;
-      }, (e) => { done(); throw e; });
-    };
-  });
+  // The page's own count (a timer's refresh calls fetch within the clock's step, before
+  // runFor answers), beside the browser's events above.
+  await countAdminCalls(tab);
   /** Every request the page made is answered, its answer read, and seen by the test. */
   const settled = () => waitFor(async () => {
     const { asked, settled: answered } = await tab.evaluate(() => window.adminCalls);
