@@ -34,7 +34,7 @@ after(async () => {
   await browser?.close();
   if (stack) {
     await stack.stop();
-    assertLogsClean(stack, ['+15550001234', '+34600000001', '+15550007777']);
+    assertLogsClean(stack, ['+15550001234', '+34600000001', '+15550007777', '+15550009999']);
   }
 });
 
@@ -139,6 +139,18 @@ test('an agent merges one ticket into another from the page, as Zendesk does', a
   assert.ok(source && target, 'the Spanish ticket and the first one');
   const row = page.locator(`tr[data-ticket="${source.id}"]`);
   const form = row.locator(`form[data-merge="${source.id}"]`);
+  // What the agent chose stays chosen when the page redraws (a customer writes meanwhile): the
+  // other open ticket, not the first option, and the box ticked.
+  const other = stack.tickets().find((t) => t.comments[0].body.includes('My hotel booking for Friday'));
+  assert.ok(other, "the second brand's ticket");
+  await form.locator('select').selectOption(String(other.id));
+  await form.locator('input[type=checkbox]').check();
+  await page.locator('h1').first().click();
+  const sent = await page.evaluate(async () => (await (await fetch('/__sandbox/customer/send', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '+15550009999', body: 'hello' }) })).json()).messageSid);
+  await page.locator(`#deliveries tr[data-sid="${sent}"]`).waitFor({ timeout: 20_000 });
+  assert.equal(await form.locator('select').inputValue(), String(other.id), 'the merge target chosen before the redraw');
+  assert.equal(await form.locator('input[type=checkbox]').isChecked(), true, 'the notice box ticked before the redraw');
+  await form.locator('input[type=checkbox]').uncheck();
   await form.locator('select').selectOption(String(target.id));
   await form.locator('button', { hasText: 'Merge' }).click();
   // The source is closed with a note naming the target; the target gets a note quoting it.
