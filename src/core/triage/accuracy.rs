@@ -48,7 +48,8 @@ pub(crate) const UNSEEN_C: &str = include_str!("../../../tests/data/triage-unsee
 /// `("unseen D", include_str!("../../../tests/data/triage-unseen-d.tsv")),`
 /// Set D came from a helper given only the brief; set E from another helper, same brief, after
 /// the sixth pass (whose rules were written from the project's own probes, never from D or E);
-/// set G from a sixth helper, same brief, after the eighth pass.
+/// set G from a sixth helper, same brief, after the eighth pass; set H from a seventh after the
+/// tenth; set I from an eighth, same brief, after the thirteenth.
 /// The report, the bench and `accuracy_never_tuned_sets_are_complete` also work with none.
 pub(crate) const NEVER_TUNED: &[(&str, &str)] = &[
     (
@@ -66,6 +67,10 @@ pub(crate) const NEVER_TUNED: &[(&str, &str)] = &[
     (
         "unseen H",
         include_str!("../../../tests/data/triage-unseen-h.tsv"),
+    ),
+    (
+        "unseen I",
+        include_str!("../../../tests/data/triage-unseen-i.tsv"),
     ),
 ];
 
@@ -131,6 +136,11 @@ pub(crate) struct Row {
     /// Tickets by priority: urgent, high, normal.
     pub priorities: [usize; 3],
     pub wrong: Vec<String>,
+    /// Of the non-problems made tickets: the rule that made each (its name only) and its
+    /// length in words, for the profile of a set whose messages are not listed.
+    pub ticketed_non_problems: Vec<(String, usize)>,
+    /// Of the emergencies not urgent: how many were high, how many normal.
+    pub emergencies_missed_at: [usize; 2],
 }
 
 impl Row {
@@ -214,6 +224,10 @@ pub(crate) fn measure(set: &str, languages: &Languages) -> Vec<Row> {
                 row.contentless += 1;
                 if ticket {
                     wrong.push("ticket instead of details".into());
+                    row.ticketed_non_problems.push((
+                        profile::rule_name(&decision.rule),
+                        text.split_whitespace().count(),
+                    ));
                 } else {
                     row.contentless_asked += 1;
                 }
@@ -242,6 +256,10 @@ pub(crate) fn measure(set: &str, languages: &Languages) -> Vec<Row> {
                         row.emergencies_urgent += 1;
                     } else {
                         wrong.push("emergency not urgent".into());
+                        if let Triage::Accepted { priority, .. } = &decision.triage {
+                            row.emergencies_missed_at
+                                [usize::from(*priority == Priority::Normal)] += 1;
+                        }
                     }
                 }
             }
@@ -290,6 +308,7 @@ pub(crate) fn print(name: &str, rows: &[Row], list_misses: bool) {
     if !list_misses {
         let n: usize = rows.iter().map(|r| r.wrong.len()).sum();
         println!("  ({n} misses not listed: TRIAGE_LIST_UNSEEN=1 lists them)");
+        profile::print(rows);
         return;
     }
     for r in rows {
@@ -563,5 +582,8 @@ fn shared_or_drawn_out_greetings_take_the_numbers_language() {
 }
 
 #[cfg(test)]
+#[path = "accuracy_profile.rs"]
+mod profile;
+
 #[path = "accuracy_probes.rs"]
 mod probes;
