@@ -163,3 +163,43 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
     let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
     assert!(urgent >= 128, "{urgent} of 154");
 }
+
+/// The fourteenth pass (`emergency_due.rs`: an official deadline within hours, the staff's pay
+/// due today and stopped): J 101 -> 104 and K 62 -> 71 of 140 urgent, their look-alikes as
+/// before (10 and 14 of 70). Its adversarial review (`triage-probe-review-fourteenth.tsv`: a
+/// helper told a first version, "last day" with today, wrote 10 look-alikes and 4 real ones per
+/// language) made 68 of 70 look-alikes urgent and 1 of 28 real ones; the class now needs what
+/// the deadline is for, and the pay stopped: 28 of 28, and no look-alike urgent by it (4 are
+/// urgent by urgent words of the packs, as before the pass).
+#[test]
+fn accuracy_the_helper_emergencies_keep_what_the_fourteenth_pass_fixed() {
+    let l = languages(&[]);
+    for (name, set, least, look_alikes) in [
+        (
+            "emergencies-j",
+            include_str!("../../../tests/data/triage-probe-emergencies-j.tsv"),
+            104,
+            10,
+        ),
+        (
+            "emergencies-k",
+            include_str!("../../../tests/data/triage-probe-emergencies-k.tsv"),
+            71,
+            14,
+        ),
+        (
+            "review-fourteenth",
+            include_str!("../../../tests/data/triage-probe-review-fourteenth.tsv"),
+            28,
+            4,
+        ),
+    ] {
+        let rows = measured(name, set, &l);
+        let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
+        let wrongly: usize = rows.iter().map(|r| r.non_emergencies_urgent).sum();
+        assert!(
+            urgent >= least && wrongly <= look_alikes,
+            "{name}: {urgent} urgent, {wrongly} look-alikes urgent"
+        );
+    }
+}

@@ -35,6 +35,7 @@ pub struct Emergency {
     exposed: Exposed,
     pressing: Pressing,
     dependent: Dependent,
+    due: Due,
 }
 
 /// The matchers of the emergencies outside the account (`emergency_harm_words`).
@@ -195,6 +196,7 @@ impl Emergency {
         e.exposed = Exposed::shipped();
         e.pressing = Pressing::shipped();
         e.dependent = Dependent::shipped();
+        e.due = Due::shipped();
         e
     }
 
@@ -344,6 +346,10 @@ impl Emergency {
         {
             return Some("deadline");
         }
+        // The fourteenth pass (`emergency_due.rs`).
+        if self.due_today(words) {
+            return Some("deadline");
+        }
         if harm && (any(&h.taken_over) || (any(&h.asking_money) && any(&h.contacts))) {
             return Some("taken over");
         }
@@ -446,6 +452,10 @@ use pressing::Pressing;
 #[path = "emergency_dependent.rs"]
 mod dependent;
 use dependent::Dependent;
+
+#[path = "emergency_due.rs"]
+mod due;
+use due::Due;
 
 #[cfg(test)]
 #[path = "emergency_tests.rs"]
