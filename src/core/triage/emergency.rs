@@ -35,7 +35,6 @@ pub struct Emergency {
     exposed: Exposed,
     pressing: Pressing,
     dependent: Dependent,
-    due: Due,
 }
 
 /// The matchers of the emergencies outside the account (`emergency_harm_words`).
@@ -196,7 +195,6 @@ impl Emergency {
         e.exposed = Exposed::shipped();
         e.pressing = Pressing::shipped();
         e.dependent = Dependent::shipped();
-        e.due = Due::shipped();
         e
     }
 
@@ -346,10 +344,6 @@ impl Emergency {
         {
             return Some("deadline");
         }
-        // The fourteenth pass (`emergency_due.rs`).
-        if self.due_today(words) {
-            return Some("deadline");
-        }
         if harm && (any(&h.taken_over) || (any(&h.asking_money) && any(&h.contacts))) {
             return Some("taken over");
         }
@@ -452,10 +446,6 @@ use pressing::Pressing;
 #[path = "emergency_dependent.rs"]
 mod dependent;
 use dependent::Dependent;
-
-#[path = "emergency_due.rs"]
-mod due;
-use due::Due;
 
 #[cfg(test)]
 #[path = "emergency_tests.rs"]

@@ -248,7 +248,7 @@ impl Emergency {
 
 /// The number a word starts with (at most three digits) and what follows it: "3hrs" is
 /// `(3, "hrs")`, "11" is `(11, "")`.
-pub(super) fn leading_number(w: &str) -> Option<(u32, &str)> {
+fn leading_number(w: &str) -> Option<(u32, &str)> {
     let end = w.bytes().take_while(u8::is_ascii_digit).count();
     if end == 0 || end > 3 {
         return None;

@@ -259,7 +259,7 @@ pub(in crate::core::triage) const LATER: WordList = word_list![
 
 /// Before a number of hours or minutes: "in 3 hrs", "en 4 horas", "tra 40 minuti".
 pub(in crate::core::triage) const SOON_BEFORE: WordList =
-    word_list!["in", "within", "en", "em", "daqui", "dans", "tra", "fra", "dalam"];
+    word_list!["in", "within", "en", "em", "dans", "tra", "fra", "dalam"];
 
 /// Hours ...
 pub(in crate::core::triage) const HOUR_UNITS: WordList = word_list![
