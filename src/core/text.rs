@@ -223,6 +223,24 @@ fn is_word_or_inflection(word: &str, keyword: &str) -> bool {
     }
 }
 
+/// Laughter written out: "lol", "mdr", "haha", `jajaja`, `kkkk`, `wkwk`, `rsrs`, `hehe`.
+pub fn laughter(w: &str) -> bool {
+    let only = |set: &[char]| {
+        w.chars().count() >= 4
+            && w.chars().all(|c| set.contains(&c))
+            && set.iter().all(|c| w.contains(*c))
+    };
+    matches!(
+        w,
+        "lol" | "lool" | "lmao" | "lmfao" | "rofl" | "mdr" | "ptdr" | "xd" | "xdd"
+    ) || only(&['h', 'a'])
+        || only(&['j', 'a'])
+        || only(&['h', 'e'])
+        || only(&['w', 'k'])
+        || only(&['r', 's'])
+        || (w.len() >= 3 && w.bytes().all(|b| b == b'k'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,3 +163,33 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
     let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
     assert!(urgent >= 128, "{urgent} of 154");
 }
+
+/// The two adversarial reviews of a deadline class that was not shipped (docs/triage.md, "Set
+/// I, and a deadline class measured and not shipped"): the rules already made 21 of the second
+/// review's 70 ordinary messages urgent, 17 by the older `deadline` reading (a deadline named
+/// with today); it now stands back when the work is already sent, the day is asked ("today or
+/// tomorrow?") or the message laughs: 7 of 70. The first review's 4 of 70 are urgent words of
+/// the packs, as before.
+#[test]
+fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
+    let l = languages(&[]);
+    for (name, set, look_alikes) in [
+        (
+            "review-fourteenth",
+            include_str!("../../../tests/data/triage-probe-review-fourteenth.tsv"),
+            4,
+        ),
+        (
+            "review-fourteenth-2",
+            include_str!("../../../tests/data/triage-probe-review-fourteenth-2.tsv"),
+            7,
+        ),
+    ] {
+        let rows = measured(name, set, &l);
+        let wrongly: usize = rows.iter().map(|r| r.non_emergencies_urgent).sum();
+        assert!(
+            wrongly <= look_alikes,
+            "{name}: {wrongly} look-alikes urgent"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! Whitfield").
 
 use super::lexicon::Lexicon;
+use crate::core::text::laughter;
 
 /// The marker of a message that says only that its matter is settled or withdrawn (rule 3):
 /// not a question, no quantity, no contrast, every other word a pleasantry, a function word,
@@ -558,22 +559,4 @@ fn praised(
             })
         });
     praise || thanks_for
-}
-
-/// Laughter written out: "lol", "mdr", "haha", `jajaja`, `kkkk`, `wkwk`, `rsrs`, `hehe`.
-fn laughter(w: &str) -> bool {
-    let only = |set: &[char]| {
-        w.chars().count() >= 4
-            && w.chars().all(|c| set.contains(&c))
-            && set.iter().all(|c| w.contains(*c))
-    };
-    matches!(
-        w,
-        "lol" | "lool" | "lmao" | "lmfao" | "rofl" | "mdr" | "ptdr" | "xd" | "xdd"
-    ) || only(&['h', 'a'])
-        || only(&['j', 'a'])
-        || only(&['h', 'e'])
-        || only(&['w', 'k'])
-        || only(&['r', 's'])
-        || (w.len() >= 3 && w.bytes().all(|b| b == b'k'))
 }

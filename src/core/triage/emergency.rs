@@ -63,6 +63,8 @@ struct Harm {
     official: Matcher,
     deadline: Matcher,
     today: Matcher,
+    already_done: Matcher,
+    either: Matcher,
     medicine: Matcher,
     running_out: Matcher,
     taken_over: Matcher,
@@ -125,6 +127,8 @@ impl Emergency {
             (&mut h.official, OFFICIAL),
             (&mut h.deadline, DEADLINE),
             (&mut h.today, TODAY),
+            (&mut h.already_done, ALREADY_DONE),
+            (&mut h.either, EITHER),
             (&mut h.medicine, MEDICINE),
             (&mut h.running_out, RUNNING_OUT),
             (&mut h.taken_over, TAKEN_OVER),
@@ -341,6 +345,7 @@ impl Emergency {
         if harm
             && (exact(&h.official) || (exact(&h.deadline) && !any(&h.delivery)))
             && exact(&h.today)
+            && !self.deadline_not_pressing(words)
         {
             return Some("deadline");
         }
@@ -389,6 +394,24 @@ impl Emergency {
         } else {
             None
         }
+    }
+
+    /// A deadline named with today that is not an emergency (`emergency_words/deadline_guards.rs`):
+    /// the work already sent, the day asked ("today or tomorrow?"), or told laughing ("lol my
+    /// wife says it's eviction tonight if the TV app keeps crashing").
+    fn deadline_not_pressing(&self, words: &[&str]) -> bool {
+        let h = &self.harm;
+        let day_ends: Vec<usize> = (0..words.len())
+            .filter_map(|i| h.today.at(words, i).map(|(_, n)| i + n))
+            .collect();
+        let day_asked = (0..words.len()).any(|i| {
+            h.either
+                .at(words, i)
+                .is_some_and(|(_, n)| day_ends.contains(&i) && h.today.at(words, i + n).is_some())
+        });
+        day_asked
+            || (0..words.len()).any(|i| h.already_done.at(words, i).is_some())
+            || words.iter().any(|w| crate::core::text::laughter(w))
     }
 
     /// A departure by its word, not French "en train de" (doing) nor "kereta bayi" (a

@@ -358,6 +358,17 @@ fn a_court_authority_or_flight_deadline_today_is_an_emergency() {
         "o prazo de entrega era hoje",
         "my visa card was charged twice today",
     ]);
+    // The work already sent, the day asked, or told laughing (the review
+    // `triage-probe-review-fourteenth-2.tsv`).
+    none_of(&[
+        "already submitted the form this morning, the deadline is today, I only need the receipt",
+        "ya presenté todo ayer, el plazo vence hoy, solo quiero el comprobante",
+        "la date limite c'est aujourd'hui ou demain ? je trouve pas",
+        "ist die Frist heute oder morgen? steht nirgends",
+        "la scadenza è oggi o domani? non lo trovo sul sito",
+        "batas waktunya hari ini atau besok ya? ga nemu di web",
+        "haha the deadline for my fantasy league is today and the app won't load",
+    ]);
 }
 
 #[test]
