@@ -139,7 +139,8 @@ pub(crate) struct Row {
     /// Of the non-problems made tickets: the rule that made each (its name only) and its
     /// length in words, for the profile of a set whose messages are not listed.
     pub ticketed_non_problems: Vec<(String, usize)>,
-    /// Of the emergencies not urgent: how many were high, how many normal.
+    /// Of the emergencies not urgent: how many became high tickets, how many normal (the rest
+    /// were asked for details).
     pub emergencies_missed_at: [usize; 2],
 }
 
@@ -581,9 +582,9 @@ fn shared_or_drawn_out_greetings_take_the_numbers_language() {
     }
 }
 
-#[cfg(test)]
 #[path = "accuracy_profile.rs"]
 mod profile;
 
+#[cfg(test)]
 #[path = "accuracy_probes.rs"]
 mod probes;

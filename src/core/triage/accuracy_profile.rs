@@ -1,6 +1,7 @@
 //! The profile of a set's misses when its messages are not listed (a set nobody tuned on):
 //! which rule made each non-problem a ticket, how long those messages are, and at what
-//! priority the emergencies not made urgent stayed. Figures only, never a message.
+//! priority the emergencies not made urgent stayed (or whether they were asked for details).
+//! Figures only, never a message.
 
 use super::Row;
 use std::collections::BTreeMap;
@@ -49,16 +50,20 @@ pub(super) fn print(rows: &[Row]) {
             lengths.join(", ")
         );
     }
+    let missed: usize = rows
+        .iter()
+        .map(|r| r.emergencies - r.emergencies_urgent)
+        .sum();
     let [high, normal] = rows.iter().fold([0, 0], |[h, n], r| {
         [
             h + r.emergencies_missed_at[0],
             n + r.emergencies_missed_at[1],
         ]
     });
-    if high + normal > 0 {
+    if missed > 0 {
+        let asked = missed - high - normal;
         println!(
-            "  emergencies not made urgent ({}): high {high}, normal {normal}",
-            high + normal
+            "  emergencies not made urgent ({missed}): high {high}, normal {normal}, asked for details {asked}"
         );
     }
 }
