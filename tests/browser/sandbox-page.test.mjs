@@ -146,8 +146,12 @@ test('an agent merges one ticket into another from the page, as Zendesk does', a
   await form.locator('select').selectOption(String(other.id));
   await form.locator('input[type=checkbox]').check();
   await page.locator('h1').first().click();
+  // Marked, to tell that the row was drawn anew (a redrawn select has no mark).
+  await form.locator('select').evaluate((select) => { select.dataset.before = 'redraw'; });
   const sent = await page.evaluate(async () => (await (await fetch('/__sandbox/customer/send', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '+15550009999', body: 'hello' }) })).json()).messageSid);
   await page.locator(`#deliveries tr[data-sid="${sent}"]`).waitFor({ timeout: 20_000 });
+  // The message log and the tickets are drawn together: the row is new.
+  assert.equal(await form.locator('select[data-before]').count(), 0, 'the tickets were redrawn');
   assert.equal(await form.locator('select').inputValue(), String(other.id), 'the merge target chosen before the redraw');
   assert.equal(await form.locator('input[type=checkbox]').isChecked(), true, 'the notice box ticked before the redraw');
   await form.locator('input[type=checkbox]').uncheck();
