@@ -168,8 +168,8 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
 /// I, and a deadline class measured and not shipped"): the rules already made 21 of the second
 /// review's 70 ordinary messages urgent, 17 by the older `deadline` reading (a deadline named
 /// with today); it now stands back when the work is already sent, the day is asked ("today or
-/// tomorrow?") or the message laughs: 7 of 70. The first review's 4 of 70 are urgent words of
-/// the packs, as before.
+/// tomorrow?") or the message laughs: 7 of 70, and 5 once a denied urgent word no longer counts
+/// ("not urgent", `não caiu`). The first review's 4 of 70, urgent words of the packs, are 1.
 #[test]
 fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
     let l = languages(&[]);
@@ -177,12 +177,12 @@ fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
         (
             "review-fourteenth",
             include_str!("../../../tests/data/triage-probe-review-fourteenth.tsv"),
-            4,
+            1,
         ),
         (
             "review-fourteenth-2",
             include_str!("../../../tests/data/triage-probe-review-fourteenth-2.tsv"),
-            7,
+            5,
         ),
     ] {
         let rows = measured(name, set, &l);
@@ -192,4 +192,25 @@ fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
             "{name}: {wrongly} look-alikes urgent"
         );
     }
+}
+
+/// An adversarial review of the older emergency classes (`triage-probe-review-older-classes.tsv`:
+/// a helper told the medicine, official deadline, stolen or lost, someone else, money gone and
+/// taken over classes wrote 12 ordinary messages and 2 real ones per language): 56 of 84
+/// ordinary messages were urgent, 15 now (11 of them by urgent words of the packs: "scam",
+/// `hackerato`; 4 by the classes); every real one urgent, before and after.
+#[test]
+fn accuracy_ordinary_messages_in_the_older_classes_words_are_not_urgent() {
+    let l = languages(&[]);
+    let rows = measured(
+        "review-older-classes",
+        include_str!("../../../tests/data/triage-probe-review-older-classes.tsv"),
+        &l,
+    );
+    let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
+    let wrongly: usize = rows.iter().map(|r| r.non_emergencies_urgent).sum();
+    assert!(
+        urgent == 14 && wrongly <= 15,
+        "{urgent} of 14 urgent, {wrongly} of 84 look-alikes urgent"
+    );
 }

@@ -35,6 +35,7 @@ pub struct Emergency {
     exposed: Exposed,
     pressing: Pressing,
     dependent: Dependent,
+    ordinary: Ordinary,
 }
 
 /// The matchers of the emergencies outside the account (`emergency_harm_words`).
@@ -199,6 +200,7 @@ impl Emergency {
         e.exposed = Exposed::shipped();
         e.pressing = Pressing::shipped();
         e.dependent = Dependent::shipped();
+        e.ordinary = Ordinary::shipped();
         e
     }
 
@@ -214,6 +216,8 @@ impl Emergency {
         // Matched as written: "changed" is not "change", "reset" not "resets".
         let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
         let h = &self.harm;
+        let o = &self.ordinary;
+        let laughing = Ordinary::laughing(words);
         if any(&self.stopped) {
             return Some("stopped");
         }
@@ -308,6 +312,11 @@ impl Emergency {
         if harm && exact(&h.sim_swapped) {
             return Some("taken over");
         }
+        // No hurry said outright: no emergency of time, money or access (a danger to people,
+        // above, stays one whatever the customer says of it).
+        if exact(&o.calm) {
+            return None;
+        }
         // A wedding or a funeral today, whatever is missing for it (a delivery too); a flight
         // today or within hours.
         // The ninth pass's today and times of day count only without a later or a past day.
@@ -315,7 +324,7 @@ impl Emergency {
         let clock = || today_now() && exact(&c.today_only) && self.clock(words);
         let departure = self.departure(words);
         if harm
-            && (exact(&h.ceremony) || departure)
+            && (exact(&h.ceremony) || (departure && !exact(&o.allowance)))
             && (exact(&h.today)
                 || exact(&h.within_hours)
                 || (exact(&c.today_more) && today_now())
@@ -339,23 +348,34 @@ impl Emergency {
         {
             return Some("deadline");
         }
-        if harm && exact(&h.medicine) && (any(&h.running_out) || exact(&h.today)) {
+        // Not a coupon running out, nor an order today for a later day.
+        if harm
+            && exact(&h.medicine)
+            && (any(&h.running_out) || (exact(&h.today) && !exact(&c.later)))
+            && !exact(&o.price_or_promo)
+        {
             return Some("medicine");
         }
         if harm
-            && (exact(&h.official) || (exact(&h.deadline) && !any(&h.delivery)))
+            && ((exact(&h.official) && !exact(&o.allowance) && !exact(&o.accountant))
+                || (exact(&h.deadline) && !any(&h.delivery)))
             && exact(&h.today)
             && !self.deadline_not_pressing(words)
         {
             return Some("deadline");
         }
-        if harm && (any(&h.taken_over) || (any(&h.asking_money) && any(&h.contacts))) {
+        if harm && (any(&h.taken_over) || (any(&h.asking_money) && any(&h.contacts))) && !laughing {
             return Some("taken over");
         }
         let credential = exact(&self.credentials);
-        if credential
-            && (exact(&self.changed_by_other) || (exact(&self.changed) && any(&self.actor)))
-        {
+        // "Can someone tell me how I change my PIN" names a helper; "someone from your team"
+        // the company itself, unless they only said so ("saying they were from your team").
+        let stranger = || {
+            any(&self.actor)
+                && !(any(&self.help) && self.asks_for_help(words))
+                && !(exact(&o.from_you) && !any(&self.impersonated) && !exact(&o.claimed))
+        };
+        if credential && (exact(&self.changed_by_other) || (exact(&self.changed) && stranger())) {
             return Some("credential changed");
         }
         let money_or_access = any(&self.money_or_access);
@@ -363,6 +383,7 @@ impl Emergency {
             && !any(&h.delivery)
             && ((exact(&h.stolen) && (money_or_access || exact(&h.valuables)))
                 || (!exact(&h.connection) && self.lost_near_valuables(words)))
+            && !o.long_ago(words)
         {
             return Some("stolen or lost");
         }
@@ -372,8 +393,11 @@ impl Emergency {
         }
         // A request to block names a card, an account or everything, not any money word.
         let blocking = exact(&self.blocking) && exact(&self.blockable);
-        let money_gone =
-            (any(&self.vanished) && any(&self.money)) || (money_or_access && any(&self.emptied));
+        // Not money the customer moved to savings ("gone from my savings" is gone), nor a joke.
+        let money_gone = ((any(&self.vanished) && any(&self.money))
+            || (money_or_access && any(&self.emptied)))
+            && !(exact(&o.savings) && any(&o.moved))
+            && !laughing;
         if !money_or_access && !credential && !blocking && !money_gone {
             return None;
         }
@@ -389,7 +413,7 @@ impl Emergency {
             None
         } else if any(&self.elsewhere) {
             Some("unknown login")
-        } else if any(&self.actor) && !(any(&self.help) && self.asks_for_help(words)) {
+        } else if stranger() {
             Some("someone else")
         } else {
             None
@@ -469,6 +493,10 @@ use pressing::Pressing;
 #[path = "emergency_dependent.rs"]
 mod dependent;
 use dependent::Dependent;
+
+#[path = "emergency_ordinary.rs"]
+mod ordinary;
+use ordinary::Ordinary;
 
 #[cfg(test)]
 #[path = "emergency_tests.rs"]
