@@ -168,8 +168,9 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
 /// I, and a deadline class measured and not shipped"): the rules already made 21 of the second
 /// review's 70 ordinary messages urgent, 17 by the older `deadline` reading (a deadline named
 /// with today); it now stands back when the work is already sent, the day is asked ("today or
-/// tomorrow?") or the message laughs: 7 of 70, and 5 once a denied urgent word no longer counts
-/// ("not urgent", `não caiu`). The first review's 4 of 70, urgent words of the packs, are 1.
+/// tomorrow?") or the message laughs, unless a "but" follows: 6 of 70 (with a denied urgent
+/// word no longer counting: "not urgent", `não caiu`). The first review's 4 of 70, urgent words
+/// of the packs, are 1.
 #[test]
 fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
     let l = languages(&[]);
@@ -182,7 +183,7 @@ fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
         (
             "review-fourteenth-2",
             include_str!("../../../tests/data/triage-probe-review-fourteenth-2.tsv"),
-            5,
+            6,
         ),
     ] {
         let rows = measured(name, set, &l);
@@ -197,8 +198,11 @@ fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
 /// An adversarial review of the older emergency classes (`triage-probe-review-older-classes.tsv`:
 /// a helper told the medicine, official deadline, stolen or lost, someone else, money gone and
 /// taken over classes wrote 12 ordinary messages and 2 real ones per language): 56 of 84
-/// ordinary messages were urgent, 15 now (11 of them by urgent words of the packs: "scam",
-/// `hackerato`; 4 by the classes); every real one urgent, before and after.
+/// ordinary messages were urgent, 24 now (11 of them by urgent words of the packs: "scam",
+/// `hackerato`; 13 by the classes); every real one urgent, before and after. And a review of
+/// those guards (`triage-probe-review-guards.tsv`: 42 real emergencies written to slip past
+/// them, "no rush on the refund, but someone is using my card right now"): 36 urgent before the
+/// guards, 38 with them.
 #[test]
 fn accuracy_ordinary_messages_in_the_older_classes_words_are_not_urgent() {
     let l = languages(&[]);
@@ -210,7 +214,14 @@ fn accuracy_ordinary_messages_in_the_older_classes_words_are_not_urgent() {
     let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
     let wrongly: usize = rows.iter().map(|r| r.non_emergencies_urgent).sum();
     assert!(
-        urgent == 14 && wrongly <= 15,
+        urgent == 14 && wrongly <= 24,
         "{urgent} of 14 urgent, {wrongly} of 84 look-alikes urgent"
     );
+    let guards = measured(
+        "review-guards",
+        include_str!("../../../tests/data/triage-probe-review-guards.tsv"),
+        &l,
+    );
+    let urgent: usize = guards.iter().map(|r| r.emergencies_urgent).sum();
+    assert!(urgent >= 38, "{urgent} of 42 urgent");
 }

@@ -314,7 +314,7 @@ impl Emergency {
         }
         // No hurry said outright: no emergency of time, money or access (a danger to people,
         // above, stays one whatever the customer says of it).
-        if exact(&o.calm) {
+        if o.calm(words) {
             return None;
         }
         // A wedding or a funeral today, whatever is missing for it (a delivery too); a flight
@@ -324,7 +324,7 @@ impl Emergency {
         let clock = || today_now() && exact(&c.today_only) && self.clock(words);
         let departure = self.departure(words);
         if harm
-            && (exact(&h.ceremony) || (departure && !exact(&o.allowance)))
+            && (exact(&h.ceremony) || (departure && !o.allowance_asked(words)))
             && (exact(&h.today)
                 || exact(&h.within_hours)
                 || (exact(&c.today_more) && today_now())
@@ -351,13 +351,13 @@ impl Emergency {
         // Not a coupon running out, nor an order today for a later day.
         if harm
             && exact(&h.medicine)
-            && (any(&h.running_out) || (exact(&h.today) && !exact(&c.later)))
-            && !exact(&o.price_or_promo)
+            && ((any(&h.running_out) && !o.coupon_ran_out(words, &h.running_out))
+                || (exact(&h.today) && !exact(&c.later)))
         {
             return Some("medicine");
         }
         if harm
-            && ((exact(&h.official) && !exact(&o.allowance) && !exact(&o.accountant))
+            && ((exact(&h.official) && !o.allowance_asked(words))
                 || (exact(&h.deadline) && !any(&h.delivery)))
             && exact(&h.today)
             && !self.deadline_not_pressing(words)
@@ -368,13 +368,8 @@ impl Emergency {
             return Some("taken over");
         }
         let credential = exact(&self.credentials);
-        // "Can someone tell me how I change my PIN" names a helper; "someone from your team"
-        // the company itself, unless they only said so ("saying they were from your team").
-        let stranger = || {
-            any(&self.actor)
-                && !(any(&self.help) && self.asks_for_help(words))
-                && !(exact(&o.from_you) && !any(&self.impersonated) && !exact(&o.claimed))
-        };
+        // "Can someone tell me how I change my PIN" names a helper.
+        let stranger = || any(&self.actor) && !(any(&self.help) && self.asks_for_help(words));
         if credential && (exact(&self.changed_by_other) || (exact(&self.changed) && stranger())) {
             return Some("credential changed");
         }
@@ -396,7 +391,7 @@ impl Emergency {
         // Not money the customer moved to savings ("gone from my savings" is gone), nor a joke.
         let money_gone = ((any(&self.vanished) && any(&self.money))
             || (money_or_access && any(&self.emptied)))
-            && !(exact(&o.savings) && any(&o.moved))
+            && !o.moved_to_savings(words)
             && !laughing;
         if !money_or_access && !credential && !blocking && !money_gone {
             return None;
@@ -433,9 +428,20 @@ impl Emergency {
                 .at(words, i)
                 .is_some_and(|(_, n)| day_ends.contains(&i) && h.today.at(words, i + n).is_some())
         });
-        day_asked
-            || (0..words.len()).any(|i| h.already_done.at(words, i).is_some())
-            || words.iter().any(|w| crate::core::text::laughter(w))
+        // Already sent, unless a "but" follows ("ya presenté la declaración pero el sistema me
+        // la rechazó").
+        let sent = (0..words.len()).any(|i| {
+            h.already_done
+                .at(words, i)
+                .is_some_and(|(_, n)| !self.ordinary.contrast_after(words, i + n))
+        });
+        day_asked || sent || words.iter().any(|w| crate::core::text::laughter(w))
+    }
+
+    /// Whether a "but" comes at or after the word at `i` (`problems::priority`: "not urgent, but
+    /// someone is using my card" keeps its urgent word).
+    pub(super) fn contrast_after(&self, words: &[&str], i: usize) -> bool {
+        self.ordinary.contrast_after(words, i)
     }
 
     /// A departure by its word, not French "en train de" (doing) nor "kereta bayi" (a

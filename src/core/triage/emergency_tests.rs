@@ -350,6 +350,8 @@ fn a_court_authority_or_flight_deadline_today_is_an_emergency() {
             "die frist endet heute und das portal lässt mich nicht hochladen",
             "la scadenza è oggi e il sito non mi fa caricare",
             "batas waktunya hari ini dan webnya ga bisa upload",
+            // Already sent, but refused: still due today.
+            "ya presenté la declaración pero el sistema me la rechazó y el plazo vence hoy",
         ],
     );
     // A delivery date, or a Visa card, is not a deadline.

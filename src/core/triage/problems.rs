@@ -232,13 +232,18 @@ fn denied(words: &[&str], i: usize) -> bool {
 fn priority(lex: &Lexicon, words: &[&str]) -> (Priority, Option<&'static str>) {
     let unelided = unelide(words);
     // An urgent word denied ("not urgent", "not an emergency") is taken out whole: no emergency
-    // class reads it either.
+    // class reads it either. Not when a "but" follows: "not urgent about the address, but my
+    // account was just emptied" (the review `triage-probe-review-guards.tsv`).
     let mut kept: Vec<&str> = Vec::with_capacity(unelided.len());
     let mut urgent_said = false;
     let mut i = 0;
     while i < unelided.len() {
         match lex.urgent.at_inflected(&unelided, i) {
-            Some((_, n)) if denied(&unelided, i) => i += n,
+            Some((_, n))
+                if denied(&unelided, i) && !lex.emergency.contrast_after(&unelided, i + n) =>
+            {
+                i += n
+            }
             found => {
                 urgent_said |= found.is_some();
                 kept.push(unelided[i]);

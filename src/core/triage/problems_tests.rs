@@ -365,7 +365,7 @@ fn an_emergency_outside_the_account_names_its_class() {
 fn an_urgent_word_denied_makes_no_urgent_ticket() {
     for m in [
         "the invoice has a typo, not urgent at all",
-        "it's not an emergency, but my refund is late",
+        "it's not an emergency, my refund is just late",
         "la factura llegó con un error, no es urgente",
         "minha fatura veio errada, nao e urgente",
         "pix n caiu ainda",
@@ -381,6 +381,7 @@ fn an_urgent_word_denied_makes_no_urgent_ticket() {
         "not working, urgent!",
         "o site está em baixo, não conseguimos vender nada, é urgente",
         "no signal since morning, URGENT",
+        "not urgent about the address change, but someone is using my card right now",
     ] {
         assert_eq!(ticket(m), Some(Priority::Urgent), "{m}");
     }

@@ -1,8 +1,9 @@
 //! What makes an older emergency class's words an ordinary message (the adversarial review
 //! `triage-probe-review-older-classes.tsv`: 56 of 84 ordinary messages were urgent): said to
-//! be no hurry; a medicine's coupon or an order for a later day; a flight's baggage allowance;
-//! papers for one's accountant; someone from the company itself; a loss years ago; money moved
-//! to savings.
+//! be no hurry; a medicine's coupon or an order for a later day; a flight's baggage allowance
+//! asked; a loss years ago; money moved to savings. Each yields to a "but" after it, and the
+//! loss years ago to one happening now (the review of these guards,
+//! `triage-probe-review-guards.tsv`).
 
 use crate::core::text::{word_list, WordList};
 
@@ -86,62 +87,6 @@ pub(in crate::core::triage) const ALLOWANCE: WordList = word_list![
     "bagasi kabin",
 ];
 
-/// One's accountant: papers for an appointment with them, not an authority's deadline
-/// ("the Receita Federal papers, I take them to my accountant tomorrow").
-pub(in crate::core::triage) const ACCOUNTANT: WordList = word_list![
-    "accountant",
-    "tax advisor",
-    "contador",
-    "contadora",
-    "gestor",
-    "gestoria",
-    "contabilista",
-    "comptable",
-    "expert comptable",
-    "steuerberater",
-    "steuerberaterin",
-    "commercialista",
-    "konsultan pajak",
-];
-
-/// Someone from the company itself ("someone from your team called me"): not a stranger.
-pub(in crate::core::triage) const FROM_YOU: WordList = word_list![
-    "from your team",
-    "from ur team",
-    "from your company",
-    "from you guys",
-    "de ustedes",
-    "de su equipo",
-    "de vcs",
-    "de voces",
-    "de chez vous",
-    "von euch",
-    "von ihnen",
-    "di voi",
-    "dari kalian",
-    "dari cs",
-];
-
-/// Said to be from the company, by someone who may not be (read with `FROM_YOU`).
-pub(in crate::core::triage) const CLAIMED: WordList = word_list![
-    "saying",
-    "said",
-    "claiming",
-    "claimed",
-    "diciendo",
-    "dijo",
-    "dizendo",
-    "disse",
-    "disant",
-    "pretendant",
-    "angeblich",
-    "behauptet",
-    "dicendo",
-    "diceva",
-    "ngaku",
-    "mengaku",
-];
-
 /// Years, as counted back ("2 years ago", `hace 2 años`, `vor 2 Jahren`, `2 thn lalu`).
 pub(in crate::core::triage) const YEARS: WordList = word_list![
     "year", "years", "yrs", "ano", "anos", "an", "ans", "jahr", "jahre", "jahren", "anno", "anni",
@@ -176,6 +121,102 @@ pub(in crate::core::triage) const MOVED: WordList = word_list![
     "pindahin",
     "pindahkan",
     "mindahin",
+];
+
+/// Because: money moved to savings "because I moved it" is no money gone; moved yesterday and
+/// gone today is.
+pub(in crate::core::triage) const BECAUSE: WordList = word_list![
+    "because",
+    "bc",
+    "cause",
+    "porque",
+    "pq",
+    "por que",
+    "parce que",
+    "weil",
+    "perche",
+    "karena",
+    "soalnya",
+    "krn",
+];
+
+/// A quantity asked: a baggage allowance ("how many bags can I take").
+pub(in crate::core::triage) const QUANTITY_ASKED: WordList = word_list![
+    "how many",
+    "how much",
+    "limit",
+    "allowed",
+    "can i bring",
+    "can i take",
+    "cuanto",
+    "cuantas",
+    "cuantos",
+    "puedo llevar",
+    "quanto",
+    "quantas",
+    "quantos",
+    "limite",
+    "posso levar",
+    "combien",
+    "wie viel",
+    "wieviel",
+    "darf ich",
+    "quanti",
+    "quante",
+    "posso portare",
+    "berapa",
+    "maks",
+    "max",
+];
+
+/// But: what follows a guard word says more ("no rush on the refund, but someone is using my
+/// card right now").
+pub(in crate::core::triage) const CONTRAST: WordList = word_list![
+    "but",
+    "however",
+    "pero",
+    "sin embargo",
+    "mas",
+    "porem",
+    "mais",
+    "cependant",
+    "aber",
+    "jedoch",
+    "ma",
+    "tapi",
+    "tetapi",
+    "namun",
+];
+
+/// Now: a loss told as happening, beside one years ago ("lost my wallet 2 years ago, now my
+/// phone just got stolen").
+pub(in crate::core::triage) const NOW: WordList = word_list![
+    "now",
+    "just",
+    "today",
+    "right now",
+    "ahora",
+    "ahorita",
+    "recien",
+    "hoy",
+    "agora",
+    "hoje",
+    "acabou de",
+    "maintenant",
+    "aujourd'hui",
+    "jetzt",
+    "grad",
+    "gerade",
+    "eben",
+    "heute",
+    "adesso",
+    "ora",
+    "oggi",
+    "appena",
+    "sekarang",
+    "baru",
+    "tadi",
+    "barusan",
 ];
 
 /// Savings: money moved there is not gone.
