@@ -1,8 +1,15 @@
 //! The helper-written emergency probes, held: each pass's emergencies stay urgent and its
 //! look-alikes ordinary.
 
-use super::super::languages;
+use super::super::{languages, Row};
 use super::measured;
+
+/// Emergencies made urgent, and other problems (look-alikes) made urgent, over all languages.
+fn urgent_in(rows: &[Row]) -> (usize, usize) {
+    rows.iter().fold((0, 0), |(e, o), r| {
+        (e + r.emergencies_urgent, o + r.non_emergencies_urgent)
+    })
+}
 
 /// The helper-written emergencies (`triage-probe-emergencies-f.tsv`: 24 emergencies of many
 /// kinds and 10 ordinary complaints per language, written from a brief without the rules; the
@@ -60,7 +67,7 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
             r.code, r.wrong
         );
     }
-    let look_alikes: usize = review.iter().map(|r| r.non_emergencies_urgent).sum();
+    let look_alikes: usize = urgent_in(&review).1;
     assert!(
         look_alikes <= 3,
         "{:?}",
@@ -75,7 +82,7 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
         include_str!("../../../tests/data/triage-probe-review-tenth-2.tsv"),
         &l,
     );
-    let urgent: usize = review.iter().map(|r| r.non_emergencies_urgent).sum();
+    let urgent: usize = urgent_in(&review).1;
     assert!(
         urgent <= 2,
         "{:?}",
@@ -103,7 +110,7 @@ fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
         assert!(r.emergencies_urgent >= least, "{}: {:?}", r.code, r.wrong);
         assert!(r.non_emergencies_urgent <= 2, "{}: {:?}", r.code, r.wrong);
     }
-    let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
+    let urgent: usize = urgent_in(&rows).0;
     assert!(urgent >= 101, "{urgent} of 140");
     // Its adversarial review (`triage-probe-review-thirteenth.tsv`: another helper, told the
     // class, wrote 18 ordinary messages in its words and 2 real emergencies per language): 30
@@ -132,8 +139,8 @@ fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
         include_str!("../../../tests/data/triage-probe-emergencies-k.tsv"),
         &l,
     );
-    let urgent: usize = k.iter().map(|r| r.emergencies_urgent).sum();
-    let look_alikes: usize = k.iter().map(|r| r.non_emergencies_urgent).sum();
+    let urgent: usize = urgent_in(&k).0;
+    let look_alikes: usize = urgent_in(&k).1;
     assert!(
         urgent >= 62 && look_alikes <= 14,
         "{urgent} of 140, {look_alikes} of 70"
@@ -160,7 +167,7 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
             r.wrong
         );
     }
-    let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
+    let urgent: usize = urgent_in(&rows).0;
     assert!(urgent >= 128, "{urgent} of 154");
 }
 
@@ -187,7 +194,7 @@ fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
         ),
     ] {
         let rows = measured(name, set, &l);
-        let wrongly: usize = rows.iter().map(|r| r.non_emergencies_urgent).sum();
+        let wrongly: usize = urgent_in(&rows).1;
         assert!(
             wrongly <= look_alikes,
             "{name}: {wrongly} look-alikes urgent"
@@ -211,8 +218,8 @@ fn accuracy_ordinary_messages_in_the_older_classes_words_are_not_urgent() {
         include_str!("../../../tests/data/triage-probe-review-older-classes.tsv"),
         &l,
     );
-    let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
-    let wrongly: usize = rows.iter().map(|r| r.non_emergencies_urgent).sum();
+    let urgent: usize = urgent_in(&rows).0;
+    let wrongly: usize = urgent_in(&rows).1;
     assert!(
         urgent == 14 && wrongly <= 24,
         "{urgent} of 14 urgent, {wrongly} of 84 look-alikes urgent"
@@ -222,6 +229,6 @@ fn accuracy_ordinary_messages_in_the_older_classes_words_are_not_urgent() {
         include_str!("../../../tests/data/triage-probe-review-guards.tsv"),
         &l,
     );
-    let urgent: usize = guards.iter().map(|r| r.emergencies_urgent).sum();
+    let urgent: usize = urgent_in(&guards).0;
     assert!(urgent >= 38, "{urgent} of 42 urgent");
 }

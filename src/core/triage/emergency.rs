@@ -217,7 +217,8 @@ impl Emergency {
         let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
         let h = &self.harm;
         let o = &self.ordinary;
-        let laughing = Ordinary::laughing(words);
+        // Read only where a class needs it (most messages never reach one).
+        let laughing = || Ordinary::laughing(words);
         if any(&self.stopped) {
             return Some("stopped");
         }
@@ -364,7 +365,8 @@ impl Emergency {
         {
             return Some("deadline");
         }
-        if harm && (any(&h.taken_over) || (any(&h.asking_money) && any(&h.contacts))) && !laughing {
+        if harm && (any(&h.taken_over) || (any(&h.asking_money) && any(&h.contacts))) && !laughing()
+        {
             return Some("taken over");
         }
         let credential = exact(&self.credentials);
@@ -392,7 +394,7 @@ impl Emergency {
         let money_gone = ((any(&self.vanished) && any(&self.money))
             || (money_or_access && any(&self.emptied)))
             && !o.moved_to_savings(words)
-            && !laughing;
+            && !laughing();
         if !money_or_access && !credential && !blocking && !money_gone {
             return None;
         }
@@ -435,7 +437,7 @@ impl Emergency {
                 .at(words, i)
                 .is_some_and(|(_, n)| !self.ordinary.contrast_after(words, i + n))
         });
-        day_asked || sent || words.iter().any(|w| crate::core::text::laughter(w))
+        day_asked || sent || Ordinary::laughing(words)
     }
 
     /// Whether a "but" comes at or after the word at `i` (`problems::priority`: "not urgent, but

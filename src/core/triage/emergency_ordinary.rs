@@ -50,9 +50,8 @@ impl Ordinary {
     /// Whether one of `m`'s entries stands with no "but" after it.
     fn stands(&self, m: &Matcher, words: &[&str]) -> bool {
         (0..words.len()).any(|i| {
-            m.at(words, i).is_some_and(|(_, n)| {
-                !(i + n..words.len()).any(|j| self.contrast.at(words, j).is_some())
-            })
+            m.at(words, i)
+                .is_some_and(|(_, n)| !self.contrast_after(words, i + n))
         })
     }
 
