@@ -382,6 +382,8 @@ fn an_urgent_word_denied_makes_no_urgent_ticket() {
         "o site está em baixo, não conseguimos vender nada, é urgente",
         "no signal since morning, URGENT",
         "not urgent about the address change, but someone is using my card right now",
+        // What follows a "but" is what the customer means: the urgent word stays.
+        "it's not urgent, but my parcel is three days late",
     ] {
         assert_eq!(ticket(m), Some(Priority::Urgent), "{m}");
     }
