@@ -1,15 +1,8 @@
 //! The helper-written emergency probes, held: each pass's emergencies stay urgent and its
 //! look-alikes ordinary.
 
-use super::super::{languages, Row};
+use super::super::languages;
 use super::measured;
-
-/// Emergencies made urgent, and other problems (look-alikes) made urgent, over all languages.
-fn urgent_in(rows: &[Row]) -> (usize, usize) {
-    rows.iter().fold((0, 0), |(e, o), r| {
-        (e + r.emergencies_urgent, o + r.non_emergencies_urgent)
-    })
-}
 
 /// The helper-written emergencies (`triage-probe-emergencies-f.tsv`: 24 emergencies of many
 /// kinds and 10 ordinary complaints per language, written from a brief without the rules; the
@@ -67,7 +60,7 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
             r.code, r.wrong
         );
     }
-    let look_alikes: usize = urgent_in(&review).1;
+    let look_alikes: usize = review.iter().map(|r| r.non_emergencies_urgent).sum();
     assert!(
         look_alikes <= 3,
         "{:?}",
@@ -82,7 +75,7 @@ fn accuracy_the_helper_emergencies_keep_what_the_tenth_pass_fixed() {
         include_str!("../../../tests/data/triage-probe-review-tenth-2.tsv"),
         &l,
     );
-    let urgent: usize = urgent_in(&review).1;
+    let urgent: usize = review.iter().map(|r| r.non_emergencies_urgent).sum();
     assert!(
         urgent <= 2,
         "{:?}",
@@ -110,7 +103,7 @@ fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
         assert!(r.emergencies_urgent >= least, "{}: {:?}", r.code, r.wrong);
         assert!(r.non_emergencies_urgent <= 2, "{}: {:?}", r.code, r.wrong);
     }
-    let urgent: usize = urgent_in(&rows).0;
+    let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
     assert!(urgent >= 101, "{urgent} of 140");
     // Its adversarial review (`triage-probe-review-thirteenth.tsv`: another helper, told the
     // class, wrote 18 ordinary messages in its words and 2 real emergencies per language): 30
@@ -139,8 +132,8 @@ fn accuracy_the_helper_emergencies_keep_what_the_thirteenth_pass_fixed() {
         include_str!("../../../tests/data/triage-probe-emergencies-k.tsv"),
         &l,
     );
-    let urgent: usize = urgent_in(&k).0;
-    let look_alikes: usize = urgent_in(&k).1;
+    let urgent: usize = k.iter().map(|r| r.emergencies_urgent).sum();
+    let look_alikes: usize = k.iter().map(|r| r.non_emergencies_urgent).sum();
     assert!(
         urgent >= 62 && look_alikes <= 14,
         "{urgent} of 140, {look_alikes} of 70"
@@ -167,17 +160,17 @@ fn accuracy_the_hard_emergencies_keep_what_the_ninth_pass_fixed() {
             r.wrong
         );
     }
-    let urgent: usize = urgent_in(&rows).0;
+    let urgent: usize = rows.iter().map(|r| r.emergencies_urgent).sum();
     assert!(urgent >= 128, "{urgent} of 154");
 }
 
 /// The two adversarial reviews of a deadline class that was not shipped (docs/triage.md, "Set
 /// I, and a deadline class measured and not shipped"): the rules already made 21 of the second
 /// review's 70 ordinary messages urgent, 17 by the older `deadline` reading (a deadline named
-/// with today); it now stands back when the work is already sent, the day is asked ("today or
-/// tomorrow?") or the message laughs, unless a "but" follows: 6 of 70 (with a denied urgent
-/// word no longer counting: "not urgent", `não caiu`). The first review's 4 of 70, urgent words
-/// of the packs, are 1.
+/// with today); it now stands back when the work is already sent (unless a "but" follows) or
+/// the day is asked ("today or tomorrow?"): 13 of 70 (not for laughter: nervous or polite
+/// laughter comes with real deadlines too). The first review's 4 of 70 are urgent words of the
+/// packs, as before.
 #[test]
 fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
     let l = languages(&[]);
@@ -185,50 +178,19 @@ fn accuracy_a_deadline_asked_about_or_already_met_is_not_urgent() {
         (
             "review-fourteenth",
             include_str!("../../../tests/data/triage-probe-review-fourteenth.tsv"),
-            1,
+            4,
         ),
         (
             "review-fourteenth-2",
             include_str!("../../../tests/data/triage-probe-review-fourteenth-2.tsv"),
-            6,
+            13,
         ),
     ] {
         let rows = measured(name, set, &l);
-        let wrongly: usize = urgent_in(&rows).1;
+        let wrongly: usize = rows.iter().map(|r| r.non_emergencies_urgent).sum();
         assert!(
             wrongly <= look_alikes,
             "{name}: {wrongly} look-alikes urgent"
         );
     }
-}
-
-/// An adversarial review of the older emergency classes (`triage-probe-review-older-classes.tsv`:
-/// a helper told the medicine, official deadline, stolen or lost, someone else, money gone and
-/// taken over classes wrote 12 ordinary messages and 2 real ones per language): 56 of 84
-/// ordinary messages were urgent, 24 now (11 of them by urgent words of the packs: "scam",
-/// `hackerato`; 13 by the classes); every real one urgent, before and after. And a review of
-/// those guards (`triage-probe-review-guards.tsv`: 42 real emergencies written to slip past
-/// them, "no rush on the refund, but someone is using my card right now"): 36 urgent before the
-/// guards, 38 with them.
-#[test]
-fn accuracy_ordinary_messages_in_the_older_classes_words_are_not_urgent() {
-    let l = languages(&[]);
-    let rows = measured(
-        "review-older-classes",
-        include_str!("../../../tests/data/triage-probe-review-older-classes.tsv"),
-        &l,
-    );
-    let urgent: usize = urgent_in(&rows).0;
-    let wrongly: usize = urgent_in(&rows).1;
-    assert!(
-        urgent == 14 && wrongly <= 24,
-        "{urgent} of 14 urgent, {wrongly} of 84 look-alikes urgent"
-    );
-    let guards = measured(
-        "review-guards",
-        include_str!("../../../tests/data/triage-probe-review-guards.tsv"),
-        &l,
-    );
-    let urgent: usize = urgent_in(&guards).0;
-    assert!(urgent >= 38, "{urgent} of 42 urgent");
 }

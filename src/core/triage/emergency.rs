@@ -35,7 +35,6 @@ pub struct Emergency {
     exposed: Exposed,
     pressing: Pressing,
     dependent: Dependent,
-    ordinary: Ordinary,
 }
 
 /// The matchers of the emergencies outside the account (`emergency_harm_words`).
@@ -66,6 +65,7 @@ struct Harm {
     today: Matcher,
     already_done: Matcher,
     either: Matcher,
+    but: Matcher,
     medicine: Matcher,
     running_out: Matcher,
     taken_over: Matcher,
@@ -130,6 +130,7 @@ impl Emergency {
             (&mut h.today, TODAY),
             (&mut h.already_done, ALREADY_DONE),
             (&mut h.either, EITHER),
+            (&mut h.but, BUT),
             (&mut h.medicine, MEDICINE),
             (&mut h.running_out, RUNNING_OUT),
             (&mut h.taken_over, TAKEN_OVER),
@@ -200,7 +201,6 @@ impl Emergency {
         e.exposed = Exposed::shipped();
         e.pressing = Pressing::shipped();
         e.dependent = Dependent::shipped();
-        e.ordinary = Ordinary::shipped();
         e
     }
 
@@ -216,9 +216,6 @@ impl Emergency {
         // Matched as written: "changed" is not "change", "reset" not "resets".
         let exact = |m: &Matcher| (0..words.len()).any(|i| m.at(words, i).is_some());
         let h = &self.harm;
-        let o = &self.ordinary;
-        // Read only where a class needs it (most messages never reach one).
-        let laughing = || Ordinary::laughing(words);
         if any(&self.stopped) {
             return Some("stopped");
         }
@@ -313,11 +310,6 @@ impl Emergency {
         if harm && exact(&h.sim_swapped) {
             return Some("taken over");
         }
-        // No hurry said outright: no emergency of time, money or access (a danger to people,
-        // above, stays one whatever the customer says of it).
-        if o.calm(words) {
-            return None;
-        }
         // A wedding or a funeral today, whatever is missing for it (a delivery too); a flight
         // today or within hours.
         // The ninth pass's today and times of day count only without a later or a past day.
@@ -325,7 +317,7 @@ impl Emergency {
         let clock = || today_now() && exact(&c.today_only) && self.clock(words);
         let departure = self.departure(words);
         if harm
-            && (exact(&h.ceremony) || (departure && !o.allowance_asked(words)))
+            && (exact(&h.ceremony) || departure)
             && (exact(&h.today)
                 || exact(&h.within_hours)
                 || (exact(&c.today_more) && today_now())
@@ -349,30 +341,23 @@ impl Emergency {
         {
             return Some("deadline");
         }
-        // Not a coupon running out, nor an order today for a later day.
-        if harm
-            && exact(&h.medicine)
-            && ((any(&h.running_out) && !o.coupon_ran_out(words, &h.running_out))
-                || (exact(&h.today) && !exact(&c.later)))
-        {
+        if harm && exact(&h.medicine) && (any(&h.running_out) || exact(&h.today)) {
             return Some("medicine");
         }
         if harm
-            && ((exact(&h.official) && !o.allowance_asked(words))
-                || (exact(&h.deadline) && !any(&h.delivery)))
+            && (exact(&h.official) || (exact(&h.deadline) && !any(&h.delivery)))
             && exact(&h.today)
             && !self.deadline_not_pressing(words)
         {
             return Some("deadline");
         }
-        if harm && (any(&h.taken_over) || (any(&h.asking_money) && any(&h.contacts))) && !laughing()
-        {
+        if harm && (any(&h.taken_over) || (any(&h.asking_money) && any(&h.contacts))) {
             return Some("taken over");
         }
         let credential = exact(&self.credentials);
-        // "Can someone tell me how I change my PIN" names a helper.
-        let stranger = || any(&self.actor) && !(any(&self.help) && self.asks_for_help(words));
-        if credential && (exact(&self.changed_by_other) || (exact(&self.changed) && stranger())) {
+        if credential
+            && (exact(&self.changed_by_other) || (exact(&self.changed) && any(&self.actor)))
+        {
             return Some("credential changed");
         }
         let money_or_access = any(&self.money_or_access);
@@ -380,7 +365,6 @@ impl Emergency {
             && !any(&h.delivery)
             && ((exact(&h.stolen) && (money_or_access || exact(&h.valuables)))
                 || (!exact(&h.connection) && self.lost_near_valuables(words)))
-            && !o.long_ago(words)
         {
             return Some("stolen or lost");
         }
@@ -390,11 +374,8 @@ impl Emergency {
         }
         // A request to block names a card, an account or everything, not any money word.
         let blocking = exact(&self.blocking) && exact(&self.blockable);
-        // Not money the customer moved to savings ("gone from my savings" is gone), nor a joke.
-        let money_gone = ((any(&self.vanished) && any(&self.money))
-            || (money_or_access && any(&self.emptied)))
-            && !o.moved_to_savings(words)
-            && !laughing();
+        let money_gone =
+            (any(&self.vanished) && any(&self.money)) || (money_or_access && any(&self.emptied));
         if !money_or_access && !credential && !blocking && !money_gone {
             return None;
         }
@@ -410,7 +391,7 @@ impl Emergency {
             None
         } else if any(&self.elsewhere) {
             Some("unknown login")
-        } else if stranger() {
+        } else if any(&self.actor) && !(any(&self.help) && self.asks_for_help(words)) {
             Some("someone else")
         } else {
             None
@@ -418,8 +399,8 @@ impl Emergency {
     }
 
     /// A deadline named with today that is not an emergency (`emergency_words/deadline_guards.rs`):
-    /// the work already sent, the day asked ("today or tomorrow?"), or told laughing ("lol my
-    /// wife says it's eviction tonight if the TV app keeps crashing").
+    /// the work already sent, or the day asked ("today or tomorrow?"). Not laughter: nervous or
+    /// polite laughter comes with real deadlines too (`maaf kak hehe`).
     fn deadline_not_pressing(&self, words: &[&str]) -> bool {
         let h = &self.harm;
         let day_ends: Vec<usize> = (0..words.len())
@@ -435,15 +416,9 @@ impl Emergency {
         let sent = (0..words.len()).any(|i| {
             h.already_done
                 .at(words, i)
-                .is_some_and(|(_, n)| !self.ordinary.contrast_after(words, i + n))
+                .is_some_and(|(_, n)| !(i + n..words.len()).any(|j| h.but.at(words, j).is_some()))
         });
-        day_asked || sent || Ordinary::laughing(words)
-    }
-
-    /// Whether a "but" comes at or after the word at `i` (`problems::priority`: "not urgent, but
-    /// someone is using my card" keeps its urgent word).
-    pub(super) fn contrast_after(&self, words: &[&str], i: usize) -> bool {
-        self.ordinary.contrast_after(words, i)
+        day_asked || sent
     }
 
     /// A departure by its word, not French "en train de" (doing) nor "kereta bayi" (a
@@ -501,10 +476,6 @@ use pressing::Pressing;
 #[path = "emergency_dependent.rs"]
 mod dependent;
 use dependent::Dependent;
-
-#[path = "emergency_ordinary.rs"]
-mod ordinary;
-use ordinary::Ordinary;
 
 #[cfg(test)]
 #[path = "emergency_tests.rs"]

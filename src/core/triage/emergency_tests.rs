@@ -350,8 +350,9 @@ fn a_court_authority_or_flight_deadline_today_is_an_emergency() {
             "die frist endet heute und das portal lässt mich nicht hochladen",
             "la scadenza è oggi e il sito non mi fa caricare",
             "batas waktunya hari ini dan webnya ga bisa upload",
-            // Already sent, but refused: still due today.
+            // Already sent, but refused; told with a polite laugh.
             "ya presenté la declaración pero el sistema me la rechazó y el plazo vence hoy",
+            "maaf kak hehe, batas waktunya hari ini dan webnya ga bisa upload",
         ],
     );
     // A delivery date, or a Visa card, is not a deadline.
@@ -360,7 +361,7 @@ fn a_court_authority_or_flight_deadline_today_is_an_emergency() {
         "o prazo de entrega era hoje",
         "my visa card was charged twice today",
     ]);
-    // The work already sent, the day asked, or told laughing (the review
+    // The work already sent, or the day asked (the review
     // `triage-probe-review-fourteenth-2.tsv`).
     none_of(&[
         "already submitted the form this morning, the deadline is today, I only need the receipt",
@@ -369,7 +370,6 @@ fn a_court_authority_or_flight_deadline_today_is_an_emergency() {
         "ist die Frist heute oder morgen? steht nirgends",
         "la scadenza è oggi o domani? non lo trovo sul sito",
         "batas waktunya hari ini atau besok ya? ga nemu di web",
-        "haha the deadline for my fantasy league is today and the app won't load",
     ]);
 }
 
